@@ -1,0 +1,98 @@
+"""Roles (design.md, "Who uses it") and what each may do. No database code.
+
+A role says *what* a user may do; the user's region says *where*. The two are checked
+separately: the capability here (403 when missing) and the region in the scoping
+layer (404 for a record outside it, so its existence is not disclosed).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CITIZEN = "citizen"  # 残疾人或监护人
+    VILLAGE_WORKER = "village_worker"  # 村社专职委员
+    TOWNSHIP_STAFF = "township_staff"  # 镇街残联
+    FEDERATION_STAFF = "federation_staff"  # 市/区残联
+    ASSESSOR = "assessor"  # 评残医生
+    EMPLOYER = "employer"  # 用人单位
+    AUDITOR = "auditor"  # 审计/领导 (read-only)
+
+
+LABELS_ZH = {
+    Role.CITIZEN: "残疾人/监护人",
+    Role.VILLAGE_WORKER: "村社专职委员",
+    Role.TOWNSHIP_STAFF: "镇街残联工作人员",
+    Role.FEDERATION_STAFF: "市/区残联工作人员",
+    Role.ASSESSOR: "评残医生",
+    Role.EMPLOYER: "用人单位",
+    Role.AUDITOR: "审计/领导（只读）",
+}
+
+
+class Capability(StrEnum):
+    VIEW_PEOPLE = "view_people"
+    EDIT_PEOPLE = "edit_people"
+    IMPORT_PEOPLE = "import_people"
+    EXPORT_PEOPLE = "export_people"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_CERTIFICATES = "manage_certificates"
+    ASSESS = "assess"
+    REVIEW = "review"
+    APPROVE = "approve"
+
+
+_STAFF_READ = {Capability.VIEW_PEOPLE}
+CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.CITIZEN: frozenset(),
+    Role.VILLAGE_WORKER: frozenset(
+        _STAFF_READ | {Capability.EDIT_PEOPLE, Capability.MANAGE_CERTIFICATES}
+    ),
+    Role.TOWNSHIP_STAFF: frozenset(
+        _STAFF_READ
+        | {
+            Capability.EDIT_PEOPLE,
+            Capability.IMPORT_PEOPLE,
+            Capability.EXPORT_PEOPLE,
+            Capability.MANAGE_CERTIFICATES,
+            Capability.REVIEW,
+        }
+    ),
+    Role.FEDERATION_STAFF: frozenset(
+        _STAFF_READ
+        | {
+            Capability.EDIT_PEOPLE,
+            Capability.IMPORT_PEOPLE,
+            Capability.EXPORT_PEOPLE,
+            Capability.VIEW_AUDIT,
+            Capability.MANAGE_CERTIFICATES,
+            Capability.REVIEW,
+            Capability.APPROVE,
+        }
+    ),
+    Role.ASSESSOR: frozenset({Capability.ASSESS}),
+    Role.EMPLOYER: frozenset(),
+    Role.AUDITOR: frozenset(_STAFF_READ | {Capability.EXPORT_PEOPLE, Capability.VIEW_AUDIT}),
+}
+
+# Roles that work in the staff site (the others use the citizens' or employers' portal).
+STAFF_ROLES = frozenset(
+    {Role.VILLAGE_WORKER, Role.TOWNSHIP_STAFF, Role.FEDERATION_STAFF, Role.ASSESSOR, Role.AUDITOR}
+)
+
+# The region level each staff role is bound to.
+REGION_LEVEL: dict[Role, str] = {
+    Role.VILLAGE_WORKER: "village",
+    Role.TOWNSHIP_STAFF: "township",
+    Role.FEDERATION_STAFF: "county",
+    Role.AUDITOR: "county",
+    Role.ASSESSOR: "county",
+}
+
+
+def can(role: str, capability: Capability) -> bool:
+    try:
+        return capability in CAPABILITIES[Role(role)]
+    except ValueError:
+        return False

@@ -1,0 +1,60 @@
+"""Region scoping: the one place that decides which records a user may see.
+
+Every view, export, report and API call asks ``people_for(user)`` (or a model's
+``visible_to(user)``, which calls it) for its base queryset. The systems we learned
+from leaked data where a report built its own query, so nothing else filters persons
+by region on its own.
+
+A region covers every record whose village code lies in its code range
+(``regions.codes``); users with no region, or roles that see no registry, get none.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from .roles import Capability, Role
+
+if TYPE_CHECKING:
+    from .models import User
+
+
+def region_q(user: User, field: str = "village__code") -> Q:
+    """A condition selecting rows whose region ``field`` (a village code) is in scope."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.role == Role.CITIZEN:
+        return Q(pk__in=[])
+    if user.region is None or not user.can(Capability.VIEW_PEOPLE):
+        return Q(pk__in=[])
+    low, high = user.region.code_range
+    return Q(**{f"{field}__range": (low, high)})
+
+
+def people_for(user: User):
+    """Persons the user may see (staff: in region; citizen: self and wards)."""
+    from canlian.people.models import Person
+
+    qs = Person.objects.all()
+    if user.is_authenticated and user.is_active and user.role == Role.CITIZEN:
+        if user.person_id is None:
+            return qs.none()
+        own = Person.objects.filter(pk=user.person_id).values("resident_id")
+        return qs.filter(Q(pk=user.person_id) | Q(guardian_resident_id__in=own))
+    return qs.filter(region_q(user))
+
+
+def require(user: User, capability: Capability) -> None:
+    """Raise 403 unless the user's role grants ``capability``."""
+    if not user.is_authenticated or not user.can(capability):
+        raise PermissionDenied(capability.value)
+
+
+def in_scope(user: User, village_code: str) -> bool:
+    """Whether a record placed in ``village_code`` is within the user's region."""
+    if user.region is None or user.role == Role.CITIZEN:
+        return False
+    return user.region.contains(village_code)

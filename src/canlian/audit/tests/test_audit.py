@@ -1,0 +1,50 @@
+"""The audit log is append-only and filterable."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from canlian.audit.actions import record
+from canlian.audit.models import AppendOnlyError, AuditEvent
+
+
+def test_events_cannot_be_changed_or_deleted(users):
+    event = record(user=users.federation, action="view", summary="x")
+    event.summary = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+
+
+def test_database_refuses_updates_even_by_raw_sql(users):
+    event = record(user=users.federation, action="view", summary="original")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(summary="rewritten")
+    event.refresh_from_db()
+    assert event.summary == "original"
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditEvent.objects.filter(pk=event.pk).delete()
+        assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_audit_page_filters_by_user_action_and_person(client, users, regions, make_person):
+    person = make_person(regions.v1a)
+    record(user=users.township, action="view", person=person, obj=person, summary="看过")
+    record(user=users.village, action="update", person=person, obj=person, summary="改过")
+    client.force_login(users.federation)
+    page = client.get(reverse("audit:list"), {"user": "town1"}).context["page"]
+    assert [e.summary for e in page.object_list] == ["看过"]
+    page = client.get(reverse("audit:list"), {"action": "update"}).context["page"]
+    assert [e.summary for e in page.object_list] == ["改过"]
+    page = client.get(reverse("audit:list"), {"person": person.pk}).context["page"]
+    assert len(page.object_list) == 2
+
+
+def test_township_events_are_not_shown_outside_region(client, users, regions, make_person):
+    person = make_person(regions.v2a)
+    record(user=users.township2, action="view", person=person, obj=person, summary="柳市")
+    # an auditor bound to township 1's region would not see it; the county auditor does
+    client.force_login(users.auditor)
+    assert client.get(reverse("audit:list")).context["page"].paginator.count == 1

@@ -1,0 +1,14 @@
+"""Home page: sends each role to where its work is."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from canlian.accounts.roles import Capability
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.can(Capability.VIEW_PEOPLE):
+        return redirect("people:list")
+    return render(request, "core/home.html")

@@ -1,0 +1,55 @@
+"""``canlian seed --deployment yueqing --persons 20000``: a realistic synthetic district."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from canlian.people.models import Person
+from canlian.regions import loader
+
+from ..seeding import region_summary, seed
+from ..users import DEMO_PASSWORD, ensure_demo_users
+
+
+class Command(BaseCommand):
+    help = "Load a deployment's regions and generate synthetic persons, households and logins."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--deployment", required=True, choices=loader.available())
+        parser.add_argument("--persons", type=int, default=20_000)
+        parser.add_argument("--seed", type=int, default=2026, help="random seed")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="do nothing if the deployment already has persons")
+        parser.add_argument("--no-users", action="store_true", help="skip demo logins")
+
+    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+        if opts["persons"] < 0:
+            raise CommandError("--persons must be 0 or more")
+        code = opts["deployment"]
+        existing = 0
+        try:
+            root = loader.read(code)["deployment"]["root"]
+            low, high = root[:6] + "000000", root[:6] + "999999"
+            existing = Person.objects.filter(village__code__range=(low, high)).count()
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from None
+        persons = 0 if (opts["if_empty"] and existing) else opts["persons"]
+        if persons == 0 and existing:
+            self.stdout.write(f"{code}: already has {existing} persons; nothing generated")
+
+        def progress(done: int) -> None:
+            self.stdout.write(f"  … {done:,} / {persons:,} persons", ending="\r")
+            self.stdout.flush()
+
+        deployment, made, seconds = seed(code, persons, seed_value=opts["seed"], progress=progress)
+        summary = region_summary(deployment)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(
+            f"{deployment.name}: {summary['townships']} townships, {summary['villages']} villages, "
+            f"{summary['persons']:,} persons ({made:,} new in {seconds:.1f} s)"))
+        if not opts["no_users"]:
+            logins = ensure_demo_users(deployment)
+            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+            for login in logins:
+                where = login.region.name if login.region else "—"
+                self.stdout.write(f"  {login.username:<11} {login.role.value:<17} {where}")

@@ -1,0 +1,167 @@
+"""Write operations on the registry: create and change persons, with audit entries.
+
+Views, the importer and (later) the API call these; nothing else writes a Person.
+Each runs in one transaction together with its audit event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability
+from canlian.audit.actions import record
+from canlian.audit.models import Action
+from canlian.regions.models import Region
+
+from . import idnumber
+from .models import Household, HouseholdType, LifeStatus, Person
+
+# Fields a person record is compared and audited on.
+AUDITED_FIELDS = (
+    "resident_id", "name", "ethnicity", "phone", "address", "village_id", "household_id",
+    "guardian_name", "guardian_resident_id", "guardian_phone", "guardian_relation",
+    "life_status", "death_date",
+)
+
+
+@dataclass
+class PersonData:
+    """Cleaned input for a person (from a form, a roster row or the API)."""
+
+    resident_id: str
+    name: str
+    village: Region
+    ethnicity: str = "01"
+    phone: str = ""
+    address: str = ""
+    household_number: str = ""
+    household_type: str = HouseholdType.ORDINARY
+    guardian_name: str = ""
+    guardian_resident_id: str = ""
+    guardian_phone: str = ""
+    guardian_relation: str = ""
+    death_date: Any = None
+
+
+def duplicate_message(existing: Person, user: Any) -> str:
+    """Name the existing record; outside the user's region, only where it is."""
+    township = existing.village.parent.name if existing.village.parent else ""
+    if scoping.in_scope(user, existing.village_id):
+        return (
+            f"该身份证号已登记：{existing.name}（{township}{existing.village.name}，"
+            f"档案号 {existing.pk}）(already registered as record {existing.pk})"
+        )
+    return (
+        f"该身份证号已在{township}登记，不在您的管辖范围，请联系区残联 "
+        f"(already registered in {township}, outside your region)"
+    )
+
+
+def _check_village(user: Any, village: Region) -> None:
+    if village.level != "village":
+        raise ValidationError({"village": "请选择村（社区） (choose a village or community)"})
+    if not scoping.in_scope(user, village.code):
+        raise ValidationError({"village": "该村（社区）不在您的管辖范围 (village outside your region)"})
+
+
+def household_for(number: str, household_type: str, village: Region) -> Household | None:
+    if not number:
+        return None
+    household, created = Household.objects.get_or_create(
+        number=number, defaults={"household_type": household_type, "village": village}
+    )
+    if not created and household.household_type != household_type:
+        household.household_type = household_type
+        household.save(update_fields=["household_type", "updated_at"])
+    return household
+
+
+def _apply(person: Person, data: PersonData) -> None:
+    person.resident_id = data.resident_id
+    person.derive_from_id()
+    person.name = data.name.strip()
+    person.ethnicity = data.ethnicity
+    person.phone = data.phone
+    person.address = data.address
+    person.village = data.village
+    person.household = household_for(data.household_number, data.household_type, data.village)
+    guardian_id = idnumber.validate(data.guardian_resident_id).number if (
+        data.guardian_resident_id
+    ) else ""
+    if guardian_id and guardian_id == person.resident_id:
+        raise ValidationError(
+            {"guardian_resident_id": "监护人不能是本人 (a person cannot be their own guardian)"}
+        )
+    person.guardian_resident_id = guardian_id
+    person.guardian_name = data.guardian_name.strip() if guardian_id else ""
+    person.guardian_phone = data.guardian_phone if guardian_id else ""
+    person.guardian_relation = data.guardian_relation if guardian_id else ""
+    person.death_date = data.death_date
+    person.life_status = LifeStatus.DECEASED if data.death_date else LifeStatus.ALIVE
+
+
+def snapshot(person: Person) -> dict[str, str]:
+    return {f: "" if getattr(person, f) is None else str(getattr(person, f)) for f in AUDITED_FIELDS}
+
+
+def diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+    changes = {k: [before.get(k, ""), after[k]] for k in after if before.get(k, "") != after[k]}
+    for key in ("resident_id", "guardian_resident_id"):  # never write full IDs into the log
+        if key in changes:
+            changes[key] = [idnumber.mask(v) if v else "" for v in changes[key]]
+    return changes
+
+
+@transaction.atomic
+def create_person(user: Any, data: PersonData, request: HttpRequest | None = None) -> Person:
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    _check_village(user, data.village)
+    parsed = idnumber.validate(data.resident_id)
+    existing = Person.objects.select_related("village__parent").filter(
+        resident_id=parsed.number
+    ).first()
+    if existing:
+        raise ValidationError({"resident_id": duplicate_message(existing, user)})
+    person = Person()
+    _apply(person, data)
+    person.save()
+    record(user=user, action=Action.CREATE, obj=person, person=person, request=request,
+           summary=f"登记 {person.name}", changes=diff({}, snapshot(person)))
+    return person
+
+
+@transaction.atomic
+def update_person(
+    user: Any, person: Person, data: PersonData, request: HttpRequest | None = None
+) -> Person:
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    # Re-read under lock, through the scope: a stale or foreign object cannot be written.
+    locked = scoping.people_for(user).select_for_update().filter(pk=person.pk).first()
+    if locked is None:
+        raise PermissionDenied("person outside region")
+    _check_village(user, data.village)
+    parsed = idnumber.validate(data.resident_id)
+    clash = Person.objects.select_related("village__parent").filter(
+        resident_id=parsed.number
+    ).exclude(pk=locked.pk).first()
+    if clash:
+        raise ValidationError({"resident_id": duplicate_message(clash, user)})
+    before = snapshot(locked)
+    _apply(locked, data)
+    changes = diff(before, snapshot(locked))
+    if changes:
+        locked.save()
+        record(user=user, action=Action.UPDATE, obj=locked, person=locked, request=request,
+               summary=f"修改 {locked.name}：{', '.join(changes)}", changes=changes)
+    return locked
+
+
+def record_view(user: Any, person: Person, request: HttpRequest | None = None) -> None:
+    record(user=user, action=Action.VIEW, obj=person, person=person, request=request,
+           summary=f"查看 {person.name} 的档案")

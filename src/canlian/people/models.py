@@ -1,0 +1,204 @@
+"""The registry of disabled persons (残疾人基础数据库): persons and households."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
+from canlian.regions.models import Region
+
+from . import ethnicity, idnumber
+
+
+class HouseholdType(models.TextChoices):
+    """户类型: ordinary, 低保 (minimum living allowance), 低保边缘 (near it), 特困 (destitute)."""
+
+    ORDINARY = "ordinary", _("Ordinary")
+    DIBAO = "dibao", _("Minimum living allowance (低保)")
+    DIBAO_EDGE = "dibao_edge", _("Near minimum allowance (低保边缘)")
+    TEKUN = "tekun", _("Destitute support (特困)")
+
+
+class LifeStatus(models.TextChoices):
+    ALIVE = "alive", _("Alive")
+    DECEASED = "deceased", _("Deceased")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+CATEGORY_CHOICES = [(int(k), v) for k, v in CATEGORY_LABELS.items()]
+GRADE_CHOICES = [(int(k), v) for k, v in GRADE_LABELS.items()]
+
+
+class Household(models.Model):
+    """A household (户) as civil affairs knows it; its type drives the living subsidy."""
+
+    number = models.CharField(_("household number"), max_length=32, unique=True)
+    household_type = models.CharField(
+        _("household type"),
+        max_length=12,
+        choices=HouseholdType.choices,
+        default=HouseholdType.ORDINARY,
+        db_index=True,
+    )
+    village = models.ForeignKey(
+        Region, verbose_name=_("village/community"), on_delete=models.PROTECT, related_name="+"
+    )
+    monthly_income_per_capita = models.DecimalField(
+        _("monthly income per capita (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.get_household_type_display()})"
+
+
+class Person(models.Model):
+    """A disabled person (残疾人) in the registry, identified by the resident ID number.
+
+    Birth date and sex are derived from the ID and never typed. ``category``, ``grade``
+    and ``certificate_number`` are a read model of the person's current certificate,
+    written only by ``canlian.certificates.actions``: they let the staff list filter a
+    million persons by category and grade without a join.
+    """
+
+    resident_id = models.CharField(_("resident ID number"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=50, db_index=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
+    birth_date = models.DateField(_("date of birth"), editable=False)
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=2, choices=ethnicity.CHOICES, default="01"
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    village = models.ForeignKey(
+        Region,
+        verbose_name=_("village/community"),
+        on_delete=models.PROTECT,
+        related_name="residents",
+        limit_choices_to={"level": "village"},
+    )
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    # The guardian (监护人) need not be a disabled person, so not a link to a Person:
+    # a name and a resident ID, by which the guardian signs in to the citizens' portal.
+    guardian_name = models.CharField(_("guardian's name"), max_length=50, blank=True)
+    guardian_resident_id = models.CharField(
+        _("guardian's resident ID"), max_length=18, blank=True, db_index=True
+    )
+    guardian_phone = models.CharField(_("guardian's phone"), max_length=20, blank=True)
+    guardian_relation = models.CharField(_("relation of guardian"), max_length=20, blank=True)
+    life_status = models.CharField(
+        _("life status"), max_length=10, choices=LifeStatus.choices, default=LifeStatus.ALIVE
+    )
+    death_date = models.DateField(_("date of death"), null=True, blank=True)
+    category = models.PositiveSmallIntegerField(
+        _("disability category"), choices=CATEGORY_CHOICES, null=True, blank=True, editable=False
+    )
+    grade = models.PositiveSmallIntegerField(
+        _("disability grade"), choices=GRADE_CHOICES, null=True, blank=True, editable=False
+    )
+    certificate_number = models.CharField(
+        _("certificate number"), max_length=22, null=True, blank=True, unique=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["village_id", "name", "id"]
+        indexes = [
+            models.Index(fields=["village", "name", "id"], name="person_village_name"),
+            models.Index(fields=["village", "category", "grade"], name="person_village_cat"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(life_status="alive", death_date__isnull=True)
+                | models.Q(life_status="deceased", death_date__isnull=False),
+                name="person_death_date_iff_deceased",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(guardian_resident_id=models.F("resident_id")),
+                name="person_not_own_guardian",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def derive_from_id(self) -> None:
+        parsed = idnumber.validate(self.resident_id)
+        self.resident_id = parsed.number
+        self.birth_date = parsed.birth_date
+        self.sex = parsed.sex
+
+    @property
+    def masked_id(self) -> str:
+        return idnumber.mask(self.resident_id)
+
+    @property
+    def masked_guardian_id(self) -> str:
+        return idnumber.mask(self.guardian_resident_id) if self.guardian_resident_id else ""
+
+    def age_on(self, day: dt.date) -> int:
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+    @property
+    def age(self) -> int:
+        return self.age_on(dt.date.today())  # noqa: DTZ011
+
+    @property
+    def is_deceased(self) -> bool:
+        return self.life_status == LifeStatus.DECEASED
+
+    @property
+    def needs_guardian(self) -> bool:
+        """Minors and persons with intellectual or mental disability should have one."""
+        return self.age < 18 or self.category in (5, 6)
+
+
+class RosterImport(models.Model):
+    """A roster import's outcome, kept so its error workbook can be downloaded later."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=200)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("roster import")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.at:%Y-%m-%d %H:%M})"

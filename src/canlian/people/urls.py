@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("new/", views.person_create, name="create"),
+    path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/edit/", views.person_edit, name="edit"),
+    path("import/", views.roster_import, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_result, name="import_result"),
+    path("import/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("export.xlsx", views.person_export, name="export"),
+]

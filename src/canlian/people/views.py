@@ -1,0 +1,236 @@
+"""Staff pages of the registry: list, detail, create, edit, import, export.
+
+Thin: each view checks the role's capability (403), takes its queryset from the
+scoping layer (404 outside the region) and calls ``actions``/``roster`` to write.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability, Role
+from canlian.audit.actions import record_many
+from canlian.audit.models import Action
+from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
+from canlian.regions.models import Region
+
+from . import actions, idnumber, roster, workbooks
+from .forms import PersonFilterForm, PersonForm
+from .models import HouseholdType, Person, RosterImport, Sex
+
+PAGE_SIZE = 50
+
+
+def _villages(user) -> object:  # the villages a user may place a person in
+    region = user.region
+    if region.level == "village":
+        return Region.objects.filter(code=region.code)
+    return region.villages()
+
+
+def _filtered(request: HttpRequest) -> tuple[PersonFilterForm, object]:
+    form = PersonFilterForm(request.GET or None, scope=request.user.region)
+    qs = scoping.people_for(request.user)
+    if form.is_bound and form.is_valid():
+        from .queries import filter_people
+
+        qs = filter_people(qs, form.cleaned_data)
+    return form, qs
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    form, qs = _filtered(request)
+    qs = qs.select_related("village__parent", "household").only(
+        "id", "name", "resident_id", "sex", "birth_date", "category", "grade",
+        "certificate_number", "life_status", "village__name", "village__parent__name",
+        "household__household_type",
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "people/list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "can_edit": request.user.can(Capability.EDIT_PEOPLE),
+        "can_import": request.user.can(Capability.IMPORT_PEOPLE),
+        "can_export": request.user.can(Capability.EXPORT_PEOPLE),
+    })
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    person = get_object_or_404(
+        scoping.people_for(request.user).select_related("village__parent", "household"), pk=pk
+    )
+    actions.record_view(request.user, person, request)
+    return render(request, "people/detail.html", {
+        "person": person,
+        "can_edit": request.user.can(Capability.EDIT_PEOPLE),
+    })
+
+
+def _save(request: HttpRequest, person: Person | None) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    villages = _villages(request.user)
+    if request.method == "POST":
+        form = PersonForm(request.POST, villages=villages)
+        if form.is_valid():
+            try:
+                if person is None:
+                    person = actions.create_person(request.user, form.to_data(), request)
+                    messages.success(request, _("Person registered."))
+                else:
+                    person = actions.update_person(request.user, person, form.to_data(), request)
+                    messages.success(request, _("Changes saved."))
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                return redirect("people:detail", pk=person.pk)
+    else:
+        initial = PersonForm.initial_for(person) if person else {}
+        form = PersonForm(initial=initial, villages=villages)
+    return render(request, "people/form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    return _save(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    person = get_object_or_404(scoping.people_for(request.user).select_related("household"), pk=pk)
+    return _save(request, person)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_import(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.IMPORT_PEOPLE)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose an .xlsx file to upload.")
+        elif not upload.name.lower().endswith(".xlsx"):
+            error = _("Only .xlsx workbooks can be imported.")
+        elif upload.size > settings.CANLIAN_MAX_ROSTER_BYTES:
+            error = _("The file is larger than the limit of %(mb)d MB.") % {
+                "mb": settings.CANLIAN_MAX_ROSTER_BYTES // (1024 * 1024)}
+        elif upload.read(4) != b"PK\x03\x04":
+            error = _("This file is not an .xlsx workbook.")
+        else:
+            upload.seek(0)
+            try:
+                result = roster.import_persons(request.user, upload, filename=upload.name,
+                                               request=request)
+            except roster.RosterError as exc:
+                error = str(exc)
+            else:
+                batch = RosterImport.objects.create(
+                    user=request.user, filename=upload.name[:200], rows=result.rows,
+                    created=result.created, updated=result.updated, unchanged=result.unchanged,
+                    rejected=result.rejected,
+                    errors=[{"row": e.row, "column": e.column, "reason": e.reason,
+                             "values": e.values} for e in result.errors],
+                )
+                return redirect("people:import_result", pk=batch.pk)
+    return render(request, "people/import.html", {"error": error}, status=400 if error else 200)
+
+
+@login_required
+def import_result(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.IMPORT_PEOPLE)
+    batch = get_object_or_404(RosterImport, pk=pk, user=request.user)
+    return render(request, "people/import_result.html", {
+        "batch": batch, "errors": batch.errors[:200],
+    })
+
+
+@login_required
+def import_errors(request: HttpRequest, pk: int) -> FileResponse:
+    scoping.require(request.user, Capability.IMPORT_PEOPLE)
+    batch = get_object_or_404(RosterImport, pk=pk, user=request.user)
+    return _xlsx(workbooks.error_workbook(batch.errors), f"导入错误-{batch.pk}.xlsx")
+
+
+@login_required
+def import_template(request: HttpRequest) -> FileResponse:
+    scoping.require(request.user, Capability.IMPORT_PEOPLE)
+    return _xlsx(workbooks.roster_template(), "残疾人花名册模板.xlsx")
+
+
+def _xlsx(path: Path, filename: str) -> FileResponse:
+    handle = path.open("rb")
+    path.unlink()  # the open handle keeps the data until the response is sent
+    return FileResponse(
+        handle, as_attachment=True, filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+EXPORT_LIMIT = 200_000
+
+
+@login_required
+def person_export(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.EXPORT_PEOPLE)
+    _, qs = _filtered(request)
+    full_ids = request.GET.get("full_ids") == "1" and request.user.role == Role.FEDERATION_STAFF
+    regions = dict(Region.objects.filter(level__in=["township", "village"]).values_list(
+        "code", "name"))
+    htypes = dict(HouseholdType.choices)
+    sexes = dict(Sex.choices)
+    rows = list(qs.order_by("village_id", "name", "id").annotate(
+        htype=F("household__household_type")).values(
+        "id", "name", "resident_id", "sex", "birth_date", "ethnicity", "village_id", "category",
+        "grade", "certificate_number", "htype", "phone", "address", "life_status",
+    )[:EXPORT_LIMIT])
+    from .ethnicity import ETHNICITIES
+
+    def shaped():
+        for r in rows:
+            cert = r["certificate_number"] or ""
+            yield {
+                **r,
+                "masked_id": idnumber.mask(r["resident_id"]),
+                "masked_cert": idnumber.mask(cert) if cert else "",
+                "sex": str(sexes.get(r["sex"], "")),
+                "ethnicity": ETHNICITIES.get(r["ethnicity"], ""),
+                "township": regions.get(r["village_id"][:9] + "000", ""),
+                "village": regions.get(r["village_id"], ""),
+                "category": CATEGORY_LABELS.get(r["category"], "") if r["category"] else "",
+                "grade": GRADE_LABELS.get(r["grade"], "") if r["grade"] else "",
+                "household_type": str(htypes.get(r["htype"], "")) if r["htype"] else "",
+                "status": "已故" if r["life_status"] == "deceased" else "在世",
+            }
+
+    path = workbooks.person_export(shaped(), full_ids=full_ids)
+    record_many(
+        user=request.user, action=Action.EXPORT,
+        people=[(r["id"], r["village_id"]) for r in rows], request=request,
+        summary=f"导出名单（{'含完整证件号' if full_ids else '证件号已脱敏'}）："
+                f"{urlencode({k: v for k, v in request.GET.items() if v})}"[:300],
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return _xlsx(path, f"残疾人名单-{stamp}.xlsx")
