@@ -87,7 +87,9 @@ INSTALLED_APPS = [
     "canlian.accounts",
     "canlian.audit",
     "canlian.people",
+    "canlian.events",
     "canlian.certificates",
+    "canlian.todos",
     "canlian.demo",
 ]
 

@@ -5,12 +5,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from canlian.certificates import views as certificate_views
 from canlian.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("canlian.accounts.urls")),
     path("people/", include("canlian.people.urls")),
+    path("certificates/", include("canlian.certificates.urls")),
+    path("verify/<str:token>/", certificate_views.verify, name="verify"),
     path("audit/", include("canlian.audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

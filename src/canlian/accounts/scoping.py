@@ -58,3 +58,39 @@ def in_scope(user: User, village_code: str) -> bool:
     if user.region is None or user.role == Role.CITIZEN:
         return False
     return user.region.contains(village_code)
+
+
+def region_range_q(user: User, field: str) -> Q:
+    """Rows whose village-code ``field`` lies in the user's region, whatever the role.
+
+    For records other than persons that a role sees by region even without the
+    registry (an assessor's cases). Citizens and users without a region get nothing.
+    """
+    if not user.is_authenticated or not user.is_active or user.region is None:
+        return Q(pk__in=[])
+    if user.role == Role.CITIZEN:
+        return Q(pk__in=[])
+    low, high = user.region.code_range
+    return Q(**{f"{field}__range": (low, high)})
+
+
+def certificate_applications_for(user: User):
+    """Certificate applications the user may see.
+
+    Staff with the registry see their region's; assessors see their region's
+    applications that need or had an assessment; citizens their own and their wards'.
+    """
+    from canlian.certificates.models import Application
+
+    qs = Application.objects.all()
+    if user.is_authenticated and user.is_active and user.role == Role.CITIZEN:
+        return qs.filter(person__in=people_for(user))
+    if user.is_authenticated and user.role == Role.ASSESSOR:
+        return qs.filter(region_range_q(user, "village__code"), kind__in=["new", "change"])
+    return qs.filter(region_q(user, "village__code"))
+
+
+def certificates_for(user: User):
+    from canlian.certificates.models import Certificate
+
+    return Certificate.objects.filter(person__in=people_for(user))

@@ -51,6 +51,9 @@ class FakePerson:
     category: int | None
     grade: int | None
     certificate_number: str | None
+    components: list[dict[str, int]]
+    issue_date: dt.date | None
+    valid_until: dt.date | None
 
 
 def _weighted(rng: random.Random, pairs: list[tuple]) -> object:
@@ -114,6 +117,12 @@ class Generator:
             g_birth = self.birth(max(age + 18, 25), max(age + 45, 60))
             guardian = (self.name(), self.resident_id(g_birth, rng.random() < 0.5), self.phone(),
                         rng.choice(d.GUARDIAN_RELATIONS[:2] if age < 18 else d.GUARDIAN_RELATIONS))
+        components: list[dict[str, int]] = []
+        if category == 7:
+            first, second = rng.sample([1, 2, 3, 4, 5, 6], 2)
+            components = [{"category": first, "grade": grade},
+                          {"category": second, "grade": rng.randint(grade, 4)}]
+        issue, valid = self.issue_dates() if has_cert else (None, None)
         ethnicity = "01"
         if self.minority and rng.random() < self.minority[1]:
             ethnicity = self.minority[0]
@@ -130,7 +139,23 @@ class Generator:
             death_date=death,
             category=category if has_cert else None, grade=grade if has_cert else None,
             certificate_number=certificate_number(rid, category, grade) if has_cert else None,
+            components=components, issue_date=issue, valid_until=valid,
         )
+
+    def issue_dates(self) -> tuple[dt.date, dt.date]:
+        """Mostly valid; some due for renewal within 90 days; a few already expired."""
+        roll = self.rng.random()
+        if roll < 0.05:  # expires within the next 90 days
+            valid = self.today + dt.timedelta(days=self.rng.randrange(1, 90))
+        elif roll < 0.09:  # expired up to 18 months ago, not yet renewed
+            valid = self.today - dt.timedelta(days=self.rng.randrange(1, 540))
+        else:
+            valid = self.today + dt.timedelta(days=self.rng.randrange(90, 3650))
+        try:
+            issue = valid.replace(year=valid.year - 10)
+        except ValueError:
+            issue = valid.replace(year=valid.year - 10, day=28)
+        return issue, valid
 
     def people(self, count: int) -> Iterator[FakePerson]:
         for _ in range(count):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
 
+from canlian.certificates.models import Certificate
 from canlian.people.models import Household, Person
 from canlian.regions import loader
 from canlian.regions.models import Deployment, Region
@@ -30,8 +32,9 @@ def villages_of(deployment: Deployment) -> list[Village]:
     return [Village(v.code, v.name, v.parent.name if v.parent else "") for v in rows]
 
 
-def _insert_chunk(people: list[FakePerson]) -> None:
+def _insert_chunk(people: list[FakePerson], county: str) -> None:
     now = timezone.now()
+    today = dt.date.today()  # noqa: DTZ011
     bulk.insert(
         Household._meta.db_table,
         ("number", "household_type", "village_id", "monthly_income_per_capita", "updated_at"),
@@ -45,8 +48,39 @@ def _insert_chunk(people: list[FakePerson]) -> None:
         ((p.resident_id, p.name, p.sex, p.birth_date, p.ethnicity, p.phone, p.address,
           p.village_id, ids[p.household_number], p.guardian_name, p.guardian_resident_id,
           p.guardian_phone, p.guardian_relation, "deceased" if p.death_date else "alive",
-          p.death_date, p.category, p.grade, p.certificate_number, now, now) for p in people),
+          p.death_date, *_read_model(p), now, now) for p in people),
     )
+    person_ids = dict(Person.objects.filter(
+        resident_id__in=[p.resident_id for p in people]).values_list("resident_id", "id"))
+    bulk.insert(
+        Certificate._meta.db_table,
+        ("person_id", "number", "category", "grade", "components", "issue_date", "valid_until",
+         "reissue_count", "status", "issued_by_id", "ended_on", "cancel_reason"),
+        ((person_ids[p.resident_id], p.certificate_number, p.category, p.grade,
+          json.dumps(p.components), p.issue_date, p.valid_until, 0, *_certificate_status(p, today),
+          county, *_certificate_end(p, today)) for p in people if p.certificate_number),
+    )
+
+
+def _read_model(p: FakePerson) -> tuple:
+    """The person's current-certificate columns: none once the certificate is cancelled."""
+    if p.death_date or not p.certificate_number:
+        return None, None, None
+    return p.category, p.grade, p.certificate_number
+
+
+def _certificate_status(p: FakePerson, today: dt.date) -> tuple[str]:
+    if p.death_date:
+        return ("cancelled",)
+    return ("expired",) if p.valid_until < today else ("issued",)
+
+
+def _certificate_end(p: FakePerson, today: dt.date) -> tuple:
+    if p.death_date:
+        return p.death_date, "death"
+    if p.valid_until < today:
+        return p.valid_until, ""
+    return None, ""
 
 
 def seed(
@@ -72,7 +106,7 @@ def seed(
     with transaction.atomic():
         while made < persons:
             batch = list(generator.people(min(chunk, persons - made)))
-            _insert_chunk(batch)
+            _insert_chunk(batch, deployment.root.code[:6] + "000000")
             made += len(batch)
             if progress:
                 progress(made)

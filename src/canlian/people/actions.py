@@ -17,9 +17,11 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.events import bus
 from canlian.regions.models import Region
 
 from . import idnumber
+from .events import PersonDied
 from .models import Household, HouseholdType, LifeStatus, Person
 
 # Fields a person record is compared and audited on.
@@ -153,13 +155,40 @@ def update_person(
     if clash:
         raise ValidationError({"resident_id": duplicate_message(clash, user)})
     before = snapshot(locked)
+    was_alive = locked.life_status == LifeStatus.ALIVE
     _apply(locked, data)
     changes = diff(before, snapshot(locked))
     if changes:
         locked.save()
         record(user=user, action=Action.UPDATE, obj=locked, person=locked, request=request,
                summary=f"修改 {locked.name}：{', '.join(changes)}", changes=changes)
+    if was_alive and locked.death_date:
+        announce_death(locked, user)
     return locked
+
+
+def announce_death(person: Person, user: Any = None) -> bool:
+    """Publish the death (once per person): certificates, payments and services stop."""
+    return bus.publish(PersonDied(person.pk, death_date=person.death_date,
+                                  actor_id=getattr(user, "pk", None)))
+
+
+@transaction.atomic
+def record_death(user: Any, person: Person, death_date: Any, request: HttpRequest | None = None,
+                 source: str = "staff") -> bool:
+    """Record a death reported by staff or a feed; False if it was already recorded."""
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.life_status == LifeStatus.DECEASED:
+        return False
+    if death_date < locked.birth_date:
+        raise ValidationError({"death_date": "死亡日期早于出生日期 (death before birth)"})
+    locked.life_status = LifeStatus.DECEASED
+    locked.death_date = death_date
+    locked.save(update_fields=["life_status", "death_date", "updated_at"])
+    record(user=user, action=Action.UPDATE, obj=locked, person=locked, request=request,
+           summary=f"登记死亡（{source}）：{death_date}",
+           changes={"life_status": ["alive", "deceased"], "death_date": ["", str(death_date)]})
+    return announce_death(locked, user)
 
 
 def record_view(user: Any, person: Person, request: HttpRequest | None = None) -> None:

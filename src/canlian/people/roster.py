@@ -28,7 +28,7 @@ from canlian.audit.models import Action
 from canlian.regions.models import Region
 
 from . import ethnicity, idnumber
-from .actions import duplicate_message
+from .actions import announce_death, duplicate_message
 from .models import Household, HouseholdType, LifeStatus, Person
 
 CHUNK = 2000
@@ -279,6 +279,7 @@ def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any
     }
     new: list[Person] = []
     changed: list[Person] = []
+    died: list[Person] = []
     for row in rows:
         values = dict(row.values)
         values["household_id"] = households.get(values.pop("household_number"))
@@ -294,6 +295,8 @@ def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any
         if all(getattr(person, f) == values[f] for f in PERSON_FIELDS):
             result.unchanged += 1
             continue
+        if person.life_status == LifeStatus.ALIVE and values["life_status"] == LifeStatus.DECEASED:
+            died.append(person)
         for f in PERSON_FIELDS:
             setattr(person, f, values[f])
         changed.append(person)
@@ -313,6 +316,8 @@ def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any
         record_many(user=user, action=Action.IMPORT, people=[(p.id, p.village_id) for p in changed],
                     request=request, summary="花名册导入：更新")
         result.updated += len(changed)
+    for person in died:  # deaths are few; each stops certificates, payments and services
+        announce_death(person, user)
 
 
 def import_persons(

@@ -82,6 +82,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/detail.html", {
         "person": person,
         "can_edit": request.user.can(Capability.EDIT_PEOPLE),
+        "can_certify": request.user.can(Capability.MANAGE_CERTIFICATES),
+        "certificates": person.certificates.all(),
+        "applications": person.certificate_applications.all(),
     })
 
 

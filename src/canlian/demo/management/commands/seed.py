@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from canlian.demo.applications import seed_applications
+from canlian.demo.seeding import region_summary, seed
+from canlian.demo.users import DEMO_PASSWORD, ensure_demo_users
 from canlian.people.models import Person
 from canlian.regions import loader
-
-from ..seeding import region_summary, seed
-from ..users import DEMO_PASSWORD, ensure_demo_users
 
 
 class Command(BaseCommand):
@@ -49,6 +49,9 @@ class Command(BaseCommand):
             f"{summary['persons']:,} persons ({made:,} new in {seconds:.1f} s)"))
         if not opts["no_users"]:
             logins = ensure_demo_users(deployment)
+            if made:
+                count = seed_applications(deployment)
+                self.stdout.write(f"{count} certificate applications in every state")
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for login in logins:
                 where = login.region.name if login.region else "—"

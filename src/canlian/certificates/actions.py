@@ -1,0 +1,348 @@
+"""Write operations of the certificate lifecycle. Views, the portal and the API call these.
+
+Each operation is one transaction: the state change, its recorded step, the audit entry,
+the certificate rows, the person's read model and the domain event (with everything its
+subscribers do) commit together or not at all. State changes are conditional updates
+(``WHERE state = <expected> AND version = <seen>``), so two staff approving the same
+application at once cannot both succeed, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability, Role
+from canlian.audit.actions import record
+from canlian.audit.models import Action as AuditAction
+from canlian.events import bus
+from canlian.people.models import LifeStatus, Person
+from canlian.regions.models import Region
+
+from . import rules, workflow
+from .events import CertificateCancelled, CertificateExpired, CertificateIssued, PersonTransferred
+from .models import Application, Assessment, CancelReason, Certificate, CertificateStatus, Step
+from .numbers import certificate_number
+from .workflow import Action, IllegalTransition, Kind, State
+
+
+def _today() -> dt.date:
+    return dt.date.today()  # noqa: DTZ011 - civil date
+
+
+def current_certificate(person: Person, *, for_update: bool = False) -> Certificate | None:
+    qs = Certificate.objects.filter(person=person, status=CertificateStatus.ISSUED)
+    if for_update:
+        qs = qs.select_for_update()
+    return qs.first()
+
+
+def renewable_certificate(person: Person, *, for_update: bool = False) -> Certificate | None:
+    """The latest certificate that a renewal (换领) replaces: valid, or expired."""
+    qs = Certificate.objects.filter(
+        person=person, status__in=[CertificateStatus.ISSUED, CertificateStatus.EXPIRED]
+    ).order_by("-issue_date", "-id")
+    if for_update:
+        qs = qs.select_for_update()
+    return qs.first()
+
+
+def _sync_person(person: Person, certificate: Certificate | None) -> None:
+    """Keep the person's read model (category, grade, number) in step with the certificate."""
+    Person.objects.filter(pk=person.pk).update(
+        category=certificate.category if certificate else None,
+        grade=certificate.grade if certificate else None,
+        certificate_number=certificate.number if certificate else None,
+    )
+
+
+def _step(application: Application, action: str, source: str, target: str, user: Any,
+          note: str = "", attachment: UploadedFile | None = None) -> Step:
+    return Step.objects.create(application=application, action=action, source=source,
+                               target=target, actor=user if getattr(user, "pk", None) else None,
+                               note=note, attachment=attachment or "")
+
+
+# ---- applying ---------------------------------------------------------------------------
+
+@dataclass
+class ApplicationInput:
+    kind: Kind
+    reason: str = ""
+    cancel_reason: str = ""
+    target_village: Region | None = None
+    channel: str = "staff"
+
+
+def _check_can_apply(person: Person, data: ApplicationInput, today: dt.date) -> Certificate | None:
+    if person.life_status == LifeStatus.DECEASED and data.kind != Kind.CANCELLATION:
+        raise ValidationError("本人已故，不能办理 (the person is deceased)")
+    current = (renewable_certificate(person) if data.kind == Kind.RENEWAL
+               else current_certificate(person))
+    if data.kind == Kind.NEW:
+        if current is not None:
+            raise ValidationError(
+                f"已持有有效残疾人证 {current.number}，请办理换领、变更或补办 "
+                "(already holds a valid certificate)")
+        last = Certificate.objects.filter(person=person, status=CertificateStatus.CANCELLED).first()
+        if last and not workflow.may_reapply(last.ended_on, last.cancel_reason, today):
+            until = last.ended_on + dt.timedelta(days=workflow.REAPPLY_BAR_DAYS)
+            raise ValidationError(
+                f"残疾人证注销后一年内不能重新申请，{until} 后可申请 "
+                f"(no new application within a year of cancellation; possible from {until})")
+        return None
+    if current is None:
+        raise ValidationError(
+            "没有有效的残疾人证，请办理新办 (no valid certificate: apply for a new one)")
+    if data.kind == Kind.TRANSFER:
+        if data.target_village is None or data.target_village.level != "village":
+            raise ValidationError({"target_village": "请选择迁入的村（社区） (choose the village)"})
+        if data.target_village.code == person.village_id:
+            raise ValidationError({"target_village": "迁入地与现居住地相同 (same village)"})
+    if data.kind == Kind.CANCELLATION and data.cancel_reason not in CancelReason.values:
+        raise ValidationError({"cancel_reason": "请选择注销原因 (choose the reason)"})
+    return current
+
+
+def apply(user: Any, person: Person, data: ApplicationInput,
+          request: HttpRequest | None = None, *, today: dt.date | None = None) -> Application:
+    """Open an application (staff at the counter, or the citizen online)."""
+    today = today or _today()
+    if user.role != Role.CITIZEN:
+        scoping.require(user, Capability.MANAGE_CERTIFICATES)
+    if not scoping.people_for(user).filter(pk=person.pk).exists():
+        raise PermissionDenied("person outside region")
+    try:
+        with transaction.atomic():
+            person = Person.objects.select_for_update().get(pk=person.pk)
+            current = _check_can_apply(person, data, today)
+            state = workflow.first_state(data.kind)
+            application = Application.objects.create(
+                person=person, kind=data.kind, state=state, village_id=person.village_id,
+                certificate=current, reason=data.reason, cancel_reason=data.cancel_reason,
+                target_village=data.target_village, channel=data.channel, applied_on=today,
+                state_since=today, due=workflow.due_date(state, today), created_by=user,
+            )
+            _step(application, "apply", "", state, user, data.reason)
+            record(user=user, action=AuditAction.CREATE, obj=application, person=person,
+                   request=request, summary=f"受理{application.kind_label}申请")
+    except IntegrityError:
+        raise ValidationError(
+            "该人员已有办理中的申请，请先办结或撤回 (an application is already open)") from None
+    return application
+
+
+# ---- moving an application along ---------------------------------------------------------
+
+def _load(user: Any, application_id: int) -> Application:
+    application = scoping.certificate_applications_for(user).select_related("person").filter(
+        pk=application_id).first()
+    if application is None:
+        raise Application.DoesNotExist(application_id)
+    return application
+
+
+def _move(user: Any, application: Application, action: Action, *, note: str = "",
+          attachment: UploadedFile | None = None, request: HttpRequest | None = None,
+          today: dt.date | None = None) -> Application:
+    today = today or _today()
+    t = workflow.transition(Kind(application.kind), State(application.state), action)
+    if action == Action.WITHDRAW and user.role == Role.CITIZEN:
+        pass  # applicants may withdraw their own (scoping already limited it to them)
+    else:
+        scoping.require(user, t.capability)
+    if action == Action.REJECT and not note.strip():
+        raise ValidationError({"note": "不予通过须说明理由 (give the reason for refusing)"})
+    moved = Application.objects.filter(
+        pk=application.pk, state=t.source, version=application.version
+    ).update(state=t.target, version=F("version") + 1, state_since=today,
+             due=workflow.due_date(t.target, today))
+    if moved != 1:
+        raise IllegalTransition(
+            "此申请已被他人处理，请刷新后查看 (the application was changed by someone else; reload)")
+    application.refresh_from_db()
+    _step(application, action, t.source, t.target, user, note, attachment)
+    record(user=user, action=AuditAction.TRANSITION, obj=application, person=application.person,
+           request=request, summary=f"{application.kind_label}：{workflow.ACTION_LABELS[action]}",
+           changes={"state": [t.source, t.target]})
+    return application
+
+
+@dataclass
+class AssessmentInput:
+    hospital: str
+    assessed_on: dt.date
+    category: int
+    grade: int
+    components: list[dict[str, int]]
+    findings: str = ""
+
+
+def assess(user: Any, application_id: int, data: AssessmentInput, *,
+           attachment: UploadedFile | None = None, request: HttpRequest | None = None,
+           today: dt.date | None = None) -> Application:
+    """Record the assessor's findings (category, grade; components for 多重)."""
+    today = today or _today()
+    if data.assessed_on > today:
+        raise ValidationError({"assessed_on": "评定日期不能晚于今天 (assessment date in the future)"})
+    grade = data.grade
+    if data.category == rules.Category.MULTIPLE:
+        if len(data.components) < 2:
+            raise ValidationError({"components": "多重残疾须填写至少两类残疾及等级 "
+                                                 "(a multiple disability needs two components)"})
+        grade = int(rules.multiple_grade([c["grade"] for c in data.components]))
+    elif data.components:
+        raise ValidationError({"components": "只有多重残疾需要填写组成 (components only for 多重)"})
+    with transaction.atomic():
+        application = _load(user, application_id)
+        if application.applied_on > data.assessed_on:
+            raise ValidationError({"assessed_on": "评定日期早于申请日期 (before the application)"})
+        application = _move(user, application, Action.ASSESS, note=data.findings,
+                            attachment=attachment, request=request, today=today)
+        Assessment.objects.create(application=application, assessor=user, hospital=data.hospital,
+                                  assessed_on=data.assessed_on, category=data.category,
+                                  grade=grade, components=data.components, findings=data.findings)
+    return application
+
+
+def advance(user: Any, application_id: int, action: Action, *, note: str = "",
+            attachment: UploadedFile | None = None, request: HttpRequest | None = None,
+            today: dt.date | None = None) -> Application:
+    """Review, approve, reject or withdraw; ``issue`` completes the application."""
+    if action == Action.ASSESS:
+        raise IllegalTransition("评定须填写评定结果 (use assess)")
+    with transaction.atomic():
+        application = _load(user, application_id)
+        application = _move(user, application, action, note=note, attachment=attachment,
+                            request=request, today=today)
+        if action == Action.ISSUE:
+            _complete(user, application, today or _today())
+    return application
+
+
+def issue(user: Any, application_id: int, **kwargs: Any) -> Application:
+    return advance(user, application_id, Action.ISSUE, **kwargs)
+
+
+# ---- completing: what issuing does for each kind ------------------------------------------
+
+def _new_certificate(application: Application, category: int, grade: int, *, today: dt.date,
+                     components: list | None = None, reissue: int = 0,
+                     valid_until: dt.date | None = None) -> Certificate:
+    person = application.person
+    return Certificate.objects.create(
+        person=person, number=certificate_number(person.resident_id, category, grade, reissue),
+        category=category, grade=grade, components=components or [], issue_date=today,
+        valid_until=valid_until or rules.valid_until(today), reissue_count=reissue,
+        issued_by_id=person.village_id[:6] + "000000", application=application,
+    )
+
+
+def _end(certificate: Certificate, status: str, today: dt.date, reason: str = "") -> None:
+    certificate.status = status
+    certificate.ended_on = today
+    certificate.cancel_reason = reason
+    certificate.save(update_fields=["status", "ended_on", "cancel_reason"])
+
+
+def _complete(user: Any, application: Application, today: dt.date) -> None:
+    kind = Kind(application.kind)
+    person = application.person
+    if kind == Kind.RENEWAL:
+        old = renewable_certificate(person, for_update=True)
+    else:
+        old = current_certificate(person, for_update=True) if kind != Kind.NEW else None
+    if kind in workflow.NEEDS_CURRENT_CERTIFICATE and old is None:
+        raise IllegalTransition("该人员已没有有效残疾人证，无法办结 (no valid certificate any more)")
+    actor = getattr(user, "pk", None)
+    if kind in (Kind.NEW, Kind.CHANGE):
+        a = application.assessment
+        if old is not None:
+            _end(old, CertificateStatus.REPLACED, today)
+        new = _new_certificate(application, a.category, a.grade, today=today,
+                               components=a.components)
+    elif kind == Kind.RENEWAL:
+        _end(old, CertificateStatus.REPLACED, today)
+        new = _new_certificate(application, old.category, old.grade, today=today,
+                               components=old.components)
+    elif kind == Kind.REISSUE:
+        _end(old, CertificateStatus.REPLACED, today)
+        new = _new_certificate(application, old.category, old.grade, today=today,
+                               components=old.components, reissue=old.reissue_count + 1,
+                               valid_until=old.valid_until)
+    elif kind == Kind.TRANSFER:
+        source = person.village_id
+        Person.objects.filter(pk=person.pk).update(village=application.target_village)
+        bus.publish(PersonTransferred(person.pk, source_village=source,
+                                      target_village=application.target_village_id,
+                                      actor_id=actor))
+        return
+    else:  # cancellation
+        cancel(old, application.cancel_reason, today=today, actor_id=actor)
+        return
+    Application.objects.filter(pk=application.pk).update(certificate=new)
+    application.certificate = new
+    _sync_person(person, new)
+    bus.publish(CertificateIssued(person.pk, certificate_id=new.pk, kind=kind.value,
+                                  category=new.category, grade=new.grade, actor_id=actor))
+
+
+def cancel(certificate: Certificate, reason: str, *, today: dt.date,
+           actor_id: int | None = None) -> bool:
+    """Cancel a certificate (注销) and announce it; False if it was not valid any more."""
+    ended = Certificate.objects.filter(pk=certificate.pk, status=CertificateStatus.ISSUED).update(
+        status=CertificateStatus.CANCELLED, ended_on=today, cancel_reason=reason)
+    if not ended:
+        return False
+    _sync_person(certificate.person, None)
+    bus.publish(CertificateCancelled(certificate.person_id, certificate_id=certificate.pk,
+                                     reason=reason, actor_id=actor_id))
+    return True
+
+
+# ---- reactions and sweeps -----------------------------------------------------------------
+
+def on_person_died(event: Any) -> None:
+    """A death cancels the valid certificate and withdraws any open application."""
+    person = Person.objects.get(pk=event.person_id)
+    certificate = current_certificate(person, for_update=True)
+    if certificate is not None:
+        cancel(certificate, CancelReason.DEATH, today=event.death_date, actor_id=event.actor_id)
+    for application in Application.objects.filter(person=person,
+                                                  state__in=list(workflow.OPEN_STATES)):
+        moved = Application.objects.filter(pk=application.pk, version=application.version).update(
+            state=State.WITHDRAWN, version=F("version") + 1, state_since=_today(), due=None)
+        if moved:
+            _step(application, "withdraw", application.state, State.WITHDRAWN, None,
+                  "本人已故，申请自动终止 (closed: the person died)")
+
+
+def expire_overdue(today: dt.date | None = None) -> int:
+    """Mark certificates past their validity as expired, announcing each (a daily sweep)."""
+    today = today or _today()
+    count = 0
+    with transaction.atomic():
+        due = list(Certificate.objects.select_for_update().filter(
+            status=CertificateStatus.ISSUED, valid_until__lt=today))
+        for certificate in due:
+            Certificate.objects.filter(pk=certificate.pk).update(
+                status=CertificateStatus.EXPIRED, ended_on=certificate.valid_until)
+            bus.publish(CertificateExpired(certificate.person_id, certificate_id=certificate.pk))
+            count += 1
+    return count
+
+
+def expiring(qs: Any, within_days: int, today: dt.date | None = None) -> Any:
+    """Valid certificates that expire within ``within_days`` (renewal reminders)."""
+    today = today or _today()
+    return qs.filter(status=CertificateStatus.ISSUED,
+                     valid_until__lte=today + dt.timedelta(days=within_days)).order_by(
+        "valid_until", "id")

@@ -1,0 +1,111 @@
+"""Forms of the certificate pages. Uploads are checked for type and size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from canlian.regions.models import Region
+
+from .models import CATEGORY_CHOICES, GRADE_CHOICES, CancelReason
+from .rules import Category
+from .workflow import KIND_LABELS, Kind
+
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+# Allowed attachment types, recognised by their first bytes (not by the name the browser sends).
+MAGIC = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
+
+
+def check_attachment(upload: Any) -> Any:
+    if upload is None:
+        return None
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(_("The attachment is larger than 5 MB."))
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(m) for m in MAGIC):
+        raise ValidationError(_("Attach a PDF, PNG or JPEG file."))
+    return upload
+
+
+class AttachmentField(forms.FileField):
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        return check_attachment(super().clean(data, initial))
+
+
+class ApplyForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Application"), choices=[(k.value, v) for k, v in KIND_LABELS.items()])
+    reason = forms.CharField(label=_("Reason / notes"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    cancel_reason = forms.ChoiceField(label=_("Cancellation reason"), required=False,
+                                      choices=[("", "—"), *CancelReason.choices])
+    target_village = forms.ModelChoiceField(label=_("Transfer to (village/community)"),
+                                            queryset=Region.objects.none(), required=False)
+
+    def __init__(self, *args: Any, villages: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target_village"].queryset = villages
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == Kind.CANCELLATION and not data.get("cancel_reason"):
+            self.add_error("cancel_reason", _("Choose the reason for cancelling."))
+        if data.get("kind") == Kind.TRANSFER and not data.get("target_village"):
+            self.add_error("target_village", _("Choose where the person moves to."))
+        return data
+
+
+class AssessForm(forms.Form):
+    hospital = forms.CharField(label=_("Designated hospital"), max_length=100)
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, choices=CATEGORY_CHOICES)
+    grade = forms.TypedChoiceField(label=_("Grade"), coerce=int, choices=GRADE_CHOICES,
+                                   help_text=_("For a multiple disability the most severe "
+                                               "component grade is used."))
+    components = forms.CharField(
+        label=_("Components (multiple disability only)"), required=False,
+        help_text=_("One per line as category digit and grade digit, e.g. 1 2 for visual grade 2."),
+        widget=forms.Textarea(attrs={"rows": 3}))
+    findings = forms.CharField(label=_("Findings"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    attachment = AttachmentField(label=_("Assessment form (PDF or image)"), required=False)
+
+    def clean_assessed_on(self) -> dt.date:
+        value = self.cleaned_data["assessed_on"]
+        if value > dt.date.today():  # noqa: DTZ011
+            raise ValidationError(_("The assessment date is in the future."))
+        return value
+
+    def clean_components(self) -> list[dict[str, int]]:
+        result = []
+        for n, line in enumerate(self.cleaned_data.get("components", "").splitlines(), start=1):
+            parts = line.replace(",", " ").split()
+            if not parts:
+                continue
+            try:
+                category, grade = int(parts[0]), int(parts[1])
+                if not (1 <= category <= 6 and 1 <= grade <= 4):
+                    raise ValueError
+            except (ValueError, IndexError):
+                raise ValidationError(
+                    _("Line %(n)d: write a category 1–6 and a grade 1–4, e.g. 1 2.") % {"n": n}
+                ) from None
+            result.append({"category": category, "grade": grade})
+        return result
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("category") == Category.MULTIPLE and len(data.get("components") or []) < 2:
+            self.add_error("components", _("A multiple disability needs at least two components."))
+        if data.get("category") not in (None, Category.MULTIPLE) and data.get("components"):
+            self.add_error("components", _("Components are only for a multiple disability."))
+        return data
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    attachment = AttachmentField(label=_("Attachment (PDF or image)"), required=False)

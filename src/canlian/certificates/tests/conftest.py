@@ -1,0 +1,33 @@
+"""Helpers to walk applications through the lifecycle in tests."""
+
+import datetime as dt
+
+import pytest
+
+from canlian.certificates import actions
+from canlian.certificates.workflow import Action, Kind
+
+TODAY = dt.date.today()
+
+
+def assessment(category=4, grade=2, components=None):
+    return actions.AssessmentInput(hospital="乐清市人民医院", assessed_on=TODAY,
+                                   category=category, grade=grade, components=components or [],
+                                   findings="肢体功能障碍")
+
+
+@pytest.fixture
+def walk(users):
+    """walk(person, kind=..., **apply_kwargs) → the application after issuing."""
+
+    def run(person, kind=Kind.NEW, category=4, grade=2, components=None, **kwargs):
+        application = actions.apply(users.township, person,
+                                    actions.ApplicationInput(kind=kind, **kwargs))
+        if kind in (Kind.NEW, Kind.CHANGE):
+            actions.assess(users.assessor, application.pk,
+                           assessment(category, grade, components))
+        actions.advance(users.township, application.pk, Action.REVIEW, note="公示无异议")
+        actions.advance(users.federation, application.pk, Action.APPROVE)
+        return actions.issue(users.federation, application.pk)
+
+    return run

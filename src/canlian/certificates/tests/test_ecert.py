@@ -1,0 +1,62 @@
+"""Signed e-certificate tokens: genuine, tampered, forged, expired, cancelled, replaced."""
+
+import datetime as dt
+
+from django.core import signing
+
+from canlian.certificates import actions, ecert
+from canlian.certificates.models import Certificate
+from canlian.certificates.workflow import Kind
+
+
+def test_genuine_certificate_verifies(make_person, walk):
+    person = make_person(name="欧阳明华")
+    walk(person)
+    certificate = Certificate.objects.get(person=person)
+    result = ecert.verify(ecert.token_for(certificate))
+    assert result.verdict == ecert.Verdict.GENUINE
+    assert result.masked_name == "欧**华"
+    assert person.resident_id not in result.masked_number
+    assert result.masked_number.endswith(certificate.number[-4:])
+
+
+def test_tampered_and_forged_tokens_are_refused(make_person, walk):
+    person = make_person()
+    walk(person)
+    token = ecert.token_for(Certificate.objects.get(person=person))
+    tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    assert ecert.verify(tampered).verdict == ecert.Verdict.FORGED
+    forged = signing.dumps({"c": 1, "n": "x"}, key="not-our-key", salt=ecert.SALT)
+    assert ecert.verify(forged).verdict == ecert.Verdict.FORGED
+    assert ecert.verify("garbage").verdict == ecert.Verdict.FORGED
+    # A genuine signature over a number that is not that certificate's is refused too.
+    other = signing.dumps({"c": Certificate.objects.get().pk, "n": "0" * 20}, salt=ecert.SALT)
+    assert ecert.verify(other).verdict == ecert.Verdict.FORGED
+
+
+def test_expired_cancelled_and_replaced(make_person, walk):
+    person = make_person()
+    walk(person)
+    first = Certificate.objects.get(person=person)
+    token = ecert.token_for(first)
+    later = first.valid_until + dt.timedelta(days=1)
+    assert ecert.verify(token, today=later).verdict == ecert.Verdict.EXPIRED
+    walk(person, kind=Kind.REISSUE)
+    assert ecert.verify(token).verdict == ecert.Verdict.REPLACED
+    current = Certificate.objects.get(person=person, status="issued")
+    actions.cancel(current, "voluntary", today=dt.date.today())
+    assert ecert.verify(ecert.token_for(current)).verdict == ecert.Verdict.CANCELLED
+
+
+def test_public_verify_page_needs_no_login_and_shows_little(client, make_person, walk):
+    person = make_person(name="张三丰")
+    walk(person)
+    certificate = Certificate.objects.get(person=person)
+    response = client.get(f"/verify/{ecert.token_for(certificate)}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "真实有效" in body
+    assert "张*丰" in body
+    assert person.resident_id not in body
+    assert "张三丰" not in body
+    assert client.get("/verify/forged-token/").status_code == 404

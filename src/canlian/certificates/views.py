@@ -1,0 +1,215 @@
+"""Staff pages of the certificate lifecycle, the work queue and the e-certificate.
+
+Thin: capabilities and scoping decide access, ``actions`` does the work, and every
+refusal (illegal transition, someone else was faster) comes back as a message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability, Role
+from canlian.audit.actions import record
+from canlian.audit.models import Action as AuditAction
+from canlian.regions.models import Region
+from canlian.todos.models import Todo
+
+from . import actions, ecert, rules, workflow
+from .forms import ApplyForm, AssessForm, StepForm
+from .models import Application
+from .workflow import Action, IllegalTransition, Kind, State
+
+# Which states each role works on in its queue.
+QUEUE_STATES = {
+    Role.ASSESSOR: [State.APPLIED],
+    Role.VILLAGE_WORKER: [State.APPLIED, State.ASSESSED, State.REVIEWED, State.APPROVED],
+    Role.TOWNSHIP_STAFF: [State.ASSESSED],
+    Role.FEDERATION_STAFF: [State.REVIEWED, State.APPROVED],
+    Role.AUDITOR: [State.APPLIED, State.ASSESSED, State.REVIEWED, State.APPROVED],
+}
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        return [m for ms in exc.message_dict.values() for m in ms]
+    return list(exc.messages)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    states = QUEUE_STATES.get(Role(user.role))
+    if states is None:
+        raise PermissionDenied("no work queue for this role")
+    today = dt.date.today()  # noqa: DTZ011
+    applications = (scoping.certificate_applications_for(user).filter(state__in=states)
+                    .select_related("person", "village__parent").order_by("due", "id")[:500])
+    todos = []
+    if user.role in (Role.TOWNSHIP_STAFF, Role.FEDERATION_STAFF, Role.VILLAGE_WORKER):
+        todos = list(Todo.objects.filter(scoping.region_q(user, "village__code"), done_at=None)
+                     .select_related("person").order_by("due", "id")[:200])
+    return render(request, "certificates/queue.html", {
+        "applications": applications, "todos": todos, "today": today,
+        "overdue": sum(1 for a in applications if a.is_overdue(today)),
+    })
+
+
+@login_required
+def apply(request: HttpRequest, person_id: int) -> HttpResponse:
+    scoping.require(request.user, Capability.MANAGE_CERTIFICATES)
+    person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
+    region = request.user.region
+    villages = (Region.objects.filter(code=region.code) if region.level == "village"
+                else region.villages()).select_related("parent")
+    form = ApplyForm(request.POST or None, villages=villages,
+                     initial={"kind": request.GET.get("kind", Kind.NEW)})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            application = actions.apply(request.user, person, actions.ApplicationInput(
+                kind=Kind(d["kind"]), reason=d["reason"], cancel_reason=d["cancel_reason"],
+                target_village=d["target_village"]), request)
+        except ValidationError as exc:
+            for m in _messages_of(exc):
+                form.add_error(None, m)
+        else:
+            messages.success(request, _("Application registered."))
+            return redirect("certificates:application", pk=application.pk)
+    return render(request, "certificates/apply.html", {"form": form, "person": person})
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(
+        scoping.certificate_applications_for(request.user).select_related(
+            "person__village__parent", "certificate", "target_village"), pk=pk)
+    user = request.user
+    possible = [a for a in workflow.allowed_actions(Kind(application.kind), State(application.state))
+                if user.can(workflow.transition(Kind(application.kind), State(application.state),
+                                                a).capability)]
+    return render(request, "certificates/application.html", {
+        "application": application,
+        "steps": application.steps.select_related("actor"),
+        "assessment": getattr(application, "assessment", None),
+        "can_assess": Action.ASSESS in possible,
+        "actions": [(a.value, workflow.ACTION_LABELS[a]) for a in possible if a != Action.ASSESS],
+        "assess_form": AssessForm(), "step_form": StepForm(),
+    })
+
+
+@login_required
+@require_POST
+def assess(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.ASSESS)
+    form = AssessForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.assess(request.user, pk, actions.AssessmentInput(
+                hospital=d["hospital"], assessed_on=d["assessed_on"], category=d["category"],
+                grade=d["grade"], components=d["components"], findings=d["findings"]),
+                attachment=d.get("attachment"), request=request)
+        except Application.DoesNotExist:
+            raise Http404 from None
+        except (ValidationError, IllegalTransition) as exc:
+            for m in (_messages_of(exc) if isinstance(exc, ValidationError) else [exc.message]):
+                messages.error(request, m)
+        else:
+            messages.success(request, _("Assessment recorded."))
+            return redirect("certificates:application", pk=pk)
+    application = get_object_or_404(scoping.certificate_applications_for(request.user), pk=pk)
+    return render(request, "certificates/application.html", {
+        "application": application, "steps": application.steps.all(), "can_assess": True,
+        "assess_form": form, "step_form": StepForm(), "actions": [],
+    }, status=400)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    try:
+        chosen = Action(action)
+    except ValueError:
+        raise Http404 from None
+    form = StepForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("certificates:application", pk=pk)
+    try:
+        application = actions.advance(request.user, pk, chosen, note=form.cleaned_data["note"],
+                                      attachment=form.cleaned_data.get("attachment"),
+                                      request=request)
+    except Application.DoesNotExist:
+        raise Http404 from None
+    except IllegalTransition as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        for m in _messages_of(exc):
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Done: %(action)s.") % {
+            "action": workflow.ACTION_LABELS[chosen]})
+        if chosen == Action.ISSUE and application.certificate_id and application.kind in (
+                Kind.NEW, Kind.CHANGE, Kind.RENEWAL, Kind.REISSUE):
+            return redirect("certificates:card", pk=application.certificate_id)
+    return redirect("certificates:application", pk=pk)
+
+
+@login_required
+def card(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable e-certificate with its signed QR code (audited: it shows the full ID)."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    certificate = get_object_or_404(
+        scoping.certificates_for(request.user).select_related("person__village__parent"), pk=pk)
+    url = request.build_absolute_uri(reverse("verify", args=[ecert.token_for(certificate)]))
+    record(user=request.user, action=AuditAction.VIEW, obj=certificate, person=certificate.person,
+           request=request, summary=f"查看电子残疾人证 {certificate.pk}")
+    return render(request, "certificates/card.html", {
+        "certificate": certificate, "person": certificate.person, "verify_url": url,
+        "qr": ecert.qr_svg(url), "status": certificate.effective_status(),
+        "colour": rules.cover_colour(
+            certificate.category, [c["category"] for c in certificate.components]),
+    })
+
+
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: anyone scanning the QR code learns whether the certificate is genuine."""
+    result = ecert.verify(token)
+    return render(request, "certificates/verify.html", {"result": result},
+                  status=200 if result.certificate else 404)
+
+
+@login_required
+def expiring(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    try:
+        days = max(1, min(int(request.GET.get("within", 90)), 730))
+    except ValueError:
+        days = 90
+    rows = actions.expiring(scoping.certificates_for(request.user), days).select_related(
+        "person__village__parent")[:1000]
+    return render(request, "certificates/expiring.html", {"rows": rows, "days": days})
+
+
+@login_required
+@require_POST
+def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    todo = get_object_or_404(Todo.objects.filter(scoping.region_q(request.user, "village__code")),
+                             pk=pk, done_at=None)
+    Todo.objects.filter(pk=todo.pk, done_at=None).update(done_at=dt.datetime.now(dt.UTC),
+                                                         done_by=request.user)
+    messages.success(request, _("To-do marked done."))
+    return redirect("certificates:queue")

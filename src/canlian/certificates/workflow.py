@@ -1,0 +1,167 @@
+"""The certificate application workflow (办证流程) as a state machine. No database code.
+
+Every kind of application walks the same states, skipping those that do not apply:
+
+    applied ─assess→ assessed ─review→ reviewed ─approve→ approved ─issue→ issued
+       │                 │                 │                  │
+       └──── reject / withdraw (from any open state) ─────────┘→ rejected / withdrawn
+
+- new (新办) and change (变更, re-assessment) need an assessment by a designated assessor.
+- renewal (换领), reissue (补办), transfer (迁移) and cancellation (注销) skip assessment:
+  they start at ``assessed`` as far as the machine is concerned (``first_state``).
+- The township review includes the 5-working-day public notice in the village; the
+  federation decides within 10 working days (管理办法).
+
+Transitions name the capability they need; the caller checks the actor's role and region.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from canlian.accounts.roles import Capability
+
+
+class Kind(StrEnum):
+    NEW = "new"  # 新办
+    RENEWAL = "renewal"  # 换领 (expiry)
+    CHANGE = "change"  # 变更类别/等级 (re-assessment)
+    REISSUE = "reissue"  # 补办 (lost)
+    TRANSFER = "transfer"  # 迁移
+    CANCELLATION = "cancellation"  # 注销
+
+
+KIND_LABELS = {
+    Kind.NEW: "新办", Kind.RENEWAL: "换领", Kind.CHANGE: "类别/等级变更", Kind.REISSUE: "遗失补办",
+    Kind.TRANSFER: "迁移", Kind.CANCELLATION: "注销",
+}
+
+
+class State(StrEnum):
+    APPLIED = "applied"
+    ASSESSED = "assessed"
+    REVIEWED = "reviewed"
+    APPROVED = "approved"
+    ISSUED = "issued"  # done: certificate issued, changed, transferred or cancelled
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+STATE_LABELS = {
+    State.APPLIED: "待评定", State.ASSESSED: "待镇街审核", State.REVIEWED: "待区残联审批",
+    State.APPROVED: "待发证", State.ISSUED: "已办结", State.REJECTED: "未通过",
+    State.WITHDRAWN: "已撤回",
+}
+OPEN_STATES = frozenset({State.APPLIED, State.ASSESSED, State.REVIEWED, State.APPROVED})
+
+NEEDS_ASSESSMENT = frozenset({Kind.NEW, Kind.CHANGE})
+NEEDS_CURRENT_CERTIFICATE = frozenset(
+    {Kind.RENEWAL, Kind.CHANGE, Kind.REISSUE, Kind.TRANSFER, Kind.CANCELLATION}
+)
+
+
+class Action(StrEnum):
+    ASSESS = "assess"
+    REVIEW = "review"
+    APPROVE = "approve"
+    ISSUE = "issue"
+    REJECT = "reject"
+    WITHDRAW = "withdraw"
+
+
+ACTION_LABELS = {
+    Action.ASSESS: "录入评定结果", Action.REVIEW: "镇街审核通过", Action.APPROVE: "区残联审批通过",
+    Action.ISSUE: "发证/办结", Action.REJECT: "不予通过", Action.WITHDRAW: "撤回申请",
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    source: State
+    target: State
+    capability: Capability
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(Action.ASSESS, State.APPLIED, State.ASSESSED, Capability.ASSESS),
+    Transition(Action.REVIEW, State.ASSESSED, State.REVIEWED, Capability.REVIEW),
+    Transition(Action.APPROVE, State.REVIEWED, State.APPROVED, Capability.APPROVE),
+    Transition(Action.ISSUE, State.APPROVED, State.ISSUED, Capability.APPROVE),
+    *(Transition(Action.REJECT, s, State.REJECTED, Capability.REVIEW)
+      for s in (State.APPLIED, State.ASSESSED, State.REVIEWED, State.APPROVED)),
+    *(Transition(Action.WITHDRAW, s, State.WITHDRAWN, Capability.MANAGE_CERTIFICATES)
+      for s in (State.APPLIED, State.ASSESSED, State.REVIEWED)),
+)
+
+
+class IllegalTransition(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def first_state(kind: Kind) -> State:
+    return State.APPLIED if kind in NEEDS_ASSESSMENT else State.ASSESSED
+
+
+def transition(kind: Kind, state: State, action: Action) -> Transition:
+    """The transition ``action`` from ``state``, or IllegalTransition saying why not."""
+    if action == Action.ASSESS and kind not in NEEDS_ASSESSMENT:
+        raise IllegalTransition(
+            f"{KIND_LABELS[kind]}申请不需要残疾评定 (a {kind.value} application needs no assessment)"
+        )
+    for t in TRANSITIONS:
+        if t.action == action and t.source == state:
+            return t
+    raise IllegalTransition(
+        f"申请当前状态为“{STATE_LABELS[state]}”，不能执行“{ACTION_LABELS[action]}” "
+        f"(cannot {action.value} an application that is {state.value})"
+    )
+
+
+def allowed_actions(kind: Kind, state: State) -> list[Action]:
+    result = []
+    for t in TRANSITIONS:
+        if t.source != state:
+            continue
+        if t.action == Action.ASSESS and kind not in NEEDS_ASSESSMENT:
+            continue
+        result.append(t.action)
+    return result
+
+
+# Service-time limits, in working days, from entering a state (管理办法 and local practice).
+DUE_WORKING_DAYS = {
+    State.APPLIED: 15,  # assessment at the designated hospital
+    State.ASSESSED: 5 + 5,  # 5-day public notice, then township review
+    State.REVIEWED: 10,  # county federation review
+    State.APPROVED: 5,  # printing and issuing
+}
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """``start`` plus ``days`` working days (Monday–Friday; public holidays not modelled)."""
+    day = start
+    remaining = days
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            remaining -= 1
+    return day
+
+
+def due_date(state: State, entered: dt.date) -> dt.date | None:
+    days = DUE_WORKING_DAYS.get(state)
+    return add_working_days(entered, days) if days is not None else None
+
+
+REAPPLY_BAR_DAYS = 365  # no new application for a year after a cancellation (not on death)
+
+
+def may_reapply(cancelled_on: dt.date | None, reason: str | None, today: dt.date) -> bool:
+    if cancelled_on is None or reason == "death":
+        return True
+    return (today - cancelled_on).days >= REAPPLY_BAR_DAYS

@@ -1,0 +1,53 @@
+"""Launching Debian's chromium for browser tests, through Playwright.
+
+Playwright's own browser download cannot run here, so tests drive ``/usr/bin/chromium``.
+The flags keep Chromium off the network (this machine reaches only package registries).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = Path(os.environ.get("CANLIAN_CHROMIUM", "/usr/bin/chromium"))
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def available() -> bool:
+    return CHROMIUM.exists()
+
+
+@contextmanager
+def page(base_url: str, **context_options: Any) -> Iterator[Any]:
+    """A fresh browser page (own context, so own cookies), closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to
+    # run beside one unless told it is safe (it is: the loop is Playwright's, idle here).
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        try:
+            context = browser.new_context(base_url=base_url, locale="zh-CN", **context_options)
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def tab_to(page: Any, attribute: str, value: str, limit: int = 25) -> int:
+    """Press Tab until the focused element's ``attribute`` equals ``value``; return the count.
+
+    Fails if the element cannot be reached by keyboard within ``limit`` presses.
+    """
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.getAttribute({attribute!r})") == value:
+            return presses
+    raise AssertionError(f"no element with {attribute}={value!r} reachable by Tab")
