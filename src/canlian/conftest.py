@@ -100,3 +100,11 @@ def make_person(regions):
         return person
 
     return make
+
+
+@pytest.fixture
+def walk(users):
+    """walk(person, kind=..., **apply_kwargs): take a certificate application to the end."""
+    from canlian.certificates.tests.walk import walker
+
+    return walker(users)

@@ -27,6 +27,11 @@ class User(AbstractUser):
         related_name="users",
     )
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
+    # Citizens sign in with their resident ID; they see their own record and their wards'.
+    resident_id = models.CharField(_("resident ID number"), max_length=18, blank=True,
+                                   db_index=True)
+    # Display preferences remembered per user (e.g. {"text": "large", "contrast": "high"}).
+    preferences = models.JSONField(_("display preferences"), default=dict, blank=True)
     person = models.ForeignKey(
         "people.Person",
         verbose_name=_("person"),

@@ -40,10 +40,9 @@ def people_for(user: User):
 
     qs = Person.objects.all()
     if user.is_authenticated and user.is_active and user.role == Role.CITIZEN:
-        if user.person_id is None:
+        if not user.resident_id:
             return qs.none()
-        own = Person.objects.filter(pk=user.person_id).values("resident_id")
-        return qs.filter(Q(pk=user.person_id) | Q(guardian_resident_id__in=own))
+        return qs.filter(Q(resident_id=user.resident_id) | Q(guardian_resident_id=user.resident_id))
     return qs.filter(region_q(user))
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 CHROMIUM = Path(os.environ.get("CANLIAN_CHROMIUM", "/usr/bin/chromium"))
+# axe-core from npm (package.json at the checkout's root; scripts/test runs `npm ci`).
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
 FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -35,7 +37,9 @@ def page(base_url: str, **context_options: Any) -> Iterator[Any]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
         try:
-            context = browser.new_context(base_url=base_url, locale="zh-CN", **context_options)
+            # bypass_csp lets the tests inject axe-core; the pages keep their strict CSP.
+            context = browser.new_context(base_url=base_url, locale="zh-CN", bypass_csp=True,
+                                          **context_options)
             yield context.new_page()
         finally:
             browser.close()
@@ -51,3 +55,22 @@ def tab_to(page: Any, attribute: str, value: str, limit: int = 25) -> int:
         if page.evaluate(f"document.activeElement.getAttribute({attribute!r})") == value:
             return presses
     raise AssertionError(f"no element with {attribute}={value!r} reachable by Tab")
+
+
+def axe_available() -> bool:
+    return AXE.exists()
+
+
+def axe_violations(page: Any, *, tags: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a",
+                                                           "wcag21aa")) -> list[dict]:
+    """Run axe-core in the page against WCAG 2.1 A/AA; return the violations (id, nodes)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        list(tags),
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]

@@ -118,7 +118,7 @@ def test_citizen_sees_self_and_wards(users, make_person, regions):
     child = make_person(regions.v1a, name="孩子", guardian_name="家长",
                         guardian_resident_id=parent.resident_id)
     make_person(regions.v1a, name="别人")
-    users.citizen.person = parent
+    users.citizen.resident_id = parent.resident_id
     users.citizen.save()
     assert set(scoping.people_for(users.citizen)) == {parent, child}
 
@@ -126,3 +126,14 @@ def test_citizen_sees_self_and_wards(users, make_person, regions):
 def test_inactive_user_sees_nothing(users, two_people):
     users.federation.is_active = False
     assert not scoping.people_for(users.federation).exists()
+
+
+def test_guardian_outside_the_registry_sees_only_wards(users, make_person, regions):
+    from canlian.conftest import new_resident_id
+
+    guardian_id = new_resident_id()
+    ward = make_person(regions.v1a, name="被监护人", guardian_name="监护人",
+                       guardian_resident_id=guardian_id)
+    make_person(regions.v1a, name="别人")
+    users.citizen.resident_id = guardian_id
+    assert set(scoping.people_for(users.citizen)) == {ward}

@@ -7,7 +7,7 @@ from django.db import connection
 
 from canlian.certificates import actions
 from canlian.certificates.models import Step
-from canlian.certificates.tests.conftest import assessment
+from canlian.certificates.tests.walk import assessment
 from canlian.certificates.workflow import Action, IllegalTransition, Kind
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from canlian.audit.models import AuditEvent
 from canlian.certificates import actions
 from canlian.certificates.models import Application, Certificate, Step
-from canlian.certificates.tests.conftest import assessment
+from canlian.certificates.tests.walk import assessment
 from canlian.certificates.workflow import Action, IllegalTransition, Kind
 from canlian.events.models import EventRecord
 from canlian.people.models import Person

@@ -2,8 +2,6 @@
 
 import datetime as dt
 
-import pytest
-
 from canlian.certificates import actions
 from canlian.certificates.workflow import Action, Kind
 
@@ -16,8 +14,7 @@ def assessment(category=4, grade=2, components=None):
                                    findings="肢体功能障碍")
 
 
-@pytest.fixture
-def walk(users):
+def walker(users):
     """walk(person, kind=..., **apply_kwargs) → the application after issuing."""
 
     def run(person, kind=Kind.NEW, category=4, grade=2, components=None, **kwargs):
