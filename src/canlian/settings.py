@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "canlian.events",
     "canlian.certificates",
     "canlian.todos",
+    "canlian.benefits",
     "canlian.portal",
     "canlian.demo",
 ]

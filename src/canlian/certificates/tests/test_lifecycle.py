@@ -31,7 +31,7 @@ def test_new_certificate_walks_every_step(users, make_person, walk):
     audited = AuditEvent.objects.filter(person_id=person.pk).values_list("actor_name", flat=True)
     assert list(audited.order_by("id")) == ["town1", "doc", "town1", "fed", "fed"]
     assert EventRecord.objects.filter(name="certificate.issued", person_id=person.pk).count() == 1
-    todo = Todo.objects.get(person=person)
+    todo = Todo.objects.get(person=person, kind="check_eligibility")
     assert todo.kind == "check_eligibility"
     assert todo.role == "township_staff"
     assert "肢体残疾二级" in todo.title

@@ -145,7 +145,7 @@ def test_expiring_page_and_command(client, users, make_person, walk):
 def test_todo_done(client, users, make_person, walk):
     person = make_person()
     walk(person)
-    todo = person.todos.get()
+    todo = person.todos.get(kind="check_eligibility")
     client.force_login(users.township2)  # other township: cannot close it
     assert client.post(reverse("certificates:todo_done", args=[todo.pk])).status_code == 404
     client.force_login(users.township)

@@ -16,7 +16,7 @@ from canlian.regions import loader
 from canlian.regions.models import Region
 
 TINY = textwrap.dedent("""
-    deployment: {code: tiny, name: 测试残联, root: "330382000000"}
+    deployment: {code: yueqing, name: 测试残联, root: "330382000000"}
     chain:
       - {code: "330000000000", name: 浙江省, level: province}
       - {code: "330300000000", name: 温州市, level: city}

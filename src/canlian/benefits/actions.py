@@ -1,0 +1,295 @@
+"""Write operations on subsidy applications and grants. Views, the portal, the "1+X"
+subscribers and the API call these; each is one transaction with its audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability, Role
+from canlian.audit.actions import record
+from canlian.audit.models import Action as AuditAction
+from canlian.people.models import Person
+
+from . import eligibility
+from .facts import facts_for, ruleset_for
+from .models import (
+    OPEN_APPLICATION_STATES,
+    ApplicationState,
+    DeclaredFacts,
+    Grant,
+    GrantChange,
+    GrantStatus,
+    Subsidy,
+    SubsidyApplication,
+    Suspension,
+)
+
+
+class SubsidyError(Exception):
+    """A refused operation, with a message for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _today() -> dt.date:
+    return dt.date.today()  # noqa: DTZ011
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def evaluate(person: Person, subsidy: str, source: Any = None, on: dt.date | None = None
+             ) -> eligibility.Decision:
+    """The rules' decision for a person (declared facts from an application or grant)."""
+    on = on or _today()
+    return eligibility.decide(ruleset_for(), subsidy, facts_for(person, on, source), on)
+
+
+def _reasons_json(decision: eligibility.Decision) -> list[dict[str, Any]]:
+    return [{"rule": r.rule, "passed": r.passed, "zh": r.text_zh, "en": r.text_en}
+            for r in decision.reasons]
+
+
+def _store_decision(application: SubsidyApplication, decision: eligibility.Decision) -> None:
+    application.eligible = decision.eligible
+    application.monthly_amount = decision.monthly_amount
+    application.reasons = _reasons_json(decision)
+    application.rule_version = decision.rule_version
+
+
+# ---- applications ------------------------------------------------------------------------
+
+def apply(user: Any, person: Person, subsidy: str, declared: dict[str, Any], *,
+          bank_name: str = "", bank_account: str = "", channel: str = "staff",
+          request: HttpRequest | None = None, today: dt.date | None = None
+          ) -> SubsidyApplication:
+    """Open (or confirm a pre-filled) application; the rules' verdict is stored with it."""
+    today = today or _today()
+    Subsidy(subsidy)
+    if user is not None and user.role != Role.CITIZEN:
+        scoping.require(user, Capability.EDIT_PEOPLE)
+    if user is not None and not scoping.people_for(user).filter(pk=person.pk).exists():
+        raise PermissionDenied("person outside region")
+    if person.is_deceased:
+        raise ValidationError("本人已故，不能申请 (the person is deceased)")
+    if Grant.objects.filter(person=person, subsidy=subsidy).exclude(status="stopped").exists():
+        raise ValidationError("已在享受该项补贴 (already receiving this subsidy)")
+    fields = {k: declared[k] for k in DeclaredFacts.FACT_FIELDS if k in declared}
+    try:
+        with transaction.atomic():
+            prefilled = SubsidyApplication.objects.select_for_update().filter(
+                person=person, subsidy=subsidy, state=ApplicationState.PREFILLED).first()
+            application = prefilled or SubsidyApplication(person=person, subsidy=subsidy)
+            for key, value in fields.items():
+                setattr(application, key, value)
+            application.state = ApplicationState.APPLIED
+            application.village_id = person.village_id
+            application.channel = channel if prefilled is None else application.channel
+            application.applied_on = today
+            application.bank_name = bank_name
+            application.bank_account = bank_account
+            application.created_by = user if getattr(user, "pk", None) else None
+            _store_decision(application, evaluate(person, subsidy, application, today))
+            application.save()
+            record(user=user, action=AuditAction.CREATE, obj=application, person=person,
+                   request=request, summary=f"受理{Subsidy(subsidy).label}申请")
+    except IntegrityError:
+        raise ValidationError("该项补贴已有办理中的申请 (an application is already open)") from None
+    return application
+
+
+def prefill(person: Person, subsidy: str, *, source_event: str = "") -> SubsidyApplication | None:
+    """Open a pre-filled application for a likely-eligible person ("1+X"); None if one exists."""
+    if SubsidyApplication.objects.filter(person=person, subsidy=subsidy,
+                                         state__in=OPEN_APPLICATION_STATES).exists():
+        return None
+    if Grant.objects.filter(person=person, subsidy=subsidy).exclude(status="stopped").exists():
+        return None
+    application = SubsidyApplication(person=person, subsidy=subsidy,
+                                     state=ApplicationState.PREFILLED, village_id=person.village_id,
+                                     channel="auto", applied_on=_today(),
+                                     note=f"由{source_event}自动生成，请核实后提交")
+    _store_decision(application, evaluate(person, subsidy, application))
+    with transaction.atomic():
+        application.save()
+    return application
+
+
+_MOVES = {
+    "review": ([ApplicationState.APPLIED], ApplicationState.REVIEWED, Capability.REVIEW),
+    "approve": ([ApplicationState.REVIEWED], ApplicationState.APPROVED, Capability.APPROVE),
+    "reject": ([ApplicationState.APPLIED, ApplicationState.REVIEWED, ApplicationState.PREFILLED],
+               ApplicationState.REJECTED, Capability.REVIEW),
+    "withdraw": ([ApplicationState.APPLIED, ApplicationState.PREFILLED], ApplicationState.WITHDRAWN,
+                 Capability.EDIT_PEOPLE),
+}
+MOVE_LABELS = {"review": "镇街审核通过", "approve": "区残联审批通过", "reject": "不予通过",
+               "withdraw": "撤回"}
+
+
+def applications_for(user: Any):  # type: ignore[no-untyped-def]
+    return SubsidyApplication.objects.filter(person__in=scoping.people_for(user))
+
+
+@transaction.atomic
+def decide_application(user: Any, application_id: int, move: str, *, note: str = "",
+                       start_month: dt.date | None = None, request: HttpRequest | None = None,
+                       today: dt.date | None = None) -> SubsidyApplication:
+    """Review, approve (creating the grant), reject or withdraw an application."""
+    today = today or _today()
+    if move not in _MOVES:
+        raise SubsidyError(f"未知操作 {move!r}")
+    sources, target, capability = _MOVES[move]
+    if not (move == "withdraw" and user.role == Role.CITIZEN):
+        scoping.require(user, capability)
+    application = applications_for(user).select_related("person").filter(pk=application_id).first()
+    if application is None:
+        raise SubsidyApplication.DoesNotExist(application_id)
+    if application.state not in sources:
+        raise SubsidyError(
+            f"申请当前状态为“{application.get_state_display()}”，不能{MOVE_LABELS[move]} "
+            f"(cannot {move} an application that is {application.state})")
+    if move == "reject" and not note.strip():
+        raise ValidationError({"note": "不予通过须说明理由 (give the reason)"})
+    if move == "approve":
+        decision = evaluate(application.person, application.subsidy, application, today)
+        if not decision.eligible:
+            failed = "；".join(r.text_zh for r in decision.failed)
+            raise SubsidyError(f"按现行规则不符合条件，不能批准：{failed}")
+    moved = SubsidyApplication.objects.filter(
+        pk=application.pk, state=application.state, version=application.version
+    ).update(state=target, version=F("version") + 1, note=note or application.note)
+    if moved != 1:
+        raise SubsidyError("此申请已被他人处理，请刷新 (changed by someone else; reload)")
+    application.refresh_from_db()
+    record(user=user, action=AuditAction.TRANSITION, obj=application, person=application.person,
+           request=request, summary=f"{application.get_subsidy_display()}：{MOVE_LABELS[move]}",
+           changes={"state": [sources[0], target]})
+    if move == "approve":
+        _start_grant(user, application, start_month or month_of(application.applied_on))
+    return application
+
+
+def _start_grant(user: Any, application: SubsidyApplication, start: dt.date) -> Grant:
+    start = month_of(start)
+    if start > month_of(_today()) + dt.timedelta(days=62):
+        raise SubsidyError("起始月份过远 (start month too far ahead)")
+    grant = Grant(person=application.person, subsidy=application.subsidy, application=application,
+                  start_month=start, bank_name=application.bank_name,
+                  bank_account=application.bank_account)
+    for key in DeclaredFacts.FACT_FIELDS:
+        setattr(grant, key, getattr(application, key))
+    try:
+        with transaction.atomic():
+            grant.save()
+    except IntegrityError:
+        raise SubsidyError("该人员已有该项补贴的发放资格 (a grant already exists)") from None
+    GrantChange.objects.create(grant=grant, action="start", month=start, actor=_actor(user),
+                               reason="审批通过")
+    return grant
+
+
+def _actor(user: Any) -> Any:
+    return user if getattr(user, "pk", None) else None
+
+
+# ---- running grants ----------------------------------------------------------------------
+
+def grants_for(user: Any):  # type: ignore[no-untyped-def]
+    return Grant.objects.filter(person__in=scoping.people_for(user))
+
+
+def _grant(user: Any, grant_id: int) -> Grant:
+    scoping.require(user, Capability.APPROVE)
+    grant = grants_for(user).select_for_update().filter(pk=grant_id).first()
+    if grant is None:
+        raise Grant.DoesNotExist(grant_id)
+    return grant
+
+
+@transaction.atomic
+def suspend(user: Any, grant_id: int, from_month: dt.date, reason: str, *,
+            back_pay: bool = False, request: HttpRequest | None = None) -> Grant:
+    grant = _grant(user, grant_id)
+    if grant.status != GrantStatus.ACTIVE:
+        raise SubsidyError("只有发放中的补贴可以暂停 (only an active grant can be suspended)")
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明暂停原因 (give the reason)"})
+    month = month_of(from_month)
+    Suspension.objects.create(grant=grant, from_month=month, back_pay=back_pay, reason=reason)
+    grant.status = GrantStatus.SUSPENDED
+    grant.save(update_fields=["status", "updated_at"])
+    GrantChange.objects.create(grant=grant, action="suspend", month=month, reason=reason,
+                               actor=_actor(user))
+    record(user=user, action=AuditAction.UPDATE, obj=grant, person=grant.person, request=request,
+           summary=f"暂停{grant.get_subsidy_display()}：{reason}")
+    return grant
+
+
+@transaction.atomic
+def resume(user: Any, grant_id: int, from_month: dt.date, reason: str = "", *,
+           request: HttpRequest | None = None) -> Grant:
+    grant = _grant(user, grant_id)
+    if grant.status != GrantStatus.SUSPENDED:
+        raise SubsidyError("该补贴未暂停 (the grant is not suspended)")
+    month = month_of(from_month)
+    open_suspension = grant.suspensions.filter(to_month=None).first()
+    if open_suspension and month <= open_suspension.from_month:
+        raise SubsidyError("恢复月份须晚于暂停月份 (resume after the suspension started)")
+    if open_suspension:
+        last = month - dt.timedelta(days=1)
+        open_suspension.to_month = month_of(last)
+        open_suspension.save(update_fields=["to_month"])
+    grant.status = GrantStatus.ACTIVE
+    grant.save(update_fields=["status", "updated_at"])
+    GrantChange.objects.create(grant=grant, action="resume", month=month, reason=reason,
+                               actor=_actor(user))
+    record(user=user, action=AuditAction.UPDATE, obj=grant, person=grant.person, request=request,
+           summary=f"恢复{grant.get_subsidy_display()}")
+    return grant
+
+
+def stop_grant(grant: Grant, last_month: dt.date, reason: str, *, user: Any = None) -> bool:
+    """Stop paying after ``last_month`` (its 1st); False if already stopped by then."""
+    last = month_of(last_month)
+    if grant.status == GrantStatus.STOPPED and grant.end_month and grant.end_month <= last:
+        return False
+    if last < grant.start_month:
+        last = grant.start_month - dt.timedelta(days=1)
+        last = month_of(last)
+    Grant.objects.filter(pk=grant.pk).update(status=GrantStatus.STOPPED, end_month=last,
+                                             stop_reason=reason[:200])
+    grant.suspensions.filter(to_month=None).update(to_month=last)
+    GrantChange.objects.create(grant=grant, action="stop", month=last, reason=reason[:200],
+                               actor=_actor(user))
+    return True
+
+
+@transaction.atomic
+def stop(user: Any, grant_id: int, last_month: dt.date, reason: str, *,
+         request: HttpRequest | None = None) -> Grant:
+    grant = _grant(user, grant_id)
+    if grant.status == GrantStatus.STOPPED:
+        raise SubsidyError("该补贴已停发 (already stopped)")
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明停发原因 (give the reason)"})
+    stop_grant(grant, last_month, reason, user=user)
+    record(user=user, action=AuditAction.UPDATE, obj=grant, person=grant.person, request=request,
+           summary=f"停发{grant.get_subsidy_display()}：{reason}")
+    grant.refresh_from_db()
+    return grant
+
+
+def monthly_amount_now(grant: Grant) -> Decimal:
+    return evaluate(grant.person, grant.subsidy, grant).monthly_amount

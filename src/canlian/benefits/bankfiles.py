@@ -1,0 +1,133 @@
+"""The bank file of a finalised roll, and reconciliation with the bank's result file.
+
+The bank file lists one row per payment (line id, name, account, amount); whether the
+account is written in full or masked is a setting (``CANLIAN_BANK_FILE_FULL_ACCOUNTS``),
+because some banks match on the account and others on the line id. The bank returns the
+same rows with a result (成功/失败) and a reason; importing it marks each line paid or
+failed, reports every row it could not match, and is idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+
+from canlian.people.workbooks import _header, _save
+
+from .models import PaymentStatus, Roll, RollLine, RollStatus
+from .rolls import township_summary
+
+HEADERS = ["流水号", "姓名", "银行账号", "金额（元）", "补贴", "所属月份", "类型", "镇（街道）"]
+RESULT_OK = {"成功", "success", "paid", "ok", "已支付"}
+RESULT_FAILED = {"失败", "failed", "fail", "退回", "returned"}
+
+
+def mask_account(account: str) -> str:
+    if len(account) <= 8:
+        return "*" * len(account)
+    return account[:4] + "*" * (len(account) - 8) + account[-4:]
+
+
+def bank_file(roll: Roll, *, full_accounts: bool | None = None) -> Path:
+    if full_accounts is None:
+        full_accounts = getattr(settings, "CANLIAN_BANK_FILE_FULL_ACCOUNTS", False)
+    from canlian.regions.models import Region
+
+    townships = dict(Region.objects.filter(level="township").values_list("code", "name"))
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("发放明细")
+    _header(sheet, HEADERS)
+    for line in roll.lines.order_by("village_code", "person_id", "period").values(
+            "id", "payee", "bank_account", "amount", "subsidy", "period", "kind", "village_code"):
+        account = line["bank_account"] if full_accounts else mask_account(line["bank_account"])
+        sheet.append([line["id"], line["payee"], account, float(line["amount"]),
+                      "生活补贴" if line["subsidy"] == "living" else "护理补贴",
+                      f"{line['period']:%Y-%m}", line["kind"],
+                      townships.get(line["village_code"][:9] + "000", "")])
+    summary = workbook.create_sheet("镇街汇总")
+    _header(summary, ["镇（街道）", "人数", "笔数", "生活补贴（元）", "护理补贴（元）", "合计（元）"])
+    for t in township_summary(roll):
+        summary.append([t["township"], t["persons"], t["lines"], float(t["living"]),
+                        float(t["nursing"]), float(t["total"])])
+    return _save(workbook)
+
+
+@dataclass
+class Reconciliation:
+    paid: int = 0
+    failed: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def reconcile(roll: Roll, stream: IO[bytes] | str) -> Reconciliation:
+    """Apply the bank's result file; every row is applied, unchanged or reported."""
+    if roll.status != RollStatus.FINALISED:
+        raise ValueError("只能对已定稿的花名册对账 (reconcile a finalised roll only)")
+    workbook = load_workbook(stream, read_only=True, data_only=True)
+    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    header = [str(c or "").strip() for c in next(rows, [])]
+    try:
+        col_id = header.index("流水号")
+        col_result = next(i for i, h in enumerate(header) if h in ("结果", "result", "处理结果"))
+    except (ValueError, StopIteration):
+        raise ValueError("结果文件需要“流水号”和“结果”两列 (need columns 流水号 and 结果)") from None
+    col_reason = next((i for i, h in enumerate(header) if h in ("原因", "失败原因", "reason")), None)
+    col_amount = next((i for i, h in enumerate(header) if h.startswith("金额")), None)
+    result = Reconciliation()
+    lines = {line.id: line for line in roll.lines.all()}
+    with transaction.atomic():
+        for number, row in enumerate(rows, start=2):
+            if not row or all(c in (None, "") for c in row):
+                continue
+            try:
+                line = lines[int(row[col_id])]
+            except (TypeError, ValueError, KeyError):
+                result.errors.append((number, f"流水号 {row[col_id]!r} 不属于本花名册"))
+                continue
+            verdict = str(row[col_result] or "").strip().lower()
+            if col_amount is not None and row[col_amount] not in (None, ""):
+                try:
+                    if Decimal(str(row[col_amount])).quantize(Decimal("0.01")) != line.amount:
+                        result.errors.append((number, f"金额 {row[col_amount]} 与发放金额 "
+                                                      f"{line.amount} 不符"))
+                        continue
+                except InvalidOperation:
+                    result.errors.append((number, f"金额 {row[col_amount]!r} 不是数字"))
+                    continue
+            if verdict in RESULT_OK:
+                status, reason = PaymentStatus.PAID, ""
+            elif verdict in RESULT_FAILED:
+                status = PaymentStatus.FAILED
+                reason = str(row[col_reason] or "") if col_reason is not None else ""
+            else:
+                result.errors.append((number, f"结果 {row[col_result]!r} 应为 成功 或 失败"))
+                continue
+            if line.payment_status == status and line.failure_reason == reason[:200]:
+                result.unchanged += 1
+                continue
+            RollLine.objects.filter(pk=line.pk).update(payment_status=status,
+                                                       failure_reason=reason[:200])
+            if status == PaymentStatus.PAID:
+                result.paid += 1
+            else:
+                result.failed += 1
+    workbook.close()
+    return result
+
+
+def failed_lines(region_range: tuple[str, str]) -> Any:
+    """Failed payments not yet re-issued in a later roll (the list staff act on)."""
+    failed = RollLine.objects.filter(payment_status=PaymentStatus.FAILED,
+                                     village_code__range=region_range)
+    reissued = RollLine.objects.filter(kind="reissue").exclude(payment_status="failed").values(
+        "grant_id", "period")
+    pairs = {(r["grant_id"], r["period"]) for r in reissued}
+    return [line for line in failed.select_related("roll") if (line.grant_id, line.period)
+            not in pairs]

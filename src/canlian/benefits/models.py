@@ -1,0 +1,259 @@
+"""Subsidy applications, grants and monthly payment rolls (两项补贴).
+
+A *grant* is the standing decision to pay one subsidy to one person from a start month;
+a *roll* is one month's payment list. A roll line records the month it pays for
+(``period``), the amount and the rule version used, so a finalised roll is a frozen
+record of what was paid and why: later edits to persons, grants or rules never rewrite
+it, and corrections are lines of a later roll (arrears, recoveries, re-issues).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Subsidy(models.TextChoices):
+    LIVING = "living", _("Living subsidy for persons in hardship (困难残疾人生活补贴)")
+    NURSING = "nursing", _("Nursing subsidy for severely disabled persons (重度残疾人护理补贴)")
+
+
+class ApplicationState(models.TextChoices):
+    PREFILLED = "prefilled", _("Pre-filled, to confirm")  # opened by "1+X"
+    APPLIED = "applied", _("Waiting for township review")
+    REVIEWED = "reviewed", _("Waiting for federation approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Not approved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_APPLICATION_STATES = ["prefilled", "applied", "reviewed"]
+
+
+class DeclaredFacts(models.Model):
+    """Facts that the registry does not hold and the application declares (verified by staff)."""
+
+    needs_long_term_care = models.BooleanField(_("needs long-term care (≥ 6 months)"),
+                                               default=False)
+    care_months = models.PositiveSmallIntegerField(_("months of care need"), null=True, blank=True)
+    institutional_care = models.BooleanField(_("cared for by an approved institution"),
+                                             default=False)
+    own_income = models.DecimalField(_("own monthly income (yuan)"), max_digits=10,
+                                     decimal_places=2, null=True, blank=True)
+    hukou_in_region = models.BooleanField(_("hukou in this region"), default=True)
+    work_injury_care_allowance = models.BooleanField(
+        _("receives work-injury care allowance (工伤保险生活护理费)"), default=False)
+    orphan_basic_living = models.BooleanField(_("receives orphans' basic living allowance"),
+                                              default=False)
+    other_allowances = models.JSONField(_("other allowances (择高)"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    FACT_FIELDS = ("needs_long_term_care", "care_months", "institutional_care", "own_income",
+                   "hukou_in_region", "work_injury_care_allowance", "orphan_basic_living",
+                   "other_allowances")
+
+
+class SubsidyApplication(DeclaredFacts):
+    """An application (补贴申请) for one subsidy: township review, federation approval."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="subsidy_applications")
+    subsidy = models.CharField(_("subsidy"), max_length=8, choices=Subsidy.choices)
+    state = models.CharField(_("state"), max_length=10, choices=ApplicationState.choices,
+                             db_index=True)
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("channel"), max_length=8, default="staff",
+                               choices=[("staff", _("At the counter")), ("online", _("Online")),
+                                        ("auto", _("Opened by a new certificate"))])
+    applied_on = models.DateField(_("applied on"))
+    bank_name = models.CharField(_("bank"), max_length=60, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=30, blank=True)
+    # The eligibility decision shown to staff: every rule checked, with reasons.
+    eligible = models.BooleanField(_("eligible by the rules"), default=False)
+    monthly_amount = models.DecimalField(_("monthly amount"), max_digits=10, decimal_places=2,
+                                         default=0)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    rule_version = models.CharField(_("rule version"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-applied_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "subsidy"],
+                                    condition=models.Q(state__in=OPEN_APPLICATION_STATES),
+                                    name="one_open_subsidy_application"),
+        ]
+        verbose_name = _("subsidy application")
+
+    def __str__(self) -> str:
+        return f"{self.get_subsidy_display()} · {self.person_id}"
+
+
+class GrantStatus(models.TextChoices):
+    ACTIVE = "active", _("Being paid")
+    SUSPENDED = "suspended", _("Suspended")
+    STOPPED = "stopped", _("Stopped")
+
+
+class Grant(DeclaredFacts):
+    """The decision to pay one subsidy to one person, from ``start_month`` (发放对象)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="grants")
+    subsidy = models.CharField(_("subsidy"), max_length=8, choices=Subsidy.choices)
+    application = models.OneToOneField(SubsidyApplication, on_delete=models.PROTECT,
+                                       null=True, blank=True, related_name="grant")
+    start_month = models.DateField(_("paid from (month)"))
+    end_month = models.DateField(_("paid through (month)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=GrantStatus.choices,
+                              default=GrantStatus.ACTIVE, db_index=True)
+    stop_reason = models.CharField(_("reason stopped"), max_length=200, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=60, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["person_id", "subsidy"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "subsidy"],
+                                    condition=~models.Q(status="stopped"),
+                                    name="one_running_grant_per_subsidy"),
+        ]
+        indexes = [models.Index(fields=["status", "subsidy"])]
+        verbose_name = _("subsidy grant")
+
+    def __str__(self) -> str:
+        return f"{self.get_subsidy_display()} · {self.person_id}"
+
+
+class Suspension(models.Model):
+    """Months a grant is not paid. With ``back_pay``, the months are paid once it is lifted."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="suspensions")
+    from_month = models.DateField(_("from month"))
+    to_month = models.DateField(_("through month"), null=True, blank=True)
+    back_pay = models.BooleanField(_("pay the months when lifted"), default=False)
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        ordering = ["from_month"]
+
+    def __str__(self) -> str:
+        return f"{self.grant_id}: {self.from_month}–{self.to_month or '…'}"
+
+
+class GrantChange(models.Model):
+    """The history of a grant: start, suspend, resume, stop (who, when, why)."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(_("action"), max_length=10)
+    month = models.DateField(_("effective month"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.month}"
+
+
+class RollStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    FINALISED = "finalised", _("Finalised")
+
+
+class Roll(models.Model):
+    """One month's payment roll (月度发放花名册) for a deployment."""
+
+    month = models.DateField(_("month"))
+    kind = models.CharField(_("kind"), max_length=10, default="regular",
+                            choices=[("regular", _("Regular")), ("adjustment", _("Adjustment"))])
+    sequence = models.PositiveSmallIntegerField(default=1)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=RollStatus.choices,
+                              default=RollStatus.DRAFT)
+    line_count = models.PositiveIntegerField(default=0)
+    total = models.DecimalField(_("total (yuan)"), max_digits=14, decimal_places=2, default=0)
+    digest = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+")
+    finalised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "month", "sequence"],
+                                    name="roll_sequence_unique"),
+            models.UniqueConstraint(fields=["region", "month"],
+                                    condition=models.Q(kind="regular"),
+                                    name="one_regular_roll_per_month"),
+            models.UniqueConstraint(fields=["region"], condition=models.Q(status="draft"),
+                                    name="one_draft_roll_at_a_time"),
+        ]
+        verbose_name = _("payment roll")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} #{self.sequence}"
+
+
+class LineKind(models.TextChoices):
+    REGULAR = "regular", _("This month")
+    ARREARS = "arrears", _("Arrears")
+    RECOVERY = "recovery", _("Recovery")
+    REISSUE = "reissue", _("Re-issue of a failed payment")
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", _("Sent to bank")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Failed")
+
+
+class RollLine(models.Model):
+    """One payment: a person, a subsidy, the month it pays for, the amount and why."""
+
+    roll = models.ForeignKey(Roll, on_delete=models.CASCADE, related_name="lines")
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="lines")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    subsidy = models.CharField(max_length=8, choices=Subsidy.choices)
+    period = models.DateField(_("for month"))
+    kind = models.CharField(max_length=10, choices=LineKind.choices)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    rule_version = models.CharField(max_length=20, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    village_code = models.CharField(max_length=12, db_index=True)
+    payee = models.CharField(max_length=50)
+    bank_account = models.CharField(max_length=30, blank=True)
+    payment_status = models.CharField(max_length=8, choices=PaymentStatus.choices,
+                                      default=PaymentStatus.PENDING)
+    failure_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["village_code", "person_id", "subsidy", "period"]
+        constraints = [
+            # Never pay twice: one payment per grant and month, unless it failed.
+            models.UniqueConstraint(
+                fields=["grant", "period"],
+                condition=models.Q(kind__in=["regular", "arrears", "reissue"])
+                & ~models.Q(payment_status="failed"),
+                name="never_pay_twice",
+            ),
+        ]
+        indexes = [models.Index(fields=["grant", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.subsidy} {self.period:%Y-%m} {self.amount}"

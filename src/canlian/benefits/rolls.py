@@ -1,0 +1,411 @@
+"""Monthly payment rolls (月度发放): generate, check, finalise, pay, reconcile.
+
+Generation is set-based: a handful of queries read every grant with its person,
+household, certificate, suspensions and what finalised rolls already paid; the lines
+are computed in memory (the pure rules are evaluated once per distinct combination of
+facts, not per person) and written with one bulk insert.
+
+For the month M, each grant owes:
+
+- *regular*: M, when M is due and not yet paid;
+- *arrears*: every earlier due month not yet paid (a grant approved in April that counts
+  from January; a suspension lifted with back pay; a failed payment is re-issued as a
+  *reissue* line instead);
+- *recovery*: minus what was paid for a month that is no longer due (a death recorded
+  after the month was paid).
+
+A month is due when it lies between the grant's start and end and outside every
+suspension that is still open or has no back pay. A finalised roll is never changed
+again; regenerating a draft with the same inputs yields the same lines (the roll's
+digest says so), and the ``never_pay_twice`` constraint makes a double payment
+impossible in the database itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from canlian.certificates.models import Certificate
+from canlian.regions.models import Region
+
+from . import eligibility
+from .facts import facts_from_row, ruleset_for
+from .models import Grant, LineKind, PaymentStatus, Roll, RollLine, RollStatus, Subsidy
+
+
+class RollError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def months(first: dt.date, last: dt.date) -> Iterable[dt.date]:
+    month = month_start(first)
+    while month <= last:
+        yield month
+        month = add_months(month, 1)
+
+
+# ---- reading the inputs, set-based ---------------------------------------------------------
+
+GRANT_FIELDS = (
+    "id", "person_id", "subsidy", "start_month", "end_month", "bank_account",
+    "needs_long_term_care", "care_months", "institutional_care", "own_income",
+    "hukou_in_region", "work_injury_care_allowance", "orphan_basic_living", "other_allowances",
+)
+
+
+def grant_rows(region: Region, up_to: dt.date) -> list[dict[str, Any]]:
+    """Every grant of the region that may owe something up to ``up_to``, with its facts."""
+    rows = list(
+        Grant.objects.filter(person__village__code__range=region.code_range,
+                             start_month__lte=up_to)
+        .values(*GRANT_FIELDS, "person__name", "person__village_id", "person__birth_date",
+                "person__death_date", "person__household__household_type",
+                "person__household__monthly_income_per_capita")
+    )
+    persons = {r["person_id"] for r in rows}
+    latest: dict[int, dict[str, Any]] = {}
+    for c in (Certificate.objects.filter(person_id__in=persons)
+              .order_by("person_id", "issue_date", "id")
+              .values("person_id", "status", "valid_until", "ended_on", "category", "grade")):
+        latest[c["person_id"]] = c  # ordered ascending: the last one wins
+    for r in rows:
+        c = latest.get(r["person_id"], {})
+        r.update(
+            payee=r.pop("person__name"), village_code=r.pop("person__village_id"),
+            birth_date=r.pop("person__birth_date"), death_date=r.pop("person__death_date"),
+            household_type=r.pop("person__household__household_type"),
+            income=r.pop("person__household__monthly_income_per_capita"),
+            cert_status=c.get("status"), cert_valid_until=c.get("valid_until"),
+            cert_ended_on=c.get("ended_on"), cert_category=c.get("category"),
+            cert_grade=c.get("grade"),
+        )
+    return rows
+
+
+def unpaid_suspensions(grant_ids: Iterable[int]) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
+    """Per grant, the (from, to) month ranges that are not payable (open, or no back pay)."""
+    from .models import Suspension
+
+    result: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for s in Suspension.objects.filter(grant_id__in=list(grant_ids)).filter(
+            Q(to_month=None) | Q(back_pay=False)).values("grant_id", "from_month", "to_month"):
+        result[s["grant_id"]].append((s["from_month"], s["to_month"]))
+    return result
+
+
+def paid_so_far(grant_ids: Iterable[int]) -> dict[tuple[int, dt.date], Decimal]:
+    """Net amount paid per (grant, month) by finalised rolls (failed payments excluded)."""
+    totals: dict[tuple[int, dt.date], Decimal] = {}
+    for row in (RollLine.objects.filter(grant_id__in=list(grant_ids),
+                                        roll__status=RollStatus.FINALISED)
+                .exclude(payment_status=PaymentStatus.FAILED)
+                .values("grant_id", "period").annotate(total=Sum("amount"))):
+        totals[(row["grant_id"], row["period"])] = row["total"]
+    return totals
+
+
+def failed_unreissued(grant_ids: Iterable[int]) -> set[tuple[int, dt.date]]:
+    return set(RollLine.objects.filter(grant_id__in=list(grant_ids),
+                                         payment_status=PaymentStatus.FAILED,
+                                         roll__status=RollStatus.FINALISED)
+                 .values_list("grant_id", "period"))
+
+
+# ---- computing the lines ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Line:
+    grant_id: int
+    person_id: int
+    subsidy: str
+    period: dt.date
+    kind: str
+    amount: Decimal
+    rule_version: str
+    reason: str
+    village_code: str
+    payee: str
+    bank_account: str
+
+    def key(self) -> tuple:
+        return (self.grant_id, self.period, self.kind, str(self.amount))
+
+
+class _Amounts:
+    """Evaluates the pure rules once per distinct facts, subsidy and month."""
+
+    def __init__(self) -> None:
+        self.ruleset = ruleset_for()
+        self.cache: dict[tuple, eligibility.Decision] = {}
+
+    def decide(self, row: dict[str, Any], period: dt.date) -> eligibility.Decision:
+        facts = facts_from_row(row, period)
+        key = (row["subsidy"], period, facts.birth_date.year if facts.category is None else 0,
+               _freeze(facts))
+        if key not in self.cache:
+            self.cache[key] = eligibility.decide(self.ruleset, row["subsidy"], facts, period)
+        return self.cache[key]
+
+
+def _freeze(facts: eligibility.Facts) -> tuple:
+    return (facts.alive, facts.certificate_status, facts.category, facts.grade,
+            facts.household_type, facts.household_income_per_capita, facts.own_income,
+            facts.needs_long_term_care, facts.care_months, facts.institutional_care,
+            facts.hukou_in_region, facts.work_injury_care_allowance, facts.orphan_basic_living,
+            tuple(sorted(facts.other_allowances.items())),
+            facts.age_on(dt.date.today()) // 5)  # noqa: DTZ011 - age bands for income tests
+
+
+def _due(row: dict[str, Any], period: dt.date,
+         suspended: list[tuple[dt.date, dt.date | None]]) -> bool:
+    if period < row["start_month"]:
+        return False
+    if row["end_month"] is not None and period > row["end_month"]:
+        return False
+    return not any(f <= period and (t is None or period <= t) for f, t in suspended)
+
+
+def compute_lines(region: Region, month: dt.date) -> list[Line]:
+    month = month_start(month)
+    rows = grant_rows(region, month)
+    ids = [r["id"] for r in rows]
+    suspended = unpaid_suspensions(ids)
+    paid = paid_so_far(ids)
+    failed = failed_unreissued(ids)
+    amounts = _Amounts()
+    lines: list[Line] = []
+    for row in rows:
+        base = {"grant_id": row["id"], "person_id": row["person_id"], "subsidy": row["subsidy"],
+                "village_code": row["village_code"], "payee": row["payee"],
+                "bank_account": row["bank_account"]}
+        for period in months(row["start_month"], month):
+            net = paid.get((row["id"], period))
+            if _due(row, period, suspended.get(row["id"], [])):
+                if net is not None and net > 0:
+                    continue
+                decision = amounts.decide(row, period)
+                if not decision.eligible or decision.monthly_amount <= 0:
+                    continue
+                kind = (LineKind.REISSUE if (row["id"], period) in failed
+                        else LineKind.REGULAR if period == month else LineKind.ARREARS)
+                reason = {
+                    LineKind.REGULAR: "本月发放",
+                    LineKind.ARREARS: f"补发 {period:%Y-%m}",
+                    LineKind.REISSUE: f"重发 {period:%Y-%m}（上次发放失败）",
+                }[kind]
+                lines.append(Line(**base, period=period, kind=kind,
+                                  amount=decision.monthly_amount,
+                                  rule_version=decision.rule_version, reason=reason))
+            elif net is not None and net > 0:
+                lines.append(Line(**base, period=period, kind=LineKind.RECOVERY, amount=-net,
+                                  rule_version="", reason=f"追回 {period:%Y-%m}（该月不应发放）"))
+    return lines
+
+
+def digest(lines: Iterable[Line]) -> str:
+    h = hashlib.sha256()
+    for key in sorted(line.key() for line in lines):
+        h.update(repr(key).encode())
+    return h.hexdigest()
+
+
+# ---- the roll's life ----------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    roll: Roll
+    changed: bool
+    message: str
+
+
+def generate(region: Region, month: dt.date, *, user: Any = None) -> Outcome:
+    """Create or refresh the draft roll for ``month``; a finalised month is left alone."""
+    month = month_start(month)
+    with transaction.atomic():
+        regular = Roll.objects.select_for_update().filter(region=region, month=month,
+                                                          kind="regular").first()
+        draft = Roll.objects.select_for_update().filter(region=region,
+                                                        status=RollStatus.DRAFT).first()
+        if regular is not None and regular.status == RollStatus.FINALISED:
+            if draft is not None and draft.month == month:
+                roll = draft  # an adjustment roll in progress for this month
+            else:
+                roll = Roll.objects.create(region=region, month=month, kind="adjustment",
+                                           sequence=_next_sequence(region, month),
+                                           created_by=user)
+        elif draft is not None and draft.month != month:
+            raise RollError(f"{draft.month:%Y-%m} 的草稿尚未定稿，请先定稿或删除 "
+                            f"(finalise or delete the draft of {draft.month:%Y-%m} first)")
+        else:
+            roll = regular or Roll.objects.create(region=region, month=month, kind="regular",
+                                                  sequence=_next_sequence(region, month),
+                                                  created_by=user)
+        lines = compute_lines(region, month)
+        new_digest = digest(lines)
+        if roll.digest == new_digest and roll.line_count == len(lines):
+            return Outcome(roll, False, "与上次生成相同，未作改动 (unchanged)")
+        RollLine.objects.filter(roll=roll).delete()
+        RollLine.objects.bulk_create(
+            [RollLine(roll=roll, **line.__dict__) for line in lines], batch_size=5000)
+        roll.digest = new_digest
+        roll.line_count = len(lines)
+        roll.total = sum((line.amount for line in lines), Decimal("0"))
+        roll.save(update_fields=["digest", "line_count", "total"])
+        if roll.kind == "adjustment" and not lines:
+            roll.delete()
+            return Outcome(regular, False, "本月已定稿，且没有需要调整的款项 (nothing to adjust)")
+        return Outcome(roll, True, f"已生成 {len(lines)} 条 (generated {len(lines)} lines)")
+
+
+def _next_sequence(region: Region, month: dt.date) -> int:
+    last = Roll.objects.filter(region=region, month=month).order_by("-sequence").first()
+    return (last.sequence + 1) if last else 1
+
+
+# ---- precision checks (精准发放核查) --------------------------------------------------------
+
+CHECKS = {
+    "deceased": "已故人员",
+    "certificate": "残疾人证已注销或过期",
+    "duplicate": "同一人同月重复发放",
+    "amount": "金额与规则不符",
+    "gap": "可能符合条件但未享受（应享未享）",
+}
+BLOCKING = ("deceased", "certificate", "duplicate", "amount")
+
+
+def checks(roll: Roll) -> dict[str, list[dict[str, Any]]]:
+    """Each precision check with the persons it finds; the first four block finalising."""
+    lines = list(roll.lines.exclude(kind=LineKind.RECOVERY).values(
+        "id", "grant_id", "person_id", "subsidy", "period", "amount", "payee", "village_code"))
+    found: dict[str, list[dict[str, Any]]] = {k: [] for k in CHECKS}
+    if not lines:
+        found["gap"] = gap_list(roll.region, roll.month)
+        return found
+    rows = {r["id"]: r for r in grant_rows(roll.region, roll.month)}
+    amounts = _Amounts()
+    seen: dict[tuple, int] = {}
+    for line in lines:
+        row = rows.get(line["grant_id"])
+        key = (line["person_id"], line["subsidy"], line["period"])
+        if key in seen:
+            found["duplicate"].append(line)
+        seen[key] = line["id"]
+        if row is None:
+            continue
+        death = row["death_date"]
+        if death is not None and month_start(death) < line["period"]:
+            found["deceased"].append({**line, "detail": f"{death} 去世"})
+            continue
+        facts = facts_from_row(row, line["period"])
+        if facts.certificate_status != "issued":
+            found["certificate"].append({**line, "detail": facts.certificate_status})
+            continue
+        decision = amounts.decide(row, line["period"])
+        if decision.monthly_amount != line["amount"]:
+            found["amount"].append({**line, "detail": f"规则金额 {decision.monthly_amount}"})
+    found["gap"] = gap_list(roll.region, roll.month)
+    return found
+
+
+def gap_list(region: Region, month: dt.date, limit: int = 2000) -> list[dict[str, Any]]:
+    """Certified, living persons whom the registry facts make likely eligible for a subsidy
+    they neither receive nor have applied for (应享未享)."""
+    from canlian.people.models import Person
+
+    from .models import OPEN_APPLICATION_STATES, SubsidyApplication
+
+    covered = set(Grant.objects.filter(person__village__code__range=region.code_range)
+                  .exclude(status="stopped").values_list("person_id", "subsidy"))
+    covered |= set(SubsidyApplication.objects.filter(
+        person__village__code__range=region.code_range, state__in=OPEN_APPLICATION_STATES)
+        .values_list("person_id", "subsidy"))
+    candidates = (Person.objects.filter(village__code__range=region.code_range,
+                                        life_status="alive", certificate_number__isnull=False)
+                  .filter(Q(household__household_type="dibao") | Q(grade__lte=2)
+                          | Q(category__in=[5, 6]))
+                  .values("id", "name", "village_id", "birth_date", "category", "grade",
+                          "household__household_type", "household__monthly_income_per_capita"))
+    ruleset = ruleset_for()
+    result = []
+    cache: dict[tuple, bool] = {}
+    for p in candidates.iterator(chunk_size=5000):
+        for subsidy in Subsidy.values:
+            if (p["id"], subsidy) in covered:
+                continue
+            key = (subsidy, p["category"], p["grade"], p["household__household_type"],
+                   p["household__monthly_income_per_capita"])
+            if key not in cache:
+                facts = eligibility.Facts(
+                    birth_date=p["birth_date"], alive=True, certificate_status="issued",
+                    certificate_valid_until=month + dt.timedelta(days=365),
+                    category=p["category"], grade=p["grade"],
+                    household_type=p["household__household_type"] or "ordinary",
+                    household_income_per_capita=p["household__monthly_income_per_capita"],
+                    own_income=None, needs_long_term_care=True, care_months=None,
+                    institutional_care=False, hukou_in_region=True,
+                    work_injury_care_allowance=False, orphan_basic_living=False)
+                cache[key] = eligibility.decide(ruleset, subsidy, facts, month).eligible
+            if cache[key]:
+                result.append({"person_id": p["id"], "payee": p["name"], "subsidy": subsidy,
+                               "village_code": p["village_id"]})
+                if len(result) >= limit:
+                    return result
+    return result
+
+
+def finalise(roll: Roll, *, user: Any = None, override: bool = False) -> Roll:
+    with transaction.atomic():
+        roll = Roll.objects.select_for_update().get(pk=roll.pk)
+        if roll.status == RollStatus.FINALISED:
+            raise RollError("该月花名册已定稿，不能再改动 (already finalised)")
+        fresh = compute_lines(roll.region, roll.month)
+        if digest(fresh) != roll.digest:
+            raise RollError("数据已变化，请重新生成后再定稿 (inputs changed: regenerate first)")
+        if not override:
+            found = checks(roll)
+            blocking = {k: len(found[k]) for k in BLOCKING if found[k]}
+            if blocking:
+                summary = "，".join(f"{CHECKS[k]} {n} 人" for k, n in blocking.items())
+                raise RollError(f"核查未通过：{summary} (precision checks failed)")
+        roll.status = RollStatus.FINALISED
+        roll.finalised_by = user if getattr(user, "pk", None) else None
+        roll.finalised_at = timezone.now()
+        roll.save(update_fields=["status", "finalised_by", "finalised_at"])
+    return roll
+
+
+def township_summary(roll: Roll) -> list[dict[str, Any]]:
+    names = dict(Region.objects.filter(level="township").values_list("code", "name"))
+    totals: dict[str, dict[str, Any]] = {}
+    for line in roll.lines.values("village_code", "subsidy", "amount", "person_id"):
+        code = line["village_code"][:9] + "000"
+        t = totals.setdefault(code, {"township": names.get(code, code), "code": code,
+                                     "living": Decimal(0), "nursing": Decimal(0),
+                                     "persons": set(), "lines": 0})
+        t[line["subsidy"]] += line["amount"]
+        t["persons"].add(line["person_id"])
+        t["lines"] += 1
+    return [{**t, "persons": len(t["persons"]), "total": t["living"] + t["nursing"]}
+            for _, t in sorted(totals.items())]

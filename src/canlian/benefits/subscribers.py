@@ -1,0 +1,89 @@
+"""The subsidies' "X" of "1+X": react to certificate and death events.
+
+- A certificate issued (new, changed, renewed, reissued) that makes the person likely
+  eligible opens a pre-filled application and tells the township worker; a change that
+  makes a running grant ineligible stops it after the event month.
+- A death, a cancelled or expired certificate stops every running grant after the event
+  month (the event month is still paid: policy-rules §4) and tells the worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from canlian.accounts.roles import Role
+from canlian.certificates.events import CertificateCancelled, CertificateExpired, CertificateIssued
+from canlian.certificates.rules import is_severe
+from canlian.certificates.workflow import add_working_days
+from canlian.events.bus import subscribe
+from canlian.people.events import PersonDied
+from canlian.people.models import Person
+from canlian.todos.models import Todo
+
+from . import actions
+from .facts import has_ruleset
+from .models import Grant, GrantStatus, Subsidy
+
+
+def _tell(person: Person, kind: str, title: str) -> None:
+    Todo.objects.create(person=person, village_id=person.village_id, role=Role.TOWNSHIP_STAFF,
+                        kind=kind, title=f"{person.name}：{title}",
+                        due=add_working_days(dt.date.today(), 5))  # noqa: DTZ011
+
+
+def _stop_all(person: Person, event_day: dt.date, why: str, actor_id: Any = None) -> None:
+    stopped = []
+    for grant in Grant.objects.filter(person=person).exclude(status=GrantStatus.STOPPED):
+        if actions.stop_grant(grant, event_day, why):
+            stopped.append(grant.get_subsidy_display().split("(")[0].strip())
+    if stopped:
+        next_month = (event_day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        _tell(person, "grant_stopped",
+              f"{why}，已自 {next_month:%Y-%m} 起停发：{'、'.join(stopped)}；请核对是否有多发需追回")
+
+
+def on_certificate_issued(event: CertificateIssued) -> None:
+    if not has_ruleset():
+        return  # this deployment pays no subsidies through Canlian (no rule set)
+    person = Person.objects.select_related("household").get(pk=event.person_id)
+    today = dt.date.today()  # noqa: DTZ011
+    for subsidy in Subsidy.values:
+        running = Grant.objects.filter(person=person, subsidy=subsidy).exclude(
+            status=GrantStatus.STOPPED).first()
+        assumed = {"needs_long_term_care": is_severe(event.grade) or event.category in (5, 6)}
+        decision = actions.evaluate(person, subsidy, running or assumed, today)
+        if running is not None:
+            if not decision.eligible:
+                _stop_all_one(person, running, today, decision)
+            continue
+        if decision.eligible and actions.prefill(person, subsidy, source_event="新发残疾人证"):
+            _tell(person, "subsidy_prefilled",
+                  f"可能符合{Subsidy(subsidy).label}条件，已预填申请，请核实后提交")
+
+
+def _stop_all_one(person: Person, grant: Grant, day: dt.date, decision: Any) -> None:
+    why = "；".join(r.text_zh for r in decision.failed)[:150] or "不再符合条件"
+    if actions.stop_grant(grant, day, why):
+        _tell(person, "grant_stopped", f"证件变更后不再符合{grant.get_subsidy_display()}条件"
+                                       f"（{why}），已自下月起停发")
+
+
+def on_certificate_ended(event: Any) -> None:
+    person = Person.objects.get(pk=event.person_id)
+    if person.is_deceased:
+        return  # the death handler stops the grants, with the death as the reason
+    why = "残疾人证已注销" if isinstance(event, CertificateCancelled) else "残疾人证已过期"
+    _stop_all(person, dt.date.today(), why, event.actor_id)  # noqa: DTZ011
+
+
+def on_person_died(event: PersonDied) -> None:
+    person = Person.objects.get(pk=event.person_id)
+    _stop_all(person, event.death_date, f"本人于 {event.death_date} 去世", event.actor_id)
+
+
+def register() -> None:
+    subscribe(CertificateIssued, on_certificate_issued)
+    subscribe(CertificateCancelled, on_certificate_ended)
+    subscribe(CertificateExpired, on_certificate_ended)
+    subscribe(PersonDied, on_person_died)

@@ -1,0 +1,299 @@
+"""Subsidy applications, grants and monthly rolls on the database (both rule sets' shapes)."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from openpyxl import Workbook, load_workbook
+
+from canlian.benefits import actions, bankfiles, rolls
+from canlian.benefits.models import (
+    Grant,
+    LineKind,
+    RollLine,
+    SubsidyApplication,
+)
+from canlian.certificates.models import Certificate
+from canlian.people.actions import record_death
+from canlian.todos.models import Todo
+
+D = Decimal
+NURSING = {"needs_long_term_care": True, "care_months": 12}
+
+
+def m(year, month):
+    return dt.date(year, month, 1)
+
+
+@pytest.fixture
+def certified(make_person, regions):
+    """make(grade=1, category=4, household_type=None) → a person with a valid certificate."""
+
+    def make(grade=1, category=4, household_type="ordinary", village=None, name="周一"):
+        person = make_person(village or regions.v1a, name=name, household_type=household_type)
+        Certificate.objects.create(person=person, number=person.resident_id + f"{category}{grade}",
+                                   category=category, grade=grade,
+                                   issue_date=dt.date(2020, 1, 1),
+                                   valid_until=dt.date(2030, 1, 1), issued_by=regions.county)
+        person.category, person.grade = category, grade
+        person.certificate_number = person.resident_id + f"{category}{grade}"
+        person.save()
+        return person
+
+    return make
+
+
+def grant(users, person, subsidy="nursing", applied=dt.date(2025, 1, 10), declared=None,
+          account="6222021234567890123"):
+    application = actions.apply(users.township, person, subsidy, declared or NURSING,
+                                bank_name="农业银行", bank_account=account, today=applied)
+    actions.decide_application(users.township, application.pk, "review", today=applied)
+    actions.decide_application(users.federation, application.pk, "approve", today=applied)
+    return Grant.objects.get(application=application)
+
+
+def lines(roll):
+    return sorted((line.person_id, line.subsidy, line.period, line.kind, line.amount)
+                  for line in roll.lines.all())
+
+
+def test_application_stores_the_rules_reasons_and_approval_starts_the_grant(users, certified):
+    person = certified(grade=1)
+    g = grant(users, person)
+    application = g.application
+    assert application.eligible
+    assert application.monthly_amount == D("300.00")
+    assert any(r["rule"] == "target_group" and r["passed"] for r in application.reasons)
+    assert g.start_month == m(2025, 1)
+    assert g.changes.get().action == "start"
+
+
+def test_an_ineligible_application_cannot_be_approved(users, certified):
+    person = certified(grade=4, category=4)  # grade 4 physical: no nursing subsidy
+    application = actions.apply(users.township, person, "nursing", NURSING)
+    assert not application.eligible
+    actions.decide_application(users.township, application.pk, "review")
+    with pytest.raises(actions.SubsidyError, match="不符合条件"):
+        actions.decide_application(users.federation, application.pk, "approve")
+    assert not Grant.objects.exists()
+
+
+def test_roles_and_order_of_steps(users, certified):
+    person = certified()
+    application = actions.apply(users.township, person, "nursing", NURSING)
+    with pytest.raises(actions.SubsidyError, match="不能区残联审批通过"):
+        actions.decide_application(users.federation, application.pk, "approve")
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        actions.decide_application(users.township, application.pk, "approve")
+    with pytest.raises(SubsidyApplication.DoesNotExist):
+        actions.decide_application(users.township2, application.pk, "review")
+
+
+def test_a_second_open_application_is_refused(users, certified):
+    person = certified()
+    actions.apply(users.township, person, "nursing", NURSING)
+    with pytest.raises(ValidationError, match="已有办理中的申请"):
+        actions.apply(users.township, person, "nursing", NURSING)
+
+
+def test_roll_pays_arrears_from_the_application_month(users, certified, regions):
+    person = certified(grade=2)
+    grant(users, person, applied=dt.date(2025, 1, 20))
+    roll = rolls.generate(regions.county, m(2025, 4)).roll
+    assert lines(roll) == [
+        (person.pk, "nursing", m(2025, 1), "arrears", D("240.00")),
+        (person.pk, "nursing", m(2025, 2), "arrears", D("240.00")),
+        (person.pk, "nursing", m(2025, 3), "arrears", D("240.00")),
+        (person.pk, "nursing", m(2025, 4), "regular", D("240.00")),
+    ]
+    assert roll.total == D("960.00")
+
+
+def test_generating_twice_changes_nothing_and_a_finalised_roll_is_frozen(users, certified,
+                                                                        regions):
+    person = certified(grade=1)
+    grant(users, person, applied=dt.date(2025, 3, 2))
+    first = rolls.generate(regions.county, m(2025, 3))
+    ids = list(first.roll.lines.values_list("id", flat=True))
+    second = rolls.generate(regions.county, m(2025, 3))
+    assert not second.changed
+    assert list(second.roll.lines.values_list("id", flat=True)) == ids
+    rolls.finalise(first.roll)
+    with pytest.raises(rolls.RollError, match="已定稿"):
+        rolls.finalise(first.roll)
+    again = rolls.generate(regions.county, m(2025, 3))
+    assert again.roll.pk == first.roll.pk  # nothing to adjust: no new roll
+    assert not again.changed
+    assert RollLine.objects.count() == 1
+
+
+def test_correction_after_finalising_is_an_adjustment_roll(users, certified, make_person,
+                                                           regions):
+    person = certified(grade=1)
+    grant(users, person, applied=dt.date(2025, 3, 2))
+    rolls.finalise(rolls.generate(regions.county, m(2025, 3)).roll)
+    late = certified(grade=2, name="迟批")
+    grant(users, late, applied=dt.date(2025, 3, 5))  # approved after March was finalised
+    outcome = rolls.generate(regions.county, m(2025, 3))
+    assert outcome.roll.kind == "adjustment"
+    assert lines(outcome.roll) == [(late.pk, "nursing", m(2025, 3), "regular", D("240.00"))]
+    assert RollLine.objects.filter(person=person).count() == 1  # the first roll is untouched
+
+
+def test_death_mid_month_stops_next_month_and_nothing_is_paid_twice(users, certified, regions):
+    person = certified(grade=1)
+    grant(users, person, applied=dt.date(2025, 1, 5))
+    for month in (1, 2, 3):
+        rolls.finalise(rolls.generate(regions.county, m(2025, month)).roll)
+    record_death(users.township, person, dt.date(2025, 3, 15))
+    g = Grant.objects.get(person=person)
+    assert (g.status, g.end_month) == ("stopped", m(2025, 3))
+    assert Todo.objects.filter(person=person, kind="grant_stopped").exists()
+    april = rolls.generate(regions.county, m(2025, 4)).roll
+    assert lines(april) == []
+    paid = RollLine.objects.filter(person=person).values_list("period", flat=True)
+    assert sorted(paid) == [m(2025, 1), m(2025, 2), m(2025, 3)]
+
+
+def test_a_death_reported_late_recovers_what_was_overpaid(users, certified, regions):
+    person = certified(grade=1)
+    grant(users, person, applied=dt.date(2025, 1, 5))
+    for month in (1, 2, 3, 4):
+        rolls.finalise(rolls.generate(regions.county, m(2025, month)).roll)
+    record_death(users.township, person, dt.date(2025, 2, 10))  # reported in May
+    may = rolls.generate(regions.county, m(2025, 5)).roll
+    assert lines(may) == [
+        (person.pk, "nursing", m(2025, 3), "recovery", D("-300.00")),
+        (person.pk, "nursing", m(2025, 4), "recovery", D("-300.00")),
+    ]
+
+
+def test_never_pay_twice_is_enforced_by_the_database(users, certified, regions):
+    person = certified()
+    grant(users, person, applied=dt.date(2025, 3, 2))
+    roll = rolls.generate(regions.county, m(2025, 3)).roll
+    line = roll.lines.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RollLine.objects.create(roll=roll, grant=line.grant, person=person, subsidy="nursing",
+                                period=line.period, kind=LineKind.ARREARS, amount=line.amount,
+                                village_code=line.village_code, payee="x")
+
+
+def test_amount_follows_a_dibao_change_from_its_date(users, certified, regions):
+    person = certified(grade=3, household_type="dibao")
+    grant(users, person, "living", applied=dt.date(2025, 6, 3), declared={})
+    june = rolls.generate(regions.county, m(2025, 6)).roll
+    rolls.finalise(june)
+    july = rolls.generate(regions.county, m(2025, 7)).roll
+    assert [line.amount for line in june.lines.all()] == [D("360.00")]
+    assert [line.amount for line in july.lines.all()] == [D("390.00")]
+
+
+def test_suspension_without_and_with_back_pay(users, certified, regions):
+    person = certified(grade=1)
+    g = grant(users, person, applied=dt.date(2025, 1, 5))
+    actions.suspend(users.federation, g.pk, m(2025, 2), "待核实", back_pay=False)
+    actions.resume(users.federation, g.pk, m(2025, 4))
+    assert [line.period for line in rolls.generate(regions.county, m(2025, 4)).roll.lines.all()
+            ] == [m(2025, 1), m(2025, 4)]
+    other = certified(grade=1, name="补发")
+    g2 = grant(users, other, applied=dt.date(2025, 1, 5))
+    actions.suspend(users.federation, g2.pk, m(2025, 2), "银行卡待更换", back_pay=True)
+    actions.resume(users.federation, g2.pk, m(2025, 4))
+    roll = rolls.generate(regions.county, m(2025, 4)).roll
+    assert [line.period for line in roll.lines.filter(person=other)] == [
+        m(2025, 1), m(2025, 2), m(2025, 3), m(2025, 4)]
+
+
+def test_precision_checks_block_finalising(users, certified, regions):
+    person = certified(grade=1)
+    grant(users, person, applied=dt.date(2025, 3, 2))
+    roll = rolls.generate(regions.county, m(2025, 3)).roll
+    # The certificate is cancelled behind the roll's back (e.g. by a bulk correction).
+    Certificate.objects.filter(person=person).update(status="cancelled",
+                                                     ended_on=dt.date(2025, 1, 1))
+    found = rolls.checks(roll)
+    assert [x["person_id"] for x in found["certificate"]] == [person.pk]
+    with pytest.raises(rolls.RollError):
+        rolls.finalise(roll)
+
+
+def test_gap_list_names_likely_eligible_persons_without_a_grant(users, certified, regions):
+    covered = certified(grade=1, name="已享受")
+    grant(users, covered, applied=dt.date(2025, 3, 2))
+    certified(grade=2, name="未享受")
+    certified(grade=4, name="不符合")
+    gaps = rolls.gap_list(regions.county, m(2025, 3))
+    assert {(g["payee"], g["subsidy"]) for g in gaps} == {("未享受", "nursing")}
+
+
+def test_certificate_issued_opens_a_prefilled_application(users, make_person, walk):
+    person = make_person(household_type="dibao")
+    walk(person, category=4, grade=1)
+    prefilled = SubsidyApplication.objects.filter(person=person, state="prefilled")
+    assert {a.subsidy for a in prefilled} == {"living", "nursing"}
+    assert Todo.objects.filter(person=person, kind="subsidy_prefilled").count() == 2
+    # confirming it turns the same application into a submitted one
+    application = actions.apply(users.township, person, "nursing", NURSING)
+    assert application.pk in {a.pk for a in prefilled}
+    assert application.state == "applied"
+
+
+def test_a_grade_change_that_ends_eligibility_stops_the_grant(users, make_person, walk):
+    person = make_person()
+    walk(person, category=4, grade=2)
+    application = actions.apply(users.township, person, "nursing", NURSING)
+    actions.decide_application(users.township, application.pk, "review")
+    actions.decide_application(users.federation, application.pk, "approve")
+    walk(person, kind="change", category=4, grade=4)  # re-assessed as grade 4
+    g = Grant.objects.get(person=person)
+    assert g.status == "stopped"
+    assert Todo.objects.filter(person=person, kind="grant_stopped").exists()
+
+
+def _bank_result(rows):
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["流水号", "姓名", "金额（元）", "结果", "原因"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_bank_file_and_reconciliation_with_failed_rows(users, certified, regions):
+    a = certified(grade=1, name="成功")
+    b = certified(grade=2, name="失败")
+    grant(users, a, applied=dt.date(2025, 3, 2))
+    grant(users, b, applied=dt.date(2025, 3, 2), account="6228480000000000001")
+    roll = rolls.finalise(rolls.generate(regions.county, m(2025, 3)).roll)
+    path = bankfiles.bank_file(roll)
+    sheet = load_workbook(path).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("流水号", "姓名", "银行账号", "金额（元）")
+    assert all("*" in r[2] for r in rows[1:])
+    line_a = roll.lines.get(person=a)
+    line_b = roll.lines.get(person=b)
+    result = bankfiles.reconcile(roll, _bank_result([
+        [line_a.id, "成功", 300, "成功", ""],
+        [line_b.id, "失败", 240, "失败", "账户已销户"],
+        [999999, "谁", 1, "成功", ""],
+        [line_a.id, "成功", 123, "成功", ""],
+    ]))
+    assert (result.paid, result.failed) == (1, 1)
+    assert [n for n, _ in result.errors] == [4, 5]
+    again = bankfiles.reconcile(roll, _bank_result([[line_a.id, "成功", 300, "成功", ""]]))
+    assert (again.paid, again.unchanged) == (0, 1)
+    failed = bankfiles.failed_lines(regions.county.code_range)
+    assert [f.person_id for f in failed] == [b.pk]
+    april = rolls.generate(regions.county, m(2025, 4)).roll
+    kinds = {(line.person_id, line.period, line.kind) for line in april.lines.all()}
+    assert (b.pk, m(2025, 3), "reissue") in kinds
+    assert (a.pk, m(2025, 3), "reissue") not in kinds
