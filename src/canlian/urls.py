@@ -14,6 +14,7 @@ urlpatterns = [
     path("people/", include("canlian.people.urls")),
     path("certificates/", include("canlian.certificates.urls")),
     path("verify/<str:token>/", certificate_views.verify, name="verify"),
+    path("subsidies/", include("canlian.benefits.urls")),
     path("audit/", include("canlian.audit.urls")),
     path("portal/", include("canlian.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

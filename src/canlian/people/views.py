@@ -85,6 +85,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_certify": request.user.can(Capability.MANAGE_CERTIFICATES),
         "certificates": person.certificates.all(),
         "applications": person.certificate_applications.all(),
+        "grants": person.grants.all(),
+        "subsidy_applications": person.subsidy_applications.exclude(state="approved"),
     })
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from canlian.benefits.models import Grant, Roll, SubsidyApplication
 from canlian.certificates import actions as cert_actions
 from canlian.certificates.models import Certificate
 from canlian.certificates.workflow import Kind
@@ -68,6 +69,28 @@ MATRIX: dict[str, tuple[str | None, str, dict[str, object]]] = {
     "certificates:todo_done": ("todo", "post", {"federation": 302, "township": 302,
                                                 "village": 302, "auditor": 403,
                                                 **NO_REGISTRY}),
+    "benefits:index": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
+    "benefits:apply": ("person", "get", {"federation": 200, "township": 200, "village": 200,
+                                         "auditor": 403, **NO_REGISTRY}),
+    "benefits:application": ("subsidy_application", "get", {**STAFF_READ, **NO_REGISTRY}),
+    "benefits:decide": ("subsidy-withdraw", "post", {"federation": 302, "township": 302,
+                                                     "village": 302, "auditor": 403,
+                                                     "assessor": 403, "employer": 403,
+                                                     "citizen": 404, "anonymous": "login"}),
+    "benefits:grant": ("grant", "get", {**STAFF_READ, **NO_REGISTRY}),
+    "benefits:grant_change": ("grant-suspend", "post", {"federation": 302, "township": 403,
+                                                        "village": 403, "auditor": 403,
+                                                        **NO_REGISTRY}),
+    "benefits:rolls": (None, "get", {"federation": 200, "auditor": 200, "township": 403,
+                                     "village": 403, **NO_REGISTRY}),
+    "benefits:roll": ("roll", "get", {"federation": 200, "auditor": 200, "township": 403,
+                                      "village": 403, **NO_REGISTRY}),
+    "benefits:roll_finalise": ("roll", "post", {"federation": 302, "auditor": 403,
+                                                "township": 403, "village": 403, **NO_REGISTRY}),
+    "benefits:roll_bank_file": ("roll", "get", {"federation": 200, "auditor": 200,
+                                                "township": 403, "village": 403, **NO_REGISTRY}),
+    "benefits:roll_reconcile": ("roll", "post", {"federation": 302, "auditor": 403,
+                                                 "township": 403, "village": 403, **NO_REGISTRY}),
     "audit:list": (None, "get", {"federation": 200, "township": 403, "village": 403,
                                  "auditor": 200, **NO_REGISTRY}),
 }
@@ -113,8 +136,16 @@ def world(users, regions, make_person, db):
             if village.parent.parent else village, status="replaced")
         todo = Todo.objects.create(person=person, village=village, role="township_staff",
                                    kind="x", title="x")
+        subsidy_application = SubsidyApplication.objects.create(
+            person=person, subsidy="nursing", state="applied", village=village,
+            applied_on="2025-01-01")
+        grant = Grant.objects.create(person=person, subsidy="nursing", start_month="2025-01-01")
+        roll, _ = Roll.objects.get_or_create(region=village.parent.parent, month="2025-01-01",
+                                             defaults={"status": "finalised"})
         objects[key] = {"person": person, "application": application,
-                        "certificate": certificate, "todo": todo}
+                        "certificate": certificate, "todo": todo,
+                        "subsidy_application": subsidy_application, "grant": grant,
+                        "roll": roll}
     batch = RosterImport.objects.create(user=users.township, filename="x.xlsx")
     return objects, batch
 
@@ -138,6 +169,10 @@ def _url(name: str, kind: str | None, record: dict, batch) -> str:
         return reverse(name, args=[batch.pk])
     if kind == "application-act":
         return reverse(name, args=[record["application"].pk, "withdraw"])
+    if kind == "subsidy-withdraw":
+        return reverse(name, args=[record["subsidy_application"].pk, "withdraw"])
+    if kind == "grant-suspend":
+        return reverse(name, args=[record["grant"].pk, "suspend"])
     return reverse(name, args=[record[kind].pk])
 
 
@@ -151,6 +186,7 @@ def _check(client, users, name, where, world) -> None:
         place = "in" if where == "in" else OUTSIDE[role]
         url = _url(name, kind, objects[place], batch)
         Todo.objects.update(done_at=None)  # POSTs of earlier roles must not hide the record
+        SubsidyApplication.objects.update(state="applied")
         response = getattr(client, method)(url)
         expected = expected_by_role[role]
         if where == "out" and kind not in (None, "import") and expected in (200, 302, 400):

@@ -1,0 +1,78 @@
+"""Forms of the subsidy pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Subsidy
+from .rulesets import ALLOWANCE_TYPES
+
+
+class ApplyForm(forms.Form):
+    subsidy = forms.ChoiceField(label=_("Subsidy"), choices=Subsidy.choices)
+    needs_long_term_care = forms.BooleanField(
+        label=_("Needs long-term care (the extra care lasts 6 months or more)"), required=False)
+    care_months = forms.IntegerField(label=_("Months of care need"), required=False, min_value=0,
+                                     max_value=1200)
+    institutional_care = forms.BooleanField(label=_("Cared for by an approved institution"),
+                                            required=False)
+    own_income = forms.DecimalField(label=_("Own monthly income (yuan)"), required=False,
+                                    min_value=0, max_digits=10, decimal_places=2)
+    hukou_in_region = forms.BooleanField(label=_("Hukou is in this region"), required=False,
+                                         initial=True)
+    work_injury_care_allowance = forms.BooleanField(
+        label=_("Receives the work-injury care allowance"), required=False)
+    orphan_basic_living = forms.BooleanField(label=_("Receives the orphans' basic living allowance"),
+                                             required=False)
+    other_allowances = forms.CharField(
+        label=_("Other allowances (one per line: type and monthly amount)"), required=False,
+        help_text=_("Types: ") + ", ".join(ALLOWANCE_TYPES),
+        widget=forms.Textarea(attrs={"rows": 2}))
+    bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
+    bank_account = forms.RegexField(label=_("Bank account"), regex=r"^\d{12,30}$", required=False,
+                                    error_messages={"invalid": _("Enter 12 to 30 digits.")})
+
+    def clean_other_allowances(self) -> dict[str, str]:
+        result = {}
+        for n, line in enumerate(self.cleaned_data.get("other_allowances", "").splitlines(), 1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) != 2 or parts[0] not in ALLOWANCE_TYPES or not re.fullmatch(
+                    r"\d+(\.\d{1,2})?", parts[1]):
+                raise ValidationError(_("Line %(n)d: write a type and an amount, e.g. "
+                                        "elderly_care 100") % {"n": n})
+            result[parts[0]] = parts[1]
+        return result
+
+    def declared(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {k: d.get(k) for k in ("needs_long_term_care", "care_months", "institutional_care",
+                                      "own_income", "hukou_in_region",
+                                      "work_injury_care_allowance", "orphan_basic_living",
+                                      "other_allowances")}
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    start_month = forms.DateField(label=_("Paid from (month)"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "month"}),
+                                  input_formats=["%Y-%m", "%Y-%m-%d"])
+
+
+class GrantChangeForm(forms.Form):
+    month = forms.DateField(label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}),
+                            input_formats=["%Y-%m", "%Y-%m-%d"], initial=dt.date.today)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    back_pay = forms.BooleanField(label=_("Pay the suspended months when lifted"), required=False)
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}),
+                            input_formats=["%Y-%m", "%Y-%m-%d"])

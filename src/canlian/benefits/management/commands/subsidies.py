@@ -1,0 +1,55 @@
+"""``canlian subsidies roll --month 2025-03 [--finalise]``: the monthly payment roll."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from canlian.benefits import rolls
+from canlian.regions.models import Deployment
+
+
+def parse_month(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip() + "-01")
+    except ValueError:
+        raise CommandError(f"--month takes YYYY-MM, not {text!r}") from None
+
+
+class Command(BaseCommand):
+    help = "Generate (and optionally finalise) the subsidy payment roll of a month."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("verb", choices=["roll", "checks"])
+        parser.add_argument("--month", required=True, help="YYYY-MM")
+        parser.add_argument("--finalise", action="store_true",
+                            help="finalise the roll when every precision check passes")
+
+    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+        deployment = Deployment.current()
+        if deployment is None:
+            raise CommandError("no deployment loaded: run `canlian seed` or `canlian regions load`")
+        month = parse_month(opts["month"])
+        started = time.perf_counter()
+        try:
+            outcome = rolls.generate(deployment.root, month)
+        except rolls.RollError as exc:
+            raise CommandError(exc.message) from None
+        roll = outcome.roll
+        self.stdout.write(f"{roll.month:%Y-%m} #{roll.sequence} ({roll.kind}, {roll.status}): "
+                          f"{roll.line_count:,} lines, {roll.total:,} yuan — {outcome.message} "
+                          f"in {time.perf_counter() - started:.2f} s")
+        for t in rolls.township_summary(roll):
+            self.stdout.write(f"  {t['township']}: {t['persons']} persons, {t['total']} yuan")
+        if opts["verb"] == "checks" or (opts["finalise"] and roll.status == "draft"):
+            found = rolls.checks(roll)
+            for key, label in rolls.CHECKS.items():
+                self.stdout.write(f"  check {label}: {len(found[key])}")
+        if opts["finalise"] and roll.status == "draft":
+            try:
+                rolls.finalise(roll)
+            except rolls.RollError as exc:
+                raise CommandError(exc.message) from None
+            self.stdout.write(self.style.SUCCESS(f"{roll.month:%Y-%m} finalised"))

@@ -1,0 +1,70 @@
+"""The subsidy pages as staff use them: apply, review, approve, roll, finalise, bank file."""
+
+import datetime as dt
+import io
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from canlian.benefits.models import Grant, Roll, SubsidyApplication
+from canlian.benefits.tests.test_grants_and_rolls import _bank_result
+
+
+def test_walk_a_nursing_subsidy_through_the_pages(client, users, make_person, walk, regions):
+    person = make_person(name="吴二")
+    walk(person, category=4, grade=1)  # the 1+X subscriber pre-fills the application
+    client.force_login(users.township)
+    page = client.get(reverse("people:detail", args=[person.pk])).content.decode()
+    assert "预填" in page or "Pre-filled" in page
+    r = client.post(reverse("benefits:apply", args=[person.pk]), {
+        "subsidy": "nursing", "needs_long_term_care": "on", "care_months": "12",
+        "hukou_in_region": "on", "bank_name": "农业银行", "bank_account": "6228480000000000011"})
+    application = SubsidyApplication.objects.get(person=person, subsidy="nursing")
+    assert r["Location"] == reverse("benefits:application", args=[application.pk])
+    detail = client.get(r["Location"]).content.decode()
+    assert "一级" in detail  # the reasons name the grade that qualified
+    client.post(reverse("benefits:decide", args=[application.pk, "review"]))
+    client.force_login(users.federation)
+    month = dt.date.today().strftime("%Y-%m")
+    client.post(reverse("benefits:decide", args=[application.pk, "approve"]),
+                {"start_month": month})
+    grant = Grant.objects.get(person=person, subsidy="nursing")
+    assert grant.status == "active"
+    r = client.post(reverse("benefits:rolls"), {"month": month})
+    roll = Roll.objects.get()
+    assert r["Location"] == reverse("benefits:roll", args=[roll.pk])
+    page = client.get(r["Location"]).content.decode()
+    assert "吴二" in page
+    client.post(reverse("benefits:roll_finalise", args=[roll.pk]))
+    roll.refresh_from_db()
+    assert roll.status == "finalised"
+    bank = client.get(reverse("benefits:roll_bank_file", args=[roll.pk]))
+    rows = list(load_workbook(io.BytesIO(b"".join(bank.streaming_content))).worksheets[0]
+                .iter_rows(values_only=True))
+    assert rows[1][1] == "吴二"
+    assert "*" in rows[1][2]
+    line = roll.lines.get()
+    upload = _bank_result([[line.id, "吴二", float(line.amount), "失败", "账号错误"]])
+    upload.name = "result.xlsx"
+    client.post(reverse("benefits:roll_reconcile", args=[roll.pk]), {"file": upload})
+    line.refresh_from_db()
+    assert (line.payment_status, line.failure_reason) == ("failed", "账号错误")
+    assert "账号错误" in client.get(reverse("benefits:rolls")).content.decode()
+
+
+def test_grant_suspend_needs_a_reason_and_the_right_role(client, users, make_person, walk):
+    person = make_person()
+    grant = Grant.objects.create(person=person, subsidy="nursing", start_month="2025-01-01")
+    client.force_login(users.township)
+    assert client.post(reverse("benefits:grant_change", args=[grant.pk, "suspend"]),
+                       {"month": "2025-03", "reason": "x"}).status_code == 403
+    client.force_login(users.federation)
+    r = client.post(reverse("benefits:grant_change", args=[grant.pk, "suspend"]),
+                    {"month": "2025-03", "reason": ""}, follow=True)
+    assert "暂停原因" in r.content.decode()
+    grant.refresh_from_db()
+    assert grant.status == "active"
+    client.post(reverse("benefits:grant_change", args=[grant.pk, "suspend"]),
+                {"month": "2025-03", "reason": "待核实"})
+    grant.refresh_from_db()
+    assert grant.status == "suspended"

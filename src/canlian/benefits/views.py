@@ -1,0 +1,252 @@
+"""Staff pages of the two subsidies: applications, grants, rolls, bank files, reconciliation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability, Role
+from canlian.audit.actions import record, record_many
+from canlian.audit.models import Action as AuditAction
+from canlian.people.views import _xlsx
+
+from . import actions, bankfiles, rolls
+from .forms import ApplyForm, DecisionForm, GrantChangeForm, MonthForm
+from .models import Grant, Roll, RollStatus, SubsidyApplication
+
+
+def _errors(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        for m in getattr(exc, "messages", [str(exc)]):
+            messages.error(request, m)
+    else:
+        messages.error(request, getattr(exc, "message", str(exc)))
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    state = request.GET.get("state", "")
+    applications = actions.applications_for(request.user).select_related("person__village__parent")
+    if state:
+        applications = applications.filter(state=state)
+    page = Paginator(applications.order_by("-applied_on", "-id"), 50).get_page(
+        request.GET.get("page"))
+    grants = actions.grants_for(request.user)
+    return render(request, "benefits/index.html", {
+        "page": page, "state": state,
+        "counts": {s: actions.applications_for(request.user).filter(state=s).count()
+                   for s in ("prefilled", "applied", "reviewed")},
+        "grant_counts": {s: grants.filter(status=s).count()
+                         for s in ("active", "suspended", "stopped")},
+    })
+
+
+@login_required
+def apply(request: HttpRequest, person_id: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    person = get_object_or_404(scoping.people_for(request.user).select_related("household"),
+                               pk=person_id)
+    form = ApplyForm(request.POST or None, initial={"subsidy": request.GET.get("subsidy"),
+                                                     "hukou_in_region": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = actions.apply(
+                request.user, person, form.cleaned_data["subsidy"], form.declared(),
+                bank_name=form.cleaned_data["bank_name"],
+                bank_account=form.cleaned_data["bank_account"], request=request)
+        except ValidationError as exc:
+            for m in exc.messages:
+                form.add_error(None, m)
+        else:
+            messages.success(request, _("Application registered."))
+            return redirect("benefits:application", pk=application.pk)
+    return render(request, "benefits/apply.html", {"form": form, "person": person})
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    application = get_object_or_404(
+        actions.applications_for(request.user).select_related("person__village__parent"), pk=pk)
+    record(user=request.user, action=AuditAction.VIEW, obj=application,
+           person=application.person, request=request, summary="查看补贴申请")
+    moves = {"prefilled": ["reject"], "applied": ["review", "reject", "withdraw"],
+             "reviewed": ["approve", "reject"]}.get(application.state, [])
+    caps = {"review": Capability.REVIEW, "approve": Capability.APPROVE,
+            "reject": Capability.REVIEW, "withdraw": Capability.EDIT_PEOPLE}
+    allowed = [(m, actions.MOVE_LABELS[m]) for m in moves if request.user.can(caps[m])]
+    return render(request, "benefits/application.html", {
+        "application": application, "moves": allowed, "form": DecisionForm(),
+        "grant": Grant.objects.filter(application=application).first(),
+    })
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        actions.decide_application(request.user, pk, move, note=form.cleaned_data.get("note", ""),
+                                   start_month=form.cleaned_data.get("start_month"),
+                                   request=request)
+    except SubsidyApplication.DoesNotExist:
+        raise Http404 from None
+    except (actions.SubsidyError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": actions.MOVE_LABELS.get(move, move)})
+    return redirect("benefits:application", pk=pk)
+
+
+@login_required
+def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    grant = get_object_or_404(actions.grants_for(request.user).select_related(
+        "person__village__parent", "application"), pk=pk)
+    record(user=request.user, action=AuditAction.VIEW, obj=grant, person=grant.person,
+           request=request, summary="查看补贴发放记录")
+    return render(request, "benefits/grant.html", {
+        "grant": grant, "changes": grant.changes.select_related("actor"),
+        "suspensions": grant.suspensions.all(),
+        "lines": grant.lines.select_related("roll").order_by("-period", "-id")[:120],
+        "form": GrantChangeForm(), "can_change": request.user.can(Capability.APPROVE),
+        "decision": actions.evaluate(grant.person, grant.subsidy, grant),
+    })
+
+
+@login_required
+@require_POST
+def grant_change(request: HttpRequest, pk: int, change: str) -> HttpResponse:
+    scoping.require(request.user, Capability.APPROVE)
+    get_object_or_404(actions.grants_for(request.user), pk=pk)
+    form = GrantChangeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("benefits:grant", pk=pk)
+    d = form.cleaned_data
+    try:
+        if change == "suspend":
+            actions.suspend(request.user, pk, d["month"], d["reason"], back_pay=d["back_pay"],
+                            request=request)
+        elif change == "resume":
+            actions.resume(request.user, pk, d["month"], d["reason"], request=request)
+        elif change == "stop":
+            actions.stop(request.user, pk, d["month"], d["reason"], request=request)
+        else:
+            raise Http404
+    except Grant.DoesNotExist:
+        raise Http404 from None
+    except (actions.SubsidyError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("benefits:grant", pk=pk)
+
+
+# ---- rolls -----------------------------------------------------------------------------------
+
+def _roll_region(user):  # type: ignore[no-untyped-def]
+    """Rolls are made for the whole deployment by federation staff; others may read them."""
+    if user.role not in (Role.FEDERATION_STAFF, Role.AUDITOR) or user.region is None:
+        raise PermissionDenied("rolls are the federation's")
+    return user.region
+
+
+@login_required
+def roll_list(request: HttpRequest) -> HttpResponse:
+    region = _roll_region(request.user)
+    form = MonthForm(request.POST or None)
+    if request.method == "POST":
+        scoping.require(request.user, Capability.APPROVE)
+        if form.is_valid():
+            try:
+                outcome = rolls.generate(region, form.cleaned_data["month"], user=request.user)
+            except rolls.RollError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, outcome.message)
+                return redirect("benefits:roll", pk=outcome.roll.pk)
+    return render(request, "benefits/rolls.html", {
+        "rolls": Roll.objects.filter(region=region)[:60], "form": form,
+        "failed": bankfiles.failed_lines(region.code_range)[:200],
+    })
+
+
+def _roll(request: HttpRequest, pk: int) -> Roll:
+    region = _roll_region(request.user)
+    return get_object_or_404(Roll, pk=pk, region=region)
+
+
+@login_required
+def roll_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    roll = _roll(request, pk)
+    found = rolls.checks(roll) if roll.status == RollStatus.DRAFT else None
+    lines = Paginator(roll.lines.order_by("village_code", "person_id", "period"), 100).get_page(
+        request.GET.get("page"))
+    return render(request, "benefits/roll.html", {
+        "roll": roll, "lines": lines, "checks": found, "labels": rolls.CHECKS,
+        "blocking": rolls.BLOCKING, "summary": rolls.township_summary(roll),
+        "can_finalise": request.user.can(Capability.APPROVE),
+    })
+
+
+@login_required
+@require_POST
+def roll_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.APPROVE)
+    roll = _roll(request, pk)
+    try:
+        rolls.finalise(roll, user=request.user)
+    except rolls.RollError as exc:
+        messages.error(request, exc.message)
+    else:
+        record(user=request.user, action=AuditAction.UPDATE, obj=roll, request=request,
+               summary=f"花名册 {roll.month:%Y-%m} 定稿，{roll.line_count} 笔，{roll.total} 元")
+        messages.success(request, _("The roll is finalised."))
+    return redirect("benefits:roll", pk=pk)
+
+
+@login_required
+def roll_bank_file(request: HttpRequest, pk: int) -> FileResponse:
+    roll = _roll(request, pk)
+    if roll.status != RollStatus.FINALISED:
+        raise Http404("only finalised rolls have a bank file")
+    record_many(user=request.user, action=AuditAction.EXPORT, request=request,
+                people=roll.lines.values_list("person_id", "village_code"),
+                summary=f"导出银行发放文件 {roll.month:%Y-%m}")
+    return _xlsx(bankfiles.bank_file(roll), f"发放文件-{roll.month:%Y-%m}-{roll.sequence}.xlsx")
+
+
+@login_required
+@require_POST
+def roll_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.APPROVE)
+    roll = _roll(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None or upload.read(4) != b"PK\x03\x04":
+        messages.error(request, _("Upload the bank's result file (.xlsx)."))
+        return redirect("benefits:roll", pk=pk)
+    upload.seek(0)
+    try:
+        result = bankfiles.reconcile(roll, upload)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("benefits:roll", pk=pk)
+    messages.success(request, _("Reconciled: %(paid)d paid, %(failed)d failed, %(same)d unchanged.")
+                     % {"paid": result.paid, "failed": result.failed, "same": result.unchanged})
+    for number, reason in result.errors[:50]:
+        messages.error(request, _("Row %(n)d: %(reason)s") % {"n": number, "reason": reason})
+    return redirect("benefits:roll", pk=pk)
+
+
