@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "canlian.certificates",
     "canlian.todos",
     "canlian.benefits",
+    "canlian.employment",
     "canlian.portal",
     "canlian.demo",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("certificates/", include("canlian.certificates.urls")),
     path("verify/<str:token>/", certificate_views.verify, name="verify"),
     path("subsidies/", include("canlian.benefits.urls")),
+    path("employment/", include("canlian.employment.urls")),
     path("audit/", include("canlian.audit.urls")),
     path("portal/", include("canlian.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -97,6 +97,33 @@ MATRIX: dict[str, tuple[str | None, str, dict[str, object]]] = {
 PUBLIC = {"accounts:login", "accounts:logout", "set_language", "verify"}
 
 
+def _app_matrices() -> tuple[dict, list]:
+    """Apps may declare their own rows in ``<app>/tests/authorization.py``: ``MATRIX`` (the
+    same shape as here) and ``objects(users, person, village) -> dict`` adding the records
+    their URLs need to each place of the world below."""
+    import importlib
+
+    from django.apps import apps
+
+    rows: dict = {}
+    builders = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("canlian."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.authorization")
+        except ModuleNotFoundError:
+            continue
+        rows.update(module.MATRIX)
+        if hasattr(module, "objects"):
+            builders.append(module.objects)
+    return rows, builders
+
+
+APP_ROWS, APP_BUILDERS = _app_matrices()
+MATRIX.update(APP_ROWS)
+
+
 def _names(resolver=None, prefix="") -> set[str]:
     names: set[str] = set()
     for p in (resolver or get_resolver()).url_patterns:
@@ -142,7 +169,10 @@ def world(users, regions, make_person, db):
         grant = Grant.objects.create(person=person, subsidy="nursing", start_month="2025-01-01")
         roll, _ = Roll.objects.get_or_create(region=village.parent.parent, month="2025-01-01",
                                              defaults={"status": "finalised"})
-        objects[key] = {"person": person, "application": application,
+        extra = {}
+        for build in APP_BUILDERS:
+            extra.update(build(users, person, village))
+        objects[key] = {**extra, "person": person, "application": application,
                         "certificate": certificate, "todo": todo,
                         "subsidy_application": subsidy_application, "grant": grant,
                         "roll": roll}
@@ -167,6 +197,8 @@ def _url(name: str, kind: str | None, record: dict, batch) -> str:
         return reverse(name)
     if kind == "import":
         return reverse(name, args=[batch.pk])
+    if isinstance(kind, tuple):  # (record key, extra url args…)
+        return reverse(name, args=[record[kind[0]].pk, *kind[1:]])
     if kind == "application-act":
         return reverse(name, args=[record["application"].pk, "withdraw"])
     if kind == "subsidy-withdraw":
