@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "canlian.todos",
     "canlian.benefits",
     "canlian.employment",
+    "canlian.surveys",
+    "canlian.services",
     "canlian.portal",
     "canlian.demo",
 ]

@@ -16,6 +16,8 @@ urlpatterns = [
     path("verify/<str:token>/", certificate_views.verify, name="verify"),
     path("subsidies/", include("canlian.benefits.urls")),
     path("employment/", include("canlian.employment.urls")),
+    path("surveys/", include("canlian.surveys.urls")),
+    path("services/", include("canlian.services.urls")),
     path("audit/", include("canlian.audit.urls")),
     path("portal/", include("canlian.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

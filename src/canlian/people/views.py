@@ -87,6 +87,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "applications": person.certificate_applications.all(),
         "grants": person.grants.all(),
         "subsidy_applications": person.subsidy_applications.exclude(state="approved"),
+        "surveys": person.surveys.order_by("-year")[:5],
+        "services": person.service_records.select_related("service_type", "device")[:10],
+        "this_year": timezone.localdate().year,
     })
 
 

@@ -192,9 +192,12 @@ OUTSIDE = {"federation": "other_county", "auditor": "other_county", "assessor": 
            "citizen": "in", "anonymous": "in"}
 
 
+NO_OBJECT_ARGS = {"services:gaps": ["rehabilitation"]}
+
+
 def _url(name: str, kind: str | None, record: dict, batch) -> str:
     if kind is None:
-        return reverse(name)
+        return reverse(name, args=NO_OBJECT_ARGS.get(name, []))
     if kind == "import":
         return reverse(name, args=[batch.pk])
     if isinstance(kind, tuple):  # (record key, extra url args…)

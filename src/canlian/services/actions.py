@@ -1,0 +1,208 @@
+"""Recording services and moving renovations along their workflow (each audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability
+from canlian.audit.actions import record
+from canlian.audit.models import Action
+from canlian.people.models import Person
+
+from .models import Renovation, RenovationItem, RenovationState, ServiceRecord, ServiceType
+
+
+def _check_person(user: Any, person: Person) -> None:
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    if not scoping.people_for(user).filter(pk=person.pk).exists():
+        raise PermissionDenied("person outside region")
+
+
+@transaction.atomic
+def record_service(user: Any, person: Person, service_type: ServiceType, *, start_date: dt.date,
+                   end_date: dt.date | None = None, institution: Any = None, provider: str = "",
+                   device: Any = None, outcome: str = "", cost: Decimal = Decimal(0),
+                   subsidy: Decimal = Decimal(0), request: HttpRequest | None = None
+                   ) -> ServiceRecord:
+    _check_person(user, person)
+    errors: dict[str, str] = {}
+    today = dt.date.today()  # noqa: DTZ011
+    if start_date > today:
+        errors["start_date"] = "服务日期不能晚于今天 (date in the future)"
+    if end_date and end_date < start_date:
+        errors["end_date"] = "结束日期早于开始日期 (ends before it starts)"
+    if person.death_date and start_date > person.death_date:
+        errors["start_date"] = "服务日期晚于死亡日期 (after the person's death)"
+    if service_type.age_max is not None and person.age_on(start_date) > service_type.age_max:
+        errors["service_type"] = (f"该项目只适用于 {service_type.age_max} 岁及以下 "
+                                  f"(for ages up to {service_type.age_max})")
+    if service_type.group == "device" and device is None:
+        errors["device"] = "辅具适配须选择辅具 (choose the device)"
+    if subsidy < 0 or cost < 0:
+        errors["cost"] = "金额不能为负 (amounts cannot be negative)"
+    elif subsidy > cost:
+        errors["subsidy"] = "补助不能超过费用 (subsidy above the cost)"
+    if errors:
+        raise ValidationError(errors)
+    service = ServiceRecord.objects.create(
+        person=person, service_type=service_type, village_id=person.village_id,
+        institution=institution, provider=provider, device=device, start_date=start_date,
+        end_date=end_date, outcome=outcome, cost=cost, subsidy=subsidy, recorded_by=user)
+    record(user=user, action=Action.CREATE, obj=service, person=person, request=request,
+           summary=f"服务记录：{service_type.name}")
+    return service
+
+
+# ---- home-accessibility renovation ---------------------------------------------------------
+
+NEXT = {
+    "assess": (RenovationState.APPLIED, RenovationState.ASSESSED),
+    "contract": (RenovationState.ASSESSED, RenovationState.CONTRACTED),
+    "complete": (RenovationState.CONTRACTED, RenovationState.COMPLETED),
+    "accept": (RenovationState.COMPLETED, RenovationState.ACCEPTED),
+}
+LABELS = {"assess": "完成入户评估", "contract": "确定施工单位", "complete": "施工完成",
+          "accept": "验收通过", "reject": "不予改造"}
+
+
+class RenovationError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def apply_renovation(user: Any, person: Person, *, note: str = "",
+                     today: dt.date | None = None) -> Renovation:
+    _check_person(user, person)
+    if Renovation.objects.filter(person=person).exclude(
+            state__in=[RenovationState.ACCEPTED, RenovationState.REJECTED]).exists():
+        raise ValidationError("已有进行中的改造 (a renovation is already under way)")
+    renovation = Renovation.objects.create(person=person, household=person.household,
+                                           village_id=person.village_id,
+                                           applied_on=today or dt.date.today(),  # noqa: DTZ011
+                                           note=note)
+    record(user=user, action=Action.CREATE, obj=renovation, person=person,
+           summary="家庭无障碍改造申请")
+    return renovation
+
+
+@transaction.atomic
+def advance_renovation(user: Any, renovation_id: int, step: str, *, on: dt.date | None = None,
+                       notes: str = "", contractor: str = "",
+                       items: list[tuple[str, int, Decimal]] | None = None,
+                       request: HttpRequest | None = None) -> Renovation:
+    """assess (with work items) → contract (contractor) → complete → accept; or reject."""
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    renovation = (Renovation.objects.filter(scoping.region_q(user, "village__code"))
+                  .select_related("person").filter(pk=renovation_id).first())
+    if renovation is None:
+        raise Renovation.DoesNotExist(renovation_id)
+    on = on or dt.date.today()  # noqa: DTZ011
+    if step == "reject":
+        source, target = renovation.state, RenovationState.REJECTED
+        if source in (RenovationState.ACCEPTED, RenovationState.REJECTED):
+            raise RenovationError("改造已结束 (the renovation is closed)")
+        if not notes.strip():
+            raise ValidationError({"notes": "请说明原因 (give the reason)"})
+    elif step in NEXT:
+        source, target = NEXT[step]
+        if renovation.state != source:
+            raise RenovationError(f"当前状态为“{renovation.get_state_display()}”，不能{LABELS[step]} "
+                                  f"(cannot {step} a renovation that is {renovation.state})")
+    else:
+        raise RenovationError(f"未知步骤 {step!r}")
+    changes: dict[str, Any] = {"state": target}
+    if step == "assess":
+        if not items:
+            raise ValidationError({"items": "请至少填写一项改造内容 (list at least one work item)"})
+        for kind, quantity, cost in items:
+            if kind not in dict(RenovationItem.KINDS):
+                raise ValidationError({"items": f"未知的改造项目 {kind!r}"})
+            if quantity < 1 or cost < 0:
+                raise ValidationError({"items": "数量须为正、费用不能为负 (bad quantity or cost)"})
+        changes.update(assessed_on=on, assessment_notes=notes,
+                       cost=sum((c for _, _, c in items), Decimal(0)))
+    elif step == "contract":
+        if not contractor.strip():
+            raise ValidationError({"contractor": "请填写施工单位 (name the contractor)"})
+        changes["contractor"] = contractor
+    elif step == "complete":
+        changes["completed_on"] = on
+    elif step == "accept":
+        if not renovation.photos.filter(stage="after").exists():
+            raise ValidationError({"photos": "验收前请上传完工照片 (upload a photo of the finished "
+                                             "works first)"})
+        changes["accepted_on"] = on
+    elif step == "reject":
+        changes["note"] = notes
+    moved = Renovation.objects.filter(pk=renovation.pk, version=renovation.version,
+                                      state=renovation.state).update(
+        version=F("version") + 1, **changes)
+    if moved != 1:
+        raise RenovationError("已被他人处理，请刷新 (changed by someone else; reload)")
+    if step == "assess":
+        RenovationItem.objects.bulk_create([RenovationItem(renovation=renovation, kind=k,
+                                                           quantity=q, cost=c)
+                                            for k, q, c in items or []])
+    renovation.refresh_from_db()
+    record(user=user, action=Action.TRANSITION, obj=renovation, person=renovation.person,
+           request=request, summary=f"无障碍改造：{LABELS[step]}",
+           changes={"state": [source, target]})
+    return renovation
+
+
+@transaction.atomic
+def add_photo(user: Any, renovation_id: int, stage: str, upload: Any) -> Any:
+    from canlian.certificates.forms import check_attachment
+
+    from .models import RenovationPhoto
+
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    renovation = Renovation.objects.filter(scoping.region_q(user, "village__code"),
+                                           pk=renovation_id).first()
+    if renovation is None:
+        raise Renovation.DoesNotExist(renovation_id)
+    if stage not in ("before", "after"):
+        raise ValidationError({"stage": "stage must be before or after"})
+    check_attachment(upload)
+    return RenovationPhoto.objects.create(renovation=renovation, stage=stage, image=upload)
+
+
+@transaction.atomic
+def open_case(user: Any, person: Person, kind: str, subject: str, opened_on: dt.date) -> Any:
+    from .models import LegalCase
+
+    _check_person(user, person)
+    case = LegalCase.objects.create(person=person, kind=kind, subject=subject, opened_on=opened_on)
+    record(user=user, action=Action.CREATE, obj=case, person=person, summary=f"立案：{subject}")
+    return case
+
+
+@transaction.atomic
+def update_case(user: Any, case_id: int, status: str, outcome: str = "") -> Any:
+    from .models import CaseStatus, LegalCase
+
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    case = LegalCase.objects.filter(person__in=scoping.people_for(user), pk=case_id).first()
+    if case is None:
+        raise LegalCase.DoesNotExist(case_id)
+    if status not in CaseStatus.values:
+        raise ValidationError({"status": "未知状态"})
+    if status == CaseStatus.CLOSED and not outcome.strip():
+        raise ValidationError({"outcome": "结案须填写结果 (give the outcome)"})
+    case.status = status
+    case.outcome = outcome or case.outcome
+    case.closed_on = dt.date.today() if status == CaseStatus.CLOSED else None  # noqa: DTZ011
+    case.save()
+    record(user=user, action=Action.UPDATE, obj=case, person=case.person,
+           summary=f"案件状态：{case.get_status_display()}")
+    return case

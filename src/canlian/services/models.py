@@ -1,0 +1,203 @@
+"""Service records, institutions and home-accessibility renovations (服务与机构).
+
+The plan indicators count *deliveries* from these records against the *needs* of the
+annual survey: rehabilitation (康复), assistive devices (辅具适配), culture and sports
+(文体), renovations (无障碍改造), and institutions per township.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Group(models.TextChoices):
+    REHABILITATION = "rehabilitation", _("Basic rehabilitation")
+    CHILDREN_REHAB = "children_rehab", _("Children's rehabilitation assistance")
+    DEVICE = "device", _("Assistive device")
+    CULTURE_SPORTS = "culture_sports", _("Culture and sports")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    PETITION = "petition", _("Petition (信访)")
+    DAY_CARE = "day_care", _("Day care")
+    RESIDENTIAL_CARE = "residential_care", _("Residential care")
+
+
+class ServiceType(models.Model):
+    """The catalogue of services (服务目录), loaded from ``data/catalogue.yaml``."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    group = models.CharField(_("group"), max_length=20, choices=Group.choices, db_index=True)
+    basic = models.BooleanField(_("basic service (counts for the plan)"), default=True)
+    age_max = models.PositiveSmallIntegerField(_("up to age"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["group", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeviceType(models.Model):
+    """Assistive devices catalogue (辅助器具目录)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=20)  # matches surveys.rules.DEVICE_TYPES
+
+    class Meta:
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InstitutionKind(models.TextChoices):
+    HOME_OF_DISABLED = "home_of_disabled", _("Home of the disabled (残疾人之家)")
+    CARE = "care", _("Professional care institution (托养机构)")
+    REHABILITATION = "rehabilitation", _("Rehabilitation institution")
+    CHILDREN_REHAB = "children_rehab", _("Designated children's rehabilitation institution")
+    TOWNSHIP_SERVICE = "township_service", _("Township disability service institution")
+
+
+class Institution(models.Model):
+    """An institution serving disabled persons, in a township (机构)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
+    township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                                 limit_choices_to={"level": "township"})
+    capacity = models.PositiveIntegerField(_("capacity"), default=0)
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["township_id", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceRecord(models.Model):
+    """One service delivered to one person (服务记录)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="service_records")
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="records")
+    provider = models.CharField(_("provider"), max_length=100, blank=True)
+    device = models.ForeignKey(DeviceType, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    start_date = models.DateField(_("date"), db_index=True)
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    cost = models.DecimalField(_("cost (yuan)"), max_digits=10, decimal_places=2, default=0)
+    subsidy = models.DecimalField(_("subsidy (yuan)"), max_digits=10, decimal_places=2, default=0)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["service_type", "start_date"]),
+                   models.Index(fields=["person", "start_date"])]
+        constraints = [models.CheckConstraint(condition=models.Q(subsidy__lte=models.F("cost")),
+                                              name="service_subsidy_within_cost")]
+
+    def __str__(self) -> str:
+        return f"{self.service_type} · {self.person_id} · {self.start_date}"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CLOSED = "closed", _("Closed")
+
+
+class LegalCase(models.Model):
+    """Legal aid (法律援助) and petitions (信访) with their status."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
+    kind = models.CharField(_("kind"), max_length=10,
+                            choices=[("legal_aid", _("Legal aid")), ("petition", _("Petition"))])
+    subject = models.CharField(_("subject"), max_length=200)
+    opened_on = models.DateField(_("opened on"))
+    status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices,
+                              default=CaseStatus.OPEN)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    class Meta:
+        ordering = ["status", "-opened_on"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class RenovationState(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    ASSESSED = "assessed", _("Assessed on site")
+    CONTRACTED = "contracted", _("Contractor engaged")
+    COMPLETED = "completed", _("Works completed")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Not approved")
+
+
+class Renovation(models.Model):
+    """A home-accessibility renovation of one household (家庭无障碍改造)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="renovations")
+    household = models.ForeignKey("people.Household", on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="renovations")
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("state"), max_length=10, choices=RenovationState.choices,
+                             default=RenovationState.APPLIED, db_index=True)
+    applied_on = models.DateField(_("applied on"))
+    assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
+    assessment_notes = models.TextField(_("on-site assessment"), blank=True)
+    contractor = models.CharField(_("contractor"), max_length=100, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True, db_index=True)
+    cost = models.DecimalField(_("cost (yuan)"), max_digits=10, decimal_places=2, default=0)
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-applied_on", "-id"]
+        constraints = [models.UniqueConstraint(
+            fields=["person"], condition=~models.Q(state__in=["accepted", "rejected"]),
+            name="one_open_renovation_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_state_display()}"
+
+
+class RenovationItem(models.Model):
+    """A work item of a renovation: ramp, handrails, bathroom, kitchen, alarm…"""
+
+    KINDS = [("ramp", _("Ramp")), ("handrail", _("Handrails")), ("bathroom", _("Bathroom")),
+             ("kitchen", _("Kitchen")), ("alarm", _("Alarm / doorbell light")),
+             ("door", _("Door widening")), ("floor", _("Non-slip floor")), ("other", _("Other"))]
+    renovation = models.ForeignKey(Renovation, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("item"), max_length=10, choices=KINDS)
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+    cost = models.DecimalField(_("cost (yuan)"), max_digits=10, decimal_places=2, default=0)
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class RenovationPhoto(models.Model):
+    renovation = models.ForeignKey(Renovation, on_delete=models.CASCADE, related_name="photos")
+    stage = models.CharField(max_length=10, choices=[("before", _("Before")), ("after", _("After"))])
+    image = models.FileField(upload_to="renovations/%Y/%m/")
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.image.name

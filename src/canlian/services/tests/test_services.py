@@ -1,0 +1,145 @@
+"""Service records, renovations, legal cases and the gap lists."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from canlian.services import actions, queries
+from canlian.services.models import DeviceType, Renovation, ServiceType
+from canlian.surveys.models import AnnualSurvey
+
+YEAR = dt.date.today().year
+TODAY = dt.date.today()
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 20
+
+
+def need(person, **needs):
+    return AnnualSurvey.objects.create(person=person, year=YEAR, village=person.village,
+                                       surveyed_on=TODAY, employment_status="not_applicable",
+                                       **needs)
+
+
+def test_service_validation(users, make_person):
+    child_type = ServiceType.objects.get(code="children_rehab_training")
+    adult = make_person()
+    with pytest.raises(ValidationError) as info:
+        actions.record_service(users.township, adult, child_type, start_date=TODAY)
+    assert "service_type" in info.value.message_dict
+    device = ServiceType.objects.get(code="device_fitting")
+    with pytest.raises(ValidationError) as info:
+        actions.record_service(users.township, adult, device, start_date=TODAY)
+    assert "device" in info.value.message_dict
+    with pytest.raises(ValidationError) as info:
+        actions.record_service(users.township, adult, ServiceType.objects.get(code="rehab_training"),
+                               start_date=TODAY, cost=Decimal(100), subsidy=Decimal(200))
+    assert "subsidy" in info.value.message_dict
+    with pytest.raises(ValidationError):
+        actions.record_service(users.township, adult,
+                               ServiceType.objects.get(code="rehab_training"),
+                               start_date=TODAY + dt.timedelta(days=3))
+
+
+def test_gap_lists_need_minus_delivery(users, make_person, regions):
+    served = make_person(name="已康复")
+    waiting = make_person(name="待康复")
+    no_need = make_person(name="无需求")
+    other_township = make_person(regions.v2a, name="外镇")
+    for p in (served, waiting, other_township):
+        need(p, rehab_need=True, rehab_types=["training"], device_need=True,
+             device_types=["mobility"])
+    need(no_need)
+    actions.record_service(users.township, served, ServiceType.objects.get(code="rehab_training"),
+                           start_date=TODAY)
+    actions.record_service(users.township, served, ServiceType.objects.get(code="device_fitting"),
+                           start_date=TODAY, device=DeviceType.objects.get(code="wheelchair"))
+    from canlian.accounts import scoping
+
+    people = scoping.people_for(users.township)
+    assert [p.name for p in queries.gap(people, "rehabilitation", YEAR)] == ["待康复"]
+    assert [p.name for p in queries.gap(people, "device", YEAR)] == ["待康复"]
+    # last year's service does not cover this year's need
+    assert {p.name for p in queries.gap(scoping.people_for(users.federation), "rehabilitation",
+                                        YEAR)} == {"待康复", "外镇"}
+
+
+def test_gap_export(client, users, make_person):
+    p = make_person(name="待辅具")
+    need(p, device_need=True, device_types=["visual"])
+    client.force_login(users.township)
+    r = client.get(reverse("services:gaps", args=["device"]), {"year": YEAR, "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(b"".join(r.streaming_content))).active.iter_rows(
+        values_only=True))
+    assert rows[1][1] == "待辅具"
+    assert rows[1][2] == p.masked_id
+
+
+def test_renovation_workflow(users, make_person):
+    person = make_person(household_type="dibao")
+    renovation = actions.apply_renovation(users.township, person)
+    with pytest.raises(ValidationError):
+        actions.apply_renovation(users.township, person)
+    with pytest.raises(actions.RenovationError, match="不能"):
+        actions.advance_renovation(users.township, renovation.pk, "complete")
+    with pytest.raises(ValidationError):
+        actions.advance_renovation(users.township, renovation.pk, "assess", items=[])
+    actions.advance_renovation(users.township, renovation.pk, "assess", notes="卫生间无扶手",
+                               items=[("handrail", 2, Decimal("600")),
+                                      ("ramp", 1, Decimal("1500"))])
+    with pytest.raises(ValidationError):
+        actions.advance_renovation(users.township, renovation.pk, "contract", contractor=" ")
+    actions.advance_renovation(users.township, renovation.pk, "contract", contractor="乐清某装饰")
+    actions.advance_renovation(users.township, renovation.pk, "complete")
+    with pytest.raises(ValidationError, match="完工照片"):
+        actions.advance_renovation(users.township, renovation.pk, "accept")
+    with pytest.raises(ValidationError):
+        actions.add_photo(users.township, renovation.pk, "after",
+                          SimpleUploadedFile("x.png", b"GIF89a not allowed"))
+    actions.add_photo(users.township, renovation.pk, "after", SimpleUploadedFile("x.png", PNG))
+    done = actions.advance_renovation(users.township, renovation.pk, "accept")
+    assert done.state == "accepted"
+    assert done.cost == Decimal("2100")
+    assert done.items.count() == 2
+    with pytest.raises(Renovation.DoesNotExist):
+        actions.advance_renovation(users.township2, renovation.pk, "reject", notes="x")
+
+
+def test_renovation_gap_counts_accepted_ones(users, make_person):
+    from canlian.accounts import scoping
+
+    a = make_person(name="已改造")
+    b = make_person(name="待改造")
+    for p in (a, b):
+        need(p, home_accessibility_need=True)
+    Renovation.objects.create(person=a, village=a.village, applied_on=TODAY, state="accepted",
+                              accepted_on=TODAY)
+    assert [p.name for p in queries.gap(scoping.people_for(users.township), "renovation",
+                                        YEAR)] == ["待改造"]
+
+
+def test_legal_case_needs_an_outcome_to_close(users, make_person):
+    person = make_person()
+    case = actions.open_case(users.township, person, "legal_aid", "工伤赔偿", TODAY)
+    with pytest.raises(ValidationError):
+        actions.update_case(users.township, case.pk, "closed")
+    closed = actions.update_case(users.township, case.pk, "closed", "调解成功")
+    assert closed.closed_on == TODAY
+
+
+def test_institutions_page_for_federation_only_writes(client, users, regions):
+    client.force_login(users.township)
+    assert client.post(reverse("services:institutions"), {}).status_code == 403
+    client.force_login(users.federation)
+    r = client.post(reverse("services:institutions"), {
+        "name": "乐成街道残疾人之家", "kind": "home_of_disabled", "township": regions.t1.code,
+        "capacity": 30, "opened_on": "2022-05-01"})
+    assert r.status_code == 302
+    client.force_login(users.township)
+    assert "乐成街道残疾人之家" in client.get(reverse("services:institutions")).content.decode()
+    client.force_login(users.township2)  # another township's institutions are not listed
+    assert "乐成街道残疾人之家" not in client.get(reverse("services:institutions")).content.decode()

@@ -1,0 +1,227 @@
+"""Service pages: recording services, institutions, renovations, legal cases, gap lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability, Role
+from canlian.audit.actions import record_many
+from canlian.audit.models import Action as AuditAction
+from canlian.people import idnumber
+from canlian.people.views import _xlsx
+from canlian.people.workbooks import _header, _save
+
+from . import actions, queries
+from .forms import CaseForm, InstitutionForm, RenovationStepForm, ServiceForm
+from .models import Institution, LegalCase, Renovation
+
+
+def _add_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    year = dt.date.today().year  # noqa: DTZ011
+    people = scoping.people_for(request.user)
+    counts = {need: queries.gap(people, need, year).count() for need in queries.NEEDS}
+    return render(request, "services/index.html", {"year": year, "counts": counts,
+                                                    "labels": queries.NEEDS})
+
+
+@login_required
+def record_service(request: HttpRequest, person_id: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
+    form = ServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_service(request.user, person, **form.cleaned_data, request=request)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Service recorded."))
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "services/record.html", {"form": form, "person": person})
+
+
+@login_required
+def gaps(request: HttpRequest, need: str) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    if need not in queries.NEEDS:
+        raise Http404
+    try:
+        year = int(request.GET.get("year", dt.date.today().year))  # noqa: DTZ011
+    except ValueError:
+        year = dt.date.today().year  # noqa: DTZ011
+    people = queries.gap(scoping.people_for(request.user), need, year)
+    if request.GET.get("format") == "xlsx":
+        scoping.require(request.user, Capability.EXPORT_PEOPLE)
+        rows = list(people.values("id", "name", "resident_id", "village_id", "village__name",
+                                  "village__parent__name", "phone")[:100_000])
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("应享未享")
+        _header(sheet, ["档案号", "姓名", "身份证号", "镇（街道）", "村（社区）", "联系电话"])
+        for r in rows:
+            sheet.append([r["id"], r["name"], idnumber.mask(r["resident_id"]),
+                          r["village__parent__name"], r["village__name"], r["phone"]])
+        record_many(user=request.user, action=AuditAction.EXPORT, request=request,
+                    people=[(r["id"], r["village_id"]) for r in rows],
+                    summary=f"导出{queries.NEEDS[need][0]}需求未服务名单 {year}")
+        return _xlsx(_save(workbook), f"{queries.NEEDS[need][0]}-未服务名单-{year}.xlsx")
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    return render(request, "services/gaps.html", {
+        "need": need, "label": queries.NEEDS[need][0], "year": year, "page": page,
+        "query": f"year={year}", "can_export": request.user.can(Capability.EXPORT_PEOPLE)})
+
+
+@login_required
+def institutions(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    rows = Institution.objects.filter(scoping.region_range_q(request.user, "township__code"))
+    form = None
+    if request.user.role == Role.FEDERATION_STAFF:
+        form = InstitutionForm(request.POST or None)
+        form.fields["township"].queryset = request.user.region.townships()
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, _("Institution saved."))
+            return redirect("services:institutions")
+    elif request.method == "POST":
+        raise PermissionDenied("institutions are registered by the federation")
+    return render(request, "services/institutions.html", {
+        "rows": rows.select_related("township"), "form": form})
+
+
+@login_required
+def renovations(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    rows = Renovation.objects.filter(scoping.region_q(request.user, "village__code"))
+    state = request.GET.get("state")
+    if state:
+        rows = rows.filter(state=state)
+    page = Paginator(rows.select_related("person", "village__parent"), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "services/renovations.html", {"page": page, "state": state or "",
+                                                         "query": f"state={state or ''}"})
+
+
+@login_required
+def renovation_apply(request: HttpRequest, person_id: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
+    if request.method != "POST":
+        raise Http404
+    try:
+        renovation = actions.apply_renovation(request.user, person, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+        return redirect("people:detail", pk=person.pk)
+    return redirect("services:renovation", pk=renovation.pk)
+
+
+@login_required
+def renovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    renovation = get_object_or_404(
+        Renovation.objects.filter(scoping.region_q(request.user, "village__code"))
+        .select_related("person", "village__parent"), pk=pk)
+    steps = {"applied": ["assess", "reject"], "assessed": ["contract", "reject"],
+             "contracted": ["complete", "reject"], "completed": ["accept", "reject"]}
+    return render(request, "services/renovation.html", {
+        "renovation": renovation, "items": renovation.items.all(),
+        "photos": renovation.photos.all(), "form": RenovationStepForm(),
+        "steps": [(s, actions.LABELS[s]) for s in steps.get(renovation.state, [])]
+        if request.user.can(Capability.EDIT_PEOPLE) else [],
+    })
+
+
+@login_required
+@require_POST
+def renovation_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    form = RenovationStepForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("services:renovation", pk=pk)
+    d = form.cleaned_data
+    try:
+        actions.advance_renovation(request.user, pk, step, on=d["on"], notes=d["notes"],
+                                   contractor=d["contractor"], items=d["items"], request=request)
+    except Renovation.DoesNotExist:
+        raise Http404 from None
+    except actions.RenovationError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, actions.LABELS.get(step, step))
+    return redirect("services:renovation", pk=pk)
+
+
+@login_required
+@require_POST
+def renovation_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        actions.add_photo(request.user, pk, request.POST.get("stage", ""), request.FILES.get("image"))
+    except Renovation.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Photo added."))
+    return redirect("services:renovation", pk=pk)
+
+
+@login_required
+def cases(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    rows = LegalCase.objects.filter(person__in=scoping.people_for(request.user)).select_related(
+        "person")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "services/cases.html", {"page": page, "query": ""})
+
+
+@login_required
+def case_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.open_case(request.user, person, **form.cleaned_data)
+        messages.success(request, _("Case opened."))
+        return redirect("services:cases")
+    return render(request, "services/case_new.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+def case_update(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        actions.update_case(request.user, pk, request.POST.get("status", ""),
+                            request.POST.get("outcome", ""))
+    except LegalCase.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    return redirect("services:cases")

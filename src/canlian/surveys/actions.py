@@ -1,0 +1,60 @@
+"""Saving an annual survey record: validated against the person, audited, one per year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability
+from canlian.audit.actions import record
+from canlian.audit.models import Action
+from canlian.people.models import Person
+
+from . import rules
+from .models import AnnualSurvey
+
+FIELDS = [f.name for f in AnnualSurvey._meta.get_fields()
+          if f.concrete and f.name not in ("id", "person", "year", "village", "surveyor",
+                                           "created_at", "updated_at")]
+
+
+def profile(person: Person, on: dt.date) -> rules.Profile:
+    return rules.Profile(age=person.age_on(on), category=person.category, grade=person.grade)
+
+
+@transaction.atomic
+def save_survey(user: Any, person: Person, year: int, answers: dict[str, Any], *,
+                request: HttpRequest | None = None) -> AnnualSurvey:
+    """Create or update the person's survey of ``year`` after checking every field rule."""
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    if not scoping.people_for(user).filter(pk=person.pk).exists():
+        raise PermissionDenied("person outside region")
+    surveyed_on = answers.get("surveyed_on") or dt.date.today()  # noqa: DTZ011
+    if surveyed_on.year != year:
+        raise ValidationError({"surveyed_on": f"调查日期应在 {year} 年内 (date must be in {year})"})
+    problems = rules.check(answers, profile(person, surveyed_on))
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for field, message in problems:
+            errors.setdefault(field, []).append(message)
+        raise ValidationError(errors)
+    survey, created = AnnualSurvey.objects.select_for_update().get_or_create(
+        person=person, year=year,
+        defaults={"village_id": person.village_id, "surveyed_on": surveyed_on,
+                  "employment_status": answers.get("employment_status", "")})
+    for field in FIELDS:
+        if field in answers:
+            setattr(survey, field, answers[field] if answers[field] is not None
+                    else AnnualSurvey._meta.get_field(field).get_default())
+    survey.surveyed_on = surveyed_on
+    survey.village_id = person.village_id
+    survey.surveyor = user
+    survey.save()
+    record(user=user, action=Action.CREATE if created else Action.UPDATE, obj=survey,
+           person=person, request=request, summary=f"{year} 年度动态更新调查")
+    return survey

@@ -1,0 +1,96 @@
+"""The annual survey record: one per certified person per year (年度动态更新)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import rules
+
+EMPLOYMENT_STATUS_CHOICES = [
+    ("employed", _("Employed")), ("not_working", _("Not working")), ("retired", _("Retired")),
+    ("student", _("In school")), ("not_applicable", _("Not applicable (under 16)")),
+]
+EMPLOYMENT_FORM_CHOICES = [
+    ("concentrated", _("Concentrated employment")), ("proportional", _("Quota employment")),
+    ("self_employed", _("Self-employed")), ("flexible", _("Flexible employment")),
+    ("public_welfare", _("Public-welfare post")), ("supported", _("Supported employment")),
+    ("farming", _("Farming")),
+]
+NOT_WORKING_CHOICES = [
+    ("severe_disability", _("Disability too severe")), ("no_suitable_job", _("No suitable job")),
+    ("caring_for_family", _("Caring for family")), ("no_willingness", _("Does not wish to work")),
+    ("other", _("Other")),
+]
+EDUCATION_CHOICES = [
+    ("not_applicable", _("Not applicable")), ("preschool", _("Pre-school")),
+    ("compulsory_school", _("Compulsory education: ordinary school")),
+    ("compulsory_special", _("Compulsory education: special school or class")),
+    ("compulsory_home", _("Compulsory education: home tuition")),
+    ("not_enrolled", _("Not enrolled")), ("upper_secondary", _("Upper-secondary school")),
+    ("higher", _("Higher education")), ("finished", _("Finished schooling")),
+]
+CARE_CHOICES = [("none", _("None")), ("day", _("Day care")), ("residential", _("Residential care"))]
+REHAB_TYPE_CHOICES = [("training", _("Rehabilitation training")), ("medical", _("Medical rehabilitation")),
+                      ("community", _("Community rehabilitation")),
+                      ("children", _("Children's rehabilitation"))]
+DEVICE_TYPE_CHOICES = [("mobility", _("Mobility aids")), ("visual", _("Visual aids")),
+                       ("hearing", _("Hearing aids")), ("daily_living", _("Daily-living aids")),
+                       ("prosthesis", _("Prosthesis or orthosis")), ("other", _("Other"))]
+assert [c for c, _ in EMPLOYMENT_STATUS_CHOICES] == list(rules.EMPLOYMENT_STATUSES)
+
+
+class AnnualSurvey(models.Model):
+    """A certified person's status and needs in one year, filled by the village worker."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="surveys")
+    year = models.PositiveSmallIntegerField(_("year"))
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    surveyed_on = models.DateField(_("surveyed on"))
+    surveyor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="+")
+    # social security
+    pension_insured = models.BooleanField(_("in basic pension insurance"), default=False)
+    medical_insured = models.BooleanField(_("in basic medical insurance"), default=False)
+    receives_living_subsidy = models.BooleanField(_("receives the living subsidy"), default=False)
+    receives_nursing_subsidy = models.BooleanField(_("receives the nursing subsidy"), default=False)
+    household_income_per_capita = models.DecimalField(
+        _("household disposable income per capita last year (yuan)"), max_digits=10,
+        decimal_places=2, null=True, blank=True)
+    # employment
+    employment_status = models.CharField(_("employment"), max_length=16,
+                                         choices=EMPLOYMENT_STATUS_CHOICES)
+    employment_form = models.CharField(_("form of employment"), max_length=16, blank=True,
+                                       choices=EMPLOYMENT_FORM_CHOICES)
+    not_working_reason = models.CharField(_("why not working"), max_length=20, blank=True,
+                                          choices=NOT_WORKING_CHOICES)
+    able_to_work = models.BooleanField(_("able to work"), default=False)
+    confirm_unusual = models.BooleanField(_("unusual answer confirmed"), default=False)
+    # education
+    education_status = models.CharField(_("education"), max_length=20, default="not_applicable",
+                                        choices=EDUCATION_CHOICES)
+    not_enrolled_reason = models.CharField(_("why not enrolled"), max_length=100, blank=True)
+    finished_compulsory = models.BooleanField(_("finished compulsory education"), default=False)
+    # needs
+    rehab_need = models.BooleanField(_("needs rehabilitation"), default=False)
+    rehab_types = models.JSONField(_("rehabilitation types"), default=list, blank=True)
+    device_need = models.BooleanField(_("needs an assistive device"), default=False)
+    device_types = models.JSONField(_("device types"), default=list, blank=True)
+    care_need = models.CharField(_("care need"), max_length=12, default="none",
+                                 choices=CARE_CHOICES)
+    home_accessibility_need = models.BooleanField(_("needs home accessibility renovation"),
+                                                  default=False)
+    culture_sports = models.BooleanField(_("took part in culture or sports"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-year", "person_id"]
+        constraints = [models.UniqueConstraint(fields=["person", "year"],
+                                               name="one_survey_per_person_year")]
+        indexes = [models.Index(fields=["year", "village"])]
+        verbose_name = _("annual survey")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year}"

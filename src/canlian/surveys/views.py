@@ -1,0 +1,79 @@
+"""Survey pages: progress, who is still to survey, and the survey form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability
+
+from . import actions, queries
+from .forms import SurveyForm
+from .models import AnnualSurvey
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = dt.date.today().year  # noqa: DTZ011
+    return max(2015, min(year, dt.date.today().year))  # noqa: DTZ011
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    year = _year(request)
+    level = "township" if request.user.region.level in ("county", "city") else "village"
+    rows = queries.progress(scoping.people_for(request.user), year, level)
+    total = sum(r["total"] for r in rows)
+    done = sum(r["done"] for r in rows)
+    return render(request, "surveys/index.html", {
+        "year": year, "rows": rows, "total": total, "done": done,
+        "percent": round(100 * done / total, 1) if total else None,
+        "years": range(dt.date.today().year, 2020, -1),  # noqa: DTZ011
+    })
+
+
+@login_required
+def remaining(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    year = _year(request)
+    people = queries.to_survey(scoping.people_for(request.user), year).filter(surveyed=False)
+    village = request.GET.get("village")
+    if village:
+        people = people.filter(village_id=village)
+    page = Paginator(people.select_related("village__parent").order_by("village_id", "name"),
+                     50).get_page(request.GET.get("page"))
+    return render(request, "surveys/remaining.html", {
+        "year": year, "page": page, "query": f"year={year}&village={village or ''}"})
+
+
+@login_required
+def survey(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
+    existing = AnnualSurvey.objects.filter(person=person, year=year).first()
+    can_edit = request.user.can(Capability.EDIT_PEOPLE)
+    form = SurveyForm(request.POST or None, instance=existing,
+                      initial={"surveyed_on": dt.date.today()})  # noqa: DTZ011
+    if request.method == "POST" and can_edit and form.is_valid():
+        answers = dict(form.cleaned_data.items())
+        try:
+            actions.save_survey(request.user, person, year, answers, request=request)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Survey saved."))
+            return redirect(f"{request.path}?saved=1")
+    return render(request, "surveys/form.html", {"form": form, "person": person, "year": year,
+                                                 "can_edit": can_edit, "existing": existing})
