@@ -7,6 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import DEVICE_TYPE_CHOICES, REHAB_TYPE_CHOICES, AnnualSurvey
 
+FIELD_GROUPS = [
+    (_("Social security"), ["surveyed_on", "pension_insured", "medical_insured",
+                            "receives_living_subsidy", "receives_nursing_subsidy",
+                            "household_income_per_capita"]),
+    (_("Employment"), ["employment_status", "employment_form", "not_working_reason",
+                       "able_to_work", "confirm_unusual"]),
+    (_("Education"), ["education_status", "not_enrolled_reason", "finished_compulsory"]),
+    (_("Needs"), ["rehab_need", "rehab_types", "device_need", "device_types", "care_need",
+                  "home_accessibility_need", "culture_sports"]),
+]
+
 
 class SurveyForm(forms.ModelForm):
     rehab_types = forms.MultipleChoiceField(label=_("Rehabilitation types"), required=False,
@@ -18,27 +29,8 @@ class SurveyForm(forms.ModelForm):
 
     class Meta:
         model = AnnualSurvey
-        fields = [name for _, names in (
-            ("", ["surveyed_on", "pension_insured", "medical_insured", "receives_living_subsidy",
-                  "receives_nursing_subsidy", "household_income_per_capita"]),
-            ("", ["employment_status", "employment_form", "not_working_reason", "able_to_work",
-                  "confirm_unusual"]),
-            ("", ["education_status", "not_enrolled_reason", "finished_compulsory"]),
-            ("", ["rehab_need", "rehab_types", "device_need", "device_types", "care_need",
-                  "home_accessibility_need", "culture_sports"]),
-        ) for name in names]
+        fields = [name for _, names in FIELD_GROUPS for name in names]
         widgets = {"surveyed_on": forms.DateInput(attrs={"type": "date"})}
 
-    GROUPS = [
-        (_("Social security"), ["surveyed_on", "pension_insured", "medical_insured",
-                                "receives_living_subsidy", "receives_nursing_subsidy",
-                                "household_income_per_capita"]),
-        (_("Employment"), ["employment_status", "employment_form", "not_working_reason",
-                           "able_to_work", "confirm_unusual"]),
-        (_("Education"), ["education_status", "not_enrolled_reason", "finished_compulsory"]),
-        (_("Needs"), ["rehab_need", "rehab_types", "device_need", "device_types", "care_need",
-                      "home_accessibility_need", "culture_sports"]),
-    ]
-
     def groups(self):  # type: ignore[no-untyped-def]
-        return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
+        return [(title, [self[name] for name in names]) for title, names in FIELD_GROUPS]
