@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from canlian.demo.applications import seed_applications
+from canlian.demo.programs import seed_programs
 from canlian.demo.seeding import region_summary, seed
 from canlian.demo.users import DEMO_PASSWORD, ensure_demo_users
 from canlian.people.models import Person
@@ -52,6 +53,9 @@ class Command(BaseCommand):
             if made:
                 count = seed_applications(deployment)
                 self.stdout.write(f"{count} certificate applications in every state")
+                counts = seed_programs(deployment)
+                self.stdout.write("Records behind the plan indicators (2021–): " + ", ".join(
+                    f"{k} {v:,}" for k, v in counts.items()))
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for login in logins:
                 where = login.region.name if login.region else "—"

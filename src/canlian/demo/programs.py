@@ -1,0 +1,346 @@
+"""Demo records behind the plan indicators, 2021 to this year, set-based.
+
+For every living certified person: an annual survey per year; services meeting most of
+the recorded needs (rehabilitation, devices, culture and sports, care); accepted home
+renovations; institutions opening township by township; and the two subsidies: grants
+for eligible persons with a finalised payment roll for every month. Rates improve year
+by year so the plan's trends are visible. Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from canlian.benefits import eligibility
+from canlian.benefits.facts import has_ruleset, ruleset_for
+from canlian.benefits.models import Grant, Roll, RollLine, SubsidyApplication
+from canlian.people.models import Person
+from canlian.regions.models import Deployment
+from canlian.services.models import DeviceType, Institution, Renovation, ServiceRecord, ServiceType
+from canlian.surveys.models import AnnualSurvey
+
+from . import bulk
+
+FIRST_YEAR = 2021
+
+
+def _years(today: dt.date) -> list[int]:
+    return list(range(FIRST_YEAR, today.year + 1))
+
+
+def _progress(year: int) -> float:
+    """0 in 2021 … 1 in 2025: how far the plan's improvements have gone."""
+    return max(0.0, min(1.0, (year - FIRST_YEAR) / 4))
+
+
+def _people(deployment: Deployment) -> list[dict[str, Any]]:
+    """Certified persons, living or dead; the dead get category and grade from the
+    certificate their death cancelled (the person's read model no longer holds them)."""
+    from canlian.certificates.models import Certificate
+
+    rows = list(Person.objects.filter(village__code__range=deployment.root.code_range)
+                .values("id", "name", "village_id", "birth_date", "death_date", "category",
+                        "grade", "household_id", "household__household_type",
+                        "household__monthly_income_per_capita", "certificate_number")
+                .order_by("id"))
+    dead = {r["id"]: r for r in rows if r["death_date"] and r["category"] is None}
+    for c in Certificate.objects.filter(person_id__in=list(dead), status="cancelled").values(
+            "person_id", "category", "grade", "number"):
+        dead[c["person_id"]].update(category=c["category"], grade=c["grade"],
+                                    certificate_number=c["number"])
+    return [r for r in rows if r["category"] is not None]
+
+
+def seed_programs(deployment: Deployment, *, seed: int = 11, today: dt.date | None = None
+                  ) -> dict[str, int]:
+    today = today or dt.date.today()  # noqa: DTZ011
+    rng = random.Random(seed)
+    people = _people(deployment)
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        counts["institutions"] = _institutions(deployment, rng, today)
+        surveys = _surveys(people, rng, today)
+        counts["surveys"] = len(surveys)
+        counts["services"] = _services(surveys, people, rng, today)
+        counts["renovations"] = _renovations(surveys, rng, today)
+        if has_ruleset(deployment):
+            grants, lines = _subsidies(deployment, people, rng, today)
+            counts["grants"], counts["roll_lines"] = grants, lines
+    return counts
+
+
+# ---- institutions ----------------------------------------------------------------------------
+
+def _institutions(deployment: Deployment, rng: random.Random, today: dt.date) -> int:
+    townships = list(deployment.root.townships().order_by("code"))
+    rows = []
+    for i, t in enumerate(townships):
+        share = i / max(1, len(townships) - 1)
+        # 残疾人之家: about half the townships by 2020, all by 2025.
+        opened = dt.date(2019 if share < 0.55 else 2021 + int(share * 4) % 4, rng.randint(1, 12), 1)
+        rows.append(Institution(name=f"{t.name}残疾人之家", kind="home_of_disabled", township=t,
+                                capacity=rng.choice([20, 30, 40]), opened_on=opened))
+        rows.append(Institution(name=f"{t.name}残疾人服务中心", kind="township_service",
+                                township=t, capacity=0,
+                                opened_on=dt.date(2020 + (i % 5), 3, 1)))
+        if share < 0.95:
+            rows.append(Institution(name=f"{t.name}托养中心", kind="care", township=t,
+                                    capacity=rng.choice([15, 25]),
+                                    opened_on=dt.date(2019 + (i % 6), 6, 1)))
+        if i % 4 == 0:
+            rows.append(Institution(name=f"{t.name}康复中心", kind="rehabilitation", township=t,
+                                    capacity=30, opened_on=dt.date(2018, 1, 1)))
+    rows = [r for r in rows if r.opened_on <= today]
+    Institution.objects.bulk_create(rows)
+    return len(rows)
+
+
+# ---- annual surveys ---------------------------------------------------------------------------
+
+def _age(birth: dt.date, day: dt.date) -> int:
+    years = day.year - birth.year
+    return years - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _surveys(people: list[dict[str, Any]], rng: random.Random, today: dt.date) -> list[dict]:
+    rows: list[dict[str, Any]] = []
+    for year in _years(today):
+        p_ = _progress(year)
+        day = dt.date(year, 6, 30)
+        done_share = 1.0 if year < today.year else 0.6  # this year's survey is under way
+        for p in people:
+            if p["death_date"] and p["death_date"] <= day:
+                continue
+            if p["birth_date"] > day or rng.random() > done_share:
+                continue
+            age = _age(p["birth_date"], day)
+            cat, grade = p["category"] or 4, p["grade"] or 3
+            severe = grade <= 2
+            working = 16 <= age <= 59
+            able = working and (not severe or rng.random() < 0.3)
+            employed = able and rng.random() < 0.52 + 0.12 * p_
+            if age < 16:
+                status = "not_applicable" if age < 6 else "student"
+            elif working:
+                status = "employed" if employed else ("not_working" if age < 55 else "retired")
+            else:
+                status = "retired"
+            education = "not_applicable"
+            if 3 <= age <= 5:
+                education = "preschool"
+            elif 6 <= age <= 15:
+                enrolled = rng.random() < 0.955 + 0.04 * p_
+                education = (rng.choice(["compulsory_school", "compulsory_school",
+                                         "compulsory_special", "compulsory_home"])
+                             if enrolled else "not_enrolled")
+            elif 16 <= age <= 18:
+                education = "upper_secondary" if rng.random() < 0.86 + 0.06 * p_ else "finished"
+            elif age <= 25:
+                education = "finished"
+            rehab = rng.random() < (0.45 if severe else 0.3)
+            device = rng.random() < (0.35 if cat in (1, 2, 4) else 0.12)
+            rows.append({
+                "person_id": p["id"], "year": year, "village_id": p["village_id"],
+                "surveyed_on": dt.date(year, rng.randint(3, 6 if year < today.year else
+                                                          max(3, min(today.month, 6))), 10),
+                "pension_insured": age >= 16 and rng.random() < 0.95 + 0.04 * p_,
+                "medical_insured": rng.random() < 0.97 + 0.025 * p_,
+                "receives_living_subsidy": False, "receives_nursing_subsidy": False,
+                "household_income_per_capita": Decimal(round(
+                    float(p["household__monthly_income_per_capita"] or 1500) * 12
+                    * (1.06 ** (year - FIRST_YEAR)) * rng.uniform(0.9, 1.1), 2)),
+                "employment_status": status,
+                "employment_form": rng.choice(["flexible", "proportional", "self_employed",
+                                               "farming", "supported", "public_welfare"])
+                if status == "employed" else "",
+                "not_working_reason": rng.choice(["severe_disability", "no_suitable_job",
+                                                  "caring_for_family"])
+                if status == "not_working" else "",
+                "able_to_work": able, "confirm_unusual": True,
+                "education_status": education,
+                "not_enrolled_reason": "身体原因" if education == "not_enrolled" else "",
+                "finished_compulsory": age >= 16,
+                "rehab_need": rehab,
+                "rehab_types": json.dumps(["children" if age <= 6 else "training"] if rehab else []),
+                "device_need": device,
+                "device_types": json.dumps([{1: "visual", 2: "hearing"}.get(cat, "mobility")]
+                                           if device else []),
+                "care_need": ("residential" if severe and rng.random() < 0.05 else
+                              "day" if rng.random() < 0.06 else "none"),
+                "home_accessibility_need": severe and rng.random() < 0.25,
+                "culture_sports": rng.random() < 0.88 + 0.08 * p_,
+                "created_at": timezone.now(), "updated_at": timezone.now(),
+            })
+    columns = list(rows[0]) if rows else []
+    if rows:
+        bulk.insert(AnnualSurvey._meta.db_table, columns, ([r[c] for c in columns] for r in rows))
+    return rows
+
+
+# ---- services -------------------------------------------------------------------------------
+
+def _services(surveys: list[dict], people: list[dict], rng: random.Random, today: dt.date) -> int:
+    types = {t.code: t.pk for t in ServiceType.objects.all()}
+    devices = defaultdict(list)
+    for d in DeviceType.objects.all():
+        devices[d.kind].append(d.pk)
+    homes = defaultdict(list)
+    for i in Institution.objects.values("id", "township_id", "kind"):
+        homes[(i["township_id"], i["kind"])].append(i["id"])
+    rows = []
+    now = timezone.now()
+
+    def add(s: dict, code: str, *, device: int | None = None, institution: int | None = None,
+            cost: int = 0, end: dt.date | None = None) -> None:
+        year = s["year"]
+        last = min(dt.date(year, 12, 31), today)
+        start = dt.date(year, rng.randint(1, max(1, last.month)), rng.randint(1, 28))
+        if start > today:
+            start = today
+        rows.append((s["person_id"], types[code], s["village_id"], institution, "", device, start,
+                     end, "", Decimal(cost), Decimal(cost) * Decimal("0.8"), None, now, now))
+
+    for s in surveys:
+        p_ = _progress(s["year"])
+        if s["rehab_need"] and rng.random() < 0.88 + 0.11 * p_:
+            child = "children" in s["rehab_types"]
+            add(s, "children_rehab_training" if child else
+                rng.choice(["rehab_training", "rehab_community", "rehab_home_visit"]), cost=800)
+        if s["device_need"] and rng.random() < 0.86 + 0.13 * p_:
+            kind = json.loads(s["device_types"])[0]
+            add(s, "device_fitting", device=rng.choice(devices[kind] or devices["mobility"]),
+                cost=1200)
+        if s["culture_sports"]:
+            add(s, rng.choice(["culture_event", "sports_event", "reading_service"]))
+        if s["care_need"] != "none" and rng.random() < 0.8:
+            township = s["village_id"][:9] + "000"
+            kind = "home_of_disabled" if s["care_need"] == "day" else "care"
+            places = homes.get((township, kind))
+            if places:
+                add(s, "day_care" if s["care_need"] == "day" else "residential_care",
+                    institution=places[0], cost=600)
+    columns = ("person_id", "service_type_id", "village_id", "institution_id", "provider",
+               "device_id", "start_date", "end_date", "outcome", "cost", "subsidy",
+               "recorded_by_id", "created_at", "updated_at")
+    return bulk.insert(ServiceRecord._meta.db_table, columns, rows)
+
+
+def _renovations(surveys: list[dict], rng: random.Random, today: dt.date) -> int:
+    needing: dict[int, dict] = {}
+    for s in surveys:
+        if s["home_accessibility_need"] and s["person_id"] not in needing:
+            needing[s["person_id"]] = s
+    rows = []
+    for person_id, s in needing.items():
+        if rng.random() > 0.93:
+            continue
+        year = s["year"]
+        applied = dt.date(year, rng.randint(1, 6), 5)
+        accepted = applied + dt.timedelta(days=rng.randint(60, 200))
+        if accepted > today:
+            continue
+        rows.append(Renovation(person_id=person_id, village_id=s["village_id"], state="accepted",
+                               applied_on=applied, assessed_on=applied + dt.timedelta(days=14),
+                               contractor="演示施工单位", completed_on=accepted,
+                               accepted_on=accepted, cost=Decimal(rng.randint(3000, 9000))))
+    Renovation.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+# ---- the two subsidies ------------------------------------------------------------------------
+
+def _month_add(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _subsidies(deployment: Deployment, people: list[dict], rng: random.Random,
+               today: dt.date) -> tuple[int, int]:
+    ruleset = ruleset_for(deployment)
+    this_month = today.replace(day=1)
+    first_month = dt.date(FIRST_YEAR, 1, 1)
+    cache: dict[tuple, eligibility.Decision] = {}
+
+    def decide(p: dict, subsidy: str, month: dt.date) -> eligibility.Decision:
+        key = (subsidy, month, p["category"], p["grade"], p["household__household_type"])
+        if key not in cache:
+            facts = eligibility.Facts(
+                birth_date=dt.date(1970, 1, 1), alive=True, certificate_status="issued",
+                certificate_valid_until=dt.date(2099, 1, 1), category=p["category"],
+                grade=p["grade"], household_type=p["household__household_type"] or "ordinary",
+                household_income_per_capita=None, own_income=None, needs_long_term_care=True,
+                care_months=12, institutional_care=False, hukou_in_region=True,
+                work_injury_care_allowance=False, orphan_basic_living=False)
+            cache[key] = eligibility.decide(ruleset, subsidy, facts, month)
+        return cache[key]
+
+    applications, grants = [], []
+    for p in people:
+        if p["certificate_number"] is None and p["death_date"] is None:
+            continue
+        for subsidy in ("living", "nursing"):
+            if not decide(p, subsidy, this_month).eligible:
+                continue
+            # Coverage improves over the plan: a few eligible persons are still missed.
+            if rng.random() > 0.985:
+                continue
+            start = _month_add(first_month, -rng.randint(0, 36)) if rng.random() < 0.7 else \
+                _month_add(first_month, rng.randint(0, 48))
+            start = min(start, this_month)
+            end = p["death_date"].replace(day=1) if p["death_date"] else None
+            if end is not None and end < start:
+                continue
+            applications.append(SubsidyApplication(
+                person_id=p["id"], subsidy=subsidy, state="approved", village_id=p["village_id"],
+                channel="staff", applied_on=start, eligible=True, rule_version="",
+                needs_long_term_care=True, care_months=12))
+            grants.append((p, subsidy, start, end))
+    SubsidyApplication.objects.bulk_create(applications, batch_size=2000)
+    grant_rows = [Grant(person_id=p["id"], subsidy=s, application=a, start_month=start,
+                        end_month=end, status="stopped" if end else "active",
+                        stop_reason="本人去世" if end else "", needs_long_term_care=True,
+                        care_months=12, bank_name="农村商业银行",
+                        bank_account=f"62{rng.randrange(10**16):016d}")
+                  for (p, s, start, end), a in zip(grants, applications, strict=True)]
+    Grant.objects.bulk_create(grant_rows, batch_size=2000)
+    # One finalised roll per month up to last month, with a line per grant and month.
+    root = deployment.root
+    rolls: dict[dt.date, Roll] = {}
+    month = first_month
+    while month < this_month:
+        rolls[month] = Roll(region=root, month=month, kind="regular", sequence=1,
+                            status="finalised", finalised_at=timezone.now())
+        month = _month_add(month, 1)
+    Roll.objects.bulk_create(list(rolls.values()))
+    rolls = {r.month: r for r in Roll.objects.filter(region=root, month__in=list(rolls))}
+    totals: dict[dt.date, list] = defaultdict(lambda: [0, Decimal(0)])
+    lines: list[tuple] = []
+    for g, (p, subsidy, start, end) in zip(grant_rows, grants, strict=True):
+        month = max(start, first_month)
+        last = min(end or this_month, _month_add(this_month, -1))
+        while month <= last:
+            decision = decide(p, subsidy, month)
+            if decision.eligible:
+                kind = "regular"
+                lines.append((rolls[month].pk, g.pk, p["id"], subsidy, month, kind,
+                              decision.monthly_amount, decision.rule_version, "本月发放",
+                              p["village_id"], p["name"], g.bank_account, "paid", ""))
+                totals[month][0] += 1
+                totals[month][1] += decision.monthly_amount
+            month = _month_add(month, 1)
+    columns = ("roll_id", "grant_id", "person_id", "subsidy", "period", "kind", "amount",
+               "rule_version", "reason", "village_code", "payee", "bank_account",
+               "payment_status", "failure_reason")
+    count = bulk.insert(RollLine._meta.db_table, columns, lines)
+    for month, roll in rolls.items():
+        Roll.objects.filter(pk=roll.pk).update(line_count=totals[month][0],
+                                               total=totals[month][1])
+    return len(grant_rows), count
