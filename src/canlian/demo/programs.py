@@ -289,6 +289,9 @@ def _subsidies(deployment: Deployment, people: list[dict], rng: random.Random,
         for subsidy in ("living", "nursing"):
             if not decide(p, subsidy, this_month).eligible:
                 continue
+            # Not every severely disabled person needs long-term care (the nursing test).
+            if subsidy == "nursing" and p["grade"] <= 2 and rng.random() > 0.6:
+                continue
             # Coverage improves over the plan: a few eligible persons are still missed.
             if rng.random() > 0.985:
                 continue

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from canlian.accounts.models import User
-from canlian.accounts.roles import Role
+from canlian.accounts.roles import LABELS_ZH, Role
 from canlian.regions.models import Deployment, Region
 
 DEMO_PASSWORD = "Canlian-demo-2026"  # noqa: S105 - printed for the demo on purpose
@@ -39,7 +39,7 @@ def ensure_demo_users(deployment: Deployment) -> list[DemoLogin]:
         user, created = User.objects.get_or_create(
             username=login.username,
             defaults={"role": login.role, "region": login.region,
-                      "first_name": login.role.value},
+                      "first_name": f"演示{LABELS_ZH[login.role]}"},
         )
         if created or user.region_id != (login.region.code if login.region else None):
             user.role = login.role

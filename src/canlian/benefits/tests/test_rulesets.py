@@ -62,7 +62,7 @@ def test_yueqing_rules_read_as_the_zhejiang_policy():
 def test_linzi_rules_read_as_the_shandong_policy():
     ruleset = rulesets.load_shipped("linzi")
     assert (ruleset.region_code, ruleset.province) == ("370305", "山东省")
-    assert ruleset.dibao_standards == ()
+    assert ruleset.dibao_on(dt.date(2025, 6, 1)).monthly == D("860.00")  # for the 低保 indicator
     for subsidy in Subsidy:
         for version in ruleset.versions(subsidy):
             assert version.floor == D("80.00")
@@ -125,8 +125,10 @@ def test_a_date_before_every_version_is_a_clear_error():
     assert "困难残疾人生活补贴" in info.value.message
     with pytest.raises(NotInForceError, match="低保标准"):
         ruleset.dibao_on(dt.date(2015, 1, 1))
+    without = shipped_data("linzi")
+    del without["dibao_standard"]
     with pytest.raises(NotInForceError, match="no versions"):
-        rulesets.load_shipped("linzi").dibao_on(dt.date(2025, 1, 1))
+        rulesets.parse(without, file="linzi-without-dibao.yaml").dibao_on(dt.date(2025, 1, 1))
 
 
 def test_rule_sets_are_frozen():
@@ -325,6 +327,7 @@ def test_dibao_ratio_needs_a_dibao_standard_in_force(tmp_path):
 
 def test_income_test_needs_a_dibao_standard(tmp_path):
     data = shipped_data("linzi")
+    del data["dibao_standard"]
     data["subsidies"]["living"][0]["income_test"] = {"dibao_multiple": "1.5",
                                                      "household_per_capita": True}
     error = load_broken(tmp_path, data)
