@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "canlian.employment",
     "canlian.surveys",
     "canlian.services",
+    "canlian.indicators",
     "canlian.portal",
     "canlian.demo",
 ]

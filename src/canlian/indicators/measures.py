@@ -1,0 +1,332 @@
+"""The indicator engine's queries: numerator and denominator of every indicator, per
+township, for a region and a year, in a few aggregate queries (never a loop over persons).
+
+Each measure returns ``{township_code: (numerator, denominator)}``; the deployment's total
+is the sum (every person lives in exactly one township). Numerators are always counted as
+a further condition on the denominator's population, so a numerator can never exceed its
+denominator (policy-rules §7), and persons are counted once (``COUNT(DISTINCT person)``).
+
+Definitions (refined from design.md and policy-rules §7; shown on each indicator's page):
+see ``DEFINITIONS`` at the bottom, keyed by indicator code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+
+from canlian.regions.models import Region
+
+PerTownship = dict[str, tuple[int, int | None]]
+
+
+@dataclass(frozen=True)
+class Scope:
+    region: Region
+    year: int
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def last(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+    @property
+    def mid(self) -> dt.date:
+        return dt.date(self.year, 6, 30)
+
+
+def _by_township(qs: QuerySet, village_field: str, **aggregates: Any) -> list[dict[str, Any]]:
+    return list(qs.annotate(township=Substr(village_field, 1, 9))
+                .values("township").annotate(**aggregates).order_by())
+
+
+def _pairs(rows: list[dict[str, Any]], num: str = "num", den: str = "den") -> PerTownship:
+    return {r["township"] + "000": (r[num] or 0, r[den] or 0) for r in rows}
+
+
+def _age_cutoff(on: dt.date, years: int) -> dt.date:
+    """Born on or before this date ⇒ at least ``years`` old on ``on``."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)
+
+
+# ---- survey-based rates (one pass over the year's surveys) ---------------------------------
+
+def _surveys(scope: Scope) -> QuerySet:
+    from canlian.surveys.models import AnnualSurvey
+
+    return AnnualSurvey.objects.filter(year=scope.year,
+                                       village__code__range=scope.region.code_range)
+
+
+def _served(scope: Scope, groups: list[str]) -> QuerySet:
+    from canlian.services.models import ServiceRecord
+
+    return ServiceRecord.objects.filter(service_type__group__in=groups,
+                                        start_date__range=(scope.first, scope.last)
+                                        ).values("person_id")
+
+
+def survey_rates(scope: Scope) -> dict[str, PerTownship]:
+    """All survey-based indicators in one grouped query."""
+    s = scope
+    adult = Q(person__birth_date__lte=_age_cutoff(s.mid, 16))
+    in_school = Q(education_status__in=["compulsory_school", "compulsory_special",
+                                        "compulsory_home", "upper_secondary", "higher"])
+    working_age = adult & Q(person__birth_date__gt=_age_cutoff(s.mid, 60))
+    # Children of compulsory-school age (6–15 on 1 September of the school year).
+    sept = dt.date(s.year, 9, 1)
+    child = Q(person__birth_date__lte=_age_cutoff(sept, 6),
+              person__birth_date__gt=_age_cutoff(sept, 16))
+    upper_age = Q(person__birth_date__lte=_age_cutoff(sept, 15),
+                  person__birth_date__gt=_age_cutoff(sept, 19))
+    enrolled = Q(education_status__in=["compulsory_school", "compulsory_special",
+                                       "compulsory_home"])
+    employed = Q(employment_status="employed")
+    placed = _placed_ids(scope)
+    if placed is not None:
+        employed |= Q(person_id__in=placed)
+    rehab = Q(rehab_need=True)
+    device = Q(device_need=True)
+    rows = _by_township(
+        _surveys(scope), "village_id",
+        all=Count("person", distinct=True),
+        medical=Count("person", distinct=True, filter=Q(medical_insured=True)),
+        pension_den=Count("person", distinct=True, filter=adult & ~in_school),
+        pension=Count("person", distinct=True, filter=adult & ~in_school & Q(pension_insured=True)),
+        work_den=Count("person", distinct=True, filter=working_age & Q(able_to_work=True)),
+        work=Count("person", distinct=True, filter=working_age & Q(able_to_work=True) & employed),
+        child_den=Count("person", distinct=True, filter=child),
+        child=Count("person", distinct=True, filter=child & enrolled),
+        upper_den=Count("person", distinct=True, filter=upper_age & Q(finished_compulsory=True)),
+        upper=Count("person", distinct=True, filter=upper_age & Q(finished_compulsory=True)
+                    & Q(education_status="upper_secondary")),
+        rehab_den=Count("person", distinct=True, filter=rehab),
+        rehab=Count("person", distinct=True, filter=rehab & Q(
+            person_id__in=_served(scope, ["rehabilitation", "children_rehab"]))),
+        device_den=Count("person", distinct=True, filter=device),
+        device=Count("person", distinct=True, filter=device & Q(
+            person_id__in=_served(scope, ["device"]))),
+        culture=Count("person", distinct=True, filter=Q(
+            person_id__in=_served(scope, ["culture_sports"]))),
+    )
+    return {
+        "medical_insurance_rate": _pairs(rows, "medical", "all"),
+        "pension_insurance_rate": _pairs(rows, "pension", "pension_den"),
+        "employment_rate": _pairs(rows, "work", "work_den"),
+        "compulsory_education_enrollment": _pairs(rows, "child", "child_den"),
+        "high_school_education_rate": _pairs(rows, "upper", "upper_den"),
+        "rehabilitation_coverage": _pairs(rows, "rehab", "rehab_den"),
+        "assistive_device_rate": _pairs(rows, "device", "device_den"),
+        "culture_sports_coverage": _pairs(rows, "culture", "all"),
+    }
+
+
+def _placed_ids(scope: Scope) -> QuerySet | None:
+    """Persons in a placement during the year (the employment app's second source)."""
+    try:
+        from canlian.employment import queries
+    except ImportError:
+        return None
+    fn = getattr(queries, "employed_person_ids", None)
+    return fn(scope.region, scope.year) if fn else None
+
+
+# ---- subsidies ------------------------------------------------------------------------------
+
+def subsidy_coverage(scope: Scope, subsidy: str) -> PerTownship:
+    """Eligible persons paid ÷ persons eligible.
+
+    Paid: a finalised payment for a month of the year. Eligible: those paid, plus the
+    living certified persons whom the registry facts make likely eligible on 30 June and
+    who were not paid (the roll's gap check). Evaluated per distinct group of facts.
+    """
+    from canlian.benefits import eligibility
+    from canlian.benefits.facts import has_ruleset, ruleset_for
+    from canlian.benefits.models import RollLine
+    from canlian.people.models import Person
+
+    low, high = scope.region.code_range
+    paid = RollLine.objects.filter(
+        subsidy=subsidy, period__range=(scope.first, scope.last), roll__status="finalised",
+        amount__gt=0, village_code__range=(low, high)).exclude(payment_status="failed"
+                                                              ).values("person_id")
+    result: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in _by_township(Person.objects.filter(pk__in=paid), "village_id", n=Count("id")):
+        result[row["township"] + "000"] = [row["n"], row["n"]]
+    if has_ruleset():
+        ruleset = ruleset_for()
+        on = min(scope.mid, dt.date.today())  # noqa: DTZ011
+        groups = (Person.objects.filter(village__code__range=(low, high), life_status="alive",
+                                        certificate_number__isnull=False)
+                  .exclude(pk__in=paid)
+                  .annotate(township=Substr("village_id", 1, 9))
+                  .values("township", "category", "grade", "household__household_type")
+                  .annotate(n=Count("id")).order_by())
+        cache: dict[tuple, bool] = {}
+        for g in groups:
+            key = (g["category"], g["grade"], g["household__household_type"])
+            if key not in cache:
+                try:
+                    facts = eligibility.Facts(
+                        birth_date=dt.date(1970, 1, 1), alive=True, certificate_status="issued",
+                        certificate_valid_until=on + dt.timedelta(days=365),
+                        category=g["category"], grade=g["grade"],
+                        household_type=g["household__household_type"] or "ordinary",
+                        household_income_per_capita=None, own_income=None,
+                        needs_long_term_care=True, care_months=None, institutional_care=False,
+                        hukou_in_region=True, work_injury_care_allowance=False,
+                        orphan_basic_living=False)
+                    cache[key] = eligibility.decide(ruleset, subsidy, facts, on).eligible
+                except (eligibility.FactsError, eligibility.NotInForceError):
+                    cache[key] = False
+            if cache[key]:
+                result[g["township"] + "000"][1] += g["n"]
+    return {k: (v[0], v[1]) for k, v in result.items()}
+
+
+def low_income_inclusion(scope: Scope) -> PerTownship:
+    """Persons whose household income (survey, last year, per month) is under the 低保
+    standard in force on 30 June ÷ those of them whose household is in 低保 (or 特困)."""
+    from canlian.benefits.facts import has_ruleset, ruleset_for
+
+    if not has_ruleset():
+        return {}
+    try:
+        standard = ruleset_for().dibao_on(scope.mid).monthly
+    except LookupError:
+        return {}
+    yearly = standard * 12
+    meets = Q(household_income_per_capita__lt=yearly)
+    rows = _by_township(
+        _surveys(scope), "village_id",
+        den=Count("person", distinct=True, filter=meets),
+        num=Count("person", distinct=True, filter=meets & Q(
+            person__household__household_type__in=["dibao", "tekun"])))
+    return _pairs(rows)
+
+
+# ---- institutions per township ------------------------------------------------------------
+
+def institution_coverage(scope: Scope, kind: str) -> PerTownship:
+    """Townships with at least one operating institution of ``kind`` on 31 December."""
+    from canlian.services.models import Institution
+
+    townships = list(scope.region.townships().values_list("code", flat=True)) \
+        if scope.region.level != "township" else [scope.region.code]
+    operating = set(Institution.objects.filter(
+        kind=kind, township_id__in=townships, opened_on__lte=scope.last).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=scope.last))
+        .values_list("township_id", flat=True))
+    return {t: (1 if t in operating else 0, 1) for t in townships}
+
+
+# ---- renovations ---------------------------------------------------------------------------
+
+HARDSHIP = ["dibao", "dibao_edge", "tekun"]
+
+
+def home_accessibility_rate(scope: Scope, period_start: int) -> PerTownship:
+    """Persons with a home-accessibility need in any survey of the period so far, whose
+    home was renovated and accepted in the period ÷ those persons (cumulative)."""
+    from canlian.services.models import Renovation
+    from canlian.surveys.models import AnnualSurvey
+
+    needing = AnnualSurvey.objects.filter(
+        year__range=(period_start, scope.year), home_accessibility_need=True,
+        village__code__range=scope.region.code_range)
+    done = Renovation.objects.filter(state="accepted", accepted_on__range=(
+        dt.date(period_start, 1, 1), scope.last)).values("person_id")
+    rows = _by_township(needing, "village_id",
+                        den=Count("person", distinct=True),
+                        num=Count("person", distinct=True, filter=Q(person_id__in=done)))
+    return _pairs(rows)
+
+
+def home_accessibility_count(scope: Scope, period_start: int) -> PerTownship:
+    """困难重度 households renovated (accepted) in the period so far."""
+    from canlian.services.models import Renovation
+
+    rows = _by_township(
+        Renovation.objects.filter(state="accepted", accepted_on__range=(
+            dt.date(period_start, 1, 1), scope.last), village__code__range=scope.region.code_range)
+        .filter(Q(household__household_type__in=HARDSHIP) | Q(person__grade__lte=2)),
+        "village_id", num=Count("person", distinct=True))
+    return {r["township"] + "000": (r["num"], None) for r in rows}
+
+
+# ---- employment (from the employment app, when it provides the queries) ---------------------
+
+def training(scope: Scope, start: dt.date) -> PerTownship:
+    try:
+        from canlian.employment import queries
+    except ImportError:
+        return {}
+    fn = getattr(queries, "training_person_times_by_township", None)
+    if fn is None:
+        return {}
+    return {k: (v, None) for k, v in fn(scope.region, start, scope.last).items()}
+
+
+def public_units_in_breach(scope: Scope) -> PerTownship:
+    try:
+        from canlian.employment import queries
+    except ImportError:
+        return {}
+    fn = getattr(queries, "public_units_in_breach_by_township", None)
+    if fn is None:
+        return {}
+    return {k: (v, None) for k, v in fn(scope.region, scope.year).items()}
+
+
+# ---- household income ----------------------------------------------------------------------
+
+def household_income_growth_total(scope: Scope) -> tuple[Decimal, None] | None:
+    """Growth (%) of the region's mean per-capita household income on last year."""
+    from django.db.models import Avg
+
+    from canlian.surveys.models import AnnualSurvey
+
+    def mean(year: int) -> Decimal | None:
+        value = AnnualSurvey.objects.filter(
+            year=year, village__code__range=scope.region.code_range,
+            household_income_per_capita__isnull=False).aggregate(
+            m=Avg("household_income_per_capita"))["m"]
+        return Decimal(str(value)) if value else None
+
+    this, last = mean(scope.year), mean(scope.year - 1)
+    if not this or not last:
+        return None
+    return ((this / last) - 1) * 100, None
+
+
+def household_income_growth(scope: Scope) -> dict[str, tuple[Decimal | None, None]]:
+    """Growth (%) of the mean per-capita household income of surveyed persons on last year."""
+    from django.db.models import Avg
+
+    from canlian.surveys.models import AnnualSurvey
+
+    def means(year: int) -> dict[str, Decimal]:
+        rows = _by_township(AnnualSurvey.objects.filter(
+            year=year, village__code__range=scope.region.code_range,
+            household_income_per_capita__isnull=False), "village_id",
+            mean=Avg("household_income_per_capita"))
+        return {r["township"] + "000": Decimal(str(r["mean"])) for r in rows if r["mean"]}
+
+    this, last = means(scope.year), means(scope.year - 1)
+    return {t: (((this[t] / last[t]) - 1) * 100, None) for t in this if last.get(t)}
+
+
+Measure = Callable[[Scope], PerTownship]
