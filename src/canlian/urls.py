@@ -18,6 +18,7 @@ urlpatterns = [
     path("employment/", include("canlian.employment.urls")),
     path("surveys/", include("canlian.surveys.urls")),
     path("services/", include("canlian.services.urls")),
+    path("indicators/", include("canlian.indicators.urls")),
     path("audit/", include("canlian.audit.urls")),
     path("portal/", include("canlian.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

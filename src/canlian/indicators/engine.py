@@ -114,11 +114,11 @@ def _total(shape: str, per: PerTownship) -> tuple[Any, Any] | None:
     return None
 
 
-def measure(code: str, region: Region, year: int, period_start: int
-            ) -> tuple[Figure, dict[str, Figure]]:
+def measure(code: str, region: Region, year: int, period_start: int, *,
+            memo: dict[str, Any] | None = None) -> tuple[Figure, dict[str, Figure]]:
     """The figure of one indicator for the region and each of its townships."""
     m = MEASURES[code]
-    scope = Scope(region, year)
+    scope = Scope(region, year, {} if memo is None else memo)
     per = m.fn(scope, period_start)
     if m.shape == "growth":
         total = measures.household_income_growth_total(scope)
@@ -156,8 +156,9 @@ def compute(plan: Any, year: int, region: Region, *, townships: bool = True) -> 
     from .formulas import status
 
     results = []
+    memo: dict[str, Any] = {}
     for indicator in plan.all_indicators:
-        figure, per = measure(indicator.code, region, year, plan.start)
+        figure, per = measure(indicator.code, region, year, plan.start, memo=memo)
         series = None
         if indicator.target.comparator == "tracks":
             found = external(indicator.target.series, region, year)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +31,8 @@ PerTownship = dict[str, tuple[int, int | None]]
 class Scope:
     region: Region
     year: int
+    # Results shared by several indicators within one computation (e.g. the survey pass).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def first(self) -> dt.date:
@@ -80,7 +82,13 @@ def _served(scope: Scope, groups: list[str]) -> QuerySet:
 
 
 def survey_rates(scope: Scope) -> dict[str, PerTownship]:
-    """All survey-based indicators in one grouped query."""
+    """All survey-based indicators in one grouped query (computed once per scope)."""
+    if "survey_rates" not in scope.memo:
+        scope.memo["survey_rates"] = _survey_rates(scope)
+    return scope.memo["survey_rates"]
+
+
+def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
     s = scope
     adult = Q(person__birth_date__lte=_age_cutoff(s.mid, 16))
     in_school = Q(education_status__in=["compulsory_school", "compulsory_special",

@@ -1,0 +1,67 @@
+// Draws the dashboard's charts with Apache ECharts from the JSON the page embeds.
+// Every chart has the same figures in a table beside it, for screen readers and print.
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("chart-data").textContent);
+  const font = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif';
+  const base = { textStyle: { fontFamily: font }, animation: false, aria: { enabled: true } };
+  const colours = { met: "#1e7b34", on_track: "#0b57a4", behind: "#b00020", no_data: "#767676" };
+
+  function draw(id, option) {
+    const el = document.getElementById(id);
+    if (!el || !window.echarts) return null;
+    const chart = window.echarts.init(el);
+    chart.setOption(Object.assign({}, base, option));
+    window.addEventListener("resize", () => chart.resize());
+    return chart;
+  }
+
+  if (data.indicators) {
+    const rates = data.indicators.filter((r) => r.unit === "percent" && r.value !== null);
+    draw("chart-values", {
+      grid: { left: 220, right: 40, top: 20, bottom: 30 },
+      xAxis: { type: "value", min: 0, max: 100 },
+      yAxis: { type: "category", inverse: true, data: rates.map((r) => r.name),
+               axisLabel: { width: 200, overflow: "truncate" } },
+      tooltip: { trigger: "axis" },
+      series: [{ type: "bar", data: rates.map((r) => ({ value: r.value,
+                 itemStyle: { color: colours[r.status] } })),
+                 label: { show: true, position: "right", formatter: "{c}%" } }],
+    });
+    const trend = draw("chart-trend", {});
+    const select = document.getElementById("trend-select");
+    function showTrend(i) {
+      const s = data.series[i];
+      if (!trend || !s) return;
+      trend.setOption({
+        grid: { left: 60, right: 40, top: 30, bottom: 30 },
+        tooltip: { trigger: "axis" },
+        xAxis: { type: "category", data: s.years },
+        yAxis: { type: "value", scale: true },
+        series: [
+          { name: s.name, type: "line", data: s.values, connectNulls: true,
+            label: { show: true } },
+          { name: "目标 " + s.target, type: "line", data: s.years.map(() => s.target_value),
+            lineStyle: { type: "dashed" }, symbol: "none" },
+        ],
+        legend: { top: 0 },
+      }, true);
+    }
+    if (select) {
+      select.addEventListener("change", () => showTrend(Number(select.value)));
+      showTrend(0);
+    }
+  }
+  if (data.ranking) {
+    const rows = data.ranking.filter((t) => t.value !== null);
+    draw("chart-ranking", {
+      grid: { left: 110, right: 50, top: 10, bottom: 30 },
+      xAxis: { type: "value" },
+      yAxis: { type: "category", inverse: true, data: rows.map((t) => t.name) },
+      tooltip: { trigger: "axis" },
+      series: [{ type: "bar", data: rows.map((t) => ({ value: t.value,
+                 itemStyle: { color: colours[t.status] } })),
+                 label: { show: true, position: "right" } }],
+    });
+  }
+})();

@@ -1,0 +1,180 @@
+"""The plan dashboard, indicator pages with drill-down, external data entry, reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability, Role
+from canlian.regions.models import Deployment, Region
+
+from . import drill, engine, plans
+from .catalogue import DEFINITIONS
+from .formulas import STATUS_LABELS, Status
+from .measures import Scope
+from .models import ExternalValue
+
+CACHE_SECONDS = 600
+
+
+def _plan_for(request: HttpRequest, code: str | None = None) -> plans.Plan:
+    available = plans.available()
+    if code is None:
+        deployment = Deployment.current()
+        match = [c for c, p in available.items()
+                 if deployment and plans.load(c).region == deployment.root.name]
+        code = match[0] if match else next(iter(available))
+    if code not in available:
+        raise Http404("no such plan")
+    return plans.load(code)
+
+
+def _region(request: HttpRequest) -> Region:
+    user = request.user
+    scoping.require(user, Capability.VIEW_PEOPLE)
+    region = user.region
+    wanted = request.GET.get("region")
+    if wanted and wanted != region.code:
+        candidate = Region.objects.filter(code=wanted).first()
+        if candidate is None or not region.contains(candidate.code):
+            raise Http404("region outside yours")
+        return candidate
+    return region
+
+
+def _year(request: HttpRequest, plan: plans.Plan) -> int:
+    this_year = dt.date.today().year  # noqa: DTZ011
+    try:
+        year = int(request.GET.get("year", min(this_year, plan.end)))
+    except ValueError:
+        year = min(this_year, plan.end)
+    return max(plan.start, min(year, this_year))
+
+
+def computed(plan: plans.Plan, year: int, region: Region) -> dict[str, Any]:
+    """The JSON of a computation, cached for a few minutes (figures change slowly)."""
+    key = f"indicators:{plan.code}:{year}:{region.code}"
+    data = cache.get(key)
+    if data is None:
+        data = engine.as_json(plan, year, region, engine.compute(plan, year, region))
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def _baseline_value(indicator: plans.Indicator) -> float | None:
+    b = indicator.baseline
+    return float(b.value) if b is not None and b.value is not None else None
+
+
+@login_required
+def dashboard(request: HttpRequest, plan_code: str | None = None) -> HttpResponse:
+    plan = _plan_for(request, plan_code)
+    region = _region(request)
+    year = _year(request, plan)
+    data = computed(plan, year, region)
+    this_year = dt.date.today().year  # noqa: DTZ011
+    years = [y for y in plan.years if y <= this_year]
+    trend = {y: computed(plan, y, region) for y in years}
+    series = []
+    for i, indicator in enumerate(plan.all_indicators):
+        series.append({
+            "code": indicator.code, "name": indicator.name, "unit": indicator.unit,
+            "target": str(indicator.target),
+            "target_value": float(indicator.target.value) if indicator.target.value is not None
+            else None,
+            "years": [plan.baseline_year, *years],
+            "values": [_baseline_value(indicator),
+                       *[trend[y]["indicators"][i]["value"] for y in years]],
+        })
+    counts = {s.value: 0 for s in Status}
+    for row in data["indicators"]:
+        counts[row["status"]] += 1
+    townships = (region.townships() if region.level in ("county", "city")
+                 else Region.objects.none())
+    return render(request, "indicators/dashboard.html", {
+        "plan": plan, "data": data, "year": year, "region": region, "years": years,
+        "counts": {STATUS_LABELS[Status(k)]: v for k, v in counts.items()},
+        "chart": {"year": year, "indicators": data["indicators"], "series": series},
+        "townships": townships, "plans": plans.available(),
+    })
+
+
+@login_required
+def indicator(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    plan = _plan_for(request, plan_code)
+    try:
+        item = plan.indicator(code)
+    except KeyError:
+        raise Http404 from None
+    region = _region(request)
+    year = _year(request, plan)
+    data = computed(plan, year, region)
+    row = next(r for r in data["indicators"] if r["code"] == code)
+    ranking = sorted(row["townships"], key=lambda t: (t["value"] is None, -(t["value"] or 0)))
+    return render(request, "indicators/indicator.html", {
+        "plan": plan, "item": item, "row": row, "year": year, "region": region,
+        "definition": DEFINITIONS[code], "ranking": ranking,
+        "drill": drill.supported(code),
+        "chart": {"ranking": ranking, "name": item.name, "target": row["target"]},
+    })
+
+
+@login_required
+def members(request: HttpRequest, plan_code: str, code: str, which: str) -> HttpResponse:
+    plan = _plan_for(request, plan_code)
+    if which not in ("numerator", "gap") or not drill.supported(code):
+        raise Http404
+    try:
+        item = plan.indicator(code)
+    except KeyError:
+        raise Http404 from None
+    region = _region(request)
+    year = _year(request, plan)
+    people = (drill.members(code, Scope(region, year), which)
+              & scoping.people_for(request.user)).select_related("village__parent")
+    page = Paginator(people.order_by("village_id", "name"), 50).get_page(request.GET.get("page"))
+    return render(request, "indicators/members.html", {
+        "plan": plan, "item": item, "which": which, "year": year, "region": region,
+        "page": page, "query": f"year={year}&region={region.code}",
+    })
+
+
+class ExternalValueForm(forms.ModelForm):
+    class Meta:
+        model = ExternalValue
+        fields = ["series", "year", "value", "source"]
+        labels = {"series": gettext_lazy("Series"), "year": gettext_lazy("Year"),
+                  "value": gettext_lazy("Value"), "source": gettext_lazy("Source")}
+
+
+@login_required
+def external(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    region = request.user.region
+    form = None
+    if request.user.role == Role.FEDERATION_STAFF:
+        form = ExternalValueForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            ExternalValue.objects.update_or_create(
+                series=form.cleaned_data["series"], region=region, year=form.cleaned_data["year"],
+                defaults={"value": form.cleaned_data["value"],
+                          "source": form.cleaned_data["source"], "entered_by": request.user})
+            cache.clear()
+            messages.success(request, _("Saved."))
+            return redirect("indicators:external")
+    elif request.method == "POST":
+        raise PermissionDenied("external data is entered by the federation")
+    return render(request, "indicators/external.html", {
+        "rows": ExternalValue.objects.filter(region=region), "form": form})
