@@ -178,3 +178,33 @@ def external(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("external data is entered by the federation")
     return render(request, "indicators/external.html", {
         "rows": ExternalValue.objects.filter(region=region), "form": form})
+
+
+@login_required
+def report_file(request: HttpRequest, plan_code: str, kind: str, fmt: str) -> HttpResponse:
+    """The evaluation report of the dashboard's year and region, as .xlsx or .pdf."""
+    from django.http import FileResponse
+
+    from canlian.audit.actions import record
+    from canlian.audit.models import Action
+
+    from . import report
+
+    plan = _plan_for(request, plan_code)
+    if kind not in report.KINDS or fmt not in ("xlsx", "pdf"):
+        raise Http404
+    region = _region(request)
+    year = _year(request, plan)
+    data = computed(plan, year, region)
+    record(user=request.user, action=Action.EXPORT, object_type="report",
+           object_id=f"{plan.code}-{year}", request=request,
+           summary=f"{report.KINDS[kind]}报告 {region.name} {year}")
+    name = f"{plan.code}-{year}-{kind}.{fmt}"
+    if fmt == "pdf":
+        response = HttpResponse(report.pdf(data, kind), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    path = report.workbook(data, kind)
+    handle = path.open("rb")
+    path.unlink()
+    return FileResponse(handle, as_attachment=True, filename=name)

@@ -9,6 +9,8 @@ MATRIX = {
     "indicators:plan": (("static", "linzi-14th"), "get", {**STAFF_READ, **NO_REGISTRY}),
     "indicators:indicator": (("static", "linzi-14th", "rehabilitation_coverage"), "get",
                              {**STAFF_READ, **NO_REGISTRY}),
+    "indicators:report": (("static", "linzi-14th", "final", "xlsx"), "get",
+                          {**STAFF_READ, **NO_REGISTRY}),
     "indicators:members": (("static", "linzi-14th", "rehabilitation_coverage", "gap"), "get",
                            {**STAFF_READ, **NO_REGISTRY}),
 }

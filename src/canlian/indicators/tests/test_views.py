@@ -64,3 +64,34 @@ def test_cli_json_shape(regions, person, tmp_path):  # noqa: F811
     from openpyxl import load_workbook
 
     assert load_workbook(target).sheetnames == [f"{YEAR}年指标", "分镇街"]
+
+
+def test_report_command_writes_xlsx_and_a_pdf_with_embedded_cjk_fonts(regions, person, tmp_path):  # noqa: F811
+    person(rehab_need=True, rehab_types=["training"])
+    call_command("report", "--plan", "yueqing-14th", "--year", str(YEAR), "--kind", "midterm",
+                 "--output", str(tmp_path), stdout=io.StringIO())
+    pdf = (tmp_path / f"yueqing-14th-{YEAR}-midterm.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert b"FontFile" in _inflated(pdf)  # fonts are embedded, not merely referenced
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / f"yueqing-14th-{YEAR}-midterm.xlsx").worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "中期评估" in rows[0][0]
+    rehab = next(r for r in rows if r[0] == "残疾人基本康复服务覆盖率")
+    assert rehab[5:7] == (0, 1)
+    assert rehab[9] == 1  # one person behind the gap to 100 %
+
+
+def _inflated(pdf: bytes) -> bytes:
+    """The PDF with its compressed object streams inflated, to look inside font objects."""
+    import re
+    import zlib
+
+    parts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.DOTALL):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return b"".join(parts)
