@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "canlian.surveys",
     "canlian.services",
     "canlian.indicators",
+    "canlian.api",
     "canlian.portal",
     "canlian.demo",
 ]

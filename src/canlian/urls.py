@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from canlian.api.urls import api
 from canlian.certificates import views as certificate_views
 from canlian.core import views as core_views
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("audit/", include("canlian.audit.urls")),
     path("portal/", include("canlian.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

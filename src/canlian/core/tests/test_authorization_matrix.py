@@ -128,7 +128,7 @@ def _names(resolver=None, prefix="") -> set[str]:
     names: set[str] = set()
     for p in (resolver or get_resolver()).url_patterns:
         if isinstance(p, URLResolver):
-            if p.namespace in ("admin", "portal"):  # portal: citizens, own tests
+            if p.namespace in ("admin", "portal", "api-v1"):  # own matrices in their apps
                 continue
             names |= _names(p, f"{prefix}{p.namespace}:" if p.namespace else prefix)
         elif isinstance(p, URLPattern) and p.name:

@@ -1,0 +1,117 @@
+"""Inbound feeds: deaths (民政/卫健), household status (民政), insurance (人社).
+
+Each batch is processed record by record, each in its own transaction: a bad record is
+rejected with its reason and the others go in. Re-sending the same batch changes nothing
+(every record reports ``unchanged``). The same functions back ``canlian feed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability
+from canlian.audit.actions import record
+from canlian.audit.models import Action
+from canlian.people import idnumber
+from canlian.people.actions import household_for, record_death
+from canlian.people.models import Person
+
+MAX_BATCH = 5000
+
+
+class Rejected(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _person(user: Any, resident_id: str) -> Person:
+    try:
+        number = idnumber.validate(resident_id).number
+    except idnumber.ResidentIdError as exc:
+        raise Rejected("invalid_resident_id", exc.message) from None
+    person = scoping.people_for(user).select_related("household").filter(
+        resident_id=number).first()
+    if person is None:
+        raise Rejected("not_found", "本辖区无此人员 (no such person in your region)")
+    return person
+
+
+def death(user: Any, item: dict[str, Any]) -> str:
+    person = _person(user, item["resident_id"])
+    if person.life_status == "deceased":
+        return "unchanged"
+    try:
+        record_death(user, person, item["death_date"], source="feed")
+    except ValidationError as exc:
+        raise Rejected("invalid", exc.messages[0]) from None
+    return "applied"
+
+
+def household(user: Any, item: dict[str, Any]) -> str:
+    person = _person(user, item["resident_id"])
+    current = person.household.household_type if person.household else "ordinary"
+    if current == item["household_type"]:
+        return "unchanged"
+    if person.household:
+        person.household.household_type = item["household_type"]
+        person.household.save(update_fields=["household_type", "updated_at"])
+    else:
+        person.household = household_for(f"P{person.pk}", item["household_type"], person.village)
+        person.save(update_fields=["household", "updated_at"])
+    record(user=user, action=Action.UPDATE, obj=person, person=person,
+           summary=f"民政推送：户类型 {current} → {item['household_type']}",
+           changes={"household_type": [current, item["household_type"]]})
+    return "applied"
+
+
+def insurance(user: Any, item: dict[str, Any]) -> str:
+    from canlian.surveys.models import AnnualSurvey
+
+    person = _person(user, item["resident_id"])
+    survey = AnnualSurvey.objects.filter(person=person, year=item["year"]).first()
+    if survey is None:
+        raise Rejected("no_survey", f"该人员 {item['year']} 年尚无调查记录 (no survey that year)")
+    changed = {}
+    for field in ("pension_insured", "medical_insured"):
+        if item.get(field) is not None and getattr(survey, field) != item[field]:
+            changed[field] = [getattr(survey, field), item[field]]
+            setattr(survey, field, item[field])
+    if not changed:
+        return "unchanged"
+    survey.save()
+    record(user=user, action=Action.UPDATE, obj=survey, person=person,
+           summary=f"人社推送：参保信息 {item['year']}", changes=changed)
+    return "applied"
+
+
+FEEDS: dict[str, Callable[[Any, dict[str, Any]], str]] = {
+    "deaths": death, "households": household, "insurance": insurance,
+}
+
+
+def run(user: Any, feed: str, items: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    handler = FEEDS[feed]
+    results = []
+    counts = {"applied": 0, "unchanged": 0, "rejected": 0}
+    for index, item in enumerate(items):
+        rid = str(item.get("resident_id", ""))
+        try:
+            with transaction.atomic():
+                outcome = handler(user, item)
+            results.append({"index": index, "resident_id": idnumber.mask(rid),
+                            "outcome": outcome})
+        except Rejected as exc:
+            outcome = "rejected"
+            results.append({"index": index, "resident_id": idnumber.mask(rid),
+                            "outcome": outcome, "code": exc.code, "message": exc.message})
+        except PermissionDenied:
+            raise
+        counts[outcome] += 1
+    return {**counts, "results": results}

@@ -1,0 +1,59 @@
+"""API clients: other government systems, each with its own key, scopes and region.
+
+A client acts through a service account (a User with a role and a region), so the API
+goes through the same scoping layer and audit log as the staff site. Keys are random and
+long; only their SHA-256 digest is stored, with an 8-character prefix to find the row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+SCOPES = {
+    "persons:read": "读取残疾人信息", "persons:write": "新增、修改残疾人信息",
+    "certificates:read": "读取、核验残疾人证", "benefits:read": "读取补贴申请与发放",
+    "records:read": "读取调查与服务记录", "indicators:read": "读取规划指标",
+    "feeds:write": "推送民政、卫健、人社数据",
+}
+
+
+def digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiClient(models.Model):
+    """One external system (e.g. 民政低保系统) allowed to call the API."""
+
+    name = models.CharField(_("name"), max_length=100)
+    # A foreign key, not one-to-one: keys are rotated by issuing a new one and revoking the old.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="api_clients",
+                             help_text=_("The service account whose role and region apply."))
+    key_prefix = models.CharField(max_length=8, unique=True)
+    key_digest = models.CharField(max_length=64)
+    scopes = models.JSONField(_("scopes"), default=list)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API client")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def issue(cls, name: str, user: object, scopes: list[str]) -> tuple[ApiClient, str]:
+        """Create a client and return it with its key (shown once, never stored)."""
+        unknown = set(scopes) - set(SCOPES)
+        if unknown:
+            raise ValueError(f"unknown scopes: {', '.join(sorted(unknown))}")
+        key = "cl_" + secrets.token_urlsafe(32)
+        client = cls.objects.create(name=name, user=user, key_prefix=key[3:11],
+                                    key_digest=digest(key), scopes=list(scopes))
+        return client, key

@@ -1,0 +1,171 @@
+"""/api/v1 read endpoints for certificates, applications, grants, surveys, services,
+indicators. Each list is scoped, cursor-paged and filterable by update time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Path as PathParam
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from canlian.accounts import scoping
+from canlian.benefits.models import Grant, SubsidyApplication
+from canlian.certificates.models import Certificate
+from canlian.certificates.numbers import CertificateNumberError, parse_certificate_number
+from canlian.services.models import ServiceRecord
+from canlian.surveys.models import AnnualSurvey
+
+from .auth import need
+from .errors import ApiError
+from .paging import CURSOR_PATTERN, MAX_LIMIT, cursor_page
+from .schemas import (
+    ApplicationOut,
+    CertificateOut,
+    Error,
+    GrantOut,
+    IndicatorOut,
+    ServiceOut,
+    SurveyOut,
+    Verification,
+)
+
+router = Router()
+
+
+class Sync(Schema):
+    updated_since: dt.datetime | None = None
+    cursor: str | None = Field(None, pattern=CURSOR_PATTERN)
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
+
+
+def _page(qs, sync: Sync, schema) -> dict:  # type: ignore[no-untyped-def]
+    if sync.updated_since:
+        qs = qs.filter(updated_at__gt=sync.updated_since)
+    page = cursor_page(qs, sync.cursor, sync.limit)
+    page["results"] = [schema.from_orm(r).dict() for r in page["results"]]
+    return page
+
+
+class CertificatePage(Schema):
+    count: int
+    next_cursor: str | None
+    results: list[CertificateOut]
+
+
+@router.get("/certificates/{certificate_id}", tags=["certificates"],
+            response={200: CertificateOut, 401: Error, 403: Error, 404: Error})
+def get_certificate(request: HttpRequest, certificate_id: int) -> Certificate:
+    user = need(request, "certificates:read")
+    return get_object_or_404(scoping.certificates_for(user), pk=certificate_id)
+
+
+NUMBER = r"^\d{17}[\dXx][1-7][1-4](B[1-9])?$"
+
+
+@router.get("/certificates/verify/{number}", tags=["certificates"],
+            response={200: Verification, 401: Error, 403: Error, 422: Error})
+def verify_certificate(request: HttpRequest,
+                       number: str = PathParam(..., pattern=NUMBER)) -> dict:
+    """Is this certificate number valid today? (Any client with the scope, any region.)
+
+    A number of the right shape whose resident-ID part fails its checks is answered
+    ``valid: false, status: "invalid"`` with the reason."""
+    need(request, "certificates:read")
+    try:
+        parsed = parse_certificate_number(number)
+    except CertificateNumberError as exc:
+        return {"number": number.upper(), "valid": False, "status": "invalid",
+                "reason": exc.message}
+    found = Certificate.objects.filter(number=str(parsed)).order_by("-issue_date").first()
+    if found is None:
+        return {"number": str(parsed), "valid": False, "status": "unknown"}
+    status = found.effective_status()
+    return {"number": found.number, "valid": status == "issued", "status": status,
+            "category": found.category, "grade": found.grade, "valid_until": found.valid_until}
+
+
+class ApplicationPage(Schema):
+    count: int
+    next_cursor: str | None
+    results: list[ApplicationOut]
+
+
+@router.get("/applications", tags=["applications"],
+            response={200: ApplicationPage, 401: Error, 403: Error, 422: Error})
+def list_applications(request: HttpRequest, sync: Query[Sync]) -> dict:
+    """Subsidy applications (``kind`` is the subsidy) in the client's region."""
+    user = need(request, "benefits:read")
+    qs = SubsidyApplication.objects.filter(person__in=scoping.people_for(user))
+    return _page(qs, sync, _SubsidyApplicationOut)
+
+
+class _SubsidyApplicationOut(ApplicationOut):
+    @staticmethod
+    def resolve_kind(obj: SubsidyApplication) -> str:
+        return obj.subsidy
+
+
+class GrantPage(Schema):
+    count: int
+    next_cursor: str | None
+    results: list[GrantOut]
+
+
+@router.get("/grants", tags=["applications"],
+            response={200: GrantPage, 401: Error, 403: Error, 422: Error})
+def list_grants(request: HttpRequest, sync: Query[Sync]) -> dict:
+    user = need(request, "benefits:read")
+    return _page(Grant.objects.filter(person__in=scoping.people_for(user)), sync, GrantOut)
+
+
+class SurveyPage(Schema):
+    count: int
+    next_cursor: str | None
+    results: list[SurveyOut]
+
+
+@router.get("/surveys", tags=["records"],
+            response={200: SurveyPage, 401: Error, 403: Error, 422: Error})
+def list_surveys(request: HttpRequest, sync: Query[Sync]) -> dict:
+    user = need(request, "records:read")
+    return _page(AnnualSurvey.objects.filter(person__in=scoping.people_for(user)), sync,
+                 SurveyOut)
+
+
+class ServicePage(Schema):
+    count: int
+    next_cursor: str | None
+    results: list[ServiceOut]
+
+
+@router.get("/services", tags=["records"],
+            response={200: ServicePage, 401: Error, 403: Error, 422: Error})
+def list_services(request: HttpRequest, sync: Query[Sync]) -> dict:
+    user = need(request, "records:read")
+    qs = ServiceRecord.objects.filter(person__in=scoping.people_for(user)).select_related(
+        "service_type")
+    return _page(qs, sync, ServiceOut)
+
+
+@router.get("/indicators/{plan_code}/{year}", tags=["indicators"],
+            response={200: list[IndicatorOut], 401: Error, 403: Error, 404: Error,
+                      422: Error})
+def indicators(request: HttpRequest, plan_code: str, year: int) -> list[dict]:
+    """A plan's indicators for a year, over the client's region."""
+    from canlian.indicators import engine, plans
+
+    user = need(request, "indicators:read")
+    if plan_code not in plans.available():
+        raise ApiError(404, "not_found", f"没有规划 {plan_code} (no such plan)", "plan_code")
+    plan = plans.load(plan_code)
+    if not plan.start <= year <= plan.end:
+        raise ApiError(404, "not_found", f"规划期为 {plan.start}–{plan.end} 年 (no such plan year)",
+                       "year")
+    if user.region is None:
+        raise ApiError(403, "forbidden", "该密钥没有地区 (the key has no region)")
+    data = engine.as_json(plan, year, user.region, engine.compute(plan, year, user.region,
+                                                                  townships=False))
+    return data["indicators"]

@@ -1,0 +1,178 @@
+"""Request and response shapes of the API (the OpenAPI schema is generated from these)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+
+class Error(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class PersonOut(Schema):
+    id: int
+    resident_id: str
+    name: str
+    sex: str
+    birth_date: dt.date
+    ethnicity: str
+    phone: str
+    address: str
+    village: str = Field(..., alias="village_id")
+    household_type: str | None = None
+    category: int | None
+    grade: int | None
+    certificate_number: str | None
+    life_status: str
+    death_date: dt.date | None
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_household_type(obj: object) -> str | None:
+        household = getattr(obj, "household", None)
+        return household.household_type if household else None
+
+
+class PersonListItem(Schema):
+    id: int
+    resident_id_masked: str
+    name: str
+    village: str
+    category: int | None
+    grade: int | None
+    life_status: str
+    updated_at: dt.datetime
+
+
+class PersonPage(Schema):
+    count: int
+    next_cursor: str | None
+    results: list[PersonListItem]
+
+
+class PersonIn(Schema):
+    resident_id: str = Field(..., min_length=1, max_length=20)
+    name: str = Field(..., min_length=1, max_length=50)
+    village: str = Field(..., pattern=r"^\d{12}$")
+    ethnicity: str = Field("01", pattern=r"^\d{2}$")
+    phone: str = Field("", max_length=20)
+    address: str = Field("", max_length=200)
+    household_number: str = Field("", max_length=32)
+    household_type: str = Field("ordinary", pattern=r"^(ordinary|dibao|dibao_edge|tekun)$")
+    guardian_name: str = Field("", max_length=50)
+    guardian_resident_id: str = Field("", max_length=20)
+
+
+class CertificateOut(Schema):
+    id: int
+    number: str
+    person_id: int
+    category: int
+    grade: int
+    issue_date: dt.date
+    valid_until: dt.date
+    status: str
+
+
+class Verification(Schema):
+    number: str
+    valid: bool
+    status: str
+    reason: str | None = None
+    category: int | None = None
+    grade: int | None = None
+    valid_until: dt.date | None = None
+
+
+class ApplicationOut(Schema):
+    id: int
+    person_id: int
+    kind: str = Field(..., description="certificate application kind, or the subsidy")
+    state: str
+    applied_on: dt.date
+    updated_at: dt.datetime
+
+
+class GrantOut(Schema):
+    id: int
+    person_id: int
+    subsidy: str
+    status: str
+    start_month: dt.date
+    end_month: dt.date | None
+    updated_at: dt.datetime
+
+
+class SurveyOut(Schema):
+    id: int
+    person_id: int
+    year: int
+    pension_insured: bool
+    medical_insured: bool
+    employment_status: str
+    rehab_need: bool
+    device_need: bool
+    care_need: str
+    home_accessibility_need: bool
+    updated_at: dt.datetime
+
+
+class ServiceOut(Schema):
+    id: int
+    person_id: int
+    service_type: str = Field(..., alias="service_type.code")
+    start_date: dt.date
+    end_date: dt.date | None
+    cost: Decimal
+    subsidy: Decimal
+    updated_at: dt.datetime
+
+
+class DeathIn(Schema):
+    resident_id: str = Field(..., max_length=20)
+    death_date: dt.date
+
+
+class HouseholdIn(Schema):
+    resident_id: str = Field(..., max_length=20)
+    household_type: str = Field(..., pattern=r"^(ordinary|dibao|dibao_edge|tekun)$")
+
+
+class InsuranceIn(Schema):
+    resident_id: str = Field(..., max_length=20)
+    year: int = Field(..., ge=2000, le=2100)
+    pension_insured: bool | None = None
+    medical_insured: bool | None = None
+
+
+class FeedResult(Schema):
+    index: int
+    resident_id: str
+    outcome: str = Field(..., description="applied | unchanged | rejected")
+    code: str | None = None
+    message: str | None = None
+
+
+class FeedReport(Schema):
+    applied: int
+    unchanged: int
+    rejected: int
+    results: list[FeedResult]
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    unit: str
+    numerator: int | None
+    denominator: int | None
+    value: float | None
+    baseline: str | None
+    target: str
+    status: str

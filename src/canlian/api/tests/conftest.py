@@ -1,0 +1,14 @@
+import pytest
+
+from canlian.api.models import SCOPES, ApiClient
+
+
+@pytest.fixture
+def api_key(users):
+    """api_key(user, scopes=all) → the bearer header for a client acting as ``user``."""
+
+    def make(user, scopes=None):
+        _, key = ApiClient.issue(f"client-{user.username}", user, list(scopes or SCOPES))
+        return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+    return make
