@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -240,7 +240,18 @@ class Outcome:
 
 
 def generate(region: Region, month: dt.date, *, user: Any = None) -> Outcome:
-    """Create or refresh the draft roll for ``month``; a finalised month is left alone."""
+    """Create or refresh the draft roll for ``month``; a finalised month is left alone.
+
+    Two generations at once cannot both write: the second waits on the roll's row lock or
+    hits the one-draft/one-regular-roll constraints and is refused with a message."""
+    try:
+        return _generate(region, month, user=user)
+    except IntegrityError:
+        raise RollError("另一个生成任务正在进行，请稍后刷新 (another generation is running; "
+                        "reload shortly)") from None
+
+
+def _generate(region: Region, month: dt.date, *, user: Any = None) -> Outcome:
     month = month_start(month)
     with transaction.atomic():
         regular = Roll.objects.select_for_update().filter(region=region, month=month,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 from zipfile import BadZipFile
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -331,6 +331,16 @@ def import_persons(
     """Import a roster workbook as ``user``; every row ends created, updated, unchanged
     or in ``result.errors``. Raises RosterError if the file itself cannot be read."""
     scoping.require(user, Capability.IMPORT_PEOPLE)
+    try:
+        return _import(user, stream, filename=filename, request=request, progress=progress)
+    except IntegrityError:
+        raise RosterError("另一个导入同时写入了相同人员，本次导入已整体撤销，请重新导入 "
+                          "(a concurrent import wrote the same persons; this one was rolled "
+                          "back whole: run it again)") from None
+
+
+def _import(user: Any, stream: IO[bytes] | str, *, filename: str, request: Any,
+            progress: Callable[[int, ImportResult], None] | None) -> ImportResult:
     validate = _Validator(user)
     result = ImportResult()
     pending: list[_Row] = []

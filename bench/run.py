@@ -1,0 +1,218 @@
+"""Canlian benchmarks on PostgreSQL: each figure printed beside its target.
+
+Run by ``scripts/bench``; sizes and server from BENCH_PERSONS and BENCH_DATABASE_URL.
+The machine is reported with the figures (cores, memory, PostgreSQL version).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canlian.settings")
+os.environ.setdefault("CANLIAN_DEPLOYMENT", "yueqing")
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+RESULTS: list[tuple[str, str, str, bool]] = []
+
+
+def report(name: str, figure: str, target: str, ok: bool) -> None:
+    RESULTS.append((name, figure, target, ok))
+    print(f"{'PASS' if ok else 'MISS'}  {name}: {figure}  (target {target})", flush=True)
+
+
+def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return value, time.perf_counter() - started
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def machine() -> str:
+    with connection.cursor() as c:
+        c.execute("SHOW server_version")
+        version = c.fetchone()[0]
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores, {memory:.0f} GiB, PostgreSQL {version}, Python {sys.version.split()[0]}"
+
+
+def seed(persons: int) -> None:
+    from canlian.demo.seeding import seed as seed_persons
+    from canlian.demo.users import ensure_demo_users
+
+    from bench import seed_pg
+
+    call_command("migrate", verbosity=0)
+    (deployment, made, _), seconds = timed(seed_persons, "yueqing", persons, chunk=50_000)
+    report("seed persons with COPY", f"{made:,} persons in {seconds:.0f} s",
+           "reported", True)
+    ensure_demo_users(deployment)
+    timings, seconds = timed(seed_pg.seed, deployment.root.code)
+    report("seed five years of surveys, services and payments", f"{seconds:.0f} s", "reported",
+           True)
+
+
+def bench_search() -> None:
+    from canlian.accounts import scoping
+    from canlian.accounts.models import User
+    from canlian.people.models import Person
+    from canlian.people.queries import search_q
+
+    user = User.objects.get(username="federation")
+    rng = random.Random(1)
+    total = Person.objects.count()
+    sample = list(Person.objects.filter(pk__in=[rng.randint(1, total) for _ in range(300)])
+                  .exclude(certificate_number=None)
+                  .values_list("name", "resident_id", "certificate_number"))[:200]
+    for label, pick in (("name", lambda r: r[0][:2]), ("resident ID", lambda r: r[1]),
+                        ("certificate number", lambda r: r[2])):
+        samples = []
+        for row in sample:
+            qs = scoping.people_for(user).filter(search_q(pick(row))).order_by(
+                "village_id", "name", "id")
+            _, seconds = timed(lambda: list(qs[:50]))
+            samples.append(seconds * 1000)
+        median, p95 = percentiles(samples)
+        report(f"search by {label}", f"median {median:.1f} ms, p95 {p95:.1f} ms",
+               "p95 < 100 ms", p95 < 100)
+
+
+def bench_list_http(seconds: int = 20) -> None:
+    from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from canlian.accounts.models import User
+
+    user = User.objects.get(username="township")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    port = "8931"
+    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "canlian.wsgi", "-b", f"127.0.0.1:{port}",
+         "-w", str(max(2, (os.cpu_count() or 2) * 2)), "--log-level", "warning"], env=env)
+    try:
+        time.sleep(4)
+        url = f"http://127.0.0.1:{port}/people/?category=4&household_type=dibao"
+        out = subprocess.run(
+            ["wrk", "-t2", "-c20", f"-d{seconds}s", "--latency", "-H",
+             f"Cookie: sessionid={session.session_key}", url],
+            capture_output=True, text=True, check=True).stdout
+    finally:
+        server.terminate()
+        server.wait(10)
+    rate = next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec"))
+    p95 = "?"
+    for line in out.splitlines():  # wrk prints 50/75/90/99 %; report 90 % and 99 %
+        if line.strip().startswith("90%"):
+            p90 = line.split()[1]
+        if line.strip().startswith("99%"):
+            p95 = line.split()[1]
+    non2xx = [line for line in out.splitlines() if "Non-2xx" in line]
+    ms = _to_ms(p95)
+    report("staff person list (filters) at 20 clients over HTTP",
+           f"{rate} req/s, p90 {p90}, p99 {p95}{' ' + non2xx[0].strip() if non2xx else ''}",
+           "p95 < 300 ms (p99 shown)", ms < 300 and not non2xx)
+
+
+def _to_ms(text: str) -> float:
+    for unit, factor in (("ms", 1), ("us", 0.001), ("s", 1000)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * factor
+    return float("inf")
+
+
+def bench_indicators() -> None:
+    from canlian.indicators import engine, plans
+    from canlian.regions.models import Deployment
+
+    root = Deployment.current().root
+    plan = plans.load("yueqing-14th")
+    _, seconds = timed(engine.compute, plan, 2024, root)
+    report("all indicators of one plan for one year, deployment + every township",
+           f"{seconds:.2f} s", "< 2 s", seconds < 2)
+    with connection.cursor() as c:
+        started = time.perf_counter()
+        c.execute("SELECT count(*), sum(household_income_per_capita) FROM surveys_annualsurvey")
+        rows = c.fetchone()[0]
+        scan = time.perf_counter() - started
+    report("for comparison: one full scan of the survey table",
+           f"{rows:,} rows in {scan:.2f} s", "reported", True)
+
+
+def bench_roll() -> None:
+    from canlian.benefits import rolls
+    from canlian.regions.models import Deployment
+
+    root = Deployment.current().root
+    month = dt.date.today().replace(day=1)  # noqa: DTZ011
+    outcome, seconds = timed(rolls.generate, root, month)
+    report("monthly roll generation", f"{outcome.roll.line_count:,} lines in {seconds:.1f} s",
+           "< 15 s", seconds < 15)
+
+
+def bench_import(rows: int = 100_000) -> None:
+    from openpyxl import Workbook
+
+    from canlian.accounts.models import User
+    from canlian.demo.generator import Generator, Village
+    from canlian.people import roster
+    from canlian.people.models import Person
+    from canlian.regions.models import Deployment
+
+    root = Deployment.current().root
+    villages = [Village(v.code, v.name, "") for v in root.villages()]
+    generator = Generator(root.code[:6], villages, seed=99)
+    generator.used.update(Person.objects.values_list("resident_id", flat=True))
+    path = Path(tempfile.mkdtemp()) / "roster.xlsx"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("花名册")
+    sheet.append(["姓名", "公民身份号码", "民族", "联系电话", "住址", "村（社区）代码", "户编号",
+                  "户类型"])
+    for p in generator.people(rows):
+        sheet.append([p.name, p.resident_id, "汉族", p.phone, p.address, p.village_id,
+                      "B" + p.household_number, "低保" if p.household_type == "dibao" else "普通"])
+    book.save(path)
+    user = User.objects.get(username="federation")
+    with path.open("rb") as fh:
+        result, seconds = timed(roster.import_persons, user, fh, filename=path.name)
+    report(f"roster import of {rows:,} rows",
+           f"{result.created:,} created, {result.rejected} rejected in {seconds:.1f} s",
+           "< 60 s", seconds < 60 and result.created == rows)
+
+
+def main() -> None:
+    persons = int(os.environ.get("BENCH_PERSONS", "1000000"))
+    print(f"Canlian benchmarks: {persons:,} persons; {machine()}", flush=True)
+    if os.environ.get("BENCH_SKIP_SEED") != "1":
+        seed(persons)
+    bench_search()
+    bench_list_http()
+    bench_indicators()
+    bench_roll()
+    bench_import(int(os.environ.get("BENCH_IMPORT_ROWS", "100000")))
+    print()
+    print(f"{sum(ok for *_, ok in RESULTS)} passed, {sum(not ok for *_, ok in RESULTS)} failed")
+
+
+if __name__ == "__main__":
+    main()
