@@ -30,6 +30,7 @@ RESULTS: list[tuple[str, str, str, bool]] = []
 
 def report(name: str, figure: str, target: str, ok: bool) -> None:
     RESULTS.append((name, figure, target, ok))
+    print(f"{'PASS' if ok else 'MISS'}  {name}: {figure}  (target {target})", flush=True)
 
 
 def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -200,6 +201,7 @@ def bench_import(rows: int = 100_000) -> None:
 
 def main() -> None:
     persons = int(os.environ.get("BENCH_PERSONS", "1000000"))
+    print(f"Canlian benchmarks: {persons:,} persons; {machine()}", flush=True)
     if os.environ.get("BENCH_SKIP_SEED") != "1":
         seed(persons)
     bench_search()
@@ -207,6 +209,8 @@ def main() -> None:
     bench_indicators()
     bench_roll()
     bench_import(int(os.environ.get("BENCH_IMPORT_ROWS", "100000")))
+    print()
+    print(f"{sum(ok for *_, ok in RESULTS)} passed, {sum(not ok for *_, ok in RESULTS)} failed")
 
 
 if __name__ == "__main__":

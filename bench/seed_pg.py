@@ -37,7 +37,7 @@ STATEMENTS = [
         provider, device_id, start_date, end_date, outcome, cost, subsidy, recorded_by_id,
         created_at, updated_at)
     SELECT s.person_id, (SELECT id FROM services_servicetype WHERE code = 'rehab_training'),
-        s.village_id, NULL, '', NULL, make_date(s.year, 1 + (s.person_id % 12)::int, 15), NULL, '',
+        s.village_id, NULL, '', NULL, make_date(s.year, 1 + mod(s.person_id, 12)::int, 15), NULL, '',
         800, 640, NULL, now(), now()
     FROM surveys_annualsurvey s WHERE s.rehab_need AND random() < 0.96
     """),
@@ -47,7 +47,7 @@ STATEMENTS = [
         created_at, updated_at)
     SELECT s.person_id, (SELECT id FROM services_servicetype WHERE code = 'device_fitting'),
         s.village_id, NULL, '', (SELECT id FROM services_devicetype WHERE code = 'wheelchair'),
-        make_date(s.year, 1 + (s.person_id % 12)::int, 20), NULL, '', 1200, 960, NULL, now(), now()
+        make_date(s.year, 1 + mod(s.person_id, 12)::int, 20), NULL, '', 1200, 960, NULL, now(), now()
     FROM surveys_annualsurvey s WHERE s.device_need AND random() < 0.95
     """),
     ("services (culture)", """
@@ -73,14 +73,14 @@ STATEMENTS = [
         institutional_care, own_income, hukou_in_region, work_injury_care_allowance,
         orphan_basic_living, other_allowances, created_at, updated_at)
     SELECT p.id, s.subsidy, NULL, date '2021-01-01', NULL, 'active', '', '农商银行',
-        lpad((p.id * 7919 % 10000000000)::text, 19, '6'), true, 12, false, NULL, true, false,
+        lpad(mod(p.id * 7919, 10000000000)::text, 19, '6'), true, 12, false, NULL, true, false,
         false, '{}', now(), now()
     FROM people_person p
     JOIN people_household h ON h.id = p.household_id
     CROSS JOIN (VALUES ('living'), ('nursing')) AS s(subsidy)
     WHERE p.life_status = 'alive' AND p.certificate_number IS NOT NULL
       AND ((s.subsidy = 'living' AND h.household_type = 'dibao')
-        OR (s.subsidy = 'nursing' AND p.grade <= 2 AND p.id % 5 <> 0))
+        OR (s.subsidy = 'nursing' AND p.grade <= 2 AND mod(p.id, 5) <> 0))
     """),
     ("rolls", """
     INSERT INTO benefits_roll (month, kind, sequence, region_id, status, line_count, total,

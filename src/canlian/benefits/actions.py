@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
+from django.utils import timezone
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
@@ -269,7 +270,7 @@ def stop_grant(grant: Grant, last_month: dt.date, reason: str, *, user: Any = No
         last = grant.start_month - dt.timedelta(days=1)
         last = month_of(last)
     Grant.objects.filter(pk=grant.pk).update(status=GrantStatus.STOPPED, end_month=last,
-                                             stop_reason=reason[:200])
+                                             stop_reason=reason[:200], updated_at=timezone.now())
     grant.suspensions.filter(to_month=None).update(to_month=last)
     GrantChange.objects.create(grant=grant, action="stop", month=last, reason=reason[:200],
                                actor=_actor(user))

@@ -253,7 +253,8 @@ class RollLine(models.Model):
                 name="never_pay_twice",
             ),
         ]
-        indexes = [models.Index(fields=["grant", "period"])]
+        indexes = [models.Index(fields=["grant", "period"]),
+                   models.Index(fields=["period", "village_code"], name="rollline_period_village")]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.subsidy} {self.period:%Y-%m} {self.amount}"

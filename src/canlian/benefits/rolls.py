@@ -83,9 +83,10 @@ def grant_rows(region: Region, up_to: dt.date) -> list[dict[str, Any]]:
                 "person__death_date", "person__household__household_type",
                 "person__household__monthly_income_per_capita")
     )
-    persons = {r["person_id"] for r in rows}
     latest: dict[int, dict[str, Any]] = {}
-    for c in (Certificate.objects.filter(person_id__in=persons)
+    granted = Grant.objects.filter(person__village__code__range=region.code_range).values(
+        "person_id")
+    for c in (Certificate.objects.filter(person_id__in=granted)
               .order_by("person_id", "issue_date", "id")
               .values("person_id", "status", "valid_until", "ended_on", "category", "grade")):
         latest[c["person_id"]] = c  # ordered ascending: the last one wins
@@ -103,33 +104,58 @@ def grant_rows(region: Region, up_to: dt.date) -> list[dict[str, Any]]:
     return rows
 
 
-def unpaid_suspensions(grant_ids: Iterable[int]) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
-    """Per grant, the (from, to) month ranges that are not payable (open, or no back pay)."""
+def unpaid_suspensions(region: Region) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
+    """Per grant of the region, the (from, to) month ranges that are not payable (open, or
+    lifted without back pay)."""
     from .models import Suspension
 
     result: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    for s in Suspension.objects.filter(grant_id__in=list(grant_ids)).filter(
-            Q(to_month=None) | Q(back_pay=False)).values("grant_id", "from_month", "to_month"):
+    for s in (Suspension.objects.filter(grant__person__village__code__range=region.code_range)
+              .filter(Q(to_month=None) | Q(back_pay=False))
+              .values("grant_id", "from_month", "to_month")):
         result[s["grant_id"]].append((s["from_month"], s["to_month"]))
     return result
 
 
-def paid_so_far(grant_ids: Iterable[int]) -> dict[tuple[int, dt.date], Decimal]:
+def _finalised_lines(region: Region):  # type: ignore[no-untyped-def]
+    return RollLine.objects.filter(village_code__range=region.code_range,
+                                   roll__status=RollStatus.FINALISED)
+
+
+def paid_so_far(region: Region, grant_ids: list[int]) -> dict[tuple[int, dt.date], Decimal]:
     """Net amount paid per (grant, month) by finalised rolls (failed payments excluded)."""
+    lines = _finalised_lines(region).exclude(payment_status=PaymentStatus.FAILED)
+    if len(grant_ids) <= 5000:
+        lines = lines.filter(grant_id__in=grant_ids)
     totals: dict[tuple[int, dt.date], Decimal] = {}
-    for row in (RollLine.objects.filter(grant_id__in=list(grant_ids),
-                                        roll__status=RollStatus.FINALISED)
-                .exclude(payment_status=PaymentStatus.FAILED)
-                .values("grant_id", "period").annotate(total=Sum("amount"))):
+    for row in lines.values("grant_id", "period").annotate(total=Sum("amount")):
         totals[(row["grant_id"], row["period"])] = row["total"]
     return totals
 
 
-def failed_unreissued(grant_ids: Iterable[int]) -> set[tuple[int, dt.date]]:
-    return set(RollLine.objects.filter(grant_id__in=list(grant_ids),
-                                         payment_status=PaymentStatus.FAILED,
-                                         roll__status=RollStatus.FINALISED)
-                 .values_list("grant_id", "period"))
+def failed_unreissued(region: Region) -> set[tuple[int, dt.date]]:
+    return set(_finalised_lines(region).filter(payment_status=PaymentStatus.FAILED)
+               .values_list("grant_id", "period"))
+
+
+def settled_grants(region: Region, month: dt.date) -> set[int] | None:
+    """Grants whose earlier months are settled: unchanged since last month's roll was
+    finalised (so that roll paid all they were owed) and without failed payments.
+
+    Only the month itself is checked for these; every other grant is reviewed month by
+    month for arrears and recoveries. ``None`` when last month has no finalised roll.
+    """
+    previous = Roll.objects.filter(region=region, month=add_months(month, -1), kind="regular",
+                                   status=RollStatus.FINALISED).first()
+    if previous is None or previous.finalised_at is None:
+        return None
+    changed = set(Grant.objects.filter(person__village__code__range=region.code_range,
+                                       updated_at__gte=previous.finalised_at)
+                  .values_list("id", flat=True))
+    changed |= {g for g, _ in failed_unreissued(region)}
+    everyone = Grant.objects.filter(person__village__code__range=region.code_range,
+                                    start_month__lt=month).values_list("id", flat=True)
+    return {g for g in everyone if g not in changed}
 
 
 # ---- computing the lines ------------------------------------------------------------------
@@ -153,28 +179,42 @@ class Line:
 
 
 class _Amounts:
-    """Evaluates the pure rules once per distinct facts, subsidy and month."""
+    """Evaluates the pure rules once per distinct combination of the facts that matter.
+
+    Household and own income (and age, for the working-age income test) only matter to the
+    living subsidy of a household not already in 低保/特困, so elsewhere they are left out
+    of the key: a district's grants then fall into a few hundred combinations.
+    """
 
     def __init__(self) -> None:
         self.ruleset = ruleset_for()
         self.cache: dict[tuple, eligibility.Decision] = {}
 
     def decide(self, row: dict[str, Any], period: dt.date) -> eligibility.Decision:
-        facts = facts_from_row(row, period)
-        key = (row["subsidy"], period, facts.birth_date.year if facts.category is None else 0,
-               _freeze(facts))
-        if key not in self.cache:
-            self.cache[key] = eligibility.decide(self.ruleset, row["subsidy"], facts, period)
-        return self.cache[key]
+        key = _key(row, period)
+        decision = self.cache.get(key)
+        if decision is None:
+            decision = eligibility.decide(self.ruleset, row["subsidy"],
+                                          facts_from_row(row, period), period)
+            self.cache[key] = decision
+        return decision
 
 
-def _freeze(facts: eligibility.Facts) -> tuple:
-    return (facts.alive, facts.certificate_status, facts.category, facts.grade,
-            facts.household_type, facts.household_income_per_capita, facts.own_income,
-            facts.needs_long_term_care, facts.care_months, facts.institutional_care,
-            facts.hukou_in_region, facts.work_injury_care_allowance, facts.orphan_basic_living,
-            tuple(sorted(facts.other_allowances.items())),
-            facts.age_on(dt.date.today()) // 5)  # noqa: DTZ011 - age bands for income tests
+def _key(row: dict[str, Any], period: dt.date) -> tuple:
+    valid_until, status, ended = row["cert_valid_until"], row["cert_status"] or "none", \
+        row.get("cert_ended_on")
+    if status == "issued" and valid_until is not None and valid_until < period:
+        status = "expired"
+    if status in ("cancelled", "expired", "replaced") and ended and ended > period:
+        status = "issued"
+    alive = row["death_date"] is None or row["death_date"] > period
+    household = row["household_type"] or "ordinary"
+    income_matters = row["subsidy"] == "living" and household not in ("dibao", "tekun")
+    return (row["subsidy"], period, status, row["cert_category"], row["cert_grade"], household,
+            alive, row["needs_long_term_care"], row["care_months"], row["institutional_care"],
+            row["hukou_in_region"], row["work_injury_care_allowance"],
+            row["orphan_basic_living"], tuple(sorted((row["other_allowances"] or {}).items())),
+            (row["income"], row["own_income"], row["birth_date"]) if income_matters else None)
 
 
 def _due(row: dict[str, Any], period: dt.date,
@@ -189,16 +229,28 @@ def _due(row: dict[str, Any], period: dt.date,
 def compute_lines(region: Region, month: dt.date) -> list[Line]:
     month = month_start(month)
     rows = grant_rows(region, month)
-    ids = [r["id"] for r in rows]
-    suspended = unpaid_suspensions(ids)
-    paid = paid_so_far(ids)
-    failed = failed_unreissued(ids)
+    settled = settled_grants(region, month) or set()
+    review = [r for r in rows if r["id"] not in settled]
+    suspended = unpaid_suspensions(region)
+    paid = paid_so_far(region, [r["id"] for r in review])
+    failed = failed_unreissued(region)
+    paid_now = set(_finalised_lines(region).filter(period=month, amount__gt=0).exclude(
+        payment_status=PaymentStatus.FAILED).values_list("grant_id", flat=True))
     amounts = _Amounts()
     lines: list[Line] = []
     for row in rows:
         base = {"grant_id": row["id"], "person_id": row["person_id"], "subsidy": row["subsidy"],
                 "village_code": row["village_code"], "payee": row["payee"],
                 "bank_account": row["bank_account"]}
+        if row["id"] in settled:  # only this month can be owed
+            if row["id"] in paid_now or not _due(row, month, suspended.get(row["id"], [])):
+                continue
+            decision = amounts.decide(row, month)
+            if decision.eligible and decision.monthly_amount > 0:
+                lines.append(Line(**base, period=month, kind=LineKind.REGULAR,
+                                  amount=decision.monthly_amount,
+                                  rule_version=decision.rule_version, reason="本月发放"))
+            continue
         for period in months(row["start_month"], month):
             net = paid.get((row["id"], period))
             if _due(row, period, suspended.get(row["id"], [])):
