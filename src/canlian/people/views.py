@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -56,12 +57,24 @@ def _filtered(request: HttpRequest) -> tuple[PersonFilterForm, object]:
 def person_list(request: HttpRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     form, qs = _filtered(request)
-    qs = qs.select_related("village__parent", "household").only(
-        "id", "name", "resident_id", "sex", "birth_date", "category", "grade",
-        "certificate_number", "life_status", "village__name", "village__parent__name",
-        "household__household_type",
-    )
+    qs = qs.values("id", "name", "resident_id", "sex", "birth_date", "category", "grade",
+                   "life_status", "village__name", "village__parent__name",
+                   "household__household_type")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Plain rows with their labels looked up once: the busiest page of the site renders
+    # fifty of these, so no model instances, no get_FOO_display, no reverse() per row.
+    sexes, htypes = dict(Sex.choices), dict(HouseholdType.choices)
+    base = reverse("people:list")
+    page.object_list = [{
+        "url": f"{base}{r['id']}/", "name": r["name"],
+        "masked_id": idnumber.mask(r["resident_id"]), "sex": sexes.get(r["sex"], ""),
+        "born": f"{r['birth_date']:%Y-%m}",
+        "place": f"{r['village__parent__name'] or ''} / {r['village__name']}",
+        "disability": f"{CATEGORY_LABELS[r['category']]} {GRADE_LABELS[r['grade']]}"
+        if r["category"] else "—",
+        "household": htypes.get(r["household__household_type"], "—"),
+        "deceased": r["life_status"] == "deceased",
+    } for r in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "people/list.html", {

@@ -134,7 +134,7 @@ def test_search_by_name_id_and_certificate_number(client, users, regions, make_p
 
     def names(**params):
         page = client.get(reverse("people:list"), params).context["page"]
-        return {p.name for p in page.object_list}
+        return {p["name"] for p in page.object_list}
 
     assert names(q="欧阳") == {"欧阳明"}
     assert names(q=a.resident_id) == {"欧阳明"}
@@ -150,9 +150,9 @@ def test_filter_by_household_type_and_status(client, users, regions, make_person
     make_person(regions.v1a, name="已故", death_date=dt.date(2024, 1, 1), life_status="deceased")
     login(client, users.township)
     page = client.get(reverse("people:list"), {"household_type": "dibao"}).context["page"]
-    assert [p.name for p in page.object_list] == ["低保户"]
+    assert [p["name"] for p in page.object_list] == ["低保户"]
     page = client.get(reverse("people:list"), {"status": "deceased"}).context["page"]
-    assert [p.name for p in page.object_list] == ["已故"]
+    assert [p["name"] for p in page.object_list] == ["已故"]
 
 
 def test_list_page_query_count_is_constant(client, users, regions, make_person,
