@@ -11,6 +11,8 @@ from canlian.accounts.roles import Capability
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.can(Capability.VIEW_PEOPLE):
         return redirect("people:list")
+    if request.user.role == "employer":
+        return redirect("employment:mine")
     if request.user.can(Capability.ASSESS):
         return redirect("certificates:queue")
     return render(request, "core/home.html")

@@ -46,4 +46,10 @@ def ensure_demo_users(deployment: Deployment) -> list[DemoLogin]:
             user.region = login.region
             user.set_password(DEMO_PASSWORD)
             user.save()
+    from canlian.employment.models import Employer
+
+    first = Employer.objects.filter(
+        township__code__range=root.code_range, unit_kind="enterprise").order_by("id").first()
+    if first is not None:
+        first.users.add(User.objects.get(username="employer"))
     return logins

@@ -3,4 +3,14 @@ from django.urls import path
 from . import views
 
 app_name = "employment"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("employers/", views.employers, name="employers"),
+    path("employers/<int:pk>/", views.employer, name="employer"),
+    path("employers/<int:pk>/file/", views.file, name="file"),
+    path("mine/", views.mine, name="mine"),
+    path("declarations/<int:pk>/", views.declaration, name="declaration"),
+    path("declarations/<int:pk>/<str:step>/", views.act, name="act"),
+    path("placements/new/<int:person_id>/", views.placement_new, name="placement_new"),
+    path("training/", views.training, name="training"),
+]

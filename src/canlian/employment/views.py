@@ -1,13 +1,263 @@
-"""Employment pages (stub; replaced by the employment capability)."""
+"""Employment pages: employers and their declarations (staff and the employer's own),
+the levy breakdown, reward / follow-up / breach / mismatch lists, placements, training."""
 
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from canlian.accounts import scoping
-from canlian.accounts.roles import Capability
+from canlian.accounts.roles import Capability, Role
+
+from . import actions, levy, queries
+from .models import PLACEMENT_FORMS, Course, Declaration, Employer, Placement
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("year", dt.date.today().year - 1))  # noqa: DTZ011
+    except ValueError:
+        return dt.date.today().year - 1  # noqa: DTZ011
+
+
+def _errors(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "message_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class EmployerForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    credit_code = forms.CharField(label=gettext_lazy("Unified social credit code"), max_length=24)
+    unit_kind = forms.ChoiceField(label=gettext_lazy("Kind of unit"),
+                                  choices=[(k, v[0]) for k, v in levy.UNIT_KINDS.items()])
+    township = forms.ModelChoiceField(label=gettext_lazy("Township/street"), queryset=None)
+    posts = forms.IntegerField(label=gettext_lazy("Approved posts (public units)"),
+                               required=False, min_value=0)
+    is_school_or_kindergarten = forms.BooleanField(
+        label=gettext_lazy("Primary/secondary school or kindergarten"), required=False)
+
+    def __init__(self, *args, region, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = (region.townships() if region.level != "township"
+                                            else type(region).objects.filter(code=region.code))
+
+
+class DeclarationForm(forms.Form):
+    staff = forms.DecimalField(label=gettext_lazy("Average staff last year (N)"),
+                               max_digits=10, decimal_places=2)
+    average_wage = forms.DecimalField(label=gettext_lazy("Average wage last year (yuan)"),
+                                      max_digits=12, decimal_places=2, min_value=0)
+    local_average_wage = forms.DecimalField(label=gettext_lazy("Local average wage (yuan)"),
+                                            max_digits=12, decimal_places=2, min_value=0)
+
+
+class EmployeeForm(forms.Form):
+    resident_id = forms.CharField(label=gettext_lazy("Resident ID of the disabled employee"),
+                                  max_length=20)
+    contract_ok = forms.BooleanField(label=gettext_lazy("On the establishment or a contract of "
+                                                        "a year or more"), required=False,
+                                     initial=True)
+    wage_ok = forms.BooleanField(label=gettext_lazy("Paid at least the minimum wage"),
+                                 required=False, initial=True)
+    insurance_ok = forms.BooleanField(label=gettext_lazy("Social insurance fully paid"),
+                                      required=False, initial=True)
+
+
+def _staff_or_employer(request: HttpRequest) -> None:
+    """Employers see their own units; other roles need the registry (403 otherwise)."""
+    if request.user.role != Role.EMPLOYER:
+        scoping.require(request.user, Capability.VIEW_PEOPLE)
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role == Role.EMPLOYER:
+        return redirect("employment:mine")
+    scoping.require(user, Capability.VIEW_PEOPLE)
+    year = _year(request)
+    region = user.region
+    return render(request, "employment/index.html", {
+        "year": year,
+        "submitted": Declaration.objects.filter(employer__in=actions.employers_for(user),
+                                                state="submitted").select_related("employer"),
+        "rewards": queries.standings(region, year, "over"),
+        "followup": queries.standings(region, year, "short"),
+        "breach": queries.public_units_in_breach(region, year),
+        "mismatches": queries.mismatches(region, year)[:100],
+        "training": sum(queries.training_person_times_by_township(
+            region, dt.date(year, 1, 1), dt.date(year, 12, 31)).values()),
+        "employers": actions.employers_for(user).count(),
+    })
+
+
+@login_required
+def employers(request: HttpRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
-    return HttpResponse("employment")
+    form = None
+    if request.user.can(Capability.EDIT_PEOPLE):
+        form = EmployerForm(request.POST or None, region=request.user.region)
+        if request.method == "POST" and form.is_valid():
+            try:
+                employer = actions.register_employer(request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _errors(form, exc)
+            else:
+                messages.success(request, _("Employer registered."))
+                return redirect("employment:employer", pk=employer.pk)
+    elif request.method == "POST":
+        raise PermissionDenied("read-only role")
+    rows = actions.employers_for(request.user).select_related("township")
+    return render(request, "employment/employers.html", {"rows": rows, "form": form})
+
+
+@login_required
+def employer(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_or_employer(request)
+    unit = get_object_or_404(actions.employers_for(request.user).select_related("township"),
+                             pk=pk)
+    return render(request, "employment/employer.html", {
+        "employer": unit, "declarations": unit.declarations.all(),
+        "form": DeclarationForm() if request.user.role == Role.EMPLOYER else None,
+        "year": dt.date.today().year,  # noqa: DTZ011
+    })
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.EMPLOYER:
+        raise PermissionDenied("for employers")
+    return render(request, "employment/mine.html", {
+        "units": actions.employers_for(request.user).prefetch_related("declarations")})
+
+
+@login_required
+@require_POST
+def file(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.user.role != Role.EMPLOYER:
+        scoping.require(request.user, Capability.EDIT_PEOPLE)  # staff file paper declarations
+    unit = get_object_or_404(actions.employers_for(request.user), pk=pk)
+    form = DeclarationForm(request.POST)
+    year = dt.date.today().year  # noqa: DTZ011
+    if form.is_valid():
+        try:
+            declaration = actions.file_declaration(request.user, unit, year=year,
+                                                   **form.cleaned_data)
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            return redirect("employment:declaration", pk=declaration.pk)
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("employment:employer", pk=unit.pk)
+
+
+@login_required
+def declaration(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_or_employer(request)
+    item = get_object_or_404(Declaration.objects.filter(
+        employer__in=actions.employers_for(request.user)).select_related("employer"), pk=pk)
+    result, problem = None, None
+    if item.state != "approved":
+        try:
+            result = actions.compute(item)
+        except ValidationError as exc:
+            problem = exc.messages[0]
+    form = EmployeeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_employee(request.user, item.pk, **form.cleaned_data)
+        except Declaration.DoesNotExist:
+            raise Http404 from None
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            return redirect("employment:declaration", pk=item.pk)
+    return render(request, "employment/declaration.html", {
+        "d": item, "employees": item.employees.select_related("person"),
+        "breakdown": item.breakdown if item.state == "approved" else
+        (result.breakdown() if result else []),
+        "problem": problem, "form": form,
+        "can_edit": request.user.role == Role.EMPLOYER and item.state in ("draft", "returned"),
+        "can_review": request.user.can(Capability.APPROVE) and item.state == "submitted",
+    })
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    try:
+        if step == "submit":
+            actions.submit(request.user, pk)
+        elif step in ("approve", "return"):
+            actions.review(request.user, pk, step, request.POST.get("note", ""))
+        else:
+            raise Http404
+    except Declaration.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("employment:declaration", pk=pk)
+
+
+class PlacementForm(forms.Form):
+    form = forms.ChoiceField(label=gettext_lazy("Form of employment"), choices=PLACEMENT_FORMS)
+    employer = forms.ModelChoiceField(label=gettext_lazy("Employer"), required=False,
+                                      queryset=Employer.objects.none())
+    start = forms.DateField(label=gettext_lazy("Start"),
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("End"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@login_required
+def placement_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
+    form = PlacementForm(request.POST or None)
+    form.fields["employer"].queryset = actions.employers_for(request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.place(request.user, person, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "employment/placement_form.html", {"form": form, "person": person})
+
+
+@login_required
+def training(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    year = _year(request)
+    courses = (Course.objects.filter(scoping.region_range_q(request.user, "township__code"),
+                                     start__year=year)
+               .select_related("township"))
+    per = queries.training_person_times_by_township(request.user.region, dt.date(year, 1, 1),
+                                                    dt.date(year, 12, 31))
+    return render(request, "employment/training.html", {
+        "courses": courses, "year": year, "total": sum(per.values()),
+        "placements": Placement.objects.filter(
+            person__in=scoping.people_for(request.user), start__year=year).count(),
+        "zero": Decimal(0),
+    })

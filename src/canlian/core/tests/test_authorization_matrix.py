@@ -31,7 +31,7 @@ NO_REGISTRY = {"assessor": 403, "employer": 403, "citizen": 403, "anonymous": "l
 # Out of region, a role that is allowed in region gets 404 (for object URLs).
 MATRIX: dict[str, tuple[str | None, str, dict[str, object]]] = {
     "home": (None, "get", {"federation": 302, "township": 302, "village": 302, "assessor": 302,
-                           "auditor": 302, "employer": 200, "citizen": 200,
+                           "auditor": 302, "employer": 302, "citizen": 200,
                            "anonymous": "login"}),
     "people:list": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
     "people:create": (None, "get", {"federation": 200, "township": 200, "village": 200,

@@ -1,12 +1,45 @@
-"""Rows of the authorization matrix (core/tests/test_authorization_matrix.py) for employment."""
+"""Authorization rows for the employment pages (see core/tests/test_authorization_matrix.py)."""
+
+import datetime as dt
+from decimal import Decimal
 
 STAFF_READ = {"federation": 200, "township": 200, "village": 200, "auditor": 200}
-NO_REGISTRY = {"assessor": 403, "employer": 403, "citizen": 403, "anonymous": "login"}
+NO_REGISTRY = {"assessor": 403, "citizen": 403, "anonymous": "login"}
 
 MATRIX = {
-    "employment:index": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
+    "employment:index": (None, "get", {**STAFF_READ, **NO_REGISTRY, "employer": 302}),
+    "employment:employers": (None, "get", {**STAFF_READ, **NO_REGISTRY, "employer": 403}),
+    # Village workers do not handle employers: none is in their (village) region.
+    "employment:employer": ("employer", "get", {**STAFF_READ, **NO_REGISTRY, "village": 404,
+                                                "employer": 404}),
+    "employment:file": ("employer", "post", {"federation": 302, "township": 302, "village": 404,
+                                             "auditor": 403, "employer": 404, "assessor": 403,
+                                             "citizen": 403, "anonymous": "login"}),
+    "employment:mine": (None, "get", {"federation": 403, "township": 403, "village": 403,
+                                      "auditor": 403, "employer": 200, "assessor": 403,
+                                      "citizen": 403, "anonymous": "login"}),
+    "employment:declaration": ("declaration", "get", {**STAFF_READ, **NO_REGISTRY,
+                                                      "village": 404, "employer": 404}),
+    "employment:act": (("declaration", "approve"), "post",
+                       {"federation": 302, "township": 403, "village": 403, "auditor": 403,
+                        "employer": 403, "assessor": 403, "citizen": 403, "anonymous": "login"}),
+    "employment:placement_new": ("person", "get", {"federation": 200, "township": 200,
+                                                   "village": 200, "auditor": 403,
+                                                   **NO_REGISTRY, "employer": 403}),
+    "employment:training": (None, "get", {**STAFF_READ, **NO_REGISTRY, "employer": 403}),
 }
 
 
 def objects(users, person, village):
-    return {}
+    from canlian.employment import uscc
+    from canlian.employment.models import Declaration, Employer
+
+    township = village.parent
+    code = uscc.make(f"91{township.code[:6]}{person.pk:09d}"[:17])
+    employer = Employer.objects.create(name=f"单位{person.pk}", credit_code=code,
+                                       unit_kind="enterprise", township=township)
+    declaration = Declaration.objects.create(employer=employer, year=dt.date.today().year,
+                                             staff=Decimal(100), average_wage=Decimal(80000),
+                                             local_average_wage=Decimal(90000),
+                                             state="submitted")
+    return {"employer": employer, "declaration": declaration}

@@ -8,6 +8,7 @@ from canlian.demo.applications import seed_applications
 from canlian.demo.programs import seed_programs
 from canlian.demo.seeding import region_summary, seed
 from canlian.demo.users import DEMO_PASSWORD, ensure_demo_users
+from canlian.employment.demo import seed_employment
 from canlian.people.models import Person
 from canlian.regions import loader
 
@@ -54,6 +55,8 @@ class Command(BaseCommand):
                 count = seed_applications(deployment)
                 self.stdout.write(f"{count} certificate applications in every state")
                 counts = seed_programs(deployment)
+                counts.update(seed_employment(deployment))
+                ensure_demo_users(deployment)  # links the employer login to a demo unit
                 self.stdout.write("Records behind the plan indicators (2021–): " + ", ".join(
                     f"{k} {v:,}" for k, v in counts.items()))
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,215 @@
+"""Write operations of employment: employers, declarations (with the levy), placements,
+training. Each is one transaction with its audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability, Role
+from canlian.audit.actions import record
+from canlian.audit.models import Action
+from canlian.people import idnumber
+from canlian.people.models import Person
+from canlian.regions.models import Deployment
+
+from . import levy, uscc
+from .models import Declaration, DeclaredEmployee, Employer, Enrolment, Placement
+from .quota import quota_status
+
+
+def employers_for(user: Any):  # type: ignore[no-untyped-def]
+    """Employers a user may see: the employer role its own units, staff those in region."""
+    if user.role == Role.EMPLOYER:
+        return Employer.objects.filter(users=user)
+    return Employer.objects.filter(scoping.region_range_q(user, "township__code")) \
+        if user.can(Capability.VIEW_PEOPLE) else Employer.objects.none()
+
+
+@transaction.atomic
+def register_employer(user: Any, *, name: str, credit_code: str, unit_kind: str,
+                      township: Any, posts: int | None = None,
+                      is_school_or_kindergarten: bool = False, address: str = "",
+                      contact: str = "") -> Employer:
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    try:
+        code = uscc.validate(credit_code)
+    except uscc.CreditCodeError as exc:
+        raise ValidationError({"credit_code": exc.message}) from None
+    if unit_kind not in levy.UNIT_KINDS:
+        raise ValidationError({"unit_kind": "未知的单位类型 (unknown kind of unit)"})
+    if not scoping.in_scope(user, township.code):
+        raise ValidationError({"township": "不在您的管辖范围 (outside your region)"})
+    existing = Employer.objects.filter(credit_code=code).first()
+    if existing:
+        raise ValidationError({"credit_code": f"该信用代码已登记：{existing.name} "
+                                              "(already registered)"})
+    employer = Employer.objects.create(name=name, credit_code=code, unit_kind=unit_kind,
+                                       township=township, posts=posts,
+                                       is_school_or_kindergarten=is_school_or_kindergarten,
+                                       address=address, contact=contact)
+    record(user=user, action=Action.CREATE, obj=employer, summary=f"登记用人单位 {name}")
+    return employer
+
+
+def _province() -> str:
+    deployment = Deployment.current()
+    return deployment.root.code[:2] if deployment else "33"
+
+
+def to_levy(declaration: Declaration) -> levy.Declaration:
+    employees = [levy.Employee(grade=e.grade, counted=e.counted)
+                 for e in declaration.employees.all()]
+    return levy.Declaration(year=declaration.year, province=_province(),
+                            unit_kind=declaration.employer.unit_kind, staff=declaration.staff,
+                            disabled_employees=employees,
+                            average_wage=declaration.average_wage,
+                            local_average_wage=declaration.local_average_wage)
+
+
+def compute(declaration: Declaration) -> levy.LevyResult:
+    try:
+        return levy.compute(to_levy(declaration))
+    except levy.LevyInputError as exc:
+        raise ValidationError({exc.field: exc.message}) from None
+
+
+def _own(user: Any, declaration_id: int, *, for_update: bool = False) -> Declaration:
+    qs = Declaration.objects.filter(employer__in=employers_for(user)).select_related("employer")
+    if for_update:
+        qs = qs.select_for_update()
+    declaration = qs.filter(pk=declaration_id).first()
+    if declaration is None:
+        raise Declaration.DoesNotExist(declaration_id)
+    return declaration
+
+
+@transaction.atomic
+def file_declaration(user: Any, employer: Employer, *, year: int, staff: Decimal,
+                     average_wage: Decimal, local_average_wage: Decimal) -> Declaration:
+    if not employers_for(user).filter(pk=employer.pk).exists():
+        raise PermissionDenied("not your unit")
+    if staff < 0:
+        raise ValidationError({"staff": "职工人数不能为负 (staff cannot be negative)"})
+    declaration, _ = Declaration.objects.get_or_create(
+        employer=employer, year=year,
+        defaults={"staff": staff, "average_wage": average_wage,
+                  "local_average_wage": local_average_wage})
+    if declaration.state not in ("draft", "returned"):
+        raise ValidationError("该年度申报已提交 (already submitted)")
+    declaration.staff, declaration.average_wage = staff, average_wage
+    declaration.local_average_wage = local_average_wage
+    declaration.save()
+    record(user=user, action=Action.UPDATE, obj=declaration, summary=f"填报 {year} 年度按比例就业")
+    return declaration
+
+
+@transaction.atomic
+def add_employee(user: Any, declaration_id: int, resident_id: str, *, contract_ok: bool = True,
+                 wage_ok: bool = True, insurance_ok: bool = True) -> DeclaredEmployee:
+    declaration = _own(user, declaration_id, for_update=True)
+    if declaration.state not in ("draft", "returned"):
+        raise ValidationError("已提交的申报不能修改 (submitted declarations cannot change)")
+    try:
+        number = idnumber.validate(resident_id).number
+    except idnumber.ResidentIdError as exc:
+        raise ValidationError({"resident_id": exc.message}) from None
+    person = Person.objects.filter(resident_id=number).first()
+    if person is None or person.certificate_number is None or person.grade is None:
+        raise ValidationError({"resident_id": "该身份证号没有有效的残疾人证 (no valid disability "
+                                              "certificate for this ID)"})
+    if person.life_status != "alive":
+        raise ValidationError({"resident_id": "该人员已故 (deceased)"})
+    elsewhere = DeclaredEmployee.objects.filter(person=person,
+                                                declaration__year=declaration.year).exclude(
+        declaration=declaration).select_related("declaration__employer").first()
+    if elsewhere:
+        raise ValidationError({"resident_id": f"该人员已由 {elsewhere.declaration.employer.name} "
+                                              "在本年度申报 (declared by another employer)"})
+    try:
+        with transaction.atomic():
+            employee = DeclaredEmployee.objects.create(
+                declaration=declaration, person=person, grade=person.grade,
+                contract_ok=contract_ok, wage_ok=wage_ok, insurance_ok=insurance_ok)
+    except IntegrityError:
+        raise ValidationError({"resident_id": "已在本申报中 (already on this declaration)"}) \
+            from None
+    compute(declaration)  # more counted employees than staff, etc., refuse at once
+    return employee
+
+
+@transaction.atomic
+def submit(user: Any, declaration_id: int) -> Declaration:
+    declaration = _own(user, declaration_id, for_update=True)
+    if declaration.state not in ("draft", "returned"):
+        raise ValidationError("该申报已提交 (already submitted)")
+    compute(declaration)
+    declaration.state = "submitted"
+    declaration.submitted_at = timezone.now()
+    declaration.save()
+    record(user=user, action=Action.TRANSITION, obj=declaration, summary="提交按比例就业申报")
+    return declaration
+
+
+@transaction.atomic
+def review(user: Any, declaration_id: int, decision: str, note: str = "") -> Declaration:
+    """Approve (freezing the levy and its breakdown) or return for correction."""
+    scoping.require(user, Capability.APPROVE)
+    declaration = _own(user, declaration_id)
+    if declaration.state != "submitted":
+        raise ValidationError("只有已提交的申报可以审核 (only submitted declarations)")
+    if decision == "return" and not note.strip():
+        raise ValidationError({"note": "退回须说明理由 (give the reason)"})
+    changes: dict[str, Any] = {"state": "approved" if decision == "approve" else "returned",
+                               "note": note, "reviewed_by": user}
+    if decision == "approve":
+        result = compute(declaration)
+        changes.update(required=result.required.quantize(Decimal("0.001")),
+                       counted=result.counted, payable=result.payable,
+                       standing=quota_status(to_levy(declaration)).standing.value,
+                       breakdown=[list(line) for line in result.breakdown()])
+    moved = Declaration.objects.filter(pk=declaration.pk, state="submitted",
+                                       version=declaration.version).update(
+        version=F("version") + 1, **changes)
+    if moved != 1:
+        raise ValidationError("已被他人处理，请刷新 (changed by someone else)")
+    declaration.refresh_from_db()
+    record(user=user, action=Action.TRANSITION, obj=declaration,
+           summary=f"按比例就业申报：{'通过' if decision == 'approve' else '退回'}")
+    return declaration
+
+
+@transaction.atomic
+def place(user: Any, person: Person, *, form: str, start: dt.date,
+          employer: Employer | None = None, end: dt.date | None = None) -> Placement:
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    if not scoping.people_for(user).filter(pk=person.pk).exists():
+        raise PermissionDenied("person outside region")
+    if end and end < start:
+        raise ValidationError({"end": "结束日期早于开始日期 (ends before it starts)"})
+    placement = Placement.objects.create(person=person, employer=employer, form=form,
+                                         start=start, end=end)
+    record(user=user, action=Action.CREATE, obj=placement, person=person, summary="就业安置")
+    return placement
+
+
+@transaction.atomic
+def enrol(user: Any, course: Any, person: Person) -> Enrolment:
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    if not scoping.people_for(user).filter(pk=person.pk).exists():
+        raise PermissionDenied("person outside region")
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(course=course, person=person)
+    except IntegrityError:
+        raise ValidationError("已报名该培训 (already enrolled)") from None
+    record(user=user, action=Action.CREATE, obj=enrolment, person=person,
+           summary=f"报名培训：{course.name}")
+    return enrolment

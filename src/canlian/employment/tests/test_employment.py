@@ -1,0 +1,125 @@
+"""Employers, declarations with the levy, placements and training, on the database."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from canlian.employment import actions, levy, queries, uscc
+from canlian.employment.models import Course, Declaration, Employer, Enrolment
+
+YEAR = dt.date.today().year
+
+
+@pytest.fixture
+def employer(users, regions):
+    unit = actions.register_employer(users.federation, name="乐清电器有限公司",
+                                     credit_code=uscc.make("91330382MA2XXXXX1"[:17]),
+                                     unit_kind="enterprise", township=regions.t1)
+    unit.users.add(users.employer)
+    return unit
+
+
+def certified(make_person, grade=4, **kwargs):
+    person = make_person(**kwargs)
+    person.category, person.grade = 4, grade
+    person.certificate_number = person.resident_id + f"4{grade}"
+    person.save()
+    return person
+
+
+def test_credit_code_errors_are_specific(users, regions):
+    with pytest.raises(ValidationError) as info:
+        actions.register_employer(users.federation, name="x", credit_code="91330382MA2XXXXX10",
+                                  unit_kind="enterprise", township=regions.t1)
+    assert "credit_code" in info.value.message_dict
+    with pytest.raises(ValidationError) as info:
+        actions.register_employer(users.federation, name="x", credit_code="123",
+                                  unit_kind="enterprise", township=regions.t1)
+    assert "credit_code" in info.value.message_dict
+    with pytest.raises(ValidationError):
+        actions.register_employer(users.township2, name="x",
+                                  credit_code=uscc.make("91330382MA2WWWWW1"[:17]),
+                                  unit_kind="enterprise", township=regions.t1)
+
+
+def test_declaration_workflow_freezes_the_levy(users, employer, make_person):
+    worker = certified(make_person, grade=2)
+    declaration = actions.file_declaration(users.employer, employer, year=YEAR,
+                                           staff=Decimal(200), average_wage=Decimal(120000),
+                                           local_average_wage=Decimal(90000))
+    actions.add_employee(users.employer, declaration.pk, worker.resident_id)
+    with pytest.raises(ValidationError, match="没有有效的残疾人证"):
+        actions.add_employee(users.employer, declaration.pk, make_person().resident_id)
+    actions.submit(users.employer, declaration.pk)
+    with pytest.raises(ValidationError):
+        actions.add_employee(users.employer, declaration.pk, certified(make_person).resident_id)
+    with pytest.raises(PermissionDenied):
+        actions.review(users.township, declaration.pk, "approve")
+    approved = actions.review(users.federation, declaration.pk, "approve")
+    # Worked example 2 of policy-rules §5: A = 2 (grade 2 counts double) → 60 000.
+    assert approved.payable == Decimal("60000.00")
+    assert approved.standing == "short"
+    assert any("60000" in str(line[2]).replace(",", "") for line in approved.breakdown)
+    with pytest.raises(ValidationError):
+        actions.review(users.federation, declaration.pk, "approve")
+
+
+def test_more_counted_employees_than_staff_is_refused(users, employer, make_person):
+    declaration = actions.file_declaration(users.employer, employer, year=YEAR,
+                                           staff=Decimal(1), average_wage=Decimal(50000),
+                                           local_average_wage=Decimal(60000))
+    actions.add_employee(users.employer, declaration.pk, certified(make_person).resident_id)
+    with pytest.raises(ValidationError):
+        actions.add_employee(users.employer, declaration.pk, certified(make_person).resident_id)
+    with pytest.raises(ValidationError):
+        actions.file_declaration(users.employer, employer, year=YEAR + 1, staff=Decimal(-3),
+                                 average_wage=Decimal(1), local_average_wage=Decimal(1))
+
+
+def test_employers_see_only_their_own(client, users, employer, regions):
+    other = Employer.objects.create(name="别家", credit_code=uscc.make("91330382MA2YYYYY2"[:17]),
+                                    unit_kind="enterprise", township=regions.t1)
+    client.force_login(users.employer)
+    assert client.get(reverse("employment:employer", args=[employer.pk])).status_code == 200
+    assert client.get(reverse("employment:employer", args=[other.pk])).status_code == 404
+
+
+def test_public_units_in_breach(users, regions):
+    for name, kind, posts, school in (("区政府办", "government", 60, False),
+                                      ("小机关", "government", 30, False),
+                                      ("区医院", "public_institution", 80, False),
+                                      ("实验小学", "public_institution", 90, True)):
+        Employer.objects.create(name=name, credit_code=uscc.make(f"11330382{len(name)}{posts:08d}"[:17]),
+                                unit_kind=kind, posts=posts, is_school_or_kindergarten=school,
+                                township=regions.t1)
+    names = {b["employer"].name for b in queries.public_units_in_breach(regions.county, YEAR)}
+    assert names == {"区政府办", "区医院"}
+
+
+def test_training_person_times_and_placements(users, regions, make_person):
+    a, b = make_person(), make_person(regions.v2a)
+    course = Course.objects.create(name="电商培训", provider="职校", township=regions.t1,
+                                   start=dt.date(2024, 3, 1), end=dt.date(2024, 4, 1), hours=40)
+    second = Course.objects.create(name="手工培训", provider="职校", township=regions.t1,
+                                   start=dt.date(2024, 9, 1), end=dt.date(2024, 9, 30), hours=20)
+    actions.enrol(users.federation, course, a)
+    actions.enrol(users.federation, second, a)
+    actions.enrol(users.federation, course, b)
+    with pytest.raises(ValidationError):
+        actions.enrol(users.federation, course, a)
+    per = queries.training_person_times_by_township(regions.county, dt.date(2024, 1, 1),
+                                                    dt.date(2024, 12, 31))
+    assert per == {regions.t1.code: 2, regions.t2.code: 1}
+    assert Enrolment.objects.count() == 3
+    actions.place(users.federation, a, form="flexible", start=dt.date(2024, 5, 1))
+    assert list(queries.employed_person_ids(regions.county, 2024).values_list(
+        "person_id", flat=True)) == [a.pk]
+    assert not queries.employed_person_ids(regions.county, 2023).exists()
+
+
+def test_levy_unit_kinds_match_the_model():
+    assert set(levy.UNIT_KINDS) == {c[0] for c in Employer._meta.get_field("unit_kind").choices}
+    assert Declaration._meta.get_field("state").default == "draft"
