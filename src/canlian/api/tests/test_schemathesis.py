@@ -15,7 +15,22 @@ from canlian.api.models import SCOPES, ApiClient
 
 
 @pytest.fixture
-def api_schema(db, users, make_person, regions):
+def _keep_test_connection():
+    """The WSGI app closes "old" connections at each request's start and end, which would
+    close the test's transaction on PostgreSQL; Django's own test client disconnects the
+    same handlers."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, users, make_person, regions, _keep_test_connection):
     from canlian.wsgi import application
 
     for i in range(3):
