@@ -45,3 +45,20 @@ def cursor_page(qs: QuerySet, cursor: str | None, limit: int) -> dict[str, Any]:
     rows = rows[:limit]
     return {"count": len(rows), "results": rows,
             "next_cursor": _encode(rows[-1].updated_at, rows[-1].pk) if more else None}
+
+
+def since(value: dt.datetime | None) -> dt.datetime | None:
+    """A client's ``updated_since`` as an aware UTC time within what databases store.
+
+    Any ISO time is accepted (odd offsets, year 1, naive times read as UTC); times before
+    1970 mean "from the beginning", so the database never sees an out-of-range value.
+    """
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    try:
+        value = value.astimezone(dt.UTC)
+    except OverflowError:
+        return EPOCH
+    return max(value, EPOCH)

@@ -18,7 +18,7 @@ from canlian.regions.models import Region
 
 from .auth import need
 from .errors import ApiError
-from .paging import CURSOR_PATTERN, MAX_LIMIT, cursor_page
+from .paging import CURSOR_PATTERN, MAX_LIMIT, cursor_page, since
 from .schemas import Error, PersonIn, PersonOut, PersonPage
 
 router = Router(tags=["persons"])
@@ -39,7 +39,7 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilter]) -> dict:
     if filters.q:
         qs = qs.filter(search_q(filters.q))
     if filters.updated_since:
-        qs = qs.filter(updated_at__gt=filters.updated_since)
+        qs = qs.filter(updated_at__gt=since(filters.updated_since))
     page = cursor_page(qs, filters.cursor, filters.limit)
     page["results"] = [{
         "id": p.id, "resident_id_masked": idnumber.mask(p.resident_id), "name": p.name,

@@ -20,7 +20,7 @@ from canlian.surveys.models import AnnualSurvey
 
 from .auth import need
 from .errors import ApiError
-from .paging import CURSOR_PATTERN, MAX_LIMIT, cursor_page
+from .paging import CURSOR_PATTERN, MAX_LIMIT, cursor_page, since
 from .schemas import (
     ApplicationOut,
     CertificateOut,
@@ -43,7 +43,7 @@ class Sync(Schema):
 
 def _page(qs, sync: Sync, schema) -> dict:  # type: ignore[no-untyped-def]
     if sync.updated_since:
-        qs = qs.filter(updated_at__gt=sync.updated_since)
+        qs = qs.filter(updated_at__gt=since(sync.updated_since))
     page = cursor_page(qs, sync.cursor, sync.limit)
     page["results"] = [schema.from_orm(r).dict() for r in page["results"]]
     return page
