@@ -24,6 +24,8 @@ from .paging import CURSOR_PATTERN, MAX_LIMIT, cursor_page, since
 from .schemas import (
     ApplicationOut,
     CertificateOut,
+    DeclarationOut,
+    EmployerOut,
     Error,
     GrantOut,
     IndicatorOut,
@@ -169,3 +171,31 @@ def indicators(request: HttpRequest, plan_code: str, year: int) -> list[dict]:
     data = engine.as_json(plan, year, user.region, engine.compute(plan, year, user.region,
                                                                   townships=False))
     return data["indicators"]
+
+
+@router.get("/employers", tags=["employment"], response={200: list[EmployerOut], 401: Error,
+                                                        403: Error})
+def list_employers(request: HttpRequest) -> list:
+    """Employers in the client's region (at most 5,000; filter declarations by year)."""
+    from canlian.employment.actions import employers_for
+
+    user = need(request, "records:read")
+    return list(employers_for(user).order_by("id")[:5000])
+
+
+class DeclarationPage(Schema):
+    count: int
+    next_cursor: str | None
+    results: list[DeclarationOut]
+
+
+@router.get("/declarations", tags=["employment"],
+            response={200: DeclarationPage, 401: Error, 403: Error, 422: Error})
+def list_declarations(request: HttpRequest, sync: Query[Sync]) -> dict:
+    """Employers' quota declarations with their levy, for incremental sync."""
+    from canlian.employment.actions import employers_for
+    from canlian.employment.models import Declaration
+
+    user = need(request, "records:read")
+    return _page(Declaration.objects.filter(employer__in=employers_for(user)), sync,
+                 DeclarationOut)

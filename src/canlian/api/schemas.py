@@ -176,3 +176,24 @@ class IndicatorOut(Schema):
     baseline: str | None
     target: str
     status: str
+
+
+class EmployerOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    unit_kind: str
+    township: str = Field(..., alias="township_id")
+
+
+class DeclarationOut(Schema):
+    id: int
+    employer_id: int
+    year: int
+    staff: Decimal
+    state: str
+    required: Decimal | None
+    counted: Decimal | None
+    payable: Decimal | None
+    standing: str
+    updated_at: dt.datetime

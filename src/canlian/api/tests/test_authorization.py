@@ -18,6 +18,8 @@ OPERATIONS = {
     "/api/v1/surveys": ("get", "records:read", None),
     "/api/v1/services": ("get", "records:read", None),
     "/api/v1/indicators/{plan_code}/{year}": ("get", "indicators:read", "plan"),
+    "/api/v1/employers": ("get", "records:read", None),
+    "/api/v1/declarations": ("get", "records:read", None),
     "/api/v1/feeds/deaths": ("post", "feeds:write", None),
     "/api/v1/feeds/households": ("post", "feeds:write", None),
     "/api/v1/feeds/insurance": ("post", "feeds:write", None),
