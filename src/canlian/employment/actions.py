@@ -213,3 +213,23 @@ def enrol(user: Any, course: Any, person: Person) -> Enrolment:
     record(user=user, action=Action.CREATE, obj=enrolment, person=person,
            summary=f"报名培训：{course.name}")
     return enrolment
+
+
+@transaction.atomic
+def register_job_seeker(user: Any, person: Person, *, skills: str = "", limits: str = "",
+                        wanted: str = "", registered_on: dt.date | None = None) -> Any:
+    """Register (or update) a person as seeking work, with skills and limits (求职登记)."""
+    from .models import JobSeeker
+
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    if not scoping.people_for(user).filter(pk=person.pk).exists():
+        raise PermissionDenied("person outside region")
+    if person.life_status != "alive":
+        raise ValidationError("本人已故 (the person is deceased)")
+    seeker, created = JobSeeker.objects.update_or_create(
+        person=person, defaults={"skills": skills, "limits": limits, "wanted": wanted,
+                                 "active": True,
+                                 "registered_on": registered_on or dt.date.today()})  # noqa: DTZ011
+    record(user=user, action=Action.CREATE if created else Action.UPDATE, obj=seeker,
+           person=person, summary="求职登记")
+    return seeker

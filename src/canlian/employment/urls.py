@@ -13,4 +13,6 @@ urlpatterns = [
     path("declarations/<int:pk>/<str:step>/", views.act, name="act"),
     path("placements/new/<int:person_id>/", views.placement_new, name="placement_new"),
     path("training/", views.training, name="training"),
+    path("job-seekers/", views.job_seekers, name="job_seekers"),
+    path("job-seekers/<int:person_id>/", views.job_seeker, name="job_seeker"),
 ]

@@ -261,3 +261,40 @@ def training(request: HttpRequest) -> HttpResponse:
             person__in=scoping.people_for(request.user), start__year=year).count(),
         "zero": Decimal(0),
     })
+
+
+class JobSeekerForm(forms.Form):
+    skills = forms.CharField(label=gettext_lazy("Skills"), max_length=200, required=False)
+    limits = forms.CharField(label=gettext_lazy("Limits and accommodations needed"),
+                             max_length=200, required=False)
+    wanted = forms.CharField(label=gettext_lazy("Work wanted"), max_length=200, required=False)
+
+
+@login_required
+def job_seeker(request: HttpRequest, person_id: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
+    existing = getattr(person, "job_seeker", None)
+    form = JobSeekerForm(request.POST or None, initial={
+        "skills": existing.skills, "limits": existing.limits, "wanted": existing.wanted}
+        if existing else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.register_job_seeker(request.user, person, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "employment/placement_form.html", {
+        "form": form, "person": person, "title": _("Job seeker registration")})
+
+
+@login_required
+def job_seekers(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    from .models import JobSeeker
+
+    rows = (JobSeeker.objects.filter(person__in=scoping.people_for(request.user), active=True)
+            .select_related("person__village__parent").order_by("-registered_on")[:500])
+    return render(request, "employment/job_seekers.html", {"rows": rows})

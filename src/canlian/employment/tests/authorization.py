@@ -27,6 +27,10 @@ MATRIX = {
                                                    "village": 200, "auditor": 403,
                                                    **NO_REGISTRY, "employer": 403}),
     "employment:training": (None, "get", {**STAFF_READ, **NO_REGISTRY, "employer": 403}),
+    "employment:job_seekers": (None, "get", {**STAFF_READ, **NO_REGISTRY, "employer": 403}),
+    "employment:job_seeker": ("person", "get", {"federation": 200, "township": 200,
+                                                "village": 200, "auditor": 403,
+                                                **NO_REGISTRY, "employer": 403}),
 }
 
 

@@ -123,3 +123,15 @@ def test_training_person_times_and_placements(users, regions, make_person):
 def test_levy_unit_kinds_match_the_model():
     assert set(levy.UNIT_KINDS) == {c[0] for c in Employer._meta.get_field("unit_kind").choices}
     assert Declaration._meta.get_field("state").default == "draft"
+
+
+def test_job_seeker_registration(client, users, make_person, regions):
+    person = make_person(regions.v1a, name="求职者")
+    client.force_login(users.township)
+    r = client.post(reverse("employment:job_seeker", args=[person.pk]),
+                    {"skills": "电脑打字", "limits": "需无障碍工位", "wanted": "文员"})
+    assert r.status_code == 302
+    assert "求职者" in client.get(reverse("employment:job_seekers")).content.decode()
+    client.force_login(users.township2)
+    assert "求职者" not in client.get(reverse("employment:job_seekers")).content.decode()
+    assert client.get(reverse("employment:job_seeker", args=[person.pk])).status_code == 404
