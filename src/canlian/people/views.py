@@ -30,7 +30,7 @@ from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
 from canlian.regions.models import Region
 
 from . import actions, idnumber, roster, workbooks
-from .forms import PersonFilterForm, PersonForm
+from .forms import PersonFilterForm, PersonForm, fast_fields
 from .models import HouseholdType, Person, RosterImport, Sex
 
 PAGE_SIZE = 50
@@ -78,7 +78,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "people/list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
+        "form": form, "fields_html": fast_fields(form), "page": page,
+        "query": query.urlencode(),
         "can_edit": request.user.can(Capability.EDIT_PEOPLE),
         "can_import": request.user.can(Capability.IMPORT_PEOPLE),
         "can_export": request.user.can(Capability.EXPORT_PEOPLE),
