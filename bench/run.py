@@ -204,6 +204,8 @@ def main() -> None:
     print(f"Canlian benchmarks: {persons:,} persons; {machine()}", flush=True)
     if os.environ.get("BENCH_SKIP_SEED") != "1":
         seed(persons)
+    else:
+        call_command("migrate", verbosity=0)
     bench_search()
     bench_list_http()
     bench_indicators()
