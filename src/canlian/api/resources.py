@@ -32,6 +32,7 @@ from .schemas import (
     ServiceOut,
     SurveyOut,
     Verification,
+    page_of,
 )
 
 router = Router()
@@ -51,10 +52,7 @@ def _page(qs, sync: Sync, schema) -> dict:  # type: ignore[no-untyped-def]
     return page
 
 
-class CertificatePage(Schema):
-    count: int
-    next_cursor: str | None
-    results: list[CertificateOut]
+CertificatePage = page_of(CertificateOut)
 
 
 @router.get("/certificates/{certificate_id}", tags=["certificates"],
@@ -89,10 +87,7 @@ def verify_certificate(request: HttpRequest,
             "category": found.category, "grade": found.grade, "valid_until": found.valid_until}
 
 
-class ApplicationPage(Schema):
-    count: int
-    next_cursor: str | None
-    results: list[ApplicationOut]
+ApplicationPage = page_of(ApplicationOut)
 
 
 @router.get("/applications", tags=["applications"],
@@ -110,10 +105,7 @@ class _SubsidyApplicationOut(ApplicationOut):
         return obj.subsidy
 
 
-class GrantPage(Schema):
-    count: int
-    next_cursor: str | None
-    results: list[GrantOut]
+GrantPage = page_of(GrantOut)
 
 
 @router.get("/grants", tags=["applications"],
@@ -123,10 +115,7 @@ def list_grants(request: HttpRequest, sync: Query[Sync]) -> dict:
     return _page(Grant.objects.filter(person__in=scoping.people_for(user)), sync, GrantOut)
 
 
-class SurveyPage(Schema):
-    count: int
-    next_cursor: str | None
-    results: list[SurveyOut]
+SurveyPage = page_of(SurveyOut)
 
 
 @router.get("/surveys", tags=["records"],
@@ -137,10 +126,7 @@ def list_surveys(request: HttpRequest, sync: Query[Sync]) -> dict:
                  SurveyOut)
 
 
-class ServicePage(Schema):
-    count: int
-    next_cursor: str | None
-    results: list[ServiceOut]
+ServicePage = page_of(ServiceOut)
 
 
 @router.get("/services", tags=["records"],
@@ -183,10 +169,7 @@ def list_employers(request: HttpRequest) -> list:
     return list(employers_for(user).order_by("id")[:5000])
 
 
-class DeclarationPage(Schema):
-    count: int
-    next_cursor: str | None
-    results: list[DeclarationOut]
+DeclarationPage = page_of(DeclarationOut)
 
 
 @router.get("/declarations", tags=["employment"],

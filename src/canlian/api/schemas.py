@@ -39,6 +39,14 @@ class PersonOut(Schema):
         return household.household_type if household else None
 
 
+def page_of(item: type[Schema]) -> type[Schema]:
+    """The cursor-paged list shape of ``item`` (``count``, ``next_cursor``, ``results``)."""
+    return type(f"{item.__name__.removesuffix('Out')}Page", (Schema,), {
+        "__annotations__": {"count": int, "next_cursor": str | None, "results": list[item]},
+        "__module__": __name__,
+    })
+
+
 class PersonListItem(Schema):
     id: int
     resident_id_masked: str
@@ -50,10 +58,7 @@ class PersonListItem(Schema):
     updated_at: dt.datetime
 
 
-class PersonPage(Schema):
-    count: int
-    next_cursor: str | None
-    results: list[PersonListItem]
+PersonPage = page_of(PersonListItem)
 
 
 class PersonIn(Schema):
