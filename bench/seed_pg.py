@@ -112,8 +112,12 @@ def seed(root_code: str, echo=print) -> dict[str, float]:
     row by row)."""
     timings: dict[str, float] = {}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
-                       "AND indexname NOT LIKE '%%_pkey'", [list(BULK_TABLES)])
+        cursor.execute("""
+            SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+            WHERE t.relname = ANY(%s) AND NOT x.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)""",
+                       [list(BULK_TABLES)])
         indexes = cursor.fetchall()
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
