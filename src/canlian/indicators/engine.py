@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection, transaction
+
 from canlian.regions.models import Region
 
 from . import measures
@@ -153,6 +155,17 @@ class Result:
 
 def compute(plan: Any, year: int, region: Region, *, townships: bool = True) -> list[Result]:
     """Every indicator (table and text targets) of ``plan`` for ``year`` in ``region``."""
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The rates are grouped counts with semi-joins against a year's services and
+            # payments; enough work memory keeps those as hash joins at a million persons.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+        return _compute(plan, year, region, townships=townships)
+
+
+def _compute(plan: Any, year: int, region: Region, *, townships: bool) -> list[Result]:
     from .formulas import status
 
     results = []

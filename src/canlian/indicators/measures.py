@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
 from canlian.regions.models import Region
@@ -177,9 +177,12 @@ def subsidy_coverage(scope: Scope, subsidy: str) -> PerTownship:
     if has_ruleset():
         ruleset = ruleset_for()
         on = min(scope.mid, dt.date.today())  # noqa: DTZ011
+        was_paid = RollLine.objects.filter(
+            person_id=OuterRef("pk"), subsidy=subsidy, period__range=(scope.first, scope.last),
+            roll__status="finalised", amount__gt=0).exclude(payment_status="failed")
         groups = (Person.objects.filter(village__code__range=(low, high), life_status="alive",
                                         certificate_number__isnull=False)
-                  .exclude(pk__in=paid)
+                  .filter(~Exists(was_paid))
                   .annotate(township=Substr("village_id", 1, 9))
                   .values("township", "category", "grade", "household__household_type")
                   .annotate(n=Count("id")).order_by())
