@@ -74,7 +74,7 @@ STATEMENTS = [
         orphan_basic_living, other_allowances, created_at, updated_at)
     SELECT p.id, s.subsidy, NULL, date '2021-01-01', NULL, 'active', '', '农商银行',
         lpad(mod(p.id * 7919, 10000000000)::text, 19, '6'), true, 12, false, NULL, true, false,
-        false, '{}', now(), now()
+        false, '{}', now() - interval '5 years', now() - interval '40 days'
     FROM people_person p
     JOIN people_household h ON h.id = p.household_id
     CROSS JOIN (VALUES ('living'), ('nursing')) AS s(subsidy)
