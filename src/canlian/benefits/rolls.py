@@ -36,6 +36,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from canlian.certificates.models import Certificate
+from canlian.core import bulk
 from canlian.regions.models import Region
 
 from . import eligibility
@@ -329,8 +330,10 @@ def _generate(region: Region, month: dt.date, *, user: Any = None) -> Outcome:
         if roll.digest == new_digest and roll.line_count == len(lines):
             return Outcome(roll, False, "与上次生成相同，未作改动 (unchanged)")
         RollLine.objects.filter(roll=roll).delete()
-        RollLine.objects.bulk_create(
-            [RollLine(roll=roll, **line.__dict__) for line in lines], batch_size=5000)
+        bulk.insert(RollLine._meta.db_table, LINE_COLUMNS,
+                    ((roll.pk, line.grant_id, line.person_id, line.subsidy, line.period, line.kind,
+                      line.amount, line.rule_version, line.reason, line.village_code, line.payee,
+                      line.bank_account, PaymentStatus.PENDING, "") for line in lines))
         roll.digest = new_digest
         roll.line_count = len(lines)
         roll.total = sum((line.amount for line in lines), Decimal("0"))
@@ -339,6 +342,11 @@ def _generate(region: Region, month: dt.date, *, user: Any = None) -> Outcome:
             roll.delete()
             return Outcome(regular, False, "本月已定稿，且没有需要调整的款项 (nothing to adjust)")
         return Outcome(roll, True, f"已生成 {len(lines)} 条 (generated {len(lines)} lines)")
+
+
+LINE_COLUMNS = ("roll_id", "grant_id", "person_id", "subsidy", "period", "kind", "amount",
+                "rule_version", "reason", "village_code", "payee", "bank_account",
+                "payment_status", "failure_reason")
 
 
 def _next_sequence(region: Region, month: dt.date) -> int:

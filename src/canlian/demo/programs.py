@@ -22,12 +22,11 @@ from django.utils import timezone
 from canlian.benefits import eligibility
 from canlian.benefits.facts import has_ruleset, ruleset_for
 from canlian.benefits.models import Grant, Roll, RollLine, SubsidyApplication
+from canlian.core import bulk
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
 from canlian.services.models import DeviceType, Institution, Renovation, ServiceRecord, ServiceType
 from canlian.surveys.models import AnnualSurvey
-
-from . import bulk
 
 FIRST_YEAR = 2021
 

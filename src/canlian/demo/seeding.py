@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from canlian.certificates.models import Certificate
+from canlian.core import bulk
 from canlian.people.models import Household, Person
 from canlian.regions import loader
 from canlian.regions.models import Deployment, Region
 
-from . import bulk
 from .generator import FakePerson, Generator, Village
 
 MINORITIES = {"linzi": ("03", 0.04)}  # 金岭回族镇: Hui residents

@@ -63,7 +63,9 @@ def test_a_crash_mid_roll_leaves_nothing(make_person, regions, monkeypatch):
     def failing(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(RollLine.objects, "bulk_create", failing)
+    from canlian.core import bulk
+
+    monkeypatch.setattr(bulk, "insert", failing)
     with pytest.raises(RuntimeError, match="disk full"):
         rolls.generate(regions.county, dt.date(2025, 3, 1))
     assert not Roll.objects.exists()

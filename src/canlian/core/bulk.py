@@ -1,6 +1,7 @@
 """Fast bulk inserts: COPY on PostgreSQL, batched multi-row INSERT elsewhere.
 
-Used by the demo seeder and the benchmarks; rows are tuples in ``columns`` order.
+Used where many rows are written at once (payment rolls, the demo seeder, benchmarks);
+rows are tuples in ``columns`` order. Runs inside the caller's transaction.
 """
 
 from __future__ import annotations
