@@ -8,9 +8,17 @@ import sys
 import pytest
 
 
+def _environment(extra: dict[str, str]) -> dict[str, str]:
+    """This process's environment without what tests set for themselves (the browser tests
+    allow Django's ORM beside Playwright's event loop, which a deployment must never do)."""
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY")}
+    return {**base, **extra}
+
+
 def _check(env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "canlian", "check", "--deploy", "--fail-level",
-                           "WARNING"], env={**os.environ, **env}, capture_output=True, text=True,
+                           "WARNING"], env=_environment(env), capture_output=True, text=True,
                           timeout=120)
 
 
@@ -26,9 +34,7 @@ def test_check_deploy_is_clean_in_production(database, tmp_path):
 def test_production_without_a_secret_key_refuses_to_start(tmp_path):
     env = {"CANLIAN_ENV": "production", "ALLOWED_HOSTS": "x", "CANLIAN_DATA_DIR": str(tmp_path),
            "DATABASE_URL": "sqlite:///:memory:"}
-    result = subprocess.run([sys.executable, "-m", "canlian", "check"],
-                            env={k: v for k, v in {**os.environ, **env}.items()
-                                 if k != "SECRET_KEY"}, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run([sys.executable, "-m", "canlian", "check"], env=_environment(env),
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
