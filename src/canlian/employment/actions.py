@@ -81,6 +81,13 @@ def compute(declaration: Declaration) -> levy.LevyResult:
         raise ValidationError({exc.field: exc.message}) from None
 
 
+def _may_write(user: Any) -> None:
+    """Declarations are written by the employer, or by staff who edit (paper filings);
+    read-only roles (auditors) may look but never change them."""
+    if user.role != Role.EMPLOYER:
+        scoping.require(user, Capability.EDIT_PEOPLE)
+
+
 def _own(user: Any, declaration_id: int, *, for_update: bool = False) -> Declaration:
     qs = Declaration.objects.filter(employer__in=employers_for(user)).select_related("employer")
     if for_update:
@@ -94,6 +101,7 @@ def _own(user: Any, declaration_id: int, *, for_update: bool = False) -> Declara
 @transaction.atomic
 def file_declaration(user: Any, employer: Employer, *, year: int, staff: Decimal,
                      average_wage: Decimal, local_average_wage: Decimal) -> Declaration:
+    _may_write(user)
     if not employers_for(user).filter(pk=employer.pk).exists():
         raise PermissionDenied("not your unit")
     if staff < 0:
@@ -114,6 +122,7 @@ def file_declaration(user: Any, employer: Employer, *, year: int, staff: Decimal
 @transaction.atomic
 def add_employee(user: Any, declaration_id: int, resident_id: str, *, contract_ok: bool = True,
                  wage_ok: bool = True, insurance_ok: bool = True) -> DeclaredEmployee:
+    _may_write(user)
     declaration = _own(user, declaration_id, for_update=True)
     if declaration.state not in ("draft", "returned"):
         raise ValidationError("已提交的申报不能修改 (submitted declarations cannot change)")
@@ -147,6 +156,7 @@ def add_employee(user: Any, declaration_id: int, resident_id: str, *, contract_o
 
 @transaction.atomic
 def submit(user: Any, declaration_id: int) -> Declaration:
+    _may_write(user)
     declaration = _own(user, declaration_id, for_update=True)
     if declaration.state not in ("draft", "returned"):
         raise ValidationError("该申报已提交 (already submitted)")

@@ -135,3 +135,22 @@ def test_job_seeker_registration(client, users, make_person, regions):
     client.force_login(users.township2)
     assert "求职者" not in client.get(reverse("employment:job_seekers")).content.decode()
     assert client.get(reverse("employment:job_seeker", args=[person.pk])).status_code == 404
+
+
+def test_read_only_roles_cannot_change_declarations(client, users, employer, make_person):
+    """An auditor sees declarations but can neither submit nor add employees to one."""
+    declaration = actions.file_declaration(users.employer, employer, year=YEAR,
+                                           staff=Decimal(200), average_wage=Decimal(1),
+                                           local_average_wage=Decimal(1))
+    worker = certified(make_person)
+    client.force_login(users.auditor)
+    assert client.post(reverse("employment:act", args=[declaration.pk, "submit"])
+                       ).status_code == 403
+    assert client.post(reverse("employment:declaration", args=[declaration.pk]),
+                       {"resident_id": worker.resident_id}).status_code == 403
+    declaration.refresh_from_db()
+    assert declaration.state == "draft"
+    assert not declaration.employees.exists()
+    with pytest.raises(PermissionDenied):
+        actions.file_declaration(users.auditor, employer, year=YEAR, staff=Decimal(1),
+                                 average_wage=Decimal(1), local_average_wage=Decimal(1))
