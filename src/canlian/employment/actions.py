@@ -243,3 +243,53 @@ def register_job_seeker(user: Any, person: Person, *, skills: str = "", limits: 
     record(user=user, action=Action.CREATE if created else Action.UPDATE, obj=seeker,
            person=person, summary="求职登记")
     return seeker
+
+
+@transaction.atomic
+def create_course(user: Any, *, name: str, provider: str, township: Any, start: dt.date,
+                  end: dt.date, hours: int) -> Any:
+    from .models import Course
+
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    if not scoping.in_scope(user, township.code) and not township.contains(user.region.code):
+        raise ValidationError({"township": "不在您的管辖范围 (outside your region)"})
+    if end < start:
+        raise ValidationError({"end": "结束日期早于开始日期 (ends before it starts)"})
+    course = Course.objects.create(name=name, provider=provider, township=township, start=start,
+                                   end=end, hours=hours)
+    record(user=user, action=Action.CREATE, obj=course, summary=f"开设培训班 {name}")
+    return course
+
+
+@transaction.atomic
+def record_attendance(user: Any, enrolment_id: int, *, attended_hours: int,
+                      completed: bool) -> Enrolment:
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    enrolment = (Enrolment.objects.select_for_update().select_related("course", "person")
+                 .filter(pk=enrolment_id, person__in=scoping.people_for(user)).first())
+    if enrolment is None:
+        raise Enrolment.DoesNotExist(enrolment_id)
+    if attended_hours < 0 or attended_hours > enrolment.course.hours:
+        raise ValidationError({"attended_hours": f"出勤课时应在 0–{enrolment.course.hours} 之间 "
+                                                 "(hours outside the course)"})
+    enrolment.attended_hours, enrolment.completed = attended_hours, completed
+    enrolment.save(update_fields=["attended_hours", "completed"])
+    record(user=user, action=Action.UPDATE, obj=enrolment, person=enrolment.person,
+           summary=f"培训出勤 {attended_hours} 课时{'，已结业' if completed else ''}")
+    return enrolment
+
+
+@transaction.atomic
+def end_placement(user: Any, placement_id: int, end: dt.date) -> Placement:
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    placement = Placement.objects.select_for_update().filter(
+        pk=placement_id, person__in=scoping.people_for(user)).first()
+    if placement is None:
+        raise Placement.DoesNotExist(placement_id)
+    if end < placement.start:
+        raise ValidationError({"end": "结束日期早于开始日期 (ends before it starts)"})
+    placement.end = end
+    placement.save(update_fields=["end"])
+    record(user=user, action=Action.UPDATE, obj=placement, person=placement.person,
+           summary=f"就业安置结束 {end}")
+    return placement

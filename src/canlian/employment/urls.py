@@ -13,6 +13,9 @@ urlpatterns = [
     path("declarations/<int:pk>/<str:step>/", views.act, name="act"),
     path("placements/new/<int:person_id>/", views.placement_new, name="placement_new"),
     path("training/", views.training, name="training"),
+    path("training/new/", views.course_new, name="course_new"),
+    path("training/<int:pk>/", views.course, name="course"),
+    path("placements/<int:pk>/end/", views.placement_end, name="placement_end"),
     path("job-seekers/", views.job_seekers, name="job_seekers"),
     path("job-seekers/<int:person_id>/", views.job_seeker, name="job_seeker"),
 ]

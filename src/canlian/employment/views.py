@@ -259,7 +259,7 @@ def training(request: HttpRequest) -> HttpResponse:
         "courses": courses, "year": year, "total": sum(per.values()),
         "placements": Placement.objects.filter(
             person__in=scoping.people_for(request.user), start__year=year).count(),
-        "zero": Decimal(0),
+        "zero": Decimal(0), "can_edit": request.user.can(Capability.EDIT_PEOPLE),
     })
 
 
@@ -298,3 +298,89 @@ def job_seekers(request: HttpRequest) -> HttpResponse:
     rows = (JobSeeker.objects.filter(person__in=scoping.people_for(request.user), active=True)
             .select_related("person__village__parent").order_by("-registered_on")[:500])
     return render(request, "employment/job_seekers.html", {"rows": rows})
+
+
+class CourseForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Course"), max_length=120)
+    provider = forms.CharField(label=gettext_lazy("Provider"), max_length=120)
+    township = forms.ModelChoiceField(label=gettext_lazy("Township/street"), queryset=None)
+    start = forms.DateField(label=gettext_lazy("Start"),
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("End"), widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.IntegerField(label=gettext_lazy("Hours"), min_value=1, max_value=2000)
+
+    def __init__(self, *args, region, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = (region.townships() if region.level != "township"
+                                            else type(region).objects.filter(code=region.code))
+
+
+@login_required
+def course_new(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    if request.user.region.level == "village":
+        raise PermissionDenied("courses are run by townships and the federation")
+    form = CourseForm(request.POST or None, region=request.user.region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = actions.create_course(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            return redirect("employment:course", pk=course.pk)
+    return render(request, "employment/placement_form.html", {
+        "form": form, "person": None, "title": _("New course")})
+
+
+@login_required
+def course(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    item = get_object_or_404(Course.objects.filter(
+        scoping.region_range_q(request.user, "township__code")), pk=pk)
+    error = ""
+    if request.method == "POST":
+        from canlian.people import idnumber
+
+        scoping.require(request.user, Capability.EDIT_PEOPLE)
+        try:
+            if "resident_id" in request.POST:
+                number = idnumber.validate(request.POST["resident_id"]).number
+                person = scoping.people_for(request.user).filter(resident_id=number).first()
+                if person is None:
+                    raise ValidationError(_("No such person in your region."))
+                actions.enrol(request.user, item, person)
+            else:
+                actions.record_attendance(
+                    request.user, int(request.POST.get("enrolment", 0)),
+                    attended_hours=int(request.POST.get("attended_hours") or 0),
+                    completed=request.POST.get("completed") == "on")
+        except idnumber.ResidentIdError as exc:
+            error = exc.message
+        except (ValidationError, ValueError) as exc:
+            error = "; ".join(getattr(exc, "messages", [str(exc)]))
+        except item.enrolments.model.DoesNotExist:
+            raise Http404 from None
+        else:
+            return redirect("employment:course", pk=item.pk)
+    enrolments = item.enrolments.filter(person__in=scoping.people_for(request.user)
+                                        ).select_related("person")
+    return render(request, "employment/course.html", {
+        "course": item, "enrolments": enrolments, "error": error,
+        "can_edit": request.user.can(Capability.EDIT_PEOPLE)})
+
+
+@login_required
+@require_POST
+def placement_end(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    get_object_or_404(Placement.objects.filter(person__in=scoping.people_for(request.user)),
+                      pk=pk)
+    try:
+        placement = actions.end_placement(request.user, pk, dt.date.fromisoformat(
+            request.POST.get("end", "")))
+    except Placement.DoesNotExist:
+        raise Http404 from None
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("employment:index")
+    return redirect("people:detail", pk=placement.person_id)

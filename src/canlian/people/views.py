@@ -104,6 +104,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "surveys": person.surveys.order_by("-year")[:5],
         "services": person.service_records.select_related("service_type", "device")[:10],
         "this_year": timezone.localdate().year,
+        "placements": person.placements.select_related("employer"),
     })
 
 

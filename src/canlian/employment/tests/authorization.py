@@ -27,6 +27,13 @@ MATRIX = {
                                                    "village": 200, "auditor": 403,
                                                    **NO_REGISTRY, "employer": 403}),
     "employment:training": (None, "get", {**STAFF_READ, **NO_REGISTRY, "employer": 403}),
+    "employment:course_new": (None, "get", {"federation": 200, "township": 200, "village": 403,
+                                            "auditor": 403, **NO_REGISTRY, "employer": 403}),
+    "employment:course": ("course", "get", {**STAFF_READ, "village": 404, **NO_REGISTRY,
+                                            "employer": 403}),
+    "employment:placement_end": ("placement", "post", {"federation": 302, "township": 302,
+                                                       "village": 302, "auditor": 403,
+                                                       **NO_REGISTRY, "employer": 403}),
     "employment:job_seekers": (None, "get", {**STAFF_READ, **NO_REGISTRY, "employer": 403}),
     "employment:job_seeker": ("person", "get", {"federation": 200, "township": 200,
                                                 "village": 200, "auditor": 403,
@@ -46,4 +53,11 @@ def objects(users, person, village):
                                              staff=Decimal(100), average_wage=Decimal(80000),
                                              local_average_wage=Decimal(90000),
                                              state="submitted")
-    return {"employer": employer, "declaration": declaration}
+    from canlian.employment.models import Course, Placement
+
+    course = Course.objects.create(name="培训", provider="职校", township=township,
+                                   start=dt.date(2025, 3, 1), end=dt.date(2025, 4, 1), hours=20)
+    placement = Placement.objects.create(person=person, form="flexible",
+                                         start=dt.date(2024, 1, 1))
+    return {"employer": employer, "declaration": declaration, "course": course,
+            "placement": placement}

@@ -154,3 +154,28 @@ def test_read_only_roles_cannot_change_declarations(client, users, employer, mak
     with pytest.raises(PermissionDenied):
         actions.file_declaration(users.auditor, employer, year=YEAR, staff=Decimal(1),
                                  average_wage=Decimal(1), local_average_wage=Decimal(1))
+
+
+def test_courses_enrolment_attendance_and_ending_a_placement(client, users, regions,
+                                                             make_person):
+    person = make_person(regions.v1a, name="学员")
+    client.force_login(users.township)
+    r = client.post(reverse("employment:course_new"), {
+        "name": "电商培训", "provider": "职校", "township": regions.t1.code,
+        "start": "2025-03-01", "end": "2025-03-20", "hours": 40})
+    course = Course.objects.get()
+    assert r["Location"] == reverse("employment:course", args=[course.pk])
+    client.post(r["Location"], {"resident_id": person.resident_id})
+    enrolment = Enrolment.objects.get()
+    bad = client.post(r["Location"], {"enrolment": enrolment.pk, "attended_hours": 99})
+    assert "0–40" in bad.content.decode()
+    client.post(r["Location"], {"enrolment": enrolment.pk, "attended_hours": 38,
+                                "completed": "on"})
+    enrolment.refresh_from_db()
+    assert (enrolment.attended_hours, enrolment.completed) == (38, True)
+    placement = actions.place(users.township, person, form="flexible",
+                              start=dt.date(2024, 1, 1))
+    client.post(reverse("employment:placement_end", args=[placement.pk]), {"end": "2025-06-30"})
+    placement.refresh_from_db()
+    assert placement.end == dt.date(2025, 6, 30)
+    assert not queries.employed_person_ids(regions.county, 2026).exists()
