@@ -46,9 +46,9 @@ def regions(db):
                                  parent=province)
     county = Region.objects.create(code="330382000000", name="乐清市", level="county",
                                    kind="county_city", parent=city)
-    t1 = Region.objects.create(code="330382001000", name="乐成街道", level="township",
+    t1 = Region.objects.create(code="330382002000", name="乐成街道", level="township",
                                kind="street", parent=county)
-    t2 = Region.objects.create(code="330382101000", name="柳市镇", level="township",
+    t2 = Region.objects.create(code="330382114000", name="柳市镇", level="township",
                                kind="town", parent=county)
     v = {}
     for t, names in ((t1, ("东山社区", "西岙村")), (t2, ("南塘村", "北垟村"))):

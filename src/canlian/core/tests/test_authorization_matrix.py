@@ -145,9 +145,9 @@ def world(users, regions, make_person, db):
     """Records inside each role's region and just outside it."""
     linzi_county = Region.objects.create(code="370305000000", name="临淄区", level="county",
                                          kind="district")
-    linzi_town = Region.objects.create(code="370305001000", name="辛店街道", level="township",
+    linzi_town = Region.objects.create(code="370305003000", name="辛店街道", level="township",
                                        kind="street", parent=linzi_county)
-    linzi_village = Region.objects.create(code="370305001201", name="测试村", level="village",
+    linzi_village = Region.objects.create(code="370305003201", name="测试村", level="village",
                                           kind="village", parent=linzi_town)
     places = {"in": regions.v1a, "other_village": regions.v1b, "other_township": regions.v2a,
               "other_county": linzi_village}

@@ -22,9 +22,9 @@ TINY = textwrap.dedent("""
       - {code: "330300000000", name: 温州市, level: city}
       - {code: "330382000000", name: 乐清市, level: county}
     townships:
-      - {code: "330382001000", name: 乐成街道, kind: street}
-      - {code: "330382101000", name: 柳市镇, kind: town,
-         villages: [{code: "330382101201", name: 柳市村}]}
+      - {code: "330382002000", name: 乐成街道, kind: street}
+      - {code: "330382114000", name: 柳市镇, kind: town,
+         villages: [{code: "330382114201", name: 柳市村}]}
 """)
 
 
@@ -62,8 +62,8 @@ def test_seed_builds_a_consistent_district(tiny):
     assert User.objects.filter(username="federation", role="federation_staff").exists()
     assert "Canlian-demo-2026" in out.getvalue()
     # the listed village is kept with its real name; townships got synthetic ones beside it
-    assert Region.objects.get(code="330382101201").name == "柳市村"
-    assert Region.objects.filter(parent_id="330382001000", level="village").count() == 8
+    assert Region.objects.get(code="330382114201").name == "柳市村"
+    assert Region.objects.filter(parent_id="330382002000", level="village").count() == 8
 
     again = io.StringIO()
     call_command("seed", "--deployment", "tiny", "--persons", "1500", "--if-empty", stdout=again)

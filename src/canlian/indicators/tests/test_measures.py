@@ -16,7 +16,7 @@ from canlian.services.models import Institution, Renovation, ServiceRecord, Serv
 from canlian.surveys.models import AnnualSurvey
 
 YEAR = 2024
-T1, T2 = "330382001000", "330382101000"
+T1, T2 = "330382002000", "330382114000"
 YQ = plans.load("yueqing-14th")
 LZ = plans.load("linzi-14th")
 

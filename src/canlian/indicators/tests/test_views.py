@@ -57,7 +57,7 @@ def test_cli_json_shape(regions, person, tmp_path):  # noqa: F811
     assert set(rehab) >= {"code", "name", "numerator", "denominator", "value", "unit",
                           "baseline", "target", "status", "townships"}
     assert (rehab["numerator"], rehab["denominator"], rehab["status"]) == (0, 1, "behind")
-    assert {t["code"] for t in rehab["townships"]} == {"330382001000"}
+    assert {t["code"] for t in rehab["townships"]} == {"330382002000"}
     target = tmp_path / "out.xlsx"
     call_command("indicators", "--plan", "linzi-14th", "--year", str(YEAR), "--format", "xlsx",
                  "--output", str(target), stdout=io.StringIO())
