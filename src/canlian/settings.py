@@ -12,6 +12,8 @@ Environment variables:
 - ``ALLOWED_HOSTS``: comma-separated; default ``localhost,127.0.0.1`` outside production.
 - ``CANLIAN_DEPLOYMENT``: the deployment served (``yueqing`` or ``linzi``; default the
   only one loaded).
+- ``CANLIAN_NOTIFIER``: dotted path of the class sending citizens' sign-in codes
+  (default the console notifier, development only).
 """
 
 from __future__ import annotations
@@ -128,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "canlian.core.context_processors.deployment",
+                "canlian.portal.display.context",
             ],
         },
     },
@@ -195,6 +198,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CANLIAN_MAX_ROSTER_BYTES = int(os.environ.get("CANLIAN_MAX_ROSTER_BYTES", str(50 * 1024 * 1024)))
 
 CANLIAN_DEPLOYMENT = os.environ.get("CANLIAN_DEPLOYMENT", "")
+# How sign-in codes reach citizens' phones (portal/notifiers.py); production sets its gateway.
+CANLIAN_NOTIFIER = os.environ.get("CANLIAN_NOTIFIER", "canlian.portal.notifiers.ConsoleNotifier")
+# The page listing codes "sent" by the console notifier (never in production).
+CANLIAN_DEV_OUTBOX = not PRODUCTION and _flag("CANLIAN_DEV_OUTBOX", True)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

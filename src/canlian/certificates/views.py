@@ -45,6 +45,22 @@ def _messages_of(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def _online_waiting(user):  # type: ignore[no-untyped-def]
+    """What citizens sent online that waits for this user's region (all scoped)."""
+    from canlian.benefits.actions import applications_for
+    from canlian.people.actions import contact_changes_for
+    from canlian.services.actions import requests_for
+    from canlian.services.models import Renovation
+
+    return {
+        "subsidies": applications_for(user).filter(state="applied").count(),
+        "services": requests_for(user).filter(state="submitted").count(),
+        "renovations": Renovation.objects.filter(scoping.region_q(user, "village__code"),
+                                                 state="applied").count(),
+        "contacts": contact_changes_for(user).filter(state="pending").count(),
+    }
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -60,6 +76,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                      .select_related("person").order_by("due", "id")[:200])
     return render(request, "certificates/queue.html", {
         "applications": applications, "todos": todos, "today": today,
+        "online": _online_waiting(user) if user.can(Capability.EDIT_PEOPLE) else None,
         "overdue": sum(1 for a in applications if a.is_overdue(today)),
     })
 

@@ -22,7 +22,7 @@ from canlian.regions.models import Region
 
 from . import idnumber
 from .events import PersonDied
-from .models import Household, HouseholdType, LifeStatus, Person
+from .models import ContactChange, ContactChangeState, Household, HouseholdType, LifeStatus, Person
 
 # Fields a person record is compared and audited on.
 AUDITED_FIELDS = (
@@ -194,3 +194,57 @@ def record_death(user: Any, person: Person, death_date: Any, request: HttpReques
 def record_view(user: Any, person: Person, request: HttpRequest | None = None) -> None:
     record(user=user, action=Action.VIEW, obj=person, person=person, request=request,
            summary=f"查看 {person.name} 的档案")
+
+
+# ---- contact changes asked for by citizens (联系方式变更) --------------------------------
+
+@transaction.atomic
+def request_contact_change(user: Any, person: Person, *, phone: str, address: str,
+                           request: HttpRequest | None = None) -> ContactChange:
+    """A citizen (or guardian) asks to change the phone or address on record."""
+    if not scoping.people_for(user).filter(pk=person.pk).exists():
+        raise PermissionDenied("person outside scope")
+    phone, address = phone.strip(), address.strip()
+    if phone == person.phone and address == person.address:
+        raise ValidationError({"phone": "新的电话和地址与现有记录相同 (nothing would change)"})
+    if ContactChange.objects.filter(person=person, state=ContactChangeState.PENDING).exists():
+        raise ValidationError({"phone": "已有一项变更正在审核，请等待处理结果 "
+                                        "(a change is already waiting for review)"})
+    change = ContactChange.objects.create(
+        person=person, village_id=person.village_id, phone=phone, address=address,
+        old_phone=person.phone, old_address=person.address, requested_by=user)
+    record(user=user, action=Action.CREATE, obj=change, person=person, request=request,
+           summary="申请变更联系方式")
+    return change
+
+
+def contact_changes_for(user: Any):  # type: ignore[no-untyped-def]
+    return ContactChange.objects.filter(person__in=scoping.people_for(user))
+
+
+@transaction.atomic
+def decide_contact_change(user: Any, change_id: int, approve: bool, *, note: str = "",
+                          request: HttpRequest | None = None) -> ContactChange:
+    """Staff approve (the person record changes, audited) or refuse (with a reason)."""
+    from django.utils import timezone
+
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    change = (contact_changes_for(user).select_for_update().filter(pk=change_id).first())
+    if change is None:
+        raise ContactChange.DoesNotExist(change_id)
+    if change.state != ContactChangeState.PENDING:
+        raise ValidationError("此申请已处理 (already decided)")
+    if not approve and not note.strip():
+        raise ValidationError({"note": "不予变更须说明理由 (give the reason)"})
+    person = Person.objects.select_for_update().get(pk=change.person_id)
+    if approve:
+        changes = {k: [getattr(person, k), getattr(change, k)] for k in ("phone", "address")
+                   if getattr(person, k) != getattr(change, k)}
+        person.phone, person.address = change.phone, change.address
+        person.save(update_fields=["phone", "address", "updated_at"])
+        record(user=user, action=Action.UPDATE, obj=person, person=person, request=request,
+               summary=f"按本人申请变更联系方式：{', '.join(changes)}", changes=changes)
+    change.state = ContactChangeState.APPROVED if approve else ContactChangeState.REJECTED
+    change.decided_by, change.decided_at, change.note = user, timezone.now(), note.strip()
+    change.save(update_fields=["state", "decided_by", "decided_at", "note"])
+    return change

@@ -202,3 +202,42 @@ class RosterImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class ContactChangeState(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Not approved")
+
+
+class ContactChange(models.Model):
+    """A citizen's request to change phone or address (联系方式变更申请), reviewed by staff.
+
+    The registry is the federation's record: a citizen's own change only takes effect when
+    a worker of the person's village or township has checked it.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contact_changes")
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    phone = models.CharField(_("new phone"), max_length=20, blank=True)
+    address = models.CharField(_("new address"), max_length=200, blank=True)
+    old_phone = models.CharField(_("phone before"), max_length=20, blank=True)
+    old_address = models.CharField(_("address before"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=ContactChangeState.choices,
+                             default=ContactChangeState.PENDING, db_index=True)
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["person"], condition=models.Q(state="pending"),
+                                               name="one_pending_contact_change")]
+        verbose_name = _("contact change request")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_state_display()}"

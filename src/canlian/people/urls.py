@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import contact_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -13,4 +13,7 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_result, name="import_result"),
     path("import/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
     path("export.xlsx", views.person_export, name="export"),
+    path("contact-changes/", contact_views.contact_changes, name="contact_changes"),
+    path("contact-changes/<int:pk>/", contact_views.contact_change_decide,
+         name="contact_change_decide"),
 ]

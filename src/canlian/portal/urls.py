@@ -1,6 +1,25 @@
+"""Citizens' portal URLs (网上办、掌上办), all under /portal/."""
+
 from django.urls import path
 
 from . import views
 
 app_name = "portal"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-in/code/", views.sign_in_code, name="sign_in_code"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("dev/outbox/", views.outbox, name="outbox"),
+    path("settings/", views.display_settings, name="settings"),
+    path("for/", views.choose_person, name="choose"),
+    path("apply/certificate/", views.apply_certificate, name="apply_certificate"),
+    path("apply/subsidy/<str:subsidy>/", views.apply_subsidy, name="apply_subsidy"),
+    path("apply/service/", views.apply_service, name="apply_service"),
+    path("contact/", views.change_contact, name="contact"),
+    path("applications/", views.applications, name="applications"),
+    path("applications/<str:kind>/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<str:kind>/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("certificate/", views.ecert, name="ecert"),
+    path("certificate/download/", views.ecert_download, name="ecert_download"),
+]

@@ -12,16 +12,27 @@ from django.db.models import F
 from django.http import HttpRequest
 
 from canlian.accounts import scoping
-from canlian.accounts.roles import Capability
+from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.people.models import Person
 
-from .models import Renovation, RenovationItem, RenovationState, ServiceRecord, ServiceType
+from .models import (
+    Renovation,
+    RenovationItem,
+    RenovationState,
+    RequestKind,
+    RequestState,
+    ServiceRecord,
+    ServiceRequest,
+    ServiceType,
+)
 
 
-def _check_person(user: Any, person: Person) -> None:
-    scoping.require(user, Capability.EDIT_PEOPLE)
+def _check_person(user: Any, person: Person, *, citizen_may: bool = False) -> None:
+    """Staff need the editing capability; citizens (when allowed) act only for self and wards."""
+    if not (citizen_may and user.role == Role.CITIZEN):
+        scoping.require(user, Capability.EDIT_PEOPLE)
     if not scoping.people_for(user).filter(pk=person.pk).exists():
         raise PermissionDenied("person outside region")
 
@@ -82,7 +93,9 @@ class RenovationError(Exception):
 @transaction.atomic
 def apply_renovation(user: Any, person: Person, *, note: str = "",
                      today: dt.date | None = None) -> Renovation:
-    _check_person(user, person)
+    _check_person(user, person, citizen_may=True)
+    if person.is_deceased:
+        raise ValidationError("本人已故，不能申请 (the person is deceased)")
     if Renovation.objects.filter(person=person).exclude(
             state__in=[RenovationState.ACCEPTED, RenovationState.REJECTED]).exists():
         raise ValidationError("已有进行中的改造 (a renovation is already under way)")
@@ -206,3 +219,66 @@ def update_case(user: Any, case_id: int, status: str, outcome: str = "") -> Any:
     record(user=user, action=Action.UPDATE, obj=case, person=case.person,
            summary=f"案件状态：{case.get_status_display()}")
     return case
+
+
+# ---- requests for rehabilitation and devices (康复/辅具服务申请) ---------------------------
+
+def requests_for(user: Any):  # type: ignore[no-untyped-def]
+    return ServiceRequest.objects.filter(person__in=scoping.people_for(user))
+
+
+@transaction.atomic
+def request_service(user: Any, person: Person, kind: str, *, device: Any = None, note: str = "",
+                    channel: str = "online", today: dt.date | None = None) -> ServiceRequest:
+    """A citizen (or a worker for them) asks for rehabilitation or an assistive device."""
+    _check_person(user, person, citizen_may=True)
+    if kind not in RequestKind.values:
+        raise ValidationError({"kind": "请选择服务 (choose the service)"})
+    if person.is_deceased:
+        raise ValidationError("本人已故，不能申请 (the person is deceased)")
+    if kind == RequestKind.DEVICE and device is None:
+        raise ValidationError({"device": "请选择需要的辅具 (choose the device)"})
+    if requests_for(user).filter(person=person, kind=kind,
+                                 state__in=[RequestState.SUBMITTED, RequestState.ACCEPTED]).exists():
+        raise ValidationError({"kind": "这项服务已有申请正在办理 (a request is already open)"})
+    service_request = ServiceRequest.objects.create(
+        person=person, village_id=person.village_id, kind=kind,
+        device=device if kind == RequestKind.DEVICE else None, note=note.strip(), channel=channel,
+        submitted_on=today or dt.date.today())  # noqa: DTZ011
+    record(user=user, action=Action.CREATE, obj=service_request, person=person,
+           summary=f"服务申请：{service_request.get_kind_display()}")
+    return service_request
+
+
+REQUEST_MOVES = {"accept": ([RequestState.SUBMITTED], RequestState.ACCEPTED),
+                 "done": ([RequestState.SUBMITTED, RequestState.ACCEPTED], RequestState.DONE),
+                 "decline": ([RequestState.SUBMITTED, RequestState.ACCEPTED], RequestState.DECLINED)}
+
+
+@transaction.atomic
+def decide_request(user: Any, request_id: int, move: str, *, note: str = "",
+                   today: dt.date | None = None) -> ServiceRequest:
+    """Staff accept, mark given, or decline (with a reason) a service request."""
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    if move not in REQUEST_MOVES:
+        raise ValidationError(f"unknown step {move!r}")
+    sources, target = REQUEST_MOVES[move]
+    service_request = requests_for(user).select_for_update().filter(pk=request_id).first()
+    if service_request is None:
+        raise ServiceRequest.DoesNotExist(request_id)
+    if service_request.state not in sources:
+        raise ValidationError(f"申请当前状态为“{service_request.get_state_display()}”，不能办理此步骤 "
+                              f"(cannot {move} a request that is {service_request.state})")
+    if move == "decline" and not note.strip():
+        raise ValidationError({"note": "不予办理须说明理由 (give the reason)"})
+    moved = ServiceRequest.objects.filter(pk=service_request.pk, version=service_request.version
+                                          ).update(state=target, version=F("version") + 1,
+                                                   decided_on=today or dt.date.today(),  # noqa: DTZ011
+                                                   decided_by=user, decision_note=note.strip())
+    if moved != 1:
+        raise ValidationError("此申请已被他人处理，请刷新 (changed by someone else; reload)")
+    service_request.refresh_from_db()
+    record(user=user, action=Action.TRANSITION, obj=service_request, person=service_request.person,
+           summary=f"服务申请：{service_request.get_state_display()}",
+           changes={"state": [sources[0], target]})
+    return service_request

@@ -201,3 +201,52 @@ class RenovationPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+
+class RequestKind(models.TextChoices):
+    REHABILITATION = "rehabilitation", _("Rehabilitation")
+    DEVICE = "device", _("Assistive device")
+
+
+class RequestState(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for township staff")
+    ACCEPTED = "accepted", _("Being arranged")
+    DONE = "done", _("Given")
+    DECLINED = "declined", _("Not approved")
+
+
+class ServiceRequest(models.Model):
+    """A citizen's request for rehabilitation or an assistive device (康复/辅具服务申请).
+
+    Township staff accept it (arranging the service), decline it with a reason, or mark it
+    given once the service record exists. It is the "online" door into the same services
+    staff record at the counter.
+    """
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="service_requests")
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("service"), max_length=16, choices=RequestKind.choices)
+    device = models.ForeignKey(DeviceType, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("device"))
+    note = models.TextField(_("what is needed"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=RequestState.choices,
+                             default=RequestState.SUBMITTED, db_index=True)
+    channel = models.CharField(_("channel"), max_length=8, default="online",
+                               choices=[("staff", _("At the counter")), ("online", _("Online"))])
+    submitted_on = models.DateField(_("submitted on"))
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    decision_note = models.CharField(_("reason / note"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-submitted_on", "-id"]
+        constraints = [models.UniqueConstraint(
+            fields=["person", "kind"], condition=models.Q(state__in=["submitted", "accepted"]),
+            name="one_open_service_request_per_kind")]
+        verbose_name = _("service request")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.person_id}"

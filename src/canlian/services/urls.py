@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import request_views, views
 
 app_name = "services"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("renovations/<int:pk>/", views.renovation_detail, name="renovation"),
     path("renovations/<int:pk>/photo/", views.renovation_photo, name="renovation_photo"),
     path("renovations/<int:pk>/<str:step>/", views.renovation_step, name="renovation_step"),
+    path("requests/", request_views.requests, name="requests"),
+    path("requests/<int:pk>/<str:move>/", request_views.request_decide, name="request_decide"),
     path("cases/", views.cases, name="cases"),
     path("cases/new/<int:person_id>/", views.case_new, name="case_new"),
     path("cases/<int:pk>/", views.case_update, name="case_update"),

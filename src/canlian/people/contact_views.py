@@ -1,0 +1,49 @@
+"""Staff review of citizens' contact changes (联系方式变更审核)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability
+
+from . import actions
+from .models import ContactChange, ContactChangeState
+
+
+@login_required
+def contact_changes(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    state = request.GET.get("state", ContactChangeState.PENDING)
+    rows = actions.contact_changes_for(request.user).select_related("person", "village__parent")
+    if state in ContactChangeState.values:
+        rows = rows.filter(state=state)
+    page = Paginator(rows.order_by("requested_at", "id"), 50).get_page(request.GET.get("page"))
+    return render(request, "people/contact_changes.html", {
+        "page": page, "state": state, "states": ContactChangeState.choices,
+        "query": f"state={state}", "can_decide": request.user.can(Capability.EDIT_PEOPLE)})
+
+
+@login_required
+@require_POST
+def contact_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    approve = request.POST.get("decision") == "approve"
+    try:
+        actions.decide_contact_change(request.user, pk, approve, note=request.POST.get("note", ""),
+                                      request=request)
+    except ContactChange.DoesNotExist:
+        raise Http404("no such request") from None
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Contact details changed.") if approve
+                         else _("Change refused; the citizen sees the reason."))
+    return redirect("people:contact_changes")

@@ -1,0 +1,176 @@
+"""Portal write operations: signing in with a one-time code, and attaching documents.
+
+Applications themselves are opened by each domain's own actions (certificates, benefits,
+services, people) with the citizen as the actor, so staff see them in their usual queues.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Role
+from canlian.audit.actions import record
+from canlian.audit.models import Action
+from canlian.certificates.forms import MAGIC, MAX_ATTACHMENT_BYTES
+from canlian.people import idnumber
+from canlian.people.models import Person
+
+from . import otp
+from .models import SignInCode, Upload
+from .notifiers import get_notifier
+
+
+class SignInError(Exception):
+    """A sign-in step refused, with a message for the citizen (zh, then en)."""
+
+    def __init__(self, message: str, field: str = "resident_id") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _ip(request: HttpRequest | None) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def phone_on_file(resident_id: str) -> str:
+    """The phone a code goes to: the person's own, else the phone recorded for their guardian."""
+    own = Person.objects.filter(resident_id=resident_id, life_status="alive").values_list(
+        "phone", flat=True).first()
+    if own:
+        return own
+    ward_guardian_phone = (Person.objects.filter(guardian_resident_id=resident_id, life_status="alive")
+                           .exclude(guardian_phone="").values_list("guardian_phone", flat=True)
+                           .first())
+    return ward_guardian_phone or ""
+
+
+def request_code(resident_id: str, request: HttpRequest | None = None) -> str:
+    """Send a sign-in code to the phone on file; return the masked phone number."""
+    try:
+        number = idnumber.validate(resident_id).number
+    except idnumber.ResidentIdError as exc:
+        raise SignInError(exc.message) from None
+    now = timezone.now()
+    ip = _ip(request)
+    recent = SignInCode.objects.filter(resident_id=number, created_at__gte=now - dt.timedelta(hours=1))
+    if recent.filter(created_at__gte=now - otp.RESEND_AFTER).exists():
+        raise SignInError("验证码已发送，请一分钟后再试 (a code was just sent; wait a minute)")
+    if recent.count() >= otp.PER_ID_PER_HOUR or (ip and SignInCode.objects.filter(
+            ip=ip, created_at__gte=now - dt.timedelta(hours=1)).count() >= otp.PER_ADDRESS_PER_HOUR):
+        raise SignInError("获取验证码过于频繁，请一小时后再试 (too many codes; try again in an hour)")
+    phone = phone_on_file(number)
+    if not phone:
+        raise SignInError("没有查到该身份证号登记的手机号码，请联系所在村（社区）残协专职委员登记 "
+                          "(no phone number is on record for this ID: ask your village worker)")
+    code = otp.new_code()
+    masked = otp.mask_phone(phone)
+    SignInCode.objects.create(resident_id=number, digest=otp.digest(settings.SECRET_KEY, number, code),
+                              sent_to=masked, ip=ip, expires_at=now + otp.VALID_FOR)
+    get_notifier().send(phone, f"【残联】您的登录验证码是 {code}，5分钟内有效。请勿告诉他人。")
+    return masked
+
+
+def verify_code(resident_id: str, code: str, request: HttpRequest | None = None) -> Any:
+    """Check the code; on success return the citizen's account (created on first sign-in)."""
+    number = idnumber.normalise(resident_id)
+    now = timezone.now()
+    # The failed try is counted in its own committed transaction, then refused outside it:
+    # raising inside would roll the count back and allow unlimited guessing.
+    with transaction.atomic():
+        pending = (SignInCode.objects.select_for_update()
+                   .filter(resident_id=number, used_at=None, expires_at__gt=now)
+                   .order_by("-created_at", "-id").first())
+        if pending is None:
+            failure = "验证码已过期或未获取，请重新获取 (the code has expired: ask for a new one)"
+        elif pending.attempts >= otp.MAX_ATTEMPTS:
+            failure = "验证码错误次数过多，请重新获取 (too many wrong codes: ask for a new one)"
+        elif not otp.matches(settings.SECRET_KEY, number, code, pending.digest):
+            SignInCode.objects.filter(pk=pending.pk).update(attempts=F("attempts") + 1)
+            left = otp.MAX_ATTEMPTS - pending.attempts - 1
+            record(user=None, action=Action.LOGIN_FAILED, request=request, object_type="citizen",
+                   object_id=number[:6] + "…", summary="门户验证码错误")
+            failure = f"验证码不正确，还可以再试 {left} 次 (wrong code; {left} tries left)"
+        else:
+            SignInCode.objects.filter(pk=pending.pk).update(used_at=now)
+            return citizen_account(number)
+    raise SignInError(failure, field="code")
+
+
+def citizen_account(resident_id: str) -> Any:
+    """The citizen's account for ``resident_id``, created on first sign-in."""
+    users = get_user_model()
+    user = users.objects.filter(role=Role.CITIZEN, resident_id=resident_id).first()
+    if user is None:
+        person = Person.objects.filter(resident_id=resident_id).first()
+        user = users(username=f"citizen-{resident_id}", role=Role.CITIZEN, resident_id=resident_id,
+                     person=person, first_name=person.name if person else "")
+        user.set_unusable_password()
+        user.save()
+    if not user.is_active:
+        raise SignInError("该账号已停用，请联系残联 (this account is disabled)", field="code")
+    return user
+
+
+# ---- who the citizen acts for (本人或被监护人) ------------------------------------------------
+
+def persons_for(user: Any):  # type: ignore[no-untyped-def]
+    """The person themself and their wards, living first."""
+    return scoping.people_for(user).select_related("village__parent", "household").order_by(
+        "life_status", F("resident_id").asc())
+
+
+def acting_for(user: Any, person_id: Any) -> Person | None:
+    """The person the signed-in citizen is acting for, if they may."""
+    persons = persons_for(user)
+    if person_id:
+        chosen = persons.filter(pk=person_id).first()
+        if chosen is not None:
+            return chosen
+    own = persons.filter(resident_id=user.resident_id).first()
+    return own or persons.first()
+
+
+# ---- documents (申请材料) ---------------------------------------------------------------------
+
+def check_upload(upload: Any) -> str:
+    """The file's type from its first bytes; refuses anything not PDF/PNG/JPEG or over 5 MB."""
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"file": "文件超过 5 MB (the file is larger than 5 MB)"})
+    if upload.size == 0:
+        raise ValidationError({"file": "文件是空的 (the file is empty)"})
+    head = upload.read(8)
+    upload.seek(0)
+    for magic, kind in MAGIC.items():
+        if head.startswith(magic):
+            return kind
+    raise ValidationError({"file": "只能上传 PDF、PNG 或 JPEG 文件 (attach a PDF, PNG or JPEG file)"})
+
+
+@transaction.atomic
+def attach(user: Any, person: Person, application: str, purpose: str, upload: Any,
+           request: HttpRequest | None = None) -> Upload:
+    if not scoping.people_for(user).filter(pk=person.pk).exists():
+        raise PermissionDenied("person outside scope")
+    kind = check_upload(upload)
+    name = (getattr(upload, "name", "") or "file")[-120:]
+    document = Upload.objects.create(person=person, application=application, purpose=purpose,
+                                     file=upload, original_name=name, kind=kind, size=upload.size,
+                                     uploaded_by=user)
+    record(user=user, action=Action.CREATE, obj=document, person=person, request=request,
+           summary=f"上传申请材料：{document.get_purpose_display()}")
+    return document
+
+
+def uploads_for(user: Any, application: str):  # type: ignore[no-untyped-def]
+    return Upload.objects.filter(Q(person__in=scoping.people_for(user)), application=application)

@@ -1,0 +1,136 @@
+"""Portal forms: few fields, plain labels, errors tied to their fields for screen readers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from canlian.certificates.workflow import Kind
+from canlian.services.models import DeviceType
+
+from .models import Purpose
+
+
+class PortalForm(forms.Form):
+    """After validation each field with an error points at its message (aria-describedby)."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            described = [f"id_{name}_error"]
+            if self.fields[name].help_text:
+                described.append(f"id_{name}_helptext")
+            widget.attrs["aria-invalid"] = "true"
+            widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class ResidentIdForm(PortalForm):
+    resident_id = forms.CharField(
+        label=_("Resident ID number"), max_length=22,
+        help_text=_("18 characters, as on your ID card. A guardian enters their own number."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
+                                      "autocapitalize": "characters"}))
+
+
+class CodeForm(PortalForm):
+    code = forms.CharField(
+        label=_("Code from the text message"), max_length=8,
+        help_text=_("6 digits. The code works for 5 minutes."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+
+CITIZEN_KINDS = [
+    (Kind.NEW.value, _("A new certificate (first time)")),
+    (Kind.RENEWAL.value, _("Renew my certificate (it has expired or will soon)")),
+    (Kind.CHANGE.value, _("Change the category or grade (my condition has changed)")),
+    (Kind.REISSUE.value, _("Replace a lost or damaged certificate")),
+]
+
+
+class CertificateForm(PortalForm):
+    kind = forms.ChoiceField(label=_("What do you need?"), choices=CITIZEN_KINDS,
+                             widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Anything we should know (optional)"), required=False,
+                             max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SubsidyForm(PortalForm):
+    needs_long_term_care = forms.BooleanField(
+        label=_("I need someone to look after me every day, for 6 months or more"), required=False)
+    institutional_care = forms.BooleanField(
+        label=_("I live in a care home approved by the government"), required=False)
+    own_income = forms.DecimalField(
+        label=_("My own income each month, in yuan (optional)"), required=False, min_value=0,
+        max_digits=10, decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal"}))
+    hukou_in_region = forms.BooleanField(label=_("My hukou is registered in this district"),
+                                         required=False, initial=True)
+    bank_name = forms.CharField(label=_("Bank"), max_length=60,
+                                help_text=_("The bank of the account the money is paid into."))
+    bank_account = forms.RegexField(
+        label=_("Bank account number"), regex=r"^\d{12,30}$",
+        help_text=_("12 to 30 digits, no spaces."),
+        error_messages={"invalid": _("Enter the account number as 12 to 30 digits, no spaces.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    confirm = forms.BooleanField(
+        label=_("What I have written is true. I will tell the federation if it changes."),
+        error_messages={"required": _("Please confirm that the information is true.")})
+
+    def clean_bank_account(self) -> str:
+        return self.cleaned_data["bank_account"].replace(" ", "")
+
+    def declared(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"needs_long_term_care": d["needs_long_term_care"],
+                "institutional_care": d["institutional_care"], "own_income": d.get("own_income"),
+                "hukou_in_region": d["hukou_in_region"]}
+
+
+PROGRAMMES = [("rehabilitation", _("Rehabilitation (therapy, training)")),
+              ("device", _("An assistive device (wheelchair, hearing aid, white cane…)")),
+              ("renovation", _("Making my home accessible (ramp, handrails, bathroom)"))]
+
+
+class ServiceForm(PortalForm):
+    programme = forms.ChoiceField(label=_("What do you need?"), choices=PROGRAMMES,
+                                  widget=forms.RadioSelect)
+    device = forms.ModelChoiceField(label=_("Which device? (for assistive devices)"),
+                                    queryset=DeviceType.objects.all().order_by("name"),
+                                    required=False, empty_label="—")
+    note = forms.CharField(label=_("Tell us a little more (optional)"), required=False,
+                           max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("programme") == "device" and not data.get("device"):
+            self.add_error("device", _("Choose the device you need."))
+        return data
+
+
+class ContactForm(PortalForm):
+    phone = forms.RegexField(
+        label=_("Mobile phone"), regex=r"^1\d{10}$",
+        help_text=_("11 digits, e.g. 13812345678. Sign-in codes are sent to this number."),
+        error_messages={"invalid": _("Enter an 11-digit mobile number, e.g. 13812345678.")},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    address = forms.CharField(label=_("Home address"), max_length=200,
+                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
+
+
+class UploadForm(PortalForm):
+    purpose = forms.ChoiceField(label=_("Which document?"), choices=Purpose.choices)
+    file = forms.FileField(label=_("File"),
+                           help_text=_("A photo or scan: PDF, PNG or JPEG, up to 5 MB."),
+                           widget=forms.ClearableFileInput(
+                               attrs={"accept": "application/pdf,image/png,image/jpeg"}))
+
+
+class DisplayForm(PortalForm):
+    text = forms.ChoiceField(label=_("Text size"), widget=forms.RadioSelect, choices=[
+        ("normal", _("Normal")), ("large", _("Large")), ("xlarge", _("Extra large"))])
+    contrast = forms.ChoiceField(label=_("Colours"), widget=forms.RadioSelect, choices=[
+        ("normal", _("Normal")), ("high", _("High contrast (yellow on black)"))])

@@ -1,0 +1,76 @@
+"""What the citizens' portal itself keeps: sign-in codes, the development outbox, uploads.
+
+Applications are not kept here: a citizen's application is the same record staff work on
+(certificates, benefits, services, people), opened with ``channel="online"``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SignInCode(models.Model):
+    """A one-time sign-in code (短信验证码); only its keyed hash is stored."""
+
+    resident_id = models.CharField(max_length=18, db_index=True)
+    digest = models.CharField(max_length=64)
+    sent_to = models.CharField(max_length=20, help_text=_("Masked phone number."))
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id[:6]}… {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OutboxMessage(models.Model):
+    """A message the development notifier 'sent': shown on the dev outbox page, never in production."""
+
+    to = models.CharField(max_length=20)
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.text[:30]}"
+
+
+class Purpose(models.TextChoices):
+    ID_CARD = "id_card", _("Resident ID card")
+    HUKOU = "hukou", _("Household register (hukou)")
+    MEDICAL = "medical", _("Medical records")
+    PHOTO = "photo", _("Photo")
+    INCOME = "income", _("Proof of income or household status")
+    BANK = "bank", _("Bank card")
+    OTHER = "other", _("Other")
+
+
+class Upload(models.Model):
+    """A document a citizen sends with an application (申请材料), checked for type and size."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="uploads")
+    # The application it belongs to: "certificate:12", "subsidy:5", "renovation:3", "service:7".
+    application = models.CharField(max_length=30, db_index=True)
+    purpose = models.CharField(_("document"), max_length=10, choices=Purpose.choices)
+    file = models.FileField(upload_to="uploads/%Y/%m/")
+    original_name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=4)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.original_name}"

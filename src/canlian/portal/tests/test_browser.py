@@ -1,0 +1,187 @@
+"""The portal in Debian chromium: a citizen with only a keyboard, and axe-core on every page.
+
+Real browser, real live server and database: nothing here is mocked.
+"""
+
+import datetime as dt
+
+import pytest
+
+from canlian.benefits.models import SubsidyApplication
+from canlian.conftest import new_resident_id
+from canlian.core import browser
+from canlian.portal.models import OutboxMessage
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not browser.available(), reason="Debian chromium is not installed"),
+]
+
+
+def _code() -> str:
+    return OutboxMessage.objects.first().text.split("验证码是 ")[1][:6]
+
+
+def _focused(page, attribute):  # type: ignore[no-untyped-def]
+    return page.evaluate(f"document.activeElement.getAttribute({attribute!r})")
+
+
+def test_a_citizen_signs_in_applies_for_the_nursing_subsidy_and_follows_it_by_keyboard(
+        live_server, make_person, walk):
+    citizen = make_person(name="王芳", phone="13812345678")
+    walk(citizen, category=4, grade=1)  # a severe disability: the nursing subsidy is pre-filled
+    with browser.page(live_server.url) as page:
+        page.goto("/portal/")
+        # the skip link comes first, and leads to the main content
+        page.keyboard.press("Tab")
+        assert _focused(page, "class") == "skip-link"
+        browser.tab_to(page, "href", "/portal/sign-in/")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/portal/sign-in/")
+        browser.tab_to(page, "id", "id_resident_id")
+        page.keyboard.type(citizen.resident_id)
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/portal/sign-in/code/**")
+        assert "138****5678" in page.content()
+        browser.tab_to(page, "id", "id_code")
+        page.keyboard.type("000000" if _code() != "000000" else "111111")
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+        # the wrong code is announced and tied to the field
+        assert page.get_attribute("#id_code", "aria-invalid") == "true"
+        assert "id_code_error" in page.get_attribute("#id_code", "aria-describedby")
+        assert page.locator("[role=alert]").count() == 1
+        browser.tab_to(page, "id", "id_code")
+        page.keyboard.type(_code())
+        page.keyboard.press("Enter")
+        page.wait_for_url(lambda url: url.rstrip("/").endswith("/portal"))
+        # the "1+X" offer: the pre-filled nursing subsidy, to check and send
+        browser.tab_to(page, "href", "/portal/apply/subsidy/nursing/", limit=40)
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/portal/apply/subsidy/nursing/")
+        browser.tab_to(page, "id", "id_needs_long_term_care", limit=40)
+        if not page.is_checked("#id_needs_long_term_care"):
+            page.keyboard.press("Space")
+        browser.tab_to(page, "id", "id_bank_name")
+        page.keyboard.type("中国农业银行乐清支行")
+        page.keyboard.press("Tab")
+        assert _focused(page, "id") == "id_bank_account"
+        page.keyboard.type("622848001234567890")
+        page.keyboard.press("Tab")
+        assert _focused(page, "id") == "id_confirm"
+        page.keyboard.press("Space")
+        page.keyboard.press("Tab")
+        assert _focused(page, "type") == "submit"
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/portal/applications/subsidy/*/")
+        application = SubsidyApplication.objects.get(person=citizen, subsidy="nursing")
+        assert application.state == "applied" and application.bank_account == "622848001234567890"
+        # the status in plain words, announced as a status message
+        assert page.locator("[role=status]").count() == 1
+        assert "乡镇" in page.inner_text("main") or "镇街" in page.inner_text("main") \
+            or "township" in page.inner_text("main").lower()
+        # and the list of all applications, reached from the navigation
+        browser.tab_to(page, "href", "/portal/applications/")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/portal/applications/")
+        assert page.locator(f"a[href='/portal/applications/subsidy/{application.pk}/']").count() == 1
+
+
+def test_focus_is_visible_on_portal_controls(live_server, db):
+    with browser.page(live_server.url) as page:
+        page.goto("/portal/sign-in/")
+        browser.tab_to(page, "id", "id_resident_id")
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline not in ("none", "")
+
+
+def test_text_can_be_enlarged_without_losing_content(live_server, db):
+    """Large-text mode makes text bigger and the page does not need sideways scrolling."""
+    with browser.page(live_server.url, viewport={"width": 360, "height": 740}) as page:
+        page.goto("/portal/")
+        normal = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+        page.context.add_cookies([{"name": "canlian_display", "value": "xlarge-normal",
+                                   "url": live_server.url}])
+        page.goto("/portal/")
+        large = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+        assert large >= normal * 1.4
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+# ---- axe-core on every portal page ------------------------------------------------------------
+
+MODES = [("zh-hans", "normal-normal"), ("zh-hans", "large-high"), ("en", "normal-normal"),
+         ("en", "large-normal")]
+
+
+@pytest.mark.skipif(not browser.axe_available(), reason="axe-core (npm) is not installed")
+@pytest.mark.parametrize(("language", "mode"), MODES)
+def test_every_portal_page_has_no_axe_violations(live_server, make_person, walk, language, mode):
+    from canlian.portal import actions
+
+    guardian_id = new_resident_id(dt.date(1970, 1, 1))
+    citizen = make_person(name="王芳", phone="13812345678", resident_id=guardian_id)
+    make_person(name="小明", resident_id=new_resident_id(dt.date(2016, 3, 3)),
+                guardian_resident_id=guardian_id, guardian_phone="13812345678")
+    walk(citizen, category=4, grade=1)
+    anonymous = ["/portal/", "/portal/sign-in/", "/portal/settings/"]
+    signed_in = ["/portal/", "/portal/for/", "/portal/apply/certificate/",
+                 "/portal/apply/subsidy/nursing/", "/portal/apply/service/", "/portal/contact/",
+                 "/portal/certificate/", "/portal/applications/", "/portal/settings/"]
+    failures = {}
+
+    def scan(name):  # type: ignore[no-untyped-def]
+        found = browser.axe_violations(page)
+        if found:
+            failures[f"{name} ({language}, {mode})"] = found
+
+    with browser.page(live_server.url) as page:
+        page.context.add_cookies([
+            {"name": "django_language", "value": language, "url": live_server.url},
+            {"name": "canlian_display", "value": mode, "url": live_server.url}])
+        for url in anonymous:
+            page.goto(url)
+            scan(url)
+        page.goto("/portal/sign-in/")
+        page.click("button[type=submit]")  # empty ID: the error state
+        scan("sign-in with error")
+        page.fill("#id_resident_id", guardian_id)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/sign-in/code/**")
+        scan("code page")
+        page.fill("#id_code", "abc")
+        page.click("form.card button[type=submit]")
+        scan("code page with error")
+        page.goto("/portal/dev/outbox/")
+        scan("outbox")
+        page.goto("/portal/sign-in/code/")
+        page.fill("#id_code", _code())
+        page.click("form.card button[type=submit]")
+        page.wait_for_url(lambda url: url.rstrip("/").endswith("/portal"))
+        for url in signed_in:
+            page.goto(url)
+            scan(url)
+        for url in ("/portal/apply/certificate/", "/portal/apply/subsidy/nursing/",
+                    "/portal/apply/service/"):
+            page.goto(url)
+            page.click("form.card button[type=submit]")
+            scan(f"{url} with errors")
+        page.goto("/portal/contact/")
+        page.fill("#id_phone", "123")
+        page.click("form.card button[type=submit]")
+        scan("/portal/contact/ with errors")
+        page.goto("/portal/apply/service/")
+        page.check("#id_programme_0")
+        page.click("form.card button[type=submit]")
+        page.wait_for_url("**/applications/service/*/")
+        scan("application detail")
+        page.click("form[enctype] button[type=submit]")
+        scan("application detail with upload error")
+        # a ward without a certificate: the no-certificate page
+        page.goto("/portal/for/")
+        page.check("input[name=person]:not(:checked)")
+        page.click("form.card button[type=submit]")
+        page.goto("/portal/certificate/")
+        scan("no certificate")
+    assert actions.persons_for  # the guardian's two persons were offered above
+    assert failures == {}

@@ -1,0 +1,110 @@
+"""Applying online (网上办): certificate, the two subsidies, services, contact details.
+
+Each form hands over to the owning app's action with ``channel="online"``; those actions
+check the rules and the person's scope, and staff find the result in their usual queues.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from canlian.benefits import actions as benefits
+from canlian.benefits.models import Subsidy, SubsidyApplication
+from canlian.certificates import actions as certificates
+from canlian.certificates.workflow import Kind
+from canlian.people import actions as people
+from canlian.services import actions as services
+
+from ..forms import CertificateForm, ContactForm, ServiceForm, SubsidyForm
+from .common import add_errors, citizen_required
+
+
+@citizen_required
+def apply_certificate(request: HttpRequest) -> HttpResponse:
+    person = request.portal_person  # type: ignore[attr-defined]
+    form = CertificateForm(request.POST or None, initial={"kind": request.GET.get("kind")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = certificates.apply(request.user, person, certificates.ApplicationInput(
+                kind=Kind(form.cleaned_data["kind"]), reason=form.cleaned_data["reason"],
+                channel="online"), request)
+        except (ValidationError, PermissionDenied) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Your application has been sent."))
+            return redirect("portal:application", kind="certificate", pk=application.pk)
+    return render(request, "portal/apply_certificate.html", {"form": form, "person": person})
+
+
+@citizen_required
+def apply_subsidy(request: HttpRequest, subsidy: str) -> HttpResponse:
+    if subsidy not in Subsidy.values:
+        raise Http404("no such subsidy")
+    person = request.portal_person  # type: ignore[attr-defined]
+    prefilled = SubsidyApplication.objects.filter(person=person, subsidy=subsidy,
+                                                  state="prefilled").first()
+    initial = {"hukou_in_region": True}
+    if prefilled is not None:
+        initial.update({k: getattr(prefilled, k) for k in (
+            "needs_long_term_care", "institutional_care", "own_income", "hukou_in_region")})
+    form = SubsidyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = benefits.apply(
+                request.user, person, subsidy, form.declared(), channel="online",
+                bank_name=form.cleaned_data["bank_name"],
+                bank_account=form.cleaned_data["bank_account"], request=request)
+        except (ValidationError, PermissionDenied) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Your application has been sent."))
+            return redirect("portal:application", kind="subsidy", pk=application.pk)
+    decision = benefits.evaluate(person, subsidy, prefilled)
+    return render(request, "portal/apply_subsidy.html", {
+        "form": form, "person": person, "subsidy": Subsidy(subsidy), "prefilled": prefilled,
+        "decision": decision})
+
+
+@citizen_required
+def apply_service(request: HttpRequest) -> HttpResponse:
+    person = request.portal_person  # type: ignore[attr-defined]
+    form = ServiceForm(request.POST or None, initial={"programme": request.GET.get("programme")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["programme"] == "renovation":
+                obj = services.apply_renovation(request.user, person, note=d["note"])
+                kind = "renovation"
+            else:
+                obj = services.request_service(request.user, person, d["programme"],
+                                               device=d["device"], note=d["note"])
+                kind = "service"
+        except (ValidationError, PermissionDenied) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Your request has been sent."))
+            return redirect("portal:application", kind=kind, pk=obj.pk)
+    return render(request, "portal/apply_service.html", {"form": form, "person": person})
+
+
+@citizen_required
+def change_contact(request: HttpRequest) -> HttpResponse:
+    person = request.portal_person  # type: ignore[attr-defined]
+    form = ContactForm(request.POST or None, initial={"phone": person.phone,
+                                                      "address": person.address})
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = people.request_contact_change(request.user, person,
+                                                   phone=form.cleaned_data["phone"],
+                                                   address=form.cleaned_data["address"],
+                                                   request=request)
+        except (ValidationError, PermissionDenied) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Your new details were sent for review."))
+            return redirect("portal:application", kind="contact", pk=change.pk)
+    return render(request, "portal/contact.html", {"form": form, "person": person})

@@ -1,0 +1,99 @@
+"""Signing in with resident ID and a one-time code; the development outbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from canlian.audit.actions import record
+from canlian.audit.models import Action
+
+from .. import actions
+from ..forms import CodeForm, ResidentIdForm
+from ..models import OutboxMessage
+from .common import SESSION_PERSON
+
+SESSION_ID = "portal_signin_id"
+SESSION_SENT_TO = "portal_signin_sent_to"
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/portal/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}):
+        return target
+    return "/portal/"
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Step 1: the resident ID; a code is sent to the phone on record."""
+    if request.user.is_authenticated and request.user.role == "citizen":
+        return redirect("portal:home")
+    form = ResidentIdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent_to = actions.request_code(form.cleaned_data["resident_id"], request)
+        except actions.SignInError as exc:
+            form.add_error("resident_id", exc.message)
+        else:
+            request.session[SESSION_ID] = form.cleaned_data["resident_id"]
+            request.session[SESSION_SENT_TO] = sent_to
+            return redirect(f"/portal/sign-in/code/?next={_next(request)}")
+    return render(request, "portal/sign_in.html", {"form": form, "next": _next(request),
+                                                   "outbox": settings.CANLIAN_DEV_OUTBOX})
+
+
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """Step 2: the code from the text message."""
+    resident_id = request.session.get(SESSION_ID)
+    if not resident_id:
+        return redirect("portal:sign_in")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("resend"):
+        try:
+            request.session[SESSION_SENT_TO] = actions.request_code(resident_id, request)
+        except actions.SignInError as exc:
+            form = CodeForm()
+            form.add_error(None, exc.message)
+        else:
+            form = CodeForm()
+            from django.contrib import messages
+
+            messages.success(request, _("A new code has been sent."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            user = actions.verify_code(resident_id, form.cleaned_data["code"], request)
+        except actions.SignInError as exc:
+            form.add_error("code", exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session.pop(SESSION_ID, None)
+            record(user=user, action=Action.LOGIN, request=request, object_type="user",
+                   object_id=str(user.pk), summary="门户登录（验证码）")
+            return redirect(_next(request))
+    return render(request, "portal/sign_in_code.html", {
+        "form": form, "sent_to": request.session.get(SESSION_SENT_TO, ""), "next": _next(request),
+        "outbox": settings.CANLIAN_DEV_OUTBOX})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        record(user=request.user, action=Action.LOGOUT, request=request, object_type="user",
+               object_id=str(request.user.pk), summary="门户退出")
+    request.session.pop(SESSION_PERSON, None)
+    logout(request)
+    return redirect("portal:home")
+
+
+def outbox(request: HttpRequest) -> HttpResponse:
+    """Development only: the text messages the console notifier 'sent'."""
+    if not settings.CANLIAN_DEV_OUTBOX:
+        raise Http404("no outbox")
+    return render(request, "portal/outbox.html",
+                  {"messages_sent": OutboxMessage.objects.all()[:20]})

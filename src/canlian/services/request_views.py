@@ -1,0 +1,49 @@
+"""Staff pages for citizens' service requests (康复/辅具服务申请): the list and each decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability
+
+from . import actions
+from .models import RequestState, ServiceRequest
+
+
+@login_required
+def requests(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    state = request.GET.get("state", "submitted")
+    rows = actions.requests_for(request.user).select_related("person", "village__parent", "device")
+    if state in RequestState.values:
+        rows = rows.filter(state=state)
+    page = Paginator(rows.order_by("submitted_on", "id"), 50).get_page(request.GET.get("page"))
+    return render(request, "services/requests.html", {
+        "page": page, "state": state, "states": RequestState.choices, "query": f"state={state}",
+        "can_decide": request.user.can(Capability.EDIT_PEOPLE)})
+
+
+@login_required
+@require_POST
+def request_decide(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+    try:
+        actions.decide_request(request.user, pk, move, note=request.POST.get("note", ""))
+    except ServiceRequest.DoesNotExist:
+        raise Http404("no such request") from None
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Request updated."))
+    state = request.POST.get("state", "")
+    return redirect(reverse("services:requests") + (f"?state={state}" if state in RequestState.values
+                                                    else ""))
