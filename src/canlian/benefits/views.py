@@ -16,6 +16,7 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.people.views import _xlsx
+from canlian.portal.actions import uploads_for
 
 from . import actions, bankfiles, rolls
 from .forms import ApplyForm, DecisionForm, GrantChangeForm, MonthForm
@@ -86,6 +87,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "benefits/application.html", {
         "application": application, "moves": allowed, "form": DecisionForm(),
         "grant": Grant.objects.filter(application=application).first(),
+        "uploads": uploads_for(request.user, f"subsidy:{application.pk}"),
     })
 
 

@@ -21,6 +21,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
+from canlian.portal.actions import uploads_for
 from canlian.regions.models import Region
 from canlian.todos.models import Todo
 
@@ -121,6 +122,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_assess": Action.ASSESS in possible,
         "actions": [(a.value, workflow.ACTION_LABELS[a]) for a in possible if a != Action.ASSESS],
         "assess_form": AssessForm(), "step_form": StepForm(),
+        "uploads": uploads_for(user, f"certificate:{application.pk}"),
     })
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("applications/", views.applications, name="applications"),
     path("applications/<str:kind>/<int:pk>/", views.application_detail, name="application"),
     path("applications/<str:kind>/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("files/<int:pk>/", views.upload_file, name="upload_file"),
     path("certificate/", views.ecert, name="ecert"),
     path("certificate/download/", views.ecert_download, name="ecert_download"),
 ]

@@ -61,6 +61,17 @@ def test_seed_builds_a_consistent_district(tiny):
     assert kinds == {"new", "renewal", "change", "reissue", "transfer", "cancellation"}
     assert User.objects.filter(username="federation", role="federation_staff").exists()
     assert "Canlian-demo-2026" in out.getvalue()
+    # the demo citizen can sign in to the portal: a phone on file, a certificate, and the
+    # nursing subsidy pre-filled for the "1+X" view
+    from canlian.benefits.models import SubsidyApplication
+    from canlian.portal import actions as portal
+
+    printed = out.getvalue().split("sign in with resident ID ")[1][:18]
+    citizen = Person.objects.get(resident_id=printed)
+    assert citizen.certificate_number and citizen.phone and citizen.grade in (1, 2)
+    assert SubsidyApplication.objects.filter(person=citizen, subsidy="nursing",
+                                             state="prefilled").exists()
+    assert portal.request_code(citizen.resident_id).endswith(citizen.phone[-4:])
     # the listed village is kept with its real name; townships got synthetic ones beside it
     assert Region.objects.get(code="330382114201").name == "柳市村"
     assert Region.objects.filter(parent_id="330382002000", level="village").count() == 8

@@ -233,3 +233,29 @@ def test_the_applications_page_lists_each_kind_in_plain_words(signed_in, citizen
     assert str(items[0]["headline"]) in page
     detail = signed_in.get(f"/portal/applications/{kind}/{items[0]['id']}/")
     assert detail.status_code == 200 and detail.context["steps"]
+
+
+def test_staff_open_documents_only_in_their_region_and_it_is_audited(signed_in, citizen, users,
+                                                                     client):
+    from canlian.audit.models import AuditEvent
+
+    signed_in.post("/portal/apply/certificate/", {"kind": "new"})
+    application = Application.objects.get(person=citizen)
+    good = io.BytesIO(PDF)
+    good.name = "病历.pdf"
+    signed_in.post(f"/portal/applications/certificate/{application.pk}/",
+                   {"purpose": "medical", "file": good})
+    upload = Upload.objects.get()
+    assert signed_in.get(f"/portal/files/{upload.pk}/").status_code == 200
+    staff = client.__class__()
+    staff.force_login(users.township)
+    page = staff.get(f"/certificates/applications/{application.pk}/").content.decode()
+    assert f"/portal/files/{upload.pk}/" in page
+    response = staff.get(f"/portal/files/{upload.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert AuditEvent.objects.filter(actor=users.township, object_type="upload").exists()
+    for outsider in (users.township2, users.employer):
+        other = client.__class__()
+        other.force_login(outsider)
+        assert other.get(f"/portal/files/{upload.pk}/").status_code == 404
+    assert client.__class__().get(f"/portal/files/{upload.pk}/").status_code == 302

@@ -2,11 +2,12 @@
 
 from .applications import application_detail, applications, ecert, ecert_download, withdraw
 from .apply import apply_certificate, apply_service, apply_subsidy, change_contact
+from .files import upload_file
 from .home import choose_person, display_settings, home
 from .signin import outbox, sign_in, sign_in_code, sign_out
 
 __all__ = [
     "application_detail", "applications", "apply_certificate", "apply_service", "apply_subsidy",
     "change_contact", "choose_person", "display_settings", "ecert", "ecert_download", "home",
-    "outbox", "sign_in", "sign_in_code", "sign_out", "withdraw",
+    "outbox", "sign_in", "sign_in_code", "sign_out", "upload_file", "withdraw",
 ]

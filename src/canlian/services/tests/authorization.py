@@ -20,15 +20,19 @@ MATRIX = {
     "services:cases": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
     "services:case_new": ("person", "get", {**EDITORS, **NO_REGISTRY}),
     "services:case_update": ("case", "post", POSTED),
+    "services:requests": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
+    "services:request_decide": (("service_request", "accept"), "post", POSTED),
 }
 
 
 def objects(users, person, village):
-    from canlian.services.models import LegalCase, Renovation
+    from canlian.services.models import LegalCase, Renovation, ServiceRequest
 
     return {
         "renovation": Renovation.objects.create(person=person, village=village,
                                                 applied_on=dt.date(2025, 1, 1), state="rejected"),
         "case": LegalCase.objects.create(person=person, kind="legal_aid", subject="x",
                                          opened_on=dt.date(2025, 1, 1)),
+        "service_request": ServiceRequest.objects.create(
+            person=person, village=village, kind="rehabilitation", submitted_on=dt.date(2025, 1, 1)),
     }

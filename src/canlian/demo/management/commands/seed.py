@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from canlian.demo.applications import seed_applications
+from canlian.demo.citizen import demo_citizen
 from canlian.demo.programs import seed_programs
 from canlian.demo.seeding import region_summary, seed
 from canlian.demo.users import DEMO_PASSWORD, ensure_demo_users
@@ -63,3 +64,9 @@ class Command(BaseCommand):
             for login in logins:
                 where = login.region.name if login.region else "—"
                 self.stdout.write(f"  {login.username:<11} {login.role.value:<17} {where}")
+            citizen = demo_citizen(deployment)
+            if citizen is not None:
+                self.stdout.write(
+                    f"Citizens' portal (/portal/): sign in with resident ID {citizen.resident_id} "
+                    f"({citizen.name}); the one-time code is printed here and shown on "
+                    "/portal/dev/outbox/")
