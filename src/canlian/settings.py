@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "canlian.employment",
     "canlian.surveys",
     "canlian.services",
+    "canlian.community",
     "canlian.indicators",
     "canlian.api",
     "canlian.portal",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("employment/", include("canlian.employment.urls")),
     path("surveys/", include("canlian.surveys.urls")),
     path("services/", include("canlian.services.urls")),
+    path("community/", include("canlian.community.urls")),
     path("indicators/", include("canlian.indicators.urls")),
     path("audit/", include("canlian.audit.urls")),
     path("portal/", include("canlian.portal.urls")),

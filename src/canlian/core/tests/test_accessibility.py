@@ -28,6 +28,9 @@ def test_staff_pages_have_no_axe_violations(live_server, users, make_person, wal
              "/people/import/", "/certificates/queue/", f"/certificates/applications/{application.pk}/",
              f"/certificates/{certificate.pk}/card/", "/certificates/expiring/",
              f"/certificates/apply/{pending.pk}/"]
+    from canlian.community.tests.accessibility import pages as community_pages
+
+    pages += community_pages(users, make_person(name="陈静"))
     with browser.page(live_server.url) as page:
         page.context.add_cookies([{"name": "django_language", "value": language,
                                    "url": live_server.url}])

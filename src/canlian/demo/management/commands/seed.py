@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from canlian.community.demo import seed_community
 from canlian.demo.applications import seed_applications
 from canlian.demo.citizen import demo_citizen
 from canlian.demo.programs import seed_programs
@@ -57,6 +58,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{count} certificate applications in every state")
                 counts = seed_programs(deployment)
                 counts.update(seed_employment(deployment))
+                counts.update(seed_community(deployment))
                 ensure_demo_users(deployment)  # links the employer login to a demo unit
                 self.stdout.write("Records behind the plan indicators (2021–): " + ", ".join(
                     f"{k} {v:,}" for k, v in counts.items()))

@@ -1,0 +1,491 @@
+"""Community actions and queries on the database: rules applied, refusals, atomicity, scope."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from canlian.accounts import scoping
+from canlian.audit.models import AuditEvent
+from canlian.community import actions, emergency_rules, queries, visit_rules
+from canlian.community.models import (
+    CheckIn,
+    Inspection,
+    Problem,
+    RosterEntry,
+    ServiceLog,
+    Visit,
+    Volunteer,
+    WatchCase,
+    WatchReview,
+)
+from canlian.conftest import new_resident_id
+from canlian.people.models import Person
+
+TODAY = timezone.localdate()
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 20
+
+
+def born(years: int, days: int = 0) -> dt.date:
+    return visit_rules.years_before(TODAY, years) - dt.timedelta(days=days)
+
+
+@pytest.fixture
+def person(make_person):
+    def make(village=None, *, age=50, grade=None, category=4, **kw):
+        p = make_person(village, resident_id=new_resident_id(born(age, 10)), **kw)
+        if grade:
+            Person.objects.filter(pk=p.pk).update(grade=grade, category=category)
+            p.refresh_from_db()
+        return p
+
+    return make
+
+
+def profile(user, p, **kw):
+    data = {"lives_alone": False, "mobility": "independent", "assistive_devices": [],
+            "powered_devices": []}
+    return actions.save_profile(user, p, **{**data, **kw})
+
+
+# ---- visits ----------------------------------------------------------------------------------
+
+def test_visit_schedule_in_the_database_agrees_with_the_pure_rules(users, person, make_person):
+    policy = queries.rules().visits
+    people = [
+        person(grade=1, name="独居一级"), person(grade=2, name="二级"),
+        person(grade=3, name="三级"), person(age=85, name="高龄独居"),
+        person(age=80, name="刚满80独居"), person(grade=1, category=6, name="精神一级"),
+        person(grade=3, household_type="tekun", name="特困"),
+        person(grade=2, household_type="dibao", name="低保重度"),
+        person(grade=4, category=6, name="精神四级"),
+    ]
+    for p in (people[0], people[3], people[4]):
+        profile(users.township, p, lives_alone=True)
+    schedule = {p.pk: p.interval for p in queries.visit_schedule(
+        scoping.people_for(users.township), policy, TODAY)}
+    for p in people:
+        p.refresh_from_db()
+        facts = visit_rules.VisitFacts(
+            age=p.age_on(TODAY), grade=p.grade, category=p.category,
+            household_type=p.household.household_type if p.household else "",
+            lives_alone=bool(getattr(p, "care_profile", None) and p.care_profile.lives_alone))
+        need = visit_rules.requirement(facts, policy)
+        assert schedule.get(p.pk) == (need.every_days if need else None), p.name
+    assert schedule[people[0].pk] == 14
+    assert people[2].pk not in schedule
+
+
+def test_overdue_list_and_per_worker_counts(users, person, regions):
+    never = person(grade=1, name="从未走访")
+    late = person(grade=1, name="逾期")
+    fresh = person(grade=1, name="按期")
+    other = person(regions.v2a, grade=1, name="外镇")
+    policy = queries.rules().visits  # grade 1–2: every 90 days (yueqing)
+    Visit.objects.create(person=late, visited_on=TODAY - dt.timedelta(days=91), findings="x")
+    Visit.objects.create(person=fresh, visited_on=TODAY - dt.timedelta(days=90), findings="x")
+    names = [p.name for p in queries.due_visits(users.township, policy, TODAY)]
+    assert names == ["从未走访", "逾期"]  # never visited first; the one due today is in time
+    soon = [p.name for p in queries.due_visits(users.township, policy, TODAY, "soon")]
+    assert soon == ["从未走访", "逾期", "按期"]
+    assert other.pk not in [p.pk for p in queries.due_visits(users.township, policy, TODAY, "all")]
+    rows = queries.overdue_by_village(users.township, policy, TODAY)
+    assert [(r["village"].code, r["required"], r["overdue"], r["never"], r["workers"])
+            for r in rows] == [(regions.v1a.code, 3, 2, 1, ["vil1a"])]
+    assert never.pk
+
+
+def test_record_visit_refusals_and_follow_up(users, person, regions):
+    p = person(grade=1)
+    with pytest.raises(ValidationError) as info:
+        actions.record_visit(users.village, p, visited_on=TODAY + dt.timedelta(days=1), kind="home",
+                             findings="x")
+    assert "visited_on" in info.value.message_dict
+    with pytest.raises(ValidationError) as info:
+        actions.record_visit(users.village, p, visited_on=TODAY, kind="home", findings=" ")
+    assert "findings" in info.value.message_dict
+    with pytest.raises(ValidationError) as info:
+        actions.record_visit(users.village, p, visited_on=TODAY, kind="home", findings="x",
+                             follow_up_due=TODAY)
+    assert "follow_up" in info.value.message_dict
+    visit = actions.record_visit(users.village, p, visited_on=TODAY, kind="home",
+                                 findings="轮椅损坏", follow_up="联系维修",
+                                 follow_up_due=TODAY + dt.timedelta(days=7))
+    assert list(queries.open_follow_ups(users.village)) == [visit]
+    with pytest.raises(ValidationError):
+        actions.complete_follow_up(users.village, visit.pk, note="")
+    actions.complete_follow_up(users.village, visit.pk, note="已修好")
+    assert not queries.open_follow_ups(users.village).exists()
+    with pytest.raises(actions.CommunityError, match="already done"):
+        actions.complete_follow_up(users.village, visit.pk, note="again")
+    outsider = person(regions.v2a)
+    with pytest.raises(Person.DoesNotExist):
+        actions.record_visit(users.village, outsider, visited_on=TODAY, kind="home", findings="x")
+    with pytest.raises(PermissionDenied):
+        actions.record_visit(users.auditor, p, visited_on=TODAY, kind="home", findings="x")
+    assert Visit.objects.count() == 1
+
+
+# ---- emergency roster ------------------------------------------------------------------------
+
+def test_roster_priority_and_database_order_match_the_rules(users, person):
+    a = person(grade=1, age=40, name="甲")
+    b = person(grade=3, age=70, name="乙")
+    c = person(grade=3, age=30, name="丙")
+    d = person(grade=2, age=60, name="丁")
+    profile(users.township, a, mobility="bedridden")
+    profile(users.township, b, powered_devices=["oxygen"])
+    profile(users.township, d, mobility="bedridden", lives_alone=True)
+    for p in (a, b, c, d):
+        actions.save_roster_entry(users.township, p, contact_name="邻居", contact_phone="139")
+    rules = queries.rules().emergency
+    entries = list(queries.roster(users.township))
+    expected = emergency_rules.ordered(
+        entries, key=lambda e: (e.priority, e.powered, e.person.birth_date, e.person.name, e.person_id))
+    assert [e.person.name for e in entries] == [e.person.name for e in expected]
+    assert entries[0].person.name == "丁"  # bedridden, grade 2, alone: 35 + 20 + 20
+    b_entry = RosterEntry.objects.get(person=b)
+    assert b_entry.powered and b_entry.priority == rules.powered_device + rules.grade[3] + 5
+    assert {r["code"] for r in b_entry.reasons} >= {"powered_device", "grade"}
+    # the profile changes: the priority follows at once
+    profile(users.township, c, mobility="bedridden", powered_devices=["ventilator"])
+    assert queries.roster(users.township).first().person.name == "丙"
+
+
+def test_roster_entry_refusals_leave_nothing_behind(users, person, regions):
+    p = person(grade=1)
+    elsewhere = Volunteer.objects.create(name="外镇志愿者", phone="1", village=regions.v2a,
+                                         skills=["escort"], registered_on=TODAY)
+    with pytest.raises(ValidationError) as info:
+        actions.save_roster_entry(users.township, p, contact_name="", contact_phone="",
+                                  paired_volunteer=elsewhere)
+    assert set(info.value.message_dict) == {"contact_name", "contact_phone", "paired_volunteer"}
+    assert not RosterEntry.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="rosterentry").exists()
+    entry = actions.save_roster_entry(users.township, p, contact_name="村干部", contact_phone="139")
+    removed = actions.remove_from_roster(users.township, entry.pk, reason="搬迁")
+    assert removed.removed_on == TODAY and not queries.roster(users.township).exists()
+    with pytest.raises(actions.CommunityError):
+        actions.remove_from_roster(users.township, entry.pk, reason="again")
+    back = actions.save_roster_entry(users.township, p, contact_name="村干部", contact_phone="139")
+    assert back.pk == entry.pk and back.removed_on is None
+
+
+def test_recompute_priorities_is_set_based(users, person, django_assert_max_num_queries):
+    people = [person(grade=3) for _ in range(6)]
+    for p in people:
+        actions.save_roster_entry(users.township, p, contact_name="x", contact_phone="1")
+    Person.objects.filter(pk__in=[p.pk for p in people]).update(grade=1)
+    with django_assert_max_num_queries(8):
+        changed = actions.recompute_priorities(users.township)
+    assert changed == 6
+    assert set(RosterEntry.objects.values_list("priority", flat=True)) == {30}
+
+
+def test_emergency_check_in_board(users, person, regions):
+    first, second, third = (person(grade=g, name=n) for g, n in ((1, "一"), (2, "二"), (3, "三")))
+    outside_area = person(regions.v1b, grade=1, name="别村")
+    for p in (first, second, third, outside_area):
+        actions.save_roster_entry(users.township, p, contact_name="x", contact_phone="1")
+    with pytest.raises(ValidationError):  # a township cannot declare over another township
+        actions.declare_emergency(users.township, name="台风", kind="typhoon", region=regions.t2)
+    with pytest.raises(PermissionDenied):
+        actions.declare_emergency(users.village, name="台风", kind="typhoon", region=regions.v1a)
+    emergency = actions.declare_emergency(users.township, name="台风", kind="typhoon",
+                                          region=regions.v1a)
+    board = list(queries.board(users.township, emergency))
+    assert [e.person.name for e in board] == ["一", "二", "三"]
+    assert queries.board_counts(users.township, emergency)["pending"] == 3
+    # the village worker of v1a checks in; a person outside the area is refused
+    actions.check_in(users.village, emergency.pk, second.pk, state="safe")
+    with pytest.raises(ValidationError) as info:
+        actions.check_in(users.township, emergency.pk, outside_area.pk, state="safe")
+    assert "person" in info.value.message_dict
+    with pytest.raises(ValidationError) as info:
+        actions.check_in(users.village, emergency.pk, first.pk, state="unreachable")
+    assert "note" in info.value.message_dict
+    actions.check_in(users.village, emergency.pk, first.pk, state="unreachable", note="电话不通")
+    board = list(queries.board(users.township, emergency))
+    assert [(e.person.name, e.state) for e in board] == [("三", None), ("一", "unreachable"),
+                                                        ("二", "safe")]
+    actions.check_in(users.village, emergency.pk, first.pk, state="evacuated")  # replaces
+    assert CheckIn.objects.filter(emergency=emergency).count() == 2
+    assert queries.board_counts(users.township, emergency) == {
+        "total": 3, "reached": 2, "pending": 1, "unreachable": 0, "needs_help": 0}
+    # another township's staff cannot see or use the board
+    with pytest.raises(actions.Emergency.DoesNotExist):
+        actions.check_in(users.township2, emergency.pk, third.pk, state="safe")
+    actions.close_emergency(users.township, emergency.pk)
+    with pytest.raises(actions.CommunityError, match="closed"):
+        actions.check_in(users.village, emergency.pk, third.pk, state="safe")
+
+
+def test_a_county_emergency_reaches_the_village_worker_but_only_the_county_closes_it(users, regions):
+    emergency = actions.declare_emergency(users.federation, name="寒潮", kind="heat_cold",
+                                          region=regions.county)
+    assert queries.emergencies_for(users.village).filter(pk=emergency.pk).exists()
+    assert queries.emergencies_for(users.township2).filter(pk=emergency.pk).exists()
+    with pytest.raises(PermissionDenied):
+        actions.close_emergency(users.township, emergency.pk)
+    assert queries.emergencies_for(users.auditor).filter(pk=emergency.pk).exists()
+    assert not queries.emergencies_for(users.employer).exists()
+    assert not queries.emergencies_for(users.citizen).exists()
+
+
+# ---- poverty-return watch --------------------------------------------------------------------
+
+def test_screening_flags_and_is_idempotent(users, person, regions):
+    from canlian.certificates.models import Certificate
+    from canlian.employment.models import Placement
+    from canlian.people.models import Household
+
+    line = queries.dibao_standard(TODAY)
+    assert line is not None
+    near = person(name="临界", household_type="ordinary")
+    Household.objects.filter(pk=near.household_id).update(monthly_income_per_capita=line * 1)
+    comfortable = person(name="宽裕", household_type="ordinary")
+    Household.objects.filter(pk=comfortable.household_id).update(
+        monthly_income_per_capita=line * 2)
+    in_dibao = person(name="低保", household_type="dibao")
+    Household.objects.filter(pk=in_dibao.household_id).update(monthly_income_per_capita=line / 2)
+    jobless = person(name="失业")
+    Placement.objects.create(person=jobless, form="flexible", start=TODAY - dt.timedelta(days=400),
+                             end=TODAY - dt.timedelta(days=30))
+    still_working = person(name="换工作")
+    Placement.objects.create(person=still_working, form="flexible",
+                             start=TODAY - dt.timedelta(days=400), end=TODAY - dt.timedelta(days=30))
+    Placement.objects.create(person=still_working, form="flexible",
+                             start=TODAY - dt.timedelta(days=20))
+    sick = person(name="大病", household_type="ordinary")
+    Household.objects.filter(pk=sick.household_id).update(monthly_income_per_capita=line * 3)
+    actions.record_event(users.village, sick, kind="medical_costs",
+                         occurred_on=TODAY - dt.timedelta(days=40), amount=Decimal("30000"))
+    newly_severe = person(name="新增重度", household_type="ordinary")
+    Household.objects.filter(pk=newly_severe.household_id).update(monthly_income_per_capita=line * 3)
+    Certificate.objects.create(person=newly_severe, number=newly_severe.resident_id + "11",
+                               category=1, grade=1, issue_date=TODAY - dt.timedelta(days=60),
+                               valid_until=TODAY + dt.timedelta(days=3000), issued_by=regions.county)
+    outside = person(regions.v2a, name="外镇", household_type="ordinary")
+    Household.objects.filter(pk=outside.household_id).update(monthly_income_per_capita=line)
+
+    result = actions.screen(users.township)
+    flagged = {c.person.name: [f["code"] for f in c.flags]
+               for c in WatchCase.objects.select_related("person")}
+    assert flagged == {"临界": ["income_near_line"], "失业": ["job_loss"],
+                       "大病": ["medical_costs"], "新增重度": ["new_severe_disability"]}
+    assert result == {"flagged": 4, "opened": 4, "updated": 0, "cleared": 0}
+    assert AuditEvent.objects.filter(summary="纳入防止返贫监测").count() == 4
+    # a second screening updates the open cases instead of opening new ones
+    Household.objects.filter(pk=near.household_id).update(monthly_income_per_capita=line * 2)
+    again = actions.screen(users.township)
+    assert again == {"flagged": 3, "opened": 0, "updated": 3, "cleared": 1}
+    assert WatchCase.objects.count() == 4
+    assert WatchCase.objects.get(person=near).flags == []
+    with pytest.raises(PermissionDenied):
+        actions.screen(users.village)
+
+
+def test_monthly_review_and_closing(users, person):
+    case = WatchCase.objects.create(person=person(name="对象"), opened_on=TODAY, screened_on=TODAY)
+    with pytest.raises(ValidationError) as info:
+        actions.review_case(users.village, case.pk, situation="worse", help_kinds=[])
+    assert "help_kinds" in info.value.message_dict
+    actions.review_case(users.village, case.pk, situation="stable",
+                        help_kinds=["temporary_assistance"], help_amount=Decimal("1000"))
+    with pytest.raises(actions.CommunityError, match="already done"):
+        actions.review_case(users.village, case.pk, situation="stable", help_kinds=[])
+    assert WatchReview.objects.count() == 1
+    assert queries.watch_list(users.village, TODAY.replace(day=1)).get().reviewed
+    with pytest.raises(PermissionDenied):
+        actions.close_case(users.village, case.pk, reason="x")
+    with pytest.raises(ValidationError):
+        actions.close_case(users.township, case.pk, reason=" ")
+    actions.close_case(users.township, case.pk, reason="收入恢复")
+    with pytest.raises(actions.CommunityError, match="closed"):
+        actions.review_case(users.village, case.pk, situation="stable", help_kinds=[])
+    with pytest.raises(WatchCase.DoesNotExist):
+        actions.close_case(users.township2, case.pk, reason="x")
+
+
+def test_medical_costs_need_an_amount(users, person):
+    with pytest.raises(ValidationError) as info:
+        actions.record_event(users.village, person(), kind="medical_costs", occurred_on=TODAY)
+    assert "amount" in info.value.message_dict
+
+
+# ---- volunteers ------------------------------------------------------------------------------
+
+def volunteer_data(regions, **kw):
+    return {"name": "王志愿", "phone": "13800000000", "village": regions.v1a,
+            "skills": ["escort", "companionship"], "availability": ["weekend"], **kw}
+
+
+def test_volunteer_registration_checks(users, regions):
+    with pytest.raises(ValidationError) as info:
+        actions.save_volunteer(users.village, volunteer_data(regions, skills=[], resident_id="123",
+                                                             village=regions.v2a))
+    assert {"village"} <= set(info.value.message_dict)
+    with pytest.raises(ValidationError) as info:
+        actions.save_volunteer(users.village, volunteer_data(regions, skills=[], resident_id="123"))
+    assert {"skills", "resident_id"} <= set(info.value.message_dict)
+    rid = new_resident_id(dt.date(1990, 1, 1))
+    v = actions.save_volunteer(users.village, volunteer_data(regions, resident_id=rid))
+    with pytest.raises(ValidationError, match="already registered"):
+        actions.save_volunteer(users.village, volunteer_data(regions, resident_id=rid))
+    changed = actions.save_volunteer(users.village, volunteer_data(regions, resident_id=rid,
+                                                                   phone="139"), v.pk)
+    assert changed.phone == "139" and Volunteer.objects.count() == 1
+    with pytest.raises(Volunteer.DoesNotExist):
+        actions.save_volunteer(users.township2, volunteer_data(regions), v.pk)
+
+
+def test_request_matching_assignment_hours_and_recognition(users, regions, person):
+    p = person(grade=1)
+    near = actions.save_volunteer(users.township, volunteer_data(regions, name="同村"))
+    far = actions.save_volunteer(users.township, volunteer_data(regions, name="同镇",
+                                                                village=regions.v1b))
+    reader = actions.save_volunteer(users.township, volunteer_data(regions, name="读报",
+                                                                   skills=["reading"]))
+    actions.save_volunteer(users.federation, volunteer_data(regions, name="外镇",
+                                                            village=regions.v2a))
+    req = actions.create_request(users.village, p, source="person", skill="escort",
+                                 description="陪同复查", slot="weekend")
+    assert [m.candidate.name for m in queries.candidates(users.township, req)] == ["同村", "同镇"]
+    with pytest.raises(ValidationError, match="lacks the skill"):
+        actions.assign(users.township, req.pk, reader.pk)
+    with pytest.raises(actions.CommunityError, match="assign a volunteer first"):
+        actions.log_service(users.township, req.pk, served_on=TODAY, hours="2", description="x")
+    actions.assign(users.township, req.pk, near.pk)
+    with pytest.raises(ValidationError) as info:
+        actions.log_service(users.township, req.pk, served_on=TODAY, hours="13", description="x")
+    assert "hours" in info.value.message_dict
+    with pytest.raises(actions.CommunityError, match="record the service first"):
+        actions.close_request(users.township, req.pk, "done")
+    log = actions.log_service(users.township, req.pk, served_on=TODAY, hours="12",
+                              description="陪同")
+    with pytest.raises(actions.CommunityError, match="cannot confirm"):
+        actions.confirm_log(users.township, log.pk, kind="worker")
+    with pytest.raises(ValidationError) as info:
+        actions.confirm_log(users.village, log.pk, kind="person")
+    assert "note" in info.value.message_dict
+    actions.confirm_log(users.village, log.pk, kind="person", note="本人签字")
+    pending = actions.log_service(users.village, req.pk, served_on=TODAY, hours="4", description="y")
+    with pytest.raises(actions.CommunityError, match="already"):
+        actions.confirm_log(users.village, log.pk, kind="worker")
+    year = TODAY.year
+    hours = {v.name: (v.year_hours, v.total_hours)
+             for v in queries.hours_by_volunteer(users.township, year)}
+    assert hours["同村"] == (Decimal("12"), Decimal("12"))  # pending hours do not count
+    assert hours["同镇"] == (0, 0)
+    actions.confirm_log(users.township, pending.pk, kind="worker")
+    assert ServiceLog.objects.filter(status="confirmed").count() == 2
+    done = actions.close_request(users.township, req.pk, "done")
+    assert done.status == "done"
+    assert far.pk
+
+
+def test_an_assignment_made_meanwhile_by_someone_else_is_refused(users, regions, person,
+                                                                  monkeypatch):
+    from canlian.community.models import ServiceRequest
+
+    v = actions.save_volunteer(users.township, volunteer_data(regions))
+    req = actions.create_request(users.village, person(), source="worker", skill="escort",
+                                 description="x")
+    stale = ServiceRequest.objects.get(pk=req.pk)  # read before another worker's change
+    ServiceRequest.objects.filter(pk=req.pk).update(version=1)
+    monkeypatch.setattr(actions, "_scoped_request", lambda user, request_id: stale)
+    with pytest.raises(actions.CommunityError, match="someone else"):
+        actions.assign(users.township, req.pk, v.pk)
+    assert ServiceRequest.objects.get(pk=req.pk).volunteer is None
+    assert not AuditEvent.objects.filter(summary__startswith="志愿服务派单").exists()
+
+
+# ---- accessibility supervision ---------------------------------------------------------------
+
+def _results(place_kind, fail=(), na=()):
+    from canlian.community import inspection_rules, ruleset
+
+    items = inspection_rules.items_for(place_kind, ruleset.checklist())
+    return {i.code: "fail" if i.code in fail else "na" if i.code in na else "pass" for i in items}
+
+
+def test_inspection_creates_problems_with_deadlines_by_severity(users, regions):
+    rules = queries.rules().inspections
+    place = actions.register_place(users.township, name="便民服务中心", kind="service_hall",
+                                   village=regions.v1a, manager="街道办")
+    found_on = TODAY - dt.timedelta(days=30)
+    inspection = actions.inspect(users.township, place.pk, inspected_on=found_on,
+                                 results=_results("service_hall", fail=("entrance", "parking")),
+                                 severities={"parking": "major"},
+                                 descriptions={"entrance": "正门有三级台阶"})
+    assert (inspection.passed, inspection.failed) == (len(_results("service_hall")) - 2, 2)
+    problems = {p.item: p for p in Problem.objects.all()}
+    assert problems["entrance"].deadline == found_on + dt.timedelta(days=rules.days["critical"])
+    assert problems["entrance"].description == "正门有三级台阶"
+    assert problems["parking"].severity == "major"
+    assert problems["parking"].deadline == found_on + dt.timedelta(days=rules.days["major"])
+    assert set(queries.problems_for(users.township).filter(deadline__lt=TODAY)) == {
+        problems["entrance"]}
+    stats = queries.township_stats(users.township, found_on.year, TODAY)
+    assert [(r["code"], r["places"], r["found"], r["overdue"], r["rate"]) for r in stats] == [
+        (regions.t1.code, 1, 2, 1, 0.0)]
+    assert queries.township_stats(users.township2, found_on.year, TODAY) == []
+
+
+def test_inspection_refusals_write_nothing(users, regions):
+    place = actions.register_place(users.township, name="公园", kind="park", village=regions.v1a,
+                                   manager="园林处")
+    incomplete = _results("park")
+    incomplete.pop(next(iter(incomplete)))
+    with pytest.raises(ValidationError, match="no result for"):
+        actions.inspect(users.township, place.pk, inspected_on=TODAY, results=incomplete)
+    with pytest.raises(ValidationError, match="unknown severity"):
+        actions.inspect(users.township, place.pk, inspected_on=TODAY,
+                        results=_results("park", fail=("toilet",)), severities={"toilet": "awful"})
+    assert not Inspection.objects.exists() and not Problem.objects.exists()
+    with pytest.raises(PermissionDenied):
+        actions.inspect(users.village, place.pk, inspected_on=TODAY, results=_results("park"))
+    with pytest.raises(actions.Place.DoesNotExist):
+        actions.inspect(users.township2, place.pk, inspected_on=TODAY, results=_results("park"))
+
+
+def test_rectification_follow_up(users, regions):
+    place = actions.register_place(users.township, name="卫生院", kind="hospital",
+                                   village=regions.v1a, manager="卫健局")
+    actions.inspect(users.township, place.pk, inspected_on=TODAY - dt.timedelta(days=20),
+                    results=_results("hospital", fail=("entrance",)))
+    problem = Problem.objects.get()
+    before = problem.deadline
+    extended = actions.extend(users.township, problem.pk, reason="雨季施工困难")
+    assert extended.deadline == before + dt.timedelta(days=30) and extended.extensions == 1
+    with pytest.raises(actions.CommunityError, match="at most 1"):
+        actions.extend(users.township, problem.pk, reason="again")
+    with pytest.raises(actions.CommunityError, match="not rectified"):
+        actions.verify(users.township, problem.pk)
+    with pytest.raises(ValidationError):
+        actions.rectify(users.township, problem.pk, on=TODAY, note="")
+    actions.rectify(users.township, problem.pk, on=TODAY, note="已建坡道")
+    with pytest.raises(ValidationError, match="photo"):
+        actions.verify(users.township, problem.pk)
+    with pytest.raises(ValidationError):  # same checks as renovation photos
+        actions.add_problem_photo(users.township, problem.pk, "after",
+                                  SimpleUploadedFile("x.png", b"GIF89a not allowed"))
+    actions.add_problem_photo(users.township, problem.pk, "after", SimpleUploadedFile("x.png", PNG))
+    closed = actions.verify(users.township, problem.pk)
+    assert closed.verified_on == TODAY and closed.verified_by == users.township
+    with pytest.raises(actions.CommunityError, match="already"):
+        actions.rectify(users.township, problem.pk, on=TODAY, note="x")
+
+
+def test_audit_of_person_page_and_roster_print(client, users, person):
+    p = person(grade=1)
+    actions.save_roster_entry(users.township, p, contact_name="x", contact_phone="1")
+    client.force_login(users.township)
+    client.get(f"/community/person/{p.pk}/")
+    assert AuditEvent.objects.filter(action="view", person_id=p.pk).exists()
+    client.get("/community/roster/print/")
+    assert AuditEvent.objects.filter(action="export", person_id=p.pk,
+                                     summary="打印应急保护名册").exists()

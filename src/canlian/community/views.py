@@ -1,0 +1,924 @@
+"""Community support pages (社区助残): thin views over ``queries`` and ``actions``.
+
+Each view checks the role's capability first (403), takes its records from the scoping
+layer (404 outside the region), and calls ``actions`` to write. Lists are paginated and
+show resident IDs masked; the person's community page is audited like the registry's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability
+from canlian.audit.actions import record, record_many
+from canlian.audit.models import Action as AuditAction
+
+from . import actions, inspection_rules, poverty_rules, queries, ruleset, visit_rules, volunteer_rules
+from .forms import (
+    CheckInForm,
+    ConfirmForm,
+    EmergencyForm,
+    EventForm,
+    FollowUpForm,
+    InspectionForm,
+    LogForm,
+    OrganisationForm,
+    PlaceForm,
+    ProblemStepForm,
+    ProfileForm,
+    ReasonForm,
+    RequestForm,
+    ReviewForm,
+    RosterEntryForm,
+    VisitForm,
+    VolunteerForm,
+)
+from .models import (
+    ASSISTIVE_DEVICE_CHOICES,
+    AVAILABILITY_CHOICES,
+    CHECKIN_CHOICES,
+    FLAG_CHOICES,
+    HELP_CHOICES,
+    MOBILITY_CHOICES,
+    PLACE_KIND_CHOICES,
+    POWERED_DEVICE_CHOICES,
+    RESULT_CHOICES,
+    SKILL_CHOICES,
+    CareProfile,
+    RequestStatus,
+    RosterEntry,
+    WatchCase,
+)
+
+PAGE = 50
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _page(request: HttpRequest, rows: Any) -> Any:
+    return Paginator(rows, PAGE).get_page(request.GET.get("page"))
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _flash(request: HttpRequest, exc: Exception) -> None:
+    for m in getattr(exc, "messages", None) or [getattr(exc, "message", str(exc))]:
+        messages.error(request, m)
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("year", _today().year))
+    except ValueError:
+        return _today().year
+
+
+def _person_or_404(request: HttpRequest, pk: int, capability: Capability) -> Any:
+    scoping.require(request.user, capability)
+    return get_object_or_404(scoping.people_for(request.user).select_related(
+        "village__parent", "household"), pk=pk)
+
+
+def _person_form(request: HttpRequest, person_id: int, form_class: Any, action: Any, *,
+                 title: str, done: str, to: Any = None) -> HttpResponse:
+    """One form about one person (a visit, a shock, a help request): the form, the action
+    that saves it, and where to go after; ``to`` maps the saved record to a redirect."""
+    found = _person_or_404(request, person_id, Capability.EDIT_PEOPLE)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = action(request.user, found, **form.cleaned_data, request=request)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return to(made) if to else redirect("community:person", pk=found.pk)
+    return render(request, "community/form.html", {
+        "form": form, "person": found, "title": title, "back": ("community:person", found.pk)})
+
+
+def _can(request: HttpRequest, capability: Capability) -> bool:
+    return request.user.can(capability)
+
+
+# ---- overview and the person's page ----------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    user, today = request.user, _today()
+    policy = queries.rules().visits
+    emergency = queries.emergencies_for(user).filter(closed_at__isnull=True).first()
+    counts = {
+        "visits_late": queries.due_visits(user, policy, today).count(),
+        "follow_ups": queries.open_follow_ups(user).count(),
+        "roster": queries.roster(user).count(),
+        "watch_open": queries.watch_cases_for(user).filter(status="open").count(),
+        "requests_open": queries.requests_for(user).filter(status=RequestStatus.OPEN).count(),
+        "logs_pending": queries.logs_for(user).filter(status="pending").count(),
+        "volunteers": queries.volunteers_for(user).filter(active=True).count(),
+        "problems_overdue": queries.problems_for(user).filter(
+            rectified_on__isnull=True, deadline__lt=today).count(),
+    }
+    return render(request, "community/index.html", {"counts": counts, "emergency": emergency})
+
+
+@login_required
+def find(request: HttpRequest) -> HttpResponse:
+    """Find a person in the user's region by name or full resident ID (IDs shown masked)."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    q = request.GET.get("q", "").strip()[:40]
+    rows = scoping.people_for(request.user).none()
+    if q:
+        rows = scoping.people_for(request.user).filter(
+            Q(name__startswith=q) | Q(resident_id=q.upper())).select_related("village__parent")
+    return render(request, "community/find.html", {"page": _page(request, rows), "q": q,
+                                                   "query": urlencode({"q": q})})
+
+
+@login_required
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything community support knows of one person (audited like the registry page)."""
+    found = _person_or_404(request, pk, Capability.VIEW_PEOPLE)
+    record(user=request.user, action=AuditAction.VIEW, obj=found, person=found, request=request,
+           summary=f"查看 {found.name} 的社区助残信息")
+    today, rules = _today(), queries.rules()
+    profile = CareProfile.objects.filter(person=found).first()
+    facts = visit_rules.VisitFacts(
+        age=found.age_on(today), grade=found.grade, category=found.category,
+        household_type=found.household.household_type if found.household else "",
+        lives_alone=bool(profile and profile.lives_alone))
+    need = visit_rules.requirement(facts, rules.visits)
+    visits = list(found.visits.select_related("visitor")[:20])
+    status = (visit_rules.status(visits[0].visited_on if visits else None, need.every_days, today,
+                                 rules.visits.due_soon_days) if need else None)
+    return render(request, "community/person.html", {
+        "person": found, "profile": profile, "need": need, "status": status, "visits": visits,
+        "entry": RosterEntry.objects.filter(person=found).select_related("paired_volunteer").first(),
+        "cases": found.watch_cases.prefetch_related("reviews")[:5],
+        "events": found.watch_events.all()[:10],
+        "requests": found.volunteer_requests.select_related("volunteer")[:10],
+        "can_edit": _can(request, Capability.EDIT_PEOPLE) and not found.is_deceased,
+        "labels": {"mobility": MOBILITY_CHOICES, "assistive": ASSISTIVE_DEVICE_CHOICES,
+                   "powered": POWERED_DEVICE_CHOICES, "help": HELP_CHOICES},
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _person_or_404(request, pk, Capability.EDIT_PEOPLE)
+    current = CareProfile.objects.filter(person=found).first()
+    initial = {"mobility": "independent"}
+    if current is not None:
+        initial = {"lives_alone": current.lives_alone, "mobility": current.mobility,
+                   "assistive_devices": current.assistive_devices,
+                   "powered_devices": current.powered_devices, "note": current.note}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_profile(request.user, found, **form.cleaned_data, request=request)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Circumstances saved."))
+            return redirect("community:person", pk=found.pk)
+    return render(request, "community/form.html", {
+        "form": form, "person": found, "title": _("Circumstances"),
+        "back": ("community:person", found.pk)})
+
+
+# ---- volunteers ------------------------------------------------------------------------------
+
+
+@login_required
+def volunteers(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    rows = queries.volunteers_for(request.user).select_related("village__parent", "organisation")
+    skill = request.GET.get("skill", "")
+    active = request.GET.get("active", "1")
+    if active == "1":
+        rows = rows.filter(active=True)
+    if skill in dict(SKILL_CHOICES):
+        rows = queries.with_skill(rows, skill)
+    page = _page(request, rows)
+    return render(request, "community/volunteers.html", {
+        "page": page, "skill": skill, "active": active, "skills": SKILL_CHOICES,
+        "query": f"skill={skill}&active={active}", "can_edit": _can(request, Capability.EDIT_PEOPLE)})
+
+
+def _volunteer_form(request: HttpRequest, volunteer: Any) -> HttpResponse:
+    initial = VolunteerForm.initial_for(volunteer) if volunteer else {}
+    form = VolunteerForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_volunteer(request.user, form.cleaned_data, volunteer, request=request)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Volunteer saved."))
+            return redirect("community:volunteer", pk=saved.pk)
+    return render(request, "community/form.html", {
+        "form": form, "title": _("Edit volunteer") if volunteer else _("Register a volunteer"),
+        "back": ("community:volunteer", volunteer.pk) if volunteer else ("community:volunteers", None)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def volunteer_new(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    return _volunteer_form(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    return _volunteer_form(request, get_object_or_404(queries.volunteers_for(request.user), pk=pk))
+
+
+@login_required
+def volunteer(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    found = get_object_or_404(queries.volunteers_for(request.user).select_related(
+        "village__parent", "organisation"), pk=pk)
+    year = _today().year
+    totals = queries.hours_by_volunteer(request.user, year).filter(pk=found.pk).values(
+        "year_hours", "total_hours").first() or {}
+    star = volunteer_rules.star_for(totals.get("total_hours") or 0, queries.rules().volunteers)
+    return render(request, "community/volunteer.html", {
+        "volunteer": found, "year": year, "totals": totals, "star": star,
+        "logs": found.logs.select_related("person").order_by("-served_on")[:30],
+        "pairings": found.pairings.filter(removed_on__isnull=True).select_related("person"),
+        "labels": {"skills": SKILL_CHOICES, "availability": AVAILABILITY_CHOICES},
+        "can_edit": _can(request, Capability.EDIT_PEOPLE)})
+
+
+@login_required
+def hours(request: HttpRequest) -> HttpResponse:
+    """Yearly confirmed hours and the recognition list (年度服务时长与表彰名单)."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    year = _year(request)
+    rules = queries.rules().volunteers
+    rows = queries.hours_by_volunteer(request.user, year)
+    only = request.GET.get("recognised") == "1"
+    if only:
+        rows = rows.filter(year_hours__gte=rules.recognition_min_hours)
+    page = _page(request, rows.filter(total_hours__gt=0))
+    page.object_list = [{"volunteer": v, "star": volunteer_rules.star_for(v.total_hours, rules),
+                         "recognised": volunteer_rules.recognised(v.year_hours, rules)}
+                        for v in page.object_list]
+    return render(request, "community/hours.html", {
+        "page": page, "year": year, "only": only, "threshold": rules.recognition_min_hours,
+        "query": f"year={year}&recognised={'1' if only else ''}"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisations(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    form = None
+    if _can(request, Capability.REVIEW):
+        form = OrganisationForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                actions.register_organisation(request.user, **form.cleaned_data, request=request)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Organisation registered."))
+                return redirect("community:organisations")
+    elif request.method == "POST":
+        scoping.require(request.user, Capability.REVIEW)
+    rows = (queries.organisations_for(request.user).select_related("village__parent")
+            .annotate(n_volunteers=Count("volunteers")).order_by("village_id", "name", "id"))
+    return render(request, "community/organisations.html", {"page": _page(request, rows),
+                                                            "form": form, "query": ""})
+
+
+@login_required
+def requests(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    status = request.GET.get("status", "open")
+    rows = queries.requests_for(request.user).select_related("person__village__parent", "volunteer")
+    if status in RequestStatus.values:
+        rows = rows.filter(status=status)
+    return render(request, "community/requests.html", {
+        "page": _page(request, rows), "status": status, "statuses": RequestStatus.choices,
+        "query": f"status={status}"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_form(request, person_id, RequestForm, actions.create_request,
+                        title=_("Request volunteer help"), done=_("Request recorded."),
+                        to=lambda made: redirect("community:request", pk=made.pk))
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    found = get_object_or_404(queries.requests_for(request.user).select_related(
+        "person__village__parent", "volunteer", "created_by"), pk=pk)
+    can_edit = _can(request, Capability.EDIT_PEOPLE)
+    open_ = found.status in (RequestStatus.OPEN, RequestStatus.ASSIGNED)
+    return render(request, "community/request.html", {
+        "req": found, "logs": found.logs.select_related("volunteer"),
+        "matches": queries.candidates(request.user, found) if can_edit and open_ else [],
+        "can_edit": can_edit, "open": open_, "skills": SKILL_CHOICES})
+
+
+@login_required
+@require_POST
+def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    try:
+        volunteer_id = int(request.POST.get("volunteer") or 0) or None
+        actions.assign(request.user, pk, volunteer_id, request=request)
+    except actions.ServiceRequest.DoesNotExist:
+        raise Http404 from None
+    except ValueError:
+        messages.error(request, _("Choose a volunteer."))
+    except (ValidationError, actions.CommunityError) as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Volunteer assigned."))
+    return redirect("community:request", pk=pk)
+
+
+@login_required
+@require_POST
+def request_close(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    try:
+        actions.close_request(request.user, pk, request.POST.get("outcome", ""), request=request)
+    except actions.ServiceRequest.DoesNotExist:
+        raise Http404 from None
+    except (ValidationError, actions.CommunityError) as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Request closed."))
+    return redirect("community:request", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_log(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    found = get_object_or_404(queries.requests_for(request.user).select_related(
+        "person", "volunteer"), pk=pk)
+    form = LogForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.log_service(request.user, found.pk, **form.cleaned_data, request=request)
+        except (ValidationError, actions.CommunityError) as exc:
+            if isinstance(exc, ValidationError):
+                _add_errors(form, exc)
+            else:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Service recorded; it counts once confirmed."))
+            return redirect("community:request", pk=found.pk)
+    return render(request, "community/form.html", {
+        "form": form, "person": found.person, "title": _("Record volunteer service"),
+        "subtitle": found.volunteer.name if found.volunteer else _("No volunteer assigned yet"),
+        "back": ("community:request", found.pk)})
+
+
+@login_required
+def logs(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    status = request.GET.get("status", "pending")
+    rows = queries.logs_for(request.user).select_related("person", "volunteer", "recorded_by")
+    if status in ("pending", "confirmed", "rejected"):
+        rows = rows.filter(status=status)
+    return render(request, "community/logs.html", {
+        "page": _page(request, rows), "status": status, "form": ConfirmForm(),
+        "query": f"status={status}", "can_edit": _can(request, Capability.EDIT_PEOPLE)})
+
+
+@login_required
+@require_POST
+def log_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        if not queries.logs_for(request.user).filter(pk=pk).exists():
+            raise Http404
+        messages.error(request, _("Say who confirms and whether the hours are confirmed."))
+        return redirect("community:logs")
+    try:
+        actions.confirm_log(request.user, pk, **form.cleaned_data, request=request)
+    except actions.ServiceLog.DoesNotExist:
+        raise Http404 from None
+    except (ValidationError, actions.CommunityError) as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Hours confirmed.") if form.cleaned_data["accept"]
+                         else _("Hours not confirmed."))
+    return redirect("community:logs")
+
+
+# ---- visits ----------------------------------------------------------------------------------
+
+
+@login_required
+def visits(request: HttpRequest) -> HttpResponse:
+    """The visit list (走访计划): who is overdue, due soon, or all who need visits."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    state = request.GET.get("state", "late")
+    if state not in ("late", "soon", "all"):
+        state = "late"
+    today, policy = _today(), queries.rules().visits
+    page = _page(request, queries.due_visits(request.user, policy, today, state))
+    page.object_list = queries.with_status(list(page.object_list), policy, today)
+    return render(request, "community/visits.html", {
+        "page": page, "state": state, "query": f"state={state}", "policy": policy,
+        "can_edit": _can(request, Capability.EDIT_PEOPLE)})
+
+
+@login_required
+def visit_workers(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    rows = queries.overdue_by_village(request.user, queries.rules().visits, _today())
+    return render(request, "community/visit_workers.html", {"page": _page(request, rows),
+                                                            "query": ""})
+
+
+@login_required
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    return render(request, "community/follow_ups.html", {
+        "page": _page(request, queries.open_follow_ups(request.user)), "today": _today(),
+        "query": "", "can_edit": _can(request, Capability.EDIT_PEOPLE)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_form(request, person_id, VisitForm, actions.record_visit,
+                        title=_("Record a visit"), done=_("Visit recorded."))
+
+
+@login_required
+@require_POST
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    form = FollowUpForm(request.POST)
+    cleaned = form.cleaned_data if form.is_valid() else {"note": request.POST.get("note", ""),
+                                                         "on": None}
+    try:
+        actions.complete_follow_up(request.user, pk, note=cleaned["note"], on=cleaned["on"],
+                                   request=request)
+    except actions.Visit.DoesNotExist:
+        raise Http404 from None
+    except (ValidationError, actions.CommunityError) as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Follow-up recorded."))
+    return redirect("community:follow_ups")
+
+
+# ---- emergency roster ------------------------------------------------------------------------
+
+
+def _village_filter(request: HttpRequest) -> tuple[str, Any]:
+    village = request.GET.get("village", "")
+    villages = queries.villages_for(request.user)
+    if village and not villages.filter(code=village).exists():
+        village = ""
+    return village, villages
+
+
+@login_required
+def roster(request: HttpRequest) -> HttpResponse:
+    """The emergency roster, map-free, in priority order (应急保护名册)."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    village, villages = _village_filter(request)
+    return render(request, "community/roster.html", {
+        "page": _page(request, queries.roster(request.user, village or None)), "village": village,
+        "villages": villages, "query": f"village={village}",
+        "can_edit": _can(request, Capability.EDIT_PEOPLE)})
+
+
+@login_required
+def roster_print(request: HttpRequest) -> HttpResponse:
+    """The printable roster, one table per village; printing is audited as an export."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    village, _villages = _village_filter(request)
+    rows = list(queries.roster(request.user, village or None)[:5000])
+    groups: dict[str, dict] = {}
+    for entry in rows:  # in priority order, so each village's list is too
+        groups.setdefault(entry.person.village_id, {"village": entry.person.village,
+                                                    "entries": []})["entries"].append(entry)
+    record_many(user=request.user, action=AuditAction.EXPORT, request=request,
+                people=[(e.person_id, e.person.village_id) for e in rows],
+                summary="打印应急保护名册")
+    return render(request, "community/roster_print.html", {
+        "groups": [groups[code] for code in sorted(groups)], "printed_at": timezone.localtime(),
+        "truncated": len(rows) == 5000})
+
+
+@login_required
+def roster_candidates(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    return render(request, "community/roster_candidates.html", {
+        "page": _page(request, queries.roster_candidates(request.user)), "query": "",
+        "can_edit": _can(request, Capability.EDIT_PEOPLE)})
+
+
+@login_required
+@require_POST
+def roster_recompute(request: HttpRequest) -> HttpResponse:
+    count = actions.recompute_priorities(request.user, request=request)
+    messages.success(request, _("Priorities recalculated: %(n)d changed.") % {"n": count})
+    return redirect("community:roster")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_entry(request: HttpRequest, person_id: int) -> HttpResponse:
+    found = _person_or_404(request, person_id, Capability.EDIT_PEOPLE)
+    entry = queries.roster_for(request.user).filter(person=found).first()
+    initial = {}
+    if entry is not None:
+        initial = {"contact_name": entry.contact_name, "contact_phone": entry.contact_phone,
+                   "contact_relation": entry.contact_relation,
+                   "paired_volunteer": entry.paired_volunteer_id, "note": entry.note}
+    form = RosterEntryForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_roster_entry(request.user, found, **form.cleaned_data, request=request)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Roster entry saved."))
+            return redirect("community:person", pk=found.pk)
+    return render(request, "community/form.html", {
+        "form": form, "person": found, "title": _("Emergency roster entry"),
+        "back": ("community:person", found.pk)})
+
+
+@login_required
+@require_POST
+def roster_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    try:
+        entry = actions.remove_from_roster(request.user, pk, reason=request.POST.get("reason", ""),
+                                           request=request)
+    except actions.RosterEntry.DoesNotExist:
+        raise Http404 from None
+    except (ValidationError, actions.CommunityError) as exc:
+        _flash(request, exc)
+        return redirect("community:roster")
+    messages.success(request, _("Removed from the roster."))
+    return redirect("community:person", pk=entry.person_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def emergencies(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    form = None
+    if _can(request, Capability.REVIEW):
+        form = EmergencyForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                made = actions.declare_emergency(request.user, **form.cleaned_data, request=request)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Emergency declared: check in every person on the roster."))
+                return redirect("community:emergency", pk=made.pk)
+    elif request.method == "POST":
+        scoping.require(request.user, Capability.REVIEW)
+    rows = queries.emergencies_for(request.user).select_related("region", "declared_by")
+    return render(request, "community/emergencies.html", {"page": _page(request, rows),
+                                                          "form": form, "query": ""})
+
+
+@login_required
+def emergency(request: HttpRequest, pk: int) -> HttpResponse:
+    """The check-in board (应急联络签到板) of one emergency."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    found = get_object_or_404(queries.emergencies_for(request.user).select_related("region"), pk=pk)
+    page = _page(request, queries.board(request.user, found))
+    return render(request, "community/emergency.html", {
+        "emergency": found, "page": page, "counts": queries.board_counts(request.user, found),
+        "states": CHECKIN_CHOICES, "query": "",
+        "can_check_in": _can(request, Capability.EDIT_PEOPLE) and found.is_open,
+        "can_close": _can(request, Capability.REVIEW) and found.is_open
+        and scoping.in_scope(request.user, found.region_id)})
+
+
+@login_required
+@require_POST
+def checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    form = CheckInForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {"person": None, "state": "", "note": ""}
+    try:
+        actions.check_in(request.user, pk, data["person"], state=data["state"], note=data["note"],
+                         request=request)
+    except actions.Emergency.DoesNotExist:
+        raise Http404 from None
+    except (ValidationError, actions.CommunityError) as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Check-in recorded."))
+    return redirect("community:emergency", pk=pk)
+
+
+@login_required
+@require_POST
+def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.REVIEW)
+    try:
+        actions.close_emergency(request.user, pk, request=request)
+    except actions.Emergency.DoesNotExist:
+        raise Http404 from None
+    except actions.CommunityError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Emergency closed."))
+    return redirect("community:emergency", pk=pk)
+
+
+# ---- poverty-return watch --------------------------------------------------------------------
+
+
+@login_required
+def watch(request: HttpRequest) -> HttpResponse:
+    """The monthly review list (月度研判名单) of the poverty-return watch."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    month = poverty_rules.month_start(_today())
+    rows = queries.watch_list(request.user, month)
+    pending = request.GET.get("pending") == "1"
+    if pending:
+        rows = rows.filter(reviewed=False)
+    return render(request, "community/watch.html", {
+        "page": _page(request, rows), "month": month, "pending": pending,
+        "query": f"pending={'1' if pending else ''}",
+        "can_screen": _can(request, Capability.REVIEW)})
+
+
+@login_required
+@require_POST
+def watch_screen(request: HttpRequest) -> HttpResponse:
+    result = actions.screen(request.user, request=request)
+    messages.success(request, _("Screening done: %(flagged)d persons at risk, %(opened)d newly on "
+                                "the watch list.") % result)
+    return redirect("community:watch")
+
+
+@login_required
+def watch_case(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    case = get_object_or_404(queries.watch_cases_for(request.user).select_related(
+        "person__village__parent", "person__household"), pk=pk)
+    month = poverty_rules.month_start(_today())
+    reviews = list(case.reviews.select_related("reviewer"))
+    return render(request, "community/watch_case.html", {
+        "case": case, "reviews": reviews, "month": month,
+        "reviewed": any(r.month == month for r in reviews),
+        "events": case.person.watch_events.all()[:10], "form": ReviewForm(), "close": ReasonForm(),
+        "flag_labels": FLAG_CHOICES, "help_labels": HELP_CHOICES,
+        "can_review": _can(request, Capability.EDIT_PEOPLE) and case.status == "open",
+        "can_close": _can(request, Capability.REVIEW) and case.status == "open"})
+
+
+@login_required
+@require_POST
+def watch_review(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        if not queries.watch_cases_for(request.user).filter(pk=pk).exists():
+            raise Http404
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("community:watch_case", pk=pk)
+    try:
+        actions.review_case(request.user, pk, **form.cleaned_data, request=request)
+    except WatchCase.DoesNotExist:
+        raise Http404 from None
+    except (ValidationError, actions.CommunityError) as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Review recorded."))
+    return redirect("community:watch_case", pk=pk)
+
+
+@login_required
+@require_POST
+def watch_close(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.REVIEW)
+    try:
+        actions.close_case(request.user, pk, reason=request.POST.get("reason", ""), request=request)
+    except WatchCase.DoesNotExist:
+        raise Http404 from None
+    except (ValidationError, actions.CommunityError) as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("The case left the watch list."))
+    return redirect("community:watch_case", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def watch_event(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_form(request, person_id, EventForm, actions.record_event,
+                        title=_("Report a shock to the household"),
+                        done=_("Recorded; it counts at the next screening."))
+
+
+# ---- accessibility supervision ---------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def places(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    form = None
+    if _can(request, Capability.REVIEW):
+        form = PlaceForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                made = actions.register_place(request.user, **form.cleaned_data, request=request)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Place registered."))
+                return redirect("community:place", pk=made.pk)
+    elif request.method == "POST":
+        scoping.require(request.user, Capability.REVIEW)
+    kind = request.GET.get("kind", "")
+    rows = queries.places_for(request.user).select_related("village__parent")
+    if kind in dict(PLACE_KIND_CHOICES):
+        rows = rows.filter(kind=kind)
+    return render(request, "community/places.html", {
+        "page": _page(request, rows), "form": form, "kind": kind, "kinds": PLACE_KIND_CHOICES,
+        "query": f"kind={kind}"})
+
+
+@login_required
+def place(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    found = get_object_or_404(queries.places_for(request.user).select_related("village__parent"),
+                              pk=pk)
+    return render(request, "community/place.html", {
+        "place": found, "inspections": found.inspections.select_related("inspector")[:20],
+        "problems": found.problems.order_by("rectified_on", "deadline")[:50], "today": _today(),
+        "can_inspect": _can(request, Capability.REVIEW) and found.active})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspect(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.REVIEW)
+    found = get_object_or_404(queries.places_for(request.user), pk=pk)
+    items = inspection_rules.items_for(found.kind, ruleset.checklist())
+    english = (get_language() or "").startswith("en")
+    form = InspectionForm(request.POST or None, items=items, english=english)
+    if request.method == "POST" and form.is_valid():
+        results, severities, descriptions = form.split()
+        try:
+            actions.inspect(request.user, found.pk, inspected_on=form.cleaned_data["inspected_on"],
+                            results=results, severities=severities, descriptions=descriptions,
+                            note=form.cleaned_data["note"], request=request)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except actions.CommunityError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Inspection recorded."))
+            return redirect("community:place", pk=found.pk)
+    return render(request, "community/inspect.html", {"place": found, "form": form})
+
+
+@login_required
+def problems(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    state = request.GET.get("state", "open")
+    today = _today()
+    rows = queries.problems_for(request.user).select_related("place__village__parent")
+    if state == "open":
+        rows = rows.filter(rectified_on__isnull=True)
+    elif state == "overdue":
+        rows = rows.filter(rectified_on__isnull=True, deadline__lt=today)
+    elif state == "rectified":
+        rows = rows.filter(rectified_on__isnull=False, verified_on__isnull=True)
+    elif state == "closed":
+        rows = rows.filter(verified_on__isnull=False)
+    page = _page(request, rows)
+    rules = queries.rules().inspections
+    page.object_list = [{"problem": p, "status": inspection_rules.status(
+        p.deadline, today, rules, p.rectified_on, p.verified_on)} for p in page.object_list]
+    return render(request, "community/problems.html", {
+        "page": page, "state": state, "query": f"state={state}"})
+
+
+@login_required
+def problem(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    found = get_object_or_404(queries.problems_for(request.user).select_related(
+        "place__village__parent", "inspection", "verified_by"), pk=pk)
+    rules = queries.rules().inspections
+    status = inspection_rules.status(found.deadline, _today(), rules, found.rectified_on,
+                                     found.verified_on)
+    item = next((i for i in ruleset.checklist() if i.code == found.item), None)
+    item_text = (item.en if (get_language() or "").startswith("en") else item.zh) if item else found.item
+    can = _can(request, Capability.REVIEW)
+    steps = []
+    if can and found.rectified_on is None:
+        steps = ["rectify"] + (["extend"] if found.extensions < rules.max_extensions else [])
+    elif can and found.verified_on is None:
+        steps = ["verify"]
+    return render(request, "community/problem.html", {
+        "problem": found, "status": status, "item": item_text, "photos": found.photos.all(),
+        "steps": steps, "can_photo": can and found.verified_on is None, "form": ProblemStepForm(),
+        "results": RESULT_CHOICES, "rules": rules})
+
+
+STEPS = {"rectify": actions.rectify, "verify": actions.verify, "extend": actions.extend}
+
+
+@login_required
+@require_POST
+def problem_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    scoping.require(request.user, Capability.REVIEW)
+    if step not in STEPS:
+        raise Http404
+    form = ProblemStepForm(request.POST)
+    d = form.cleaned_data if form.is_valid() else {"on": None, "note": "", "reason": ""}
+    try:
+        if step == "rectify":
+            actions.rectify(request.user, pk, on=d["on"] or _today(), note=d["note"], request=request)
+        elif step == "verify":
+            actions.verify(request.user, pk, on=d["on"], request=request)
+        else:
+            actions.extend(request.user, pk, reason=d["reason"], request=request)
+    except actions.Problem.DoesNotExist:
+        raise Http404 from None
+    except (ValidationError, actions.CommunityError) as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("community:problem", pk=pk)
+
+
+@login_required
+@require_POST
+def problem_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.REVIEW)
+    try:
+        actions.add_problem_photo(request.user, pk, request.POST.get("stage", ""),
+                                  request.FILES.get("image"))
+    except actions.Problem.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Photo added."))
+    return redirect("community:problem", pk=pk)
+
+
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Accessibility supervision by township (分镇街统计)."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    year = _year(request)
+    rows = queries.township_stats(request.user, year, _today())
+    totals = {k: sum(r[k] for r in rows) for k in ("places", "places_inspected", "inspections",
+                                                   "found", "open", "overdue", "rectified",
+                                                   "in_time", "verified")}
+    totals["rate"] = (round(100 * totals["rectified"] / totals["found"], 1)
+                      if totals["found"] else None)
+    return render(request, "community/statistics.html", {"rows": rows, "totals": totals,
+                                                         "year": year})
