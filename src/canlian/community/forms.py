@@ -107,7 +107,7 @@ class RequestForm(forms.Form):
 
 class LogForm(forms.Form):
     served_on = _date(_("Served on"), initial=_today)
-    hours = forms.DecimalField(label=_("Hours"), min_value=Decimal("0.5"), max_digits=4,
+    hours = forms.DecimalField(label=_("Hours served"), min_value=Decimal("0.5"), max_digits=4,
                                decimal_places=1, help_text=_("In steps of half an hour."))
     description = forms.CharField(label=_("What was done"), max_length=300,
                                   widget=forms.Textarea(attrs={"rows": 3}))
@@ -137,7 +137,7 @@ class ProfileForm(forms.Form):
 class VisitForm(forms.Form):
     visited_on = _date(_("Visited on"), initial=_today)
     kind = forms.ChoiceField(label=_("Kind"), choices=Visit.KINDS)
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}))
+    findings = forms.CharField(label=_("What the visit found"), widget=forms.Textarea(attrs={"rows": 4}))
     follow_up = forms.CharField(label=_("Follow-up action (optional)"), max_length=300,
                                 required=False)
     follow_up_due = _date(_("Follow-up due (optional)"), required=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Choices in English msgids (translated in locale/); their codes are those of the rule
 # modules, which must not import Django (tests/test_models.py keeps the two equal).
@@ -137,7 +138,7 @@ class RequestStatus(models.TextChoices):
     OPEN = "open", _("Waiting for a volunteer")
     ASSIGNED = "assigned", _("Volunteer assigned")
     DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("volunteer request", "Cancelled")
 
 
 class ServiceRequest(models.Model):
