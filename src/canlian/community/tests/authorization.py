@@ -32,10 +32,10 @@ MATRIX = {
     "community:organisations": (None, "get", READ),
     "community:requests": (None, "get", READ),
     "community:request_new": ("person", "get", EDIT),
-    "community:request": ("service_request", "get", READ),
-    "community:request_assign": ("service_request", "post", POSTED),
-    "community:request_close": ("service_request", "post", POSTED),
-    "community:request_log": ("service_request", "get", EDIT),
+    "community:request": ("volunteer_request", "get", READ),
+    "community:request_assign": ("volunteer_request", "post", POSTED),
+    "community:request_close": ("volunteer_request", "post", POSTED),
+    "community:request_log": ("volunteer_request", "get", EDIT),
     "community:logs": (None, "get", READ),
     "community:log_confirm": ("service_log", "post", POSTED),
     # --- visits
@@ -106,7 +106,7 @@ def objects(users, person, village):
                                            results={"entrance": "fail"}, failed=1)
     return {
         "volunteer": volunteer,
-        "service_request": service_request,
+        "volunteer_request": service_request,
         "service_log": service_log,
         "visit": Visit.objects.create(person=person, visited_on=today, findings="独居",
                                       follow_up="联系维修", follow_up_due=today),
