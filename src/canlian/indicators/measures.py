@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from canlian.regions.models import Region
@@ -89,6 +89,9 @@ def survey_rates(scope: Scope) -> dict[str, PerTownship]:
 
 
 def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
+    """One grouped pass over the year's surveys. A person has at most one survey a year
+    (unique person + year), so plain filtered counts are counts of persons: no
+    ``COUNT(DISTINCT)``, which would make PostgreSQL sort instead of hash."""
     s = scope
     adult = Q(person__birth_date__lte=_age_cutoff(s.mid, 16))
     in_school = Q(education_status__in=["compulsory_school", "compulsory_special",
@@ -108,27 +111,36 @@ def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
         employed |= Q(person_id__in=placed)
     rehab = Q(rehab_need=True)
     device = Q(device_need=True)
+    has_income = Q(household_income_per_capita__isnull=False)
+    extra: dict[str, Any] = {}
+    standard = _dibao_yearly(scope)
+    if standard is not None:
+        meets = Q(household_income_per_capita__lt=standard)
+        extra["low_den"] = Count("id", filter=meets)
+        extra["low"] = Count("id", filter=meets & Q(
+            person__household__household_type__in=["dibao", "tekun"]))
     rows = _by_township(
         _surveys(scope), "village_id",
-        all=Count("person", distinct=True),
-        medical=Count("person", distinct=True, filter=Q(medical_insured=True)),
-        pension_den=Count("person", distinct=True, filter=adult & ~in_school),
-        pension=Count("person", distinct=True, filter=adult & ~in_school & Q(pension_insured=True)),
-        work_den=Count("person", distinct=True, filter=working_age & Q(able_to_work=True)),
-        work=Count("person", distinct=True, filter=working_age & Q(able_to_work=True) & employed),
-        child_den=Count("person", distinct=True, filter=child),
-        child=Count("person", distinct=True, filter=child & enrolled),
-        upper_den=Count("person", distinct=True, filter=upper_age & Q(finished_compulsory=True)),
-        upper=Count("person", distinct=True, filter=upper_age & Q(finished_compulsory=True)
+        all=Count("id"),
+        medical=Count("id", filter=Q(medical_insured=True)),
+        pension_den=Count("id", filter=adult & ~in_school),
+        pension=Count("id", filter=adult & ~in_school & Q(pension_insured=True)),
+        work_den=Count("id", filter=working_age & Q(able_to_work=True)),
+        work=Count("id", filter=working_age & Q(able_to_work=True) & employed),
+        child_den=Count("id", filter=child),
+        child=Count("id", filter=child & enrolled),
+        upper_den=Count("id", filter=upper_age & Q(finished_compulsory=True)),
+        upper=Count("id", filter=upper_age & Q(finished_compulsory=True)
                     & Q(education_status="upper_secondary")),
-        rehab_den=Count("person", distinct=True, filter=rehab),
-        rehab=Count("person", distinct=True, filter=rehab & Q(
+        rehab_den=Count("id", filter=rehab),
+        rehab=Count("id", filter=rehab & Q(
             person_id__in=_served(scope, ["rehabilitation", "children_rehab"]))),
-        device_den=Count("person", distinct=True, filter=device),
-        device=Count("person", distinct=True, filter=device & Q(
-            person_id__in=_served(scope, ["device"]))),
-        culture=Count("person", distinct=True, filter=Q(
-            person_id__in=_served(scope, ["culture_sports"]))),
+        device_den=Count("id", filter=device),
+        device=Count("id", filter=device & Q(person_id__in=_served(scope, ["device"]))),
+        culture=Count("id", filter=Q(person_id__in=_served(scope, ["culture_sports"]))),
+        income_n=Count("id", filter=has_income),
+        income_sum=Sum("household_income_per_capita", filter=has_income),
+        **extra,
     )
     return {
         "medical_insurance_rate": _pairs(rows, "medical", "all"),
@@ -139,7 +151,22 @@ def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
         "rehabilitation_coverage": _pairs(rows, "rehab", "rehab_den"),
         "assistive_device_rate": _pairs(rows, "device", "device_den"),
         "culture_sports_coverage": _pairs(rows, "culture", "all"),
+        "low_income_inclusion_rate": _pairs(rows, "low", "low_den") if extra else {},
+        "income": {r["township"] + "000": (r["income_sum"], r["income_n"]) for r in rows
+                   if r["income_n"]},
     }
+
+
+def _dibao_yearly(scope: Scope) -> Decimal | None:
+    """The 低保 standard in force on 30 June, per year (None without a rule set)."""
+    from canlian.benefits.facts import has_ruleset, ruleset_for
+
+    if not has_ruleset():
+        return None
+    try:
+        return ruleset_for().dibao_on(scope.mid).monthly * 12
+    except LookupError:
+        return None
 
 
 def _placed_ids(scope: Scope) -> QuerySet | None:
@@ -154,6 +181,9 @@ def _placed_ids(scope: Scope) -> QuerySet | None:
 
 # ---- subsidies ------------------------------------------------------------------------------
 
+SUBSIDIES = ("living", "nursing")
+
+
 def subsidy_coverage(scope: Scope, subsidy: str) -> PerTownship:
     """Eligible persons paid ÷ persons eligible.
 
@@ -163,70 +193,68 @@ def subsidy_coverage(scope: Scope, subsidy: str) -> PerTownship:
     """
     from canlian.benefits import eligibility
     from canlian.benefits.facts import has_ruleset, ruleset_for
+
+    result: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    ruleset = ruleset_for() if has_ruleset() else None
+    on = min(scope.mid, dt.date.today())  # noqa: DTZ011
+    cache: dict[tuple, bool] = {}
+    for g in _subsidy_groups(scope):
+        township = result[g["township"] + "000"]
+        township[0] += g[f"paid_{subsidy}"]
+        township[1] += g[f"paid_{subsidy}"]
+        if ruleset is None or not g[f"gap_{subsidy}"]:
+            continue
+        key = (g["category"], g["grade"], g["household__household_type"])
+        if key not in cache:
+            try:
+                facts = eligibility.Facts(
+                    birth_date=dt.date(1970, 1, 1), alive=True, certificate_status="issued",
+                    certificate_valid_until=on + dt.timedelta(days=365),
+                    category=g["category"], grade=g["grade"],
+                    household_type=g["household__household_type"] or "ordinary",
+                    household_income_per_capita=None, own_income=None,
+                    needs_long_term_care=True, care_months=None, institutional_care=False,
+                    hukou_in_region=True, work_injury_care_allowance=False,
+                    orphan_basic_living=False)
+                cache[key] = eligibility.decide(ruleset, subsidy, facts, on).eligible
+            except (eligibility.FactsError, eligibility.NotInForceError):
+                cache[key] = False
+        if cache[key]:
+            township[1] += g[f"gap_{subsidy}"]
+    return {k: (v[0], v[1]) for k, v in result.items() if v != [0, 0]}
+
+
+def _subsidy_groups(scope: Scope) -> list[dict[str, Any]]:
+    """One grouped pass over the region's persons for both subsidies: per township and
+    group of eligibility facts, how many were paid in the year and how many living
+    certified persons were not (the candidates for the gap). The paid sets are hashed
+    once (``IN (subquery)``), not probed per person."""
+    if "subsidy_groups" in scope.memo:
+        return scope.memo["subsidy_groups"]
     from canlian.benefits.models import RollLine
     from canlian.people.models import Person
 
-    low, high = scope.region.code_range
-    paid = RollLine.objects.filter(
-        subsidy=subsidy, period__range=(scope.first, scope.last), roll__status="finalised",
-        amount__gt=0, village_code__range=(low, high)).exclude(payment_status="failed"
-                                                              ).values("person_id")
-    result: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for row in _by_township(Person.objects.filter(pk__in=paid), "village_id", n=Count("id")):
-        result[row["township"] + "000"] = [row["n"], row["n"]]
-    if has_ruleset():
-        ruleset = ruleset_for()
-        on = min(scope.mid, dt.date.today())  # noqa: DTZ011
-        was_paid = RollLine.objects.filter(
-            person_id=OuterRef("pk"), subsidy=subsidy, period__range=(scope.first, scope.last),
-            roll__status="finalised", amount__gt=0).exclude(payment_status="failed")
-        groups = (Person.objects.filter(village__code__range=(low, high), life_status="alive",
-                                        certificate_number__isnull=False)
-                  .filter(~Exists(was_paid))
-                  .annotate(township=Substr("village_id", 1, 9))
-                  .values("township", "category", "grade", "household__household_type")
-                  .annotate(n=Count("id")).order_by())
-        cache: dict[tuple, bool] = {}
-        for g in groups:
-            key = (g["category"], g["grade"], g["household__household_type"])
-            if key not in cache:
-                try:
-                    facts = eligibility.Facts(
-                        birth_date=dt.date(1970, 1, 1), alive=True, certificate_status="issued",
-                        certificate_valid_until=on + dt.timedelta(days=365),
-                        category=g["category"], grade=g["grade"],
-                        household_type=g["household__household_type"] or "ordinary",
-                        household_income_per_capita=None, own_income=None,
-                        needs_long_term_care=True, care_months=None, institutional_care=False,
-                        hukou_in_region=True, work_injury_care_allowance=False,
-                        orphan_basic_living=False)
-                    cache[key] = eligibility.decide(ruleset, subsidy, facts, on).eligible
-                except (eligibility.FactsError, eligibility.NotInForceError):
-                    cache[key] = False
-            if cache[key]:
-                result[g["township"] + "000"][1] += g["n"]
-    return {k: (v[0], v[1]) for k, v in result.items()}
+    aggregates: dict[str, Any] = {}
+    for subsidy in SUBSIDIES:
+        paid = Q(pk__in=RollLine.objects.filter(
+            subsidy=subsidy, period__range=(scope.first, scope.last), roll__status="finalised",
+            amount__gt=0).exclude(payment_status="failed").values("person_id"))
+        aggregates[f"paid_{subsidy}"] = Count("id", filter=paid)
+        aggregates[f"gap_{subsidy}"] = Count("id", filter=Q(
+            life_status="alive", certificate_number__isnull=False) & ~paid)
+    rows = list(Person.objects.filter(village__code__range=scope.region.code_range)
+                .annotate(township=Substr("village_id", 1, 9))
+                .values("township", "category", "grade", "household__household_type")
+                .annotate(**aggregates).order_by())
+    scope.memo["subsidy_groups"] = rows
+    return rows
 
 
 def low_income_inclusion(scope: Scope) -> PerTownship:
     """Persons whose household income (survey, last year, per month) is under the 低保
-    standard in force on 30 June ÷ those of them whose household is in 低保 (or 特困)."""
-    from canlian.benefits.facts import has_ruleset, ruleset_for
-
-    if not has_ruleset():
-        return {}
-    try:
-        standard = ruleset_for().dibao_on(scope.mid).monthly
-    except LookupError:
-        return {}
-    yearly = standard * 12
-    meets = Q(household_income_per_capita__lt=yearly)
-    rows = _by_township(
-        _surveys(scope), "village_id",
-        den=Count("person", distinct=True, filter=meets),
-        num=Count("person", distinct=True, filter=meets & Q(
-            person__household__household_type__in=["dibao", "tekun"])))
-    return _pairs(rows)
+    standard in force on 30 June ÷ those of them whose household is in 低保 (or 特困).
+    Counted in the survey pass (``_survey_rates``)."""
+    return survey_rates(scope)["low_income_inclusion_rate"]
 
 
 # ---- institutions per township ------------------------------------------------------------
@@ -304,40 +332,42 @@ def public_units_in_breach(scope: Scope) -> PerTownship:
 
 # ---- household income ----------------------------------------------------------------------
 
-def household_income_growth_total(scope: Scope) -> tuple[Decimal, None] | None:
-    """Growth (%) of the region's mean per-capita household income on last year."""
-    from django.db.models import Avg
-
+def _income(scope: Scope, year: int) -> dict[str, tuple[Decimal, int]]:
+    """(sum, count) of per-capita household income of surveyed persons per township."""
+    if year == scope.year:
+        return survey_rates(scope)["income"]
     from canlian.surveys.models import AnnualSurvey
 
-    def mean(year: int) -> Decimal | None:
-        value = AnnualSurvey.objects.filter(
+    key = f"income-{year}"
+    if key not in scope.memo:
+        rows = _by_township(AnnualSurvey.objects.filter(
             year=year, village__code__range=scope.region.code_range,
-            household_income_per_capita__isnull=False).aggregate(
-            m=Avg("household_income_per_capita"))["m"]
-        return Decimal(str(value)) if value else None
+            household_income_per_capita__isnull=False), "village_id",
+            total=Sum("household_income_per_capita"), n=Count("id"))
+        scope.memo[key] = {r["township"] + "000": (r["total"], r["n"]) for r in rows if r["n"]}
+    return scope.memo[key]
 
-    this, last = mean(scope.year), mean(scope.year - 1)
-    if not this or not last:
+
+def _growth(this: tuple[Any, int] | None, last: tuple[Any, int] | None) -> Decimal | None:
+    """Growth (%) of a mean from (sum, count) pairs; None without both years."""
+    if not this or not last or not this[0] or not last[0]:
         return None
-    return ((this / last) - 1) * 100, None
+    return ((Decimal(this[0]) / this[1]) / (Decimal(last[0]) / last[1]) - 1) * 100
+
+
+def household_income_growth_total(scope: Scope) -> tuple[Decimal, None] | None:
+    """Growth (%) of the region's mean per-capita household income on last year."""
+    def whole(per: dict[str, tuple[Decimal, int]]) -> tuple[Any, int] | None:
+        return (sum(v[0] for v in per.values()), sum(v[1] for v in per.values())) if per else None
+
+    value = _growth(whole(_income(scope, scope.year)), whole(_income(scope, scope.year - 1)))
+    return None if value is None else (value, None)
 
 
 def household_income_growth(scope: Scope) -> dict[str, tuple[Decimal | None, None]]:
     """Growth (%) of the mean per-capita household income of surveyed persons on last year."""
-    from django.db.models import Avg
-
-    from canlian.surveys.models import AnnualSurvey
-
-    def means(year: int) -> dict[str, Decimal]:
-        rows = _by_township(AnnualSurvey.objects.filter(
-            year=year, village__code__range=scope.region.code_range,
-            household_income_per_capita__isnull=False), "village_id",
-            mean=Avg("household_income_per_capita"))
-        return {r["township"] + "000": Decimal(str(r["mean"])) for r in rows if r["mean"]}
-
-    this, last = means(scope.year), means(scope.year - 1)
-    return {t: (((this[t] / last[t]) - 1) * 100, None) for t in this if last.get(t)}
+    this, last = _income(scope, scope.year), _income(scope, scope.year - 1)
+    return {t: (_growth(this[t], last[t]), None) for t in this if last.get(t)}
 
 
 Measure = Callable[[Scope], PerTownship]
