@@ -62,6 +62,8 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
+        # The person list's household-type filter: a region's households of one type.
+        indexes = [models.Index(fields=["household_type", "village"], name="household_type_village")]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.get_household_type_display()})"

@@ -49,7 +49,7 @@ def _filtered(request: HttpRequest) -> tuple[PersonFilterForm, object]:
     if form.is_bound and form.is_valid():
         from .queries import filter_people
 
-        qs = filter_people(qs, form.cleaned_data)
+        qs = filter_people(qs, form.cleaned_data, within=request.user.region)
     return form, qs
 
 
