@@ -103,11 +103,14 @@ def _person_or_404(request: HttpRequest, pk: int, capability: Capability) -> Any
 
 
 def _person_form(request: HttpRequest, person_id: int, form_class: Any, action: Any, *,
-                 title: str, done: str, to: Any = None) -> HttpResponse:
-    """One form about one person (a visit, a shock, a help request): the form, the action
-    that saves it, and where to go after; ``to`` maps the saved record to a redirect."""
+                 title: str, done: str, to: Any = None, initial: Any = None,
+                 **form_kwargs: Any) -> HttpResponse:
+    """One form about one person (a visit, a shock, a help request, a roster entry): the
+    form, the action that saves it, and where to go after; ``to`` maps the saved record to
+    a redirect, ``initial`` maps the person to the form's starting values."""
     found = _person_or_404(request, person_id, Capability.EDIT_PEOPLE)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, initial=initial(found) if initial else None,
+                      **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             made = action(request.user, found, **form.cleaned_data, request=request)
@@ -191,25 +194,16 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _person_or_404(request, pk, Capability.EDIT_PEOPLE)
-    current = CareProfile.objects.filter(person=found).first()
-    initial = {"mobility": "independent"}
-    if current is not None:
-        initial = {"lives_alone": current.lives_alone, "mobility": current.mobility,
-                   "assistive_devices": current.assistive_devices,
-                   "powered_devices": current.powered_devices, "note": current.note}
-    form = ProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_profile(request.user, found, **form.cleaned_data, request=request)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Circumstances saved."))
-            return redirect("community:person", pk=found.pk)
-    return render(request, "community/form.html", {
-        "form": form, "person": found, "title": _("Circumstances"),
-        "back": ("community:person", found.pk)})
+    def initial(found: Any) -> dict[str, Any]:
+        current = CareProfile.objects.filter(person=found).first()
+        if current is None:
+            return {"mobility": "independent"}
+        return {"lives_alone": current.lives_alone, "mobility": current.mobility,
+                "assistive_devices": current.assistive_devices,
+                "powered_devices": current.powered_devices, "note": current.note}
+
+    return _person_form(request, pk, ProfileForm, actions.save_profile, initial=initial,
+                        title=_("Circumstances"), done=_("Circumstances saved."))
 
 
 # ---- volunteers ------------------------------------------------------------------------------
@@ -563,25 +557,17 @@ def roster_recompute(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster_entry(request: HttpRequest, person_id: int) -> HttpResponse:
-    found = _person_or_404(request, person_id, Capability.EDIT_PEOPLE)
-    entry = queries.roster_for(request.user).filter(person=found).first()
-    initial = {}
-    if entry is not None:
-        initial = {"contact_name": entry.contact_name, "contact_phone": entry.contact_phone,
-                   "contact_relation": entry.contact_relation,
-                   "paired_volunteer": entry.paired_volunteer_id, "note": entry.note}
-    form = RosterEntryForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_roster_entry(request.user, found, **form.cleaned_data, request=request)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Roster entry saved."))
-            return redirect("community:person", pk=found.pk)
-    return render(request, "community/form.html", {
-        "form": form, "person": found, "title": _("Emergency roster entry"),
-        "back": ("community:person", found.pk)})
+    def initial(found: Any) -> dict[str, Any]:
+        entry = queries.roster_for(request.user).filter(person=found).first()
+        if entry is None:
+            return {}
+        return {"contact_name": entry.contact_name, "contact_phone": entry.contact_phone,
+                "contact_relation": entry.contact_relation,
+                "paired_volunteer": entry.paired_volunteer_id, "note": entry.note}
+
+    return _person_form(request, person_id, RosterEntryForm, actions.save_roster_entry,
+                        initial=initial, user=request.user, title=_("Emergency roster entry"),
+                        done=_("Roster entry saved."))
 
 
 @login_required
