@@ -202,18 +202,30 @@ def bench_import(rows: int = 100_000) -> None:
            "< 60 s", seconds < 60 and result.created == rows)
 
 
+BENCHES = {
+    "search": bench_search,
+    "list": bench_list_http,
+    "indicators": bench_indicators,
+    "roll": bench_roll,
+    "import": lambda: bench_import(int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))),
+}
+
+
 def main() -> None:
     persons = int(os.environ.get("BENCH_PERSONS", "1000000"))
+    only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
+    unknown = set(only) - set(BENCHES) - {"seed"}
+    if unknown:
+        sys.exit(f"BENCH_ONLY: unknown benchmark(s) {', '.join(sorted(unknown))}; "
+                 f"choose from seed, {', '.join(BENCHES)}")
     print(f"Canlian benchmarks: {persons:,} persons; {machine()}", flush=True)
     if os.environ.get("BENCH_SKIP_SEED") != "1":
         seed(persons)
     else:
         call_command("migrate", verbosity=0)
-    bench_search()
-    bench_list_http()
-    bench_indicators()
-    bench_roll()
-    bench_import(int(os.environ.get("BENCH_IMPORT_ROWS", "100000")))
+    for name, bench in BENCHES.items():
+        if not only or name in only:
+            bench()
     print()
     print(f"{sum(ok for *_, ok in RESULTS)} passed, {sum(not ok for *_, ok in RESULTS)} failed")
 

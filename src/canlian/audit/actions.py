@@ -7,6 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from canlian.core import bulk
+
 from .models import Action, AuditEvent
 
 
@@ -66,20 +68,10 @@ def record_many(
     """One event per person, set-based (for exports and imports). ``people``: (id, village)."""
     actor, name = _actor(user)
     ip, agent = _client(request)
-    rows = [
-        AuditEvent(
-            actor=actor,
-            actor_name=name,
-            action=action,
-            object_type="person",
-            object_id=str(pid),
-            person_id=pid,
-            region_code=village,
-            summary=summary[:300],
-            ip=ip,
-            user_agent=agent,
-        )
-        for pid, village in people
-    ]
-    AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
+    fixed = {"actor_id": getattr(actor, "pk", None), "actor_name": name, "action": str(action),
+             "object_type": "person", "summary": summary[:300], "ip": ip, "user_agent": agent}
+    rows = [{**fixed, "object_id": str(pid), "person_id": pid, "region_code": village}
+            for pid, village in people]
+    for start in range(0, len(rows), batch_size):
+        bulk.create(AuditEvent, rows[start:start + batch_size])
     return len(rows)

@@ -9,6 +9,7 @@ failed, reports every row it could not match, and is idempotent.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,8 +17,9 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
+from canlian.core import sheets
 from canlian.people.workbooks import _header, _save
 
 from .models import PaymentStatus, Roll, RollLine, RollStatus
@@ -70,9 +72,12 @@ def reconcile(roll: Roll, stream: IO[bytes] | str) -> Reconciliation:
     """Apply the bank's result file; every row is applied, unchanged or reported."""
     if roll.status != RollStatus.FINALISED:
         raise ValueError("只能对已定稿的花名册对账 (reconcile a finalised roll only)")
-    workbook = load_workbook(stream, read_only=True, data_only=True)
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
-    header = [str(c or "").strip() for c in next(rows, [])]
+    try:
+        found = sheets.rows(stream)
+        first = next(found, None)
+    except sheets.SheetError as exc:
+        raise ValueError(str(exc)) from None
+    header = [sheets.text(c) for c in (first[1] if first else [])]
     try:
         col_id = header.index("流水号")
         col_result = next(i for i, h in enumerate(header) if h in ("结果", "result", "处理结果"))
@@ -81,44 +86,56 @@ def reconcile(roll: Roll, stream: IO[bytes] | str) -> Reconciliation:
     col_reason = next((i for i, h in enumerate(header) if h in ("原因", "失败原因", "reason")), None)
     col_amount = next((i for i, h in enumerate(header) if h.startswith("金额")), None)
     result = Reconciliation()
-    lines = {line.id: line for line in roll.lines.all()}
-    with transaction.atomic():
-        for number, row in enumerate(rows, start=2):
-            if not row or all(c in (None, "") for c in row):
-                continue
+    lines = {row[0]: row[1:] for row in roll.lines.values_list(
+        "id", "amount", "payment_status", "failure_reason")}
+    # (status, reason) -> line ids: written with one UPDATE per distinct outcome.
+    outcomes: dict[tuple[str, str], list[int]] = defaultdict(list)
+    seen: dict[int, int] = {}
+    for number, row in found:
+        cell = row[col_id] if col_id < len(row) else ""
+        try:
+            line_id = int(sheets.text(cell))
+            amount, current_status, current_reason = lines[line_id]
+        except (ValueError, KeyError):
+            result.errors.append((number, f"流水号 {sheets.text(cell)!r} 不属于本花名册"))
+            continue
+        if line_id in seen:
+            result.errors.append((number, f"流水号 {line_id} 与第 {seen[line_id]} 行重复"))
+            continue
+        seen[line_id] = number
+        verdict = sheets.text(row[col_result]).lower() if col_result < len(row) else ""
+        given = sheets.text(row[col_amount]) if col_amount is not None and \
+            col_amount < len(row) else ""
+        if given:
             try:
-                line = lines[int(row[col_id])]
-            except (TypeError, ValueError, KeyError):
-                result.errors.append((number, f"流水号 {row[col_id]!r} 不属于本花名册"))
-                continue
-            verdict = str(row[col_result] or "").strip().lower()
-            if col_amount is not None and row[col_amount] not in (None, ""):
-                try:
-                    if Decimal(str(row[col_amount])).quantize(Decimal("0.01")) != line.amount:
-                        result.errors.append((number, f"金额 {row[col_amount]} 与发放金额 "
-                                                      f"{line.amount} 不符"))
-                        continue
-                except InvalidOperation:
-                    result.errors.append((number, f"金额 {row[col_amount]!r} 不是数字"))
+                if Decimal(given).quantize(Decimal("0.01")) != amount:
+                    result.errors.append((number, f"金额 {given} 与发放金额 {amount} 不符"))
                     continue
-            if verdict in RESULT_OK:
-                status, reason = PaymentStatus.PAID, ""
-            elif verdict in RESULT_FAILED:
-                status = PaymentStatus.FAILED
-                reason = str(row[col_reason] or "") if col_reason is not None else ""
-            else:
-                result.errors.append((number, f"结果 {row[col_result]!r} 应为 成功 或 失败"))
+            except InvalidOperation:
+                result.errors.append((number, f"金额 {given!r} 不是数字"))
                 continue
-            if line.payment_status == status and line.failure_reason == reason[:200]:
-                result.unchanged += 1
-                continue
-            RollLine.objects.filter(pk=line.pk).update(payment_status=status,
-                                                       failure_reason=reason[:200])
-            if status == PaymentStatus.PAID:
-                result.paid += 1
-            else:
-                result.failed += 1
-    workbook.close()
+        if verdict in RESULT_OK:
+            status, reason = PaymentStatus.PAID, ""
+        elif verdict in RESULT_FAILED:
+            status = PaymentStatus.FAILED
+            reason = sheets.text(row[col_reason])[:200] \
+                if col_reason is not None and col_reason < len(row) else ""
+        else:
+            result.errors.append((number, f"结果 {verdict!r} 应为 成功 或 失败"))
+            continue
+        if current_status == status and current_reason == reason:
+            result.unchanged += 1
+            continue
+        outcomes[(status, reason)].append(line_id)
+        if status == PaymentStatus.PAID:
+            result.paid += 1
+        else:
+            result.failed += 1
+    with transaction.atomic():
+        for (status, reason), ids in outcomes.items():
+            for start in range(0, len(ids), 10_000):
+                RollLine.objects.filter(pk__in=ids[start:start + 10_000]).update(
+                    payment_status=status, failure_reason=reason)
     return result
 
 

@@ -1,15 +1,19 @@
 """Fast bulk inserts: COPY on PostgreSQL, batched multi-row INSERT elsewhere.
 
-Used where many rows are written at once (payment rolls, the demo seeder, benchmarks);
-rows are tuples in ``columns`` order. Runs inside the caller's transaction.
+Used where many rows are written at once (payment rolls, roster imports, audit events of
+exports, the demo seeder, benchmarks). ``insert`` takes tuples in ``columns`` order;
+``create`` takes model rows as dicts and returns their new ids. Both run inside the
+caller's transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
 
 
 def insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
@@ -17,7 +21,8 @@ def insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
     count = 0
     if connection.vendor == "postgresql":
         cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-        with connection.cursor() as cursor:
+        # Through Django's error wrapper, so a violated constraint is an IntegrityError.
+        with connection.cursor() as cursor, connection.wrap_database_errors:
             raw = cursor.cursor
             with raw.copy(f"COPY {connection.ops.quote_name(table)} ({cols}) FROM STDIN") as copy:
                 for row in rows:
@@ -44,3 +49,41 @@ def insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
         if pending:
             flush()
     return count
+
+
+def create(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert new rows of ``model``, each ``{attname: value}`` with database-ready values;
+    fields a row leaves out take their default (``auto_now`` fields: now). Returns the new
+    ids in order.
+
+    On PostgreSQL the ids are drawn from the table's sequence first and the rows are
+    written with COPY: a 100,000-row roster spent most of a minute in ``bulk_create``'s
+    per-value preparation and parameter quoting. Elsewhere this is ``bulk_create``.
+    """
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        made = model._default_manager.bulk_create([model(**row) for row in rows],
+                                                  batch_size=500)
+        return [obj.pk for obj in made]
+    meta = model._meta
+    given = list(rows[0])
+    now = timezone.now()
+    constants: dict[str, Any] = {}
+    for f in meta.concrete_fields:
+        if f.primary_key or f.attname in given:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            constants[f.column] = now
+        else:
+            constants[f.column] = f.get_db_prep_save(f.get_default(), connection)
+    columns = [meta.get_field(name).column for name in given]
+    pk = meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                       "FROM generate_series(1, %s)", [meta.db_table, pk, len(rows)])
+        ids = [r[0] for r in cursor.fetchall()]
+    fixed = tuple(constants.values())
+    insert(meta.db_table, [pk, *columns, *constants],
+           ((i, *(row[name] for name in given), *fixed) for i, row in zip(ids, rows, strict=True)))
+    return ids

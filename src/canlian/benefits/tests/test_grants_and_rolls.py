@@ -285,14 +285,27 @@ def test_bank_file_and_reconciliation_with_failed_rows(users, certified, regions
         [line_a.id, "成功", 300, "成功", ""],
         [line_b.id, "失败", 240, "失败", "账户已销户"],
         [999999, "谁", 1, "成功", ""],
-        [line_a.id, "成功", 123, "成功", ""],
+        [line_b.id, "失败", 240, "成功", ""],
     ]))
     assert (result.paid, result.failed) == (1, 1)
     assert [n for n, _ in result.errors] == [4, 5]
-    again = bankfiles.reconcile(roll, _bank_result([[line_a.id, "成功", 300, "成功", ""]]))
+    assert "不属于本花名册" in result.errors[0][1]
+    assert "与第 3 行重复" in result.errors[1][1]  # the bank's file names line b twice
+    assert roll.lines.get(person=b).failure_reason == "账户已销户"
+    again = bankfiles.reconcile(roll, _bank_result([[line_a.id, "成功", 300, "成功", ""],
+                                                    [line_b.id, "失败", "三百", "成功", ""]]))
     assert (again.paid, again.unchanged) == (0, 1)
+    assert again.errors == [(3, "金额 '三百' 不是数字")]
     failed = bankfiles.failed_lines(regions.county.code_range)
     assert [f.person_id for f in failed] == [b.pk]
+    with pytest.raises(ValueError, match="无法读取"):
+        bankfiles.reconcile(roll, io.BytesIO(b"not a workbook"))
+    wrong = Workbook()
+    wrong.active.append(["姓名", "结果"])
+    buffer = io.BytesIO()
+    wrong.save(buffer)
+    with pytest.raises(ValueError, match="流水号"):
+        bankfiles.reconcile(roll, buffer)
     april = rolls.generate(regions.county, m(2025, 4)).roll
     kinds = {(line.person_id, line.period, line.kind) for line in april.lines.all()}
     assert (b.pk, m(2025, 3), "reissue") in kinds

@@ -93,6 +93,29 @@ def test_village_names_instead_of_codes(users, regions):
     assert [(e.row, e.column) for e in result.errors] == [(3, "村（社区）")]
 
 
+def test_header_below_a_title_and_numbers_typed_as_numbers(users, regions):
+    """Rosters often carry a title above the header; row numbers stay Excel's, and a phone
+    typed as a number is read without a decimal point."""
+    wb = Workbook()
+    sheet = wb.active
+    sheet["B1"] = "2025 年乐成街道残疾人花名册"
+    sheet.append([])
+    sheet.append(["姓名", "公民身份号码", "联系电话", "村（社区）代码"])  # row 3
+    sheet.append(["甲", new_resident_id(), 13800000001, regions.v1a.code])  # row 4
+    sheet.append(["乙", "1234", "", regions.v1a.code])  # row 5
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    result = roster.import_persons(users.township, io.BytesIO(buffer.getvalue()))
+    assert result.created == 1
+    assert Person.objects.get(name="甲").phone == "13800000001"
+    assert [(e.row, e.column) for e in result.errors] == [(5, "公民身份号码")]
+
+
+def test_an_empty_sheet_is_refused():
+    with pytest.raises(roster.RosterError, match="工作表为空"):
+        list(roster.read_rows(io.BytesIO(workbook([], header=[]))))
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
