@@ -39,7 +39,7 @@ from canlian.certificates.models import Certificate
 from canlian.core import bulk
 from canlian.regions.models import Region
 
-from . import eligibility
+from . import eligibility, standing
 from .facts import facts_from_row, ruleset_for
 from .models import Grant, LineKind, PaymentStatus, Roll, RollLine, RollStatus, Subsidy
 
@@ -75,19 +75,21 @@ GRANT_FIELDS = (
 )
 
 
-def grant_rows(region: Region, up_to: dt.date) -> list[dict[str, Any]]:
-    """Every grant of the region that may owe something up to ``up_to``, with its facts."""
+def grant_rows(region: Region, up_to: dt.date, *, where: Q | None = None
+               ) -> list[dict[str, Any]]:
+    """Every grant of the region that may owe something up to ``up_to`` (and matches
+    ``where``), with its facts."""
+    grants = Grant.objects.filter(person__village__code__range=region.code_range,
+                                  start_month__lte=up_to)
+    if where is not None:
+        grants = grants.filter(where)
     rows = list(
-        Grant.objects.filter(person__village__code__range=region.code_range,
-                             start_month__lte=up_to)
-        .values(*GRANT_FIELDS, "person__name", "person__village_id", "person__birth_date",
-                "person__death_date", "person__household__household_type",
-                "person__household__monthly_income_per_capita")
+        grants.values(*GRANT_FIELDS, "person__name", "person__village_id", "person__birth_date",
+                      "person__death_date", "person__household__household_type",
+                      "person__household__monthly_income_per_capita")
     )
     latest: dict[int, dict[str, Any]] = {}
-    granted = Grant.objects.filter(person__village__code__range=region.code_range).values(
-        "person_id")
-    for c in (Certificate.objects.filter(person_id__in=granted)
+    for c in (Certificate.objects.filter(person_id__in=grants.values("person_id"))
               .order_by("person_id", "issue_date", "id")
               .values("person_id", "status", "valid_until", "ended_on", "category", "grade")):
         latest[c["person_id"]] = c  # ordered ascending: the last one wins
@@ -139,24 +141,16 @@ def failed_unreissued(region: Region) -> set[tuple[int, dt.date]]:
                .values_list("grant_id", "period"))
 
 
-def settled_grants(region: Region, month: dt.date) -> set[int] | None:
-    """Grants whose earlier months are settled: unchanged since last month's roll was
-    finalised (so that roll paid all they were owed) and without failed payments.
+def settled_since(region: Region, month: dt.date) -> dt.datetime | None:
+    """When last month's regular roll was finalised, or None if it was not.
 
-    Only the month itself is checked for these; every other grant is reviewed month by
-    month for arrears and recoveries. ``None`` when last month has no finalised roll.
-    """
+    Grants unchanged since then (grant and person), without failed payments, are *settled*:
+    that roll paid all they were owed, so only the month itself is checked for them
+    (``standing``); every other grant is reviewed month by month for arrears and
+    recoveries."""
     previous = Roll.objects.filter(region=region, month=add_months(month, -1), kind="regular",
                                    status=RollStatus.FINALISED).first()
-    if previous is None or previous.finalised_at is None:
-        return None
-    changed = set(Grant.objects.filter(person__village__code__range=region.code_range,
-                                       updated_at__gte=previous.finalised_at)
-                  .values_list("id", flat=True))
-    changed |= {g for g, _ in failed_unreissued(region)}
-    everyone = Grant.objects.filter(person__village__code__range=region.code_range,
-                                    start_month__lt=month).values_list("id", flat=True)
-    return {g for g in everyone if g not in changed}
+    return None if previous is None else previous.finalised_at
 
 
 # ---- computing the lines ------------------------------------------------------------------
@@ -176,7 +170,8 @@ class Line:
     bank_account: str
 
     def key(self) -> tuple:
-        return (self.grant_id, self.period, self.kind, str(self.amount))
+        return (self.grant_id, self.period, self.kind, str(self.amount), self.payee,
+                self.bank_account, self.village_code)
 
 
 class _Amounts:
@@ -227,31 +222,52 @@ def _due(row: dict[str, Any], period: dt.date,
     return not any(f <= period and (t is None or period <= t) for f, t in suspended)
 
 
-def compute_lines(region: Region, month: dt.date) -> list[Line]:
+@dataclass
+class Computed:
+    """A month's lines: those reviewed one by one here, and the settled grants' regular
+    lines computed in the database (``standing``; held in a temp table until written)."""
+
+    lines: list[Line]
+    standing: standing.Standing | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.lines) + (self.standing.count if self.standing else 0)
+
+    @property
+    def total(self) -> Decimal:
+        return (sum((line.amount for line in self.lines), Decimal(0))
+                + (self.standing.total if self.standing else Decimal(0)))
+
+    def digest(self) -> str:
+        keys = [line.key() for line in self.lines]
+        if self.standing:
+            keys += self.standing.keys()
+        return hashlib.sha256("\n".join(sorted(map(repr, keys))).encode()).hexdigest()
+
+
+def compute_lines(region: Region, month: dt.date, *, in_database: bool = True) -> Computed:
+    """The lines ``month`` owes. ``in_database=False`` reviews every grant month by month
+    (the slow path, kept for the test that holds both paths to the same answer)."""
     month = month_start(month)
-    rows = grant_rows(region, month)
-    settled = settled_grants(region, month) or set()
-    review = [r for r in rows if r["id"] not in settled]
-    suspended = unpaid_suspensions(region)
-    paid = paid_so_far(region, [r["id"] for r in review])
-    failed = failed_unreissued(region)
-    paid_now = set(_finalised_lines(region).filter(period=month, amount__gt=0).exclude(
-        payment_status=PaymentStatus.FAILED).values_list("grant_id", flat=True))
+    since = settled_since(region, month) if in_database else None
     amounts = _Amounts()
+    settled = None
+    review = None
+    if since is not None:
+        settled = standing.gather(region, month, since, amounts.decide)
+        review = standing.unsettled_q(since, month) | Q(
+            id__in=_finalised_lines(region).filter(payment_status=PaymentStatus.FAILED)
+            .values("grant_id"))
+    rows = grant_rows(region, month, where=review)
+    suspended = unpaid_suspensions(region)
+    paid = paid_so_far(region, [r["id"] for r in rows])
+    failed = failed_unreissued(region)
     lines: list[Line] = []
     for row in rows:
         base = {"grant_id": row["id"], "person_id": row["person_id"], "subsidy": row["subsidy"],
                 "village_code": row["village_code"], "payee": row["payee"],
                 "bank_account": row["bank_account"]}
-        if row["id"] in settled:  # only this month can be owed
-            if row["id"] in paid_now or not _due(row, month, suspended.get(row["id"], [])):
-                continue
-            decision = amounts.decide(row, month)
-            if decision.eligible and decision.monthly_amount > 0:
-                lines.append(Line(**base, period=month, kind=LineKind.REGULAR,
-                                  amount=decision.monthly_amount,
-                                  rule_version=decision.rule_version, reason="本月发放"))
-            continue
         for period in months(row["start_month"], month):
             net = paid.get((row["id"], period))
             if _due(row, period, suspended.get(row["id"], [])):
@@ -263,7 +279,7 @@ def compute_lines(region: Region, month: dt.date) -> list[Line]:
                 kind = (LineKind.REISSUE if (row["id"], period) in failed
                         else LineKind.REGULAR if period == month else LineKind.ARREARS)
                 reason = {
-                    LineKind.REGULAR: "本月发放",
+                    LineKind.REGULAR: standing.REASON,
                     LineKind.ARREARS: f"补发 {period:%Y-%m}",
                     LineKind.REISSUE: f"重发 {period:%Y-%m}（上次发放失败）",
                 }[kind]
@@ -273,14 +289,11 @@ def compute_lines(region: Region, month: dt.date) -> list[Line]:
             elif net is not None and net > 0:
                 lines.append(Line(**base, period=period, kind=LineKind.RECOVERY, amount=-net,
                                   rule_version="", reason=f"追回 {period:%Y-%m}（该月不应发放）"))
-    return lines
+    return Computed(lines, settled)
 
 
-def digest(lines: Iterable[Line]) -> str:
-    h = hashlib.sha256()
-    for key in sorted(line.key() for line in lines):
-        h.update(repr(key).encode())
-    return h.hexdigest()
+def digest(computed: Computed) -> str:
+    return computed.digest()
 
 
 # ---- the roll's life ----------------------------------------------------------------------
@@ -325,23 +338,33 @@ def _generate(region: Region, month: dt.date, *, user: Any = None) -> Outcome:
             roll = regular or Roll.objects.create(region=region, month=month, kind="regular",
                                                   sequence=_next_sequence(region, month),
                                                   created_by=user)
-        lines = compute_lines(region, month)
-        new_digest = digest(lines)
-        if roll.digest == new_digest and roll.line_count == len(lines):
-            return Outcome(roll, False, "与上次生成相同，未作改动 (unchanged)")
-        RollLine.objects.filter(roll=roll).delete()
-        bulk.insert(RollLine._meta.db_table, LINE_COLUMNS,
-                    ((roll.pk, line.grant_id, line.person_id, line.subsidy, line.period, line.kind,
-                      line.amount, line.rule_version, line.reason, line.village_code, line.payee,
-                      line.bank_account, PaymentStatus.PENDING, "") for line in lines))
-        roll.digest = new_digest
-        roll.line_count = len(lines)
-        roll.total = sum((line.amount for line in lines), Decimal("0"))
-        roll.save(update_fields=["digest", "line_count", "total"])
-        if roll.kind == "adjustment" and not lines:
-            roll.delete()
-            return Outcome(regular, False, "本月已定稿，且没有需要调整的款项 (nothing to adjust)")
-        return Outcome(roll, True, f"已生成 {len(lines)} 条 (generated {len(lines)} lines)")
+        computed = compute_lines(region, month)
+        try:
+            return _write(roll, regular, computed)
+        finally:
+            standing.drop()
+
+
+def _write(roll: Roll, regular: Roll | None, computed: Computed) -> Outcome:
+    new_digest = computed.digest()
+    count = computed.count
+    if roll.digest == new_digest and roll.line_count == count:
+        return Outcome(roll, False, "与上次生成相同，未作改动 (unchanged)")
+    RollLine.objects.filter(roll=roll).delete()
+    bulk.insert(RollLine._meta.db_table, LINE_COLUMNS,
+                ((roll.pk, line.grant_id, line.person_id, line.subsidy, line.period, line.kind,
+                  line.amount, line.rule_version, line.reason, line.village_code, line.payee,
+                  line.bank_account, PaymentStatus.PENDING, "") for line in computed.lines))
+    if computed.standing:
+        computed.standing.write(roll.pk)
+    roll.digest = new_digest
+    roll.line_count = count
+    roll.total = computed.total
+    roll.save(update_fields=["digest", "line_count", "total"])
+    if roll.kind == "adjustment" and not count:
+        roll.delete()
+        return Outcome(regular or roll, False, "本月已定稿，且没有需要调整的款项 (nothing to adjust)")
+    return Outcome(roll, True, f"已生成 {count} 条 (generated {count} lines)")
 
 
 LINE_COLUMNS = ("roll_id", "grant_id", "person_id", "subsidy", "period", "kind", "amount",
@@ -451,8 +474,11 @@ def finalise(roll: Roll, *, user: Any = None, override: bool = False) -> Roll:
         roll = Roll.objects.select_for_update().get(pk=roll.pk)
         if roll.status == RollStatus.FINALISED:
             raise RollError("该月花名册已定稿，不能再改动 (already finalised)")
-        fresh = compute_lines(roll.region, roll.month)
-        if digest(fresh) != roll.digest:
+        try:
+            fresh = compute_lines(roll.region, roll.month).digest()
+        finally:
+            standing.drop()
+        if fresh != roll.digest:
             raise RollError("数据已变化，请重新生成后再定稿 (inputs changed: regenerate first)")
         if not override:
             found = checks(roll)

@@ -310,3 +310,63 @@ def test_bank_file_and_reconciliation_with_failed_rows(users, certified, regions
     kinds = {(line.person_id, line.period, line.kind) for line in april.lines.all()}
     assert (b.pk, m(2025, 3), "reissue") in kinds
     assert (a.pk, m(2025, 3), "reissue") not in kinds
+
+
+def test_standing_lines_equal_the_reviewed_lines(users, certified, regions):
+    """The settled grants' lines computed in the database (``standing``) are the lines the
+    month-by-month review computes, including facts that change without touching the grant
+    or the person: a certificate that expires, a household that leaves 低保, a grant that
+    ended."""
+    from canlian.benefits import standing
+    from canlian.people.models import Household
+
+    a = certified(grade=1, name="一级")
+    b = certified(grade=2, household_type="dibao", name="低保二级")
+    c = certified(grade=3, category=5, name="三级智力")
+    d = certified(grade=1, name="证将到期")
+    e = certified(grade=2, household_type="dibao", name="将退出低保")
+    f = certified(grade=1, name="到期停发")
+    g = certified(grade=1, name="改名")
+    for person in (a, b, c, d, e, f, g):
+        grant(users, person, applied=dt.date(2025, 2, 3))
+    for person in (b, e):
+        grant(users, person, "living", applied=dt.date(2025, 2, 3), declared={})
+    Certificate.objects.filter(person=d).update(valid_until=dt.date(2025, 3, 15))
+    Grant.objects.filter(person=f).update(end_month=m(2025, 3))
+    rolls.finalise(rolls.generate(regions.county, m(2025, 3)).roll)
+    Household.objects.filter(pk=e.household_id).update(household_type="ordinary")
+    g.name = "改名后"
+    g.save()
+
+    computed = rolls.compute_lines(regions.county, m(2025, 4))
+    standing.drop()
+    assert computed.standing is not None and computed.standing.count == 5  # a, b ×2, c, e (nursing)
+    assert {line.payee for line in computed.lines} == {"改名后"}  # reviewed: it changed
+    reviewed = rolls.compute_lines(regions.county, m(2025, 4), in_database=False)
+    assert reviewed.standing is None
+    first = rolls.generate(regions.county, m(2025, 4))
+    assert lines(first.roll) == sorted(
+        (line.person_id, line.subsidy, line.period, line.kind, line.amount)
+        for line in reviewed.lines)
+    assert first.roll.line_count == len(reviewed.lines) == 6
+    assert first.roll.total == sum(line.amount for line in reviewed.lines)
+    ids = list(first.roll.lines.values_list("id", flat=True))
+    again = rolls.generate(regions.county, m(2025, 4))
+    assert not again.changed and list(again.roll.lines.values_list("id", flat=True)) == ids
+    rolls.finalise(first.roll)
+    assert RollLine.objects.filter(period=m(2025, 4), roll__status="finalised").count() == 6
+
+
+def test_a_bank_account_changed_after_generating_is_not_paid_to_the_old_account(
+        users, certified, regions):
+    person = certified(grade=1)
+    g = grant(users, person, applied=dt.date(2025, 2, 3))
+    rolls.finalise(rolls.generate(regions.county, m(2025, 3)).roll)
+    draft = rolls.generate(regions.county, m(2025, 4)).roll
+    assert draft.lines.get().bank_account == "6222021234567890123"
+    g.bank_account = "6222029999999999999"
+    g.save()
+    with pytest.raises(rolls.RollError, match="数据已变化"):
+        rolls.finalise(draft)
+    again = rolls.generate(regions.county, m(2025, 4))
+    assert again.changed and again.roll.lines.get().bank_account == "6222029999999999999"
