@@ -162,6 +162,8 @@ def compute(plan: Any, year: int, region: Region, *, townships: bool = True) -> 
             # payments; enough work memory keeps those as hash joins at a million persons.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                cursor.execute("SET LOCAL jit = off")
         return _compute(plan, year, region, townships=townships)
 
 

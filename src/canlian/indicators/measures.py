@@ -224,28 +224,52 @@ def subsidy_coverage(scope: Scope, subsidy: str) -> PerTownship:
     return {k: (v[0], v[1]) for k, v in result.items() if v != [0, 0]}
 
 
+PAID_IN_YEAR = """
+SELECT l.person_id,
+       MAX(CASE WHEN l.subsidy = 'living' THEN 1 ELSE 0 END) AS living,
+       MAX(CASE WHEN l.subsidy = 'nursing' THEN 1 ELSE 0 END) AS nursing
+FROM benefits_rollline l JOIN benefits_roll r ON r.id = l.roll_id
+WHERE r.status = 'finalised' AND l.period BETWEEN %s AND %s AND l.amount > 0
+  AND l.payment_status <> 'failed'
+GROUP BY l.person_id"""
+SUBSIDY_GROUPS = f"""
+SELECT SUBSTR(p.village_id, 1, 9) AS township, p.category, p.grade, h.household_type,
+    SUM(CASE WHEN pd.living = 1 THEN 1 ELSE 0 END) AS paid_living,
+    SUM(CASE WHEN pd.nursing = 1 THEN 1 ELSE 0 END) AS paid_nursing,
+    SUM(CASE WHEN p.life_status = 'alive' AND p.certificate_number IS NOT NULL
+             AND COALESCE(pd.living, 0) = 0 THEN 1 ELSE 0 END) AS gap_living,
+    SUM(CASE WHEN p.life_status = 'alive' AND p.certificate_number IS NOT NULL
+             AND COALESCE(pd.nursing, 0) = 0 THEN 1 ELSE 0 END) AS gap_nursing
+FROM people_person p
+LEFT JOIN people_household h ON h.id = p.household_id
+LEFT JOIN ({PAID_IN_YEAR}) pd ON pd.person_id = p.id
+WHERE p.village_id BETWEEN %s AND %s
+GROUP BY SUBSTR(p.village_id, 1, 9), p.category, p.grade, h.household_type"""
+
+
 def _subsidy_groups(scope: Scope) -> list[dict[str, Any]]:
     """One grouped pass over the region's persons for both subsidies: per township and
     group of eligibility facts, how many were paid in the year and how many living
-    certified persons were not (the candidates for the gap). The paid sets are hashed
-    once (``IN (subquery)``), not probed per person."""
+    certified persons were not (the candidates for the gap).
+
+    The year's payments are read once, aggregated per person (a derived table joined to
+    the persons), rather than as four ``IN (subquery)`` sets that each re-read the year's
+    four million lines: 24 s → a few seconds at a million persons."""
     if "subsidy_groups" in scope.memo:
         return scope.memo["subsidy_groups"]
-    from canlian.benefits.models import RollLine
-    from canlian.people.models import Person
+    from django.db import connection
 
-    aggregates: dict[str, Any] = {}
-    for subsidy in SUBSIDIES:
-        paid = Q(pk__in=RollLine.objects.filter(
-            subsidy=subsidy, period__range=(scope.first, scope.last), roll__status="finalised",
-            amount__gt=0).exclude(payment_status="failed").values("person_id"))
-        aggregates[f"paid_{subsidy}"] = Count("id", filter=paid)
-        aggregates[f"gap_{subsidy}"] = Count("id", filter=Q(
-            life_status="alive", certificate_number__isnull=False) & ~paid)
-    rows = list(Person.objects.filter(village__code__range=scope.region.code_range)
-                .annotate(township=Substr("village_id", 1, 9))
-                .values("township", "category", "grade", "household__household_type")
-                .annotate(**aggregates).order_by())
+    lo, hi = scope.region.code_range
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(SUBSIDY_GROUPS, [ops.adapt_datefield_value(scope.first),
+                                        ops.adapt_datefield_value(scope.last), lo, hi])
+        names = ("township", "category", "grade", "household__household_type",
+                 "paid_living", "paid_nursing", "gap_living", "gap_nursing")
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        for name in names[4:]:
+            row[name] = int(row[name] or 0)
     scope.memo["subsidy_groups"] = rows
     return rows
 
