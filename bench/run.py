@@ -163,9 +163,8 @@ def bench_indicators() -> None:
 
 def bench_roll() -> None:
     from canlian.benefits import rolls
-    from canlian.regions.models import Deployment
-
     from canlian.benefits.models import Roll
+    from canlian.regions.models import Deployment
 
     root = Deployment.current().root
     month = dt.date.today().replace(day=1)  # noqa: DTZ011
