@@ -92,20 +92,19 @@ def reconcile(roll: Roll, stream: IO[bytes] | str) -> Reconciliation:
     outcomes: dict[tuple[str, str], list[int]] = defaultdict(list)
     seen: dict[int, int] = {}
     for number, row in found:
-        cell = row[col_id] if col_id < len(row) else ""
+        given_id = sheets.cell(row, col_id)
         try:
-            line_id = int(sheets.text(cell))
+            line_id = int(given_id)
             amount, current_status, current_reason = lines[line_id]
         except (ValueError, KeyError):
-            result.errors.append((number, f"流水号 {sheets.text(cell)!r} 不属于本花名册"))
+            result.errors.append((number, f"流水号 {given_id!r} 不属于本花名册"))
             continue
         if line_id in seen:
             result.errors.append((number, f"流水号 {line_id} 与第 {seen[line_id]} 行重复"))
             continue
         seen[line_id] = number
-        verdict = sheets.text(row[col_result]).lower() if col_result < len(row) else ""
-        given = sheets.text(row[col_amount]) if col_amount is not None and \
-            col_amount < len(row) else ""
+        verdict = sheets.cell(row, col_result).lower()
+        given = sheets.cell(row, col_amount)
         if given:
             try:
                 if Decimal(given).quantize(Decimal("0.01")) != amount:
@@ -118,8 +117,7 @@ def reconcile(roll: Roll, stream: IO[bytes] | str) -> Reconciliation:
             status, reason = PaymentStatus.PAID, ""
         elif verdict in RESULT_FAILED:
             status = PaymentStatus.FAILED
-            reason = sheets.text(row[col_reason])[:200] \
-                if col_reason is not None and col_reason < len(row) else ""
+            reason = sheets.cell(row, col_reason)[:200]
         else:
             result.errors.append((number, f"结果 {verdict!r} 应为 成功 或 失败"))
             continue

@@ -125,6 +125,13 @@ def _finalised_lines(region: Region):  # type: ignore[no-untyped-def]
                                    roll__status=RollStatus.FINALISED)
 
 
+def paid_lines(first: dt.date, last: dt.date):  # type: ignore[no-untyped-def]
+    """Payments made for the months ``first``–``last``: finalised, positive, not failed.
+    The one definition of "paid" the indicators and their drill-down count."""
+    return RollLine.objects.filter(period__range=(first, last), roll__status=RollStatus.FINALISED,
+                                   amount__gt=0).exclude(payment_status=PaymentStatus.FAILED)
+
+
 def paid_so_far(region: Region, grant_ids: list[int]) -> dict[tuple[int, dt.date], Decimal]:
     """Net amount paid per (grant, month) by finalised rolls (failed payments excluded)."""
     lines = _finalised_lines(region).exclude(payment_status=PaymentStatus.FAILED)
@@ -240,10 +247,11 @@ class Computed:
                 + (self.standing.total if self.standing else Decimal(0)))
 
     def digest(self) -> str:
-        keys = [line.key() for line in self.lines]
+        """What the lines pay, to whom and where, independent of their order."""
+        h = hashlib.sha256("\n".join(sorted(repr(line.key()) for line in self.lines)).encode())
         if self.standing:
-            keys += self.standing.keys()
-        return hashlib.sha256("\n".join(sorted(map(repr, keys))).encode()).hexdigest()
+            h.update(self.standing.digest_text().encode())
+        return h.hexdigest()
 
 
 def compute_lines(region: Region, month: dt.date, *, in_database: bool = True) -> Computed:
@@ -290,10 +298,6 @@ def compute_lines(region: Region, month: dt.date, *, in_database: bool = True) -
                 lines.append(Line(**base, period=period, kind=LineKind.RECOVERY, amount=-net,
                                   rule_version="", reason=f"追回 {period:%Y-%m}（该月不应发放）"))
     return Computed(lines, settled)
-
-
-def digest(computed: Computed) -> str:
-    return computed.digest()
 
 
 # ---- the roll's life ----------------------------------------------------------------------

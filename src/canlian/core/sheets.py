@@ -35,6 +35,12 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
+def cell(row: list[Any], index: int | None) -> str:
+    """The text of column ``index`` of a row ("" when the column is absent or the row is
+    shorter: trailing empty cells are often left out)."""
+    return text(row[index]) if index is not None and index < len(row) else ""
+
+
 def rows(stream: IO[bytes] | str) -> Iterator[tuple[int, list[Any]]]:
     """(Excel row number, cell values) of each non-empty row of the first sheet."""
     try:

@@ -69,14 +69,11 @@ def members(code: str, scope: Scope, which: str) -> QuerySet[Person]:
         num_people = _survey_people(scope, base & Q(education_status__in=[
             "compulsory_school", "compulsory_special", "compulsory_home"]))
     elif code in ("living_subsidy_coverage", "nursing_subsidy_coverage"):
-        from canlian.benefits.models import RollLine
-        from canlian.benefits.rolls import gap_list
+        from canlian.benefits.rolls import gap_list, paid_lines
 
         subsidy = code.split("_")[0]
-        paid = RollLine.objects.filter(subsidy=subsidy, period__range=(scope.first, scope.last),
-                                       roll__status="finalised", amount__gt=0,
-                                       village_code__range=scope.region.code_range
-                                       ).exclude(payment_status="failed").values("person_id")
+        paid = paid_lines(scope.first, scope.last).filter(
+            subsidy=subsidy, village_code__range=scope.region.code_range).values("person_id")
         if which == "numerator":
             return Person.objects.filter(pk__in=paid)
         gap_ids = [g["person_id"] for g in gap_list(scope.region, min(scope.mid, dt.date.today()),  # noqa: DTZ011

@@ -154,7 +154,7 @@ def read_rows(stream: IO[bytes] | str) -> Iterator[tuple[int, dict[str, str]]]:
     else:
         raise refused or RosterError("找不到表头 (no header row)")
     for number, values in found:
-        raw = {key: _text(values[i]) if i < len(values) else "" for key, i in columns.items()}
+        raw = {key: sheets.cell(values, i) for key, i in columns.items()}
         if any(raw.values()):
             yield number, raw
 

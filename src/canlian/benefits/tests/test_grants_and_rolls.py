@@ -355,6 +355,10 @@ def test_standing_lines_equal_the_reviewed_lines(users, certified, regions):
     assert not again.changed and list(again.roll.lines.values_list("id", flat=True)) == ids
     rolls.finalise(first.roll)
     assert RollLine.objects.filter(period=m(2025, 4), roll__status="finalised").count() == 6
+    # Generating the finalised month again: the settled grants are already paid for it.
+    after = rolls.generate(regions.county, m(2025, 4))
+    assert not after.changed and after.roll.pk == first.roll.pk
+    assert RollLine.objects.filter(period=m(2025, 4)).count() == 6
 
 
 def test_a_bank_account_changed_after_generating_is_not_paid_to_the_old_account(
