@@ -12,13 +12,14 @@ from django.db import connection
 
 STATEMENTS = [
     ("surveys", """
-    INSERT INTO surveys_annualsurvey (person_id, year, village_id, surveyed_on, surveyor_id,
+    INSERT INTO surveys_annualsurvey (person_id, year, village_id, birth_date, household_type,
+        surveyed_on, surveyor_id,
         pension_insured, medical_insured, receives_living_subsidy, receives_nursing_subsidy,
         household_income_per_capita, employment_status, employment_form, not_working_reason,
         able_to_work, confirm_unusual, education_status, not_enrolled_reason,
         finished_compulsory, rehab_need, rehab_types, device_need, device_types, care_need,
         home_accessibility_need, culture_sports, created_at, updated_at)
-    SELECT p.id, y, p.village_id, make_date(y, 5, 10), NULL,
+    SELECT p.id, y, p.village_id, p.birth_date, p.household_type, make_date(y, 5, 10), NULL,
         random() < 0.97, random() < 0.985, false, false,
         round((12000 + random() * 30000)::numeric, 2),
         CASE WHEN random() < 0.55 THEN 'employed' ELSE 'not_working' END, '', '',
@@ -29,8 +30,9 @@ STATEMENTS = [
         random() < 0.33, '["training"]', random() < 0.2, '["mobility"]',
         CASE WHEN random() < 0.05 THEN 'day' ELSE 'none' END,
         random() < 0.08, random() < 0.9, now(), now()
-    FROM people_person p CROSS JOIN generate_series(2021, 2025) AS y
+    FROM generate_series(2021, 2025) AS y CROSS JOIN people_person p
     WHERE p.certificate_number IS NOT NULL AND p.birth_date < make_date(y, 1, 1)
+    ORDER BY y, p.village_id
     """),
     ("services (rehabilitation)", """
     INSERT INTO services_servicerecord (person_id, service_type_id, village_id, institution_id,
@@ -97,6 +99,11 @@ STATEMENTS = [
         p.village_id, p.name, g.bank_account, 'paid', ''
     FROM benefits_grant g JOIN people_person p ON p.id = g.person_id
     JOIN benefits_roll r ON r.region_id = %(root)s
+    """),
+    ("paid persons per year (summary of the ledger)", """
+    INSERT INTO benefits_paidyear (person_id, subsidy, year)
+    SELECT DISTINCT person_id, subsidy, EXTRACT(YEAR FROM period)::int FROM benefits_rollline
+    WHERE amount > 0 AND payment_status <> 'failed'
     """),
 ]
 

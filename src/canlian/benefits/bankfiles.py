@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from canlian.core import sheets
 from canlian.people.workbooks import _header, _save
 
+from . import paid_years
 from .models import PaymentStatus, Roll, RollLine, RollStatus
 from .rolls import township_summary
 
@@ -132,8 +133,10 @@ def reconcile(roll: Roll, stream: IO[bytes] | str) -> Reconciliation:
     with transaction.atomic():
         for (status, reason), ids in outcomes.items():
             for start in range(0, len(ids), 10_000):
-                RollLine.objects.filter(pk__in=ids[start:start + 10_000]).update(
-                    payment_status=status, failure_reason=reason)
+                chunk = ids[start:start + 10_000]
+                RollLine.objects.filter(pk__in=chunk).update(payment_status=status,
+                                                             failure_reason=reason)
+                paid_years.recompute(chunk)
     return result
 
 

@@ -274,3 +274,26 @@ class RollLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.subsidy} {self.period:%Y-%m} {self.amount}"
+
+
+class PaidYear(models.Model):
+    """A person paid a subsidy for at least one month of a year (年度享受补贴人员).
+
+    A summary of the ledger, so that the plan's coverage indicators read a year's
+    360,000 paid persons instead of its four million lines. It holds exactly the
+    person-years of ``rolls.paid_lines`` and is written only by ``paid_years``: when a roll
+    is finalised (its paid lines are added) and when a bank result marks lines failed or
+    paid (the person-years of those lines are recomputed).
+    """
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+",
+                               db_constraint=False, db_index=False)
+    subsidy = models.CharField(max_length=8, choices=Subsidy.choices)
+    year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "subsidy", "person"],
+                                               name="paidyear_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.subsidy} {self.year}"

@@ -39,7 +39,7 @@ from canlian.certificates.models import Certificate
 from canlian.core import bulk
 from canlian.regions.models import Region
 
-from . import eligibility, standing
+from . import eligibility, paid_years, standing
 from .facts import facts_from_row, ruleset_for
 from .models import Grant, LineKind, PaymentStatus, Roll, RollLine, RollStatus, Subsidy
 
@@ -127,7 +127,8 @@ def _finalised_lines(region: Region):  # type: ignore[no-untyped-def]
 
 def paid_lines(first: dt.date, last: dt.date):  # type: ignore[no-untyped-def]
     """Payments made for the months ``first``–``last``: finalised, positive, not failed.
-    The one definition of "paid" the indicators and their drill-down count."""
+    The one definition of "paid"; the indicators read its per-year summary
+    (``paid_years``)."""
     return RollLine.objects.filter(period__range=(first, last), roll__status=RollStatus.FINALISED,
                                    amount__gt=0).exclude(payment_status=PaymentStatus.FAILED)
 
@@ -494,6 +495,7 @@ def finalise(roll: Roll, *, user: Any = None, override: bool = False) -> Roll:
         roll.finalised_by = user if getattr(user, "pk", None) else None
         roll.finalised_at = timezone.now()
         roll.save(update_fields=["status", "finalised_by", "finalised_at"])
+        paid_years.add_roll(roll.pk)
     return roll
 
 

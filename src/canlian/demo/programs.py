@@ -19,7 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from canlian.benefits import eligibility
+from canlian.benefits import eligibility, paid_years
 from canlian.benefits.facts import has_ruleset, ruleset_for
 from canlian.benefits.models import Grant, Roll, RollLine, SubsidyApplication
 from canlian.core import bulk
@@ -148,6 +148,8 @@ def _surveys(people: list[dict[str, Any]], rng: random.Random, today: dt.date) -
             device = rng.random() < (0.35 if cat in (1, 2, 4) else 0.12)
             rows.append({
                 "person_id": p["id"], "year": year, "village_id": p["village_id"],
+                "birth_date": p["birth_date"],
+                "household_type": p["household__household_type"] or "",
                 "surveyed_on": dt.date(year, rng.randint(3, 6 if year < today.year else
                                                           max(3, min(today.month, 6))), 10),
                 "pension_insured": age >= 16 and rng.random() < 0.95 + 0.04 * p_,
@@ -345,4 +347,5 @@ def _subsidies(deployment: Deployment, people: list[dict], rng: random.Random,
     for month, roll in rolls.items():
         Roll.objects.filter(pk=roll.pk).update(line_count=totals[month][0],
                                                total=totals[month][1])
+    paid_years.rebuild()
     return len(grant_rows), count

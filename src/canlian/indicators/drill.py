@@ -51,31 +51,31 @@ def members(code: str, scope: Scope, which: str) -> QuerySet[Person]:
             num_people = _survey_people(scope, den & num)
         den_people = _survey_people(scope, den)
     elif code == "pension_insurance_rate":
-        base = Q(person__birth_date__lte=_age_cutoff(mid, 16)) & ~Q(education_status__in=[
+        base = Q(birth_date__lte=_age_cutoff(mid, 16)) & ~Q(education_status__in=[
             "compulsory_school", "compulsory_special", "compulsory_home", "upper_secondary",
             "higher"])
         den_people, num_people = (_survey_people(scope, base),
                                   _survey_people(scope, base & Q(pension_insured=True)))
     elif code == "employment_rate":
-        base = Q(person__birth_date__lte=_age_cutoff(mid, 16),
-                 person__birth_date__gt=_age_cutoff(mid, 60), able_to_work=True)
+        base = Q(birth_date__lte=_age_cutoff(mid, 16),
+                 birth_date__gt=_age_cutoff(mid, 60), able_to_work=True)
         den_people, num_people = (_survey_people(scope, base),
                                   _survey_people(scope, base & Q(employment_status="employed")))
     elif code == "compulsory_education_enrollment":
         sept = dt.date(scope.year, 9, 1)
-        base = Q(person__birth_date__lte=_age_cutoff(sept, 6),
-                 person__birth_date__gt=_age_cutoff(sept, 16))
+        base = Q(birth_date__lte=_age_cutoff(sept, 6),
+                 birth_date__gt=_age_cutoff(sept, 16))
         den_people = _survey_people(scope, base)
         num_people = _survey_people(scope, base & Q(education_status__in=[
             "compulsory_school", "compulsory_special", "compulsory_home"]))
     elif code in ("living_subsidy_coverage", "nursing_subsidy_coverage"):
-        from canlian.benefits.rolls import gap_list, paid_lines
+        from canlian.benefits.models import PaidYear
+        from canlian.benefits.rolls import gap_list
 
         subsidy = code.split("_")[0]
-        paid = paid_lines(scope.first, scope.last).filter(
-            subsidy=subsidy, village_code__range=scope.region.code_range).values("person_id")
-        if which == "numerator":
-            return Person.objects.filter(pk__in=paid)
+        paid = PaidYear.objects.filter(year=scope.year, subsidy=subsidy).values("person_id")
+        if which == "numerator":  # counted where the person lives, as the measure counts
+            return Person.objects.filter(pk__in=paid, village__code__range=scope.region.code_range)
         gap_ids = [g["person_id"] for g in gap_list(scope.region, min(scope.mid, dt.date.today()),  # noqa: DTZ011
                                                     limit=5000) if g["subsidy"] == subsidy]
         return Person.objects.filter(pk__in=gap_ids).exclude(pk__in=paid)

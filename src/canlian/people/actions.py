@@ -21,7 +21,7 @@ from canlian.events import bus
 from canlian.regions.models import Region
 
 from . import idnumber
-from .events import PersonDied
+from .events import BirthDateCorrected, PersonDied
 from .models import ContactChange, ContactChangeState, Household, HouseholdType, LifeStatus, Person
 
 # Fields a person record is compared and audited on.
@@ -156,12 +156,16 @@ def update_person(
         raise ValidationError({"resident_id": duplicate_message(clash, user)})
     before = snapshot(locked)
     was_alive = locked.life_status == LifeStatus.ALIVE
+    born = locked.birth_date
     _apply(locked, data)
     changes = diff(before, snapshot(locked))
     if changes:
         locked.save()
         record(user=user, action=Action.UPDATE, obj=locked, person=locked, request=request,
                summary=f"修改 {locked.name}：{', '.join(changes)}", changes=changes)
+    if locked.birth_date != born:
+        bus.publish(BirthDateCorrected(locked.pk, birth_date=locked.birth_date,
+                                       actor_id=getattr(user, "pk", None)))
     if was_alive and locked.death_date:
         announce_death(locked, user)
     return locked

@@ -17,3 +17,11 @@ class PersonDied(DomainEvent):
 
     def dedupe_key(self) -> str:
         return f"{self.name}:{self.person_id}"
+
+
+@dataclass(frozen=True)
+class BirthDateCorrected(DomainEvent):
+    """A corrected resident ID number changed the person's date of birth (出生日期更正)."""
+
+    name = "person.birth_date_corrected"
+    birth_date: dt.date

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,16 @@ class Household(models.Model):
     def __str__(self) -> str:
         return f"{self.number} ({self.get_household_type_display()})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, and carry the type to the members' read model (``Person.household_type``)."""
+        super().save(*args, **kwargs)
+        self.members.exclude(household_type=self.household_type).update(
+            household_type=self.household_type)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self.members.update(household_type="")
+        return super().delete(*args, **kwargs)
+
 
 class Person(models.Model):
     """A disabled person (残疾人) in the registry, identified by the resident ID number.
@@ -75,7 +86,11 @@ class Person(models.Model):
     Birth date and sex are derived from the ID and never typed. ``category``, ``grade``
     and ``certificate_number`` are a read model of the person's current certificate,
     written only by ``canlian.certificates.actions``: they let the staff list filter a
-    million persons by category and grade without a join.
+    million persons by category and grade without a join. ``household_type`` is likewise
+    a read model of the household's type (blank without a household), kept by
+    ``Person.save`` and ``Household.save`` and, for bulk writes, by whoever writes in bulk
+    (the roster import, the seeders): the list's commonest filter, 低保 members of one
+    category in a township, and the indicators' subsidy pass read it without a join.
     """
 
     resident_id = models.CharField(_("resident ID number"), max_length=18, unique=True)
@@ -123,6 +138,10 @@ class Person(models.Model):
     certificate_number = models.CharField(
         _("certificate number"), max_length=22, null=True, blank=True, unique=True, editable=False
     )
+    household_type = models.CharField(
+        _("household type"), max_length=12, choices=HouseholdType.choices, blank=True,
+        default="", editable=False,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -133,6 +152,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["village", "name", "id"], name="person_village_name"),
             models.Index(fields=["village", "category", "grade"], name="person_village_cat"),
+            models.Index(fields=["village", "household_type", "category"],
+                         name="person_village_htype"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -148,6 +169,15 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, with ``household_type`` read from the household whenever it may change."""
+        fields = kwargs.get("update_fields")
+        if fields is None or "household" in fields or "household_id" in fields:
+            self.household_type = self.household.household_type if self.household_id else ""
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "household_type"}
+        super().save(*args, **kwargs)
 
     def derive_from_id(self) -> None:
         parsed = idnumber.validate(self.resident_id)

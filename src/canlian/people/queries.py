@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from canlian.certificates.numbers import looks_like_certificate_number
 
 from .idnumber import normalise
-from .models import Household, Person
+from .models import Person
 
 
 def search_q(text: str) -> Q:
@@ -49,13 +49,7 @@ def filter_people(qs: QuerySet[Person], params: dict[str, Any], *,
     if params.get("grade"):
         qs = qs.filter(grade=params["grade"])
     if params.get("household_type"):
-        # A semi-join on the region's households of that type: PostgreSQL hashes those few
-        # thousand ids once instead of looking up the household of every matching person.
-        households = Household.objects.filter(household_type=params["household_type"])
-        region = village or township or within
-        if region is not None:
-            households = households.filter(village__code__range=region.code_range)
-        qs = qs.filter(household_id__in=households.values("id"))
+        qs = qs.filter(household_type=params["household_type"])
     if params.get("status"):
         qs = qs.filter(life_status=params["status"])
     return qs

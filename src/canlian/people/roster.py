@@ -71,7 +71,7 @@ HOUSEHOLD_TYPES = {
 PERSON_FIELDS = (
     "name", "ethnicity", "phone", "address", "village_id", "household_id",
     "guardian_name", "guardian_resident_id", "guardian_phone", "guardian_relation",
-    "life_status", "death_date",
+    "life_status", "death_date", "household_type",
 )
 
 
@@ -268,6 +268,10 @@ def _households(rows: list[_Row]) -> dict[str, int]:
             stale.append(h)
     if stale:
         Household.objects.bulk_update(stale, ["household_type"])
+        for htype in {h.household_type for h in stale}:  # the members' read model
+            Person.objects.filter(household_id__in=[h.id for h in stale
+                                                    if h.household_type == htype]
+                                  ).update(household_type=htype)
     return ids
 
 
@@ -285,7 +289,8 @@ def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any
     for row in rows:
         values = dict(row.values)
         values["household_id"] = households.get(values.pop("household_number"))
-        values.pop("household_type")
+        if values["household_id"] is None:
+            values["household_type"] = ""
         person = existing.get(row.resident_id)
         if person is None:
             new.append({"resident_id": row.resident_id, **values})

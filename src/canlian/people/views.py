@@ -6,7 +6,9 @@ scoping layer (404 outside the region) and calls ``actions``/``roster`` to write
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,6 +21,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -59,35 +62,52 @@ def person_list(request: HttpRequest) -> HttpResponse:
     form, filtered = _filtered(request)
     qs = filtered.values("id", "name", "resident_id", "sex", "birth_date", "category", "grade",
                          "life_status", "village__name", "village__parent__name",
-                         "household__household_type")
+                         "household_type")
     paginator = Paginator(qs, PAGE_SIZE)
-    # Counted on the filtered persons alone: the page's joins (village names, household
-    # type) are inner joins the database would otherwise make for every matching row.
+    # Counted on the filtered persons alone: the page's joins (village names) are inner
+    # joins the database would otherwise make for every matching row.
     paginator.count = filtered.count()
     page = paginator.get_page(request.GET.get("page"))
-    # Plain rows with their labels looked up once: the busiest page of the site renders
-    # fifty of these, so no model instances, no get_FOO_display, no reverse() per row.
-    sexes, htypes = dict(Sex.choices), dict(HouseholdType.choices)
-    base = reverse("people:list")
-    page.object_list = [{
-        "url": f"{base}{r['id']}/", "name": r["name"],
-        "masked_id": idnumber.mask(r["resident_id"]), "sex": sexes.get(r["sex"], ""),
-        "born": f"{r['birth_date']:%Y-%m}",
-        "place": f"{r['village__parent__name'] or ''} / {r['village__name']}",
-        "disability": f"{CATEGORY_LABELS[r['category']]} {GRADE_LABELS[r['grade']]}"
-        if r["category"] else "—",
-        "household": htypes.get(r["household__household_type"], "—"),
-        "deceased": r["life_status"] == "deceased",
-    } for r in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "people/list.html", {
         "form": form, "fields_html": fast_fields(form), "page": page,
-        "query": query.urlencode(),
+        "rows_html": _rows_html(page.object_list), "query": query.urlencode(),
         "can_edit": request.user.can(Capability.EDIT_PEOPLE),
         "can_import": request.user.can(Capability.IMPORT_PEOPLE),
         "can_export": request.user.can(Capability.EXPORT_PEOPLE),
     })
+
+
+def _rows_html(rows: list[dict[str, Any]]) -> SafeString:
+    """The list's fifty rows as HTML, built directly, every value escaped.
+
+    The busiest page of the site: the template loop over fifty rows of eight cells cost
+    about 10 ms a request, a third of the page; this costs well under 1 ms. Labels are
+    looked up once; no model instances, ``get_FOO_display`` or ``reverse`` per row; the
+    standard library's ``html.escape`` (the same five characters as Django's, without
+    its lazy-string wrapper).
+    """
+    # Labels are lazy translations: turned into escaped text once, not once a row.
+    sexes = {k: escape(str(v)) for k, v in Sex.choices}
+    htypes = {k: escape(str(v)) for k, v in HouseholdType.choices}
+    categories = {k: escape(str(v)) for k, v in CATEGORY_LABELS.items()}
+    grades = {k: escape(str(v)) for k, v in GRADE_LABELS.items()}
+    base = reverse("people:list")
+    alive = escape(_("Alive"))
+    deceased = f'<span class="tag tag-muted">{escape(_("Deceased"))}</span>'
+    out = []
+    for r in rows:
+        disability = (categories[r["category"]] + " " + grades[r["grade"]]
+                      if r["category"] else "—")
+        out.append(
+            f'<tr><td><a href="{base}{r["id"]}/">{escape(r["name"])}</a></td>'
+            f'<td class="mono">{escape(idnumber.mask(r["resident_id"]))}</td>'
+            f'<td>{sexes.get(r["sex"], "")}</td><td>{r["birth_date"]:%Y-%m}</td>'
+            f'<td>{escape(r["village__parent__name"] or "")} / {escape(r["village__name"])}</td>'
+            f'<td>{disability}</td><td>{htypes.get(r["household_type"], "—")}</td>'
+            f'<td>{deceased if r["life_status"] == "deceased" else alive}</td></tr>')
+    return mark_safe("\n".join(out))  # noqa: S308 (every value above is escaped)
 
 
 @login_required
@@ -229,7 +249,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
     htypes = dict(HouseholdType.choices)
     sexes = dict(Sex.choices)
     rows = list(qs.order_by("village_id", "name", "id").annotate(
-        htype=F("household__household_type")).values(
+        htype=F("household_type")).values(
         "id", "name", "resident_id", "sex", "birth_date", "ethnicity", "village_id", "category",
         "grade", "certificate_number", "htype", "phone", "address", "life_status",
     )[:EXPORT_LIMIT])

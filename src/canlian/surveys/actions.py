@@ -19,8 +19,8 @@ from . import rules
 from .models import AnnualSurvey
 
 FIELDS = [f.name for f in AnnualSurvey._meta.get_fields()
-          if f.concrete and f.name not in ("id", "person", "year", "village", "surveyor",
-                                           "created_at", "updated_at")]
+          if f.concrete and f.editable and f.name not in ("id", "person", "year", "village",
+                                                          "surveyor", "created_at", "updated_at")]
 
 
 def profile(person: Person, on: dt.date) -> rules.Profile:

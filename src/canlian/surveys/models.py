@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +49,14 @@ class AnnualSurvey(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="surveys")
     year = models.PositiveSmallIntegerField(_("year"))
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # The person's facts as they stood at the survey, copied when the record is made
+    # (``save``; bulk writers copy them too): the indicators count a year's surveys in one
+    # pass over this table without joining a million persons, and a 2021 rate does not
+    # change because a household left 低保 in 2024. A corrected ID number corrects
+    # ``birth_date`` here too (``surveys.subscribers``).
+    birth_date = models.DateField(_("date of birth"), null=True, editable=False)
+    household_type = models.CharField(_("household type at the survey"), max_length=12,
+                                      blank=True, editable=False)
     surveyed_on = models.DateField(_("surveyed on"))
     surveyor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                  blank=True, related_name="+")
@@ -94,3 +104,9 @@ class AnnualSurvey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.year}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and self.birth_date is None:
+            self.birth_date = self.person.birth_date
+            self.household_type = self.person.household_type
+        super().save(*args, **kwargs)

@@ -110,7 +110,7 @@ def test_household_and_insurance_feeds(client, users, api_key, make_person):
     assert post(client, "/api/v1/feeds/households", headers, batch).json()["applied"] == 1
     assert post(client, "/api/v1/feeds/households", headers, batch).json()["unchanged"] == 1
     person.refresh_from_db()
-    assert person.household.household_type == "dibao"
+    assert (person.household.household_type, person.household_type) == ("dibao", "dibao")
     report = post(client, "/api/v1/feeds/insurance", headers,
                   [{"resident_id": person.resident_id, "year": 2024, "pension_insured": True}]
                   ).json()

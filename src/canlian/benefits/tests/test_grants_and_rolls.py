@@ -13,6 +13,7 @@ from canlian.benefits import actions, bankfiles, rolls
 from canlian.benefits.models import (
     Grant,
     LineKind,
+    PaidYear,
     RollLine,
     SubsidyApplication,
 )
@@ -274,6 +275,7 @@ def test_bank_file_and_reconciliation_with_failed_rows(users, certified, regions
     grant(users, a, applied=dt.date(2025, 3, 2))
     grant(users, b, applied=dt.date(2025, 3, 2), account="6228480000000000001")
     roll = rolls.finalise(rolls.generate(regions.county, m(2025, 3)).roll)
+    assert paid_in(2025) == {(a.pk, "nursing"), (b.pk, "nursing")}
     path = bankfiles.bank_file(roll)
     sheet = load_workbook(path).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
@@ -292,6 +294,7 @@ def test_bank_file_and_reconciliation_with_failed_rows(users, certified, regions
     assert "不属于本花名册" in result.errors[0][1]
     assert "与第 3 行重复" in result.errors[1][1]  # the bank's file names line b twice
     assert roll.lines.get(person=b).failure_reason == "账户已销户"
+    assert paid_in(2025) == {(a.pk, "nursing")}  # b's only payment of the year failed
     again = bankfiles.reconcile(roll, _bank_result([[line_a.id, "成功", 300, "成功", ""],
                                                     [line_b.id, "失败", "三百", "成功", ""]]))
     assert (again.paid, again.unchanged) == (0, 1)
@@ -310,6 +313,15 @@ def test_bank_file_and_reconciliation_with_failed_rows(users, certified, regions
     kinds = {(line.person_id, line.period, line.kind) for line in april.lines.all()}
     assert (b.pk, m(2025, 3), "reissue") in kinds
     assert (a.pk, m(2025, 3), "reissue") not in kinds
+    rolls.finalise(april)
+    assert paid_in(2025) == {(a.pk, "nursing"), (b.pk, "nursing")}  # re-issued and paid
+    assert paid_in(2025) == {(p, s) for p, s in rolls.paid_lines(
+        m(2025, 1), dt.date(2025, 12, 31)).values_list("person_id", "subsidy")}
+
+
+def paid_in(year):
+    """The per-year summary the indicators read (``PaidYear``)."""
+    return set(PaidYear.objects.filter(year=year).values_list("person_id", "subsidy"))
 
 
 def test_standing_lines_equal_the_reviewed_lines(users, certified, regions):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from canlian.benefits import paid_years
 from canlian.benefits.models import Grant, Roll, RollLine
 from canlian.certificates.models import Certificate
 from canlian.indicators import engine, plans
@@ -163,6 +164,7 @@ def test_subsidy_coverage_paid_and_gap(person, regions):
     RollLine.objects.create(roll=roll, grant=grant, person=paid, subsidy="living",
                             period=dt.date(YEAR, 3, 1), kind="regular", amount=Decimal("330"),
                             village_code=paid.village_id, payee=paid.name, payment_status="paid")
+    paid_years.add_roll(roll.pk)  # as ``rolls.finalise`` does
     living = figure("living_subsidy_coverage", regions)[0]
     assert (living.numerator, living.denominator) == (1, 2)
     nursing = figure("nursing_subsidy_coverage", regions)[0]
@@ -176,6 +178,16 @@ def test_low_income_inclusion(person, regions):
     person(htype="ordinary", household_income_per_capita=Decimal("30000"))
     fig = figure("low_income_inclusion_rate", regions)[0]
     assert (fig.numerator, fig.denominator) == (1, 2)
+
+
+def test_low_income_inclusion_counts_the_household_type_of_the_survey(person, regions):
+    """A household that leaves 低保 after the survey still counts as included that year."""
+    p = person(htype="dibao", household_income_per_capita=Decimal("12000"))
+    household = p.household
+    household.household_type = "ordinary"
+    household.save()
+    fig = figure("low_income_inclusion_rate", regions)[0]
+    assert (fig.numerator, fig.denominator) == (1, 1)
 
 
 def test_income_growth_against_the_external_series(person, regions):

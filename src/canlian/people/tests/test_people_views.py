@@ -155,6 +155,34 @@ def test_filter_by_household_type_and_status(client, users, regions, make_person
     assert [p["name"] for p in page.object_list] == ["已故"]
 
 
+def test_household_type_read_model_follows_the_household(client, users, regions):
+    """The list filters on ``Person.household_type``; changing the household's type through
+    one member's form carries it to every member, and a person leaving the household
+    loses it."""
+    login(client, users.township)
+    client.post(reverse("people:create"), form_data(regions, name="甲"))
+    client.post(reverse("people:create"), form_data(
+        regions, name="乙", resident_id=new_resident_id(dt.date(1990, 5, 5))))
+    first, second = Person.objects.get(name="甲"), Person.objects.get(name="乙")
+    assert (first.household_type, second.household_type) == ("dibao", "dibao")
+    response = client.post(reverse("people:edit", args=[first.pk]), form_data(
+        regions, name="甲", resident_id=first.resident_id, household_type="tekun"))
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.household_type == "tekun"
+
+    def listed(htype: str) -> set[str]:
+        page = client.get(reverse("people:list"), {"household_type": htype}).context["page"]
+        return {p["name"] for p in page.object_list}
+
+    assert listed("tekun") == {"甲", "乙"} and listed("dibao") == set()
+    client.post(reverse("people:edit", args=[second.pk]), form_data(
+        regions, name="乙", resident_id=second.resident_id, household_number=""))
+    second.refresh_from_db()
+    assert (second.household, second.household_type) == (None, "")
+    assert listed("tekun") == {"甲"}
+
+
 def test_list_page_query_count_is_constant(client, users, regions, make_person,
                                            django_assert_max_num_queries):
     for i in range(60):

@@ -83,6 +83,25 @@ def test_second_import_changes_nothing_then_updates_what_changed(users, roster_r
     assert Person.objects.get(name="甲").phone == "13900000009"
 
 
+def test_a_household_type_changed_by_the_roster_reaches_every_member(users, regions,
+                                                                     roster_rows, make_person):
+    """The roster changes H1 from 低保 to 特困: the member on the roster and the member not
+    on it both carry the new type in the list's read model."""
+    roster.import_persons(users.township, io.BytesIO(workbook(roster_rows)))
+    first = Person.objects.get(name="甲")
+    assert first.household_type == "dibao"
+    other = make_person(regions.v1a, name="甲妻")
+    other.household = first.household
+    other.save()
+    assert other.household_type == "dibao"
+    roster_rows[0][7] = "特困"
+    again = roster.import_persons(users.township, io.BytesIO(workbook(roster_rows)))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert set(Person.objects.filter(household=first.household).values_list(
+        "household_type", flat=True)) == {"tekun"}
+    assert Person.objects.get(name="乙").household_type == "ordinary"
+
+
 def test_village_names_instead_of_codes(users, regions):
     header = ["姓名", "身份证号", "镇（街道）", "村（社区）"]
     rows = [["甲", new_resident_id(), "乐成街道", "西岙村"],

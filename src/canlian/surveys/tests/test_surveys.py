@@ -36,6 +36,30 @@ def test_one_record_per_person_and_year_updated_in_place(users, certified):
     assert not AnnualSurvey.objects.get().rehab_need
 
 
+def test_the_survey_keeps_the_facts_it_was_taken_with(users, certified, regions):
+    """The indicators read age and household type from the survey: a household that leaves
+    低保 later does not rewrite the year's record, a corrected ID number does."""
+    from canlian.conftest import new_resident_id
+    from canlian.people.actions import PersonData, update_person
+
+    person = certified(household_type="dibao", resident_id=new_resident_id(dt.date(1970, 3, 4)))
+    survey = actions.save_survey(users.village, person, YEAR, ANSWERS)
+    assert (survey.birth_date, survey.household_type) == (dt.date(1970, 3, 4), "dibao")
+    household = person.household
+    household.household_type = "ordinary"
+    household.save()
+    person.refresh_from_db()
+    assert person.household_type == "ordinary"
+    survey.refresh_from_db()
+    assert survey.household_type == "dibao"
+    corrected = new_resident_id(dt.date(1971, 3, 4))
+    update_person(users.township, person, PersonData(
+        resident_id=corrected, name=person.name, village=person.village,
+        household_number=household.number, household_type="ordinary"))
+    survey.refresh_from_db()
+    assert survey.birth_date == dt.date(1971, 3, 4)
+
+
 def test_invalid_answers_are_refused_per_field(users, certified):
     person = certified()
     with pytest.raises(ValidationError) as info:
