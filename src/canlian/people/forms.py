@@ -154,6 +154,22 @@ class PersonFilterForm(forms.Form):
             self.fields["village"].queryset = descendants.filter(level="village").select_related(
                 "parent"
             )
+            for name in ("township", "village"):
+                self._cached_choices(scope, name)
+
+    def _cached_choices(self, scope: Region, name: str) -> None:
+        """The region options of the busiest page, read once per scope and five minutes
+        (regions change only when a deployment's region file is loaded); a submitted
+        value is still validated against the queryset."""
+        from django.core.cache import cache
+
+        field = self.fields[name]
+        key = f"person-filter:{scope.code}:{name}"
+        options = cache.get(key)
+        if options is None:
+            options = [(r.pk, field.label_from_instance(r)) for r in field.queryset]
+            cache.set(key, options, 300)
+        field.choices = [("", field.empty_label), *options]
 
 
 def fast_fields(form: forms.Form) -> SafeString:
