@@ -212,3 +212,22 @@ def test_both_plans_compute_every_indicator(regions):
         assert [i["code"] for i in data["indicators"]] == [i.code for i in plan.all_indicators]
         assert all(i["status"] in ("met", "on_track", "behind", "no_data")
                    for i in data["indicators"])
+
+
+def test_a_placement_counts_as_employed_in_the_rate_and_its_drill_down(person, regions):
+    """The employment rate counts the survey's answer or a placement running in the year;
+    the list behind the numerator is the same persons."""
+    from canlian.employment.models import Placement
+    from canlian.indicators import drill
+
+    surveyed = person(employment_status="employed", employment_form="flexible",
+                      able_to_work=True)
+    placed = person(employment_status="not_working", not_working_reason="other",
+                    able_to_work=True)
+    person(employment_status="not_working", not_working_reason="other", able_to_work=True)
+    Placement.objects.create(person=placed, form="flexible", start=dt.date(YEAR, 3, 1))
+    employment = figure("employment_rate", regions)[0]
+    assert (employment.numerator, employment.denominator) == (2, 3)
+    scope = engine.Scope(regions.county, YEAR, {})
+    listed = set(drill.members("employment_rate", scope, "numerator").values_list("pk", flat=True))
+    assert listed == {surveyed.pk, placed.pk}
