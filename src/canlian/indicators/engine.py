@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -155,23 +157,50 @@ class Result:
 
 def compute(plan: Any, year: int, region: Region, *, townships: bool = True) -> list[Result]:
     """Every indicator (table and text targets) of ``plan`` for ``year`` in ``region``."""
+    memo: dict[str, Any] = {}
+    # The big passes are independent: on PostgreSQL, outside a caller's transaction, the
+    # persons-with-payments, last year's incomes and the accessibility needs are read on a
+    # second connection while this one reads the year's surveys (two cores). Inside a
+    # transaction another connection could not see its uncommitted rows, so the passes
+    # then run one after the other.
+    concurrent = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with ThreadPoolExecutor(max_workers=1) if concurrent else nullcontext() as pool:
+        others = pool.submit(_on_own_connection, measures.payments_and_history,
+                             Scope(region, year, {}), plan.start) if pool else None
+        with transaction.atomic():
+            _tune()
+            if others is not None:
+                measures.survey_rates(Scope(region, year, memo))
+                memo.update(others.result())
+            return _compute(plan, year, region, townships=townships, memo=memo)
 
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # The rates are grouped counts with semi-joins against a year's services and
-            # payments; enough work memory keeps those as hash joins at a million persons.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '256MB'")
-                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-                cursor.execute("SET LOCAL jit = off")
-        return _compute(plan, year, region, townships=townships)
+
+def _tune() -> None:
+    """The rates are grouped counts with semi-joins against a year's services and payments;
+    enough work memory keeps those as hash joins at a million persons, and no parallel
+    workers (each would rebuild every hashed subplan) or JIT."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            cursor.execute("SET LOCAL jit = off")
 
 
-def _compute(plan: Any, year: int, region: Region, *, townships: bool) -> list[Result]:
+def _on_own_connection(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run ``fn(*args)`` in this thread's own connection and transaction, then close it."""
+    try:
+        with transaction.atomic():
+            _tune()
+            return fn(*args)
+    finally:
+        connection.close()
+
+
+def _compute(plan: Any, year: int, region: Region, *, townships: bool,
+             memo: dict[str, Any]) -> list[Result]:
     from .formulas import status
 
     results = []
-    memo: dict[str, Any] = {}
     for indicator in plan.all_indicators:
         figure, per = measure(indicator.code, region, year, plan.start, memo=memo)
         series = None

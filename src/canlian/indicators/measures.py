@@ -200,7 +200,7 @@ def subsidy_coverage(scope: Scope, subsidy: str) -> PerTownship:
     ruleset = ruleset_for() if has_ruleset() else None
     on = min(scope.mid, dt.date.today())  # noqa: DTZ011
     cache: dict[tuple, bool] = {}
-    for g in _subsidy_groups(scope):
+    for g in subsidy_groups(scope):
         township = result[g["township"] + "000"]
         township[0] += g[f"paid_{subsidy}"]
         township[1] += g[f"paid_{subsidy}"]
@@ -242,7 +242,7 @@ WHERE p.village_id BETWEEN %s AND %s
 GROUP BY SUBSTR(p.village_id, 1, 9), p.category, p.grade, p.household_type"""
 
 
-def _subsidy_groups(scope: Scope) -> list[dict[str, Any]]:
+def subsidy_groups(scope: Scope) -> list[dict[str, Any]]:
     """One grouped pass over the region's persons for both subsidies: per township and
     group of eligibility facts, how many were paid in the year and how many living
     certified persons were not (the candidates for the gap).
@@ -256,20 +256,25 @@ def _subsidy_groups(scope: Scope) -> list[dict[str, Any]]:
 
     lo, hi = scope.region.code_range
     with connection.cursor() as cursor:
-        parallel = connection.vendor == "postgresql" and connection.in_atomic_block
-        if parallel:  # no subplans here: two workers share one hash table (2.5 s → 1.9 s)
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
         cursor.execute(SUBSIDY_GROUPS, [scope.year, lo, hi])
         names = ("township", "category", "grade", "household_type",
                  "paid_living", "paid_nursing", "gap_living", "gap_nursing")
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        if parallel:
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
     for row in rows:
         for name in names[4:]:
             row[name] = int(row[name] or 0)
     scope.memo["subsidy_groups"] = rows
     return rows
+
+
+def payments_and_history(scope: Scope, period_start: int) -> dict[str, Any]:
+    """Every pass but the year's surveys, into ``scope.memo``: the persons with the year's
+    payments, last year's incomes and the period's accessibility needs. The engine runs
+    this on a second connection while the first reads the year's surveys."""
+    subsidy_groups(scope)
+    _income(scope, scope.year - 1)
+    home_accessibility_rate(scope, period_start)
+    return scope.memo
 
 
 def low_income_inclusion(scope: Scope) -> PerTownship:
@@ -302,6 +307,13 @@ HARDSHIP = ["dibao", "dibao_edge", "tekun"]
 def home_accessibility_rate(scope: Scope, period_start: int) -> PerTownship:
     """Persons with a home-accessibility need in any survey of the period so far, whose
     home was renovated and accepted in the period ÷ those persons (cumulative)."""
+    key = f"home-rate-{period_start}"
+    if key not in scope.memo:
+        scope.memo[key] = _home_accessibility_rate(scope, period_start)
+    return scope.memo[key]
+
+
+def _home_accessibility_rate(scope: Scope, period_start: int) -> PerTownship:
     from canlian.services.models import Renovation
     from canlian.surveys.models import AnnualSurvey
 

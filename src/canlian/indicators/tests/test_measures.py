@@ -231,3 +231,37 @@ def test_a_placement_counts_as_employed_in_the_rate_and_its_drill_down(person, r
     scope = engine.Scope(regions.county, YEAR, {})
     listed = set(drill.members("employment_rate", scope, "numerator").values_list("pk", flat=True))
     assert listed == {surveyed.pk, placed.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_concurrent_passes_give_the_figures_of_the_sequential_ones(person, regions,
+                                                                       monkeypatch):
+    """On PostgreSQL, outside a transaction, the payments pass runs on a second connection
+    (committed data only); its figures are those of the one-connection computation."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the passes run concurrently on PostgreSQL only")
+    paid = person(grade=1, htype="dibao", medical_insured=True)
+    person(grade=1, htype="dibao")
+    grant = Grant.objects.create(person=paid, subsidy="living", start_month=dt.date(YEAR, 1, 1))
+    roll = Roll.objects.create(region=regions.county, month=dt.date(YEAR, 3, 1),
+                               status="finalised")
+    RollLine.objects.create(roll=roll, grant=grant, person=paid, subsidy="living",
+                            period=dt.date(YEAR, 3, 1), kind="regular", amount=Decimal("330"),
+                            village_code=paid.village_id, payee=paid.name, payment_status="paid")
+    paid_years.add_roll(roll.pk)
+    threads = []
+    own = engine._on_own_connection
+    monkeypatch.setattr(engine, "_on_own_connection",
+                        lambda fn, *args: threads.append(fn) or own(fn, *args))
+    concurrent = engine.as_json(YQ, YEAR, regions.county, engine.compute(YQ, YEAR,
+                                                                          regions.county))
+    assert threads == [engine.measures.payments_and_history]
+    with transaction.atomic():
+        sequential = engine.as_json(YQ, YEAR, regions.county, engine.compute(YQ, YEAR,
+                                                                              regions.county))
+    assert len(threads) == 1
+    assert concurrent == sequential
+    living = next(i for i in concurrent["indicators"] if i["code"] == "living_subsidy_coverage")
+    assert (living["numerator"], living["denominator"]) == (1, 2)
