@@ -154,17 +154,23 @@ def test_renovation_rate_and_count(person, regions):
     assert count.numerator == 1  # only the 困难/重度 household counts
 
 
-def test_subsidy_coverage_paid_and_gap(person, regions):
-    paid = person(grade=1, htype="dibao")
-    person(grade=1, htype="dibao")  # eligible by the registry, not paid: in the gap
-    person(grade=4, htype="ordinary")  # not eligible
+def pay_living(paid, regions):
+    """A finalised March roll paying ``paid`` the living subsidy, summarised as
+    ``rolls.finalise`` does."""
     grant = Grant.objects.create(person=paid, subsidy="living", start_month=dt.date(YEAR, 1, 1))
     roll = Roll.objects.create(region=regions.county, month=dt.date(YEAR, 3, 1),
                                status="finalised")
     RollLine.objects.create(roll=roll, grant=grant, person=paid, subsidy="living",
                             period=dt.date(YEAR, 3, 1), kind="regular", amount=Decimal("330"),
                             village_code=paid.village_id, payee=paid.name, payment_status="paid")
-    paid_years.add_roll(roll.pk)  # as ``rolls.finalise`` does
+    paid_years.add_roll(roll.pk)
+
+
+def test_subsidy_coverage_paid_and_gap(person, regions):
+    paid = person(grade=1, htype="dibao")
+    person(grade=1, htype="dibao")  # eligible by the registry, not paid: in the gap
+    person(grade=4, htype="ordinary")  # not eligible
+    pay_living(paid, regions)
     living = figure("living_subsidy_coverage", regions)[0]
     assert (living.numerator, living.denominator) == (1, 2)
     nursing = figure("nursing_subsidy_coverage", regions)[0]
@@ -244,13 +250,7 @@ def test_the_concurrent_passes_give_the_figures_of_the_sequential_ones(person, r
         pytest.skip("the passes run concurrently on PostgreSQL only")
     paid = person(grade=1, htype="dibao", medical_insured=True)
     person(grade=1, htype="dibao")
-    grant = Grant.objects.create(person=paid, subsidy="living", start_month=dt.date(YEAR, 1, 1))
-    roll = Roll.objects.create(region=regions.county, month=dt.date(YEAR, 3, 1),
-                               status="finalised")
-    RollLine.objects.create(roll=roll, grant=grant, person=paid, subsidy="living",
-                            period=dt.date(YEAR, 3, 1), kind="regular", amount=Decimal("330"),
-                            village_code=paid.village_id, payee=paid.name, payment_status="paid")
-    paid_years.add_roll(roll.pk)
+    pay_living(paid, regions)
     threads = []
     own = engine._on_own_connection
     monkeypatch.setattr(engine, "_on_own_connection",
