@@ -1,15 +1,16 @@
 """Helpers to walk applications through the lifecycle in tests."""
 
-import datetime as dt
+
+from django.utils import timezone
 
 from canlian.certificates import actions
 from canlian.certificates.workflow import Action, Kind
 
-TODAY = dt.date.today()
-
 
 def assessment(category=4, grade=2, components=None):
-    return actions.AssessmentInput(hospital="乐清市人民医院", assessed_on=TODAY,
+    # Today when the assessment is made, not when this module was imported: a run that
+    # crosses midnight would otherwise assess before the application.
+    return actions.AssessmentInput(hospital="乐清市人民医院", assessed_on=timezone.localdate(),
                                    category=category, grade=grade, components=components or [],
                                    findings="肢体功能障碍")
 
