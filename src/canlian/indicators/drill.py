@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from canlian.people.models import Person
 
-from .measures import Scope, _age_cutoff, _placed_ids, _served
+from .measures import Scope, _age_cutoff, _served, _surveys, employed_q
 
 SURVEY_CONDITIONS = {
     # code: (denominator condition on the survey, numerator condition on the survey)
@@ -32,11 +32,7 @@ def supported(code: str) -> bool:
 
 
 def _survey_people(scope: Scope, condition: Q) -> QuerySet:
-    from canlian.surveys.models import AnnualSurvey
-
-    return AnnualSurvey.objects.filter(condition, year=scope.year,
-                                       village__code__range=scope.region.code_range
-                                       ).values("person_id")
+    return _surveys(scope).filter(condition).values("person_id")
 
 
 def members(code: str, scope: Scope, which: str) -> QuerySet[Person]:
@@ -59,12 +55,8 @@ def members(code: str, scope: Scope, which: str) -> QuerySet[Person]:
     elif code == "employment_rate":
         base = Q(birth_date__lte=_age_cutoff(mid, 16),
                  birth_date__gt=_age_cutoff(mid, 60), able_to_work=True)
-        employed = Q(employment_status="employed")
-        placed = _placed_ids(scope)  # as the measure counts: the survey or a placement
-        if placed is not None:
-            employed |= Q(person_id__in=placed)
         den_people, num_people = (_survey_people(scope, base),
-                                  _survey_people(scope, base & employed))
+                                  _survey_people(scope, base & employed_q(scope)))
     elif code == "compulsory_education_enrollment":
         sept = dt.date(scope.year, 9, 1)
         base = Q(birth_date__lte=_age_cutoff(sept, 6),

@@ -107,10 +107,7 @@ def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
                   birth_date__gt=_age_cutoff(sept, 19))
     enrolled = Q(education_status__in=["compulsory_school", "compulsory_special",
                                        "compulsory_home"])
-    employed = Q(employment_status="employed")
-    placed = _placed_ids(scope)
-    if placed is not None:
-        employed |= Q(person_id__in=placed)
+    employed = employed_q(scope)
     rehab = Q(rehab_need=True)
     device = Q(device_need=True)
     has_income = Q(household_income_per_capita__isnull=False)
@@ -159,6 +156,15 @@ def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
     }
 
 
+def employed_q(scope: Scope) -> Q:
+    """Employed in the year: by the survey's answer, or in a placement running that year."""
+    employed = Q(employment_status="employed")
+    placed = _placed_ids(scope)
+    if placed is not None:
+        employed |= Q(person_id__in=placed)
+    return employed
+
+
 def _dibao_yearly(scope: Scope) -> Decimal | None:
     """The 低保 standard in force on 30 June, per year (None without a rule set)."""
     from canlian.benefits.facts import has_ruleset, ruleset_for
@@ -182,9 +188,6 @@ def _placed_ids(scope: Scope) -> QuerySet | None:
 
 
 # ---- subsidies ------------------------------------------------------------------------------
-
-SUBSIDIES = ("living", "nursing")
-
 
 def subsidy_coverage(scope: Scope, subsidy: str) -> PerTownship:
     """Eligible persons paid ÷ persons eligible.
