@@ -11,6 +11,9 @@ import time
 from django.db import connection
 
 STATEMENTS = [
+    # Needs and the services that met them are drawn together, so each survey's
+    # services-received flags (``surveys.served``) are written with the row and the service
+    # records below are made from them (the random draws sit in a subquery, one per row).
     ("surveys", """
     INSERT INTO surveys_annualsurvey (person_id, year, village_id, birth_date, household_type,
         surveyed_on, surveyor_id,
@@ -18,21 +21,25 @@ STATEMENTS = [
         household_income_per_capita, employment_status, employment_form, not_working_reason,
         able_to_work, confirm_unusual, education_status, not_enrolled_reason,
         finished_compulsory, rehab_need, rehab_types, device_need, device_types, care_need,
-        home_accessibility_need, culture_sports, created_at, updated_at)
-    SELECT p.id, y, p.village_id, p.birth_date, p.household_type, make_date(y, 5, 10), NULL,
+        home_accessibility_need, culture_sports, served_rehab, served_device, served_culture,
+        created_at, updated_at)
+    SELECT id, y, village_id, birth_date, household_type, make_date(y, 5, 10), NULL,
         random() < 0.97, random() < 0.985, false, false,
         round((12000 + random() * 30000)::numeric, 2),
         CASE WHEN random() < 0.55 THEN 'employed' ELSE 'not_working' END, '', '',
         random() < 0.6, true,
-        CASE WHEN age(make_date(y, 9, 1), p.birth_date) < interval '16 years'
-                  AND age(make_date(y, 9, 1), p.birth_date) >= interval '6 years'
+        CASE WHEN age(make_date(y, 9, 1), birth_date) < interval '16 years'
+                  AND age(make_date(y, 9, 1), birth_date) >= interval '6 years'
              THEN 'compulsory_school' ELSE 'finished' END, '', true,
-        random() < 0.33, '["training"]', random() < 0.2, '["mobility"]',
+        rehab, '["training"]', device, '["mobility"]',
         CASE WHEN random() < 0.05 THEN 'day' ELSE 'none' END,
-        random() < 0.08, random() < 0.9, now(), now()
-    FROM generate_series(2021, 2025) AS y CROSS JOIN people_person p
-    WHERE p.certificate_number IS NOT NULL AND p.birth_date < make_date(y, 1, 1)
-    ORDER BY y, p.village_id
+        random() < 0.08, culture, rehab AND random() < 0.96, device AND random() < 0.95,
+        culture, now(), now()
+    FROM (SELECT p.id, p.village_id, p.birth_date, p.household_type, y,
+                 random() < 0.33 AS rehab, random() < 0.2 AS device, random() < 0.9 AS culture
+          FROM generate_series(2021, 2025) AS y CROSS JOIN people_person p
+          WHERE p.certificate_number IS NOT NULL AND p.birth_date < make_date(y, 1, 1)) d
+    ORDER BY y, village_id
     """),
     ("services (rehabilitation)", """
     INSERT INTO services_servicerecord (person_id, service_type_id, village_id, institution_id,
@@ -41,7 +48,7 @@ STATEMENTS = [
     SELECT s.person_id, (SELECT id FROM services_servicetype WHERE code = 'rehab_training'),
         s.village_id, NULL, '', NULL, make_date(s.year, 1 + mod(s.person_id, 12)::int, 15), NULL, '',
         800, 640, NULL, now(), now()
-    FROM surveys_annualsurvey s WHERE s.rehab_need AND random() < 0.96
+    FROM surveys_annualsurvey s WHERE s.served_rehab
     """),
     ("services (devices)", """
     INSERT INTO services_servicerecord (person_id, service_type_id, village_id, institution_id,
@@ -50,7 +57,7 @@ STATEMENTS = [
     SELECT s.person_id, (SELECT id FROM services_servicetype WHERE code = 'device_fitting'),
         s.village_id, NULL, '', (SELECT id FROM services_devicetype WHERE code = 'wheelchair'),
         make_date(s.year, 1 + mod(s.person_id, 12)::int, 20), NULL, '', 1200, 960, NULL, now(), now()
-    FROM surveys_annualsurvey s WHERE s.device_need AND random() < 0.95
+    FROM surveys_annualsurvey s WHERE s.served_device
     """),
     ("services (culture)", """
     INSERT INTO services_servicerecord (person_id, service_type_id, village_id, institution_id,
@@ -58,7 +65,7 @@ STATEMENTS = [
         created_at, updated_at)
     SELECT s.person_id, (SELECT id FROM services_servicetype WHERE code = 'culture_event'),
         s.village_id, NULL, '', NULL, make_date(s.year, 6, 1), NULL, '', 0, 0, NULL, now(), now()
-    FROM surveys_annualsurvey s WHERE s.culture_sports
+    FROM surveys_annualsurvey s WHERE s.served_culture
     """),
     ("institutions", """
     INSERT INTO services_institution (name, kind, township_id, capacity, opened_on, closed_on,

@@ -26,6 +26,7 @@ from canlian.core import bulk
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
 from canlian.services.models import DeviceType, Institution, Renovation, ServiceRecord, ServiceType
+from canlian.surveys import served
 from canlian.surveys.models import AnnualSurvey
 
 FIRST_YEAR = 2021
@@ -69,6 +70,7 @@ def seed_programs(deployment: Deployment, *, seed: int = 11, today: dt.date | No
         surveys = _surveys(people, rng, today)
         counts["surveys"] = len(surveys)
         counts["services"] = _services(surveys, people, rng, today)
+        served.rebuild()  # the surveys' services-received flags, from the records just made
         counts["renovations"] = _renovations(surveys, rng, today)
         if has_ruleset(deployment):
             grants, lines = _subsidies(deployment, people, rng, today)

@@ -10,18 +10,15 @@ from django.db.models import Q, QuerySet
 
 from canlian.people.models import Person
 
-from .measures import Scope, _age_cutoff, _served, _surveys, employed_q
+from .measures import Scope, _age_cutoff, _surveys, employed_q
 
 SURVEY_CONDITIONS = {
     # code: (denominator condition on the survey, numerator condition on the survey)
     "medical_insurance_rate": (Q(), Q(medical_insured=True)),
-    "rehabilitation_coverage": (Q(rehab_need=True), None),
-    "assistive_device_rate": (Q(device_need=True), None),
-    "culture_sports_coverage": (Q(), None),
+    "rehabilitation_coverage": (Q(rehab_need=True), Q(served_rehab=True)),
+    "assistive_device_rate": (Q(device_need=True), Q(served_device=True)),
+    "culture_sports_coverage": (Q(), Q(served_culture=True)),
 }
-SERVICE_GROUPS = {"rehabilitation_coverage": ["rehabilitation", "children_rehab"],
-                  "assistive_device_rate": ["device"],
-                  "culture_sports_coverage": ["culture_sports"]}
 
 
 def supported(code: str) -> bool:
@@ -40,11 +37,7 @@ def members(code: str, scope: Scope, which: str) -> QuerySet[Person]:
     mid = scope.mid
     if code in SURVEY_CONDITIONS:
         den, num = SURVEY_CONDITIONS[code]
-        if num is None:
-            num_people = _survey_people(scope, den).filter(
-                person_id__in=_served(scope, SERVICE_GROUPS[code]))
-        else:
-            num_people = _survey_people(scope, den & num)
+        num_people = _survey_people(scope, den & num)
         den_people = _survey_people(scope, den)
     elif code == "pension_insurance_rate":
         base = Q(birth_date__lte=_age_cutoff(mid, 16)) & ~Q(education_status__in=[

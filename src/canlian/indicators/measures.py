@@ -73,14 +73,6 @@ def _surveys(scope: Scope) -> QuerySet:
                                        village__code__range=scope.region.code_range)
 
 
-def _served(scope: Scope, groups: list[str]) -> QuerySet:
-    from canlian.services.models import ServiceRecord
-
-    return ServiceRecord.objects.filter(service_type__group__in=groups,
-                                        start_date__range=(scope.first, scope.last)
-                                        ).values("person_id")
-
-
 def survey_rates(scope: Scope) -> dict[str, PerTownship]:
     """All survey-based indicators in one grouped query (computed once per scope)."""
     if "survey_rates" not in scope.memo:
@@ -93,7 +85,8 @@ def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
     (unique person + year), so plain filtered counts are counts of persons: no
     ``COUNT(DISTINCT)``, which would make PostgreSQL sort instead of hash. Ages and the
     household's type are those the survey recorded (``AnnualSurvey.birth_date`` and
-    ``household_type``), so the pass joins neither persons nor households."""
+    ``household_type``), and the services received in the year those the service records
+    set on it (``surveys.served``), so the pass joins no other table."""
     s = scope
     adult = Q(birth_date__lte=_age_cutoff(s.mid, 16))
     in_school = Q(education_status__in=["compulsory_school", "compulsory_special",
@@ -132,11 +125,10 @@ def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
         upper=Count("id", filter=upper_age & Q(finished_compulsory=True)
                     & Q(education_status="upper_secondary")),
         rehab_den=Count("id", filter=rehab),
-        rehab=Count("id", filter=rehab & Q(
-            person_id__in=_served(scope, ["rehabilitation", "children_rehab"]))),
+        rehab=Count("id", filter=rehab & Q(served_rehab=True)),
         device_den=Count("id", filter=device),
-        device=Count("id", filter=device & Q(person_id__in=_served(scope, ["device"]))),
-        culture=Count("id", filter=Q(person_id__in=_served(scope, ["culture_sports"]))),
+        device=Count("id", filter=device & Q(served_device=True)),
+        culture=Count("id", filter=Q(served_culture=True)),
         income_n=Count("id", filter=has_income),
         income_sum=Sum("household_income_per_capita", filter=has_income),
         **extra,

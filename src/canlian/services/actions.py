@@ -15,8 +15,10 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.events import bus
 from canlian.people.models import Person
 
+from .events import ServiceRecorded
 from .models import (
     Renovation,
     RenovationItem,
@@ -69,6 +71,8 @@ def record_service(user: Any, person: Person, service_type: ServiceType, *, star
         end_date=end_date, outcome=outcome, cost=cost, subsidy=subsidy, recorded_by=user)
     record(user=user, action=Action.CREATE, obj=service, person=person, request=request,
            summary=f"服务记录：{service_type.name}")
+    bus.publish(ServiceRecorded(person.pk, service_id=service.pk, group=service_type.group,
+                                start_date=start_date, actor_id=user.pk))
     return service
 
 

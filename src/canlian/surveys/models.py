@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import rules, served
 
 EMPLOYMENT_STATUS_CHOICES = [
     ("employed", _("Employed")), ("not_working", _("Not working")), ("retired", _("Retired")),
@@ -92,6 +92,15 @@ class AnnualSurvey(models.Model):
     home_accessibility_need = models.BooleanField(_("needs home accessibility renovation"),
                                                   default=False)
     culture_sports = models.BooleanField(_("took part in culture or sports"), default=False)
+    # Services received in the year according to the service records (``served``): kept
+    # here so the coverage rates need no join with the year's service records. False in
+    # the database too, for bulk writers that leave them out before ``served.rebuild``.
+    served_rehab = models.BooleanField(_("received rehabilitation in the year"),
+                                       default=False, db_default=False, editable=False)
+    served_device = models.BooleanField(_("fitted with a device in the year"),
+                                        default=False, db_default=False, editable=False)
+    served_culture = models.BooleanField(_("took part in a culture or sports service"),
+                                         default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -113,4 +122,7 @@ class AnnualSurvey(models.Model):
         if self._state.adding and self.birth_date is None:
             self.birth_date = self.person.birth_date
             self.household_type = self.person.household_type
+        if self._state.adding and self.person_id:
+            for flag, value in served.flags_for(self.person_id, self.year).items():
+                setattr(self, flag, value)
         super().save(*args, **kwargs)

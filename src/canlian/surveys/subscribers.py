@@ -1,11 +1,14 @@
-"""The surveys' reactions to person events: a corrected date of birth is corrected in the
-person's survey records too (they hold it for the indicators' single-table pass)."""
+"""The surveys' reactions to other apps' events: a corrected date of birth is corrected in
+the person's survey records, and a recorded service sets its flag on that year's survey
+(both held there for the indicators' single-table pass)."""
 
 from __future__ import annotations
 
 from canlian.events.bus import subscribe
 from canlian.people.events import BirthDateCorrected
+from canlian.services.events import ServiceRecorded
 
+from . import served
 from .models import AnnualSurvey
 
 
@@ -13,5 +16,10 @@ def on_birth_date_corrected(event: BirthDateCorrected) -> None:
     AnnualSurvey.objects.filter(person_id=event.person_id).update(birth_date=event.birth_date)
 
 
+def on_service_recorded(event: ServiceRecorded) -> None:
+    served.mark(event.person_id, event.group, event.start_date)
+
+
 def register() -> None:
     subscribe(BirthDateCorrected, on_birth_date_corrected)
+    subscribe(ServiceRecorded, on_service_recorded)

@@ -13,7 +13,7 @@ from canlian.benefits.models import Grant, Roll, RollLine
 from canlian.certificates.models import Certificate
 from canlian.indicators import engine, plans
 from canlian.indicators.models import ExternalValue
-from canlian.services.models import Institution, Renovation, ServiceRecord, ServiceType
+from canlian.services.models import Institution, Renovation, ServiceType
 from canlian.surveys.models import AnnualSurvey
 
 YEAR = 2024
@@ -48,9 +48,17 @@ def person(make_person, regions):
     return make
 
 
-def serve(p, code, day=dt.date(YEAR, 6, 1)):
-    ServiceRecord.objects.create(person=p, service_type=ServiceType.objects.get(code=code),
-                                 village=p.village, start_date=day)
+@pytest.fixture
+def serve(users):
+    """Records a service as staff do (``record_service``), so the survey learns of it."""
+    from canlian.services.actions import record_service
+    from canlian.services.models import DeviceType
+
+    def serve(p, code, day=dt.date(YEAR, 6, 1)):
+        kind = ServiceType.objects.get(code=code)
+        device = DeviceType.objects.get(code="wheelchair") if kind.group == "device" else None
+        return record_service(users.federation, p, kind, start_date=day, device=device)
+    return serve
 
 
 def test_empty_denominators_are_no_data(regions):
@@ -65,7 +73,7 @@ def test_empty_denominators_are_no_data(regions):
     assert (fig.numerator, fig.denominator, fig.value) == (0, 2, Decimal("0.0"))
 
 
-def test_rehabilitation_need_and_service(person, regions):
+def test_rehabilitation_need_and_service(person, regions, serve):
     a = person(rehab_need=True, rehab_types=["training"])
     b = person(rehab_need=True, rehab_types=["training"])
     c = person(regions.v2a, rehab_need=True, rehab_types=["training"])
@@ -81,15 +89,11 @@ def test_rehabilitation_need_and_service(person, regions):
     assert per[T2].value == Decimal("100.0")
 
 
-def test_device_and_culture(person, regions):
+def test_device_and_culture(person, regions, serve):
     a = person(device_need=True, device_types=["mobility"])
     person(device_need=True, device_types=["visual"])
     person()
-    from canlian.services.models import DeviceType
-
-    ServiceRecord.objects.create(person=a, service_type=ServiceType.objects.get(code="device_fitting"),
-                                 village=a.village, start_date=dt.date(YEAR, 3, 1),
-                                 device=DeviceType.objects.get(code="wheelchair"))
+    serve(a, "device_fitting", dt.date(YEAR, 3, 1))
     serve(a, "culture_event")
     assert figure("assistive_device_rate", regions)[0].value == Decimal("50.0")
     culture = figure("culture_sports_coverage", regions)[0]

@@ -11,7 +11,8 @@ from canlian.indicators.tests.test_measures import person, serve  # noqa: F401 -
 YEAR = 2024
 
 
-def test_dashboard_indicator_page_and_drill_down_are_scoped(client, users, person, regions):  # noqa: F811
+def test_dashboard_indicator_page_and_drill_down_are_scoped(client, users, person, regions,  # noqa: F811
+                                                            serve):  # noqa: F811
     inside = person(rehab_need=True, rehab_types=["training"])
     outside = person(regions.v2a, rehab_need=True, rehab_types=["training"])
     serve(outside, "rehab_training")

@@ -1,0 +1,67 @@
+"""The survey's services-received flags follow the service records, whichever comes first."""
+
+import datetime as dt
+
+from canlian.services.actions import record_service
+from canlian.services.models import DeviceType, ServiceType
+from canlian.surveys import actions, served
+from canlian.surveys.models import AnnualSurvey
+from canlian.surveys.tests.test_surveys import ANSWERS, certified  # noqa: F401 - fixture
+
+YEAR = dt.date.today().year - 1
+ON = dt.date(YEAR, 6, 1)
+
+
+def flags(survey):
+    survey.refresh_from_db()
+    return {f: getattr(survey, f) for f in served.FLAGS}
+
+
+def serve(users, person, code, on=ON):
+    kind = ServiceType.objects.get(code=code)
+    device = DeviceType.objects.get(code="wheelchair") if kind.group == "device" else None
+    return record_service(users.township, person, kind, start_date=on, device=device)
+
+
+def test_a_service_recorded_after_the_survey_sets_its_flag(users, certified):  # noqa: F811
+    person = certified()
+    survey = actions.save_survey(users.village, person, YEAR, {**ANSWERS, "surveyed_on": ON})
+    assert flags(survey) == {"served_rehab": False, "served_device": False,
+                             "served_culture": False}
+    serve(users, person, "rehab_training")
+    serve(users, person, "culture_event", dt.date(YEAR + 1, 1, 2))
+    assert flags(survey) == {"served_rehab": True, "served_device": False,
+                             "served_culture": False}  # next year's service is next year's
+    serve(users, person, "device_fitting", dt.date(YEAR, 12, 31))
+    assert flags(survey)["served_device"]
+
+
+def test_a_survey_made_after_the_service_reads_it(users, certified):  # noqa: F811
+    person = certified()
+    serve(users, person, "culture_event")
+    serve(users, person, "rehab_training", dt.date(YEAR - 1, 12, 31))  # the year before
+    survey = actions.save_survey(users.village, person, YEAR, {**ANSWERS, "surveyed_on": ON})
+    assert flags(survey) == {"served_rehab": False, "served_device": False,
+                             "served_culture": True}
+
+
+def test_services_outside_the_indicator_groups_set_nothing(users, certified):  # noqa: F811
+    person = certified()
+    survey = actions.save_survey(users.village, person, YEAR, {**ANSWERS, "surveyed_on": ON})
+    other = ServiceType.objects.exclude(group__in=[g for gs in served.FLAGS.values() for g in gs])
+    for kind in other.filter(age_max__isnull=True):
+        record_service(users.township, person, kind, start_date=ON)
+    assert not any(flags(survey).values())
+
+
+def test_rebuild_repairs_drift_and_writes_nothing_when_consistent(users, certified):  # noqa: F811
+    a, b = certified(name="甲"), certified(name="乙")
+    sa = actions.save_survey(users.village, a, YEAR, {**ANSWERS, "surveyed_on": ON})
+    sb = actions.save_survey(users.village, b, YEAR, {**ANSWERS, "surveyed_on": ON})
+    serve(users, a, "rehab_training")
+    assert served.rebuild() == 0
+    # rows written behind the read model's back (a bulk load, a restored backup)
+    AnnualSurvey.objects.filter(pk=sa.pk).update(served_rehab=False)
+    AnnualSurvey.objects.filter(pk=sb.pk).update(served_device=True)
+    assert served.rebuild() == 2
+    assert flags(sa)["served_rehab"] and not flags(sb)["served_device"]
