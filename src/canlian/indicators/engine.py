@@ -159,18 +159,20 @@ def compute(plan: Any, year: int, region: Region, *, townships: bool = True) -> 
     """Every indicator (table and text targets) of ``plan`` for ``year`` in ``region``."""
     memo: dict[str, Any] = {}
     # The big passes are independent: on PostgreSQL, outside a caller's transaction, the
-    # persons-with-payments, last year's incomes and the accessibility needs are read on a
-    # second connection while this one reads the year's surveys (two cores). Inside a
-    # transaction another connection could not see its uncommitted rows, so the passes
-    # then run one after the other.
+    # persons-with-payments and last year's incomes are read on a second connection while
+    # this one reads the year's surveys and the period's accessibility needs (two cores,
+    # about a second each at a million persons). Inside a transaction another connection
+    # could not see its uncommitted rows, so the passes then run one after the other.
     concurrent = connection.vendor == "postgresql" and not connection.in_atomic_block
     with ThreadPoolExecutor(max_workers=1) if concurrent else nullcontext() as pool:
         others = pool.submit(_on_own_connection, measures.payments_and_history,
-                             Scope(region, year, {}), plan.start) if pool else None
+                             Scope(region, year, {})) if pool else None
         with transaction.atomic():
             _tune()
             if others is not None:
-                measures.survey_rates(Scope(region, year, memo))
+                scope = Scope(region, year, memo)
+                measures.survey_rates(scope)
+                measures.home_accessibility_rate(scope, plan.start)
                 memo.update(others.result())
             return _compute(plan, year, region, townships=townships, memo=memo)
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
 # survey flag → the service groups (``services.models.Group``) whose delivery sets it
 FLAGS: dict[str, tuple[str, ...]] = {
     "served_rehab": ("rehabilitation", "children_rehab"),
@@ -67,8 +69,10 @@ def rebuild(*, survey_model: Any = None, record_model: Any = None) -> int:
     for year in sorted(years):
         surveys = survey_model.objects.filter(year=year)
         for flag, groups in FLAGS.items():
-            served = _records(record_model, groups, year).values("person_id")
-            changed += surveys.filter(**{flag: False}, person_id__in=served).update(**{flag: True})
-            changed += surveys.filter(**{flag: True}).exclude(person_id__in=served).update(
-                **{flag: False})
+            # EXISTS both ways: a semi-join and an anti-join (``NOT IN`` would probe the
+            # year's records once per survey when they do not fit in memory)
+            served = Exists(_records(record_model, groups, year).filter(
+                person_id=OuterRef("person_id")))
+            changed += surveys.filter(served, **{flag: False}).update(**{flag: True})
+            changed += surveys.filter(~served, **{flag: True}).update(**{flag: False})
     return changed
