@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import rules, served
@@ -122,7 +122,10 @@ class AnnualSurvey(models.Model):
         if self._state.adding and self.birth_date is None:
             self.birth_date = self.person.birth_date
             self.household_type = self.person.household_type
-        if self._state.adding and self.person_id:
+        if not self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():  # the person's lock (``served``) until the row is in
             for flag, value in served.flags_for(self.person_id, self.year).items():
                 setattr(self, flag, value)
-        super().save(*args, **kwargs)
+            super().save(*args, **kwargs)

@@ -10,8 +10,9 @@ a million persons). Service records are append-only, so the flags are kept by tw
 - a recorded service sets the flag on that year's survey (``mark``, on ``ServiceRecorded``);
 - a new survey reads its year's records (``flags_for``, in ``AnnualSurvey.save``).
 
-Bulk writers (the demo, the benchmark seed, the migration) call ``rebuild``: set-based,
-writing only the rows whose flag changes.
+Both take the person's row lock first, so a service and a survey written at the same
+moment cannot each miss the other. Bulk writers (the demo, the benchmark seed, the
+migration) call ``rebuild``: set-based, writing only the rows whose flag changes.
 """
 
 from __future__ import annotations
@@ -38,10 +39,17 @@ def _records(model: Any, groups: tuple[str, ...], year: int) -> Any:
                                 start_date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
 
 
+def _lock(person_id: int) -> None:
+    from canlian.people.models import Person
+
+    list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk"))
+
+
 def flags_for(person_id: int, year: int) -> dict[str, bool]:
     """The flags of a survey of ``person_id`` in ``year``, from the records so far."""
     from canlian.services.models import ServiceRecord
 
+    _lock(person_id)
     return {flag: _records(ServiceRecord, groups, year).filter(person_id=person_id).exists()
             for flag, groups in FLAGS.items()}
 
@@ -52,6 +60,7 @@ def mark(person_id: int, group: str, on: dt.date) -> None:
 
     flag = flag_of(group)
     if flag:
+        _lock(person_id)
         AnnualSurvey.objects.filter(person_id=person_id, year=on.year, **{flag: False}
                                     ).update(**{flag: True})
 

@@ -1,6 +1,9 @@
 """The survey's services-received flags follow the service records, whichever comes first."""
 
 import datetime as dt
+import threading
+
+import pytest
 
 from canlian.services.actions import record_service
 from canlian.services.models import DeviceType, ServiceType
@@ -65,3 +68,42 @@ def test_rebuild_repairs_drift_and_writes_nothing_when_consistent(users, certifi
     AnnualSurvey.objects.filter(pk=sb.pk).update(served_device=True)
     assert served.rebuild() == 2
     assert flags(sa)["served_rehab"] and not flags(sb)["served_device"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_survey_made_while_a_service_is_being_recorded_still_sees_it(users, certified):  # noqa: F811
+    """The service's transaction holds the person's lock until it commits; the survey,
+    made meanwhile on another connection, waits for it and reads the record."""
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and concurrent connections: PostgreSQL")
+    person = certified()
+    recorded, go = threading.Event(), threading.Event()
+
+    def record():
+        try:
+            with transaction.atomic():
+                serve(users, person, "rehab_training")
+                recorded.set()
+                go.wait(5)
+        finally:
+            connections.close_all()
+
+    def survey():
+        try:
+            actions.save_survey(users.village, person, YEAR, {**ANSWERS, "surveyed_on": ON})
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=record)
+    first.start()
+    assert recorded.wait(5)
+    second = threading.Thread(target=survey)
+    second.start()
+    second.join(0.5)
+    assert second.is_alive()  # waiting for the service's transaction
+    go.set()
+    first.join(5)
+    second.join(5)
+    assert flags(AnnualSurvey.objects.get(person=person, year=YEAR))["served_rehab"]
