@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 
-from . import actions, queries
+from . import actions, queries, served
 from .forms import SurveyForm
 from .models import AnnualSurvey
 
@@ -75,5 +75,8 @@ def survey(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
         else:
             messages.success(request, _("Survey saved."))
             return redirect(f"{request.path}?saved=1")
+    received = [(AnnualSurvey._meta.get_field(flag).verbose_name, getattr(existing, flag))
+                for flag in served.FLAGS] if existing else []
     return render(request, "surveys/form.html", {"form": form, "person": person, "year": year,
-                                                 "can_edit": can_edit, "existing": existing})
+                                                 "can_edit": can_edit, "existing": existing,
+                                                 "received": received})

@@ -4,6 +4,7 @@ import datetime as dt
 import threading
 
 import pytest
+from django.urls import reverse
 
 from canlian.services.actions import record_service
 from canlian.services.models import DeviceType, ServiceType
@@ -39,13 +40,18 @@ def test_a_service_recorded_after_the_survey_sets_its_flag(users, certified):  #
     assert flags(survey)["served_device"]
 
 
-def test_a_survey_made_after_the_service_reads_it(users, certified):  # noqa: F811
+def test_a_survey_made_after_the_service_reads_it(users, certified, client):  # noqa: F811
     person = certified()
     serve(users, person, "culture_event")
     serve(users, person, "rehab_training", dt.date(YEAR - 1, 12, 31))  # the year before
     survey = actions.save_survey(users.village, person, YEAR, {**ANSWERS, "surveyed_on": ON})
     assert flags(survey) == {"served_rehab": False, "served_device": False,
                              "served_culture": True}
+    client.force_login(users.village)  # the survey page shows the records' verdict
+    page = client.get(reverse("surveys:form", args=[person.pk, YEAR])).content.decode()
+    received = page[page.index('id="received-heading"'):page.index("</dl>")]
+    assert "本年参加文体服务</dt><dd>是" in received
+    assert "本年得到康复服务</dt><dd>否" in received
 
 
 def test_services_outside_the_indicator_groups_set_nothing(users, certified):  # noqa: F811
