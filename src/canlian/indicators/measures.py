@@ -7,7 +7,7 @@ a further condition on the denominator's population, so a numerator can never ex
 denominator (policy-rules §7), and persons are counted once (``COUNT(DISTINCT person)``).
 
 Definitions (refined from design.md and policy-rules §7; shown on each indicator's page):
-see ``DEFINITIONS`` at the bottom, keyed by indicator code.
+``catalogue.DEFINITIONS``, keyed by indicator code.
 """
 
 from __future__ import annotations
