@@ -43,6 +43,12 @@ def page(base_url: str, **context_options: Any) -> Iterator[Any]:
             yield context.new_page()
         finally:
             browser.close()
+            # Code inside this block runs in Playwright's copy of the context, so Django
+            # opened it its own database connections there: close them before leaving,
+            # or they outlive the test (and keep the test database from being dropped).
+            from django.db import connections
+
+            connections.close_all()
 
 
 def tab_to(page: Any, attribute: str, value: str, limit: int = 25) -> int:
