@@ -275,9 +275,9 @@ def _merge_joins(cursor: Any) -> Iterator[None]:
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         yield
         return
-    cursor.execute("SELECT current_setting('enable_hashjoin'), "
-                   "set_config('enable_hashjoin', 'off', true)")
+    cursor.execute("SELECT current_setting('enable_hashjoin')")
     previous = cursor.fetchone()[0]
+    cursor.execute("SET LOCAL enable_hashjoin = off")
     yield
     cursor.execute("SELECT set_config('enable_hashjoin', %s, true)", [previous])
 
