@@ -50,8 +50,9 @@ def flags_for(person_id: int, year: int) -> dict[str, bool]:
     from canlian.services.models import ServiceRecord
 
     _lock(person_id)
-    return {flag: _records(ServiceRecord, groups, year).filter(person_id=person_id).exists()
-            for flag, groups in FLAGS.items()}
+    groups = set(_records(ServiceRecord, tuple(g for gs in FLAGS.values() for g in gs), year)
+                 .filter(person_id=person_id).values_list("service_type__group", flat=True))
+    return {flag: not groups.isdisjoint(of) for flag, of in FLAGS.items()}
 
 
 def mark(person_id: int, group: str, on: dt.date) -> None:
