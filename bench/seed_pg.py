@@ -77,11 +77,12 @@ STATEMENTS = [
     WHERE r.level = 'township'
     """),
     ("grants", """
-    INSERT INTO benefits_grant (person_id, subsidy, application_id, start_month, end_month,
-        status, stop_reason, bank_name, bank_account, needs_long_term_care, care_months,
+    INSERT INTO benefits_grant (person_id, subsidy, application_id, start_month,
+        first_payable_month, end_month, status, stop_reason, bank_name, bank_account,
+        needs_long_term_care, care_months,
         institutional_care, own_income, hukou_in_region, work_injury_care_allowance,
         orphan_basic_living, other_allowances, created_at, updated_at)
-    SELECT p.id, s.subsidy, NULL, date '2021-01-01', NULL, 'active', '', '农商银行',
+    SELECT p.id, s.subsidy, NULL, date '2021-01-01', date '2021-01-01', NULL, 'active', '', '农商银行',
         lpad(mod(p.id * 7919, 10000000000)::text, 19, '6'), true, 12, false, NULL, true, false,
         false, '{}', now() - interval '5 years', now() - interval '40 days'
     FROM people_person p
@@ -93,8 +94,10 @@ STATEMENTS = [
     """),
     ("rolls", """
     INSERT INTO benefits_roll (month, kind, sequence, region_id, status, line_count, total,
-        digest, created_by_id, created_at, finalised_by_id, finalised_at)
-    SELECT m::date, 'regular', 1, %(root)s, 'finalised', 0, 0, '', NULL, now(), NULL, now()
+        digest, created_by_id, created_at, finalised_by_id, finalised_at, inputs_read_at,
+        held_arrears)
+    SELECT m::date, 'regular', 1, %(root)s, 'finalised', 0, 0, '', NULL, now(), NULL, now(),
+        now(), '[]'
     FROM generate_series(date '2021-01-01', date_trunc('month', now()) - interval '1 month',
                          interval '1 month') AS m
     """),

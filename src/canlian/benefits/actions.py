@@ -17,9 +17,10 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
+from canlian.core import clock
 from canlian.people.models import Person
 
-from . import eligibility
+from . import eligibility, ledger, rolls
 from .facts import facts_for, ruleset_for
 from .models import (
     OPEN_APPLICATION_STATES,
@@ -28,6 +29,8 @@ from .models import (
     Grant,
     GrantChange,
     GrantStatus,
+    Roll,
+    RollLine,
     Subsidy,
     SubsidyApplication,
     Suspension,
@@ -43,7 +46,7 @@ class SubsidyError(Exception):
 
 
 def _today() -> dt.date:
-    return dt.date.today()  # noqa: DTZ011
+    return clock.today()
 
 
 def month_of(day: dt.date) -> dt.date:
@@ -178,17 +181,35 @@ def decide_application(user: Any, application_id: int, move: str, *, note: str =
            request=request, summary=f"{application.get_subsidy_display()}：{MOVE_LABELS[move]}",
            changes={"state": [sources[0], target]})
     if move == "approve":
-        _start_grant(user, application, start_month or month_of(application.applied_on))
+        _start_grant(user, application, start_month, request)
     return application
 
 
-def _start_grant(user: Any, application: SubsidyApplication, start: dt.date) -> Grant:
-    start = month_of(start)
+def _start_grant(user: Any, application: SubsidyApplication, requested: dt.date | None,
+                 request: HttpRequest | None = None) -> Grant:
+    """Start paying from the application month (or a later month the approver gives), never
+    from a month already paid or owed under an earlier grant of the person."""
+    applied = month_of(application.applied_on)
+    start = month_of(requested) if requested else applied
+    if start < applied:
+        raise SubsidyError(f"起始月份不能早于申请月份 {applied:%Y-%m}（补贴自申请当月起计发）"
+                           f"(the start cannot be before the month of application)")
     if start > month_of(_today()) + dt.timedelta(days=62):
         raise SubsidyError("起始月份过远 (start month too far ahead)")
+    covered = covered_through(application.person_id, application.subsidy)
+    note = "审批通过"
+    if covered is not None and start <= covered:
+        after = rolls.add_months(covered, 1)
+        if requested:
+            raise SubsidyError(
+                f"该人员的{Subsidy(application.subsidy).label}已发放或应发放至 {covered:%Y-%m}，"
+                f"起始月份最早为 {after:%Y-%m} (months up to {covered:%Y-%m} are already "
+                f"covered by an earlier grant)")
+        note = f"审批通过；{covered:%Y-%m} 及以前已由原发放资格覆盖，自 {after:%Y-%m} 起发放"
+        start = after
     grant = Grant(person=application.person, subsidy=application.subsidy, application=application,
-                  start_month=start, bank_name=application.bank_name,
-                  bank_account=application.bank_account)
+                  start_month=start, first_payable_month=start,
+                  bank_name=application.bank_name, bank_account=application.bank_account)
     for key in DeclaredFacts.FACT_FIELDS:
         setattr(grant, key, getattr(application, key))
     try:
@@ -197,8 +218,24 @@ def _start_grant(user: Any, application: SubsidyApplication, start: dt.date) -> 
     except IntegrityError:
         raise SubsidyError("该人员已有该项补贴的发放资格 (a grant already exists)") from None
     GrantChange.objects.create(grant=grant, action="start", month=start, actor=_actor(user),
-                               reason="审批通过")
+                               reason=note)
+    record(user=user, action=AuditAction.CREATE, obj=grant, person=application.person,
+           request=request, summary=f"{grant.get_subsidy_display()}自 {start:%Y-%m} 起发放",
+           changes={"start_month": [None, f"{start:%Y-%m}"]})
     return grant
+
+
+def covered_through(person_id: int, subsidy: str) -> dt.date | None:
+    """The last month of ``subsidy`` that the person's earlier grants pay or still owe:
+    the end of a stopped grant, or the last month paid (a grant is never started inside
+    it, so no month is paid twice across grants)."""
+    ends = [g.end_month or month_of(_today()) for g in
+            Grant.objects.filter(person_id=person_id, subsidy=subsidy)]
+    last_paid = (RollLine.objects.filter(ledger.outstanding_q(), person_id=person_id,
+                                         subsidy=subsidy).order_by("-period")
+                 .values_list("period", flat=True).first())
+    months = [m for m in [*ends, last_paid] if m is not None]
+    return max(months) if months else None
 
 
 def _actor(user: Any) -> Any:
@@ -261,8 +298,10 @@ def resume(user: Any, grant_id: int, from_month: dt.date, reason: str = "", *,
     return grant
 
 
-def stop_grant(grant: Grant, last_month: dt.date, reason: str, *, user: Any = None) -> bool:
-    """Stop paying after ``last_month`` (its 1st); False if already stopped by then."""
+def stop_grant(grant: Grant, last_month: dt.date, reason: str, *, user: Any = None,
+               request: HttpRequest | None = None) -> bool:
+    """Stop paying after ``last_month`` (its 1st); False if already stopped by then. Audited
+    (``user`` None: stopped by the system on a death or a certificate event)."""
     last = month_of(last_month)
     if grant.status == GrantStatus.STOPPED and grant.end_month and grant.end_month <= last:
         return False
@@ -274,6 +313,9 @@ def stop_grant(grant: Grant, last_month: dt.date, reason: str, *, user: Any = No
     grant.suspensions.filter(to_month=None).update(to_month=last)
     GrantChange.objects.create(grant=grant, action="stop", month=last, reason=reason[:200],
                                actor=_actor(user))
+    record(user=user, action=AuditAction.UPDATE, obj=grant, person=grant.person, request=request,
+           summary=f"停发{grant.get_subsidy_display()}（发放至 {last:%Y-%m}）：{reason}"[:300],
+           changes={"status": [grant.status, "stopped"], "end_month": f"{last:%Y-%m}"})
     return True
 
 
@@ -285,11 +327,44 @@ def stop(user: Any, grant_id: int, last_month: dt.date, reason: str, *,
         raise SubsidyError("该补贴已停发 (already stopped)")
     if not reason.strip():
         raise ValidationError({"reason": "请说明停发原因 (give the reason)"})
-    stop_grant(grant, last_month, reason, user=user)
-    record(user=user, action=AuditAction.UPDATE, obj=grant, person=grant.person, request=request,
-           summary=f"停发{grant.get_subsidy_display()}：{reason}")
+    stop_grant(grant, last_month, reason, user=user, request=request)
     grant.refresh_from_db()
     return grant
+
+
+@transaction.atomic
+def approve_arrears(user: Any, grant_id: int, *, request: HttpRequest | None = None) -> Grant:
+    """The second approval (补发审批) of arrears beyond the limit: from the first month the
+    latest roll held, they may be paid. The person who approved the grant may not give it."""
+    grant = _grant(user, grant_id)
+    held = held_arrears_of(grant)
+    if held is None:
+        raise SubsidyError("该补贴没有待审批的补发 (no arrears wait for approval)")
+    starter = grant.changes.filter(action="start").values_list("actor_id", flat=True).first()
+    if starter is not None and starter == getattr(user, "pk", None):
+        raise SubsidyError("补发须由批准该补贴以外的另一人审批 (a second person must approve "
+                           "the arrears)")
+    first = dt.date.fromisoformat(held["first"] + "-01")
+    grant.arrears_approved_from = first
+    grant.arrears_approved_by = user
+    grant.save(update_fields=["arrears_approved_from", "arrears_approved_by", "updated_at"])
+    GrantChange.objects.create(grant=grant, action="arrears", month=first, actor=_actor(user),
+                               reason=f"补发 {held['months']} 个月，{held['amount']} 元")
+    record(user=user, action=AuditAction.UPDATE, obj=grant, person=grant.person, request=request,
+           summary=f"审批补发{grant.get_subsidy_display()}：自 {first:%Y-%m} 起 "
+                   f"{held['months']} 个月，{held['amount']} 元")
+    return grant
+
+
+def held_arrears_of(grant: Grant) -> dict[str, Any] | None:
+    """The arrears of the grant that the latest roll held for a second approval, if any."""
+    latest = Roll.objects.order_by("-month", "-sequence")[:3]
+    held = next((h for roll in latest for h in roll.held_arrears if h["grant_id"] == grant.pk),
+                None)
+    approved = grant.arrears_approved_from
+    if held is None or (approved is not None and f"{approved:%Y-%m}" <= held["first"]):
+        return None  # none held, or approved since: the next generation pays them
+    return held
 
 
 def monthly_amount_now(grant: Grant) -> Decimal:

@@ -17,13 +17,17 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest
 from openpyxl import Workbook
 
-from canlian.core import sheets
+from canlian.audit.actions import record, record_many
+from canlian.audit.models import Action as AuditAction
+from canlian.core import bulk, sheets
 from canlian.people.workbooks import _header, _save
 
-from . import paid_years
-from .models import PaymentStatus, Roll, RollLine, RollStatus
+from . import ledger, paid_years
+from .models import PAYING_KINDS, LineKind, PaymentStatus, Roll, RollLine, RollStatus
 from .rolls import township_summary
 
 HEADERS = ["流水号", "姓名", "银行账号", "金额（元）", "补贴", "所属月份", "类型", "镇（街道）"]
@@ -63,14 +67,25 @@ def bank_file(roll: Roll, *, full_accounts: bool | None = None) -> Path:
 
 @dataclass
 class Reconciliation:
+    """What a bank result file did: rows applied as paid or failed, rows already so, and
+    each rejected row with its reason. With rejected rows, nothing is applied unless the
+    user chose to apply the valid rows (``applied`` says which happened)."""
+
     paid: int = 0
     failed: int = 0
     unchanged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    applied: bool = True
 
 
-def reconcile(roll: Roll, stream: IO[bytes] | str) -> Reconciliation:
-    """Apply the bank's result file; every row is applied, unchanged or reported."""
+def reconcile(roll: Roll, stream: IO[bytes] | str, *, user: Any = None,
+              request: HttpRequest | None = None, apply_valid: bool = True) -> Reconciliation:
+    """Apply the bank's result file; every row is applied, unchanged or reported.
+
+    One transaction with its audit records, under the roll's lock (two files at once are
+    applied one after the other). A row that would make a month paid twice (a failed
+    payment the bank now reports paid, after it was re-issued) is rejected with the reason,
+    as is a recovery reported failed (a recovery is collected, not paid by the bank)."""
     if roll.status != RollStatus.FINALISED:
         raise ValueError("只能对已定稿的花名册对账 (reconcile a finalised roll only)")
     try:
@@ -86,24 +101,61 @@ def reconcile(roll: Roll, stream: IO[bytes] | str) -> Reconciliation:
         raise ValueError("结果文件需要“流水号”和“结果”两列 (need columns 流水号 and 结果)") from None
     col_reason = next((i for i, h in enumerate(header) if h in ("原因", "失败原因", "reason")), None)
     col_amount = next((i for i, h in enumerate(header) if h.startswith("金额")), None)
+    with transaction.atomic():
+        roll = Roll.objects.select_for_update().get(pk=roll.pk)
+        result, outcomes, rows_of = _read(roll, found, col_id, col_result, col_reason, col_amount)
+        _refuse_second_payments(outcomes, rows_of, result)
+        if result.errors and not apply_valid:
+            result.applied = False
+            result.paid = result.failed = 0
+            return result
+        changed: list[int] = []
+        for (status, reason), ids in outcomes.items():
+            for start in range(0, len(ids), 10_000):
+                chunk = ids[start:start + 10_000]
+                RollLine.objects.filter(pk__in=chunk).update(payment_status=status,
+                                                             failure_reason=reason)
+                paid_years.recompute(chunk)
+                changed.extend(chunk)
+        result.errors.sort()
+        record(user=user, action=AuditAction.IMPORT, obj=roll, request=request,
+               summary=f"银行对账 {roll.month:%Y-%m} #{roll.sequence}：成功 {result.paid} 笔，"
+                       f"失败 {result.failed} 笔，未变 {result.unchanged} 笔，"
+                       f"拒绝 {len(result.errors)} 行",
+               changes={"paid": result.paid, "failed": result.failed,
+                        "rejected_rows": [n for n, _ in result.errors][:200]})
+        record_many(user=user, action=AuditAction.UPDATE, request=request,
+                    people=RollLine.objects.filter(pk__in=changed).values_list(
+                        "person_id", "village_code").distinct(),
+                    summary=f"银行对账更新发放状态 {roll.month:%Y-%m}")
+    transaction.on_commit(lambda: bulk.analyze_if_large(RollLine, len(changed)))
+    return result
+
+
+Outcomes = dict[tuple[str, str], list[int]]
+
+
+def _read(roll: Roll, found: Any, col_id: int, col_result: int, col_reason: int | None,
+          col_amount: int | None) -> tuple[Reconciliation, Outcomes, dict[int, int]]:
+    """Check every row against the roll; the outcomes to apply, by (status, reason)."""
     result = Reconciliation()
     lines = {row[0]: row[1:] for row in roll.lines.values_list(
-        "id", "amount", "payment_status", "failure_reason")}
+        "id", "amount", "payment_status", "failure_reason", "kind")}
     # (status, reason) -> line ids: written with one UPDATE per distinct outcome.
-    outcomes: dict[tuple[str, str], list[int]] = defaultdict(list)
-    seen: dict[int, int] = {}
+    outcomes: Outcomes = defaultdict(list)
+    rows_of: dict[int, int] = {}
     for number, row in found:
         given_id = sheets.cell(row, col_id)
         try:
             line_id = int(given_id)
-            amount, current_status, current_reason = lines[line_id]
+            amount, current_status, current_reason, kind = lines[line_id]
         except (ValueError, KeyError):
             result.errors.append((number, f"流水号 {given_id!r} 不属于本花名册"))
             continue
-        if line_id in seen:
-            result.errors.append((number, f"流水号 {line_id} 与第 {seen[line_id]} 行重复"))
+        if line_id in rows_of:
+            result.errors.append((number, f"流水号 {line_id} 与第 {rows_of[line_id]} 行重复"))
             continue
-        seen[line_id] = number
+        rows_of[line_id] = number
         verdict = sheets.cell(row, col_result).lower()
         given = sheets.cell(row, col_amount)
         if given:
@@ -117,6 +169,10 @@ def reconcile(roll: Roll, stream: IO[bytes] | str) -> Reconciliation:
         if verdict in RESULT_OK:
             status, reason = PaymentStatus.PAID, ""
         elif verdict in RESULT_FAILED:
+            if kind == LineKind.RECOVERY:
+                result.errors.append((number, f"流水号 {line_id} 是追回款项，由经办人追缴，"
+                                              "不能标记为发放失败"))
+                continue
             status = PaymentStatus.FAILED
             reason = sheets.cell(row, col_reason)[:200]
         else:
@@ -130,22 +186,36 @@ def reconcile(roll: Roll, stream: IO[bytes] | str) -> Reconciliation:
             result.paid += 1
         else:
             result.failed += 1
-    with transaction.atomic():
-        for (status, reason), ids in outcomes.items():
-            for start in range(0, len(ids), 10_000):
-                chunk = ids[start:start + 10_000]
-                RollLine.objects.filter(pk__in=chunk).update(payment_status=status,
-                                                             failure_reason=reason)
-                paid_years.recompute(chunk)
-    return result
+    return result, outcomes, rows_of
+
+
+def _refuse_second_payments(outcomes: Outcomes, rows_of: dict[int, int],
+                            result: Reconciliation) -> None:
+    """A failed payment reported paid after all stands again: refuse it where the month has
+    been paid since (a re-issue), which would pay the person twice."""
+    reviving = RollLine.objects.filter(
+        pk__in=[i for (status, _), ids in outcomes.items() if status == PaymentStatus.PAID
+                for i in ids], payment_status=PaymentStatus.FAILED, kind__in=PAYING_KINDS)
+    for line in reviving.values("id", "person_id", "subsidy", "period"):
+        other = (RollLine.objects.filter(ledger.outstanding_q(), person_id=line["person_id"],
+                                         subsidy=line["subsidy"], period=line["period"])
+                 .exclude(pk=line["id"]).select_related("roll").first())
+        if other is None:
+            continue
+        for key, ids in outcomes.items():
+            if line["id"] in ids:
+                ids.remove(line["id"])
+                if key[0] == PaymentStatus.PAID:
+                    result.paid -= 1
+        result.errors.append((rows_of[line["id"]], (
+            f"流水号 {line['id']}：{line['period']:%Y-%m} 已于 {other.roll.month:%Y-%m} 花名册"
+            f"重新发放（流水号 {other.pk}），不能再标记为成功，否则同月重复发放")))
 
 
 def failed_lines(region_range: tuple[str, str]) -> Any:
-    """Failed payments not yet re-issued in a later roll (the list staff act on)."""
-    failed = RollLine.objects.filter(payment_status=PaymentStatus.FAILED,
-                                     village_code__range=region_range)
-    reissued = RollLine.objects.filter(kind="reissue").exclude(payment_status="failed").values(
-        "grant_id", "period")
-    pairs = {(r["grant_id"], r["period"]) for r in reissued}
-    return [line for line in failed.select_related("roll") if (line.grant_id, line.period)
-            not in pairs]
+    """Failed payments whose month has not been paid since (the list staff act on)."""
+    repaid = RollLine.objects.filter(ledger.outstanding_q(), person_id=OuterRef("person_id"),
+                                     subsidy=OuterRef("subsidy"), period=OuterRef("period"))
+    return (RollLine.objects.filter(payment_status=PaymentStatus.FAILED, kind__in=PAYING_KINDS,
+                                    village_code__range=region_range)
+            .exclude(Exists(repaid)).select_related("roll").order_by("period", "id"))

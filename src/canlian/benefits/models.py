@@ -9,6 +9,8 @@ it, and corrections are lines of a later roll (arrears, recoveries, re-issues).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -111,12 +113,22 @@ class Grant(DeclaredFacts):
     application = models.OneToOneField(SubsidyApplication, on_delete=models.PROTECT,
                                        null=True, blank=True, related_name="grant")
     start_month = models.DateField(_("paid from (month)"))
+    # The first month this system pays. Equal to ``start_month`` for a grant decided here; a
+    # grant carried over from an earlier system starts being paid here where that system's
+    # payments stopped, so months it already paid are never paid again as arrears.
+    first_payable_month = models.DateField(_("first month paid by this system"))
     end_month = models.DateField(_("paid through (month)"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=GrantStatus.choices,
                               default=GrantStatus.ACTIVE, db_index=True)
     stop_reason = models.CharField(_("reason stopped"), max_length=200, blank=True)
     bank_name = models.CharField(_("bank"), max_length=60, blank=True)
     bank_account = models.CharField(_("bank account"), max_length=30, blank=True)
+    # Arrears of more months than ``CANLIAN_ARREARS_LIMIT_MONTHS`` are held until a second
+    # person approves them (补发审批): from this month on, they may be paid.
+    arrears_approved_from = models.DateField(_("arrears approved from (month)"), null=True,
+                                             blank=True)
+    arrears_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                            null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -132,6 +144,13 @@ class Grant(DeclaredFacts):
 
     def __str__(self) -> str:
         return f"{self.get_subsidy_display()} · {self.person_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A grant decided in Canlian is paid here from its start; only a carried-over grant
+        # names a later first payable month (set by whoever creates it).
+        if self.first_payable_month is None:
+            self.first_payable_month = self.start_month
+        super().save(*args, **kwargs)
 
 
 class Suspension(models.Model):
@@ -192,6 +211,12 @@ class Roll(models.Model):
     finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                      null=True, blank=True, related_name="+")
     finalised_at = models.DateTimeField(null=True, blank=True)
+    # When finalisation began to read its inputs (under the grants' lock): the next month
+    # treats grants unchanged since then as settled. Not ``finalised_at``, which comes after
+    # the checks: a change committed in between would otherwise never be reviewed.
+    inputs_read_at = models.DateTimeField(null=True, blank=True)
+    # Grants whose arrears exceed the limit and wait for a second approval (not in the roll).
+    held_arrears = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-month", "-sequence"]
@@ -215,6 +240,10 @@ class LineKind(models.TextChoices):
     ARREARS = "arrears", _("Arrears")
     RECOVERY = "recovery", _("Recovery")
     REISSUE = "reissue", _("Re-issue of a failed payment")
+
+
+# The kinds of line that pay a month (a recovery takes one back).
+PAYING_KINDS = ["regular", "arrears", "reissue"]
 
 
 class PaymentStatus(models.TextChoices):
@@ -253,15 +282,20 @@ class RollLine(models.Model):
     payment_status = models.CharField(max_length=8, choices=PaymentStatus.choices,
                                       default=PaymentStatus.PENDING)
     failure_reason = models.CharField(max_length=200, blank=True)
+    # A payment taken back by a finalised recovery line (its id): the month may be paid
+    # again if it becomes due again (a death record corrected, say).
+    recovered_by = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["village_code", "person_id", "subsidy", "period"]
         constraints = [
-            # Never pay twice: one payment per grant and month, unless it failed.
+            # Never pay twice: at most one outstanding payment per person, subsidy and month,
+            # whatever grants, re-issues or corrections lie behind it. A failed payment and
+            # one taken back by a recovery are no longer outstanding.
             models.UniqueConstraint(
-                fields=["period", "grant"],
-                condition=models.Q(kind__in=["regular", "arrears", "reissue"])
-                & ~models.Q(payment_status="failed"),
+                fields=["period", "person", "subsidy"],
+                condition=models.Q(kind__in=PAYING_KINDS) & ~models.Q(payment_status="failed")
+                & models.Q(recovered_by__isnull=True),
                 name="never_pay_twice",
             ),
         ]
@@ -281,7 +315,7 @@ class PaidYear(models.Model):
 
     A summary of the ledger, so that the plan's coverage indicators read a year's
     360,000 paid persons instead of its four million lines. It holds exactly the
-    person-years of ``rolls.paid_lines`` and is written only by ``paid_years``: when a roll
+    person-years of ``ledger.paid_lines`` and is written only by ``paid_years``: when a roll
     is finalised (its paid lines are added) and when a bank result marks lines failed or
     paid (the person-years of those lines are recomputed).
     """

@@ -1,7 +1,7 @@
 """The paid-persons-per-year summary (``PaidYear``), kept in step with the ledger.
 
 Every write is set-based: one ``INSERT … SELECT DISTINCT`` of the person-years of a set
-of paid lines (``rolls.paid_lines``, the one definition of paid), and for lines whose
+of paid lines (``ledger.paid_lines``, the one definition of paid), and for lines whose
 payment status a bank result changed, a delete and re-insert of just their person-years.
 ``rebuild`` recomputes the whole table (migrations, seeders, a repair).
 """
@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
 
+from .ledger import paid_lines
 from .models import PaidYear, RollLine
 
 FAR_PAST, FAR_FUTURE = "1900-01-01", "2999-12-31"
@@ -30,8 +31,6 @@ def _insert(lines: QuerySet) -> None:
 
 
 def _paid(**filters: object) -> QuerySet:
-    from .rolls import paid_lines
-
     return paid_lines(FAR_PAST, FAR_FUTURE).filter(**filters)
 
 

@@ -1,24 +1,26 @@
-"""Monthly payment rolls (月度发放): generate, check, finalise, pay, reconcile.
+"""Monthly payment rolls (月度发放): generate, check, finalise.
 
 Generation is set-based: a handful of queries read every grant with its person,
-household, certificate, suspensions and what finalised rolls already paid; the lines
-are computed in memory (the pure rules are evaluated once per distinct combination of
-facts, not per person) and written with one bulk insert.
+household, certificate, suspensions and what finalised rolls already paid (``ledger``);
+the lines are computed in memory (the pure rules are evaluated once per distinct
+combination of facts, not per person) and written with one bulk insert.
 
-For the month M, each grant owes:
+For the month M, each person is owed, for each subsidy, across all their grants of it:
 
-- *regular*: M, when M is due and not yet paid;
-- *arrears*: every earlier due month not yet paid (a grant approved in April that counts
-  from January; a suspension lifted with back pay; a failed payment is re-issued as a
-  *reissue* line instead);
-- *recovery*: minus what was paid for a month that is no longer due (a death recorded
-  after the month was paid).
+- *regular*: M, when a grant pays M and M is not yet paid;
+- *arrears*: every earlier month a grant pays and that is not yet paid (a grant approved in
+  April that counts from January; a suspension lifted with back pay); a failed payment is
+  paid again as a *reissue* line instead. Arrears of more months than the configured limit
+  wait for a second approval (``actions.approve_arrears``);
+- *recovery*: minus the payment of a month that no grant covers any more (a death or a stop
+  recorded after the month was paid).
 
-A month is due when it lies between the grant's start and end and outside every
-suspension that is still open or has no back pay. A finalised roll is never changed
-again; regenerating a draft with the same inputs yields the same lines (the roll's
-digest says so), and the ``never_pay_twice`` constraint makes a double payment
-impossible in the database itself.
+A grant *covers* a month between its start and end outside every suspension without back
+pay; it *pays* a covered month from its first payable month on, unless a suspension is
+still open. A finalised roll is never changed again; regenerating a draft with the same
+inputs yields the same lines (the roll's digest says so); and the ``never_pay_twice``
+unique index holds at most one outstanding payment per person, subsidy and month in the
+database itself. ``docs/payments.md`` states each guarantee and how it is enforced.
 """
 
 from __future__ import annotations
@@ -27,19 +29,23 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest
 from django.utils import timezone
 
+from canlian.audit.actions import record
+from canlian.audit.models import Action as AuditAction
 from canlian.certificates.models import Certificate
-from canlian.core import bulk
+from canlian.core import bulk, clock
 from canlian.regions.models import Region
 
-from . import eligibility, paid_years, standing
+from . import eligibility, ledger, paid_years, standing
 from .facts import facts_from_row, ruleset_for
 from .models import Grant, LineKind, PaymentStatus, Roll, RollLine, RollStatus, Subsidy
 
@@ -69,7 +75,8 @@ def months(first: dt.date, last: dt.date) -> Iterable[dt.date]:
 # ---- reading the inputs, set-based ---------------------------------------------------------
 
 GRANT_FIELDS = (
-    "id", "person_id", "subsidy", "start_month", "end_month", "bank_account",
+    "id", "person_id", "subsidy", "start_month", "first_payable_month", "end_month",
+    "arrears_approved_from", "bank_account",
     "needs_long_term_care", "care_months", "institutional_care", "own_income",
     "hukou_in_region", "work_injury_care_allowance", "orphan_basic_living", "other_allowances",
 )
@@ -107,58 +114,54 @@ def grant_rows(region: Region, up_to: dt.date, *, where: Q | None = None
     return rows
 
 
-def unpaid_suspensions(region: Region) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
-    """Per grant of the region, the (from, to) month ranges that are not payable (open, or
-    lifted without back pay)."""
+Suspended = list[tuple[dt.date, dt.date | None, bool]]  # (from, through or open, back pay)
+
+
+def suspensions(region: Region) -> dict[int, Suspended]:
+    """Per grant of the region, its suspensions (from, through, back pay)."""
     from .models import Suspension
 
-    result: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    result: dict[int, Suspended] = defaultdict(list)
     for s in (Suspension.objects.filter(grant__person__village__code__range=region.code_range)
-              .filter(Q(to_month=None) | Q(back_pay=False))
-              .values("grant_id", "from_month", "to_month")):
-        result[s["grant_id"]].append((s["from_month"], s["to_month"]))
+              .values("grant_id", "from_month", "to_month", "back_pay")):
+        result[s["grant_id"]].append((s["from_month"], s["to_month"], s["back_pay"]))
     return result
 
 
-def _finalised_lines(region: Region):  # type: ignore[no-untyped-def]
-    return RollLine.objects.filter(village_code__range=region.code_range,
-                                   roll__status=RollStatus.FINALISED)
-
-
-def paid_lines(first: dt.date, last: dt.date):  # type: ignore[no-untyped-def]
-    """Payments made for the months ``first``–``last``: finalised, positive, not failed.
-    The one definition of "paid"; the indicators read its per-year summary
-    (``paid_years``)."""
-    return RollLine.objects.filter(period__range=(first, last), roll__status=RollStatus.FINALISED,
-                                   amount__gt=0).exclude(payment_status=PaymentStatus.FAILED)
-
-
-def paid_so_far(region: Region, grant_ids: list[int]) -> dict[tuple[int, dt.date], Decimal]:
-    """Net amount paid per (grant, month) by finalised rolls (failed payments excluded)."""
-    lines = _finalised_lines(region).exclude(payment_status=PaymentStatus.FAILED)
-    if len(grant_ids) <= 5000:
-        lines = lines.filter(grant_id__in=grant_ids)
-    totals: dict[tuple[int, dt.date], Decimal] = {}
-    for row in lines.values("grant_id", "period").annotate(total=Sum("amount")):
-        totals[(row["grant_id"], row["period"])] = row["total"]
-    return totals
-
-
-def failed_unreissued(region: Region) -> set[tuple[int, dt.date]]:
-    return set(_finalised_lines(region).filter(payment_status=PaymentStatus.FAILED)
-               .values_list("grant_id", "period"))
-
-
 def settled_since(region: Region, month: dt.date) -> dt.datetime | None:
-    """When last month's regular roll was finalised, or None if it was not.
+    """When last month's regular roll began to read its inputs (less a margin), or None if
+    it was not finalised.
 
     Grants unchanged since then (grant and person), without failed payments, are *settled*:
     that roll paid all they were owed, so only the month itself is checked for them
     (``standing``); every other grant is reviewed month by month for arrears and
-    recoveries."""
+    recoveries. The moment is the start of finalisation's read, taken under the grants'
+    lock (``finalise``), not the finalisation stamp: a suspension committed while the checks
+    ran would otherwise look settled and its overpayment would never be recovered. The
+    margin covers app servers whose clocks differ a little."""
     previous = Roll.objects.filter(region=region, month=add_months(month, -1), kind="regular",
                                    status=RollStatus.FINALISED).first()
-    return None if previous is None else previous.finalised_at
+    if previous is None:
+        return None
+    read = previous.inputs_read_at or previous.finalised_at
+    return None if read is None else read - SETTLE_MARGIN
+
+
+SETTLE_MARGIN = dt.timedelta(minutes=5)
+
+
+def review_persons(region: Region, month: dt.date, since: dt.datetime) -> set[int]:
+    """Persons whose grants are reviewed month by month: a grant new this month or changed
+    since ``since``, a person changed since then, a failed payment, or more than one grant
+    of a subsidy (their months are weighed across the grants)."""
+    grants = Grant.objects.filter(person__village__code__range=region.code_range,
+                                  start_month__lte=month)
+    changed = grants.filter(standing.unsettled_q(since, month) | Q(
+        id__in=ledger.finalised_in(region.code_range).filter(
+            payment_status=PaymentStatus.FAILED).values("grant_id")))
+    several = (grants.values("person_id", "subsidy").order_by()
+               .annotate(n=Count("id")).filter(n__gt=1).values_list("person_id", flat=True))
+    return set(changed.values_list("person_id", flat=True)) | set(several)
 
 
 # ---- computing the lines ------------------------------------------------------------------
@@ -221,13 +224,41 @@ def _key(row: dict[str, Any], period: dt.date) -> tuple:
             (row["income"], row["own_income"], row["birth_date"]) if income_matters else None)
 
 
-def _due(row: dict[str, Any], period: dt.date,
-         suspended: list[tuple[dt.date, dt.date | None]]) -> bool:
+def entitled(row: dict[str, Any], period: dt.date, suspended: Suspended) -> bool:
+    """The grant covers the month: within its start and end, and not in a suspension
+    without back pay (暂停不补发). A month paid that is not covered by any of the person's
+    grants of the subsidy is recovered."""
     if period < row["start_month"]:
         return False
     if row["end_month"] is not None and period > row["end_month"]:
         return False
-    return not any(f <= period and (t is None or period <= t) for f, t in suspended)
+    return not any(f <= period and (t is None or period <= t) and not back
+                   for f, t, back in suspended)
+
+
+def payable(row: dict[str, Any], period: dt.date, suspended: Suspended) -> bool:
+    """The grant pays the month now: covered, paid by this system (from its first payable
+    month) and not withheld by a suspension still open (with back pay: paid when lifted)."""
+    return (entitled(row, period, suspended) and period >= row["first_payable_month"]
+            and not any(f <= period and t is None for f, t, _ in suspended))
+
+
+@dataclass(frozen=True)
+class Held:
+    """Arrears beyond the limit, waiting for a second approval (not in the roll)."""
+
+    grant_id: int
+    person_id: int
+    payee: str
+    subsidy: str
+    first: dt.date
+    months: int
+    amount: Decimal
+
+    def as_json(self) -> dict[str, Any]:
+        return {"grant_id": self.grant_id, "person_id": self.person_id, "payee": self.payee,
+                "subsidy": self.subsidy, "first": f"{self.first:%Y-%m}", "months": self.months,
+                "amount": str(self.amount)}
 
 
 @dataclass
@@ -237,6 +268,7 @@ class Computed:
 
     lines: list[Line]
     standing: standing.Standing | None = None
+    held: list[Held] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -255,6 +287,10 @@ class Computed:
         return h.hexdigest()
 
 
+def arrears_limit() -> int:
+    return int(getattr(settings, "CANLIAN_ARREARS_LIMIT_MONTHS", 6))
+
+
 def compute_lines(region: Region, month: dt.date, *, in_database: bool = True) -> Computed:
     """The lines ``month`` owes. ``in_database=False`` reviews every grant month by month
     (the slow path, kept for the test that holds both paths to the same answer)."""
@@ -262,43 +298,85 @@ def compute_lines(region: Region, month: dt.date, *, in_database: bool = True) -
     since = settled_since(region, month) if in_database else None
     amounts = _Amounts()
     settled = None
-    review = None
+    persons: Any = None
     if since is not None:
-        settled = standing.gather(region, month, since, amounts.decide)
-        review = standing.unsettled_q(since, month) | Q(
-            id__in=_finalised_lines(region).filter(payment_status=PaymentStatus.FAILED)
-            .values("grant_id"))
-    rows = grant_rows(region, month, where=review)
-    suspended = unpaid_suspensions(region)
-    paid = paid_so_far(region, [r["id"] for r in rows])
-    failed = failed_unreissued(region)
-    lines: list[Line] = []
+        standing.mark_review(review_persons(region, month, since))
+        settled = standing.gather(region, month, amounts.decide)
+        persons = standing.review_subquery()
+    rows = grant_rows(region, month,
+                      where=None if persons is None else Q(person_id__in=persons))
+    held_back = suspensions(region)
+    paid = ledger.outstanding(region.code_range, persons)
+    failed = ledger.failed(region.code_range, persons)
+    by_person: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        base = {"grant_id": row["id"], "person_id": row["person_id"], "subsidy": row["subsidy"],
-                "village_code": row["village_code"], "payee": row["payee"],
-                "bank_account": row["bank_account"]}
-        for period in months(row["start_month"], month):
-            net = paid.get((row["id"], period))
-            if _due(row, period, suspended.get(row["id"], [])):
-                if net is not None and net > 0:
-                    continue
-                decision = amounts.decide(row, period)
-                if not decision.eligible or decision.monthly_amount <= 0:
-                    continue
-                kind = (LineKind.REISSUE if (row["id"], period) in failed
-                        else LineKind.REGULAR if period == month else LineKind.ARREARS)
-                reason = {
-                    LineKind.REGULAR: standing.REASON,
-                    LineKind.ARREARS: f"补发 {period:%Y-%m}",
-                    LineKind.REISSUE: f"重发 {period:%Y-%m}（上次发放失败）",
-                }[kind]
-                lines.append(Line(**base, period=period, kind=kind,
-                                  amount=decision.monthly_amount,
-                                  rule_version=decision.rule_version, reason=reason))
-            elif net is not None and net > 0:
-                lines.append(Line(**base, period=period, kind=LineKind.RECOVERY, amount=-net,
-                                  rule_version="", reason=f"追回 {period:%Y-%m}（该月不应发放）"))
-    return Computed(lines, settled)
+        by_person[(row["person_id"], row["subsidy"])].append(row)
+    lines: list[Line] = []
+    held: list[Held] = []
+    for (person_id, subsidy), grants in by_person.items():
+        grants.sort(key=lambda r: (r["start_month"], r["id"]))
+        owed = _owed(person_id, subsidy, grants, month, held_back, paid, failed, amounts)
+        arrears = [line for line in owed if line.kind == LineKind.ARREARS]
+        if len(arrears) > arrears_limit() and not _arrears_approved(grants, arrears):
+            first = min(line.period for line in arrears)
+            held.append(Held(arrears[0].grant_id, person_id, arrears[0].payee, subsidy, first,
+                             len(arrears), sum((line.amount for line in arrears), Decimal(0))))
+            owed = [line for line in owed if line.kind != LineKind.ARREARS]
+        lines.extend(owed)
+    return Computed(lines, settled, held)
+
+
+def _owed(person_id: int, subsidy: str, grants: list[dict[str, Any]], month: dt.date,
+          held_back: dict[int, Suspended], paid: dict[ledger.Key, ledger.Payment],
+          failed: set[ledger.Key], amounts: _Amounts) -> list[Line]:
+    """What one person is owed (or owes back) for one subsidy up to ``month``, weighing every
+    month across all their grants of it: a month is paid once if any grant pays it, and
+    recovered only if no grant covers it."""
+    rows = {row["id"]: row for row in grants}
+    result: list[Line] = []
+    # Payments exist only from a grant's first payable month (this system's first payment).
+    first = min(row["first_payable_month"] for row in grants)
+    for period in months(first, month):
+        covering = [row for row in grants if entitled(row, period, held_back.get(row["id"], []))]
+        payment = paid.get((person_id, subsidy, period))
+        if payment is not None:
+            if not covering:
+                row = rows.get(payment.grant_id, grants[-1])
+                result.append(_line(row, period, LineKind.RECOVERY, -payment.amount, "",
+                                    f"追回 {period:%Y-%m}（该月不应发放）",
+                                    grant_id=payment.grant_id))
+            continue
+        row = next((r for r in covering if payable(r, period, held_back.get(r["id"], []))), None)
+        if row is None:
+            continue
+        decision = amounts.decide(row, period)
+        if not decision.eligible or decision.monthly_amount <= 0:
+            continue
+        kind = (LineKind.REISSUE if (person_id, subsidy, period) in failed
+                else LineKind.REGULAR if period == month else LineKind.ARREARS)
+        reason = {
+            LineKind.REGULAR: standing.REASON,
+            LineKind.ARREARS: f"补发 {period:%Y-%m}",
+            LineKind.REISSUE: f"重发 {period:%Y-%m}（上次发放失败）",
+        }[kind]
+        result.append(_line(row, period, kind, decision.monthly_amount, decision.rule_version,
+                            reason))
+    return result
+
+
+def _line(row: dict[str, Any], period: dt.date, kind: str, amount: Decimal, rule_version: str,
+          reason: str, *, grant_id: int | None = None) -> Line:
+    return Line(grant_id=grant_id or row["id"], person_id=row["person_id"],
+                subsidy=row["subsidy"], period=period, kind=kind, amount=amount,
+                rule_version=rule_version, reason=reason, village_code=row["village_code"],
+                payee=row["payee"], bank_account=row["bank_account"])
+
+
+def _arrears_approved(grants: list[dict[str, Any]], arrears: list[Line]) -> bool:
+    """A second approval (补发审批) on the grant covers arrears from its month on."""
+    approved = {row["id"]: row["arrears_approved_from"] for row in grants}
+    return all(approved.get(line.grant_id) is not None
+               and approved[line.grant_id] <= line.period for line in arrears)
 
 
 # ---- the roll's life ----------------------------------------------------------------------
@@ -310,20 +388,34 @@ class Outcome:
     message: str
 
 
-def generate(region: Region, month: dt.date, *, user: Any = None) -> Outcome:
+def generate(region: Region, month: dt.date, *, user: Any = None,
+             request: HttpRequest | None = None) -> Outcome:
     """Create or refresh the draft roll for ``month``; a finalised month is left alone.
+    Audited with the roll, in the same transaction (``user`` None: the command line).
 
     Two generations at once cannot both write: the second waits on the roll's row lock or
     hits the one-draft/one-regular-roll constraints and is refused with a message."""
     try:
-        return _generate(region, month, user=user)
-    except IntegrityError:
+        return _generate(region, month, user=user, request=request)
+    except IntegrityError as exc:
+        if "never_pay_twice" in str(exc):
+            raise RollError("同一人同一补贴同月已有发放记录，已拒绝重复发放，请联系系统管理员 "
+                            "(a second payment of a month was refused)") from exc
         raise RollError("另一个生成任务正在进行，请稍后刷新 (another generation is running; "
                         "reload shortly)") from None
 
 
-def _generate(region: Region, month: dt.date, *, user: Any = None) -> Outcome:
+def not_in_the_future(month: dt.date) -> None:
+    """A roll pays a month that has begun: none is made or finalised ahead of it."""
+    if month_start(month) > clock.this_month():
+        raise RollError(f"{month:%Y-%m} 尚未开始，不能生成或定稿该月花名册 "
+                        f"(the month {month:%Y-%m} has not begun)")
+
+
+def _generate(region: Region, month: dt.date, *, user: Any = None,
+              request: HttpRequest | None = None) -> Outcome:
     month = month_start(month)
+    not_in_the_future(month)
     with transaction.atomic():
         regular = Roll.objects.select_for_update().filter(region=region, month=month,
                                                           kind="regular").first()
@@ -335,25 +427,41 @@ def _generate(region: Region, month: dt.date, *, user: Any = None) -> Outcome:
             else:
                 roll = Roll.objects.create(region=region, month=month, kind="adjustment",
                                            sequence=_next_sequence(region, month),
-                                           created_by=user)
+                                           created_by=_actor(user))
         elif draft is not None and draft.month != month:
             raise RollError(f"{draft.month:%Y-%m} 的草稿尚未定稿，请先定稿或删除 "
                             f"(finalise or delete the draft of {draft.month:%Y-%m} first)")
         else:
             roll = regular or Roll.objects.create(region=region, month=month, kind="regular",
                                                   sequence=_next_sequence(region, month),
-                                                  created_by=user)
+                                                  created_by=_actor(user))
         computed = compute_lines(region, month)
         try:
-            return _write(roll, regular, computed)
+            outcome = _write(roll, regular, computed)
         finally:
             standing.drop()
+        record(user=user, action=AuditAction.UPDATE if outcome.changed else AuditAction.VIEW,
+               obj=outcome.roll, request=request,
+               summary=f"生成花名册 {month:%Y-%m}：{outcome.roll.line_count} 笔，"
+                       f"{outcome.roll.total} 元{_via(user)}")
+        if outcome.changed:
+            transaction.on_commit(lambda: bulk.analyze_if_large(RollLine, outcome.roll.line_count))
+    return outcome
+
+
+def _actor(user: Any) -> Any:
+    return user if getattr(user, "pk", None) else None
+
+
+def _via(user: Any) -> str:
+    return "" if _actor(user) else "（命令行或系统任务）"
 
 
 def _write(roll: Roll, regular: Roll | None, computed: Computed) -> Outcome:
     new_digest = computed.digest()
     count = computed.count
-    if roll.digest == new_digest and roll.line_count == count:
+    held = [h.as_json() for h in computed.held]
+    if roll.digest == new_digest and roll.line_count == count and roll.held_arrears == held:
         return Outcome(roll, False, "与上次生成相同，未作改动 (unchanged)")
     RollLine.objects.filter(roll=roll).delete()
     bulk.insert(RollLine._meta.db_table, LINE_COLUMNS,
@@ -365,7 +473,8 @@ def _write(roll: Roll, regular: Roll | None, computed: Computed) -> Outcome:
     roll.digest = new_digest
     roll.line_count = count
     roll.total = computed.total
-    roll.save(update_fields=["digest", "line_count", "total"])
+    roll.held_arrears = held
+    roll.save(update_fields=["digest", "line_count", "total", "held_arrears"])
     if roll.kind == "adjustment" and not count:
         roll.delete()
         return Outcome(regular or roll, False, "本月已定稿，且没有需要调整的款项 (nothing to adjust)")
@@ -387,30 +496,29 @@ def _next_sequence(region: Region, month: dt.date) -> int:
 CHECKS = {
     "deceased": "已故人员",
     "certificate": "残疾人证已注销或过期",
-    "duplicate": "同一人同月重复发放",
+    "duplicate": "同一人同月重复发放（含以往各月已发放）",
     "amount": "金额与规则不符",
+    "held": "补发超过期限，待第二人审批（本次未列入）",
     "gap": "可能符合条件但未享受（应享未享）",
 }
 BLOCKING = ("deceased", "certificate", "duplicate", "amount")
 
 
 def checks(roll: Roll) -> dict[str, list[dict[str, Any]]]:
-    """Each precision check with the persons it finds; the first four block finalising."""
+    """Each precision check with the persons it finds; the first four block finalising.
+    "Paid twice" looks across the person's whole payment history, not only this roll."""
     lines = list(roll.lines.exclude(kind=LineKind.RECOVERY).values(
         "id", "grant_id", "person_id", "subsidy", "period", "amount", "payee", "village_code"))
     found: dict[str, list[dict[str, Any]]] = {k: [] for k in CHECKS}
+    found["held"] = list(roll.held_arrears)
+    found["gap"] = gap_list(roll.region, roll.month)
     if not lines:
-        found["gap"] = gap_list(roll.region, roll.month)
         return found
+    found["duplicate"] = ledger.double_payments(roll.region.code_range, roll_id=roll.pk)
     rows = {r["id"]: r for r in grant_rows(roll.region, roll.month)}
     amounts = _Amounts()
-    seen: dict[tuple, int] = {}
     for line in lines:
         row = rows.get(line["grant_id"])
-        key = (line["person_id"], line["subsidy"], line["period"])
-        if key in seen:
-            found["duplicate"].append(line)
-        seen[key] = line["id"]
         if row is None:
             continue
         death = row["death_date"]
@@ -424,7 +532,6 @@ def checks(roll: Roll) -> dict[str, list[dict[str, Any]]]:
         decision = amounts.decide(row, line["period"])
         if decision.monthly_amount != line["amount"]:
             found["amount"].append({**line, "detail": f"规则金额 {decision.monthly_amount}"})
-    found["gap"] = gap_list(roll.region, roll.month)
     return found
 
 
@@ -474,11 +581,18 @@ def gap_list(region: Region, month: dt.date, limit: int = 2000) -> list[dict[str
     return result
 
 
-def finalise(roll: Roll, *, user: Any = None, override: bool = False) -> Roll:
+def finalise(roll: Roll, *, user: Any = None, override: bool = False,
+             request: HttpRequest | None = None) -> Roll:
+    """Freeze the roll: its inputs are read again under the grants' lock and must give the
+    draft's lines; the precision checks must pass; recoveries take back their payments; the
+    paid persons' summary grows; the act is audited in the same transaction."""
+    not_in_the_future(roll.month)
     with transaction.atomic():
         roll = Roll.objects.select_for_update().get(pk=roll.pk)
         if roll.status == RollStatus.FINALISED:
             raise RollError("该月花名册已定稿，不能再改动 (already finalised)")
+        read_at = timezone.now()
+        _lock_grants()
         try:
             fresh = compute_lines(roll.region, roll.month).digest()
         finally:
@@ -492,11 +606,29 @@ def finalise(roll: Roll, *, user: Any = None, override: bool = False) -> Roll:
                 summary = "，".join(f"{CHECKS[k]} {n} 人" for k, n in blocking.items())
                 raise RollError(f"核查未通过：{summary} (precision checks failed)")
         roll.status = RollStatus.FINALISED
-        roll.finalised_by = user if getattr(user, "pk", None) else None
+        roll.finalised_by = _actor(user)
         roll.finalised_at = timezone.now()
-        roll.save(update_fields=["status", "finalised_by", "finalised_at"])
+        roll.inputs_read_at = read_at
+        roll.save(update_fields=["status", "finalised_by", "finalised_at", "inputs_read_at"])
         paid_years.add_roll(roll.pk)
+        paid_years.recompute(ledger.settle_recoveries(roll.pk))
+        record(user=user, action=AuditAction.TRANSITION, obj=roll, request=request,
+               summary=f"花名册 {roll.month:%Y-%m} 定稿，{roll.line_count} 笔，{roll.total} 元"
+                       f"{'（跳过核查）' if override else ''}{_via(user)}",
+               changes={"status": ["draft", "finalised"]})
+        transaction.on_commit(lambda: bulk.analyze_if_large(RollLine, roll.line_count))
     return roll
+
+
+def _lock_grants() -> None:
+    """Hold off changes to grants and suspensions until the roll is finalised. Writers
+    already running finish first (their changes are then read, and differ from the draft:
+    "regenerate first"); later ones wait, so every change that misses this roll is stamped
+    after ``inputs_read_at`` and reviewed next month. SQLite serialises writers already
+    (every transaction begins IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE benefits_grant, benefits_suspension IN SHARE MODE")
 
 
 def township_summary(roll: Roll) -> list[dict[str, Any]]:

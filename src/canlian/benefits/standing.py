@@ -1,10 +1,11 @@
 """The settled grants' regular lines of a monthly roll, computed in the database.
 
 Most grants of a month are *settled*: neither the grant nor its person has changed since
-last month's roll was finalised, and none of its payments failed. For these only the month
-itself can be owed, and the amount depends on a few facts (subsidy, certificate state,
-category, grade, household type, declared facts). At a million persons that is some
-370,000 grants and a few hundred distinct combinations of facts, so:
+last month's roll read its inputs, none of the person's payments failed, and the person has
+one grant of the subsidy. For these only the month itself can be owed, and the amount
+depends on a few facts (subsidy, certificate state, category, grade, household type,
+declared facts). At a million persons that is some 370,000 grants and a few hundred
+distinct combinations of facts, so:
 
 1. one ``CREATE TEMP TABLE … AS SELECT`` gathers the settled grants that are due this
    month and not yet paid for it, with their facts and a ``fact_key``: the same
@@ -12,8 +13,8 @@ category, grade, household type, declared facts). At a million persons that is s
 2. the pure rules decide one representative grant per fact key, in Python;
 3. one ``INSERT … SELECT`` writes the lines, joined to the amounts by fact key.
 
-Only (grant, fact key) pairs travel to Python, for the roll's digest. Every other grant
-(changed, new, or with a failed payment) is reviewed month by month in ``rolls``; the
+Only (grant, fact key) pairs travel to Python, for the roll's digest. Every other person
+(marked in a second temp table, ``mark_review``) is reviewed month by month in ``rolls``; the
 test ``test_standing_lines_equal_the_reviewed_lines`` holds the two paths to the same
 answer. The SQL is plain enough for both PostgreSQL and SQLite.
 """
@@ -29,22 +30,23 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
+from canlian.core import bulk
 from canlian.regions.models import Region
 
 TABLE = "roll_standing"
+REVIEW = "roll_review"  # persons reviewed month by month in ``rolls`` (never settled here)
 SUSPENDED = """EXISTS (SELECT 1 FROM benefits_suspension s WHERE s.grant_id = g.id
     AND (s.to_month IS NULL OR NOT s.back_pay) AND s.from_month <= %(month)s
     AND (s.to_month IS NULL OR s.to_month >= %(month)s))"""
-FINALISED_LINES = """SELECT l.grant_id FROM benefits_rollline l
-    JOIN benefits_roll r ON r.id = l.roll_id
-    WHERE r.status = 'finalised' AND l.village_code BETWEEN %(lo)s AND %(hi)s"""
 # Paid for the month already, by the finalised rolls of this month or later (usually none):
 # their ids are read first, because the planner, asked for a join, scanned a regenerated
 # draft's own lines for the month against the roll table (13 s at a million persons).
-PAID_THIS_MONTH = """AND g.id NOT IN (SELECT l.grant_id FROM benefits_rollline l
-    WHERE l.roll_id IN ({rolls}) AND l.period = %(month)s AND l.amount > 0
-      AND l.payment_status <> 'failed')"""
+PAID_THIS_MONTH = """AND (g.person_id, g.subsidy) NOT IN (SELECT l.person_id, l.subsidy
+    FROM benefits_rollline l WHERE l.roll_id IN ({rolls}) AND l.period = %(month)s
+      AND l.kind IN ('regular', 'arrears', 'reissue') AND l.payment_status <> 'failed'
+      AND l.recovered_by IS NULL)"""
 # The certificate state on the month, as ``rolls._key`` normalises it.
 CERT_STATE = """CASE
     WHEN c.status IS NULL THEN 'none'
@@ -86,8 +88,8 @@ LEFT JOIN (
     FROM certificates_certificate WHERE person_id IN (SELECT person_id FROM benefits_grant)
     ) c ON c.person_id = g.person_id AND c.latest = 1
 WHERE p.village_id BETWEEN %(lo)s AND %(hi)s
-  AND g.start_month < %(month)s AND g.updated_at < %(since)s AND p.updated_at < %(since)s
-  AND g.id NOT IN ({FINALISED_LINES} AND l.payment_status = 'failed')
+  AND g.start_month < %(month)s AND g.first_payable_month <= %(month)s
+  AND g.person_id NOT IN (SELECT person_id FROM {REVIEW})
   AND (g.end_month IS NULL OR g.end_month >= %(month)s)
   AND NOT {SUSPENDED}
   {{paid_this_month}}
@@ -104,9 +106,10 @@ REASON = "本月发放"
 
 
 def unsettled_q(since: dt.datetime, month: dt.date) -> Q:
-    """The grants this module leaves to the month-by-month review, as a Django filter: new
-    this month, or changed (grant or person) since last month's roll was finalised. The
-    caller adds those with failed payments. Each part is an indexed lookup."""
+    """The grants left to the month-by-month review, as a Django filter: new this month, or
+    changed (grant or person) since last month's roll read its inputs. The caller adds
+    those with failed payments and persons with several grants of a subsidy, and marks
+    every grant of those persons (``mark_review``). Each part is an indexed lookup."""
     from canlian.people.models import Person
 
     return (Q(start_month__gte=month) | Q(updated_at__gte=since)
@@ -167,17 +170,37 @@ class Standing:
 def drop() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cursor.execute(f"DROP TABLE IF EXISTS {REVIEW}")
 
 
-def gather(region: Region, month: dt.date, since: dt.datetime, decide: Any) -> Standing:
-    """Fill the temp table and decide each combination with ``decide(row, month)``, which
-    returns an ``eligibility.Decision``. The caller drops the table with ``drop()``."""
+def mark_review(persons: set[int]) -> None:
+    """Hold the persons reviewed month by month in a temp table (thousands of ids on a usual
+    month, all of them after a bulk change): the settled pass leaves them out and the review
+    reads their grants and payments through ``review_subquery``."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {REVIEW}")
+        cursor.execute(f"CREATE TEMP TABLE {REVIEW} (person_id BIGINT PRIMARY KEY)")
+    bulk.insert(REVIEW, ("person_id",), ((p,) for p in sorted(persons)))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {REVIEW}")
+
+
+def review_subquery() -> RawSQL:
+    """The reviewed persons, for ``person_id__in=``."""
+    return RawSQL(f"SELECT person_id FROM {REVIEW}", ())  # noqa: S611
+
+
+def gather(region: Region, month: dt.date, decide: Any) -> Standing:
+    """Fill the temp table with the settled grants due this month (every grant of the
+    region whose person is not marked for review) and decide each combination with
+    ``decide(row, month)``, which returns an ``eligibility.Decision``. The caller drops the
+    tables with ``drop()``."""
     lo, hi = region.code_range
     ops = connection.ops
-    params = {"month": ops.adapt_datefield_value(month), "lo": lo, "hi": hi,
-              "since": ops.adapt_datetimefield_value(since)}
-    drop()
+    params = {"month": ops.adapt_datefield_value(month), "lo": lo, "hi": hi}
     with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
         if connection.vendor == "postgresql":
             # Within the roll's transaction: hash the join in memory, and skip JIT
             # compilation, which costs more than it saves on a query run once a month.

@@ -32,10 +32,18 @@ def _tell(person: Person, kind: str, title: str) -> None:
                         due=add_working_days(dt.date.today(), 5))  # noqa: DTZ011
 
 
+def _user(actor_id: Any) -> Any:
+    """Who caused the event (the audit names them beside the system's stop)."""
+    from canlian.accounts.models import User
+
+    return None if actor_id is None else User.objects.filter(pk=actor_id).first()
+
+
 def _stop_all(person: Person, event_day: dt.date, why: str, actor_id: Any = None) -> None:
     stopped = []
+    user = _user(actor_id)
     for grant in Grant.objects.filter(person=person).exclude(status=GrantStatus.STOPPED):
-        if actions.stop_grant(grant, event_day, why):
+        if actions.stop_grant(grant, event_day, why, user=user):
             stopped.append(grant.get_subsidy_display().split("(")[0].strip())
     if stopped:
         next_month = (event_day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)

@@ -122,6 +122,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lines": grant.lines.select_related("roll").order_by("-period", "-id")[:120],
         "form": GrantChangeForm(), "can_change": request.user.can(Capability.APPROVE),
         "decision": actions.evaluate(grant.person, grant.subsidy, grant),
+        "held": actions.held_arrears_of(grant),
     })
 
 
@@ -130,6 +131,14 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def grant_change(request: HttpRequest, pk: int, change: str) -> HttpResponse:
     scoping.require(request.user, Capability.APPROVE)
     get_object_or_404(actions.grants_for(request.user), pk=pk)
+    if change == "arrears":
+        try:
+            actions.approve_arrears(request.user, pk, request=request)
+        except (actions.SubsidyError, ValidationError) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("The arrears are approved; the next roll pays them."))
+        return redirect("benefits:grant", pk=pk)
     form = GrantChangeForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -173,7 +182,8 @@ def roll_list(request: HttpRequest) -> HttpResponse:
         scoping.require(request.user, Capability.APPROVE)
         if form.is_valid():
             try:
-                outcome = rolls.generate(region, form.cleaned_data["month"], user=request.user)
+                outcome = rolls.generate(region, form.cleaned_data["month"], user=request.user,
+                                         request=request)
             except rolls.RollError as exc:
                 messages.error(request, exc.message)
             else:
@@ -209,12 +219,10 @@ def roll_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.APPROVE)
     roll = _roll(request, pk)
     try:
-        rolls.finalise(roll, user=request.user)
+        rolls.finalise(roll, user=request.user, request=request)
     except rolls.RollError as exc:
         messages.error(request, exc.message)
     else:
-        record(user=request.user, action=AuditAction.UPDATE, obj=roll, request=request,
-               summary=f"花名册 {roll.month:%Y-%m} 定稿，{roll.line_count} 笔，{roll.total} 元")
         messages.success(request, _("The roll is finalised."))
     return redirect("benefits:roll", pk=pk)
 
@@ -241,14 +249,24 @@ def roll_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("benefits:roll", pk=pk)
     upload.seek(0)
     try:
-        result = bankfiles.reconcile(roll, upload)
+        result = bankfiles.reconcile(roll, upload, user=request.user, request=request,
+                                     apply_valid=request.POST.get("on_error") != "apply_none")
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("benefits:roll", pk=pk)
-    messages.success(request, _("Reconciled: %(paid)d paid, %(failed)d failed, %(same)d unchanged.")
-                     % {"paid": result.paid, "failed": result.failed, "same": result.unchanged})
+    if result.applied:
+        messages.success(request, _("Reconciled: %(paid)d paid, %(failed)d failed, "
+                                    "%(same)d unchanged.")
+                         % {"paid": result.paid, "failed": result.failed,
+                            "same": result.unchanged})
+    else:
+        messages.error(request, _("Nothing was applied: %(n)d rows were rejected. Correct the "
+                                  "file, or upload it again choosing to apply the valid rows.")
+                       % {"n": len(result.errors)})
     for number, reason in result.errors[:50]:
         messages.error(request, _("Row %(n)d: %(reason)s") % {"n": number, "reason": reason})
+    if len(result.errors) > 50:
+        messages.error(request, _("… and %(n)d more rejected rows.") % {"n": len(result.errors) - 50})
     return redirect("benefits:roll", pk=pk)
 
 

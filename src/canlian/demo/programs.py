@@ -310,8 +310,10 @@ def _subsidies(deployment: Deployment, people: list[dict], rng: random.Random,
                 needs_long_term_care=True, care_months=12))
             grants.append((p, subsidy, start, end))
     SubsidyApplication.objects.bulk_create(applications, batch_size=2000)
+    # The demo ledger starts in 2021: grants older than that were paid by an earlier system.
     grant_rows = [Grant(person_id=p["id"], subsidy=s, application=a, start_month=start,
-                        end_month=end, status="stopped" if end else "active",
+                        first_payable_month=max(start, first_month), end_month=end,
+                        status="stopped" if end else "active",
                         stop_reason="本人去世" if end else "", needs_long_term_care=True,
                         care_months=12, bank_name="农村商业银行",
                         bank_account=f"62{rng.randrange(10**16):016d}")
@@ -323,7 +325,8 @@ def _subsidies(deployment: Deployment, people: list[dict], rng: random.Random,
     month = first_month
     while month < this_month:
         rolls[month] = Roll(region=root, month=month, kind="regular", sequence=1,
-                            status="finalised", finalised_at=timezone.now())
+                            status="finalised", finalised_at=timezone.now(),
+                            inputs_read_at=timezone.now())
         month = _month_add(month, 1)
     Roll.objects.bulk_create(list(rolls.values()))
     rolls = {r.month: r for r in Roll.objects.filter(region=root, month__in=list(rolls))}

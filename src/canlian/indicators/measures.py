@@ -243,7 +243,7 @@ def subsidy_groups(scope: Scope) -> list[dict[str, Any]]:
     certified persons were not (the candidates for the gap).
 
     Who was paid in the year is read from the ledger's per-year summary
-    (``benefits.PaidYear``: the person-years of ``rolls.paid_lines``), a few hundred
+    (``benefits.PaidYear``: the person-years of ``ledger.paid_lines``), a few hundred
     thousand rows instead of the year's four million lines, unique per person and
     subsidy, so a plain left join counts each person once."""
     if "subsidy_groups" in scope.memo:

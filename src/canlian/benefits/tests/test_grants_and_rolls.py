@@ -2,14 +2,13 @@
 
 import datetime as dt
 import io
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from openpyxl import Workbook, load_workbook
 
-from canlian.benefits import actions, bankfiles, rolls
+from canlian.benefits import actions, bankfiles, ledger, rolls
 from canlian.benefits.models import (
     Grant,
     LineKind,
@@ -21,44 +20,7 @@ from canlian.certificates.models import Certificate
 from canlian.people.actions import record_death
 from canlian.todos.models import Todo
 
-D = Decimal
-NURSING = {"needs_long_term_care": True, "care_months": 12}
-
-
-def m(year, month):
-    return dt.date(year, month, 1)
-
-
-@pytest.fixture
-def certified(make_person, regions):
-    """make(grade=1, category=4, household_type=None) → a person with a valid certificate."""
-
-    def make(grade=1, category=4, household_type="ordinary", village=None, name="周一"):
-        person = make_person(village or regions.v1a, name=name, household_type=household_type)
-        Certificate.objects.create(person=person, number=person.resident_id + f"{category}{grade}",
-                                   category=category, grade=grade,
-                                   issue_date=dt.date(2020, 1, 1),
-                                   valid_until=dt.date(2030, 1, 1), issued_by=regions.county)
-        person.category, person.grade = category, grade
-        person.certificate_number = person.resident_id + f"{category}{grade}"
-        person.save()
-        return person
-
-    return make
-
-
-def grant(users, person, subsidy="nursing", applied=dt.date(2025, 1, 10), declared=None,
-          account="6222021234567890123"):
-    application = actions.apply(users.township, person, subsidy, declared or NURSING,
-                                bank_name="农业银行", bank_account=account, today=applied)
-    actions.decide_application(users.township, application.pk, "review", today=applied)
-    actions.decide_application(users.federation, application.pk, "approve", today=applied)
-    return Grant.objects.get(application=application)
-
-
-def lines(roll):
-    return sorted((line.person_id, line.subsidy, line.period, line.kind, line.amount)
-                  for line in roll.lines.all())
+from .helpers import NURSING, D, grant, lines, m, settled_long_ago
 
 
 def test_application_stores_the_rules_reasons_and_approval_starts_the_grant(users, certified):
@@ -315,7 +277,7 @@ def test_bank_file_and_reconciliation_with_failed_rows(users, certified, regions
     assert (a.pk, m(2025, 3), "reissue") not in kinds
     rolls.finalise(april)
     assert paid_in(2025) == {(a.pk, "nursing"), (b.pk, "nursing")}  # re-issued and paid
-    assert paid_in(2025) == {(p, s) for p, s in rolls.paid_lines(
+    assert paid_in(2025) == {(p, s) for p, s in ledger.paid_lines(
         m(2025, 1), dt.date(2025, 12, 31)).values_list("person_id", "subsidy")}
 
 
@@ -345,6 +307,7 @@ def test_standing_lines_equal_the_reviewed_lines(users, certified, regions):
         grant(users, person, "living", applied=dt.date(2025, 2, 3), declared={})
     Certificate.objects.filter(person=d).update(valid_until=dt.date(2025, 3, 15))
     Grant.objects.filter(person=f).update(end_month=m(2025, 3))
+    settled_long_ago()
     rolls.finalise(rolls.generate(regions.county, m(2025, 3)).roll)
     Household.objects.filter(pk=e.household_id).update(household_type="ordinary")
     g.name = "改名后"

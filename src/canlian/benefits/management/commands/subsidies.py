@@ -1,4 +1,8 @@
-"""``canlian subsidies roll --month 2025-03 [--finalise]``: the monthly payment roll."""
+"""``canlian subsidies roll --month 2025-03 [--finalise]``: the monthly payment roll.
+``canlian subsidies audit``: the whole payment history checked for a month paid twice.
+
+Generation and finalisation from here are audited like those from the web (as the command
+line), in the same transaction as the roll."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from canlian.benefits import rolls
+from canlian.benefits import ledger, rolls
 from canlian.regions.models import Deployment
 
 
@@ -22,8 +26,8 @@ class Command(BaseCommand):
     help = "Generate (and optionally finalise) the subsidy payment roll of a month."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("verb", choices=["roll", "checks"])
-        parser.add_argument("--month", required=True, help="YYYY-MM")
+        parser.add_argument("verb", choices=["roll", "checks", "audit"])
+        parser.add_argument("--month", help="YYYY-MM (roll, checks)")
         parser.add_argument("--finalise", action="store_true",
                             help="finalise the roll when every precision check passes")
 
@@ -31,6 +35,11 @@ class Command(BaseCommand):
         deployment = Deployment.current()
         if deployment is None:
             raise CommandError("no deployment loaded: run `canlian seed` or `canlian regions load`")
+        if opts["verb"] == "audit":
+            self.audit(deployment.root.code_range)
+            return
+        if not opts["month"]:
+            raise CommandError("--month YYYY-MM is required")
         month = parse_month(opts["month"])
         started = time.perf_counter()
         try:
@@ -53,3 +62,15 @@ class Command(BaseCommand):
             except rolls.RollError as exc:
                 raise CommandError(exc.message) from None
             self.stdout.write(self.style.SUCCESS(f"{roll.month:%Y-%m} finalised"))
+
+    def audit(self, code_range: tuple[str, str]) -> None:
+        started = time.perf_counter()
+        twice = ledger.double_payments(code_range)
+        for row in twice[:100]:
+            self.stdout.write(f"  {row['payee']} (person {row['person_id']}) {row['subsidy']} "
+                              f"{row['period']:%Y-%m}: {row['detail']}")
+        seconds = time.perf_counter() - started
+        if twice:
+            raise CommandError(f"{len(twice)} person-months paid more than once")
+        self.stdout.write(self.style.SUCCESS(
+            f"no month paid twice in the whole history ({seconds:.1f} s)"))
