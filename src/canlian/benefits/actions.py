@@ -229,11 +229,11 @@ def covered_through(person_id: int, subsidy: str) -> dt.date | None:
     """The last month of ``subsidy`` that the person's earlier grants pay or still owe:
     the end of a stopped grant, or the last month paid (a grant is never started inside
     it, so no month is paid twice across grants)."""
-    ends = [g.end_month or month_of(_today()) for g in
-            Grant.objects.filter(person_id=person_id, subsidy=subsidy)]
-    last_paid = (RollLine.objects.filter(ledger.outstanding_q(), person_id=person_id,
-                                         subsidy=subsidy).order_by("-period")
-                 .values_list("period", flat=True).first())
+    grants = Grant.objects.filter(person_id=person_id, subsidy=subsidy)
+    ends = [g.end_month or month_of(_today()) for g in grants]
+    last_paid = (RollLine.objects.filter(ledger.outstanding_q(),
+                                         grant_id__in=[g.pk for g in grants])
+                 .order_by("-period").values_list("period", flat=True).first())
     months = [m for m in [*ends, last_paid] if m is not None]
     return max(months) if months else None
 

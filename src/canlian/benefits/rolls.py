@@ -514,7 +514,7 @@ def checks(roll: Roll) -> dict[str, list[dict[str, Any]]]:
     found["gap"] = gap_list(roll.region, roll.month)
     if not lines:
         return found
-    found["duplicate"] = ledger.double_payments(roll.region.code_range, roll_id=roll.pk)
+    found["duplicate"] = ledger.paid_twice_by(roll.pk)
     rows = {r["id"]: r for r in grant_rows(roll.region, roll.month)}
     amounts = _Amounts()
     for line in lines:
