@@ -14,6 +14,8 @@ Environment variables:
   only one loaded).
 - ``CANLIAN_NOTIFIER``: dotted path of the class sending citizens' sign-in codes
   (default the console notifier, development only).
+- ``CANLIAN_ARREARS_LIMIT_MONTHS``: arrears of more months than this wait for a second
+  person's approval before a roll pays them (default 6).
 """
 
 from __future__ import annotations
@@ -199,6 +201,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CANLIAN_MAX_ROSTER_BYTES = int(os.environ.get("CANLIAN_MAX_ROSTER_BYTES", str(50 * 1024 * 1024)))
 
 CANLIAN_DEPLOYMENT = os.environ.get("CANLIAN_DEPLOYMENT", "")
+# Arrears beyond this many months are held in a roll until a second person approves them.
+CANLIAN_ARREARS_LIMIT_MONTHS = int(os.environ.get("CANLIAN_ARREARS_LIMIT_MONTHS", "6"))
 # How sign-in codes reach citizens' phones (portal/notifiers.py); production sets its gateway.
 CANLIAN_NOTIFIER = os.environ.get("CANLIAN_NOTIFIER", "canlian.portal.notifiers.ConsoleNotifier")
 # The page listing codes "sent" by the console notifier (never in production).
