@@ -147,7 +147,7 @@ def settled_since(region: Region, month: dt.date) -> dt.datetime | None:
     return None if read is None else read - SETTLE_MARGIN
 
 
-SETTLE_MARGIN = dt.timedelta(minutes=5)
+SETTLE_MARGIN = dt.timedelta(seconds=60)
 
 
 def review_persons(region: Region, month: dt.date, since: dt.datetime) -> set[int]:

@@ -353,4 +353,9 @@ def _subsidies(deployment: Deployment, people: list[dict], rng: random.Random,
         Roll.objects.filter(pk=roll.pk).update(line_count=totals[month][0],
                                                total=totals[month][1])
     paid_years.rebuild()
+    # The district's records predate its last finalised roll, as a running district's do, so
+    # this month's roll treats unchanged grants as settled (benefits/standing.py).
+    earlier = timezone.now() - dt.timedelta(hours=1)
+    Grant.objects.filter(person__village__code__range=root.code_range).update(updated_at=earlier)
+    Person.objects.filter(village__code__range=root.code_range).update(updated_at=earlier)
     return len(grant_rows), count
