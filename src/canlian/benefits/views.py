@@ -20,7 +20,7 @@ from canlian.portal.actions import uploads_for
 
 from . import actions, bankfiles, rolls
 from .forms import ApplyForm, DecisionForm, GrantChangeForm, MonthForm
-from .models import Grant, Roll, RollStatus, SubsidyApplication
+from .models import Grant, Roll, RollStatus, Subsidy, SubsidyApplication
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:
@@ -208,6 +208,7 @@ def roll_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET.get("page"))
     return render(request, "benefits/roll.html", {
         "roll": roll, "lines": lines, "checks": found, "labels": rolls.CHECKS,
+        "subsidies": dict(Subsidy.choices),
         "blocking": rolls.BLOCKING, "summary": rolls.township_summary(roll),
         "can_finalise": request.user.can(Capability.APPROVE),
     })

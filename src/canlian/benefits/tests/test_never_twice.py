@@ -321,3 +321,28 @@ def test_a_death_recorded_late_is_recovered_once(users, certified, regions):
     assert sorted(recoveries.values_list("period", "amount")) == [
         (m(2025, 2), D("-300.00")), (m(2025, 3), D("-300.00"))]
     assert AuditEvent.objects.filter(object_type="grant", summary__startswith="停发").exists()
+
+
+def test_the_grant_page_offers_the_second_approval_and_says_who_cannot_give_it(
+        users, certified, regions, client, settings):
+    settings.CANLIAN_ARREARS_LIMIT_MONTHS = 2
+    from canlian.accounts.roles import Role
+    from canlian.conftest import make_user
+
+    second = make_user("fed2", Role.FEDERATION_STAFF, regions.county)
+    person = certified(grade=1)
+    g = Grant.objects.create(person=person, subsidy="nursing", start_month=m(2024, 12),
+                             needs_long_term_care=True, care_months=12)
+    GrantChange.objects.create(grant=g, action="start", month=m(2024, 12), actor=users.federation)
+    roll = rolls.generate(regions.county, m(2025, 3)).roll
+    client.force_login(users.federation)
+    page = client.get(f"/subsidies/rolls/{roll.pk}/").content.decode()
+    assert "待第二人审批" in page and "重度残疾人护理补贴" in page
+    page = client.get(f"/subsidies/grants/{g.pk}/").content.decode()
+    assert "自 2024-12 起共 3 个月、900.00 元" in page
+    refused = client.post(f"/subsidies/grants/{g.pk}/arrears/", follow=True).content.decode()
+    assert "另一人审批" in refused
+    client.force_login(second)
+    client.post(f"/subsidies/grants/{g.pk}/arrears/")
+    assert Grant.objects.get(pk=g.pk).arrears_approved_by == second
+    assert len(lines(rolls.generate(regions.county, m(2025, 3)).roll)) == 4
