@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
+from canlian.core.forms import Form
 
 from . import actions, levy, queries
 from .models import PLACEMENT_FORMS, Course, Declaration, Employer, Placement
@@ -38,7 +39,7 @@ def _errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-class EmployerForm(forms.Form):
+class EmployerForm(Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
     credit_code = forms.CharField(label=gettext_lazy("Unified social credit code"), max_length=24)
     unit_kind = forms.ChoiceField(label=gettext_lazy("Kind of unit"),
@@ -55,7 +56,7 @@ class EmployerForm(forms.Form):
                                             else type(region).objects.filter(code=region.code))
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(Form):
     staff = forms.DecimalField(label=gettext_lazy("Average staff last year (N)"),
                                max_digits=10, decimal_places=2)
     average_wage = forms.DecimalField(label=gettext_lazy("Average wage last year (yuan)"),
@@ -64,7 +65,7 @@ class DeclarationForm(forms.Form):
                                             max_digits=12, decimal_places=2, min_value=0)
 
 
-class EmployeeForm(forms.Form):
+class EmployeeForm(Form):
     resident_id = forms.CharField(label=gettext_lazy("Resident ID of the disabled employee"),
                                   max_length=20)
     contract_ok = forms.BooleanField(label=gettext_lazy("On the establishment or a contract of "
@@ -219,7 +220,7 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect("employment:declaration", pk=pk)
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(Form):
     form = forms.ChoiceField(label=gettext_lazy("Form of employment"), choices=PLACEMENT_FORMS)
     employer = forms.ModelChoiceField(label=gettext_lazy("Employer"), required=False,
                                       queryset=Employer.objects.none())
@@ -263,7 +264,7 @@ def training(request: HttpRequest) -> HttpResponse:
     })
 
 
-class JobSeekerForm(forms.Form):
+class JobSeekerForm(Form):
     skills = forms.CharField(label=gettext_lazy("Skills"), max_length=200, required=False)
     limits = forms.CharField(label=gettext_lazy("Limits and accommodations needed"),
                              max_length=200, required=False)
@@ -300,7 +301,7 @@ def job_seekers(request: HttpRequest) -> HttpResponse:
     return render(request, "employment/job_seekers.html", {"rows": rows})
 
 
-class CourseForm(forms.Form):
+class CourseForm(Form):
     name = forms.CharField(label=gettext_lazy("Course"), max_length=120)
     provider = forms.CharField(label=gettext_lazy("Provider"), max_length=120)
     township = forms.ModelChoiceField(label=gettext_lazy("Township/street"), queryset=None)

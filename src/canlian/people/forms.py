@@ -8,6 +8,7 @@ from django import forms
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core.forms import Form
 from canlian.regions.models import Region
 
 from . import ethnicity, idnumber
@@ -21,7 +22,7 @@ class VillageChoiceField(forms.ModelChoiceField):
         return f"{township} / {obj.name}"
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     resident_id = forms.CharField(
         label=_("Resident ID number"), max_length=20,
         help_text=_("18 characters; birth date and sex are read from it."),
@@ -117,7 +118,7 @@ class PersonForm(forms.Form):
         }
 
 
-class PersonFilterForm(forms.Form):
+class PersonFilterForm(Form):
     """Search and filters of the staff person list."""
 
     q = forms.CharField(
