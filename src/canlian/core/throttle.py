@@ -70,6 +70,12 @@ def take(*limits: Limit) -> Limit | None:
     return None
 
 
+def count(scope: str, key: str, window: dt.timedelta) -> int:
+    """Attempts counted against (scope, key) within ``window`` (without counting one)."""
+    return ThrottleHit.objects.filter(scope=scope, key=digest(scope, key),
+                                      at__gt=timezone.now() - window).count()
+
+
 def hit(scope: str, key: str, *, limit: int, window: dt.timedelta) -> bool:
     """One limit: True if the attempt is allowed (and counted)."""
     return take(Limit(scope, key, limit, window)) is None
