@@ -51,13 +51,13 @@ def test_declaration_workflow_freezes_the_levy(users, employer, make_person):
                                            staff=Decimal(200), average_wage=Decimal(120000),
                                            local_average_wage=Decimal(90000))
     actions.add_employee(users.employer, declaration.pk, worker.resident_id, worker.name)
+    uncertified = make_person()
     with pytest.raises(ValidationError, match="不符"):
-        uncertified = make_person()
         actions.add_employee(users.employer, declaration.pk, uncertified.resident_id,
                              uncertified.name)
     actions.submit(users.employer, declaration.pk)
+    late = certified(make_person)
     with pytest.raises(ValidationError):
-        late = certified(make_person)
         actions.add_employee(users.employer, declaration.pk, late.resident_id, late.name)
     with pytest.raises(PermissionDenied):
         actions.review(users.township, declaration.pk, "approve")
@@ -76,8 +76,8 @@ def test_more_counted_employees_than_staff_is_refused(users, employer, make_pers
                                            local_average_wage=Decimal(60000))
     first = certified(make_person)
     actions.add_employee(users.employer, declaration.pk, first.resident_id, first.name)
+    late = certified(make_person)
     with pytest.raises(ValidationError):
-        late = certified(make_person)
         actions.add_employee(users.employer, declaration.pk, late.resident_id, late.name)
     with pytest.raises(ValidationError):
         actions.file_declaration(users.employer, employer, year=YEAR + 1, staff=Decimal(-3),
