@@ -159,6 +159,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "canlian.core.middleware.SecurityHeadersMiddleware",
+    "canlian.core.middleware.DiskFullMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -241,6 +242,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    # Uploads under generated names, partial files removed on failure (core/storage.py).
+    "default": {"BACKEND": "canlian.core.storage.PrivateStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Uploaded files go to disk under generated names with owner-only permissions.

@@ -17,9 +17,8 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
-from openpyxl import Workbook
 
-from canlian.core import sheets
+from canlian.core import exports, sheets
 from canlian.people.workbooks import _header, _save
 
 from . import paid_years
@@ -43,7 +42,7 @@ def bank_file(roll: Roll, *, full_accounts: bool | None = None) -> Path:
     from canlian.regions.models import Region
 
     townships = dict(Region.objects.filter(level="township").values_list("code", "name"))
-    workbook = Workbook(write_only=True)
+    workbook = exports.workbook()
     sheet = workbook.create_sheet("发放明细")
     _header(sheet, HEADERS)
     for line in roll.lines.order_by("village_code", "person_id", "period").values(

@@ -22,6 +22,7 @@ from canlian.accounts.roles import Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.certificates.forms import MAGIC, MAX_ATTACHMENT_BYTES
+from canlian.core import exports, text
 from canlian.people import idnumber
 from canlian.people.models import Person
 
@@ -163,10 +164,15 @@ def attach(user: Any, person: Person, application: str, purpose: str, upload: An
     if not scoping.people_for(user).filter(pk=person.pk).exists():
         raise PermissionDenied("person outside scope")
     kind = check_upload(upload)
-    name = (getattr(upload, "name", "") or "file")[-120:]
-    document = Upload.objects.create(person=person, application=application, purpose=purpose,
-                                     file=upload, original_name=name, kind=kind, size=upload.size,
-                                     uploaded_by=user)
+    # The sender's name is kept for display only; on disk the file gets a generated name.
+    name = text.printable(getattr(upload, "name", "") or "file")[-120:]
+    try:
+        with transaction.atomic():
+            document = Upload.objects.create(person=person, application=application,
+                                             purpose=purpose, file=upload, original_name=name,
+                                             kind=kind, size=upload.size, uploaded_by=user)
+    except OSError as exc:  # a full disk: the storage removed its partial file
+        raise ValidationError({"file": exports.disk_message(exc)}) from None
     record(user=user, action=Action.CREATE, obj=document, person=person, request=request,
            summary=f"上传申请材料：{document.get_purpose_display()}")
     return document
