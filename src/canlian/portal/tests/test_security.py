@@ -14,8 +14,6 @@ from canlian.conftest import new_resident_id
 from canlian.portal import actions, otp
 from canlian.portal.models import OutboxMessage, SignInCode, Upload
 
-from .conftest import last_code
-
 PDF = b"%PDF-1.4\n%test\n"
 
 

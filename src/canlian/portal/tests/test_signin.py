@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from canlian.accounts.models import User
 from canlian.audit.models import AuditEvent
-from canlian.core.models import ThrottleHit
 from canlian.conftest import new_resident_id
+from canlian.core.models import ThrottleHit
 from canlian.portal import actions, otp
 from canlian.portal.models import OutboxMessage, SignInCode
 
