@@ -16,13 +16,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action
-from canlian.core import bulk, sheets
+from canlian.core import bulk, sheets, text
 from canlian.core.sheets import text as _text
 from canlian.regions.models import Region
 
@@ -159,6 +160,9 @@ def read_rows(stream: IO[bytes] | str) -> Iterator[tuple[int, dict[str, str]]]:
             yield number, raw
 
 
+MAX_KEPT = 200  # characters of a rejected cell kept for the error workbook
+
+
 class _Validator:
     """Turns a raw row into values for a Person, or a RowError. Preloads villages once."""
 
@@ -176,11 +180,17 @@ class _Validator:
 
     def __call__(self, number: int, raw: dict[str, str]) -> _Row | RowError:
         def fail(key: str, reason: str) -> RowError:
-            return RowError(number, HEADER_OF[key], reason, raw)
+            # Kept for the error workbook: scrubbed and cut, so a hostile cell stays small.
+            kept = {k: text.printable(v)[:MAX_KEPT] for k, v in raw.items()}
+            return RowError(number, HEADER_OF[key], reason, kept)
 
         for c in COLUMNS:
             if c.required and not raw.get(c.key):
                 return fail(c.key, "必填 (required)")
+        for key, value in raw.items():
+            reason = text.check(value)
+            if reason:
+                return fail(key, reason)
         try:
             parsed = idnumber.validate(raw["resident_id"], today=self.today)
         except idnumber.ResidentIdError as exc:
@@ -345,6 +355,11 @@ def import_persons(
 
 def _import(user: Any, stream: IO[bytes] | str, *, filename: str, request: Any,
             progress: Callable[[int, ImportResult], None] | None) -> ImportResult:
+    try:
+        sheets.check_size(stream, max_bytes=settings.CANLIAN_MAX_ROSTER_UNCOMPRESSED,
+                          max_rows=settings.CANLIAN_MAX_ROSTER_ROWS)
+    except sheets.SheetError as exc:
+        raise RosterError(str(exc)) from None
     validate = _Validator(user)
     result = ImportResult()
     pending: list[_Row] = []

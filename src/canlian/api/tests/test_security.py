@@ -136,3 +136,17 @@ def test_certificate_numbers_are_masked_in_the_access_log(client, users, api_key
     logger.warning("Not Found: %s", f"/api/v1/certificates/verify/{issued.number}")
     assert issued.person.resident_id not in caplog.text
     assert issued.person.resident_id[:6] in caplog.text
+
+
+def test_department_batches_refuse_control_characters_and_future_deaths(users, issued):
+    """The same checks for batches run by ``canlian feed`` (CSV) as for the API."""
+    from canlian.api import feeds
+
+    report = feeds.run(users.federation, "deaths", [
+        {"resident_id": issued.person.resident_id + "\u202e", "death_date": dt.date(2025, 1, 1)},
+        {"resident_id": issued.person.resident_id, "death_date": dt.date(9999, 12, 31)},
+    ])
+    assert report["rejected"] == 2
+    assert "U+202E" in report["results"][0]["message"]
+    issued.refresh_from_db()
+    assert issued.status == "issued"

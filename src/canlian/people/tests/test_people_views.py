@@ -50,13 +50,17 @@ def test_duplicate_is_refused_naming_the_existing_record(client, users, regions,
     assert Person.objects.count() == 1
 
 
-def test_duplicate_outside_region_names_only_the_township(client, users, regions, make_person):
+def test_duplicate_outside_region_names_neither_person_nor_place(client, users, regions,
+                                                                  make_person):
+    """Issue #22: it named the township holding the ID, telling a village or township user
+    where anyone in the deployment is registered."""
     existing = make_person(regions.v2a, name="赵六")
     login(client, users.township)
     response = client.post(reverse("people:create"),
                            form_data(regions, resident_id=existing.resident_id))
     body = response.content.decode()
-    assert "柳市镇" in body and "赵六" not in body
+    assert "柳市镇" not in body and "赵六" not in body
+    assert "outside your region" in body or "不在您的管辖范围" in body
     assert Person.objects.count() == 1
 
 
