@@ -57,7 +57,7 @@ def test_the_staff_person_form_refuses_them_beside_the_field(client, users, regi
 
 
 def test_the_portal_contact_form_refuses_them(signed_in_citizen):
-    client, person = signed_in_citizen
+    client, _person = signed_in_citizen
     response = client.post("/portal/contact/", {"phone": "13812345678",
                                                 "address": "东山路\u202e1号"})
     assert "address" in response.context["form"].errors
