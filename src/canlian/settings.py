@@ -161,6 +161,7 @@ MIDDLEWARE = [
     "canlian.core.middleware.SecurityHeadersMiddleware",
     "canlian.core.middleware.DiskFullMiddleware",
     "axes.middleware.AxesMiddleware",
+    "canlian.audit.reads.AuditReadsMiddleware",
 ]
 
 ROOT_URLCONF = "canlian.urls"

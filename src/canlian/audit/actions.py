@@ -29,6 +29,7 @@ CHAIN_LOCK = 0x6175646974  # "audit"
 def _client(request: HttpRequest | None) -> tuple[str | None, str]:
     if request is None:
         return None, ""
+    request._audited = True  # type: ignore[attr-defined]  # reads.py writes nothing more
     return chain.normal_ip(client_ip(request)), request.META.get("HTTP_USER_AGENT", "")[:200]
 
 
@@ -92,14 +93,14 @@ def record_many(
     batch_size: int = 5000,
 ) -> int:
     """One event per person, set-based (for exports and imports). ``people``: (id, village)."""
+    people = list(people)
+    if not people:
+        return 0
     actor, name = _actor(user)
     ip, agent = _client(request)
     fixed = {"at": timezone.now(), "actor_id": getattr(actor, "pk", None), "actor_name": name,
              "action": str(action), "object_type": "person", "summary": summary[:300],
              "changes": {}, "ip": ip, "user_agent": agent}
-    people = list(people)
-    if not people:
-        return 0
     with transaction.atomic():
         common = {k: v for k, v in fixed.items() if k != "changes"}  # {} is the default
         rows = [{**common, "object_id": str(pid), "person_id": pid, "region_code": village,
