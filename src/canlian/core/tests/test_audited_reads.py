@@ -8,10 +8,9 @@ from __future__ import annotations
 import pytest
 
 from canlian.audit.models import AuditEvent
+from canlian.audit.reads import NOT_PERSONAL
 
 from .test_authorization_matrix import MATRIX, _url, world  # noqa: F401
-
-from canlian.audit.reads import NOT_PERSONAL
 
 ROLE_FOR = {}  # url name → the role to walk it as (default: federation, else the first 200)
 
