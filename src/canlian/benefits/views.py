@@ -122,6 +122,9 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lines": grant.lines.select_related("roll").order_by("-period", "-id")[:120],
         "form": GrantChangeForm(), "can_change": request.user.can(Capability.APPROVE),
         "decision": actions.evaluate(grant.person, grant.subsidy, grant),
+        # The full account only to those who pay or review (federation, township staff).
+        "bank_account": grant.bank_account if request.user.can(Capability.REVIEW)
+        else bankfiles.mask_account(grant.bank_account),
     })
 
 
