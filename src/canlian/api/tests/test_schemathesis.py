@@ -10,7 +10,7 @@ driven with Hypothesis directly: schemathesis' pytest plugin does not run under 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import positive_data_acceptance, status_code_conformance
 
 from canlian.api.models import SCOPES, ApiClient
 
@@ -79,7 +79,10 @@ def test_every_operation_conforms_to_the_schema(api_schema):
             # Writes validate more than a schema can say (ID checksums, existing villages),
             # so a schema-valid body may be refused with 422: that check is for reads only.
             excluded = [positive_data_acceptance] if case.method in ("POST", "PUT") else []
+            # Among the default checks; named so that it cannot be configured away: every
+            # status the API answers with must be documented in the schema.
             case.call_and_validate(headers={"Authorization": f"Bearer {key}"},
+                                   additional_checks=[status_code_conformance],
                                    excluded_checks=excluded)
 
         check()

@@ -490,3 +490,18 @@ def test_audit_of_person_page_and_roster_print(client, users, person):
     client.get("/community/roster/print/")
     assert AuditEvent.objects.filter(action="export", person_id=p.pk,
                                      summary="打印应急保护名册").exists()
+
+
+def test_a_volunteer_id_registered_elsewhere_is_not_disclosed(users, regions):
+    """Issue #22: the volunteer form told a township that an ID was a volunteer elsewhere."""
+    from canlian.community.models import Volunteer
+    from canlian.conftest import new_resident_id
+
+    rid = new_resident_id()
+    Volunteer.objects.create(name="外镇志愿者", resident_id=rid, phone="1", village=regions.v2a,
+                             registered_on=dt.date(2025, 1, 1), skills=["visit"])
+    with pytest.raises(ValidationError) as info:
+        actions.save_volunteer(users.township, {"name": "甲", "resident_id": rid, "phone": "1",
+                                                "village": regions.v1a, "skills": ["visit"]})
+    message = " ".join(info.value.message_dict["resident_id"])
+    assert "volunteer" not in message and "志愿者" not in message and "外镇" not in message
