@@ -74,11 +74,8 @@ def record(
            "changes": changes, "ip": ip, "user_agent": agent}
     with transaction.atomic():
         row["hash"] = chain.link(_tail(), chain.canonical(row))
-        # COPY takes database-ready values: the JSON as text on PostgreSQL.
-        stored = ({**row, "changes": chain.json.dumps(changes)}
-                  if connection.vendor == "postgresql" else row)
-        pk = bulk.create(AuditEvent, [stored])[0]
-    event = AuditEvent(pk=pk, **row)
+        # One INSERT … RETURNING (save() refuses: events are only written here).
+        event = AuditEvent.objects.bulk_create([AuditEvent(**row)])[0]
     event._state.adding = False
     return event
 

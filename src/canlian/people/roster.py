@@ -95,6 +95,10 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
+    # Audited once, at the end of the import: an audit write holds the chain's lock until
+    # the import commits, which must not be from its first chunk on (audit/actions.py).
+    created_people: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    changed_people: list[tuple[int, str]] = field(default_factory=list, repr=False)
 
     @property
     def rejected(self) -> int:
@@ -319,16 +323,14 @@ def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any
         changed.append(person)
     if new:
         ids = bulk.create(Person, new)
-        record_many(user=user, action=Action.IMPORT, request=request, summary="花名册导入：新增",
-                    people=[(pid, v["village_id"]) for pid, v in zip(ids, new, strict=True)])
+        result.created_people += [(pid, v["village_id"]) for pid, v in zip(ids, new, strict=True)]
         result.created += len(new)
     if changed:
         now = dt.datetime.now(dt.UTC)
         for p in changed:
             p.updated_at = now
         Person.objects.bulk_update(changed, [*PERSON_FIELDS, "updated_at"], batch_size=1000)
-        record_many(user=user, action=Action.IMPORT, people=[(p.id, p.village_id) for p in changed],
-                    request=request, summary="花名册导入：更新")
+        result.changed_people += [(p.id, p.village_id) for p in changed]
         result.updated += len(changed)
     for person in died:  # deaths are few; each stops certificates, payments and services
         announce_death(person, user)
@@ -381,6 +383,10 @@ def _import(user: Any, stream: IO[bytes] | str, *, filename: str, request: Any,
         if progress:
             progress(result.rows + 1, result)
         result.errors.sort(key=lambda e: e.row)
+        record_many(user=user, action=Action.IMPORT, request=request, summary="花名册导入：新增",
+                    people=result.created_people)
+        record_many(user=user, action=Action.IMPORT, request=request, summary="花名册导入：更新",
+                    people=result.changed_people)
         record(user=user, action=Action.IMPORT, object_type="roster", object_id=filename[:40],
                request=request,
                summary=(f"花名册 {filename}：新增 {result.created}，更新 {result.updated}，"
