@@ -9,6 +9,7 @@ hashes are computed in the same pass that builds the rows, which then go in by C
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -66,7 +67,7 @@ def record(
         object_type = object_type or obj._meta.model_name
         object_id = object_id or str(obj.pk)
     # Normalised as JSON round-trips them, so the hash read back is the hash written.
-    changes = chain.json.loads(chain.json.dumps(changes or {}, default=str))
+    changes = json.loads(json.dumps(changes or {}, default=str))
     row = {"at": timezone.now(), "actor_id": getattr(actor, "pk", None), "actor_name": name,
            "action": str(action), "object_type": object_type[:40], "object_id": object_id[:40],
            "person_id": getattr(person, "pk", None),
