@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -49,5 +50,5 @@ class RequireSecondFactorMiddleware:
                 and not request.path.startswith(OPEN_PATHS) and not user.is_verified()):
             state = request.session.get(SESSION_KEY) or decide(request)
             if state == "required":
-                return redirect(f"/accounts/two-factor/?next={request.get_full_path()}")
+                return redirect(f"/accounts/two-factor/?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
