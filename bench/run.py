@@ -7,6 +7,7 @@ The machine is reported with the figures (cores, memory, PostgreSQL version).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import random
 import statistics
@@ -234,7 +235,38 @@ def bench_import(rows: int = 100_000) -> None:
            "< 60 s", seconds < 60 and result.created == rows)
 
 
+def bench_audit(count: int = 500_000) -> None:
+    """The hash chain must not slow bulk audit writes: an export's one event per person,
+    chained and written by COPY, against the same rows with the hashing skipped; then a
+    full ``canlian audit verify``."""
+    from django.db import transaction
+
+    from canlian.audit import actions, chain
+    from canlian.people.models import Person
+
+    people = list(Person.objects.values_list("id", "village_id")[:count])
+    real = chain.person_rows
+
+    def unchained(previous, fixed, rows):  # the same rows with a constant "hash"
+        return ((pid, village, "0" * 64) for pid, village in rows)
+
+    for label, rows_of in (("without the chain", unchained), ("with the chain", real)):
+        chain.person_rows = rows_of
+        try:
+            with transaction.atomic():
+                _, seconds = timed(actions.record_many, user=None, action="export",
+                                   people=people, summary="bench")
+                transaction.set_rollback(True)
+        finally:
+            chain.person_rows = real
+        report(f"audit events of an export of {len(people):,} persons, {label}",
+               f"{seconds:.2f} s", "< 10 s", seconds < 10)
+    _, seconds = timed(call_command, "audit", "verify", stdout=io.StringIO())
+    report("canlian audit verify over the whole log", f"{seconds:.2f} s", "reported", True)
+
+
 BENCHES = {
+    "audit": bench_audit,
     "search": bench_search,
     "list": bench_list_http,
     "indicators": bench_indicators,

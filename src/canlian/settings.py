@@ -16,6 +16,14 @@ Environment variables:
   (default the console notifier, development only).
 - ``CANLIAN_ARREARS_LIMIT_MONTHS``: arrears of more months than this wait for a second
   person's approval before a roll pays them (default 6).
+- ``CANLIAN_TRUSTED_PROXIES``: comma-separated addresses or networks of the reverse
+  proxies in front of Canlian; only their ``X-Forwarded-For`` is believed.
+- ``CANLIAN_REQUIRE_TOTP``: staff of the roles that can read or export a whole county
+  (federation, auditor) must sign in with a second factor (TOTP); default on in
+  production only.
+
+Production refuses to start with settings that would expose the registry (see
+``_refuse_insecure_production`` and docs/security.md).
 """
 
 from __future__ import annotations
@@ -77,6 +85,38 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
+CANLIAN_NOTIFIER = os.environ.get("CANLIAN_NOTIFIER", "canlian.portal.notifiers.ConsoleNotifier")
+CANLIAN_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("CANLIAN_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+# Second factor (TOTP, django-otp) for the roles that can export a whole county.
+CANLIAN_REQUIRE_TOTP = _flag("CANLIAN_REQUIRE_TOTP", PRODUCTION)
+CANLIAN_TOTP_ROLES = ("federation_staff", "auditor")
+WEAK_SECRET_KEYS = {"secret", "changeme", "change-me", "dev", "development", "test", "canlian"}
+
+
+def _refuse_insecure_production() -> None:
+    """Settings a production instance must never start with (docs/security.md)."""
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG must be off")
+    key = SECRET_KEY
+    if (len(key) < 50 or len(set(key)) < 12 or key.startswith("django-insecure")
+            or key.lower() in WEAK_SECRET_KEYS):
+        problems.append("SECRET_KEY must be a random value of at least 50 characters "
+                        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')")
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS must name the site's host names (not *)")
+    if CANLIAN_NOTIFIER.endswith("ConsoleNotifier"):
+        problems.append("CANLIAN_NOTIFIER must name the deployment's SMS gateway, "
+                        "not the console notifier")
+    if problems:
+        raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems))
+
+
+if PRODUCTION:
+    _refuse_insecure_production()
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -86,6 +126,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "canlian.core",
     "canlian.regions",
     "canlian.accounts",
@@ -106,16 +148,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "canlian.core.clientip.TrustedProxyMiddleware",
+    "canlian.core.limits.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "canlian.accounts.twofactor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "canlian.core.middleware.SecurityHeadersMiddleware",
+    "canlian.core.middleware.DiskFullMiddleware",
     "axes.middleware.AxesMiddleware",
+    "canlian.audit.reads.AuditReadsMiddleware",
 ]
 
 ROOT_URLCONF = "canlian.urls"
@@ -184,6 +232,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The client address as TrustedProxyMiddleware resolved it (core/clientip.py).
+AXES_CLIENT_IP_CALLABLE = "canlian.core.clientip.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -195,16 +245,30 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    # Uploads under generated names, partial files removed on failure (core/storage.py).
+    "default": {"BACKEND": "canlian.core.storage.PrivateStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploaded files go to disk under generated names with owner-only permissions.
+FILE_UPLOAD_PERMISSIONS = 0o600
 # Roster workbooks larger than this are refused at upload (a 100,000-row roster is ~6 MB).
 CANLIAN_MAX_ROSTER_BYTES = int(os.environ.get("CANLIAN_MAX_ROSTER_BYTES", str(50 * 1024 * 1024)))
+# A roster's uncompressed size and rows are capped before it is parsed (zip bombs).
+CANLIAN_MAX_ROSTER_UNCOMPRESSED = int(os.environ.get("CANLIAN_MAX_ROSTER_UNCOMPRESSED",
+                                                     str(200 * 1024 * 1024)))
+CANLIAN_MAX_ROSTER_ROWS = int(os.environ.get("CANLIAN_MAX_ROSTER_ROWS", "200000"))
+# Request bodies larger than this are refused with 413 before they are read; the roster
+# import takes the roster limit, everything else (forms, JSON, 5 MB attachments) this.
+CANLIAN_MAX_REQUEST_BYTES = int(os.environ.get("CANLIAN_MAX_REQUEST_BYTES",
+                                               str(DATA_UPLOAD_MAX_MEMORY_SIZE)))
 
 CANLIAN_DEPLOYMENT = os.environ.get("CANLIAN_DEPLOYMENT", "")
 # Arrears beyond this many months are held in a roll until a second person approves them.
 CANLIAN_ARREARS_LIMIT_MONTHS = int(os.environ.get("CANLIAN_ARREARS_LIMIT_MONTHS", "6"))
-# How sign-in codes reach citizens' phones (portal/notifiers.py); production sets its gateway.
-CANLIAN_NOTIFIER = os.environ.get("CANLIAN_NOTIFIER", "canlian.portal.notifiers.ConsoleNotifier")
+# How sign-in codes reach citizens' phones (portal/notifiers.py) is CANLIAN_NOTIFIER above.
 # The page listing codes "sent" by the console notifier (never in production).
 CANLIAN_DEV_OUTBOX = not PRODUCTION and _flag("CANLIAN_DEV_OUTBOX", True)
 
@@ -222,12 +286,19 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if CANLIAN_TRUSTED_PROXIES:  # TrustedProxyMiddleware drops the header from anyone else
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Resident IDs (and certificate numbers, which contain them) never reach a log line:
+    # Django's 4xx warnings and the development server's request log carry query strings.
+    "filters": {"mask_ids": {"()": "canlian.core.logmask.MaskResidentIds"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_ids"]}},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

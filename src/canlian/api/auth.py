@@ -28,6 +28,36 @@ class ApiKey(HttpBearer):
         return client
 
 
+def staff_only(view: Any) -> Any:
+    """The API's schema and docs: staff signed in to the site (sign-in page otherwise)."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.is_staff_role:
+            raise PermissionDenied("staff only")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def audit_read(request: HttpRequest, person_ids: list[int], summary: str) -> None:
+    """An API read of personal data is audited as a staff read is: one event per person."""
+    from canlian.audit.actions import record_many
+    from canlian.audit.models import Action
+    from canlian.people.models import Person
+
+    ids = sorted(set(person_ids))
+    if ids:
+        record_many(user=request.user, action=Action.VIEW, request=request, summary=summary,
+                    people=Person.objects.filter(pk__in=ids).values_list("id", "village_id"))
+
+
 def need(request: HttpRequest, scope: str) -> Any:
     """The calling client's user, if its key has ``scope``; 403 otherwise."""
     client: ApiClient = request.auth  # type: ignore[attr-defined]

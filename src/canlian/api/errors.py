@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -34,7 +39,9 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         first = exc.errors[0] if exc.errors else {}
-        loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path")]
+        # ("body", "payload", "name") → "name": the location within what the client sent.
+        loc = [str(p) for p in first.get("loc", [])
+               if p not in ("body", "query", "path", "payload", "filters", "sync")]
         return respond(request, 422, body("invalid", first.get("msg", _("Invalid input.")),
                                           ".".join(loc) or None, errors=exc.errors))
 
@@ -62,6 +69,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ObjectDoesNotExist)
     def _missing(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
         return respond(request, 404, body("not_found", _("No such record in your region.")))
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return respond(request, 413, body("too_large", _("The request body is too large.")))
 
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:

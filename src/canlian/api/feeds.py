@@ -17,6 +17,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.core import text
 from canlian.people import idnumber
 from canlian.people.actions import household_for, record_death
 from canlian.people.models import Person
@@ -103,6 +104,10 @@ def run(user: Any, feed: str, items: Iterable[dict[str, Any]]) -> dict[str, Any]
     for index, item in enumerate(items):
         rid = str(item.get("resident_id", ""))
         try:
+            for key, value in item.items():
+                reason = text.check(value) if isinstance(value, str) else None
+                if reason:
+                    raise Rejected("invalid", f"{key}: {reason}")
             with transaction.atomic():
                 outcome = handler(user, item)
             results.append({"index": index, "resident_id": idnumber.mask(rid),

@@ -17,6 +17,7 @@ MAX_LIMIT = 500
 # position (the schema says so), so a client can never send a "valid but rejected" cursor.
 CURSOR_PATTERN = r"^\d{1,16}-\d{1,18}$"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+LAST = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
 
 
 def _encode(updated_at: dt.datetime, pk: int) -> str:
@@ -51,7 +52,8 @@ def since(value: dt.datetime | None) -> dt.datetime | None:
     """A client's ``updated_since`` as an aware UTC time within what databases store.
 
     Any ISO time is accepted (odd offsets, year 1, naive times read as UTC); times before
-    1970 mean "from the beginning", so the database never sees an out-of-range value.
+    1970 mean "from the beginning" and times past year 9999 (an offset can push 9999-12-31
+    over) "nothing yet", so the database never sees an out-of-range value.
     """
     if value is None:
         return None
@@ -60,5 +62,5 @@ def since(value: dt.datetime | None) -> dt.datetime | None:
     try:
         value = value.astimezone(dt.UTC)
     except OverflowError:
-        return EPOCH
-    return max(value, EPOCH)
+        return LAST if value.year > 1970 else EPOCH
+    return min(max(value, EPOCH), LAST)

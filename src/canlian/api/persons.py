@@ -16,7 +16,7 @@ from canlian.people.models import Person
 from canlian.people.queries import search_q
 from canlian.regions.models import Region
 
-from .auth import need
+from .auth import audit_read, need
 from .errors import ApiError
 from .paging import CURSOR_PATTERN, MAX_LIMIT, cursor_page, since
 from .schemas import Error, PersonIn, PersonOut, PersonPage
@@ -41,6 +41,7 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilter]) -> dict:
     if filters.updated_since:
         qs = qs.filter(updated_at__gt=since(filters.updated_since))
     page = cursor_page(qs, filters.cursor, filters.limit)
+    audit_read(request, [p.id for p in page["results"]], "接口读取残疾人名单")
     page["results"] = [{
         "id": p.id, "resident_id_masked": idnumber.mask(p.resident_id), "name": p.name,
         "village": p.village_id, "category": p.category, "grade": p.grade,
@@ -83,7 +84,8 @@ def _conflict(exc: ValidationError) -> ApiError:
     return ApiError(status, "conflict" if status == 409 else "invalid", messages[0], field)
 
 
-@router.post("", response={201: PersonOut, 401: Error, 403: Error, 409: Error, 422: Error})
+@router.post("", response={201: PersonOut, 401: Error, 403: Error, 409: Error, 413: Error,
+                           422: Error})
 def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
     user = need(request, "persons:write")
     try:
@@ -94,7 +96,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]
 
 
 @router.put("/{person_id}", response={200: PersonOut, 401: Error, 403: Error, 404: Error,
-                                      409: Error, 422: Error})
+                                      409: Error, 413: Error, 422: Error})
 def update_person(request: HttpRequest, person_id: int, payload: PersonIn) -> Person:
     user = need(request, "persons:write")
     person = get_object_or_404(scoping.people_for(user), pk=person_id)

@@ -3,10 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field, field_validator
+
+from canlian.core import text
+from canlian.people.idnumber import mask
+
+
+class In(Schema):
+    """Every request body: no text field may hold control, bidirectional-override or
+    zero-width characters (core/text.py); the error names the field."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            reason = text.check(value)
+            if reason:
+                raise ValueError(reason)
+        return value
+
+
+def _iso_date(value: Any) -> Any:
+    """A calendar date written ``YYYY-MM-DD``: not a number of seconds (``0`` had been read
+    as 1970-01-01), nor a date-time."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("日期应写作 YYYY-MM-DD (a date is written YYYY-MM-DD)")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class Error(Schema):
@@ -61,7 +93,7 @@ class PersonListItem(Schema):
 PersonPage = page_of(PersonListItem)
 
 
-class PersonIn(Schema):
+class PersonIn(In):
     resident_id: str = Field(..., min_length=1, max_length=20)
     name: str = Field(..., min_length=1, max_length=50)
     village: str = Field(..., pattern=r"^\d{12}$")
@@ -76,7 +108,7 @@ class PersonIn(Schema):
 
 class CertificateOut(Schema):
     id: int
-    number: str
+    number: str = Field(..., description="masked: the number contains the holder's resident ID")
     person_id: int
     category: int
     grade: int
@@ -84,9 +116,17 @@ class CertificateOut(Schema):
     valid_until: dt.date
     status: str
 
+    @staticmethod
+    def resolve_number(obj: Any) -> str:
+        return mask(obj["number"] if isinstance(obj, dict) else obj.number)
+
+
+class VerifyIn(In):
+    number: str = Field(..., pattern=r"^\d{17}[\dXx][1-7][1-4](B[1-9])?$")
+
 
 class Verification(Schema):
-    number: str
+    number: str = Field(..., description="masked: the number contains the holder's resident ID")
     valid: bool
     status: str
     reason: str | None = None
@@ -131,25 +171,30 @@ class SurveyOut(Schema):
 class ServiceOut(Schema):
     id: int
     person_id: int
-    service_type: str = Field(..., alias="service_type.code")
+    service_type: str = Field(..., description="code of the service type")
     start_date: dt.date
     end_date: dt.date | None
     cost: Decimal
     subsidy: Decimal
     updated_at: dt.datetime
 
+    @staticmethod
+    def resolve_service_type(obj: Any) -> str:
+        value = obj["service_type"] if isinstance(obj, dict) else obj.service_type
+        return value if isinstance(value, str) else value.code
 
-class DeathIn(Schema):
+
+class DeathIn(In):
     resident_id: str = Field(..., max_length=20)
-    death_date: dt.date
+    death_date: IsoDate
 
 
-class HouseholdIn(Schema):
+class HouseholdIn(In):
     resident_id: str = Field(..., max_length=20)
     household_type: str = Field(..., pattern=r"^(ordinary|dibao|dibao_edge|tekun)$")
 
 
-class InsuranceIn(Schema):
+class InsuranceIn(In):
     resident_id: str = Field(..., max_length=20)
     year: int = Field(..., ge=2000, le=2100)
     pension_insured: bool | None = None

@@ -3,9 +3,11 @@
 from ninja import NinjaAPI
 
 from . import errors, feed_routes, persons, resources
-from .auth import ApiKey
+from .auth import ApiKey, staff_only
 
+# The schema and its documentation page are for signed-in staff, not the public.
 api = NinjaAPI(title="Canlian API", version="1.0.0", urls_namespace="api-v1", auth=ApiKey(),
+               docs_decorator=staff_only,
                description="数字残联开放接口：残疾人、残疾人证、补贴、调查与服务记录、规划指标、部门数据推送。")
 errors.install(api)
 api.add_router("/persons", persons.router)

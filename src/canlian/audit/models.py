@@ -1,13 +1,16 @@
 """The audit log (审计日志): who viewed, created, changed, exported or imported whom.
 
-Append-only: the model refuses updates and deletes, and a database trigger (see the
-migration) refuses them too, so not even a raw SQL slip rewrites history.
+Append-only: the model and its querysets refuse updates and deletes, and database
+triggers (see the migrations) refuse UPDATE, DELETE and TRUNCATE, so not even a raw SQL
+slip rewrites history. Tamper-evident: each event carries a hash chained to the one
+before it (``chain.py``), checked by ``canlian audit verify``.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,10 +30,22 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
+class AuditQuerySet(models.QuerySet):
+    def delete(self):  # type: ignore[override]
+        raise AppendOnlyError("audit events cannot be deleted")
+
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("audit events cannot be changed")
+
+    def _raw_delete(self, using):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
 class AuditEvent(models.Model):
     """One audited act on one record (or a sign-in)."""
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set by record() (not auto_now_add, which would overwrite the time the hash covers).
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -51,6 +66,10 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    # SHA-256 of the previous event's hash and this event (chain.py); "" before the chain.
+    hash = models.CharField(_("chain hash"), max_length=64, blank=True, default="")
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -62,9 +81,8 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("audit events cannot be changed")
-        super().save(*args, **kwargs)
+        raise AppendOnlyError("audit events are written by canlian.audit.actions.record "
+                              "(chained) and never changed")
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events cannot be deleted")

@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
+from canlian.core.forms import Form
 
 from .models import Action, AuditEvent
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(Form):
     user = forms.CharField(label=_("User"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False,
                                choices=[("", "—"), *Action.choices])

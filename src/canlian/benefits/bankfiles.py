@@ -19,11 +19,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
-from openpyxl import Workbook
 
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
-from canlian.core import bulk, sheets
+from canlian.core import bulk, exports, sheets
 from canlian.people.workbooks import _header, _save
 
 from . import ledger, paid_years
@@ -47,7 +46,7 @@ def bank_file(roll: Roll, *, full_accounts: bool | None = None) -> Path:
     from canlian.regions.models import Region
 
     townships = dict(Region.objects.filter(level="township").values_list("code", "name"))
-    workbook = Workbook(write_only=True)
+    workbook = exports.workbook()
     sheet = workbook.create_sheet("发放明细")
     _header(sheet, HEADERS)
     for line in roll.lines.order_by("village_code", "person_id", "period").values(

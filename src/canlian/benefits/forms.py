@@ -10,11 +10,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core.forms import Form
+
 from .models import Subsidy
 from .rulesets import ALLOWANCE_TYPES
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(Form):
     subsidy = forms.ChoiceField(label=_("Subsidy"), choices=Subsidy.choices)
     needs_long_term_care = forms.BooleanField(
         label=_("Needs long-term care (the extra care lasts 6 months or more)"), required=False)
@@ -59,20 +61,20 @@ class ApplyForm(forms.Form):
                                       "other_allowances")}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     start_month = forms.DateField(label=_("Paid from (month)"), required=False,
                                   widget=forms.DateInput(attrs={"type": "month"}),
                                   input_formats=["%Y-%m", "%Y-%m-%d"])
 
 
-class GrantChangeForm(forms.Form):
+class GrantChangeForm(Form):
     month = forms.DateField(label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}),
                             input_formats=["%Y-%m", "%Y-%m-%d"], initial=dt.date.today)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
     back_pay = forms.BooleanField(label=_("Pay the suspended months when lifted"), required=False)
 
 
-class MonthForm(forms.Form):
+class MonthForm(Form):
     month = forms.DateField(label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}),
                             input_formats=["%Y-%m", "%Y-%m-%d"])

@@ -15,7 +15,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
-from canlian.people.views import _xlsx
+from canlian.core import exports
 from canlian.portal.actions import uploads_for
 
 from . import actions, bankfiles, rolls
@@ -123,6 +123,9 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": GrantChangeForm(), "can_change": request.user.can(Capability.APPROVE),
         "decision": actions.evaluate(grant.person, grant.subsidy, grant),
         "held": actions.held_arrears_of(grant),
+        # The full account only to those who pay or review (federation, township staff).
+        "bank_account": grant.bank_account if request.user.can(Capability.REVIEW)
+        else bankfiles.mask_account(grant.bank_account),
     })
 
 
@@ -229,14 +232,16 @@ def roll_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@exports.clean_failure
 def roll_bank_file(request: HttpRequest, pk: int) -> FileResponse:
     roll = _roll(request, pk)
     if roll.status != RollStatus.FINALISED:
         raise Http404("only finalised rolls have a bank file")
+    path = bankfiles.bank_file(roll)  # audited only once the file exists
     record_many(user=request.user, action=AuditAction.EXPORT, request=request,
                 people=roll.lines.values_list("person_id", "village_code"),
                 summary=f"导出银行发放文件 {roll.month:%Y-%m}")
-    return _xlsx(bankfiles.bank_file(roll), f"发放文件-{roll.month:%Y-%m}-{roll.sequence}.xlsx")
+    return exports.response(path, f"发放文件-{roll.month:%Y-%m}-{roll.sequence}.xlsx")
 
 
 @login_required

@@ -1,15 +1,20 @@
-"""Electronic certificate (电子证照): a signed QR payload and its public verification.
+"""Electronic certificate (电子证照): an opaque QR token and its public verification.
 
-The QR code carries a URL with a token signed by HMAC-SHA256 (Django's signing, keyed by
-the deployment's SECRET_KEY). Forging a token needs the key; a genuine token of a card
-that was later cancelled, replaced or has expired is still recognised and reported as
-such, because the verdict is read from the database, not from the token. The public
-page shows only what a checker needs: masked name and ID, category, grade, status.
+The QR code carries a URL with a random token (128 bits, ``secrets``) stored on the
+certificate: it says nothing by itself (the first tokens were signed JSON, which anyone
+could base64-decode to the full resident ID, category and grade) and cannot be guessed.
+A genuine token of a card that was later cancelled, replaced or has expired is still
+recognised and reported as such, because the verdict is read from the database. Tokens
+of the earlier signed form, already printed on downloaded cards, are still verified.
+The public page shows only what a checker needs: masked name and ID, category, grade,
+status.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -37,8 +42,24 @@ VERDICT_LABELS = {
 }
 
 
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")
+
+
 def token_for(certificate: Certificate) -> str:
-    return signing.dumps({"c": certificate.pk, "n": certificate.number}, salt=SALT, compress=True)
+    """The certificate's token, made on first use (one conditional update, so two pages
+    shown at once agree on one token)."""
+    if not certificate.verify_token:
+        Certificate.objects.filter(pk=certificate.pk, verify_token=None).update(
+            verify_token=secrets.token_urlsafe(16))
+        certificate.verify_token = Certificate.objects.values_list(
+            "verify_token", flat=True).get(pk=certificate.pk)
+    return certificate.verify_token
+
+
+def _legacy(token: str) -> Certificate:
+    payload = signing.loads(token, salt=SALT)
+    return Certificate.objects.select_related("person").get(pk=int(payload["c"]),
+                                                             number=str(payload["n"]))
 
 
 def qr_svg(url: str) -> str:
@@ -75,9 +96,10 @@ class Verification:
 def verify(token: str, today: dt.date | None = None) -> Verification:
     today = today or dt.date.today()  # noqa: DTZ011
     try:
-        payload = signing.loads(token, salt=SALT)
-        certificate = Certificate.objects.select_related("person").get(
-            pk=int(payload["c"]), number=str(payload["n"]))
+        if TOKEN.match(token):
+            certificate = Certificate.objects.select_related("person").get(verify_token=token)
+        else:
+            certificate = _legacy(token)
     except (signing.BadSignature, KeyError, TypeError, ValueError, Certificate.DoesNotExist):
         return Verification(Verdict.FORGED)
     status = certificate.effective_status(today)

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core.forms import Form
 from canlian.regions.models import Region
 
 from .models import CATEGORY_CHOICES, GRADE_CHOICES, CancelReason
@@ -37,7 +38,7 @@ class AttachmentField(forms.FileField):
         return check_attachment(super().clean(data, initial))
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(Form):
     kind = forms.ChoiceField(label=_("Application"), choices=[(k.value, v) for k, v in KIND_LABELS.items()])
     reason = forms.CharField(label=_("Reason / notes"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
@@ -59,7 +60,7 @@ class ApplyForm(forms.Form):
         return data
 
 
-class AssessForm(forms.Form):
+class AssessForm(Form):
     hospital = forms.CharField(label=_("Designated hospital"), max_length=100)
     assessed_on = forms.DateField(label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}))
     category = forms.TypedChoiceField(label=_("Category"), coerce=int, choices=CATEGORY_CHOICES)
@@ -106,6 +107,6 @@ class AssessForm(forms.Form):
         return data
 
 
-class StepForm(forms.Form):
+class StepForm(Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     attachment = AttachmentField(label=_("Attachment (PDF or image)"), required=False)

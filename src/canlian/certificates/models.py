@@ -55,6 +55,9 @@ class Certificate(models.Model):
                                      choices=CancelReason.choices)
     application = models.ForeignKey("Application", on_delete=models.SET_NULL, null=True,
                                     blank=True, related_name="+")
+    # The e-certificate's QR token: random, meaningless, made when first shown (ecert.py).
+    verify_token = models.CharField(max_length=32, unique=True, null=True, blank=True,
+                                    editable=False)
 
     class Meta:
         ordering = ["-issue_date", "-id"]

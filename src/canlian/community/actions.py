@@ -148,8 +148,11 @@ def _check_volunteer_data(user: Any, data: dict[str, Any], current: Volunteer | 
             clash = Volunteer.objects.filter(resident_id=rid)
             if current is not None:
                 clash = clash.exclude(pk=current.pk)
-            if clash.exists():
+            if clash.filter(pk__in=queries.volunteers_for(user)).exists():
                 errors["resident_id"] = "该身份证号已登记为志愿者 (already registered as a volunteer)"
+            elif clash.exists():  # held elsewhere: say nothing of who or where
+                errors["resident_id"] = ("该身份证号无法在此登记，请联系区残联核实 (this ID cannot be "
+                                         "registered here: ask the federation)")
     if not (data.get("phone") or "").strip():
         errors["phone"] = "请填写联系电话 (give a phone number)"
     org = data.get("organisation")

@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core.forms import Form
+
 from . import queries
 from .models import (
     ASSISTIVE_DEVICE_CHOICES,
@@ -49,7 +51,7 @@ class VillageChoice(forms.ModelChoiceField):
         return f"{parent} / {obj.name}" if parent else obj.name
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
     credit_code = forms.CharField(label=_("Unified social credit code (optional)"), max_length=18,
@@ -65,7 +67,7 @@ class OrganisationForm(forms.Form):
         self.fields["village"].queryset = queries.villages_for(user)
 
 
-class VolunteerForm(forms.Form):
+class VolunteerForm(Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     resident_id = forms.CharField(label=_("Resident ID number (for real-name registration)"),
                                   max_length=18, required=False)
@@ -95,7 +97,7 @@ class VolunteerForm(forms.Form):
                 "active": volunteer.active, "note": volunteer.note}
 
 
-class RequestForm(forms.Form):
+class RequestForm(Form):
     source = forms.ChoiceField(label=_("Requested by"), choices=ServiceRequest.SOURCES)
     skill = forms.ChoiceField(label=_("Help needed"), choices=SKILL_CHOICES)
     slot = forms.ChoiceField(label=_("Preferred time"), required=False,
@@ -105,7 +107,7 @@ class RequestForm(forms.Form):
     wanted_on = _date(_("Wanted on (optional)"), required=False)
 
 
-class LogForm(forms.Form):
+class LogForm(Form):
     served_on = _date(_("Served on"), initial=_today)
     hours = forms.DecimalField(label=_("Hours served"), min_value=Decimal("0.5"), max_digits=4,
                                decimal_places=1, help_text=_("In steps of half an hour."))
@@ -113,7 +115,7 @@ class LogForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(Form):
     kind = forms.ChoiceField(label=_("Confirmed by"), choices=ServiceLog.CONFIRMERS)
     accept = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "yes",
                                     choices=[("yes", _("Confirm the hours")),
@@ -122,7 +124,7 @@ class ConfirmForm(forms.Form):
                            required=False)
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(Form):
     lives_alone = forms.BooleanField(label=_("Lives alone"), required=False)
     mobility = forms.ChoiceField(label=_("Mobility"), choices=MOBILITY_CHOICES)
     assistive_devices = forms.MultipleChoiceField(
@@ -134,7 +136,7 @@ class ProfileForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-class VisitForm(forms.Form):
+class VisitForm(Form):
     visited_on = _date(_("Visited on"), initial=_today)
     kind = forms.ChoiceField(label=_("Kind"), choices=Visit.KINDS)
     findings = forms.CharField(label=_("What the visit found"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -143,12 +145,12 @@ class VisitForm(forms.Form):
     follow_up_due = _date(_("Follow-up due (optional)"), required=False)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Form):
     on = _date(_("Done on"), initial=_today)
     note = forms.CharField(label=_("What was done"), max_length=300)
 
 
-class RosterEntryForm(forms.Form):
+class RosterEntryForm(Form):
     contact_name = forms.CharField(label=_("Contact person"), max_length=50)
     contact_phone = forms.CharField(label=_("Contact's phone"), max_length=20)
     contact_relation = forms.CharField(label=_("Contact's relation (e.g. neighbour, village cadre)"),
@@ -162,7 +164,7 @@ class RosterEntryForm(forms.Form):
         self.fields["paired_volunteer"].queryset = queries.volunteers_for(user).filter(active=True)
 
 
-class EmergencyForm(forms.Form):
+class EmergencyForm(Form):
     name = forms.CharField(label=_("Name (e.g. Typhoon No. 5 response)"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=EmergencyKind.choices)
     region = forms.ChoiceField(label=_("Area"))
@@ -178,13 +180,13 @@ class EmergencyForm(forms.Form):
         self.fields["region"].choices = choices
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(Form):
     person = forms.IntegerField(widget=forms.HiddenInput, required=False)
     state = forms.ChoiceField(label=_("Result"), choices=CHECKIN_CHOICES)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-class EventForm(forms.Form):
+class EventForm(Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=WatchEvent.KINDS)
     occurred_on = _date(_("Date"), initial=_today)
     amount = forms.DecimalField(label=_("Amount (yuan), for medical costs"), min_value=0,
@@ -192,7 +194,7 @@ class EventForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     situation = forms.ChoiceField(label=_("Situation"), choices=SITUATION_CHOICES)
     help_kinds = forms.MultipleChoiceField(label=_("Help given"), choices=HELP_CHOICES,
                                            required=False, widget=forms.CheckboxSelectMultiple)
@@ -202,11 +204,11 @@ class ReviewForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class PlaceForm(forms.Form):
+class PlaceForm(Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind"), choices=PLACE_KIND_CHOICES)
     village = VillageChoice(label=_("Village/community"), queryset=None)
@@ -220,7 +222,7 @@ class PlaceForm(forms.Form):
         self.fields["village"].queryset = queries.villages_for(user)
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(Form):
     """The checklist of one place kind: a result, a severity and a note per item."""
 
     inspected_on = _date(_("Inspected on"), initial=_today)
@@ -250,7 +252,7 @@ class InspectionForm(forms.Form):
                 {c: d[f"description_{c}"] for c in codes})
 
 
-class ProblemStepForm(forms.Form):
+class ProblemStepForm(Form):
     on = _date(_("Date"), required=False)
     note = forms.CharField(label=_("What was done"), max_length=300, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

@@ -82,7 +82,7 @@ def create(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
                        "FROM generate_series(1, %s)", [meta.db_table, pk, len(rows)])
-        ids = [r[0] for r in cursor.fetchall()]
+        ids = sorted(r[0] for r in cursor.fetchall())  # in order: the audit chain relies on it
     fixed = tuple(constants.values())
     insert(meta.db_table, [pk, *columns, *constants],
            ((i, *(row[name] for name in given), *fixed) for i, row in zip(ids, rows, strict=True)))

@@ -12,6 +12,8 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+# Django's admin sets a few inline style attributes; its scripts are files like ours.
+ADMIN_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
 class SecurityHeadersMiddleware:
@@ -20,9 +22,42 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith("/admin/"):
-            response.setdefault("Content-Security-Policy", CSP)
+        response.setdefault("Content-Security-Policy",
+                            ADMIN_CSP if request.path.startswith("/admin/") else CSP)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.user.is_authenticated if hasattr(request, "user") else False:
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class DiskFullMiddleware:
+    """Whatever a full disk interrupts (an upload spooled to disk, a file being written)
+    is answered with a page that says so (503), not a server error. Writers clean up
+    their own partial files (core/exports.py, core/storage.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            try:  # parsed here (CSRF would parse it next): a full disk while spooling
+                request.FILES  # noqa: B018
+            except OSError as exc:
+                response = self.process_exception(request, exc)
+                if response is not None:
+                    return response
+                raise
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from .exports import DISK_FULL, disk_message, refused
+
+        if isinstance(exception, OSError) and exception.errno in DISK_FULL:
+            if request.path.startswith("/api/"):
+                import json
+
+                body = {"code": "storage_full", "message": disk_message(exception), "field": None}
+                return HttpResponse(json.dumps(body, ensure_ascii=False), status=503,
+                                    content_type="application/json")
+            return refused(request, disk_message(exception))
+        return None

@@ -10,6 +10,8 @@ reported where staff will find it.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -18,6 +20,44 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 class SheetError(ValueError):
     """The file is not a readable spreadsheet."""
+
+
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def check_size(stream: IO[bytes] | str, *, max_bytes: int, max_rows: int) -> None:
+    """Refuse an .xlsx whose unpacked size or row count is over the caps, before it is
+    parsed: a 684 KB zip bomb once took a worker to 1.5 GB. The sizes come from the zip
+    directory (and are then enforced while reading); rows are counted by streaming each
+    worksheet's XML through a small buffer, so nothing large is ever held in memory."""
+    try:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip (.xls, .ods, garbage): the reader says what is wrong
+    mb = max_bytes // (1024 * 1024)
+    too_big = SheetError(f"工作簿解压后超过 {mb} MB，请拆分后分批导入 (the workbook is larger than "
+                         f"{mb} MB unpacked: split it and import the parts)")
+    with archive:
+        if sum(info.file_size for info in archive.infolist()) > max_bytes:
+            raise too_big
+        rows, unpacked = 0, 0
+        for info in archive.infolist():
+            if not info.filename.startswith("xl/worksheets/"):
+                continue
+            tail = b""
+            with archive.open(info) as sheet:
+                while chunk := sheet.read(1 << 20):
+                    unpacked += len(chunk)  # the directory may lie: count what comes out
+                    if unpacked > max_bytes:
+                        raise too_big
+                    rows += len(ROW_TAG.findall(tail + chunk)) - len(ROW_TAG.findall(tail))
+                    tail = chunk[-16:]
+                    if rows > max_rows + 1:  # and a header row
+                        raise SheetError(f"工作簿超过 {max_rows:,} 行，请拆分后分批导入 (more than "
+                                         f"{max_rows:,} rows: split the workbook and import "
+                                         "the parts)")
+        if hasattr(stream, "seek"):
+            stream.seek(0)
 
 
 def text(value: Any) -> str:

@@ -16,6 +16,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.core import throttle
 from canlian.people import idnumber
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
@@ -104,8 +105,10 @@ def file_declaration(user: Any, employer: Employer, *, year: int, staff: Decimal
     _may_write(user)
     if not employers_for(user).filter(pk=employer.pk).exists():
         raise PermissionDenied("not your unit")
-    if staff < 0:
-        raise ValidationError({"staff": "职工人数不能为负 (staff cannot be negative)"})
+    try:
+        levy.check_amounts(staff, average_wage, local_average_wage)
+    except levy.LevyInputError as exc:
+        raise ValidationError({exc.field: exc.message}) from None
     declaration, _ = Declaration.objects.get_or_create(
         employer=employer, year=year,
         defaults={"staff": staff, "average_wage": average_wage,
@@ -119,38 +122,89 @@ def file_declaration(user: Any, employer: Employer, *, year: int, staff: Decimal
     return declaration
 
 
-@transaction.atomic
-def add_employee(user: Any, declaration_id: int, resident_id: str, *, contract_ok: bool = True,
-                 wage_ok: bool = True, insurance_ok: bool = True) -> DeclaredEmployee:
-    _may_write(user)
-    declaration = _own(user, declaration_id, for_update=True)
-    if declaration.state not in ("draft", "returned"):
-        raise ValidationError("已提交的申报不能修改 (submitted declarations cannot change)")
-    try:
-        number = idnumber.validate(resident_id).number
-    except idnumber.ResidentIdError as exc:
-        raise ValidationError({"resident_id": exc.message}) from None
-    person = Person.objects.filter(resident_id=number).first()
-    if person is None or person.certificate_number is None or person.grade is None:
-        raise ValidationError({"resident_id": "该身份证号没有有效的残疾人证 (no valid disability "
-                                              "certificate for this ID)"})
+# An employer may look a person up only by the name and ID it already holds, and learns
+# only whether they match (one answer, whatever the reason); misses are limited.
+LOOKUP_MISSES_PER_HOUR = 10
+LOOKUPS_PER_DAY = 300
+NO_MATCH = ("姓名与身份证号不符，或该人员不符合计入条件（须持有效残疾人证、在世、本年度未由其他单位申报）。"
+            "请核对证件原件；如有疑问请联系残联 (the name and resident ID do not match a person "
+            "who can be counted: check the certificate itself, or ask the federation)")
+TOO_MANY = ("核验次数过于频繁，请一小时后再试 (too many lookups that did not match: try again in "
+            "an hour)")
+
+
+def _lookup_allowed(user: Any) -> bool:
+    if user.role != Role.EMPLOYER:
+        return True
+    if throttle.count("employer-lookup-miss", str(user.pk),
+                      dt.timedelta(hours=1)) >= LOOKUP_MISSES_PER_HOUR:
+        return False
+    return throttle.hit("employer-lookup", str(user.pk), limit=LOOKUPS_PER_DAY,
+                        window=dt.timedelta(days=1))
+
+
+def _employee_refusal(declaration: Declaration, person: Person | None, name: str) -> str | None:
+    """Why ``person`` cannot be added (staff only see this), or None."""
+    if person is None or person.name.strip() != name.strip():
+        return "姓名与身份证号不符 (name and ID do not match)"
+    if person.certificate_number is None or person.grade is None:
+        return "该身份证号没有有效的残疾人证 (no valid disability certificate for this ID)"
     if person.life_status != "alive":
-        raise ValidationError({"resident_id": "该人员已故 (deceased)"})
+        return "该人员已故 (deceased)"
     elsewhere = DeclaredEmployee.objects.filter(person=person,
                                                 declaration__year=declaration.year).exclude(
         declaration=declaration).select_related("declaration__employer").first()
     if elsewhere:
-        raise ValidationError({"resident_id": f"该人员已由 {elsewhere.declaration.employer.name} "
-                                              "在本年度申报 (declared by another employer)"})
+        return f"该人员已由 {elsewhere.declaration.employer.name} 在本年度申报 (declared by another employer)"
+    return None
+
+
+def add_employee(user: Any, declaration_id: int, resident_id: str, name: str, *,
+                 contract_ok: bool = True, wage_ok: bool = True,
+                 insurance_ok: bool = True, request: Any = None) -> DeclaredEmployee:
+    """Add a disabled employee by the name and ID the employer holds. Every lookup is
+    audited (committed even when refused); an employer is told only "does not match"."""
+    _may_write(user)
+    try:
+        number = idnumber.validate(resident_id).number
+    except idnumber.ResidentIdError as exc:
+        raise ValidationError({"resident_id": exc.message}) from None
+    if not _lookup_allowed(user):
+        raise ValidationError({"resident_id": TOO_MANY})
+    refusal = None
+    with transaction.atomic():
+        declaration = _own(user, declaration_id, for_update=True)
+        if declaration.state not in ("draft", "returned"):
+            raise ValidationError("已提交的申报不能修改 (submitted declarations cannot change)")
+        person = Person.objects.filter(resident_id=number).first()
+        refusal = _employee_refusal(declaration, person, name)
+        if refusal is None:
+            employee = _add(declaration, person, contract_ok, wage_ok, insurance_ok)
+            record(user=user, action=Action.VIEW, obj=declaration, person=person,
+                   request=request, summary="核验申报残疾职工：相符，已加入申报")
+            return employee
+    # Refused: the lookup is still audited, without the ID typed, and counted as a miss.
+    record(user=user, action=Action.VIEW, obj=declaration, request=request,
+           summary="核验申报残疾职工：不符")
+    if user.role == Role.EMPLOYER:
+        throttle.hit("employer-lookup-miss", str(user.pk), limit=10**6,
+                     window=dt.timedelta(hours=1))
+        raise ValidationError({"resident_id": NO_MATCH})
+    visible = person is not None and scoping.people_for(user).filter(pk=person.pk).exists()
+    raise ValidationError({"resident_id": refusal if visible else NO_MATCH})
+
+
+def _add(declaration: Declaration, person: Person, contract_ok: bool, wage_ok: bool,
+         insurance_ok: bool) -> DeclaredEmployee:
     try:
         with transaction.atomic():
             employee = DeclaredEmployee.objects.create(
                 declaration=declaration, person=person, grade=person.grade,
                 contract_ok=contract_ok, wage_ok=wage_ok, insurance_ok=insurance_ok)
+            compute(declaration)  # more counted employees than staff, etc., refuse at once
     except IntegrityError:
         raise ValidationError({"resident_id": "已在本申报中 (already on this declaration)"}) \
             from None
-    compute(declaration)  # more counted employees than staff, etc., refuse at once
     return employee
 
 

@@ -622,8 +622,23 @@ def _check_employee(i: int, employee: Any) -> None:
         )
 
 
+# What a declaration can plausibly say: the largest employers of a county have tens of
+# thousands of staff, and a unit's average yearly wage is far below 5 million yuan. A
+# larger figure is a typing slip (or an attack on the levy), never a real declaration.
+MAXIMA = {"staff": Decimal(1_000_000), "average_wage": Decimal(5_000_000),
+          "local_average_wage": Decimal(5_000_000)}
+
+
+def check_amounts(staff: Any, average_wage: Any, local_average_wage: Any) -> None:
+    """Raise :class:`LevyInputError` for the first implausible figure of a declaration."""
+    _amount("staff", staff, "上年在职职工年平均人数", "prior-year average staff")
+    _amount("average_wage", average_wage, "上年在职职工年平均工资", "the employer's average wage")
+    _amount("local_average_wage", local_average_wage, "当地社会平均工资", "the local average wage")
+
+
 def _amount(fld: str, value: Any, zh: str, en: str) -> Decimal:
-    """A non-negative finite number; ints, Decimals and numeric strings (commas allowed)."""
+    """A non-negative finite number within ``MAXIMA``; ints, Decimals and numeric strings
+    (commas allowed)."""
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         raise LevyInputError(fld, f"{zh}应为数字，实际为 {value!r} ({en} must be a number, got {value!r})",
                              "not_a_number")
@@ -639,6 +654,11 @@ def _amount(fld: str, value: Any, zh: str, en: str) -> Decimal:
         raise LevyInputError(fld, f"{zh}应为有限数字，实际为 {value!r} ({en} must be finite)", "not_a_number")
     if number < 0:
         raise LevyInputError(fld, f"{zh}不能为负数：{value} ({en} cannot be negative: {value})", "negative")
+    top = MAXIMA.get(fld)
+    if top is not None and number > top:
+        raise LevyInputError(fld, f"{zh} {_num(number)} 超出合理范围（最多 {_num(top)}），请核对 "
+                                  f"({en} {_num(number)} is implausible: at most {_num(top)})",
+                             "too_large")
     return number
 
 

@@ -18,16 +18,15 @@ from django.views.decorators.http import require_POST
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
+from canlian.core import params
+from canlian.core.forms import Form
 
 from . import actions, levy, queries
 from .models import PLACEMENT_FORMS, Course, Declaration, Employer, Placement
 
 
 def _year(request: HttpRequest) -> int:
-    try:
-        return int(request.GET.get("year", dt.date.today().year - 1))  # noqa: DTZ011
-    except ValueError:
-        return dt.date.today().year - 1  # noqa: DTZ011
+    return params.year(request, dt.date.today().year - 1)  # noqa: DTZ011
 
 
 def _errors(form: forms.Form, exc: ValidationError) -> None:
@@ -38,7 +37,7 @@ def _errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-class EmployerForm(forms.Form):
+class EmployerForm(Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
     credit_code = forms.CharField(label=gettext_lazy("Unified social credit code"), max_length=24)
     unit_kind = forms.ChoiceField(label=gettext_lazy("Kind of unit"),
@@ -55,16 +54,21 @@ class EmployerForm(forms.Form):
                                             else type(region).objects.filter(code=region.code))
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(Form):
     staff = forms.DecimalField(label=gettext_lazy("Average staff last year (N)"),
-                               max_digits=10, decimal_places=2)
+                               max_digits=10, decimal_places=2, min_value=0,
+                               max_value=levy.MAXIMA["staff"])
     average_wage = forms.DecimalField(label=gettext_lazy("Average wage last year (yuan)"),
-                                      max_digits=12, decimal_places=2, min_value=0)
+                                      max_digits=12, decimal_places=2, min_value=0,
+                                      max_value=levy.MAXIMA["average_wage"])
     local_average_wage = forms.DecimalField(label=gettext_lazy("Local average wage (yuan)"),
-                                            max_digits=12, decimal_places=2, min_value=0)
+                                            max_digits=12, decimal_places=2, min_value=0,
+                                            max_value=levy.MAXIMA["local_average_wage"])
 
 
-class EmployeeForm(forms.Form):
+class EmployeeForm(Form):
+    name = forms.CharField(label=gettext_lazy("Name of the disabled employee"), max_length=50,
+                           help_text=gettext_lazy("As on the disability certificate."))
     resident_id = forms.CharField(label=gettext_lazy("Resident ID of the disabled employee"),
                                   max_length=20)
     contract_ok = forms.BooleanField(label=gettext_lazy("On the establishment or a contract of "
@@ -182,7 +186,7 @@ def declaration(request: HttpRequest, pk: int) -> HttpResponse:
     form = EmployeeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.add_employee(request.user, item.pk, **form.cleaned_data)
+            actions.add_employee(request.user, item.pk, **form.cleaned_data, request=request)
         except Declaration.DoesNotExist:
             raise Http404 from None
         except ValidationError as exc:
@@ -193,7 +197,7 @@ def declaration(request: HttpRequest, pk: int) -> HttpResponse:
         "d": item, "employees": item.employees.select_related("person"),
         "breakdown": item.breakdown if item.state == "approved" else
         (result.breakdown() if result else []),
-        "problem": problem, "form": form,
+        "problem": problem, "form": form, "show_grades": request.user.role != Role.EMPLOYER,
         "can_edit": request.user.role == Role.EMPLOYER and item.state in ("draft", "returned"),
         "can_review": request.user.can(Capability.APPROVE) and item.state == "submitted",
     })
@@ -219,7 +223,7 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect("employment:declaration", pk=pk)
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(Form):
     form = forms.ChoiceField(label=gettext_lazy("Form of employment"), choices=PLACEMENT_FORMS)
     employer = forms.ModelChoiceField(label=gettext_lazy("Employer"), required=False,
                                       queryset=Employer.objects.none())
@@ -263,7 +267,7 @@ def training(request: HttpRequest) -> HttpResponse:
     })
 
 
-class JobSeekerForm(forms.Form):
+class JobSeekerForm(Form):
     skills = forms.CharField(label=gettext_lazy("Skills"), max_length=200, required=False)
     limits = forms.CharField(label=gettext_lazy("Limits and accommodations needed"),
                              max_length=200, required=False)
@@ -300,7 +304,7 @@ def job_seekers(request: HttpRequest) -> HttpResponse:
     return render(request, "employment/job_seekers.html", {"rows": rows})
 
 
-class CourseForm(forms.Form):
+class CourseForm(Form):
     name = forms.CharField(label=gettext_lazy("Course"), max_length=120)
     provider = forms.CharField(label=gettext_lazy("Provider"), max_length=120)
     township = forms.ModelChoiceField(label=gettext_lazy("Township/street"), queryset=None)

@@ -16,8 +16,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from openpyxl import Workbook
 
+from canlian.core import exports
 from canlian.people.workbooks import _header, _save
 
 from .formulas import STATUS_LABELS, Status
@@ -49,7 +49,7 @@ def rows_with_gaps(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def workbook(data: dict[str, Any], kind: str) -> Path:
-    book = Workbook(write_only=True)
+    book = exports.workbook()
     sheet = book.create_sheet(KINDS[kind])
     sheet.append([f"{data['title']} {KINDS[kind]}（{data['year']} 年，{data['region_name']}）"])
     _header(sheet, ["指标", "属性", "基期值", "目标值", "当年值", "分子", "分母", "状态",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
+from canlian.core.forms import ModelForm
 from canlian.regions.models import Deployment, Region
 
 from . import drill, engine, plans
@@ -151,7 +151,7 @@ def members(request: HttpRequest, plan_code: str, code: str, which: str) -> Http
     })
 
 
-class ExternalValueForm(forms.ModelForm):
+class ExternalValueForm(ModelForm):
     class Meta:
         model = ExternalValue
         fields = ["series", "year", "value", "source"]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-
+from canlian.core import exports
 from canlian.people.workbooks import _header, _save
 
 HEADERS = ["代码", "指标", "属性", "单位", "分子", "分母", "当年值", "基期值", "目标值", "状态", "说明"]
@@ -15,7 +14,7 @@ HEADERS = ["代码", "指标", "属性", "单位", "分子", "分母", "当年�
 def indicator_workbook(data: dict[str, Any]) -> Path:
     from .formulas import STATUS_LABELS, Status
 
-    workbook = Workbook(write_only=True)
+    workbook = exports.workbook()
     sheet = workbook.create_sheet(f"{data['year']}年指标")
     _header(sheet, HEADERS)
     for i in data["indicators"]:

@@ -52,17 +52,17 @@ class PersonData:
 
 
 def duplicate_message(existing: Person, user: Any) -> str:
-    """Name the existing record; outside the user's region, only where it is."""
+    """Name the existing record to a user whose region holds it; to others, only that it exists."""
     township = existing.village.parent.name if existing.village.parent else ""
     if scoping.in_scope(user, existing.village_id):
         return (
             f"该身份证号已登记：{existing.name}（{township}{existing.village.name}，"
             f"档案号 {existing.pk}）(already registered as record {existing.pk})"
         )
-    return (
-        f"该身份证号已在{township}登记，不在您的管辖范围，请联系区残联 "
-        f"(already registered in {township}, outside your region)"
-    )
+    # Outside the user's region nothing is said of where or whom: a village worker (or an
+    # API key) typing IDs must not learn which township holds each.
+    return ("该身份证号已登记，不在您的管辖范围，请联系区残联核实 "
+            "(already registered outside your region: ask the federation)")
 
 
 def _check_village(user: Any, village: Region) -> None:
@@ -104,8 +104,17 @@ def _apply(person: Person, data: PersonData) -> None:
     person.guardian_name = data.guardian_name.strip() if guardian_id else ""
     person.guardian_phone = data.guardian_phone if guardian_id else ""
     person.guardian_relation = data.guardian_relation if guardian_id else ""
+    _not_future(data.death_date)
     person.death_date = data.death_date
     person.life_status = LifeStatus.DECEASED if data.death_date else LifeStatus.ALIVE
+
+
+def _not_future(death_date: Any) -> None:
+    from django.utils import timezone
+
+    if death_date and death_date > timezone.localdate():
+        raise ValidationError({"death_date": "死亡日期不能晚于今天 (the date of death is in the "
+                                             "future)"})
 
 
 def snapshot(person: Person) -> dict[str, str]:
@@ -186,6 +195,7 @@ def record_death(user: Any, person: Person, death_date: Any, request: HttpReques
         return False
     if death_date < locked.birth_date:
         raise ValidationError({"death_date": "死亡日期早于出生日期 (death before birth)"})
+    _not_future(death_date)
     locked.life_status = LifeStatus.DECEASED
     locked.death_date = death_date
     locked.save(update_fields=["life_status", "death_date", "updated_at"])

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core.forms import Form
 from canlian.regions.models import Region
 
 from . import ethnicity, idnumber
@@ -21,7 +23,7 @@ class VillageChoiceField(forms.ModelChoiceField):
         return f"{township} / {obj.name}"
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     resident_id = forms.CharField(
         label=_("Resident ID number"), max_length=20,
         help_text=_("18 characters; birth date and sex are read from it."),
@@ -80,7 +82,9 @@ class PersonForm(forms.Form):
         if data.get("guardian_name") and not data.get("guardian_resident_id"):
             self.add_error("guardian_resident_id", _("Enter the guardian's resident ID."))
         rid, death = data.get("resident_id"), data.get("death_date")
-        if rid and death:
+        if death and death > timezone.localdate():
+            self.add_error("death_date", _("The date of death cannot be in the future."))
+        elif rid and death:
             birth = idnumber.validate(rid).birth_date
             if death < birth:
                 self.add_error("death_date", _("The date of death is before the date of birth."))
@@ -117,7 +121,7 @@ class PersonForm(forms.Form):
         }
 
 
-class PersonFilterForm(forms.Form):
+class PersonFilterForm(Form):
     """Search and filters of the staff person list."""
 
     q = forms.CharField(

@@ -16,13 +16,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action
-from canlian.core import bulk, sheets
+from canlian.core import bulk, sheets, text
 from canlian.core.sheets import text as _text
 from canlian.regions.models import Region
 
@@ -94,6 +95,10 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
+    # Audited once, at the end of the import: an audit write holds the chain's lock until
+    # the import commits, which must not be from its first chunk on (audit/actions.py).
+    created_people: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    changed_people: list[tuple[int, str]] = field(default_factory=list, repr=False)
 
     @property
     def rejected(self) -> int:
@@ -159,6 +164,9 @@ def read_rows(stream: IO[bytes] | str) -> Iterator[tuple[int, dict[str, str]]]:
             yield number, raw
 
 
+MAX_KEPT = 200  # characters of a rejected cell kept for the error workbook
+
+
 class _Validator:
     """Turns a raw row into values for a Person, or a RowError. Preloads villages once."""
 
@@ -176,11 +184,17 @@ class _Validator:
 
     def __call__(self, number: int, raw: dict[str, str]) -> _Row | RowError:
         def fail(key: str, reason: str) -> RowError:
-            return RowError(number, HEADER_OF[key], reason, raw)
+            # Kept for the error workbook: scrubbed and cut, so a hostile cell stays small.
+            kept = {k: text.printable(v)[:MAX_KEPT] for k, v in raw.items()}
+            return RowError(number, HEADER_OF[key], reason, kept)
 
         for c in COLUMNS:
             if c.required and not raw.get(c.key):
                 return fail(c.key, "必填 (required)")
+        for key, value in raw.items():
+            reason = text.check(value)
+            if reason:
+                return fail(key, reason)
         try:
             parsed = idnumber.validate(raw["resident_id"], today=self.today)
         except idnumber.ResidentIdError as exc:
@@ -309,16 +323,14 @@ def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any
         changed.append(person)
     if new:
         ids = bulk.create(Person, new)
-        record_many(user=user, action=Action.IMPORT, request=request, summary="花名册导入：新增",
-                    people=[(pid, v["village_id"]) for pid, v in zip(ids, new, strict=True)])
+        result.created_people += [(pid, v["village_id"]) for pid, v in zip(ids, new, strict=True)]
         result.created += len(new)
     if changed:
         now = dt.datetime.now(dt.UTC)
         for p in changed:
             p.updated_at = now
         Person.objects.bulk_update(changed, [*PERSON_FIELDS, "updated_at"], batch_size=1000)
-        record_many(user=user, action=Action.IMPORT, people=[(p.id, p.village_id) for p in changed],
-                    request=request, summary="花名册导入：更新")
+        result.changed_people += [(p.id, p.village_id) for p in changed]
         result.updated += len(changed)
     for person in died:  # deaths are few; each stops certificates, payments and services
         announce_death(person, user)
@@ -345,6 +357,11 @@ def import_persons(
 
 def _import(user: Any, stream: IO[bytes] | str, *, filename: str, request: Any,
             progress: Callable[[int, ImportResult], None] | None) -> ImportResult:
+    try:
+        sheets.check_size(stream, max_bytes=settings.CANLIAN_MAX_ROSTER_UNCOMPRESSED,
+                          max_rows=settings.CANLIAN_MAX_ROSTER_ROWS)
+    except sheets.SheetError as exc:
+        raise RosterError(str(exc)) from None
     validate = _Validator(user)
     result = ImportResult()
     pending: list[_Row] = []
@@ -366,6 +383,10 @@ def _import(user: Any, stream: IO[bytes] | str, *, filename: str, request: Any,
         if progress:
             progress(result.rows + 1, result)
         result.errors.sort(key=lambda e: e.row)
+        record_many(user=user, action=Action.IMPORT, request=request, summary="花名册导入：新增",
+                    people=result.created_people)
+        record_many(user=user, action=Action.IMPORT, request=request, summary="花名册导入：更新",
+                    people=result.changed_people)
         record(user=user, action=Action.IMPORT, object_type="roster", object_id=filename[:40],
                request=request,
                summary=(f"花名册 {filename}：新增 {result.created}，更新 {result.updated}，"

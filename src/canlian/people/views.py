@@ -7,7 +7,6 @@ scoping layer (404 outside the region) and calls ``actions``/``roster`` to write
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,6 +29,7 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
+from canlian.core import exports
 from canlian.regions.models import Region
 
 from . import actions, idnumber, roster, workbooks
@@ -215,6 +215,7 @@ def import_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@exports.clean_failure
 def import_errors(request: HttpRequest, pk: int) -> FileResponse:
     scoping.require(request.user, Capability.IMPORT_PEOPLE)
     batch = get_object_or_404(RosterImport, pk=pk, user=request.user)
@@ -222,24 +223,20 @@ def import_errors(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
+@exports.clean_failure
 def import_template(request: HttpRequest) -> FileResponse:
     scoping.require(request.user, Capability.IMPORT_PEOPLE)
     return _xlsx(workbooks.roster_template(), "残疾人花名册模板.xlsx")
 
 
-def _xlsx(path: Path, filename: str) -> FileResponse:
-    handle = path.open("rb")
-    path.unlink()  # the open handle keeps the data until the response is sent
-    return FileResponse(
-        handle, as_attachment=True, filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+_xlsx = exports.response
 
 
 EXPORT_LIMIT = 200_000
 
 
 @login_required
+@exports.clean_failure
 def person_export(request: HttpRequest) -> HttpResponse:
     scoping.require(request.user, Capability.EXPORT_PEOPLE)
     _, qs = _filtered(request)

@@ -1,44 +1,33 @@
 """Writing .xlsx files: the roster template, the error workbook and the person export.
 
-All use openpyxl's write-only mode, which streams rows to disk instead of building the
-sheet in memory.
+All go through ``core.exports`` (formula and control-character safe, clean on a full
+disk), whose write-only workbooks stream rows to disk instead of building them in memory.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
+
+from canlian.core import exports
 
 from .roster import COLUMNS
 
-BOLD = Font(bold=True)
 ERROR_FILL = PatternFill("solid", fgColor="FFF2CC")
+Workbook = exports.workbook  # every workbook here is the safe writer's
+_save = exports.save
 
 
 def _header(sheet: Any, names: Iterable[str]) -> None:
-    cells = []
-    for name in names:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = BOLD
-        cells.append(cell)
-    sheet.append(cells)
-
-
-def _save(workbook: Workbook) -> Path:
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
-    handle.close()
-    workbook.save(handle.name)
-    return Path(handle.name)
+    sheet.header(names)
 
 
 def roster_template() -> Path:
-    workbook = Workbook(write_only=True)
+    workbook = Workbook()
     sheet = workbook.create_sheet("花名册")
     _header(sheet, [c.header for c in COLUMNS])
     return _save(workbook)
@@ -46,11 +35,11 @@ def roster_template() -> Path:
 
 def error_workbook(errors: list[dict[str, Any]]) -> Path:
     """Rejected rows with their original values and the reason, ready to fix and re-upload."""
-    workbook = Workbook(write_only=True)
+    workbook = Workbook()
     sheet = workbook.create_sheet("未导入的行")
     _header(sheet, ["原行号", "出错列", "原因", *[c.header for c in COLUMNS]])
     for error in errors:
-        reason = WriteOnlyCell(sheet, value=error["reason"])
+        reason = WriteOnlyCell(sheet._sheet, value=error["reason"])
         reason.fill = ERROR_FILL
         sheet.append([error["row"], error["column"], reason,
                       *[error["values"].get(c.key, "") for c in COLUMNS]])
@@ -65,7 +54,7 @@ EXPORT_HEADERS = [
 
 
 def person_export(rows: Iterable[dict[str, Any]], *, full_ids: bool) -> Path:
-    workbook = Workbook(write_only=True)
+    workbook = Workbook()
     sheet = workbook.create_sheet("残疾人名单")
     _header(sheet, EXPORT_HEADERS)
     for r in rows:

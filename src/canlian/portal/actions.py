@@ -22,6 +22,8 @@ from canlian.accounts.roles import Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.certificates.forms import MAGIC, MAX_ATTACHMENT_BYTES
+from canlian.core import exports, text, throttle
+from canlian.core.clientip import client_ip
 from canlian.people import idnumber
 from canlian.people.models import Person
 
@@ -40,7 +42,19 @@ class SignInError(Exception):
 
 
 def _ip(request: HttpRequest | None) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_ip(request) if request is not None else None
+
+
+# The one answer to "send me a code", whether or not the ID is registered with a phone:
+# the sign-in page must not tell anyone who is on the disability registry.
+SENT = ("如果该身份证号在残联登记了手机号码，验证码已发送到该号码 (if a phone number is on record "
+        "for this ID, a code has been sent to it)")
+WAIT = "验证码已发送，请一分钟后再试 (a code was just sent; wait a minute)"
+TOO_MANY = "获取验证码过于频繁，请一小时后再试 (too many codes; try again in an hour)"
+WRONG = ("验证码不正确或已失效，请核对后重新输入，或重新获取 (the code is wrong or no longer valid: "
+         "check it, or ask for a new one)")
+TOO_MANY_TRIES = "尝试次数过多，请一小时后再试 (too many tries; try again in an hour)"
+VERIFY_PER_ADDRESS_PER_HOUR = 30
 
 
 def phone_on_file(resident_id: str) -> str:
@@ -56,55 +70,60 @@ def phone_on_file(resident_id: str) -> str:
 
 
 def request_code(resident_id: str, request: HttpRequest | None = None) -> str:
-    """Send a sign-in code to the phone on file; return the masked phone number."""
+    """Send a sign-in code to the phone on file, if there is one; return ``SENT`` either way.
+
+    Every try counts against the limits (per ID: one a minute, five an hour; per client
+    address: twenty an hour), registered or not, and the limits are checked and counted
+    under a lock (core/throttle.py), so simultaneous requests cannot all pass.
+    """
     try:
         number = idnumber.validate(resident_id).number
     except idnumber.ResidentIdError as exc:
         raise SignInError(exc.message) from None
-    now = timezone.now()
-    ip = _ip(request)
-    recent = SignInCode.objects.filter(resident_id=number, created_at__gte=now - dt.timedelta(hours=1))
-    if recent.filter(created_at__gte=now - otp.RESEND_AFTER).exists():
-        raise SignInError("验证码已发送，请一分钟后再试 (a code was just sent; wait a minute)")
-    if recent.count() >= otp.PER_ID_PER_HOUR or (ip and SignInCode.objects.filter(
-            ip=ip, created_at__gte=now - dt.timedelta(hours=1)).count() >= otp.PER_ADDRESS_PER_HOUR):
-        raise SignInError("获取验证码过于频繁，请一小时后再试 (too many codes; try again in an hour)")
+    ip = _ip(request) or "-"
+    reached = throttle.take(
+        throttle.Limit("portal-code-id-minute", number, 1, otp.RESEND_AFTER),
+        throttle.Limit("portal-code-id-hour", number, otp.PER_ID_PER_HOUR, dt.timedelta(hours=1)),
+        throttle.Limit("portal-code-address", ip, otp.PER_ADDRESS_PER_HOUR,
+                       dt.timedelta(hours=1)))
+    if reached is not None:
+        raise SignInError(WAIT if reached.scope == "portal-code-id-minute" else TOO_MANY)
     phone = phone_on_file(number)
     if not phone:
-        raise SignInError("没有查到该身份证号登记的手机号码，请联系所在村（社区）残协专职委员登记 "
-                          "(no phone number is on record for this ID: ask your village worker)")
+        return SENT
+    now = timezone.now()
     code = otp.new_code()
-    masked = otp.mask_phone(phone)
     SignInCode.objects.create(resident_id=number, digest=otp.digest(settings.SECRET_KEY, number, code),
-                              sent_to=masked, ip=ip, expires_at=now + otp.VALID_FOR)
+                              sent_to=otp.mask_phone(phone), ip=_ip(request),
+                              expires_at=now + otp.VALID_FOR)
     get_notifier().send(phone, f"【残联】您的登录验证码是 {code}，5分钟内有效。请勿告诉他人。")
-    return masked
+    return SENT
 
 
 def verify_code(resident_id: str, code: str, request: HttpRequest | None = None) -> Any:
-    """Check the code; on success return the citizen's account (created on first sign-in)."""
+    """Check the code; on success return the citizen's account (created on first sign-in).
+
+    A wrong code, an expired one and an ID that was never sent one get the same answer."""
     number = idnumber.normalise(resident_id)
     now = timezone.now()
+    if not throttle.hit("portal-verify-address", _ip(request) or "-",
+                        limit=VERIFY_PER_ADDRESS_PER_HOUR, window=dt.timedelta(hours=1)):
+        raise SignInError(TOO_MANY_TRIES, field="code")
     # The failed try is counted in its own committed transaction, then refused outside it:
     # raising inside would roll the count back and allow unlimited guessing.
     with transaction.atomic():
         pending = (SignInCode.objects.select_for_update()
                    .filter(resident_id=number, used_at=None, expires_at__gt=now)
                    .order_by("-created_at", "-id").first())
-        if pending is None:
-            failure = "验证码已过期或未获取，请重新获取 (the code has expired: ask for a new one)"
-        elif pending.attempts >= otp.MAX_ATTEMPTS:
-            failure = "验证码错误次数过多，请重新获取 (too many wrong codes: ask for a new one)"
-        elif not otp.matches(settings.SECRET_KEY, number, code, pending.digest):
-            SignInCode.objects.filter(pk=pending.pk).update(attempts=F("attempts") + 1)
-            left = otp.MAX_ATTEMPTS - pending.attempts - 1
-            record(user=None, action=Action.LOGIN_FAILED, request=request, object_type="citizen",
-                   object_id=number[:6] + "…", summary="门户验证码错误")
-            failure = f"验证码不正确，还可以再试 {left} 次 (wrong code; {left} tries left)"
-        else:
+        if (pending is not None and pending.attempts < otp.MAX_ATTEMPTS
+                and otp.matches(settings.SECRET_KEY, number, code, pending.digest)):
             SignInCode.objects.filter(pk=pending.pk).update(used_at=now)
             return citizen_account(number)
-    raise SignInError(failure, field="code")
+        if pending is not None:
+            SignInCode.objects.filter(pk=pending.pk).update(attempts=F("attempts") + 1)
+        record(user=None, action=Action.LOGIN_FAILED, request=request, object_type="citizen",
+               object_id="", summary="门户验证码错误")
+    raise SignInError(WRONG, field="code")
 
 
 def citizen_account(resident_id: str) -> Any:
@@ -163,10 +182,15 @@ def attach(user: Any, person: Person, application: str, purpose: str, upload: An
     if not scoping.people_for(user).filter(pk=person.pk).exists():
         raise PermissionDenied("person outside scope")
     kind = check_upload(upload)
-    name = (getattr(upload, "name", "") or "file")[-120:]
-    document = Upload.objects.create(person=person, application=application, purpose=purpose,
-                                     file=upload, original_name=name, kind=kind, size=upload.size,
-                                     uploaded_by=user)
+    # The sender's name is kept for display only; on disk the file gets a generated name.
+    name = text.printable(getattr(upload, "name", "") or "file")[-120:]
+    try:
+        with transaction.atomic():
+            document = Upload.objects.create(person=person, application=application,
+                                             purpose=purpose, file=upload, original_name=name,
+                                             kind=kind, size=upload.size, uploaded_by=user)
+    except OSError as exc:  # a full disk: the storage removed its partial file
+        raise ValidationError({"file": exports.disk_message(exc)}) from None
     record(user=user, action=Action.CREATE, obj=document, person=person, request=request,
            summary=f"上传申请材料：{document.get_purpose_display()}")
     return document

@@ -8,12 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from canlian.certificates.workflow import Kind
+from canlian.core.forms import Form
 from canlian.services.models import DeviceType
 
 from .models import Purpose
 
 
-class PortalForm(forms.Form):
+class PortalForm(Form):
     """After validation each field with an error points at its message (aria-describedby)."""
 
     def full_clean(self) -> None:

@@ -8,10 +8,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core.forms import Form, ModelForm
+
 from .models import DeviceType, Institution, RenovationItem, ServiceType
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(Form):
     service_type = forms.ModelChoiceField(label=_("Service"), queryset=ServiceType.objects.all())
     start_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
                                  initial=dt.date.today)
@@ -29,7 +31,7 @@ class ServiceForm(forms.Form):
                                  max_digits=10, decimal_places=2)
 
 
-class InstitutionForm(forms.ModelForm):
+class InstitutionForm(ModelForm):
     class Meta:
         model = Institution
         fields = ["name", "kind", "township", "capacity", "opened_on", "closed_on", "address"]
@@ -37,7 +39,7 @@ class InstitutionForm(forms.ModelForm):
                    "closed_on": forms.DateInput(attrs={"type": "date"})}
 
 
-class RenovationStepForm(forms.Form):
+class RenovationStepForm(Form):
     on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
                          initial=dt.date.today, required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -63,7 +65,7 @@ class RenovationStepForm(forms.Form):
         return result
 
 
-class CaseForm(forms.Form):
+class CaseForm(Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("legal_aid", _("Legal aid")),
                                                        ("petition", _("Petition"))])
     subject = forms.CharField(label=_("Subject"), max_length=200)

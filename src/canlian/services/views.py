@@ -17,8 +17,8 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action as AuditAction
+from canlian.core import exports, params
 from canlian.people import idnumber
-from canlian.people.views import _xlsx
 from canlian.people.workbooks import _header, _save
 
 from . import actions, queries
@@ -58,22 +58,18 @@ def record_service(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
+@exports.clean_failure
 def gaps(request: HttpRequest, need: str) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     if need not in queries.NEEDS:
         raise Http404
-    try:
-        year = int(request.GET.get("year", dt.date.today().year))  # noqa: DTZ011
-    except ValueError:
-        year = dt.date.today().year  # noqa: DTZ011
+    year = params.year(request, dt.date.today().year)  # noqa: DTZ011
     people = queries.gap(scoping.people_for(request.user), need, year)
     if request.GET.get("format") == "xlsx":
         scoping.require(request.user, Capability.EXPORT_PEOPLE)
         rows = list(people.values("id", "name", "resident_id", "village_id", "village__name",
                                   "village__parent__name", "phone")[:100_000])
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
+        workbook = exports.workbook()
         sheet = workbook.create_sheet("应享未享")
         _header(sheet, ["档案号", "姓名", "身份证号", "镇（街道）", "村（社区）", "联系电话"])
         for r in rows:
@@ -82,7 +78,7 @@ def gaps(request: HttpRequest, need: str) -> HttpResponse:
         record_many(user=request.user, action=AuditAction.EXPORT, request=request,
                     people=[(r["id"], r["village_id"]) for r in rows],
                     summary=f"导出{queries.NEEDS[need][0]}需求未服务名单 {year}")
-        return _xlsx(_save(workbook), f"{queries.NEEDS[need][0]}-未服务名单-{year}.xlsx")
+        return exports.response(_save(workbook), f"{queries.NEEDS[need][0]}-未服务名单-{year}.xlsx")
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     return render(request, "services/gaps.html", {
         "need": need, "label": queries.NEEDS[need][0], "year": year, "page": page,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core.forms import ModelForm
+
 from .models import DEVICE_TYPE_CHOICES, REHAB_TYPE_CHOICES, AnnualSurvey
 
 FIELD_GROUPS = [
@@ -19,7 +21,7 @@ FIELD_GROUPS = [
 ]
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(ModelForm):
     rehab_types = forms.MultipleChoiceField(label=_("Rehabilitation types"), required=False,
                                             choices=REHAB_TYPE_CHOICES,
                                             widget=forms.CheckboxSelectMultiple)

@@ -31,8 +31,10 @@ def test_a_township_client_cannot_read_another_township(client, users, api_key, 
     listed = get(client, "/api/v1/persons", headers).json()
     assert [p["name"] for p in listed["results"]] == ["甲"]
     assert listed["results"][0]["resident_id_masked"] == inside.masked_id
+    # the read of the record and its line in the list are each audited
     assert AuditEvent.objects.filter(action="view", person_id=inside.pk,
-                                     actor_name="town1").count() == 1
+                                     actor_name="town1").count() == 2
+    assert not AuditEvent.objects.filter(person_id=outside.pk).exists()
 
 
 def test_incremental_sync_by_update_time_and_cursor(client, users, api_key, make_person):

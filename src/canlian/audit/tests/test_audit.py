@@ -19,14 +19,35 @@ def test_events_cannot_be_changed_or_deleted(users):
 
 def test_database_refuses_updates_even_by_raw_sql(users):
     event = record(user=users.federation, action="view", summary="original")
-    with pytest.raises(DatabaseError), transaction.atomic():
-        AuditEvent.objects.filter(pk=event.pk).update(summary="rewritten")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET summary = 'rewritten' WHERE id = %s",
+                       [event.pk])
     event.refresh_from_db()
     assert event.summary == "original"
-    if connection.vendor == "postgresql":
-        with pytest.raises(DatabaseError), transaction.atomic():
-            AuditEvent.objects.filter(pk=event.pk).delete()
-        assert AuditEvent.objects.filter(pk=event.pk).exists()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_querysets_cannot_delete_or_update_the_log(users):
+    """Issue #22: on SQLite ``QuerySet.delete()`` emptied the log."""
+    record(user=users.federation, action="view", summary="x")
+    with pytest.raises((AppendOnlyError, DatabaseError)), transaction.atomic():
+        AuditEvent.objects.all().delete()
+    with pytest.raises((AppendOnlyError, DatabaseError)), transaction.atomic():
+        AuditEvent.objects.all().update(summary="y")
+    assert AuditEvent.objects.count() == 1
+
+
+def test_the_log_cannot_be_truncated(users):
+    """Issue #22: TRUNCATE passed PostgreSQL's row triggers (SQLite has no TRUNCATE; its
+    ``DELETE FROM`` without WHERE is refused by the trigger above)."""
+    record(user=users.federation, action="view", summary="x")
+    statement = ("TRUNCATE audit_auditevent" if connection.vendor == "postgresql"
+                 else "DELETE FROM audit_auditevent")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert AuditEvent.objects.count() == 1
 
 
 def test_audit_page_filters_by_user_action_and_person(client, users, regions, make_person):

@@ -60,3 +60,44 @@ def test_public_verify_page_needs_no_login_and_shows_little(client, make_person,
     assert person.resident_id not in body
     assert "张三丰" not in body
     assert client.get("/verify/forged-token/").status_code == 404
+
+
+def _decodings(token: str) -> str:
+    """Everything base64 or plain text can make of a token's parts."""
+    import base64
+    import contextlib
+    import zlib
+
+    out = [token]
+    for part in token.replace(":", ".").split("."):
+        for pad in ("", "=", "=="):
+            try:
+                raw = base64.urlsafe_b64decode(part + pad)
+            except ValueError:
+                continue
+            out.append(raw.decode("latin-1"))
+            with contextlib.suppress(zlib.error):
+                out.append(zlib.decompress(raw).decode("latin-1"))
+    return " ".join(out)
+
+
+def test_the_qr_token_reveals_nothing(make_person, walk):
+    """Issue #22: the signed token base64-decoded to the full resident ID, category, grade."""
+    person = make_person(name="欧阳明华")
+    walk(person)
+    certificate = Certificate.objects.get(person=person)
+    token = ecert.token_for(certificate)
+    decoded = _decodings(token)
+    assert person.resident_id not in decoded and certificate.number not in decoded
+    assert '"c"' not in decoded and str(certificate.pk) != token
+    assert ecert.token_for(Certificate.objects.get(pk=certificate.pk)) == token  # stable
+    assert ecert.verify(token).verdict == ecert.Verdict.GENUINE
+
+
+def test_tokens_printed_before_still_verify(make_person, walk):
+    person = make_person()
+    walk(person)
+    certificate = Certificate.objects.get(person=person)
+    legacy = signing.dumps({"c": certificate.pk, "n": certificate.number}, salt=ecert.SALT,
+                           compress=True)
+    assert ecert.verify(legacy).verdict == ecert.Verdict.GENUINE

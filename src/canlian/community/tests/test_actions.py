@@ -179,7 +179,9 @@ def test_recompute_priorities_is_set_based(users, person, django_assert_max_num_
     for p in people:
         actions.save_roster_entry(users.township, p, contact_name="x", contact_phone="1")
     Person.objects.filter(pk__in=[p.pk for p in people]).update(grade=1)
-    with django_assert_max_num_queries(8):
+    # 6, and the chained audit record: savepoint, (PostgreSQL: chain lock), tail, insert,
+    # release
+    with django_assert_max_num_queries(11):
         changed = actions.recompute_priorities(users.township)
     assert changed == 6
     assert set(RosterEntry.objects.values_list("priority", flat=True)) == {30}
@@ -489,3 +491,18 @@ def test_audit_of_person_page_and_roster_print(client, users, person):
     client.get("/community/roster/print/")
     assert AuditEvent.objects.filter(action="export", person_id=p.pk,
                                      summary="打印应急保护名册").exists()
+
+
+def test_a_volunteer_id_registered_elsewhere_is_not_disclosed(users, regions):
+    """Issue #22: the volunteer form told a township that an ID was a volunteer elsewhere."""
+    from canlian.community.models import Volunteer
+    from canlian.conftest import new_resident_id
+
+    rid = new_resident_id()
+    Volunteer.objects.create(name="外镇志愿者", resident_id=rid, phone="1", village=regions.v2a,
+                             registered_on=dt.date(2025, 1, 1), skills=["visit"])
+    with pytest.raises(ValidationError) as info:
+        actions.save_volunteer(users.township, {"name": "甲", "resident_id": rid, "phone": "1",
+                                                "village": regions.v1a, "skills": ["visit"]})
+    message = " ".join(info.value.message_dict["resident_id"])
+    assert "volunteer" not in message and "志愿者" not in message and "外镇" not in message

@@ -94,7 +94,9 @@ MATRIX: dict[str, tuple[str | None, str, dict[str, object]]] = {
     "audit:list": (None, "get", {"federation": 200, "township": 403, "village": 403,
                                  "auditor": 200, **NO_REGISTRY}),
 }
-PUBLIC = {"accounts:login", "accounts:logout", "set_language", "verify"}
+# Pages every signed-in account has for itself (or anyone has): no record, no region.
+PUBLIC = {"accounts:login", "accounts:logout", "set_language", "verify",
+          "accounts:password_change", "accounts:two_factor", "accounts:two_factor_setup"}
 
 
 def _app_matrices() -> tuple[dict, list]:

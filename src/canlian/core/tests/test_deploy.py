@@ -26,14 +26,16 @@ def _check(env: dict[str, str]) -> subprocess.CompletedProcess:
 def test_check_deploy_is_clean_in_production(database, tmp_path):
     result = _check({"CANLIAN_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(60),
                      "ALLOWED_HOSTS": "canlian.example.org", "DATABASE_URL": database,
-                     "CANLIAN_DATA_DIR": str(tmp_path)})
+                     "CANLIAN_DATA_DIR": str(tmp_path),
+                     "CANLIAN_NOTIFIER": "canlian.portal.notifiers.Notifier"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_without_a_secret_key_refuses_to_start(tmp_path):
     env = {"CANLIAN_ENV": "production", "ALLOWED_HOSTS": "x", "CANLIAN_DATA_DIR": str(tmp_path),
-           "DATABASE_URL": "sqlite:///:memory:"}
+           "DATABASE_URL": "sqlite:///:memory:",
+           "CANLIAN_NOTIFIER": "canlian.portal.notifiers.Notifier"}
     result = subprocess.run([sys.executable, "-m", "canlian", "check"], env=_environment(env),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0

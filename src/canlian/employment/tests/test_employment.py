@@ -50,12 +50,15 @@ def test_declaration_workflow_freezes_the_levy(users, employer, make_person):
     declaration = actions.file_declaration(users.employer, employer, year=YEAR,
                                            staff=Decimal(200), average_wage=Decimal(120000),
                                            local_average_wage=Decimal(90000))
-    actions.add_employee(users.employer, declaration.pk, worker.resident_id)
-    with pytest.raises(ValidationError, match="没有有效的残疾人证"):
-        actions.add_employee(users.employer, declaration.pk, make_person().resident_id)
+    actions.add_employee(users.employer, declaration.pk, worker.resident_id, worker.name)
+    uncertified = make_person()
+    with pytest.raises(ValidationError, match="不符"):
+        actions.add_employee(users.employer, declaration.pk, uncertified.resident_id,
+                             uncertified.name)
     actions.submit(users.employer, declaration.pk)
+    late = certified(make_person)
     with pytest.raises(ValidationError):
-        actions.add_employee(users.employer, declaration.pk, certified(make_person).resident_id)
+        actions.add_employee(users.employer, declaration.pk, late.resident_id, late.name)
     with pytest.raises(PermissionDenied):
         actions.review(users.township, declaration.pk, "approve")
     approved = actions.review(users.federation, declaration.pk, "approve")
@@ -71,9 +74,11 @@ def test_more_counted_employees_than_staff_is_refused(users, employer, make_pers
     declaration = actions.file_declaration(users.employer, employer, year=YEAR,
                                            staff=Decimal(1), average_wage=Decimal(50000),
                                            local_average_wage=Decimal(60000))
-    actions.add_employee(users.employer, declaration.pk, certified(make_person).resident_id)
+    first = certified(make_person)
+    actions.add_employee(users.employer, declaration.pk, first.resident_id, first.name)
+    late = certified(make_person)
     with pytest.raises(ValidationError):
-        actions.add_employee(users.employer, declaration.pk, certified(make_person).resident_id)
+        actions.add_employee(users.employer, declaration.pk, late.resident_id, late.name)
     with pytest.raises(ValidationError):
         actions.file_declaration(users.employer, employer, year=YEAR + 1, staff=Decimal(-3),
                                  average_wage=Decimal(1), local_average_wage=Decimal(1))
@@ -147,7 +152,7 @@ def test_read_only_roles_cannot_change_declarations(client, users, employer, mak
     assert client.post(reverse("employment:act", args=[declaration.pk, "submit"])
                        ).status_code == 403
     assert client.post(reverse("employment:declaration", args=[declaration.pk]),
-                       {"resident_id": worker.resident_id}).status_code == 403
+                       {"resident_id": worker.resident_id, "name": worker.name}).status_code == 403
     declaration.refresh_from_db()
     assert declaration.state == "draft"
     assert not declaration.employees.exists()

@@ -62,7 +62,8 @@ def test_import_reports_every_bad_row_and_imports_good_ones(users, roster_rows):
     assert "校验码错误" in reasons[4]
     assert "与第 2 行重复" in reasons[6]
     assert "不在您的管辖范围" in reasons[8]
-    assert "柳市镇" in reasons[11] and "外镇人" not in reasons[11]
+    assert "柳市镇" not in reasons[11] and "外镇人" not in reasons[11]
+    assert "不在您的管辖范围" in reasons[11]
     assert "应为 18 位" in reasons[13]
     child = Person.objects.get(name="乙")
     assert child.ethnicity == "03" and child.guardian_name == "乙父" and child.sex == "F"

@@ -43,7 +43,7 @@ def test_a_citizen_signs_in_applies_for_the_nursing_subsidy_and_follows_it_by_ke
         page.keyboard.type(citizen.resident_id)
         page.keyboard.press("Enter")
         page.wait_for_url("**/portal/sign-in/code/**")
-        assert "138****5678" in page.content()
+        assert "138****5678" not in page.content()  # the same page for any ID
         browser.tab_to(page, "id", "id_code")
         page.keyboard.type("000000" if _code() != "000000" else "111111")
         with page.expect_navigation():

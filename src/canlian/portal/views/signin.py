@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +20,6 @@ from ..models import OutboxMessage
 from .common import SESSION_PERSON
 
 SESSION_ID = "portal_signin_id"
-SESSION_SENT_TO = "portal_signin_sent_to"
 
 
 def _next(request: HttpRequest) -> str:
@@ -37,12 +37,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = ResidentIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sent_to = actions.request_code(form.cleaned_data["resident_id"], request)
+            actions.request_code(form.cleaned_data["resident_id"], request)
         except actions.SignInError as exc:
             form.add_error("resident_id", exc.message)
         else:
             request.session[SESSION_ID] = form.cleaned_data["resident_id"]
-            request.session[SESSION_SENT_TO] = sent_to
             return redirect(f"/portal/sign-in/code/?next={_next(request)}")
     return render(request, "portal/sign_in.html", {"form": form, "next": _next(request),
                                                    "outbox": settings.CANLIAN_DEV_OUTBOX})
@@ -55,16 +54,14 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         return redirect("portal:sign_in")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and request.POST.get("resend"):
+        form = CodeForm()  # unbound: the refusal is a message, not a field error
         try:
-            request.session[SESSION_SENT_TO] = actions.request_code(resident_id, request)
+            actions.request_code(resident_id, request)
         except actions.SignInError as exc:
-            form = CodeForm()
-            form.add_error(None, exc.message)
+            messages.error(request, exc.message)
         else:
-            form = CodeForm()
-            from django.contrib import messages
-
-            messages.success(request, _("A new code has been sent."))
+            messages.success(request, _("If a phone number is on record, a new code has been "
+                                        "sent to it."))
     elif request.method == "POST" and form.is_valid():
         try:
             user = actions.verify_code(resident_id, form.cleaned_data["code"], request)
@@ -77,7 +74,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                    object_id=str(user.pk), summary="门户登录（验证码）")
             return redirect(_next(request))
     return render(request, "portal/sign_in_code.html", {
-        "form": form, "sent_to": request.session.get(SESSION_SENT_TO, ""), "next": _next(request),
+        "form": form, "next": _next(request),
         "outbox": settings.CANLIAN_DEV_OUTBOX})
 
 

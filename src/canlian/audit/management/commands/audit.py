@@ -1,0 +1,30 @@
+"""``canlian audit verify``: walk the audit log's hash chain and report the first broken link."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from canlian.audit import chain
+from canlian.audit.models import AuditEvent
+
+
+class Command(BaseCommand):
+    help = "Verify the audit log's hash chain (exit status 1 at the first broken link)."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("verb", choices=["verify"])
+
+    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+        rows = (AuditEvent.objects.order_by("id")
+                .values("id", "hash", *chain.FIELDS).iterator(chunk_size=20_000))
+        checked, broken, last = chain.first_break(rows)
+        if broken is not None:
+            event = AuditEvent.objects.filter(pk=broken).values("at").first()
+            at = f"，时间 {event['at']:%Y-%m-%d %H:%M:%S}" if event else ""
+            raise CommandError(
+                f"审计链在事件 #{broken} 处断开{at}：该事件或其前一事件被修改、删除或插入；"
+                f"此前 {checked} 条完好 (audit chain broken at event #{broken}: it or the event "
+                f"before it was changed, removed or inserted; {checked} events before it verify)")
+        head = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+        self.stdout.write(f"审计链完好：{checked} 条事件，末条 #{head}，末条哈希 {last} "
+                          f"(audit chain intact: {checked} events, head #{head}, hash {last})")

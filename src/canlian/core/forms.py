@@ -1,0 +1,35 @@
+"""The base of every form in Canlian: free text is checked for control characters.
+
+Every ``CharField`` (single line) and ``Textarea`` (multi-line) value that passed its own
+validation is checked by ``core.text``; a refused value gets the reason beside its field.
+``core/tests/test_text.py`` fails when a form in the code base does not derive from
+``Form`` or ``ModelForm`` here, so a new form cannot forget.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from . import text
+
+
+class TextCheckMixin:
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        for name, value in list(self.cleaned_data.items()):  # type: ignore[attr-defined]
+            if not isinstance(value, str) or not value:
+                continue
+            field = self.fields.get(name)  # type: ignore[attr-defined]
+            if field is None or isinstance(field.widget, forms.PasswordInput):
+                continue
+            reason = text.check(value, multiline=isinstance(field.widget, forms.Textarea))
+            if reason:
+                self.add_error(name, reason)  # type: ignore[attr-defined]
+
+
+class Form(TextCheckMixin, forms.Form):
+    pass
+
+
+class ModelForm(TextCheckMixin, forms.ModelForm):
+    pass
