@@ -17,6 +17,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
+from canlian.core import clock
 from canlian.people.models import Person
 
 from . import eligibility
@@ -43,7 +44,7 @@ class SubsidyError(Exception):
 
 
 def _today() -> dt.date:
-    return dt.date.today()  # noqa: DTZ011
+    return clock.today()
 
 
 def month_of(day: dt.date) -> dt.date:

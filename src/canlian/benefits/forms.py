@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from canlian.core import clock
 
 from .models import Subsidy
 from .rulesets import ALLOWANCE_TYPES
@@ -68,7 +69,7 @@ class DecisionForm(forms.Form):
 
 class GrantChangeForm(forms.Form):
     month = forms.DateField(label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}),
-                            input_formats=["%Y-%m", "%Y-%m-%d"], initial=dt.date.today)
+                            input_formats=["%Y-%m", "%Y-%m-%d"], initial=clock.today)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
     back_pay = forms.BooleanField(label=_("Pay the suspended months when lifted"), required=False)
 

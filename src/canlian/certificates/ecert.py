@@ -16,6 +16,7 @@ from enum import StrEnum
 import segno
 from django.core import signing
 
+from canlian.core import clock
 from canlian.people.idnumber import mask
 
 from .models import Certificate, CertificateStatus
@@ -73,7 +74,7 @@ class Verification:
 
 
 def verify(token: str, today: dt.date | None = None) -> Verification:
-    today = today or dt.date.today()  # noqa: DTZ011
+    today = today or clock.today()
     try:
         payload = signing.loads(token, salt=SALT)
         certificate = Certificate.objects.select_related("person").get(

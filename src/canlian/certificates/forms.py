@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core import clock
 from canlian.regions.models import Region
 
 from .models import CATEGORY_CHOICES, GRADE_CHOICES, CancelReason
@@ -76,7 +77,7 @@ class AssessForm(forms.Form):
 
     def clean_assessed_on(self) -> dt.date:
         value = self.cleaned_data["assessed_on"]
-        if value > dt.date.today():  # noqa: DTZ011
+        if value > clock.today():
             raise ValidationError(_("The assessment date is in the future."))
         return value
 

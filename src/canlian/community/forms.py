@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from canlian.core import clock
 
 from . import queries
 from .models import (
@@ -40,7 +41,7 @@ def _date(label: Any, required: bool = True, initial: Any = None) -> forms.DateF
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 class VillageChoice(forms.ModelChoiceField):

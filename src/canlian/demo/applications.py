@@ -12,6 +12,7 @@ from canlian.accounts.models import User
 from canlian.certificates import actions
 from canlian.certificates.models import Application, Certificate
 from canlian.certificates.workflow import Action, Kind, State
+from canlian.core import clock
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
 
@@ -48,7 +49,7 @@ def seed_applications(deployment: Deployment, *, seed: int = 7) -> int:
         username__in=["federation", "township", "assessor"])}
     township, federation, assessor = users["township"], users["federation"], users["assessor"]
     villages = list(deployment.root.townships().order_by("code")[1].villages()[:3])
-    today = dt.date.today()  # noqa: DTZ011
+    today = clock.today()
     made = 0
     with transaction.atomic():
         for kind, final, count in PLAN:
@@ -83,7 +84,7 @@ def _walk_to(application, kind, final, township, federation, assessor, rng) -> N
             category = current.category if current else rng.choice([1, 2, 4, 4, 5, 6])
             grade = max(1, current.grade - 1) if current else rng.randint(1, 4)
             actions.assess(assessor, application.pk, actions.AssessmentInput(
-                hospital="定点评残医院", assessed_on=dt.date.today(),  # noqa: DTZ011
+                hospital="定点评残医院", assessed_on=clock.today(),
                 category=category, grade=grade, components=[], findings="演示评定"))
         elif state == State.ASSESSED:
             actions.advance(township, application.pk, Action.REVIEW, note="公示无异议")

@@ -22,7 +22,7 @@ from django.utils import timezone
 from canlian.benefits import eligibility, paid_years
 from canlian.benefits.facts import has_ruleset, ruleset_for
 from canlian.benefits.models import Grant, Roll, RollLine, SubsidyApplication
-from canlian.core import bulk
+from canlian.core import bulk, clock
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
 from canlian.services.models import DeviceType, Institution, Renovation, ServiceRecord, ServiceType
@@ -61,7 +61,7 @@ def _people(deployment: Deployment) -> list[dict[str, Any]]:
 
 def seed_programs(deployment: Deployment, *, seed: int = 11, today: dt.date | None = None
                   ) -> dict[str, int]:
-    today = today or dt.date.today()  # noqa: DTZ011
+    today = today or clock.today()
     rng = random.Random(seed)
     people = _people(deployment)
     counts: dict[str, int] = {}

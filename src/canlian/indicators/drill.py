@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from canlian.core import clock
 from canlian.people.models import Person
 
 from .measures import Scope, _age_cutoff, _surveys, employed_q
@@ -65,7 +66,7 @@ def members(code: str, scope: Scope, which: str) -> QuerySet[Person]:
         paid = PaidYear.objects.filter(year=scope.year, subsidy=subsidy).values("person_id")
         if which == "numerator":  # counted where the person lives, as the measure counts
             return Person.objects.filter(pk__in=paid, village__code__range=scope.region.code_range)
-        gap_ids = [g["person_id"] for g in gap_list(scope.region, min(scope.mid, dt.date.today()),  # noqa: DTZ011
+        gap_ids = [g["person_id"] for g in gap_list(scope.region, min(scope.mid, clock.today()),
                                                     limit=5000) if g["subsidy"] == subsidy]
         return Person.objects.filter(pk__in=gap_ids).exclude(pk__in=paid)
     else:

@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
+from canlian.core import clock
 from canlian.regions.models import Region
 
 PerTownship = dict[str, tuple[int, int | None]]
@@ -194,7 +195,7 @@ def subsidy_coverage(scope: Scope, subsidy: str) -> PerTownship:
 
     result: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     ruleset = ruleset_for() if has_ruleset() else None
-    on = min(scope.mid, dt.date.today())  # noqa: DTZ011
+    on = min(scope.mid, clock.today())
     cache: dict[tuple, bool] = {}
     for g in subsidy_groups(scope):
         township = result[g["township"] + "000"]

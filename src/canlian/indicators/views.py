@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
+from canlian.core import clock
 from canlian.regions.models import Deployment, Region
 
 from . import drill, engine, plans
@@ -55,7 +55,7 @@ def _region(request: HttpRequest) -> Region:
 
 
 def _year(request: HttpRequest, plan: plans.Plan) -> int:
-    this_year = dt.date.today().year  # noqa: DTZ011
+    this_year = clock.today().year
     try:
         year = int(request.GET.get("year", min(this_year, plan.end)))
     except ValueError:
@@ -84,7 +84,7 @@ def dashboard(request: HttpRequest, plan_code: str | None = None) -> HttpRespons
     region = _region(request)
     year = _year(request, plan)
     data = computed(plan, year, region)
-    this_year = dt.date.today().year  # noqa: DTZ011
+    this_year = clock.today().year
     years = [y for y in plan.years if y <= this_year]
     trend = {y: computed(plan, y, region) for y in years}
     series = []

@@ -15,6 +15,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.core import clock
 from canlian.events import bus
 from canlian.people.models import Person
 
@@ -47,7 +48,7 @@ def record_service(user: Any, person: Person, service_type: ServiceType, *, star
                    ) -> ServiceRecord:
     _check_person(user, person)
     errors: dict[str, str] = {}
-    today = dt.date.today()  # noqa: DTZ011
+    today = clock.today()
     if start_date > today:
         errors["start_date"] = "服务日期不能晚于今天 (date in the future)"
     if end_date and end_date < start_date:
@@ -105,7 +106,7 @@ def apply_renovation(user: Any, person: Person, *, note: str = "",
         raise ValidationError("已有进行中的改造 (a renovation is already under way)")
     renovation = Renovation.objects.create(person=person, household=person.household,
                                            village_id=person.village_id,
-                                           applied_on=today or dt.date.today(),  # noqa: DTZ011
+                                           applied_on=today or clock.today(),
                                            note=note)
     record(user=user, action=Action.CREATE, obj=renovation, person=person,
            summary="家庭无障碍改造申请")
@@ -123,7 +124,7 @@ def advance_renovation(user: Any, renovation_id: int, step: str, *, on: dt.date 
                   .select_related("person").filter(pk=renovation_id).first())
     if renovation is None:
         raise Renovation.DoesNotExist(renovation_id)
-    on = on or dt.date.today()  # noqa: DTZ011
+    on = on or clock.today()
     if step == "reject":
         source, target = renovation.state, RenovationState.REJECTED
         if source in (RenovationState.ACCEPTED, RenovationState.REJECTED):
@@ -218,7 +219,7 @@ def update_case(user: Any, case_id: int, status: str, outcome: str = "") -> Any:
         raise ValidationError({"outcome": "结案须填写结果 (give the outcome)"})
     case.status = status
     case.outcome = outcome or case.outcome
-    case.closed_on = dt.date.today() if status == CaseStatus.CLOSED else None  # noqa: DTZ011
+    case.closed_on = clock.today() if status == CaseStatus.CLOSED else None
     case.save()
     record(user=user, action=Action.UPDATE, obj=case, person=case.person,
            summary=f"案件状态：{case.get_status_display()}")
@@ -248,7 +249,7 @@ def request_service(user: Any, person: Person, kind: str, *, device: Any = None,
     service_request = ServiceRequest.objects.create(
         person=person, village_id=person.village_id, kind=kind,
         device=device if kind == RequestKind.DEVICE else None, note=note.strip(), channel=channel,
-        submitted_on=today or dt.date.today())  # noqa: DTZ011
+        submitted_on=today or clock.today())
     record(user=user, action=Action.CREATE, obj=service_request, person=person,
            summary=f"服务申请：{service_request.get_kind_display()}")
     return service_request
@@ -277,7 +278,7 @@ def decide_request(user: Any, request_id: int, move: str, *, note: str = "",
         raise ValidationError({"note": "不予办理须说明理由 (give the reason)"})
     moved = ServiceRequest.objects.filter(pk=service_request.pk, version=service_request.version
                                           ).update(state=target, version=F("version") + 1,
-                                                   decided_on=today or dt.date.today(),  # noqa: DTZ011
+                                                   decided_on=today or clock.today(),
                                                    decided_by=user, decision_note=note.strip())
     if moved != 1:
         raise ValidationError("此申请已被他人处理，请刷新 (changed by someone else; reload)")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +15,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action as AuditAction
+from canlian.core import clock
 from canlian.people import idnumber
 from canlian.people.views import _xlsx
 from canlian.people.workbooks import _header, _save
@@ -34,7 +33,7 @@ def _add_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
-    year = dt.date.today().year  # noqa: DTZ011
+    year = clock.today().year
     people = scoping.people_for(request.user)
     counts = {need: queries.gap(people, need, year).count() for need in queries.NEEDS}
     return render(request, "services/index.html", {"year": year, "counts": counts,
@@ -63,9 +62,9 @@ def gaps(request: HttpRequest, need: str) -> HttpResponse:
     if need not in queries.NEEDS:
         raise Http404
     try:
-        year = int(request.GET.get("year", dt.date.today().year))  # noqa: DTZ011
+        year = int(request.GET.get("year", clock.today().year))
     except ValueError:
-        year = dt.date.today().year  # noqa: DTZ011
+        year = clock.today().year
     people = queries.gap(scoping.people_for(request.user), need, year)
     if request.GET.get("format") == "xlsx":
         scoping.require(request.user, Capability.EXPORT_PEOPLE)

@@ -7,10 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from canlian.core import clock
 from canlian.employment import actions, levy, queries, uscc
 from canlian.employment.models import Course, Declaration, Employer, Enrolment
 
-YEAR = dt.date.today().year
+YEAR = clock.today().year
 
 
 @pytest.fixture

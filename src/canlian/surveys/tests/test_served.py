@@ -6,13 +6,14 @@ import threading
 import pytest
 from django.urls import reverse
 
+from canlian.core import clock
 from canlian.services.actions import record_service
 from canlian.services.models import DeviceType, ServiceType
 from canlian.surveys import actions, served
 from canlian.surveys.models import AnnualSurvey
 from canlian.surveys.tests.test_surveys import ANSWERS, certified  # noqa: F401 - fixture
 
-YEAR = dt.date.today().year - 1
+YEAR = clock.today().year - 1
 ON = dt.date(YEAR, 6, 1)
 
 
