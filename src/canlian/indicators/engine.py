@@ -54,6 +54,7 @@ MEASURES: dict[str, Measure] = {
     "compulsory_education_enrollment": _survey("compulsory_education_enrollment"),
     "rehabilitation_coverage": _survey("rehabilitation_coverage"),
     "assistive_device_rate": _survey("assistive_device_rate"),
+    "basic_assistive_device_rate": _survey("basic_assistive_device_rate"),
     "culture_sports_coverage": _survey("culture_sports_coverage"),
     "home_accessibility_rate": Measure(measures.home_accessibility_rate, "rate"),
     "home_accessibility_count": Measure(measures.home_accessibility_count, "count"),
@@ -135,10 +136,23 @@ def measure(code: str, region: Region, year: int, period_start: int, *,
 
 
 def external(series: str, region: Region, year: int) -> tuple[Decimal, None] | None:
+    """The series' value for the region, or else for the deployment as a whole: a
+    township reads the city's GDP growth (series declared at deployment level)."""
+    from canlian.regions.models import Deployment
+
     from .models import ExternalValue
 
-    found = ExternalValue.objects.filter(series=series, region=region, year=year).first()
-    return (found.value, None) if found else None
+    deployment = Deployment.current()
+    codes = [region.code]
+    if deployment is not None and deployment.root_id != region.code \
+            and deployment.root.contains(region.code):
+        codes.append(deployment.root_id)
+    found = {v.region_id: v.value for v in ExternalValue.objects.filter(
+        series=series, year=year, region_id__in=codes)}
+    for code in codes:
+        if code in found:
+            return (found[code], None)
+    return None
 
 
 @dataclass
@@ -200,7 +214,7 @@ def _on_own_connection(fn: Callable[..., Any], *args: Any) -> Any:
 
 def _compute(plan: Any, year: int, region: Region, *, townships: bool,
              memo: dict[str, Any]) -> list[Result]:
-    from .formulas import status
+    from .formulas import CITY_COUNTS, contribution, status
 
     results = []
     for indicator in plan.all_indicators:
@@ -213,8 +227,9 @@ def _compute(plan: Any, year: int, region: Region, *, townships: bool,
         per_township = {}
         if townships:
             for code, f in per.items():
-                per_township[code] = (f, status(indicator, f.value, year, plan,
-                                                series_value=series))
+                per_township[code] = (f, contribution(f.value, figure.value)
+                                      if indicator.unit in CITY_COUNTS else
+                                      status(indicator, f.value, year, plan, series_value=series))
         results.append(Result(indicator, figure, verdict, per_township))
     return results
 

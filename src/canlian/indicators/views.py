@@ -133,8 +133,9 @@ def indicator(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
 
 @login_required
 def members(request: HttpRequest, plan_code: str, code: str, which: str) -> HttpResponse:
+    """The persons (households, trainings, townships, employers) behind a figure."""
     plan = _plan_for(request, plan_code)
-    if which not in ("numerator", "gap") or not drill.supported(code):
+    if which not in drill.WHICH or not drill.supported(code):
         raise Http404
     try:
         item = plan.indicator(code)
@@ -142,12 +143,18 @@ def members(request: HttpRequest, plan_code: str, code: str, which: str) -> Http
         raise Http404 from None
     region = _region(request)
     year = _year(request, plan)
-    people = (drill.members(code, Scope(region, year), which)
-              & scoping.people_for(request.user)).select_related("village__parent")
-    page = Paginator(people.order_by("village_id", "name"), 50).get_page(request.GET.get("page"))
+    found = drill.members(code, Scope(region, year), which, period_start=plan.start)
+    rows = found.rows
+    if found.kind == "persons":
+        rows = (rows & scoping.people_for(request.user)).select_related(
+            "village__parent").order_by("village_id", "name", "id")
+    elif found.kind == "trainings":
+        rows = rows.filter(person__in=scoping.people_for(request.user))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "indicators/members.html", {
         "plan": plan, "item": item, "which": which, "year": year, "region": region,
-        "page": page, "query": f"year={year}&region={region.code}",
+        "kind": found.kind, "note": found.note, "page": page,
+        "query": f"year={year}&region={region.code}",
     })
 
 
