@@ -77,6 +77,86 @@ def record_service(user: Any, person: Person, service_type: ServiceType, *, star
     return service
 
 
+# ---- institutions (机构登记): registered, edited and closed by the federation, dated --------
+
+INSTITUTION_FIELDS = ("name", "kind", "township", "capacity", "opened_on", "address")
+
+
+def _check_institution(user: Any, data: dict[str, Any]) -> None:
+    if user.role != Role.FEDERATION_STAFF:
+        raise PermissionDenied("institutions are registered by the federation")
+    township = data.get("township")
+    if township is not None and not user.region.contains(township.code):
+        raise PermissionDenied("township outside region")
+
+
+def _institutions_for(user: Any) -> Any:
+    from .models import Institution
+
+    return Institution.objects.filter(scoping.region_range_q(user, "township__code"))
+
+
+@transaction.atomic
+def register_institution(user: Any, data: dict[str, Any], *,
+                         request: HttpRequest | None = None) -> Any:
+    """A new institution, operating from ``opened_on`` (the coverage rates count it from then)."""
+    from .models import Institution
+
+    _check_institution(user, data)
+    institution = Institution.objects.create(**{f: data[f] for f in INSTITUTION_FIELDS if f in data})
+    record(user=user, action=Action.CREATE, obj=institution, request=request,
+           summary=f"机构登记：{institution.name}（{institution.get_kind_display()}）")
+    return institution
+
+
+@transaction.atomic
+def update_institution(user: Any, institution_id: int, data: dict[str, Any], *,
+                       request: HttpRequest | None = None) -> Any:
+    """Correct an institution's register entry; every changed field is audited."""
+    _check_institution(user, data)
+    institution = _institutions_for(user).select_for_update().filter(pk=institution_id).first()
+    if institution is None:
+        raise PermissionDenied("institution outside region")
+    changes = {}
+    for field in INSTITUTION_FIELDS:
+        if field in data and getattr(institution, field) != data[field]:
+            old, new = getattr(institution, field), data[field]
+            changes[field] = [str(getattr(old, "pk", old)), str(getattr(new, "pk", new))]
+            setattr(institution, field, new)
+    if institution.closed_on and institution.closed_on < institution.opened_on:
+        raise ValidationError({"opened_on": "开办日期晚于关闭日期 (opened after it closed)"})
+    if changes:
+        institution.save()
+        record(user=user, action=Action.UPDATE, obj=institution, request=request, changes=changes,
+               summary=f"机构信息修改：{institution.name}")
+    return institution
+
+
+@transaction.atomic
+def close_institution(user: Any, institution_id: int, closed_on: dt.date, reason: str, *,
+                      request: HttpRequest | None = None) -> Any:
+    """The institution stopped operating on ``closed_on``: from then it no longer counts
+    for its township's coverage (years before keep it)."""
+    _check_institution(user, {})
+    institution = _institutions_for(user).select_for_update().filter(pk=institution_id).first()
+    if institution is None:
+        raise PermissionDenied("institution outside region")
+    if institution.closed_on is not None:
+        raise ValidationError({"closed_on": f"该机构已于 {institution.closed_on} 关闭 (already closed)"})
+    if closed_on < institution.opened_on:
+        raise ValidationError({"closed_on": "关闭日期早于开办日期 (closed before it opened)"})
+    if closed_on > clock.today():
+        raise ValidationError({"closed_on": "关闭日期不能晚于今天 (date in the future)"})
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明关闭原因 (give the reason)"})
+    institution.closed_on = closed_on
+    institution.save(update_fields=["closed_on"])
+    record(user=user, action=Action.TRANSITION, obj=institution, request=request,
+           changes={"closed_on": [None, closed_on.isoformat()]},
+           summary=f"机构关闭：{institution.name}，{closed_on}，{reason.strip()}")
+    return institution
+
+
 # ---- home-accessibility renovation ---------------------------------------------------------
 
 NEXT = {

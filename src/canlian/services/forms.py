@@ -31,11 +31,18 @@ class ServiceForm(forms.Form):
 
 
 class InstitutionForm(forms.ModelForm):
+    """Register or correct an institution; closing is its own dated step."""
+
     class Meta:
         model = Institution
-        fields = ["name", "kind", "township", "capacity", "opened_on", "closed_on", "address"]
-        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"}),
-                   "closed_on": forms.DateInput(attrs={"type": "date"})}
+        fields = ["name", "kind", "township", "capacity", "opened_on", "address"]
+        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class CloseInstitutionForm(forms.Form):
+    closed_on = forms.DateField(label=_("Closed on"), initial=clock.today,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
 class RenovationStepForm(forms.Form):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from canlian.people.views import _xlsx
 from canlian.people.workbooks import _header, _save
 
 from . import actions, queries
-from .forms import CaseForm, InstitutionForm, RenovationStepForm, ServiceForm
+from .forms import CaseForm, CloseInstitutionForm, InstitutionForm, RenovationStepForm, ServiceForm
 from .models import Institution, LegalCase, Renovation
 
 
@@ -90,6 +91,7 @@ def gaps(request: HttpRequest, need: str) -> HttpResponse:
 
 @login_required
 def institutions(request: HttpRequest) -> HttpResponse:
+    """The institution register (机构登记): federation staff register, correct and close."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     rows = Institution.objects.filter(scoping.region_range_q(request.user, "township__code"))
     form = None
@@ -97,13 +99,51 @@ def institutions(request: HttpRequest) -> HttpResponse:
         form = InstitutionForm(request.POST or None)
         form.fields["township"].queryset = request.user.region.townships()
         if request.method == "POST" and form.is_valid():
-            form.save()
+            actions.register_institution(request.user, form.cleaned_data, request=request)
             messages.success(request, _("Institution saved."))
             return redirect("services:institutions")
     elif request.method == "POST":
         raise PermissionDenied("institutions are registered by the federation")
     return render(request, "services/institutions.html", {
         "rows": rows.select_related("township"), "form": form})
+
+
+@login_required
+def institution(request: HttpRequest, pk: int) -> HttpResponse:
+    """One institution: correct its entry or close it (dated, audited)."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    own_township = Q(township__code=request.user.region.code[:9] + "000")  # a village's own
+    found = get_object_or_404(Institution.objects.filter(
+        scoping.region_range_q(request.user, "township__code") | own_township)
+        .select_related("township"), pk=pk)
+    editable = request.user.role == Role.FEDERATION_STAFF
+    if request.method == "POST" and not editable:
+        raise PermissionDenied("institutions are registered by the federation")
+    edit = InstitutionForm(request.POST if "save" in request.POST else None, instance=found,
+                           prefix="edit") if editable else None
+    close = CloseInstitutionForm(request.POST if "close" in request.POST else None,
+                                 prefix="close") if editable and not found.closed_on else None
+    if edit is not None:
+        edit.fields["township"].queryset = request.user.region.townships()
+    try:
+        if "save" in request.POST and edit is not None and edit.is_valid():
+            data = {f: edit.cleaned_data[f] for f in edit.changed_data}
+            found.refresh_from_db()
+            actions.update_institution(request.user, found.pk, data, request=request)
+            messages.success(request, _("Institution saved."))
+            return redirect("services:institution", pk=found.pk)
+        if "close" in request.POST and close is not None and close.is_valid():
+            actions.close_institution(request.user, found.pk, close.cleaned_data["closed_on"],
+                                      close.cleaned_data["reason"], request=request)
+            messages.success(request, _("Institution closed."))
+            return redirect("services:institution", pk=found.pk)
+    except ValidationError as exc:
+        _add_errors(close if "close" in request.POST else edit, exc)
+    from canlian.audit.models import AuditEvent
+
+    history = AuditEvent.objects.filter(object_type="institution", object_id=str(found.pk))
+    return render(request, "services/institution.html", {
+        "institution": found, "edit": edit, "close": close, "history": history[:50]})
 
 
 @login_required
