@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -112,10 +111,8 @@ def institutions(request: HttpRequest) -> HttpResponse:
 def institution(request: HttpRequest, pk: int) -> HttpResponse:
     """One institution: correct its entry or close it (dated, audited)."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
-    own_township = Q(township__code=request.user.region.code[:9] + "000")  # a village's own
     found = get_object_or_404(Institution.objects.filter(
-        scoping.region_range_q(request.user, "township__code") | own_township)
-        .select_related("township"), pk=pk)
+        scoping.region_range_q(request.user, "township__code")).select_related("township"), pk=pk)
     editable = request.user.role == Role.FEDERATION_STAFF
     if request.method == "POST" and not editable:
         raise PermissionDenied("institutions are registered by the federation")

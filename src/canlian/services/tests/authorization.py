@@ -12,7 +12,8 @@ MATRIX = {
     "services:record": ("person", "get", {**EDITORS, **NO_REGISTRY}),
     "services:gaps": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
     "services:institutions": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
-    "services:institution": ("institution", "get", {**STAFF_READ, **NO_REGISTRY}),
+    # a township's institutions are the township's: a village worker sees none of them
+    "services:institution": ("institution", "get", {**STAFF_READ, "village": 404, **NO_REGISTRY}),
     "services:renovations": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
     "services:renovation_apply": ("person", "post", POSTED),
     "services:renovation": ("renovation", "get", {**STAFF_READ, **NO_REGISTRY}),
