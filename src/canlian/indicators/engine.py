@@ -250,7 +250,8 @@ def as_json(plan: Any, year: int, region: Region, results: list[Result]) -> dict
             "unit": r.indicator.unit, **fig(r.figure, r.verdict),
             "baseline": str(r.indicator.baseline) if r.indicator.baseline else None,
             "target": str(r.indicator.target), "explanation": r.verdict.zh,
-            "townships": [{"code": code, "name": names.get(code, code), **fig(f, v)}
+            "townships": [{"code": code, "name": names.get(code, code), **fig(f, v),
+                           "explanation": v.zh}
                           for code, (f, v) in r.townships.items()],
         } for r in results],
     }
