@@ -72,7 +72,8 @@ def _from(region: Region, on: dt.date, paid_year: int | None) -> tuple[str, str,
     lo, hi = region.code_range
     params.update(on=on, year=on.year, lo=lo, hi=hi, limit=limit, paid_year=paid_year)
     below = ("NULL" if limit is None else
-             "CASE WHEN income IS NULL THEN NULL WHEN income < %(limit)s THEN 1 ELSE 0 END")
+             "CASE WHEN income IS NULL THEN NULL WHEN income < CAST(%(limit)s AS NUMERIC) THEN 1 "
+             "ELSE 0 END")  # CAST: SQLite binds a Decimal as text
     paid = ""
     paid_columns = "0 AS paid_living, 0 AS paid_nursing"
     if paid_year is not None:

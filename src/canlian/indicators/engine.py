@@ -234,6 +234,15 @@ def _compute(plan: Any, year: int, region: Region, *, townships: bool,
     return results
 
 
+def target_label(plan: Any, indicator: Any) -> str:
+    """The target as the plan states it, in Chinese ("与地区生产总值增速同步", "≥96")."""
+    target = indicator.target
+    if target.comparator == "tracks":
+        series = plan.series_named(target.series)
+        return f"与{series.name if series else target.series}同步"
+    return str(target)
+
+
 def as_json(plan: Any, year: int, region: Region, results: list[Result]) -> dict[str, Any]:
     """The CLI's and the API's JSON shape."""
     names = dict(Region.objects.filter(level="township").values_list("code", "name"))
@@ -249,7 +258,7 @@ def as_json(plan: Any, year: int, region: Region, results: list[Result]) -> dict
             "code": r.indicator.code, "name": r.indicator.name, "kind": r.indicator.kind,
             "unit": r.indicator.unit, **fig(r.figure, r.verdict),
             "baseline": str(r.indicator.baseline) if r.indicator.baseline else None,
-            "target": str(r.indicator.target), "explanation": r.verdict.zh,
+            "target": target_label(plan, r.indicator), "explanation": r.verdict.zh,
             "townships": [{"code": code, "name": names.get(code, code), **fig(f, v),
                            "explanation": v.zh}
                           for code, (f, v) in r.townships.items()],

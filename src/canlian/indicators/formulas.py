@@ -106,13 +106,15 @@ def status(indicator: Indicator, value: Decimal | None, year: int, plan: Plan, *
         return Verdict(Status.NO_DATA, "尚无数据（分母为空或未录入）", "no data (empty denominator "
                                                                "or not entered)")
     if target.comparator == "tracks":
+        declared = plan.series_named(target.series) if hasattr(plan, "series_named") else None
+        name = declared.name if declared else target.series
         if series_value is None:
-            return Verdict(Status.NO_DATA, f"缺少外部数据 {target.series}",
+            return Verdict(Status.NO_DATA, f"缺少外部数据“{name}”",
                            f"external series {target.series} not entered")
         if value >= series_value:
-            return Verdict(Status.MET, f"{_fmt(value)} ≥ {target.series} {_fmt(series_value)}",
+            return Verdict(Status.MET, f"{_fmt(value)} ≥ {name} {_fmt(series_value)}",
                            f"{_fmt(value)} ≥ {target.series} {_fmt(series_value)}")
-        return Verdict(Status.BEHIND, f"{_fmt(value)} < {target.series} {_fmt(series_value)}",
+        return Verdict(Status.BEHIND, f"{_fmt(value)} < {name} {_fmt(series_value)}",
                        f"{_fmt(value)} < {target.series} {_fmt(series_value)}")
     goal = target.value
     assert goal is not None
