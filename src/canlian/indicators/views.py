@@ -111,7 +111,7 @@ def dashboard(request: HttpRequest, plan_code: str | None = None) -> HttpRespons
     for i, indicator in enumerate(plan.all_indicators):
         series.append({
             "code": indicator.code, "name": indicator.name, "unit": indicator.unit,
-            "target": str(indicator.target),
+            "target": engine.target_label(plan, indicator),
             "target_value": float(indicator.target.value) if indicator.target.value is not None
             else None,
             # the plan's stated baseline is its own marker, not a point of the computed series
