@@ -234,6 +234,10 @@ def _compute(plan: Any, year: int, region: Region, *, townships: bool,
     return results
 
 
+COUNT_UNITS = ("person_times_in_period", "person_times_per_year", "households_in_period",
+               "units_in_breach")
+
+
 def target_label(plan: Any, indicator: Any) -> str:
     """The target as the plan states it, in Chinese ("与地区生产总值增速同步", "≥96")."""
     target = indicator.target
@@ -247,19 +251,23 @@ def as_json(plan: Any, year: int, region: Region, results: list[Result]) -> dict
     """The CLI's and the API's JSON shape."""
     names = dict(Region.objects.filter(level="township").values_list("code", "name"))
 
-    def fig(f: Figure, verdict: Any) -> dict[str, Any]:
-        return {"numerator": f.numerator, "denominator": f.denominator,
-                "value": None if f.value is None else float(f.value), "status": verdict.status.value}
+    def fig(f: Figure, verdict: Any, unit: str = "percent") -> dict[str, Any]:
+        value = None if f.value is None else float(f.value)
+        if value is not None and unit in COUNT_UNITS:
+            value = int(f.value)  # a count reads as a whole number
+        return {"numerator": f.numerator, "denominator": f.denominator, "value": value,
+                "status": verdict.status.value}
 
     return {
         "plan": plan.code, "title": plan.title, "year": year, "region": region.code,
         "region_name": region.name,
         "indicators": [{
             "code": r.indicator.code, "name": r.indicator.name, "kind": r.indicator.kind,
-            "unit": r.indicator.unit, **fig(r.figure, r.verdict),
+            "unit": r.indicator.unit, **fig(r.figure, r.verdict, r.indicator.unit),
             "baseline": str(r.indicator.baseline) if r.indicator.baseline else None,
             "target": target_label(plan, r.indicator), "explanation": r.verdict.zh,
-            "townships": [{"code": code, "name": names.get(code, code), **fig(f, v),
+            "townships": [{"code": code, "name": names.get(code, code),
+                           **fig(f, v, r.indicator.unit),
                            "explanation": v.zh}
                           for code, (f, v) in r.townships.items()],
         } for r in results],
