@@ -6,7 +6,6 @@ The machine is reported with the figures (cores, memory, PostgreSQL version).
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import random
@@ -25,6 +24,8 @@ django.setup()
 
 from django.core.management import call_command
 from django.db import connection
+
+from canlian.core import clock
 
 RESULTS: list[tuple[str, str, str, bool]] = []
 
@@ -195,7 +196,7 @@ def bench_roll() -> None:
     from canlian.regions.models import Deployment
 
     root = Deployment.current().root
-    month = dt.date.today().replace(day=1)  # noqa: DTZ011
+    month = clock.today().replace(day=1)
     # A re-run (BENCH_SKIP_SEED=1) measures a fresh generation, not an unchanged draft.
     Roll.objects.filter(region=root, month=month, status="draft").delete()
     with connection.cursor() as c:

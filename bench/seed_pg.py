@@ -22,7 +22,7 @@ STATEMENTS = [
         able_to_work, confirm_unusual, education_status, not_enrolled_reason,
         finished_compulsory, rehab_need, rehab_types, device_need, device_types, care_need,
         home_accessibility_need, culture_sports, served_rehab, served_device, served_culture,
-        created_at, updated_at)
+        served_basic_device, category, grade, highest_level, created_at, updated_at)
     SELECT id, y, village_id, birth_date, household_type, make_date(y, 5, 10), NULL,
         random() < 0.97, random() < 0.985, false, false,
         round((12000 + random() * 30000)::numeric, 2),
@@ -33,11 +33,18 @@ STATEMENTS = [
              THEN 'compulsory_school' ELSE 'finished' END, '', true,
         rehab, '["training"]', device, '["mobility"]',
         CASE WHEN random() < 0.05 THEN 'day' ELSE 'none' END,
-        random() < 0.08, culture, rehab AND random() < 0.96, device AND random() < 0.95,
-        culture, now(), now()
-    FROM (SELECT p.id, p.village_id, p.birth_date, p.household_type, y,
-                 random() < 0.33 AS rehab, random() < 0.2 AS device, random() < 0.9 AS culture
+        random() < 0.08, culture, rehab AND random() < 0.96, device AND fitted,
+        culture, device AND fitted, category, grade,
+        CASE WHEN age(make_date(y, 9, 1), birth_date) >= interval '16 years'
+             THEN 'junior_secondary' ELSE '' END, now(), now()
+    FROM (SELECT p.id, p.village_id, p.birth_date, p.household_type, y, c.category, c.grade,
+                 random() < 0.33 AS rehab, random() < 0.2 AS device, random() < 0.9 AS culture,
+                 random() < 0.95 AS fitted
           FROM generate_series(2021, 2025) AS y CROSS JOIN people_person p
+          -- the certificate valid on the survey date (certificates.validity)
+          LEFT JOIN certificates_certificate c ON c.person_id = p.id
+               AND c.issue_date <= make_date(y, 5, 10) AND c.valid_until >= make_date(y, 5, 10)
+               AND (c.status IN ('issued', 'expired') OR c.ended_on > make_date(y, 5, 10))
           WHERE p.certificate_number IS NOT NULL AND p.birth_date < make_date(y, 1, 1)) d
     ORDER BY y, village_id
     """),

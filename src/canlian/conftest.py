@@ -124,3 +124,28 @@ def walk(users):
     from canlian.certificates.tests.walk import walker
 
     return walker(users)
+
+
+@pytest.fixture
+def utc_server_at_beijing_dawn():
+    """The process runs in UTC at 01:30 on 1 January 2025, Beijing time: the server's own
+    date is still 31 December 2024 while the federation's is 1 January 2025 (one clock:
+    ``core.clock``). Yields the deployment's date."""
+    import os
+    import time
+
+    import time_machine
+
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    try:
+        with time_machine.travel(dt.datetime(2024, 12, 31, 17, 30, tzinfo=dt.UTC), tick=False):
+            assert dt.date.today() == dt.date(2024, 12, 31)  # noqa: DTZ011, TID251 - the process zone
+            yield dt.date(2025, 1, 1)
+    finally:
+        if previous is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = previous
+        time.tzset()

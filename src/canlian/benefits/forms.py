@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -10,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core import clock
 from canlian.core.forms import Form
 
 from .models import Subsidy
@@ -70,7 +70,7 @@ class DecisionForm(Form):
 
 class GrantChangeForm(Form):
     month = forms.DateField(label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}),
-                            input_formats=["%Y-%m", "%Y-%m-%d"], initial=dt.date.today)
+                            input_formats=["%Y-%m", "%Y-%m-%d"], initial=clock.today)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
     back_pay = forms.BooleanField(label=_("Pay the suspended months when lifted"), required=False)
 

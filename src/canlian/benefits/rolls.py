@@ -47,7 +47,7 @@ from canlian.regions.models import Region
 
 from . import eligibility, ledger, paid_years, standing
 from .facts import facts_from_row, ruleset_for
-from .models import Grant, LineKind, PaymentStatus, Roll, RollLine, RollStatus, Subsidy
+from .models import Grant, LineKind, PaymentStatus, Roll, RollLine, RollStatus
 
 
 class RollError(Exception):
@@ -537,9 +537,9 @@ def checks(roll: Roll) -> dict[str, list[dict[str, Any]]]:
 
 def gap_list(region: Region, month: dt.date, limit: int = 2000) -> list[dict[str, Any]]:
     """Certified, living persons whom the registry facts make likely eligible for a subsidy
-    they neither receive nor have applied for (应享未享)."""
-    from canlian.people.models import Person
-
+    they neither receive nor have applied for (应享未享). "Likely eligible" is the one
+    definition in ``likely`` (also the plan's subsidy coverage)."""
+    from . import likely
     from .models import OPEN_APPLICATION_STATES, SubsidyApplication
 
     covered = set(Grant.objects.filter(person__village__code__range=region.code_range)
@@ -547,37 +547,14 @@ def gap_list(region: Region, month: dt.date, limit: int = 2000) -> list[dict[str
     covered |= set(SubsidyApplication.objects.filter(
         person__village__code__range=region.code_range, state__in=OPEN_APPLICATION_STATES)
         .values_list("person_id", "subsidy"))
-    candidates = (Person.objects.filter(village__code__range=region.code_range,
-                                        life_status="alive", certificate_number__isnull=False)
-                  .filter(Q(household__household_type="dibao") | Q(grade__lte=2)
-                          | Q(category__in=[5, 6]))
-                  .values("id", "name", "village_id", "birth_date", "category", "grade",
-                          "household__household_type", "household__monthly_income_per_capita"))
-    ruleset = ruleset_for()
     result = []
-    cache: dict[tuple, bool] = {}
-    for p in candidates.iterator(chunk_size=5000):
-        for subsidy in Subsidy.values:
-            if (p["id"], subsidy) in covered:
-                continue
-            key = (subsidy, p["category"], p["grade"], p["household__household_type"],
-                   p["household__monthly_income_per_capita"])
-            if key not in cache:
-                facts = eligibility.Facts(
-                    birth_date=p["birth_date"], alive=True, certificate_status="issued",
-                    certificate_valid_until=month + dt.timedelta(days=365),
-                    category=p["category"], grade=p["grade"],
-                    household_type=p["household__household_type"] or "ordinary",
-                    household_income_per_capita=p["household__monthly_income_per_capita"],
-                    own_income=None, needs_long_term_care=True, care_months=None,
-                    institutional_care=False, hukou_in_region=True,
-                    work_injury_care_allowance=False, orphan_basic_living=False)
-                cache[key] = eligibility.decide(ruleset, subsidy, facts, month).eligible
-            if cache[key]:
-                result.append({"person_id": p["id"], "payee": p["name"], "subsidy": subsidy,
-                               "village_code": p["village_id"]})
-                if len(result) >= limit:
-                    return result
+    for p, subsidy in likely.candidates(region, month):
+        if (p["id"], subsidy) in covered:
+            continue
+        result.append({"person_id": p["id"], "payee": p["name"], "subsidy": subsidy,
+                       "village_code": p["village_id"]})
+        if len(result) >= limit:
+            break
     return result
 
 

@@ -16,6 +16,7 @@ from canlian.accounts.roles import Role
 from canlian.certificates.events import CertificateCancelled, CertificateExpired, CertificateIssued
 from canlian.certificates.rules import is_severe
 from canlian.certificates.workflow import add_working_days
+from canlian.core import clock
 from canlian.events.bus import subscribe
 from canlian.people.events import PersonDied
 from canlian.people.models import Person
@@ -29,7 +30,7 @@ from .models import Grant, GrantStatus, Subsidy
 def _tell(person: Person, kind: str, title: str) -> None:
     Todo.objects.create(person=person, village_id=person.village_id, role=Role.TOWNSHIP_STAFF,
                         kind=kind, title=f"{person.name}：{title}",
-                        due=add_working_days(dt.date.today(), 5))  # noqa: DTZ011
+                        due=add_working_days(clock.today(), 5))
 
 
 def _user(actor_id: Any) -> Any:
@@ -55,7 +56,7 @@ def on_certificate_issued(event: CertificateIssued) -> None:
     if not has_ruleset():
         return  # this deployment pays no subsidies through Canlian (no rule set)
     person = Person.objects.select_related("household").get(pk=event.person_id)
-    today = dt.date.today()  # noqa: DTZ011
+    today = clock.today()
     for subsidy in Subsidy.values:
         running = Grant.objects.filter(person=person, subsidy=subsidy).exclude(
             status=GrantStatus.STOPPED).first()
@@ -82,7 +83,7 @@ def on_certificate_ended(event: Any) -> None:
     if person.is_deceased:
         return  # the death handler stops the grants, with the death as the reason
     why = "残疾人证已注销" if isinstance(event, CertificateCancelled) else "残疾人证已过期"
-    _stop_all(person, dt.date.today(), why, event.actor_id)  # noqa: DTZ011
+    _stop_all(person, clock.today(), why, event.actor_id)
 
 
 def on_person_died(event: PersonDied) -> None:

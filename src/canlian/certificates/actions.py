@@ -23,6 +23,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
+from canlian.core import clock
 from canlian.events import bus
 from canlian.people.models import LifeStatus, Person
 from canlian.regions.models import Region
@@ -35,7 +36,7 @@ from .workflow import Action, IllegalTransition, Kind, State
 
 
 def _today() -> dt.date:
-    return dt.date.today()  # noqa: DTZ011 - civil date
+    return clock.today()
 
 
 def current_certificate(person: Person, *, for_update: bool = False) -> Certificate | None:

@@ -21,6 +21,7 @@ from enum import StrEnum
 import segno
 from django.core import signing
 
+from canlian.core import clock
 from canlian.people.idnumber import mask
 
 from .models import Certificate, CertificateStatus
@@ -94,7 +95,7 @@ class Verification:
 
 
 def verify(token: str, today: dt.date | None = None) -> Verification:
-    today = today or dt.date.today()  # noqa: DTZ011
+    today = today or clock.today()
     try:
         if TOKEN.match(token):
             certificate = Certificate.objects.select_related("person").get(verify_token=token)

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core import clock
 from canlian.core.forms import Form
 from canlian.regions.models import Region
 
@@ -77,7 +78,7 @@ class AssessForm(Form):
 
     def clean_assessed_on(self) -> dt.date:
         value = self.cleaned_data["assessed_on"]
-        if value > dt.date.today():  # noqa: DTZ011
+        if value > clock.today():
             raise ValidationError(_("The assessment date is in the future."))
         return value
 

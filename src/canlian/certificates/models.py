@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core import clock
+
 from .rules import CATEGORY_LABELS, GRADE_LABELS
 from .workflow import KIND_LABELS, STATE_LABELS, Kind, State
 
@@ -73,11 +75,11 @@ class Certificate(models.Model):
         return self.number
 
     def is_current(self, today: dt.date | None = None) -> bool:
-        today = today or dt.date.today()  # noqa: DTZ011
+        today = today or clock.today()
         return self.status == CertificateStatus.ISSUED and self.valid_until >= today
 
     def effective_status(self, today: dt.date | None = None) -> str:
-        today = today or dt.date.today()  # noqa: DTZ011
+        today = today or clock.today()
         if self.status == CertificateStatus.ISSUED and self.valid_until < today:
             return CertificateStatus.EXPIRED
         return self.status
@@ -139,7 +141,7 @@ class Application(models.Model):
         return STATE_LABELS[State(self.state)]
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        today = today or dt.date.today()  # noqa: DTZ011
+        today = today or clock.today()
         return self.due is not None and self.due < today
 
 

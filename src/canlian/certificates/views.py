@@ -6,8 +6,6 @@ refusal (illegal transition, someone else was faster) comes back as a message.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +19,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
+from canlian.core import clock
 from canlian.portal.actions import uploads_for
 from canlian.regions.models import Region
 from canlian.todos.models import Todo
@@ -68,7 +67,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     states = QUEUE_STATES.get(Role(user.role))
     if states is None:
         raise PermissionDenied("no work queue for this role")
-    today = dt.date.today()  # noqa: DTZ011
+    today = clock.today()
     applications = (scoping.certificate_applications_for(user).filter(state__in=states)
                     .select_related("person", "village__parent").order_by("due", "id")[:500])
     todos = []
@@ -228,7 +227,7 @@ def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     todo = get_object_or_404(Todo.objects.filter(scoping.region_q(request.user, "village__code")),
                              pk=pk, done_at=None)
-    Todo.objects.filter(pk=todo.pk, done_at=None).update(done_at=dt.datetime.now(dt.UTC),
+    Todo.objects.filter(pk=todo.pk, done_at=None).update(done_at=clock.now(),
                                                          done_by=request.user)
     messages.success(request, _("To-do marked done."))
     return redirect("certificates:queue")

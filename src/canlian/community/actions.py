@@ -30,6 +30,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action
+from canlian.core import clock
 from canlian.people import idnumber
 from canlian.people.models import Person
 from canlian.regions.models import Region
@@ -66,7 +67,7 @@ class CommunityError(Exception):
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _person(user: Any, person: Person | int, capability: Capability = Capability.EDIT_PEOPLE

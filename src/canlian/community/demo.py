@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from canlian.accounts.models import User
+from canlian.core import clock
 from canlian.demo.generator import Generator, Village
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
@@ -59,7 +60,7 @@ PLACE_NAMES = {"road": "{t}主干道人行道", "transport": "{t}公交客运站
 
 def seed_community(deployment: Deployment, *, seed: int = 31, today: dt.date | None = None
                    ) -> dict[str, int]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     rng = random.Random(seed)
     rules = queries.rules(deployment)
     root = deployment.root

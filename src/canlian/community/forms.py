@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core import clock
 from canlian.core.forms import Form
 
 from . import queries
@@ -42,7 +42,7 @@ def _date(label: Any, required: bool = True, initial: Any = None) -> forms.DateF
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 class VillageChoice(forms.ModelChoiceField):

@@ -27,6 +27,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
+from canlian.core import clock
 
 from . import actions, inspection_rules, poverty_rules, queries, ruleset, visit_rules, volunteer_rules
 from .forms import (
@@ -69,7 +70,7 @@ PAGE = 50
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _page(request: HttpRequest, rows: Any) -> Any:

@@ -1,9 +1,10 @@
-"""The one clock: "today" is the deployment's local date (``TIME_ZONE``), never the server's.
+"""The deployment's one clock: "today" is the local date where the federation works.
 
-A server running in UTC and a federation in Beijing disagree about the date from 00:00 to
-08:00 local time; expiry sweeps, roll months and age cut-offs must all follow the
-federation's calendar, so every "today" in the code comes from here. Tests and
-simulations can fix the date with ``frozen``.
+A server may run in UTC while the federation works in Beijing time (``TIME_ZONE``, by
+default Asia/Shanghai): from 00:00 to 08:00 Beijing time the server's ``date.today()``
+is still yesterday. Expiry sweeps, due dates, roll months, age cut-offs and the year an
+indicator defaults to all take their date from here, never from the process's time zone.
+Tests and replays of past months can fix the date with ``frozen``.
 """
 
 from __future__ import annotations
@@ -18,9 +19,14 @@ from django.utils import timezone
 _frozen: ContextVar[dt.date | None] = ContextVar("canlian_frozen_today", default=None)
 
 
+def now() -> dt.datetime:
+    """The current instant (aware, UTC)."""
+    return timezone.now()
+
+
 def today() -> dt.date:
-    """The deployment's local date."""
-    return _frozen.get() or timezone.localdate()
+    """The deployment's local date (``settings.TIME_ZONE``), whatever the server's zone."""
+    return _frozen.get() or timezone.localdate(timezone.now())  # noqa: TID251 - the one place
 
 
 def this_month() -> dt.date:

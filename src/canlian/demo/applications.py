@@ -12,6 +12,7 @@ from canlian.accounts.models import User
 from canlian.certificates import actions
 from canlian.certificates.models import Application, Certificate
 from canlian.certificates.workflow import Action, Kind, State
+from canlian.core import clock
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
 
@@ -48,7 +49,7 @@ def seed_applications(deployment: Deployment, *, seed: int = 7) -> int:
         username__in=["federation", "township", "assessor"])}
     township, federation, assessor = users["township"], users["federation"], users["assessor"]
     villages = list(deployment.root.townships().order_by("code")[1].villages()[:3])
-    today = dt.date.today()  # noqa: DTZ011
+    today = clock.today()
     made = 0
     with transaction.atomic():
         for kind, final, count in PLAN:
@@ -83,8 +84,9 @@ def _walk_to(application, kind, final, township, federation, assessor, rng) -> N
             category = current.category if current else rng.choice([1, 2, 4, 4, 5, 6])
             grade = max(1, current.grade - 1) if current else rng.randint(1, 4)
             actions.assess(assessor, application.pk, actions.AssessmentInput(
-                hospital="定点评残医院", assessed_on=dt.date.today(),  # noqa: DTZ011
-                category=category, grade=grade, components=[], findings="演示评定"))
+                hospital="定点评残医院", assessed_on=clock.today(),
+                category=category, grade=grade, components=_components(current, category, grade),
+                findings="演示评定"))
         elif state == State.ASSESSED:
             actions.advance(township, application.pk, Action.REVIEW, note="公示无异议")
         elif state == State.REVIEWED:
@@ -93,3 +95,14 @@ def _walk_to(application, kind, final, township, federation, assessor, rng) -> N
             actions.issue(federation, application.pk)
         application.refresh_from_db()
         state = State(application.state)
+
+
+def _components(current: Certificate | None, category: int, grade: int) -> list[dict[str, int]]:
+    """A multiple disability (多重, 7) is assessed with its components, the most severe of
+    which gives its grade (管理办法 art. 13); any other category has none."""
+    if category != 7:
+        return []
+    kinds = [c["category"] for c in (current.components if current else [])][:2] or [4, 1]
+    if len(kinds) < 2:
+        kinds.append(1 if kinds[0] != 1 else 4)
+    return [{"category": kinds[0], "grade": grade}, {"category": kinds[1], "grade": max(grade, 3)}]

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from canlian.certificates.numbers import certificate_number
+from canlian.core import clock
 from canlian.people.idnumber import make
 
 from . import distributions as d
@@ -68,7 +69,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.county = county_code
         self.villages = villages
-        self.today = today or dt.date.today()  # noqa: DTZ011
+        self.today = today or clock.today()
         self.used: set[str] = set()
         self.minority = ethnic_minority
         self.household_seq = 0

@@ -19,10 +19,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from canlian.benefits import eligibility, paid_years
+from canlian.benefits import eligibility, likely, paid_years
 from canlian.benefits.facts import has_ruleset, ruleset_for
 from canlian.benefits.models import Grant, Roll, RollLine, SubsidyApplication
-from canlian.core import bulk
+from canlian.core import bulk, clock
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
 from canlian.services.models import DeviceType, Institution, Renovation, ServiceRecord, ServiceType
@@ -61,7 +61,7 @@ def _people(deployment: Deployment) -> list[dict[str, Any]]:
 
 def seed_programs(deployment: Deployment, *, seed: int = 11, today: dt.date | None = None
                   ) -> dict[str, int]:
-    today = today or dt.date.today()  # noqa: DTZ011
+    today = today or clock.today()
     rng = random.Random(seed)
     people = _people(deployment)
     counts: dict[str, int] = {}
@@ -146,6 +146,10 @@ def _surveys(people: list[dict[str, Any]], rng: random.Random, today: dt.date) -
                 education = "upper_secondary" if rng.random() < 0.86 + 0.06 * p_ else "finished"
             elif age <= 25:
                 education = "finished"
+            # the highest level completed: compulsory education by 16, upper secondary by 19
+            # for most (those who finished it count for the upper-secondary rate)
+            level = ("none" if age < 12 else "primary" if age < 16 else
+                     "junior_secondary" if age < 19 or rng.random() < 0.3 else "upper_secondary")
             rehab = rng.random() < (0.45 if severe else 0.3)
             device = rng.random() < (0.35 if cat in (1, 2, 4) else 0.12)
             rows.append({
@@ -171,6 +175,7 @@ def _surveys(people: list[dict[str, Any]], rng: random.Random, today: dt.date) -
                 "education_status": education,
                 "not_enrolled_reason": "身体原因" if education == "not_enrolled" else "",
                 "finished_compulsory": age >= 16,
+                "highest_level": level if age <= 25 else "",
                 "rehab_need": rehab,
                 "rehab_types": json.dumps(["children" if age <= 6 else "training"] if rehab else []),
                 "device_need": device,
@@ -185,6 +190,7 @@ def _surveys(people: list[dict[str, Any]], rng: random.Random, today: dt.date) -
     columns = list(rows[0]) if rows else []
     if rows:
         bulk.insert(AnnualSurvey._meta.db_table, columns, ([r[c] for c in columns] for r in rows))
+        served.rebuild_certificates()  # each survey's certificate as it stood that day
     return rows
 
 
@@ -272,14 +278,22 @@ def _subsidies(deployment: Deployment, people: list[dict], rng: random.Random,
     first_month = dt.date(FIRST_YEAR, 1, 1)
     cache: dict[tuple, eligibility.Decision] = {}
 
+    limits: dict[dt.date, Decimal | None] = {}
+
     def decide(p: dict, subsidy: str, month: dt.date) -> eligibility.Decision:
-        key = (subsidy, month, p["category"], p["grade"], p["household__household_type"])
+        if month not in limits:
+            limits[month] = likely.income_limit(month)
+        income, limit = p["household__monthly_income_per_capita"], limits[month]
+        below = None if income is None or limit is None else income < limit
+        key = (subsidy, month, p["category"], p["grade"], p["household__household_type"], below)
         if key not in cache:
             facts = eligibility.Facts(
                 birth_date=dt.date(1970, 1, 1), alive=True, certificate_status="issued",
                 certificate_valid_until=dt.date(2099, 1, 1), category=p["category"],
                 grade=p["grade"], household_type=p["household__household_type"] or "ordinary",
-                household_income_per_capita=None, own_income=None, needs_long_term_care=True,
+                household_income_per_capita=None if below is None else
+                limit - Decimal("0.01") if below else limit, own_income=None,
+                needs_long_term_care=True,
                 care_months=12, institutional_care=False, hukou_in_region=True,
                 work_injury_care_allowance=False, orphan_basic_living=False)
             cache[key] = eligibility.decide(ruleset, subsidy, facts, month)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from canlian.certificates.models import Certificate
-from canlian.core import bulk
+from canlian.core import bulk, clock
 from canlian.people.models import Household, Person
 from canlian.regions import loader
 from canlian.regions.models import Deployment, Region
@@ -34,7 +34,7 @@ def villages_of(deployment: Deployment) -> list[Village]:
 
 def _insert_chunk(people: list[FakePerson], county: str) -> None:
     now = timezone.now()
-    today = dt.date.today()  # noqa: DTZ011
+    today = clock.today()
     bulk.insert(
         Household._meta.db_table,
         ("number", "household_type", "village_id", "monthly_income_per_capita", "updated_at"),
@@ -96,7 +96,7 @@ def seed(
     deployment = loader.load(deployment_code)
     villages = villages_of(deployment)
     generator = Generator(
-        deployment.root.code[:6], villages, seed=seed_value, today=dt.date.today(),  # noqa: DTZ011
+        deployment.root.code[:6], villages, seed=seed_value, today=clock.today(),
         ethnic_minority=MINORITIES.get(deployment_code),
     )
     # Avoid clashes with persons already in the database (a second seed adds more).

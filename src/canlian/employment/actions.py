@@ -16,7 +16,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
-from canlian.core import throttle
+from canlian.core import clock, throttle
 from canlian.people import idnumber
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
@@ -293,7 +293,7 @@ def register_job_seeker(user: Any, person: Person, *, skills: str = "", limits: 
     seeker, created = JobSeeker.objects.update_or_create(
         person=person, defaults={"skills": skills, "limits": limits, "wanted": wanted,
                                  "active": True,
-                                 "registered_on": registered_on or dt.date.today()})  # noqa: DTZ011
+                                 "registered_on": registered_on or clock.today()})
     record(user=user, action=Action.CREATE if created else Action.UPDATE, obj=seeker,
            person=person, summary="求职登记")
     return seeker

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from canlian.core import clock
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
 
@@ -22,7 +23,7 @@ COURSES = ["电子商务", "手工编织", "盲人按摩", "面点制作", "计�
 
 def seed_employment(deployment: Deployment, *, seed: int = 21, today: dt.date | None = None
                     ) -> dict[str, int]:
-    today = today or dt.date.today()  # noqa: DTZ011
+    today = today or clock.today()
     rng = random.Random(seed)
     townships = list(deployment.root.townships())
     people = list(Person.objects.filter(village__code__range=deployment.root.code_range,

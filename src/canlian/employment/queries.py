@@ -15,12 +15,17 @@ from .models import Declaration, Employer, Enrolment, Placement
 from .quota import public_unit_in_breach
 
 
+def completed_trainings(region: Region, start: dt.date, end: dt.date) -> QuerySet:
+    """Training person-times (培训人次): every completed enrolment (a person on two courses
+    is two person-times) of a course that ended in the period, where the person lives.
+    Enrolments not completed (no-shows, drop-outs) do not count."""
+    return Enrolment.objects.filter(completed=True, course__end__range=(start, end),
+                                    person__village__code__range=region.code_range)
+
+
 def training_person_times_by_township(region: Region, start: dt.date, end: dt.date
                                       ) -> dict[str, int]:
-    """Training person-times: every enrolment in a course that started in the period
-    counts once (a person on two courses is two person-times), by the person's township."""
-    rows = (Enrolment.objects.filter(course__start__range=(start, end),
-                                     person__village__code__range=region.code_range)
+    rows = (completed_trainings(region, start, end)
             .annotate(township=Substr("person__village_id", 1, 9))
             .values("township").annotate(n=Count("id")).order_by())
     return {r["township"] + "000": r["n"] for r in rows}

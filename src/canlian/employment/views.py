@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
-from canlian.core import params
+from canlian.core import clock, params
 from canlian.core.forms import Form
 
 from . import actions, levy, queries
@@ -26,7 +26,7 @@ from .models import PLACEMENT_FORMS, Course, Declaration, Employer, Placement
 
 
 def _year(request: HttpRequest) -> int:
-    return params.year(request, dt.date.today().year - 1)  # noqa: DTZ011
+    return params.year(request, clock.today().year - 1)
 
 
 def _errors(form: forms.Form, exc: ValidationError) -> None:
@@ -136,7 +136,7 @@ def employer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "employment/employer.html", {
         "employer": unit, "declarations": unit.declarations.all(),
         "form": DeclarationForm() if request.user.role == Role.EMPLOYER else None,
-        "year": dt.date.today().year,  # noqa: DTZ011
+        "year": clock.today().year,
     })
 
 
@@ -155,7 +155,7 @@ def file(request: HttpRequest, pk: int) -> HttpResponse:
         scoping.require(request.user, Capability.EDIT_PEOPLE)  # staff file paper declarations
     unit = get_object_or_404(actions.employers_for(request.user), pk=pk)
     form = DeclarationForm(request.POST)
-    year = dt.date.today().year  # noqa: DTZ011
+    year = clock.today().year
     if form.is_valid():
         try:
             declaration = actions.file_declaration(request.user, unit, year=year,

@@ -1,75 +1,123 @@
-"""Drill-down: the persons behind an indicator's numerator, and the gap (denominator minus
-numerator) that staff act on. Same conditions as ``measures``; the caller scopes the result.
+"""Drill-down: who stands behind an indicator's numerator, its denominator and its gap.
+
+Every list is read from the same definition as the figure (``measures``: the survey
+conditions, ``benefits.likely``, the household and renovation passes, the institution
+and employment queries), so the gap has exactly denominator − numerator members. The
+caller scopes persons to the user's region.
+
+What a list holds depends on what the indicator counts: persons (most rates), one person
+per household (the home-accessibility figures count 户), completed trainings
+(person-times), townships with the institutions serving them, or employers in breach.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from canlian.people.models import Person
 
-from .measures import Scope, _age_cutoff, _surveys, employed_q
+from . import measures
+from .measures import Scope
 
-SURVEY_CONDITIONS = {
-    # code: (denominator condition on the survey, numerator condition on the survey)
-    "medical_insurance_rate": (Q(), Q(medical_insured=True)),
-    "rehabilitation_coverage": (Q(rehab_need=True), Q(served_rehab=True)),
-    "assistive_device_rate": (Q(device_need=True), Q(served_device=True)),
-    "culture_sports_coverage": (Q(), Q(served_culture=True)),
-}
+WHICH = ("numerator", "denominator", "gap")
+NONE = ("household_income_growth", "federation_staff_disabled_share")  # no list: a mean, a series
+
+
+@dataclass
+class Members:
+    """One list: ``kind`` is persons | trainings | townships | employers."""
+
+    kind: str
+    rows: Any  # a QuerySet (persons, trainings) or a list (townships, employers)
+    note: str = ""
+
+
+INSTITUTIONS = {"home_of_disabled_coverage": "home_of_disabled", "care_institution_coverage": "care",
+                "township_service_institution_coverage": "township_service"}
 
 
 def supported(code: str) -> bool:
-    return code in SURVEY_CONDITIONS or code in ("pension_insurance_rate", "employment_rate",
-                                                 "compulsory_education_enrollment",
-                                                 "living_subsidy_coverage",
-                                                 "nursing_subsidy_coverage")
+    return code not in NONE
 
 
-def _survey_people(scope: Scope, condition: Q) -> QuerySet:
-    return _surveys(scope).filter(condition).values("person_id")
+def _persons(ids: Any) -> QuerySet[Person]:
+    return Person.objects.filter(pk__in=ids)
 
 
-def members(code: str, scope: Scope, which: str) -> QuerySet[Person]:
-    """``which`` = "numerator" or "gap"."""
-    mid = scope.mid
-    if code in SURVEY_CONDITIONS:
-        den, num = SURVEY_CONDITIONS[code]
-        num_people = _survey_people(scope, den & num)
-        den_people = _survey_people(scope, den)
-    elif code == "pension_insurance_rate":
-        base = Q(birth_date__lte=_age_cutoff(mid, 16)) & ~Q(education_status__in=[
-            "compulsory_school", "compulsory_special", "compulsory_home", "upper_secondary",
-            "higher"])
-        den_people, num_people = (_survey_people(scope, base),
-                                  _survey_people(scope, base & Q(pension_insured=True)))
-    elif code == "employment_rate":
-        base = Q(birth_date__lte=_age_cutoff(mid, 16),
-                 birth_date__gt=_age_cutoff(mid, 60), able_to_work=True)
-        den_people, num_people = (_survey_people(scope, base),
-                                  _survey_people(scope, base & employed_q(scope)))
-    elif code == "compulsory_education_enrollment":
-        sept = dt.date(scope.year, 9, 1)
-        base = Q(birth_date__lte=_age_cutoff(sept, 6),
-                 birth_date__gt=_age_cutoff(sept, 16))
-        den_people = _survey_people(scope, base)
-        num_people = _survey_people(scope, base & Q(education_status__in=[
-            "compulsory_school", "compulsory_special", "compulsory_home"]))
-    elif code in ("living_subsidy_coverage", "nursing_subsidy_coverage"):
-        from canlian.benefits.models import PaidYear
-        from canlian.benefits.rolls import gap_list
+def members(code: str, scope: Scope, which: str, *, period_start: int = 2021) -> Members:
+    """The members of ``which`` (numerator, denominator or gap) of indicator ``code``."""
+    if which not in WHICH or not supported(code):
+        raise KeyError((code, which))
+    conditions = measures.survey_conditions(scope)
+    if code in conditions:
+        den, num = conditions[code]
+        surveys = measures._surveys(scope)
+        chosen = {"numerator": surveys.filter(den & num), "denominator": surveys.filter(den),
+                  "gap": surveys.filter(den).exclude(num)}[which]
+        return Members("persons", _persons(chosen.values("person_id")))
+    if code in ("living_subsidy_coverage", "nursing_subsidy_coverage"):
+        return _subsidy(code.split("_")[0], scope, which)
+    if code == "home_accessibility_rate":
+        households = measures.accessibility_households(scope, period_start).values()
+        keep = {"numerator": lambda h: h["renovated"], "denominator": lambda h: True,
+                "gap": lambda h: not h["renovated"]}[which]
+        return Members("persons", _persons([h["person"] for h in households if keep(h)]),
+                       "每户列出一名有改造需求的家庭成员 (one member per household)")
+    if code in INSTITUTIONS:
+        return _townships(code, scope, which)
+    if which != "numerator":
+        return Members("persons", Person.objects.none(), "计数指标只有分子 (a count has no denominator)")
+    if code == "home_accessibility_count":
+        rows = measures.hardship_severe_renovations(scope, period_start).values()
+        return Members("persons", _persons([h["person"] for h in rows]),
+                       "每户列出一名改造对象 (one member per household)")
+    if code in ("vocational_training_count", "vocational_training_per_year"):
+        from canlian.employment.queries import completed_trainings
 
-        subsidy = code.split("_")[0]
-        paid = PaidYear.objects.filter(year=scope.year, subsidy=subsidy).values("person_id")
-        if which == "numerator":  # counted where the person lives, as the measure counts
-            return Person.objects.filter(pk__in=paid, village__code__range=scope.region.code_range)
-        gap_ids = [g["person_id"] for g in gap_list(scope.region, min(scope.mid, dt.date.today()),  # noqa: DTZ011
-                                                    limit=5000) if g["subsidy"] == subsidy]
-        return Person.objects.filter(pk__in=gap_ids).exclude(pk__in=paid)
-    else:
-        raise KeyError(code)
+        start = dt.date(period_start, 1, 1) if code == "vocational_training_count" else scope.first
+        return Members("trainings", completed_trainings(scope.region, start, scope.last)
+                       .select_related("person__village__parent", "course")
+                       .order_by("person__village_id", "person__name", "id"))
+    if code == "public_unit_quota":
+        from canlian.employment.queries import public_units_in_breach
+
+        return Members("employers", public_units_in_breach(scope.region, scope.year))
+    raise KeyError(code)
+
+
+def _subsidy(subsidy: str, scope: Scope, which: str) -> Members:
+    from canlian.benefits import likely
+    from canlian.benefits.models import OPEN_APPLICATION_STATES, PaidYear, SubsidyApplication
+
+    paid = _persons(PaidYear.objects.filter(year=scope.year, subsidy=subsidy)
+                    .values("person_id")).filter(village__code__range=scope.region.code_range)
     if which == "numerator":
-        return Person.objects.filter(pk__in=num_people)
-    return Person.objects.filter(pk__in=den_people).exclude(pk__in=num_people)
+        return Members("persons", paid)
+    gap = likely.unpaid(scope.region, scope.year, subsidy)
+    if which == "denominator":
+        return Members("persons", paid | _persons(gap))
+    pending = SubsidyApplication.objects.filter(person_id__in=gap, subsidy=subsidy,
+                                                state__in=OPEN_APPLICATION_STATES).count()
+    note = (f"其中 {pending} 人已有在办申请（含系统预填），尚未发放 "
+            f"({pending} have an application under way, not yet paid)") if pending else ""
+    return Members("persons", _persons(gap), note)
+
+
+def _townships(code: str, scope: Scope, which: str) -> Members:
+    from canlian.regions.models import Region
+
+    kind = INSTITUTIONS[code]
+    operating: dict[str, list[str]] = {}
+    for township, name in measures.operating_institutions(scope, kind).values_list(
+            "township_id", "name"):
+        operating.setdefault(township, []).append(name)
+    rows = []
+    for township in Region.objects.filter(code__in=measures.townships_of(scope)).order_by("code"):
+        covered = township.code in operating
+        if which == "denominator" or (which == "numerator") == covered:
+            rows.append({"township": township, "institutions": operating.get(township.code, [])})
+    return Members("townships", rows)

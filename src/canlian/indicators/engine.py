@@ -54,6 +54,7 @@ MEASURES: dict[str, Measure] = {
     "compulsory_education_enrollment": _survey("compulsory_education_enrollment"),
     "rehabilitation_coverage": _survey("rehabilitation_coverage"),
     "assistive_device_rate": _survey("assistive_device_rate"),
+    "basic_assistive_device_rate": _survey("basic_assistive_device_rate"),
     "culture_sports_coverage": _survey("culture_sports_coverage"),
     "home_accessibility_rate": Measure(measures.home_accessibility_rate, "rate"),
     "home_accessibility_count": Measure(measures.home_accessibility_count, "count"),
@@ -135,10 +136,23 @@ def measure(code: str, region: Region, year: int, period_start: int, *,
 
 
 def external(series: str, region: Region, year: int) -> tuple[Decimal, None] | None:
+    """The series' value for the region, or else for the deployment as a whole: a
+    township reads the city's GDP growth (series declared at deployment level)."""
+    from canlian.regions.models import Deployment
+
     from .models import ExternalValue
 
-    found = ExternalValue.objects.filter(series=series, region=region, year=year).first()
-    return (found.value, None) if found else None
+    deployment = Deployment.current()
+    codes = [region.code]
+    if deployment is not None and deployment.root_id != region.code \
+            and deployment.root.contains(region.code):
+        codes.append(deployment.root_id)
+    found = {v.region_id: v.value for v in ExternalValue.objects.filter(
+        series=series, year=year, region_id__in=codes)}
+    for code in codes:
+        if code in found:
+            return (found[code], None)
+    return None
 
 
 @dataclass
@@ -200,7 +214,7 @@ def _on_own_connection(fn: Callable[..., Any], *args: Any) -> Any:
 
 def _compute(plan: Any, year: int, region: Region, *, townships: bool,
              memo: dict[str, Any]) -> list[Result]:
-    from .formulas import status
+    from .formulas import CITY_COUNTS, contribution, status
 
     results = []
     for indicator in plan.all_indicators:
@@ -213,29 +227,48 @@ def _compute(plan: Any, year: int, region: Region, *, townships: bool,
         per_township = {}
         if townships:
             for code, f in per.items():
-                per_township[code] = (f, status(indicator, f.value, year, plan,
-                                                series_value=series))
+                per_township[code] = (f, contribution(f.value, figure.value)
+                                      if indicator.unit in CITY_COUNTS else
+                                      status(indicator, f.value, year, plan, series_value=series))
         results.append(Result(indicator, figure, verdict, per_township))
     return results
+
+
+COUNT_UNITS = ("person_times_in_period", "person_times_per_year", "households_in_period",
+               "units_in_breach")
+
+
+def target_label(plan: Any, indicator: Any) -> str:
+    """The target as the plan states it, in Chinese ("与地区生产总值增速同步", "≥96")."""
+    target = indicator.target
+    if target.comparator == "tracks":
+        series = plan.series_named(target.series)
+        return f"与{series.name if series else target.series}同步"
+    return str(target)
 
 
 def as_json(plan: Any, year: int, region: Region, results: list[Result]) -> dict[str, Any]:
     """The CLI's and the API's JSON shape."""
     names = dict(Region.objects.filter(level="township").values_list("code", "name"))
 
-    def fig(f: Figure, verdict: Any) -> dict[str, Any]:
-        return {"numerator": f.numerator, "denominator": f.denominator,
-                "value": None if f.value is None else float(f.value), "status": verdict.status.value}
+    def fig(f: Figure, verdict: Any, unit: str = "percent") -> dict[str, Any]:
+        value = None if f.value is None else float(f.value)
+        if value is not None and unit in COUNT_UNITS:
+            value = int(f.value)  # a count reads as a whole number
+        return {"numerator": f.numerator, "denominator": f.denominator, "value": value,
+                "status": verdict.status.value}
 
     return {
         "plan": plan.code, "title": plan.title, "year": year, "region": region.code,
         "region_name": region.name,
         "indicators": [{
             "code": r.indicator.code, "name": r.indicator.name, "kind": r.indicator.kind,
-            "unit": r.indicator.unit, **fig(r.figure, r.verdict),
+            "unit": r.indicator.unit, **fig(r.figure, r.verdict, r.indicator.unit),
             "baseline": str(r.indicator.baseline) if r.indicator.baseline else None,
-            "target": str(r.indicator.target), "explanation": r.verdict.zh,
-            "townships": [{"code": code, "name": names.get(code, code), **fig(f, v)}
+            "target": target_label(plan, r.indicator), "explanation": r.verdict.zh,
+            "townships": [{"code": code, "name": names.get(code, code),
+                           **fig(f, v, r.indicator.unit),
+                           "explanation": v.zh}
                           for code, (f, v) in r.townships.items()],
         } for r in results],
     }

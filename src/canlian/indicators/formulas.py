@@ -33,10 +33,15 @@ class Status(StrEnum):
     ON_TRACK = "on_track"
     BEHIND = "behind"
     NO_DATA = "no_data"
+    SHARE = "share"  # a township's part of a target set for the whole city or district
 
 
 STATUS_LABELS = {Status.MET: "已达标", Status.ON_TRACK: "进度正常", Status.BEHIND: "滞后",
-                 Status.NO_DATA: "无数据"}
+                 Status.NO_DATA: "无数据", Status.SHARE: "贡献"}
+
+# Counts whose target is the deployment's total (Yueqing's 200 trainees a year, Linzi's
+# 1,000 renovated households): a township has no target of its own, only its share.
+CITY_COUNTS = ("person_times_in_period", "person_times_per_year", "households_in_period")
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,17 @@ def _fmt(value: Decimal) -> str:
     return f"{value.quantize(ONE_DECIMAL, ROUND_HALF_UP).normalize():f}"
 
 
+def contribution(value: Decimal | None, total: Decimal | None) -> Verdict:
+    """A township's contribution to a city-level count: its share of the total."""
+    if value is None:
+        return Verdict(Status.NO_DATA, "尚无数据", "no data")
+    if not total:
+        return Verdict(Status.SHARE, f"{_fmt(value)}（全域合计为 0）", f"{_fmt(value)} (total 0)")
+    share = (value * 100 / total).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+    return Verdict(Status.SHARE, f"{_fmt(value)}，占全域 {_fmt(share)}%（目标为全域合计，不分解到镇街）",
+                   f"{_fmt(value)}, {_fmt(share)}% of the total (the target is for the whole area)")
+
+
 def status(indicator: Indicator, value: Decimal | None, year: int, plan: Plan, *,
            series_value: Decimal | None = None) -> Verdict:
     target = indicator.target
@@ -90,13 +106,15 @@ def status(indicator: Indicator, value: Decimal | None, year: int, plan: Plan, *
         return Verdict(Status.NO_DATA, "尚无数据（分母为空或未录入）", "no data (empty denominator "
                                                                "or not entered)")
     if target.comparator == "tracks":
+        declared = plan.series_named(target.series) if hasattr(plan, "series_named") else None
+        name = declared.name if declared else target.series
         if series_value is None:
-            return Verdict(Status.NO_DATA, f"缺少外部数据 {target.series}",
+            return Verdict(Status.NO_DATA, f"缺少外部数据“{name}”",
                            f"external series {target.series} not entered")
         if value >= series_value:
-            return Verdict(Status.MET, f"{_fmt(value)} ≥ {target.series} {_fmt(series_value)}",
+            return Verdict(Status.MET, f"{_fmt(value)} ≥ {name} {_fmt(series_value)}",
                            f"{_fmt(value)} ≥ {target.series} {_fmt(series_value)}")
-        return Verdict(Status.BEHIND, f"{_fmt(value)} < {target.series} {_fmt(series_value)}",
+        return Verdict(Status.BEHIND, f"{_fmt(value)} < {name} {_fmt(series_value)}",
                        f"{_fmt(value)} < {target.series} {_fmt(series_value)}")
     goal = target.value
     assert goal is not None

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
+from canlian.core import clock
 from canlian.regions.models import Region
 
 PerTownship = dict[str, tuple[int, int | None]]
@@ -67,11 +67,74 @@ def _age_cutoff(on: dt.date, years: int) -> dt.date:
 
 # ---- survey-based rates (one pass over the year's surveys) ---------------------------------
 
+COMPULSORY = ["compulsory_school", "compulsory_special", "compulsory_home"]
+IN_SCHOOL = [*COMPULSORY, "upper_secondary", "higher"]
+# 持证: the person held a valid certificate on the survey date (``AnnualSurvey.grade``,
+# set from ``certificates.validity`` when the survey is made).
+CERTIFIED = Q(grade__isnull=False)
+
+
 def _surveys(scope: Scope) -> QuerySet:
     from canlian.surveys.models import AnnualSurvey
 
     return AnnualSurvey.objects.filter(year=scope.year,
                                        village__code__range=scope.region.code_range)
+
+
+def _school_age(scope: Scope, low: int, high: int) -> Q:
+    """Aged ``low``–``high`` on 1 September of the school year the survey observes: the
+    one that began last September for a survey taken before September, this September
+    after (a child who turns six in July is not of school age in a May survey)."""
+    def band(start: dt.date) -> Q:
+        return Q(birth_date__lte=_age_cutoff(start, low),
+                 birth_date__gt=_age_cutoff(start, high + 1))
+
+    autumn = dt.date(scope.year, 9, 1)
+    return ((Q(surveyed_on__lt=autumn) & band(dt.date(scope.year - 1, 9, 1)))
+            | (Q(surveyed_on__gte=autumn) & band(autumn)))
+
+
+COMPLETED_COMPULSORY = (Q(finished_compulsory=True) | Q(education_status__in=["upper_secondary",
+                                                                               "higher"])
+                        | Q(highest_level__in=["junior_secondary", "upper_secondary", "higher"]))
+UPPER_SECONDARY_OR_BEYOND = (Q(education_status__in=["upper_secondary", "higher"])
+                             | Q(highest_level__in=["upper_secondary", "higher"]))
+
+
+def survey_conditions(scope: Scope) -> dict[str, tuple[Q, Q]]:
+    """Each survey-based indicator as (denominator, numerator) conditions on the year's
+    surveys, the numerator a further condition on the denominator: the one definition the
+    grouped counts and the lists of persons (``drill``) both read."""
+    mid = scope.mid
+    adult = CERTIFIED & Q(birth_date__lte=_age_cutoff(mid, 16))
+    working_age = adult & Q(birth_date__gt=_age_cutoff(mid, 60)) & Q(able_to_work=True)
+    conditions = {
+        "medical_insurance_rate": (CERTIFIED, Q(medical_insured=True)),
+        "pension_insurance_rate": (adult & ~Q(education_status__in=IN_SCHOOL),
+                                   Q(pension_insured=True)),
+        "employment_rate": (working_age, employed_q(scope)),
+        # 6–15: enrolled at the compulsory level, or already past it (upper-secondary
+        # school, or compulsory education completed)
+        "compulsory_education_enrollment": (
+            CERTIFIED & _school_age(scope, 6, 15),
+            Q(education_status__in=COMPULSORY) | COMPLETED_COMPULSORY),
+        # 15–18 who completed compulsory education: in upper-secondary school or beyond,
+        # or already completed it (the survey's highest level completed)
+        "high_school_education_rate": (
+            CERTIFIED & _school_age(scope, 15, 18) & COMPLETED_COMPULSORY,
+            UPPER_SECONDARY_OR_BEYOND),
+        "rehabilitation_coverage": (CERTIFIED & Q(rehab_need=True), Q(served_rehab=True)),
+        "assistive_device_rate": (CERTIFIED & Q(device_need=True), Q(served_device=True)),
+        "basic_assistive_device_rate": (CERTIFIED & Q(device_need=True),
+                                        Q(served_basic_device=True)),
+        "culture_sports_coverage": (CERTIFIED, Q(served_culture=True)),
+    }
+    standard = _dibao_yearly(scope)
+    if standard is not None:
+        conditions["low_income_inclusion_rate"] = (
+            CERTIFIED & Q(household_income_per_capita__lt=standard),
+            Q(household_type__in=["dibao", "tekun"]))
+    return conditions
 
 
 def survey_rates(scope: Scope) -> dict[str, PerTownship]:
@@ -84,78 +147,30 @@ def survey_rates(scope: Scope) -> dict[str, PerTownship]:
 def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
     """One grouped pass over the year's surveys. A person has at most one survey a year
     (unique person + year), so plain filtered counts are counts of persons: no
-    ``COUNT(DISTINCT)``, which would make PostgreSQL sort instead of hash. Ages and the
-    household's type are those the survey recorded (``AnnualSurvey.birth_date`` and
-    ``household_type``), and the services received in the year those the service records
-    set on it (``surveys.served``), so the pass joins no other table."""
-    s = scope
-    adult = Q(birth_date__lte=_age_cutoff(s.mid, 16))
-    in_school = Q(education_status__in=["compulsory_school", "compulsory_special",
-                                        "compulsory_home", "upper_secondary", "higher"])
-    working_age = adult & Q(birth_date__gt=_age_cutoff(s.mid, 60))
-    # Children of compulsory-school age (6–15 on 1 September of the school year).
-    sept = dt.date(s.year, 9, 1)
-    child = Q(birth_date__lte=_age_cutoff(sept, 6),
-              birth_date__gt=_age_cutoff(sept, 16))
-    upper_age = Q(birth_date__lte=_age_cutoff(sept, 15),
-                  birth_date__gt=_age_cutoff(sept, 19))
-    enrolled = Q(education_status__in=["compulsory_school", "compulsory_special",
-                                       "compulsory_home"])
-    employed = employed_q(scope)
-    rehab = Q(rehab_need=True)
-    device = Q(device_need=True)
-    has_income = Q(household_income_per_capita__isnull=False)
-    extra: dict[str, Any] = {}
-    standard = _dibao_yearly(scope)
-    if standard is not None:
-        meets = Q(household_income_per_capita__lt=standard)
-        extra["low_den"] = Count("id", filter=meets)
-        extra["low"] = Count("id", filter=meets & Q(
-            household_type__in=["dibao", "tekun"]))
-    rows = _by_township(
-        _surveys(scope), "village_id",
-        all=Count("id"),
-        medical=Count("id", filter=Q(medical_insured=True)),
-        pension_den=Count("id", filter=adult & ~in_school),
-        pension=Count("id", filter=adult & ~in_school & Q(pension_insured=True)),
-        work_den=Count("id", filter=working_age & Q(able_to_work=True)),
-        work=Count("id", filter=working_age & Q(able_to_work=True) & employed),
-        child_den=Count("id", filter=child),
-        child=Count("id", filter=child & enrolled),
-        upper_den=Count("id", filter=upper_age & Q(finished_compulsory=True)),
-        upper=Count("id", filter=upper_age & Q(finished_compulsory=True)
-                    & Q(education_status="upper_secondary")),
-        rehab_den=Count("id", filter=rehab),
-        rehab=Count("id", filter=rehab & Q(served_rehab=True)),
-        device_den=Count("id", filter=device),
-        device=Count("id", filter=device & Q(served_device=True)),
-        culture=Count("id", filter=Q(served_culture=True)),
-        income_n=Count("id", filter=has_income),
-        income_sum=Sum("household_income_per_capita", filter=has_income),
-        **extra,
-    )
-    return {
-        "medical_insurance_rate": _pairs(rows, "medical", "all"),
-        "pension_insurance_rate": _pairs(rows, "pension", "pension_den"),
-        "employment_rate": _pairs(rows, "work", "work_den"),
-        "compulsory_education_enrollment": _pairs(rows, "child", "child_den"),
-        "high_school_education_rate": _pairs(rows, "upper", "upper_den"),
-        "rehabilitation_coverage": _pairs(rows, "rehab", "rehab_den"),
-        "assistive_device_rate": _pairs(rows, "device", "device_den"),
-        "culture_sports_coverage": _pairs(rows, "culture", "all"),
-        "low_income_inclusion_rate": _pairs(rows, "low", "low_den") if extra else {},
-        "income": {r["township"] + "000": (r["income_sum"], r["income_n"]) for r in rows
-                   if r["income_n"]},
-    }
+    ``COUNT(DISTINCT)``, which would make PostgreSQL sort instead of hash. Ages, the
+    household's type and the certificate are those the survey recorded, and the services
+    received in the year those the service records set on it (``surveys.served``), so the
+    pass joins no other table."""
+    conditions = survey_conditions(scope)
+    aggregates: dict[str, Any] = {}
+    for i, (den, num) in enumerate(conditions.values()):
+        aggregates[f"d{i}"] = Count("id", filter=den)
+        aggregates[f"n{i}"] = Count("id", filter=den & num)
+    has_income = CERTIFIED & Q(household_income_per_capita__isnull=False)
+    rows = _by_township(_surveys(scope), "village_id", income_n=Count("id", filter=has_income),
+                        income_sum=Sum("household_income_per_capita", filter=has_income),
+                        **aggregates)
+    result: dict[str, Any] = {code: _pairs(rows, f"n{i}", f"d{i}")
+                              for i, code in enumerate(conditions)}
+    result.setdefault("low_income_inclusion_rate", {})
+    result["income"] = {r["township"] + "000": (r["income_sum"], r["income_n"]) for r in rows
+                        if r["income_n"]}
+    return result
 
 
 def employed_q(scope: Scope) -> Q:
     """Employed in the year: by the survey's answer, or in a placement running that year."""
-    employed = Q(employment_status="employed")
-    placed = _placed_ids(scope)
-    if placed is not None:
-        employed |= Q(person_id__in=placed)
-    return employed
+    return Q(employment_status="employed") | Q(person_id__in=_placed_ids(scope))
 
 
 def _dibao_yearly(scope: Scope) -> Decimal | None:
@@ -170,123 +185,32 @@ def _dibao_yearly(scope: Scope) -> Decimal | None:
         return None
 
 
-def _placed_ids(scope: Scope) -> QuerySet | None:
+def _placed_ids(scope: Scope) -> QuerySet:
     """Persons in a placement during the year (the employment app's second source)."""
-    try:
-        from canlian.employment import queries
-    except ImportError:
-        return None
-    fn = getattr(queries, "employed_person_ids", None)
-    return fn(scope.region, scope.year) if fn else None
+    from canlian.employment import queries
+
+    return queries.employed_person_ids(scope.region, scope.year)
 
 
 # ---- subsidies ------------------------------------------------------------------------------
 
 def subsidy_coverage(scope: Scope, subsidy: str) -> PerTownship:
-    """Eligible persons paid ÷ persons eligible.
+    """Eligible persons paid ÷ persons eligible (``benefits.likely``: the one definition
+    of eligible, shared with the roll's 应享未享 check). Paid: a finalised payment for a
+    month of the year. Eligible: those paid, plus the persons likely eligible on the year's
+    reference date (30 June) and not paid."""
+    if "subsidies" not in scope.memo:
+        from canlian.benefits import likely
 
-    Paid: a finalised payment for a month of the year. Eligible: those paid, plus the
-    living certified persons whom the registry facts make likely eligible on 30 June and
-    who were not paid (the roll's gap check). Evaluated per distinct group of facts.
-    """
-    from canlian.benefits import eligibility
-    from canlian.benefits.facts import has_ruleset, ruleset_for
-
-    result: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    ruleset = ruleset_for() if has_ruleset() else None
-    on = min(scope.mid, dt.date.today())  # noqa: DTZ011
-    cache: dict[tuple, bool] = {}
-    for g in subsidy_groups(scope):
-        township = result[g["township"] + "000"]
-        township[0] += g[f"paid_{subsidy}"]
-        township[1] += g[f"paid_{subsidy}"]
-        if ruleset is None or not g[f"gap_{subsidy}"]:
-            continue
-        key = (g["category"], g["grade"], g["household_type"])
-        if key not in cache:
-            try:
-                facts = eligibility.Facts(
-                    birth_date=dt.date(1970, 1, 1), alive=True, certificate_status="issued",
-                    certificate_valid_until=on + dt.timedelta(days=365),
-                    category=g["category"], grade=g["grade"],
-                    household_type=g["household_type"] or "ordinary",
-                    household_income_per_capita=None, own_income=None,
-                    needs_long_term_care=True, care_months=None, institutional_care=False,
-                    hukou_in_region=True, work_injury_care_allowance=False,
-                    orphan_basic_living=False)
-                cache[key] = eligibility.decide(ruleset, subsidy, facts, on).eligible
-            except (eligibility.FactsError, eligibility.NotInForceError):
-                cache[key] = False
-        if cache[key]:
-            township[1] += g[f"gap_{subsidy}"]
-    return {k: (v[0], v[1]) for k, v in result.items() if v != [0, 0]}
-
-
-SUBSIDY_GROUPS = """
-SELECT SUBSTR(p.village_id, 1, 9) AS township, p.category, p.grade, p.household_type,
-    SUM(CASE WHEN l.person_id IS NOT NULL THEN 1 ELSE 0 END) AS paid_living,
-    SUM(CASE WHEN n.person_id IS NOT NULL THEN 1 ELSE 0 END) AS paid_nursing,
-    SUM(CASE WHEN p.life_status = 'alive' AND p.certificate_number IS NOT NULL
-             AND l.person_id IS NULL THEN 1 ELSE 0 END) AS gap_living,
-    SUM(CASE WHEN p.life_status = 'alive' AND p.certificate_number IS NOT NULL
-             AND n.person_id IS NULL THEN 1 ELSE 0 END) AS gap_nursing
-FROM people_person p
-LEFT JOIN benefits_paidyear l ON l.person_id = p.id AND l.year = %s AND l.subsidy = 'living'
-LEFT JOIN benefits_paidyear n ON n.person_id = p.id AND n.year = %s AND n.subsidy = 'nursing'
-WHERE p.village_id BETWEEN %s AND %s
-GROUP BY SUBSTR(p.village_id, 1, 9), p.category, p.grade, p.household_type"""
-
-
-def subsidy_groups(scope: Scope) -> list[dict[str, Any]]:
-    """One grouped pass over the region's persons for both subsidies: per township and
-    group of eligibility facts, how many were paid in the year and how many living
-    certified persons were not (the candidates for the gap).
-
-    Who was paid in the year is read from the ledger's per-year summary
-    (``benefits.PaidYear``: the person-years of ``ledger.paid_lines``), a few hundred
-    thousand rows instead of the year's four million lines, unique per person and
-    subsidy, so a plain left join counts each person once."""
-    if "subsidy_groups" in scope.memo:
-        return scope.memo["subsidy_groups"]
-    from django.db import connection
-
-    lo, hi = scope.region.code_range
-    with connection.cursor() as cursor, _merge_joins(cursor):
-        cursor.execute(SUBSIDY_GROUPS, [scope.year, scope.year, lo, hi])
-        names = ("township", "category", "grade", "household_type",
-                 "paid_living", "paid_nursing", "gap_living", "gap_nursing")
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    for row in rows:
-        for name in names[4:]:
-            row[name] = int(row[name] or 0)
-    scope.memo["subsidy_groups"] = rows
-    return rows
-
-
-@contextmanager
-def _merge_joins(cursor: Any) -> Iterator[None]:
-    """Within a PostgreSQL transaction, plan the next statement without hash joins: both
-    sides of the persons–payments join come in person order (the primary key; the
-    unique year + subsidy + person), and merging them is 0.9 s at a million persons
-    where hashing a million probes is 1.5 s. The setting is put back afterwards (it is
-    transaction-local, so a failing statement takes it away with its transaction)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql" or not connection.in_atomic_block:
-        yield
-        return
-    cursor.execute("SELECT current_setting('enable_hashjoin')")
-    previous = cursor.fetchone()[0]
-    cursor.execute("SET LOCAL enable_hashjoin = off")
-    yield
-    cursor.execute("SELECT set_config('enable_hashjoin', %s, true)", [previous])
+        scope.memo["subsidies"] = likely.coverage(scope.region, scope.year)
+    return {t: (v[0], v[1]) for t, v in scope.memo["subsidies"][subsidy].items()}
 
 
 def payments_and_history(scope: Scope) -> dict[str, Any]:
     """The passes besides the year's surveys and the period's accessibility needs, into
     ``scope.memo``: the persons with the year's payments and last year's incomes. The
     engine runs this on a second connection while the first reads the year's surveys."""
-    subsidy_groups(scope)
+    subsidy_coverage(scope, "living")
     _income(scope, scope.year - 1)
     return scope.memo
 
@@ -300,82 +224,160 @@ def low_income_inclusion(scope: Scope) -> PerTownship:
 
 # ---- institutions per township ------------------------------------------------------------
 
-def institution_coverage(scope: Scope, kind: str) -> PerTownship:
-    """Townships with at least one operating institution of ``kind`` on 31 December."""
+# The kinds of institution that count for each coverage indicator. Linzi's plan builds the
+# township's service institution as a 如康家园 残疾人之家综合服务平台 in every township, so a
+# home of the disabled serves as the township's disability service institution.
+SERVES_AS = {
+    "home_of_disabled": ("home_of_disabled",),
+    "care": ("care",),
+    "township_service": ("township_service", "home_of_disabled"),
+}
+
+
+def operating_institutions(scope: Scope, kind: str) -> QuerySet:
+    """Institutions of the kinds serving as ``kind``, operating on 31 December."""
     from canlian.services.models import Institution
 
-    townships = list(scope.region.townships().values_list("code", flat=True)) \
-        if scope.region.level != "township" else [scope.region.code]
-    operating = set(Institution.objects.filter(
-        kind=kind, township_id__in=townships, opened_on__lte=scope.last).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=scope.last))
-        .values_list("township_id", flat=True))
-    return {t: (1 if t in operating else 0, 1) for t in townships}
+    return (Institution.objects.filter(kind__in=SERVES_AS[kind],
+                                       township__code__range=scope.region.code_range,
+                                       opened_on__lte=scope.last)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=scope.last)))
+
+
+def townships_of(scope: Scope) -> list[str]:
+    if scope.region.level == "township":
+        return [scope.region.code]
+    return list(scope.region.townships().values_list("code", flat=True))
+
+
+def institution_coverage(scope: Scope, kind: str) -> PerTownship:
+    """Townships with at least one operating institution serving as ``kind`` on 31 December."""
+    operating = set(operating_institutions(scope, kind).values_list("township_id", flat=True))
+    return {t: (1 if t in operating else 0, 1) for t in townships_of(scope)}
 
 
 # ---- renovations ---------------------------------------------------------------------------
 
 HARDSHIP = ["dibao", "dibao_edge", "tekun"]
+SEVERE = [1, 2]
 
 
-def home_accessibility_rate(scope: Scope, period_start: int) -> PerTownship:
-    """Persons with a home-accessibility need in any survey of the period so far, whose
-    home was renovated and accepted in the period ÷ those persons (cumulative)."""
-    key = f"home-rate-{period_start}"
-    if key not in scope.memo:
-        scope.memo[key] = _home_accessibility_rate(scope, period_start)
-    return scope.memo[key]
+def resident_on(on: dt.date, person: str = "person") -> Q:
+    """Still resident on ``on``: living, and holding a valid certificate (not cancelled,
+    transferred out or lapsed)."""
+    from canlian.certificates import validity
+
+    return ((Q(**{f"{person}__death_date__isnull": True}) | Q(**{f"{person}__death_date__gt": on}))
+            & Q(validity.held(on, f"{person}_id")))
 
 
-def _home_accessibility_rate(scope: Scope, period_start: int) -> PerTownship:
+def _reference_end(scope: Scope) -> dt.date:
+
+    return min(scope.last, clock.today())
+
+
+def accessibility_households(scope: Scope, period_start: int) -> dict[Any, dict[str, Any]]:
+    """The households (户) the home-accessibility rate counts, with the person shown for
+    each and whether its home was renovated: households with a member who, in a survey of
+    the period so far, needed a renovation and qualified (符合条件: in hardship — 低保,
+    低保边缘, 特困 — or severely disabled, grade 1–2, as surveyed), and who is still
+    resident at the end of the year (living, certified, in the region). Renovated: a
+    renovation of that household (or person) accepted in the period."""
+    key = f"home-households-{period_start}"
+    if key in scope.memo:
+        return scope.memo[key]
     from canlian.services.models import Renovation
     from canlian.surveys.models import AnnualSurvey
 
-    needing = AnnualSurvey.objects.filter(
-        year__range=(period_start, scope.year), home_accessibility_need=True,
-        village__code__range=scope.region.code_range)
+    end = _reference_end(scope)
+    rows = (AnnualSurvey.objects.filter(
+        year__range=(period_start, scope.year), home_accessibility_need=True)
+        .filter(Q(household_type__in=HARDSHIP) | Q(grade__in=SEVERE))
+        .filter(person__village__code__range=scope.region.code_range)
+        .filter(resident_on(end))
+        .values_list("person_id", "person__household_id", "person__village_id").distinct())
     done = Renovation.objects.filter(state="accepted", accepted_on__range=(
-        dt.date(period_start, 1, 1), scope.last)).values("person_id")
-    rows = _by_township(needing, "village_id",
-                        den=Count("person", distinct=True),
-                        num=Count("person", distinct=True, filter=Q(person_id__in=done)))
-    return _pairs(rows)
+        dt.date(period_start, 1, 1), end))
+    done_households = set(done.exclude(household_id=None).values_list("household_id", flat=True))
+    done_persons = set(done.values_list("person_id", flat=True))
+    households: dict[Any, dict[str, Any]] = {}
+    for person_id, household_id, village in rows:
+        key_ = household_id or f"p{person_id}"
+        h = households.setdefault(key_, {"person": person_id, "township": village[:9] + "000",
+                                         "renovated": False})
+        h["person"] = min(h["person"], person_id)
+        h["renovated"] |= household_id in done_households or person_id in done_persons
+    scope.memo[key] = households
+    return households
+
+
+def home_accessibility_rate(scope: Scope, period_start: int) -> PerTownship:
+    """Qualifying households renovated ÷ qualifying households with a need (cumulative)."""
+    result: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for h in accessibility_households(scope, period_start).values():
+        result[h["township"]][1] += 1
+        result[h["township"]][0] += h["renovated"]
+    return {t: (v[0], v[1]) for t, v in result.items()}
+
+
+def hardship_severe_renovations(scope: Scope, period_start: int) -> dict[Any, dict[str, Any]]:
+    """困难重度 households renovated in the period so far, one per household: the household
+    was in hardship (低保, 低保边缘, 特困) AND the person severely disabled (grade 1–2) at
+    the time of the works (accepted): the grade of the certificate valid that day, the
+    household as surveyed that year (or the registry's where not surveyed)."""
+    from django.db.models import OuterRef, Subquery
+
+    from canlian.certificates import validity
+    from canlian.certificates.models import Certificate
+    from canlian.services.models import Renovation
+    from canlian.surveys.models import AnnualSurvey
+
+    grade = Certificate.objects.filter(validity.valid_q(OuterRef("accepted_on")),
+                                       person_id=OuterRef("person_id")).order_by("-issue_date")
+    surveyed = AnnualSurvey.objects.filter(person_id=OuterRef("person_id"),
+                                           year=OuterRef("accepted_year"))
+    from django.db.models.functions import Coalesce, ExtractYear
+
+    rows = (Renovation.objects.filter(state="accepted", accepted_on__range=(
+        dt.date(period_start, 1, 1), scope.last), village__code__range=scope.region.code_range)
+        .annotate(accepted_year=ExtractYear("accepted_on"))
+        .annotate(grade_then=Subquery(grade.values("grade")[:1]),
+                  household_then=Coalesce(Subquery(surveyed.values("household_type")[:1]),
+                                          "person__household_type"))
+        .filter(grade_then__in=SEVERE, household_then__in=HARDSHIP)
+        .order_by("accepted_on", "id")
+        .values_list("id", "person_id", "household_id", "village_id"))
+    households: dict[Any, dict[str, Any]] = {}
+    for renovation, person_id, household_id, village in rows:
+        households.setdefault(household_id or f"p{person_id}", {
+            "renovation": renovation, "person": person_id, "township": village[:9] + "000"})
+    return households
 
 
 def home_accessibility_count(scope: Scope, period_start: int) -> PerTownship:
     """困难重度 households renovated (accepted) in the period so far."""
-    from canlian.services.models import Renovation
-
-    rows = _by_township(
-        Renovation.objects.filter(state="accepted", accepted_on__range=(
-            dt.date(period_start, 1, 1), scope.last), village__code__range=scope.region.code_range)
-        .filter(Q(household__household_type__in=HARDSHIP) | Q(person__grade__lte=2)),
-        "village_id", num=Count("person", distinct=True))
-    return {r["township"] + "000": (r["num"], None) for r in rows}
+    result: dict[str, int] = defaultdict(int)
+    for h in hardship_severe_renovations(scope, period_start).values():
+        result[h["township"]] += 1
+    return {t: (n, None) for t, n in result.items()}
 
 
 # ---- employment (from the employment app, when it provides the queries) ---------------------
 
 def training(scope: Scope, start: dt.date) -> PerTownship:
-    try:
-        from canlian.employment import queries
-    except ImportError:
-        return {}
-    fn = getattr(queries, "training_person_times_by_township", None)
-    if fn is None:
-        return {}
-    return {k: (v, None) for k, v in fn(scope.region, start, scope.last).items()}
+    """Completed trainings (person-times) of courses ending between ``start`` and the
+    year's end (``employment.queries``)."""
+    from canlian.employment import queries
+
+    return {k: (v, None) for k, v in
+            queries.training_person_times_by_township(scope.region, start, scope.last).items()}
 
 
 def public_units_in_breach(scope: Scope) -> PerTownship:
-    try:
-        from canlian.employment import queries
-    except ImportError:
-        return {}
-    fn = getattr(queries, "public_units_in_breach_by_township", None)
-    if fn is None:
-        return {}
-    return {k: (v, None) for k, v in fn(scope.region, scope.year).items()}
+    from canlian.employment import queries
+
+    return {k: (v, None) for k, v in
+            queries.public_units_in_breach_by_township(scope.region, scope.year).items()}
 
 
 # ---- household income ----------------------------------------------------------------------
@@ -389,7 +391,7 @@ def _income(scope: Scope, year: int) -> dict[str, tuple[Decimal, int]]:
     key = f"income-{year}"
     if key not in scope.memo:
         rows = _by_township(AnnualSurvey.objects.filter(
-            year=year, village__code__range=scope.region.code_range,
+            year=year, village__code__range=scope.region.code_range, grade__isnull=False,
             household_income_per_capita__isnull=False), "village_id",
             total=Sum("household_income_per_capita"), n=Count("id"))
         scope.memo[key] = {r["township"] + "000": (r["total"], r["n"]) for r in rows if r["n"]}

@@ -31,3 +31,29 @@ class ExternalValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} {self.year}: {self.value}"
+
+
+class FrozenYear(models.Model):
+    """A reported year's figures (年度报送数据), frozen when the federation closes the year.
+
+    ``figures`` is the computation as reported (``engine.as_json`` for the deployment, with
+    every township). Later recomputation is shown beside it with the difference and its
+    reason (records entered after the freeze); it never replaces it. The mid-term and final
+    evaluation reports read these."""
+
+    plan = models.CharField(_("plan"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"))
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    figures = models.JSONField(_("figures as reported"))
+    frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    frozen_at = models.DateTimeField(_("frozen at"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["plan", "year"]
+        constraints = [models.UniqueConstraint(fields=["plan", "year", "region"],
+                                               name="one_frozen_year_per_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.year}"

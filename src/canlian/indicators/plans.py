@@ -59,6 +59,23 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Series:
+    """An external series the plan compares with or reports (外部数据), entered by staff.
+
+    ``level`` says where it is entered: ``deployment`` (one figure for the whole city or
+    district, which its townships read too) or ``township`` (one per township)."""
+
+    code: str
+    name: str
+    unit: str
+    level: str
+    source: str
+
+
+SERIES_LEVELS = ("deployment", "township")
+
+
+@dataclass(frozen=True)
 class Plan:
     code: str
     region: str
@@ -69,6 +86,7 @@ class Plan:
     outlook_year: int | None
     indicators: tuple[Indicator, ...]
     text_targets: tuple[Indicator, ...]
+    series: tuple[Series, ...] = ()
 
     @property
     def all_indicators(self) -> tuple[Indicator, ...]:
@@ -79,6 +97,9 @@ class Plan:
             if i.code == code:
                 return i
         raise KeyError(code)
+
+    def series_named(self, code: str) -> Series | None:
+        return next((s for s in self.series if s.code == code), None)
 
     @property
     def years(self) -> range:
@@ -183,6 +204,13 @@ def parse(data: Any, *, file: str = "<plan>") -> Plan:
         if i.code in seen:
             raise PlanError(file, i.code, "code", "指标代码重复", "duplicate code")
         seen.add(i.code)
+    series = tuple(_series(file, i, row) for i, row in enumerate(data.get("series") or []))
+    declared = {s.code for s in series}
+    for i in indicators + texts:
+        wanted = i.target.series if i.target.comparator == "tracks" else None
+        if wanted and wanted not in declared:
+            raise PlanError(file, i.code, "target.series", f"外部数据 {wanted} 未在 series 中声明",
+                            f"series {wanted} is not declared under series")
     from .catalogue import DEFINITIONS
 
     for i in indicators + texts:
@@ -190,4 +218,19 @@ def parse(data: Any, *, file: str = "<plan>") -> Plan:
             raise PlanError(file, i.code, "code", "没有该指标的口径定义", "no definition for this code")
     return Plan(code=str(head["code"]), region=str(head["region"]), title=str(head["title"]),
                 start=period[0], end=period[1], baseline_year=int(head["baseline_year"]),
-                outlook_year=head.get("outlook_year"), indicators=indicators, text_targets=texts)
+                outlook_year=head.get("outlook_year"), indicators=indicators, text_targets=texts,
+                series=series)
+
+
+def _series(file: str, index: int, row: Any) -> Series:
+    where = f"series[{index}]"
+    if not isinstance(row, dict):
+        raise PlanError(file, where, "-", "应为 {code, name, unit, level, source}", "expected a mapping")
+    for key in ("code", "name", "level"):
+        if not row.get(key):
+            raise PlanError(file, where, key, "缺少", "missing")
+    if row["level"] not in SERIES_LEVELS:
+        raise PlanError(file, where, "level", f"应为 {' 或 '.join(SERIES_LEVELS)}",
+                        f"one of {', '.join(SERIES_LEVELS)}")
+    return Series(code=str(row["code"]), name=str(row["name"]), unit=str(row.get("unit", "percent")),
+                  level=str(row["level"]), source=str(row.get("source", "")))

@@ -44,7 +44,10 @@ def gap(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def rows_with_gaps(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{**r, "gap": gap(r), "status_label": STATUS_LABELS[Status(r["status"])]}
+    """Rows in the document's words: status labels in Chinese, townships included."""
+    return [{**r, "gap": gap(r), "status_label": STATUS_LABELS[Status(r["status"])],
+             "townships": [{**t, "status_label": STATUS_LABELS[Status(t["status"])]}
+                           for t in r["townships"]]}
             for r in data["indicators"]]
 
 
@@ -92,12 +95,16 @@ def svg_bars(rows: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
+def html(data: dict[str, Any], kind: str) -> str:
+    """The report as HTML (what the PDF is printed from)."""
+    rows = rows_with_gaps(data)
+    return render_to_string("indicators/report.html", {
+        "data": data, "rows": rows, "kind": KINDS[kind], "chart": svg_bars(rows),
+        "generated": timezone.localtime(), "frozen_at": (data.get("frozen_at") or "")[:10],
+    })
+
+
 def pdf(data: dict[str, Any], kind: str) -> bytes:
     from weasyprint import HTML
 
-    rows = rows_with_gaps(data)
-    html = render_to_string("indicators/report.html", {
-        "data": data, "rows": rows, "kind": KINDS[kind], "chart": svg_bars(rows),
-        "generated": timezone.localtime(),
-    })
-    return HTML(string=html).write_pdf()
+    return HTML(string=html(data, kind)).write_pdf()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
-from canlian.core.forms import ModelForm
+from canlian.core import clock
+from canlian.core.forms import Form
 from canlian.regions.models import Deployment, Region
 
 from . import drill, engine, plans
@@ -55,7 +57,7 @@ def _region(request: HttpRequest) -> Region:
 
 
 def _year(request: HttpRequest, plan: plans.Plan) -> int:
-    this_year = dt.date.today().year  # noqa: DTZ011
+    this_year = clock.today().year
     try:
         year = int(request.GET.get("year", min(this_year, plan.end)))
     except ValueError:
@@ -73,6 +75,23 @@ def computed(plan: plans.Plan, year: int, region: Region) -> dict[str, Any]:
     return data
 
 
+def figures_for(plan: plans.Plan, year: int, region: Region) -> dict[str, Any]:
+    """The year's figures as reported when the year is frozen (with the recomputation
+    beside them), else as computed now."""
+    from . import actions
+
+    now = computed(plan, year, region)
+    frozen = actions.frozen_for(plan, year)
+    reported = actions.reported(frozen, region) if frozen else None
+    if reported is None:
+        return {"data": now, "frozen": None}
+    return {"data": {**reported, "frozen": True,
+                     "frozen_by": frozen.frozen_by.get_username(),
+                     "frozen_at": frozen.frozen_at.isoformat()},
+            "frozen": frozen, "now": actions.comparison(reported, now),
+            "late": actions.late_records(plan, year, region, frozen.frozen_at)}
+
+
 def _baseline_value(indicator: plans.Indicator) -> float | None:
     b = indicator.baseline
     return float(b.value) if b is not None and b.value is not None else None
@@ -83,32 +102,48 @@ def dashboard(request: HttpRequest, plan_code: str | None = None) -> HttpRespons
     plan = _plan_for(request, plan_code)
     region = _region(request)
     year = _year(request, plan)
-    data = computed(plan, year, region)
-    this_year = dt.date.today().year  # noqa: DTZ011
+    figures = figures_for(plan, year, region)
+    data = figures["data"]
+    this_year = clock.today().year
     years = [y for y in plan.years if y <= this_year]
-    trend = {y: computed(plan, y, region) for y in years}
+    trend = {y: figures_for(plan, y, region)["data"] for y in years}
+    query = f"?year={year}&region={region.code}"
     series = []
     for i, indicator in enumerate(plan.all_indicators):
         series.append({
             "code": indicator.code, "name": indicator.name, "unit": indicator.unit,
-            "target": str(indicator.target),
+            "target": engine.target_label(plan, indicator),
             "target_value": float(indicator.target.value) if indicator.target.value is not None
             else None,
-            "years": [plan.baseline_year, *years],
-            "values": [_baseline_value(indicator),
-                       *[trend[y]["indicators"][i]["value"] for y in years]],
+            # the plan's stated baseline is its own marker, not a point of the computed series
+            "baseline_year": plan.baseline_year, "baseline": _baseline_value(indicator),
+            "years": years, "values": [trend[y]["indicators"][i]["value"] for y in years],
         })
     counts = {s.value: 0 for s in Status}
     for row in data["indicators"]:
         counts[row["status"]] += 1
     townships = (region.townships() if region.level in ("county", "city")
                  else Region.objects.none())
+    bars = [{"code": r["code"], "name": r["name"], "value": r["value"], "status": r["status"],
+             "unit": r["unit"], "target": r["target"],
+             "target_value": _target_value(plan.indicator(r["code"])),
+             "url": reverse("indicators:indicator", args=[plan.code, r["code"]]) + query}
+            for r in data["indicators"]]
+    rows = [{**r, "now": (figures.get("now") or {}).get(r["code"])} for r in data["indicators"]]
+    can_freeze = (request.user.role == Role.FEDERATION_STAFF and figures["frozen"] is None
+                  and year < this_year and region.level != "township")
     return render(request, "indicators/dashboard.html", {
-        "plan": plan, "data": data, "year": year, "region": region, "years": years,
-        "counts": {STATUS_LABELS[Status(k)]: v for k, v in counts.items()},
-        "chart": {"year": year, "indicators": data["indicators"], "series": series},
+        "plan": plan, "data": data, "rows": rows, "year": year, "region": region, "years": years,
+        "frozen": figures["frozen"], "late": figures.get("late"), "can_freeze": can_freeze,
+        "counts": {STATUS_LABELS[Status(k)]: v for k, v in counts.items() if v},
+        "chart": {"year": year, "indicators": bars, "series": series},
         "townships": townships, "plans": plans.available(),
     })
+
+
+def _target_value(indicator: plans.Indicator) -> float | None:
+    t = indicator.target
+    return float(t.value) if t.value is not None and indicator.is_percent else None
 
 
 @login_required
@@ -120,8 +155,10 @@ def indicator(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
         raise Http404 from None
     region = _region(request)
     year = _year(request, plan)
-    data = computed(plan, year, region)
+    data = figures_for(plan, year, region)["data"]
     row = next(r for r in data["indicators"] if r["code"] == code)
+    row = {**row, "gap": (row["denominator"] - row["numerator"])
+           if row["denominator"] is not None else None}
     ranking = sorted(row["townships"], key=lambda t: (t["value"] is None, -(t["value"] or 0)))
     return render(request, "indicators/indicator.html", {
         "plan": plan, "item": item, "row": row, "year": year, "region": region,
@@ -133,8 +170,9 @@ def indicator(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
 
 @login_required
 def members(request: HttpRequest, plan_code: str, code: str, which: str) -> HttpResponse:
+    """The persons (households, trainings, townships, employers) behind a figure."""
     plan = _plan_for(request, plan_code)
-    if which not in ("numerator", "gap") or not drill.supported(code):
+    if which not in drill.WHICH or not drill.supported(code):
         raise Http404
     try:
         item = plan.indicator(code)
@@ -142,42 +180,94 @@ def members(request: HttpRequest, plan_code: str, code: str, which: str) -> Http
         raise Http404 from None
     region = _region(request)
     year = _year(request, plan)
-    people = (drill.members(code, Scope(region, year), which)
-              & scoping.people_for(request.user)).select_related("village__parent")
-    page = Paginator(people.order_by("village_id", "name"), 50).get_page(request.GET.get("page"))
+    found = drill.members(code, Scope(region, year), which, period_start=plan.start)
+    rows = found.rows
+    if found.kind == "persons":
+        rows = (rows & scoping.people_for(request.user)).select_related(
+            "village__parent").order_by("village_id", "name", "id")
+    elif found.kind == "trainings":
+        rows = rows.filter(person__in=scoping.people_for(request.user))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "indicators/members.html", {
         "plan": plan, "item": item, "which": which, "year": year, "region": region,
-        "page": page, "query": f"year={year}&region={region.code}",
+        "kind": found.kind, "note": found.note, "page": page,
+        "query": f"year={year}&region={region.code}",
     })
 
 
-class ExternalValueForm(ModelForm):
-    class Meta:
-        model = ExternalValue
-        fields = ["series", "year", "value", "source"]
-        labels = {"series": gettext_lazy("Series"), "year": gettext_lazy("Year"),
-                  "value": gettext_lazy("Value"), "source": gettext_lazy("Source")}
+class ExternalValueForm(Form):
+    """A value of one of the plan's declared series (a choice, never free text)."""
+
+    series = forms.ChoiceField(label=gettext_lazy("Series"))
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
+    value = forms.DecimalField(label=gettext_lazy("Value"), max_digits=14, decimal_places=4)
+    source = forms.CharField(label=gettext_lazy("Source"), max_length=200)
+
+    def __init__(self, plan: plans.Plan, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["series"].choices = [(s.code, s.name) for s in plan.series]
+        self.fields["year"].choices = [(y, y) for y in range(plan.baseline_year, plan.end + 1)]
+        if plan.series:
+            self.fields["source"].initial = plan.series[0].source
 
 
 @login_required
 def external(request: HttpRequest) -> HttpResponse:
+    """The plan's external series: entered by the federation for the whole deployment and
+    read by every township (a township sees the deployment's figures)."""
+    from django.core.exceptions import ValidationError
+
+    from . import actions
+
     scoping.require(request.user, Capability.VIEW_PEOPLE)
-    region = request.user.region
+    plan = _plan_for(request)
+    deployment = Deployment.current()
     form = None
     if request.user.role == Role.FEDERATION_STAFF:
-        form = ExternalValueForm(request.POST or None)
+        form = ExternalValueForm(plan, request.POST or None)
         if request.method == "POST" and form.is_valid():
-            ExternalValue.objects.update_or_create(
-                series=form.cleaned_data["series"], region=region, year=form.cleaned_data["year"],
-                defaults={"value": form.cleaned_data["value"],
-                          "source": form.cleaned_data["source"], "entered_by": request.user})
-            cache.clear()
-            messages.success(request, _("Saved."))
-            return redirect("indicators:external")
+            try:
+                actions.enter_external(request.user, plan, request=request, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, getattr(exc, "messages", [str(exc)]))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("indicators:external")
     elif request.method == "POST":
         raise PermissionDenied("external data is entered by the federation")
+    names = {s.code: s for s in plan.series}
+    regions = [request.user.region.code] + ([deployment.root_id] if deployment else [])
+    rows = ExternalValue.objects.filter(series__in=list(names), region_id__in=regions)
     return render(request, "indicators/external.html", {
-        "rows": ExternalValue.objects.filter(region=region), "form": form})
+        "plan": plan, "series": plan.series, "names": names,
+        "rows": [(names[r.series], r) for r in rows], "form": form})
+
+
+@login_required
+def freeze(request: HttpRequest, plan_code: str) -> HttpResponse:
+    """Report (freeze) a finished year's figures: federation staff, POST only."""
+    from django.core.exceptions import ValidationError
+
+    from . import actions
+
+    plan = _plan_for(request, plan_code)
+    if request.method != "POST":
+        raise Http404
+    if request.user.role != Role.FEDERATION_STAFF:
+        raise PermissionDenied("the federation reports the year")
+    try:
+        year = int(request.POST.get("year", ""))
+        actions.freeze_year(request.user, plan, year, note=request.POST.get("note", ""),
+                            request=request)
+    except ValueError:
+        messages.error(request, _("Choose the year to report."))
+        return redirect("indicators:plan", plan.code)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The year's figures are frozen."))
+    return redirect(reverse("indicators:plan", args=[plan.code]) + f"?year={year}")
 
 
 @login_required
@@ -195,7 +285,7 @@ def report_file(request: HttpRequest, plan_code: str, kind: str, fmt: str) -> Ht
         raise Http404
     region = _region(request)
     year = _year(request, plan)
-    data = computed(plan, year, region)
+    data = figures_for(plan, year, region)["data"]
     record(user=request.user, action=Action.EXPORT, object_type="report",
            object_id=f"{plan.code}-{year}", request=request,
            summary=f"{report.KINDS[kind]}报告 {region.name} {year}")

@@ -17,6 +17,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.core import clock
 from canlian.events import bus
 from canlian.regions.models import Region
 
@@ -110,9 +111,7 @@ def _apply(person: Person, data: PersonData) -> None:
 
 
 def _not_future(death_date: Any) -> None:
-    from django.utils import timezone
-
-    if death_date and death_date > timezone.localdate():
+    if death_date and death_date > clock.today():
         raise ValidationError({"death_date": "死亡日期不能晚于今天 (the date of death is in the "
                                              "future)"})
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core import clock
 from canlian.core.forms import Form
 from canlian.regions.models import Region
 
@@ -82,7 +82,7 @@ class PersonForm(Form):
         if data.get("guardian_name") and not data.get("guardian_resident_id"):
             self.add_error("guardian_resident_id", _("Enter the guardian's resident ID."))
         rid, death = data.get("resident_id"), data.get("death_date")
-        if death and death > timezone.localdate():
+        if death and death > clock.today():
             self.add_error("death_date", _("The date of death cannot be in the future."))
         elif rid and death:
             birth = idnumber.validate(rid).birth_date

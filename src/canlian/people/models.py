@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
+from canlian.core import clock
 from canlian.regions.models import Region
 
 from . import ethnicity, idnumber
@@ -201,7 +202,7 @@ class Person(models.Model):
 
     @property
     def age(self) -> int:
-        return self.age_on(dt.date.today())  # noqa: DTZ011
+        return self.age_on(clock.today())
 
     @property
     def is_deceased(self) -> bool:

@@ -23,7 +23,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action
-from canlian.core import bulk, sheets, text
+from canlian.core import bulk, clock, sheets, text
 from canlian.core.sheets import text as _text
 from canlian.regions.models import Region
 
@@ -180,7 +180,7 @@ class _Validator:
         self.by_code = {v.code: v for v in villages}
         self.by_name = {(v.parent.name if v.parent else "", v.name): v for v in villages}
         self.seen: dict[str, int] = {}
-        self.today = dt.date.today()  # noqa: DTZ011
+        self.today = clock.today()
 
     def __call__(self, number: int, raw: dict[str, str]) -> _Row | RowError:
         def fail(key: str, reason: str) -> RowError:
@@ -326,7 +326,7 @@ def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any
         result.created_people += [(pid, v["village_id"]) for pid, v in zip(ids, new, strict=True)]
         result.created += len(new)
     if changed:
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now()
         for p in changed:
             p.updated_at = now
         Person.objects.bulk_update(changed, [*PERSON_FIELDS, "updated_at"], batch_size=1000)

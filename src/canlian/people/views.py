@@ -29,7 +29,7 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
-from canlian.core import exports
+from canlian.core import clock, exports
 from canlian.regions.models import Region
 
 from . import actions, idnumber, roster, workbooks
@@ -127,7 +127,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "subsidy_applications": person.subsidy_applications.exclude(state="approved"),
         "surveys": person.surveys.order_by("-year")[:5],
         "services": person.service_records.select_related("service_type", "device")[:10],
-        "this_year": timezone.localdate().year,
+        "this_year": clock.today().year,
         "placements": person.placements.select_related("employer"),
     })
 

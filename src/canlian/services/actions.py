@@ -15,6 +15,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.core import clock
 from canlian.events import bus
 from canlian.people.models import Person
 
@@ -47,7 +48,7 @@ def record_service(user: Any, person: Person, service_type: ServiceType, *, star
                    ) -> ServiceRecord:
     _check_person(user, person)
     errors: dict[str, str] = {}
-    today = dt.date.today()  # noqa: DTZ011
+    today = clock.today()
     if start_date > today:
         errors["start_date"] = "服务日期不能晚于今天 (date in the future)"
     if end_date and end_date < start_date:
@@ -74,6 +75,86 @@ def record_service(user: Any, person: Person, service_type: ServiceType, *, star
     bus.publish(ServiceRecorded(person.pk, service_id=service.pk, group=service_type.group,
                                 start_date=start_date, actor_id=user.pk))
     return service
+
+
+# ---- institutions (机构登记): registered, edited and closed by the federation, dated --------
+
+INSTITUTION_FIELDS = ("name", "kind", "township", "capacity", "opened_on", "address")
+
+
+def _check_institution(user: Any, data: dict[str, Any]) -> None:
+    if user.role != Role.FEDERATION_STAFF:
+        raise PermissionDenied("institutions are registered by the federation")
+    township = data.get("township")
+    if township is not None and not user.region.contains(township.code):
+        raise PermissionDenied("township outside region")
+
+
+def _institutions_for(user: Any) -> Any:
+    from .models import Institution
+
+    return Institution.objects.filter(scoping.region_range_q(user, "township__code"))
+
+
+@transaction.atomic
+def register_institution(user: Any, data: dict[str, Any], *,
+                         request: HttpRequest | None = None) -> Any:
+    """A new institution, operating from ``opened_on`` (the coverage rates count it from then)."""
+    from .models import Institution
+
+    _check_institution(user, data)
+    institution = Institution.objects.create(**{f: data[f] for f in INSTITUTION_FIELDS if f in data})
+    record(user=user, action=Action.CREATE, obj=institution, request=request,
+           summary=f"机构登记：{institution.name}（{institution.get_kind_display()}）")
+    return institution
+
+
+@transaction.atomic
+def update_institution(user: Any, institution_id: int, data: dict[str, Any], *,
+                       request: HttpRequest | None = None) -> Any:
+    """Correct an institution's register entry; every changed field is audited."""
+    _check_institution(user, data)
+    institution = _institutions_for(user).select_for_update().filter(pk=institution_id).first()
+    if institution is None:
+        raise PermissionDenied("institution outside region")
+    changes = {}
+    for field in INSTITUTION_FIELDS:
+        if field in data and getattr(institution, field) != data[field]:
+            old, new = getattr(institution, field), data[field]
+            changes[field] = [str(getattr(old, "pk", old)), str(getattr(new, "pk", new))]
+            setattr(institution, field, new)
+    if institution.closed_on and institution.closed_on < institution.opened_on:
+        raise ValidationError({"opened_on": "开办日期晚于关闭日期 (opened after it closed)"})
+    if changes:
+        institution.save()
+        record(user=user, action=Action.UPDATE, obj=institution, request=request, changes=changes,
+               summary=f"机构信息修改：{institution.name}")
+    return institution
+
+
+@transaction.atomic
+def close_institution(user: Any, institution_id: int, closed_on: dt.date, reason: str, *,
+                      request: HttpRequest | None = None) -> Any:
+    """The institution stopped operating on ``closed_on``: from then it no longer counts
+    for its township's coverage (years before keep it)."""
+    _check_institution(user, {})
+    institution = _institutions_for(user).select_for_update().filter(pk=institution_id).first()
+    if institution is None:
+        raise PermissionDenied("institution outside region")
+    if institution.closed_on is not None:
+        raise ValidationError({"closed_on": f"该机构已于 {institution.closed_on} 关闭 (already closed)"})
+    if closed_on < institution.opened_on:
+        raise ValidationError({"closed_on": "关闭日期早于开办日期 (closed before it opened)"})
+    if closed_on > clock.today():
+        raise ValidationError({"closed_on": "关闭日期不能晚于今天 (date in the future)"})
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明关闭原因 (give the reason)"})
+    institution.closed_on = closed_on
+    institution.save(update_fields=["closed_on"])
+    record(user=user, action=Action.TRANSITION, obj=institution, request=request,
+           changes={"closed_on": [None, closed_on.isoformat()]},
+           summary=f"机构关闭：{institution.name}，{closed_on}，{reason.strip()}")
+    return institution
 
 
 # ---- home-accessibility renovation ---------------------------------------------------------
@@ -105,7 +186,7 @@ def apply_renovation(user: Any, person: Person, *, note: str = "",
         raise ValidationError("已有进行中的改造 (a renovation is already under way)")
     renovation = Renovation.objects.create(person=person, household=person.household,
                                            village_id=person.village_id,
-                                           applied_on=today or dt.date.today(),  # noqa: DTZ011
+                                           applied_on=today or clock.today(),
                                            note=note)
     record(user=user, action=Action.CREATE, obj=renovation, person=person,
            summary="家庭无障碍改造申请")
@@ -123,7 +204,7 @@ def advance_renovation(user: Any, renovation_id: int, step: str, *, on: dt.date 
                   .select_related("person").filter(pk=renovation_id).first())
     if renovation is None:
         raise Renovation.DoesNotExist(renovation_id)
-    on = on or dt.date.today()  # noqa: DTZ011
+    on = on or clock.today()
     if step == "reject":
         source, target = renovation.state, RenovationState.REJECTED
         if source in (RenovationState.ACCEPTED, RenovationState.REJECTED):
@@ -218,7 +299,7 @@ def update_case(user: Any, case_id: int, status: str, outcome: str = "") -> Any:
         raise ValidationError({"outcome": "结案须填写结果 (give the outcome)"})
     case.status = status
     case.outcome = outcome or case.outcome
-    case.closed_on = dt.date.today() if status == CaseStatus.CLOSED else None  # noqa: DTZ011
+    case.closed_on = clock.today() if status == CaseStatus.CLOSED else None
     case.save()
     record(user=user, action=Action.UPDATE, obj=case, person=case.person,
            summary=f"案件状态：{case.get_status_display()}")
@@ -248,7 +329,7 @@ def request_service(user: Any, person: Person, kind: str, *, device: Any = None,
     service_request = ServiceRequest.objects.create(
         person=person, village_id=person.village_id, kind=kind,
         device=device if kind == RequestKind.DEVICE else None, note=note.strip(), channel=channel,
-        submitted_on=today or dt.date.today())  # noqa: DTZ011
+        submitted_on=today or clock.today())
     record(user=user, action=Action.CREATE, obj=service_request, person=person,
            summary=f"服务申请：{service_request.get_kind_display()}")
     return service_request
@@ -277,7 +358,7 @@ def decide_request(user: Any, request_id: int, move: str, *, note: str = "",
         raise ValidationError({"note": "不予办理须说明理由 (give the reason)"})
     moved = ServiceRequest.objects.filter(pk=service_request.pk, version=service_request.version
                                           ).update(state=target, version=F("version") + 1,
-                                                   decided_on=today or dt.date.today(),  # noqa: DTZ011
+                                                   decided_on=today or clock.today(),
                                                    decided_by=user, decision_note=note.strip())
     if moved != 1:
         raise ValidationError("此申请已被他人处理，请刷新 (changed by someone else; reload)")

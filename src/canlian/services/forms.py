@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core import clock
 from canlian.core.forms import Form, ModelForm
 
 from .models import DeviceType, Institution, RenovationItem, ServiceType
@@ -16,7 +16,7 @@ from .models import DeviceType, Institution, RenovationItem, ServiceType
 class ServiceForm(Form):
     service_type = forms.ModelChoiceField(label=_("Service"), queryset=ServiceType.objects.all())
     start_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
-                                 initial=dt.date.today)
+                                 initial=clock.today)
     end_date = forms.DateField(label=_("Until (optional)"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))
     institution = forms.ModelChoiceField(label=_("Institution"), required=False,
@@ -32,16 +32,23 @@ class ServiceForm(Form):
 
 
 class InstitutionForm(ModelForm):
+    """Register or correct an institution; closing is its own dated step."""
+
     class Meta:
         model = Institution
-        fields = ["name", "kind", "township", "capacity", "opened_on", "closed_on", "address"]
-        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"}),
-                   "closed_on": forms.DateInput(attrs={"type": "date"})}
+        fields = ["name", "kind", "township", "capacity", "opened_on", "address"]
+        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class CloseInstitutionForm(Form):
+    closed_on = forms.DateField(label=_("Closed on"), initial=clock.today,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
 class RenovationStepForm(Form):
     on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
-                         initial=dt.date.today, required=False)
+                         initial=clock.today, required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     contractor = forms.CharField(label=_("Contractor"), max_length=100, required=False)
     items = forms.CharField(
@@ -69,5 +76,5 @@ class CaseForm(Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("legal_aid", _("Legal aid")),
                                                        ("petition", _("Petition"))])
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    opened_on = forms.DateField(label=_("Opened on"), initial=dt.date.today,
+    opened_on = forms.DateField(label=_("Opened on"), initial=clock.today,
                                 widget=forms.DateInput(attrs={"type": "date"}))

@@ -45,6 +45,8 @@ class DeviceType(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=80)
     kind = models.CharField(max_length=20)  # matches surveys.rules.DEVICE_TYPES
+    # In the basic-type catalogue (基本型辅助器具目录), which Linzi's device indicator counts.
+    basic = models.BooleanField(_("basic type (基本型)"), default=True)
 
     class Meta:
         ordering = ["kind", "code"]

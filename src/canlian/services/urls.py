@@ -8,6 +8,7 @@ urlpatterns = [
     path("record/<int:person_id>/", views.record_service, name="record"),
     path("gaps/<str:need>/", views.gaps, name="gaps"),
     path("institutions/", views.institutions, name="institutions"),
+    path("institutions/<int:pk>/", views.institution, name="institution"),
     path("renovations/", views.renovations, name="renovations"),
     path("renovations/apply/<int:person_id>/", views.renovation_apply, name="renovation_apply"),
     path("renovations/<int:pk>/", views.renovation_detail, name="renovation"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,12 +15,12 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action as AuditAction
-from canlian.core import exports, params
+from canlian.core import clock, exports, params
 from canlian.people import idnumber
 from canlian.people.workbooks import _header, _save
 
 from . import actions, queries
-from .forms import CaseForm, InstitutionForm, RenovationStepForm, ServiceForm
+from .forms import CaseForm, CloseInstitutionForm, InstitutionForm, RenovationStepForm, ServiceForm
 from .models import Institution, LegalCase, Renovation
 
 
@@ -34,7 +32,7 @@ def _add_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
-    year = dt.date.today().year  # noqa: DTZ011
+    year = clock.today().year
     people = scoping.people_for(request.user)
     counts = {need: queries.gap(people, need, year).count() for need in queries.NEEDS}
     return render(request, "services/index.html", {"year": year, "counts": counts,
@@ -63,7 +61,7 @@ def gaps(request: HttpRequest, need: str) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     if need not in queries.NEEDS:
         raise Http404
-    year = params.year(request, dt.date.today().year)  # noqa: DTZ011
+    year = params.year(request, clock.today().year)
     people = queries.gap(scoping.people_for(request.user), need, year)
     if request.GET.get("format") == "xlsx":
         scoping.require(request.user, Capability.EXPORT_PEOPLE)
@@ -87,6 +85,7 @@ def gaps(request: HttpRequest, need: str) -> HttpResponse:
 
 @login_required
 def institutions(request: HttpRequest) -> HttpResponse:
+    """The institution register (机构登记): federation staff register, correct and close."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     rows = Institution.objects.filter(scoping.region_range_q(request.user, "township__code"))
     form = None
@@ -94,13 +93,49 @@ def institutions(request: HttpRequest) -> HttpResponse:
         form = InstitutionForm(request.POST or None)
         form.fields["township"].queryset = request.user.region.townships()
         if request.method == "POST" and form.is_valid():
-            form.save()
+            actions.register_institution(request.user, form.cleaned_data, request=request)
             messages.success(request, _("Institution saved."))
             return redirect("services:institutions")
     elif request.method == "POST":
         raise PermissionDenied("institutions are registered by the federation")
     return render(request, "services/institutions.html", {
         "rows": rows.select_related("township"), "form": form})
+
+
+@login_required
+def institution(request: HttpRequest, pk: int) -> HttpResponse:
+    """One institution: correct its entry or close it (dated, audited)."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    found = get_object_or_404(Institution.objects.filter(
+        scoping.region_range_q(request.user, "township__code")).select_related("township"), pk=pk)
+    editable = request.user.role == Role.FEDERATION_STAFF
+    if request.method == "POST" and not editable:
+        raise PermissionDenied("institutions are registered by the federation")
+    edit = InstitutionForm(request.POST if "save" in request.POST else None, instance=found,
+                           prefix="edit") if editable else None
+    close = CloseInstitutionForm(request.POST if "close" in request.POST else None,
+                                 prefix="close") if editable and not found.closed_on else None
+    if edit is not None:
+        edit.fields["township"].queryset = request.user.region.townships()
+    try:
+        if "save" in request.POST and edit is not None and edit.is_valid():
+            data = {f: edit.cleaned_data[f] for f in edit.changed_data}
+            found.refresh_from_db()
+            actions.update_institution(request.user, found.pk, data, request=request)
+            messages.success(request, _("Institution saved."))
+            return redirect("services:institution", pk=found.pk)
+        if "close" in request.POST and close is not None and close.is_valid():
+            actions.close_institution(request.user, found.pk, close.cleaned_data["closed_on"],
+                                      close.cleaned_data["reason"], request=request)
+            messages.success(request, _("Institution closed."))
+            return redirect("services:institution", pk=found.pk)
+    except ValidationError as exc:
+        _add_errors(close if "close" in request.POST else edit, exc)
+    from canlian.audit.models import AuditEvent
+
+    history = AuditEvent.objects.filter(object_type="institution", object_id=str(found.pk))
+    return render(request, "services/institution.html", {
+        "institution": found, "edit": edit, "close": close, "history": history[:50]})
 
 
 @login_required

@@ -13,6 +13,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.core import clock
 from canlian.people.models import Person
 
 from . import rules
@@ -34,7 +35,7 @@ def save_survey(user: Any, person: Person, year: int, answers: dict[str, Any], *
     scoping.require(user, Capability.EDIT_PEOPLE)
     if not scoping.people_for(user).filter(pk=person.pk).exists():
         raise PermissionDenied("person outside region")
-    surveyed_on = answers.get("surveyed_on") or dt.date.today()  # noqa: DTZ011
+    surveyed_on = answers.get("surveyed_on") or clock.today()
     if surveyed_on.year != year:
         raise ValidationError({"surveyed_on": f"调查日期应在 {year} 年内 (date must be in {year})"})
     problems = rules.check(answers, profile(person, surveyed_on))

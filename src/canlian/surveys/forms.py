@@ -15,7 +15,8 @@ FIELD_GROUPS = [
                             "household_income_per_capita"]),
     (_("Employment"), ["employment_status", "employment_form", "not_working_reason",
                        "able_to_work", "confirm_unusual"]),
-    (_("Education"), ["education_status", "not_enrolled_reason", "finished_compulsory"]),
+    (_("Education"), ["education_status", "not_enrolled_reason", "finished_compulsory",
+                      "highest_level"]),
     (_("Needs"), ["rehab_need", "rehab_types", "device_need", "device_types", "care_need",
                   "home_accessibility_need", "culture_sports"]),
 ]

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from canlian.certificates import validity
+
 from . import rules, served
 
 EMPLOYMENT_STATUS_CHOICES = [
@@ -33,6 +35,13 @@ EDUCATION_CHOICES = [
     ("not_enrolled", _("Not enrolled")), ("upper_secondary", _("Upper-secondary school")),
     ("higher", _("Higher education")), ("finished", _("Finished schooling")),
 ]
+# Highest level of schooling completed (最高已完成学历): the upper-secondary rate counts a
+# young person who has completed it, not only one still at school.
+HIGHEST_LEVEL_CHOICES = [
+    ("", _("Not recorded")), ("none", _("None")), ("primary", _("Primary school")),
+    ("junior_secondary", _("Junior secondary (compulsory education completed)")),
+    ("upper_secondary", _("Upper secondary")), ("higher", _("Higher education")),
+]
 CARE_CHOICES = [("none", _("None")), ("day", _("Day care")), ("residential", _("Residential care"))]
 REHAB_TYPE_CHOICES = [("training", _("Rehabilitation training")), ("medical", _("Medical rehabilitation")),
                       ("community", _("Community rehabilitation")),
@@ -57,6 +66,13 @@ class AnnualSurvey(models.Model):
     birth_date = models.DateField(_("date of birth"), null=True, editable=False)
     household_type = models.CharField(_("household type at the survey"), max_length=12,
                                       blank=True, editable=False)
+    # The certificate valid on the survey date (``certificates.validity``): its category and
+    # grade, or none when the person held no valid certificate then. Survey-based figures
+    # count only persons certified at the survey (持证), as the facts stood that year.
+    category = models.PositiveSmallIntegerField(_("category at the survey"), null=True,
+                                                blank=True, editable=False)
+    grade = models.PositiveSmallIntegerField(_("grade at the survey"), null=True, blank=True,
+                                             editable=False)
     surveyed_on = models.DateField(_("surveyed on"))
     surveyor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                  blank=True, related_name="+")
@@ -82,6 +98,8 @@ class AnnualSurvey(models.Model):
                                         choices=EDUCATION_CHOICES)
     not_enrolled_reason = models.CharField(_("why not enrolled"), max_length=100, blank=True)
     finished_compulsory = models.BooleanField(_("finished compulsory education"), default=False)
+    highest_level = models.CharField(_("highest level completed"), max_length=20, blank=True,
+                                     default="", choices=HIGHEST_LEVEL_CHOICES)
     # needs
     rehab_need = models.BooleanField(_("needs rehabilitation"), default=False)
     rehab_types = models.JSONField(_("rehabilitation types"), default=list, blank=True)
@@ -101,6 +119,8 @@ class AnnualSurvey(models.Model):
                                         default=False, db_default=False, editable=False)
     served_culture = models.BooleanField(_("took part in a culture or sports service"),
                                          default=False, db_default=False, editable=False)
+    served_basic_device = models.BooleanField(_("fitted with a basic-type device in the year"),
+                                              default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -122,6 +142,9 @@ class AnnualSurvey(models.Model):
         if self._state.adding and self.birth_date is None:
             self.birth_date = self.person.birth_date
             self.household_type = self.person.household_type
+        if self._state.adding or "surveyed_on" in (kwargs.get("update_fields") or ["surveyed_on"]):
+            self.category, self.grade = validity.of_person(self.person_id, self.surveyed_on) \
+                or (None, None)
         if not self._state.adding:
             super().save(*args, **kwargs)
             return

@@ -29,6 +29,10 @@ DEVICE_TYPES = ("mobility", "visual", "hearing", "daily_living", "prosthesis", "
 WORKING_AGE = (16, 59)
 SCHOOL_AGE = (3, 17)  # education questions are asked from 3 to 17 …
 EDUCATION_ASKED_UP_TO = 25  # … and up to 25 for those still studying
+# Highest level completed (最高已完成学历), in order, with the youngest age it is usually
+# completed at; "junior_secondary" is compulsory education completed.
+LEVELS = ("none", "primary", "junior_secondary", "upper_secondary", "higher")
+LEVEL_FROM_AGE = {"primary": 10, "junior_secondary": 13, "upper_secondary": 16, "higher": 19}
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,14 @@ def check(a: Mapping[str, Any], p: Profile) -> list[tuple[str, str]]:
         err("education_status", "学前教育为 3–6 岁 (pre-school is for 3–6)")
     if education == "not_enrolled" and not a.get("not_enrolled_reason"):
         err("not_enrolled_reason", "未入学须填写原因 (give the reason for not being enrolled)")
+    level = a.get("highest_level") or ""
+    if level and level not in LEVELS:
+        err("highest_level", "请选择最高已完成学历 (choose the highest level completed)")
+    elif level in LEVEL_FROM_AGE and p.age < LEVEL_FROM_AGE[level]:
+        err("highest_level", f"{p.age} 岁一般尚未完成该学历，请核实 (unusual at age {p.age})")
+    elif a.get("finished_compulsory") and level in ("none", "primary"):
+        err("highest_level", "已完成义务教育，最高学历应为初中及以上 "
+                             "(compulsory education completed: junior secondary or above)")
     if SCHOOL_AGE[0] <= p.age <= SCHOOL_AGE[1] and education == "not_applicable":
         err("education_status", "3–17 岁须填写受教育状况 (required for ages 3–17)")
 

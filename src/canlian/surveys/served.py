@@ -1,18 +1,22 @@
 """Which services a surveyed person received in the survey's year, kept on the survey row
-(``AnnualSurvey.served_rehab`` / ``served_device`` / ``served_culture``).
+(``AnnualSurvey.served_rehab`` / ``served_device`` / ``served_basic_device`` /
+``served_culture``).
 
 The national survey form asks the same (是否得到康复服务 / 辅具服务 / 参加文体活动), but the
 plan's coverage rates count deliveries from the service records, not answers. Holding
 the records' verdict on the survey row lets the indicators count a year in one pass over
-one table instead of three semi-joins against the year's service records (1.3 M rows at
-a million persons). Service records are append-only, so the flags are kept by two writes:
+one table instead of semi-joins against the year's service records (1.3 M rows at a
+million persons). What counts is stated once, in ``FLAGS``: basic rehabilitation counts
+only services of the catalogue marked basic (基本康复服务, ``ServiceType.basic``), and the
+basic-type device flag only devices of the basic-type catalogue (``DeviceType.basic``).
+Service records are append-only, so the flags are kept by two writes:
 
-- a recorded service sets the flag on that year's survey (``mark``, on ``ServiceRecorded``);
+- a recorded service sets its flags on that year's survey (``mark``, on ``ServiceRecorded``);
 - a new survey reads its year's records (``flags_for``, in ``AnnualSurvey.save``).
 
 Both take the person's row lock first, so a service and a survey written at the same
 moment cannot each miss the other. Bulk writers (the demo, the benchmark seed, the
-migration) call ``rebuild``: set-based, writing only the rows whose flag changes.
+migrations) call ``rebuild``: set-based, writing only the rows whose flag changes.
 """
 
 from __future__ import annotations
@@ -20,23 +24,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
-# survey flag → the service groups (``services.models.Group``) whose delivery sets it
-FLAGS: dict[str, tuple[str, ...]] = {
-    "served_rehab": ("rehabilitation", "children_rehab"),
-    "served_device": ("device",),
-    "served_culture": ("culture_sports",),
+# survey flag → the service records (their fields) that set it
+FLAGS: dict[str, Q] = {
+    "served_rehab": Q(service_type__group__in=("rehabilitation", "children_rehab"),
+                      service_type__basic=True),
+    "served_device": Q(service_type__group="device"),
+    "served_basic_device": Q(service_type__group="device", service_type__basic=True,
+                             device__basic=True),
+    "served_culture": Q(service_type__group="culture_sports"),
 }
 
 
-def flag_of(group: str) -> str | None:
-    return next((flag for flag, groups in FLAGS.items() if group in groups), None)
-
-
-def _records(model: Any, groups: tuple[str, ...], year: int) -> Any:
-    return model.objects.filter(service_type__group__in=groups,
-                                start_date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+def _year(year: int) -> Q:
+    return Q(start_date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
 
 
 def _lock(person_id: int) -> None:
@@ -50,20 +52,23 @@ def flags_for(person_id: int, year: int) -> dict[str, bool]:
     from canlian.services.models import ServiceRecord
 
     _lock(person_id)
-    groups = set(_records(ServiceRecord, tuple(g for gs in FLAGS.values() for g in gs), year)
-                 .filter(person_id=person_id).values_list("service_type__group", flat=True))
-    return {flag: not groups.isdisjoint(of) for flag, of in FLAGS.items()}
+    records = ServiceRecord.objects.filter(_year(year), person_id=person_id)
+    return {flag: records.filter(q).exists() for flag, q in FLAGS.items()}
 
 
-def mark(person_id: int, group: str, on: dt.date) -> None:
-    """A service of ``group`` was delivered on ``on``: set the flag on that year's survey."""
+def mark(person_id: int, service_id: int, on: dt.date) -> None:
+    """The service ``service_id`` was delivered on ``on``: set its flags on that year's survey."""
+    from canlian.services.models import ServiceRecord
+
     from .models import AnnualSurvey
 
-    flag = flag_of(group)
-    if flag:
+    service = ServiceRecord.objects.filter(pk=service_id)
+    flags = [flag for flag, q in FLAGS.items() if service.filter(q).exists()]
+    if flags:
         _lock(person_id)
-        AnnualSurvey.objects.filter(person_id=person_id, year=on.year, **{flag: False}
-                                    ).update(**{flag: True})
+        for flag in flags:
+            AnnualSurvey.objects.filter(person_id=person_id, year=on.year, **{flag: False}
+                                        ).update(**{flag: True})
 
 
 def rebuild(*, survey_model: Any = None, record_model: Any = None) -> int:
@@ -78,11 +83,31 @@ def rebuild(*, survey_model: Any = None, record_model: Any = None) -> int:
     years = survey_model.objects.values_list("year", flat=True).distinct().order_by()
     for year in sorted(years):
         surveys = survey_model.objects.filter(year=year)
-        for flag, groups in FLAGS.items():
+        for flag, q in FLAGS.items():
             # EXISTS both ways: a semi-join and an anti-join (``NOT IN`` would probe the
             # year's records once per survey when they do not fit in memory)
-            served = Exists(_records(record_model, groups, year).filter(
-                person_id=OuterRef("person_id")))
+            served = Exists(record_model.objects.filter(q, _year(year),
+                                                        person_id=OuterRef("person_id")))
             changed += surveys.filter(served, **{flag: False}).update(**{flag: True})
             changed += surveys.filter(~served, **{flag: True}).update(**{flag: False})
     return changed
+
+
+def rebuild_certificates(*, survey_model: Any = None, certificate_model: Any = None,
+                         year: int | None = None) -> int:
+    """Set every survey's certificate at the survey (category and grade, or none) from the
+    certificates' validity intervals, set-based (bulk loads and the migration)."""
+    from django.db.models import Subquery
+
+    from canlian.certificates import validity
+
+    if survey_model is None:
+        from canlian.certificates.models import Certificate
+
+        from .models import AnnualSurvey
+        survey_model, certificate_model = AnnualSurvey, Certificate
+    surveys = survey_model.objects.all() if year is None else survey_model.objects.filter(year=year)
+    valid = certificate_model.objects.filter(validity.valid_q(OuterRef("surveyed_on")),
+                                       person_id=OuterRef("person_id")).order_by("-issue_date")
+    return surveys.update(category=Subquery(valid.values("category")[:1]),
+                          grade=Subquery(valid.values("grade")[:1]))

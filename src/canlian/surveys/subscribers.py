@@ -17,7 +17,7 @@ def on_birth_date_corrected(event: BirthDateCorrected) -> None:
 
 
 def on_service_recorded(event: ServiceRecorded) -> None:
-    served.mark(event.person_id, event.group, event.start_date)
+    served.mark(event.person_id, event.service_id, event.start_date)
 
 
 def register() -> None:

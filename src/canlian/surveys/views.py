@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
+from canlian.core import clock
 
 from . import actions, queries, served
 from .forms import SurveyForm
@@ -24,8 +23,8 @@ def _year(request: HttpRequest) -> int:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        year = dt.date.today().year  # noqa: DTZ011
-    return max(2015, min(year, dt.date.today().year))  # noqa: DTZ011
+        year = clock.today().year
+    return max(2015, min(year, clock.today().year))
 
 
 @login_required
@@ -39,7 +38,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/index.html", {
         "year": year, "rows": rows, "total": total, "done": done,
         "percent": round(100 * done / total, 1) if total else None,
-        "years": range(dt.date.today().year, 2020, -1),  # noqa: DTZ011
+        "years": range(clock.today().year, 2020, -1),
     })
 
 
@@ -64,7 +63,7 @@ def survey(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
     existing = AnnualSurvey.objects.filter(person=person, year=year).first()
     can_edit = request.user.can(Capability.EDIT_PEOPLE)
     form = SurveyForm(request.POST or None, instance=existing,
-                      initial={"surveyed_on": dt.date.today()})  # noqa: DTZ011
+                      initial={"surveyed_on": clock.today()})
     if request.method == "POST" and can_edit and form.is_valid():
         answers = dict(form.cleaned_data.items())
         try:

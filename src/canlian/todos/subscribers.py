@@ -5,12 +5,11 @@ Later programs (subsidies, services) subscribe their own handlers beside these.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from canlian.accounts.roles import Role
 from canlian.certificates.events import CertificateCancelled, CertificateIssued
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
 from canlian.certificates.workflow import add_working_days
+from canlian.core import clock
 from canlian.events.bus import subscribe
 from canlian.events.models import EventRecord
 from canlian.people.events import PersonDied
@@ -25,7 +24,7 @@ def _open(event, kind: str, title: str, days: int = 10) -> None:  # type: ignore
     Todo.objects.create(
         person=person, village_id=person.village_id, role=Role.TOWNSHIP_STAFF, kind=kind,
         title=f"{person.name}：{title}",
-        due=add_working_days(dt.date.today(), days),  # noqa: DTZ011
+        due=add_working_days(clock.today(), days),
         source_event=source,
     )
 

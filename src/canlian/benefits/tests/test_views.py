@@ -1,6 +1,5 @@
 """The subsidy pages as staff use them: apply, review, approve, roll, finalise, bank file."""
 
-import datetime as dt
 import io
 
 from django.urls import reverse
@@ -8,6 +7,7 @@ from openpyxl import load_workbook
 
 from canlian.benefits.models import Grant, Roll, SubsidyApplication
 from canlian.benefits.tests.test_grants_and_rolls import _bank_result
+from canlian.core import clock
 
 
 def test_walk_a_nursing_subsidy_through_the_pages(client, users, make_person, walk, regions):
@@ -25,7 +25,7 @@ def test_walk_a_nursing_subsidy_through_the_pages(client, users, make_person, wa
     assert "一级" in detail  # the reasons name the grade that qualified
     client.post(reverse("benefits:decide", args=[application.pk, "review"]))
     client.force_login(users.federation)
-    month = dt.date.today().strftime("%Y-%m")
+    month = clock.today().strftime("%Y-%m")
     client.post(reverse("benefits:decide", args=[application.pk, "approve"]),
                 {"start_month": month})
     grant = Grant.objects.get(person=person, subsidy="nursing")

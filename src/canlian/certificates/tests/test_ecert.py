@@ -7,6 +7,7 @@ from django.core import signing
 from canlian.certificates import actions, ecert
 from canlian.certificates.models import Certificate
 from canlian.certificates.workflow import Kind
+from canlian.core import clock
 
 
 def test_genuine_certificate_verifies(make_person, walk):
@@ -44,7 +45,7 @@ def test_expired_cancelled_and_replaced(make_person, walk):
     walk(person, kind=Kind.REISSUE)
     assert ecert.verify(token).verdict == ecert.Verdict.REPLACED
     current = Certificate.objects.get(person=person, status="issued")
-    actions.cancel(current, "voluntary", today=dt.date.today())
+    actions.cancel(current, "voluntary", today=clock.today())
     assert ecert.verify(ecert.token_for(current)).verdict == ecert.Verdict.CANCELLED
 
 

@@ -10,6 +10,7 @@ from canlian.certificates import actions
 from canlian.certificates.models import Application, Certificate, Step
 from canlian.certificates.tests.walk import assessment
 from canlian.certificates.workflow import Action, IllegalTransition, Kind
+from canlian.core import clock
 from canlian.events.models import EventRecord
 from canlian.people.models import Person
 from canlian.todos.models import Todo
@@ -93,7 +94,7 @@ def test_renewal_works_for_an_expired_certificate(make_person, walk):
     old, new = Certificate.objects.filter(person=person).order_by("id")
     assert (old.status, new.status) == ("replaced", "issued")
     assert new.number == old.number
-    assert new.valid_until > dt.date.today()
+    assert new.valid_until > clock.today()
 
 
 def test_transfer_moves_the_person_and_keeps_the_number(users, make_person, walk, regions):
@@ -202,8 +203,8 @@ def test_death_cancels_the_certificate_and_fires_once(users, make_person, walk):
     person = make_person()
     walk(person)
     change = actions.apply(users.township, person, actions.ApplicationInput(kind=Kind.CHANGE))
-    assert record_death(users.township, person, dt.date.today()) is True
-    assert record_death(users.township, person, dt.date.today()) is False
+    assert record_death(users.township, person, clock.today()) is True
+    assert record_death(users.township, person, clock.today()) is False
     certificate = Certificate.objects.get(person=person)
     assert (certificate.status, certificate.cancel_reason) == ("cancelled", "death")
     assert EventRecord.objects.filter(name="person.died", person_id=person.pk).count() == 1
@@ -224,7 +225,7 @@ def test_death_entered_on_the_person_form_fires_the_event(client, users, make_pe
     client.post(f"/people/{person.pk}/edit/", {
         "resident_id": person.resident_id, "name": person.name, "ethnicity": "01",
         "village": regions.v1a.code, "household_type": "ordinary",
-        "death_date": dt.date.today().isoformat()})
+        "death_date": clock.today().isoformat()})
     assert Certificate.objects.get(person=person).status == "cancelled"
     assert EventRecord.objects.filter(name="person.died").count() == 1
 
@@ -239,7 +240,7 @@ def test_expiring_lists_the_window(make_person, walk):
     person = make_person()
     walk(person)
     Certificate.objects.filter(person=person).update(
-        valid_until=dt.date.today() + dt.timedelta(days=30))
+        valid_until=clock.today() + dt.timedelta(days=30))
     assert actions.expiring(Certificate.objects.all(), 29).count() == 0
     assert actions.expiring(Certificate.objects.all(), 30).count() == 1
     assert Person.objects.get(pk=person.pk).certificate_number

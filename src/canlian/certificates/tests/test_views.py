@@ -10,6 +10,7 @@ from django.urls import reverse
 from canlian.audit.models import AuditEvent
 from canlian.certificates.models import Application, Certificate
 from canlian.certificates.workflow import Kind
+from canlian.core import clock
 
 
 def post(client, user, url, data=None, **extra):
@@ -28,7 +29,7 @@ def test_walk_the_whole_lifecycle_in_the_ui(client, users, make_person):
     queue = client.get(reverse("certificates:queue")).content.decode()
     assert "赵一" in queue
     r = client.post(reverse("certificates:assess", args=[application.pk]), {
-        "hospital": "乐清市人民医院", "assessed_on": dt.date.today().isoformat(),
+        "hospital": "乐清市人民医院", "assessed_on": clock.today().isoformat(),
         "category": 6, "grade": 2, "components": "", "findings": "精神分裂症"})
     assert r.status_code == 302
 
@@ -97,7 +98,7 @@ def test_attachment_type_and_size_are_checked(client, users, make_person):
 def test_queue_marks_overdue_applications(client, users, make_person):
     person = make_person(name="钱二")
     post(client, users.township, reverse("certificates:apply", args=[person.pk]), {"kind": "new"})
-    Application.objects.filter(person=person).update(due=dt.date.today() - dt.timedelta(days=1))
+    Application.objects.filter(person=person).update(due=clock.today() - dt.timedelta(days=1))
     client.force_login(users.assessor)
     page = client.get(reverse("certificates:queue")).content.decode()
     assert "逾期" in page or "Overdue" in page
@@ -127,7 +128,7 @@ def test_expiring_page_and_command(client, users, make_person, walk):
     person = make_person(name="孙三")
     walk(person)
     Certificate.objects.filter(person=person).update(
-        valid_until=dt.date.today() + dt.timedelta(days=40))
+        valid_until=clock.today() + dt.timedelta(days=40))
     client.force_login(users.township)
     assert "孙三" in client.get(reverse("certificates:expiring"), {"within": 60}).content.decode()
     assert "孙三" not in client.get(reverse("certificates:expiring"),

@@ -1,16 +1,16 @@
 """Helpers to walk applications through the lifecycle in tests."""
 
 
-from django.utils import timezone
 
 from canlian.certificates import actions
 from canlian.certificates.workflow import Action, Kind
+from canlian.core import clock
 
 
 def assessment(category=4, grade=2, components=None):
     # Today when the assessment is made, not when this module was imported: a run that
     # crosses midnight would otherwise assess before the application.
-    return actions.AssessmentInput(hospital="乐清市人民医院", assessed_on=timezone.localdate(),
+    return actions.AssessmentInput(hospital="乐清市人民医院", assessed_on=clock.today(),
                                    category=category, grade=grade, components=components or [],
                                    findings="肢体功能障碍")
 

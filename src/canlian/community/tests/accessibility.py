@@ -4,15 +4,16 @@ of every kind behind them so that no page is scanned empty."""
 import datetime as dt
 from decimal import Decimal
 
+from canlian.core import clock
+
 
 def pages(users, person) -> list[str]:
-    from django.utils import timezone
 
     from canlian.community import actions, inspection_rules, ruleset
     from canlian.community.models import Problem, WatchCase
     from canlian.people.models import Person
 
-    today = timezone.localdate()
+    today = clock.today()
     township = users.township
     Person.objects.filter(pk=person.pk).update(grade=1, category=4)
     actions.save_profile(township, person, lives_alone=True, mobility="wheelchair",

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from canlian.accounts import scoping
 from canlian.audit.models import AuditEvent
@@ -23,9 +22,10 @@ from canlian.community.models import (
     WatchReview,
 )
 from canlian.conftest import new_resident_id
+from canlian.core import clock
 from canlian.people.models import Person
 
-TODAY = timezone.localdate()
+TODAY = clock.today()
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 20
 
 

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from canlian.community import actions, inspection_rules, ruleset
 from canlian.community.models import (
@@ -16,9 +15,10 @@ from canlian.community.models import (
     Volunteer,
     WatchCase,
 )
+from canlian.core import clock
 from canlian.people.models import Person
 
-TODAY = timezone.localdate()
+TODAY = clock.today()
 
 
 def severe(make_person, village=None, name="张三", grade=1):

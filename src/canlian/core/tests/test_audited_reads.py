@@ -48,11 +48,12 @@ def test_a_page_about_one_person_names_that_person(client, users, world):  # noq
         if kind:
             url = _url(name, kind, objects["in"], None)
         else:
-            import datetime as dt
 
             from django.urls import reverse
 
-            url = reverse(name, args=[person.pk, dt.date.today().year])
+            from canlian.core import clock
+
+            url = reverse(name, args=[person.pk, clock.today().year])
         assert client.get(url).status_code == 200
         event = AuditEvent.objects.latest("id")
         assert (event.action, event.person_id) == ("view", person.pk), name

@@ -14,6 +14,7 @@ from django.urls import reverse
 from canlian.audit.models import AuditEvent
 from canlian.benefits.models import Grant
 from canlian.conftest import PASSWORD
+from canlian.core import clock
 from canlian.core.clientip import resolve
 
 PROXIES = ("10.0.0.0/8",)
@@ -203,7 +204,7 @@ def test_the_staff_form_refuses_a_death_in_the_future(client, users, make_person
     person = make_person(regions.v1a)
     client.force_login(users.township)
     data = form_data(regions, resident_id=person.resident_id, name=person.name,
-                     death_date=(dt.date.today() + dt.timedelta(days=3)).isoformat())
+                     death_date=(clock.today() + dt.timedelta(days=3)).isoformat())
     response = client.post(reverse("people:edit", args=[person.pk]), data)
     assert "death_date" in response.context["form"].errors
     person.refresh_from_db()

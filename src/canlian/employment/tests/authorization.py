@@ -3,6 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
+from canlian.core import clock
+
 STAFF_READ = {"federation": 200, "township": 200, "village": 200, "auditor": 200}
 NO_REGISTRY = {"assessor": 403, "citizen": 403, "anonymous": "login"}
 
@@ -49,7 +51,7 @@ def objects(users, person, village):
     code = uscc.make(f"91{township.code[:6]}{person.pk:09d}"[:17])
     employer = Employer.objects.create(name=f"单位{person.pk}", credit_code=code,
                                        unit_kind="enterprise", township=township)
-    declaration = Declaration.objects.create(employer=employer, year=dt.date.today().year,
+    declaration = Declaration.objects.create(employer=employer, year=clock.today().year,
                                              staff=Decimal(100), average_wage=Decimal(80000),
                                              local_average_wage=Decimal(90000),
                                              state="submitted")

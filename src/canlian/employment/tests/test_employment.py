@@ -7,10 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from canlian.core import clock
 from canlian.employment import actions, levy, queries, uscc
 from canlian.employment.models import Course, Declaration, Employer, Enrolment
 
-YEAR = dt.date.today().year
+YEAR = clock.today().year
 
 
 @pytest.fixture
@@ -110,15 +111,25 @@ def test_training_person_times_and_placements(users, regions, make_person):
                                    start=dt.date(2024, 3, 1), end=dt.date(2024, 4, 1), hours=40)
     second = Course.objects.create(name="手工培训", provider="职校", township=regions.t1,
                                    start=dt.date(2024, 9, 1), end=dt.date(2024, 9, 30), hours=20)
-    actions.enrol(users.federation, course, a)
-    actions.enrol(users.federation, second, a)
-    actions.enrol(users.federation, course, b)
+    first = actions.enrol(users.federation, course, a)
+    again = actions.enrol(users.federation, second, a)
+    other = actions.enrol(users.federation, course, b)
+    no_show = actions.enrol(users.federation, course, make_person(regions.v2a))
     with pytest.raises(ValidationError):
         actions.enrol(users.federation, course, a)
+    for enrolment in (first, again, other):
+        actions.record_attendance(users.federation, enrolment.pk, attended_hours=20,
+                                  completed=True)
+    actions.record_attendance(users.federation, no_show.pk, attended_hours=0, completed=False)
+    # 2.8: completed trainings only: a's two courses are two person-times, b's one; the
+    # no-show enrolled in 柳市镇 does not count
     per = queries.training_person_times_by_township(regions.county, dt.date(2024, 1, 1),
                                                     dt.date(2024, 12, 31))
     assert per == {regions.t1.code: 2, regions.t2.code: 1}
-    assert Enrolment.objects.count() == 3
+    # dated by the course's end: the September course ended in the period, March's did not
+    assert queries.training_person_times_by_township(
+        regions.county, dt.date(2024, 5, 1), dt.date(2024, 12, 31)) == {regions.t1.code: 1}
+    assert Enrolment.objects.count() == 4
     actions.place(users.federation, a, form="flexible", start=dt.date(2024, 5, 1))
     assert list(queries.employed_person_ids(regions.county, 2024).values_list(
         "person_id", flat=True)) == [a.pk]

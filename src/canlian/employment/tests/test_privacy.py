@@ -12,12 +12,13 @@ import pytest
 from django.urls import reverse
 
 from canlian.audit.models import AuditEvent
+from canlian.core import clock
 from canlian.employment import actions, uscc
 from canlian.employment.models import DeclaredEmployee
 
 from .test_employment import certified
 
-YEAR = dt.date.today().year
+YEAR = clock.today().year
 
 
 @pytest.fixture

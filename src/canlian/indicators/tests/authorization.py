@@ -11,6 +11,10 @@ MATRIX = {
                              {**STAFF_READ, **NO_REGISTRY}),
     "indicators:report": (("static", "linzi-14th", "final", "xlsx"), "get",
                           {**STAFF_READ, **NO_REGISTRY}),
+    # reporting a year: the federation only (an empty form goes back with a message)
+    "indicators:freeze": (("static", "linzi-14th"), "post",
+                          {"federation": 302, "township": 403, "village": 403, "auditor": 403,
+                           **NO_REGISTRY}),
     "indicators:members": (("static", "linzi-14th", "rehabilitation_coverage", "gap"), "get",
                            {**STAFF_READ, **NO_REGISTRY}),
 }

@@ -12,6 +12,8 @@ MATRIX = {
     "services:record": ("person", "get", {**EDITORS, **NO_REGISTRY}),
     "services:gaps": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
     "services:institutions": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
+    # a township's institutions are the township's: a village worker sees none of them
+    "services:institution": ("institution", "get", {**STAFF_READ, "village": 404, **NO_REGISTRY}),
     "services:renovations": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
     "services:renovation_apply": ("person", "post", POSTED),
     "services:renovation": ("renovation", "get", {**STAFF_READ, **NO_REGISTRY}),
@@ -26,9 +28,12 @@ MATRIX = {
 
 
 def objects(users, person, village):
-    from canlian.services.models import LegalCase, Renovation, ServiceRequest
+    from canlian.services.models import Institution, LegalCase, Renovation, ServiceRequest
 
     return {
+        "institution": Institution.objects.create(name="残疾人之家", kind="home_of_disabled",
+                                                  township=village.parent,
+                                                  opened_on=dt.date(2022, 1, 1)),
         "renovation": Renovation.objects.create(person=person, village=village,
                                                 applied_on=dt.date(2025, 1, 1), state="rejected"),
         "case": LegalCase.objects.create(person=person, kind="legal_aid", subject="x",

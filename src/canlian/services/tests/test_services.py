@@ -10,12 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from canlian.core import clock
 from canlian.services import actions, queries
 from canlian.services.models import DeviceType, Renovation, ServiceType
 from canlian.surveys.models import AnnualSurvey
 
-YEAR = dt.date.today().year
-TODAY = dt.date.today()
+YEAR = clock.today().year
+TODAY = clock.today()
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 20
 
 

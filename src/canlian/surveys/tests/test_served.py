@@ -6,13 +6,14 @@ import threading
 import pytest
 from django.urls import reverse
 
+from canlian.core import clock
 from canlian.services.actions import record_service
 from canlian.services.models import DeviceType, ServiceType
 from canlian.surveys import actions, served
 from canlian.surveys.models import AnnualSurvey
 from canlian.surveys.tests.test_surveys import ANSWERS, certified  # noqa: F401 - fixture
 
-YEAR = dt.date.today().year - 1
+YEAR = clock.today().year - 1
 ON = dt.date(YEAR, 6, 1)
 
 
@@ -31,13 +32,29 @@ def test_a_service_recorded_after_the_survey_sets_its_flag(users, certified):  #
     person = certified()
     survey = actions.save_survey(users.village, person, YEAR, {**ANSWERS, "surveyed_on": ON})
     assert flags(survey) == {"served_rehab": False, "served_device": False,
-                             "served_culture": False}
+                             "served_basic_device": False, "served_culture": False}
     serve(users, person, "rehab_training")
     serve(users, person, "culture_event", dt.date(YEAR + 1, 1, 2))
     assert flags(survey) == {"served_rehab": True, "served_device": False,
+                             "served_basic_device": False,
                              "served_culture": False}  # next year's service is next year's
     serve(users, person, "device_fitting", dt.date(YEAR, 12, 31))
-    assert flags(survey)["served_device"]
+    assert flags(survey)["served_device"] and flags(survey)["served_basic_device"]
+
+
+def test_only_basic_services_and_basic_type_devices_count(users, certified):  # noqa: F811
+    """2.10: a non-basic rehabilitation service sets no rehabilitation flag, and a device
+    outside the basic-type catalogue (a cochlear implant) counts as a fitting but not as a
+    basic-type one (Linzi's 基本型辅助器具适配率)."""
+    person = certified()
+    survey = actions.save_survey(users.village, person, YEAR, {**ANSWERS, "surveyed_on": ON})
+    record_service(users.township, person, ServiceType.objects.get(code="rehab_private_therapy"),
+                   start_date=ON)
+    record_service(users.township, person, ServiceType.objects.get(code="device_fitting"),
+                   start_date=ON, device=DeviceType.objects.get(code="cochlear_implant"))
+    assert flags(survey) == {"served_rehab": False, "served_device": True,
+                             "served_basic_device": False, "served_culture": False}
+    assert served.rebuild() == 0  # the set-based rebuild agrees
 
 
 def test_a_survey_made_after_the_service_reads_it(users, certified, client):  # noqa: F811
@@ -46,7 +63,7 @@ def test_a_survey_made_after_the_service_reads_it(users, certified, client):  # 
     serve(users, person, "rehab_training", dt.date(YEAR - 1, 12, 31))  # the year before
     survey = actions.save_survey(users.village, person, YEAR, {**ANSWERS, "surveyed_on": ON})
     assert flags(survey) == {"served_rehab": False, "served_device": False,
-                             "served_culture": True}
+                             "served_basic_device": False, "served_culture": True}
     client.force_login(users.village)  # the survey page shows the records' verdict
     page = client.get(reverse("surveys:form", args=[person.pk, YEAR])).content.decode()
     received = page[page.index('id="received-heading"'):page.index("</dl>")]
@@ -57,7 +74,8 @@ def test_a_survey_made_after_the_service_reads_it(users, certified, client):  # 
 def test_services_outside_the_indicator_groups_set_nothing(users, certified):  # noqa: F811
     person = certified()
     survey = actions.save_survey(users.village, person, YEAR, {**ANSWERS, "surveyed_on": ON})
-    other = ServiceType.objects.exclude(group__in=[g for gs in served.FLAGS.values() for g in gs])
+    other = ServiceType.objects.exclude(group__in=["rehabilitation", "children_rehab", "device",
+                                                   "culture_sports"])
     for kind in other.filter(age_max__isnull=True):
         record_service(users.township, person, kind, start_date=ON)
     assert not any(flags(survey).values())

@@ -6,10 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from canlian.core import clock
 from canlian.surveys import actions, queries
 from canlian.surveys.models import AnnualSurvey
 
-YEAR = dt.date.today().year
+YEAR = clock.today().year
 ANSWERS = {"employment_status": "employed", "employment_form": "flexible",
            "education_status": "finished", "care_need": "none", "pension_insured": True,
            "medical_insured": True, "rehab_need": True, "rehab_types": ["training"]}
@@ -93,12 +94,12 @@ def test_survey_page_shows_errors_beside_fields(client, users, certified):
     person = certified()
     client.force_login(users.village)
     url = reverse("surveys:form", args=[person.pk, YEAR])
-    r = client.post(url, {"surveyed_on": dt.date.today().isoformat(),
+    r = client.post(url, {"surveyed_on": clock.today().isoformat(),
                           "employment_status": "employed", "education_status": "finished",
                           "care_need": "none"})
     assert r.status_code == 200
     assert 'id="id_employment_form_error"' in r.content.decode()
-    r = client.post(url, {"surveyed_on": dt.date.today().isoformat(),
+    r = client.post(url, {"surveyed_on": clock.today().isoformat(),
                           "employment_status": "employed", "employment_form": "flexible",
                           "education_status": "finished", "care_need": "none",
                           "rehab_need": "on", "rehab_types": ["training"]})

@@ -11,6 +11,7 @@ from canlian.demo.programs import seed_programs
 from canlian.demo.seeding import region_summary, seed
 from canlian.demo.users import DEMO_PASSWORD, ensure_demo_users
 from canlian.employment.demo import seed_employment
+from canlian.indicators.demo import seed_external
 from canlian.people.models import Person
 from canlian.regions import loader
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                 counts = seed_programs(deployment)
                 counts.update(seed_employment(deployment))
                 counts.update(seed_community(deployment))
+                counts.update(seed_external(deployment))
                 ensure_demo_users(deployment)  # links the employer login to a demo unit
                 self.stdout.write("Records behind the plan indicators (2021–): " + ", ".join(
                     f"{k} {v:,}" for k, v in counts.items()))

@@ -1,0 +1,42 @@
+"""Both shipped deployments seed (Linzi included: its multiple-disability change
+applications are assessed with their components), and on each demo district every
+indicator of the deployment's plan has a value, and every drill-down has exactly as
+many members as its figure: numerator, denominator, and gap = denominator − numerator."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from canlian.core import clock
+from canlian.indicators import drill, engine, plans
+from canlian.indicators.measures import Scope
+from canlian.regions.models import Deployment
+
+PLANS = {"yueqing": "yueqing-14th", "linzi": "linzi-14th"}
+
+
+@pytest.mark.parametrize("deployment", ["yueqing", "linzi"])
+def test_every_indicator_of_the_plan_has_a_value_and_explains_it(db, settings, deployment):
+    settings.CANLIAN_DEPLOYMENT = deployment
+    call_command("seed", "--deployment", deployment, "--persons", "600", stdout=io.StringIO())
+    root = Deployment.current().root
+    plan = plans.load(PLANS[deployment])
+    year = min(clock.today().year - 1, plan.end)
+    results = engine.compute(plan, year, root)
+    missing = [r.code for r in results if r.figure.value is None]
+    assert missing == [], f"{deployment} {year}: no value for {missing}"
+    township = root.townships().order_by("code").first()
+    for region in (root, township):
+        for r in engine.compute(plan, year, region):
+            if not drill.supported(r.code):
+                continue
+            found = {w: drill.members(r.code, Scope(region, year), w, period_start=plan.start)
+                     for w in drill.WHICH}
+            count = {w: len(m.rows) if isinstance(m.rows, list) else m.rows.count()
+                     for w, m in found.items()}
+            assert count["numerator"] == r.figure.numerator, (region.code, r.code)
+            if r.figure.denominator is not None:
+                assert count["denominator"] == r.figure.denominator, (region.code, r.code)
+                assert count["gap"] == r.figure.denominator - r.figure.numerator, (region.code,
+                                                                                   r.code)

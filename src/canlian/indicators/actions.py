@@ -1,0 +1,151 @@
+"""Writes of the plan monitoring, each audited: freezing a reported year, entering an
+external series.
+
+Freezing (年度数据冻结): when the federation reports a year, its figures as computed that
+day are stored with who and when. They are what the mid-term and final evaluations read.
+Records entered later (a late survey, a back-dated service, an arrears payment) change
+the recomputation, which is shown beside the frozen figure with the difference and the
+late records behind it; nothing replaces the reported figure silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+
+from canlian.accounts.roles import Role
+from canlian.audit.actions import record
+from canlian.audit.models import Action
+from canlian.core import clock
+from canlian.regions.models import Deployment, Region
+
+from . import engine, plans
+from .models import ExternalValue, FrozenYear
+
+
+def _federation(user: Any) -> Region:
+    deployment = Deployment.current()
+    if user.role != Role.FEDERATION_STAFF or deployment is None \
+            or user.region_id != deployment.root_id:
+        raise PermissionDenied("the federation reports and enters the deployment's figures")
+    return deployment.root
+
+
+@transaction.atomic
+def freeze_year(user: Any, plan: plans.Plan, year: int, *, note: str = "",
+                request: HttpRequest | None = None) -> FrozenYear:
+    """Freeze ``year``'s figures of ``plan`` for the whole deployment, as computed now."""
+    root = _federation(user)
+    if not plan.start <= year <= plan.end:
+        raise ValidationError({"year": f"{year} 年不在规划期 {plan.start}–{plan.end} 内 "
+                                        f"({year} is outside the plan period)"})
+    if year >= clock.today().year:
+        raise ValidationError({"year": f"{year} 年尚未结束，年末后方可报送冻结 "
+                                        f"(the year is not over yet)"})
+    figures = engine.as_json(plan, year, root, engine.compute(plan, year, root))
+    try:
+        with transaction.atomic():
+            frozen = FrozenYear.objects.create(plan=plan.code, year=year, region=root,
+                                               figures=figures, frozen_by=user,
+                                               frozen_at=clock.now(), note=note.strip()[:200])
+    except IntegrityError:
+        raise ValidationError({"year": f"{year} 年的数据已冻结 (already frozen)"}) from None
+    record(user=user, action=Action.CREATE, obj=frozen, request=request,
+           summary=f"冻结 {plan.title} {year} 年指标数据")
+    cache.clear()
+    return frozen
+
+
+def frozen_for(plan: plans.Plan, year: int) -> FrozenYear | None:
+    deployment = Deployment.current()
+    if deployment is None:
+        return None
+    return FrozenYear.objects.filter(plan=plan.code, year=year, region=deployment.root).first()
+
+
+def reported(frozen: FrozenYear, region: Region) -> dict[str, Any] | None:
+    """The frozen figures as seen from ``region``: the deployment's, or one township's."""
+    figures = frozen.figures
+    if region.code == figures["region"]:
+        return figures
+    indicators = []
+    for row in figures["indicators"]:
+        township = next((t for t in row["townships"] if t["code"] == region.code), None)
+        if township is None:
+            return None
+        indicators.append({**row, **{k: township[k] for k in ("numerator", "denominator",
+                                                               "value", "status")},
+                           "townships": []})
+    return {**figures, "region": region.code, "region_name": region.name,
+            "indicators": indicators}
+
+
+def late_records(plan: plans.Plan, year: int, region: Region, since: dt.datetime) -> list[str]:
+    """What was entered after the freeze about ``year`` (the reason figures moved)."""
+    from canlian.benefits.models import RollLine
+    from canlian.services.models import ServiceRecord
+    from canlian.surveys.models import AnnualSurvey
+
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    counts = {
+        "年度调查补录或修改": AnnualSurvey.objects.filter(
+            year=year, village__code__range=region.code_range, updated_at__gt=since).count(),
+        "补录服务记录": ServiceRecord.objects.filter(
+            start_date__range=(first, last), village__code__range=region.code_range,
+            created_at__gt=since).count(),
+        "补发（冻结后定稿的发放）": RollLine.objects.filter(
+            period__range=(first, last), village_code__range=region.code_range,
+            roll__status="finalised", roll__finalised_at__gt=since).count(),
+        "外部数据修改": ExternalValue.objects.filter(year=year, entered_at__gt=since).count(),
+    }
+    return [f"{what} {n:,} 条" for what, n in counts.items() if n]
+
+
+def comparison(frozen: dict[str, Any], now: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per indicator code: the recomputed value and its difference from the frozen one."""
+    current = {r["code"]: r for r in now["indicators"]}
+    result = {}
+    for row in frozen["indicators"]:
+        later = current.get(row["code"])
+        if later is None:
+            continue
+        changed = (later["value"], later["numerator"], later["denominator"]) != (
+            row["value"], row["numerator"], row["denominator"])
+        diff = None
+        if row["value"] is not None and later["value"] is not None:
+            diff = float((Decimal(str(later["value"])) - Decimal(str(row["value"]))).quantize(
+                Decimal("0.1")))
+        result[row["code"]] = {"value": later["value"], "numerator": later["numerator"],
+                               "denominator": later["denominator"], "changed": changed,
+                               "difference": diff}
+    return result
+
+
+@transaction.atomic
+def enter_external(user: Any, plan: plans.Plan, series: str, year: int, value: Decimal,
+                   source: str, *, request: HttpRequest | None = None) -> ExternalValue:
+    """One year's value of a series the plan declares (a typo cannot become a new series)."""
+    root = _federation(user)
+    declared = plan.series_named(series)
+    if declared is None:
+        raise ValidationError({"series": f"规划未声明外部数据 {series!r} (not a series of the plan)"})
+    if not plan.baseline_year <= year <= plan.end:
+        raise ValidationError({"year": f"年份应在 {plan.baseline_year}–{plan.end} 之间"})
+    if not source.strip():
+        raise ValidationError({"source": "请注明数据来源 (give the source)"})
+    found = ExternalValue.objects.filter(series=series, region=root, year=year).first()
+    before = None if found is None else str(found.value)
+    row, _ = ExternalValue.objects.update_or_create(
+        series=series, region=root, year=year,
+        defaults={"value": value, "source": source.strip(), "entered_by": user})
+    record(user=user, action=Action.UPDATE if found else Action.CREATE, obj=row, request=request,
+           changes={"value": [before, str(value)]},
+           summary=f"外部数据：{declared.name} {year} 年 {value}")
+    cache.clear()
+    return row
