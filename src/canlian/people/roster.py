@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
-from canlian.audit.models import Action
+from canlian.audit.models import Action, AuditEvent
 from canlian.core import bulk, sheets
 from canlian.core.sheets import text as _text
 from canlian.regions.models import Region
@@ -336,11 +336,13 @@ def import_persons(
     or in ``result.errors``. Raises RosterError if the file itself cannot be read."""
     scoping.require(user, Capability.IMPORT_PEOPLE)
     try:
-        return _import(user, stream, filename=filename, request=request, progress=progress)
+        result = _import(user, stream, filename=filename, request=request, progress=progress)
     except IntegrityError:
         raise RosterError("另一个导入同时写入了相同人员，本次导入已整体撤销，请重新导入 "
                           "(a concurrent import wrote the same persons; this one was rolled "
                           "back whole: run it again)") from None
+    bulk.analyze(Person, Household, AuditEvent, rows=result.created + result.updated)
+    return result
 
 
 def _import(user: Any, stream: IO[bytes] | str, *, filename: str, request: Any,

@@ -1,10 +1,19 @@
-"""``canlian seed --deployment yueqing --persons 20000``: a realistic synthetic district."""
+"""``canlian seed --deployment yueqing --persons 20000``: a realistic synthetic district.
+
+The whole seed (regions, persons, logins, applications, programmes, employment and
+community records) is one transaction: a seed killed part-way leaves nothing, so the next
+``--if-empty`` run (``scripts/demo``) finds the district empty and builds all of it,
+instead of finding persons and skipping the records that never came.
+"""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from canlian.community.demo import seed_community
+from canlian.core import bulk
 from canlian.demo.applications import seed_applications
 from canlian.demo.citizen import demo_citizen
 from canlian.demo.programs import seed_programs
@@ -29,6 +38,13 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         if opts["persons"] < 0:
             raise CommandError("--persons must be 0 or more")
+        with transaction.atomic():
+            made = self._seed(opts)
+        # Every table the seed wrote, once it is committed (core.bulk.analyze).
+        bulk.analyze(*(m for m in apps.get_models() if m._meta.managed and not m._meta.proxy),
+                     rows=made)
+
+    def _seed(self, opts: dict) -> int:
         code = opts["deployment"]
         existing = 0
         try:
@@ -72,3 +88,4 @@ class Command(BaseCommand):
                     f"Citizens' portal (/portal/): sign in with resident ID {citizen.resident_id} "
                     f"({citizen.name}); the one-time code is printed here and shown on "
                     "/portal/dev/outbox/")
+        return made
