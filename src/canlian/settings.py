@@ -14,11 +14,23 @@ Environment variables:
   only one loaded).
 - ``CANLIAN_NOTIFIER``: dotted path of the class sending citizens' sign-in codes
   (default the console notifier, development only).
+- ``CANLIAN_PROCESS``: ``web`` (set by ``wsgi.py`` and ``canlian runserver``), ``worker``
+  (``canlian db_worker``) or ``cli`` (default); chooses the PostgreSQL time limits below.
+- ``CANLIAN_WEB_STATEMENT_TIMEOUT`` (default ``30s``), ``CANLIAN_WEB_IDLE_TIMEOUT``
+  (``30s``), ``CANLIAN_BATCH_STATEMENT_TIMEOUT`` (``2h``), ``CANLIAN_BATCH_IDLE_TIMEOUT``
+  (``10min``), ``CANLIAN_CLIENT_CHECK_INTERVAL`` (``5s``): PostgreSQL's
+  ``statement_timeout``, ``idle_in_transaction_session_timeout`` and
+  ``client_connection_check_interval`` for web requests and for commands and jobs
+  (``0`` turns one off). See docs/operations.md, "Timeouts".
+- ``CANLIAN_TASKS_BACKEND``: ``database`` (default; run ``canlian db_worker``) or
+  ``immediate`` (jobs run inside the request; the default under ``CANLIAN_ENV=test``).
+- ``CANLIAN_JOB_RETENTION_DAYS``: how long jobs' result files are kept (default 7).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -105,6 +117,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "canlian.core.startup.SchemaGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -144,6 +157,37 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+CANLIAN_PROCESS = os.environ.get("CANLIAN_PROCESS", "cli")
+if CANLIAN_PROCESS not in {"web", "worker", "cli"}:
+    raise ImproperlyConfigured(f"CANLIAN_PROCESS must be web, worker or cli, not {CANLIAN_PROCESS!r}")
+
+
+def _duration(name: str, default: str) -> str:
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"\d+(ms|s|min|h|d)?", value):
+        raise ImproperlyConfigured(f"{name} must be a duration such as 30s, 10min or 2h, not {value!r}")
+    return value
+
+
+def postgres_limits(process: str) -> dict[str, str]:
+    """PostgreSQL's time limits for a process. A web request's statement stops before
+    gunicorn's 30-second timeout kills its worker, and a transaction left idle (a client that
+    hangs) gives up its locks; commands and jobs get longer limits. The server checks that a
+    client is still there while a statement runs, so a killed client's query stops within
+    seconds instead of holding its locks to the end."""
+    web = process == "web"
+    return {
+        "statement_timeout": _duration("CANLIAN_WEB_STATEMENT_TIMEOUT", "30s") if web
+        else _duration("CANLIAN_BATCH_STATEMENT_TIMEOUT", "2h"),
+        "idle_in_transaction_session_timeout": _duration("CANLIAN_WEB_IDLE_TIMEOUT", "30s") if web
+        else _duration("CANLIAN_BATCH_IDLE_TIMEOUT", "10min"),
+        "client_connection_check_interval": _duration("CANLIAN_CLIENT_CHECK_INTERVAL", "5s"),
+    }
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
+        f"-c {name}={value}" for name, value in postgres_limits(CANLIAN_PROCESS).items())
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and a running import share the file.
     DATABASES["default"]["OPTIONS"] = {

@@ -28,6 +28,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler500 = "canlian.core.errors.server_error"
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

@@ -1,8 +1,16 @@
-"""WSGI entry point for production servers (gunicorn, uwsgi)."""
+"""WSGI entry point for production servers (gunicorn, uwsgi).
+
+The process refuses to start on a database whose schema is incomplete (core/startup.py).
+"""
 
 import os
 
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canlian.settings")
+os.environ.setdefault("CANLIAN_PROCESS", "web")
+
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canlian.settings")
+from canlian.core.startup import guard_web
+
 application = get_wsgi_application()
+guard_web()

@@ -6,6 +6,7 @@ script), so the policy can forbid everything else.
 
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 CSP = (
@@ -23,6 +24,15 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith("/admin/"):
             response.setdefault("Content-Security-Policy", CSP)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if request.user.is_authenticated if hasattr(request, "user") else False:
+        if _signed_in(request):
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    # Reading the user reads the session: when the database is down the error page must
+    # still get its headers, so a failed read counts as not signed in.
+    try:
+        return request.user.is_authenticated if hasattr(request, "user") else False
+    except DatabaseError:
+        return False

@@ -21,47 +21,75 @@ from typing import Any
 from django.db import connection
 
 
-def _environment(extra: dict[str, str]) -> dict[str, str]:
-    # Without what tests set for themselves (the browser tests' async-unsafe switch).
+def environment(extra: dict[str, str]) -> dict[str, str]:
+    """This process's environment for a child ``canlian``, with ``extra`` on top (and
+    without the browser tests' async-unsafe switch)."""
     base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {**base, "PYTHONUNBUFFERED": "1", **extra}
 
 
 class SharedDatabase:
-    """The test database as a URL another process can open, and a way to query it."""
+    """The test database as a URL another process can open, and a way to query it.
 
-    def __init__(self, tmp_path: Path) -> None:
+    With ``copy=True`` the processes get a copy of the test database (PostgreSQL: created
+    from it as a template; SQLite: always a copy), which a test may break at will; call
+    ``drop()`` when done.
+    """
+
+    def __init__(self, tmp_path: Path, *, copy: bool = False) -> None:
         self.vendor = connection.vendor
         s = connection.settings_dict
+        self.path: Path | None = None
+        self.name = s["NAME"]
         if self.vendor == "postgresql":
             auth = s["USER"] or "postgres"
             if s.get("PASSWORD"):
                 auth += f":{s['PASSWORD']}"
-            self.url = (f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/"
-                        f"{s['NAME']}")
-            self.path = None
+            self.server = f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
+            if copy:
+                template, self.name = self.name, f"{self.name}_copy"
+                connection.close()  # a template database must have no other sessions
+                with self.admin() as admin:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+                    admin.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{template}"')
+            self.copied = copy
+            self.url = f"{self.server}/{self.name}"
         else:
             self.path = tmp_path / "shared.sqlite3"
             connection.ensure_connection()
-            with sqlite3.connect(self.path) as copy:
-                connection.connection.backup(copy)
-            copy.close()
+            target = sqlite3.connect(self.path)
+            with target:
+                connection.connection.backup(target)
+            target.close()
             self.url = f"sqlite:///{self.path}"
-        self.env = _environment({"DATABASE_URL": self.url})
+        self.env = environment({"DATABASE_URL": self.url})
+
+    def admin(self) -> Any:
+        import psycopg
+
+        return psycopg.connect(f"{self.server}/postgres", autocommit=True)
 
     def rows(self, sql: str, params: tuple = ()) -> list[tuple[Any, ...]]:
-        """Run a query on the shared database (SQL with ``%s`` placeholders)."""
+        """Run a statement on the shared database (``%s`` placeholders), committed."""
         if self.path is None:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchall()
-        with sqlite3.connect(self.path) as db:
-            rows = db.execute(sql.replace("%s", "?"), params).fetchall()
-        db.close()
-        return rows
+            import psycopg
+
+            with psycopg.connect(self.url, autocommit=True) as db:
+                cursor = db.execute(sql, params)
+                return cursor.fetchall() if cursor.description else []
+        db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            return db.execute(sql.replace("%s", "?"), params).fetchall()
+        finally:
+            db.close()
 
     def scalar(self, sql: str, params: tuple = ()) -> Any:
         return self.rows(sql, params)[0][0]
+
+    def drop(self) -> None:
+        if self.path is None and self.copied:
+            with self.admin() as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 def canlian(*args: str, env: dict[str, str], **kwargs: Any) -> subprocess.Popen:
