@@ -113,6 +113,9 @@ INSTALLED_APPS = [
     "canlian.api",
     "canlian.portal",
     "canlian.demo",
+    "canlian.jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +244,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Roster workbooks larger than this are refused at upload (a 100,000-row roster is ~6 MB).
 CANLIAN_MAX_ROSTER_BYTES = int(os.environ.get("CANLIAN_MAX_ROSTER_BYTES", str(50 * 1024 * 1024)))
+
+# Background jobs (canlian/jobs, docs/architecture-jobs.md): django-tasks with its database
+# backend, run by `canlian db_worker`; tests run them at once, inside the request.
+_TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend",
+                  "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
+_tasks_backend = os.environ.get("CANLIAN_TASKS_BACKEND", "immediate" if ENV == "test" else "database")
+if _tasks_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"CANLIAN_TASKS_BACKEND must be database or immediate, not {_tasks_backend!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}
+CANLIAN_JOB_RETENTION_DAYS = int(os.environ.get("CANLIAN_JOB_RETENTION_DAYS", "7"))
 
 CANLIAN_DEPLOYMENT = os.environ.get("CANLIAN_DEPLOYMENT", "")
 # How sign-in codes reach citizens' phones (portal/notifiers.py); production sets its gateway.

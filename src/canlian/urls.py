@@ -22,6 +22,7 @@ urlpatterns = [
     path("community/", include("canlian.community.urls")),
     path("indicators/", include("canlian.indicators.urls")),
     path("audit/", include("canlian.audit.urls")),
+    path("jobs/", include("canlian.jobs.urls")),
     path("portal/", include("canlian.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

@@ -101,6 +101,7 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
+    last_row: int = 0  # the sheet's last row number (for progress: row n of last_row)
 
     @property
     def rejected(self) -> int:
@@ -396,6 +397,7 @@ def _import(user: Any, stream: IO[bytes] | str, *, filename: str, request: Any,
         sheet = sheets.load(stream)
     except sheets.SheetError as exc:
         raise RosterError(str(exc)) from None
+    result.last_row = sheet.start[0] + sheet.height if sheet.start else sheet.height
     with transaction.atomic():
         _lock_existing(sheet)
         for number, raw in read_rows(sheet):

@@ -23,9 +23,10 @@ from django.db import connection
 
 def environment(extra: dict[str, str]) -> dict[str, str]:
     """This process's environment for a child ``canlian``, with ``extra`` on top (and
-    without the browser tests' async-unsafe switch)."""
+    without the browser tests' async-unsafe switch). Children queue jobs for a real worker,
+    as in production."""
     base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    return {**base, "PYTHONUNBUFFERED": "1", **extra}
+    return {**base, "PYTHONUNBUFFERED": "1", "CANLIAN_TASKS_BACKEND": "database", **extra}
 
 
 class SharedDatabase:
