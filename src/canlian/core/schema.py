@@ -337,11 +337,3 @@ def require_complete(using: str = DEFAULT_DB_ALIAS) -> None:
     if items:
         raise SchemaIncomplete(items)
 
-
-def system_check(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list:
-    """Django's ``check --database ALIAS`` runs this: one error per missing object."""
-    from django.core.checks import Error
-
-    return [Error(f"missing from the database: {item}", obj=alias, id="canlian.E001",
-                  hint="canlian check_schema; docs/operations.md, \"Schema check\"")
-            for alias in databases or [] for item in verify(alias)]
