@@ -101,14 +101,17 @@ def create(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[int]:
     return ids
 
 
-def analyze(*tables: str | type[Model], rows: int) -> bool:
+def analyze(*tables: str | type[Model], rows: int, at_once: bool = False) -> bool:
     """Refresh the planner's statistics of ``tables`` (models or table names) after a bulk
     write of ``rows`` rows; below ``ANALYZE_AFTER_ROWS`` it does nothing.
 
-    Inside a transaction it runs once that transaction commits (the statistics then
-    describe the committed rows, and ANALYZE's lock is not held for the rest of the
-    transaction); outside one it runs at once. A failed ANALYZE is logged, never raised:
-    the data is written either way. Returns whether an ANALYZE was run or scheduled.
+    Inside a transaction it runs once that transaction commits: the statistics then
+    describe the committed rows, and ANALYZE's table lock (which conflicts with another
+    ANALYZE of the table) is not held while the transaction goes on. ``at_once=True`` runs
+    it inside the transaction instead, for a single writer that goes on to query what it
+    has just written (PostgreSQL's ANALYZE counts the transaction's own new rows); the
+    seed does. Outside a transaction it runs at once. A failed ANALYZE is logged, never
+    raised: the data is written either way. Returns whether an ANALYZE was run or scheduled.
     """
     if rows < ANALYZE_AFTER_ROWS or not tables:
         return False
@@ -116,13 +119,13 @@ def analyze(*tables: str | type[Model], rows: int) -> bool:
 
     def run() -> None:
         try:
-            with connection.cursor() as cursor:
+            with transaction.atomic(), connection.cursor() as cursor:
                 for name in names:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
         except DatabaseError as exc:
             logger.warning("ANALYZE %s after %s rows failed: %s", ", ".join(names), rows, exc)
 
-    if connection.in_atomic_block:
+    if connection.in_atomic_block and not at_once:
         transaction.on_commit(run)
     else:
         run()

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from canlian.certificates.models import Certificate
 from canlian.community.demo import seed_community
 from canlian.core import bulk
 from canlian.demo.applications import seed_applications
@@ -20,7 +21,7 @@ from canlian.demo.programs import seed_programs
 from canlian.demo.seeding import region_summary, seed
 from canlian.demo.users import DEMO_PASSWORD, ensure_demo_users
 from canlian.employment.demo import seed_employment
-from canlian.people.models import Person
+from canlian.people.models import Household, Person
 from canlian.regions import loader
 
 
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         deployment, made, seconds = seed(code, persons, seed_value=opts["seed"], progress=progress)
+        # What follows reads the persons just loaded, in this transaction: with statistics.
+        bulk.analyze(Person, Household, Certificate, rows=made, at_once=True)
         summary = region_summary(deployment)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(
