@@ -33,11 +33,13 @@ class SharedDatabase:
     """The test database as a URL another process can open, and a way to query it.
 
     With ``copy=True`` the processes get a copy of the test database (PostgreSQL: created
-    from it as a template; SQLite: always a copy), which a test may break at will; call
-    ``drop()`` when done.
+    from it as a template; SQLite: always a copy), which a test may break at will; with
+    ``fresh=True`` a new database migrated by ``canlian migrate`` (with the reference data
+    the migrations load, which transactional tests' flushes empty). Call ``drop()`` when
+    done.
     """
 
-    def __init__(self, tmp_path: Path, *, copy: bool = False) -> None:
+    def __init__(self, tmp_path: Path, *, copy: bool = False, fresh: bool = False) -> None:
         self.vendor = connection.vendor
         s = connection.settings_dict
         self.path: Path | None = None
@@ -47,23 +49,29 @@ class SharedDatabase:
             if s.get("PASSWORD"):
                 auth += f":{s['PASSWORD']}"
             self.server = f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
-            if copy:
-                template, self.name = self.name, f"{self.name}_copy"
-                connection.close()  # a template database must have no other sessions
+            if copy or fresh:
+                template, self.name = self.name, f"{self.name}_{'fresh' if fresh else 'copy'}"
+                if copy:
+                    connection.close()  # a template database must have no other sessions
                 with self.admin() as admin:
                     admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-                    admin.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{template}"')
-            self.copied = copy
+                    admin.execute(f'CREATE DATABASE "{self.name}"'
+                                  + ("" if fresh else f' TEMPLATE "{template}"'))
+            self.copied = copy or fresh
             self.url = f"{self.server}/{self.name}"
         else:
             self.path = tmp_path / "shared.sqlite3"
-            connection.ensure_connection()
-            target = sqlite3.connect(self.path)
-            with target:
-                connection.connection.backup(target)
-            target.close()
+            if not fresh:
+                connection.ensure_connection()
+                target = sqlite3.connect(self.path)
+                with target:
+                    connection.connection.backup(target)
+                target.close()
             self.url = f"sqlite:///{self.path}"
         self.env = environment({"DATABASE_URL": self.url})
+        if fresh:
+            migrated = run("migrate", "--no-input", "-v0", env=self.env)
+            assert migrated.returncode == 0, migrated.stderr
 
     def admin(self) -> Any:
         import psycopg

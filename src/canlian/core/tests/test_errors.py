@@ -41,18 +41,22 @@ def test_a_lost_database_shows_the_503_page(language, heading):
 
 @pytest.fixture
 def database_down(django_db_blocker):
-    """The real database made unreachable (a closed port; a file in no directory)."""
-    saved = dict(connection.settings_dict)
-    connection.close()
-    if connection.vendor == "postgresql":
-        connection.settings_dict.update(HOST="127.0.0.1", PORT=1)
-    else:
-        connection.settings_dict["NAME"] = "/nonexistent/canlian.sqlite3"
+    """The real database made unreachable (a closed port; a file in no directory): the
+    open connection is set aside (an in-memory SQLite database lives only as long as it),
+    so the next query connects anew, and fails."""
     with django_db_blocker.unblock():
-        yield
-        connection.close()
-    connection.settings_dict.clear()
-    connection.settings_dict.update(saved)
+        saved, handle = dict(connection.settings_dict), connection.connection
+        connection.connection = None
+        if connection.vendor == "postgresql":
+            connection.settings_dict.update(HOST="127.0.0.1", PORT=1)
+        else:
+            connection.settings_dict["NAME"] = "/nonexistent/canlian.sqlite3"
+        try:
+            yield
+        finally:
+            connection.settings_dict.clear()
+            connection.settings_dict.update(saved)
+            connection.connection = handle
 
 
 def test_pages_answer_503_while_the_database_is_down(database_down):
