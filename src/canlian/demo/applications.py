@@ -82,9 +82,11 @@ def _walk_to(application, kind, final, township, federation, assessor, rng) -> N
             current = Certificate.objects.filter(person=application.person, status="issued").first()
             category = current.category if current else rng.choice([1, 2, 4, 4, 5, 6])
             grade = max(1, current.grade - 1) if current else rng.randint(1, 4)
+            # A multiple disability (多重) is assessed with its components again.
+            components = list(current.components or []) if current and current.category == 7 else []
             actions.assess(assessor, application.pk, actions.AssessmentInput(
                 hospital="定点评残医院", assessed_on=dt.date.today(),  # noqa: DTZ011
-                category=category, grade=grade, components=[], findings="演示评定"))
+                category=category, grade=grade, components=components, findings="演示评定"))
         elif state == State.ASSESSED:
             actions.advance(township, application.pk, Action.REVIEW, note="公示无异议")
         elif state == State.REVIEWED:
