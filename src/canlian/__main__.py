@@ -1,7 +1,9 @@
 """The ``canlian`` console command: Django's manage.py under a friendlier name.
 
 ``canlian migrate``, ``canlian seed --deployment yueqing --persons 20000``,
-``canlian import persons ROSTER.xlsx``, ``canlian runserver`` …
+``canlian import persons ROSTER.xlsx``, ``canlian runserver`` … Serving and paying
+commands verify the database schema first, and database failures print one clear line
+(core/startup.py).
 """
 
 import os
@@ -10,9 +12,9 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canlian.settings")
-    from django.core.management import execute_from_command_line
+    from canlian.core.startup import main as run
 
-    execute_from_command_line(sys.argv)
+    sys.exit(run(sys.argv))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,17 @@ Environment variables:
 - ``CANLIAN_REQUIRE_TOTP``: staff of the roles that can read or export a whole county
   (federation, auditor) must sign in with a second factor (TOTP); default on in
   production only.
+- ``CANLIAN_PROCESS``: ``web`` (set by ``wsgi.py`` and ``canlian runserver``), ``worker``
+  (``canlian db_worker``) or ``cli`` (default); chooses the PostgreSQL time limits below.
+- ``CANLIAN_WEB_STATEMENT_TIMEOUT`` (default ``30s``), ``CANLIAN_WEB_IDLE_TIMEOUT``
+  (``30s``), ``CANLIAN_BATCH_STATEMENT_TIMEOUT`` (``2h``), ``CANLIAN_BATCH_IDLE_TIMEOUT``
+  (``10min``), ``CANLIAN_CLIENT_CHECK_INTERVAL`` (``5s``): PostgreSQL's
+  ``statement_timeout``, ``idle_in_transaction_session_timeout`` and
+  ``client_connection_check_interval`` for web requests and for commands and jobs
+  (``0`` turns one off). See docs/operations.md, "Timeouts".
+- ``CANLIAN_TASKS_BACKEND``: ``database`` (default; run ``canlian db_worker``) or
+  ``immediate`` (jobs run inside the request; the default under ``CANLIAN_ENV=test``).
+- ``CANLIAN_JOB_RETENTION_DAYS``: how long jobs' result files are kept (default 7).
 
 Production refuses to start with settings that would expose the registry (see
 ``_refuse_insecure_production`` and docs/security.md).
@@ -29,6 +40,7 @@ Production refuses to start with settings that would expose the registry (see
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -145,12 +157,19 @@ INSTALLED_APPS = [
     "canlian.api",
     "canlian.portal",
     "canlian.demo",
+    "canlian.jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "canlian.core.clientip.TrustedProxyMiddleware",
     "canlian.core.limits.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that reads the session: error pages (a 503 while the database is
+    # down) still get the security headers.
+    "canlian.core.middleware.SecurityHeadersMiddleware",
+    "canlian.core.startup.SchemaGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,7 +179,6 @@ MIDDLEWARE = [
     "canlian.accounts.twofactor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "canlian.core.middleware.SecurityHeadersMiddleware",
     "canlian.core.middleware.DiskFullMiddleware",
     "axes.middleware.AxesMiddleware",
     "canlian.audit.reads.AuditReadsMiddleware",
@@ -194,6 +212,37 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+CANLIAN_PROCESS = os.environ.get("CANLIAN_PROCESS", "cli")
+if CANLIAN_PROCESS not in {"web", "worker", "cli"}:
+    raise ImproperlyConfigured(f"CANLIAN_PROCESS must be web, worker or cli, not {CANLIAN_PROCESS!r}")
+
+
+def _duration(name: str, default: str) -> str:
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"\d+(ms|s|min|h|d)?", value):
+        raise ImproperlyConfigured(f"{name} must be a duration such as 30s, 10min or 2h, not {value!r}")
+    return value
+
+
+def postgres_limits(process: str) -> dict[str, str]:
+    """PostgreSQL's time limits for a process. A web request's statement stops before
+    gunicorn's 30-second timeout kills its worker, and a transaction left idle (a client that
+    hangs) gives up its locks; commands and jobs get longer limits. The server checks that a
+    client is still there while a statement runs, so a killed client's query stops within
+    seconds instead of holding its locks to the end."""
+    web = process == "web"
+    return {
+        "statement_timeout": _duration("CANLIAN_WEB_STATEMENT_TIMEOUT", "30s") if web
+        else _duration("CANLIAN_BATCH_STATEMENT_TIMEOUT", "2h"),
+        "idle_in_transaction_session_timeout": _duration("CANLIAN_WEB_IDLE_TIMEOUT", "30s") if web
+        else _duration("CANLIAN_BATCH_IDLE_TIMEOUT", "10min"),
+        "client_connection_check_interval": _duration("CANLIAN_CLIENT_CHECK_INTERVAL", "5s"),
+    }
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
+        f"-c {name}={value}" for name, value in postgres_limits(CANLIAN_PROCESS).items())
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and a running import share the file.
     DATABASES["default"]["OPTIONS"] = {
@@ -264,6 +313,16 @@ CANLIAN_MAX_ROSTER_ROWS = int(os.environ.get("CANLIAN_MAX_ROSTER_ROWS", "200000"
 # import takes the roster limit, everything else (forms, JSON, 5 MB attachments) this.
 CANLIAN_MAX_REQUEST_BYTES = int(os.environ.get("CANLIAN_MAX_REQUEST_BYTES",
                                                str(DATA_UPLOAD_MAX_MEMORY_SIZE)))
+
+# Background jobs (canlian/jobs, docs/architecture-jobs.md): django-tasks with its database
+# backend, run by `canlian db_worker`; tests run them at once, inside the request.
+_TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend",
+                  "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
+_tasks_backend = os.environ.get("CANLIAN_TASKS_BACKEND", "immediate" if ENV == "test" else "database")
+if _tasks_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"CANLIAN_TASKS_BACKEND must be database or immediate, not {_tasks_backend!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}
+CANLIAN_JOB_RETENTION_DAYS = int(os.environ.get("CANLIAN_JOB_RETENTION_DAYS", "7"))
 
 CANLIAN_DEPLOYMENT = os.environ.get("CANLIAN_DEPLOYMENT", "")
 # Arrears beyond this many months are held in a roll until a second person approves them.

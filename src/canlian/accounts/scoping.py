@@ -93,3 +93,15 @@ def certificates_for(user: User):
     from canlian.certificates.models import Certificate
 
     return Certificate.objects.filter(person__in=people_for(user))
+
+
+def jobs_for(user: User):
+    """Background jobs the user may see: their own, and, for each kind they may run
+    themselves, the jobs of that kind started within their region."""
+    from canlian.jobs import kinds
+    from canlian.jobs.models import Job
+
+    if not user.is_authenticated or not user.is_active or not user.is_staff_role:
+        return Job.objects.none()
+    regional = Q(kind__in=kinds.allowed(user)) & region_range_q(user, "region_code")
+    return Job.objects.filter(Q(owner=user) | regional)

@@ -17,7 +17,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record
 from canlian.audit.models import Action
-from canlian.core import text
+from canlian.core import bulk, text
 from canlian.people import idnumber
 from canlian.people.actions import household_for, record_death
 from canlian.people.models import Person
@@ -94,6 +94,13 @@ def insurance(user: Any, item: dict[str, Any]) -> str:
 FEEDS: dict[str, Callable[[Any, dict[str, Any]], str]] = {
     "deaths": death, "households": household, "insurance": insurance,
 }
+# The tables each feed writes most (besides the audit log), whose statistics a large batch
+# refreshes (core.bulk.analyze).
+FEED_TABLES = {
+    "deaths": ("people_person", "certificates_certificate"),
+    "households": ("people_household", "people_person"),
+    "insurance": ("surveys_annualsurvey",),
+}
 
 
 def run(user: Any, feed: str, items: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -119,4 +126,5 @@ def run(user: Any, feed: str, items: Iterable[dict[str, Any]]) -> dict[str, Any]
         except PermissionDenied:
             raise
         counts[outcome] += 1
+    bulk.analyze(*FEED_TABLES[feed], "audit_auditevent", rows=counts["applied"])
     return {**counts, "results": results}

@@ -44,6 +44,11 @@ class AuditQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One audited act on one record (or a sign-in)."""
 
+    # The append-only triggers of migrations 0002 and 0003, per vendor; the schema check
+    # (core/schema.py) refuses to start without them.
+    database_triggers = {"postgresql": ("audit_no_change", "audit_no_truncate"),
+                         "sqlite": ("audit_no_update", "audit_no_delete")}
+
     # Set by record() (not auto_now_add, which would overwrite the time the hash covers).
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -26,7 +26,7 @@ from canlian.core import bulk, exports, sheets
 from canlian.people.workbooks import _header, _save
 
 from . import ledger, paid_years
-from .models import PAYING_KINDS, LineKind, PaymentStatus, Roll, RollLine, RollStatus
+from .models import PAYING_KINDS, LineKind, PaidYear, PaymentStatus, Roll, RollLine, RollStatus
 from .rolls import township_summary
 
 HEADERS = ["流水号", "姓名", "银行账号", "金额（元）", "补贴", "所属月份", "类型", "镇（街道）"]
@@ -127,7 +127,7 @@ def reconcile(roll: Roll, stream: IO[bytes] | str, *, user: Any = None,
                     people=RollLine.objects.filter(pk__in=changed).values_list(
                         "person_id", "village_code").distinct(),
                     summary=f"银行对账更新发放状态 {roll.month:%Y-%m}")
-    transaction.on_commit(lambda: bulk.analyze_if_large(RollLine, len(changed)))
+        bulk.analyze(RollLine, PaidYear, rows=len(changed))
     return result
 
 

@@ -47,7 +47,7 @@ from canlian.regions.models import Region
 
 from . import eligibility, ledger, paid_years, standing
 from .facts import facts_from_row, ruleset_for
-from .models import Grant, LineKind, PaymentStatus, Roll, RollLine, RollStatus
+from .models import Grant, LineKind, PaidYear, PaymentStatus, Roll, RollLine, RollStatus
 
 
 class RollError(Exception):
@@ -444,8 +444,8 @@ def _generate(region: Region, month: dt.date, *, user: Any = None,
                obj=outcome.roll, request=request,
                summary=f"生成花名册 {month:%Y-%m}：{outcome.roll.line_count} 笔，"
                        f"{outcome.roll.total} 元{_via(user)}")
-        if outcome.changed:
-            transaction.on_commit(lambda: bulk.analyze_if_large(RollLine, outcome.roll.line_count))
+        if outcome.changed:  # after commit: the next roll and the checks plan on fresh statistics
+            bulk.analyze(RollLine, rows=outcome.roll.line_count)
     return outcome
 
 
@@ -593,7 +593,7 @@ def finalise(roll: Roll, *, user: Any = None, override: bool = False,
                summary=f"花名册 {roll.month:%Y-%m} 定稿，{roll.line_count} 笔，{roll.total} 元"
                        f"{'（跳过核查）' if override else ''}{_via(user)}",
                changes={"status": ["draft", "finalised"]})
-        transaction.on_commit(lambda: bulk.analyze_if_large(RollLine, roll.line_count))
+        bulk.analyze(RollLine, PaidYear, rows=roll.line_count)
     return roll
 
 

@@ -1,19 +1,31 @@
-"""Fast bulk inserts: COPY on PostgreSQL, batched multi-row INSERT elsewhere.
+"""Fast bulk writes: COPY on PostgreSQL, batched multi-row INSERT elsewhere, and the
+statistics refresh that must follow them.
 
 Used where many rows are written at once (payment rolls, roster imports, audit events of
 exports, the demo seeder, benchmarks). ``insert`` takes tuples in ``columns`` order;
 ``create`` takes model rows as dicts and returns their new ids. Both run inside the
-caller's transaction.
+caller's transaction. ``analyze`` refreshes the planner's statistics of the tables a bulk
+write touched: without it a server whose autovacuum is off (or has not caught up) plans
+the next query over a million new rows as if the table were empty.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+# A bulk write of at least this many rows refreshes the statistics of the tables it wrote.
+# Autovacuum analyses a table after 10 % of it changed; a roll or an import of ten thousand
+# rows into an empty or small table changes far more than that, and ANALYZE reads a fixed
+# sample (30,000 rows a table by default), so refreshing costs well under a second.
+ANALYZE_AFTER_ROWS = 10_000
 
 
 def insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
@@ -89,14 +101,32 @@ def create(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[int]:
     return ids
 
 
-ANALYZE_THRESHOLD = 10_000
+def analyze(*tables: str | type[Model], rows: int, at_once: bool = False) -> bool:
+    """Refresh the planner's statistics of ``tables`` (models or table names) after a bulk
+    write of ``rows`` rows; below ``ANALYZE_AFTER_ROWS`` it does nothing.
 
+    Inside a transaction it runs once that transaction commits: the statistics then
+    describe the committed rows, and ANALYZE's table lock (which conflicts with another
+    ANALYZE of the table) is not held while the transaction goes on. ``at_once=True`` runs
+    it inside the transaction instead, for a single writer that goes on to query what it
+    has just written (PostgreSQL's ANALYZE counts the transaction's own new rows); the
+    seed does. Outside a transaction it runs at once. A failed ANALYZE is logged, never
+    raised: the data is written either way. Returns whether an ANALYZE was run or scheduled.
+    """
+    if rows < ANALYZE_AFTER_ROWS or not tables:
+        return False
+    names = sorted({t if isinstance(t, str) else t._meta.db_table for t in tables})
 
-def analyze_if_large(model: type[Model], rows: int, threshold: int = ANALYZE_THRESHOLD) -> None:
-    """Refresh the planner's statistics of ``model``'s table after a bulk write of ``rows``
-    rows (PostgreSQL; autovacuum may be off or late, and a plan made on stale statistics
-    turned a 0.2 s roll into 20 s). Call it after the commit (``transaction.on_commit``)."""
-    if rows < threshold or connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    def run() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                for name in names:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
+        except DatabaseError as exc:
+            logger.warning("ANALYZE %s after %s rows failed: %s", ", ".join(names), rows, exc)
+
+    if connection.in_atomic_block and not at_once:
+        transaction.on_commit(run)
+    else:
+        run()
+    return True

@@ -6,6 +6,7 @@ script), so the policy can forbid everything else.
 
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 CSP = (
@@ -25,7 +26,7 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy",
                             ADMIN_CSP if request.path.startswith("/admin/") else CSP)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if request.user.is_authenticated if hasattr(request, "user") else False:
+        if _signed_in(request):
             response.setdefault("Cache-Control", "no-store")
         return response
 
@@ -61,3 +62,12 @@ class DiskFullMiddleware:
                                     content_type="application/json")
             return refused(request, disk_message(exception))
         return None
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    # Reading the user reads the session: when the database is down the error page must
+    # still get its headers, so a failed read counts as not signed in.
+    try:
+        return request.user.is_authenticated if hasattr(request, "user") else False
+    except DatabaseError:
+        return False

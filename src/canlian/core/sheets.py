@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from typing import IO, Any
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 
 class SheetError(ValueError):
@@ -81,8 +81,9 @@ def cell(row: list[Any], index: int | None) -> str:
     return text(row[index]) if index is not None and index < len(row) else ""
 
 
-def rows(stream: IO[bytes] | str) -> Iterator[tuple[int, list[Any]]]:
-    """(Excel row number, cell values) of each non-empty row of the first sheet."""
+def load(stream: IO[bytes] | str) -> Any:
+    """The first sheet of a workbook, parsed once: ``rows`` can walk it several times
+    (parsing is most of the cost: 2.7 s of a 100,000-row roster, a walk 0.3 s)."""
     try:
         if isinstance(stream, str):
             workbook = CalamineWorkbook.from_path(stream)
@@ -90,9 +91,19 @@ def rows(stream: IO[bytes] | str) -> Iterator[tuple[int, list[Any]]]:
             if hasattr(stream, "seek"):
                 stream.seek(0)
             workbook = CalamineWorkbook.from_filelike(stream)
-        sheet = workbook.get_sheet_by_index(0)
-        values = sheet.iter_rows()
+        return workbook.get_sheet_by_index(0)
     except (CalamineError, OSError, ValueError, IndexError) as exc:
+        raise SheetError(f"无法读取该文件，请上传 Excel 工作簿 (.xlsx) "
+                         f"(not a readable workbook: {exc})") from None
+
+
+def rows(source: IO[bytes] | str | Any) -> Iterator[tuple[int, list[Any]]]:
+    """(Excel row number, cell values) of each non-empty row of the first sheet of a
+    workbook (a file, a path, or a sheet from ``load``)."""
+    sheet = source if isinstance(source, CalamineSheet) else load(source)
+    try:
+        values = sheet.iter_rows()
+    except (CalamineError, ValueError) as exc:
         raise SheetError(f"无法读取该文件，请上传 Excel 工作簿 (.xlsx) "
                          f"(not a readable workbook: {exc})") from None
     # calamine starts its rows at the sheet's first row, whatever is empty above the data.

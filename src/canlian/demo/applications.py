@@ -83,6 +83,7 @@ def _walk_to(application, kind, final, township, federation, assessor, rng) -> N
             current = Certificate.objects.filter(person=application.person, status="issued").first()
             category = current.category if current else rng.choice([1, 2, 4, 4, 5, 6])
             grade = max(1, current.grade - 1) if current else rng.randint(1, 4)
+            # A multiple disability (多重) is assessed with its components again.
             actions.assess(assessor, application.pk, actions.AssessmentInput(
                 hospital="定点评残医院", assessed_on=clock.today(),
                 category=category, grade=grade, components=_components(current, category, grade),

@@ -70,6 +70,8 @@ def seed_programs(deployment: Deployment, *, seed: int = 11, today: dt.date | No
         surveys = _surveys(people, rng, today)
         counts["surveys"] = len(surveys)
         counts["services"] = _services(surveys, people, rng, today)
+        # The flags' rebuild joins the rows just written: plan it with their statistics.
+        bulk.analyze(AnnualSurvey, ServiceRecord, rows=counts["services"], at_once=True)
         served.rebuild()  # the surveys' services-received flags, from the records just made
         counts["renovations"] = _renovations(surveys, rng, today)
         if has_ruleset(deployment):

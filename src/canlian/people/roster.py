@@ -7,6 +7,13 @@ one query for the existing persons of the chunk, COPY for new ones (``core.bulk`
 ``bulk_update`` for changed ones. The whole file is one transaction, so a crash
 leaves nothing half-imported, and the person key is the resident ID, so re-importing
 the same file creates nothing and reports every row as unchanged.
+
+Two imports that update the same persons used to deadlock (each locked its rows chunk by
+chunk, in file order, and waited for the other's), and the loser got a 500 after half a
+minute. On PostgreSQL an import now locks every existing household and person its file
+names before writing anything, in one statement each, ordered by id: the second of two
+overlapping imports waits for the first instead. Any deadlock or serialization failure
+left (another kind of writer) rolls the import back whole with a message to run it again.
 """
 
 from __future__ import annotations
@@ -17,12 +24,12 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
-from canlian.audit.models import Action
+from canlian.audit.models import Action, AuditEvent
 from canlian.core import bulk, clock, sheets, text
 from canlian.core.sheets import text as _text
 from canlian.regions.models import Region
@@ -99,6 +106,7 @@ class ImportResult:
     # the import commits, which must not be from its first chunk on (audit/actions.py).
     created_people: list[tuple[int, str]] = field(default_factory=list, repr=False)
     changed_people: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    last_row: int = 0  # the sheet's last row number (for progress: row n of last_row)
 
     @property
     def rejected(self) -> int:
@@ -134,10 +142,11 @@ def _header_map(header: list[Any]) -> dict[str, int]:
 HEADER_SEARCH = 10  # rows above the header (a title, a date, a blank) that are skipped
 
 
-def read_rows(stream: IO[bytes] | str) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (Excel row number, {column key: text}) for each non-empty data row. The
-    header is the first of the first few non-empty rows that names the required columns,
-    so a title above it does no harm."""
+def read_rows(stream: IO[bytes] | str | Any) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (Excel row number, {column key: text}) for each non-empty data row of a
+    workbook (a file, a path or a sheet from ``sheets.load``). The header is the first of
+    the first few non-empty rows that names the required columns, so a title above it
+    does no harm."""
     try:
         found = sheets.rows(stream)
         first = next(found, None)
@@ -348,25 +357,76 @@ def import_persons(
     or in ``result.errors``. Raises RosterError if the file itself cannot be read."""
     scoping.require(user, Capability.IMPORT_PEOPLE)
     try:
-        return _import(user, stream, filename=filename, request=request, progress=progress)
+        result = _import(user, stream, filename=filename, request=request, progress=progress)
     except IntegrityError:
         raise RosterError("另一个导入同时写入了相同人员，本次导入已整体撤销，请重新导入 "
                           "(a concurrent import wrote the same persons; this one was rolled "
                           "back whole: run it again)") from None
+    except OperationalError as exc:
+        if not _conflict(exc):
+            raise
+        raise RosterError("与同时进行的另一项操作冲突，本次导入已整体撤销，请重新导入 "
+                          "(this import collided with another change to the same persons "
+                          "and was rolled back whole: run it again)") from None
+    bulk.analyze(Person, Household, AuditEvent, rows=result.created + result.updated)
+    return result
 
 
-def _import(user: Any, stream: IO[bytes] | str, *, filename: str, request: Any,
-            progress: Callable[[int, ImportResult], None] | None) -> ImportResult:
+def _conflict(exc: OperationalError) -> bool:
+    """A deadlock or serialization failure: the transaction lost a race and can be re-run."""
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) in ("40P01", "40001")
+
+
+def _lock_existing(sheet: Any) -> None:
+    """Lock the file's existing households, then its existing persons and the members of
+    those households, each in id order (PostgreSQL; SQLite lets one writer in at a time).
+    Every import takes its locks in that one order, so two cannot wait for each other."""
+    if connection.vendor != "postgresql":
+        return
+    ids: set[str] = set()
+    households: set[str] = set()
+    for _, raw in read_rows(sheet):
+        if raw.get("resident_id"):
+            ids.add(idnumber.normalise(raw["resident_id"]))
+        if raw.get("household_number"):
+            households.add(raw["household_number"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM people_household WHERE number = ANY(%s) "
+                       "ORDER BY id FOR NO KEY UPDATE", [sorted(households)])
+        locked = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT id FROM people_person WHERE resident_id = ANY(%s) "
+                       "OR household_id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                       [sorted(ids), locked])
+
+
+def check_size(stream: IO[bytes] | str) -> None:
+    """Refuse a roster over the unpacked-size or row caps before anything parses it (the
+    upload page calls it too, so the user hears at once rather than from a failed job)."""
     try:
         sheets.check_size(stream, max_bytes=settings.CANLIAN_MAX_ROSTER_UNCOMPRESSED,
                           max_rows=settings.CANLIAN_MAX_ROSTER_ROWS)
     except sheets.SheetError as exc:
         raise RosterError(str(exc)) from None
+    finally:
+        if hasattr(stream, "seek"):
+            stream.seek(0)
+
+
+def _import(user: Any, stream: IO[bytes] | str, *, filename: str, request: Any,
+            progress: Callable[[int, ImportResult], None] | None) -> ImportResult:
+    check_size(stream)
     validate = _Validator(user)
     result = ImportResult()
     pending: list[_Row] = []
+    try:
+        sheet = sheets.load(stream)
+    except sheets.SheetError as exc:
+        raise RosterError(str(exc)) from None
+    result.last_row = sheet.start[0] + sheet.height if sheet.start else sheet.height
     with transaction.atomic():
-        for number, raw in read_rows(stream):
+        _lock_existing(sheet)
+        for number, raw in read_rows(sheet):
             result.rows += 1
             outcome = validate(number, raw)
             if isinstance(outcome, RowError):

@@ -30,10 +30,12 @@ from canlian.audit.actions import record_many
 from canlian.audit.models import Action
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
 from canlian.core import clock, exports
+from canlian.jobs import actions as jobs
 from canlian.regions.models import Region
 
 from . import actions, idnumber, roster, workbooks
 from .forms import PersonFilterForm, PersonForm, fast_fields
+from .jobs import ROSTER_FILE, ROSTER_IMPORT
 from .models import HouseholdType, Person, RosterImport, Sex
 
 PAGE_SIZE = 50
@@ -186,23 +188,23 @@ def roster_import(request: HttpRequest) -> HttpResponse:
                 "mb": settings.CANLIAN_MAX_ROSTER_BYTES // (1024 * 1024)}
         elif upload.read(4) != b"PK\x03\x04":
             error = _("This file is not an .xlsx workbook.")
+        elif (error := _too_large(upload)):
+            pass
         else:
-            upload.seek(0)
-            try:
-                result = roster.import_persons(request.user, upload, filename=upload.name,
-                                               request=request)
-            except roster.RosterError as exc:
-                error = str(exc)
-            else:
-                batch = RosterImport.objects.create(
-                    user=request.user, filename=upload.name[:200], rows=result.rows,
-                    created=result.created, updated=result.updated, unchanged=result.unchanged,
-                    rejected=result.rejected,
-                    errors=[{"row": e.row, "column": e.column, "reason": e.reason,
-                             "values": e.values} for e in result.errors],
-                )
-                return redirect("people:import_result", pk=batch.pk)
+            # Imported by the background worker (a large roster outlasts a web request).
+            job = jobs.start(request.user, ROSTER_IMPORT.code, params={"filename": upload.name},
+                             files={ROSTER_FILE: upload}, request=request)
+            return redirect("jobs:detail", pk=job.pk)
     return render(request, "people/import.html", {"error": error}, status=400 if error else 200)
+
+
+def _too_large(upload: Any) -> str:
+    """The caps on a roster's unpacked size and rows, checked before the job is started."""
+    try:
+        roster.check_size(upload)
+    except roster.RosterError as exc:
+        return str(exc)
+    return ""
 
 
 @login_required

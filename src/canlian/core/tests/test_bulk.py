@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection, transaction
 
 from canlian.audit.models import AuditEvent
 from canlian.conftest import new_resident_id
@@ -53,3 +54,36 @@ def test_a_duplicate_key_fails_the_whole_insert(regions):
         bulk.create(Person, [{**row, "resident_id": new_resident_id()}, row])
     assert Person.objects.filter(resident_id=rid).count() == 1
     assert Person.objects.count() == 1
+
+
+def _analysed(table: str) -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                           "WHERE relname = %s", [table])
+            return cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_analyze_refreshes_statistics_after_a_large_write_only(regions):
+    """A bulk write of many rows leaves the planner's statistics fresh (a server with
+    autovacuum off planned a roll over freshly loaded persons as over an empty table)."""
+    table = Household._meta.db_table
+    bulk.insert(table, ("number", "household_type", "village_id", "updated_at"),
+                ((f"A{i}", "ordinary", regions.v1a.code, dt.datetime.now(dt.UTC))
+                 for i in range(bulk.ANALYZE_AFTER_ROWS)))
+    assert not bulk.analyze(Household, rows=bulk.ANALYZE_AFTER_ROWS - 1)
+    assert not _analysed(table)
+    with transaction.atomic():
+        assert bulk.analyze(Household, rows=bulk.ANALYZE_AFTER_ROWS)
+        assert not _analysed(table)  # not inside the transaction: once it commits
+    assert _analysed(table)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            assert cursor.fetchone()[0] == bulk.ANALYZE_AFTER_ROWS

@@ -90,3 +90,28 @@ def test_seed_refuses_unknown_deployment(tiny):
 
     with pytest.raises(CommandError):
         call_command("seed", "--deployment", "nowhere", "--persons", "1")
+
+
+def test_a_multiple_disability_is_reassessed_with_its_components(users, make_person):
+    """The demo walked a 多重 certificate holder's application with no components, which
+    the assessment refuses: `canlian seed --deployment linzi` failed on it."""
+    import datetime as dt
+    import random
+
+    from canlian.certificates import actions
+    from canlian.certificates.workflow import Kind, State
+    from canlian.demo.applications import _walk_to
+
+    person = make_person()
+    Certificate.objects.create(
+        person=person, number=person.resident_id + "71", category=7, grade=2,
+        components=[{"category": 1, "grade": 2}, {"category": 4, "grade": 3}],
+        issue_date=dt.date(2020, 1, 1), valid_until=dt.date(2030, 1, 1),
+        issued_by=person.village.parent.parent, status="issued")
+    application = actions.apply(users.township, person,
+                                actions.ApplicationInput(kind=Kind.CHANGE))
+    _walk_to(application, Kind.CHANGE, State.APPROVED, users.township, users.federation,
+             users.assessor, random.Random(1))
+    application.refresh_from_db()
+    assert application.state == State.APPROVED
+    assert (application.assessment.category, len(application.assessment.components)) == (7, 2)

@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from canlian.audit.models import AuditEvent
 from canlian.conftest import new_resident_id
+from canlian.jobs.models import Job
 from canlian.people import roster
 from canlian.people.models import Household, Person, RosterImport
 
@@ -151,21 +152,30 @@ def test_unreadable_files_are_refused_whole(users, content, message):
 
 
 def test_upload_page_and_error_workbook(client, users, roster_rows):
+    """The upload starts a background job (run at once by the tests' task backend); its page
+    shows the outcome, links to the full result and offers the rejected rows."""
     client.force_login(users.township)
     upload = io.BytesIO(workbook(roster_rows))
     upload.name = "花名册.xlsx"
     response = client.post(reverse("people:import"), {"file": upload})
     assert response.status_code == 302
+    job = Job.objects.get()
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert (job.kind, job.state, job.owner) == ("people.roster_import", "succeeded", users.township)
     batch = RosterImport.objects.get()
     assert (batch.created, batch.rejected) == (2, 9)
     page = client.get(response["Location"]).content.decode()
-    assert "校验码错误" in page
-    errors = client.get(reverse("people:import_errors", args=[batch.pk]))
-    sheet = load_workbook(io.BytesIO(b"".join(errors.streaming_content))).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("原行号", "出错列", "原因")
-    assert [r[0] for r in rows[1:]] == [4, 5, 6, 7, 8, 9, 10, 11, 13]
-    assert rows[1][3] == "丙"  # the original values come back, ready to correct
+    assert reverse("people:import_result", args=[batch.pk]) in page
+    assert reverse("jobs:result", args=[job.pk]) in page
+    assert "校验码错误" in client.get(reverse("people:import_result", args=[batch.pk])).content.decode()
+    for url in (reverse("jobs:result", args=[job.pk]),
+                reverse("people:import_errors", args=[batch.pk])):
+        errors = client.get(url)
+        sheet = load_workbook(io.BytesIO(b"".join(errors.streaming_content))).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][:3] == ("原行号", "出错列", "原因")
+        assert [r[0] for r in rows[1:]] == [4, 5, 6, 7, 8, 9, 10, 11, 13]
+        assert rows[1][3] == "丙"  # the original values come back, ready to correct
 
 
 def test_upload_refuses_other_file_types(client, users):

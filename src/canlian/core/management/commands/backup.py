@@ -1,4 +1,6 @@
-"""``canlian backup FILE`` / ``canlian backup --restore FILE [--into DB]``."""
+"""``canlian backup FILE`` / ``canlian backup --restore FILE [--into DB]`` (core/backup.py:
+written to a temporary name and verified before it replaces FILE; restored into a staging
+database and swapped in only when complete)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from canlian.core import backup
+from canlian.core import backup, schema
 
 
 class Command(BaseCommand):
@@ -20,10 +22,20 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         try:
             if opts["restore"]:
-                backup.restore(opts["path"], opts["into"])
-                self.stdout.write(f"restored {opts['path']}")
+                self._restore(opts["path"], opts["into"])
             else:
-                backup.backup(opts["path"])
-                self.stdout.write(f"backed up to {opts['path']}")
+                target = backup.backup(opts["path"])
+                size = target.stat().st_size / 1024 / 1024
+                self.stdout.write(f"backed up to {target} ({size:,.1f} MB, verified)")
         except (backup.BackupError, OSError) as exc:
             raise CommandError(str(exc)) from None
+
+    def _restore(self, path: Path, into: str | None) -> None:
+        done = backup.restore(path, into)
+        self.stdout.write(f"restored {path} into {done.database} (verified against the backup)")
+        if done.kept:
+            self.stdout.write(f"the database it replaced is kept as {done.kept}; drop it when "
+                              f"no longer needed: DROP DATABASE \"{done.kept}\"")
+        if done.missing:
+            self.stderr.write("warning: " + schema.report(done.missing) + "\n(a backup taken "
+                              "by an older version needs `canlian migrate` after restoring)")

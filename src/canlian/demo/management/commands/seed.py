@@ -1,10 +1,20 @@
-"""``canlian seed --deployment yueqing --persons 20000``: a realistic synthetic district."""
+"""``canlian seed --deployment yueqing --persons 20000``: a realistic synthetic district.
+
+The whole seed (regions, persons, logins, applications, programmes, employment and
+community records) is one transaction: a seed killed part-way leaves nothing, so the next
+``--if-empty`` run (``scripts/demo``) finds the district empty and builds all of it,
+instead of finding persons and skipping the records that never came.
+"""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from canlian.certificates.models import Certificate
 from canlian.community.demo import seed_community
+from canlian.core import bulk
 from canlian.demo.applications import seed_applications
 from canlian.demo.citizen import demo_citizen
 from canlian.demo.programs import seed_programs
@@ -12,7 +22,7 @@ from canlian.demo.seeding import region_summary, seed
 from canlian.demo.users import DEMO_PASSWORD, ensure_demo_users
 from canlian.employment.demo import seed_employment
 from canlian.indicators.demo import seed_external
-from canlian.people.models import Person
+from canlian.people.models import Household, Person
 from canlian.regions import loader
 
 
@@ -30,6 +40,13 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         if opts["persons"] < 0:
             raise CommandError("--persons must be 0 or more")
+        with transaction.atomic():
+            made = self._seed(opts)
+        # Every table the seed wrote, once it is committed (core.bulk.analyze).
+        bulk.analyze(*(m for m in apps.get_models() if m._meta.managed and not m._meta.proxy),
+                     rows=made)
+
+    def _seed(self, opts: dict) -> int:
         code = opts["deployment"]
         existing = 0
         try:
@@ -47,6 +64,8 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         deployment, made, seconds = seed(code, persons, seed_value=opts["seed"], progress=progress)
+        # What follows reads the persons just loaded, in this transaction: with statistics.
+        bulk.analyze(Person, Household, Certificate, rows=made, at_once=True)
         summary = region_summary(deployment)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(
@@ -74,3 +93,4 @@ class Command(BaseCommand):
                     f"Citizens' portal (/portal/): sign in with resident ID {citizen.resident_id} "
                     f"({citizen.name}); the one-time code is printed here and shown on "
                     "/portal/dev/outbox/")
+        return made
