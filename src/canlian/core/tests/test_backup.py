@@ -23,9 +23,9 @@ def _fill_audit_log() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO audit_auditevent (at, actor_name, action, object_type, object_id, "
-            "region_code, summary, changes, user_agent) "
+            "region_code, summary, changes, user_agent, hash) "
             "SELECT now(), 'probe', 'view', 'person', i::text, '330382002201', "
-            "repeat(md5(i::text), 9), '{}', '' FROM generate_series(1, %s) i", [ROWS])
+            "repeat(md5(i::text), 9), '{}', '', '' FROM generate_series(1, %s) i", [ROWS])
 
 
 def _copying(db: processes.SharedDatabase, database: str, direction: str) -> bool:
