@@ -211,9 +211,9 @@ class Roll(models.Model):
     finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                      null=True, blank=True, related_name="+")
     finalised_at = models.DateTimeField(null=True, blank=True)
-    # When finalisation began to read its inputs (under the grants' lock): the next month
-    # treats grants unchanged since then as settled. Not ``finalised_at``, which comes after
-    # the checks: a change committed in between would otherwise never be reviewed.
+    # The moment finalisation read its inputs "as of" (``rolls.inputs_read_moment``): the
+    # next month treats grants unchanged since then as settled. Not ``finalised_at``, which
+    # comes after the checks: a change committed in between would otherwise never be reviewed.
     inputs_read_at = models.DateTimeField(null=True, blank=True)
     # Grants whose arrears exceed the limit and wait for a second approval (not in the roll).
     held_arrears = models.JSONField(default=list, blank=True)

@@ -129,16 +129,17 @@ def suspensions(region: Region) -> dict[int, Suspended]:
 
 
 def settled_since(region: Region, month: dt.date) -> dt.datetime | None:
-    """When last month's regular roll began to read its inputs (less a margin), or None if
-    it was not finalised.
+    """When last month's regular roll read its inputs "as of" (less a margin), or None if it
+    was not finalised.
 
     Grants unchanged since then (grant and person), without failed payments, are *settled*:
     that roll paid all they were owed, so only the month itself is checked for them
     (``standing``); every other grant is reviewed month by month for arrears and
-    recoveries. The moment is the start of finalisation's read, taken under the grants'
-    lock (``finalise``), not the finalisation stamp: a suspension committed while the checks
-    ran would otherwise look settled and its overpayment would never be recovered. The
-    margin covers app servers whose clocks differ a little."""
+    recoveries. The moment is when finalisation read its inputs, or the start of the oldest
+    write then still open (``inputs_read_moment``), not the finalisation stamp: a suspension
+    committed while the checks ran would otherwise look settled and its overpayment would
+    never be recovered. The margin covers app servers whose clocks differ a little from the
+    database's."""
     previous = Roll.objects.filter(region=region, month=add_months(month, -1), kind="regular",
                                    status=RollStatus.FINALISED).first()
     if previous is None:
@@ -560,16 +561,15 @@ def gap_list(region: Region, month: dt.date, limit: int = 2000) -> list[dict[str
 
 def finalise(roll: Roll, *, user: Any = None, override: bool = False,
              request: HttpRequest | None = None) -> Roll:
-    """Freeze the roll: its inputs are read again under the grants' lock and must give the
-    draft's lines; the precision checks must pass; recoveries take back their payments; the
-    paid persons' summary grows; the act is audited in the same transaction."""
+    """Freeze the roll: its inputs are read again and must give the draft's lines; the
+    precision checks must pass; recoveries take back their payments; the paid persons'
+    summary grows; the act is audited in the same transaction."""
     not_in_the_future(roll.month)
     with transaction.atomic():
         roll = Roll.objects.select_for_update().get(pk=roll.pk)
         if roll.status == RollStatus.FINALISED:
             raise RollError("该月花名册已定稿，不能再改动 (already finalised)")
-        read_at = timezone.now()
-        _lock_grants()
+        read_at = inputs_read_moment()
         try:
             fresh = compute_lines(roll.region, roll.month).digest()
         finally:
@@ -597,15 +597,25 @@ def finalise(roll: Roll, *, user: Any = None, override: bool = False,
     return roll
 
 
-def _lock_grants() -> None:
-    """Hold off changes to grants and suspensions until the roll is finalised. Writers
-    already running finish first (their changes are then read, and differ from the draft:
-    "regenerate first"); later ones wait, so every change that misses this roll is stamped
-    after ``inputs_read_at`` and reviewed next month. SQLite serialises writers already
-    (every transaction begins IMMEDIATE)."""
+def inputs_read_moment() -> dt.datetime:
+    """The moment finalisation reads its inputs "as of": now, or, on PostgreSQL, when the
+    oldest other transaction that has written and not yet committed began, if earlier.
+
+    Such a transaction may have changed a grant (stamped before this read) that this read
+    does not see, and commit afterwards; next month's roll treats as settled only grants
+    unchanged since this moment, so it reviews that grant. Nothing is locked: approvals,
+    deaths and imports go on while a roll is finalised. SQLite needs no such care: it has
+    one writer at a time, and finalisation's transaction is that writer from its start."""
+    read = timezone.now()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("LOCK TABLE benefits_grant, benefits_suspension IN SHARE MODE")
+            cursor.execute("""SELECT min(xact_start) FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid()
+                  AND backend_xid IS NOT NULL""")
+            oldest = cursor.fetchone()[0]
+        if oldest is not None and oldest < read:
+            return oldest
+    return read
 
 
 def township_summary(roll: Roll) -> list[dict[str, Any]]:
