@@ -93,10 +93,13 @@ def request_code(resident_id: str, request: HttpRequest | None = None) -> str:
         return SENT
     now = timezone.now()
     code = otp.new_code()
-    SignInCode.objects.create(resident_id=number, digest=otp.digest(settings.SECRET_KEY, number, code),
-                              sent_to=otp.mask_phone(phone), ip=_ip(request),
-                              expires_at=now + otp.VALID_FOR)
-    get_notifier().send(phone, f"【残联】您的登录验证码是 {code}，5分钟内有效。请勿告诉他人。")
+    # The code is kept only if its message went out: a failed send leaves no code behind.
+    with transaction.atomic():
+        SignInCode.objects.create(resident_id=number,
+                                  digest=otp.digest(settings.SECRET_KEY, number, code),
+                                  sent_to=otp.mask_phone(phone), ip=_ip(request),
+                                  expires_at=now + otp.VALID_FOR)
+        get_notifier().send(phone, f"【残联】您的登录验证码是 {code}，5分钟内有效。请勿告诉他人。")
     return SENT
 
 
