@@ -34,6 +34,7 @@ from canlian.certificates.ecert import qr_svg
 from canlian.core import throttle
 from canlian.core.clientip import client_ip
 from canlian.core.forms import Form
+from canlian.core.web import AuthedRequest
 
 from . import twofactor
 
@@ -44,7 +45,7 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
         record(user=self.request.user, action=Action.LOGIN, request=self.request,
                object_type="user", object_id=str(self.request.user.pk), summary="登录")
@@ -52,7 +53,7 @@ class LoginView(auth_views.LoginView):
             return redirect(f"/accounts/two-factor/?{urlencode({'next': self.get_success_url()})}")
         return response
 
-    def form_invalid(self, form) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def form_invalid(self, form) -> HttpResponse:
         typed = (form.data.get("username") or "")[:150]
         account = get_user_model().objects.filter(username=typed).values_list("pk", flat=True).first()
         address = client_ip(self.request) or "-"
@@ -65,7 +66,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             record(user=request.user, action=Action.LOGOUT, request=request,
                    object_type="user", object_id=str(request.user.pk), summary="退出")
@@ -78,7 +79,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
 
-    def form_valid(self, form) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
         record(user=self.request.user, action=Action.UPDATE, request=self.request,
                object_type="user", object_id=str(self.request.user.pk), summary="修改本人密码")
@@ -101,12 +102,12 @@ def _next(request: HttpRequest) -> str:
     return "/"
 
 
-def _confirmed(user) -> TOTPDevice | None:  # type: ignore[no-untyped-def]
+def _confirmed(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
 @login_required
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthedRequest) -> HttpResponse:
     """The code after the password; accounts without an app yet go to enrolment."""
     device = _confirmed(request.user)
     if device is None:
@@ -126,7 +127,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthedRequest) -> HttpResponse:
     """Enrolment: scan the QR code (or type the secret), then confirm with a first code."""
     if _confirmed(request.user) is not None and not request.user.is_verified():
         return redirect(f"/accounts/two-factor/?{urlencode({'next': _next(request)})}")

@@ -14,7 +14,7 @@ router = Router(tags=["feeds"])
 RESPONSES = {200: FeedReport, 401: Error, 403: Error, 413: Error, 422: Error}
 
 
-def _run(request: HttpRequest, feed: str, items: list) -> dict:  # type: ignore[type-arg]
+def _run(request: HttpRequest, feed: str, items: list) -> dict:
     user = need(request, "feeds:write")
     if len(items) > feeds.MAX_BATCH:
         raise ApiError(413, "too_large", f"每批最多 {feeds.MAX_BATCH} 条 (at most "

@@ -48,7 +48,7 @@ class Sync(Schema):
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
 
 
-def _page(request: HttpRequest, qs, sync: Sync, schema, what: str) -> dict:  # type: ignore[no-untyped-def]
+def _page(request: HttpRequest, qs, sync: Sync, schema, what: str) -> dict:
     if sync.updated_since:
         qs = qs.filter(updated_at__gt=since(sync.updated_since))
     page = cursor_page(qs, sync.cursor, sync.limit)
@@ -218,5 +218,5 @@ def list_declarations(request: HttpRequest, sync: Query[Sync]) -> dict:
     return page
 
 
-def _since(qs, sync: Sync):  # type: ignore[no-untyped-def]
+def _since(qs, sync: Sync):
     return qs.filter(updated_at__gt=since(sync.updated_since)) if sync.updated_since else qs

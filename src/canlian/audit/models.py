@@ -31,13 +31,13 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditQuerySet(models.QuerySet):
-    def delete(self):  # type: ignore[override]
+    def delete(self):
         raise AppendOnlyError("audit events cannot be deleted")
 
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+    def update(self, **kwargs):
         raise AppendOnlyError("audit events cannot be changed")
 
-    def _raw_delete(self, using):  # type: ignore[no-untyped-def]
+    def _raw_delete(self, using):
         raise AppendOnlyError("audit events cannot be deleted")
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core.forms import Form
+from canlian.core.web import AuthedRequest
 
 from .models import Action, AuditEvent
 
@@ -29,7 +30,7 @@ class AuditFilterForm(Form):
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_AUDIT)
     low, high = request.user.region.code_range
     qs = AuditEvent.objects.filter(Q(region_code__range=(low, high)) | Q(region_code=""))

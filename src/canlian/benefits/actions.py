@@ -142,7 +142,7 @@ MOVE_LABELS = {"review": "镇街审核通过", "approve": "区残联审批通过
                "withdraw": "撤回"}
 
 
-def applications_for(user: Any):  # type: ignore[no-untyped-def]
+def applications_for(user: Any):
     return SubsidyApplication.objects.filter(person__in=scoping.people_for(user))
 
 
@@ -244,7 +244,7 @@ def _actor(user: Any) -> Any:
 
 # ---- running grants ----------------------------------------------------------------------
 
-def grants_for(user: Any):  # type: ignore[no-untyped-def]
+def grants_for(user: Any):
     return Grant.objects.filter(person__in=scoping.people_for(user))
 
 

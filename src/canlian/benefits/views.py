@@ -16,6 +16,7 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import exports
+from canlian.core.web import AuthedRequest
 from canlian.portal.actions import uploads_for
 
 from . import actions, bankfiles, rolls
@@ -32,7 +33,7 @@ def _errors(request: HttpRequest, exc: Exception) -> None:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     state = request.GET.get("state", "")
     applications = actions.applications_for(request.user).select_related("person__village__parent")
@@ -51,7 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def apply(request: HttpRequest, person_id: int) -> HttpResponse:
+def apply(request: AuthedRequest, person_id: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user).select_related("household"),
                                pk=person_id)
@@ -73,7 +74,7 @@ def apply(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     application = get_object_or_404(
         actions.applications_for(request.user).select_related("person__village__parent"), pk=pk)
@@ -93,7 +94,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+def decide(request: AuthedRequest, pk: int, move: str) -> HttpResponse:
     form = DecisionForm(request.POST)
     form.is_valid()
     try:
@@ -110,7 +111,7 @@ def decide(request: HttpRequest, pk: int, move: str) -> HttpResponse:
 
 
 @login_required
-def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     grant = get_object_or_404(actions.grants_for(request.user).select_related(
         "person__village__parent", "application"), pk=pk)
@@ -131,7 +132,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def grant_change(request: HttpRequest, pk: int, change: str) -> HttpResponse:
+def grant_change(request: AuthedRequest, pk: int, change: str) -> HttpResponse:
     scoping.require(request.user, Capability.APPROVE)
     get_object_or_404(actions.grants_for(request.user), pk=pk)
     if change == "arrears":
@@ -170,7 +171,7 @@ def grant_change(request: HttpRequest, pk: int, change: str) -> HttpResponse:
 
 # ---- rolls -----------------------------------------------------------------------------------
 
-def _roll_region(user):  # type: ignore[no-untyped-def]
+def _roll_region(user):
     """Rolls are made for the whole deployment by federation staff; others may read them."""
     if user.role not in (Role.FEDERATION_STAFF, Role.AUDITOR) or user.region is None:
         raise PermissionDenied("rolls are the federation's")
@@ -178,7 +179,7 @@ def _roll_region(user):  # type: ignore[no-untyped-def]
 
 
 @login_required
-def roll_list(request: HttpRequest) -> HttpResponse:
+def roll_list(request: AuthedRequest) -> HttpResponse:
     region = _roll_region(request.user)
     form = MonthForm(request.POST or None)
     if request.method == "POST":
@@ -204,7 +205,7 @@ def _roll(request: HttpRequest, pk: int) -> Roll:
 
 
 @login_required
-def roll_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def roll_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     roll = _roll(request, pk)
     found = rolls.checks(roll) if roll.status == RollStatus.DRAFT else None
     lines = Paginator(roll.lines.order_by("village_code", "person_id", "period"), 100).get_page(
@@ -219,7 +220,7 @@ def roll_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def roll_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+def roll_finalise(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.APPROVE)
     roll = _roll(request, pk)
     try:
@@ -233,7 +234,7 @@ def roll_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @exports.clean_failure
-def roll_bank_file(request: HttpRequest, pk: int) -> FileResponse:
+def roll_bank_file(request: AuthedRequest, pk: int) -> FileResponse:
     roll = _roll(request, pk)
     if roll.status != RollStatus.FINALISED:
         raise Http404("only finalised rolls have a bank file")
@@ -246,7 +247,7 @@ def roll_bank_file(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def roll_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
+def roll_reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.APPROVE)
     roll = _roll(request, pk)
     upload = request.FILES.get("file")

@@ -52,4 +52,4 @@ def of_person(person_id: int, on: dt.date) -> tuple[int, int] | None:
     """(category, grade) of the person's certificate valid on ``on``, or None."""
     found = valid_on(on, person_id).order_by("-issue_date", "-id").values_list(
         "category", "grade").first()
-    return tuple(found) if found else None  # type: ignore[return-value]
+    return tuple(found) if found else None

@@ -20,6 +20,7 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock
+from canlian.core.web import AuthedRequest
 from canlian.portal.actions import uploads_for
 from canlian.regions.models import Region
 from canlian.todos.models import Todo
@@ -45,7 +46,7 @@ def _messages_of(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-def _online_waiting(user):  # type: ignore[no-untyped-def]
+def _online_waiting(user):
     """What citizens sent online that waits for this user's region (all scoped)."""
     from canlian.benefits.actions import applications_for
     from canlian.people.actions import contact_changes_for
@@ -62,7 +63,7 @@ def _online_waiting(user):  # type: ignore[no-untyped-def]
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedRequest) -> HttpResponse:
     user = request.user
     states = QUEUE_STATES.get(Role(user.role))
     if states is None:
@@ -82,7 +83,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def apply(request: HttpRequest, person_id: int) -> HttpResponse:
+def apply(request: AuthedRequest, person_id: int) -> HttpResponse:
     scoping.require(request.user, Capability.MANAGE_CERTIFICATES)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     region = request.user.region
@@ -106,7 +107,7 @@ def apply(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
         scoping.certificate_applications_for(request.user).select_related(
             "person__village__parent", "certificate", "target_village"), pk=pk)
@@ -127,7 +128,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assess(request: HttpRequest, pk: int) -> HttpResponse:
+def assess(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.ASSESS)
     form = AssessForm(request.POST, request.FILES)
     if form.is_valid():
@@ -154,7 +155,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     try:
         chosen = Action(action)
     except ValueError:
@@ -186,7 +187,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def card(request: HttpRequest, pk: int) -> HttpResponse:
+def card(request: AuthedRequest, pk: int) -> HttpResponse:
     """The printable e-certificate with its signed QR code (audited: it shows the full ID)."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     certificate = get_object_or_404(
@@ -210,7 +211,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def expiring(request: HttpRequest) -> HttpResponse:
+def expiring(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     try:
         days = max(1, min(int(request.GET.get("within", 90)), 730))
@@ -223,7 +224,7 @@ def expiring(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
+def todo_done(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     todo = get_object_or_404(Todo.objects.filter(scoping.region_q(request.user, "village__code")),
                              pk=pk, done_at=None)

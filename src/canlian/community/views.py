@@ -28,6 +28,7 @@ from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock
+from canlian.core.web import AuthedRequest
 
 from . import actions, inspection_rules, poverty_rules, queries, ruleset, visit_rules, volunteer_rules
 from .forms import (
@@ -132,7 +133,7 @@ def _can(request: HttpRequest, capability: Capability) -> bool:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     user, today = request.user, _today()
     policy = queries.rules().visits
@@ -152,7 +153,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def find(request: HttpRequest) -> HttpResponse:
+def find(request: AuthedRequest) -> HttpResponse:
     """Find a person in the user's region by name or full resident ID (IDs shown masked)."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     q = request.GET.get("q", "").strip()[:40]
@@ -165,7 +166,7 @@ def find(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person(request: HttpRequest, pk: int) -> HttpResponse:
+def person(request: AuthedRequest, pk: int) -> HttpResponse:
     """Everything community support knows of one person (audited like the registry page)."""
     found = _person_or_404(request, pk, Capability.VIEW_PEOPLE)
     record(user=request.user, action=AuditAction.VIEW, obj=found, person=found, request=request,
@@ -194,7 +195,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest, pk: int) -> HttpResponse:
+def profile(request: AuthedRequest, pk: int) -> HttpResponse:
     def initial(found: Any) -> dict[str, Any]:
         current = CareProfile.objects.filter(person=found).first()
         if current is None:
@@ -211,7 +212,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def volunteers(request: HttpRequest) -> HttpResponse:
+def volunteers(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     rows = queries.volunteers_for(request.user).select_related("village__parent", "organisation")
     skill = request.GET.get("skill", "")
@@ -244,20 +245,20 @@ def _volunteer_form(request: HttpRequest, volunteer: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def volunteer_new(request: HttpRequest) -> HttpResponse:
+def volunteer_new(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     return _volunteer_form(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     return _volunteer_form(request, get_object_or_404(queries.volunteers_for(request.user), pk=pk))
 
 
 @login_required
-def volunteer(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     found = get_object_or_404(queries.volunteers_for(request.user).select_related(
         "village__parent", "organisation"), pk=pk)
@@ -274,7 +275,7 @@ def volunteer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def hours(request: HttpRequest) -> HttpResponse:
+def hours(request: AuthedRequest) -> HttpResponse:
     """Yearly confirmed hours and the recognition list (年度服务时长与表彰名单)."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = _year(request)
@@ -294,7 +295,7 @@ def hours(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organisations(request: HttpRequest) -> HttpResponse:
+def organisations(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     form = None
     if _can(request, Capability.REVIEW):
@@ -316,7 +317,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def requests(request: HttpRequest) -> HttpResponse:
+def requests(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     status = request.GET.get("status", "open")
     rows = queries.requests_for(request.user).select_related("person__village__parent", "volunteer")
@@ -329,14 +330,14 @@ def requests(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_new(request: HttpRequest, person_id: int) -> HttpResponse:
+def request_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     return _person_form(request, person_id, RequestForm, actions.create_request,
                         title=_("Request volunteer help"), done=_("Request recorded."),
                         to=lambda made: redirect("community:request", pk=made.pk))
 
 
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     found = get_object_or_404(queries.requests_for(request.user).select_related(
         "person__village__parent", "volunteer", "created_by"), pk=pk)
@@ -350,7 +351,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def request_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     try:
         volunteer_id = int(request.POST.get("volunteer") or 0) or None
@@ -368,7 +369,7 @@ def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_close(request: HttpRequest, pk: int) -> HttpResponse:
+def request_close(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     try:
         actions.close_request(request.user, pk, request.POST.get("outcome", ""), request=request)
@@ -383,7 +384,7 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_log(request: HttpRequest, pk: int) -> HttpResponse:
+def request_log(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     found = get_object_or_404(queries.requests_for(request.user).select_related(
         "person", "volunteer"), pk=pk)
@@ -406,7 +407,7 @@ def request_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def logs(request: HttpRequest) -> HttpResponse:
+def logs(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     status = request.GET.get("status", "pending")
     rows = queries.logs_for(request.user).select_related("person", "volunteer", "recorded_by")
@@ -419,7 +420,7 @@ def logs(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def log_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def log_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
@@ -443,7 +444,7 @@ def log_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def visits(request: HttpRequest) -> HttpResponse:
+def visits(request: AuthedRequest) -> HttpResponse:
     """The visit list (走访计划): who is overdue, due soon, or all who need visits."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     state = request.GET.get("state", "late")
@@ -458,7 +459,7 @@ def visits(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def visit_workers(request: HttpRequest) -> HttpResponse:
+def visit_workers(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     rows = queries.overdue_by_village(request.user, queries.rules().visits, _today())
     return render(request, "community/visit_workers.html", {"page": _page(request, rows),
@@ -466,7 +467,7 @@ def visit_workers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def follow_ups(request: HttpRequest) -> HttpResponse:
+def follow_ups(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     return render(request, "community/follow_ups.html", {
         "page": _page(request, queries.open_follow_ups(request.user)), "today": _today(),
@@ -475,14 +476,14 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_new(request: HttpRequest, person_id: int) -> HttpResponse:
+def visit_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     return _person_form(request, person_id, VisitForm, actions.record_visit,
                         title=_("Record a visit"), done=_("Visit recorded."))
 
 
 @login_required
 @require_POST
-def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_done(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     form = FollowUpForm(request.POST)
     cleaned = form.cleaned_data if form.is_valid() else {"note": request.POST.get("note", ""),
@@ -511,7 +512,7 @@ def _village_filter(request: HttpRequest) -> tuple[str, Any]:
 
 
 @login_required
-def roster(request: HttpRequest) -> HttpResponse:
+def roster(request: AuthedRequest) -> HttpResponse:
     """The emergency roster, map-free, in priority order (应急保护名册)."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     village, villages = _village_filter(request)
@@ -522,7 +523,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def roster_print(request: HttpRequest) -> HttpResponse:
+def roster_print(request: AuthedRequest) -> HttpResponse:
     """The printable roster, one table per village; printing is audited as an export."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     village, _villages = _village_filter(request)
@@ -540,7 +541,7 @@ def roster_print(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def roster_candidates(request: HttpRequest) -> HttpResponse:
+def roster_candidates(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     return render(request, "community/roster_candidates.html", {
         "page": _page(request, queries.roster_candidates(request.user)), "query": "",
@@ -549,7 +550,7 @@ def roster_candidates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def roster_recompute(request: HttpRequest) -> HttpResponse:
+def roster_recompute(request: AuthedRequest) -> HttpResponse:
     count = actions.recompute_priorities(request.user, request=request)
     messages.success(request, _("Priorities recalculated: %(n)d changed.") % {"n": count})
     return redirect("community:roster")
@@ -557,7 +558,7 @@ def roster_recompute(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def roster_entry(request: HttpRequest, person_id: int) -> HttpResponse:
+def roster_entry(request: AuthedRequest, person_id: int) -> HttpResponse:
     def initial(found: Any) -> dict[str, Any]:
         entry = queries.roster_for(request.user).filter(person=found).first()
         if entry is None:
@@ -573,7 +574,7 @@ def roster_entry(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def roster_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def roster_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     try:
         entry = actions.remove_from_roster(request.user, pk, reason=request.POST.get("reason", ""),
@@ -589,7 +590,7 @@ def roster_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def emergencies(request: HttpRequest) -> HttpResponse:
+def emergencies(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     form = None
     if _can(request, Capability.REVIEW):
@@ -610,7 +611,7 @@ def emergencies(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def emergency(request: HttpRequest, pk: int) -> HttpResponse:
+def emergency(request: AuthedRequest, pk: int) -> HttpResponse:
     """The check-in board (应急联络签到板) of one emergency."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     found = get_object_or_404(queries.emergencies_for(request.user).select_related("region"), pk=pk)
@@ -625,7 +626,7 @@ def emergency(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def checkin(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     form = CheckInForm(request.POST)
     data = form.cleaned_data if form.is_valid() else {"person": None, "state": "", "note": ""}
@@ -643,7 +644,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
+def emergency_close(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.REVIEW)
     try:
         actions.close_emergency(request.user, pk, request=request)
@@ -660,7 +661,7 @@ def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def watch(request: HttpRequest) -> HttpResponse:
+def watch(request: AuthedRequest) -> HttpResponse:
     """The monthly review list (月度研判名单) of the poverty-return watch."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     month = poverty_rules.month_start(_today())
@@ -676,7 +677,7 @@ def watch(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def watch_screen(request: HttpRequest) -> HttpResponse:
+def watch_screen(request: AuthedRequest) -> HttpResponse:
     result = actions.screen(request.user, request=request)
     messages.success(request, _("Screening done: %(flagged)d persons at risk, %(opened)d newly on "
                                 "the watch list.") % result)
@@ -684,7 +685,7 @@ def watch_screen(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def watch_case(request: HttpRequest, pk: int) -> HttpResponse:
+def watch_case(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     case = get_object_or_404(queries.watch_cases_for(request.user).select_related(
         "person__village__parent", "person__household"), pk=pk)
@@ -701,7 +702,7 @@ def watch_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def watch_review(request: HttpRequest, pk: int) -> HttpResponse:
+def watch_review(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     form = ReviewForm(request.POST)
     if not form.is_valid():
@@ -724,7 +725,7 @@ def watch_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def watch_close(request: HttpRequest, pk: int) -> HttpResponse:
+def watch_close(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.REVIEW)
     try:
         actions.close_case(request.user, pk, reason=request.POST.get("reason", ""), request=request)
@@ -739,7 +740,7 @@ def watch_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def watch_event(request: HttpRequest, person_id: int) -> HttpResponse:
+def watch_event(request: AuthedRequest, person_id: int) -> HttpResponse:
     return _person_form(request, person_id, EventForm, actions.record_event,
                         title=_("Report a shock to the household"),
                         done=_("Recorded; it counts at the next screening."))
@@ -750,7 +751,7 @@ def watch_event(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def places(request: HttpRequest) -> HttpResponse:
+def places(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     form = None
     if _can(request, Capability.REVIEW):
@@ -775,7 +776,7 @@ def places(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def place(request: HttpRequest, pk: int) -> HttpResponse:
+def place(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     found = get_object_or_404(queries.places_for(request.user).select_related("village__parent"),
                               pk=pk)
@@ -787,7 +788,7 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def inspect(request: HttpRequest, pk: int) -> HttpResponse:
+def inspect(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.REVIEW)
     found = get_object_or_404(queries.places_for(request.user), pk=pk)
     items = inspection_rules.items_for(found.kind, ruleset.checklist())
@@ -810,7 +811,7 @@ def inspect(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def problems(request: HttpRequest) -> HttpResponse:
+def problems(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     state = request.GET.get("state", "open")
     today = _today()
@@ -832,7 +833,7 @@ def problems(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def problem(request: HttpRequest, pk: int) -> HttpResponse:
+def problem(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     found = get_object_or_404(queries.problems_for(request.user).select_related(
         "place__village__parent", "inspection", "verified_by"), pk=pk)
@@ -858,7 +859,7 @@ STEPS = {"rectify": actions.rectify, "verify": actions.verify, "extend": actions
 
 @login_required
 @require_POST
-def problem_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def problem_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     scoping.require(request.user, Capability.REVIEW)
     if step not in STEPS:
         raise Http404
@@ -882,7 +883,7 @@ def problem_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def problem_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def problem_photo(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.REVIEW)
     try:
         actions.add_problem_photo(request.user, pk, request.POST.get("stage", ""),
@@ -897,7 +898,7 @@ def problem_photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def statistics(request: HttpRequest) -> HttpResponse:
+def statistics(request: AuthedRequest) -> HttpResponse:
     """Accessibility supervision by township (分镇街统计)."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = _year(request)

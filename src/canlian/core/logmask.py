@@ -45,12 +45,12 @@ class MaskResidentIds(logging.Filter):
 try:  # gunicorn is a production/bench dependency, not a requirement of the package
     from gunicorn.glogging import Logger as _GunicornLogger
 except ImportError:  # pragma: no cover
-    _GunicornLogger = object  # type: ignore[assignment,misc]
+    _GunicornLogger = object
 
 
-class GunicornLogger(_GunicornLogger):  # type: ignore[misc,valid-type]
+class GunicornLogger(_GunicornLogger):
     """``gunicorn --logger-class canlian.core.logmask.GunicornLogger``: access lines masked."""
 
-    def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
+    def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         return {k: _mask(v) for k, v in atoms.items()}

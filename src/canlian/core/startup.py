@@ -117,7 +117,7 @@ class SchemaGuardMiddleware:
     def __init__(self, get_response: Callable) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):  # type: ignore[no-untyped-def]
+    def __call__(self, request):
         global _pending
         if _pending:
             from canlian.core import schema

@@ -5,10 +5,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from canlian.accounts.roles import Capability
+from canlian.core.web import AuthedRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     if request.user.can(Capability.VIEW_PEOPLE):
         return redirect("people:list")
     if request.user.role == "employer":

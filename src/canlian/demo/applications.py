@@ -76,7 +76,7 @@ def seed_applications(deployment: Deployment, *, seed: int = 7) -> int:
     return made
 
 
-def _walk_to(application, kind, final, township, federation, assessor, rng) -> None:  # type: ignore[no-untyped-def]
+def _walk_to(application, kind, final, township, federation, assessor, rng) -> None:
     state = State(application.state)
     while ORDER.index(state) < ORDER.index(final):
         if state == State.APPLIED:

@@ -26,7 +26,7 @@ from .models import Declaration, DeclaredEmployee, Employer, Enrolment, Placemen
 from .quota import quota_status
 
 
-def employers_for(user: Any):  # type: ignore[no-untyped-def]
+def employers_for(user: Any):
     """Employers a user may see: the employer role its own units, staff those in region."""
     if user.role == Role.EMPLOYER:
         return Employer.objects.filter(users=user)

@@ -20,6 +20,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.core import clock, params
 from canlian.core.forms import Form
+from canlian.core.web import AuthedRequest
 
 from . import actions, levy, queries
 from .models import PLACEMENT_FORMS, Course, Declaration, Employer, Placement
@@ -48,7 +49,7 @@ class EmployerForm(Form):
     is_school_or_kindergarten = forms.BooleanField(
         label=gettext_lazy("Primary/secondary school or kindergarten"), required=False)
 
-    def __init__(self, *args, region, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = (region.townships() if region.level != "township"
                                             else type(region).objects.filter(code=region.code))
@@ -87,7 +88,7 @@ def _staff_or_employer(request: HttpRequest) -> None:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if user.role == Role.EMPLOYER:
         return redirect("employment:mine")
@@ -109,7 +110,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def employers(request: HttpRequest) -> HttpResponse:
+def employers(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     form = None
     if request.user.can(Capability.EDIT_PEOPLE):
@@ -129,7 +130,7 @@ def employers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def employer(request: HttpRequest, pk: int) -> HttpResponse:
+def employer(request: AuthedRequest, pk: int) -> HttpResponse:
     _staff_or_employer(request)
     unit = get_object_or_404(actions.employers_for(request.user).select_related("township"),
                              pk=pk)
@@ -141,7 +142,7 @@ def employer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedRequest) -> HttpResponse:
     if request.user.role != Role.EMPLOYER:
         raise PermissionDenied("for employers")
     return render(request, "employment/mine.html", {
@@ -150,7 +151,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def file(request: HttpRequest, pk: int) -> HttpResponse:
+def file(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.user.role != Role.EMPLOYER:
         scoping.require(request.user, Capability.EDIT_PEOPLE)  # staff file paper declarations
     unit = get_object_or_404(actions.employers_for(request.user), pk=pk)
@@ -173,7 +174,7 @@ def file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def declaration(request: HttpRequest, pk: int) -> HttpResponse:
+def declaration(request: AuthedRequest, pk: int) -> HttpResponse:
     _staff_or_employer(request)
     item = get_object_or_404(Declaration.objects.filter(
         employer__in=actions.employers_for(request.user)).select_related("employer"), pk=pk)
@@ -205,7 +206,7 @@ def declaration(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def act(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     try:
         if step == "submit":
             actions.submit(request.user, pk)
@@ -234,7 +235,7 @@ class PlacementForm(Form):
 
 
 @login_required
-def placement_new(request: HttpRequest, person_id: int) -> HttpResponse:
+def placement_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     form = PlacementForm(request.POST or None)
@@ -251,7 +252,7 @@ def placement_new(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def training(request: HttpRequest) -> HttpResponse:
+def training(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = _year(request)
     courses = (Course.objects.filter(scoping.region_range_q(request.user, "township__code"),
@@ -275,7 +276,7 @@ class JobSeekerForm(Form):
 
 
 @login_required
-def job_seeker(request: HttpRequest, person_id: int) -> HttpResponse:
+def job_seeker(request: AuthedRequest, person_id: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     existing = getattr(person, "job_seeker", None)
@@ -295,7 +296,7 @@ def job_seeker(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def job_seekers(request: HttpRequest) -> HttpResponse:
+def job_seekers(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     from .models import JobSeeker
 
@@ -313,14 +314,14 @@ class CourseForm(Form):
     end = forms.DateField(label=gettext_lazy("End"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.IntegerField(label=gettext_lazy("Hours"), min_value=1, max_value=2000)
 
-    def __init__(self, *args, region, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = (region.townships() if region.level != "township"
                                             else type(region).objects.filter(code=region.code))
 
 
 @login_required
-def course_new(request: HttpRequest) -> HttpResponse:
+def course_new(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     if request.user.region.level == "village":
         raise PermissionDenied("courses are run by townships and the federation")
@@ -337,7 +338,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def course(request: HttpRequest, pk: int) -> HttpResponse:
+def course(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     item = get_object_or_404(Course.objects.filter(
         scoping.region_range_q(request.user, "township__code")), pk=pk)
@@ -375,7 +376,7 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def placement_end(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_end(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     get_object_or_404(Placement.objects.filter(person__in=scoping.people_for(request.user)),
                       pk=pk)

@@ -20,6 +20,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.core import clock
 from canlian.core.forms import Form
+from canlian.core.web import AuthedRequest
 from canlian.regions.models import Deployment, Region
 
 from . import drill, engine, plans
@@ -98,7 +99,7 @@ def _baseline_value(indicator: plans.Indicator) -> float | None:
 
 
 @login_required
-def dashboard(request: HttpRequest, plan_code: str | None = None) -> HttpResponse:
+def dashboard(request: AuthedRequest, plan_code: str | None = None) -> HttpResponse:
     plan = _plan_for(request, plan_code)
     region = _region(request)
     year = _year(request, plan)
@@ -147,7 +148,7 @@ def _target_value(indicator: plans.Indicator) -> float | None:
 
 
 @login_required
-def indicator(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+def indicator(request: AuthedRequest, plan_code: str, code: str) -> HttpResponse:
     plan = _plan_for(request, plan_code)
     try:
         item = plan.indicator(code)
@@ -169,7 +170,7 @@ def indicator(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
 
 
 @login_required
-def members(request: HttpRequest, plan_code: str, code: str, which: str) -> HttpResponse:
+def members(request: AuthedRequest, plan_code: str, code: str, which: str) -> HttpResponse:
     """The persons (households, trainings, townships, employers) behind a figure."""
     plan = _plan_for(request, plan_code)
     if which not in drill.WHICH or not drill.supported(code):
@@ -212,7 +213,7 @@ class ExternalValueForm(Form):
 
 
 @login_required
-def external(request: HttpRequest) -> HttpResponse:
+def external(request: AuthedRequest) -> HttpResponse:
     """The plan's external series: entered by the federation for the whole deployment and
     read by every township (a township sees the deployment's figures)."""
     from django.core.exceptions import ValidationError
@@ -244,7 +245,7 @@ def external(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def freeze(request: HttpRequest, plan_code: str) -> HttpResponse:
+def freeze(request: AuthedRequest, plan_code: str) -> HttpResponse:
     """Report (freeze) a finished year's figures: federation staff, POST only."""
     from django.core.exceptions import ValidationError
 
@@ -271,7 +272,7 @@ def freeze(request: HttpRequest, plan_code: str) -> HttpResponse:
 
 
 @login_required
-def report_file(request: HttpRequest, plan_code: str, kind: str, fmt: str) -> HttpResponse:
+def report_file(request: AuthedRequest, plan_code: str, kind: str, fmt: str) -> HttpResponse:
     """The evaluation report of the dashboard's year and region, as .xlsx or .pdf."""
     from django.http import FileResponse
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from canlian.accounts import scoping
+from canlian.core.web import AuthedRequest
 
 from . import actions, kinds, storage
 from .models import Job, JobState
@@ -63,7 +64,7 @@ def _detail_url(job: Job) -> str:
 
 
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthedRequest) -> HttpResponse:
     if not request.user.is_staff_role:
         raise PermissionDenied
     jobs = list(scoping.jobs_for(request.user).select_related("owner")[:50])
@@ -72,7 +73,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     job = _visible(request, pk)
     return render(request, "jobs/detail.html", {
         "job": job, "label": _label(job), "status": status(job),
@@ -84,12 +85,12 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+def job_status(request: AuthedRequest, pk: int) -> JsonResponse:
     return JsonResponse(status(_visible(request, pk)))
 
 
 @login_required
-def job_result(request: HttpRequest, pk: int) -> FileResponse:
+def job_result(request: AuthedRequest, pk: int) -> FileResponse:
     job = _visible(request, pk)
     path = storage.result_path(job)
     if path is None:

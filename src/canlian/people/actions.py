@@ -231,7 +231,7 @@ def request_contact_change(user: Any, person: Person, *, phone: str, address: st
     return change
 
 
-def contact_changes_for(user: Any):  # type: ignore[no-untyped-def]
+def contact_changes_for(user: Any):
     return ContactChange.objects.filter(person__in=scoping.people_for(user))
 
 

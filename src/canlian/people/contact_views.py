@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
+from canlian.core.web import AuthedRequest
 
 from . import actions
 from .models import ContactChange, ContactChangeState
 
 
 @login_required
-def contact_changes(request: HttpRequest) -> HttpResponse:
+def contact_changes(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     state = request.GET.get("state", ContactChangeState.PENDING)
     rows = actions.contact_changes_for(request.user).select_related("person", "village__parent")
@@ -33,7 +34,7 @@ def contact_changes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def contact_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_change_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     try:
         actions.decide_contact_change(request.user, pk, approve, note=request.POST.get("note", ""),

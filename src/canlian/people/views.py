@@ -30,6 +30,7 @@ from canlian.audit.actions import record_many
 from canlian.audit.models import Action
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
 from canlian.core import clock, exports
+from canlian.core.web import AuthedRequest
 from canlian.jobs import actions as jobs
 from canlian.regions.models import Region
 
@@ -59,7 +60,7 @@ def _filtered(request: HttpRequest) -> tuple[PersonFilterForm, object]:
 
 
 @login_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     form, filtered = _filtered(request)
     qs = filtered.values("id", "name", "resident_id", "sex", "birth_date", "category", "grade",
@@ -113,7 +114,7 @@ def _rows_html(rows: list[dict[str, Any]]) -> SafeString:
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     person = get_object_or_404(
         scoping.people_for(request.user).select_related("village__parent", "household"), pk=pk
@@ -160,13 +161,13 @@ def _save(request: HttpRequest, person: Person | None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthedRequest) -> HttpResponse:
     return _save(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user).select_related("household"), pk=pk)
     return _save(request, person)
@@ -174,7 +175,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def roster_import(request: HttpRequest) -> HttpResponse:
+def roster_import(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.IMPORT_PEOPLE)
     error = ""
     if request.method == "POST":
@@ -208,7 +209,7 @@ def _too_large(upload: Any) -> str:
 
 
 @login_required
-def import_result(request: HttpRequest, pk: int) -> HttpResponse:
+def import_result(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.IMPORT_PEOPLE)
     batch = get_object_or_404(RosterImport, pk=pk, user=request.user)
     return render(request, "people/import_result.html", {
@@ -218,7 +219,7 @@ def import_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @exports.clean_failure
-def import_errors(request: HttpRequest, pk: int) -> FileResponse:
+def import_errors(request: AuthedRequest, pk: int) -> FileResponse:
     scoping.require(request.user, Capability.IMPORT_PEOPLE)
     batch = get_object_or_404(RosterImport, pk=pk, user=request.user)
     return _xlsx(workbooks.error_workbook(batch.errors), f"导入错误-{batch.pk}.xlsx")
@@ -226,7 +227,7 @@ def import_errors(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @exports.clean_failure
-def import_template(request: HttpRequest) -> FileResponse:
+def import_template(request: AuthedRequest) -> FileResponse:
     scoping.require(request.user, Capability.IMPORT_PEOPLE)
     return _xlsx(workbooks.roster_template(), "残疾人花名册模板.xlsx")
 
@@ -239,7 +240,7 @@ EXPORT_LIMIT = 200_000
 
 @login_required
 @exports.clean_failure
-def person_export(request: HttpRequest) -> HttpResponse:
+def person_export(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.EXPORT_PEOPLE)
     _, qs = _filtered(request)
     full_ids = request.GET.get("full_ids") == "1" and request.user.role == Role.FEDERATION_STAFF

@@ -146,7 +146,7 @@ def citizen_account(resident_id: str) -> Any:
 
 # ---- who the citizen acts for (本人或被监护人) ------------------------------------------------
 
-def persons_for(user: Any):  # type: ignore[no-untyped-def]
+def persons_for(user: Any):
     """The person themself and their wards, living first."""
     return scoping.people_for(user).select_related("village__parent", "household").order_by(
         "life_status", F("resident_id").asc())
@@ -199,5 +199,5 @@ def attach(user: Any, person: Person, application: str, purpose: str, upload: An
     return document
 
 
-def uploads_for(user: Any, application: str):  # type: ignore[no-untyped-def]
+def uploads_for(user: Any, application: str):
     return Upload.objects.filter(Q(person__in=scoping.people_for(user)), application=application)

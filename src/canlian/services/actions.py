@@ -308,7 +308,7 @@ def update_case(user: Any, case_id: int, status: str, outcome: str = "") -> Any:
 
 # ---- requests for rehabilitation and devices (康复/辅具服务申请) ---------------------------
 
-def requests_for(user: Any):  # type: ignore[no-untyped-def]
+def requests_for(user: Any):
     return ServiceRequest.objects.filter(person__in=scoping.people_for(user))
 
 

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
+from canlian.core.web import AuthedRequest
 
 from . import actions
 from .models import RequestState, ServiceRequest
 
 
 @login_required
-def requests(request: HttpRequest) -> HttpResponse:
+def requests(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     state = request.GET.get("state", "submitted")
     rows = actions.requests_for(request.user).select_related("person", "village__parent", "device")
@@ -34,7 +35,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_decide(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+def request_decide(request: AuthedRequest, pk: int, move: str) -> HttpResponse:
     try:
         actions.decide_request(request.user, pk, move, note=request.POST.get("note", ""))
     except ServiceRequest.DoesNotExist:

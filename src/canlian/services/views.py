@@ -16,6 +16,7 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, exports, params
+from canlian.core.web import AuthedRequest
 from canlian.people import idnumber
 from canlian.people.workbooks import _header, _save
 
@@ -24,13 +25,13 @@ from .forms import CaseForm, CloseInstitutionForm, InstitutionForm, RenovationSt
 from .models import Institution, LegalCase, Renovation
 
 
-def _add_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
+def _add_errors(form, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = clock.today().year
     people = scoping.people_for(request.user)
@@ -40,7 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def record_service(request: HttpRequest, person_id: int) -> HttpResponse:
+def record_service(request: AuthedRequest, person_id: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     form = ServiceForm(request.POST or None)
@@ -57,7 +58,7 @@ def record_service(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @exports.clean_failure
-def gaps(request: HttpRequest, need: str) -> HttpResponse:
+def gaps(request: AuthedRequest, need: str) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     if need not in queries.NEEDS:
         raise Http404
@@ -84,7 +85,7 @@ def gaps(request: HttpRequest, need: str) -> HttpResponse:
 
 
 @login_required
-def institutions(request: HttpRequest) -> HttpResponse:
+def institutions(request: AuthedRequest) -> HttpResponse:
     """The institution register (机构登记): federation staff register, correct and close."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     rows = Institution.objects.filter(scoping.region_range_q(request.user, "township__code"))
@@ -103,7 +104,7 @@ def institutions(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def institution(request: HttpRequest, pk: int) -> HttpResponse:
+def institution(request: AuthedRequest, pk: int) -> HttpResponse:
     """One institution: correct its entry or close it (dated, audited)."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     found = get_object_or_404(Institution.objects.filter(
@@ -139,7 +140,7 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def renovations(request: HttpRequest) -> HttpResponse:
+def renovations(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     rows = Renovation.objects.filter(scoping.region_q(request.user, "village__code"))
     state = request.GET.get("state")
@@ -152,7 +153,7 @@ def renovations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def renovation_apply(request: HttpRequest, person_id: int) -> HttpResponse:
+def renovation_apply(request: AuthedRequest, person_id: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     if request.method != "POST":
@@ -167,7 +168,7 @@ def renovation_apply(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def renovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def renovation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     renovation = get_object_or_404(
         Renovation.objects.filter(scoping.region_q(request.user, "village__code"))
@@ -184,7 +185,7 @@ def renovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def renovation_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def renovation_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     form = RenovationStepForm(request.POST)
     if not form.is_valid():
@@ -210,7 +211,7 @@ def renovation_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def renovation_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def renovation_photo(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         actions.add_photo(request.user, pk, request.POST.get("stage", ""), request.FILES.get("image"))
     except Renovation.DoesNotExist:
@@ -224,7 +225,7 @@ def renovation_photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cases(request: HttpRequest) -> HttpResponse:
+def cases(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     rows = LegalCase.objects.filter(person__in=scoping.people_for(request.user)).select_related(
         "person")
@@ -233,7 +234,7 @@ def cases(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_new(request: HttpRequest, person_id: int) -> HttpResponse:
+def case_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     form = CaseForm(request.POST or None)
@@ -246,7 +247,7 @@ def case_new(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_update(request: HttpRequest, pk: int) -> HttpResponse:
+def case_update(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         actions.update_case(request.user, pk, request.POST.get("status", ""),
                             request.POST.get("outcome", ""))

@@ -35,5 +35,5 @@ class SurveyForm(ModelForm):
         fields = [name for _, names in FIELD_GROUPS for name in names]
         widgets = {"surveyed_on": forms.DateInput(attrs={"type": "date"})}
 
-    def groups(self):  # type: ignore[no-untyped-def]
+    def groups(self):
         return [(title, [self[name] for name in names]) for title, names in FIELD_GROUPS]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
+from canlian.core.web import AuthedRequest
 
 from . import actions, queries, served
 from .forms import SurveyForm
@@ -28,7 +29,7 @@ def _year(request: HttpRequest) -> int:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = _year(request)
     level = "township" if request.user.region.level in ("county", "city") else "village"
@@ -43,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def remaining(request: HttpRequest) -> HttpResponse:
+def remaining(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = _year(request)
     people = queries.to_survey(scoping.people_for(request.user), year).filter(surveyed=False)
@@ -57,7 +58,7 @@ def remaining(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def survey(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
+def survey(request: AuthedRequest, person_id: int, year: int) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     existing = AnnualSurvey.objects.filter(person=person, year=year).first()

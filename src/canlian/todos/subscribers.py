@@ -18,7 +18,7 @@ from canlian.people.models import Person
 from .models import Todo
 
 
-def _open(event, kind: str, title: str, days: int = 10) -> None:  # type: ignore[no-untyped-def]
+def _open(event, kind: str, title: str, days: int = 10) -> None:
     person = Person.objects.only("id", "name", "village_id").get(pk=event.person_id)
     source = EventRecord.objects.filter(name=event.name, person_id=event.person_id).first()
     Todo.objects.create(

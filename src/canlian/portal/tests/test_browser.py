@@ -23,7 +23,7 @@ def _code() -> str:
     return OutboxMessage.objects.first().text.split("验证码是 ")[1][:6]
 
 
-def _focused(page, attribute):  # type: ignore[no-untyped-def]
+def _focused(page, attribute):
     return page.evaluate(f"document.activeElement.getAttribute({attribute!r})")
 
 
@@ -131,7 +131,7 @@ def test_every_portal_page_has_no_axe_violations(live_server, make_person, walk,
                  "/portal/certificate/", "/portal/applications/", "/portal/settings/"]
     failures = {}
 
-    def scan(name):  # type: ignore[no-untyped-def]
+    def scan(name):
         found = browser.axe_violations(page)
         if found:
             failures[f"{name} ({language}, {mode})"] = found

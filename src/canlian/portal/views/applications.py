@@ -83,7 +83,7 @@ def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return redirect("portal:application", kind=kind, pk=pk)
 
 
-def _certificate_context(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _certificate_context(request: HttpRequest):
     person = request.portal_person  # type: ignore[attr-defined]
     certificate = renewable_certificate(person)
     if certificate is None:

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from canlian.accounts import scoping
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.core.web import AuthedRequest
 
 from ..models import Upload
 
@@ -15,7 +16,7 @@ CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpe
 
 
 @login_required
-def upload_file(request: HttpRequest, pk: int) -> FileResponse:
+def upload_file(request: AuthedRequest, pk: int) -> FileResponse:
     document = (Upload.objects.filter(person__in=scoping.people_for(request.user), pk=pk)
                 .select_related("person").first())
     if document is None:

@@ -26,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return _dashboard(request)
 
 
-def subsidy_offers(person) -> list[dict]:  # type: ignore[no-untyped-def]
+def subsidy_offers(person) -> list[dict]:
     """Each subsidy the person might claim: pre-filled, likely eligible, or already running."""
     result = []
     running = set(Grant.objects.filter(person=person).exclude(status="stopped")

@@ -11,13 +11,13 @@ from canlian.api.models import SCOPES, ApiClient
 class Command(BaseCommand):
     help = "Issue an API key for another system (printed once), or list clients."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("verb", choices=["create", "list", "revoke"])
         parser.add_argument("name", nargs="?")
         parser.add_argument("--user", help="service account (a staff user with a role and region)")
         parser.add_argument("--scopes", default=",".join(SCOPES))
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         if opts["verb"] == "list":
             for c in ApiClient.objects.select_related("user"):
                 self.stdout.write(f"{c.name}: {c.user.username} {','.join(c.scopes)} "

@@ -33,12 +33,12 @@ def _row(feed: str, raw: dict) -> dict:
 class Command(BaseCommand):
     help = "Apply a batch from another department (deaths, household status, insurance)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("feed", choices=sorted(feeds.FEEDS))
         parser.add_argument("path", type=Path)
         parser.add_argument("--as", dest="username", required=True)
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         path: Path = opts["path"]
         if not path.exists():
             raise CommandError(f"{path}: no such file")

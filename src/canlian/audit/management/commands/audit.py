@@ -11,10 +11,10 @@ from canlian.audit.models import AuditEvent
 class Command(BaseCommand):
     help = "Verify the audit log's hash chain (exit status 1 at the first broken link)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("verb", choices=["verify"])
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         rows = (AuditEvent.objects.order_by("id")
                 .values("id", "hash", *chain.FIELDS).iterator(chunk_size=20_000))
         checked, broken, last = chain.first_break(rows)

@@ -22,7 +22,7 @@ TRIGGERS = {
 
 
 class Command(flush.Command):
-    def handle(self, **options):  # type: ignore[no-untyped-def]
+    def handle(self, **options):
         connection = connections[options["database"]]
         lift, restore = TRIGGERS.get(connection.vendor, ("", ""))
         if settings.ENV != "test" or not lift:

@@ -25,13 +25,13 @@ def parse_month(text: str) -> dt.date:
 class Command(BaseCommand):
     help = "Generate (and optionally finalise) the subsidy payment roll of a month."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("verb", choices=["roll", "checks", "audit"])
         parser.add_argument("--month", help="YYYY-MM (roll, checks)")
         parser.add_argument("--finalise", action="store_true",
                             help="finalise the roll when every precision check passes")
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         deployment = Deployment.current()
         if deployment is None:
             raise CommandError("no deployment loaded: run `canlian seed` or `canlian regions load`")

@@ -28,11 +28,11 @@ def parse_days(text: str) -> int:
 class Command(BaseCommand):
     help = "Certificate sweeps: list those expiring soon, or mark the expired ones."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("verb", choices=["expiring", "expire"])
         parser.add_argument("--within", default="90d", help="window, e.g. 90d, 3m, 1y")
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         if opts["verb"] == "expire":
             count = actions.expire_overdue()
             self.stdout.write(f"{count} certificate(s) marked expired")

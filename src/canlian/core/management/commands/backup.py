@@ -14,12 +14,12 @@ from canlian.core import backup, schema
 class Command(BaseCommand):
     help = "Back up the database (pg_dump custom format, or a SQLite copy), or restore one."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
         parser.add_argument("--restore", action="store_true")
         parser.add_argument("--into", help="database to restore into (default: the current one)")
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         try:
             if opts["restore"]:
                 self._restore(opts["path"], opts["into"])

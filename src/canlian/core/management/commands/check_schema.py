@@ -14,10 +14,10 @@ from canlian.core import schema
 class Command(BaseCommand):
     help = "Verify the database schema: tables, keys, constraints, indexes, triggers, migrations."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         started = time.perf_counter()
         items = schema.verify(opts["database"])
         seconds = time.perf_counter() - started

@@ -29,7 +29,7 @@ from canlian.regions import loader
 class Command(BaseCommand):
     help = "Load a deployment's regions and generate synthetic persons, households and logins."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--deployment", required=True, choices=loader.available())
         parser.add_argument("--persons", type=int, default=20_000)
         parser.add_argument("--seed", type=int, default=2026, help="random seed")
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                             help="do nothing if the deployment already has persons")
         parser.add_argument("--no-users", action="store_true", help="skip demo logins")
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         if opts["persons"] < 0:
             raise CommandError("--persons must be 0 or more")
         with transaction.atomic():

@@ -17,7 +17,7 @@ from canlian.regions.models import Deployment, Region
 class Command(BaseCommand):
     help = "Compute a plan's indicators for a year, deployment-wide and per township."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--plan", required=True,
                             help="a plan file, or a shipped plan's code (yueqing-14th, linzi-14th)")
         parser.add_argument("--year", type=int, required=True)
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, help="file for json/xlsx (default: stdout / "
                                                         "indicators-YEAR.xlsx)")
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         try:
             plan = plans.load(opts["plan"])
         except (FileNotFoundError, plans.PlanError) as exc:

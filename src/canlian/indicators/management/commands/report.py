@@ -14,13 +14,13 @@ from canlian.regions.models import Deployment
 class Command(BaseCommand):
     help = "Write a plan's mid-term or final evaluation report (.xlsx and .pdf)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--plan", required=True)
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--kind", choices=sorted(report.KINDS), required=True)
         parser.add_argument("--output", type=Path, default=Path())
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         try:
             plan = plans.load(opts["plan"])
         except (FileNotFoundError, plans.PlanError) as exc:

@@ -13,10 +13,10 @@ from canlian.jobs.models import Job
 class Command(BaseCommand):
     help = "Background jobs: prune expired result files, or list the latest jobs."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("action", choices=["prune", "list"])
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         if opts["action"] == "prune":
             count = storage.prune()
             self.stdout.write(f"removed the files of {count} expired jobs")

@@ -21,13 +21,13 @@ from canlian.people.models import RosterImport
 class Command(BaseCommand):
     help = "Import data from a workbook. Kinds: persons (残疾人花名册)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("kind", choices=["persons"])
         parser.add_argument("path", type=Path)
         parser.add_argument("--as", dest="username", required=True,
                             help="the staff login whose role and region the import uses")
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         path: Path = opts["path"]
         if not path.exists():
             raise CommandError(f"{path}: no such file")

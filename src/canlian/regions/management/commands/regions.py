@@ -10,11 +10,11 @@ from canlian.regions import loader
 class Command(BaseCommand):
     help = "Load a deployment's administrative regions from its data file, or list them."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("verb", choices=["load", "list"])
         parser.add_argument("deployment", nargs="?")
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         if opts["verb"] == "list":
             for code in loader.available():
                 data = loader.read(code)
