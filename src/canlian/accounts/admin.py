@@ -8,4 +8,4 @@ from .models import User
 class CanlianUserAdmin(UserAdmin):
     list_display = ("username", "role", "region", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = (*UserAdmin.fieldsets, ("Canlian", {"fields": ("role", "region", "organisation")}))
+    fieldsets = (*UserAdmin.fieldsets, ("Canlian", {"fields": ("role", "region", "organisation")}))  # type: ignore[misc]

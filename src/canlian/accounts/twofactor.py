@@ -47,7 +47,7 @@ class RequireSecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (user.is_authenticated and user.role != "citizen"
-                and not request.path.startswith(OPEN_PATHS) and not user.is_verified()):
+                and not request.path.startswith(OPEN_PATHS) and not user.is_verified()):  # type: ignore[attr-defined]
             state = request.session.get(SESSION_KEY) or decide(request)
             if state == "required":
                 return redirect(f"/accounts/two-factor/?{urlencode({'next': request.get_full_path()})}")

@@ -129,7 +129,7 @@ def two_factor(request: AuthedRequest) -> HttpResponse:
 @login_required
 def two_factor_setup(request: AuthedRequest) -> HttpResponse:
     """Enrolment: scan the QR code (or type the secret), then confirm with a first code."""
-    if _confirmed(request.user) is not None and not request.user.is_verified():
+    if _confirmed(request.user) is not None and not request.user.is_verified():  # type: ignore[attr-defined]
         return redirect(f"/accounts/two-factor/?{urlencode({'next': _next(request)})}")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:

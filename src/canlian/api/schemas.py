@@ -74,7 +74,7 @@ class PersonOut(Schema):
 def page_of(item: type[Schema]) -> type[Schema]:
     """The cursor-paged list shape of ``item`` (``count``, ``next_cursor``, ``results``)."""
     return type(f"{item.__name__.removesuffix('Out')}Page", (Schema,), {
-        "__annotations__": {"count": int, "next_cursor": str | None, "results": list[item]},
+        "__annotations__": {"count": int, "next_cursor": str | None, "results": list[item]},  # type: ignore[valid-type]
         "__module__": __name__,
     })
 

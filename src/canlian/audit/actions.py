@@ -96,7 +96,7 @@ def record_many(
         return 0
     actor, name = _actor(user)
     ip, agent = _client(request)
-    fixed = {"at": timezone.now(), "actor_id": getattr(actor, "pk", None), "actor_name": name,
+    fixed: dict[str, Any] = {"at": timezone.now(), "actor_id": getattr(actor, "pk", None), "actor_name": name,
              "action": str(action), "object_type": "person", "summary": summary[:300],
              "changes": {}, "ip": ip, "user_agent": agent}
     with transaction.atomic():

@@ -91,6 +91,6 @@ class AuditReadsMiddleware:
 
             record(user=request.user, action=Action.VIEW, person=person_of(request),
                    request=request, object_type="page",
-                   object_id=request.resolver_match.view_name[:40],
+                   object_id=request.resolver_match.view_name[:40],  # type: ignore[union-attr]
                    summary=f"查看页面 {mask_text(request.get_full_path())}")
         return response

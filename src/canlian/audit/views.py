@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +32,7 @@ class AuditFilterForm(Form):
 @login_required
 def audit_log(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_AUDIT)
-    low, high = request.user.region.code_range
+    low, high = scoping.region_of(request.user).code_range
     qs = AuditEvent.objects.filter(Q(region_code__range=(low, high)) | Q(region_code=""))
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():

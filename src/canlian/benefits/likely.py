@@ -127,7 +127,7 @@ class Rules:
                 needs_long_term_care=True, care_months=None, institutional_care=False,
                 hukou_in_region=True, work_injury_care_allowance=False,
                 orphan_basic_living=False)
-            return eligibility.decide(self.ruleset, subsidy, facts, self.on).eligible
+            return eligibility.decide(self.ruleset, subsidy, facts, self.on).eligible  # type: ignore[arg-type]
         except (eligibility.FactsError, eligibility.NotInForceError):
             return False
 

@@ -99,9 +99,9 @@ def grant_rows(region: Region, up_to: dt.date, *, where: Q | None = None
     for c in (Certificate.objects.filter(person_id__in=grants.values("person_id"))
               .order_by("person_id", "issue_date", "id")
               .values("person_id", "status", "valid_until", "ended_on", "category", "grade")):
-        latest[c["person_id"]] = c  # ordered ascending: the last one wins
+        latest[c["person_id"]] = dict(c)  # ordered ascending: the last one wins
     for r in rows:
-        c = latest.get(r["person_id"], {})
+        c = latest.get(r["person_id"], {})  # type: ignore[assignment]
         r.update(
             payee=r.pop("person__name"), village_code=r.pop("person__village_id"),
             birth_date=r.pop("person__birth_date"), death_date=r.pop("person__death_date"),
@@ -347,7 +347,7 @@ def _owed(person_id: int, subsidy: str, grants: list[dict[str, Any]], month: dt.
                                     f"追回 {period:%Y-%m}（该月不应发放）",
                                     grant_id=payment.grant_id))
             continue
-        row = next((r for r in covering if payable(r, period, held_back.get(r["id"], []))), None)
+        row = next((r for r in covering if payable(r, period, held_back.get(r["id"], []))), None)  # type: ignore[arg-type]
         if row is None:
             continue
         decision = amounts.decide(row, period)

@@ -147,7 +147,7 @@ def grant_change(request: AuthedRequest, pk: int, change: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for e in errors:
-                messages.error(request, e)
+                messages.error(request, str(e))
         return redirect("benefits:grant", pk=pk)
     d = form.cleaned_data
     try:

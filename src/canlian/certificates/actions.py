@@ -95,7 +95,7 @@ def _check_can_apply(person: Person, data: ApplicationInput, today: dt.date) -> 
                 "(already holds a valid certificate)")
         last = Certificate.objects.filter(person=person, status=CertificateStatus.CANCELLED).first()
         if last and not workflow.may_reapply(last.ended_on, last.cancel_reason, today):
-            until = last.ended_on + dt.timedelta(days=workflow.REAPPLY_BAR_DAYS)
+            until = last.ended_on + dt.timedelta(days=workflow.REAPPLY_BAR_DAYS)  # type: ignore[operator]
             raise ValidationError(
                 f"残疾人证注销后一年内不能重新申请，{until} 后可申请 "
                 f"(no new application within a year of cancellation; possible from {until})")
@@ -271,10 +271,12 @@ def _complete(user: Any, application: Application, today: dt.date) -> None:
         new = _new_certificate(application, a.category, a.grade, today=today,
                                components=a.components)
     elif kind == Kind.RENEWAL:
+        assert old is not None  # NEEDS_CURRENT_CERTIFICATE, checked above
         _end(old, CertificateStatus.REPLACED, today)
         new = _new_certificate(application, old.category, old.grade, today=today,
                                components=old.components)
     elif kind == Kind.REISSUE:
+        assert old is not None  # NEEDS_CURRENT_CERTIFICATE, checked above
         _end(old, CertificateStatus.REPLACED, today)
         new = _new_certificate(application, old.category, old.grade, today=today,
                                components=old.components, reissue=old.reissue_count + 1,
@@ -283,10 +285,11 @@ def _complete(user: Any, application: Application, today: dt.date) -> None:
         source = person.village_id
         Person.objects.filter(pk=person.pk).update(village=application.target_village)
         bus.publish(PersonTransferred(person.pk, source_village=source,
-                                      target_village=application.target_village_id,
+                                      target_village=application.target_village_id,  # type: ignore[arg-type]
                                       actor_id=actor))
         return
     else:  # cancellation
+        assert old is not None  # NEEDS_CURRENT_CERTIFICATE, checked above
         cancel(old, application.cancel_reason, today=today, actor_id=actor)
         return
     Application.objects.filter(pk=application.pk).update(certificate=new)

@@ -54,7 +54,7 @@ def token_for(certificate: Certificate) -> str:
             verify_token=secrets.token_urlsafe(16))
         certificate.verify_token = Certificate.objects.values_list(
             "verify_token", flat=True).get(pk=certificate.pk)
-    return certificate.verify_token
+    return certificate.verify_token or ""
 
 
 def _legacy(token: str) -> Certificate:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -50,10 +50,10 @@ class ApplyForm(Form):
 
     def __init__(self, *args: Any, villages: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target_village"].queryset = villages
+        cast(forms.ModelChoiceField, self.fields["target_village"]).queryset = villages
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("kind") == Kind.CANCELLATION and not data.get("cancel_reason"):
             self.add_error("cancel_reason", _("Choose the reason for cancelling."))
         if data.get("kind") == Kind.TRANSFER and not data.get("target_village"):
@@ -100,7 +100,7 @@ class AssessForm(Form):
         return result
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("category") == Category.MULTIPLE and len(data.get("components") or []) < 2:
             self.add_error("components", _("A multiple disability needs at least two components."))
         if data.get("category") not in (None, Category.MULTIPLE) and data.get("components"):

@@ -86,7 +86,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
 def apply(request: AuthedRequest, person_id: int) -> HttpResponse:
     scoping.require(request.user, Capability.MANAGE_CERTIFICATES)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
-    region = request.user.region
+    region = scoping.region_of(request.user)
     villages = (Region.objects.filter(code=region.code) if region.level == "village"
                 else region.villages()).select_related("parent")
     form = ApplyForm(request.POST or None, villages=villages,
@@ -164,7 +164,7 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for e in errors:
-                messages.error(request, e)
+                messages.error(request, str(e))
         return redirect("certificates:application", pk=pk)
     try:
         application = actions.advance(request.user, pk, chosen, note=form.cleaned_data["note"],

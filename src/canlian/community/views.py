@@ -8,6 +8,7 @@ show resident IDs masked; the person's community page is audited like the regist
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -98,13 +99,13 @@ def _year(request: HttpRequest) -> int:
         return _today().year
 
 
-def _person_or_404(request: HttpRequest, pk: int, capability: Capability) -> Any:
+def _person_or_404(request: AuthedRequest, pk: int, capability: Capability) -> Any:
     scoping.require(request.user, capability)
     return get_object_or_404(scoping.people_for(request.user).select_related(
         "village__parent", "household"), pk=pk)
 
 
-def _person_form(request: HttpRequest, person_id: int, form_class: Any, action: Any, *,
+def _person_form(request: AuthedRequest, person_id: int, form_class: Any, action: Any, *,
                  title: str, done: str, to: Any = None, initial: Any = None,
                  **form_kwargs: Any) -> HttpResponse:
     """One form about one person (a visit, a shock, a help request, a roster entry): the
@@ -125,7 +126,7 @@ def _person_form(request: HttpRequest, person_id: int, form_class: Any, action: 
         "form": form, "person": found, "title": title, "back": ("community:person", found.pk)})
 
 
-def _can(request: HttpRequest, capability: Capability) -> bool:
+def _can(request: AuthedRequest, capability: Capability) -> bool:
     return request.user.can(capability)
 
 
@@ -263,9 +264,9 @@ def volunteer(request: AuthedRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(queries.volunteers_for(request.user).select_related(
         "village__parent", "organisation"), pk=pk)
     year = _today().year
-    totals = queries.hours_by_volunteer(request.user, year).filter(pk=found.pk).values(
+    totals = queries.hours_by_volunteer(request.user, year).filter(pk=found.pk).values(  # type: ignore[misc]
         "year_hours", "total_hours").first() or {}
-    star = volunteer_rules.star_for(totals.get("total_hours") or 0, queries.rules().volunteers)
+    star = volunteer_rules.star_for(totals.get("total_hours") or Decimal(0), queries.rules().volunteers)
     return render(request, "community/volunteer.html", {
         "volunteer": found, "year": year, "totals": totals, "star": star,
         "logs": found.logs.select_related("person").order_by("-served_on")[:30],
@@ -283,8 +284,8 @@ def hours(request: AuthedRequest) -> HttpResponse:
     rows = queries.hours_by_volunteer(request.user, year)
     only = request.GET.get("recognised") == "1"
     if only:
-        rows = rows.filter(year_hours__gte=rules.recognition_min_hours)
-    page = _page(request, rows.filter(total_hours__gt=0))
+        rows = rows.filter(year_hours__gte=rules.recognition_min_hours)  # type: ignore[misc]
+    page = _page(request, rows.filter(total_hours__gt=0))  # type: ignore[misc]
     page.object_list = [{"volunteer": v, "star": volunteer_rules.star_for(v.total_hours, rules),
                          "recognised": volunteer_rules.recognised(v.year_hours, rules)}
                         for v in page.object_list]
@@ -486,7 +487,7 @@ def visit_new(request: AuthedRequest, person_id: int) -> HttpResponse:
 def follow_up_done(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     form = FollowUpForm(request.POST)
-    cleaned = form.cleaned_data if form.is_valid() else {"note": request.POST.get("note", ""),
+    cleaned: dict[str, Any] = form.cleaned_data if form.is_valid() else {"note": request.POST.get("note", ""),
                                                          "on": None}
     try:
         actions.complete_follow_up(request.user, pk, note=cleaned["note"], on=cleaned["on"],
@@ -629,7 +630,7 @@ def emergency(request: AuthedRequest, pk: int) -> HttpResponse:
 def checkin(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     form = CheckInForm(request.POST)
-    data = form.cleaned_data if form.is_valid() else {"person": None, "state": "", "note": ""}
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {"person": None, "state": "", "note": ""}
     try:
         actions.check_in(request.user, pk, data["person"], state=data["state"], note=data["note"],
                          request=request)
@@ -668,7 +669,7 @@ def watch(request: AuthedRequest) -> HttpResponse:
     rows = queries.watch_list(request.user, month)
     pending = request.GET.get("pending") == "1"
     if pending:
-        rows = rows.filter(reviewed=False)
+        rows = rows.filter(reviewed=False)  # type: ignore[misc]
     return render(request, "community/watch.html", {
         "page": _page(request, rows), "month": month, "pending": pending,
         "query": f"pending={'1' if pending else ''}",
@@ -710,7 +711,7 @@ def watch_review(request: AuthedRequest, pk: int) -> HttpResponse:
             raise Http404
         for errors in form.errors.values():
             for e in errors:
-                messages.error(request, e)
+                messages.error(request, str(e))
         return redirect("community:watch_case", pk=pk)
     try:
         actions.review_case(request.user, pk, **form.cleaned_data, request=request)
@@ -864,7 +865,7 @@ def problem_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
     form = ProblemStepForm(request.POST)
-    d = form.cleaned_data if form.is_valid() else {"on": None, "note": "", "reason": ""}
+    d: dict[str, Any] = form.cleaned_data if form.is_valid() else {"on": None, "note": "", "reason": ""}
     try:
         if step == "rectify":
             actions.rectify(request.user, pk, on=d["on"] or _today(), note=d["note"], request=request)

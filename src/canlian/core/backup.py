@@ -356,9 +356,9 @@ def _swap(staging: str, target: str, errors: Any, sql: Any) -> str | None:
             if not tables:
                 admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(
                     sql.Identifier(target)))
-                exists, kept = None, None
+                exists, kept = None, None  # type: ignore[assignment]
         else:
-            kept = None
+            kept = None  # type: ignore[assignment]
         for attempt in range(20):
             if exists:
                 admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

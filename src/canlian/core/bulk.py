@@ -86,17 +86,17 @@ def create(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[int]:
         if f.primary_key or f.attname in given:
             continue
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            constants[f.column] = now
+            constants[f.column] = now  # type: ignore[index]
         else:
-            constants[f.column] = f.get_db_prep_save(f.get_default(), connection)
-    columns = [meta.get_field(name).column for name in given]
+            constants[f.column] = f.get_db_prep_save(f.get_default(), connection)  # type: ignore[index]
+    columns = [meta.get_field(name).column for name in given]  # type: ignore[union-attr]
     pk = meta.pk.column
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
                        "FROM generate_series(1, %s)", [meta.db_table, pk, len(rows)])
         ids = sorted(r[0] for r in cursor.fetchall())  # in order: the audit chain relies on it
     fixed = tuple(constants.values())
-    insert(meta.db_table, [pk, *columns, *constants],
+    insert(meta.db_table, [pk, *columns, *constants],  # type: ignore[list-item]
            ((i, *(row[name] for name in given), *fixed) for i, row in zip(ids, rows, strict=True)))
     return ids
 

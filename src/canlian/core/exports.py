@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -106,7 +107,7 @@ class SafeWorkbook(Workbook):
     def __init__(self) -> None:
         super().__init__(write_only=True)
 
-    def create_sheet(self, title: str | None = None, index: int | None = None) -> Any:
+    def create_sheet(self, title: Any = None, index: int | None = None) -> Any:
         return SafeSheet(super().create_sheet(text.printable(title) if title else title, index))
 
 
@@ -115,7 +116,7 @@ def workbook() -> SafeWorkbook:
 
 
 def _cleanup(book: Workbook, path: str | None) -> None:
-    for sheet in book._sheets:
+    for sheet in book.worksheets:
         writer = getattr(sheet, "_writer", None)
         out = getattr(writer, "out", None)
         if out and os.path.exists(out):
@@ -161,11 +162,11 @@ def refused(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "core/export_failed.html", {"message": message}, status=503)
 
 
-def clean_failure(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def clean_failure(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """An export view whose file could not be written answers with a page (503)."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except ExportError as exc:

@@ -43,7 +43,7 @@ class MaskResidentIds(logging.Filter):
 
 
 try:  # gunicorn is a production/bench dependency, not a requirement of the package
-    from gunicorn.glogging import Logger as _GunicornLogger
+    from gunicorn.glogging import Logger as _GunicornLogger  # type: ignore[import-untyped]
 except ImportError:  # pragma: no cover
     _GunicornLogger = object
 

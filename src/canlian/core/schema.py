@@ -132,17 +132,17 @@ def expected(vendor: str, connection: Any = None) -> list[Expected]:
             if f.primary_key:
                 continue
             if f.unique:
-                out.append(Expected(table, "unique", columns=(f.column,)))
-            elif f.db_index:
-                out.append(Expected(table, "index", columns=(f.column,)))
-            if isinstance(f, ForeignKey) and f.db_constraint and f.related_model._meta.managed:
+                out.append(Expected(table, "unique", columns=(f.column,)))  # type: ignore[arg-type]
+            elif f.db_index:  # type: ignore[attr-defined]
+                out.append(Expected(table, "index", columns=(f.column,)))  # type: ignore[arg-type]
+            if isinstance(f, ForeignKey) and f.db_constraint and f.related_model._meta.managed:  # type: ignore[attr-defined]
                 out.append(Expected(table, "foreign key", columns=(f.column,),
                                     references=f.related_model._meta.db_table))
             if f.db_check(connection):
-                out.append(Expected(table, "check", columns=(f.column,)))
+                out.append(Expected(table, "check", columns=(f.column,)))  # type: ignore[arg-type]
         for names in meta.unique_together:
             out.append(Expected(table, "unique",
-                                columns=tuple(meta.get_field(n).column for n in names)))
+                                columns=tuple(meta.get_field(n).column for n in names)))  # type: ignore[misc, union-attr]
         for constraint in meta.constraints:
             kind = "check" if isinstance(constraint, CheckConstraint) else (
                 "unique" if isinstance(constraint, UniqueConstraint) else "constraint")

@@ -44,7 +44,7 @@ class PrivateStorage(FileSystemStorage):
 
     def _save(self, name: str, content: Any) -> str:
         try:
-            return super()._save(name, content)
+            return super()._save(name, content)  # type: ignore[misc]
         except OSError:
             full = self.path(name)
             if os.path.exists(full):

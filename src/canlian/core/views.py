@@ -1,7 +1,7 @@
 """Home page: sends each role to where its work is."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from canlian.accounts.roles import Capability

@@ -32,7 +32,7 @@ ORDER = [State.APPLIED, State.ASSESSED, State.REVIEWED, State.APPROVED, State.IS
 
 def _candidates(deployment: Deployment, kind: Kind) -> list[Person]:
     township = deployment.root.townships().order_by("code").first()
-    base = Person.objects.filter(life_status="alive", village__code__range=township.code_range,
+    base = Person.objects.filter(life_status="alive", village__code__range=township.code_range,  # type: ignore[union-attr]
                                  certificate_applications__isnull=True)
     if kind == Kind.NEW:
         qs = base.filter(certificates__isnull=True)

@@ -103,8 +103,8 @@ class Generator:
         birth = self.birth(low, high)
         male = rng.random() < d.MALE_SHARE
         rid = self.resident_id(birth, male)
-        category = int(_weighted(rng, d.CATEGORY_WEIGHTS))
-        grade = int(_weighted(rng, d.GRADE_WEIGHTS))
+        category = int(_weighted(rng, d.CATEGORY_WEIGHTS))  # type: ignore[call-overload]
+        grade = int(_weighted(rng, d.GRADE_WEIGHTS))  # type: ignore[call-overload]
         has_cert = rng.random() > d.NO_CERTIFICATE_SHARE
         age = (self.today - birth).days // 365
         deceased = age > 40 and rng.random() < d.DECEASED_SHARE * 1.5

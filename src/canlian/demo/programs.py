@@ -54,9 +54,9 @@ def _people(deployment: Deployment) -> list[dict[str, Any]]:
     dead = {r["id"]: r for r in rows if r["death_date"] and r["category"] is None}
     for c in Certificate.objects.filter(person_id__in=list(dead), status="cancelled").values(
             "person_id", "category", "grade", "number"):
-        dead[c["person_id"]].update(category=c["category"], grade=c["grade"],
+        dead[c["person_id"]].update(category=c["category"], grade=c["grade"],  # type: ignore[call-arg]
                                     certificate_number=c["number"])
-    return [r for r in rows if r["category"] is not None]
+    return [r for r in rows if r["category"] is not None]  # type: ignore[misc]
 
 
 def seed_programs(deployment: Deployment, *, seed: int = 11, today: dt.date | None = None
@@ -294,7 +294,7 @@ def _subsidies(deployment: Deployment, people: list[dict], rng: random.Random,
                 certificate_valid_until=dt.date(2099, 1, 1), category=p["category"],
                 grade=p["grade"], household_type=p["household__household_type"] or "ordinary",
                 household_income_per_capita=None if below is None else
-                limit - Decimal("0.01") if below else limit, own_income=None,
+                limit - Decimal("0.01") if below else limit, own_income=None,  # type: ignore[operator]
                 needs_long_term_care=True,
                 care_months=12, institutional_care=False, hukou_in_region=True,
                 work_injury_care_allowance=False, orphan_basic_living=False)

@@ -179,7 +179,7 @@ def add_employee(user: Any, declaration_id: int, resident_id: str, name: str, *,
         person = Person.objects.filter(resident_id=number).first()
         refusal = _employee_refusal(declaration, person, name)
         if refusal is None:
-            employee = _add(declaration, person, contract_ok, wage_ok, insurance_ok)
+            employee = _add(declaration, person, contract_ok, wage_ok, insurance_ok)  # type: ignore[arg-type]
             record(user=user, action=Action.VIEW, obj=declaration, person=person,
                    request=request, summary="核验申报残疾职工：相符，已加入申报")
             return employee
@@ -198,7 +198,7 @@ def _add(declaration: Declaration, person: Person, contract_ok: bool, wage_ok: b
          insurance_ok: bool) -> DeclaredEmployee:
     try:
         with transaction.atomic():
-            employee = DeclaredEmployee.objects.create(
+            employee = DeclaredEmployee.objects.create(  # type: ignore[misc]
                 declaration=declaration, person=person, grade=person.grade,
                 contract_ok=contract_ok, wage_ok=wage_ok, insurance_ok=insurance_ok)
             compute(declaration)  # more counted employees than staff, etc., refuse at once

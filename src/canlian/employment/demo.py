@@ -61,7 +61,7 @@ def seed_employment(deployment: Deployment, *, seed: int = 21, today: dt.date | 
                     heads = 0  # a few public units in breach
                 rows = []
                 for p in people[used:used + heads]:
-                    rows.append(DeclaredEmployee(declaration=d, person_id=p["id"],
+                    rows.append(DeclaredEmployee(declaration=d, person_id=p["id"],  # type: ignore[misc]
                                                  grade=p["grade"]))
                 used = (used + heads) % max(1, len(people) - 50)
                 DeclaredEmployee.objects.bulk_create(rows)

@@ -403,28 +403,28 @@ class _Parser:
             self.fail(where, "basis", "请写明政策依据", "the basis (政策依据) is required")
         head = {"effective_from": start, "effective_until": until, "basis": basis}
         if name == "ratio":
-            return Ratio(**head, ratio=self.number(where, "ratio", row["ratio"], ZERO, ONE,
+            return Ratio(**head, ratio=self.number(where, "ratio", row["ratio"], ZERO, ONE,  # type: ignore[arg-type]
                                                    low_inclusive=False))
         if name == "wage_cap":
-            return WageCap(**head, multiple=self.number(where, "multiple", row["multiple"], ZERO, None,
+            return WageCap(**head, multiple=self.number(where, "multiple", row["multiple"], ZERO, None,  # type: ignore[arg-type]
                                                         low_inclusive=False))
         if name == "double_count":
             weight = row["weight"]
             if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
                 self.fail(where, "weight", f"应为正整数，实际为 {weight!r}",
                           f"expected a positive integer, got {weight!r}")
-            return DoubleCount(**head, weight=weight,
+            return DoubleCount(**head, weight=weight,  # type: ignore[arg-type]
                                grades=self.grades(where, "grades", row["grades"], DISABILITY_GRADES),
                                military_grades=self.grades(where, "military_grades", row["military_grades"],
                                                            MILITARY_GRADES))
         if name == "reductions":
-            return Reductions(**head, tiers=self.tiers(where, row["tiers"]))
+            return Reductions(**head, tiers=self.tiers(where, row["tiers"]))  # type: ignore[arg-type]
         kinds = row["unit_kinds"]
         if not isinstance(kinds, list) or not kinds or any(k not in UNIT_KINDS for k in kinds):
             allowed = ", ".join(UNIT_KINDS)
             self.fail(where, "unit_kinds", f"应为单位性质代码列表（可用：{allowed}），实际为 {kinds!r}",
                       f"expected a list of unit kinds ({allowed}), got {kinds!r}")
-        return Exemption(**head, unit_kinds=tuple(kinds),
+        return Exemption(**head, unit_kinds=tuple(kinds),  # type: ignore[arg-type]
                          max_staff=self.number(where, "max_staff", row["max_staff"], ZERO, None,
                                                low_inclusive=True))
 

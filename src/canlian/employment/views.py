@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -43,7 +44,8 @@ class EmployerForm(Form):
     credit_code = forms.CharField(label=gettext_lazy("Unified social credit code"), max_length=24)
     unit_kind = forms.ChoiceField(label=gettext_lazy("Kind of unit"),
                                   choices=[(k, v[0]) for k, v in levy.UNIT_KINDS.items()])
-    township = forms.ModelChoiceField(label=gettext_lazy("Township/street"), queryset=None)
+    township: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=gettext_lazy("Township/street"), queryset=None)
     posts = forms.IntegerField(label=gettext_lazy("Approved posts (public units)"),
                                required=False, min_value=0)
     is_school_or_kindergarten = forms.BooleanField(
@@ -81,7 +83,7 @@ class EmployeeForm(Form):
                                       required=False, initial=True)
 
 
-def _staff_or_employer(request: HttpRequest) -> None:
+def _staff_or_employer(request: AuthedRequest) -> None:
     """Employers see their own units; other roles need the registry (403 otherwise)."""
     if request.user.role != Role.EMPLOYER:
         scoping.require(request.user, Capability.VIEW_PEOPLE)
@@ -94,7 +96,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         return redirect("employment:mine")
     scoping.require(user, Capability.VIEW_PEOPLE)
     year = _year(request)
-    region = user.region
+    region = scoping.region_of(user)
     return render(request, "employment/index.html", {
         "year": year,
         "submitted": Declaration.objects.filter(employer__in=actions.employers_for(user),
@@ -169,7 +171,7 @@ def file(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for e in errors:
-                messages.error(request, e)
+                messages.error(request, str(e))
     return redirect("employment:employer", pk=unit.pk)
 
 
@@ -239,7 +241,7 @@ def placement_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     form = PlacementForm(request.POST or None)
-    form.fields["employer"].queryset = actions.employers_for(request.user)
+    cast(forms.ModelChoiceField, form.fields["employer"]).queryset = actions.employers_for(request.user)
     if request.method == "POST" and form.is_valid():
         try:
             actions.place(request.user, person, **form.cleaned_data)
@@ -258,7 +260,7 @@ def training(request: AuthedRequest) -> HttpResponse:
     courses = (Course.objects.filter(scoping.region_range_q(request.user, "township__code"),
                                      start__year=year)
                .select_related("township"))
-    per = queries.training_person_times_by_township(request.user.region, dt.date(year, 1, 1),
+    per = queries.training_person_times_by_township(scoping.region_of(request.user), dt.date(year, 1, 1),
                                                     dt.date(year, 12, 31))
     return render(request, "employment/training.html", {
         "courses": courses, "year": year, "total": sum(per.values()),
@@ -308,7 +310,8 @@ def job_seekers(request: AuthedRequest) -> HttpResponse:
 class CourseForm(Form):
     name = forms.CharField(label=gettext_lazy("Course"), max_length=120)
     provider = forms.CharField(label=gettext_lazy("Provider"), max_length=120)
-    township = forms.ModelChoiceField(label=gettext_lazy("Township/street"), queryset=None)
+    township: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=gettext_lazy("Township/street"), queryset=None)
     start = forms.DateField(label=gettext_lazy("Start"),
                             widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=gettext_lazy("End"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -323,7 +326,7 @@ class CourseForm(Form):
 @login_required
 def course_new(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
-    if request.user.region.level == "village":
+    if scoping.region_of(request.user).level == "village":
         raise PermissionDenied("courses are run by townships and the federation")
     form = CourseForm(request.POST or None, region=request.user.region)
     if request.method == "POST" and form.is_valid():

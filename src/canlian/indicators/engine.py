@@ -63,7 +63,7 @@ MEASURES: dict[str, Measure] = {
     "vocational_training_per_year": Measure(lambda s, start: measures.training(s, s.first),
                                             "count"),
     "public_unit_quota": _m(measures.public_units_in_breach, "count"),
-    "household_income_growth": _m(measures.household_income_growth, "growth"),
+    "household_income_growth": _m(measures.household_income_growth, "growth"),  # type: ignore[arg-type]
     "federation_staff_disabled_share": Measure(lambda s, start: {}, "external"),
 }
 
@@ -253,7 +253,7 @@ def as_json(plan: Any, year: int, region: Region, results: list[Result]) -> dict
 
     def fig(f: Figure, verdict: Any, unit: str = "percent") -> dict[str, Any]:
         value = None if f.value is None else float(f.value)
-        if value is not None and unit in COUNT_UNITS:
+        if f.value is not None and unit in COUNT_UNITS:
             value = int(f.value)  # a count reads as a whole number
         return {"numerator": f.numerator, "denominator": f.denominator, "value": value,
                 "status": verdict.status.value}

@@ -106,7 +106,7 @@ def status(indicator: Indicator, value: Decimal | None, year: int, plan: Plan, *
         return Verdict(Status.NO_DATA, "尚无数据（分母为空或未录入）", "no data (empty denominator "
                                                                "or not entered)")
     if target.comparator == "tracks":
-        declared = plan.series_named(target.series) if hasattr(plan, "series_named") else None
+        declared = plan.series_named(target.series) if hasattr(plan, "series_named") else None  # type: ignore[arg-type]
         name = declared.name if declared else target.series
         if series_value is None:
             return Verdict(Status.NO_DATA, f"缺少外部数据“{name}”",

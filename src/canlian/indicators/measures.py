@@ -298,7 +298,7 @@ def accessibility_households(scope: Scope, period_start: int) -> dict[Any, dict[
         .values_list("person_id", "person__household_id", "person__village_id").distinct())
     done = Renovation.objects.filter(state="accepted", accepted_on__range=(
         dt.date(period_start, 1, 1), end))
-    done_households = set(done.exclude(household_id=None).values_list("household_id", flat=True))
+    done_households = set(done.exclude(household_id=None).values_list("household_id", flat=True))  # type: ignore[misc]
     done_persons = set(done.values_list("person_id", flat=True))
     households: dict[Any, dict[str, Any]] = {}
     for person_id, household_id, village in rows:
@@ -385,7 +385,7 @@ def public_units_in_breach(scope: Scope) -> PerTownship:
 def _income(scope: Scope, year: int) -> dict[str, tuple[Decimal, int]]:
     """(sum, count) of per-capita household income of surveyed persons per township."""
     if year == scope.year:
-        return survey_rates(scope)["income"]
+        return survey_rates(scope)["income"]  # type: ignore[return-value]
     from canlian.surveys.models import AnnualSurvey
 
     key = f"income-{year}"

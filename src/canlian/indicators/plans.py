@@ -177,7 +177,7 @@ def _indicator(file: str, index: int, row: Any, *, text: bool) -> Indicator:
     return Indicator(code=str(row["code"]), name=str(row["name"]), kind=kind, unit=unit,
                      baseline=_bound(file, where, "baseline", row.get("baseline"),
                                      allow_none=True),
-                     target=_bound(file, where, "target", row.get("target"), allow_none=False))
+                     target=_bound(file, where, "target", row.get("target"), allow_none=False))  # type: ignore[arg-type]
 
 
 def parse(data: Any, *, file: str = "<plan>") -> Plan:

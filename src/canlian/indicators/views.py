@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -44,10 +45,10 @@ def _plan_for(request: HttpRequest, code: str | None = None) -> plans.Plan:
     return plans.load(code)
 
 
-def _region(request: HttpRequest) -> Region:
+def _region(request: AuthedRequest) -> Region:
     user = request.user
     scoping.require(user, Capability.VIEW_PEOPLE)
-    region = user.region
+    region = scoping.region_of(user)
     wanted = request.GET.get("region")
     if wanted and wanted != region.code:
         candidate = Region.objects.filter(code=wanted).first()
@@ -84,7 +85,7 @@ def figures_for(plan: plans.Plan, year: int, region: Region) -> dict[str, Any]:
     now = computed(plan, year, region)
     frozen = actions.frozen_for(plan, year)
     reported = actions.reported(frozen, region) if frozen else None
-    if reported is None:
+    if reported is None or frozen is None:
         return {"data": now, "frozen": None}
     return {"data": {**reported, "frozen": True,
                      "frozen_by": frozen.frozen_by.get_username(),
@@ -206,8 +207,9 @@ class ExternalValueForm(Form):
 
     def __init__(self, plan: plans.Plan, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["series"].choices = [(s.code, s.name) for s in plan.series]
-        self.fields["year"].choices = [(y, y) for y in range(plan.baseline_year, plan.end + 1)]
+        cast(forms.ChoiceField, self.fields["series"]).choices = [(s.code, s.name) for s in plan.series]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [
+            (y, y) for y in range(plan.baseline_year, plan.end + 1)]
         if plan.series:
             self.fields["source"].initial = plan.series[0].source
 
@@ -237,7 +239,7 @@ def external(request: AuthedRequest) -> HttpResponse:
     elif request.method == "POST":
         raise PermissionDenied("external data is entered by the federation")
     names = {s.code: s for s in plan.series}
-    regions = [request.user.region.code] + ([deployment.root_id] if deployment else [])
+    regions = [scoping.region_of(request.user).code] + ([deployment.root_id] if deployment else [])
     rows = ExternalValue.objects.filter(series__in=list(names), region_id__in=regions)
     return render(request, "indicators/external.html", {
         "plan": plan, "series": plan.series, "names": names,
@@ -272,7 +274,7 @@ def freeze(request: AuthedRequest, plan_code: str) -> HttpResponse:
 
 
 @login_required
-def report_file(request: AuthedRequest, plan_code: str, kind: str, fmt: str) -> HttpResponse:
+def report_file(request: AuthedRequest, plan_code: str, kind: str, fmt: str) -> HttpResponseBase:
     """The evaluation report of the dashboard's year and region, as .xlsx or .pdf."""
     from django.http import FileResponse
 

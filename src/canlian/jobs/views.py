@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from .models import Job, JobState
 WORKER_LATE = dt.timedelta(seconds=30)
 
 
-def _visible(request: HttpRequest, pk: int) -> Job:
+def _visible(request: AuthedRequest, pk: int) -> Job:
     if not request.user.is_staff_role:
         raise PermissionDenied
     return get_object_or_404(scoping.jobs_for(request.user).select_related("owner"), pk=pk)

@@ -181,7 +181,7 @@ def update_person(
 
 def announce_death(person: Person, user: Any = None) -> bool:
     """Publish the death (once per person): certificates, payments and services stop."""
-    return bus.publish(PersonDied(person.pk, death_date=person.death_date,
+    return bus.publish(PersonDied(person.pk, death_date=person.death_date,  # type: ignore[arg-type]
                                   actor_id=getattr(user, "pk", None)))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.safestring import SafeString, mark_safe
@@ -58,7 +58,7 @@ class PersonForm(Form):
 
     def __init__(self, *args: Any, villages: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages.select_related("parent")
+        cast(forms.ModelChoiceField, self.fields["village"]).queryset = villages.select_related("parent")
 
     @staticmethod
     def _id(value: str, *, required: bool = True) -> str:
@@ -76,7 +76,7 @@ class PersonForm(Form):
         return self._id(self.cleaned_data.get("guardian_resident_id", ""), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("guardian_resident_id") and not data.get("guardian_name"):
             self.add_error("guardian_name", _("Enter the guardian's name."))
         if data.get("guardian_name") and not data.get("guardian_resident_id"):
@@ -136,11 +136,11 @@ class PersonFilterForm(Form):
     )
     category = forms.TypedChoiceField(
         label=_("Category"), coerce=int, required=False, empty_value=None,
-        choices=[("", "—"), *[(k, v) for k, v in Person._meta.get_field("category").choices]],
+        choices=[("", "—"), *[(k, v) for k, v in Person._meta.get_field("category").choices]],  # type: ignore[union-attr]
     )
     grade = forms.TypedChoiceField(
         label=_("Grade"), coerce=int, required=False, empty_value=None,
-        choices=[("", "—"), *[(k, v) for k, v in Person._meta.get_field("grade").choices]],
+        choices=[("", "—"), *[(k, v) for k, v in Person._meta.get_field("grade").choices]],  # type: ignore[union-attr]
     )
     household_type = forms.ChoiceField(
         label=_("Household type"), required=False, choices=[("", "—"), *HouseholdType.choices]
@@ -154,8 +154,10 @@ class PersonFilterForm(Form):
         super().__init__(*args, **kwargs)
         if scope is not None:
             descendants = scope.descendants() if scope.level != "village" else Region.objects.none()
-            self.fields["township"].queryset = descendants.filter(level="township")
-            self.fields["village"].queryset = descendants.filter(level="village").select_related(
+            cast(forms.ModelChoiceField, self.fields["township"]).queryset = descendants.filter(
+                level="township")
+            cast(forms.ModelChoiceField, self.fields["village"]).queryset = descendants.filter(
+                level="village").select_related(
                 "parent"
             )
             for name in ("township", "village"):
@@ -171,9 +173,9 @@ class PersonFilterForm(Form):
         key = f"person-filter:{scope.code}:{name}"
         options = cache.get(key)
         if options is None:
-            options = [(r.pk, field.label_from_instance(r)) for r in field.queryset]
+            options = [(r.pk, field.label_from_instance(r)) for r in field.queryset]  # type: ignore[attr-defined]
             cache.set(key, options, 300)
-        field.choices = [("", field.empty_label), *options]
+        field.choices = [("", field.empty_label), *options]  # type: ignore[attr-defined]
 
 
 def fast_fields(form: forms.Form) -> SafeString:
@@ -196,7 +198,7 @@ def fast_fields(form: forms.Form) -> SafeString:
             current = "" if value is None else str(value)
             options = "".join(
                 f'<option value="{escape(str(k))}"{" selected" if str(k) == current else ""}>'
-                f"{escape(str(label))}</option>" for k, label in bound.field.choices)
+                f"{escape(str(label))}</option>" for k, label in bound.field.choices)  # type: ignore[attr-defined]
             control = (f'<select name="{bound.html_name}" id="{widget_id}"{described}>'
                        f"{options}</select>")
         else:

@@ -175,7 +175,7 @@ class Person(models.Model):
         """Save, with ``household_type`` read from the household whenever it may change."""
         fields = kwargs.get("update_fields")
         if fields is None or "household" in fields or "household_id" in fields:
-            self.household_type = self.household.household_type if self.household_id else ""
+            self.household_type = self.household.household_type if self.household_id else ""  # type: ignore[union-attr]
             if fields is not None:
                 kwargs["update_fields"] = {*fields, "household_type"}
         super().save(*args, **kwargs)

@@ -6,6 +6,7 @@ scoping layer (404 outside the region) and calls ``actions``/``roster`` to write
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -15,8 +16,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.db.models import F, QuerySet
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,14 +44,14 @@ from .models import HouseholdType, Person, RosterImport, Sex
 PAGE_SIZE = 50
 
 
-def _villages(user) -> object:  # the villages a user may place a person in
+def _villages(user: Any) -> QuerySet[Region]:  # the villages a user may place a person in
     region = user.region
     if region.level == "village":
         return Region.objects.filter(code=region.code)
     return region.villages()
 
 
-def _filtered(request: HttpRequest) -> tuple[PersonFilterForm, object]:
+def _filtered(request: AuthedRequest) -> tuple[PersonFilterForm, QuerySet[Person]]:
     form = PersonFilterForm(request.GET or None, scope=request.user.region)
     qs = scoping.people_for(request.user)
     if form.is_bound and form.is_valid():
@@ -82,7 +84,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     })
 
 
-def _rows_html(rows: list[dict[str, Any]]) -> SafeString:
+def _rows_html(rows: Iterable[Mapping[str, Any]]) -> SafeString:
     """The list's fifty rows as HTML, built directly, every value escaped.
 
     The busiest page of the site: the template loop over fifty rows of eight cells cost
@@ -135,7 +137,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     })
 
 
-def _save(request: HttpRequest, person: Person | None) -> HttpResponse:
+def _save(request: AuthedRequest, person: Person | None) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
     villages = _villages(request.user)
     if request.method == "POST":
@@ -182,9 +184,9 @@ def roster_import(request: AuthedRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             error = _("Choose an .xlsx file to upload.")
-        elif not upload.name.lower().endswith(".xlsx"):
+        elif not (upload.name or "").lower().endswith(".xlsx"):
             error = _("Only .xlsx workbooks can be imported.")
-        elif upload.size > settings.CANLIAN_MAX_ROSTER_BYTES:
+        elif (upload.size or 0) > settings.CANLIAN_MAX_ROSTER_BYTES:
             error = _("The file is larger than the limit of %(mb)d MB.") % {
                 "mb": settings.CANLIAN_MAX_ROSTER_BYTES // (1024 * 1024)}
         elif upload.read(4) != b"PK\x03\x04":
@@ -240,7 +242,7 @@ EXPORT_LIMIT = 200_000
 
 @login_required
 @exports.clean_failure
-def person_export(request: AuthedRequest) -> HttpResponse:
+def person_export(request: AuthedRequest) -> HttpResponseBase:
     scoping.require(request.user, Capability.EXPORT_PEOPLE)
     _, qs = _filtered(request)
     full_ids = request.GET.get("full_ids") == "1" and request.user.role == Role.FEDERATION_STAFF

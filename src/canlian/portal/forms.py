@@ -106,7 +106,7 @@ class ServiceForm(PortalForm):
                            max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("programme") == "device" and not data.get("device"):
             self.add_error("device", _("Choose the device you need."))
         return data

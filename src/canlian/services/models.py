@@ -205,7 +205,7 @@ class RenovationPhoto(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
 
 class RequestKind(models.TextChoices):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -58,7 +62,7 @@ def record_service(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @exports.clean_failure
-def gaps(request: AuthedRequest, need: str) -> HttpResponse:
+def gaps(request: AuthedRequest, need: str) -> HttpResponseBase:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     if need not in queries.NEEDS:
         raise Http404
@@ -92,7 +96,8 @@ def institutions(request: AuthedRequest) -> HttpResponse:
     form = None
     if request.user.role == Role.FEDERATION_STAFF:
         form = InstitutionForm(request.POST or None)
-        form.fields["township"].queryset = request.user.region.townships()
+        cast(forms.ModelChoiceField, form.fields["township"]).queryset = (
+            scoping.region_of(request.user).townships())
         if request.method == "POST" and form.is_valid():
             actions.register_institution(request.user, form.cleaned_data, request=request)
             messages.success(request, _("Institution saved."))
@@ -117,7 +122,8 @@ def institution(request: AuthedRequest, pk: int) -> HttpResponse:
     close = CloseInstitutionForm(request.POST if "close" in request.POST else None,
                                  prefix="close") if editable and not found.closed_on else None
     if edit is not None:
-        edit.fields["township"].queryset = request.user.region.townships()
+        cast(forms.ModelChoiceField, edit.fields["township"]).queryset = (
+            scoping.region_of(request.user).townships())
     try:
         if "save" in request.POST and edit is not None and edit.is_valid():
             data = {f: edit.cleaned_data[f] for f in edit.changed_data}
@@ -191,7 +197,7 @@ def renovation_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for e in errors:
-                messages.error(request, e)
+                messages.error(request, str(e))
         return redirect("services:renovation", pk=pk)
     d = form.cleaned_data
     try:

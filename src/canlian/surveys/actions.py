@@ -51,7 +51,7 @@ def save_survey(user: Any, person: Person, year: int, answers: dict[str, Any], *
     for field in FIELDS:
         if field in answers:
             setattr(survey, field, answers[field] if answers[field] is not None
-                    else AnnualSurvey._meta.get_field(field).get_default())
+                    else AnnualSurvey._meta.get_field(field).get_default())  # type: ignore[union-attr]
     survey.surveyed_on = surveyed_on
     survey.village_id = person.village_id
     survey.surveyor = user

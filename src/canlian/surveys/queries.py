@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
@@ -11,8 +11,11 @@ from canlian.regions.models import Region
 
 from .models import AnnualSurvey
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def to_survey(people: QuerySet[Person], year: int) -> QuerySet[Person]:
+
+def to_survey(people: QuerySet[Person], year: int) -> QuerySet[WithAnnotations[Person]]:
     """Living certified persons (the survey's population) with their surveyed flag."""
     done = AnnualSurvey.objects.filter(person=OuterRef("pk"), year=year)
     return (people.filter(life_status="alive", certificate_number__isnull=False)

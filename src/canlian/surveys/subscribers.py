@@ -13,11 +13,11 @@ from .models import AnnualSurvey
 
 
 def on_birth_date_corrected(event: BirthDateCorrected) -> None:
-    AnnualSurvey.objects.filter(person_id=event.person_id).update(birth_date=event.birth_date)
+    AnnualSurvey.objects.filter(person_id=event.person_id).update(birth_date=event.birth_date)  # type: ignore[misc]
 
 
 def on_service_recorded(event: ServiceRecorded) -> None:
-    served.mark(event.person_id, event.service_id, event.start_date)
+    served.mark(event.person_id, event.service_id, event.start_date)  # type: ignore[arg-type]
 
 
 def register() -> None:

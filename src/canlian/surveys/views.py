@@ -32,7 +32,7 @@ def _year(request: HttpRequest) -> int:
 def index(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = _year(request)
-    level = "township" if request.user.region.level in ("county", "city") else "village"
+    level = "township" if scoping.region_of(request.user).level in ("county", "city") else "village"
     rows = queries.progress(scoping.people_for(request.user), year, level)
     total = sum(r["total"] for r in rows)
     done = sum(r["done"] for r in rows)
@@ -47,7 +47,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 def remaining(request: AuthedRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = _year(request)
-    people = queries.to_survey(scoping.people_for(request.user), year).filter(surveyed=False)
+    people = queries.to_survey(scoping.people_for(request.user), year).filter(surveyed=False)  # type: ignore[misc]
     village = request.GET.get("village")
     if village:
         people = people.filter(village_id=village)
@@ -75,7 +75,7 @@ def survey(request: AuthedRequest, person_id: int, year: int) -> HttpResponse:
         else:
             messages.success(request, _("Survey saved."))
             return redirect(f"{request.path}?saved=1")
-    received = [(AnnualSurvey._meta.get_field(flag).verbose_name, getattr(existing, flag))
+    received = [(AnnualSurvey._meta.get_field(flag).verbose_name, getattr(existing, flag))  # type: ignore[union-attr]
                 for flag in served.FLAGS] if existing else []
     return render(request, "surveys/form.html", {"form": form, "person": person, "year": year,
                                                  "can_edit": can_edit, "existing": existing,

@@ -30,7 +30,7 @@ def _open(event, kind: str, title: str, days: int = 10) -> None:
 
 
 def on_certificate_issued(event: CertificateIssued) -> None:
-    label = f"{CATEGORY_LABELS[event.category]}{GRADE_LABELS[event.grade]}"
+    label = f"{CATEGORY_LABELS[event.category]}{GRADE_LABELS[event.grade]}"  # type: ignore[index]
     _open(event, "check_eligibility",
           f"新发/变更残疾人证（{label}），请核查两项补贴、康复、辅具等服务资格")
 

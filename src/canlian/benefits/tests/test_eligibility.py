@@ -43,7 +43,7 @@ def facts(**over) -> Facts:
         "hukou_in_region": True, "work_injury_care_allowance": False, "orphan_basic_living": False,
     }
     base.update(over)
-    return Facts(**base)
+    return Facts(**base)  # type: ignore[arg-type]
 
 
 def rules_of(decision) -> tuple[str, ...]:

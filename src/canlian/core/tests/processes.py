@@ -86,7 +86,7 @@ class SharedDatabase:
             with psycopg.connect(self.url, autocommit=True) as db:
                 cursor = db.execute(sql, params)
                 return cursor.fetchall() if cursor.description else []
-        db = sqlite3.connect(self.path, isolation_level=None)
+        db = sqlite3.connect(self.path, isolation_level=None)  # type: ignore[assignment]
         try:
             return db.execute(sql.replace("%s", "?"), params).fetchall()
         finally:

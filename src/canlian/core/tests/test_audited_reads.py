@@ -12,7 +12,8 @@ from canlian.audit.reads import NOT_PERSONAL
 
 from .test_authorization_matrix import MATRIX, _url, world  # noqa: F401
 
-ROLE_FOR = {}  # url name → the role to walk it as (default: federation, else the first 200)
+# url name → the role to walk it as (default: federation, else the first 200)
+ROLE_FOR: dict[str, object] = {}
 
 
 def _walkable() -> list[str]:

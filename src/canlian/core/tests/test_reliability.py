@@ -19,7 +19,7 @@ from canlian.people.models import Person
 
 def _workbook(rows, village) -> bytes:
     wb = Workbook()
-    sheet = wb.active
+    sheet = wb.worksheets[0]
     sheet.append(["姓名", "公民身份号码", "村（社区）代码"])
     for name, rid in rows:
         sheet.append([name, rid, village])

@@ -137,7 +137,7 @@ def test_result_files_expire_after_the_retention(client, users, test_kinds, sett
 
 def _roster(rows: int, village: str) -> bytes:
     wb = Workbook()
-    sheet = wb.active
+    sheet = wb.worksheets[0]
     sheet.append(["姓名", "公民身份号码", "村（社区）代码"])
     for i in range(rows):
         sheet.append([f"工{i}", new_resident_id(), village])

@@ -19,7 +19,7 @@ HEADER = ["姓名", "公民身份号码", "民族", "联系电话", "住址", "�
 
 def workbook(rows, header=HEADER) -> bytes:
     wb = Workbook()
-    sheet = wb.active
+    sheet = wb.worksheets[0]
     sheet.append(header)
     for row in rows:
         sheet.append(row)
@@ -118,7 +118,7 @@ def test_header_below_a_title_and_numbers_typed_as_numbers(users, regions):
     """Rosters often carry a title above the header; row numbers stay Excel's, and a phone
     typed as a number is read without a decimal point."""
     wb = Workbook()
-    sheet = wb.active
+    sheet = wb.worksheets[0]
     sheet["B1"] = "2025 年乐成街道残疾人花名册"
     sheet.append([])
     sheet.append(["姓名", "公民身份号码", "联系电话", "村（社区）代码"])  # row 3

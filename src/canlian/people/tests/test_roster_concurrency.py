@@ -22,7 +22,7 @@ pytestmark = [
 
 def _workbook(people, name: str, village: str) -> io.BytesIO:
     wb = Workbook()
-    sheet = wb.active
+    sheet = wb.worksheets[0]
     sheet.append(["姓名", "公民身份号码", "村（社区）代码"])
     for person in people:
         sheet.append([name, person.resident_id, village])

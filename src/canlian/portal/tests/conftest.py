@@ -7,7 +7,7 @@ from canlian.portal.models import OutboxMessage
 
 
 def last_code() -> str:
-    return OutboxMessage.objects.first().text.split("验证码是 ")[1][:6]
+    return OutboxMessage.objects.first().text.split("验证码是 ")[1][:6]  # type: ignore[union-attr]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ POST_ONLY = {"withdraw", "sign_out"}
 def _portal_names() -> set[str]:
     for p in get_resolver().url_patterns:
         if getattr(p, "namespace", None) == "portal":
-            return {q.name for q in p.url_patterns}
+            return {q.name for q in p.url_patterns}  # type: ignore[misc, union-attr]
     raise AssertionError("portal URLs not mounted")
 
 

@@ -20,7 +20,7 @@ pytestmark = [
 
 
 def _code() -> str:
-    return OutboxMessage.objects.first().text.split("验证码是 ")[1][:6]
+    return OutboxMessage.objects.first().text.split("验证码是 ")[1][:6]  # type: ignore[union-attr]
 
 
 def _focused(page, attribute):
@@ -184,5 +184,5 @@ def test_every_portal_page_has_no_axe_violations(live_server, make_person, walk,
         page.click("form.card button[type=submit]")
         page.goto("/portal/certificate/")
         scan("no certificate")
-    assert actions.persons_for  # the guardian's two persons were offered above
+    assert actions.persons_for  # type: ignore[truthy-function]  # the guardian's two persons were offered above
     assert failures == {}, json.dumps(failures, ensure_ascii=False, indent=1)

@@ -80,7 +80,7 @@ def apply_service(request: HttpRequest) -> HttpResponse:
                 obj = services.apply_renovation(request.user, person, note=d["note"])
                 kind = "renovation"
             else:
-                obj = services.request_service(request.user, person, d["programme"],
+                obj = services.request_service(request.user, person, d["programme"],  # type: ignore[assignment]
                                                device=d["device"], note=d["note"])
                 kind = "service"
         except (ValidationError, PermissionDenied) as exc:

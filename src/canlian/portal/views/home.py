@@ -91,7 +91,7 @@ def display_settings(request: HttpRequest) -> HttpResponse:
             request.user.preferences = {**request.user.preferences, **prefs}
             request.user.save(update_fields=["preferences"])
         messages.success(request, _("Display settings saved."))
-        response = redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith(
+        response = redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith(  # type: ignore[arg-type]
             "/portal/") else "portal:settings")
         response.set_cookie(display.COOKIE, display.cookie_value(prefs), max_age=365 * 86400,
                             samesite="Lax", httponly=True)

@@ -56,7 +56,7 @@ def describe(kind: str, obj: Any) -> dict[str, Any]:
 
 
 def items_for(person: Any) -> list[dict[str, Any]]:
-    items = []
+    items: list[Any] = []
     for kind, (model, _type, _status) in TYPES.items():
         qs = model.objects.filter(person=person)
         if kind == "service":
