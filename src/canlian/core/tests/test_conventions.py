@@ -20,9 +20,18 @@ Each rule scans every module of ``canlian`` with ``ast`` (no import, no database
 from __future__ import annotations
 
 import ast
-import functools
 from collections import Counter
 from pathlib import Path
+
+from canlian.core import conventions
+from canlian.core.conventions import (
+    SCOPING_LAYER,
+    checked,
+    clock_reads,
+    imports_of,
+    orm_writes,
+    region_filters,
+)
 
 ROOT = Path(__file__).resolve().parents[2]  # src/canlian
 
@@ -100,155 +109,29 @@ REGION_FILTERS_ELSEWHERE: dict[str, int] = {
     "people/roster.py": 1,
 }
 
-ORM_WRITES = {"save", "create", "bulk_create", "bulk_update", "update", "delete", "get_or_create",
-              "update_or_create"}
-QUERYSET_LINKS = {"objects", "filter", "exclude", "all", "select_related", "select_for_update", "none"}
 # The one clock gives a rule its default "today" (the deployment's date); it is read through
 # Django's time-zone support, and stays the only such import a rule module may make.
-PURE_ENOUGH = {"canlian.core.clock", "canlian.core.clock.today", "canlian.core"}
-SCOPING_LAYER = {"accounts/scoping.py", "regions/codes.py", "regions/models.py"}
-NOT_CHECKED = ("tests/", "migrations/", "demo/", "demo.py", "conftest.py")
+PURE_ENOUGH = frozenset({"canlian.core.clock", "canlian.core.clock.today", "canlian.core"})
 
 
 def _modules() -> list[tuple[str, ast.Module]]:
-    return [(p.relative_to(ROOT).as_posix(), _parse(p)) for p in sorted(ROOT.rglob("*.py"))]
-
-
-@functools.cache
-def _parse(path: Path) -> ast.Module:
-    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-
-
-def _checked(rel: str) -> bool:
-    return not any(part in rel for part in NOT_CHECKED)
-
-
-def _on_queryset(node: ast.expr) -> bool:
-    while True:
-        if isinstance(node, ast.Attribute):
-            if node.attr in QUERYSET_LINKS:
-                return True
-            node = node.value
-        elif isinstance(node, ast.Call):
-            node = node.func
-        else:
-            return False
-
-
-def orm_writes(tree: ast.Module) -> int:
-    """Calls that write through the ORM: ``x.save()``, and the others on a queryset chain."""
-    count = 0
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-            continue
-        name = node.func.attr
-        if name not in ORM_WRITES:
-            continue
-        always = name == "save" or name in {"bulk_create", "bulk_update", "get_or_create", "update_or_create"}
-        if always or _on_queryset(node.func.value):
-            count += 1
-    return count
-
-
-def region_filters(tree: ast.Module) -> int:
-    """Lines building a region condition: a ``…code__range`` lookup, a region's ``code_range``
-    read, or a ``Q(**{…})`` built from a field name."""
-    lines: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.keyword) and node.arg and node.arg.endswith("code__range"):
-            lines.add(node.value.lineno)
-            continue
-        read = isinstance(node, ast.Attribute) and node.attr == "code_range"
-        built = (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Q"
-                 and any(isinstance(k.value, ast.Dict) for k in node.keywords if k.arg is None))
-        if read or built:
-            lines.add(getattr(node, "lineno", 0))
-    return len(lines)
-
-
-def clock_reads(tree: ast.Module) -> list[int]:
-    """Lines asking the server clock for today's date."""
-    lines = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-            continue
-        name, owner = node.func.attr, node.func.value
-        owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
-        server_today = (name == "today" and owner_name in {"date", "datetime"}) or name == "localdate"
-        now_date = (name == "date" and isinstance(owner, ast.Call) and isinstance(owner.func, ast.Attribute)
-                    and owner.func.attr == "now")
-        if server_today or now_date:
-            lines.append(node.lineno)
-    return lines
-
-
-def _imports(rel: str, tree: ast.Module) -> set[str]:
-    package = rel.rsplit("/", 1)[0].replace("/", ".") if "/" in rel else ""
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = ".".join(["canlian", *package.split(".")][: len(package.split(".")) + 2 - node.level])
-                module = f"{base}.{node.module}" if node.module else base
-                found.add(module)
-                if not node.module:
-                    found.update(f"{base}.{alias.name}" for alias in node.names)
-            elif node.module:
-                found.add(node.module)
-                found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return found
-
-
-def _module_file(name: str) -> Path | None:
-    if not name.startswith("canlian."):
-        return None
-    path = ROOT.parent.joinpath(*name.split("."))
-    if path.with_suffix(".py").is_file():
-        return path.with_suffix(".py")
-    if (path / "__init__.py").is_file():
-        return path / "__init__.py"
-    return None
-
-
-def impure_imports(rel: str) -> list[str]:
-    """The chains by which ``rel`` reaches Django or a models module (empty when pure)."""
-    bad: list[str] = []
-    seen: set[Path] = set()
-
-    def visit(path: Path, chain: tuple[str, ...]) -> None:
-        if path in seen:
-            return
-        seen.add(path)
-        rel_path = path.relative_to(ROOT).as_posix()
-        for name in sorted(_imports(rel_path, _parse(path))):
-            if name in PURE_ENOUGH:
-                continue
-            if name == "django" or name.startswith("django.") or name.split(".")[-1] == "models":
-                bad.append(" → ".join([*chain, name]))
-                continue
-            target = _module_file(name)
-            if target is not None and target.name != "__init__.py":
-                visit(target, (*chain, name))
-
-    visit(ROOT / rel, (rel,))
-    return bad
+    return conventions.modules(ROOT)
 
 
 def test_rule_modules_import_no_django_and_no_models():
-    assert {rel: impure_imports(rel) for rel in RULE_MODULES if impure_imports(rel)} == {}
+    found = {rel: conventions.impure_imports(ROOT, rel, PURE_ENOUGH) for rel in RULE_MODULES}
+    assert {rel: chains for rel, chains in found.items() if chains} == {}
 
 
-def test_the_rule_check_catches_a_django_import(tmp_path):
+def test_the_rule_check_catches_a_django_import():
     tree = ast.parse("from django.db import models\nfrom .models import Person\n")
-    assert "django.db" in _imports("benefits/x.py", tree)
-    assert "canlian.benefits.models" in _imports("benefits/x.py", tree)
+    assert "django.db" in imports_of("benefits/x.py", tree)
+    assert "canlian.benefits.models" in imports_of("benefits/x.py", tree)
 
 
 def test_orm_writes_happen_in_actions():
     found = Counter({rel: orm_writes(tree) for rel, tree in _modules()
-                     if _checked(rel) and not rel.endswith("actions.py")})
+                     if checked(rel) and not rel.endswith("actions.py")})
     found = +found  # drop the zeros
     expected = {rel: n for rel, (n, _why) in WRITES_ELSEWHERE.items()}
     assert dict(found) == expected, (
@@ -266,7 +149,7 @@ def test_the_write_check_sees_writes():
 
 def test_region_conditions_are_built_in_the_scoping_layer():
     found = Counter({rel: region_filters(tree) for rel, tree in _modules()
-                     if _checked(rel) and rel not in SCOPING_LAYER})
+                     if checked(rel) and rel not in SCOPING_LAYER})
     found = +found
     assert dict(found) == REGION_FILTERS_ELSEWHERE, (
         "Build region conditions with canlian.accounts.scoping. New or changed: "
