@@ -12,15 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from canlian.accounts.roles import Role
 from canlian.certificates.events import CertificateCancelled, CertificateExpired, CertificateIssued
 from canlian.certificates.rules import is_severe
-from canlian.certificates.workflow import add_working_days
 from canlian.core import clock
 from canlian.events.bus import subscribe
 from canlian.people.events import PersonDied
 from canlian.people.models import Person
-from canlian.todos.models import Todo
+from canlian.todos.actions import open_todo
 
 from . import actions
 from .facts import has_ruleset
@@ -28,9 +26,7 @@ from .models import Grant, GrantStatus, Subsidy
 
 
 def _tell(person: Person, kind: str, title: str) -> None:
-    Todo.objects.create(person=person, village_id=person.village_id, role=Role.TOWNSHIP_STAFF,
-                        kind=kind, title=f"{person.name}：{title}",
-                        due=add_working_days(clock.today(), 5))
+    open_todo(person, kind=kind, title=title, days=5)
 
 
 def _user(actor_id: Any) -> Any:

@@ -23,6 +23,7 @@ from canlian.core import clock
 from canlian.core.web import AuthedRequest
 from canlian.portal.actions import uploads_for
 from canlian.regions.models import Region
+from canlian.todos import actions as todos
 from canlian.todos.models import Todo
 
 from . import actions, ecert, rules, workflow
@@ -226,9 +227,9 @@ def expiring(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def todo_done(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.EDIT_PEOPLE)
-    todo = get_object_or_404(Todo.objects.filter(scoping.region_q(request.user, "village__code")),
-                             pk=pk, done_at=None)
-    Todo.objects.filter(pk=todo.pk, done_at=None).update(done_at=clock.now(),
-                                                         done_by=request.user)
+    try:
+        todos.mark_done(request.user, pk, request=request)
+    except Todo.DoesNotExist:
+        raise Http404 from None
     messages.success(request, _("To-do marked done."))
     return redirect("certificates:queue")

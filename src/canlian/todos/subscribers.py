@@ -5,28 +5,20 @@ Later programs (subsidies, services) subscribe their own handlers beside these.
 
 from __future__ import annotations
 
-from canlian.accounts.roles import Role
 from canlian.certificates.events import CertificateCancelled, CertificateIssued
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
-from canlian.certificates.workflow import add_working_days
-from canlian.core import clock
 from canlian.events.bus import subscribe
 from canlian.events.models import EventRecord
 from canlian.people.events import PersonDied
 from canlian.people.models import Person
 
-from .models import Todo
+from .actions import open_todo
 
 
 def _open(event, kind: str, title: str, days: int = 10) -> None:
     person = Person.objects.only("id", "name", "village_id").get(pk=event.person_id)
     source = EventRecord.objects.filter(name=event.name, person_id=event.person_id).first()
-    Todo.objects.create(
-        person=person, village_id=person.village_id, role=Role.TOWNSHIP_STAFF, kind=kind,
-        title=f"{person.name}：{title}",
-        due=add_working_days(clock.today(), days),
-        source_event=source,
-    )
+    open_todo(person, kind=kind, title=title, days=days, source_event=source)
 
 
 def on_certificate_issued(event: CertificateIssued) -> None:

@@ -64,9 +64,7 @@ WRITES_ELSEWHERE: dict[str, tuple[int, str]] = {
     "benefits/models.py": (1, "model save"),
     "benefits/paid_years.py": (2, "paid years' set-based refresh"),
     "benefits/rolls.py": (5, "the monthly roll's set-based writes"),
-    "benefits/subscribers.py": (1, "event handler"),
     "certificates/ecert.py": (1, "the certificate's verification token, made on first use"),
-    "certificates/views.py": (1, "a to-do marked done (to move to todos/actions.py)"),
     "core/bulk.py": (1, "COPY/bulk insert helper"),
     "core/exports.py": (1, "a workbook (openpyxl save, not the ORM)"),
     "core/storage.py": (1, "file storage"),
@@ -84,7 +82,6 @@ WRITES_ELSEWHERE: dict[str, tuple[int, str]] = {
     "surveys/models.py": (2, "AnnualSurvey.save (a write hidden in save)"),
     "surveys/served.py": (3, "served-flags refresh"),
     "surveys/subscribers.py": (1, "event handler"),
-    "todos/subscribers.py": (1, "event handler"),
 }
 
 # Files outside the scoping layer that build a region condition today. Same ratchet.

@@ -1,0 +1,52 @@
+"""Writes of to-dos (待办事项): the one way a to-do is opened, and marking one done.
+
+Every program that tells the township staff about a person (certificates, subsidies, a
+death) opens its to-do here, so each reads "<name>：<what to do>" and is due a number of
+working days from the deployment's today.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Role
+from canlian.audit.actions import record
+from canlian.audit.models import Action
+from canlian.certificates.workflow import add_working_days
+from canlian.core import clock
+
+from .models import Todo
+
+if TYPE_CHECKING:
+    from canlian.accounts.models import User
+    from canlian.events.models import EventRecord
+    from canlian.people.models import Person
+
+
+def open_todo(person: Person, *, kind: str, title: str, days: int = 10,
+              source_event: EventRecord | None = None, role: str = Role.TOWNSHIP_STAFF) -> Todo:
+    """Open a to-do about ``person`` for the workers of their village's region."""
+    return Todo.objects.create(
+        person=person, village_id=person.village_id, role=role, kind=kind,
+        title=f"{person.name}：{title}", due=add_working_days(clock.today(), days),
+        source_event=source_event,
+    )
+
+
+def visible_todos(user: User) -> Any:
+    """The to-dos in the user's region (the scoping layer's condition on their village)."""
+    return Todo.objects.filter(scoping.region_q(user, "village__code"))
+
+
+@transaction.atomic
+def mark_done(user: User, pk: int, *, request: HttpRequest | None = None) -> Todo:
+    """Mark an open to-do in the user's region done (``Todo.DoesNotExist`` otherwise)."""
+    todo = visible_todos(user).select_related("person").get(pk=pk, done_at=None)
+    Todo.objects.filter(pk=todo.pk, done_at=None).update(done_at=clock.now(), done_by=user)
+    record(user=user, action=Action.TRANSITION, obj=todo, person=todo.person, request=request,
+           summary=f"to-do done: {todo.kind}")
+    return todo
