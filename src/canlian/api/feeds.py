@@ -15,12 +15,12 @@ from django.db import transaction
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
-from canlian.audit.actions import record
-from canlian.audit.models import Action
 from canlian.core import bulk, text
 from canlian.people import idnumber
-from canlian.people.actions import household_for, record_death
+from canlian.people.actions import record_death, set_household_type
 from canlian.people.models import Person
+from canlian.surveys.actions import set_insurance
+from canlian.surveys.models import AnnualSurvey
 
 MAX_BATCH = 5000
 
@@ -56,39 +56,18 @@ def death(user: Any, item: dict[str, Any]) -> str:
 
 def household(user: Any, item: dict[str, Any]) -> str:
     person = _person(user, item["resident_id"])
-    current = person.household.household_type if person.household else "ordinary"
-    if current == item["household_type"]:
-        return "unchanged"
-    if person.household:
-        person.household.household_type = item["household_type"]
-        person.household.save(update_fields=["household_type", "updated_at"])
-    else:
-        person.household = household_for(f"P{person.pk}", item["household_type"], person.village)
-        person.save(update_fields=["household", "updated_at"])
-    record(user=user, action=Action.UPDATE, obj=person, person=person,
-           summary=f"民政推送：户类型 {current} → {item['household_type']}",
-           changes={"household_type": [current, item["household_type"]]})
-    return "applied"
+    changed = set_household_type(user, person, item["household_type"], summary="民政推送")
+    return "applied" if changed else "unchanged"
 
 
 def insurance(user: Any, item: dict[str, Any]) -> str:
-    from canlian.surveys.models import AnnualSurvey
-
     person = _person(user, item["resident_id"])
-    survey = AnnualSurvey.objects.filter(person=person, year=item["year"]).first()
-    if survey is None:
-        raise Rejected("no_survey", f"该人员 {item['year']} 年尚无调查记录 (no survey that year)")
-    changed = {}
-    for field in ("pension_insured", "medical_insured"):
-        if item.get(field) is not None and getattr(survey, field) != item[field]:
-            changed[field] = [getattr(survey, field), item[field]]
-            setattr(survey, field, item[field])
-    if not changed:
-        return "unchanged"
-    survey.save()
-    record(user=user, action=Action.UPDATE, obj=survey, person=person,
-           summary=f"人社推送：参保信息 {item['year']}", changes=changed)
-    return "applied"
+    try:
+        changed = set_insurance(user, person, item["year"], {
+            field: item.get(field) for field in ("pension_insured", "medical_insured")})
+    except AnnualSurvey.DoesNotExist:
+        raise Rejected("no_survey", f"该人员 {item['year']} 年尚无调查记录 (no survey that year)") from None
+    return "applied" if changed else "unchanged"
 
 
 FEEDS: dict[str, Callable[[Any, dict[str, Any]], str]] = {

@@ -85,6 +85,26 @@ def household_for(number: str, household_type: str, village: Region) -> Househol
     return household
 
 
+def set_household_type(user: Any, person: Person, household_type: str, *, summary: str) -> bool:
+    """Set the person's household type as another department reports it (民政推送); audited.
+
+    False when it is already that type. A person without a household gets their own.
+    """
+    current = person.household.household_type if person.household else HouseholdType.ORDINARY
+    if current == household_type:
+        return False
+    if person.household:
+        person.household.household_type = household_type
+        person.household.save(update_fields=["household_type", "updated_at"])
+    else:
+        person.household = household_for(f"P{person.pk}", household_type, person.village)
+        person.save(update_fields=["household", "updated_at"])
+    record(user=user, action=Action.UPDATE, obj=person, person=person,
+           summary=f"{summary}：户类型 {current} → {household_type}",
+           changes={"household_type": [current, household_type]})
+    return True
+
+
 def _apply(person: Person, data: PersonData) -> None:
     person.resident_id = data.resident_id
     person.derive_from_id()

@@ -24,6 +24,23 @@ FIELDS = [f.name for f in AnnualSurvey._meta.get_fields()
                                                           "surveyor", "created_at", "updated_at")]
 
 
+def set_insurance(user: Any, person: Person, year: int, values: dict[str, bool | None]) -> bool:
+    """Set the year's survey's insurance answers as 人社 reports them (a None is not reported);
+    audited. False when nothing changed; ``AnnualSurvey.DoesNotExist`` without that survey."""
+    survey = AnnualSurvey.objects.get(person=person, year=year)
+    changed = {}
+    for field, value in values.items():
+        if value is not None and getattr(survey, field) != value:
+            changed[field] = [getattr(survey, field), value]
+            setattr(survey, field, value)
+    if not changed:
+        return False
+    survey.save()
+    record(user=user, action=Action.UPDATE, obj=survey, person=person,
+           summary=f"人社推送：参保信息 {year}", changes=changed)
+    return True
+
+
 def profile(person: Person, on: dt.date) -> rules.Profile:
     return rules.Profile(age=person.age_on(on), category=person.category, grade=person.grade)
 

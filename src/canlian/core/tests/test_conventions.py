@@ -56,7 +56,6 @@ RULE_MODULES = (
 WRITES_ELSEWHERE: dict[str, tuple[int, str]] = {
     "accounts/views.py": (3, "sign-in and second-factor set-up (to move to accounts/actions.py)"),
     "api/auth.py": (1, "an API key's last use"),
-    "api/feeds.py": (3, "other departments' batches (to move into the owning apps' actions)"),
     "api/management/commands/apiclient.py": (1, "creating an API client from the command line"),
     "api/models.py": (1, "an API key's hash on creation"),
     "benefits/bankfiles.py": (1, "a bank file's workbook (openpyxl save, not the ORM)"),
