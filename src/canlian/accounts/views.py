@@ -36,7 +36,7 @@ from canlian.core.clientip import client_ip
 from canlian.core.forms import Form
 from canlian.core.web import AuthedRequest
 
-from . import twofactor
+from . import actions, twofactor
 
 FAILED_LOGINS_PER_HOUR = 30
 
@@ -131,20 +131,13 @@ def two_factor_setup(request: AuthedRequest) -> HttpResponse:
     """Enrolment: scan the QR code (or type the secret), then confirm with a first code."""
     if _confirmed(request.user) is not None and not request.user.is_verified():  # type: ignore[attr-defined]
         return redirect(f"/accounts/two-factor/?{urlencode({'next': _next(request)})}")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="authenticator",
-                                           confirmed=False)
+    device = actions.pending_device(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].strip()):
-            TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            actions.confirm_device(request.user, device, request=request)
             django_otp.login(request, device)
             request.session[twofactor.SESSION_KEY] = "required"
-            record(user=request.user, action=Action.UPDATE, request=request, object_type="user",
-                   object_id=str(request.user.pk), summary="启用双因素认证")
             messages.success(request, _("Two-factor sign-in is on for your account."))
             return redirect(_next(request))
         form.add_error("code", _("The code is wrong or has expired. Enter the current code."))

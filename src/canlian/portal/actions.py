@@ -41,6 +41,12 @@ class SignInError(Exception):
         self.field = field
 
 
+def save_preferences(user: Any, prefs: dict[str, Any]) -> None:
+    """Remember display preferences (text size, contrast) on the account."""
+    user.preferences = {**user.preferences, **prefs}
+    user.save(update_fields=["preferences"])
+
+
 def _ip(request: HttpRequest | None) -> str | None:
     return client_ip(request) if request is not None else None
 

@@ -88,8 +88,7 @@ def display_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         prefs = {"text": form.cleaned_data["text"], "contrast": form.cleaned_data["contrast"]}
         if request.user.is_authenticated:
-            request.user.preferences = {**request.user.preferences, **prefs}
-            request.user.save(update_fields=["preferences"])
+            actions.save_preferences(request.user, prefs)
         messages.success(request, _("Display settings saved."))
         response = redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith(  # type: ignore[arg-type]
             "/portal/") else "portal:settings")

@@ -1,0 +1,33 @@
+"""Writes of accounts: enrolling an authenticator app for the second factor."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from canlian.audit.actions import record
+from canlian.audit.models import Action
+
+if TYPE_CHECKING:
+    from .models import User
+
+
+def pending_device(user: User) -> TOTPDevice:
+    """The user's authenticator being enrolled (made on first use, unconfirmed)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def confirm_device(user: User, device: TOTPDevice, request: HttpRequest | None = None) -> None:
+    """Make ``device`` the user's one confirmed authenticator (audited)."""
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(user=user, action=Action.UPDATE, request=request, object_type="user",
+           object_id=str(user.pk), summary="启用双因素认证")
