@@ -1,4 +1,4 @@
-"""Roles (design.md, "Who uses it") and what each may do. No database code.
+"""Roles (docs/domain.md §9) and what each may do. No database code.
 
 A role says *what* a user may do; the user's region says *where*. The two are checked
 separately: the capability here (403 when missing) and the region in the scoping

@@ -6,7 +6,7 @@ assembles :class:`Facts` from the database as they stood on the date ``on``, and
 English, because staff must be able to tell a citizen exactly why (and the UI shows the
 list). ``eligible`` is true exactly when every listed reason passed.
 
-What is code and what is data (policy-rules.md §4):
+What is code and what is data (docs/domain.md §4):
 
 - **National rules are code** (国发〔2015〕52号, in force 2016-01-01): the person is alive;
   holds a certificate valid on the date; has hukou in the region (one applies where the
@@ -35,7 +35,7 @@ Amounts, in order, once every eligibility rule has passed (each step is also a r
 Money is :class:`~decimal.Decimal`, rounded to the fen (0.01) with ROUND_HALF_UP after each
 multiplication, so every amount a reason shows is the amount used in the next step.
 
-The payment period rules (policy-rules.md §4) are here too: payment counts from the month
+The payment period rules (docs/domain.md §4) are here too: payment counts from the month
 of application, and stops from the month *after* death, cancellation or expiry of the
 certificate, leaving 低保 (living subsidy) or moving the hukou out, so the event month is
 still paid (:func:`first_payable_month`, :func:`last_payable_month`).

@@ -4,7 +4,7 @@
   eligible opens a pre-filled application and tells the township worker; a change that
   makes a running grant ineligible stops it after the event month.
 - A death, a cancelled or expired certificate stops every running grant after the event
-  month (the event month is still paid: policy-rules §4) and tells the worker.
+  month (the event month is still paid: docs/domain.md §4) and tells the worker.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Disability categories and grades (GB/T 26341-2010) and what follows from them.
 
-No database code: the policy reads as written in ``shared/domain/policy-rules.md``.
+No database code: the policy as docs/domain.md §1 states it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What each indicator counts (指标口径): shown on its page, so every figure can be checked.
 
 No database code; the queries that implement these words are in ``measures``. The rules
-of policy-rules §7 apply to every rate: the numerator is a subset of the denominator,
+of docs/domain.md §8 apply to every rate: the numerator is a subset of the denominator,
 persons are counted once (by ID), a service given without an assessed need does not count,
 and a rate cannot exceed 100 %.
 """

@@ -4,9 +4,9 @@ township, for a region and a year, in a few aggregate queries (never a loop over
 Each measure returns ``{township_code: (numerator, denominator)}``; the deployment's total
 is the sum (every person lives in exactly one township). Numerators are always counted as
 a further condition on the denominator's population, so a numerator can never exceed its
-denominator (policy-rules §7), and persons are counted once (``COUNT(DISTINCT person)``).
+denominator (docs/domain.md §8), and persons are counted once (``COUNT(DISTINCT person)``).
 
-Definitions (refined from design.md and policy-rules §7; shown on each indicator's page):
+Definitions (docs/indicators.md and docs/domain.md §8; shown on each indicator's page):
 ``catalogue.DEFINITIONS``, keyed by indicator code.
 """
 

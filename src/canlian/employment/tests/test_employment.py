@@ -63,7 +63,7 @@ def test_declaration_workflow_freezes_the_levy(users, employer, make_person):
     with pytest.raises(PermissionDenied):
         actions.review(users.township, declaration.pk, "approve")
     approved = actions.review(users.federation, declaration.pk, "approve")
-    # Worked example 2 of policy-rules §5: A = 2 (grade 2 counts double) → 60 000.
+    # Worked example 2 of docs/domain.md §5: A = 2 (grade 2 counts double) → 60 000.
     assert approved.payable == Decimal("60000.00")
     assert approved.standing == "short"
     assert any("60000" in str(line[2]).replace(",", "") for line in approved.breakdown)

@@ -1,6 +1,6 @@
 """The employment security fund levy (残保金). No database: plain functions.
 
-The worked examples are those of shared/domain/policy-rules.md §5. Unless a test says
+The worked examples are those of docs/domain.md §5. Unless a test says
 otherwise the levy year is 2025, inside the reduction period (2020-01-01 → 2027-12-31),
 and the unit is a Zhejiang enterprise.
 """

@@ -16,7 +16,7 @@ def test_rate():
     assert rate(0, 0) is None
     assert rate(0, 5) == D("0.0")
     assert rate(5, 5) == D("100.0")
-    assert rate(3480, 4000) == D("87.0")  # policy-rules §7 worked example
+    assert rate(3480, 4000) == D("87.0")  # docs/domain.md §8 worked example
     assert rate(2, 3) == D("66.7")
     with pytest.raises(ValueError, match="subset"):
         rate(6, 5)
