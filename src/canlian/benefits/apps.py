@@ -7,8 +7,3 @@ class BenefitsConfig(AppConfig):
 
     name = "canlian.benefits"
     verbose_name = _("Subsidies")
-
-    def ready(self) -> None:
-        from . import subscribers
-
-        subscribers.register()

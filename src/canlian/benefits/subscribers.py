@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from canlian.certificates.events import CertificateCancelled, CertificateExpired, CertificateIssued
+from canlian.certificates.events import CertificateCancelled, CertificateIssued
 from canlian.certificates.rules import is_severe
 from canlian.core import clock
-from canlian.events.bus import subscribe
 from canlian.people.events import PersonDied
 from canlian.people.models import Person
 from canlian.todos.actions import open_todo
@@ -85,10 +84,3 @@ def on_certificate_ended(event: Any) -> None:
 def on_person_died(event: PersonDied) -> None:
     person = Person.objects.get(pk=event.person_id)  # type: ignore[misc]
     _stop_all(person, event.death_date, f"本人于 {event.death_date} 去世", event.actor_id)
-
-
-def register() -> None:
-    subscribe(CertificateIssued, on_certificate_issued)
-    subscribe(CertificateCancelled, on_certificate_ended)
-    subscribe(CertificateExpired, on_certificate_ended)
-    subscribe(PersonDied, on_person_died)

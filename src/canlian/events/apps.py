@@ -7,3 +7,10 @@ class EventsConfig(AppConfig):
 
     name = "canlian.events"
     verbose_name = _("Domain events")
+
+    def ready(self) -> None:
+        # The one table of subscriptions (canlian/subscriptions.py); imported here, once every
+        # app is loaded, because it names handlers in every app.
+        from canlian import subscriptions
+
+        subscriptions.register()

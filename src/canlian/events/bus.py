@@ -3,9 +3,9 @@
 ``publish`` must be called inside the transaction that made the change: it records the
 event and runs every subscriber in that same transaction, so a certificate issued and
 the to-dos and applications it opens commit or roll back together. Subscribers are
-registered explicitly in their app's ``ready()``. Work that must only happen after the
-commit (sending an SMS, say) is deferred by the subscriber with
-``transaction.on_commit``.
+listed in one table, ``canlian/subscriptions.py``, registered by this app's ``ready()``.
+Work that must only happen after the commit (sending an SMS, say) is deferred by the
+subscriber with ``transaction.on_commit``.
 
 An event with a ``dedupe_key`` is published at most once: the same fact (a person's
 death) reported twice fires nothing the second time.

@@ -7,8 +7,3 @@ class SurveysConfig(AppConfig):
 
     name = "canlian.surveys"
     verbose_name = _("Annual survey")
-
-    def ready(self) -> None:
-        from . import subscribers
-
-        subscribers.register()

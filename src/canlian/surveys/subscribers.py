@@ -4,7 +4,6 @@ the person's survey records, and a recorded service sets its flag on that year's
 
 from __future__ import annotations
 
-from canlian.events.bus import subscribe
 from canlian.people.events import BirthDateCorrected
 from canlian.services.events import ServiceRecorded
 
@@ -18,8 +17,3 @@ def on_birth_date_corrected(event: BirthDateCorrected) -> None:
 
 def on_service_recorded(event: ServiceRecorded) -> None:
     served.mark(event.person_id, event.service_id, event.start_date)  # type: ignore[arg-type]
-
-
-def register() -> None:
-    subscribe(BirthDateCorrected, on_birth_date_corrected)
-    subscribe(ServiceRecorded, on_service_recorded)

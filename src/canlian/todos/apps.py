@@ -7,8 +7,3 @@ class TodosConfig(AppConfig):
 
     name = "canlian.todos"
     verbose_name = _("To-dos")
-
-    def ready(self) -> None:
-        from . import subscribers
-
-        subscribers.register()

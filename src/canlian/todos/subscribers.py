@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from canlian.certificates.events import CertificateCancelled, CertificateIssued
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
-from canlian.events.bus import subscribe
 from canlian.events.models import EventRecord
 from canlian.people.events import PersonDied
 from canlian.people.models import Person
@@ -33,9 +32,3 @@ def on_certificate_cancelled(event: CertificateCancelled) -> None:
 
 def on_person_died(event: PersonDied) -> None:
     _open(event, "death_followup", f"已登记死亡（{event.death_date}），请核实并办理后续事项", days=5)
-
-
-def register() -> None:
-    subscribe(CertificateIssued, on_certificate_issued)
-    subscribe(CertificateCancelled, on_certificate_cancelled)
-    subscribe(PersonDied, on_person_died)

@@ -1,0 +1,65 @@
+"""Every subscription of the "1+X" event bus, in one table (docs/architecture.md).
+
+An event's subscribers run in the order listed here, inside the transaction that published
+it. A handler that publishes a further event says so in ``publishes``; the test
+``events/tests/test_subscriptions.py`` prints the chains this makes (a death cancels the
+certificate, whose cancellation stops the grants …) and checks them against what the bus
+records when it runs them. ``events.apps.EventsConfig.ready`` registers the table once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from canlian.benefits import subscribers as benefits
+from canlian.certificates import actions as certificates
+from canlian.certificates.events import CertificateCancelled, CertificateExpired, CertificateIssued
+from canlian.events.bus import DomainEvent, subscribe
+from canlian.people.events import BirthDateCorrected, PersonDied
+from canlian.services.events import ServiceRecorded
+from canlian.surveys import subscribers as surveys
+from canlian.todos import subscribers as todos
+
+
+@dataclass(frozen=True)
+class Subscription:
+    event: type[DomainEvent]
+    handler: Callable[[Any], None]
+    does: str
+    publishes: tuple[type[DomainEvent], ...] = ()
+
+
+SUBSCRIPTIONS: tuple[Subscription, ...] = (
+    Subscription(PersonDied, certificates.on_person_died,
+                 "cancels the valid certificate, withdraws open applications",
+                 publishes=(CertificateCancelled,)),
+    Subscription(PersonDied, todos.on_person_died, "to-do: death follow-up"),
+    Subscription(PersonDied, benefits.on_person_died, "stops every grant after the month"),
+    Subscription(CertificateIssued, todos.on_certificate_issued, "to-do: check eligibility"),
+    Subscription(CertificateIssued, benefits.on_certificate_issued,
+                 "pre-filled subsidy application; stops a grant no longer eligible"),
+    Subscription(CertificateCancelled, todos.on_certificate_cancelled, "to-do: stop benefits"),
+    Subscription(CertificateCancelled, benefits.on_certificate_ended, "stops every grant after the month"),
+    Subscription(CertificateExpired, benefits.on_certificate_ended, "stops every grant after the month"),
+    Subscription(BirthDateCorrected, surveys.on_birth_date_corrected, "corrects the surveys' birth date"),
+    Subscription(ServiceRecorded, surveys.on_service_recorded, "marks the year's survey served"),
+)
+
+
+def register() -> None:
+    for s in SUBSCRIPTIONS:
+        subscribe(s.event, s.handler)
+
+
+def chains(event: type[DomainEvent], depth: int = 0) -> list[str]:
+    """The "1+X" chain of ``event`` as indented lines: each subscriber, and what it publishes."""
+    lines = []
+    for s in SUBSCRIPTIONS:
+        if s.event is event:
+            lines.append(f"{'  ' * depth}→ {s.handler.__module__}.{s.handler.__name__}: {s.does}")
+            for published in s.publishes:
+                lines.append(f"{'  ' * (depth + 1)}publishes {published.__name__}")
+                lines.extend(chains(published, depth + 2))
+    return lines
