@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core.forms import Form
-from canlian.core.web import AuthedRequest
+from canlian.core.web import AuthedRequest, requires
 
 from .models import Action, AuditEvent
 
@@ -29,9 +28,8 @@ class AuditFilterForm(Form):
                             widget=forms.DateInput(attrs={"type": "date"}))
 
 
-@login_required
+@requires(Capability.VIEW_AUDIT)
 def audit_log(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_AUDIT)
     low, high = scoping.region_of(request.user).code_range
     qs = AuditEvent.objects.filter(Q(region_code__range=(low, high)) | Q(region_code=""))
     form = AuditFilterForm(request.GET or None)

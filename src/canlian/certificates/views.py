@@ -20,7 +20,7 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock
-from canlian.core.web import AuthedRequest
+from canlian.core.web import AuthedRequest, requires
 from canlian.portal.actions import uploads_for
 from canlian.regions.models import Region
 from canlian.todos import actions as todos
@@ -83,9 +83,8 @@ def queue(request: AuthedRequest) -> HttpResponse:
     })
 
 
-@login_required
+@requires(Capability.MANAGE_CERTIFICATES)
 def apply(request: AuthedRequest, person_id: int) -> HttpResponse:
-    scoping.require(request.user, Capability.MANAGE_CERTIFICATES)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     region = scoping.region_of(request.user)
     villages = (Region.objects.filter(code=region.code) if region.level == "village"
@@ -127,10 +126,9 @@ def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     })
 
 
-@login_required
+@requires(Capability.ASSESS)
 @require_POST
 def assess(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.ASSESS)
     form = AssessForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
@@ -187,10 +185,9 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     return redirect("certificates:application", pk=pk)
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def card(request: AuthedRequest, pk: int) -> HttpResponse:
     """The printable e-certificate with its signed QR code (audited: it shows the full ID)."""
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     certificate = get_object_or_404(
         scoping.certificates_for(request.user).select_related("person__village__parent"), pk=pk)
     url = request.build_absolute_uri(reverse("verify", args=[ecert.token_for(certificate)]))
@@ -211,9 +208,8 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
                   status=200 if result.certificate else 404)
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def expiring(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     try:
         days = max(1, min(int(request.GET.get("within", 90)), 730))
     except ValueError:
@@ -223,10 +219,9 @@ def expiring(request: AuthedRequest) -> HttpResponse:
     return render(request, "certificates/expiring.html", {"rows": rows, "days": days})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def todo_done(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     try:
         todos.mark_done(request.user, pk, request=request)
     except Todo.DoesNotExist:

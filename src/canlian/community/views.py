@@ -29,7 +29,7 @@ from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock
-from canlian.core.web import AuthedRequest
+from canlian.core.web import AuthedRequest, requires
 
 from . import actions, inspection_rules, poverty_rules, queries, ruleset, visit_rules, volunteer_rules
 from .forms import (
@@ -133,9 +133,8 @@ def _can(request: AuthedRequest, capability: Capability) -> bool:
 # ---- overview and the person's page ----------------------------------------------------------
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def index(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     user, today = request.user, _today()
     policy = queries.rules().visits
     emergency = queries.emergencies_for(user).filter(closed_at__isnull=True).first()
@@ -153,10 +152,9 @@ def index(request: AuthedRequest) -> HttpResponse:
     return render(request, "community/index.html", {"counts": counts, "emergency": emergency})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def find(request: AuthedRequest) -> HttpResponse:
     """Find a person in the user's region by name or full resident ID (IDs shown masked)."""
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     q = request.GET.get("q", "").strip()[:40]
     rows = scoping.people_for(request.user).none()
     if q:
@@ -212,9 +210,8 @@ def profile(request: AuthedRequest, pk: int) -> HttpResponse:
 # ---- volunteers ------------------------------------------------------------------------------
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def volunteers(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     rows = queries.volunteers_for(request.user).select_related("village__parent", "organisation")
     skill = request.GET.get("skill", "")
     active = request.GET.get("active", "1")
@@ -244,23 +241,20 @@ def _volunteer_form(request: HttpRequest, volunteer: Any) -> HttpResponse:
         "back": ("community:volunteer", volunteer.pk) if volunteer else ("community:volunteers", None)})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def volunteer_new(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     return _volunteer_form(request, None)
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def volunteer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     return _volunteer_form(request, get_object_or_404(queries.volunteers_for(request.user), pk=pk))
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def volunteer(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     found = get_object_or_404(queries.volunteers_for(request.user).select_related(
         "village__parent", "organisation"), pk=pk)
     year = _today().year
@@ -275,10 +269,9 @@ def volunteer(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_edit": _can(request, Capability.EDIT_PEOPLE)})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def hours(request: AuthedRequest) -> HttpResponse:
     """Yearly confirmed hours and the recognition list (年度服务时长与表彰名单)."""
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = _year(request)
     rules = queries.rules().volunteers
     rows = queries.hours_by_volunteer(request.user, year)
@@ -294,10 +287,9 @@ def hours(request: AuthedRequest) -> HttpResponse:
         "query": f"year={year}&recognised={'1' if only else ''}"})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def organisations(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     form = None
     if _can(request, Capability.REVIEW):
         form = OrganisationForm(request.POST or None, user=request.user)
@@ -317,9 +309,8 @@ def organisations(request: AuthedRequest) -> HttpResponse:
                                                             "form": form, "query": ""})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def requests(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     status = request.GET.get("status", "open")
     rows = queries.requests_for(request.user).select_related("person__village__parent", "volunteer")
     if status in RequestStatus.values:
@@ -337,9 +328,8 @@ def request_new(request: AuthedRequest, person_id: int) -> HttpResponse:
                         to=lambda made: redirect("community:request", pk=made.pk))
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     found = get_object_or_404(queries.requests_for(request.user).select_related(
         "person__village__parent", "volunteer", "created_by"), pk=pk)
     can_edit = _can(request, Capability.EDIT_PEOPLE)
@@ -350,10 +340,9 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit, "open": open_, "skills": SKILL_CHOICES})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def request_assign(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     try:
         volunteer_id = int(request.POST.get("volunteer") or 0) or None
         actions.assign(request.user, pk, volunteer_id, request=request)
@@ -368,10 +357,9 @@ def request_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("community:request", pk=pk)
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def request_close(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     try:
         actions.close_request(request.user, pk, request.POST.get("outcome", ""), request=request)
     except actions.ServiceRequest.DoesNotExist:
@@ -383,10 +371,9 @@ def request_close(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("community:request", pk=pk)
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def request_log(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     found = get_object_or_404(queries.requests_for(request.user).select_related(
         "person", "volunteer"), pk=pk)
     form = LogForm(request.POST or None)
@@ -407,9 +394,8 @@ def request_log(request: AuthedRequest, pk: int) -> HttpResponse:
         "back": ("community:request", found.pk)})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def logs(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     status = request.GET.get("status", "pending")
     rows = queries.logs_for(request.user).select_related("person", "volunteer", "recorded_by")
     if status in ("pending", "confirmed", "rejected"):
@@ -419,10 +405,9 @@ def logs(request: AuthedRequest) -> HttpResponse:
         "query": f"status={status}", "can_edit": _can(request, Capability.EDIT_PEOPLE)})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def log_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         if not queries.logs_for(request.user).filter(pk=pk).exists():
@@ -444,10 +429,9 @@ def log_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
 # ---- visits ----------------------------------------------------------------------------------
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def visits(request: AuthedRequest) -> HttpResponse:
     """The visit list (走访计划): who is overdue, due soon, or all who need visits."""
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     state = request.GET.get("state", "late")
     if state not in ("late", "soon", "all"):
         state = "late"
@@ -459,17 +443,15 @@ def visits(request: AuthedRequest) -> HttpResponse:
         "can_edit": _can(request, Capability.EDIT_PEOPLE)})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def visit_workers(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     rows = queries.overdue_by_village(request.user, queries.rules().visits, _today())
     return render(request, "community/visit_workers.html", {"page": _page(request, rows),
                                                             "query": ""})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def follow_ups(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     return render(request, "community/follow_ups.html", {
         "page": _page(request, queries.open_follow_ups(request.user)), "today": _today(),
         "query": "", "can_edit": _can(request, Capability.EDIT_PEOPLE)})
@@ -482,10 +464,9 @@ def visit_new(request: AuthedRequest, person_id: int) -> HttpResponse:
                         title=_("Record a visit"), done=_("Visit recorded."))
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def follow_up_done(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     form = FollowUpForm(request.POST)
     cleaned: dict[str, Any] = form.cleaned_data if form.is_valid() else {"note": request.POST.get("note", ""),
                                                          "on": None}
@@ -512,10 +493,9 @@ def _village_filter(request: HttpRequest) -> tuple[str, Any]:
     return village, villages
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def roster(request: AuthedRequest) -> HttpResponse:
     """The emergency roster, map-free, in priority order (应急保护名册)."""
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     village, villages = _village_filter(request)
     return render(request, "community/roster.html", {
         "page": _page(request, queries.roster(request.user, village or None)), "village": village,
@@ -523,10 +503,9 @@ def roster(request: AuthedRequest) -> HttpResponse:
         "can_edit": _can(request, Capability.EDIT_PEOPLE)})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def roster_print(request: AuthedRequest) -> HttpResponse:
     """The printable roster, one table per village; printing is audited as an export."""
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     village, _villages = _village_filter(request)
     rows = list(queries.roster(request.user, village or None)[:5000])
     groups: dict[str, dict] = {}
@@ -541,9 +520,8 @@ def roster_print(request: AuthedRequest) -> HttpResponse:
         "truncated": len(rows) == 5000})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def roster_candidates(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     return render(request, "community/roster_candidates.html", {
         "page": _page(request, queries.roster_candidates(request.user)), "query": "",
         "can_edit": _can(request, Capability.EDIT_PEOPLE)})
@@ -573,10 +551,9 @@ def roster_entry(request: AuthedRequest, person_id: int) -> HttpResponse:
                         done=_("Roster entry saved."))
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def roster_remove(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     try:
         entry = actions.remove_from_roster(request.user, pk, reason=request.POST.get("reason", ""),
                                            request=request)
@@ -589,10 +566,9 @@ def roster_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("community:person", pk=entry.person_id)
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def emergencies(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     form = None
     if _can(request, Capability.REVIEW):
         form = EmergencyForm(request.POST or None, user=request.user)
@@ -611,10 +587,9 @@ def emergencies(request: AuthedRequest) -> HttpResponse:
                                                           "form": form, "query": ""})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def emergency(request: AuthedRequest, pk: int) -> HttpResponse:
     """The check-in board (应急联络签到板) of one emergency."""
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     found = get_object_or_404(queries.emergencies_for(request.user).select_related("region"), pk=pk)
     page = _page(request, queries.board(request.user, found))
     return render(request, "community/emergency.html", {
@@ -625,10 +600,9 @@ def emergency(request: AuthedRequest, pk: int) -> HttpResponse:
         and scoping.in_scope(request.user, found.region_id)})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def checkin(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     form = CheckInForm(request.POST)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {"person": None, "state": "", "note": ""}
     try:
@@ -643,10 +617,9 @@ def checkin(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("community:emergency", pk=pk)
 
 
-@login_required
+@requires(Capability.REVIEW)
 @require_POST
 def emergency_close(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.REVIEW)
     try:
         actions.close_emergency(request.user, pk, request=request)
     except actions.Emergency.DoesNotExist:
@@ -661,10 +634,9 @@ def emergency_close(request: AuthedRequest, pk: int) -> HttpResponse:
 # ---- poverty-return watch --------------------------------------------------------------------
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def watch(request: AuthedRequest) -> HttpResponse:
     """The monthly review list (月度研判名单) of the poverty-return watch."""
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     month = poverty_rules.month_start(_today())
     rows = queries.watch_list(request.user, month)
     pending = request.GET.get("pending") == "1"
@@ -685,9 +657,8 @@ def watch_screen(request: AuthedRequest) -> HttpResponse:
     return redirect("community:watch")
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def watch_case(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     case = get_object_or_404(queries.watch_cases_for(request.user).select_related(
         "person__village__parent", "person__household"), pk=pk)
     month = poverty_rules.month_start(_today())
@@ -701,10 +672,9 @@ def watch_case(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_close": _can(request, Capability.REVIEW) and case.status == "open"})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def watch_review(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         if not queries.watch_cases_for(request.user).filter(pk=pk).exists():
@@ -724,10 +694,9 @@ def watch_review(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("community:watch_case", pk=pk)
 
 
-@login_required
+@requires(Capability.REVIEW)
 @require_POST
 def watch_close(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.REVIEW)
     try:
         actions.close_case(request.user, pk, reason=request.POST.get("reason", ""), request=request)
     except WatchCase.DoesNotExist:
@@ -750,10 +719,9 @@ def watch_event(request: AuthedRequest, person_id: int) -> HttpResponse:
 # ---- accessibility supervision ---------------------------------------------------------------
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def places(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     form = None
     if _can(request, Capability.REVIEW):
         form = PlaceForm(request.POST or None, user=request.user)
@@ -776,9 +744,8 @@ def places(request: AuthedRequest) -> HttpResponse:
         "query": f"kind={kind}"})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def place(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     found = get_object_or_404(queries.places_for(request.user).select_related("village__parent"),
                               pk=pk)
     return render(request, "community/place.html", {
@@ -787,10 +754,9 @@ def place(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_inspect": _can(request, Capability.REVIEW) and found.active})
 
 
-@login_required
+@requires(Capability.REVIEW)
 @require_http_methods(["GET", "POST"])
 def inspect(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.REVIEW)
     found = get_object_or_404(queries.places_for(request.user), pk=pk)
     items = inspection_rules.items_for(found.kind, ruleset.checklist())
     english = (get_language() or "").startswith("en")
@@ -811,9 +777,8 @@ def inspect(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "community/inspect.html", {"place": found, "form": form})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def problems(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     state = request.GET.get("state", "open")
     today = _today()
     rows = queries.problems_for(request.user).select_related("place__village__parent")
@@ -833,9 +798,8 @@ def problems(request: AuthedRequest) -> HttpResponse:
         "page": page, "state": state, "query": f"state={state}"})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def problem(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     found = get_object_or_404(queries.problems_for(request.user).select_related(
         "place__village__parent", "inspection", "verified_by"), pk=pk)
     rules = queries.rules().inspections
@@ -858,10 +822,9 @@ def problem(request: AuthedRequest, pk: int) -> HttpResponse:
 STEPS = {"rectify": actions.rectify, "verify": actions.verify, "extend": actions.extend}
 
 
-@login_required
+@requires(Capability.REVIEW)
 @require_POST
 def problem_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
-    scoping.require(request.user, Capability.REVIEW)
     if step not in STEPS:
         raise Http404
     form = ProblemStepForm(request.POST)
@@ -882,10 +845,9 @@ def problem_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     return redirect("community:problem", pk=pk)
 
 
-@login_required
+@requires(Capability.REVIEW)
 @require_POST
 def problem_photo(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.REVIEW)
     try:
         actions.add_problem_photo(request.user, pk, request.POST.get("stage", ""),
                                   request.FILES.get("image"))
@@ -898,10 +860,9 @@ def problem_photo(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("community:problem", pk=pk)
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def statistics(request: AuthedRequest) -> HttpResponse:
     """Accessibility supervision by township (分镇街统计)."""
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = _year(request)
     rows = queries.township_stats(request.user, year, _today())
     totals = {k: sum(r[k] for r in rows) for k in ("places", "places_inspected", "inspections",

@@ -21,7 +21,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.core import clock, params
 from canlian.core.forms import Form
-from canlian.core.web import AuthedRequest
+from canlian.core.web import AuthedRequest, requires
 
 from . import actions, levy, queries
 from .models import PLACEMENT_FORMS, Course, Declaration, Employer, Placement
@@ -111,9 +111,8 @@ def index(request: AuthedRequest) -> HttpResponse:
     })
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def employers(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     form = None
     if request.user.can(Capability.EDIT_PEOPLE):
         form = EmployerForm(request.POST or None, region=request.user.region)
@@ -236,9 +235,8 @@ class PlacementForm(Form):
                           widget=forms.DateInput(attrs={"type": "date"}))
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 def placement_new(request: AuthedRequest, person_id: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     form = PlacementForm(request.POST or None)
     cast(forms.ModelChoiceField, form.fields["employer"]).queryset = actions.employers_for(request.user)
@@ -253,9 +251,8 @@ def placement_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     return render(request, "employment/placement_form.html", {"form": form, "person": person})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def training(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = _year(request)
     courses = (Course.objects.filter(scoping.region_range_q(request.user, "township__code"),
                                      start__year=year)
@@ -277,9 +274,8 @@ class JobSeekerForm(Form):
     wanted = forms.CharField(label=gettext_lazy("Work wanted"), max_length=200, required=False)
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 def job_seeker(request: AuthedRequest, person_id: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     existing = getattr(person, "job_seeker", None)
     form = JobSeekerForm(request.POST or None, initial={
@@ -297,9 +293,8 @@ def job_seeker(request: AuthedRequest, person_id: int) -> HttpResponse:
         "form": form, "person": person, "title": _("Job seeker registration")})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def job_seekers(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     from .models import JobSeeker
 
     rows = (JobSeeker.objects.filter(person__in=scoping.people_for(request.user), active=True)
@@ -323,9 +318,8 @@ class CourseForm(Form):
                                             else type(region).objects.filter(code=region.code))
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 def course_new(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     if scoping.region_of(request.user).level == "village":
         raise PermissionDenied("courses are run by townships and the federation")
     form = CourseForm(request.POST or None, region=request.user.region)
@@ -340,9 +334,8 @@ def course_new(request: AuthedRequest) -> HttpResponse:
         "form": form, "person": None, "title": _("New course")})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def course(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     item = get_object_or_404(Course.objects.filter(
         scoping.region_range_q(request.user, "township__code")), pk=pk)
     error = ""
@@ -377,10 +370,9 @@ def course(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_edit": request.user.can(Capability.EDIT_PEOPLE)})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def placement_end(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     get_object_or_404(Placement.objects.filter(person__in=scoping.people_for(request.user)),
                       pk=pk)
     try:

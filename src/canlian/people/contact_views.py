@@ -11,17 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
-from canlian.core.web import AuthedRequest
+from canlian.core.web import AuthedRequest, requires
 
 from . import actions
 from .models import ContactChange, ContactChangeState
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def contact_changes(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     state = request.GET.get("state", ContactChangeState.PENDING)
     rows = actions.contact_changes_for(request.user).select_related("person", "village__parent")
     if state in ContactChangeState.values:

@@ -32,7 +32,7 @@ from canlian.audit.actions import record_many
 from canlian.audit.models import Action
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
 from canlian.core import clock, exports
-from canlian.core.web import AuthedRequest
+from canlian.core.web import AuthedRequest, requires
 from canlian.jobs import actions as jobs
 from canlian.regions.models import Region
 
@@ -61,9 +61,8 @@ def _filtered(request: AuthedRequest) -> tuple[PersonFilterForm, QuerySet[Person
     return form, qs
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def person_list(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     form, filtered = _filtered(request)
     qs = filtered.values("id", "name", "resident_id", "sex", "birth_date", "category", "grade",
                          "life_status", "village__name", "village__parent__name",
@@ -115,9 +114,8 @@ def _rows_html(rows: Iterable[Mapping[str, Any]]) -> SafeString:
     return mark_safe("\n".join(out))  # noqa: S308 (every value above is escaped)
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     person = get_object_or_404(
         scoping.people_for(request.user).select_related("village__parent", "household"), pk=pk
     )
@@ -167,18 +165,16 @@ def person_create(request: AuthedRequest) -> HttpResponse:
     return _save(request, None)
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user).select_related("household"), pk=pk)
     return _save(request, person)
 
 
-@login_required
+@requires(Capability.IMPORT_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def roster_import(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.IMPORT_PEOPLE)
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -210,27 +206,24 @@ def _too_large(upload: Any) -> str:
     return ""
 
 
-@login_required
+@requires(Capability.IMPORT_PEOPLE)
 def import_result(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.IMPORT_PEOPLE)
     batch = get_object_or_404(RosterImport, pk=pk, user=request.user)
     return render(request, "people/import_result.html", {
         "batch": batch, "errors": batch.errors[:200],
     })
 
 
-@login_required
+@requires(Capability.IMPORT_PEOPLE)
 @exports.clean_failure
 def import_errors(request: AuthedRequest, pk: int) -> FileResponse:
-    scoping.require(request.user, Capability.IMPORT_PEOPLE)
     batch = get_object_or_404(RosterImport, pk=pk, user=request.user)
     return _xlsx(workbooks.error_workbook(batch.errors), f"导入错误-{batch.pk}.xlsx")
 
 
-@login_required
+@requires(Capability.IMPORT_PEOPLE)
 @exports.clean_failure
 def import_template(request: AuthedRequest) -> FileResponse:
-    scoping.require(request.user, Capability.IMPORT_PEOPLE)
     return _xlsx(workbooks.roster_template(), "残疾人花名册模板.xlsx")
 
 
@@ -240,10 +233,9 @@ _xlsx = exports.response
 EXPORT_LIMIT = 200_000
 
 
-@login_required
+@requires(Capability.EXPORT_PEOPLE)
 @exports.clean_failure
 def person_export(request: AuthedRequest) -> HttpResponseBase:
-    scoping.require(request.user, Capability.EXPORT_PEOPLE)
     _, qs = _filtered(request)
     full_ids = request.GET.get("full_ids") == "1" and request.user.role == Role.FEDERATION_STAFF
     regions = dict(Region.objects.filter(level__in=["township", "village"]).values_list(

@@ -12,17 +12,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
-from canlian.core.web import AuthedRequest
+from canlian.core.web import AuthedRequest, requires
 
 from . import actions
 from .models import RequestState, ServiceRequest
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def requests(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     state = request.GET.get("state", "submitted")
     rows = actions.requests_for(request.user).select_related("person", "village__parent", "device")
     if state in RequestState.values:

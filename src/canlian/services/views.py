@@ -20,7 +20,7 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, exports, params
-from canlian.core.web import AuthedRequest
+from canlian.core.web import AuthedRequest, requires
 from canlian.people import idnumber
 from canlian.people.workbooks import _header, _save
 
@@ -34,9 +34,8 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def index(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = clock.today().year
     people = scoping.people_for(request.user)
     counts = {need: queries.gap(people, need, year).count() for need in queries.NEEDS}
@@ -44,9 +43,8 @@ def index(request: AuthedRequest) -> HttpResponse:
                                                     "labels": queries.NEEDS})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 def record_service(request: AuthedRequest, person_id: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -60,10 +58,9 @@ def record_service(request: AuthedRequest, person_id: int) -> HttpResponse:
     return render(request, "services/record.html", {"form": form, "person": person})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 @exports.clean_failure
 def gaps(request: AuthedRequest, need: str) -> HttpResponseBase:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     if need not in queries.NEEDS:
         raise Http404
     year = params.year(request, clock.today().year)
@@ -88,10 +85,9 @@ def gaps(request: AuthedRequest, need: str) -> HttpResponseBase:
         "query": f"year={year}", "can_export": request.user.can(Capability.EXPORT_PEOPLE)})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def institutions(request: AuthedRequest) -> HttpResponse:
     """The institution register (机构登记): federation staff register, correct and close."""
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     rows = Institution.objects.filter(scoping.region_range_q(request.user, "township__code"))
     form = None
     if request.user.role == Role.FEDERATION_STAFF:
@@ -108,10 +104,9 @@ def institutions(request: AuthedRequest) -> HttpResponse:
         "rows": rows.select_related("township"), "form": form})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def institution(request: AuthedRequest, pk: int) -> HttpResponse:
     """One institution: correct its entry or close it (dated, audited)."""
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     found = get_object_or_404(Institution.objects.filter(
         scoping.region_range_q(request.user, "township__code")).select_related("township"), pk=pk)
     editable = request.user.role == Role.FEDERATION_STAFF
@@ -145,9 +140,8 @@ def institution(request: AuthedRequest, pk: int) -> HttpResponse:
         "institution": found, "edit": edit, "close": close, "history": history[:50]})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def renovations(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     rows = Renovation.objects.filter(scoping.region_q(request.user, "village__code"))
     state = request.GET.get("state")
     if state:
@@ -158,9 +152,8 @@ def renovations(request: AuthedRequest) -> HttpResponse:
                                                          "query": f"state={state or ''}"})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 def renovation_apply(request: AuthedRequest, person_id: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     if request.method != "POST":
         raise Http404
@@ -173,9 +166,8 @@ def renovation_apply(request: AuthedRequest, person_id: int) -> HttpResponse:
     return redirect("services:renovation", pk=renovation.pk)
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def renovation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     renovation = get_object_or_404(
         Renovation.objects.filter(scoping.region_q(request.user, "village__code"))
         .select_related("person", "village__parent"), pk=pk)
@@ -189,10 +181,9 @@ def renovation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     })
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def renovation_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     form = RenovationStepForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -230,18 +221,16 @@ def renovation_photo(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("services:renovation", pk=pk)
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def cases(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     rows = LegalCase.objects.filter(person__in=scoping.people_for(request.user)).select_related(
         "person")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "services/cases.html", {"page": page, "query": ""})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 def case_new(request: AuthedRequest, person_id: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

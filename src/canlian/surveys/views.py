@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
-from canlian.core.web import AuthedRequest
+from canlian.core.web import AuthedRequest, requires
 
 from . import actions, queries, served
 from .forms import SurveyForm
@@ -28,9 +27,8 @@ def _year(request: HttpRequest) -> int:
     return max(2015, min(year, clock.today().year))
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def index(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = _year(request)
     level = "township" if scoping.region_of(request.user).level in ("county", "city") else "village"
     rows = queries.progress(scoping.people_for(request.user), year, level)
@@ -43,9 +41,8 @@ def index(request: AuthedRequest) -> HttpResponse:
     })
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def remaining(request: AuthedRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = _year(request)
     people = queries.to_survey(scoping.people_for(request.user), year).filter(surveyed=False)  # type: ignore[misc]
     village = request.GET.get("village")
@@ -57,9 +54,8 @@ def remaining(request: AuthedRequest) -> HttpResponse:
         "year": year, "page": page, "query": f"year={year}&village={village or ''}"})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def survey(request: AuthedRequest, person_id: int, year: int) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     existing = AnnualSurvey.objects.filter(person=person, year=year).first()
     can_edit = request.user.can(Capability.EDIT_PEOPLE)
