@@ -18,6 +18,7 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock
+from canlian.core.domain import DomainError
 from canlian.people.models import Person
 
 from . import eligibility, ledger, rolls
@@ -37,12 +38,10 @@ from .models import (
 )
 
 
-class SubsidyError(Exception):
+class SubsidyError(DomainError):
     """A refused operation, with a message for the user."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    code = "subsidy_refused"
 
 
 def _today() -> dt.date:

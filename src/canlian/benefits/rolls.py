@@ -43,6 +43,7 @@ from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
 from canlian.certificates.models import Certificate
 from canlian.core import bulk, clock
+from canlian.core.domain import DomainError
 from canlian.regions.models import Region
 
 from . import eligibility, ledger, paid_years, standing
@@ -50,10 +51,10 @@ from .facts import facts_from_row, ruleset_for
 from .models import Grant, LineKind, PaidYear, PaymentStatus, Roll, RollLine, RollStatus
 
 
-class RollError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class RollError(DomainError):
+    """A roll operation refused (e.g. changing a finalised roll)."""
+
+    code = "roll_refused"
 
 
 def month_start(day: dt.date) -> dt.date:

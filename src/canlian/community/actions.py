@@ -31,6 +31,7 @@ from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action
 from canlian.core import clock
+from canlian.core.domain import DomainError
 from canlian.people import idnumber
 from canlian.people.models import Person
 from canlian.regions.models import Region
@@ -58,12 +59,10 @@ from .models import (
 )
 
 
-class CommunityError(Exception):
+class CommunityError(DomainError):
     """A step the record's state does not allow (e.g. checking in after an emergency ended)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    code = "community_refused"
 
 
 def _today() -> dt.date:

@@ -24,6 +24,7 @@ from canlian.audit.models import Action
 from canlian.certificates.forms import MAGIC, MAX_ATTACHMENT_BYTES
 from canlian.core import exports, text, throttle
 from canlian.core.clientip import client_ip
+from canlian.core.domain import DomainError
 from canlian.people import idnumber
 from canlian.people.models import Person
 
@@ -32,12 +33,13 @@ from .models import SignInCode, Upload
 from .notifiers import get_notifier
 
 
-class SignInError(Exception):
+class SignInError(DomainError):
     """A sign-in step refused, with a message for the citizen (zh, then en)."""
+
+    code = "sign_in_refused"
 
     def __init__(self, message: str, field: str = "resident_id") -> None:
         super().__init__(message)
-        self.message = message
         self.field = field
 
 

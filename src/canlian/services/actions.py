@@ -16,6 +16,7 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.core import clock
+from canlian.core.domain import DomainError
 from canlian.events import bus
 from canlian.people.models import Person
 
@@ -169,10 +170,10 @@ LABELS = {"assess": "完成入户评估", "contract": "确定施工单位", "com
           "accept": "验收通过", "reject": "不予改造"}
 
 
-class RenovationError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class RenovationError(DomainError):
+    """A renovation step its state does not allow."""
+
+    code = "renovation_refused"
 
 
 @transaction.atomic
