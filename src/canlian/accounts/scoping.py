@@ -26,14 +26,9 @@ if TYPE_CHECKING:
 
 def region_q(user: User, field: str = "village__code") -> Q:
     """A condition selecting rows whose region ``field`` (a village code) is in scope."""
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated or not user.can(Capability.VIEW_PEOPLE):
         return Q(pk__in=[])
-    if user.role == Role.CITIZEN:
-        return Q(pk__in=[])
-    if user.region is None or not user.can(Capability.VIEW_PEOPLE):
-        return Q(pk__in=[])
-    low, high = user.region.code_range
-    return Q(**{f"{field}__range": (low, high)})
+    return region_range_q(user, field)
 
 
 def people_for(user: User):

@@ -83,7 +83,6 @@ WRITES_ELSEWHERE: dict[str, tuple[int, str]] = {
 
 # Files outside the scoping layer that build a region condition today. Same ratchet.
 REGION_FILTERS_ELSEWHERE: dict[str, int] = {
-    "audit/views.py": 2,
     "benefits/bankfiles.py": 1,
     "benefits/ledger.py": 2,
     "benefits/likely.py": 1,
