@@ -50,6 +50,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS, Category, Grade
+from canlian.core.months import month_start
 
 from .rulesets import (
     ALLOWANCE_TYPES,
@@ -520,9 +521,6 @@ def _choose_higher(rules: SubsidyRules, subsidy: Subsidy, facts: Facts,
 
 # --- payment period ------------------------------------------------------------------------------
 
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
 
 
 def next_month(day: dt.date) -> dt.date:

@@ -44,6 +44,7 @@ from canlian.audit.models import Action as AuditAction
 from canlian.certificates.models import Certificate
 from canlian.core import bulk, clock
 from canlian.core.domain import DomainError
+from canlian.core.months import month_start
 from canlian.regions.models import Region
 
 from . import eligibility, ledger, paid_years, standing
@@ -56,9 +57,6 @@ class RollError(DomainError):
 
     code = "roll_refused"
 
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
 
 
 def add_months(month: dt.date, n: int) -> dt.date:

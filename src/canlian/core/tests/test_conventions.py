@@ -46,6 +46,7 @@ RULE_MODULES = (
     "community/poverty_rules.py",
     "community/visit_rules.py",
     "community/volunteer_rules.py",
+    "core/months.py",
     "indicators/formulas.py",
     "people/idnumber.py",
     "surveys/rules.py",
