@@ -12,7 +12,9 @@ Each rule scans every module of ``canlian`` with ``ast`` (no import, no database
   way;
 - nothing asks the server clock for today's date (``date.today()``,
   ``datetime.now().date()``, ``timezone.localdate()``): the deployment's date comes from
-  ``canlian.core.clock``.
+  ``canlian.core.clock``;
+- a view declares its permission with ``@requires(Capability.X)``; ``BARE_LOGIN_REQUIRED``
+  counts the views that still use a bare ``@login_required``.
 
 ``scripts/conventions`` prints the same counts for the whole tree.
 """
@@ -103,6 +105,24 @@ REGION_FILTERS_ELSEWHERE: dict[str, int] = {
     "people/roster.py": 1,
 }
 
+# Views that still sign in with a bare @login_required (their capability is checked inside,
+# or they need none: home, second factor, job pages). New views declare @requires(Capability.X).
+BARE_LOGIN_REQUIRED: dict[str, int] = {
+    "accounts/views.py": 2,
+    "benefits/views.py": 11,
+    "certificates/views.py": 3,
+    "community/views.py": 8,
+    "core/views.py": 1,
+    "employment/views.py": 6,
+    "indicators/views.py": 6,
+    "jobs/views.py": 4,
+    "people/contact_views.py": 1,
+    "people/views.py": 1,
+    "portal/views/files.py": 1,
+    "services/request_views.py": 1,
+    "services/views.py": 2,
+}
+
 # The one clock gives a rule its default "today" (the deployment's date); it is read through
 # Django's time-zone support, and stays the only such import a rule module may make.
 PURE_ENOUGH = frozenset({"canlian.core.clock", "canlian.core.clock.today", "canlian.core"})
@@ -168,3 +188,15 @@ def test_the_clock_check_sees_the_server_date():
     tree = ast.parse("dt.date.today()\ntimezone.localdate()\ntimezone.now().date()\n"
                      "datetime.datetime.now().date()\nclock.today()\n")
     assert clock_reads(tree) == [1, 2, 3, 4]
+
+
+def test_views_declare_their_permission():
+    found = Counter({rel: sum(1 for node in ast.walk(tree)
+                              if isinstance(node, ast.FunctionDef) for d in node.decorator_list
+                              if isinstance(d, ast.Name) and d.id == "login_required")
+                     for rel, tree in _modules() if checked(rel)})
+    found = +found
+    assert dict(found) == BARE_LOGIN_REQUIRED, (
+        "Declare a view's permission with canlian.core.web.requires(Capability.X). New or changed: "
+        f"{ {r: n for r, n in found.items() if BARE_LOGIN_REQUIRED.get(r) != n} }; "
+        f"gone: {sorted(set(BARE_LOGIN_REQUIRED) - set(found))}")
