@@ -20,12 +20,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .roles import Role
+
 SESSION_KEY = "canlian_second_factor"  # "required" or "none", decided at sign-in
 OPEN_PATHS = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/i18n/")
 
 
 def required(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or user.role == "citizen":
+    if not getattr(user, "is_authenticated", False) or user.role == Role.CITIZEN:
         return False
     if settings.CANLIAN_REQUIRE_TOTP and user.role in settings.CANLIAN_TOTP_ROLES:
         return True
@@ -46,7 +48,7 @@ class RequireSecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (user.is_authenticated and user.role != "citizen"
+        if (user.is_authenticated and user.role != Role.CITIZEN
                 and not request.path.startswith(OPEN_PATHS) and not user.is_verified()):  # type: ignore[attr-defined]
             state = request.session.get(SESSION_KEY) or decide(request)
             if state == "required":

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from canlian.accounts.roles import Capability
+from canlian.accounts.roles import Capability, Role
 from canlian.core.web import AuthedRequest
 
 
@@ -12,7 +12,7 @@ from canlian.core.web import AuthedRequest
 def home(request: AuthedRequest) -> HttpResponse:
     if request.user.can(Capability.VIEW_PEOPLE):
         return redirect("people:list")
-    if request.user.role == "employer":
+    if request.user.role == Role.EMPLOYER:
         return redirect("employment:mine")
     if request.user.can(Capability.ASSESS):
         return redirect("certificates:queue")

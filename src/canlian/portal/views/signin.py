@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from canlian.accounts.roles import Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
 
@@ -32,7 +33,7 @@ def _next(request: HttpRequest) -> str:
 
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Step 1: the resident ID; a code is sent to the phone on record."""
-    if request.user.is_authenticated and request.user.role == "citizen":
+    if request.user.is_authenticated and request.user.role == Role.CITIZEN:
         return redirect("portal:home")
     form = ResidentIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
