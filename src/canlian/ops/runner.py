@@ -41,39 +41,50 @@ def run(run_id: int) -> ScheduledRun | None:
     except IntegrityError:  # the previous run of this job is still going
         logger.warning("scheduled %s (%s): the previous run is still running; waiting",
                        row.job, row.slot)
-        with transaction.atomic():
-            scheduler.enqueue(row, delay=job.retry_delay.total_seconds())
+        if scheduler.can_defer():  # without a delay (tests' immediate backend) it stays queued
+            with transaction.atomic():
+                scheduler.enqueue(row, delay=job.retry_delay.total_seconds())
         return row
     if not claimed:
         return row
     row.refresh_from_db()
     started = time.monotonic()
+    failure: Exception | None = None
     try:
         summary = job.run(timezone.localtime(row.slot))
     except NothingToDo as exc:
         summary = {"skipped": str(exc)}
     except Exception as exc:
-        duration = time.monotonic() - started
-        metrics.job_finished(job.code, "failed", duration)
-        final = row.attempts > job.retries
-        logger.error("scheduled %s (%s) failed, attempt %s%s: %s", job.code, row.slot,
-                     row.attempts, " (giving up)" if final else " (will retry)",
-                     _describe(exc), exc_info=True)
-        with transaction.atomic():
-            ScheduledRun.objects.filter(pk=row.pk).update(
-                state=RunState.FAILED if final else RunState.RETRYING,
-                finished_at=timezone.now(), duration=duration, error=_describe(exc))
-            if not final:
-                row.refresh_from_db()
-                scheduler.enqueue(row, delay=job.retry_delay.total_seconds())
-        row.refresh_from_db()
-        return row
+        failure = exc
+        logger.exception("scheduled %s (%s) failed, attempt %s", job.code,
+                         timezone.localtime(row.slot), row.attempts)
+    if failure is not None:  # outside the handler: a retry run inline does not nest in it
+        return _failed(job, row, failure, time.monotonic() - started)
     duration = time.monotonic() - started
     metrics.job_finished(job.code, "succeeded", duration)
     ScheduledRun.objects.filter(pk=row.pk).update(
         state=RunState.SUCCEEDED, finished_at=timezone.now(), duration=duration,
         summary=summary or {}, error="")
-    logger.info("scheduled %s (%s) succeeded in %.1f s: %s", job.code, row.slot, duration, summary)
+    logger.info("scheduled %s (%s) succeeded in %.1f s: %s", job.code,
+                timezone.localtime(row.slot), duration, summary)
+    row.refresh_from_db()
+    return row
+
+
+def _failed(job: registry.Scheduled, row: ScheduledRun, exc: Exception,
+            duration: float) -> ScheduledRun:
+    metrics.job_finished(job.code, "failed", duration)
+    final = row.attempts > job.retries
+    if final:
+        logger.error("scheduled %s (%s) failed %s times, giving up: %s", job.code,
+                     timezone.localtime(row.slot), row.attempts, _describe(exc))
+    with transaction.atomic():
+        ScheduledRun.objects.filter(pk=row.pk).update(
+            state=RunState.FAILED if final else RunState.RETRYING,
+            finished_at=timezone.now(), duration=duration, error=_describe(exc))
+        if not final:
+            row.refresh_from_db()
+            scheduler.enqueue(row, delay=job.retry_delay.total_seconds())
     row.refresh_from_db()
     return row
 

@@ -40,6 +40,12 @@ def beat(process: str) -> None:
         defaults={"seen_at": timezone.now()})
 
 
+def can_defer() -> bool:
+    from .tasks import run_scheduled
+
+    return run_scheduled.get_backend().supports_defer
+
+
 def enqueue(run: ScheduledRun, *, delay: float = 0) -> None:
     """Put ``run`` on the task queue (after ``delay`` seconds where the backend can wait)."""
     from .tasks import run_scheduled
