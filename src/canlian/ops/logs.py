@@ -8,8 +8,13 @@ personal data.
   method, status and duration — never the path or query string, which carry resident IDs
   and names typed into the search box.
 - ``JsonFormatter`` (python-json-logger) writes each record with its time, level, logger,
-  process and request id. ``RedactFilter`` masks resident IDs (``core.logmask``) and mobile
-  phone numbers in every message and argument, whichever logger wrote them.
+  process and request id; extra fields that are objects (Django attaches the request to
+  its 4xx/5xx records, whose text holds the path) are left out. ``RedactFilter`` masks
+  resident IDs (``core.logmask``) and mobile phone numbers in every message and argument,
+  whichever logger wrote them, and writes tracebacks without the exceptions' messages
+  (a database error quotes the values it refused, a job's error may quote a name): the
+  frames and the exception's type are enough to find the fault, and the message is kept
+  where access is controlled (a scheduled run's error on ``/ops/``).
 
 Turn it on with ``CANLIAN_LOG_FORMAT=json`` (the systemd units do); development keeps
 Django's plain lines.
@@ -21,6 +26,7 @@ import contextvars
 import logging
 import re
 import time
+import traceback
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -53,7 +59,26 @@ class RedactFilter(MaskResidentIds):
         elif isinstance(record.args, dict):
             record.args = {k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()}
         record.request_id = request_id.get()
+        if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+            record.exc_text = safe_traceback(record.exc_info[1])
         return True
+
+
+def safe_traceback(exc: BaseException) -> str:
+    """The traceback's frames (file, line, function; not the source line) and each
+    exception's type, without its message."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    parts = []
+    for link in reversed(chain):
+        parts.append("Traceback (most recent call last):\n"
+                     + "".join(f'  File "{f.filename}", line {f.lineno}, in {f.name}\n'
+                               for f in traceback.extract_tb(link.__traceback__))
+                     + f"{type(link).__module__}.{type(link).__qualname__} (message not logged)")
+    return "\n\nDuring handling of the above exception, another exception occurred:\n\n".join(parts)
 
 
 class JsonFormatter(_JsonFormatter):
@@ -64,12 +89,19 @@ class JsonFormatter(_JsonFormatter):
         kwargs.setdefault("json_ensure_ascii", False)
         super().__init__(*args, **kwargs)
 
+    def formatException(self, ei: Any) -> str:  # noqa: N802  logging's name
+        return safe_traceback(ei[1]) if ei and ei[1] is not None else ""
+
     def add_fields(self, log_data: dict, record: logging.LogRecord, message_dict: dict) -> None:
         super().add_fields(log_data, record, message_dict)
-        if getattr(record, "request_id", ""):
-            log_data["request_id"] = record.request_id
-        if "exc_info" in log_data:  # tracebacks quote values: masked like the message
-            log_data["exc_info"] = redact(log_data["exc_info"])
+        for key in list(log_data):
+            value = log_data[key]
+            if isinstance(value, str):
+                log_data[key] = redact(value)
+            elif not isinstance(value, int | float | bool | type(None)):
+                del log_data[key]  # e.g. Django's request object, whose text has the path
+        if not log_data.get("request_id"):
+            log_data.pop("request_id", None)
 
 
 class RequestIdMiddleware:

@@ -76,8 +76,9 @@ def _failed(job: registry.Scheduled, row: ScheduledRun, exc: Exception,
     metrics.job_finished(job.code, "failed", duration)
     final = row.attempts > job.retries
     if final:
-        logger.error("scheduled %s (%s) failed %s times, giving up: %s", job.code,
-                     timezone.localtime(row.slot), row.attempts, _describe(exc))
+        # The message may quote a person: it is kept on the run (/ops/), the log has the type.
+        logger.error("scheduled %s (%s) failed %s times, giving up: %s (the error is on /ops/)",
+                     job.code, timezone.localtime(row.slot), row.attempts, type(exc).__name__)
     with transaction.atomic():
         ScheduledRun.objects.filter(pk=row.pk).update(
             state=RunState.FAILED if final else RunState.RETRYING,
