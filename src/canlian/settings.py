@@ -248,7 +248,15 @@ def postgres_limits(process: str) -> dict[str, str]:
     }
 
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+# Behind PgBouncer in transaction mode (CANLIAN_DB_POOLER=pgbouncer; docs/deploy.md) a
+# connection may change server session between transactions: no server-side cursors, no
+# prepared statements, and the time limits come from the pooler (``connect_query``), which
+# refuses the ``options`` startup parameter.
+CANLIAN_DB_POOLER = os.environ.get("CANLIAN_DB_POOLER", "")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and CANLIAN_DB_POOLER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
         f"-c {name}={value}" for name, value in postgres_limits(CANLIAN_PROCESS).items())
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -300,7 +308,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Collected static files, served by nginx (docs/deploy.md): outside the data folder, which
+# holds uploads and is never under a web root.
+STATIC_ROOT = Path(os.environ.get("CANLIAN_STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     # Uploads under generated names, partial files removed on failure (core/storage.py).

@@ -34,6 +34,9 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # each process writes its figures there
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 REQUEST_LATENCY = Histogram(
     "canlian_request_duration_seconds", "Time to answer a request, per view",
     ["view", "method", "status"],
