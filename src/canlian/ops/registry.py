@@ -34,7 +34,10 @@ class Scheduled:
         return f"CANLIAN_SCHEDULE_{self.code.upper()}"
 
     def expression(self) -> str:
-        return slots.validate(os.environ.get(self.setting, self.default))
+        try:
+            return slots.validate(os.environ.get(self.setting, self.default))
+        except slots.ScheduleError as exc:
+            raise slots.ScheduleError(f"{self.setting}: {exc}") from None
 
 
 REGISTRY: dict[str, Scheduled] = {}

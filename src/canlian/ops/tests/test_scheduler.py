@@ -143,3 +143,25 @@ def test_two_scheduler_processes_run_each_slot_once(tmp_path):
         assert done and all(row == ("succeeded", 1) for row in done), done
     finally:
         shared.drop()
+
+
+def test_the_schedule_is_listed_with_each_next_run(monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    monkeypatch.setenv("CANLIAN_SCHEDULE_BACKUP", "30 1 * * *")
+    monkeypatch.setenv("CANLIAN_SCHEDULE_PRUNE", "off")
+    out = io.StringIO()
+    call_command("scheduler", "--list", stdout=out)
+    lines = {line.split()[0]: line for line in out.getvalue().splitlines()}
+    assert "30 1 * * *" in lines["backup"] and " 01:30" in lines["backup"]
+    assert lines["prune"].split()[1] == "off"
+
+
+def test_a_bad_schedule_setting_names_itself(monkeypatch):
+    from canlian.ops.slots import ScheduleError
+
+    monkeypatch.setenv("CANLIAN_SCHEDULE_BACKUP", "every night")
+    with pytest.raises(ScheduleError, match="CANLIAN_SCHEDULE_BACKUP: bad cron expression 'every night'"):
+        registry.get("backup").expression()
