@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RunState(models.TextChoices):
     QUEUED = "queued", _("Waiting to start")
     RUNNING = "running", _("Running")
     RETRYING = "retrying", _("Failed, will retry")
-    SUCCEEDED = "succeeded", _("Completed")
-    FAILED = "failed", _("Failed")
+    SUCCEEDED = "succeeded", pgettext_lazy("scheduled run", "Completed")
+    FAILED = "failed", pgettext_lazy("scheduled run", "Failed")
 
 
 class ScheduledRun(models.Model):

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from canlian.accounts import scoping
@@ -17,6 +18,22 @@ from canlian.accounts.roles import Capability
 
 from . import health, metrics, registry, slots
 from .models import RunState, ScheduledRun
+
+CHECK_LABELS = {"database": _("Database"), "migrations": _("Migrations"), "disk": _("Disk space"),
+                "queue": _("Job queue"), "worker": _("Background worker"), "scheduler": _("Scheduler")}
+# What the jobs' summaries count, for people (a key not listed is shown as it is).
+SUMMARY_LABELS = {
+    "expired": _("certificates expired"), "renewal_reminders": _("renewal reminders"),
+    "overdue_applications": _("overdue applications"),
+    "overdue_rectifications": _("overdue rectifications"), "flagged": _("at risk"),
+    "opened": _("newly watched"), "updated": _("cases updated"), "cleared": _("no longer flagged"),
+    "month": _("month"), "status": _("status"), "lines": _("lines"), "total": _("total (yuan)"),
+    "changed": _("changed"), "tables": _("tables"), "rows": _("rows"),
+    "restore_seconds": _("restore (s)"), "restore_test": _("restore test"), "file": _("file"),
+    "size": _("size (bytes)"), "backup_seconds": _("backup (s)"), "deleted": _("old backups deleted"),
+    "throttle": _("throttle rows"), "sessions": _("sessions"), "job_files": _("job files"),
+    "runs": _("run records"), "heartbeats": _("heartbeats"), "skipped": _("skipped"),
+}
 
 
 @never_cache
@@ -52,8 +69,10 @@ def status(request: HttpRequest) -> HttpResponse:
         expression = job.expression()
         runs = list(ScheduledRun.objects.filter(job=job.code).order_by("-slot")[:5])
         last = runs[0] if runs else None
-        rows.append({"job": job, "expression": expression, "last": last, "recent": runs[1:],
+        summary = [(SUMMARY_LABELS.get(k, k), v) for k, v in (last.summary if last else {}).items()]
+        rows.append({"job": job, "expression": expression, "last": last, "summary": summary,
                      "next": slots.upcoming(expression, now),
                      "attention": last is not None and last.state == RunState.FAILED})
+    checks = [(CHECK_LABELS.get(name, name), c) for name, c in health.check()["checks"].items()]
     return render(request, "ops/status.html", {
-        "rows": rows, "health": health.check(), "failed": [r for r in rows if r["attention"]]})
+        "rows": rows, "checks": checks, "failed": [r for r in rows if r["attention"]]})
