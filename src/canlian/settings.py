@@ -32,6 +32,10 @@ Environment variables:
 - ``CANLIAN_TASKS_BACKEND``: ``database`` (default; run ``canlian db_worker``) or
   ``immediate`` (jobs run inside the request; the default under ``CANLIAN_ENV=test``).
 - ``CANLIAN_JOB_RETENTION_DAYS``: how long jobs' result files are kept (default 7).
+- Operations (ops/, docs/deploy.md): ``CANLIAN_SCHEDULE_<JOB>`` (a cron expression or
+  ``off``), ``CANLIAN_ROLL_DRAFT_DAY``, ``CANLIAN_BACKUP_DIR``, ``CANLIAN_BACKUP_KEEP_DAYS``,
+  ``CANLIAN_METRICS_TOKEN`` (``/metrics``), ``CANLIAN_LOG_FORMAT`` (``json``),
+  ``CANLIAN_MIN_FREE_DISK_MB``, ``PROMETHEUS_MULTIPROC_DIR``.
 
 Production refuses to start with settings that would expose the registry (see
 ``_refuse_insecure_production`` and docs/security.md).
@@ -158,11 +162,15 @@ INSTALLED_APPS = [
     "canlian.portal",
     "canlian.demo",
     "canlian.jobs",
+    "canlian.ops",
     "django_tasks",
     "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    # Outermost: every log line of the request carries its id; latency covers the rest.
+    "canlian.ops.logs.RequestIdMiddleware",
+    "canlian.ops.metrics.RequestMetricsMiddleware",
     "canlian.core.clientip.TrustedProxyMiddleware",
     "canlian.core.limits.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -240,7 +248,15 @@ def postgres_limits(process: str) -> dict[str, str]:
     }
 
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+# Behind PgBouncer in transaction mode (CANLIAN_DB_POOLER=pgbouncer; docs/deploy.md) a
+# connection may change server session between transactions: no server-side cursors, no
+# prepared statements, and the time limits come from the pooler (``connect_query``), which
+# refuses the ``options`` startup parameter.
+CANLIAN_DB_POOLER = os.environ.get("CANLIAN_DB_POOLER", "")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and CANLIAN_DB_POOLER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
         f"-c {name}={value}" for name, value in postgres_limits(CANLIAN_PROCESS).items())
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -292,7 +308,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Collected static files, served by nginx (docs/deploy.md): outside the data folder, which
+# holds uploads and is never under a web root.
+STATIC_ROOT = Path(os.environ.get("CANLIAN_STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     # Uploads under generated names, partial files removed on failure (core/storage.py).
@@ -342,21 +360,30 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", True)
+    # The load balancer's health check and Prometheus' scrape come over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     if CANLIAN_TRUSTED_PROXIES:  # TrustedProxyMiddleware drops the header from anyone else
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs (ops/logs.py): resident IDs and mobile numbers are masked in every line, whichever
+# logger wrote it. CANLIAN_LOG_FORMAT=json (the systemd units) writes one JSON object a line
+# with the request id, and a line per request (view name, status, duration; never the path).
+_LOG_JSON = os.environ.get("CANLIAN_LOG_FORMAT", "text") == "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Resident IDs (and certificate numbers, which contain them) never reach a log line:
-    # Django's 4xx warnings and the development server's request log carry query strings.
-    "filters": {"mask_ids": {"()": "canlian.core.logmask.MaskResidentIds"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_ids"]}},
+    "filters": {"mask_ids": {"()": "canlian.ops.logs.RedactFilter"}},
+    "formatters": {"json": {"()": "canlian.ops.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_ids"],
+                             **({"formatter": "json"} if _LOG_JSON else {})}},
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "canlian.requests": {"handlers": ["console"], "propagate": False,
+                             "level": "INFO" if _LOG_JSON else "WARNING"},
+        "canlian.ops": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

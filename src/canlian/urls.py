@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from canlian.api.urls import api
 from canlian.certificates import views as certificate_views
 from canlian.core import views as core_views
+from canlian.ops import views as ops_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -23,6 +24,9 @@ urlpatterns = [
     path("indicators/", include("canlian.indicators.urls")),
     path("audit/", include("canlian.audit.urls")),
     path("jobs/", include("canlian.jobs.urls")),
+    path("ops/", include("canlian.ops.urls")),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("metrics", ops_views.metrics_view, name="metrics"),
     path("portal/", include("canlian.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

@@ -218,8 +218,10 @@ def _staged(target: Path) -> Iterator[Path]:
         partial.unlink(missing_ok=True)
 
 
-def backup(target: Path) -> Path:
-    """Write a verified backup of the database to ``target`` (replaced only when complete)."""
+def backup(target: Path, *, snapshot: str | None = None) -> Path:
+    """Write a verified backup of the database to ``target`` (replaced only when complete).
+    ``snapshot``: a PostgreSQL snapshot exported by an open transaction (``pg_export_snapshot``)
+    for ``pg_dump --snapshot``, so the caller knows exactly what the dump holds."""
     target = Path(target).resolve()
     if not target.parent.is_dir():
         raise BackupError(f"{target.parent}: no such directory")
@@ -229,6 +231,7 @@ def backup(target: Path) -> Path:
             with connection.cursor() as cursor:
                 live = _live_contents(cursor, "postgresql")
             _run([_tool("pg_dump"), *args, "-Fc", "--no-owner", "-f", str(partial),
+                  *([f"--snapshot={snapshot}"] if snapshot else []),
                   connection.settings_dict["NAME"]], env)
             verify_dump(partial, against=live)
         elif connection.vendor == "sqlite":

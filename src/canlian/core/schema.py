@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 # an incomplete schema. Others (migrate, backup --restore, check_schema itself) are how an
 # operator repairs one.
 GUARDED_COMMANDS = frozenset({"runserver", "db_worker", "subsidies", "feed", "import",
-                              "certificates"})
+                              "certificates", "scheduler"})
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,78 @@
+"""``/healthz`` (load balancer, monitoring), ``/metrics`` (Prometheus, bearer token) and
+``/ops/`` (the scheduled jobs' page, for the federation's administrators)."""
+
+from __future__ import annotations
+
+import hmac
+import os
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability
+
+from . import health, metrics, registry, slots
+from .models import RunState, ScheduledRun
+
+CHECK_LABELS = {"database": _("Database"), "migrations": _("Migrations"), "disk": _("Disk space"),
+                "queue": _("Job queue"), "worker": _("Background worker"), "scheduler": _("Scheduler")}
+# What the jobs' summaries count, for people (a key not listed is shown as it is).
+SUMMARY_LABELS = {
+    "expired": _("certificates expired"), "renewal_reminders": _("renewal reminders"),
+    "overdue_applications": _("overdue applications"),
+    "overdue_rectifications": _("overdue rectifications"), "flagged": _("at risk"),
+    "opened": _("newly watched"), "updated": _("cases updated"), "cleared": _("no longer flagged"),
+    "month": _("month"), "status": _("status"), "lines": _("lines"), "total": _("total (yuan)"),
+    "changed": _("changed"), "tables": _("tables"), "rows": _("rows"),
+    "restore_seconds": _("restore (s)"), "restore_test": _("restore test"), "file": _("file"),
+    "size": _("size (bytes)"), "backup_seconds": _("backup (s)"), "deleted": _("old backups deleted"),
+    "throttle": _("throttle rows"), "sessions": _("sessions"), "job_files": _("job files"),
+    "runs": _("run records"), "heartbeats": _("heartbeats"), "skipped": _("skipped"),
+}
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    result = health.check()
+    ok = result["all_healthy"] if request.GET.get("strict") else result["healthy"]
+    return JsonResponse(result, status=200 if ok else 503)
+
+
+@never_cache
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """Prometheus' scrape; ``Authorization: Bearer $CANLIAN_METRICS_TOKEN``. Without a
+    token configured the page does not exist."""
+    token = os.environ.get("CANLIAN_METRICS_TOKEN", "")
+    if not token:
+        raise Http404
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        return HttpResponse("unauthorized\n", status=401, content_type="text/plain",
+                            headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+    body, content_type = metrics.render()
+    return HttpResponse(body, content_type=content_type)
+
+
+@login_required
+def status(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_AUDIT)
+    now = timezone.localtime()
+    rows = []
+    for job in registry.REGISTRY.values():
+        if job.hidden:
+            continue
+        expression = job.expression()
+        runs = list(ScheduledRun.objects.filter(job=job.code).order_by("-slot")[:5])
+        last = runs[0] if runs else None
+        summary = [(SUMMARY_LABELS.get(k, k), v) for k, v in (last.summary if last else {}).items()]
+        rows.append({"job": job, "expression": expression, "last": last, "summary": summary,
+                     "next": slots.upcoming(expression, now),
+                     "attention": last is not None and last.state == RunState.FAILED})
+    checks = [(CHECK_LABELS.get(name, name), c) for name, c in health.check()["checks"].items()]
+    return render(request, "ops/status.html", {
+        "rows": rows, "checks": checks, "failed": [r for r in rows if r["attention"]]})

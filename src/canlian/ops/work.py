@@ -1,0 +1,150 @@
+"""The scheduled jobs: what runs every night or month without anyone pressing a button.
+
+Each function takes its slot (the moment it was due, local time) and returns a small
+summary for the status page (counts only: no names, no resident IDs). Each does its work
+through the owning app's functions (``certificates.actions``, ``community.actions``,
+``benefits.rolls``), set-based, in their own transactions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from canlian.core import clock
+
+from . import backups, retention
+from .registry import Scheduled, register
+
+RENEWAL_WINDOW_DAYS = int(os.environ.get("CANLIAN_RENEWAL_REMINDER_DAYS", "90"))
+
+
+class NothingToDo(Exception):
+    """Nothing to do on this installation (no deployment loaded yet): the run is recorded
+    as skipped, not failed."""
+
+
+def _deployment() -> Any:
+    from canlian.regions.models import Deployment
+
+    deployment = Deployment.current()
+    if deployment is None:
+        raise NothingToDo("no deployment loaded: run `canlian regions load` or `canlian seed`")
+    return deployment
+
+
+def certificate_expiry(slot: dt.datetime) -> dict[str, Any]:
+    """The daily expiry sweep (证件到期): certificates past their validity become expired,
+    each announced on the event bus (to-dos for the township follow)."""
+    from canlian.certificates import actions
+
+    return {"expired": actions.expire_overdue(clock.today())}
+
+
+def reminders(slot: dt.datetime) -> dict[str, Any]:
+    """Renewal and deadline reminders (到期提醒、办理时限提醒): a to-do for each certificate
+    expiring within the window and each open application past its time limit, unless one is
+    already open; overdue accessibility rectifications are counted for the page."""
+    from canlian.accounts.roles import Role
+    from canlian.certificates.models import Application, Certificate, CertificateStatus
+    from canlian.certificates.workflow import OPEN_STATES
+    from canlian.community.models import Problem
+    from canlian.todos.models import Todo
+
+    today = clock.today()
+    low, high = _deployment().root.code_range
+    open_todo = Todo.objects.filter(person=OuterRef("person_id"), done_at__isnull=True)
+    renewals = (Certificate.objects.filter(
+        status=CertificateStatus.ISSUED, valid_until__gte=today,
+        valid_until__lte=today + dt.timedelta(days=RENEWAL_WINDOW_DAYS),
+        person__village__code__range=(low, high), person__life_status="alive")
+        .exclude(Exists(open_todo.filter(kind="certificate_renewal")))
+        .values_list("person_id", "person__village_id", "person__name", "valid_until"))
+    overdue = (Application.objects.filter(state__in=[s.value for s in OPEN_STATES], due__lt=today,
+                                          village__code__range=(low, high))
+               .exclude(Exists(open_todo.filter(kind="application_overdue")))
+               .values_list("person_id", "village_id", "person__name", "due"))
+    with transaction.atomic():
+        made = Todo.objects.bulk_create(
+            [Todo(person_id=p, village_id=v, role=Role.VILLAGE_WORKER, kind="certificate_renewal",
+                  title=f"{name}：残疾人证将于 {until:%Y-%m-%d} 到期，请提醒换证", due=until)
+             for p, v, name, until in renewals]
+            + [Todo(person_id=p, village_id=v, role=Role.TOWNSHIP_STAFF, kind="application_overdue",
+                    title=f"{name}：办证申请已超过办理时限（{due:%Y-%m-%d}），请尽快办结", due=today)
+               for p, v, name, due in overdue], batch_size=1000)
+    renewal_count = sum(1 for t in made if t.kind == "certificate_renewal")
+    rectifications = Problem.objects.filter(rectified_on__isnull=True, deadline__lt=today).count()
+    return {"renewal_reminders": renewal_count, "overdue_applications": len(made) - renewal_count,
+            "overdue_rectifications": rectifications}
+
+
+def poverty_screening(slot: dt.datetime) -> dict[str, Any]:
+    """The poverty-return screening (防止返贫动态监测筛查) of the whole deployment."""
+    from canlian.audit.actions import record
+    from canlian.audit.models import Action
+    from canlian.community import actions
+    from canlian.people.models import Person
+
+    low, high = _deployment().root.code_range
+    with transaction.atomic():
+        result = actions.screen_people(Person.objects.filter(village__code__range=(low, high)),
+                                       clock.today())
+        record(user=None, action=Action.UPDATE, object_type="watchcase",
+               summary=f"计划任务 防止返贫监测筛查：{result['flagged']} 人有风险，"
+                       f"新纳入 {result['opened']} 人")
+    return result
+
+
+def roll_draft(slot: dt.datetime) -> dict[str, Any]:
+    """The month's payment roll as a draft (发放名册草稿), for staff to check and finalise;
+    a finalised month is left alone."""
+    from canlian.benefits import rolls
+
+    month = slot.date().replace(day=1)
+    outcome = rolls.generate(_deployment().root, month)  # a RollError fails (and retries)
+    roll = outcome.roll
+    return {"month": f"{month:%Y-%m}", "status": roll.status, "lines": roll.line_count,
+            "total": str(roll.total), "changed": outcome.changed}
+
+
+def nightly_backup(slot: dt.datetime) -> dict[str, Any]:
+    return backups.nightly(slot)
+
+
+def prune(slot: dt.datetime) -> dict[str, Any]:
+    return retention.prune()
+
+
+def worker_heartbeat(slot: dt.datetime) -> dict[str, Any]:
+    """Runs every minute in the worker: the health check sees the worker is alive and
+    taking tasks off the queue."""
+    from . import scheduler
+
+    scheduler.beat("worker")
+    return {}
+
+
+def _roll_day() -> int:
+    day = int(os.environ.get("CANLIAN_ROLL_DRAFT_DAY", "20"))
+    if not 1 <= day <= 28:
+        raise ValueError(f"CANLIAN_ROLL_DRAFT_DAY must be 1–28, not {day}")
+    return day
+
+
+register(Scheduled("certificate_expiry", _("Certificate expiry sweep"), certificate_expiry,
+                   "10 1 * * *"))
+register(Scheduled("reminders", _("Renewal and deadline reminders"), reminders, "30 6 * * *"))
+register(Scheduled("poverty_screening", _("Poverty-return screening"), poverty_screening,
+                   "0 4 * * *"))
+register(Scheduled("roll_draft", _("Monthly payment roll draft"), roll_draft,
+                   f"0 5 {_roll_day()} * *", catch_up=dt.timedelta(days=3)))
+register(Scheduled("backup", _("Nightly backup and restore test"), nightly_backup, "0 2 * * *",
+                   retries=1, retry_delay=dt.timedelta(minutes=30)))
+register(Scheduled("prune", _("Retention: prune old rows and files"), prune, "30 3 * * *"))
+register(Scheduled("worker_heartbeat", _("Worker heartbeat"), worker_heartbeat, "* * * * *",
+                   retries=0, catch_up=dt.timedelta(minutes=2), hidden=True))
