@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "canlian.todos",
     "canlian.benefits",
     "canlian.employment",
+    "canlian.rights",
     "canlian.surveys",
     "canlian.services",
     "canlian.community",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("verify/<str:token>/", certificate_views.verify, name="verify"),
     path("subsidies/", include("canlian.benefits.urls")),
     path("employment/", include("canlian.employment.urls")),
+    path("rights/", include("canlian.rights.urls")),
     path("surveys/", include("canlian.surveys.urls")),
     path("services/", include("canlian.services.urls")),
     path("community/", include("canlian.community.urls")),

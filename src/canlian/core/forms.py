@@ -33,3 +33,13 @@ class Form(TextCheckMixin, forms.Form):
 
 class ModelForm(TextCheckMixin, forms.ModelForm):
     pass
+
+
+def add_errors(form: forms.Form, exc: Exception) -> None:
+    """Put a domain refusal (``ValidationError``) beside the field it names, else at the
+    top of the form."""
+    if hasattr(exc, "message_dict"):
+        for field, errors in exc.message_dict.items():  # type: ignore[attr-defined]
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, getattr(exc, "messages", [str(exc)]))
