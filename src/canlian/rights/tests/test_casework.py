@@ -222,3 +222,16 @@ def test_staff_pages_register_and_take_steps_and_refuse_bad_posts(client, users,
     assert client.post(f"/rights/{case.pk}/reopen/", {}).status_code == 403
     client.force_login(users.employer)
     assert client.get("/rights/").status_code == 403
+
+
+def test_the_daily_command_escalates_overdue_cases(users, make_person):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with clock.frozen(dt.date(2025, 1, 2)):
+        _intake(users.township, make_person())
+    out = StringIO()
+    with clock.frozen(dt.date(2025, 3, 3)):
+        call_command("rights", "escalate", stdout=out)
+    assert out.getvalue().startswith("1 overdue case(s)")
