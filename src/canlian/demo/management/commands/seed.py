@@ -24,6 +24,7 @@ from canlian.employment.demo import seed_employment
 from canlian.indicators.demo import seed_external
 from canlian.people.models import Household, Person
 from canlian.regions import loader
+from canlian.rights.demo import seed_rights
 
 
 class Command(BaseCommand):
@@ -79,6 +80,7 @@ class Command(BaseCommand):
                 counts = seed_programs(deployment)
                 counts.update(seed_employment(deployment))
                 counts.update(seed_community(deployment))
+                counts.update(seed_rights(deployment))
                 counts.update(seed_external(deployment))
                 ensure_demo_users(deployment)  # links the employer login to a demo unit
                 self.stdout.write("Records behind the plan indicators (2021–): " + ", ".join(
