@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "canlian.benefits",
     "canlian.employment",
     "canlian.rights",
+    "canlian.education",
     "canlian.surveys",
     "canlian.services",
     "canlian.community",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("subsidies/", include("canlian.benefits.urls")),
     path("employment/", include("canlian.employment.urls")),
     path("rights/", include("canlian.rights.urls")),
+    path("education/", include("canlian.education.urls")),
     path("surveys/", include("canlian.surveys.urls")),
     path("services/", include("canlian.services.urls")),
     path("community/", include("canlian.community.urls")),

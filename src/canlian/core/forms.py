@@ -43,3 +43,22 @@ def add_errors(form: forms.Form, exc: Exception) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, getattr(exc, "messages", [str(exc)]))
+
+
+def person_from_form(user: object, form: forms.Form, field: str = "resident_id") -> object | None:
+    """The person in the user's region whose resident ID is in ``form``'s ``field``, or
+    None with the reason put beside the field (bad ID, or nobody in the region)."""
+    from django.utils.translation import gettext as _
+
+    from canlian.accounts import scoping
+    from canlian.people import idnumber
+
+    try:
+        number = idnumber.validate(form.cleaned_data[field]).number
+    except idnumber.ResidentIdError as exc:
+        form.add_error(field, exc.message)
+        return None
+    person = scoping.people_for(user).filter(resident_id=number).first()
+    if person is None:
+        form.add_error(field, _("No person with this resident ID in your region."))
+    return person

@@ -21,9 +21,8 @@ from canlian.accounts import scoping
 from canlian.accounts.models import User
 from canlian.accounts.roles import Capability
 from canlian.core import clock, params
-from canlian.core.forms import Form
+from canlian.core.forms import Form, person_from_form
 from canlian.core.forms import add_errors as _errors
-from canlian.people import idnumber
 
 from . import actions, queries, rules
 from .models import Channel, ConsentHow, Kind, Outcome, RightsCase, Satisfaction, State
@@ -196,29 +195,21 @@ def new(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None, initial={"received_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            number = idnumber.validate(d["resident_id"]).number
-        except idnumber.ResidentIdError as exc:
-            form.add_error("resident_id", exc.message)
-        else:
-            person = scoping.people_for(request.user).filter(resident_id=number).first()
-            if person is None:
-                form.add_error("resident_id", _("No person with this resident ID in your "
-                                                "region."))
+        person = person_from_form(request.user, form)
+        if person is not None:
+            try:
+                case = actions.intake(request.user, person, kind=d["kind"],
+                                      channel=d["channel"], subject=d["subject"],
+                                      description=d["description"],
+                                      submitter_name=d["submitter_name"],
+                                      submitter_relation=d["submitter_relation"],
+                                      received_on=d["received_on"],
+                                      proxy_consent=d["proxy_consent"])
+            except ValidationError as exc:
+                _errors(form, exc)
             else:
-                try:
-                    case = actions.intake(request.user, person, kind=d["kind"],
-                                          channel=d["channel"], subject=d["subject"],
-                                          description=d["description"],
-                                          submitter_name=d["submitter_name"],
-                                          submitter_relation=d["submitter_relation"],
-                                          received_on=d["received_on"],
-                                          proxy_consent=d["proxy_consent"])
-                except ValidationError as exc:
-                    _errors(form, exc)
-                else:
-                    messages.success(request, _("Case registered."))
-                    return redirect("rights:detail", pk=case.pk)
+                messages.success(request, _("Case registered."))
+                return redirect("rights:detail", pk=case.pk)
     return render(request, "rights/new.html", {"form": form})
 
 

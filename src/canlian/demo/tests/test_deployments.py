@@ -55,3 +55,9 @@ def _assert_domain_demo(root) -> None:  # type: ignore[no-untyped-def]
     assert cases.exclude(satisfaction="").exists() and cases.filter(reopened__gt=0).exists()
     assert cases.filter(escalated_on__isnull=False).exists()
     assert cases.filter(proxy__isnull=False).exists()
+    from canlian.education.models import DropoutCase, HomeVisit, Pupil
+
+    pupils = Pupil.objects.filter(village__code__range=root.code_range)
+    assert pupils.exists() and pupils.filter(history__source="survey").exists()
+    assert DropoutCase.objects.filter(village__code__range=root.code_range).exists()
+    assert HomeVisit.objects.filter(plan__pupil__in=pupils).exists()

@@ -20,6 +20,7 @@ from canlian.demo.citizen import demo_citizen
 from canlian.demo.programs import seed_programs
 from canlian.demo.seeding import region_summary, seed
 from canlian.demo.users import DEMO_PASSWORD, ensure_demo_users
+from canlian.education.demo import seed_education
 from canlian.employment.demo import seed_employment
 from canlian.indicators.demo import seed_external
 from canlian.people.models import Household, Person
@@ -81,6 +82,7 @@ class Command(BaseCommand):
                 counts.update(seed_employment(deployment))
                 counts.update(seed_community(deployment))
                 counts.update(seed_rights(deployment))
+                counts.update(seed_education(deployment))
                 counts.update(seed_external(deployment))
                 ensure_demo_users(deployment)  # links the employer login to a demo unit
                 self.stdout.write("Records behind the plan indicators (2021–): " + ", ".join(
