@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "canlian.employment",
     "canlian.rights",
     "canlian.education",
+    "canlian.culture",
     "canlian.surveys",
     "canlian.services",
     "canlian.community",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("employment/", include("canlian.employment.urls")),
     path("rights/", include("canlian.rights.urls")),
     path("education/", include("canlian.education.urls")),
+    path("culture/", include("canlian.culture.urls")),
     path("surveys/", include("canlian.surveys.urls")),
     path("services/", include("canlian.services.urls")),
     path("community/", include("canlian.community.urls")),

@@ -169,17 +169,9 @@ def import_batch(user: Any, stream: IO[bytes] | str) -> BatchResult:
     fix those rows and import the file again; rows already recorded report unchanged)."""
     scoping.require(user, Capability.IMPORT_PEOPLE)
     try:
-        sheets.check_size(stream, max_bytes=50_000_000, max_rows=200_000)
-        rows = list(sheets.rows(stream))
+        col, rows = sheets.table(stream, COLUMNS, max_bytes=50_000_000, max_rows=200_000)
     except sheets.SheetError as exc:
         raise ValidationError({"file": str(exc)}) from None
-    if not rows:
-        raise ValidationError({"file": "文件为空 (the file is empty)"})
-    header = [sheets.text(c) for c in rows[0][1]]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise ValidationError({"file": f"缺少列：{'、'.join(missing)} (missing columns)"})
-    col = {c: header.index(c) for c in COLUMNS}
     parsed: list[tuple[int, str, str, rules.Entry | None, str]] = []
     errors: list[dict[str, Any]] = []
     today = clock.today()
@@ -187,7 +179,7 @@ def import_batch(user: Any, stream: IO[bytes] | str) -> BatchResult:
     def err(row: int, column: str, reason: str) -> None:
         errors.append({"row": row, "column": column, "reason": reason})
 
-    for number, values in rows[1:]:
+    for number, values in rows:
         def get(name: str) -> str:
             return sheets.cell(values, col[name]).strip()  # noqa: B023 - used at once
 
@@ -236,7 +228,7 @@ def import_batch(user: Any, stream: IO[bytes] | str) -> BatchResult:
                     people=[(p.pk, p.village_id) for p, _ in pairs],
                     summary="教育部门学籍数据批量导入")
     errors.sort(key=lambda e: e["row"])
-    return BatchResult(rows=len(rows) - 1, errors=errors, counts=counts)
+    return BatchResult(rows=len(rows), errors=errors, counts=counts)
 
 
 def sync_from_surveys(year: int, region_range: tuple[str, str]) -> dict[str, int]:

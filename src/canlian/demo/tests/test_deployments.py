@@ -61,3 +61,9 @@ def _assert_domain_demo(root) -> None:  # type: ignore[no-untyped-def]
     assert pupils.exists() and pupils.filter(history__source="survey").exists()
     assert DropoutCase.objects.filter(village__code__range=root.code_range).exists()
     assert HomeVisit.objects.filter(plan__pupil__in=pupils).exists()
+    from canlian.culture.models import AthleteRecord, Attendance, Delivery
+
+    assert Attendance.objects.filter(event__township__code__range=root.code_range).exists()
+    assert AthleteRecord.objects.filter(member__team__township__code__range=root.code_range,
+                                        kind="competition").exists()
+    assert Delivery.objects.filter(village__code__range=root.code_range).exists()

@@ -15,6 +15,7 @@ from django.db import transaction
 from canlian.certificates.models import Certificate
 from canlian.community.demo import seed_community
 from canlian.core import bulk
+from canlian.culture.demo import seed_culture
 from canlian.demo.applications import seed_applications
 from canlian.demo.citizen import demo_citizen
 from canlian.demo.programs import seed_programs
@@ -83,6 +84,7 @@ class Command(BaseCommand):
                 counts.update(seed_community(deployment))
                 counts.update(seed_rights(deployment))
                 counts.update(seed_education(deployment))
+                counts.update(seed_culture(deployment))
                 counts.update(seed_external(deployment))
                 ensure_demo_users(deployment)  # links the employer login to a demo unit
                 self.stdout.write("Records behind the plan indicators (2021–): " + ", ".join(
