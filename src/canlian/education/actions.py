@@ -176,8 +176,11 @@ def import_batch(user: Any, stream: IO[bytes] | str) -> BatchResult:
     errors: list[dict[str, Any]] = []
     today = clock.today()
 
+    originals = {number: [sheets.cell(values, col[c]) for c in COLUMNS] for number, values in rows}
+
     def err(row: int, column: str, reason: str) -> None:
-        errors.append({"row": row, "column": column, "reason": reason})
+        errors.append({"row": row, "column": column, "reason": reason,
+                       "values": originals.get(row, [])})
 
     for number, values in rows:
         def get(name: str) -> str:
@@ -392,3 +395,17 @@ def grant_aid(user: Any, pupil_id: int, *, year: int, kind: str, amount: Any) ->
     record(user=user, action=Action.CREATE, obj=aid, person=pupil.person,
            summary=f"助学 {year} {kind} {value} 元")
     return aid
+
+
+def error_workbook(errors: list[dict[str, Any]]) -> Any:
+    """The rejected rows with their original values and the reason, ready to fix and import
+    again (the roster import's discipline)."""
+    from canlian.core import exports
+
+    def write(book: Any) -> None:
+        sheet = book.create_sheet("未导入的行")
+        sheet.header(["原行号", "出错列", "原因", *COLUMNS])
+        for e in errors:
+            sheet.append([e["row"], e["column"], e["reason"], *e.get("values", [])])
+
+    return exports.build(write)

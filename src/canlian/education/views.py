@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
-from canlian.core import clock
+from canlian.core import clock, exports
 from canlian.core.forms import Form, person_from_form
 from canlian.core.forms import add_errors as _errors
 
@@ -93,6 +93,20 @@ class AidForm(Form):
 
 class ImportForm(Form):
     file = forms.FileField(label=gettext_lazy("Workbook from the education department (.xlsx)"))
+
+
+ERRORS_KEY = "education_import_errors"
+
+
+@login_required
+@exports.clean_failure
+def batch_errors(request: HttpRequest) -> HttpResponse:
+    """The last import's rejected rows as a workbook, for the user who imported it."""
+    scoping.require(request.user, Capability.IMPORT_PEOPLE)
+    errors = request.session.get(ERRORS_KEY)
+    if not errors:
+        raise Http404("no rejected rows")
+    return exports.response(actions.error_workbook(errors), "教育数据未导入的行.xlsx")
 
 
 FORMS: dict[str, type[forms.Form]] = {"status": StatusForm, "assess": AssessmentForm,
@@ -230,6 +244,9 @@ def batch(request: HttpRequest) -> HttpResponse:
             result = actions.import_batch(request.user, form.cleaned_data["file"])
         except ValidationError as exc:
             _errors(form, exc)
+        else:
+            # kept for the download of the rejected rows (at most 20,000, this session only)
+            request.session[ERRORS_KEY] = result.errors[:20000]
     return render(request, "education/import.html", {"form": form, "result": result,
                                                      "columns": actions.COLUMNS},
                   status=400 if form.errors else 200)

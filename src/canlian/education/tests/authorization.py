@@ -7,6 +7,9 @@ MATRIX = {
     "education:index": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
     "education:batch": (None, "get", {"federation": 200, "township": 200, "village": 403,
                                       "auditor": 403, **NO_REGISTRY}),
+    # nothing imported in this session yet: nothing to download
+    "education:batch_errors": (None, "get", {"federation": 404, "township": 404, "village": 403,
+                                             "auditor": 403, **NO_REGISTRY}),
     "education:pupil": ("pupil", "get", {**STAFF_READ, **NO_REGISTRY}),
     # an empty aid form is refused (400) for staff who may edit; read-only roles get 403
     "education:act": (("pupil", "aid"), "post",

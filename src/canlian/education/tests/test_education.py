@@ -269,5 +269,18 @@ def test_staff_pages_and_refusals(client, users, child):
                                                        "aid-amount": "-5"}).status_code == 400
     assert client.get(f"/education/{pupil.pk}/").status_code == 200
     assert client.get("/education/import/").status_code == 200
+    assert client.get("/education/import/errors/").status_code == 404
+    upload = _workbook([[kid.resident_id, "别名", "compulsory_school", "城东小学", "", "", ""]])
+    upload.name = "学籍.xlsx"
+    result = client.post("/education/import/", {"file": upload})
+    assert result.status_code == 200 and "姓名与身份证号不符" in result.content.decode()
+    download = client.get("/education/import/errors/")
+    assert download.status_code == 200
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("原行号", "出错列", "原因") and rows[1][0] == 2
+    assert rows[1][3] == kid.resident_id and rows[1][4] == "别名"
     client.force_login(users.township2)
     assert client.get(f"/education/{pupil.pk}/").status_code == 404
