@@ -1,5 +1,5 @@
 """/api/v1 read endpoints for certificates, applications, grants, surveys, services,
-indicators. Each list is scoped, cursor-paged and filterable by update time."""
+indicators, rights-casework statistics. Each list is scoped, cursor-paged and filterable by update time."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from .schemas import (
     Error,
     GrantOut,
     IndicatorOut,
+    RightsStatisticsRow,
     ServiceOut,
     SurveyOut,
     Verification,
@@ -220,3 +221,24 @@ def list_declarations(request: HttpRequest, sync: Query[Sync]) -> dict:
 
 def _since(qs, sync: Sync):
     return qs.filter(updated_at__gt=since(sync.updated_since)) if sync.updated_since else qs
+
+
+@router.get("/rights/statistics/{year}", tags=["rights"],
+            response={200: list[RightsStatisticsRow], 401: Error, 403: Error, 422: Error})
+def rights_statistics(request: HttpRequest,
+                      year: int = PathParam(..., ge=2015, le=2100)) -> list[dict]:
+    """Rights cases (信访, legal aid, complaints) received in the year, per township and
+    kind, over the client's region: counts only, no persons."""
+    from canlian.core import clock
+    from canlian.rights import actions, queries
+    from canlian.rights.models import Outcome
+
+    user = need(request, "indicators:read")
+    stats = queries.statistics(actions.cases_for(user), dt.date(year, 1, 1),
+                               dt.date(year, 12, 31), clock.today())
+    return [{"township": r["township"], "kind": r["kind"], "received": r["total"],
+             "open": r["open"], "not_accepted": r["not_accepted"],
+             "closed_by_outcome": {o: r[f"o_{o}"] for o in Outcome.values},
+             "overdue": r["overdue"], "supervised": r["supervised"], "reopened": r["reopened"],
+             "satisfaction_asked": r["asked"], "satisfied": r["satisfied"]}
+            for r in stats["rows"]]

@@ -247,3 +247,17 @@ class DeclarationOut(Schema):
     payable: Decimal | None
     standing: str
     updated_at: dt.datetime
+
+
+class RightsStatisticsRow(Schema):
+    township: str = Field(..., description="township code")
+    kind: str = Field(..., description="xinfang, legal_aid or complaint")
+    received: int
+    open: int
+    not_accepted: int
+    closed_by_outcome: dict[str, int]
+    overdue: int
+    supervised: int
+    reopened: int
+    satisfaction_asked: int
+    satisfied: int

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from canlian.accounts.roles import Capability
+from canlian.core import calendar
 
 
 class Kind(StrEnum):
@@ -143,14 +144,9 @@ DUE_WORKING_DAYS = {
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
-    """``start`` plus ``days`` working days (Monday–Friday; public holidays not modelled)."""
-    day = start
-    remaining = days
-    while remaining > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            remaining -= 1
-    return day
+    """``start`` plus ``days`` working days on the official calendar (``core.calendar``:
+    Monday–Friday less public holidays, plus adjusted working weekends)."""
+    return calendar.add_working_days(start, days)
 
 
 def due_date(state: State, entered: dt.date) -> dt.date | None:

@@ -33,3 +33,32 @@ class Form(TextCheckMixin, forms.Form):
 
 class ModelForm(TextCheckMixin, forms.ModelForm):
     pass
+
+
+def add_errors(form: forms.Form, exc: Exception) -> None:
+    """Put a domain refusal (``ValidationError``) beside the field it names, else at the
+    top of the form."""
+    if hasattr(exc, "message_dict"):
+        for field, errors in exc.message_dict.items():  # type: ignore[attr-defined]
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, getattr(exc, "messages", [str(exc)]))
+
+
+def person_from_form(user: object, form: forms.Form, field: str = "resident_id") -> object | None:
+    """The person in the user's region whose resident ID is in ``form``'s ``field``, or
+    None with the reason put beside the field (bad ID, or nobody in the region)."""
+    from django.utils.translation import gettext as _
+
+    from canlian.accounts import scoping
+    from canlian.people import idnumber
+
+    try:
+        number = idnumber.validate(form.cleaned_data[field]).number
+    except idnumber.ResidentIdError as exc:
+        form.add_error(field, exc.message)
+        return None
+    person = scoping.people_for(user).filter(resident_id=number).first()
+    if person is None:
+        form.add_error(field, _("No person with this resident ID in your region."))
+    return person

@@ -110,3 +110,19 @@ def rows(source: IO[bytes] | str | Any) -> Iterator[tuple[int, list[Any]]]:
     for index, row in enumerate(values):
         if any(cell not in ("", None) for cell in row):
             yield index + 1, row
+
+
+def table(stream: IO[bytes] | str, required: list[str], *, max_bytes: int, max_rows: int
+          ) -> tuple[dict[str, int], list[tuple[int, list[Any]]]]:
+    """A small uploaded table: the column index of each ``required`` header (first row)
+    and the data rows with their Excel row numbers. ``SheetError`` says what is wrong
+    with the file (unreadable, too large, empty, missing columns)."""
+    check_size(stream, max_bytes=max_bytes, max_rows=max_rows)
+    found = list(rows(stream))
+    if not found:
+        raise SheetError("文件为空 (the file is empty)")
+    header = [text(c) for c in found[0][1]]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise SheetError(f"缺少列：{'、'.join(missing)} (missing columns)")
+    return {c: header.index(c) for c in required}, found[1:]

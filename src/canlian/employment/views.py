@@ -21,6 +21,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.core import clock, params
 from canlian.core.forms import Form
+from canlian.core.forms import add_errors as _errors
 from canlian.core.web import AuthedRequest, requires
 
 from . import actions, levy, queries
@@ -29,14 +30,6 @@ from .models import PLACEMENT_FORMS, Course, Declaration, Employer, Placement
 
 def _year(request: HttpRequest) -> int:
     return params.year(request, clock.today().year - 1)
-
-
-def _errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "message_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class EmployerForm(Form):

@@ -101,6 +101,25 @@ UPPER_SECONDARY_OR_BEYOND = (Q(education_status__in=["upper_secondary", "higher"
                              | Q(highest_level__in=["upper_secondary", "higher"]))
 
 
+COMPLETED_LEVELS = ["junior_secondary", "upper_secondary", "higher"]
+
+
+def _register(scope: Scope, statuses: list[str], completed: list[str]) -> Q:
+    """Surveyed persons whom the education register (``education``) shows in one of
+    ``statuses`` at some time in the year, or as having completed one of the levels
+    ``completed`` by its end: the register's second source, like placements for
+    employment."""
+    from canlian.education import queries
+
+    key = f"register-{','.join(sorted(statuses))}-{','.join(sorted(completed))}"
+    if key not in scope.memo:
+        rng = scope.region.code_range
+        scope.memo[key] = (
+            Q(person_id__in=queries.in_status_during(rng, set(statuses), scope.first, scope.last))
+            | Q(person_id__in=queries.completed_by(rng, completed, scope.last)))
+    return scope.memo[key]
+
+
 def survey_conditions(scope: Scope) -> dict[str, tuple[Q, Q]]:
     """Each survey-based indicator as (denominator, numerator) conditions on the year's
     surveys, the numerator a further condition on the denominator: the one definition the
@@ -115,14 +134,20 @@ def survey_conditions(scope: Scope) -> dict[str, tuple[Q, Q]]:
         "employment_rate": (working_age, employed_q(scope)),
         # 6–15: enrolled at the compulsory level, or already past it (upper-secondary
         # school, or compulsory education completed)
+        # (the survey's answer, or the education register: enrolled at the compulsory
+        # level during the year, or compulsory education completed by its end)
         "compulsory_education_enrollment": (
             CERTIFIED & _school_age(scope, 6, 15),
-            Q(education_status__in=COMPULSORY) | COMPLETED_COMPULSORY),
+            Q(education_status__in=COMPULSORY) | COMPLETED_COMPULSORY
+            | _register(scope, COMPULSORY, COMPLETED_LEVELS)),
         # 15–18 who completed compulsory education: in upper-secondary school or beyond,
         # or already completed it (the survey's highest level completed)
         "high_school_education_rate": (
-            CERTIFIED & _school_age(scope, 15, 18) & COMPLETED_COMPULSORY,
-            UPPER_SECONDARY_OR_BEYOND),
+            CERTIFIED & _school_age(scope, 15, 18)
+            & (COMPLETED_COMPULSORY | _register(scope, ["upper_secondary", "higher"],
+                                                COMPLETED_LEVELS)),
+            UPPER_SECONDARY_OR_BEYOND | _register(scope, ["upper_secondary", "higher"],
+                                                  ["upper_secondary", "higher"])),
         "rehabilitation_coverage": (CERTIFIED & Q(rehab_need=True), Q(served_rehab=True)),
         "assistive_device_rate": (CERTIFIED & Q(device_need=True), Q(served_device=True)),
         "basic_assistive_device_rate": (CERTIFIED & Q(device_need=True),

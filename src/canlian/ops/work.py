@@ -112,6 +112,13 @@ def roll_draft(slot: dt.datetime) -> dict[str, Any]:
             "total": str(roll.total), "changed": outcome.changed}
 
 
+def rights_escalation(slot: dt.datetime) -> dict[str, Any]:
+    """督办: rights cases (信访, legal aid) past a statutory time limit go to the federation."""
+    from canlian.rights import actions
+
+    return {"escalated": actions.escalate_overdue(clock.today())}
+
+
 def nightly_backup(slot: dt.datetime) -> dict[str, Any]:
     return backups.nightly(slot)
 
@@ -141,6 +148,8 @@ register(Scheduled("certificate_expiry", _("Certificate expiry sweep"), certific
 register(Scheduled("reminders", _("Renewal and deadline reminders"), reminders, "30 6 * * *"))
 register(Scheduled("poverty_screening", _("Poverty-return screening"), poverty_screening,
                    "0 4 * * *"))
+register(Scheduled("rights_escalation", _("Rights cases past their time limit"),
+                   rights_escalation, "20 1 * * *"))
 register(Scheduled("roll_draft", _("Monthly payment roll draft"), roll_draft,
                    f"0 5 {_roll_day()} * *", catch_up=dt.timedelta(days=3)))
 register(Scheduled("backup", _("Nightly backup and restore test"), nightly_backup, "0 2 * * *",

@@ -135,3 +135,34 @@ class DisplayForm(PortalForm):
         ("normal", _("Normal")), ("large", _("Large")), ("xlarge", _("Extra large"))])
     contrast = forms.ChoiceField(label=_("Colours"), widget=forms.RadioSelect, choices=[
         ("normal", _("Normal")), ("high", _("High contrast (yellow on black)"))])
+
+
+RIGHTS_KINDS = [
+    ("legal_aid", _("Legal help: I need a lawyer or legal advice (法律援助)")),
+    ("complaint", _("My rights were not respected: report it (维权投诉)")),
+    ("xinfang", _("A petition to the authorities (信访)")),
+]
+
+
+class RightsForm(PortalForm):
+    """Asking for help with one's rights (求助维权), in plain steps."""
+
+    kind = forms.ChoiceField(label=_("What kind of help do you need?"), choices=RIGHTS_KINDS,
+                             widget=forms.RadioSelect)
+    subject = forms.CharField(label=_("In a few words, what is it about?"), max_length=200,
+                              help_text=_("For example: wages not paid, refused entry to school."))
+    description = forms.CharField(
+        label=_("What happened, and what would you like us to do?"), max_length=2000,
+        help_text=_("At least 10 characters. Say when and where it happened."),
+        widget=forms.Textarea(attrs={"rows": 5}))
+    proxy_consent = forms.BooleanField(
+        label=_("I agree that a federation worker may act for me on this matter (代办)."),
+        required=False)
+
+
+class SatisfactionForm(PortalForm):
+    satisfaction = forms.ChoiceField(label=_("Are you satisfied with how this was handled?"),
+                                     choices=[("satisfied", _("Satisfied")),
+                                              ("basically", _("Basically satisfied")),
+                                              ("dissatisfied", _("Dissatisfied"))],
+                                     widget=forms.RadioSelect)

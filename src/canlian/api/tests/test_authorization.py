@@ -21,6 +21,7 @@ OPERATIONS = {
     "/api/v1/indicators/{plan_code}/{year}": ("get", "indicators:read", "plan"),
     "/api/v1/employers": ("get", "records:read", None),
     "/api/v1/declarations": ("get", "records:read", None),
+    "/api/v1/rights/statistics/{year}": ("get", "indicators:read", "year"),
     "/api/v1/feeds/deaths": ("post", "feeds:write", None),
     "/api/v1/feeds/households": ("post", "feeds:write", None),
     "/api/v1/feeds/insurance": ("post", "feeds:write", None),
@@ -53,6 +54,8 @@ def _url(path, kind, objects):
         return path.replace("{certificate_id}", str(objects["certificate"].pk))
     if kind == "number":
         return path.replace("{number}", objects["certificate"].number)
+    if kind == "year":
+        return path.replace("{year}", "2025")
     if kind == "plan":
         return path.replace("{plan_code}", "yueqing-14th").replace("{year}", "2024")
     return path

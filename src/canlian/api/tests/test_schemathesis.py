@@ -54,6 +54,10 @@ def api_schema(db, users, make_person, regions, walk, _keep_test_connection):
         SubsidyApplication.objects.create(person=person, subsidy="living", state="applied",
                                           village=person.village, applied_on="2025-01-01")
         Grant.objects.create(person=person, subsidy="living", start_month="2025-01-01")
+    from canlian.rights import actions as rights
+
+    rights.intake(users.township, people[1], kind="xinfang", channel="letter", subject="补贴",
+                  description="反映补贴发放不及时的问题。")
     _, key = ApiClient.issue("fuzz", users.federation, list(SCOPES))
     # The schema is served to signed-in staff only (it is not public): read it directly.
     from canlian.api.urls import api

@@ -25,6 +25,7 @@ def test_every_indicator_of_the_plan_has_a_value_and_explains_it(db, settings, d
     year = min(clock.today().year - 1, plan.end)
     results = engine.compute(plan, year, root)
     missing = [r.code for r in results if r.figure.value is None]
+    _assert_domain_demo(root)
     assert missing == [], f"{deployment} {year}: no value for {missing}"
     township = root.townships().order_by("code").first()
     for region in (root, township):
@@ -40,3 +41,29 @@ def test_every_indicator_of_the_plan_has_a_value_and_explains_it(db, settings, d
                 assert count["denominator"] == r.figure.denominator, (region.code, r.code)
                 assert count["gap"] == r.figure.denominator - r.figure.numerator, (region.code,
                                                                                    r.code)
+
+
+def _assert_domain_demo(root) -> None:  # type: ignore[no-untyped-def]
+    """Rights casework (and education, culture) have demo records in every state needed."""
+    from canlian.rights.models import RightsCase
+
+    cases = RightsCase.objects.filter(village__code__range=root.code_range)
+    states = set(cases.values_list("state", flat=True))
+    assert {"received", "not_accepted", "closed"} <= states, states
+    assert states & {"accepted", "assigned", "referred"}, states
+    assert cases.filter(outcome="duplicate").exists()
+    assert cases.exclude(satisfaction="").exists() and cases.filter(reopened__gt=0).exists()
+    assert cases.filter(escalated_on__isnull=False).exists()
+    assert cases.filter(proxy__isnull=False).exists()
+    from canlian.education.models import DropoutCase, HomeVisit, Pupil
+
+    pupils = Pupil.objects.filter(village__code__range=root.code_range)
+    assert pupils.exists() and pupils.filter(history__source="survey").exists()
+    assert DropoutCase.objects.filter(village__code__range=root.code_range).exists()
+    assert HomeVisit.objects.filter(plan__pupil__in=pupils).exists()
+    from canlian.culture.models import AthleteRecord, Attendance, Delivery
+
+    assert Attendance.objects.filter(event__township__code__range=root.code_range).exists()
+    assert AthleteRecord.objects.filter(member__team__township__code__range=root.code_range,
+                                        kind="competition").exists()
+    assert Delivery.objects.filter(village__code__range=root.code_range).exists()

@@ -128,7 +128,8 @@ def test_every_portal_page_has_no_axe_violations(live_server, make_person, walk,
     anonymous = ["/portal/", "/portal/sign-in/", "/portal/settings/"]
     signed_in = ["/portal/", "/portal/for/", "/portal/apply/certificate/",
                  "/portal/apply/subsidy/nursing/", "/portal/apply/service/", "/portal/contact/",
-                 "/portal/certificate/", "/portal/applications/", "/portal/settings/"]
+                 "/portal/certificate/", "/portal/applications/", "/portal/settings/",
+                 "/portal/rights/new/"]
     failures = {}
 
     def scan(name):
@@ -163,7 +164,7 @@ def test_every_portal_page_has_no_axe_violations(live_server, make_person, walk,
             page.goto(url)
             scan(url)
         for url in ("/portal/apply/certificate/", "/portal/apply/subsidy/nursing/",
-                    "/portal/apply/service/"):
+                    "/portal/apply/service/", "/portal/rights/new/"):
             page.goto(url)
             page.click("form.card button[type=submit]")
             scan(f"{url} with errors")

@@ -15,15 +15,18 @@ from django.db import transaction
 from canlian.certificates.models import Certificate
 from canlian.community.demo import seed_community
 from canlian.core import bulk
+from canlian.culture.demo import seed_culture
 from canlian.demo.applications import seed_applications
 from canlian.demo.citizen import demo_citizen
 from canlian.demo.programs import seed_programs
 from canlian.demo.seeding import region_summary, seed
 from canlian.demo.users import DEMO_PASSWORD, ensure_demo_users
+from canlian.education.demo import seed_education
 from canlian.employment.demo import seed_employment
 from canlian.indicators.demo import seed_external
 from canlian.people.models import Household, Person
 from canlian.regions import loader
+from canlian.rights.demo import seed_rights
 
 
 class Command(BaseCommand):
@@ -79,6 +82,9 @@ class Command(BaseCommand):
                 counts = seed_programs(deployment)
                 counts.update(seed_employment(deployment))
                 counts.update(seed_community(deployment))
+                counts.update(seed_rights(deployment))
+                counts.update(seed_education(deployment))
+                counts.update(seed_culture(deployment))
                 counts.update(seed_external(deployment))
                 ensure_demo_users(deployment)  # links the employer login to a demo unit
                 self.stdout.write("Records behind the plan indicators (2021–): " + ", ".join(

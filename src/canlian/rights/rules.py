@@ -1,0 +1,130 @@
+"""Rules of rights casework, pure: the time limits (``data/time_limits.yaml``, each with its
+source), the due date of each step, and which steps a case may take in each state.
+
+No Django, no database: the actions call these, and the tests check them directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from canlian.core import calendar as official_calendar
+from canlian.core.calendar import Calendar
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "time_limits.yaml"
+
+KINDS = ("xinfang", "legal_aid", "complaint")
+UNITS = ("days", "working_days")
+STEPS = ("accept", "assign", "reply", "extension", "appeal", "review")
+
+
+class RuleDataError(ValueError):
+    """The time-limit file is malformed (the message names the kind and step)."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    kind: str
+    step: str
+    days: int
+    unit: str
+    source: str
+    times: int = 1
+
+    def due(self, start: dt.date, cal: Calendar | None = None) -> dt.date:
+        """The last day of the limit running from ``start`` (the day after ``start`` is
+        day 1). Calendar days end on the next working day when the last falls on a rest
+        day; working days count only working days."""
+        cal = cal or official_calendar.official()
+        if self.unit == "working_days":
+            return cal.add_working_days(start, self.days)
+        day = start + dt.timedelta(days=self.days)
+        while not cal.is_working_day(day):
+            day += dt.timedelta(days=1)
+        return day
+
+    @property
+    def label(self) -> str:
+        return f"{self.days}{'个工作日' if self.unit == 'working_days' else '日'}"
+
+
+def parse(data: dict) -> dict[str, dict[str, Limit]]:  # type: ignore[type-arg]
+    result: dict[str, dict[str, Limit]] = {}
+    for kind, entry in (data.get("kinds") or {}).items():
+        if kind not in KINDS:
+            raise RuleDataError(f"{kind}: unknown kind of case")
+        limits: dict[str, Limit] = {}
+        for step, raw in (entry.get("limits") or {}).items():
+            where = f"{kind}.{step}"
+            if step not in STEPS:
+                raise RuleDataError(f"{where}: unknown step")
+            days, unit = raw.get("days"), raw.get("unit")
+            if not isinstance(days, int) or days <= 0:
+                raise RuleDataError(f"{where}: days must be a positive whole number")
+            if unit not in UNITS:
+                raise RuleDataError(f"{where}: unit must be one of {', '.join(UNITS)}")
+            if not str(raw.get("source") or "").strip():
+                raise RuleDataError(f"{where}: every limit cites its source")
+            limits[step] = Limit(kind, step, days, unit, str(raw["source"]).strip(),
+                                 int(raw.get("times", 1)))
+        for needed in ("accept", "reply", "appeal", "review"):
+            if needed not in limits:
+                raise RuleDataError(f"{kind}: the {needed} limit is missing")
+        result[kind] = limits
+    missing = set(KINDS) - set(result)
+    if missing:
+        raise RuleDataError(f"no limits for {', '.join(sorted(missing))}")
+    return result
+
+
+@lru_cache(maxsize=1)
+def limits() -> dict[str, dict[str, Limit]]:
+    return parse(yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")))
+
+
+def limit(kind: str, step: str) -> Limit | None:
+    return limits()[kind].get(step)
+
+
+# ---- states and steps -------------------------------------------------------------------
+
+RECEIVED, ACCEPTED, NOT_ACCEPTED = "received", "accepted", "not_accepted"
+ASSIGNED, REFERRED, CLOSED = "assigned", "referred", "closed"
+OPEN = (RECEIVED, ACCEPTED, ASSIGNED, REFERRED)
+
+# step → states it may start from
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "accept": (RECEIVED,),
+    "refuse": (RECEIVED,),
+    "link_duplicate": (RECEIVED, ACCEPTED),
+    "assign": (ACCEPTED, ASSIGNED, REFERRED),
+    "refer": (ACCEPTED, ASSIGNED),
+    "extend": (ACCEPTED, ASSIGNED, REFERRED),
+    "close": (ACCEPTED, ASSIGNED, REFERRED),
+    "reopen": (CLOSED, NOT_ACCEPTED),
+    "satisfaction": (CLOSED,),
+}
+
+
+def may(step: str, state: str) -> bool:
+    return state in ALLOWED[step]
+
+
+def can_extend(kind: str, extensions_so_far: int) -> bool:
+    extension = limit(kind, "extension")
+    return extension is not None and extensions_so_far < extension.times
+
+
+def overdue(due: dt.date | None, today: dt.date) -> bool:
+    """A limit is overdue the day after its last day."""
+    return due is not None and today > due
+
+
+def satisfaction_rate(satisfied: int, asked: int) -> float | None:
+    """满意率: (satisfied + basically satisfied) ÷ cases whose person answered."""
+    return None if asked == 0 else round(100 * satisfied / asked, 1)
