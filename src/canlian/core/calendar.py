@@ -73,7 +73,7 @@ def _dates(entry: object, year: int) -> list[dt.date]:
     return [a + dt.timedelta(days=i) for i in range((b - a).days + 1)]
 
 
-def parse(data: dict) -> Calendar:  # type: ignore[type-arg]
+def parse(data: dict) -> Calendar:
     holidays: set[dt.date] = set()
     workdays: set[dt.date] = set()
     for year, entry in (data.get("years") or {}).items():

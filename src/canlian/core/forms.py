@@ -8,9 +8,15 @@ validation is checked by ``core.text``; a refused value gets the reason beside i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 
 from . import text
+
+if TYPE_CHECKING:
+    from canlian.accounts.models import User
+    from canlian.people.models import Person
 
 
 class TextCheckMixin:
@@ -39,13 +45,13 @@ def add_errors(form: forms.Form, exc: Exception) -> None:
     """Put a domain refusal (``ValidationError``) beside the field it names, else at the
     top of the form."""
     if hasattr(exc, "message_dict"):
-        for field, errors in exc.message_dict.items():  # type: ignore[attr-defined]
+        for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, getattr(exc, "messages", [str(exc)]))
 
 
-def person_from_form(user: object, form: forms.Form, field: str = "resident_id") -> object | None:
+def person_from_form(user: User, form: forms.Form, field: str = "resident_id") -> Person | None:
     """The person in the user's region whose resident ID is in ``form``'s ``field``, or
     None with the reason put beside the field (bad ID, or nobody in the region)."""
     from django.utils.translation import gettext as _

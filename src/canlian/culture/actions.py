@@ -25,17 +25,17 @@ from . import rules
 from .models import AthleteRecord, Attendance, Delivery, Event, Member, Team
 
 
-def events_for(user: Any):  # type: ignore[no-untyped-def]
+def events_for(user: Any):
     return Event.objects.filter(scoping.region_range_q(user, "township__code")) \
         if user.can(Capability.VIEW_PEOPLE) else Event.objects.none()
 
 
-def teams_for(user: Any):  # type: ignore[no-untyped-def]
+def teams_for(user: Any):
     return Team.objects.filter(scoping.region_range_q(user, "township__code")) \
         if user.can(Capability.VIEW_PEOPLE) else Team.objects.none()
 
 
-def deliveries_for(user: Any):  # type: ignore[no-untyped-def]
+def deliveries_for(user: Any):
     return Delivery.objects.filter(scoping.region_q(user, "village__code"))
 
 

@@ -3,14 +3,13 @@ or e-certificate scan), teams with their athletes' records, household deliveries
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from canlian.accounts.roles import Capability
 from canlian.core import clock
 from canlian.core.forms import Form, person_from_form
 from canlian.core.forms import add_errors as _errors
+from canlian.core.web import AuthedRequest, requires
 from canlian.regions.models import Region
 
 from . import actions, rules
@@ -30,7 +30,7 @@ from .models import Attendance
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def _townships(user: Any):  # type: ignore[no-untyped-def]
+def _townships(user: Any):
     region = user.region
     if region.level == "township":
         return Region.objects.filter(code=region.code)
@@ -45,7 +45,8 @@ class EventForm(Form):
     on = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
     place = forms.CharField(label=gettext_lazy("Place"), max_length=120)
     organiser = forms.CharField(label=gettext_lazy("Organiser"), max_length=100)
-    township = forms.ModelChoiceField(label=gettext_lazy("Township/street"), queryset=None)
+    township: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=gettext_lazy("Township/street"), queryset=None)
     sign_language = forms.BooleanField(label=gettext_lazy("Sign language"), required=False)
     captions = forms.BooleanField(label=gettext_lazy("Captions"), required=False)
     braille = forms.BooleanField(label=gettext_lazy("Braille"), required=False)
@@ -54,18 +55,19 @@ class EventForm(Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = _townships(user)
+        cast(forms.ModelChoiceField, self.fields["township"]).queryset = _townships(user)
 
 
 class TeamForm(Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=list(rules.TEAM_KINDS.items()))
-    township = forms.ModelChoiceField(label=gettext_lazy("Township/street"), queryset=None)
+    township: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=gettext_lazy("Township/street"), queryset=None)
     coach = forms.CharField(label=gettext_lazy("Coach / leader"), max_length=50, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = _townships(user)
+        cast(forms.ModelChoiceField, self.fields["township"]).queryset = _townships(user)
 
 
 class ScanForm(Form):
@@ -99,9 +101,8 @@ class DeliveryForm(Form):
     delivered_on = forms.DateField(label=gettext_lazy("Delivered on"), widget=DATE)
 
 
-@login_required
-def index(request: HttpRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
+@requires(Capability.VIEW_PEOPLE)
+def index(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = None
     if user.can(Capability.EDIT_PEOPLE):
@@ -122,7 +123,7 @@ def index(request: HttpRequest) -> HttpResponse:
     }, status=400 if form is not None and form.errors else 200)
 
 
-def _event_page(request: HttpRequest, event: Any, bound: dict[str, Any], status: int = 200,
+def _event_page(request: AuthedRequest, event: Any, bound: dict[str, Any], status: int = 200,
                 sheet_result: Any = None) -> HttpResponse:
     village = request.GET.get("village") or request.POST.get("village") or ""
     villages = Region.objects.filter(parent=event.township).order_by("code")
@@ -137,22 +138,20 @@ def _event_page(request: HttpRequest, event: Any, bound: dict[str, Any], status:
         "attendance": event.attendance.select_related("person__village").order_by("-at")[:500],
         "scan_form": bound.get("scan") or ScanForm(),
         "sheet_form": bound.get("sheet") or SheetForm(), "sheet_result": sheet_result,
-        "hows": dict(Attendance._meta.get_field("how").choices),
+        "hows": dict(cast(Any, Attendance._meta.get_field("how")).choices),
     }, status=status)
 
 
-@login_required
-def event(request: HttpRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
+@requires(Capability.VIEW_PEOPLE)
+def event(request: AuthedRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(actions.events_for(request.user).select_related("township"),
                                pk=pk)
     return _event_page(request, record, {})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
-def attend(request: HttpRequest, pk: int, how: str) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
+def attend(request: AuthedRequest, pk: int, how: str) -> HttpResponse:
     record = get_object_or_404(actions.events_for(request.user).select_related("township"),
                                pk=pk)
     user = request.user
@@ -167,7 +166,7 @@ def attend(request: HttpRequest, pk: int, how: str) -> HttpResponse:
         village = request.POST.get("village", "")
         return redirect(f"{reverse('culture:event', args=[pk])}?village={village}")
     if how == "scan":
-        form = ScanForm(request.POST)
+        form: forms.Form = ScanForm(request.POST)
         if form.is_valid():
             try:
                 person = actions.attend_by_scan(user, record.pk, form.cleaned_data["scan"])
@@ -190,9 +189,8 @@ def attend(request: HttpRequest, pk: int, how: str) -> HttpResponse:
     raise Http404(how)
 
 
-@login_required
-def teams(request: HttpRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
+@requires(Capability.VIEW_PEOPLE)
+def teams(request: AuthedRequest) -> HttpResponse:
     form = None
     if request.user.can(Capability.EDIT_PEOPLE):
         form = TeamForm(request.POST or None, user=request.user)
@@ -209,9 +207,8 @@ def teams(request: HttpRequest) -> HttpResponse:
         status=400 if form is not None and form.errors else 200)
 
 
-@login_required
-def team(request: HttpRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
+@requires(Capability.VIEW_PEOPLE)
+def team(request: AuthedRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(actions.teams_for(request.user).select_related("township"), pk=pk)
     editing = request.user.can(Capability.EDIT_PEOPLE)
     form = MemberForm(request.POST or None) if editing else None
@@ -253,9 +250,8 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         "today": clock.today()}, status=status)
 
 
-@login_required
-def deliveries(request: HttpRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
+@requires(Capability.VIEW_PEOPLE)
+def deliveries(request: AuthedRequest) -> HttpResponse:
     form = None
     if request.user.can(Capability.EDIT_PEOPLE):
         form = DeliveryForm(request.POST or None, initial={"delivered_on": clock.today()})

@@ -26,12 +26,12 @@ from . import rules
 from .models import Assessment, DropoutCase, HomeTeachingPlan, HomeVisit, Pupil, StatusChange, StudentAid
 
 
-def pupils_for(user: Any):  # type: ignore[no-untyped-def]
+def pupils_for(user: Any):
     """Pupils on the register a user may see (the scoping layer decides)."""
     return Pupil.objects.filter(scoping.region_q(user, "village__code"))
 
 
-def dropout_cases_for(user: Any):  # type: ignore[no-untyped-def]
+def dropout_cases_for(user: Any):
     return DropoutCase.objects.filter(scoping.region_q(user, "village__code"))
 
 

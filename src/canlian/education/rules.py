@@ -42,7 +42,7 @@ class EducationRuleError(ValueError):
 
 
 @lru_cache(maxsize=1)
-def data() -> dict:  # type: ignore[type-arg]
+def data() -> dict:
     return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +22,7 @@ from canlian.accounts.roles import Capability
 from canlian.core import clock, exports
 from canlian.core.forms import Form, person_from_form
 from canlian.core.forms import add_errors as _errors
+from canlian.core.web import AuthedRequest, requires
 
 from . import actions, queries, rules
 
@@ -98,11 +99,10 @@ class ImportForm(Form):
 ERRORS_KEY = "education_import_errors"
 
 
-@login_required
+@requires(Capability.IMPORT_PEOPLE)
 @exports.clean_failure
-def batch_errors(request: HttpRequest) -> HttpResponse:
+def batch_errors(request: AuthedRequest) -> HttpResponseBase:
     """The last import's rejected rows as a workbook, for the user who imported it."""
-    scoping.require(request.user, Capability.IMPORT_PEOPLE)
     errors = request.session.get(ERRORS_KEY)
     if not errors:
         raise Http404("no rejected rows")
@@ -118,9 +118,8 @@ TITLES = {"status": gettext_lazy("Change the schooling status"),
           "aid": gettext_lazy("Student aid")}
 
 
-@login_required
-def index(request: HttpRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
+@requires(Capability.VIEW_PEOPLE)
+def index(request: AuthedRequest) -> HttpResponse:
     user = request.user
     pupils = actions.pupils_for(user)
     cases = actions.dropout_cases_for(user)
@@ -142,8 +141,9 @@ def index(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, _("Saved."))
                     return redirect("education:pupil", pk=pupil.pk)
-    townships = dict(user.region.townships().values_list("code", "name")) \
-        if user.region.level not in ("township", "village") else {}
+    region = scoping.region_of(user)
+    townships = dict(region.townships().values_list("code", "name")) \
+        if region.level not in ("township", "village") else {}
     counts = queries.by_township_and_status(pupils)
     table = [{"township": townships.get(t, t), "counts": [c.get(s, 0) for s in rules.STATUSES],
               "total": sum(c.values())} for t, c in sorted(counts.items())]
@@ -156,13 +156,13 @@ def index(request: HttpRequest) -> HttpResponse:
     }, status=400 if form is not None and form.errors else 200)
 
 
-def _pupil(request: HttpRequest, pk: int) -> Any:
+def _pupil(request: AuthedRequest, pk: int) -> Any:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     return get_object_or_404(actions.pupils_for(request.user).select_related(
         "person", "village__parent"), pk=pk)
 
 
-def _page(request: HttpRequest, pupil: Any, bound: dict[str, forms.Form],
+def _page(request: AuthedRequest, pupil: Any, bound: dict[str, forms.Form],
           status: int = 200) -> HttpResponse:
     today = clock.today()
     editing = request.user.can(Capability.EDIT_PEOPLE)
@@ -191,17 +191,16 @@ def _page(request: HttpRequest, pupil: Any, bound: dict[str, forms.Form],
     }, status=status)
 
 
-@login_required
-def pupil(request: HttpRequest, pk: int) -> HttpResponse:
+@requires(Capability.VIEW_PEOPLE)
+def pupil(request: AuthedRequest, pk: int) -> HttpResponse:
     return _page(request, _pupil(request, pk), {})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
-def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def act(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     if step not in FORMS:
         raise Http404(step)
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     record = _pupil(request, pk)
     prefix = step
     if step in ("visit", "follow_up"):
@@ -234,9 +233,8 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return _page(request, record, {prefix: form}, status=400)
 
 
-@login_required
-def batch(request: HttpRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.IMPORT_PEOPLE)
+@requires(Capability.IMPORT_PEOPLE)
+def batch(request: AuthedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -119,7 +119,7 @@ def _pg_backup(target: Path) -> Fingerprint:
         db.read_only = True
         with db.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
-            snapshot = cursor.fetchone()[0]
+            snapshot = cursor.fetchone()[0]  # type: ignore[index]
             source = pg_fingerprint(cursor)
             backup.backup(target, snapshot=snapshot)  # dumps what the checksums saw
         db.rollback()

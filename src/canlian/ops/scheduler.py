@@ -11,6 +11,7 @@ scheduler killed between the two leaves neither.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import signal
@@ -52,7 +53,7 @@ def enqueue(run: ScheduledRun, *, delay: float = 0) -> None:
 
     task = run_scheduled
     if delay and task.get_backend().supports_defer:
-        task = task.using(run_after=timezone.now() + timezone.timedelta(seconds=delay))
+        task = task.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
     if task.get_backend().supports_defer:  # a database queue: commits with the run's row
         task.enqueue(run.pk)
     else:  # the immediate backend (tests): run once the row is committed

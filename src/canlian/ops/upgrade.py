@@ -85,7 +85,7 @@ def _classify(operation: Any, state_before: Any, app_label: str) -> tuple[str, s
     if isinstance(operation, ops.AlterField):
         return table_of(operation.model_name), "rewrite", EXCLUSIVE
     if isinstance(operation, ops.AddField):
-        field = operation.field
+        field: Any = operation.field
         table = table_of(operation.model_name)
         if field.db_index or field.unique or field.is_relation:
             return table, "index", SHARE
@@ -106,7 +106,7 @@ def plan() -> list[Step]:
         return []
     rows = table_rows()
     steps: list[Step] = []
-    state = executor._create_project_state(with_applied_migrations=True)
+    state = executor._create_project_state(with_applied_migrations=True)  # type: ignore[attr-defined]
     for migration, backwards in pending:
         if not backwards:
             state = _steps(migration, state, rows, steps)

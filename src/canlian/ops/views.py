@@ -6,15 +6,14 @@ from __future__ import annotations
 import hmac
 import os
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
+from canlian.core.web import AuthedRequest, requires
 
 from . import health, metrics, registry, slots
 from .models import RunState, ScheduledRun
@@ -58,9 +57,8 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type=content_type)
 
 
-@login_required
-def status(request: HttpRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_AUDIT)
+@requires(Capability.VIEW_AUDIT)
+def status(request: AuthedRequest) -> HttpResponse:
     now = timezone.localtime()
     rows = []
     for job in registry.REGISTRY.values():

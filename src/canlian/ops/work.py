@@ -54,6 +54,7 @@ def reminders(slot: dt.datetime) -> dict[str, Any]:
     from canlian.certificates.models import Application, Certificate, CertificateStatus
     from canlian.certificates.workflow import OPEN_STATES
     from canlian.community.models import Problem
+    from canlian.todos import actions as todos
     from canlian.todos.models import Todo
 
     today = clock.today()
@@ -70,13 +71,13 @@ def reminders(slot: dt.datetime) -> dict[str, Any]:
                .exclude(Exists(open_todo.filter(kind="application_overdue")))
                .values_list("person_id", "village_id", "person__name", "due"))
     with transaction.atomic():
-        made = Todo.objects.bulk_create(
+        made = todos.open_many(
             [Todo(person_id=p, village_id=v, role=Role.VILLAGE_WORKER, kind="certificate_renewal",
                   title=f"{name}：残疾人证将于 {until:%Y-%m-%d} 到期，请提醒换证", due=until)
              for p, v, name, until in renewals]
             + [Todo(person_id=p, village_id=v, role=Role.TOWNSHIP_STAFF, kind="application_overdue",
                     title=f"{name}：办证申请已超过办理时限（{due:%Y-%m-%d}），请尽快办结", due=today)
-               for p, v, name, due in overdue], batch_size=1000)
+               for p, v, name, due in overdue])
     renewal_count = sum(1 for t in made if t.kind == "certificate_renewal")
     rectifications = Problem.objects.filter(rectified_on__isnull=True, deadline__lt=today).count()
     return {"renewal_reminders": renewal_count, "overdue_applications": len(made) - renewal_count,

@@ -34,7 +34,7 @@ TODO_KINDS = ("rights_accept", "rights_assign", "rights_reply", "rights_supervis
 DUPLICATE_WINDOW_DAYS = 90
 
 
-def cases_for(user: Any):  # type: ignore[no-untyped-def]
+def cases_for(user: Any):
     """Rights cases a user may see: staff with the registry in their region, citizens
     their own and their wards' (the one scoping layer decides both)."""
     qs = RightsCase.objects.all()
@@ -135,7 +135,7 @@ def intake(user: Any, person: Person, *, kind: str, channel: str, subject: str,
     return case
 
 
-def possible_duplicates(case: RightsCase):  # type: ignore[no-untyped-def]
+def possible_duplicates(case: RightsCase):
     """Other cases of the same person and kind received within 90 days: candidates for
     linking as duplicates (重复件), for staff to judge."""
     window = dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
@@ -160,7 +160,7 @@ def accept(user: Any, case_id: int, note: str = "") -> RightsCase:
     _save(case, "state", "accepted_on", "reply_due", "assign_due")
     _done(case, user, "rights_accept")
     _step(case, user, "accept", note)
-    if case.assign_due:
+    if case.assign_due and assign is not None:
         _todo(case, "rights_assign", f"请在 {case.assign_due} 前指派或转办（{assign.label}）",
               case.assign_due)
     _todo(case, "rights_reply", f"请在 {case.reply_due} 前办结答复（{reply.label}）",

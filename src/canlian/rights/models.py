@@ -106,7 +106,7 @@ class RightsCase(models.Model):
         return f"WQ{self.received_on:%Y}-{self.pk:06d}"
 
     @property
-    def next_due(self):  # type: ignore[no-untyped-def]
+    def next_due(self):
         if self.state == State.RECEIVED:
             return self.accept_due
         if self.state in (State.ACCEPTED, State.ASSIGNED, State.REFERRED):

@@ -53,7 +53,7 @@ class Limit:
         return f"{self.days}{'个工作日' if self.unit == 'working_days' else '日'}"
 
 
-def parse(data: dict) -> dict[str, dict[str, Limit]]:  # type: ignore[type-arg]
+def parse(data: dict) -> dict[str, dict[str, Limit]]:
     result: dict[str, dict[str, Limit]] = {}
     for kind, entry in (data.get("kinds") or {}).items():
         if kind not in KINDS:

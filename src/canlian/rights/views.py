@@ -5,13 +5,12 @@ forms of the steps it may take, and the statistics for the federation's reports.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +22,7 @@ from canlian.accounts.roles import Capability
 from canlian.core import clock, params
 from canlian.core.forms import Form, person_from_form
 from canlian.core.forms import add_errors as _errors
+from canlian.core.web import AuthedRequest, requires
 
 from . import actions, queries, rules
 from .models import Channel, ConsentHow, Kind, Outcome, RightsCase, Satisfaction, State
@@ -55,12 +55,13 @@ class NoteForm(Form):
 
 
 class AssignForm(Form):
-    assignee = forms.ModelChoiceField(label=gettext_lazy("Assign to"), queryset=None)
+    assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=gettext_lazy("Assign to"), queryset=None)
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
 
     def __init__(self, *args: Any, case: RightsCase, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = _workers(case)
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = _workers(case)
 
 
 class ReferForm(Form):
@@ -94,7 +95,8 @@ class DuplicateForm(Form):
 
 
 class ProxyForm(Form):
-    worker = forms.ModelChoiceField(label=gettext_lazy("Worker acting for the person"),
+    worker: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=gettext_lazy("Worker acting for the person"),
                                     queryset=None)
     consent_how = forms.ChoiceField(label=gettext_lazy("Consent given"),
                                     choices=ConsentHow.choices)
@@ -106,10 +108,10 @@ class ProxyForm(Form):
 
     def __init__(self, *args: Any, case: RightsCase, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = _workers(case)
+        cast(forms.ModelChoiceField, self.fields["worker"]).queryset = _workers(case)
 
 
-def _workers(case: RightsCase):  # type: ignore[no-untyped-def]
+def _workers(case: RightsCase):
     """Active staff who may edit and whose region covers the person's village."""
     code = case.village_id
     codes = [code, code[:9] + "000", code[:6] + "000000"]
@@ -139,7 +141,7 @@ TITLES = {
 def _form(step: str, case: RightsCase, data: Any = None) -> forms.Form:
     cls = FORMS[step]
     if cls in (AssignForm, ProxyForm):
-        return cls(data, case=case, prefix=step)  # type: ignore[call-arg]
+        return cls(data, case=case, prefix=step)
     initial = {"appealed_on": clock.today(), "consent_on": clock.today(),
                "consent_by": case.person.name}
     return cls(data, prefix=step, initial=initial)
@@ -163,9 +165,8 @@ def _steps_for(user: Any, case: RightsCase) -> list[str]:
     return steps
 
 
-@login_required
-def index(request: HttpRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
+@requires(Capability.VIEW_PEOPLE)
+def index(request: AuthedRequest) -> HttpResponse:
     cases = actions.cases_for(request.user).select_related("person", "village__parent")
     state = request.GET.get("state", "open")
     kind = request.GET.get("kind", "")
@@ -180,7 +181,7 @@ def index(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(kind=kind)
     rows = list(cases.order_by("escalated_on", "accept_due", "reply_due", "id")[:300])
     for case in rows:
-        case.is_overdue = rules.overdue(case.next_due, today)  # type: ignore[attr-defined]
+        case.is_overdue = rules.overdue(case.next_due, today)
     return render(request, "rights/index.html", {
         "rows": rows, "state": state, "kind": kind, "kinds": Kind.choices,
         "can_edit": request.user.can(Capability.EDIT_PEOPLE),
@@ -189,9 +190,8 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
-def new(request: HttpRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
+@requires(Capability.EDIT_PEOPLE)
+def new(request: AuthedRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None, initial={"received_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -213,15 +213,14 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "rights/new.html", {"form": form})
 
 
-@login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
+@requires(Capability.VIEW_PEOPLE)
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(actions.cases_for(request.user).select_related(
         "person", "village__parent", "assignee", "duplicate_of"), pk=pk)
     return _detail(request, case, {})
 
 
-def _detail(request: HttpRequest, case: RightsCase, bound: dict[str, forms.Form],
+def _detail(request: AuthedRequest, case: RightsCase, bound: dict[str, forms.Form],
             status: int = 200) -> HttpResponse:
     steps = _steps_for(request.user, case)
     limits = rules.limits()[case.kind]
@@ -235,12 +234,11 @@ def _detail(request: HttpRequest, case: RightsCase, bound: dict[str, forms.Form]
     }, status=status)
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
-def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def act(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     if step not in FORMS:
         raise Http404(step)
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     case = get_object_or_404(actions.cases_for(request.user).select_related("person"), pk=pk)
     form = _form(step, case, request.POST)
     if form.is_valid():
@@ -280,15 +278,14 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return _detail(request, case, {step: form}, status=400)
 
 
-@login_required
-def statistics(request: HttpRequest) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
+@requires(Capability.VIEW_PEOPLE)
+def statistics(request: AuthedRequest) -> HttpResponse:
     year = params.year(request, clock.today().year)
     stats = queries.statistics(actions.cases_for(request.user), dt.date(year, 1, 1),
                                dt.date(year, 12, 31), clock.today())
-    names = dict(request.user.region.townships().values_list("code", "name")) \
-        if request.user.region.level != "township" else {request.user.region.code:
-                                                          request.user.region.name}
+    region = scoping.region_of(request.user)
+    names = dict(region.townships().values_list("code", "name")) \
+        if region.level != "township" else {region.code: region.name}
     for row in stats["rows"]:
         row["township_name"] = names.get(row["township"], row["township"])
     return render(request, "rights/statistics.html", {"year": year, **stats})

@@ -37,6 +37,12 @@ def open_todo(person: Person, *, kind: str, title: str, days: int = 10,
     )
 
 
+def open_many(todos: list[Todo]) -> list[Todo]:
+    """Open many to-dos at once (a scheduled sweep's reminders), set-based; the caller has
+    left out persons who already have an open one of the kind."""
+    return Todo.objects.bulk_create(todos, batch_size=1000)
+
+
 def visible_todos(user: User) -> Any:
     """The to-dos in the user's region (the scoping layer's condition on their village)."""
     return Todo.objects.filter(scoping.region_q(user, "village__code"))

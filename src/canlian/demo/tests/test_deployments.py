@@ -43,7 +43,7 @@ def test_every_indicator_of_the_plan_has_a_value_and_explains_it(db, settings, d
                                                                                    r.code)
 
 
-def _assert_domain_demo(root) -> None:  # type: ignore[no-untyped-def]
+def _assert_domain_demo(root) -> None:
     """Rights casework (and education, culture) have demo records in every state needed."""
     from canlian.rights.models import RightsCase
 

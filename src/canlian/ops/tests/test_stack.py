@@ -82,7 +82,7 @@ def stack(tmp_path):
         shared.drop()
 
 
-def _bring_up(tmp_path, outside, shared, started):  # type: ignore[no-untyped-def]
+def _bring_up(tmp_path, outside, shared, started):
     bindir = str(Path(sys.executable).parent) + "/"
     ports = {name: free_port() for name in ("web", "bouncer", "http", "https")}
     data, static, logs = tmp_path / "data", tmp_path / "static", tmp_path / "logs"

@@ -17,8 +17,8 @@ from canlian.todos.models import Todo
 
 
 def run(code: str, slot: dt.datetime | None = None) -> ScheduledRun:
-    row = ScheduledRun.objects.create(job=code, slot=slot or timezone.now())
-    row = runner.run(row.pk)
+    created = ScheduledRun.objects.create(job=code, slot=slot or timezone.now())
+    row = runner.run(created.pk)
     assert row is not None
     return row
 

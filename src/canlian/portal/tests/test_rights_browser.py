@@ -15,17 +15,19 @@ pytestmark = [
 
 
 def _code() -> str:
-    return OutboxMessage.objects.first().text.split("验证码是 ")[1][:6]
+    message = OutboxMessage.objects.first()
+    assert message is not None
+    return message.text.split("验证码是 ")[1][:6]
 
 
-def _axe(page, where, failures):  # type: ignore[no-untyped-def]
+def _axe(page, where, failures):
     if browser.axe_available():
         found = browser.axe_violations(page)
         if found:
             failures[where] = found
 
 
-def _focused(page, attribute):  # type: ignore[no-untyped-def]
+def _focused(page, attribute):
     return page.evaluate(f"document.activeElement.getAttribute({attribute!r})")
 
 

@@ -12,13 +12,13 @@ from canlian.ops import registry, scheduler, slots
 class Command(BaseCommand):
     help = "Enqueue scheduled jobs when they are due (runs until stopped)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="one pass, then exit")
         parser.add_argument("--tick", type=float, default=scheduler.TICK_SECONDS,
                             help="seconds between passes")
         parser.add_argument("--list", action="store_true", help="show the schedule and exit")
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         if opts["list"]:
             from django.utils import timezone
 

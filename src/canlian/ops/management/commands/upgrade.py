@@ -15,12 +15,12 @@ from canlian.ops import backups, upgrade
 class Command(BaseCommand):
     help = "Check (--check) or carry out an upgrade: backup, migrate, verify the schema."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="report only; change nothing")
         parser.add_argument("--no-backup", action="store_true",
                             help="skip the backup (only when one was just taken)")
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         steps = upgrade.plan()
         self.stdout.write(upgrade.report(steps))
         if opts["check"] or not steps:

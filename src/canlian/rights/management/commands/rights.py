@@ -11,9 +11,9 @@ from canlian.rights import actions
 class Command(BaseCommand):
     help = "Rights casework sweeps: escalate overdue cases to the federation (督办)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("verb", choices=["escalate"])
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         count = actions.escalate_overdue()
         self.stdout.write(f"{count} overdue case(s) sent to the federation for supervision")
