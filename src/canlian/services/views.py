@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canlian.accounts import scoping
-from canlian.accounts.roles import Capability, Role
+from canlian.accounts.roles import Capability
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, exports, params
@@ -85,13 +85,14 @@ def gaps(request: HttpRequest, need: str) -> HttpResponse:
 
 @login_required
 def institutions(request: HttpRequest) -> HttpResponse:
-    """The institution register (机构登记): federation staff register, correct and close."""
+    """The institution register (机构登记): federation staff (anywhere) and township staff
+    (in their township) register, correct and close."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     rows = Institution.objects.filter(scoping.region_range_q(request.user, "township__code"))
     form = None
-    if request.user.role == Role.FEDERATION_STAFF:
+    if actions.may_register_institutions(request.user):
         form = InstitutionForm(request.POST or None)
-        form.fields["township"].queryset = request.user.region.townships()
+        form.fields["township"].queryset = actions.townships_for(request.user)
         if request.method == "POST" and form.is_valid():
             actions.register_institution(request.user, form.cleaned_data, request=request)
             messages.success(request, _("Institution saved."))
@@ -108,7 +109,7 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     found = get_object_or_404(Institution.objects.filter(
         scoping.region_range_q(request.user, "township__code")).select_related("township"), pk=pk)
-    editable = request.user.role == Role.FEDERATION_STAFF
+    editable = actions.may_register_institutions(request.user)
     if request.method == "POST" and not editable:
         raise PermissionDenied("institutions are registered by the federation")
     edit = InstitutionForm(request.POST if "save" in request.POST else None, instance=found,
@@ -116,7 +117,7 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
     close = CloseInstitutionForm(request.POST if "close" in request.POST else None,
                                  prefix="close") if editable and not found.closed_on else None
     if edit is not None:
-        edit.fields["township"].queryset = request.user.region.townships()
+        edit.fields["township"].queryset = actions.townships_for(request.user)
     try:
         if "save" in request.POST and edit is not None and edit.is_valid():
             data = {f: edit.cleaned_data[f] for f in edit.changed_data}
