@@ -1,0 +1,169 @@
+"""Demo care records for a seeded district (``canlian seed``), set-based.
+
+Every operating home of the disabled gets day-care places, every care institution
+residential places (and home-based places in every other one); the persons whose latest
+survey records a care need are placed near home — day care at their township's home,
+residential care at a care institution — until a few homes are full, and the rest wait
+(ordered by the rule's points). Day-care homes have the attendance of the last twenty
+working days; every institution has a yearly quality inspection (some with problems, some
+rectified). Deterministic for a given seed; every table is written with ``bulk_create``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Q
+
+from canlian.core import clock
+from canlian.regions.models import Deployment
+from canlian.services.models import Institution
+from canlian.surveys.models import AnnualSurvey
+
+from . import queries, rules
+from .models import Attendance, Inspection, Placement, Places, Problem, WaitingEntry
+
+REASONS = {"day": ["家属白天务工，无人照料", "需要日间康复训练和社会交往", "独居，白天需要看护"],
+           "residential": ["照护人年迈无力照料", "重度残疾，需要全天候照护", "家庭无照护能力"],
+           "home": ["行动不便，需上门照护", "照护人患病，需定期上门服务"]}
+PROBLEMS = ["灭火器过期未更换", "个案档案记录不全", "卫生间扶手松动", "食品留样记录缺失",
+            "护理员持证比例不足", "收费标准未公示"]
+
+
+def seed_care(deployment: Deployment, *, seed: int = 41, today: dt.date | None = None
+              ) -> dict[str, int]:
+    today = today or clock.today()
+    rng = random.Random(seed)
+    root = deployment.root
+    institutions = list(Institution.objects.filter(
+        township__code__range=root.code_range, kind__in=("home_of_disabled", "care"),
+        opened_on__lte=today - dt.timedelta(days=90)).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=today)).order_by("township_id", "kind", "pk"))
+    if not institutions or Places.objects.filter(institution__in=institutions).exists():
+        return {}  # seeded once per deployment
+    with transaction.atomic():
+        places = _places(institutions, rng)
+        placements, waiting = _placements(root, institutions, places, rng, today)
+        attendance = _attendance(rng, today, placements)
+        inspections, problems = _inspections(institutions, rng, today)
+    return {"care_places": sum(p.places for p in places), "care_placements": len(placements),
+            "care_waiting": waiting, "care_attendance": attendance,
+            "care_inspections": inspections, "care_problems": problems}
+
+
+def _places(institutions: list[Institution], rng: random.Random) -> list[Places]:
+    rows = []
+    for i, inst in enumerate(institutions):
+        if inst.kind == "home_of_disabled":
+            rows.append(Places(institution=inst, mode="day", places=inst.capacity or 20))
+        else:
+            rows.append(Places(institution=inst, mode="residential", places=inst.capacity or 15))
+            if i % 2 == 0:
+                rows.append(Places(institution=inst, mode="home", places=rng.choice([10, 20])))
+    return Places.objects.bulk_create(rows)
+
+
+def _needs(root: Any) -> list[dict[str, Any]]:
+    year = AnnualSurvey.objects.filter(
+        person__village__code__range=root.code_range).aggregate(y=Max("year"))["y"]
+    if year is None:
+        return []
+    return list(AnnualSurvey.objects.filter(
+        year=year, person__village__code__range=root.code_range, person__life_status="alive")
+        .exclude(care_need="none").values(
+            "person_id", "care_need", "person__village_id", "person__village__parent_id",
+            "person__grade", "person__household__household_type").order_by("person_id"))
+
+
+def _placements(root: Any, institutions: list[Institution], places: list[Places],
+                rng: random.Random, today: dt.date) -> tuple[list[Placement], int]:
+    slots = {(p.institution_id, p.mode): p.places for p in places}
+    by_township: dict[tuple[str, str], list[Institution]] = defaultdict(list)
+    for inst in institutions:
+        for mode in ("day", "residential", "home"):
+            if (inst.pk, mode) in slots:
+                by_township[(inst.township_id, mode)].append(inst)
+    taken: dict[tuple[int, str], int] = defaultdict(int)
+    # A few institutions are filled to the last place; the others to about three quarters.
+    fill = {key: n if i % 3 == 0 else max(1, round(n * rng.uniform(0.6, 0.9)))
+            for i, (key, n) in enumerate(sorted(slots.items()))}
+    placements, waiting = [], []
+    rule = queries.rules().waiting
+    for need in _needs(root):
+        mode = "day" if need["care_need"] == "day" else rng.choice(
+            ["residential", "residential", "home"])
+        options = by_township.get((need["person__village__parent_id"], mode))
+        if not options:
+            continue
+        inst = options[0]
+        key = (inst.pk, mode)
+        # One in five applied recently and waits for the next review (or a place).
+        if taken[key] < fill[key] and rng.random() >= 0.2:
+            taken[key] += 1
+            start = max(inst.opened_on, today - dt.timedelta(days=rng.randrange(40, 700)))
+            placements.append(Placement(
+                person_id=need["person_id"], village_id=need["person__village_id"],
+                institution=inst, mode=mode, start_date=start,
+                reason=rng.choice(REASONS[mode]),
+                payer=rng.choice(["government", "government", "subsidised", "self"])))
+        else:
+            facts = rules.Facts(grade=need["person__grade"], lives_alone=rng.random() < 0.2,
+                                carer_age=rng.choice([None, 58, 66, 73, 78]),
+                                carer_ill=rng.random() < 0.15,
+                                household_type=need["person__household__household_type"] or "")
+            points, reasons = rules.priority(facts, rule)
+            waiting.append(WaitingEntry(
+                person_id=need["person_id"], village_id=need["person__village_id"],
+                institution=inst, mode=mode,
+                applied_on=today - dt.timedelta(days=rng.randrange(5, 200)), grade=facts.grade,
+                lives_alone=facts.lives_alone, carer_age=facts.carer_age,
+                carer_ill=facts.carer_ill, household_type=facts.household_type, points=points,
+                reasons=reasons))
+    Placement.objects.bulk_create(placements, batch_size=2000)
+    WaitingEntry.objects.bulk_create(waiting, batch_size=2000)
+    return placements, len(waiting)
+
+
+def _attendance(rng: random.Random, today: dt.date, placements: list[Placement]) -> int:
+    days, day = [], today - dt.timedelta(days=1)
+    while len(days) < 20:
+        if day.weekday() < 5:
+            days.append(day)
+        day -= dt.timedelta(days=1)
+    rows = [Attendance(placement=p, day=d, present=rng.random() < 0.9)
+            for p in placements if p.mode == "day" for d in days if d >= p.start_date]
+    Attendance.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _inspections(institutions: list[Institution], rng: random.Random, today: dt.date
+                 ) -> tuple[int, int]:
+    rule = queries.rules().inspection
+    inspections, found = [], []
+    for inst in institutions:
+        for year in (today.year - 1, today.year):
+            on = dt.date(year, rng.randint(3, 10), rng.randint(1, 28))
+            if on > today or on < inst.opened_on:
+                continue
+            results = {i.code: "fail" if rng.random() < 0.12 else "pass" for i in rule.checklist}
+            scored = rules.score(results, rule)
+            inspection = Inspection(institution=inst, inspected_on=on, results=results,
+                                    score=scored.score, grade=scored.grade)
+            inspections.append(inspection)
+            for n, _code in enumerate(scored.failed):
+                deadline = on + dt.timedelta(days=rule.problem_days)
+                fixed = deadline < today and rng.random() < 0.8
+                found.append((inspection, Problem(
+                    institution=inst, description=PROBLEMS[(inst.pk + n) % len(PROBLEMS)],
+                    deadline=deadline, rectified_on=deadline - dt.timedelta(days=rng.randrange(1, 20))
+                    if fixed else None, note="复查已整改" if fixed else "")))
+    Inspection.objects.bulk_create(inspections)
+    for inspection, problem in found:
+        problem.inspection = inspection
+    Problem.objects.bulk_create([p for _, p in found])
+    return len(inspections), len(found)
+
