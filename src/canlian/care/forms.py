@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from canlian.core import clock
 from canlian.core.forms import Form
@@ -28,7 +29,7 @@ class PersonField(forms.CharField):
 
 class PlacesForm(Form):
     mode = forms.ChoiceField(label=_("Care mode"), choices=MODE_CHOICES)
-    places = forms.IntegerField(label=_("Places"), min_value=0, max_value=10000)
+    places = forms.IntegerField(label=pgettext_lazy("care", "Places"), min_value=0, max_value=10000)
 
 
 class PlacementForm(Form):

@@ -13,9 +13,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-MODE_CHOICES = [("residential", _("Residential care")), ("day", _("Day care")),
-                ("home", _("Home-based care"))]
+MODE_CHOICES = [("residential", pgettext_lazy("care mode", "Residential care")),
+                ("day", pgettext_lazy("care mode", "Day care")),
+                ("home", pgettext_lazy("care mode", "Home-based care"))]
 PAYER_CHOICES = [("government", _("Government purchase")),
                  ("subsidised", _("Own payment with subsidy")), ("self", _("Own payment"))]
 RESULT_CHOICES = [("pass", _("Meets")), ("fail", _("Fails")), ("na", _("Not applicable"))]
@@ -29,7 +31,7 @@ class Places(models.Model):
     institution = models.ForeignKey("services.Institution", on_delete=models.PROTECT,
                                     related_name="care_places")
     mode = models.CharField(_("care mode"), max_length=12, choices=MODE_CHOICES)
-    places = models.PositiveIntegerField(_("places"))
+    places = models.PositiveIntegerField(pgettext_lazy("care", "places"))
 
     class Meta:
         ordering = ["institution_id", "mode"]
