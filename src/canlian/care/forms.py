@@ -13,10 +13,13 @@ from canlian.core.forms import Form
 
 from .models import MODE_CHOICES, PAYER_CHOICES, RESULT_CHOICES
 
+# ISO, whatever the language: an <input type="date"> shows nothing for "2026/12/02".
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 def _date(label: Any, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, initial=clock.today,
-                           widget=forms.DateInput(attrs={"type": "date"}))
+                           widget=DATE_INPUT)
 
 
 class PersonField(forms.CharField):
@@ -86,7 +89,7 @@ class InspectionForm(Form):
                 label=_("Problem %(n)d") % {"n": n}, max_length=300, required=False)
             self.fields[f"deadline_{n}"] = forms.DateField(
                 label=_("Rectify by (default: 30 days)"), required=False,
-                widget=forms.DateInput(attrs={"type": "date"}))
+                widget=DATE_INPUT)
 
     def results(self) -> dict[str, str]:
         return {i.code: self.cleaned_data[f"result_{i.code}"] for i in self.items}
