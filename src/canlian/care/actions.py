@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,7 +31,7 @@ from canlian.people.models import Person
 from canlian.services.models import Institution
 
 from . import queries, rules
-from .models import Attendance, Inspection, Placement, Places, Problem, WaitingEntry
+from .models import Attendance, Designation, Inspection, Placement, Places, Problem, WaitingEntry
 
 
 def _refuse(field: str, exc: rules.RuleError) -> ValidationError:
@@ -95,10 +96,12 @@ def set_places(user: Any, institution: Institution | int, mode: str, places: int
 @transaction.atomic
 def place(user: Any, person: Person | int, institution: Institution | int, *, mode: str,
           start_date: dt.date, reason: str, payer: str, over_capacity_reason: str = "",
-          request: HttpRequest | None = None) -> Placement:
+          end_date: dt.date | None = None, request: HttpRequest | None = None) -> Placement:
     """Place a person (托养安置). Refused: a closed or not yet open institution, a mode it
     has no places in, no free place without an override reason, a placement of the same
-    person overlapping this one, a deceased person, a start in the future."""
+    person overlapping this one, a deceased person, a start in the future, a short stay
+    (respite, temporary care) without its last day or longer than the rule allows, and a
+    government-paid placement with an institution not designated for care on its start."""
     found = _institution(user, institution, Capability.EDIT_PEOPLE)
     who = _person(user, person)
     try:
@@ -114,9 +117,18 @@ def place(user: Any, person: Person | int, institution: Institution | int, *, mo
         errors["reason"] = "请填写安置原因 (give the reason)"
     if payer not in rules.PAYERS:
         errors["payer"] = "请选择付费方式 (choose who pays)"
+    try:
+        rules.check_stay(mode, start_date, end_date, queries.rules().short_stay_days)
+    except rules.RuleError as exc:
+        errors["end_date"] = exc.message
     if errors:
         raise ValidationError(errors)
     _open_on(found, start_date)
+    if (payer == "government" and queries.rules().government_needs_designation
+            and queries.designation(found, "care", start_date) is None):
+        raise ValidationError({"payer": (
+            f"{found.name}在 {start_date} 不是托养定点机构，政府购买的托养须安置在定点机构 "
+            "(government-paid care needs a designated institution)")})
     # The lock serialises placements into one institution's mode (capacity) …
     slot = Places.objects.select_for_update().filter(institution=found, mode=mode).first()
     if slot is None:
@@ -126,19 +138,20 @@ def place(user: Any, person: Person | int, institution: Institution | int, *, mo
     list(Person.objects.select_for_update().filter(pk=who.pk).values_list("pk", flat=True))
     clash = (Placement.objects.filter(person=who)
              .filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
+             .filter(start_date__lte=end_date or dt.date.max)
              .select_related("institution").first())
     if clash is not None:
         raise ValidationError({"start_date": (
             f"与现有安置重叠：{clash.institution.name}（{clash.get_mode_display()}）自 "
             f"{clash.start_date} 起 (overlaps a placement from {clash.start_date})")})
-    occupied = queries.occupied(found, mode, start_date)
+    occupied = queries.occupied(found, mode, start_date, end_date)
     try:
         over = rules.check_capacity(slot.places, occupied, over_capacity_reason)
     except rules.RuleError as exc:
         raise _refuse("over_capacity_reason", exc) from None
     placement = Placement.objects.create(
         person=who, village_id=who.village_id, institution=found, mode=mode,
-        start_date=start_date, reason=reason.strip(), payer=payer,
+        start_date=start_date, end_date=end_date, reason=reason.strip(), payer=payer,
         over_capacity_reason=over_capacity_reason.strip() if over else "", created_by=user)
     WaitingEntry.objects.filter(person=who, institution=found, mode=mode, state="waiting").update(
         state="placed", closed_on=start_date, placement=placement)
@@ -329,3 +342,75 @@ def reinspect(user: Any, problem_id: int, *, on: dt.date, rectified: bool, note:
     record(user=user, action=Action.TRANSITION, obj=problem, request=request,
            summary=f"整改复查：{problem.institution.name}，{'已整改' if rectified else '未整改'}")
     return problem
+
+
+# ---- designation (定点准入) -----------------------------------------------------------------
+
+@transaction.atomic
+def designate(user: Any, institution: Institution | int, *, service: str, start_date: dt.date,
+              end_date: dt.date, services: str, prices: Mapping[str, Any],
+              request: HttpRequest | None = None) -> Designation:
+    """A designation agreement (federation staff): period, services agreed, prices a day
+    per care mode. Refused: an end before the start, a closed institution, a negative or
+    unknown price, an agreement overlapping another for the same service."""
+    found = _institution(user, institution, Capability.APPROVE, lock=True)
+    errors: dict[str, str] = {}
+    if service not in dict(Designation.SERVICES):
+        errors["service"] = "请选择定点服务类别 (choose the service)"
+    if end_date < start_date:
+        errors["end_date"] = "协议结束日期早于开始日期 (ends before it starts)"
+    if found.closed_on is not None and found.closed_on <= end_date:
+        errors["end_date"] = f"机构已于 {found.closed_on} 关闭 (the institution closed)"
+    if not services.strip():
+        errors["services"] = "请填写协议服务内容 (list the services agreed)"
+    clean: dict[str, str] = {}
+    for mode, price in prices.items():
+        if mode not in rules.MODES:
+            errors["prices"] = f"未知的托养方式 {mode!r}"
+            continue
+        try:
+            value = Decimal(str(price))
+        except ArithmeticError:
+            value = Decimal(-1)
+        if value < 0:
+            errors["prices"] = f"{rules.MODES[mode][0]}价格有误：{price} (bad price)"
+        else:
+            clean[mode] = str(value)
+    if errors:
+        raise ValidationError(errors)
+    clash = Designation.objects.filter(institution=found, service=service, ended_on=None,
+                                       start_date__lte=end_date, end_date__gte=start_date).first()
+    if clash is not None:
+        raise ValidationError({"start_date": (
+            f"与现有协议（{clash.start_date} 至 {clash.end_date}）重叠 (overlaps an agreement)")})
+    designation = Designation.objects.create(
+        institution=found, service=service, start_date=start_date, end_date=end_date,
+        services=services.strip(), prices=clean, created_by=user)
+    record(user=user, action=Action.CREATE, obj=designation, request=request,
+           summary=f"定点协议：{found.name}，{designation.get_service_display()}，"
+                   f"{start_date} 至 {end_date}")
+    return designation
+
+
+@transaction.atomic
+def end_designation(user: Any, designation_id: int, *, on: dt.date, reason: str,
+                    request: HttpRequest | None = None) -> Designation:
+    """The institution leaves the designation on ``on`` (动态退出, e.g. after failed
+    inspections); government-paid placements can no longer start there from then."""
+    scoping.require(user, Capability.APPROVE)
+    found = (Designation.objects.filter(institution__in=queries.institutions_for(user))
+             .select_for_update().select_related("institution").filter(pk=designation_id).first())
+    if found is None:
+        raise Designation.DoesNotExist(designation_id)
+    if found.ended_on is not None:
+        raise ValidationError({"on": f"已于 {found.ended_on} 退出 (already ended)"})
+    if not found.start_date <= on <= found.end_date:
+        raise ValidationError({"on": "退出日期须在协议期内 (within the agreement's period)"})
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写退出原因 (give the reason)"})
+    found.ended_on, found.end_reason = on, reason.strip()
+    found.save(update_fields=["ended_on", "end_reason"])
+    record(user=user, action=Action.TRANSITION, obj=found, request=request,
+           changes={"ended_on": [None, on.isoformat()]},
+           summary=f"定点退出：{found.institution.name}，{on}，{reason.strip()}")
+    return found

@@ -1,7 +1,8 @@
 """Demo care records for a seeded district (``canlian seed``), set-based.
 
 Every operating home of the disabled gets day-care places, every care institution
-residential places (and home-based places in every other one); the persons whose latest
+residential places (and home-based places in every other one), each with a designation
+agreement and its prices; the persons whose latest
 survey records a care need are placed near home — day care at their township's home,
 residential care at a care institution — until a few homes are full, and the rest wait
 (ordered by the rule's points). Day-care homes have the attendance of the last twenty
@@ -25,11 +26,15 @@ from canlian.services.models import Institution
 from canlian.surveys.models import AnnualSurvey
 
 from . import queries, rules
-from .models import Attendance, Inspection, Placement, Places, Problem, WaitingEntry
+from .models import Attendance, Designation, Inspection, Placement, Places, Problem, WaitingEntry
 
 REASONS = {"day": ["家属白天务工，无人照料", "需要日间康复训练和社会交往", "独居，白天需要看护"],
            "residential": ["照护人年迈无力照料", "重度残疾，需要全天候照护", "家庭无照护能力"],
            "home": ["行动不便，需上门照护", "照护人患病，需定期上门服务"]}
+SERVICES = {"home_of_disabled": "日间照料、康复训练、辅助性就业、文体活动",
+            "care": "集中托养、居家托养、喘息服务"}
+PRICES = {"home_of_disabled": {"day": "60", "respite": "150"},
+          "care": {"residential": "120", "home": "80", "respite": "150"}}
 PROBLEMS = ["灭火器过期未更换", "个案档案记录不全", "卫生间扶手松动", "食品留样记录缺失",
             "护理员持证比例不足", "收费标准未公示"]
 
@@ -47,6 +52,10 @@ def seed_care(deployment: Deployment, *, seed: int = 41, today: dt.date | None =
         return {}  # seeded once per deployment
     with transaction.atomic():
         places = _places(institutions, rng)
+        Designation.objects.bulk_create([Designation(
+            institution=i, service="care", start_date=i.opened_on,
+            end_date=dt.date(today.year + 1, 12, 31), services=SERVICES[i.kind],
+            prices=PRICES[i.kind]) for i in institutions])
         placements, waiting = _placements(root, institutions, places, rng, today)
         attendance = _attendance(rng, today, placements)
         inspections, problems = _inspections(institutions, rng, today)

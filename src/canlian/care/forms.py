@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from canlian.core import clock
 from canlian.core.forms import Form
 
-from .models import MODE_CHOICES, PAYER_CHOICES, RESULT_CHOICES
+from .models import MODE_CHOICES, PAYER_CHOICES, RESULT_CHOICES, Designation
 
 # ISO, whatever the language: an <input type="date"> shows nothing for "2026/12/02".
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -40,6 +40,8 @@ class PlacementForm(Form):
     mode = forms.ChoiceField(label=_("Care mode"), choices=MODE_CHOICES, initial="day")
     start_date = _date(_("From"))
     reason = forms.CharField(label=_("Reason"), max_length=200)
+    end_date = forms.DateField(label=_("Last day (respite and temporary care)"), required=False,
+                               widget=DATE_INPUT)
     payer = forms.ChoiceField(label=_("Paid by"), choices=PAYER_CHOICES, initial="government")
     over_capacity_reason = forms.CharField(
         label=_("Reason for placing beyond the places (only if full)"), max_length=200,
@@ -103,3 +105,29 @@ class InspectionForm(Form):
 
     def problem_fields(self) -> list:
         return [(self[f"problem_{n}"], self[f"deadline_{n}"]) for n in range(1, 4)]
+
+
+class DesignationForm(Form):
+    """A designation agreement: period, services agreed, and a price a day per care mode."""
+
+    service = forms.ChoiceField(label=_("Designated for"), choices=Designation.SERVICES,
+                                initial="care")
+    start_date = _date(_("From"))
+    end_date = forms.DateField(label=_("Until"), widget=DATE_INPUT)
+    services = forms.CharField(label=_("Services agreed"), max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for mode, label in MODE_CHOICES:
+            self.fields[f"price_{mode}"] = forms.DecimalField(
+                label=_("%(mode)s: yuan a day") % {"mode": label}, required=False, min_value=0,
+                max_digits=8, decimal_places=2)
+
+    def prices(self) -> dict[str, Any]:
+        return {mode: self.cleaned_data[f"price_{mode}"] for mode, _label in MODE_CHOICES
+                if self.cleaned_data.get(f"price_{mode}") is not None}
+
+
+class ExitForm(Form):
+    on = _date(_("Exited on"))
+    reason = forms.CharField(label=_("Reason"), max_length=200)

@@ -17,7 +17,9 @@ from django.utils.translation import pgettext_lazy
 
 MODE_CHOICES = [("residential", pgettext_lazy("care mode", "Residential care")),
                 ("day", pgettext_lazy("care mode", "Day care")),
-                ("home", pgettext_lazy("care mode", "Home-based care"))]
+                ("home", pgettext_lazy("care mode", "Home-based care")),
+                ("respite", pgettext_lazy("care mode", "Respite care")),
+                ("temporary", pgettext_lazy("care mode", "Temporary care"))]
 PAYER_CHOICES = [("government", _("Government purchase")),
                  ("subsidised", _("Own payment with subsidy")), ("self", _("Own payment"))]
 RESULT_CHOICES = [("pass", _("Meets")), ("fail", _("Fails")), ("na", _("Not applicable"))]
@@ -167,3 +169,33 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class Designation(models.Model):
+    """A designation agreement with an institution — 定点服务协议（定点准入）: the services
+    it may provide for the federation's programmes, the period and the prices (yuan a day
+    per care mode); ended early on exit (动态退出)."""
+
+    SERVICES = [("care", _("Care")), ("rehabilitation", _("Rehabilitation")),
+                ("training", _("Vocational training"))]
+
+    institution = models.ForeignKey("services.Institution", on_delete=models.PROTECT,
+                                    related_name="designations")
+    service = models.CharField(_("designated for"), max_length=16, choices=SERVICES)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"))
+    services = models.CharField(_("services agreed"), max_length=300)
+    prices = models.JSONField(_("prices (yuan a day per care mode)"), default=dict)
+    ended_on = models.DateField(_("exited on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for the exit"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                              name="care_designation_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id} {self.service} {self.start_date}–{self.end_date}"
+

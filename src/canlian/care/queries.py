@@ -7,6 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from canlian.services.models import Institution, ServiceRecord
 from canlian.surveys.models import AnnualSurvey
 
 from . import rules as care_rules
-from .models import Attendance, Inspection, Placement, Places, Problem, WaitingEntry
+from .models import Attendance, Designation, Inspection, Placement, Places, Problem, WaitingEntry
 
 DATA = Path(__file__).parent / "data"
 CARE_KINDS = ("home_of_disabled", "care", "township_service")
@@ -67,11 +68,22 @@ def active(rows: QuerySet[Placement], first: dt.date, last: dt.date | None = Non
                                                     Q(end_date__gte=first))
 
 
-def occupied(institution: Institution, mode: str, day: dt.date) -> int:
-    """Places taken on ``day``, plus those taken by placements starting later (a place
-    promised from next month is not free today)."""
-    return (Placement.objects.filter(institution=institution, mode=mode)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=day)).count())
+def occupied(institution: Institution, mode: str, day: dt.date, last: dt.date | None = None
+             ) -> int:
+    """Places taken on ``day`` (to ``last``, or open-ended), counting the placements that
+    start later too (a place promised from next month is not free today)."""
+    rows = (Placement.objects.filter(institution=institution, mode=mode)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=day)))
+    if last is not None:
+        rows = rows.filter(start_date__lte=last)
+    return rows.count()
+
+
+def designation(institution: Institution, service: str, day: dt.date) -> Designation | None:
+    """The designation agreement for ``service`` in force on ``day``, if any."""
+    return (Designation.objects.filter(institution=institution, service=service,
+                                       start_date__lte=day, end_date__gte=day)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day)).first())
 
 
 # ---- occupancy ------------------------------------------------------------------------------
@@ -175,6 +187,34 @@ def monthly_attendance(institution: Institution, year: int, month: int) -> dict[
     return {"rows": rows, "days": days, "first": first, "last": last,
             "present": sum(r["present"] for r in rows),
             "recorded": sum(r["recorded"] for r in rows)}
+
+
+def monthly_bill(institution: Institution, year: int, month: int) -> dict[str, Any]:
+    """The month's bill (按月结算) for the government-paid placements: days (present days in
+    day care) times the designation's price of the mode in force on the first billed day."""
+    first, last = month_range(year, month)
+    placements = list(active(Placement.objects.filter(institution=institution,
+                                                      payer="government"), first, last)
+                      .select_related("person").order_by("mode", "person__name"))
+    present = {r["placement_id"]: r["n"] for r in Attendance.objects.filter(
+        placement__in=placements, day__range=(first, last), present=True)
+        .values("placement_id").annotate(n=Count("id"))}
+    agreements = list(Designation.objects.filter(institution=institution, service="care",
+                                                 start_date__lte=last, end_date__gte=first))
+    rows, total = [], Decimal(0)
+    for p in placements:
+        begin = max(first, p.start_date)
+        days = care_rules.billable_days(p.mode, p.start_date, p.end_date, first, last,
+                                        present.get(p.pk, 0))
+        agreement = next((a for a in agreements if a.start_date <= begin <= a.end_date
+                          and (a.ended_on is None or a.ended_on >= begin)), None)
+        price = Decimal(agreement.prices[p.mode]) if agreement and p.mode in agreement.prices \
+            else None
+        amount = None if price is None else price * days
+        total += amount or 0
+        rows.append({"placement": p, "days": days, "price": price, "amount": amount})
+    return {"rows": rows, "total": total, "first": first, "last": last,
+            "unpriced": sum(1 for r in rows if r["price"] is None)}
 
 
 # ---- inspections ----------------------------------------------------------------------------

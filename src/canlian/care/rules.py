@@ -5,12 +5,17 @@ quality inspection's score and grade. No database code; the numbers are data
 - A placement (托养安置) takes one place of its institution's mode from its start to its end
   (inclusive); a person holds at most one placement at a time, so two placements of one
   person must not overlap.
+- A short stay (respite 喘息服务, temporary care 临时照护 while a guardian cannot care) is
+  a placement with its last day given up front, at most ``short_stay_days`` long.
 - An institution takes no one beyond its places of that mode unless the placement records
   why (an explicit override, 超额安置 with its reason).
 - The waiting list (轮候) is ordered by points from the applicant's facts — grade
   (severity), living alone, a carer aged 70 or more or ill, a household in hardship (低保,
   低保边缘, 特困) — highest first; equal points by the date of application, then by entry.
   Every point comes with its reason, so a family can be told why it stands where it does.
+- The monthly bill (按月结算) of an institution pays, for each government-paid placement,
+  the designation's price a day of its mode times the days: present days in day care,
+  days placed in the month otherwise.
 - A quality inspection (托养服务质量检查) answers every item of the checklist with met,
   failed or not applicable; the score is the weight of the items met over the weight of
   those that apply, out of 100; the grade is the first band whose minimum the score
@@ -34,7 +39,13 @@ MODES = {
     "residential": ("集中托养", "residential care"),
     "day": ("日间照料", "day care"),
     "home": ("居家托养", "home-based care"),
+    "respite": ("喘息服务", "respite care"),
+    "temporary": ("临时照护", "temporary care"),
 }
+# Short stays: a family's respite (喘息服务), or care while the guardian is temporarily
+# unable to care (临时照护, Linzi). They are placed with their last day, and no longer
+# than the rule's days.
+SHORT_MODES = ("respite", "temporary")
 PAYERS = {
     "government": ("政府购买", "government purchase"),
     "subsidised": ("个人付费+补贴", "own payment with subsidy"),
@@ -84,6 +95,8 @@ class InspectionRule:
 class Rules:
     waiting: WaitingRule
     inspection: InspectionRule
+    short_stay_days: Mapping[str, int]
+    government_needs_designation: bool
 
 
 def load(path: Path) -> Rules:
@@ -100,6 +113,8 @@ def load(path: Path) -> Rules:
                           for c in i["checklist"])
         inspection = InspectionRule(grades, int(i["exit_after_failed"]), int(i["problem_days"]),
                                     checklist)
+        short = {m: int(raw["short_stay_days"][m]) for m in SHORT_MODES}
+        needs_designation = bool(raw["government_needs_designation"])
     except (KeyError, TypeError, ValueError) as exc:
         raise RuleError(f"托养规则文件 {path.name} 有误：{exc}",
                         f"care rules file {path.name} is wrong: {exc}") from None
@@ -107,7 +122,7 @@ def load(path: Path) -> Rules:
     if unknown or not grades or grades[-1][1] != 0:
         raise RuleError(f"{path.name}：评级须为 {'/'.join(GRADES)} 且最低一档从 0 分起",
                         f"{path.name}: grades must be {'/'.join(GRADES)}, the lowest from 0")
-    return Rules(waiting, inspection)
+    return Rules(waiting, inspection, short, needs_designation)
 
 
 # ---- placements ------------------------------------------------------------------------------
@@ -115,6 +130,21 @@ def load(path: Path) -> Rules:
 def check_mode(mode: str) -> None:
     if mode not in MODES:
         raise RuleError(f"未知的托养方式 {mode!r}", f"unknown care mode {mode!r}")
+
+
+def check_stay(mode: str, start: dt.date, end: dt.date | None, short_stay_days: Mapping[str, int]
+               ) -> None:
+    """A short stay has its last day, within the rule's days; any stay ends after it starts."""
+    if end is not None and end < start:
+        raise RuleError("结束日期早于开始日期", "ends before it starts")
+    if mode not in SHORT_MODES:
+        return
+    limit = short_stay_days[mode]
+    if end is None:
+        raise RuleError(f"{MODES[mode][0]}须填写结束日期（最长 {limit} 天）",
+                        f"{MODES[mode][1]} needs its last day (at most {limit} days)")
+    if (end - start).days + 1 > limit:
+        raise RuleError(f"{MODES[mode][0]}最长 {limit} 天", f"{MODES[mode][1]}: at most {limit} days")
 
 
 def overlaps(a_start: dt.date, a_end: dt.date | None, b_start: dt.date,
@@ -206,6 +236,16 @@ def exit_due(grades_newest_first: Sequence[str], rule: InspectionRule) -> bool:
     n = rule.exit_after_failed
     return n > 0 and len(grades_newest_first) >= n and all(
         g == "unqualified" for g in grades_newest_first[:n])
+
+
+def billable_days(mode: str, start: dt.date, end: dt.date | None, first: dt.date, last: dt.date,
+                  present: int) -> int:
+    """Days a month's bill pays for one placement: day care by the days present (from the
+    attendance), every other mode by the days placed within the month."""
+    if mode == "day":
+        return present
+    begin, finish = max(first, start), min(last, end or last)
+    return max(0, (finish - begin).days + 1)
 
 
 def attendance_rate(present: int, recorded: int) -> float | None:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("institutions/<int:pk>/attendance/month/", views.attendance_month,
          name="attendance_month"),
     path("institutions/<int:pk>/inspect/", views.inspect, name="inspect"),
+    path("institutions/<int:pk>/bill/", views.bill, name="bill"),
+    path("designations/<int:pk>/end/", views.end_designation, name="end_designation"),
     path("placements/<int:pk>/end/", views.end_placement, name="end_placement"),
     path("waiting/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("problems/<int:pk>/reinspect/", views.reinspect, name="reinspect"),

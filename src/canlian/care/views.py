@@ -27,8 +27,18 @@ from canlian.people.models import Person
 
 from . import actions, queries
 from . import rules as care_rules
-from .forms import EndForm, InspectionForm, PlacementForm, PlacesForm, ReasonForm, ReinspectForm, WaitingForm
-from .models import Inspection, Placement, Problem
+from .forms import (
+    DesignationForm,
+    EndForm,
+    ExitForm,
+    InspectionForm,
+    PlacementForm,
+    PlacesForm,
+    ReasonForm,
+    ReinspectForm,
+    WaitingForm,
+)
+from .models import Designation, Inspection, Placement, Problem
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
@@ -95,7 +105,7 @@ def _post(request: HttpRequest, found: Any, forms: dict[str, Any]) -> bool:
             if person is None:
                 return False
             actions.place(user, person, found, mode=d["mode"], start_date=d["start_date"],
-                          reason=d["reason"], payer=d["payer"],
+                          end_date=d["end_date"], reason=d["reason"], payer=d["payer"],
                           over_capacity_reason=d["over_capacity_reason"], request=request)
             messages.success(request, _("%(name)s placed.") % {"name": person.name})
         elif step == "wait":
@@ -108,6 +118,11 @@ def _post(request: HttpRequest, found: Any, forms: dict[str, Any]) -> bool:
                 carer_ill=d["carer_ill"], request=request)
             messages.success(request, _("%(name)s is on the waiting list (%(points)d points).")
                              % {"name": person.name, "points": entry.points})
+        elif step == "designate":
+            actions.designate(user, found, service=d["service"], start_date=d["start_date"],
+                              end_date=d["end_date"], services=d["services"],
+                              prices=form.prices(), request=request)
+            messages.success(request, _("Designation agreement saved."))
     except (Person.DoesNotExist, Placement.DoesNotExist):
         raise Http404 from None
     except ValidationError as exc:
@@ -127,6 +142,9 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
         scoping.require(user, Capability.EDIT_PEOPLE)
     if step == "places" and not reviewer:
         scoping.require(user, Capability.REVIEW)
+    approver = user.can(Capability.APPROVE)
+    if step == "designate" and not approver:
+        scoping.require(user, Capability.APPROVE)
 
     def bound(name: str, cls: Any) -> Any:
         return cls(request.POST if step == name else None, prefix=name)
@@ -134,6 +152,8 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
     forms = {"place": bound("place", PlacementForm), "wait": bound("wait", WaitingForm)}
     if reviewer:
         forms["places"] = bound("places", PlacesForm)
+    if approver:
+        forms["designate"] = bound("designate", DesignationForm)
     if step and _post(request, found, forms):
         return redirect("care:institution", pk=found.pk)
     today = clock.today()
@@ -149,7 +169,11 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
         "grade": queries.yearly_grade(found, today.year), "forms": forms,
         "editor": editor, "reviewer": reviewer, "end_form": EndForm(prefix="end"),
         "reason_form": ReasonForm(prefix="withdraw"), "reinspect_form": ReinspectForm(prefix="re"),
-        "has_day": "day" in occupancy.slots})
+        "has_day": "day" in occupancy.slots, "approver": approver,
+        "designations": [(a, [(care_rules.MODES[m][0], price) for m, price in a.prices.items()
+                              if m in care_rules.MODES]) for a in found.designations.all()],
+        "exit_form": ExitForm(prefix="exit"),
+        "in_force": queries.designation(found, "care", today)})
 
 
 def _step(request: HttpRequest, form: Any, act: Any, done: str, institution_id: int
@@ -199,6 +223,35 @@ def reinspect(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def end_designation(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.APPROVE)
+    designation = get_object_or_404(
+        Designation.objects.filter(institution__in=queries.institutions_for(request.user)), pk=pk)
+    return _step(request, ExitForm(request.POST, prefix="exit"), lambda d: actions.end_designation(
+        request.user, designation.pk, on=d["on"], reason=d["reason"], request=request),
+        _("Exit from the designation recorded."), designation.institution_id)
+
+
+def _monthly(request: HttpRequest, pk: int, report: Any, template: str) -> HttpResponse:
+    """A month's report of one institution (``?month=YYYY-MM``, default this month)."""
+    found = _institution(request, pk)
+    try:
+        year, month = map(int, (request.GET.get("month") or f"{clock.today():%Y-%m}").split("-"))
+        data = report(found, year, month)
+    except ValueError:
+        raise Http404 from None
+    return render(request, template, {"institution": found, "report": data,
+                                      "month": f"{year:04d}-{month:02d}"})
+
+
+@login_required
+def bill(request: HttpRequest, pk: int) -> HttpResponse:
+    """The month's bill of an institution for its government-paid placements."""
+    return _monthly(request, pk, queries.monthly_bill, "care/bill.html")
+
+
+@login_required
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """A day's attendance of the day-care group: tick the list, or scan e-certificates."""
     found = _institution(request, pk)
@@ -239,15 +292,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attendance_month(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _institution(request, pk)
-    today = clock.today()
-    try:
-        year, month = map(int, (request.GET.get("month") or f"{today:%Y-%m}").split("-"))
-        report = queries.monthly_attendance(found, year, month)
-    except ValueError:
-        raise Http404 from None
-    return render(request, "care/attendance_month.html", {
-        "institution": found, "report": report, "month": f"{year:04d}-{month:02d}"})
+    return _monthly(request, pk, queries.monthly_attendance, "care/attendance_month.html")
 
 
 @login_required

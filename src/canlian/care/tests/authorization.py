@@ -22,11 +22,14 @@ MATRIX = {
     "care:end_placement": ("care_placement", "post", POSTED),
     "care:withdraw": ("care_waiting", "post", POSTED),
     "care:reinspect": ("care_problem", "post", REVIEW_POSTED),
+    "care:bill": ("care_institution", "get", INSTITUTION_READ),
+    "care:end_designation": ("care_designation", "post", {
+        "federation": 302, "township": 403, "village": 403, "auditor": 403, **NO_REGISTRY}),
 }
 
 
 def objects(users, person, village):
-    from canlian.care.models import Inspection, Placement, Problem, WaitingEntry
+    from canlian.care.models import Designation, Inspection, Placement, Problem, WaitingEntry
     from canlian.services.models import Institution
 
     home = Institution.objects.create(name="残疾人之家", kind="home_of_disabled",
@@ -41,6 +44,9 @@ def objects(users, person, village):
         "care_waiting": WaitingEntry.objects.create(
             person=person, village=village, institution=home, mode="residential",
             applied_on=dt.date(2025, 1, 1)),
+        "care_designation": Designation.objects.create(
+            institution=home, service="care", start_date=dt.date(2024, 1, 1),
+            end_date=dt.date(2026, 12, 31), services="x", prices={"day": "60"}),
         "care_problem": Problem.objects.create(inspection=inspection, institution=home,
                                                description="x", deadline=dt.date(2025, 2, 1)),
     }

@@ -30,6 +30,9 @@ def home(users, regions):
         "name": "乐成街道残疾人之家", "kind": "home_of_disabled", "township": regions.t1,
         "capacity": 15, "opened_on": TODAY - dt.timedelta(days=400)})
     actions.set_places(users.township, home, "day", 12)
+    actions.designate(users.federation, home, service="care", start_date=home.opened_on,
+                      end_date=TODAY + dt.timedelta(days=365), services="日间照料、康复训练",
+                      prices={"day": "60", "respite": "150"})
     return home
 
 
@@ -171,3 +174,62 @@ def test_scoping_and_capabilities(users, regions, make_person, home):
     with pytest.raises(PermissionDenied):
         actions.inspect(users.village, home, inspected_on=TODAY, results={})
     assert not Placement.objects.exists()
+
+
+def test_short_stays_need_their_last_day_within_the_rule(users, make_person, home):
+    actions.set_places(users.township, home, "respite", 2)
+    person = make_person(name="喘息")
+    with pytest.raises(ValidationError, match="喘息服务须填写结束日期（最长 30 天）"):
+        _place(users, person, home, mode="respite", start_date=TODAY)
+    with pytest.raises(ValidationError, match="喘息服务最长 30 天"):
+        _place(users, person, home, mode="respite", start_date=TODAY - dt.timedelta(days=30),
+               end_date=TODAY)
+    stay = _place(users, person, home, mode="respite", start_date=TODAY - dt.timedelta(days=6),
+                  end_date=TODAY)
+    # A day-care placement may follow the respite stay, not overlap it.
+    with pytest.raises(ValidationError, match="重叠"):
+        _place(users, person, home, start_date=TODAY)
+    assert stay.end_date == TODAY
+
+
+def test_government_paid_care_needs_a_designated_institution(users, regions, make_person,
+                                                             home):
+    other = service_actions.register_institution(users.township, {
+        "name": "乐成街道托养中心", "kind": "care", "township": regions.t1,
+        "capacity": 10, "opened_on": TODAY - dt.timedelta(days=400)})
+    actions.set_places(users.township, other, "residential", 10)
+    person = make_person(name="集中")
+    with pytest.raises(ValidationError, match="不是托养定点机构"):
+        _place(users, person, other, mode="residential")
+    _place(users, person, other, mode="residential", payer="self")  # own payment: any institution
+    with pytest.raises(PermissionDenied):  # designations are the federation's
+        actions.designate(users.township, other, service="care", start_date=TODAY,
+                          end_date=TODAY, services="x", prices={})
+    agreement = home.designations.get()
+    with pytest.raises(ValidationError, match="重叠"):
+        actions.designate(users.federation, home, service="care", start_date=TODAY,
+                          end_date=TODAY + dt.timedelta(days=30), services="x", prices={})
+    with pytest.raises(ValidationError, match="价格有误"):
+        actions.designate(users.federation, other, service="care", start_date=TODAY,
+                          end_date=TODAY, services="x", prices={"residential": "-1"})
+    # The dynamic exit: from the day after, no government-paid placement starts there.
+    actions.end_designation(users.federation, agreement.pk, on=TODAY - dt.timedelta(days=1),
+                            reason="连续两次检查不合格")
+    with pytest.raises(ValidationError, match="不是托养定点机构"):
+        _place(users, make_person(name="丁"), home, start_date=TODAY)
+
+
+def test_the_monthly_bill_pays_present_days_and_placed_days(users, make_person, home):
+    first = TODAY.replace(day=1)
+    day = _place(users, make_person(name="日托"), home, start_date=first)
+    actions.set_places(users.township, home, "respite", 2)
+    stay_end = min(TODAY, first + dt.timedelta(days=2))
+    _place(users, make_person(name="喘息"), home, mode="respite", start_date=first,
+           end_date=stay_end)
+    _place(users, make_person(name="自费"), home, start_date=first, payer="self")
+    actions.record_attendance(users.township, home, first, [day.person_id])
+    bill = queries.monthly_bill(home, TODAY.year, TODAY.month)
+    rows = {r["placement"].person.name: (r["days"], r["amount"]) for r in bill["rows"]}
+    respite_days = (stay_end - first).days + 1
+    assert rows == {"日托": (1, 60), "喘息": (respite_days, 150 * respite_days)}
+    assert bill["total"] == 60 + 150 * respite_days and bill["unpriced"] == 0

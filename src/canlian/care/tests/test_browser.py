@@ -42,6 +42,9 @@ def test_a_township_runs_its_day_care_home_on_a_phone(live_server, users, region
         page.fill("#id_opened_on", (today - dt.timedelta(days=365)).isoformat())
         page.get_by_role("button", name="保存").click()
         home = Institution.objects.get(name="乐成街道残疾人之家")
+        actions.designate(users.federation, home, service="care", start_date=home.opened_on,
+                          end_date=today + dt.timedelta(days=365), services="日间照料",
+                          prices={"day": "60"})
 
         page.goto("/care/")
         _fits(page)

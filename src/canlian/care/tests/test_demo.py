@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from canlian.accounts.models import User
 from canlian.care import queries
-from canlian.care.models import Attendance, Inspection, Placement, Places, Problem, WaitingEntry
+from canlian.care.models import Attendance, Designation, Inspection, Placement, Places, Problem, WaitingEntry
 from canlian.core import clock
 
 
@@ -37,3 +37,6 @@ def test_both_deployments_have_care_demo_data(db, settings, client, deployment):
     page = client.get(reverse("care:institution", args=[home.pk])).content.decode()
     assert home.name in page
     assert client.get(reverse("care:gaps")).status_code == 200
+    assert Designation.objects.filter(institution=home).exists()
+    bill = client.get(reverse("care:bill", args=[home.pk])).content.decode()
+    assert "元" in bill

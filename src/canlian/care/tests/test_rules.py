@@ -86,3 +86,23 @@ def test_a_rules_file_with_a_missing_key_is_refused(tmp_path):
     bad.write_text("waiting: {lives_alone: 1}\ninspection: {}\n", encoding="utf-8")
     with pytest.raises(rules.RuleError, match=r"bad\.yaml"):
         rules.load(bad)
+
+
+def test_billable_days():
+    first, last = D(2025, 3, 1), D(2025, 3, 31)
+    assert rules.billable_days("day", D(2025, 1, 1), None, first, last, present=17) == 17
+    assert rules.billable_days("residential", D(2025, 1, 1), None, first, last, 0) == 31
+    assert rules.billable_days("residential", D(2025, 3, 10), D(2025, 3, 19), first, last, 0) == 10
+    assert rules.billable_days("respite", D(2025, 2, 25), D(2025, 3, 2), first, last, 0) == 2
+
+
+def test_short_stays():
+    days = RULES.short_stay_days
+    rules.check_stay("day", D(2025, 1, 1), None, days)
+    rules.check_stay("respite", D(2025, 1, 1), D(2025, 1, 30), days)
+    with pytest.raises(rules.RuleError, match="最长 30 天"):
+        rules.check_stay("respite", D(2025, 1, 1), D(2025, 1, 31), days)
+    with pytest.raises(rules.RuleError, match="须填写结束日期"):
+        rules.check_stay("temporary", D(2025, 1, 1), None, days)
+    with pytest.raises(rules.RuleError, match="早于"):
+        rules.check_stay("day", D(2025, 1, 2), D(2025, 1, 1), days)
