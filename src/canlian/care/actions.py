@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -28,10 +28,21 @@ from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.core import clock
 from canlian.people.models import Person
-from canlian.services.models import Institution
+from canlian.regions.models import Region
+from canlian.services.models import Institution, ServiceType
 
 from . import queries, rules
-from .models import Attendance, Designation, Inspection, Placement, Places, Problem, WaitingEntry
+from .models import (
+    Attendance,
+    Contract,
+    Delivery,
+    Designation,
+    Inspection,
+    Placement,
+    Places,
+    Problem,
+    WaitingEntry,
+)
 
 
 def _refuse(field: str, exc: rules.RuleError) -> ValidationError:
@@ -414,3 +425,100 @@ def end_designation(user: Any, designation_id: int, *, on: dt.date, reason: str,
            changes={"ended_on": [None, on.isoformat()]},
            summary=f"定点退出：{found.institution.name}，{on}，{reason.strip()}")
     return found
+
+
+# ---- purchased services (政府购买服务) ---------------------------------------------------------
+
+@transaction.atomic
+def sign_contract(user: Any, *, service_type: ServiceType, provider: str, region: Region,
+                  start_date: dt.date, end_date: dt.date, budget: Decimal, unit_price: Decimal,
+                  quantity: int, deliverables: str, request: HttpRequest | None = None
+                  ) -> Contract:
+    """A purchase-of-services contract (federation staff, within their region)."""
+    scoping.require(user, Capability.APPROVE)
+    if user.region is None or not user.region.contains(region.code):
+        raise PermissionDenied("region outside the user's")
+    errors: dict[str, str] = {}
+    if not provider.strip():
+        errors["provider"] = "请填写服务机构 (name the provider)"
+    if end_date < start_date:
+        errors["end_date"] = "合同结束日期早于开始日期 (ends before it starts)"
+    if budget <= 0 or unit_price <= 0:
+        errors["budget"] = "预算和单价须大于 0 (budget and unit price above 0)"
+    elif quantity < 1:
+        errors["quantity"] = "合同服务量须至少为 1 (at least one service)"
+    elif unit_price * quantity > budget:
+        errors["budget"] = (f"单价 × 服务量 = {unit_price * quantity} 元，超出预算 {budget} 元 "
+                            "(unit price × quantity above the budget)")
+    if not deliverables.strip():
+        errors["deliverables"] = "请填写交付内容 (list the deliverables)"
+    if errors:
+        raise ValidationError(errors)
+    contract = Contract.objects.create(
+        service_type=service_type, provider=provider.strip(), region=region,
+        start_date=start_date, end_date=end_date, budget=budget, unit_price=unit_price,
+        quantity=quantity, deliverables=deliverables.strip(), created_by=user)
+    record(user=user, action=Action.CREATE, obj=contract, request=request,
+           summary=f"购买服务合同：{service_type.name}，{contract.provider}，预算 {budget} 元")
+    return contract
+
+
+def _contract(user: Any, contract_id: int, capability: Capability) -> Contract:
+    scoping.require(user, capability)
+    found = (queries.contracts_for(user).select_for_update().select_related("service_type")
+             .filter(pk=contract_id).first())
+    if found is None:
+        raise Contract.DoesNotExist(contract_id)
+    return found
+
+
+@transaction.atomic
+def record_delivery(user: Any, contract_id: int, person: Person | int, *, on: dt.date,
+                    satisfaction: int | None = None, outcome: str = "",
+                    request: HttpRequest | None = None) -> Delivery:
+    """A service delivered under a contract: a service record for the person (which the
+    plan's indicators count), paid at the unit price. Refused: a day outside the contract,
+    a contract already evaluated, a delivery beyond the budget, a person outside the area
+    served, a satisfaction other than 1–5."""
+    from canlian.services import actions as services
+
+    contract = _contract(user, contract_id, Capability.EDIT_PEOPLE)
+    who = _person(user, person)
+    if not contract.region.contains(who.village_id):
+        raise ValidationError({"person": "此人不在合同服务区域内 (outside the area served)"})
+    if contract.evaluated_on is not None:
+        raise ValidationError({"on": "合同已完成绩效评价，不能再登记 (contract already evaluated)"})
+    if not contract.start_date <= on <= contract.end_date:
+        raise ValidationError({"on": f"服务日期须在合同期内（{contract.start_date} 至 "
+                                     f"{contract.end_date}）(within the contract's period)"})
+    if satisfaction is not None and not 1 <= satisfaction <= 5:
+        raise ValidationError({"satisfaction": "满意度须为 1–5 (satisfaction is 1–5)"})
+    try:
+        rules.check_delivery(queries.spent(contract), contract.unit_price, contract.budget)
+    except rules.RuleError as exc:
+        raise _refuse("on", exc) from None
+    service = services.record_service(
+        user, who, contract.service_type, start_date=on, provider=contract.provider,
+        outcome=outcome, cost=contract.unit_price, subsidy=contract.unit_price, request=request)
+    return Delivery.objects.create(contract=contract, service=service, satisfaction=satisfaction)
+
+
+@transaction.atomic
+def evaluate_contract(user: Any, contract_id: int, *, note: str = "",
+                      request: HttpRequest | None = None) -> Contract:
+    """The performance evaluation at the end (绩效评价): delivered against contracted,
+    persons served, cost per person, satisfaction; stored with the contract."""
+    contract = _contract(user, contract_id, Capability.APPROVE)
+    if contract.evaluated_on is not None:
+        raise ValidationError({"note": f"已于 {contract.evaluated_on} 评价 (already evaluated)"})
+    today = clock.today()
+    if today < contract.end_date:
+        raise ValidationError({"note": f"合同期至 {contract.end_date}，期满后评价 "
+                                       "(evaluate once the contract has ended)"})
+    result = queries.performance(contract)
+    contract.evaluated_on = today
+    contract.evaluation = result.as_record(note.strip())
+    contract.save(update_fields=["evaluated_on", "evaluation"])
+    record(user=user, action=Action.TRANSITION, obj=contract, request=request,
+           summary=f"购买服务绩效评价：{contract.provider}，{rules.RATINGS[result.rating][0]}")
+    return contract

@@ -15,18 +15,30 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
 
 from canlian.core import clock
+from canlian.people.models import Person
 from canlian.regions.models import Deployment
-from canlian.services.models import Institution
+from canlian.services.models import Institution, ServiceRecord, ServiceType
 from canlian.surveys.models import AnnualSurvey
 
 from . import queries, rules
-from .models import Attendance, Designation, Inspection, Placement, Places, Problem, WaitingEntry
+from .models import (
+    Attendance,
+    Contract,
+    Delivery,
+    Designation,
+    Inspection,
+    Placement,
+    Places,
+    Problem,
+    WaitingEntry,
+)
 
 REASONS = {"day": ["家属白天务工，无人照料", "需要日间康复训练和社会交往", "独居，白天需要看护"],
            "residential": ["照护人年迈无力照料", "重度残疾，需要全天候照护", "家庭无照护能力"],
@@ -59,9 +71,11 @@ def seed_care(deployment: Deployment, *, seed: int = 41, today: dt.date | None =
         placements, waiting = _placements(root, institutions, places, rng, today)
         attendance = _attendance(rng, today, placements)
         inspections, problems = _inspections(institutions, rng, today)
+        contracts, deliveries = _contracts(root, rng, today)
     return {"care_places": sum(p.places for p in places), "care_placements": len(placements),
             "care_waiting": waiting, "care_attendance": attendance,
-            "care_inspections": inspections, "care_problems": problems}
+            "care_inspections": inspections, "care_problems": problems,
+            "care_contracts": contracts, "care_deliveries": deliveries}
 
 
 def _places(institutions: list[Institution], rng: random.Random) -> list[Places]:
@@ -176,3 +190,43 @@ def _inspections(institutions: list[Institution], rng: random.Random, today: dt.
     Problem.objects.bulk_create([p for _, p in found])
     return len(inspections), len(found)
 
+
+
+def _contracts(root: Any, rng: random.Random, today: dt.date) -> tuple[int, int]:
+    """Two purchase-of-services contracts for home rehabilitation visits: last year's,
+    delivered and evaluated, and this year's, under way."""
+    kind = ServiceType.objects.filter(code="rehab_home_visit").first()
+    people = list(Person.objects.filter(village__code__range=root.code_range, life_status="alive",
+                                        grade__lte=2).values_list("id", "village_id")[:400])
+    if kind is None or not people:
+        return 0, 0
+    made = 0
+    for year, share in ((today.year - 1, 0.95), (today.year, 0.4)):
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        quantity = min(120, len(people) * 2)
+        contract = Contract.objects.create(
+            service_type=kind, provider=f"{root.name}康复服务中心", region=root,
+            start_date=start, end_date=end, budget=Decimal(quantity * 150),
+            unit_price=Decimal(150), quantity=quantity,
+            deliverables=f"为重度残疾人上门康复指导 {quantity} 人次，每次不少于 1 小时")
+        last = min(end, today - dt.timedelta(days=1))
+        span = max(1, (last - start).days)
+        records = [ServiceRecord(
+            person_id=pid, village_id=village, service_type=kind, provider=contract.provider,
+            start_date=start + dt.timedelta(days=rng.randrange(span)), outcome="上门康复指导",
+            cost=contract.unit_price, subsidy=contract.unit_price)
+            for pid, village in (rng.choice(people) for _ in range(int(quantity * share)))]
+        ServiceRecord.objects.bulk_create(records)
+        deliveries = Delivery.objects.bulk_create([
+            Delivery(contract=contract, service=r,
+                     satisfaction=rng.choice([None, 3, 4, 5, 5])) for r in records])
+        made += len(deliveries)
+        if end < today:
+            result = rules.performance(
+                quantity, len(records), len({r.person_id for r in records}),
+                contract.unit_price * len(records),
+                [d.satisfaction for d in deliveries if d.satisfaction is not None])
+            contract.evaluated_on = dt.date(year + 1, 1, 15)
+            contract.evaluation = result.as_record()
+            contract.save(update_fields=["evaluated_on", "evaluation"])
+    return 2, made

@@ -10,6 +10,8 @@ from django.utils.translation import pgettext_lazy
 
 from canlian.core import clock
 from canlian.core.forms import Form
+from canlian.regions.models import Region
+from canlian.services.models import ServiceType
 
 from .models import MODE_CHOICES, PAYER_CHOICES, RESULT_CHOICES, Designation
 
@@ -131,3 +133,31 @@ class DesignationForm(Form):
 class ExitForm(Form):
     on = _date(_("Exited on"))
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class ContractForm(Form):
+    service_type = forms.ModelChoiceField(label=_("Catalogue item"),
+                                          queryset=ServiceType.objects.all())
+    provider = forms.CharField(label=_("Provider"), max_length=120)
+    region = forms.ModelChoiceField(label=_("Area served"), queryset=Region.objects.none())
+    start_date = _date(_("From"))
+    end_date = forms.DateField(label=_("Until"), widget=DATE_INPUT)
+    budget = forms.DecimalField(label=_("Budget (yuan)"), min_value=0, max_digits=12,
+                                decimal_places=2)
+    unit_price = forms.DecimalField(label=_("Unit price (yuan per service)"), min_value=0,
+                                    max_digits=10, decimal_places=2)
+    quantity = forms.IntegerField(label=_("Services contracted"), min_value=1)
+    deliverables = forms.CharField(label=_("Deliverables"), max_length=300)
+
+
+class DeliveryForm(Form):
+    person = PersonField()
+    on = _date(_("Date"))
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction (if asked)"), required=False, coerce=int, empty_value=None,
+        choices=[("", "—"), *[(n, str(n)) for n in range(5, 0, -1)]])
+    outcome = forms.CharField(label=_("Outcome"), max_length=200, required=False)
+
+
+class EvaluateForm(Form):
+    note = forms.CharField(label=_("Evaluation note"), max_length=300, required=False)

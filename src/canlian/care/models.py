@@ -199,3 +199,51 @@ class Designation(models.Model):
     def __str__(self) -> str:
         return f"{self.institution_id} {self.service} {self.start_date}–{self.end_date}"
 
+
+
+class Contract(models.Model):
+    """A contract for a service the federation buys — 政府购买服务合同: the catalogue item,
+    the provider, the period, the budget, the unit price, what is to be delivered, and the
+    performance evaluation at the end (全过程绩效管理)."""
+
+    service_type = models.ForeignKey("services.ServiceType", verbose_name=_("catalogue item"),
+                                     on_delete=models.PROTECT, related_name="+")
+    provider = models.CharField(_("provider"), max_length=120)
+    region = models.ForeignKey("regions.Region", verbose_name=_("area served"),
+                               on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"))
+    budget = models.DecimalField(_("budget (yuan)"), max_digits=12, decimal_places=2)
+    unit_price = models.DecimalField(_("unit price (yuan per service)"), max_digits=10,
+                                     decimal_places=2)
+    quantity = models.PositiveIntegerField(_("services contracted"))
+    deliverables = models.CharField(_("deliverables"), max_length=300)
+    evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
+    evaluation = models.JSONField(_("evaluation"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                              name="care_contract_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} · {self.service_type_id}"
+
+
+class Delivery(models.Model):
+    """One delivery under a contract — 购买服务履约记录: the service record it made for the
+    person, and the person's satisfaction (1–5) if asked."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="deliveries")
+    service = models.OneToOneField("services.ServiceRecord", on_delete=models.PROTECT,
+                                   related_name="contract_delivery")
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True,
+                                                    blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} · {self.service_id}"

@@ -21,7 +21,16 @@ from canlian.services.models import Institution, ServiceRecord
 from canlian.surveys.models import AnnualSurvey
 
 from . import rules as care_rules
-from .models import Attendance, Designation, Inspection, Placement, Places, Problem, WaitingEntry
+from .models import (
+    Attendance,
+    Contract,
+    Designation,
+    Inspection,
+    Placement,
+    Places,
+    Problem,
+    WaitingEntry,
+)
 
 DATA = Path(__file__).parent / "data"
 CARE_KINDS = ("home_of_disabled", "care", "township_service")
@@ -233,6 +242,28 @@ def yearly_grade(institution: Institution, year: int) -> Inspection | None:
 def open_problems(user: Any) -> QuerySet[Problem]:
     return (Problem.objects.filter(institution__in=institutions_for(user), rectified_on=None)
             .select_related("institution"))
+
+
+# ---- purchased services ---------------------------------------------------------------------
+
+def contracts_for(user: Any) -> QuerySet[Contract]:
+    """Contracts whose area lies in the user's region (a county's contracts are the
+    federation's; a township's, the township's too)."""
+    return Contract.objects.filter(scoping.region_range_q(user, "region__code"))
+
+
+def spent(contract: Contract) -> Decimal:
+    return contract.unit_price * contract.deliveries.count()
+
+
+def performance(contract: Contract) -> care_rules.Performance:
+    """Delivered against contracted, persons served, spending and satisfaction (aggregates)."""
+    rows = contract.deliveries.aggregate(n=Count("id"), persons=Count("service__person",
+                                                                      distinct=True))
+    answers = list(contract.deliveries.exclude(satisfaction=None)
+                   .values_list("satisfaction", flat=True))
+    return care_rules.performance(contract.quantity, rows["n"], rows["persons"],
+                                  contract.unit_price * rows["n"], answers)
 
 
 # ---- the care-need gap ----------------------------------------------------------------------

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -253,3 +254,63 @@ def attendance_rate(present: int, recorded: int) -> float | None:
     if present < 0 or recorded < 0 or present > recorded:
         raise RuleError("出勤天数有误", "present days must be between 0 and the days recorded")
     return None if recorded == 0 else present / recorded
+
+
+# ---- purchased services (政府购买服务绩效评价) ---------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Performance:
+    contracted: int
+    delivered: int
+    persons: int
+    spent: Decimal
+    satisfaction: float | None  # mean of the answers, 1–5
+    answers: int
+
+    @property
+    def completion(self) -> float:
+        return 0.0 if self.contracted == 0 else self.delivered / self.contracted
+
+    @property
+    def cost_per_person(self) -> Decimal | None:
+        return None if self.persons == 0 else (self.spent / self.persons).quantize(Decimal("0.01"))
+
+    def as_record(self, note: str = "") -> dict[str, Any]:
+        """The evaluation as kept with the contract (JSON)."""
+        cost = self.cost_per_person
+        return {"contracted": self.contracted, "delivered": self.delivered,
+                "persons": self.persons, "spent": str(self.spent),
+                "completion": round(self.completion, 4),
+                "cost_per_person": None if cost is None else str(cost),
+                "satisfaction": self.satisfaction, "answers": self.answers,
+                "rating": self.rating, "note": note}
+
+    @property
+    def rating(self) -> str:
+        """达标 (met): 90 % delivered and, where asked, satisfaction 4 of 5 or more; 基本达标
+        (mostly met): 70 % delivered; else 未达标 (not met)."""
+        happy = self.satisfaction is None or self.satisfaction >= 4
+        if self.completion >= 0.9 and happy:
+            return "met"
+        return "mostly" if self.completion >= 0.7 else "not_met"
+
+
+RATINGS = {"met": ("达标", "met"), "mostly": ("基本达标", "mostly met"),
+           "not_met": ("未达标", "not met")}
+
+
+def performance(contracted: int, delivered: int, persons: int, spent: Decimal,
+                answers: Sequence[int]) -> Performance:
+    """Delivered against contracted, persons served, cost per person, satisfaction."""
+    bad = [a for a in answers if not 1 <= a <= 5]
+    if bad:
+        raise RuleError(f"满意度须为 1–5：{bad[0]}", f"satisfaction is 1–5: {bad[0]}")
+    mean = None if not answers else round(sum(answers) / len(answers), 2)
+    return Performance(contracted, delivered, persons, spent, mean, len(answers))
+
+
+def check_delivery(spent: Decimal, unit_price: Decimal, budget: Decimal) -> None:
+    """A delivery is paid at the unit price; the contract's budget is not to be exceeded."""
+    if spent + unit_price > budget:
+        raise RuleError(f"超出合同预算（已用 {spent} 元，预算 {budget} 元）",
+                        f"beyond the contract's budget ({spent} of {budget} yuan spent)")

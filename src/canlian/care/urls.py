@@ -15,5 +15,7 @@ urlpatterns = [
     path("designations/<int:pk>/end/", views.end_designation, name="end_designation"),
     path("placements/<int:pk>/end/", views.end_placement, name="end_placement"),
     path("waiting/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("contracts/", views.contracts, name="contracts"),
+    path("contracts/<int:pk>/", views.contract, name="contract"),
     path("problems/<int:pk>/reinspect/", views.reinspect, name="reinspect"),
 ]

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -24,12 +25,16 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
 from canlian.people.models import Person
+from canlian.regions.models import Region
 
 from . import actions, queries
 from . import rules as care_rules
 from .forms import (
+    ContractForm,
+    DeliveryForm,
     DesignationForm,
     EndForm,
+    EvaluateForm,
     ExitForm,
     InspectionForm,
     PlacementForm,
@@ -331,3 +336,68 @@ def gaps(request: HttpRequest) -> HttpResponse:
     rows = [(p, queries.nearest_free(free, p.village.parent_id, p.care_need)) for p in page]
     return render(request, "care/gaps.html", {"page": page, "rows": rows, "year": year,
                                               "query": f"year={year}"})
+
+
+# ---- purchased services (政府购买服务) ---------------------------------------------------------
+
+@login_required
+def contracts(request: HttpRequest) -> HttpResponse:
+    """Purchase-of-services contracts in the region; federation staff sign new ones."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    user = request.user
+    form = None
+    if user.can(Capability.APPROVE):
+        form = ContractForm(request.POST or None)
+        form.fields["region"].queryset = Region.objects.filter(
+            Q(pk=user.region.pk) | Q(pk__in=user.region.townships())).order_by("code")
+        if request.method == "POST" and form.is_valid():
+            try:
+                contract = actions.sign_contract(user, **form.cleaned_data, request=request)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Contract saved."))
+                return redirect("care:contract", pk=contract.pk)
+    elif request.method == "POST":
+        scoping.require(user, Capability.APPROVE)
+    rows = queries.contracts_for(user).select_related("service_type", "region").annotate(
+        delivered=Count("deliveries"))
+    return render(request, "care/contracts.html", {"rows": rows, "form": form})
+
+
+@login_required
+def contract(request: HttpRequest, pk: int) -> HttpResponse:
+    """One contract: deliveries so far, a delivery to record, the evaluation at the end."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    user = request.user
+    found = get_object_or_404(queries.contracts_for(user).select_related("service_type", "region"),
+                              pk=pk)
+    step = request.POST.get("step") if request.method == "POST" else None
+    deliver = DeliveryForm(request.POST if step == "deliver" else None, prefix="deliver")
+    evaluate = EvaluateForm(request.POST if step == "evaluate" else None, prefix="evaluate")
+    try:
+        if step == "deliver" and deliver.is_valid():
+            person = _person(request, deliver)
+            if person is not None:
+                d = deliver.cleaned_data
+                actions.record_delivery(user, found.pk, person, on=d["on"],
+                                        satisfaction=d["satisfaction"], outcome=d["outcome"],
+                                        request=request)
+                messages.success(request, _("Delivery recorded."))
+                return redirect("care:contract", pk=found.pk)
+        elif step == "evaluate" and evaluate.is_valid():
+            actions.evaluate_contract(user, found.pk, note=evaluate.cleaned_data["note"],
+                                      request=request)
+            messages.success(request, _("Evaluation saved."))
+            return redirect("care:contract", pk=found.pk)
+        elif step and step not in ("deliver", "evaluate"):
+            raise Http404
+    except ValidationError as exc:
+        _add_errors(deliver if step == "deliver" else evaluate, exc)
+    deliveries = found.deliveries.select_related("service__person")[:100]
+    return render(request, "care/contract.html", {
+        "contract": found, "deliveries": deliveries, "performance": queries.performance(found),
+        "rating": care_rules.RATINGS.get(found.evaluation.get("rating", ""), ("", ""))[0],
+        "deliver": deliver if user.can(Capability.EDIT_PEOPLE) and not found.evaluated_on
+        else None,
+        "evaluate": evaluate if user.can(Capability.APPROVE) and not found.evaluated_on else None})

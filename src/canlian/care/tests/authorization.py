@@ -22,6 +22,10 @@ MATRIX = {
     "care:end_placement": ("care_placement", "post", POSTED),
     "care:withdraw": ("care_waiting", "post", POSTED),
     "care:reinspect": ("care_problem", "post", REVIEW_POSTED),
+    "care:contracts": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
+    # a county's contract is the federation's: township and village staff do not see it
+    "care:contract": ("care_contract", "get", {"federation": 200, "township": 404,
+                                               "village": 404, "auditor": 200, **NO_REGISTRY}),
     "care:bill": ("care_institution", "get", INSTITUTION_READ),
     "care:end_designation": ("care_designation", "post", {
         "federation": 302, "township": 403, "village": 403, "auditor": 403, **NO_REGISTRY}),
@@ -29,14 +33,22 @@ MATRIX = {
 
 
 def objects(users, person, village):
-    from canlian.care.models import Designation, Inspection, Placement, Problem, WaitingEntry
+    from canlian.care.models import Contract, Designation, Inspection, Placement, Problem, WaitingEntry
     from canlian.services.models import Institution
 
     home = Institution.objects.create(name="残疾人之家", kind="home_of_disabled",
                                       township=village.parent, opened_on=dt.date(2022, 1, 1))
     inspection = Inspection.objects.create(institution=home, inspected_on=dt.date(2025, 1, 2),
                                            score=80, grade="good")
+    from canlian.services.models import ServiceType
+
+    kind, _ = ServiceType.objects.get_or_create(code="rehab_home_visit", defaults={
+        "name": "家庭康复指导", "group": "rehabilitation"})
     return {
+        "care_contract": Contract.objects.create(
+            service_type=kind, provider="康复服务中心", region=village.parent.parent,
+            start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 12, 31), budget=1000,
+            unit_price=100, quantity=10, deliverables="x"),
         "care_institution": home,
         "care_placement": Placement.objects.create(
             person=person, village=village, institution=home, mode="day",

@@ -11,7 +11,17 @@ from django.urls import reverse
 
 from canlian.accounts.models import User
 from canlian.care import queries
-from canlian.care.models import Attendance, Designation, Inspection, Placement, Places, Problem, WaitingEntry
+from canlian.care.models import (
+    Attendance,
+    Contract,
+    Delivery,
+    Designation,
+    Inspection,
+    Placement,
+    Places,
+    Problem,
+    WaitingEntry,
+)
 from canlian.core import clock
 
 
@@ -40,3 +50,5 @@ def test_both_deployments_have_care_demo_data(db, settings, client, deployment):
     assert Designation.objects.filter(institution=home).exists()
     bill = client.get(reverse("care:bill", args=[home.pk])).content.decode()
     assert "元" in bill
+    assert Contract.objects.filter(evaluated_on__isnull=False).exists()
+    assert Delivery.objects.exists()
