@@ -151,8 +151,11 @@ def update_institution(user: Any, institution_id: int, data: dict[str, Any], *,
 def close_institution(user: Any, institution_id: int, closed_on: dt.date, reason: str, *,
                       request: HttpRequest | None = None) -> Any:
     """The institution stopped operating on ``closed_on``: from then it no longer counts
-    for its township's coverage (years before keep it)."""
+    for its township's coverage (years before keep it). Closing moves a plan indicator,
+    so it is the federation's, not the township's."""
     _check_institution(user, {})
+    if user.role != Role.FEDERATION_STAFF:
+        raise PermissionDenied("institutions are closed by the federation")
     institution = _institutions_for(user).select_for_update().filter(pk=institution_id).first()
     if institution is None:
         raise PermissionDenied("institution outside region")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canlian.accounts import scoping
-from canlian.accounts.roles import Capability
+from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, exports, params
@@ -115,7 +115,9 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
     edit = InstitutionForm(request.POST if "save" in request.POST else None, instance=found,
                            prefix="edit") if editable else None
     close = CloseInstitutionForm(request.POST if "close" in request.POST else None,
-                                 prefix="close") if editable and not found.closed_on else None
+                                 prefix="close") if (editable and not found.closed_on and
+                                                     request.user.role == Role.FEDERATION_STAFF
+                                                     ) else None
     if edit is not None:
         edit.fields["township"].queryset = actions.townships_for(request.user)
     try:
