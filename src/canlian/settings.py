@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "canlian.surveys",
     "canlian.services",
     "canlian.community",
+    "canlian.care",
     "canlian.indicators",
     "canlian.api",
     "canlian.portal",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("surveys/", include("canlian.surveys.urls")),
     path("services/", include("canlian.services.urls")),
     path("community/", include("canlian.community.urls")),
+    path("care/", include("canlian.care.urls")),
     path("indicators/", include("canlian.indicators.urls")),
     path("audit/", include("canlian.audit.urls")),
     path("jobs/", include("canlian.jobs.urls")),

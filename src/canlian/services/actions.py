@@ -78,14 +78,29 @@ def record_service(user: Any, person: Person, service_type: ServiceType, *, star
     return service
 
 
-# ---- institutions (机构登记): registered, edited and closed by the federation, dated --------
+# ---- institutions (机构登记): registered, edited and closed by federation or township, dated --------
 
 INSTITUTION_FIELDS = ("name", "kind", "township", "capacity", "opened_on", "address")
 
 
+def may_register_institutions(user: Any) -> bool:
+    """Federation staff register institutions anywhere in the deployment, township staff
+    in their own township (its home of the disabled, 残疾人之家 / 如康家园)."""
+    return user.role in (Role.FEDERATION_STAFF, Role.TOWNSHIP_STAFF) and user.region is not None
+
+
+def townships_for(user: Any) -> Any:
+    """The townships a user may register institutions in."""
+    from canlian.regions.models import Region
+
+    if user.region.level == "township":
+        return Region.objects.filter(pk=user.region.pk)
+    return user.region.townships()
+
+
 def _check_institution(user: Any, data: dict[str, Any]) -> None:
-    if user.role != Role.FEDERATION_STAFF:
-        raise PermissionDenied("institutions are registered by the federation")
+    if not may_register_institutions(user):
+        raise PermissionDenied("institutions are registered by federation and township staff")
     township = data.get("township")
     if township is not None and not user.region.contains(township.code):
         raise PermissionDenied("township outside region")
@@ -137,8 +152,11 @@ def update_institution(user: Any, institution_id: int, data: dict[str, Any], *,
 def close_institution(user: Any, institution_id: int, closed_on: dt.date, reason: str, *,
                       request: HttpRequest | None = None) -> Any:
     """The institution stopped operating on ``closed_on``: from then it no longer counts
-    for its township's coverage (years before keep it)."""
+    for its township's coverage (years before keep it). Closing moves a plan indicator,
+    so it is the federation's, not the township's."""
     _check_institution(user, {})
+    if user.role != Role.FEDERATION_STAFF:
+        raise PermissionDenied("institutions are closed by the federation")
     institution = _institutions_for(user).select_for_update().filter(pk=institution_id).first()
     if institution is None:
         raise PermissionDenied("institution outside region")

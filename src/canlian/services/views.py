@@ -87,13 +87,14 @@ def gaps(request: AuthedRequest, need: str) -> HttpResponseBase:
 
 @requires(Capability.VIEW_PEOPLE)
 def institutions(request: AuthedRequest) -> HttpResponse:
-    """The institution register (机构登记): federation staff register, correct and close."""
+    """The institution register (机构登记): federation staff (anywhere) and township staff
+    (in their township) register, correct and close."""
     rows = Institution.objects.filter(scoping.region_range_q(request.user, "township__code"))
     form = None
-    if request.user.role == Role.FEDERATION_STAFF:
+    if actions.may_register_institutions(request.user):
         form = InstitutionForm(request.POST or None)
         cast(forms.ModelChoiceField, form.fields["township"]).queryset = (
-            scoping.region_of(request.user).townships())
+            actions.townships_for(request.user))
         if request.method == "POST" and form.is_valid():
             actions.register_institution(request.user, form.cleaned_data, request=request)
             messages.success(request, _("Institution saved."))
@@ -109,16 +110,18 @@ def institution(request: AuthedRequest, pk: int) -> HttpResponse:
     """One institution: correct its entry or close it (dated, audited)."""
     found = get_object_or_404(Institution.objects.filter(
         scoping.region_range_q(request.user, "township__code")).select_related("township"), pk=pk)
-    editable = request.user.role == Role.FEDERATION_STAFF
+    editable = actions.may_register_institutions(request.user)
     if request.method == "POST" and not editable:
         raise PermissionDenied("institutions are registered by the federation")
     edit = InstitutionForm(request.POST if "save" in request.POST else None, instance=found,
                            prefix="edit") if editable else None
     close = CloseInstitutionForm(request.POST if "close" in request.POST else None,
-                                 prefix="close") if editable and not found.closed_on else None
+                                 prefix="close") if (editable and not found.closed_on and
+                                                     request.user.role == Role.FEDERATION_STAFF
+                                                     ) else None
     if edit is not None:
         cast(forms.ModelChoiceField, edit.fields["township"]).queryset = (
-            scoping.region_of(request.user).townships())
+            actions.townships_for(request.user))
     try:
         if "save" in request.POST and edit is not None and edit.is_valid():
             data = {f: edit.cleaned_data[f] for f in edit.changed_data}

@@ -31,6 +31,9 @@ def test_staff_pages_have_no_axe_violations(live_server, users, make_person, wal
     from canlian.community.tests.accessibility import pages as community_pages
 
     pages += community_pages(users, make_person(name="陈静"))
+    from canlian.care.tests.accessibility import pages as care_pages
+
+    pages += care_pages(users, make_person(name="赵托养", grade=2))
     with browser.page(live_server.url) as page:
         page.context.add_cookies([{"name": "django_language", "value": language,
                                    "url": live_server.url}])

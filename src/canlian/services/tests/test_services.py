@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from canlian.core import clock
 from canlian.services import actions, queries
-from canlian.services.models import DeviceType, Renovation, ServiceType
+from canlian.services.models import DeviceType, Institution, Renovation, ServiceType
 from canlian.surveys.models import AnnualSurvey
 
 YEAR = clock.today().year
@@ -132,9 +132,18 @@ def test_legal_case_needs_an_outcome_to_close(users, make_person):
     assert closed.closed_on == TODAY
 
 
-def test_institutions_page_for_federation_only_writes(client, users, regions):
-    client.force_login(users.township)
+def test_institutions_are_registered_by_federation_and_township_staff(client, users, regions):
+    client.force_login(users.village)
     assert client.post(reverse("services:institutions"), {}).status_code == 403
+    client.force_login(users.township)  # its own township only: another is not a choice
+    r = client.post(reverse("services:institutions"), {
+        "name": "柳市镇残疾人之家", "kind": "home_of_disabled", "township": regions.t2.code,
+        "capacity": 30, "opened_on": "2022-05-01"})
+    assert r.status_code == 200 and not Institution.objects.filter(name="柳市镇残疾人之家").exists()
+    r = client.post(reverse("services:institutions"), {
+        "name": "乐成街道如康家园", "kind": "home_of_disabled", "township": regions.t1.code,
+        "capacity": 20, "opened_on": "2023-05-01"})
+    assert r.status_code == 302 and Institution.objects.filter(name="乐成街道如康家园").exists()
     client.force_login(users.federation)
     r = client.post(reverse("services:institutions"), {
         "name": "乐成街道残疾人之家", "kind": "home_of_disabled", "township": regions.t1.code,

@@ -1,7 +1,7 @@
 """``canlian seed --deployment yueqing --persons 20000``: a realistic synthetic district.
 
-The whole seed (regions, persons, logins, applications, programmes, employment and
-community records) is one transaction: a seed killed part-way leaves nothing, so the next
+The whole seed (regions, persons, logins, applications, programmes, employment,
+community and care records) is one transaction: a seed killed part-way leaves nothing, so the next
 ``--if-empty`` run (``scripts/demo``) finds the district empty and builds all of it,
 instead of finding persons and skipping the records that never came.
 """
@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from canlian.care.demo import seed_care
 from canlian.certificates.models import Certificate
 from canlian.community.demo import seed_community
 from canlian.core import bulk
@@ -85,6 +86,7 @@ class Command(BaseCommand):
                 counts.update(seed_rights(deployment))
                 counts.update(seed_education(deployment))
                 counts.update(seed_culture(deployment))
+                counts.update(seed_care(deployment))
                 counts.update(seed_external(deployment))
                 ensure_demo_users(deployment)  # links the employer login to a demo unit
                 self.stdout.write("Records behind the plan indicators (2021–): " + ", ".join(

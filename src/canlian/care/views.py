@@ -1,0 +1,403 @@
+"""Care pages (托养): thin views over ``queries`` and ``actions``.
+
+Each view checks the role's capability (403), takes its records from the scoping layer
+(404 outside the region) and calls ``actions`` to write; a refusal is shown beside its
+field. Lists show resident IDs masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability
+from canlian.core import clock
+from canlian.people.models import Person
+from canlian.regions.models import Region
+
+from . import actions, queries
+from . import rules as care_rules
+from .forms import (
+    ContractForm,
+    DeliveryForm,
+    DesignationForm,
+    EndForm,
+    EvaluateForm,
+    ExitForm,
+    InspectionForm,
+    PlacementForm,
+    PlacesForm,
+    ReasonForm,
+    ReinspectForm,
+    WaitingForm,
+)
+from .models import Designation, Inspection, Placement, Problem
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _institution(request: HttpRequest, pk: int) -> Any:
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    return get_object_or_404(queries.institutions_for(request.user).select_related("township"),
+                             pk=pk)
+
+
+def _day(value: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Capacity, occupancy and waiting lists across the user's region."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    today = clock.today()
+    rows = queries.occupancy(queries.institutions_for(request.user).filter(closed_on=None), today)
+    totals = {mode: {"label": label[0], "places": 0, "occupied": 0, "waiting": 0}
+              for mode, label in care_rules.MODES.items()}
+    for row in rows:
+        for mode, slot in row.slots.items():
+            for key in ("places", "occupied", "waiting"):
+                totals[mode][key] += getattr(slot, key)
+    return render(request, "care/index.html", {
+        "rows": rows, "totals": totals, "today": today,
+        "problems": queries.open_problems(request.user).count(),
+        "gap": queries.gap(request.user, today.year - 1).count(), "gap_year": today.year - 1,
+        "can_review": request.user.can(Capability.REVIEW)})
+
+
+def _person(request: HttpRequest, form: Any) -> Person | None:
+    person = queries.find_person(request.user, form.cleaned_data["person"])
+    if person is None:
+        form.add_error("person", _("No person with this resident ID or certificate number in "
+                                   "your region."))
+    return person
+
+
+def _post(request: HttpRequest, found: Any, forms: dict[str, Any]) -> bool:
+    """Handle one of the institution page's forms; True when it succeeded."""
+    user, step = request.user, request.POST.get("step", "")
+    form = forms.get(step)
+    if form is None or not form.is_valid():
+        return False
+    d = form.cleaned_data
+    try:
+        if step == "places":
+            actions.set_places(user, found, d["mode"], d["places"], request=request)
+            messages.success(request, _("Places saved."))
+        elif step == "place":
+            person = _person(request, form)
+            if person is None:
+                return False
+            actions.place(user, person, found, mode=d["mode"], start_date=d["start_date"],
+                          end_date=d["end_date"], reason=d["reason"], payer=d["payer"],
+                          over_capacity_reason=d["over_capacity_reason"], request=request)
+            messages.success(request, _("%(name)s placed.") % {"name": person.name})
+        elif step == "wait":
+            person = _person(request, form)
+            if person is None:
+                return False
+            entry = actions.add_to_waiting_list(
+                user, person, found, mode=d["mode"], applied_on=d["applied_on"],
+                lives_alone=d["lives_alone"], carer_age=d["carer_age"],
+                carer_ill=d["carer_ill"], request=request)
+            messages.success(request, _("%(name)s is on the waiting list (%(points)d points).")
+                             % {"name": person.name, "points": entry.points})
+        elif step == "designate":
+            actions.designate(user, found, service=d["service"], start_date=d["start_date"],
+                              end_date=d["end_date"], services=d["services"],
+                              prices=form.prices(), request=request)
+            messages.success(request, _("Designation agreement saved."))
+    except (Person.DoesNotExist, Placement.DoesNotExist):
+        raise Http404 from None
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return False
+    return True
+
+
+@login_required
+def institution(request: HttpRequest, pk: int) -> HttpResponse:
+    """One institution: places, placements, waiting lists, inspections and problems."""
+    found = _institution(request, pk)
+    user = request.user
+    editor, reviewer = user.can(Capability.EDIT_PEOPLE), user.can(Capability.REVIEW)
+    step = request.POST.get("step") if request.method == "POST" else None
+    if request.method == "POST" and not editor:
+        scoping.require(user, Capability.EDIT_PEOPLE)
+    if step == "places" and not reviewer:
+        scoping.require(user, Capability.REVIEW)
+    approver = user.can(Capability.APPROVE)
+    if step == "designate" and not approver:
+        scoping.require(user, Capability.APPROVE)
+
+    def bound(name: str, cls: Any) -> Any:
+        return cls(request.POST if step == name else None, prefix=name)
+
+    forms = {"place": bound("place", PlacementForm), "wait": bound("wait", WaitingForm)}
+    if reviewer:
+        forms["places"] = bound("places", PlacesForm)
+    if approver:
+        forms["designate"] = bound("designate", DesignationForm)
+    if step and _post(request, found, forms):
+        return redirect("care:institution", pk=found.pk)
+    today = clock.today()
+    occupancy = queries.occupancy(type(found).objects.filter(pk=found.pk), today)[0]
+    placements = (queries.active(queries.placements_for(user).filter(institution=found), today)
+                  .select_related("person", "village").order_by("mode", "person__name"))
+    waiting = {mode: queries.waiting_list(user, found, mode) for mode in care_rules.MODES}
+    inspections = Inspection.objects.filter(institution=found).prefetch_related("problems")[:10]
+    return render(request, "care/institution.html", {
+        "institution": found, "slots": occupancy, "placements": placements,
+        "waiting": [(care_rules.MODES[m][0], rows) for m, rows in waiting.items() if rows],
+        "inspections": inspections, "exit_due": queries.exit_due(found),
+        "grade": queries.yearly_grade(found, today.year), "forms": forms,
+        "editor": editor, "reviewer": reviewer, "end_form": EndForm(prefix="end"),
+        "reason_form": ReasonForm(prefix="withdraw"), "reinspect_form": ReinspectForm(prefix="re"),
+        "has_day": "day" in occupancy.slots, "approver": approver,
+        "designations": [(a, [(care_rules.MODES[m][0], price) for m, price in a.prices.items()
+                              if m in care_rules.MODES]) for a in found.designations.all()],
+        "exit_form": ExitForm(prefix="exit"),
+        "in_force": queries.designation(found, "care", today)})
+
+
+def _step(request: HttpRequest, form: Any, act: Any, done: str, institution_id: int
+          ) -> HttpResponse:
+    """A small POST step on a record of an institution: the form's errors or the action's
+    refusal as messages, then back to the institution's page."""
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errs in form.errors.values() for e in errs])
+        act(form.cleaned_data)
+        messages.success(request, done)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    return redirect("care:institution", pk=institution_id)
+
+
+@login_required
+@require_POST
+def end_placement(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    placement = get_object_or_404(queries.placements_for(request.user), pk=pk)
+    return _step(request, EndForm(request.POST, prefix="end"), lambda d: actions.end_placement(
+        request.user, placement.pk, end_date=d["end_date"], reason=d["reason"], request=request),
+        _("Placement ended."), placement.institution_id)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.EDIT_PEOPLE)
+    entry = get_object_or_404(queries.waiting_for(request.user), pk=pk)
+    return _step(request, ReasonForm(request.POST, prefix="withdraw"), lambda d: actions.withdraw(
+        request.user, entry.pk, reason=d["reason"], request=request),
+        _("Taken off the waiting list."), entry.institution_id)
+
+
+@login_required
+@require_POST
+def reinspect(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.REVIEW)
+    problem = get_object_or_404(
+        Problem.objects.filter(institution__in=queries.institutions_for(request.user)), pk=pk)
+    return _step(request, ReinspectForm(request.POST, prefix="re"), lambda d: actions.reinspect(
+        request.user, problem.pk, on=d["on"], rectified=d["rectified"], note=d["note"],
+        request=request), _("Re-inspection recorded."), problem.institution_id)
+
+
+@login_required
+@require_POST
+def end_designation(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.APPROVE)
+    designation = get_object_or_404(
+        Designation.objects.filter(institution__in=queries.institutions_for(request.user)), pk=pk)
+    return _step(request, ExitForm(request.POST, prefix="exit"), lambda d: actions.end_designation(
+        request.user, designation.pk, on=d["on"], reason=d["reason"], request=request),
+        _("Exit from the designation recorded."), designation.institution_id)
+
+
+def _monthly(request: HttpRequest, pk: int, report: Any, template: str) -> HttpResponse:
+    """A month's report of one institution (``?month=YYYY-MM``, default this month)."""
+    found = _institution(request, pk)
+    try:
+        year, month = map(int, (request.GET.get("month") or f"{clock.today():%Y-%m}").split("-"))
+        data = report(found, year, month)
+    except ValueError:
+        raise Http404 from None
+    return render(request, template, {"institution": found, "report": data,
+                                      "month": f"{year:04d}-{month:02d}"})
+
+
+@login_required
+def bill(request: HttpRequest, pk: int) -> HttpResponse:
+    """The month's bill of an institution for its government-paid placements."""
+    return _monthly(request, pk, queries.monthly_bill, "care/bill.html")
+
+
+@login_required
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """A day's attendance of the day-care group: tick the list, or scan e-certificates."""
+    found = _institution(request, pk)
+    today = clock.today()
+    day = _day(request.GET.get("day") or request.POST.get("day"), today)
+    group = list(queries.active(queries.placements_for(request.user).filter(
+        institution=found, mode="day"), day).select_related("person").order_by("person__name"))
+    errors: list[str] = []
+    if request.method == "POST":
+        scoping.require(request.user, Capability.EDIT_PEOPLE)
+        present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        scanned: set[int] = set()
+        for line in request.POST.get("scans", "").splitlines():
+            if not line.strip():
+                continue
+            person = queries.find_person(request.user, line)
+            if person is None:
+                errors.append(_("Not found in your region: %(code)s") % {"code": line.strip()})
+            else:
+                scanned.add(person.pk)
+        if not errors:
+            try:
+                done = actions.record_attendance(request.user, found, day, present,
+                                                 scanned=scanned, request=request)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                messages.success(request, _("Attendance of %(day)s saved: %(present)d present, "
+                                            "%(absent)d absent.") % {"day": day, **done})
+                return redirect(f"{request.path}?day={day.isoformat()}")
+    marked = set(found.placements.filter(attendance__day=day, attendance__present=True)
+                 .values_list("person_id", flat=True))
+    return render(request, "care/attendance.html", {
+        "institution": found, "day": day, "group": group, "marked": marked, "errors": errors,
+        "recorded": found.placements.filter(attendance__day=day).exists(),
+        "can_edit": request.user.can(Capability.EDIT_PEOPLE), "today": today})
+
+
+@login_required
+def attendance_month(request: HttpRequest, pk: int) -> HttpResponse:
+    return _monthly(request, pk, queries.monthly_attendance, "care/attendance_month.html")
+
+
+@login_required
+def inspect(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require(request.user, Capability.REVIEW)
+    found = _institution(request, pk)
+    rule = queries.rules().inspection
+    form = InspectionForm(request.POST or None, items=rule.checklist,
+                          english=(get_language() or "").startswith("en"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = actions.inspect(request.user, found, inspected_on=form.cleaned_data["inspected_on"],
+                                   results=form.results(), problems=form.problems(),
+                                   note=form.cleaned_data["note"], request=request)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Inspection recorded: %(score)d points.")
+                             % {"score": done.score})
+            return redirect("care:institution", pk=found.pk)
+    return render(request, "care/inspect.html", {"institution": found, "form": form})
+
+
+@login_required
+def gaps(request: HttpRequest) -> HttpResponse:
+    """Persons with a surveyed care need and no placement, per village, with the nearest
+    institution with a free place of the mode they need."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    today = clock.today()
+    try:
+        year = int(request.GET.get("year") or today.year - 1)
+    except ValueError:
+        raise Http404 from None
+    page = Paginator(queries.gap(request.user, year), 50).get_page(request.GET.get("page"))
+    free = queries.occupancy(queries.institutions_for(request.user).filter(closed_on=None), today)
+    rows = [(p, queries.nearest_free(free, p.village.parent_id, p.care_need)) for p in page]
+    return render(request, "care/gaps.html", {"page": page, "rows": rows, "year": year,
+                                              "query": f"year={year}"})
+
+
+# ---- purchased services (政府购买服务) ---------------------------------------------------------
+
+@login_required
+def contracts(request: HttpRequest) -> HttpResponse:
+    """Purchase-of-services contracts in the region; federation staff sign new ones."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    user = request.user
+    form = None
+    if user.can(Capability.APPROVE):
+        form = ContractForm(request.POST or None)
+        form.fields["region"].queryset = Region.objects.filter(
+            Q(pk=user.region.pk) | Q(pk__in=user.region.townships())).order_by("code")
+        if request.method == "POST" and form.is_valid():
+            try:
+                contract = actions.sign_contract(user, **form.cleaned_data, request=request)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Contract saved."))
+                return redirect("care:contract", pk=contract.pk)
+    elif request.method == "POST":
+        scoping.require(user, Capability.APPROVE)
+    rows = queries.contracts_for(user).select_related("service_type", "region").annotate(
+        delivered=Count("deliveries"))
+    return render(request, "care/contracts.html", {"rows": rows, "form": form})
+
+
+@login_required
+def contract(request: HttpRequest, pk: int) -> HttpResponse:
+    """One contract: deliveries so far, a delivery to record, the evaluation at the end."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
+    user = request.user
+    found = get_object_or_404(queries.contracts_for(user).select_related("service_type", "region"),
+                              pk=pk)
+    step = request.POST.get("step") if request.method == "POST" else None
+    deliver = DeliveryForm(request.POST if step == "deliver" else None, prefix="deliver")
+    evaluate = EvaluateForm(request.POST if step == "evaluate" else None, prefix="evaluate")
+    try:
+        if step == "deliver" and deliver.is_valid():
+            person = _person(request, deliver)
+            if person is not None:
+                d = deliver.cleaned_data
+                actions.record_delivery(user, found.pk, person, on=d["on"],
+                                        satisfaction=d["satisfaction"], outcome=d["outcome"],
+                                        request=request)
+                messages.success(request, _("Delivery recorded."))
+                return redirect("care:contract", pk=found.pk)
+        elif step == "evaluate" and evaluate.is_valid():
+            actions.evaluate_contract(user, found.pk, note=evaluate.cleaned_data["note"],
+                                      request=request)
+            messages.success(request, _("Evaluation saved."))
+            return redirect("care:contract", pk=found.pk)
+        elif step and step not in ("deliver", "evaluate"):
+            raise Http404
+    except ValidationError as exc:
+        _add_errors(deliver if step == "deliver" else evaluate, exc)
+    deliveries = found.deliveries.select_related("service__person")[:100]
+    return render(request, "care/contract.html", {
+        "contract": found, "deliveries": deliveries, "performance": queries.performance(found),
+        "rating": care_rules.RATINGS.get(found.evaluation.get("rating", ""), ("", ""))[0],
+        "deliver": deliver if user.can(Capability.EDIT_PEOPLE) and not found.evaluated_on
+        else None,
+        "evaluate": evaluate if user.can(Capability.APPROVE) and not found.evaluated_on else None})
