@@ -227,7 +227,7 @@ def add_to_waiting_list(user: Any, person: Person | int, institution: Institutio
     if Placement.objects.filter(person=who, institution=found, mode=mode, end_date__isnull=True
                                 ).exists():
         raise ValidationError({"person": "已在该机构安置 (already placed here)"})
-    household_type = who.household.household_type if who.household_id else ""
+    household_type = who.household.household_type if who.household is not None else ""
     facts = rules.Facts(grade=who.grade, lives_alone=lives_alone, carer_age=carer_age,
                         carer_ill=carer_ill, household_type=household_type or "")
     points, reasons = rules.priority(facts, queries.rules().waiting)

@@ -95,7 +95,7 @@ def _needs(root: Any) -> list[dict[str, Any]]:
         person__village__code__range=root.code_range).aggregate(y=Max("year"))["y"]
     if year is None:
         return []
-    return list(AnnualSurvey.objects.filter(
+    return list(AnnualSurvey.objects.filter(  # type: ignore[arg-type]
         year=year, person__village__code__range=root.code_range, person__life_status="alive")
         .exclude(care_need="none").values(
             "person_id", "care_need", "person__village_id", "person__village__parent_id",
@@ -152,7 +152,8 @@ def _placements(root: Any, institutions: list[Institution], places: list[Places]
 
 
 def _attendance(rng: random.Random, today: dt.date, placements: list[Placement]) -> int:
-    days, day = [], today - dt.timedelta(days=1)
+    days: list[dt.date] = []
+    day = today - dt.timedelta(days=1)
     while len(days) < 20:
         if day.weekday() < 5:
             days.append(day)

@@ -260,8 +260,8 @@ def performance(contract: Contract) -> care_rules.Performance:
     """Delivered against contracted, persons served, spending and satisfaction (aggregates)."""
     rows = contract.deliveries.aggregate(n=Count("id"), persons=Count("service__person",
                                                                       distinct=True))
-    answers = list(contract.deliveries.exclude(satisfaction=None)
-                   .values_list("satisfaction", flat=True))
+    answers = [a for a in contract.deliveries.exclude(satisfaction=None)
+               .values_list("satisfaction", flat=True) if a is not None]
     return care_rules.performance(contract.quantity, rows["n"], rows["persons"],
                                   contract.unit_price * rows["n"], answers)
 
