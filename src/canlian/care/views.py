@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
+from canlian.core.forms import add_errors
 from canlian.core.web import AuthedRequest, requires
 from canlian.people.models import Person
 from canlian.regions.models import Region
@@ -45,14 +46,6 @@ from .forms import (
     WaitingForm,
 )
 from .models import Designation, Inspection, Placement, Problem
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _institution(request: AuthedRequest, pk: int) -> Any:
@@ -131,7 +124,7 @@ def _post(request: AuthedRequest, found: Any, forms: dict[str, Any]) -> bool:
     except (Person.DoesNotExist, Placement.DoesNotExist):
         raise Http404 from None
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_errors(form, exc)
         return False
     return True
 
@@ -308,7 +301,7 @@ def inspect(request: AuthedRequest, pk: int) -> HttpResponse:
                                    results=form.results(), problems=form.problems(),
                                    note=form.cleaned_data["note"], request=request)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Inspection recorded: %(score)d points.")
                              % {"score": done.score})
@@ -349,7 +342,7 @@ def contracts(request: AuthedRequest) -> HttpResponse:
             try:
                 contract = actions.sign_contract(user, **form.cleaned_data, request=request)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Contract saved."))
                 return redirect("care:contract", pk=contract.pk)
@@ -387,7 +380,7 @@ def contract(request: AuthedRequest, pk: int) -> HttpResponse:
         elif step and step not in ("deliver", "evaluate"):
             raise Http404
     except ValidationError as exc:
-        _add_errors(deliver if step == "deliver" else evaluate, exc)
+        add_errors(deliver if step == "deliver" else evaluate, exc)
     deliveries = found.deliveries.select_related("service__person")[:100]
     return render(request, "care/contract.html", {
         "contract": found, "deliveries": deliveries, "performance": queries.performance(found),

@@ -29,6 +29,7 @@ from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock
+from canlian.core.forms import add_errors
 from canlian.core.web import AuthedRequest, requires
 
 from . import actions, inspection_rules, poverty_rules, queries, ruleset, visit_rules, volunteer_rules
@@ -79,13 +80,6 @@ def _page(request: HttpRequest, rows: Any) -> Any:
     return Paginator(rows, PAGE).get_page(request.GET.get("page"))
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
 
 def _flash(request: HttpRequest, exc: Exception) -> None:
     for m in getattr(exc, "messages", None) or [getattr(exc, "message", str(exc))]:
@@ -118,7 +112,7 @@ def _person_form(request: AuthedRequest, person_id: int, form_class: Any, action
         try:
             made = action(request.user, found, **form.cleaned_data, request=request)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, done)
             return to(made) if to else redirect("community:person", pk=found.pk)
@@ -232,7 +226,7 @@ def _volunteer_form(request: HttpRequest, volunteer: Any) -> HttpResponse:
         try:
             saved = actions.save_volunteer(request.user, form.cleaned_data, volunteer, request=request)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Volunteer saved."))
             return redirect("community:volunteer", pk=saved.pk)
@@ -297,7 +291,7 @@ def organisations(request: AuthedRequest) -> HttpResponse:
             try:
                 actions.register_organisation(request.user, **form.cleaned_data, request=request)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Organisation registered."))
                 return redirect("community:organisations")
@@ -382,7 +376,7 @@ def request_log(request: AuthedRequest, pk: int) -> HttpResponse:
             actions.log_service(request.user, found.pk, **form.cleaned_data, request=request)
         except (ValidationError, actions.CommunityError) as exc:
             if isinstance(exc, ValidationError):
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 form.add_error(None, exc.message)
         else:
@@ -576,7 +570,7 @@ def emergencies(request: AuthedRequest) -> HttpResponse:
             try:
                 made = actions.declare_emergency(request.user, **form.cleaned_data, request=request)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Emergency declared: check in every person on the roster."))
                 return redirect("community:emergency", pk=made.pk)
@@ -729,7 +723,7 @@ def places(request: AuthedRequest) -> HttpResponse:
             try:
                 made = actions.register_place(request.user, **form.cleaned_data, request=request)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Place registered."))
                 return redirect("community:place", pk=made.pk)
@@ -768,7 +762,7 @@ def inspect(request: AuthedRequest, pk: int) -> HttpResponse:
                             results=results, severities=severities, descriptions=descriptions,
                             note=form.cleaned_data["note"], request=request)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except actions.CommunityError as exc:
             form.add_error(None, exc.message)
         else:

@@ -41,7 +41,7 @@ class ModelForm(TextCheckMixin, forms.ModelForm):
     pass
 
 
-def add_errors(form: forms.Form, exc: Exception) -> None:
+def add_errors(form: forms.BaseForm, exc: Exception) -> None:
     """Put a domain refusal (``ValidationError``) beside the field it names, else at the
     top of the form."""
     if hasattr(exc, "message_dict"):

@@ -20,6 +20,7 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, exports, params
+from canlian.core.forms import add_errors
 from canlian.core.web import AuthedRequest, requires
 from canlian.people import idnumber
 from canlian.people.workbooks import _header, _save
@@ -27,11 +28,6 @@ from canlian.people.workbooks import _header, _save
 from . import actions, queries
 from .forms import CaseForm, CloseInstitutionForm, InstitutionForm, RenovationStepForm, ServiceForm
 from .models import Institution, LegalCase, Renovation
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @requires(Capability.VIEW_PEOPLE)
@@ -51,7 +47,7 @@ def record_service(request: AuthedRequest, person_id: int) -> HttpResponse:
         try:
             actions.record_service(request.user, person, **form.cleaned_data, request=request)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Service recorded."))
             return redirect("people:detail", pk=person.pk)
@@ -135,7 +131,9 @@ def institution(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Institution closed."))
             return redirect("services:institution", pk=found.pk)
     except ValidationError as exc:
-        _add_errors(close if "close" in request.POST else edit, exc)
+        target = close if "close" in request.POST else edit
+        assert target is not None  # the refusal came from that form's action
+        add_errors(target, exc)
     from canlian.audit.models import AuditEvent
 
     history = AuditEvent.objects.filter(object_type="institution", object_id=str(found.pk))
