@@ -235,6 +235,12 @@ def _monthly(request: AuthedRequest, pk: int, report: Any, template: str) -> Htt
         data = report(found, year, month)
     except ValueError:
         raise Http404 from None
+    # The institution's totals include every placement, but a user outside a placed person's
+    # region sees only that the line exists, not who it is.
+    visible = set(queries.placements_for(request.user).filter(institution=found)
+                  .values_list("pk", flat=True))
+    for row in data["rows"]:
+        row["visible"] = row["placement"].pk in visible
     return render(request, template, {"institution": found, "report": data,
                                       "month": f"{year:04d}-{month:02d}"})
 

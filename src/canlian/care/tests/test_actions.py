@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from canlian.audit.models import AuditEvent
 from canlian.care import actions, queries
@@ -233,3 +234,20 @@ def test_the_monthly_bill_pays_present_days_and_placed_days(users, make_person, 
     respite_days = (stay_end - first).days + 1
     assert rows == {"日托": (1, 60), "喘息": (respite_days, 150 * respite_days)}
     assert bill["total"] == 60 + 150 * respite_days and bill["unpriced"] == 0
+
+
+@pytest.mark.parametrize("page", ["care:bill", "care:attendance_month"])
+def test_a_township_sees_its_homes_totals_but_not_who_another_area_placed_there(
+        client, users, regions, make_person, home, page):
+    first = TODAY.replace(day=1)
+    ours = _place(users, make_person(regions.v1a, name="本镇托养"), home, start_date=first)
+    theirs = actions.place(users.federation, make_person(regions.v2a, name="外镇托养"), home,
+                           mode="day", start_date=first, reason="就近托养", payer="government")
+    actions.record_attendance(users.federation, home, first, [ours.person_id, theirs.person_id])
+    client.force_login(users.township)
+    text = client.get(reverse(page, args=[home.pk])).content.decode()
+    assert "本镇托养" in text and ours.person.masked_id in text
+    assert "外镇托养" not in text and theirs.person.masked_id not in text
+    assert "其他辖区人员" in text
+    client.force_login(users.federation)
+    assert "外镇托养" in client.get(reverse(page, args=[home.pk])).content.decode()
