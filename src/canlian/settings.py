@@ -212,6 +212,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "canlian.core.context_processors.deployment",
                 "canlian.portal.display.context",
+                "canlian.ops.banner.context",
             ],
         },
     },

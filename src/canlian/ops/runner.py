@@ -15,7 +15,7 @@ import time
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from . import metrics, registry, scheduler
+from . import banner, metrics, registry, scheduler
 from .models import RunState, ScheduledRun
 from .work import NothingToDo
 
@@ -65,6 +65,7 @@ def run(run_id: int) -> ScheduledRun | None:
     ScheduledRun.objects.filter(pk=row.pk).update(
         state=RunState.SUCCEEDED, finished_at=timezone.now(), duration=duration,
         summary=summary or {}, error="")
+    banner.forget()
     logger.info("scheduled %s (%s) succeeded in %.1f s: %s", job.code,
                 timezone.localtime(row.slot), duration, summary)
     row.refresh_from_db()
@@ -83,6 +84,8 @@ def _failed(job: registry.Scheduled, row: ScheduledRun, exc: Exception,
         ScheduledRun.objects.filter(pk=row.pk).update(
             state=RunState.FAILED if final else RunState.RETRYING,
             finished_at=timezone.now(), duration=duration, error=_describe(exc))
+        if final:
+            transaction.on_commit(banner.forget)
         if not final:
             row.refresh_from_db()
             scheduler.enqueue(row, delay=job.retry_delay.total_seconds())

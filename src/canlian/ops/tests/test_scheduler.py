@@ -82,6 +82,31 @@ def test_a_failing_job_is_retried_then_shown_to_the_federation(only, client, use
     assert client.get(reverse("ops:status")).status_code == 403
 
 
+def flaky(slot):
+    calls.append(slot)
+    if len(calls) <= 3:
+        raise RuntimeError("the bank's folder is not mounted")
+    return {"ok": 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_page_of_the_federation_warns_of_a_failed_job_until_it_succeeds(only, client,
+                                                                               users):
+    calls.clear()
+    only(Scheduled("t_flaky", "银行文件夹检查", flaky, "0 2 * * *", retries=2))
+    night = timezone.make_aware(dt.datetime(2026, 3, 1, 5, 0))
+    scheduler.tick(night)
+    assert ScheduledRun.objects.get(job="t_flaky").state == RunState.FAILED
+    client.force_login(users.federation)
+    page = client.get(reverse("people:list")).content.decode()
+    assert "计划任务运行失败：银行文件夹检查" in page and reverse("ops:status") in page
+    client.force_login(users.village)  # cannot act on it: no banner
+    assert "银行文件夹检查" not in client.get(reverse("people:list")).content.decode()
+    scheduler.tick(night + dt.timedelta(days=1))  # the next night succeeds
+    client.force_login(users.federation)
+    assert "银行文件夹检查" not in client.get(reverse("people:list")).content.decode()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_run_never_overlaps_the_previous_one(only):
     calls.clear()
