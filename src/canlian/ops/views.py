@@ -24,7 +24,9 @@ CHECK_LABELS = {"database": _("Database"), "migrations": _("Migrations"), "disk"
 SUMMARY_LABELS = {
     "expired": _("certificates expired"), "renewal_reminders": _("renewal reminders"),
     "overdue_applications": _("overdue applications"),
-    "overdue_rectifications": _("overdue rectifications"), "flagged": _("at risk"),
+    "overdue_rectifications": _("overdue rectifications"),
+    "follow_up_reminders": _("visit follow-up reminders"),
+    "overdue_dropout_cases": _("overdue out-of-school cases"), "flagged": _("at risk"),
     "opened": _("newly watched"), "updated": _("cases updated"), "cleared": _("no longer flagged"),
     "month": _("month"), "status": _("status"), "lines": _("lines"), "total": _("total (yuan)"),
     "changed": _("changed"), "tables": _("tables"), "rows": _("rows"),

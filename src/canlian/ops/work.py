@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from typing import Any
 
 from django.db import transaction
@@ -22,6 +23,7 @@ from . import backups, retention
 from .registry import Scheduled, register
 
 RENEWAL_WINDOW_DAYS = int(os.environ.get("CANLIAN_RENEWAL_REMINDER_DAYS", "90"))
+FOLLOW_UP_WINDOW_DAYS = int(os.environ.get("CANLIAN_FOLLOW_UP_REMINDER_DAYS", "3"))
 
 
 class NothingToDo(Exception):
@@ -48,12 +50,15 @@ def certificate_expiry(slot: dt.datetime) -> dict[str, Any]:
 
 def reminders(slot: dt.datetime) -> dict[str, Any]:
     """Renewal and deadline reminders (到期提醒、办理时限提醒): a to-do for each certificate
-    expiring within the window and each open application past its time limit, unless one is
-    already open; overdue accessibility rectifications are counted for the page."""
+    expiring within the window, each open application past its time limit, each visit's
+    follow-up (走访跟进事项) due within the window and not done, and each out-of-school case
+    (控辍保学) past its deadline (for the federation, 督办), unless one is already open;
+    overdue accessibility rectifications are counted for the page."""
     from canlian.accounts.roles import Role
     from canlian.certificates.models import Application, Certificate, CertificateStatus
     from canlian.certificates.workflow import OPEN_STATES
-    from canlian.community.models import Problem
+    from canlian.community.models import Problem, Visit
+    from canlian.education.models import DropoutCase
     from canlian.todos import actions as todos
     from canlian.todos.models import Todo
 
@@ -70,6 +75,19 @@ def reminders(slot: dt.datetime) -> dict[str, Any]:
                                           village__code__range=(low, high))
                .exclude(Exists(open_todo.filter(kind="application_overdue")))
                .values_list("person_id", "village_id", "person__name", "due"))
+    follow_ups = (Visit.objects.filter(
+        follow_up_due__isnull=False, follow_up_done_on__isnull=True,
+        follow_up_due__lte=today + dt.timedelta(days=FOLLOW_UP_WINDOW_DAYS),
+        person__village__code__range=(low, high), person__life_status="alive")
+        .exclude(Exists(open_todo.filter(kind="visit_follow_up")))
+        .values_list("person_id", "person__village_id", "person__name", "follow_up",
+                     "follow_up_due"))
+    dropouts = (DropoutCase.objects.filter(closed_on__isnull=True, due__lt=today,
+                                           village__code__range=(low, high))
+                .exclude(Exists(Todo.objects.filter(person=OuterRef("pupil__person_id"),
+                                                    done_at__isnull=True,
+                                                    kind="education_dropout_overdue")))
+                .values_list("pupil__person_id", "village_id", "pupil__person__name", "due"))
     with transaction.atomic():
         made = todos.open_many(
             [Todo(person_id=p, village_id=v, role=Role.VILLAGE_WORKER, kind="certificate_renewal",
@@ -77,10 +95,21 @@ def reminders(slot: dt.datetime) -> dict[str, Any]:
              for p, v, name, until in renewals]
             + [Todo(person_id=p, village_id=v, role=Role.TOWNSHIP_STAFF, kind="application_overdue",
                     title=f"{name}：办证申请已超过办理时限（{due:%Y-%m-%d}），请尽快办结", due=today)
-               for p, v, name, due in overdue])
-    renewal_count = sum(1 for t in made if t.kind == "certificate_renewal")
+               for p, v, name, due in overdue]
+            + [Todo(person_id=p, village_id=v, role=Role.VILLAGE_WORKER, kind="visit_follow_up",
+                    title=f"{name}：走访跟进事项“{what}”应于 {due:%Y-%m-%d} 前完成", due=due)
+               for p, v, name, what, due in follow_ups]
+            + [Todo(person_id=p, village_id=v, role=Role.FEDERATION_STAFF,
+                    kind="education_dropout_overdue", due=today,
+                    title=f"{name}：控辍保学个案已超过跟进期限（{due:%Y-%m-%d}），请督办")
+               for p, v, name, due in dropouts])
+    kinds = Counter(t.kind for t in made)
+    renewal_count = kinds["certificate_renewal"]
     rectifications = Problem.objects.filter(rectified_on__isnull=True, deadline__lt=today).count()
-    return {"renewal_reminders": renewal_count, "overdue_applications": len(made) - renewal_count,
+    return {"renewal_reminders": renewal_count,
+            "overdue_applications": kinds["application_overdue"],
+            "follow_up_reminders": kinds["visit_follow_up"],
+            "overdue_dropout_cases": kinds["education_dropout_overdue"],
             "overdue_rectifications": rectifications}
 
 

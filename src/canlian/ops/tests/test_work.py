@@ -63,6 +63,38 @@ def test_reminders_open_one_todo_per_renewal_and_overdue_application(make_person
 
 
 @pytest.mark.django_db
+def test_reminders_follow_visits_due_and_escalate_late_out_of_school_cases(make_person, regions):
+    from canlian.accounts.roles import Role
+    from canlian.community.models import Visit
+    from canlian.education.models import DropoutCase, Pupil
+
+    today = clock.today()
+    due, done, later = make_person(name="待跟进"), make_person(name="已跟进"), make_person(name="下月")
+    for person, when, finished in ((due, today + dt.timedelta(days=1), None),
+                                   (done, today, today), (later, today + dt.timedelta(days=30), None)):
+        Visit.objects.create(person=person, visited_on=today - dt.timedelta(days=7), findings="屋顶漏雨",
+                             follow_up="联系危房改造", follow_up_due=when, follow_up_done_on=finished)
+    child = make_person(name="失学")
+    pupil = Pupil.objects.create(person=child, village=child.village, status="not_enrolled",
+                                 since=today - dt.timedelta(days=90),
+                                 registered_on=today - dt.timedelta(days=90))
+    DropoutCase.objects.create(pupil=pupil, village=child.village,
+                               opened_on=today - dt.timedelta(days=60),
+                               due=today - dt.timedelta(days=1))
+    first = run("reminders")
+    assert first.state == RunState.SUCCEEDED, first.error
+    assert first.summary["follow_up_reminders"] == 1 and first.summary["overdue_dropout_cases"] == 1
+    follow = Todo.objects.get(kind="visit_follow_up")
+    assert (follow.person, follow.role, follow.due) == (due, Role.VILLAGE_WORKER,
+                                                         today + dt.timedelta(days=1))
+    assert "联系危房改造" in follow.title
+    late = Todo.objects.get(kind="education_dropout_overdue")
+    assert late.person == child and late.role == Role.FEDERATION_STAFF and "督办" in late.title
+    again = run("reminders", timezone.now() + dt.timedelta(days=1))
+    assert again.summary["follow_up_reminders"] == 0 and again.summary["overdue_dropout_cases"] == 0
+
+
+@pytest.mark.django_db
 def test_poverty_screening_screens_the_whole_deployment(make_person, regions):
     from canlian.community import queries
     from canlian.community.models import WatchCase
