@@ -113,3 +113,10 @@ def jobs_for(user: User):
         return Job.objects.none()
     regional = Q(kind__in=kinds.allowed(user)) & region_range_q(user, "region_code")
     return Job.objects.filter(Q(owner=user) | regional)
+
+
+def within(region: Region, field: str) -> Q:
+    """Rows whose village-code ``field`` lies in ``region``, for work done for a region as a
+    whole and for no user: the scheduled jobs over the deployment being served."""
+    low, high = region.code_range
+    return Q(**{f"{field}__range": (low, high)})

@@ -25,7 +25,7 @@ from canlian.benefits.models import Grant, Roll, RollLine, SubsidyApplication
 from canlian.core import bulk, clock
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
-from canlian.services.models import DeviceType, Institution, Renovation, ServiceRecord, ServiceType
+from canlian.services.models import DeviceType, Institution, Licence, Renovation, ServiceRecord, ServiceType
 from canlian.surveys import served
 from canlian.surveys.models import AnnualSurvey
 
@@ -102,8 +102,39 @@ def _institutions(deployment: Deployment, rng: random.Random, today: dt.date) ->
             rows.append(Institution(name=f"{t.name}康复中心", kind="rehabilitation", township=t,
                                     capacity=30, opened_on=dt.date(2018, 1, 1)))
     rows = [r for r in rows if r.opened_on <= today]
+    for n, row in enumerate(rows):  # the register's particulars, deterministic (no rng draw)
+        public = row.kind in ("home_of_disabled", "township_service")
+        row.operator = (f"{row.township.name}社会事务办公室" if public
+                        else f"{deployment.root.name}善爱社会工作服务中心")
+        row.staff = max(2, row.capacity // 5) + n % 3
+        row.professional_staff = 1 + n % 2
+        row.accessibility = ("full", "full", "partial", "none")[n % 4]
+        row.accessibility_note = {"partial": "无无障碍卫生间", "none": "入口有台阶，无坡道"}.get(
+            row.accessibility, "")
     Institution.objects.bulk_create(rows)
+    _licences(today)
     return len(rows)
+
+
+def _licences(today: dt.date) -> None:
+    """Each institution's registration, and fire-safety and staff qualifications for the
+    care and rehabilitation ones; a few expire within the warning window or have expired."""
+    licences = []
+    for n, (pk, kind, opened) in enumerate(Institution.objects.order_by("pk").values_list(
+            "pk", "kind", "opened_on")):
+        expires = today + dt.timedelta(days=(20, 45, 400, 900, -10, 1500)[n % 6])
+        licences.append(Licence(institution_id=pk, kind="registration", name="民办非企业单位登记证书"
+                                if kind in ("care", "rehabilitation") else "事业单位法人证书",
+                                number=f"52{pk:08d}", issuer="民政局", issued_on=opened,
+                                expires_on=max(expires, opened)))
+        if kind in ("care", "rehabilitation", "home_of_disabled"):
+            licences.append(Licence(institution_id=pk, kind="fire", name="消防安全检查合格证",
+                                    issuer="消防救援大队", issued_on=opened))
+            licences.append(Licence(institution_id=pk, kind="staff",
+                                    name="康复治疗师" if kind == "rehabilitation" else "养老护理员",
+                                    holder=("王芳", "李娜", "张伟", "刘洋")[n % 4],
+                                    issuer="人力资源和社会保障局", issued_on=opened))
+    Licence.objects.bulk_create(licences)
 
 
 # ---- annual surveys ---------------------------------------------------------------------------

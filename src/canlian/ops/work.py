@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from canlian.accounts import scoping
 from canlian.core import clock
 
 from . import backups, retention
@@ -59,31 +60,34 @@ def reminders(slot: dt.datetime) -> dict[str, Any]:
     from canlian.certificates.workflow import OPEN_STATES
     from canlian.community.models import Problem, Visit
     from canlian.education.models import DropoutCase
+    from canlian.services.actions import expiring_licences
+    from canlian.services.models import Institution
     from canlian.todos import actions as todos
     from canlian.todos.models import Todo
 
     today = clock.today()
-    low, high = _deployment().root.code_range
+    root = _deployment().root
     open_todo = Todo.objects.filter(person=OuterRef("person_id"), done_at__isnull=True)
     renewals = (Certificate.objects.filter(
+        scoping.within(root, "person__village__code"),
         status=CertificateStatus.ISSUED, valid_until__gte=today,
-        valid_until__lte=today + dt.timedelta(days=RENEWAL_WINDOW_DAYS),
-        person__village__code__range=(low, high), person__life_status="alive")
+        valid_until__lte=today + dt.timedelta(days=RENEWAL_WINDOW_DAYS), person__life_status="alive")
         .exclude(Exists(open_todo.filter(kind="certificate_renewal")))
         .values_list("person_id", "person__village_id", "person__name", "valid_until"))
-    overdue = (Application.objects.filter(state__in=[s.value for s in OPEN_STATES], due__lt=today,
-                                          village__code__range=(low, high))
+    overdue = (Application.objects.filter(scoping.within(root, "village__code"),
+                                          state__in=[s.value for s in OPEN_STATES], due__lt=today)
                .exclude(Exists(open_todo.filter(kind="application_overdue")))
                .values_list("person_id", "village_id", "person__name", "due"))
     follow_ups = (Visit.objects.filter(
-        follow_up_due__isnull=False, follow_up_done_on__isnull=True,
+        scoping.within(root, "person__village__code"), follow_up_due__isnull=False,
+        follow_up_done_on__isnull=True,
         follow_up_due__lte=today + dt.timedelta(days=FOLLOW_UP_WINDOW_DAYS),
-        person__village__code__range=(low, high), person__life_status="alive")
+        person__life_status="alive")
         .exclude(Exists(open_todo.filter(kind="visit_follow_up")))
         .values_list("person_id", "person__village_id", "person__name", "follow_up",
                      "follow_up_due"))
-    dropouts = (DropoutCase.objects.filter(closed_on__isnull=True, due__lt=today,
-                                           village__code__range=(low, high))
+    dropouts = (DropoutCase.objects.filter(scoping.within(root, "village__code"),
+                                           closed_on__isnull=True, due__lt=today)
                 .exclude(Exists(Todo.objects.filter(person=OuterRef("pupil__person_id"),
                                                     done_at__isnull=True,
                                                     kind="education_dropout_overdue")))
@@ -106,11 +110,13 @@ def reminders(slot: dt.datetime) -> dict[str, Any]:
     kinds = Counter(t.kind for t in made)
     renewal_count = kinds["certificate_renewal"]
     rectifications = Problem.objects.filter(rectified_on__isnull=True, deadline__lt=today).count()
+    licences = expiring_licences(Institution.objects.filter(
+        scoping.within(root, "township__code")), today).count()
     return {"renewal_reminders": renewal_count,
             "overdue_applications": kinds["application_overdue"],
             "follow_up_reminders": kinds["visit_follow_up"],
             "overdue_dropout_cases": kinds["education_dropout_overdue"],
-            "overdue_rectifications": rectifications}
+            "overdue_rectifications": rectifications, "expiring_licences": licences}
 
 
 def poverty_screening(slot: dt.datetime) -> dict[str, Any]:
@@ -120,9 +126,9 @@ def poverty_screening(slot: dt.datetime) -> dict[str, Any]:
     from canlian.community import actions
     from canlian.people.models import Person
 
-    low, high = _deployment().root.code_range
+    root = _deployment().root
     with transaction.atomic():
-        result = actions.screen_people(Person.objects.filter(village__code__range=(low, high)),
+        result = actions.screen_people(Person.objects.filter(scoping.within(root, "village__code")),
                                        clock.today())
         record(user=None, action=Action.UPDATE, object_type="watchcase",
                summary=f"计划任务 防止返贫监测筛查：{result['flagged']} 人有风险，"

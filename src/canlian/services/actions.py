@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
@@ -80,7 +81,8 @@ def record_service(user: Any, person: Person, service_type: ServiceType, *, star
 
 # ---- institutions (机构登记): registered, edited and closed by federation or township, dated --------
 
-INSTITUTION_FIELDS = ("name", "kind", "township", "capacity", "opened_on", "address")
+INSTITUTION_FIELDS = ("name", "kind", "township", "capacity", "opened_on", "address", "operator",
+                      "staff", "professional_staff", "accessibility", "accessibility_note")
 
 
 def may_register_institutions(user: Any) -> bool:
@@ -119,7 +121,10 @@ def register_institution(user: Any, data: dict[str, Any], *,
     from .models import Institution
 
     _check_institution(user, data)
+    _check_staff(data.get("staff", 0), data.get("professional_staff", 0))
     institution = Institution.objects.create(**{f: data[f] for f in INSTITUTION_FIELDS if f in data})
+    if data.get("villages_served"):
+        institution.villages_served.set(_villages_served(institution, data["villages_served"]))
     record(user=user, action=Action.CREATE, obj=institution, request=request,
            summary=f"机构登记：{institution.name}（{institution.get_kind_display()}）")
     return institution
@@ -133,7 +138,7 @@ def update_institution(user: Any, institution_id: int, data: dict[str, Any], *,
     institution = _institutions_for(user).select_for_update().filter(pk=institution_id).first()
     if institution is None:
         raise PermissionDenied("institution outside region")
-    changes = {}
+    changes: dict[str, list[Any]] = {}
     for field in INSTITUTION_FIELDS:
         if field in data and getattr(institution, field) != data[field]:
             old, new = getattr(institution, field), data[field]
@@ -141,6 +146,13 @@ def update_institution(user: Any, institution_id: int, data: dict[str, Any], *,
             setattr(institution, field, new)
     if institution.closed_on and institution.closed_on < institution.opened_on:
         raise ValidationError({"opened_on": "开办日期晚于关闭日期 (opened after it closed)"})
+    _check_staff(institution.staff, institution.professional_staff)
+    if "villages_served" in data:
+        old = sorted(institution.villages_served.values_list("code", flat=True))
+        villages = _villages_served(institution, data["villages_served"])
+        if sorted(v.code for v in villages) != old:
+            changes["villages_served"] = [old, sorted(v.code for v in villages)]
+            institution.villages_served.set(villages)
     if changes:
         institution.save()
         record(user=user, action=Action.UPDATE, obj=institution, request=request, changes=changes,
@@ -386,3 +398,87 @@ def decide_request(user: Any, request_id: int, move: str, *, note: str = "",
            summary=f"服务申请：{service_request.get_state_display()}",
            changes={"state": [sources[0], target]})
     return service_request
+
+
+def _check_staff(staff: int, professionals: int) -> None:
+    if professionals > staff:
+        raise ValidationError({"professional_staff": _(
+            "The professionals (%(pro)d) cannot outnumber the staff (%(staff)d).")
+            % {"pro": professionals, "staff": staff}})
+
+
+def _villages_served(institution: Any, villages: Any) -> list[Any]:
+    """The villages an institution serves lie in its own township."""
+    villages = list(villages)
+    outside = [v.name for v in villages
+               if v.level != "village" or not institution.township.contains(v.code)]
+    if outside:
+        raise ValidationError({"villages_served": _(
+            "Not villages of %(township)s: %(names)s.")
+            % {"township": institution.township.name, "names": "、".join(outside)}})
+    return villages
+
+
+# ---- licences and qualifications (资质证照) -----------------------------------------------------
+
+LICENCE_FIELDS = ("kind", "name", "number", "holder", "issuer", "issued_on", "expires_on")
+LICENCE_WARNING_DAYS = 60
+
+
+@transaction.atomic
+def add_licence(user: Any, institution_id: int, data: dict[str, Any], *,
+                request: HttpRequest | None = None) -> Any:
+    """Record a licence of the institution, or a qualification of one of its staff, with its
+    expiry (a renewal is a new licence; the old one is withdrawn)."""
+    from .models import Licence
+
+    _check_institution(user, {})
+    institution = _institutions_for(user).filter(pk=institution_id).first()
+    if institution is None:
+        raise PermissionDenied("institution outside region")
+    issued, expires = data["issued_on"], data.get("expires_on")
+    if issued > clock.today():
+        raise ValidationError({"issued_on": _("The issue date is in the future.")})
+    if expires is not None and expires < issued:
+        raise ValidationError({"expires_on": _("The licence expires before it was issued.")})
+    licence = Licence.objects.create(institution=institution,
+                                     **{f: data[f] for f in LICENCE_FIELDS if f in data})
+    record(user=user, action=Action.CREATE, obj=institution, request=request,
+           changes={"licence": [None, licence.name]},
+           summary=f"资质登记：{institution.name}，{licence.name}"
+                   + (f"（{licence.holder}）" if licence.holder else "")
+                   + (f"，有效期至 {expires}" if expires else "，长期有效"))
+    return licence
+
+
+@transaction.atomic
+def withdraw_licence(user: Any, licence_id: int, on: dt.date, *,
+                     request: HttpRequest | None = None) -> Any:
+    """The licence no longer holds from ``on`` (replaced, revoked or the holder left)."""
+    from .models import Licence
+
+    _check_institution(user, {})
+    licence = (Licence.objects.select_for_update().select_related("institution")
+               .filter(institution__in=_institutions_for(user), pk=licence_id).first())
+    if licence is None:
+        raise PermissionDenied("licence outside region")
+    if licence.withdrawn_on is not None:
+        raise ValidationError({"on": _("Already withdrawn on %(day)s.") % {"day": licence.withdrawn_on}})
+    if on < licence.issued_on:
+        raise ValidationError({"on": _("The licence was issued after that date.")})
+    licence.withdrawn_on = on
+    licence.save(update_fields=["withdrawn_on"])
+    record(user=user, action=Action.UPDATE, obj=licence.institution, request=request,
+           changes={"licence": [licence.name, None]},
+           summary=f"资质注销：{licence.institution.name}，{licence.name}，{on}")
+    return licence
+
+
+def expiring_licences(institutions: Any, today: dt.date, days: int = LICENCE_WARNING_DAYS) -> Any:
+    """Current licences of open institutions that expire within ``days`` or have expired."""
+    from .models import Licence
+
+    return (Licence.objects.filter(institution__in=institutions, withdrawn_on=None,
+                                   institution__closed_on=None,
+                                   expires_on__lte=today + dt.timedelta(days=days))
+            .select_related("institution").order_by("expires_on"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from canlian.core import clock
 from canlian.core.forms import Form, ModelForm
 
-from .models import DeviceType, Institution, RenovationItem, ServiceType
+from .models import DeviceType, Institution, Licence, RenovationItem, ServiceType
 
 
 class ServiceForm(Form):
@@ -36,8 +37,32 @@ class InstitutionForm(ModelForm):
 
     class Meta:
         model = Institution
-        fields = ["name", "kind", "township", "capacity", "opened_on", "address"]
-        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"})}
+        fields = ["name", "kind", "township", "capacity", "opened_on", "address", "operator",
+                  "villages_served", "staff", "professional_staff", "accessibility",
+                  "accessibility_note"]
+        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"}),
+                   "villages_served": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("staff", "professional_staff"):  # not known yet: none counted
+            self.fields[name].required = False
+
+    def clean_staff(self) -> int:
+        return self.cleaned_data.get("staff") or 0
+
+    def clean_professional_staff(self) -> int:
+        return self.cleaned_data.get("professional_staff") or 0
+
+
+class LicenceForm(ModelForm):
+    """A licence of the institution or a qualification of one of its staff."""
+
+    class Meta:
+        model = Licence
+        fields = ["kind", "name", "number", "holder", "issuer", "issued_on", "expires_on"]
+        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}),
+                   "expires_on": forms.DateInput(attrs={"type": "date"})}
 
 
 class CloseInstitutionForm(Form):

@@ -7,6 +7,8 @@ annual survey: rehabilitation (康复), assistive devices (辅具适配), cultur
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +63,18 @@ class InstitutionKind(models.TextChoices):
     REHABILITATION = "rehabilitation", _("Rehabilitation institution")
     CHILDREN_REHAB = "children_rehab", _("Designated children's rehabilitation institution")
     TOWNSHIP_SERVICE = "township_service", _("Township disability service institution")
+    TRAINING_BASE = "training_base", _("Vocational training base")
+    SUPPORTED_EMPLOYMENT = "supported_employment", _("Supported-employment unit")
+    BLIND_MASSAGE = "blind_massage", _("Blind-massage institution")
+    SERVICE_ORGANISATION = "service_org", _("Disability service organisation")
+
+
+class Accessibility(models.TextChoices):
+    """How accessible the premises are (场所无障碍情况), as last checked."""
+
+    FULL = "full", _("Accessible throughout")
+    PARTIAL = "partial", _("Partly accessible")
+    NONE = "none", _("Not accessible")
 
 
 class Institution(models.Model):
@@ -74,12 +88,73 @@ class Institution(models.Model):
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    operator = models.CharField(_("operator"), max_length=100, blank=True)
+    villages_served = models.ManyToManyField("regions.Region", related_name="+", blank=True,
+                                             verbose_name=_("villages served"),
+                                             limit_choices_to={"level": "village"})
+    staff = models.PositiveIntegerField(_("staff"), default=0)
+    professional_staff = models.PositiveIntegerField(_("of whom professionals"), default=0)
+    accessibility = models.CharField(_("accessibility of the premises"), max_length=8,
+                                     choices=Accessibility.choices, blank=True)
+    accessibility_note = models.CharField(_("accessibility: what is missing"), max_length=200,
+                                          blank=True)
 
     class Meta:
         ordering = ["township_id", "kind", "name"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(professional_staff__lte=models.F("staff")),
+            name="institution_professionals_within_staff",
+            violation_error_message=_("There cannot be more professionals than staff."))]
 
     def __str__(self) -> str:
         return self.name
+
+
+class LicenceKind(models.TextChoices):
+    REGISTRATION = "registration", _("Registration certificate (legal person)")
+    BUSINESS = "business", _("Business licence")
+    MEDICAL = "medical", _("Medical institution practice licence")
+    CARE_FILING = "care_filing", _("Care institution filing")
+    FIRE = "fire", _("Fire safety inspection")
+    FOOD = "food", _("Food business licence")
+    STAFF = "staff", _("Staff qualification")
+    OTHER = "other", _("Other")
+
+
+class Licence(models.Model):
+    """A licence or qualification of an institution or of one of its staff — 资质证照, with
+    its expiry; a withdrawn one is kept with the date."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="licences")
+    kind = models.CharField(_("kind"), max_length=14, choices=LicenceKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    number = models.CharField(_("number"), max_length=60, blank=True)
+    holder = models.CharField(_("holder (staff member; blank for the institution)"),
+                              max_length=50, blank=True)
+    issuer = models.CharField(_("issued by"), max_length=100, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["expires_on", "id"]
+        indexes = [models.Index(fields=["expires_on"], condition=models.Q(withdrawn_on=None),
+                                name="licence_current_expiry")]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(expires_on=None) | models.Q(expires_on__gte=models.F("issued_on")),
+            name="licence_expires_after_issue",
+            violation_error_message=_("The licence expires before it was issued."))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def state_on(self, day: dt.date, warning_days: int) -> str:
+        """withdrawn, expired, expiring (within ``warning_days``) or valid, on ``day``."""
+        if self.withdrawn_on is not None and self.withdrawn_on <= day:
+            return "withdrawn"
+        if self.expires_on is None or (self.expires_on - day).days > warning_days:
+            return "valid"
+        return "expired" if self.expires_on < day else "expiring"
 
 
 class ServiceRecord(models.Model):

@@ -24,9 +24,17 @@ from canlian.core.forms import add_errors
 from canlian.core.web import AuthedRequest, requires
 from canlian.people import idnumber
 from canlian.people.workbooks import _header, _save
+from canlian.regions.models import Region
 
 from . import actions, queries
-from .forms import CaseForm, CloseInstitutionForm, InstitutionForm, RenovationStepForm, ServiceForm
+from .forms import (
+    CaseForm,
+    CloseInstitutionForm,
+    InstitutionForm,
+    LicenceForm,
+    RenovationStepForm,
+    ServiceForm,
+)
 from .models import Institution, LegalCase, Renovation
 
 
@@ -89,16 +97,20 @@ def institutions(request: AuthedRequest) -> HttpResponse:
     form = None
     if actions.may_register_institutions(request.user):
         form = InstitutionForm(request.POST or None)
-        cast(forms.ModelChoiceField, form.fields["township"]).queryset = (
-            actions.townships_for(request.user))
+        _limit_regions(request, form)
         if request.method == "POST" and form.is_valid():
-            actions.register_institution(request.user, form.cleaned_data, request=request)
-            messages.success(request, _("Institution saved."))
-            return redirect("services:institutions")
+            try:
+                actions.register_institution(request.user, form.cleaned_data, request=request)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("Institution saved."))
+                return redirect("services:institutions")
     elif request.method == "POST":
         raise PermissionDenied("institutions are registered by the federation")
     return render(request, "services/institutions.html", {
-        "rows": rows.select_related("township"), "form": form})
+        "rows": rows.select_related("township"), "form": form,
+        "expiring": actions.expiring_licences(rows, clock.today())[:50]})
 
 
 @requires(Capability.VIEW_PEOPLE)
@@ -116,9 +128,19 @@ def institution(request: AuthedRequest, pk: int) -> HttpResponse:
                                                      request.user.role == Role.FEDERATION_STAFF
                                                      ) else None
     if edit is not None:
-        cast(forms.ModelChoiceField, edit.fields["township"]).queryset = (
-            actions.townships_for(request.user))
+        _limit_regions(request, edit)
+    licence = LicenceForm(request.POST if "licence" in request.POST else None,
+                          prefix="licence") if editable and not found.closed_on else None
     try:
+        if "licence" in request.POST and licence is not None and licence.is_valid():
+            actions.add_licence(request.user, found.pk, licence.cleaned_data, request=request)
+            messages.success(request, _("Licence recorded."))
+            return redirect("services:institution", pk=found.pk)
+        if "withdraw" in request.POST and editable:
+            actions.withdraw_licence(request.user, int(request.POST.get("withdraw") or 0),
+                                     clock.today(), request=request)
+            messages.success(request, _("Licence withdrawn."))
+            return redirect("services:institution", pk=found.pk)
         if "save" in request.POST and edit is not None and edit.is_valid():
             data = {f: edit.cleaned_data[f] for f in edit.changed_data}
             found.refresh_from_db()
@@ -131,14 +153,30 @@ def institution(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Institution closed."))
             return redirect("services:institution", pk=found.pk)
     except ValidationError as exc:
-        target = close if "close" in request.POST else edit
-        assert target is not None  # the refusal came from that form's action
-        add_errors(target, exc)
+        target = close if "close" in request.POST else licence if "licence" in request.POST \
+            else edit
+        if target is None:  # a withdrawal refused: no form to put it beside
+            messages.error(request, " ".join(exc.messages))
+        else:
+            add_errors(target, exc)
     from canlian.audit.models import AuditEvent
 
     history = AuditEvent.objects.filter(object_type="institution", object_id=str(found.pk))
+    today = clock.today()
+    licences = [(row, row.state_on(today, actions.LICENCE_WARNING_DAYS))
+                for row in found.licences.all()]
     return render(request, "services/institution.html", {
-        "institution": found, "edit": edit, "close": close, "history": history[:50]})
+        "institution": found, "edit": edit, "close": close, "licence": licence,
+        "licences": licences, "villages": found.villages_served.order_by("code"),
+        "history": history[:50]})
+
+
+def _limit_regions(request: AuthedRequest, form: InstitutionForm) -> None:
+    """Townships the user may register in, and their villages."""
+    townships = actions.townships_for(request.user)
+    cast(forms.ModelChoiceField, form.fields["township"]).queryset = townships
+    cast(forms.ModelMultipleChoiceField, form.fields["villages_served"]).queryset = (
+        Region.objects.filter(level="village", parent__in=townships).order_by("code"))
 
 
 @requires(Capability.VIEW_PEOPLE)

@@ -107,7 +107,6 @@ REGION_FILTERS_ELSEWHERE: dict[str, int] = {
     "indicators/drill.py": 1,
     "indicators/measures.py": 7,
     "people/queries.py": 1,
-    "ops/work.py": 5,
     "people/roster.py": 1,
 }
 

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from canlian.audit.models import AuditEvent
 from canlian.core import clock
 from canlian.services import actions, queries
 from canlian.services.models import DeviceType, Institution, Renovation, ServiceType
@@ -153,3 +154,56 @@ def test_institutions_are_registered_by_federation_and_township_staff(client, us
     assert "乐成街道残疾人之家" in client.get(reverse("services:institutions")).content.decode()
     client.force_login(users.township2)  # another township's institutions are not listed
     assert "乐成街道残疾人之家" not in client.get(reverse("services:institutions")).content.decode()
+
+
+def test_the_register_holds_operator_villages_staff_premises_and_dated_licences(
+        client, users, regions):
+    client.force_login(users.township)
+    r = client.post(reverse("services:institutions"), {
+        "name": "乐成街道如康家园", "kind": "home_of_disabled", "township": regions.t1.code,
+        "capacity": 20, "opened_on": "2023-05-01", "operator": "乐清市善爱社会工作服务中心",
+        "villages_served": [regions.v1a.pk, regions.v2a.pk], "staff": 6,
+        "professional_staff": 2, "accessibility": "partial", "accessibility_note": "无无障碍卫生间"})
+    assert r.status_code == 200 and not Institution.objects.exists()  # not a choice here
+    with pytest.raises(ValidationError, match="以下不是乐成街道的村（社区）：南塘村"):
+        actions.register_institution(users.federation, {
+            "name": "乐成街道如康家园", "kind": "home_of_disabled", "township": regions.t1,
+            "opened_on": dt.date(2023, 5, 1), "villages_served": [regions.v1a, regions.v2a]})
+    assert not Institution.objects.exists()
+    r = client.post(reverse("services:institutions"), {
+        "name": "乐成街道如康家园", "kind": "home_of_disabled", "township": regions.t1.code,
+        "capacity": 20, "opened_on": "2023-05-01", "operator": "乐清市善爱社会工作服务中心",
+        "villages_served": [regions.v1a.pk], "staff": 2, "professional_staff": 3})
+    assert r.status_code == 200 and "不能多于工作人员" in r.content.decode()
+    r = client.post(reverse("services:institutions"), {
+        "name": "乐成街道如康家园", "kind": "home_of_disabled", "township": regions.t1.code,
+        "capacity": 20, "opened_on": "2023-05-01", "operator": "乐清市善爱社会工作服务中心",
+        "villages_served": [regions.v1a.pk], "staff": 6, "professional_staff": 2,
+        "accessibility": "partial", "accessibility_note": "无无障碍卫生间"})
+    assert r.status_code == 302
+    home = Institution.objects.get(name="乐成街道如康家园")
+    assert list(home.villages_served.all()) == [regions.v1a] and home.staff == 6
+    page = reverse("services:institution", args=[home.pk])
+    licence = {"licence-kind": "registration", "licence-name": "民办非企业单位登记证书",
+               "licence-number": "52330382MJ0000001", "licence-issuer": "乐清市民政局",
+               "licence-issued_on": (TODAY - dt.timedelta(days=700)).isoformat(),
+               "licence-expires_on": (TODAY - dt.timedelta(days=800)).isoformat(), "licence": "1"}
+    r = client.post(page, licence)
+    assert r.status_code == 200 and "有效期早于发证日期" in r.content.decode()
+    licence["licence-expires_on"] = (TODAY + dt.timedelta(days=30)).isoformat()
+    assert client.post(page, licence).status_code == 302
+    assert client.post(page, {"licence-kind": "staff", "licence-name": "康复治疗师",
+                              "licence-holder": "王芳", "licence": "1",
+                              "licence-issued_on": "2020-03-01"}).status_code == 302
+    text = client.get(page).content.decode()
+    assert "乐清市善爱社会工作服务中心" in text and "东山社区" in text and "部分无障碍" in text
+    assert "6 名工作人员，其中专业人员 2 名" in text and "即将到期" in text and "王芳" in text
+    assert list(actions.expiring_licences(Institution.objects.all(), TODAY)
+                .values_list("name", flat=True)) == ["民办非企业单位登记证书"]
+    registration = home.licences.get(kind="registration")
+    assert client.post(page, {"withdraw": registration.pk}).status_code == 302
+    assert not actions.expiring_licences(Institution.objects.all(), TODAY).exists()
+    assert AuditEvent.objects.filter(object_type="institution", object_id=str(home.pk),
+                                     summary__startswith="资质").count() == 3
+    client.force_login(users.township2)  # another township's institution: not disclosed
+    assert client.post(page, {"withdraw": registration.pk}).status_code == 404
