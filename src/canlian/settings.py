@@ -273,6 +273,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# A streaming read replica (docs/scaling.md "Read replica"): dashboards, reports and exports
+# read from it when it is up and not lagging beyond CANLIAN_REPLICA_MAX_LAG seconds
+# (core/replica.py); everything else, and every write, uses the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True)
+    DATABASES["replica"]["OPTIONS"] = {
+        k: v for k, v in DATABASES["default"].get("OPTIONS", {}).items() if k != "init_command"}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["canlian.core.replica.Router"]
+CANLIAN_REPLICA_MAX_LAG = float(os.environ.get("CANLIAN_REPLICA_MAX_LAG", "30"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
