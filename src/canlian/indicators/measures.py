@@ -177,7 +177,7 @@ def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
     in it, 2 in the numerator too (the numerator being a further condition) — and the rows
     are grouped by township and those places: a few thousand groups, summed here. Two
     filtered counts per indicator evaluated every condition twice per row and ran forty
-    aggregates; this runs three (4.6 → 1.2 s at 100,000 persons under load)."""
+    aggregates; this runs three."""
     conditions = survey_conditions(scope)
     places: dict[str, Any] = {}
     for i, (den, num) in enumerate(conditions.values()):
