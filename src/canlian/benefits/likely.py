@@ -77,13 +77,16 @@ def _from(region: Region, on: dt.date, paid_year: int | None) -> tuple[str, str,
     paid = ""
     paid_columns = "0 AS paid_living, 0 AS paid_nursing"
     if paid_year is not None:
+        # Both subsidies' paid years in one join: the year's paid persons grouped first
+        # (one row each), not a join per subsidy over the million persons.
         paid = """
-        LEFT JOIN benefits_paidyear l ON l.person_id = p.id AND l.year = %(paid_year)s
-                                      AND l.subsidy = 'living'
-        LEFT JOIN benefits_paidyear n ON n.person_id = p.id AND n.year = %(paid_year)s
-                                      AND n.subsidy = 'nursing'"""
-        paid_columns = ("CASE WHEN l.person_id IS NULL THEN 0 ELSE 1 END AS paid_living, "
-                        "CASE WHEN n.person_id IS NULL THEN 0 ELSE 1 END AS paid_nursing")
+        LEFT JOIN (SELECT person_id,
+                          MAX(CASE WHEN subsidy = 'living' THEN 1 ELSE 0 END) AS living,
+                          MAX(CASE WHEN subsidy = 'nursing' THEN 1 ELSE 0 END) AS nursing
+                   FROM benefits_paidyear WHERE year = %(paid_year)s
+                   GROUP BY person_id) y ON y.person_id = p.id"""
+        paid_columns = ("COALESCE(y.living, 0) AS paid_living, "
+                        "COALESCE(y.nursing, 0) AS paid_nursing")
     inner = f"""
         SELECT p.id, p.name, p.village_id,
                CASE WHEN p.death_date IS NULL OR p.death_date > %(on)s THEN 1 ELSE 0 END AS alive,

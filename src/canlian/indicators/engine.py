@@ -173,10 +173,12 @@ def compute(plan: Any, year: int, region: Region, *, townships: bool = True) -> 
     """Every indicator (table and text targets) of ``plan`` for ``year`` in ``region``."""
     memo: dict[str, Any] = {}
     # The big passes are independent: on PostgreSQL, outside a caller's transaction, the
-    # persons-with-payments and last year's incomes are read on a second connection while
-    # this one reads the year's surveys and the period's accessibility needs (two cores,
-    # about a second each at a million persons). Inside a transaction another connection
-    # could not see its uncommitted rows, so the passes then run one after the other.
+    # subsidy pass (persons' facts with the year's payments, the heaviest) is read on a
+    # second connection while this one reads the year's surveys, the period's
+    # accessibility needs and last year's incomes (two cores; the subsidy side is still
+    # the heavier, so it sets the figure: bench/README.md). Inside a transaction another
+    # connection could not see its uncommitted rows, so the passes then run one after the
+    # other.
     concurrent = connection.vendor == "postgresql" and not connection.in_atomic_block
     with ThreadPoolExecutor(max_workers=1) if concurrent else nullcontext() as pool:
         others = pool.submit(_on_own_connection, measures.payments_and_history,
@@ -187,6 +189,7 @@ def compute(plan: Any, year: int, region: Region, *, townships: bool = True) -> 
                 scope = Scope(region, year, memo)
                 measures.survey_rates(scope)
                 measures.home_accessibility_rate(scope, plan.start)
+                measures._income(scope, year - 1)
                 memo.update(others.result())
             return _compute(plan, year, region, townships=townships, memo=memo)
 
