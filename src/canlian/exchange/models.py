@@ -1,0 +1,47 @@
+"""The record of each migration import (迁移导入): who imported which file, what became
+of every row, and the reconciliation counts before and after."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    CERTIFICATES = "certificates", _("Certificate holders")
+    GRANTS = "grants", _("Running subsidy grants")
+
+
+class MigrationImport(models.Model):
+    """One migration import batch (迁移导入批次) and its reconciliation report (核对表).
+
+    ``errors`` holds every rejected row (row, column, reason, the row's values);
+    ``flagged`` the rows imported but held for review (a grant the rules do not allow as
+    recorded); ``before`` and ``after`` the counts per township and category (or subsidy)
+    within the importer's region, as ``{township code: {key: count}}``.
+    """
+
+    kind = models.CharField(_("import kind"), max_length=12, choices=ImportKind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+")
+    region_code = models.CharField(max_length=12, blank=True)
+    filename = models.CharField(_("file"), max_length=200, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    flagged = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    townships = models.JSONField(default=dict, blank=True)  # code → name, for the report
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("migration import")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "exchange"
+urlpatterns = [
+    path("migration/", views.index, name="index"),
+    path("migration/<int:pk>/", views.result, name="result"),
+    path("migration/<int:pk>/result.xlsx", views.result_workbook, name="result_workbook"),
+    path("migration/template/<str:kind>.xlsx", views.template, name="template"),
+]

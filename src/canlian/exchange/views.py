@@ -1,0 +1,95 @@
+"""Staff pages of the migration import (迁移导入): upload, templates, the result with its
+reconciliation report. The import itself runs as a background job (``exchange.jobs``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from canlian.accounts.roles import Capability
+from canlian.core import exports
+from canlian.core.web import AuthedRequest, requires
+from canlian.jobs import actions as jobs
+from canlian.people import roster
+
+from . import actions, workbooks
+from .jobs import KIND_OF, UPLOAD
+from .models import ImportKind, MigrationImport
+
+
+def _kind(value: str) -> ImportKind:
+    try:
+        return ImportKind(value)
+    except ValueError:
+        raise Http404 from None
+
+
+def _check(upload: object) -> str:
+    if upload is None:
+        return _("Choose an .xlsx file to upload.")
+    name = getattr(upload, "name", "") or ""
+    if not name.lower().endswith(".xlsx"):
+        return _("Only .xlsx workbooks can be imported.")
+    if (getattr(upload, "size", 0) or 0) > settings.CANLIAN_MAX_ROSTER_BYTES:
+        return _("The file is larger than the limit of %(mb)d MB.") % {
+            "mb": settings.CANLIAN_MAX_ROSTER_BYTES // (1024 * 1024)}
+    if upload.read(4) != b"PK\x03\x04":  # type: ignore[attr-defined]
+        return _("This file is not an .xlsx workbook.")
+    try:
+        roster.check_size(upload)  # type: ignore[arg-type]
+    except roster.RosterError as exc:
+        return str(exc)
+    return ""
+
+
+@requires(Capability.IMPORT_PEOPLE)
+@require_http_methods(["GET", "POST"])
+def index(request: AuthedRequest) -> HttpResponse:
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        kind = _kind(request.POST.get("kind", ""))
+        if not request.user.can(actions.CAPABILITY[kind]):
+            raise PermissionDenied(kind)
+        upload = request.FILES.get("file")
+        errors[kind] = _check(upload)
+        if not errors[kind] and upload is not None:
+            job = jobs.start(request.user, KIND_OF[kind].code,
+                             params={"filename": upload.name}, files={UPLOAD: upload},
+                             request=request)
+            return redirect("jobs:detail", pk=job.pk)
+    batches = MigrationImport.objects.filter(user=request.user)[:20]
+    return render(request, "exchange/index.html", {
+        "errors": errors, "batches": batches,
+        "can_grants": request.user.can(actions.CAPABILITY[ImportKind.GRANTS]),
+        "certificate_columns": actions.CERTIFICATE_COLUMNS,
+        "grant_columns": actions.GRANT_COLUMNS,
+    }, status=400 if any(errors.values()) else 200)
+
+
+@requires(Capability.IMPORT_PEOPLE)
+def result(request: AuthedRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(MigrationImport, pk=pk, user=request.user)
+    labels = workbooks.KEY_LABELS[ImportKind(batch.kind)]
+    return render(request, "exchange/result.html", {
+        "batch": batch, "errors": batch.errors[:200], "flags": batch.flags[:200],
+        "labels": labels, "table": actions.counts_table(batch),
+    })
+
+
+@requires(Capability.IMPORT_PEOPLE)
+@exports.clean_failure
+def result_workbook(request: AuthedRequest, pk: int) -> FileResponse:
+    batch = get_object_or_404(MigrationImport, pk=pk, user=request.user)
+    return exports.response(workbooks.result_workbook(batch), f"迁移导入结果-{batch.pk}.xlsx")
+
+
+@requires(Capability.IMPORT_PEOPLE)
+@exports.clean_failure
+def template(request: AuthedRequest, kind: str) -> FileResponse:
+    kind = _kind(kind)
+    name = "持证人员迁移模板.xlsx" if kind == ImportKind.CERTIFICATES else "在发补贴迁移模板.xlsx"
+    return exports.response(workbooks.template(kind), name)
