@@ -309,7 +309,7 @@ def _write_certificates(found: list[tuple[int, dict[str, str], Any, dict[str, An
     existing: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for c in Certificate.objects.filter(person_id__in=[p["id"] for *_, p in found]).values(
             "person_id", "number", "issue_date", "status"):
-        existing[c["person_id"]].append(c)
+        existing[c["person_id"]].append(dict(c))
     counties = set(Region.objects.filter(level="county").values_list("code", flat=True))
     new: list[dict[str, Any]] = []
     current: dict[int, tuple[Any, dict[str, Any]]] = {}
@@ -360,7 +360,7 @@ def _certificates_of(person_ids: list[int]) -> dict[int, dict[str, Any]]:
     latest: dict[int, dict[str, Any]] = {}
     for c in (Certificate.objects.filter(person_id__in=person_ids).order_by("issue_date", "id")
               .values("person_id", "status", "valid_until", "category", "grade", "ended_on")):
-        latest[c["person_id"]] = c
+        latest[c["person_id"]] = dict(c)
     return latest
 
 

@@ -24,7 +24,7 @@ def test_a_good_certificate_row_gets_its_ten_years():
     assert cert.valid_until == dt.date(2030, 3, 1)
 
 
-@pytest.mark.parametrize("extra, column", [
+@pytest.mark.parametrize(("extra", "column"), [
     ({"category": "3"}, "category"),
     ({"grade": "一级"}, "grade"),
     ({"number": "11010519491231002X42"}, "number"),
