@@ -204,3 +204,17 @@ def test_upload_runs_a_job_and_the_result_reads_back(client, users, people):
     assert list(header) == GRANT_HEADER
     client.force_login(users.township2)
     assert client.get(reverse("exchange:result", args=[batch.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("deployment", ["yueqing", "linzi"])
+def test_both_deployments_seed_demo_migration_imports(db, settings, deployment):
+    """The demo federation login finds a certificates import (with refused rows) and a
+    grants import (with one grant flagged for review) on both deployments."""
+    from django.core.management import call_command
+
+    settings.CANLIAN_DEPLOYMENT = deployment
+    call_command("seed", "--deployment", deployment, "--persons", "200", stdout=io.StringIO())
+    kinds = {b.kind: b for b in MigrationImport.objects.all()}
+    assert kinds["certificates"].created >= 3 and kinds["certificates"].rejected == 2
+    assert kinds["grants"].created == 4 and kinds["grants"].flagged >= 1
+    assert kinds["certificates"].after != kinds["certificates"].before
