@@ -14,6 +14,7 @@ from canlian.core import exports
 from .actions import COLUMNS, counts_table
 from .models import ImportKind, MigrationImport
 
+_save = exports.save  # a workbook written to a file, not an ORM save
 ERROR_FILL = PatternFill("solid", fgColor="FFF2CC")
 KEY_LABELS = {ImportKind.CERTIFICATES: [str(v) for v in CATEGORY_LABELS.values()],
               ImportKind.GRANTS: ["生活补贴", "护理补贴"]}
@@ -23,7 +24,7 @@ def template(kind: str) -> Path:
     book = exports.workbook()
     sheet = book.create_sheet("证件" if kind == ImportKind.CERTIFICATES else "补贴")
     sheet.header([c.header for c in COLUMNS[ImportKind(kind)]])
-    return exports.save(book)
+    return _save(book)
 
 
 def result_workbook(batch: MigrationImport) -> Path:
@@ -50,4 +51,4 @@ def result_workbook(batch: MigrationImport) -> Path:
     for row in counts_table(batch):
         report.append([row["code"], row["name"], *[b for b, _ in row["cells"]],
                        *[a for _, a in row["cells"]], *row["total"]])
-    return exports.save(book)
+    return _save(book)
