@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -47,10 +48,11 @@ from canlian.certificates.models import Certificate
 from canlian.core import bulk, clock, sheets, text
 from canlian.people import roster
 from canlian.people.models import Person
+from canlian.portal.otp import mask_phone
 from canlian.regions.models import Region
 
 from . import holders
-from .models import ImportKind, MigrationImport
+from .models import DeliveryState, ImportKind, MigrationImport, SmsDelivery
 
 CHUNK = 2000
 HEADER_SEARCH = 10
@@ -437,3 +439,34 @@ def counts_table(batch: MigrationImport) -> list[dict[str, Any]]:
                      "cells": [(b[k], a[k]) for k in keys],
                      "total": (sum(b.values()), sum(a.values()))})
     return rows
+
+
+# ---- the text-message delivery log (短信发送记录) ------------------------------------------
+
+_DIGITS = re.compile(r"\d{4,}")
+# Kannel's delivery-report codes (%d): 1 delivered, 2 not delivered, 4 queued at the
+# gateway, 8 accepted by the SMSC, 16 rejected by the SMSC.
+REPORT_STATES = {1: DeliveryState.DELIVERED, 2: DeliveryState.UNDELIVERED,
+                 16: DeliveryState.UNDELIVERED}
+
+
+def log_sms(reference: str, phone: str, text: str, *, sent: bool, attempts: int,
+            status: int | None, answer: str) -> SmsDelivery:
+    """Record one message handed (or not) to the gateway, phone and digits masked.
+
+    Written in the caller's transaction: a sign-in whose message failed rolls back its code
+    and this row with it, so failures are logged (``canlian.exchange.sms``) as well."""
+    return SmsDelivery.objects.create(
+        reference=reference, phone=mask_phone(phone), text=_DIGITS.sub("****", text)[:500],
+        state=DeliveryState.SENT if sent else DeliveryState.FAILED, attempts=attempts,
+        gateway_status=status, gateway_answer=answer.strip()[:200])
+
+
+def record_report(reference: str, code: int) -> bool:
+    """A delivery report from the gateway; False if the reference is unknown."""
+    state = REPORT_STATES.get(code)
+    changes: dict[str, Any] = {"report_code": code, "reported_at": clock.now()}
+    if state is not None:
+        changes["state"] = state
+    return bool(SmsDelivery.objects.filter(reference=reference).exclude(
+        state=DeliveryState.FAILED).update(**changes))

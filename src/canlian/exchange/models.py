@@ -45,3 +45,38 @@ class MigrationImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class DeliveryState(models.TextChoices):
+    SENT = "sent", _("Accepted by the gateway")
+    DELIVERED = "delivered", _("Delivered to the phone")
+    FAILED = "failed", _("Not sent")
+    UNDELIVERED = "undelivered", _("Not delivered")
+
+
+class SmsDelivery(models.Model):
+    """One text message handed to the SMS gateway (短信发送记录): to whom (masked), when, how
+    many attempts, what the gateway answered, and its delivery report when one comes.
+
+    The text is kept with every run of four or more digits masked: a sign-in code is a
+    secret, and the log is for finding why a message did not arrive, not for reading it.
+    ``reference`` is the random key in the delivery-report URL given to the gateway.
+    """
+
+    reference = models.CharField(max_length=32, unique=True)
+    phone = models.CharField(_("phone"), max_length=20)  # masked: 138****1234
+    text = models.CharField(_("text"), max_length=500)
+    state = models.CharField(_("delivery state"), max_length=12, choices=DeliveryState.choices)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    gateway_status = models.PositiveSmallIntegerField(null=True, blank=True)  # HTTP status
+    gateway_answer = models.CharField(max_length=200, blank=True)
+    report_code = models.PositiveSmallIntegerField(null=True, blank=True)  # Kannel's %d
+    sent_at = models.DateTimeField(auto_now_add=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("text message delivery")
+
+    def __str__(self) -> str:
+        return f"{self.phone} {self.state}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -93,3 +93,16 @@ def template(request: AuthedRequest, kind: str) -> FileResponse:
     kind = _kind(kind)
     name = "持证人员迁移模板.xlsx" if kind == ImportKind.CERTIFICATES else "在发补贴迁移模板.xlsx"
     return exports.response(workbooks.template(kind), name)
+
+
+@require_http_methods(["GET", "POST"])
+def sms_report(request: HttpRequest, reference: str) -> HttpResponse:
+    """The SMS gateway's delivery report (``dlr-url``): the random reference in the URL is
+    the only key, so an unknown one gets 404 and tells nothing."""
+    try:
+        code = int(request.GET.get("status", ""))
+    except ValueError:
+        return HttpResponse("status must be a number", status=400, content_type="text/plain")
+    if not actions.record_report(reference, code):
+        raise Http404
+    return HttpResponse("ok", content_type="text/plain")
