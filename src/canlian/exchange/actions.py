@@ -50,6 +50,8 @@ from canlian.people import roster
 from canlian.people.models import Person
 from canlian.portal.otp import mask_phone
 from canlian.regions.models import Region
+from canlian.services.models import DeviceType, Group, Institution, ServiceRecord, ServiceType
+from canlian.surveys import served
 
 from . import holders
 from .models import DeliveryState, ImportKind, MigrationImport, SmsDelivery
@@ -94,9 +96,25 @@ GRANT_COLUMNS: tuple[Column, ...] = (
     Column("paid_through", "已发放至", ("已发至", "paid_through")),
     Column("needs_long_term_care", "需长期照护", ("needs_long_term_care",)),
 )
-COLUMNS = {ImportKind.CERTIFICATES: CERTIFICATE_COLUMNS, ImportKind.GRANTS: GRANT_COLUMNS}
+SERVICE_COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", ("name",)),
+    Column("resident_id", "公民身份号码", ("身份证号", "身份证号码", "resident_id"), required=True),
+    Column("service_type", "服务项目", ("服务类型", "service_type"), required=True),
+    Column("start_date", "服务日期", ("开始日期", "start_date"), required=True),
+    Column("end_date", "结束日期", ("end_date",)),
+    Column("institution", "服务机构", ("机构", "institution")),
+    Column("provider", "服务提供方", ("提供方", "provider")),
+    Column("device", "辅助器具", ("辅具", "device")),
+    Column("outcome", "服务结果", ("结果", "outcome")),
+    Column("cost", "费用", ("费用（元）", "cost")),
+    Column("subsidy", "补助金额", ("补助", "subsidy")),
+)
+COLUMNS = {ImportKind.CERTIFICATES: CERTIFICATE_COLUMNS, ImportKind.GRANTS: GRANT_COLUMNS,
+           ImportKind.SERVICES: SERVICE_COLUMNS}
 CAPABILITY = {ImportKind.CERTIFICATES: Capability.IMPORT_PEOPLE,
-              ImportKind.GRANTS: Capability.APPROVE}
+              ImportKind.GRANTS: Capability.APPROVE,
+              ImportKind.SERVICES: Capability.IMPORT_PEOPLE}
+SERVICE_GROUPS = [g.value for g in Group]
 
 
 @dataclass
@@ -180,6 +198,12 @@ def reconciliation(user: Any, kind: str) -> dict[str, dict[str, int]]:
                 .values("township", "category").annotate(n=Count("id")))
         for r in rows:
             counts[r["township"]][str(r["category"])] = r["n"]
+    elif kind == ImportKind.SERVICES:
+        rows = (ServiceRecord.objects.filter(scoping.region_q(user, "village__code"))
+                .annotate(township=Substr("village", 1, 9))
+                .values("township", "service_type__group").annotate(n=Count("id")))
+        for r in rows:
+            counts[r["township"]][r["service_type__group"]] = r["n"]
     else:
         rows = (Grant.objects.filter(person__in=scoping.people_for(user))
                 .exclude(status=GrantStatus.STOPPED)
@@ -197,6 +221,20 @@ def _township_names(*counts: dict[str, dict[str, int]]) -> dict[str, str]:
 
 
 # ---- the imports ---------------------------------------------------------------------------
+
+CHECK: dict[str, Callable[..., Any]] = {ImportKind.CERTIFICATES: holders.certificate,
+                                        ImportKind.GRANTS: holders.grant,
+                                        ImportKind.SERVICES: holders.service}
+
+
+def _key(checked: Any) -> tuple[str, ...]:
+    """What makes two rows of one file the same record."""
+    if isinstance(checked, holders.HeldCertificate):
+        return (checked.resident_id, checked.number, str(checked.issue_date))
+    if isinstance(checked, holders.ServiceRow):
+        return (checked.resident_id, checked.service_type, str(checked.start_date),
+                checked.institution, checked.device)
+    return (checked.resident_id, checked.subsidy)
 
 def run_import(user: Any, kind: str, stream: IO[bytes] | str, *, filename: str = "",
                request: Any = None, progress: Callable[[int, int], None] | None = None
@@ -226,14 +264,11 @@ def run_import(user: Any, kind: str, stream: IO[bytes] | str, *, filename: str =
                 outcome.errors.append(_error(columns, number, bad[0], bad[1], raw))
                 continue
             try:
-                checked = (holders.certificate(raw, today=today) if kind == ImportKind.CERTIFICATES
-                           else holders.grant(raw, today=today))
+                checked = CHECK[kind](raw, today=today)
             except holders.RowRefused as exc:
                 outcome.errors.append(_error(columns, number, exc.column, exc.reason, raw))
                 continue
-            key = ((checked.resident_id, checked.number, str(checked.issue_date))
-                   if isinstance(checked, holders.HeldCertificate)
-                   else (checked.resident_id, checked.subsidy))
+            key = _key(checked)
             if key in seen:
                 outcome.errors.append(_error(columns, number, "resident_id",
                                              f"与第 {seen[key]} 行重复 (same as row {seen[key]})",
@@ -248,6 +283,8 @@ def run_import(user: Any, kind: str, stream: IO[bytes] | str, *, filename: str =
                     progress(number, last)
         if valid:
             _write(user, kind, valid, outcome, today)
+        if kind == ImportKind.SERVICES and outcome.created:
+            served.rebuild()  # the surveys' "served" flags, set-based, once per file
         outcome.errors.sort(key=lambda e: e["row"])
         after = reconciliation(user, kind)
         batch = MigrationImport.objects.create(
@@ -265,8 +302,8 @@ def run_import(user: Any, kind: str, stream: IO[bytes] | str, *, filename: str =
                         f"拒绝 {batch.rejected}，待复核 {batch.flagged}"))
     if progress:
         progress(last, last)
-    bulk.analyze(Certificate if kind == ImportKind.CERTIFICATES else Grant,
-                 rows=outcome.created)
+    bulk.analyze({ImportKind.CERTIFICATES: Certificate, ImportKind.GRANTS: Grant,
+                  ImportKind.SERVICES: ServiceRecord}[kind], rows=outcome.created)
     return batch
 
 
@@ -297,6 +334,8 @@ def _write(user: Any, kind: str, rows: list[tuple[int, dict[str, str], Any]],
         found.append((number, raw, checked, person))
     if kind == ImportKind.CERTIFICATES:
         _write_certificates(found, outcome)
+    elif kind == ImportKind.SERVICES:
+        _write_services(user, found, outcome)
     else:
         _write_grants(user, found, outcome, today)
 
@@ -430,8 +469,9 @@ def _write_grants(user: Any, found: list[tuple[int, dict[str, str], Any, dict[st
 
 def counts_table(batch: MigrationImport) -> list[dict[str, Any]]:
     """The reconciliation report's rows: one per township, before/after per key."""
-    keys = (["1", "2", "3", "4", "5", "6", "7"] if batch.kind == ImportKind.CERTIFICATES
-            else ["living", "nursing"])
+    keys = {ImportKind.CERTIFICATES: ["1", "2", "3", "4", "5", "6", "7"],
+            ImportKind.GRANTS: ["living", "nursing"],
+            ImportKind.SERVICES: SERVICE_GROUPS}[ImportKind(batch.kind)]
     rows = []
     for code in sorted(set(batch.before) | set(batch.after)):
         b, a = Counter(batch.before.get(code, {})), Counter(batch.after.get(code, {}))
@@ -470,3 +510,78 @@ def record_report(reference: str, code: int) -> bool:
         changes["state"] = state
     return bool(SmsDelivery.objects.filter(reference=reference).exclude(
         state=DeliveryState.FAILED).update(**changes))
+
+
+# ---- service records (服务记录) --------------------------------------------------------------
+
+def _catalogue(model: Any, **filters: Any) -> dict[str, Any]:
+    """A catalogue by code and by name (names that two entries share are left out)."""
+    entries = list(model.objects.filter(**filters))
+    names = Counter(e.name for e in entries)
+    found = {e.name: e for e in entries if names[e.name] == 1}
+    found.update({e.code: e for e in entries})
+    return found
+
+
+def _write_services(user: Any, found: list[tuple[int, dict[str, str], Any, dict[str, Any]]],
+                    outcome: Outcome) -> None:
+    """Service records delivered elsewhere (rehabilitation, devices, training, culture):
+    checked as ``services.actions.record_service`` checks one, written with COPY, then the
+    surveys' served flags rebuilt set-based (``surveys.served.rebuild``)."""
+    types = _catalogue(ServiceType)
+    devices = _catalogue(DeviceType)
+    names = [row.institution for *_, row, _p in found if row.institution]
+    institutions: dict[str, list[Any]] = defaultdict(list)
+    for i in Institution.objects.filter(name__in=names).only("id", "name"):
+        institutions[i.name].append(i)
+    person_ids = [p["id"] for *_, p in found]
+    existing: set[tuple[Any, ...]] = set(ServiceRecord.objects.filter(person_id__in=person_ids).values_list(
+        "person_id", "service_type_id", "start_date", "institution_id", "device_id"))
+    new: list[dict[str, Any]] = []
+    for number, raw, row, person in found:
+        def refuse(key: str, reason: str, number: int = number, raw: dict[str, str] = raw) -> None:
+            outcome.errors.append(_error(SERVICE_COLUMNS, number, key, reason, raw))
+
+        kind = types.get(row.service_type)
+        if kind is None:
+            refuse("service_type", f"服务目录中没有“{row.service_type}” (not in the service catalogue)")
+            continue
+        device = devices.get(row.device) if row.device else None
+        if row.device and device is None:
+            refuse("device", f"辅具目录中没有“{row.device}” (not in the device catalogue)")
+            continue
+        if kind.group == Group.DEVICE and device is None:
+            refuse("device", "辅具适配须填写辅具 (a device service names the device)")
+            continue
+        places = institutions.get(row.institution, []) if row.institution else [None]
+        if len(places) != 1:
+            refuse("institution", f"找不到唯一的机构“{row.institution}” "
+                                  "(no single registered institution of that name)")
+            continue
+        institution = places[0]
+        if person["death_date"] and row.start_date > person["death_date"]:
+            refuse("start_date", "服务日期晚于死亡日期 (after the person's death)")
+            continue
+        birth = person["birth_date"]
+        age = row.start_date.year - birth.year - (
+            (row.start_date.month, row.start_date.day) < (birth.month, birth.day))
+        if kind.age_max is not None and age > kind.age_max:
+            refuse("service_type", f"该项目只适用于 {kind.age_max} 岁及以下 "
+                                   f"(for ages up to {kind.age_max})")
+            continue
+        key = (person["id"], kind.pk, row.start_date, getattr(institution, "pk", None),
+               getattr(device, "pk", None))
+        if key in existing:
+            outcome.unchanged += 1
+            continue
+        existing.add(key)
+        new.append({"person_id": person["id"], "service_type_id": kind.pk,
+                    "village_id": person["village_id"],
+                    "institution_id": getattr(institution, "pk", None),
+                    "provider": row.provider, "device_id": getattr(device, "pk", None),
+                    "start_date": row.start_date, "end_date": row.end_date,
+                    "outcome": row.outcome, "cost": row.cost, "subsidy": row.subsidy,
+                    "recorded_by_id": user.pk})
+        outcome.people.append((person["id"], person["village_id"]))
+    bulk.create(ServiceRecord, new)
+    outcome.created += len(new)

@@ -259,3 +259,61 @@ def grant(raw: dict[str, str], *, today: dt.date) -> RunningGrant:
                         first_payable_month=first, monthly_amount=amount,
                         bank_name=raw.get("bank_name", "")[:60], bank_account=account,
                         needs_long_term_care=needs_care)
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """A service delivered, as another tool recorded it (服务记录)."""
+
+    resident_id: str
+    service_type: str  # a catalogue code or name, resolved against the database
+    start_date: dt.date
+    end_date: dt.date | None
+    institution: str
+    provider: str
+    device: str
+    outcome: str
+    cost: Decimal
+    subsidy: Decimal
+
+
+def _money(column: str, value: str) -> Decimal:
+    if not value.strip():
+        return Decimal("0")
+    try:
+        amount = Decimal(value.replace(",", "").replace("元", "").strip())
+    except InvalidOperation:
+        raise RowRefused(column, f"金额应为数字，实际为 {value!r} (an amount must be a number)") from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("100000000") \
+            or amount != round(amount, 2):
+        raise RowRefused(column, "金额应为不小于 0 的数（元，最多两位小数） "
+                                 "(an amount ≥ 0 in yuan, at most two decimals)")
+    return amount
+
+
+def service(raw: dict[str, str], *, today: dt.date) -> ServiceRow:
+    """Check one service-record row (keys as in ``exchange.actions.SERVICE_COLUMNS``)."""
+    try:
+        rid = validate(raw.get("resident_id", ""), today=today).number
+    except ResidentIdError as exc:
+        raise RowRefused("resident_id", exc.message) from None
+    if not raw.get("service_type", "").strip():
+        raise RowRefused("service_type", "必填 (required)")
+    if not raw.get("start_date"):
+        raise RowRefused("start_date", "必填 (required)")
+    start = parse_date("start_date", raw["start_date"])
+    if start > today:
+        raise RowRefused("start_date", "服务日期不能晚于今天 (date in the future)")
+    end = parse_date("end_date", raw["end_date"]) if raw.get("end_date") else None
+    if end is not None and end < start:
+        raise RowRefused("end_date", "结束日期早于开始日期 (ends before it starts)")
+    cost = _money("cost", raw.get("cost", ""))
+    subsidy = _money("subsidy", raw.get("subsidy", ""))
+    if subsidy > cost:
+        raise RowRefused("subsidy", "补助不能超过费用 (subsidy above the cost)")
+    return ServiceRow(resident_id=rid, service_type=raw["service_type"].strip(),
+                      start_date=start, end_date=end,
+                      institution=raw.get("institution", "").strip()[:100],
+                      provider=raw.get("provider", "").strip()[:100],
+                      device=raw.get("device", "").strip(),
+                      outcome=raw.get("outcome", "").strip()[:200], cost=cost, subsidy=subsidy)

@@ -46,4 +46,9 @@ GRANT_IMPORT = register(Kind(
     "exchange.grant_import", _("Migration import of running subsidy grants"),
     actions.CAPABILITY[ImportKind.GRANTS], run=_run(ImportKind.GRANTS),
     summary_template="exchange/job_summary.html", detail_url="exchange:result"))
-KIND_OF = {ImportKind.CERTIFICATES: CERTIFICATE_IMPORT, ImportKind.GRANTS: GRANT_IMPORT}
+SERVICE_IMPORT = register(Kind(
+    "exchange.service_import", _("Import of service records"),
+    actions.CAPABILITY[ImportKind.SERVICES], run=_run(ImportKind.SERVICES),
+    summary_template="exchange/job_summary.html", detail_url="exchange:result"))
+KIND_OF = {ImportKind.CERTIFICATES: CERTIFICATE_IMPORT, ImportKind.GRANTS: GRANT_IMPORT,
+           ImportKind.SERVICES: SERVICE_IMPORT}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 class ImportKind(models.TextChoices):
     CERTIFICATES = "certificates", _("Certificate holders")
     GRANTS = "grants", _("Running subsidy grants")
+    SERVICES = "services", _("Service records")
 
 
 class MigrationImport(models.Model):

@@ -67,6 +67,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         "can_grants": request.user.can(actions.CAPABILITY[ImportKind.GRANTS]),
         "certificate_columns": actions.CERTIFICATE_COLUMNS,
         "grant_columns": actions.GRANT_COLUMNS,
+        "service_columns": actions.SERVICE_COLUMNS,
     }, status=400 if any(errors.values()) else 200)
 
 
@@ -91,7 +92,8 @@ def result_workbook(request: AuthedRequest, pk: int) -> FileResponse:
 @exports.clean_failure
 def template(request: AuthedRequest, kind: str) -> FileResponse:
     kind = _kind(kind)
-    name = "持证人员迁移模板.xlsx" if kind == ImportKind.CERTIFICATES else "在发补贴迁移模板.xlsx"
+    name = {ImportKind.CERTIFICATES: "持证人员迁移模板.xlsx", ImportKind.GRANTS: "在发补贴迁移模板.xlsx",
+            ImportKind.SERVICES: "服务记录导入模板.xlsx"}[kind]
     return exports.response(workbooks.template(kind), name)
 
 

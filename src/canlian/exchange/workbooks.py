@@ -4,25 +4,28 @@ with row, column and reason; flagged grants; the reconciliation report)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import PatternFill
 
 from canlian.certificates.rules import CATEGORY_LABELS
 from canlian.core import exports
+from canlian.services.models import Group
 
 from .actions import COLUMNS, counts_table
 from .models import ImportKind, MigrationImport
 
 _save = exports.save  # a workbook written to a file, not an ORM save
 ERROR_FILL = PatternFill("solid", fgColor="FFF2CC")
-KEY_LABELS = {ImportKind.CERTIFICATES: [str(v) for v in CATEGORY_LABELS.values()],
-              ImportKind.GRANTS: ["生活补贴", "护理补贴"]}
+KEY_LABELS: dict[str, list[Any]] = {ImportKind.CERTIFICATES: [str(v) for v in CATEGORY_LABELS.values()],
+              ImportKind.GRANTS: ["生活补贴", "护理补贴"],
+              ImportKind.SERVICES: list(Group.labels)}
 
 
 def template(kind: str) -> Path:
     book = exports.workbook()
-    sheet = book.create_sheet("证件" if kind == ImportKind.CERTIFICATES else "补贴")
+    sheet = book.create_sheet({"certificates": "证件", "grants": "补贴", "services": "服务记录"}[kind])
     sheet.header([c.header for c in COLUMNS[ImportKind(kind)]])
     return _save(book)
 
