@@ -8,5 +8,7 @@ urlpatterns = [
     path("migration/<int:pk>/", views.result, name="result"),
     path("migration/<int:pk>/result.xlsx", views.result_workbook, name="result_workbook"),
     path("migration/template/<str:kind>.xlsx", views.template, name="template"),
+    path("exports/subsidy-monthly/<str:month>.csv", views.subsidy_monthly,
+         name="subsidy_monthly"),
     path("sms/report/<str:reference>/", views.sms_report, name="sms_report"),
 ]

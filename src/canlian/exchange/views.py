@@ -3,6 +3,8 @@ reconciliation report. The import itself runs as a background job (``exchange.jo
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,7 +18,7 @@ from canlian.core.web import AuthedRequest, requires
 from canlian.jobs import actions as jobs
 from canlian.people import roster
 
-from . import actions, workbooks
+from . import actions, datasets, workbooks
 from .jobs import KIND_OF, UPLOAD
 from .models import ImportKind, MigrationImport
 
@@ -108,3 +110,17 @@ def sms_report(request: HttpRequest, reference: str) -> HttpResponse:
     if not actions.record_report(reference, code):
         raise Http404
     return HttpResponse("ok", content_type="text/plain")
+
+
+@requires(Capability.VIEW_PEOPLE)
+def subsidy_monthly(request: AuthedRequest, month: str) -> HttpResponse:
+    """The two subsidies' monthly figures of the user's region (``subsidy-monthly/1``)."""
+    try:
+        first = dt.date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise Http404 from None
+    rows = datasets.subsidy_monthly(request.user, first)
+    body = datasets.write_csv(rows, datasets.SUBSIDY_MONTHLY_COLUMNS)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="subsidy-monthly-1-{month}.csv"'
+    return response
