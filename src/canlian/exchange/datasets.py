@@ -73,3 +73,50 @@ def read_subsidy_monthly(content: str) -> list[dict[str, Any]]:
         rows.append({**row, "persons_paid": int(row["persons_paid"]), "lines": int(row["lines"]),
                      "amount_yuan": Decimal(row["amount_yuan"])})
     return rows
+
+
+INDICATORS_ANNUAL = "indicators-annual/1"
+INDICATORS_ANNUAL_COLUMNS = ["format", "plan", "year", "region_code", "region_name",
+                             "indicator_code", "indicator_name", "unit", "numerator",
+                             "denominator", "value"]
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return str(value)
+
+
+def indicator_aggregates(plan: Any, year: int, region: Region) -> list[dict[str, Any]]:
+    """The plan's indicators for ``year`` in ``region``: figures only (numerator,
+    denominator, value), never the persons behind them. The caller checks the region is
+    the user's (``accounts.scoping.region_of``)."""
+    from canlian.indicators import engine
+
+    return [{"format": INDICATORS_ANNUAL, "plan": plan.code, "year": year,
+             "region_code": region.code, "region_name": region.name,
+             "indicator_code": r.code, "indicator_name": r.indicator.name,
+             "unit": r.indicator.unit,
+             "numerator": _number(r.figure.numerator if not isinstance(
+                 r.figure.numerator, (list, dict, set)) else None),
+             "denominator": _number(r.figure.denominator if not isinstance(
+                 r.figure.denominator, (list, dict, set)) else None),
+             "value": _number(r.figure.value)}
+            for r in engine.compute(plan, year, region, townships=False)]
+
+
+def read_indicators_annual(content: str) -> list[dict[str, Any]]:
+    """Read an ``indicators-annual/1`` file back: figures as Decimal (None when empty)."""
+    reader = csv.DictReader(io.StringIO(content))
+    if reader.fieldnames != INDICATORS_ANNUAL_COLUMNS:
+        raise FormatError(f"表头应为 {INDICATORS_ANNUAL_COLUMNS} (unexpected header {reader.fieldnames})")
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        if row["format"] != INDICATORS_ANNUAL:
+            raise FormatError(f"第 {number} 行的格式版本为 {row['format']!r}，应为 {INDICATORS_ANNUAL}")
+        rows.append({**row, "year": int(row["year"]),
+                     **{k: Decimal(row[k]) if row[k] else None
+                        for k in ("numerator", "denominator", "value")}})
+    return rows

@@ -10,5 +10,7 @@ urlpatterns = [
     path("migration/template/<str:kind>.xlsx", views.template, name="template"),
     path("exports/subsidy-monthly/<str:month>.csv", views.subsidy_monthly,
          name="subsidy_monthly"),
+    path("exports/indicators-annual/<int:year>.csv", views.indicators_annual,
+         name="indicators_annual"),
     path("sms/report/<str:reference>/", views.sms_report, name="sms_report"),
 ]

@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
-from canlian.core import exports
+from canlian.core import clock, exports
 from canlian.core.web import AuthedRequest, requires
 from canlian.jobs import actions as jobs
 from canlian.people import roster
@@ -123,4 +124,19 @@ def subsidy_monthly(request: AuthedRequest, month: str) -> HttpResponse:
     body = datasets.write_csv(rows, datasets.SUBSIDY_MONTHLY_COLUMNS)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="subsidy-monthly-1-{month}.csv"'
+    return response
+
+
+@requires(Capability.VIEW_PEOPLE)
+def indicators_annual(request: AuthedRequest, year: int) -> HttpResponse:
+    """The plan's indicator figures of the user's region for a year (``indicators-annual/1``)."""
+    from canlian.indicators.views import _plan_for
+
+    plan = _plan_for(request)
+    if not plan.start <= year <= clock.today().year:
+        raise Http404("year outside the plan")
+    rows = datasets.indicator_aggregates(plan, year, scoping.region_of(request.user))
+    body = datasets.write_csv(rows, datasets.INDICATORS_ANNUAL_COLUMNS)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="indicators-annual-1-{year}.csv"'
     return response

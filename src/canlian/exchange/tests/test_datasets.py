@@ -47,3 +47,22 @@ def test_subsidy_monthly_figures_read_back(client, users, regions, make_person):
     assert datasets.read_subsidy_monthly(other.content.decode()) == []
     with pytest.raises(datasets.FormatError):
         datasets.read_subsidy_monthly(content.replace("subsidy-monthly/1", "subsidy-monthly/2"))
+
+
+def test_indicator_aggregates_read_back(client, users, regions, make_person):
+    from canlian.indicators import plans
+
+    make_person(regions.v1a)
+    year = clock.today().year - 1
+    client.force_login(users.federation)
+    response = client.get(reverse("exchange:indicators_annual", args=[year]))
+    assert response.status_code == 200
+    rows = datasets.read_indicators_annual(response.content.decode("utf-8"))
+    plan = plans.load(rows[0]["plan"])
+    assert {r["indicator_code"] for r in rows} == {i.code for i in plan.all_indicators}
+    assert {(r["year"], r["region_code"]) for r in rows} == {(year, regions.county.code)}
+    client.force_login(users.township)
+    township = datasets.read_indicators_annual(
+        client.get(reverse("exchange:indicators_annual", args=[year])).content.decode())
+    assert {r["region_code"] for r in township} == {regions.t1.code}
+    assert client.get(reverse("exchange:indicators_annual", args=[1990])).status_code == 404
