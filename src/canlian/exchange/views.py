@@ -71,6 +71,8 @@ def index(request: AuthedRequest) -> HttpResponse:
         "certificate_columns": actions.CERTIFICATE_COLUMNS,
         "grant_columns": actions.GRANT_COLUMNS,
         "service_columns": actions.SERVICE_COLUMNS,
+        "last_month": (clock.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m"),
+        "last_year": clock.today().year - 1,
     }, status=400 if any(errors.values()) else 200)
 
 
