@@ -102,6 +102,15 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 CANLIAN_NOTIFIER = os.environ.get("CANLIAN_NOTIFIER", "canlian.portal.notifiers.ConsoleNotifier")
+# The SMS gateway of ``canlian.exchange.sms.KannelNotifier`` (Kannel's HTTP sendsms).
+CANLIAN_SMS_URL = os.environ.get("CANLIAN_SMS_URL", "")
+CANLIAN_SMS_USERNAME = os.environ.get("CANLIAN_SMS_USERNAME", "")
+CANLIAN_SMS_PASSWORD = os.environ.get("CANLIAN_SMS_PASSWORD", "")
+CANLIAN_SMS_FROM = os.environ.get("CANLIAN_SMS_FROM", "")
+CANLIAN_SMS_ATTEMPTS = int(os.environ.get("CANLIAN_SMS_ATTEMPTS", "3"))
+CANLIAN_SMS_TIMEOUT = float(os.environ.get("CANLIAN_SMS_TIMEOUT", "5"))
+CANLIAN_SMS_BACKOFF = float(os.environ.get("CANLIAN_SMS_BACKOFF", "0.5"))
+CANLIAN_SMS_REPORT_BASE = os.environ.get("CANLIAN_SMS_REPORT_BASE", "")
 CANLIAN_TRUSTED_PROXIES = [
     p.strip() for p in os.environ.get("CANLIAN_TRUSTED_PROXIES", "").split(",") if p.strip()
 ]
@@ -126,6 +135,8 @@ def _refuse_insecure_production() -> None:
     if CANLIAN_NOTIFIER.endswith("ConsoleNotifier"):
         problems.append("CANLIAN_NOTIFIER must name the deployment's SMS gateway, "
                         "not the console notifier")
+    if CANLIAN_NOTIFIER.endswith("KannelNotifier") and not CANLIAN_SMS_URL:
+        problems.append("CANLIAN_SMS_URL must name the SMS gateway's sendsms URL")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems))
 
@@ -161,6 +172,7 @@ INSTALLED_APPS = [
     "canlian.services",
     "canlian.community",
     "canlian.care",
+    "canlian.exchange",
     "canlian.indicators",
     "canlian.api",
     "canlian.portal",

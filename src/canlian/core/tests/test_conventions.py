@@ -49,6 +49,7 @@ RULE_MODULES = (
     "community/visit_rules.py",
     "community/volunteer_rules.py",
     "core/months.py",
+    "exchange/holders.py",
     "indicators/formulas.py",
     "people/idnumber.py",
     "surveys/rules.py",

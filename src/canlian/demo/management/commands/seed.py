@@ -24,6 +24,7 @@ from canlian.demo.seeding import region_summary, seed
 from canlian.demo.users import DEMO_PASSWORD, ensure_demo_users
 from canlian.education.demo import seed_education
 from canlian.employment.demo import seed_employment
+from canlian.exchange.demo import seed_exchange
 from canlian.indicators.demo import seed_external
 from canlian.people.models import Household, Person
 from canlian.regions import loader
@@ -88,6 +89,7 @@ class Command(BaseCommand):
                 counts.update(seed_culture(deployment))
                 counts.update(seed_care(deployment))
                 counts.update(seed_external(deployment))
+                counts.update(seed_exchange(deployment))
                 ensure_demo_users(deployment)  # links the employer login to a demo unit
                 self.stdout.write("Records behind the plan indicators (2021–): " + ", ".join(
                     f"{k} {v:,}" for k, v in counts.items()))

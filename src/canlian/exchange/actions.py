@@ -1,0 +1,587 @@
+"""Migration imports (迁移导入): existing certificate holders and running subsidy grants.
+
+A federation adopting Canlian first imports its roster (people/roster.py), then these two
+workbooks: the certificates from the national disability population database, and the
+subsidy grants its spreadsheets pay today. Both follow the roster import's discipline:
+
+* every row is checked (``holders``: the number agrees with the ID, category and grade; a
+  grant is one the rules allow) and every rejected row is reported with its row number,
+  column and reason, in an error workbook ready to correct and upload again;
+* the whole file is one transaction, written set-based per chunk (``core.bulk``: COPY on
+  PostgreSQL), and a re-run creates nothing twice (a certificate is known by its person,
+  number and issue date, a grant by its person, subsidy and start month);
+* a grant that the rules do not allow as recorded (not eligible today, or another monthly
+  amount) is imported suspended, with back pay, and flagged for review (待复核): staff
+  check it and resume or stop it through the subsidies pages, so nothing is paid on a
+  record nobody has checked;
+* the reconciliation report (核对表) counts valid certificates per township and category
+  (grants: running grants per township and subsidy) in the importer's region before and
+  after, so the federation can compare with the figures of the system it leaves.
+
+Migrated certificates announce nothing (no ``CertificateIssued``): they record decisions
+taken elsewhere, and must not open "1+X" applications for persons already served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import connection, transaction
+from django.db.models import Count
+from django.db.models.functions import Substr
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability
+from canlian.audit.actions import record, record_many
+from canlian.audit.models import Action
+from canlian.benefits import eligibility
+from canlian.benefits.facts import facts_from_row, ruleset_for
+from canlian.benefits.models import Grant, GrantChange, GrantStatus, Suspension
+from canlian.certificates import validity
+from canlian.certificates.models import Certificate
+from canlian.core import bulk, clock, sheets, text
+from canlian.people import roster
+from canlian.people.models import Person
+from canlian.portal.otp import mask_phone
+from canlian.regions.models import Region
+from canlian.services.models import DeviceType, Group, Institution, ServiceRecord, ServiceType
+from canlian.surveys import served
+
+from . import holders
+from .models import DeliveryState, ImportKind, MigrationImport, SmsDelivery
+
+CHUNK = 2000
+HEADER_SEARCH = 10
+MAX_KEPT = 200
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (not a workbook, no header, a missing column)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+CERTIFICATE_COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", ("name",)),
+    Column("resident_id", "公民身份号码", ("身份证号", "身份证号码", "resident_id"), required=True),
+    Column("number", "残疾人证号", ("证号", "残疾证号", "certificate_number"), required=True),
+    Column("category", "残疾类别", ("类别", "category"), required=True),
+    Column("grade", "残疾等级", ("等级", "grade"), required=True),
+    Column("components", "多重残疾组成", ("多重残疾", "components")),
+    Column("issue_date", "发证日期", ("发证时间", "issue_date"), required=True),
+    Column("valid_until", "有效期至", ("有效期", "valid_until")),
+    Column("status", "证件状态", ("状态", "status")),
+    Column("ended_on", "注销日期", ("ended_on",)),
+)
+GRANT_COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", ("name",)),
+    Column("resident_id", "公民身份号码", ("身份证号", "身份证号码", "resident_id"), required=True),
+    Column("subsidy", "补贴项目", ("补贴类型", "subsidy"), required=True),
+    Column("start_month", "起始月份", ("享受起始年月", "start_month"), required=True),
+    Column("monthly_amount", "月发放金额", ("月标准", "金额", "monthly_amount"), required=True),
+    Column("bank_name", "开户银行", ("银行", "bank_name")),
+    Column("bank_account", "银行账号", ("账号", "bank_account"), required=True),
+    Column("paid_through", "已发放至", ("已发至", "paid_through")),
+    Column("needs_long_term_care", "需长期照护", ("needs_long_term_care",)),
+)
+SERVICE_COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", ("name",)),
+    Column("resident_id", "公民身份号码", ("身份证号", "身份证号码", "resident_id"), required=True),
+    Column("service_type", "服务项目", ("服务类型", "service_type"), required=True),
+    Column("start_date", "服务日期", ("开始日期", "start_date"), required=True),
+    Column("end_date", "结束日期", ("end_date",)),
+    Column("institution", "服务机构", ("机构", "institution")),
+    Column("provider", "服务提供方", ("提供方", "provider")),
+    Column("device", "辅助器具", ("辅具", "device")),
+    Column("outcome", "服务结果", ("结果", "outcome")),
+    Column("cost", "费用", ("费用（元）", "cost")),
+    Column("subsidy", "补助金额", ("补助", "subsidy")),
+)
+COLUMNS = {ImportKind.CERTIFICATES: CERTIFICATE_COLUMNS, ImportKind.GRANTS: GRANT_COLUMNS,
+           ImportKind.SERVICES: SERVICE_COLUMNS}
+CAPABILITY = {ImportKind.CERTIFICATES: Capability.IMPORT_PEOPLE,
+              ImportKind.GRANTS: Capability.APPROVE,
+              ImportKind.SERVICES: Capability.IMPORT_PEOPLE}
+SERVICE_GROUPS = [g.value for g in Group]
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    created: int = 0
+    unchanged: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    flags: list[dict[str, Any]] = field(default_factory=list)
+    people: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _header_map(columns: tuple[Column, ...], header: list[Any]) -> dict[str, int]:
+    lookup = {name.replace(" ", "").lower(): c.key
+              for c in columns for name in (c.header, *c.aliases)}
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        key = lookup.get(sheets.text(cell).replace(" ", "").lower())
+        if key and key not in found:
+            found[key] = index
+    missing = [c.header for c in columns if c.required and c.key not in found]
+    if missing:
+        raise ImportFileError(f"表头缺少必填列：{'、'.join(missing)} (missing columns: {missing})")
+    return found
+
+
+def read_rows(sheet: Any, columns: tuple[Column, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(Excel row number, {column key: text}) of each non-empty data row; the header is the
+    first of the first few rows naming the required columns (a title above it is fine)."""
+    try:
+        found = sheets.rows(sheet)
+        first = next(found, None)
+    except sheets.SheetError as exc:
+        raise ImportFileError(str(exc)) from None
+    if first is None:
+        raise ImportFileError("工作表为空 (the sheet is empty)")
+    row, refused = first[1], None
+    for _ in range(HEADER_SEARCH):
+        try:
+            index = _header_map(columns, row)
+            break
+        except ImportFileError as exc:
+            refused = refused or exc
+            following = next(found, None)
+            if following is None:
+                raise refused from None
+            row = following[1]
+    else:
+        raise refused or ImportFileError("找不到表头 (no header row)")
+    for number, values in found:
+        raw = {key: sheets.cell(values, i) for key, i in index.items()}
+        if any(raw.values()):
+            yield number, raw
+
+
+def _error(columns: tuple[Column, ...], row: int, key: str, reason: str,
+           raw: dict[str, str]) -> dict[str, Any]:
+    header = {c.key: c.header for c in columns}.get(key, key)
+    kept = {k: text.printable(v)[:MAX_KEPT] for k, v in raw.items()}
+    return {"row": row, "column": header, "reason": reason, "values": kept}
+
+
+def _check_text(raw: dict[str, str]) -> tuple[str, str] | None:
+    for key, value in raw.items():
+        reason = text.check(value)
+        if reason:
+            return key, reason
+    return None
+
+
+# ---- reconciliation (核对表) --------------------------------------------------------------
+
+def reconciliation(user: Any, kind: str) -> dict[str, dict[str, int]]:
+    """{township code: {category digit or subsidy: count}} within the user's region: valid
+    certificates today, or running (not stopped) grants."""
+    today = clock.today()
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    if kind == ImportKind.CERTIFICATES:
+        rows = (scoping.certificates_for(user).filter(validity.valid_q(today))
+                .annotate(township=Substr("person__village", 1, 9))
+                .values("township", "category").annotate(n=Count("id")))
+        for r in rows:
+            counts[r["township"]][str(r["category"])] = r["n"]
+    elif kind == ImportKind.SERVICES:
+        rows = (ServiceRecord.objects.filter(scoping.region_q(user, "village__code"))
+                .annotate(township=Substr("village", 1, 9))
+                .values("township", "service_type__group").annotate(n=Count("id")))
+        for r in rows:
+            counts[r["township"]][r["service_type__group"]] = r["n"]
+    else:
+        rows = (Grant.objects.filter(person__in=scoping.people_for(user))
+                .exclude(status=GrantStatus.STOPPED)
+                .annotate(township=Substr("person__village", 1, 9))
+                .values("township", "subsidy").annotate(n=Count("id")))
+        for r in rows:
+            counts[r["township"]][r["subsidy"]] = r["n"]
+    return dict(counts)
+
+
+def _township_names(*counts: dict[str, dict[str, int]]) -> dict[str, str]:
+    prefixes = {code for c in counts for code in c}
+    return {r.code[:9]: r.name for r in Region.objects.filter(
+        level="township", code__in=[p + "000" for p in prefixes])}
+
+
+# ---- the imports ---------------------------------------------------------------------------
+
+CHECK: dict[str, Callable[..., Any]] = {ImportKind.CERTIFICATES: holders.certificate,
+                                        ImportKind.GRANTS: holders.grant,
+                                        ImportKind.SERVICES: holders.service}
+
+
+def _key(checked: Any) -> tuple[str, ...]:
+    """What makes two rows of one file the same record."""
+    if isinstance(checked, holders.HeldCertificate):
+        return (checked.resident_id, checked.number, str(checked.issue_date))
+    if isinstance(checked, holders.ServiceRow):
+        return (checked.resident_id, checked.service_type, str(checked.start_date),
+                checked.institution, checked.device)
+    return (checked.resident_id, checked.subsidy)
+
+def run_import(user: Any, kind: str, stream: IO[bytes] | str, *, filename: str = "",
+               request: Any = None, progress: Callable[[int, int], None] | None = None
+               ) -> MigrationImport:
+    """Import a certificates or grants workbook as ``user``: every row ends created,
+    unchanged or rejected (grants may also be flagged). Raises ImportFileError when the file
+    itself cannot be read; writes nothing then."""
+    kind = ImportKind(kind)
+    scoping.require(user, CAPABILITY[kind])
+    try:
+        roster.check_size(stream)
+        sheet = sheets.load(stream)
+    except (roster.RosterError, sheets.SheetError) as exc:
+        raise ImportFileError(str(exc)) from None
+    columns = COLUMNS[kind]
+    last = (sheet.start[0] + sheet.height) if sheet.start else sheet.height
+    outcome = Outcome()
+    with transaction.atomic():
+        before = reconciliation(user, kind)
+        valid: list[tuple[int, dict[str, str], Any]] = []
+        today = clock.today()
+        seen: dict[tuple[str, ...], int] = {}
+        for number, raw in read_rows(sheet, columns):
+            outcome.rows += 1
+            bad = _check_text(raw)
+            if bad:
+                outcome.errors.append(_error(columns, number, bad[0], bad[1], raw))
+                continue
+            try:
+                checked = CHECK[kind](raw, today=today)
+            except holders.RowRefused as exc:
+                outcome.errors.append(_error(columns, number, exc.column, exc.reason, raw))
+                continue
+            key = _key(checked)
+            if key in seen:
+                outcome.errors.append(_error(columns, number, "resident_id",
+                                             f"与第 {seen[key]} 行重复 (same as row {seen[key]})",
+                                             raw))
+                continue
+            seen[key] = number
+            valid.append((number, raw, checked))
+            if len(valid) >= CHUNK:
+                _write(user, kind, valid, outcome, today)
+                valid = []
+                if progress:
+                    progress(number, last)
+        if valid:
+            _write(user, kind, valid, outcome, today)
+        if kind == ImportKind.SERVICES and outcome.created:
+            served.rebuild()  # the surveys' "served" flags, set-based, once per file
+        outcome.errors.sort(key=lambda e: e["row"])
+        after = reconciliation(user, kind)
+        batch = MigrationImport.objects.create(
+            kind=kind, user=user, region_code=getattr(user.region, "code", ""),
+            filename=filename[:200], rows=outcome.rows, created=outcome.created,
+            unchanged=outcome.unchanged, rejected=len(outcome.errors),
+            flagged=len(outcome.flags), errors=outcome.errors, flags=outcome.flags,
+            before=before, after=after, townships=_township_names(before, after))
+        label = ImportKind(kind).label
+        record_many(user=user, action=Action.IMPORT, request=request,
+                    summary=f"迁移导入：{label}", people=outcome.people)
+        record(user=user, action=Action.IMPORT, object_type="migration", object_id=str(batch.pk),
+               request=request,
+               summary=(f"迁移导入 {filename}：新增 {outcome.created}，未变 {outcome.unchanged}，"
+                        f"拒绝 {batch.rejected}，待复核 {batch.flagged}"))
+    if progress:
+        progress(last, last)
+    bulk.analyze({ImportKind.CERTIFICATES: Certificate, ImportKind.GRANTS: Grant,
+                  ImportKind.SERVICES: ServiceRecord}[kind], rows=outcome.created)
+    return batch
+
+
+def _persons(user: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
+    return {p["resident_id"]: p for p in scoping.people_for(user).filter(resident_id__in=ids)
+            .values("id", "resident_id", "name", "village_id", "certificate_number",
+                    "birth_date", "death_date", "household_type",
+                    "household__monthly_income_per_capita")}
+
+
+def _write(user: Any, kind: str, rows: list[tuple[int, dict[str, str], Any]],
+           outcome: Outcome, today: dt.date) -> None:
+    persons = _persons(user, [c.resident_id for _, _, c in rows])
+    found = []
+    for number, raw, checked in rows:
+        person = persons.get(checked.resident_id)
+        if person is None:
+            outcome.errors.append(_error(
+                COLUMNS[ImportKind(kind)], number, "resident_id",
+                "登记库中没有此人，或不在您的管辖范围：请先导入花名册 "
+                "(not in the registry or outside your region: import the roster first)", raw))
+            continue
+        if raw.get("name") and raw["name"] != person["name"]:
+            outcome.errors.append(_error(COLUMNS[ImportKind(kind)], number, "name",
+                                         f"姓名与登记库（{person['name']}）不一致 "
+                                         "(the name disagrees with the registry)", raw))
+            continue
+        found.append((number, raw, checked, person))
+    if kind == ImportKind.CERTIFICATES:
+        _write_certificates(found, outcome)
+    elif kind == ImportKind.SERVICES:
+        _write_services(user, found, outcome)
+    else:
+        _write_grants(user, found, outcome, today)
+
+
+def _json(value: Any) -> Any:
+    """A JSON value as ``bulk.create`` takes it: text for COPY, the value for bulk_create."""
+    return json.dumps(value) if connection.vendor == "postgresql" else value
+
+
+def _write_certificates(found: list[tuple[int, dict[str, str], Any, dict[str, Any]]],
+                        outcome: Outcome) -> None:
+    existing: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for c in Certificate.objects.filter(person_id__in=[p["id"] for *_, p in found]).values(
+            "person_id", "number", "issue_date", "status"):
+        existing[c["person_id"]].append(dict(c))
+    counties = set(Region.objects.filter(level="county").values_list("code", flat=True))
+    new: list[dict[str, Any]] = []
+    current: dict[int, tuple[Any, dict[str, Any]]] = {}
+    holding = {pid for pid, certs in existing.items()
+               if any(c["status"] == "issued" for c in certs)}
+    for number, raw, cert, person in found:
+        held = existing[person["id"]]
+        if any(c["number"] == cert.number and c["issue_date"] == cert.issue_date for c in held):
+            outcome.unchanged += 1
+            continue
+        if cert.status == "issued" and person["id"] in holding:
+            outcome.errors.append(_error(CERTIFICATE_COLUMNS, number, "number",
+                                         "此人已有有效残疾人证，不能再导入一张有效证 "
+                                         "(the person already holds a valid certificate)", raw))
+            continue
+        if cert.status == "issued":
+            holding.add(person["id"])
+        county = person["village_id"][:6] + "000000"
+        new.append({
+            "person_id": person["id"], "number": cert.number, "category": cert.category,
+            "grade": cert.grade, "components": _json(cert.components),
+            "issue_date": cert.issue_date, "valid_until": cert.valid_until,
+            "reissue_count": cert.reissue, "status": cert.status,
+            "issued_by_id": county if county in counties else person["village_id"],
+            "ended_on": cert.ended_on, "cancel_reason": "",
+        })
+        outcome.people.append((person["id"], person["village_id"]))
+        if cert.status in ("issued", "expired"):
+            latest = current.get(person["id"])
+            if latest is None or latest[0].issue_date < cert.issue_date:
+                current[person["id"]] = (cert, person)
+    bulk.create(Certificate, new)
+    outcome.created += len(new)
+    # The person's read model (category, grade, number) follows the newest valid or expired
+    # certificate, as certificates.actions keeps it for certificates issued here.
+    people = []
+    for pid, (cert, person) in current.items():
+        if person["certificate_number"] and person["certificate_number"] != cert.number:
+            continue  # a certificate issued in Canlian already stands
+        people.append(Person(pk=pid, category=cert.category, grade=cert.grade,
+                             certificate_number=cert.number))
+    Person.objects.bulk_update(people, ["category", "grade", "certificate_number"],
+                               batch_size=1000)
+
+
+def _certificates_of(person_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The newest certificate of each person (what ``facts.facts_from_row`` reads)."""
+    latest: dict[int, dict[str, Any]] = {}
+    for c in (Certificate.objects.filter(person_id__in=person_ids).order_by("issue_date", "id")
+              .values("person_id", "status", "valid_until", "category", "grade", "ended_on")):
+        latest[c["person_id"]] = dict(c)
+    return latest
+
+
+def _write_grants(user: Any, found: list[tuple[int, dict[str, str], Any, dict[str, Any]]],
+                  outcome: Outcome, today: dt.date) -> None:
+    running = {(g["person_id"], g["subsidy"]): g for g in Grant.objects.filter(
+        person_id__in=[p["id"] for *_, p in found]).exclude(status=GrantStatus.STOPPED).values(
+        "id", "person_id", "subsidy", "start_month")}
+    certificates = _certificates_of([p["id"] for *_, p in found])
+    ruleset = ruleset_for()
+    new: list[dict[str, Any]] = []
+    held: list[bool] = []
+    for number, raw, grant, person in found:
+        other = running.get((person["id"], grant.subsidy))
+        if other is not None:
+            if other["start_month"] == grant.start_month:
+                outcome.unchanged += 1
+            else:
+                outcome.errors.append(_error(
+                    GRANT_COLUMNS, number, "start_month",
+                    f"此人已有该项补贴的发放资格（自 {other['start_month']:%Y-%m} 起） "
+                    "(a running grant of this subsidy exists)", raw))
+            continue
+        declared = {"needs_long_term_care": grant.needs_long_term_care}
+        cert = certificates.get(person["id"], {})
+        facts = facts_from_row({
+            "birth_date": person["birth_date"], "death_date": person["death_date"],
+            "cert_status": cert.get("status"), "cert_valid_until": cert.get("valid_until"),
+            "cert_ended_on": cert.get("ended_on"), "cert_category": cert.get("category"),
+            "cert_grade": cert.get("grade"), "household_type": person["household_type"],
+            "income": person["household__monthly_income_per_capita"], **declared}, today)
+        decision = eligibility.decide(ruleset, grant.subsidy, facts, today)
+        problems = [r.text_zh for r in decision.failed]
+        if decision.eligible and decision.monthly_amount != grant.monthly_amount:
+            problems.append(f"规则核定月标准为 {decision.monthly_amount} 元，原系统为 "
+                            f"{grant.monthly_amount} 元")
+        new.append({
+            "person_id": person["id"], "subsidy": grant.subsidy,
+            "start_month": grant.start_month, "first_payable_month": grant.first_payable_month,
+            "status": (GrantStatus.SUSPENDED if problems else GrantStatus.ACTIVE).value,
+            "bank_name": grant.bank_name, "bank_account": grant.bank_account,
+            "needs_long_term_care": grant.needs_long_term_care, "hukou_in_region": True,
+            "other_allowances": _json({}),
+        })
+        held.append(bool(problems))
+        if problems:
+            outcome.flags.append({"row": number, "resident_id": person["resident_id"],
+                                  "name": person["name"], "subsidy": grant.subsidy,
+                                  "reason": "；".join(problems)})
+        outcome.people.append((person["id"], person["village_id"]))
+    ids = bulk.create(Grant, new)
+    outcome.created += len(new)
+    actor = user.pk
+    changes = [{"grant_id": gid, "action": "start", "month": row["start_month"],
+                "reason": "迁移导入（原系统发放）", "actor_id": actor}
+               for gid, row in zip(ids, new, strict=True)]
+    review = "迁移导入待复核：规则核定与原系统不一致"
+    flagged = [(gid, row) for gid, row, h in zip(ids, new, held, strict=True) if h]
+    changes += [{"grant_id": gid, "action": "suspend", "month": row["first_payable_month"],
+                 "reason": review, "actor_id": actor} for gid, row in flagged]
+    bulk.create(GrantChange, changes)
+    bulk.create(Suspension, [{"grant_id": gid, "from_month": row["first_payable_month"],
+                              "back_pay": True, "reason": review} for gid, row in flagged])
+
+
+def counts_table(batch: MigrationImport) -> list[dict[str, Any]]:
+    """The reconciliation report's rows: one per township, before/after per key."""
+    keys = {ImportKind.CERTIFICATES: ["1", "2", "3", "4", "5", "6", "7"],
+            ImportKind.GRANTS: ["living", "nursing"],
+            ImportKind.SERVICES: SERVICE_GROUPS}[ImportKind(batch.kind)]
+    rows = []
+    for code in sorted(set(batch.before) | set(batch.after)):
+        b, a = Counter(batch.before.get(code, {})), Counter(batch.after.get(code, {}))
+        rows.append({"code": code, "name": batch.townships.get(code, code),
+                     "cells": [(b[k], a[k]) for k in keys],
+                     "total": (sum(b.values()), sum(a.values()))})
+    return rows
+
+
+# ---- the text-message delivery log (短信发送记录) ------------------------------------------
+
+_DIGITS = re.compile(r"\d{4,}")
+# Kannel's delivery-report codes (%d): 1 delivered, 2 not delivered, 4 queued at the
+# gateway, 8 accepted by the SMSC, 16 rejected by the SMSC.
+REPORT_STATES = {1: DeliveryState.DELIVERED, 2: DeliveryState.UNDELIVERED,
+                 16: DeliveryState.UNDELIVERED}
+
+
+def log_sms(reference: str, phone: str, text: str, *, sent: bool, attempts: int,
+            status: int | None, answer: str) -> SmsDelivery:
+    """Record one message handed (or not) to the gateway, phone and digits masked.
+
+    Written in the caller's transaction: a sign-in whose message failed rolls back its code
+    and this row with it, so failures are logged (``canlian.exchange.sms``) as well."""
+    return SmsDelivery.objects.create(
+        reference=reference, phone=mask_phone(phone), text=_DIGITS.sub("****", text)[:500],
+        state=DeliveryState.SENT if sent else DeliveryState.FAILED, attempts=attempts,
+        gateway_status=status, gateway_answer=answer.strip()[:200])
+
+
+def record_report(reference: str, code: int) -> bool:
+    """A delivery report from the gateway; False if the reference is unknown."""
+    state = REPORT_STATES.get(code)
+    changes: dict[str, Any] = {"report_code": code, "reported_at": clock.now()}
+    if state is not None:
+        changes["state"] = state
+    return bool(SmsDelivery.objects.filter(reference=reference).exclude(
+        state=DeliveryState.FAILED).update(**changes))
+
+
+# ---- service records (服务记录) --------------------------------------------------------------
+
+def _catalogue(model: Any, **filters: Any) -> dict[str, Any]:
+    """A catalogue by code and by name (names that two entries share are left out)."""
+    entries = list(model.objects.filter(**filters))
+    names = Counter(e.name for e in entries)
+    found = {e.name: e for e in entries if names[e.name] == 1}
+    found.update({e.code: e for e in entries})
+    return found
+
+
+def _write_services(user: Any, found: list[tuple[int, dict[str, str], Any, dict[str, Any]]],
+                    outcome: Outcome) -> None:
+    """Service records delivered elsewhere (rehabilitation, devices, training, culture):
+    checked as ``services.actions.record_service`` checks one, written with COPY, then the
+    surveys' served flags rebuilt set-based (``surveys.served.rebuild``)."""
+    types = _catalogue(ServiceType)
+    devices = _catalogue(DeviceType)
+    names = [row.institution for *_, row, _p in found if row.institution]
+    institutions: dict[str, list[Any]] = defaultdict(list)
+    for i in Institution.objects.filter(name__in=names).only("id", "name"):
+        institutions[i.name].append(i)
+    person_ids = [p["id"] for *_, p in found]
+    existing: set[tuple[Any, ...]] = set(ServiceRecord.objects.filter(person_id__in=person_ids).values_list(
+        "person_id", "service_type_id", "start_date", "institution_id", "device_id"))
+    new: list[dict[str, Any]] = []
+    for number, raw, row, person in found:
+        def refuse(key: str, reason: str, number: int = number, raw: dict[str, str] = raw) -> None:
+            outcome.errors.append(_error(SERVICE_COLUMNS, number, key, reason, raw))
+
+        kind = types.get(row.service_type)
+        if kind is None:
+            refuse("service_type", f"服务目录中没有“{row.service_type}” (not in the service catalogue)")
+            continue
+        device = devices.get(row.device) if row.device else None
+        if row.device and device is None:
+            refuse("device", f"辅具目录中没有“{row.device}” (not in the device catalogue)")
+            continue
+        if kind.group == Group.DEVICE and device is None:
+            refuse("device", "辅具适配须填写辅具 (a device service names the device)")
+            continue
+        places = institutions.get(row.institution, []) if row.institution else [None]
+        if len(places) != 1:
+            refuse("institution", f"找不到唯一的机构“{row.institution}” "
+                                  "(no single registered institution of that name)")
+            continue
+        institution = places[0]
+        if person["death_date"] and row.start_date > person["death_date"]:
+            refuse("start_date", "服务日期晚于死亡日期 (after the person's death)")
+            continue
+        birth = person["birth_date"]
+        age = row.start_date.year - birth.year - (
+            (row.start_date.month, row.start_date.day) < (birth.month, birth.day))
+        if kind.age_max is not None and age > kind.age_max:
+            refuse("service_type", f"该项目只适用于 {kind.age_max} 岁及以下 "
+                                   f"(for ages up to {kind.age_max})")
+            continue
+        key = (person["id"], kind.pk, row.start_date, getattr(institution, "pk", None),
+               getattr(device, "pk", None))
+        if key in existing:
+            outcome.unchanged += 1
+            continue
+        existing.add(key)
+        new.append({"person_id": person["id"], "service_type_id": kind.pk,
+                    "village_id": person["village_id"],
+                    "institution_id": getattr(institution, "pk", None),
+                    "provider": row.provider, "device_id": getattr(device, "pk", None),
+                    "start_date": row.start_date, "end_date": row.end_date,
+                    "outcome": row.outcome, "cost": row.cost, "subsidy": row.subsidy,
+                    "recorded_by_id": user.pk})
+        outcome.people.append((person["id"], person["village_id"]))
+    bulk.create(ServiceRecord, new)
+    outcome.created += len(new)

@@ -1,0 +1,85 @@
+"""Demo migration imports (迁移导入) for a seeded district (``canlian seed``).
+
+A federation adopting Canlian would import the certificate holders of the national
+database and the grants its spreadsheets pay. The demo does it for a few of the seeded
+persons who hold no certificate yet: one workbook of certificates (with two rows the rules
+refuse: a grade that disagrees with the number, and a person not in the registry), then
+one of running nursing subsidies (one at another amount than the rules give: imported
+suspended, flagged for review). The imports are the demo federation login's, so its
+migration page shows them with their reconciliation reports and error workbooks. All
+values are demo values, unconfirmed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from openpyxl import Workbook
+
+from canlian.accounts import scoping
+from canlian.accounts.models import User
+from canlian.accounts.roles import Role
+from canlian.benefits import eligibility
+from canlian.benefits.facts import facts_for, has_ruleset, ruleset_for
+from canlian.core import clock
+from canlian.people import idnumber
+from canlian.regions.models import Deployment
+
+from . import actions
+from .models import MigrationImport
+
+PERSONS = 12
+
+
+def _book(header: list[str], rows: list[list[str]]) -> io.BytesIO:
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def seed_exchange(deployment: Deployment, *, today: dt.date | None = None) -> dict[str, int]:
+    today = today or clock.today()
+    root = deployment.root
+    user = User.objects.filter(role=Role.FEDERATION_STAFF, region=root).first()
+    if user is None or MigrationImport.objects.filter(user=user).exists():
+        return {}
+    persons = list(scoping.people_for(user).filter(
+        certificates__isnull=True, death_date__isnull=True,
+        birth_date__lte=today.replace(year=today.year - 20)).order_by("id")[:PERSONS])
+    if len(persons) < 4:
+        return {}
+    issued = today.replace(year=today.year - 3, day=1)
+    rows = [[p.name, p.resident_id, f"{p.resident_id}4{1 + i % 2}", "肢体残疾",
+             "一级" if i % 2 == 0 else "二级", "", issued.isoformat(), "", "有效", ""]
+            for i, p in enumerate(persons)]
+    rows[-1][4] = "四级"  # disagrees with the number: refused
+    stranger = idnumber.make(root.code[:6], dt.date(1970, 1, 1), 901)
+    rows.append(["外地人", stranger, f"{stranger}43", "4", "3", "", issued.isoformat(), "", "", ""])
+    header = [c.header for c in actions.CERTIFICATE_COLUMNS]
+    certificates = actions.run_import(user, "certificates", _book(header, rows),
+                                      filename="全国残疾人人口基础库导出（演示）.xlsx")
+    made = {"migrated certificates": certificates.created}
+    if not has_ruleset(deployment):
+        return made
+    start = issued.replace(month=1) if issued.month > 1 else issued
+    last = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    grants = []
+    ruleset = ruleset_for(deployment)
+    for i, p in enumerate(persons[:4]):
+        decision = eligibility.decide(ruleset, "nursing",
+                                      facts_for(p, today, {"needs_long_term_care": True}), today)
+        amount = decision.monthly_amount if decision.eligible and i else decision.monthly_amount + 20
+        grants.append([p.name, p.resident_id, "护理补贴", f"{max(start, issued):%Y-%m}",
+                       str(amount), "农村商业银行", f"62284800{p.pk:010d}", f"{last:%Y-%m}", "是"])
+    header = [c.header for c in actions.GRANT_COLUMNS]
+    batch = actions.run_import(user, "grants", _book(header, grants),
+                               filename="两项补贴在发名单（演示）.xlsx")
+    made["migrated grants"] = batch.created
+    return made

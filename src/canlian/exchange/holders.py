@@ -1,0 +1,319 @@
+"""The rules a migrated certificate or grant must pass (迁移导入校验), without the database.
+
+A federation adopting Canlian brings its certified persons from the national disability
+population database (全国残疾人人口基础库) and its running subsidy grants from
+spreadsheets. Each row is checked here before anything is written:
+
+* a certificate number (第二代残疾人证号) must be the holder's resident ID followed by the
+  category and grade digits (and ``B1``–``B9`` after a reissue), so the number, the ID, the
+  category and the grade columns must all agree;
+* a multiple disability (多重残疾, category 7) lists two or more components, each a
+  category and grade, and its grade is the most severe component's (GB/T 26341-2010);
+  other categories list none;
+* a certificate is valid ten years from issue; a cancelled one names the day it ended;
+* a grant names one of the two subsidies, a start month, a positive monthly amount and
+  the bank account it is paid into.
+
+Whether the rules allow a grant (eligibility, amount) is ``benefits.eligibility``'s
+question, asked by ``exchange.actions`` with the person's facts from the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from canlian.certificates import rules
+from canlian.certificates.numbers import CertificateNumberError, parse_certificate_number
+from canlian.people.idnumber import ResidentIdError, validate
+
+STATUSES = {"有效": "issued", "正常": "issued", "issued": "issued", "valid": "issued",
+            "过期": "expired", "已过期": "expired", "expired": "expired",
+            "注销": "cancelled", "已注销": "cancelled", "cancelled": "cancelled"}
+CATEGORY_BY_NAME = {**{label: int(c) for c, label in rules.CATEGORY_LABELS.items()},
+                    **{label[:2]: int(c) for c, label in rules.CATEGORY_LABELS.items()},
+                    **{str(int(c)): int(c) for c in rules.Category}}
+GRADE_BY_NAME = {**{label: int(g) for g, label in rules.GRADE_LABELS.items()},
+                 **{str(int(g)): int(g) for g in rules.Grade},
+                 **{f"{int(g)}级": int(g) for g in rules.Grade}}
+SUBSIDIES = {"生活补贴": "living", "困难残疾人生活补贴": "living", "living": "living",
+             "护理补贴": "nursing", "重度残疾人护理补贴": "nursing", "nursing": "nursing"}
+YES = {"是", "有", "y", "yes", "true", "1"}
+NO = {"否", "无", "n", "no", "false", "0", ""}
+
+
+class RowRefused(ValueError):
+    """A row the rules refuse: ``column`` is the column key, ``reason`` says why (中文 (English))."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class HeldCertificate:
+    """A certificate as the earlier system holds it (持证信息)."""
+
+    resident_id: str
+    number: str
+    category: int
+    grade: int
+    components: list[dict[str, int]]
+    issue_date: dt.date
+    valid_until: dt.date
+    status: str  # issued | expired | cancelled
+    ended_on: dt.date | None
+    reissue: int
+
+
+@dataclass(frozen=True)
+class RunningGrant:
+    """A subsidy grant being paid by the earlier system (在发补贴)."""
+
+    resident_id: str
+    subsidy: str  # living | nursing
+    start_month: dt.date
+    first_payable_month: dt.date
+    monthly_amount: Decimal
+    bank_name: str
+    bank_account: str
+    needs_long_term_care: bool
+
+
+def parse_date(column: str, value: str) -> dt.date:
+    text = value.strip().replace("/", "-").replace(".", "-")
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", text) or \
+        re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text)
+    try:
+        if not match:
+            raise ValueError(text)
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise RowRefused(column, f"日期格式应为 YYYY-MM-DD，实际为 {value!r} "
+                                 "(a date must be YYYY-MM-DD)") from None
+
+
+def parse_month(column: str, value: str) -> dt.date:
+    """A month as ``YYYY-MM`` (or any date in it): its first day."""
+    text = value.strip().replace("/", "-").replace(".", "-")
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?(?:[ T].*)?", text) or \
+        re.fullmatch(r"(\d{4})年(\d{1,2})月", text)
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise RowRefused(column, f"月份格式应为 YYYY-MM，实际为 {value!r} (a month must be YYYY-MM)")
+    return dt.date(int(match[1]), int(match[2]), 1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _category(column: str, value: str) -> int:
+    found = CATEGORY_BY_NAME.get(value.strip())
+    if found is None:
+        raise RowRefused(column, f"无法识别的残疾类别：{value!r}，应为 1–7 或 视力残疾…多重残疾 "
+                                 "(unknown category: 1–7 or its name)")
+    return found
+
+
+def _grade(column: str, value: str) -> int:
+    found = GRADE_BY_NAME.get(value.strip())
+    if found is None:
+        raise RowRefused(column, f"无法识别的残疾等级：{value!r}，应为 1–4 或 一级…四级 "
+                                 "(unknown grade: 1–4 or 一级…四级)")
+    return found
+
+
+def parse_components(value: str) -> list[dict[str, int]]:
+    """``"视力残疾:2;肢体残疾:3"`` or ``"1:2,4:3"`` → [{"category": 1, "grade": 2}, …]."""
+    found: list[dict[str, int]] = []
+    for part in re.split(r"[;；,，、]", value):
+        if not part.strip():
+            continue
+        pieces = re.split(r"[:：\-]", part.strip())
+        if len(pieces) != 2:
+            raise RowRefused("components", f"多重残疾组成应写作 类别:等级，以分号分隔，实际为 {part!r} "
+                                           "(components are category:grade, separated by ;)")
+        category = _category("components", pieces[0])
+        if category == rules.Category.MULTIPLE:
+            raise RowRefused("components", "多重残疾的组成不能是多重残疾 "
+                                           "(a component cannot itself be multiple)")
+        if any(c["category"] == category for c in found):
+            raise RowRefused("components", f"组成中 {rules.CATEGORY_LABELS[rules.Category(category)]} "
+                                           "重复 (a category appears twice)")
+        found.append({"category": category, "grade": _grade("components", pieces[1])})
+    return found
+
+
+def certificate(raw: dict[str, str], *, today: dt.date) -> HeldCertificate:
+    """Check one certificate row (keys as in ``exchange.actions.CERTIFICATE_COLUMNS``)."""
+    try:
+        rid = validate(raw.get("resident_id", ""), today=today).number
+    except ResidentIdError as exc:
+        raise RowRefused("resident_id", exc.message) from None
+    try:
+        number = parse_certificate_number(raw.get("number", ""))
+    except CertificateNumberError as exc:
+        raise RowRefused("number", exc.message) from None
+    category = _category("category", raw.get("category", ""))
+    grade = _grade("grade", raw.get("grade", ""))
+    if number.resident_id != rid:
+        raise RowRefused("number", "证号前 18 位与公民身份号码不一致 "
+                                   "(the number does not start with the resident ID)")
+    if int(number.category) != category:
+        raise RowRefused("category", f"残疾类别与证号第 19 位（{int(number.category)}）不一致 "
+                                     "(the category disagrees with the number)")
+    if int(number.grade) != grade:
+        raise RowRefused("grade", f"残疾等级与证号第 20 位（{int(number.grade)}）不一致 "
+                                  "(the grade disagrees with the number)")
+    components = parse_components(raw.get("components", ""))
+    if category == rules.Category.MULTIPLE:
+        if len(components) < 2:
+            raise RowRefused("components", "多重残疾须填写至少两类残疾及等级 "
+                                           "(a multiple disability needs two or more components)")
+        if int(rules.multiple_grade([c["grade"] for c in components])) != grade:
+            raise RowRefused("grade", "多重残疾的等级应为各组成中最重的等级 "
+                                      "(a multiple disability takes its most severe component's grade)")
+    elif components:
+        raise RowRefused("components", "只有多重残疾需要填写组成 (components only for 多重残疾)")
+    if not raw.get("issue_date"):
+        raise RowRefused("issue_date", "必填 (required)")
+    issued = parse_date("issue_date", raw["issue_date"])
+    if issued > today:
+        raise RowRefused("issue_date", "发证日期不能晚于今天 (issued in the future)")
+    expected = rules.valid_until(issued)
+    until = parse_date("valid_until", raw["valid_until"]) if raw.get("valid_until") else expected
+    if until <= issued:
+        raise RowRefused("valid_until", "有效期至应晚于发证日期 (valid until must follow the issue date)")
+    if until > expected and number.reissue == 0:
+        raise RowRefused("valid_until", f"有效期最长 {rules.VALIDITY_YEARS} 年，应不晚于 {expected} "
+                                        f"(a certificate is valid {rules.VALIDITY_YEARS} years at most)")
+    status = STATUSES.get(raw.get("status", "").strip() or "有效")
+    if status is None:
+        raise RowRefused("status", f"证件状态应为 有效/过期/注销，实际为 {raw['status']!r} "
+                                   "(status must be 有效, 过期 or 注销)")
+    ended = parse_date("ended_on", raw["ended_on"]) if raw.get("ended_on") else None
+    if status == "issued" and until < today:
+        status = "expired"  # the earlier system had not marked it
+    if status == "expired" and until >= today:
+        raise RowRefused("status", f"有效期至 {until} 尚未届满，不能为“过期” "
+                                   "(not yet expired by its date)")
+    if status == "cancelled":
+        if ended is None:
+            raise RowRefused("ended_on", "注销的证件须填写注销日期 (a cancelled certificate needs the date)")
+        if not issued <= ended <= today:
+            raise RowRefused("ended_on", "注销日期应在发证之后、今天之前 (cancellation date out of range)")
+    elif ended is not None:
+        raise RowRefused("ended_on", "只有注销的证件填写注销日期 (only a cancelled certificate has one)")
+    return HeldCertificate(resident_id=rid, number=str(number), category=category, grade=grade,
+                           components=components, issue_date=issued, valid_until=until,
+                           status=status, ended_on=ended, reissue=number.reissue)
+
+
+def grant(raw: dict[str, str], *, today: dt.date) -> RunningGrant:
+    """Check one grant row (keys as in ``exchange.actions.GRANT_COLUMNS``)."""
+    try:
+        rid = validate(raw.get("resident_id", ""), today=today).number
+    except ResidentIdError as exc:
+        raise RowRefused("resident_id", exc.message) from None
+    subsidy = SUBSIDIES.get(raw.get("subsidy", "").strip())
+    if subsidy is None:
+        raise RowRefused("subsidy", f"补贴项目应为 生活补贴 或 护理补贴，实际为 {raw.get('subsidy')!r} "
+                                    "(subsidy must be 生活补贴 or 护理补贴)")
+    if not raw.get("start_month"):
+        raise RowRefused("start_month", "必填 (required)")
+    start = parse_month("start_month", raw["start_month"])
+    this_month = today.replace(day=1)
+    if start > this_month:
+        raise RowRefused("start_month", "起始月份不能晚于本月 (a running grant cannot start later)")
+    try:
+        amount = Decimal(raw.get("monthly_amount", "").replace(",", "").replace("元", "").strip())
+    except InvalidOperation:
+        raise RowRefused("monthly_amount", f"月发放金额应为数字，实际为 {raw.get('monthly_amount')!r} "
+                                           "(the monthly amount must be a number)") from None
+    if not amount.is_finite() or amount <= 0 or amount >= 100000 or amount != round(amount, 2):
+        raise RowRefused("monthly_amount", "月发放金额应为大于 0 的金额（元，最多两位小数） "
+                                           "(a positive amount in yuan, at most two decimals)")
+    account = re.sub(r"\s", "", raw.get("bank_account", ""))
+    if not account:
+        raise RowRefused("bank_account", "必填 (required)")
+    if not re.fullmatch(r"\d{8,30}", account):
+        raise RowRefused("bank_account", "银行账号应为 8–30 位数字 (an account is 8–30 digits)")
+    if raw.get("paid_through"):
+        paid = parse_month("paid_through", raw["paid_through"])
+        if paid < start.replace(day=1) - dt.timedelta(days=1):
+            raise RowRefused("paid_through", "已发放至月份早于起始月份 (paid through before the start)")
+        if paid > this_month:
+            raise RowRefused("paid_through", "已发放至月份不能晚于本月 (paid through a future month)")
+        first = max(next_month(paid), start)
+    else:
+        first = max(start, this_month)
+    care = raw.get("needs_long_term_care", "").strip().lower()
+    if care not in YES | NO:
+        raise RowRefused("needs_long_term_care", "应填 是 或 否 (yes or no)")
+    # An earlier system that paid the nursing subsidy found the long-term care need.
+    needs_care = care in YES or (care == "" and subsidy == "nursing")
+    return RunningGrant(resident_id=rid, subsidy=subsidy, start_month=start,
+                        first_payable_month=first, monthly_amount=amount,
+                        bank_name=raw.get("bank_name", "")[:60], bank_account=account,
+                        needs_long_term_care=needs_care)
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """A service delivered, as another tool recorded it (服务记录)."""
+
+    resident_id: str
+    service_type: str  # a catalogue code or name, resolved against the database
+    start_date: dt.date
+    end_date: dt.date | None
+    institution: str
+    provider: str
+    device: str
+    outcome: str
+    cost: Decimal
+    subsidy: Decimal
+
+
+def _money(column: str, value: str) -> Decimal:
+    if not value.strip():
+        return Decimal("0")
+    try:
+        amount = Decimal(value.replace(",", "").replace("元", "").strip())
+    except InvalidOperation:
+        raise RowRefused(column, f"金额应为数字，实际为 {value!r} (an amount must be a number)") from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("100000000") \
+            or amount != round(amount, 2):
+        raise RowRefused(column, "金额应为不小于 0 的数（元，最多两位小数） "
+                                 "(an amount ≥ 0 in yuan, at most two decimals)")
+    return amount
+
+
+def service(raw: dict[str, str], *, today: dt.date) -> ServiceRow:
+    """Check one service-record row (keys as in ``exchange.actions.SERVICE_COLUMNS``)."""
+    try:
+        rid = validate(raw.get("resident_id", ""), today=today).number
+    except ResidentIdError as exc:
+        raise RowRefused("resident_id", exc.message) from None
+    if not raw.get("service_type", "").strip():
+        raise RowRefused("service_type", "必填 (required)")
+    if not raw.get("start_date"):
+        raise RowRefused("start_date", "必填 (required)")
+    start = parse_date("start_date", raw["start_date"])
+    if start > today:
+        raise RowRefused("start_date", "服务日期不能晚于今天 (date in the future)")
+    end = parse_date("end_date", raw["end_date"]) if raw.get("end_date") else None
+    if end is not None and end < start:
+        raise RowRefused("end_date", "结束日期早于开始日期 (ends before it starts)")
+    cost = _money("cost", raw.get("cost", ""))
+    subsidy = _money("subsidy", raw.get("subsidy", ""))
+    if subsidy > cost:
+        raise RowRefused("subsidy", "补助不能超过费用 (subsidy above the cost)")
+    return ServiceRow(resident_id=rid, service_type=raw["service_type"].strip(),
+                      start_date=start, end_date=end,
+                      institution=raw.get("institution", "").strip()[:100],
+                      provider=raw.get("provider", "").strip()[:100],
+                      device=raw.get("device", "").strip(),
+                      outcome=raw.get("outcome", "").strip()[:200], cost=cost, subsidy=subsidy)
