@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "canlian.services",
     "canlian.community",
     "canlian.care",
+    "canlian.programmes",
     "canlian.indicators",
     "canlian.api",
     "canlian.portal",
