@@ -193,10 +193,25 @@ def _application(user: Any, pk: int, capability: Capability) -> Application:
     return app
 
 
+LEVEL = {"village_worker": 0, "township_staff": 1, "federation_staff": 2}
+
+
+def _role_may(user: Any, role: str) -> None:
+    """The rule file names the role of each step; a higher level may act for a lower one."""
+    if LEVEL.get(str(user.role), -1) < LEVEL[role]:
+        raise ProgrammeError(f"本项目此环节由{ROLE_ZH[role]}办理 "
+                             f"(this step belongs to {role})", "role")
+
+
+ROLE_ZH = {"village_worker": "村社专职委员", "township_staff": "镇街残联",
+           "federation_staff": "市/区残联"}
+
+
 def review(user: Any, pk: int, *, note: str = "", request: Any = None) -> Application:
     """The reviewer's step (审核): re-checks the rules; a reviewer cannot approve later."""
     with transaction.atomic():
         app = _application(user, pk, Capability.REVIEW)
+        _role_may(user, version_on(app.programme, clock.today()).decision.review)
         if app.state != "applied":
             raise ProgrammeError("只有已受理的申请可以审核 (only an applied application is reviewed)",
                                  "state")
@@ -230,6 +245,7 @@ def decide(user: Any, pk: int, *, approve: bool, note: str = "", request: Any = 
                 raise ProgrammeError("审核人不能审批同一申请 (the reviewer cannot approve)",
                                      "separation")
             version = version_on(app.programme, today)
+            _role_may(user, version.decision.approve)
             verdict = rules.decide_version(app.programme, version,
                                            facts.facts_for(app.person, today), today)
             if not verdict.eligible:
