@@ -25,6 +25,7 @@ urlpatterns = [
     path("services/", include("canlian.services.urls")),
     path("community/", include("canlian.community.urls")),
     path("care/", include("canlian.care.urls")),
+    path("programmes/", include("canlian.programmes.urls")),
     path("indicators/", include("canlian.indicators.urls")),
     path("audit/", include("canlian.audit.urls")),
     path("jobs/", include("canlian.jobs.urls")),

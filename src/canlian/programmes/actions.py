@@ -351,7 +351,7 @@ def bill(user: Any, pk: int, *, month: dt.date, claimed: Decimal, request: Any =
         version = version_on(app.programme, month)
         if version.settlement.kind != "institution":
             raise ProgrammeError("本项目不与机构结算 (not settled with institutions)", "kind")
-        if app.state != "approved":
+        if app.state != "approved" or app.institution is None:
             raise ProgrammeError("只有已批准的申请可以结算 (only an approved application is billed)",
                                  "state")
         if month.year != app.year or month > clock.today():
@@ -369,7 +369,7 @@ def bill(user: Any, pk: int, *, month: dt.date, claimed: Decimal, request: Any =
             raise ProgrammeError(str(exc), "amount", "claimed") from None
         try:
             line = BillLine.objects.create(
-                application=app, institution_id=app.institution_id, village_id=app.village_id,
+                application=app, institution=app.institution, village_id=app.village_id,
                 month=month, claimed=claimed, accepted=accepted, cut_reason=cut,
                 recorded_by=user)
         except IntegrityError:
@@ -426,8 +426,7 @@ def read_confirmation(user: Any, roster_id: int, stream: IO[bytes] | str, *,
                                   max_rows=200_000)
     except sheets.SheetError as exc:
         raise ProgrammeError(str(exc), "file", "file") from None
-    lines = {rid: line for rid, line in ((ln.person.resident_id, ln) for ln in
-                                         roster.lines.select_related("person"))}
+    lines = {ln.person.resident_id: ln for ln in roster.lines.select_related("person")}
     seen: set[str] = set()
     rejected, changed = [], []
     for number, row in rows:

@@ -58,7 +58,7 @@ def facts_many(persons: QuerySet[Person], on: dt.date) -> dict[int, tuple[dict[s
                                                                          rules.Facts]]:
     """{person id: (row, Facts)} for every person of ``persons`` on ``on``; ``row`` holds
     the village and township for grouping. Six queries whatever the number of persons."""
-    rows = {r["id"]: r for r in persons.values(
+    rows: dict[int, dict[str, Any]] = {r["id"]: dict(r) for r in persons.values(
         "id", "birth_date", "death_date", "household_type", "village_id", "village__code",
         "village__parent_id", "village__parent__name",
         "household__monthly_income_per_capita")}
@@ -80,7 +80,7 @@ def facts_many(persons: QuerySet[Person], on: dt.date) -> dict[int, tuple[dict[s
     result = {}
     for pid, r in rows.items():
         cert = certs.get(pid)
-        survey = surveys.get(pid, {})
+        survey: dict[str, Any] = dict(surveys.get(pid) or {})
         modes, paid = care.get(pid, (set(), False))
         income = r["household__monthly_income_per_capita"]
         death = r["death_date"]

@@ -37,7 +37,7 @@ Errors name the file, the entry (``programmes.child_rehab[0] (2024-01-01)``) and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -285,7 +285,7 @@ class Catalogue:
     programmes: Mapping[str, Programme]
     file: str = ""
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Programme]:
         return iter(self.programmes.values())
 
     def get(self, code: str) -> Programme | None:
@@ -499,9 +499,9 @@ def amount_for(version: Version, f: Facts) -> Decimal:
     """The benefit's amount for this person: by grade, by care mode, or the flat amount."""
     b = version.benefit
     if b.by_grade and f.grade in b.by_grade:
-        return b.by_grade[f.grade]  # type: ignore[index]
+        return b.by_grade[f.grade]
     if b.by_mode:
-        found = [b.by_mode[m] for m in f.care_modes if m in b.by_mode]  # type: ignore[index]
+        found = [b.by_mode[m] for m in f.care_modes if m in b.by_mode]
         if found:
             return max(found)
     return b.amount

@@ -42,4 +42,5 @@ def on_certificate_ended(event: Any) -> None:
 
 
 def on_person_died(event: PersonDied) -> None:
-    _end(event.person_id, event.death_date, f"本人于 {event.death_date} 去世")  # type: ignore[misc]
+    if event.person_id is not None:
+        _end(event.person_id, event.death_date, f"本人于 {event.death_date} 去世")

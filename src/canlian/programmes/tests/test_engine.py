@@ -111,14 +111,14 @@ def test_an_ineligible_application_is_refused_with_its_reasons(users, regions, m
                                                               walk, rehab):
     adult = make_person(regions.v1a, name="李四")
     walk(adult, category=4, grade=3)
-    with pytest.raises(ProgrammeError, match="不符合残疾儿童康复救助条件：.*周岁，不在 0–14 周岁 之内"):
+    with pytest.raises(ProgrammeError, match=r"不符合残疾儿童康复救助条件：.*周岁，不在 0–14 周岁 之内"):
         actions.apply(users.township, adult, "child_rehab", applicant="guardian",
                       channel="staff", institution=rehab)
     with pytest.raises(ProgrammeError, match="没有有效的托养安置记录"):
         actions.apply(users.township, adult, "care_subsidy", applicant="person", channel="staff")
     assert not Application.objects.filter(person=adult, programme="child_rehab").exists()
+    app = actions.apply(users.township, adult, "transport_concession", channel="offer")
     with pytest.raises(ProgrammeError, match="不予批准须写明理由"):
-        app = actions.apply(users.township, adult, "transport_concession", channel="offer")
         actions.decide(users.township, app.pk, approve=False)
 
 
