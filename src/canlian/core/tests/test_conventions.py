@@ -51,6 +51,7 @@ RULE_MODULES = (
     "core/months.py",
     "indicators/formulas.py",
     "people/idnumber.py",
+    "programmes/rules.py",
     "surveys/rules.py",
 )
 
