@@ -19,10 +19,11 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractMonth
 
 from canlian.accounts import scoping
+from canlian.core import clock
 
-from . import facts, rules
+from . import actions, facts, rules
 from .actions import applications_for
-from .models import BillLine, Payment, RosterLine
+from .models import Application, BillLine, Payment, RosterLine
 
 
 def figures(user: Any, year: int) -> list[dict[str, Any]]:
@@ -164,3 +165,24 @@ def simulation_sheet(book: Any, sim: Simulation) -> None:
     note.append([f"测算日期 {sim.on.isoformat()}，覆盖 {sim.persons} 人，用时 {sim.seconds:.2f} 秒。"])
     note.append(["金额为年度费用：按月发放的乘以 12；机构结算按每人每年限额计；优惠类不计费用。"])
     note.append(["规则中的地方金额为演示值，未经确认 (demo value, unconfirmed)。"])
+
+
+def offers_for(person: Any) -> list[dict[str, Any]]:
+    """The portal's “您可能可以申请…”: programmes the person qualifies for today, with the
+    reason, and the offers already opened; nothing for a programme they do not qualify for."""
+    today = clock.today()
+    opened = {a.programme: a for a in Application.objects.filter(
+        person=person, year=today.year).exclude(state__in=("refused", "withdrawn", "ended"))}
+    catalogue = facts.catalogue()
+    result = []
+    for verdict in actions.evaluate(person, today):
+        if not verdict.eligible:
+            continue
+        version = catalogue.get(verdict.code).on(today)  # type: ignore[union-attr]
+        app = opened.get(verdict.code)
+        result.append({"code": verdict.code, "name": verdict.name_zh,
+                       "summary": version.summary_zh if version else "",
+                       "kind": rules.BENEFIT_ZH[version.benefit.kind] if version else "",
+                       "amount": verdict.amount, "state": app.get_state_display() if app else "",
+                       "reasons": [r.text_zh for r in verdict.reasons if r.passed]})
+    return result

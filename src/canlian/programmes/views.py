@@ -163,24 +163,3 @@ def roster(request: AuthedRequest, code: str) -> HttpResponseBase:
     return render(request, "programmes/roster.html", {
         "code": code, "name": names[code], "year": year, "roster": existing, "lines": lines,
         "form": form, "result": result})
-
-
-def offers_for(person: Any) -> list[dict[str, Any]]:
-    """The portal's “您可能可以申请…”: programmes the person qualifies for today, with the
-    reason, and the offers already opened; nothing for a programme they do not qualify for."""
-    today = clock.today()
-    opened = {a.programme: a for a in Application.objects.filter(
-        person=person, year=today.year).exclude(state__in=("refused", "withdrawn", "ended"))}
-    catalogue = facts.catalogue()
-    result = []
-    for verdict in actions.evaluate(person, today):
-        if not verdict.eligible:
-            continue
-        version = catalogue.get(verdict.code).on(today)  # type: ignore[union-attr]
-        app = opened.get(verdict.code)
-        result.append({"code": verdict.code, "name": verdict.name_zh,
-                       "summary": version.summary_zh if version else "",
-                       "kind": rules.BENEFIT_ZH[version.benefit.kind] if version else "",
-                       "amount": verdict.amount, "state": app.get_state_display() if app else "",
-                       "reasons": [r.text_zh for r in verdict.reasons if r.passed]})
-    return result

@@ -12,7 +12,7 @@ from canlian.accounts.roles import Role
 from canlian.benefits import actions as benefits
 from canlian.benefits.models import Grant, Subsidy, SubsidyApplication
 from canlian.certificates.actions import renewable_certificate
-from canlian.programmes.views import offers_for as programme_offers
+from canlian.programmes.queries import offers_for as programme_offers
 from canlian.rights import actions as rights
 
 from .. import actions, display, offers

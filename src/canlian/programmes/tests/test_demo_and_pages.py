@@ -12,7 +12,7 @@ from canlian.accounts.models import User
 from canlian.core import clock
 from canlian.programmes import facts, queries, rules
 from canlian.programmes.models import Application, BillLine, Payment, RosterLine
-from canlian.programmes.views import offers_for
+from canlian.programmes.queries import offers_for
 
 
 @pytest.mark.parametrize("deployment", ["yueqing", "linzi"])
