@@ -123,9 +123,24 @@ def simulate(user: Any, draft: rules.Catalogue, on: dt.date, *, sample: int = 20
         shown = new_v or old_v
         result.names[code] = shown.name_zh if shown else code
         towns: dict[str, TownshipImpact] = {}
+        seen: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+        # Incomes differ household by household: in the key only where a rule reads them.
+        reads_income = any("income_below" in v.model_dump_json()
+                           for v in (old_v, new_v) if v is not None)
         for pid, (row, f) in people.items():
-            before = rules.decide_version(code, old_v, f, on) if old_v else None
-            after = rules.decide_version(code, new_v, f, on) if new_v else None
+            # Persons with the same facts (age in place of the birth date) share a verdict:
+            # a district has a few thousand distinct cases, so the rules run that often.
+            key = (rules.age_on(f.birth_date, on), f.alive, f.certificate_valid, f.category,
+                   f.grade, f.autism, f.household_type,
+                   f.income_per_capita if reads_income else None, f.pension_insured,
+                   f.medical_insured, f.school, f.care_modes, f.care_government_paid,
+                   f.employment)
+            pair = seen.get(key)
+            if pair is None:
+                pair = seen[key] = (
+                    rules.decide_version(code, old_v, f, on) if old_v else None,
+                    rules.decide_version(code, new_v, f, on) if new_v else None)
+            before, after = pair
             was = before is not None and before.eligible
             will = after is not None and after.eligible
             if not (was or will):
