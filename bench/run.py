@@ -216,6 +216,22 @@ def bench_roll() -> None:
            "< 15 s", seconds < 15)
 
 
+def bench_programmes() -> None:
+    """Simulate a draft programme file against every person of the deployment (#24)."""
+    from canlian.accounts.models import User
+    from canlian.programmes import queries, rules
+
+    user = User.objects.filter(role="federation_staff").first()
+    if user is None:
+        report("programme simulation", "no federation user", "reported", False)
+        return
+    text = (rules.DATA_DIR / "yueqing.yaml").read_text(encoding="utf-8")
+    draft = rules.loads(text.replace('day: "200.00"', 'day: "260.00"'))
+    sim, seconds = timed(queries.simulate, user, draft, clock.today())
+    report("programme simulation (draft vs rules in force, every programme)",
+           f"{sim.persons:,} persons in {seconds:.1f} s", "< 60 s", seconds < 60)
+
+
 def bench_import(rows: int = 100_000) -> None:
     from openpyxl import Workbook
 
@@ -282,6 +298,7 @@ BENCHES = {
     "list": bench_list_http,
     "indicators": bench_indicators,
     "roll": bench_roll,
+    "programmes": bench_programmes,
     "import": lambda: bench_import(int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))),
 }
 

@@ -173,6 +173,7 @@ INSTALLED_APPS = [
     "canlian.community",
     "canlian.care",
     "canlian.exchange",
+    "canlian.programmes",
     "canlian.indicators",
     "canlian.api",
     "canlian.portal",

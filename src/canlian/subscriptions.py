@@ -18,6 +18,7 @@ from canlian.certificates import actions as certificates
 from canlian.certificates.events import CertificateCancelled, CertificateExpired, CertificateIssued
 from canlian.events.bus import DomainEvent, subscribe
 from canlian.people.events import BirthDateCorrected, PersonDied
+from canlian.programmes import subscribers as programmes
 from canlian.services.events import ServiceRecorded
 from canlian.surveys import subscribers as surveys
 from canlian.todos import subscribers as todos
@@ -37,12 +38,19 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
                  publishes=(CertificateCancelled,)),
     Subscription(PersonDied, todos.on_person_died, "to-do: death follow-up"),
     Subscription(PersonDied, benefits.on_person_died, "stops every grant after the month"),
+    Subscription(PersonDied, programmes.on_person_died, "ends every open programme application"),
     Subscription(CertificateIssued, todos.on_certificate_issued, "to-do: check eligibility"),
     Subscription(CertificateIssued, benefits.on_certificate_issued,
                  "pre-filled subsidy application; stops a grant no longer eligible"),
+    Subscription(CertificateIssued, programmes.on_certificate_issued,
+                 "evaluates every programme: offers and automatic enrolments (1+X)"),
     Subscription(CertificateCancelled, todos.on_certificate_cancelled, "to-do: stop benefits"),
     Subscription(CertificateCancelled, benefits.on_certificate_ended, "stops every grant after the month"),
     Subscription(CertificateExpired, benefits.on_certificate_ended, "stops every grant after the month"),
+    Subscription(CertificateCancelled, programmes.on_certificate_ended,
+                 "ends every open programme application"),
+    Subscription(CertificateExpired, programmes.on_certificate_ended,
+                 "ends every open programme application"),
     Subscription(BirthDateCorrected, surveys.on_birth_date_corrected, "corrects the surveys' birth date"),
     Subscription(ServiceRecorded, surveys.on_service_recorded, "marks the year's survey served"),
 )

@@ -26,6 +26,7 @@ urlpatterns = [
     path("community/", include("canlian.community.urls")),
     path("care/", include("canlian.care.urls")),
     path("exchange/", include("canlian.exchange.urls")),
+    path("programmes/", include("canlian.programmes.urls")),
     path("indicators/", include("canlian.indicators.urls")),
     path("audit/", include("canlian.audit.urls")),
     path("jobs/", include("canlian.jobs.urls")),

@@ -52,6 +52,7 @@ RULE_MODULES = (
     "exchange/holders.py",
     "indicators/formulas.py",
     "people/idnumber.py",
+    "programmes/rules.py",
     "surveys/rules.py",
 )
 

@@ -12,6 +12,7 @@ from canlian.accounts.roles import Role
 from canlian.benefits import actions as benefits
 from canlian.benefits.models import Grant, Subsidy, SubsidyApplication
 from canlian.certificates.actions import renewable_certificate
+from canlian.programmes.queries import offers_for as programme_offers
 from canlian.rights import actions as rights
 
 from .. import actions, display, offers
@@ -63,6 +64,8 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         "person": person, "certificate": certificate,
         "subsidies": subsidy_offers(person) if facts.certified and not person.is_deceased else [],
         "services": offers.service_offers(facts) if not person.is_deceased else [],
+        "programmes": programme_offers(person)
+        if facts.certified and not person.is_deceased else [],
         "open_items": [i for i in items if i["stage"] == "waiting"][:5],
         "persons": actions.persons_for(request.user),
         "rights_cases": rights.cases_for(request.user).filter(person=person)[:5],

@@ -27,6 +27,7 @@ from canlian.employment.demo import seed_employment
 from canlian.exchange.demo import seed_exchange
 from canlian.indicators.demo import seed_external
 from canlian.people.models import Household, Person
+from canlian.programmes.demo import seed_programmes as seed_programme_engine
 from canlian.regions import loader
 from canlian.rights.demo import seed_rights
 
@@ -88,6 +89,7 @@ class Command(BaseCommand):
                 counts.update(seed_education(deployment))
                 counts.update(seed_culture(deployment))
                 counts.update(seed_care(deployment))
+                counts.update(seed_programme_engine(deployment))  # after care: reads placements
                 counts.update(seed_external(deployment))
                 counts.update(seed_exchange(deployment))
                 ensure_demo_users(deployment)  # links the employer login to a demo unit

@@ -1,0 +1,457 @@
+"""Writes of the programme engine (“1+X” 项目引擎): offers, applications, the decision chain
+and the three settlements (cash ledger, institution bills, rosters with another department).
+
+Every action is one transaction, checks the capability and the region, records the audit
+event, and refuses bad input with a ``ProgrammeError`` (a ``DomainError``) that says why —
+an ineligible application is refused with the rules' reasons, never silently accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, Sum
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability, Role
+from canlian.audit.actions import record
+from canlian.audit.models import Action as AuditAction
+from canlian.care.queries import designation
+from canlian.core import clock, sheets
+from canlian.core.calendar import add_working_days
+from canlian.core.domain import DomainError
+from canlian.people.models import Person
+from canlian.services.models import Institution
+
+from . import facts, rules
+from .models import OPEN_STATES, Application, BillLine, Payment, Roster, RosterLine
+
+CASH = ("monthly_cash", "yearly_cash", "one_off")
+
+
+class ProgrammeError(DomainError):
+    code = "programme_refused"
+
+    def __init__(self, message: str, code: str | None = None, field: str = "__all__") -> None:
+        super().__init__(message, code)
+        self.field = field
+
+
+def _catalogue() -> rules.Catalogue:
+    found = facts.catalogue()
+    if found is None:
+        raise ProgrammeError("本地区没有项目规则文件 (this deployment ships no programme file)",
+                             "no_programmes")
+    return found
+
+
+def programme(code: str) -> rules.Programme:
+    found = _catalogue().get(code)
+    if found is None:
+        raise ProgrammeError(f"没有项目“{code}” (no programme {code!r})", "unknown", "programme")
+    return found
+
+
+def version_on(code: str, on: dt.date) -> rules.Version:
+    version = programme(code).on(on)
+    if version is None:
+        raise ProgrammeError(f"项目“{code}”在 {on} 未实施 (not in force on {on})", "not_in_force")
+    return version
+
+
+def evaluate(person: Person, on: dt.date | None = None) -> list[rules.Verdict]:
+    """Every programme in force for ``person`` on ``on``, each with its reasons."""
+    on = on or clock.today()
+    catalogue = facts.catalogue()
+    if catalogue is None:
+        return []
+    f = facts.facts_for(person, on)
+    return [v for p in catalogue if (v := rules.decide(p, f, on)) is not None]
+
+
+def _reasons(verdict: rules.Verdict) -> list[dict[str, Any]]:
+    return [{"rule": r.rule, "passed": r.passed, "zh": r.text_zh, "en": r.text_en}
+            for r in verdict.reasons]
+
+
+def _person(user: Any, person: Person | int) -> Person:
+    pk = person.pk if isinstance(person, Person) else person
+    if user is None:  # the engine itself (an event)
+        return Person.objects.get(pk=pk)
+    found = scoping.people_for(user).filter(pk=pk).first()
+    if found is None:
+        raise PermissionDenied("person outside region")
+    return found
+
+
+def open_offers(person: Person, *, on: dt.date | None = None, source: str = "") -> list[Application]:
+    """Open the "X" for a person: an offer (or an automatic enrolment, state applied) for
+    each programme they qualify for that lists the channel, unless one is open this year."""
+    on = on or clock.today()
+    catalogue = facts.catalogue()
+    if catalogue is None or person.is_deceased:
+        return []
+    f = facts.facts_for(person, on)
+    open_now = set(Application.objects.filter(person=person, year=on.year,
+                                              state__in=OPEN_STATES)
+                   .values_list("programme", flat=True))
+    made = []
+    for p in catalogue:
+        verdict = rules.decide(p, f, on)
+        version = p.on(on)
+        if verdict is None or version is None or not verdict.eligible or p.code in open_now:
+            continue
+        automatic = "automatic" in version.channels
+        if not automatic and "offer" not in version.channels:
+            continue
+        app = Application(
+            person=person, village_id=person.village_id, programme=p.code, version=verdict.version,
+            year=on.year, state="applied" if automatic else "offered", applicant="engine",
+            channel="automatic" if automatic else "offer", eligible=True, amount=verdict.amount,
+            reasons=_reasons(verdict), applied_on=on if automatic else None,
+            due_on=add_working_days(on, version.decision.days) if automatic else None,
+            note=source[:300])
+        made.append(app)
+    if made:
+        with transaction.atomic():
+            Application.objects.bulk_create(made)
+            record(user=None, action=AuditAction.CREATE, person=person,
+                   object_type="programmeapplication", object_id=str(person.pk),
+                   summary=f"“1+X”项目：为本人开启 {len(made)} 项（{source}）"[:300])
+    return made
+
+
+def apply(user: Any, person: Person | int, code: str, *, applicant: str = "person",
+          channel: str = "staff", institution: Institution | int | None = None,
+          on: dt.date | None = None, request: Any = None) -> Application:
+    """An application (or the confirmation of an offer) checked against the rules: who may
+    apply, by which channel, the eligibility on ``on`` and, where the programme is settled
+    with institutions, a designated institution."""
+    on = on or clock.today()
+    if user is not None and user.role != Role.CITIZEN:
+        scoping.require(user, Capability.EDIT_PEOPLE)
+    person = _person(user, person)
+    version = version_on(code, on)
+    if applicant not in ("staff", *version.applicants):
+        raise ProgrammeError(f"本项目的申请人只能是：{'、'.join(version.applicants)} "
+                             f"(applicants allowed: {', '.join(version.applicants)})",
+                             "applicant", "applicant")
+    if channel not in version.channels and not (channel == "staff" and "automatic"
+                                                  in version.channels):
+        raise ProgrammeError(f"本项目不受理该渠道的申请 (channel {channel!r} not open)",
+                             "channel", "channel")
+    verdict = rules.decide_version(code, version, facts.facts_for(person, on), on)
+    if not verdict.eligible:
+        raise ProgrammeError(f"不符合{version.name_zh}条件：{verdict.why_zh()} "
+                             f"(not eligible: {'; '.join(r.text_en for r in verdict.failed)})",
+                             "ineligible")
+    chosen = None
+    if version.settlement.kind == "institution":
+        if institution is None:
+            raise ProgrammeError("请选择定点机构 (choose a designated institution)",
+                                 "institution", "institution")
+        chosen = Institution.objects.filter(
+            pk=institution.pk if isinstance(institution, Institution) else institution).first()
+        if chosen is None or designation(chosen, version.settlement.designation or "", on) is None:
+            raise ProgrammeError("所选机构不是本项目的定点机构，或定点协议已到期 "
+                                 "(the institution is not designated for this programme)",
+                                 "not_designated", "institution")
+    try:
+        with transaction.atomic():
+            app = Application.objects.select_for_update().filter(
+                person=person, programme=code, year=on.year, state="offered").first()
+            if app is None:
+                app = Application(person=person, programme=code, year=on.year)
+            app.village_id = person.village_id
+            app.version, app.state, app.applicant = verdict.version, "applied", applicant
+            app.channel, app.eligible, app.amount = channel, True, verdict.amount
+            app.reasons, app.institution = _reasons(verdict), chosen
+            app.applied_on = on
+            app.due_on = add_working_days(on, version.decision.days)
+            app.save()
+            record(user=user, action=AuditAction.CREATE, obj=app, person=person, request=request,
+                   summary=f"受理{version.name_zh}申请")
+    except IntegrityError:
+        raise ProgrammeError("本年度已有办理中的申请 (an application is already open this year)",
+                             "duplicate") from None
+    return app
+
+
+def applications_for(user: Any):
+    return Application.objects.filter(scoping.region_q(user, "village__code"))
+
+
+def _application(user: Any, pk: int, capability: Capability) -> Application:
+    scoping.require(user, capability)
+    app = applications_for(user).select_for_update().filter(pk=pk).first()
+    if app is None:
+        raise PermissionDenied("application outside region")
+    return app
+
+
+LEVEL = {"village_worker": 0, "township_staff": 1, "federation_staff": 2}
+
+
+def _role_may(user: Any, role: str) -> None:
+    """The rule file names the role of each step; a higher level may act for a lower one."""
+    if LEVEL.get(str(user.role), -1) < LEVEL[role]:
+        raise ProgrammeError(f"本项目此环节由{ROLE_ZH[role]}办理 "
+                             f"(this step belongs to {role})", "role")
+
+
+ROLE_ZH = {"village_worker": "村社专职委员", "township_staff": "镇街残联",
+           "federation_staff": "市/区残联"}
+
+
+def review(user: Any, pk: int, *, note: str = "", request: Any = None) -> Application:
+    """The reviewer's step (审核): re-checks the rules; a reviewer cannot approve later."""
+    with transaction.atomic():
+        app = _application(user, pk, Capability.REVIEW)
+        _role_may(user, version_on(app.programme, clock.today()).decision.review)
+        if app.state != "applied":
+            raise ProgrammeError("只有已受理的申请可以审核 (only an applied application is reviewed)",
+                                 "state")
+        app.state, app.reviewed_by, app.reviewed_on = "reviewed", user, clock.today()
+        app.note = note[:300]
+        app.save(update_fields=["state", "reviewed_by", "reviewed_on", "note"])
+        record(user=user, action=AuditAction.TRANSITION, obj=app, person=app.person,
+               request=request, summary=f"审核通过（{app.programme}）")
+    return app
+
+
+def decide(user: Any, pk: int, *, approve: bool, note: str = "", request: Any = None
+           ) -> Application:
+    """Approve (审批) or refuse with a reason. Approval re-checks eligibility on the day,
+    the quota and budget of the year, and separation of duties; where the rule asks for a
+    public notice (公示) it starts, and nothing is paid before it ends."""
+    today = clock.today()
+    with transaction.atomic():
+        app = _application(user, pk, Capability.APPROVE if approve else Capability.REVIEW)
+        if app.state not in ("applied", "reviewed"):
+            raise ProgrammeError("该申请已办结 (the application is already decided)", "state")
+        if not approve:
+            if not note.strip():
+                raise ProgrammeError("不予批准须写明理由 (give the reason for refusing)",
+                                     "reason", "note")
+            app.state = "refused"
+        else:
+            if app.state != "reviewed":
+                raise ProgrammeError("须先经审核再审批 (review comes before approval)", "state")
+            if app.reviewed_by_id == user.pk:
+                raise ProgrammeError("审核人不能审批同一申请 (the reviewer cannot approve)",
+                                     "separation")
+            version = version_on(app.programme, today)
+            _role_may(user, version.decision.approve)
+            verdict = rules.decide_version(app.programme, version,
+                                           facts.facts_for(app.person, today), today)
+            if not verdict.eligible:
+                app.state, app.eligible, app.reasons = "refused", False, _reasons(verdict)
+                app.note = f"审批时不再符合条件：{verdict.why_zh()}"[:300]
+                app.decided_by, app.decided_on = user, today
+                app.save()
+                record(user=user, action=AuditAction.TRANSITION, obj=app, person=app.person,
+                       request=request, summary=f"不予批准（{app.programme}）：不再符合条件")
+                return app
+            _check_quota(app, version, verdict.amount)
+            app.state, app.amount, app.reasons = "approved", verdict.amount, _reasons(verdict)
+            app.version = verdict.version
+            if version.decision.public_notice_days:
+                app.notice_until = today + dt.timedelta(days=version.decision.public_notice_days)
+        app.decided_by, app.decided_on = user, today
+        if note:
+            app.note = note[:300]
+        app.save()
+        record(user=user, action=AuditAction.TRANSITION, obj=app, person=app.person,
+               request=request, summary=f"{'批准' if approve else '不予批准'}（{app.programme}）"
+                                        f"{note[:100]}")
+    return app
+
+
+def _check_quota(app: Application, version: rules.Version, amount: Decimal) -> None:
+    approved = Application.objects.filter(programme=app.programme, year=app.year,
+                                          state="approved")
+    if version.quota.yearly_persons is not None and \
+            approved.count() >= version.quota.yearly_persons:
+        raise ProgrammeError(f"本年度名额 {version.quota.yearly_persons} 人已满 "
+                             f"(the year's quota is full)", "quota")
+    if version.quota.yearly_budget is not None:
+        committed = sum((rules.yearly_cost(version, a) for a in
+                         approved.values_list("amount", flat=True)), Decimal(0))
+        if committed + rules.yearly_cost(version, amount) > version.quota.yearly_budget:
+            raise ProgrammeError(f"本年度预算 {version.quota.yearly_budget} 元不足 "
+                                 f"(the year's budget is spent)", "budget")
+
+
+def end_for_person(person: Person, day: dt.date, why: str) -> int:
+    """Eligibility ended (a certificate cancelled or expired, a death): every open or
+    approved application ends on ``day``; no later period is paid."""
+    with transaction.atomic():
+        ended = Application.objects.filter(person=person, state__in=OPEN_STATES).update(
+            state="ended", ended_on=day, note=why[:300])
+        if ended:
+            record(user=None, action=AuditAction.TRANSITION, person=person,
+                   object_type="programmeapplication", object_id=str(person.pk),
+                   summary=f"“1+X”项目终止 {ended} 项：{why}"[:300])
+    return ended
+
+
+# ---- settlement 1: the cash ledger ------------------------------------------------------------
+
+def period_of(kind: str, day: dt.date) -> dt.date:
+    return day.replace(day=1) if kind == "monthly_cash" else day.replace(month=1, day=1)
+
+
+def pay(user: Any, code: str, day: dt.date, *, request: Any = None) -> int:
+    """Put the period containing ``day`` on the ledger for every approved application of a
+    cash programme in the user's region, set-based. A re-run adds nothing: what is already
+    on the ledger for the period (or, for a one-off, ever) is left out, and the unique index
+    ``programmes_never_pay_twice`` refuses a second payment whatever the path."""
+    scoping.require(user, Capability.APPROVE)
+    version = version_on(code, day)
+    if version.benefit.kind not in CASH:
+        raise ProgrammeError("本项目不是现金发放 (not a cash programme)", "not_cash")
+    if day > clock.today():
+        raise ProgrammeError("不能为尚未开始的期间发放 (the period has not begun)", "future")
+    period = period_of(version.benefit.kind, day)
+    paid = Payment.objects.filter(application=OuterRef("pk")).exclude(status="failed")
+    if version.benefit.kind != "one_off":
+        paid = paid.filter(period=period)
+    due = (applications_for(user).filter(programme=code, state="approved")
+           .filter(Q(notice_until__isnull=True) | Q(notice_until__lt=day))
+           .exclude(Exists(paid)))
+    if version.benefit.kind == "monthly_cash":
+        due = due.filter(applied_on__lt=period + dt.timedelta(days=32), year__lte=period.year)
+    else:
+        due = due.filter(year=period.year)
+    rows = [Payment(application_id=a["id"], person_id=a["person_id"], village_id=a["village_id"],
+                    programme=code, period=period, amount=a["amount"])
+            for a in due.values("id", "person_id", "village_id", "amount")]
+    with transaction.atomic():
+        Payment.objects.bulk_create(rows)
+        record(user=user, action=AuditAction.CREATE, object_type="programmepayment",
+               object_id=f"{code}:{period}", request=request,
+               summary=f"{version.name_zh} {period:%Y-%m} 发放 {len(rows)} 人，"
+                       f"{sum((r.amount for r in rows), Decimal(0))} 元")
+    return len(rows)
+
+
+# ---- settlement 2: institution bills against the per-person yearly ceiling ---------------------
+
+def bill(user: Any, pk: int, *, month: dt.date, claimed: Decimal, request: Any = None
+         ) -> BillLine:
+    """One month of an institution's bill for one approved child (or person), accepted up to
+    the programme's per-person yearly ceiling; the cut is recorded with its reason."""
+    month = month.replace(day=1)
+    with transaction.atomic():
+        app = _application(user, pk, Capability.REVIEW)
+        version = version_on(app.programme, month)
+        if version.settlement.kind != "institution":
+            raise ProgrammeError("本项目不与机构结算 (not settled with institutions)", "kind")
+        if app.state != "approved" or app.institution is None:
+            raise ProgrammeError("只有已批准的申请可以结算 (only an approved application is billed)",
+                                 "state")
+        if month.year != app.year or month > clock.today():
+            raise ProgrammeError("结算月份须在批准年度内且已开始 (the month must be in the year "
+                                 "approved and have begun)", "month", "month")
+        try:
+            claimed = Decimal(claimed)
+        except ArithmeticError:
+            raise ProgrammeError("金额无效 (not an amount)", "amount", "claimed") from None
+        settled = BillLine.objects.filter(application=app).aggregate(
+            s=Sum("accepted"))["s"] or Decimal(0)
+        try:
+            accepted, cut = rules.accept_bill(claimed.quantize(rules.FEN), app.amount, settled)
+        except ValueError as exc:
+            raise ProgrammeError(str(exc), "amount", "claimed") from None
+        try:
+            line = BillLine.objects.create(
+                application=app, institution=app.institution, village_id=app.village_id,
+                month=month, claimed=claimed, accepted=accepted, cut_reason=cut,
+                recorded_by=user)
+        except IntegrityError:
+            raise ProgrammeError(f"{month:%Y-%m} 的账单已结算 (this month is already billed)",
+                                 "duplicate", "month") from None
+        record(user=user, action=AuditAction.CREATE, obj=line, person=app.person, request=request,
+               summary=f"机构结算 {month:%Y-%m}：申报 {claimed} 元，核定 {accepted} 元")
+    return line
+
+
+# ---- settlement 3: a roster exchanged with another department ---------------------------------
+
+def make_roster(user: Any, code: str, year: int, *, request: Any = None) -> Roster:
+    """The year's roster of approved applications of a roster programme, for the user's
+    region (one a year; a second call answers the first)."""
+    scoping.require(user, Capability.APPROVE)
+    version = version_on(code, dt.date(year, 12, 31) if year < clock.today().year
+                         else clock.today())
+    if version.settlement.kind != "roster":
+        raise ProgrammeError("本项目不以名单交换结算 (not a roster programme)", "kind")
+    region = scoping.region_of(user)
+    with transaction.atomic():
+        roster, made = Roster.objects.get_or_create(
+            programme=code, year=year, region=region,
+            defaults={"department": version.settlement.department_zh, "made_by": user,
+                      "made_on": clock.today()})
+        if made:
+            lines = [RosterLine(roster=roster, application_id=a["id"], person_id=a["person_id"],
+                                village_id=a["village_id"], amount=a["amount"])
+                     for a in applications_for(user).filter(programme=code, year=year,
+                                                             state="approved")
+                     .values("id", "person_id", "village_id", "amount")]
+            RosterLine.objects.bulk_create(lines)
+            record(user=user, action=AuditAction.EXPORT, obj=roster, request=request,
+                   summary=f"{version.name_zh} {year} 年名单 {len(lines)} 人报"
+                           f"{version.settlement.department_zh}")
+    return roster
+
+
+ANSWERS = {"成功": True, "已参保": True, "确认": True, "失败": False, "不予确认": False}
+
+
+def read_confirmation(user: Any, roster_id: int, stream: IO[bytes] | str, *,
+                      request: Any = None) -> dict[str, Any]:
+    """Read back the department's confirmation (.xlsx: 身份证号, 结果, 说明): every row is
+    applied or rejected with its row number and reason; applied rows are one transaction."""
+    scoping.require(user, Capability.APPROVE)
+    region = scoping.region_of(user)
+    roster = Roster.objects.filter(pk=roster_id, region=region).first()
+    if roster is None:
+        raise PermissionDenied("roster outside region")
+    try:
+        cols, rows = sheets.table(stream, ["身份证号", "结果", "说明"], max_bytes=20_000_000,
+                                  max_rows=200_000)
+    except sheets.SheetError as exc:
+        raise ProgrammeError(str(exc), "file", "file") from None
+    lines = {ln.person.resident_id: ln for ln in roster.lines.select_related("person")}
+    seen: set[str] = set()
+    rejected, changed = [], []
+    for number, row in rows:
+        rid = sheets.cell(row, cols["身份证号"]).upper()
+        answer = sheets.cell(row, cols["结果"])
+        line = lines.get(rid)
+        if line is None:
+            rejected.append({"row": number, "reason": f"身份证号 {rid[:6]}… 不在本名单中 "
+                                                      "(not on the roster)"})
+        elif rid in seen:
+            rejected.append({"row": number, "reason": "同一人出现两次 (the person is named twice)"})
+        elif answer not in ANSWERS:
+            rejected.append({"row": number, "reason": f"结果“{answer}”无法识别，应为 成功/失败 "
+                                                      "(unknown result)"})
+        else:
+            seen.add(rid)
+            line.confirmed = ANSWERS[answer]
+            line.answer = sheets.cell(row, cols["说明"])[:200]
+            changed.append(line)
+    with transaction.atomic():
+        RosterLine.objects.bulk_update(changed, ["confirmed", "answer"])
+        roster.confirmed_on = clock.today()
+        roster.rejected_rows = rejected
+        roster.save(update_fields=["confirmed_on", "rejected_rows"])
+        record(user=user, action=AuditAction.IMPORT, obj=roster, request=request,
+               summary=f"{roster.department}确认：{len(changed)} 行已读入，{len(rejected)} 行退回")
+    return {"applied": len(changed), "rejected": rejected,
+            "confirmed": sum(1 for ln in changed if ln.confirmed)}

@@ -1,0 +1,139 @@
+"""Demo programme records for a seeded district (``canlian seed``), set-based.
+
+The engine is run over every person of the deployment on the seed's day (the same
+``facts_many`` and pure rules as the offers and the simulation): each programme a person
+qualifies for gets an offer or an automatic enrolment; a deterministic share is applied,
+reviewed and approved by different demo users. Approved care subsidies are on this month's
+ledger, approved children's rehabilitation has monthly bills from a designated
+institution, and the premium programmes have this year's roster with part of it
+confirmed. Runs after the care demo (it reads the placements). Every table is written
+with ``bulk_create``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from canlian.accounts.models import User
+from canlian.care.models import Designation
+from canlian.core import clock
+from canlian.core.calendar import add_working_days
+from canlian.people.models import Person
+from canlian.regions.models import Deployment
+from canlian.services.models import Institution
+
+from . import facts, rules
+from .models import OPEN_STATES, Application, BillLine, Payment, Roster, RosterLine
+
+
+def seed_programmes(deployment: Deployment, *, seed: int = 24, today: dt.date | None = None
+                    ) -> dict[str, int]:
+    today = today or clock.today()
+    catalogue = facts.catalogue(deployment)
+    if catalogue is None:
+        return {}
+    rng = random.Random(seed)
+    root = deployment.root
+    low, high = root.code_range
+    people = facts.facts_many(Person.objects.filter(village__code__range=(low, high)), today)
+    reviewer = User.objects.filter(role="township_staff").order_by("id").first()
+    approver = User.objects.filter(role="federation_staff").order_by("id").first()
+    rehab = (Institution.objects.filter(township__code__range=(low, high),
+                                        kind__in=("children_rehab", "rehabilitation"))
+             .order_by("id").first())
+    if rehab is not None and not Designation.objects.filter(institution=rehab,
+                                                            service="rehabilitation").exists():
+        Designation.objects.bulk_create([Designation(
+            institution=rehab, service="rehabilitation", start_date=today.replace(month=1, day=1),
+            end_date=today.replace(month=12, day=31), services="残疾儿童康复训练（演示）")])
+    opened = set(Application.objects.filter(year=today.year, state__in=OPEN_STATES)
+                 .values_list("person_id", "programme"))  # offers the seed's own events made
+    apps = []
+    for pid, (row, f) in people.items():
+        for p in catalogue:
+            if (pid, p.code) in opened:
+                continue
+            version = p.on(today)
+            if version is None:
+                continue
+            verdict = rules.decide_version(p.code, version, f, today)
+            if not verdict.eligible:
+                continue
+            automatic = "automatic" in version.channels
+            if not automatic and "offer" not in version.channels and rng.random() > 0.5:
+                continue
+            if version.settlement.kind == "institution" and rehab is None:
+                continue
+            roll = rng.random()
+            state = "approved" if roll < 0.55 else "reviewed" if roll < 0.65 else (
+                "applied" if automatic or roll < 0.8 else "offered")
+            if version.benefit.kind == "concession":
+                state = "offered"
+            applied = today - dt.timedelta(days=rng.randint(15, 120))
+            applied = max(applied, today.replace(month=1, day=1))
+            decided = state in ("approved",)
+            apps.append(Application(
+                person_id=pid, village_id=row["village_id"], programme=p.code,
+                version=verdict.version, year=today.year, state=state,
+                applicant="engine" if state == "offered" else (
+                    "guardian" if "guardian" in version.applicants and f.birth_date.year >
+                    today.year - 18 else "person"),
+                channel="automatic" if automatic else ("offer" if state == "offered" else "staff"),
+                eligible=True, amount=verdict.amount,
+                reasons=[{"rule": r.rule, "passed": r.passed, "zh": r.text_zh, "en": r.text_en}
+                         for r in verdict.reasons],
+                institution=rehab if version.settlement.kind == "institution" else None,
+                applied_on=None if state == "offered" else applied,
+                due_on=None if state == "offered" else add_working_days(applied, version.decision.days),
+                reviewed_by=reviewer if state in ("reviewed", "approved") else None,
+                reviewed_on=applied + dt.timedelta(days=3) if state in ("reviewed", "approved")
+                else None,
+                decided_by=approver if decided else None,
+                decided_on=applied + dt.timedelta(days=7) if decided else None))
+    Application.objects.bulk_create(apps, batch_size=2000)
+    approved = list(Application.objects.filter(
+        year=today.year, state="approved", village__code__range=(low, high)))
+    kinds = {p.code: p.on(today) for p in catalogue}
+    payments, bills, lines = [], [], []
+    rosters: dict[str, Roster] = {}
+    for app in approved:
+        version = kinds.get(app.programme)
+        if version is None:
+            continue
+        settle = version.settlement.kind
+        if settle == "ledger" and version.benefit.kind in ("monthly_cash", "yearly_cash", "one_off"):
+            period = (today.replace(day=1) if version.benefit.kind == "monthly_cash"
+                      else today.replace(month=1, day=1))
+            payments.append(Payment(application=app, person_id=app.person_id,
+                                    village_id=app.village_id, programme=app.programme,
+                                    period=period, amount=app.amount, status="paid"))
+        elif settle == "institution" and app.institution_id:
+            settled = Decimal(0)
+            for month in range(1, today.month):
+                claimed = Decimal(rng.choice([1800, 2200, 2600, 3000]))
+                accepted, cut = rules.accept_bill(claimed, app.amount, settled)
+                settled += accepted
+                bills.append(BillLine(application=app, institution_id=app.institution_id,
+                                      village_id=app.village_id,
+                                      month=dt.date(today.year, month, 1), claimed=claimed,
+                                      accepted=accepted, cut_reason=cut, recorded_by=reviewer))
+        elif settle == "roster":
+            roster = rosters.get(app.programme)
+            if roster is None:
+                roster = Roster.objects.create(
+                    programme=app.programme, year=today.year, region=root,
+                    department=version.settlement.department_zh, made_by=approver,
+                    made_on=today - dt.timedelta(days=20), confirmed_on=today - dt.timedelta(days=5))
+                rosters[app.programme] = roster
+            answer = rng.random()
+            lines.append(RosterLine(roster=roster, application=app, person_id=app.person_id,
+                                    village_id=app.village_id, amount=app.amount,
+                                    confirmed=answer < 0.95,
+                                    answer="" if answer < 0.95 else "已在外地参保"))
+    Payment.objects.bulk_create(payments, batch_size=2000)
+    BillLine.objects.bulk_create(bills, batch_size=2000)
+    RosterLine.objects.bulk_create(lines, batch_size=2000)
+    return {"programme applications": len(apps), "programme payments": len(payments),
+            "institution bill lines": len(bills), "roster lines": len(lines)}

@@ -1,0 +1,32 @@
+"""Forms of the programme pages: a decision with its note, a draft rule file to simulate,
+an institution bill line, a roster confirmation file."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from canlian.core.forms import Form
+
+
+class DecisionForm(Form):
+    MOVES = [("review", _("Reviewed: pass to approval")), ("approve", _("Approve")),
+             ("refuse", _("Refuse"))]
+    move = forms.ChoiceField(label=_("Decision"), choices=MOVES)
+    note = forms.CharField(label=_("Note or reason"), max_length=300, required=False)
+
+
+class SimulationForm(Form):
+    draft = forms.CharField(label=_("Draft rule file (YAML)"), widget=forms.Textarea(
+        attrs={"rows": 18, "spellcheck": "false"}), max_length=200_000)
+    on = forms.DateField(label=_("Simulate on"))
+
+
+class BillForm(Form):
+    month = forms.DateField(label=_("Month billed (any day of it)"))
+    claimed = forms.DecimalField(label=_("Amount billed (yuan)"), max_digits=10,
+                                 decimal_places=2)
+
+
+class ConfirmationForm(Form):
+    file = forms.FileField(label=_("Confirmation file (.xlsx: 身份证号, 结果, 说明)"))

@@ -1,0 +1,555 @@
+"""Programmes as data (“1+X” 项目规则): the strict rule-file schema and the pure eligibility rules.
+
+Why this module exists: every "X" a certificate opens (children's rehabilitation
+assistance, premium subsidies, care subsidy, student aid, concessions …) differs only in
+*data* — who may apply, the conditions, the benefit, the decision chain and how it is
+settled. Writing each as an app would repeat the two subsidies' code a dozen times, so a
+programme is a versioned, region-scoped block of ``data/<deployment>.yaml`` read here, and
+decided here over a person's :class:`Facts` on a date. No Django, no models: the engine's
+``facts.py`` builds ``Facts`` from the database, ``actions.py`` writes.
+
+A rule file::
+
+    schema: 1
+    deployment: yueqing
+    region_code: "330382"
+    sources: [国发〔2018〕20号, ...]
+    programmes:
+      child_rehab:                     # stable code
+        - effective_from: 2024-01-01   # one block per version
+          name_zh: 残疾儿童康复救助
+          name_en: Rehabilitation assistance for disabled children
+          basis: 国发〔2018〕20号
+          applicants: [guardian]       # person | guardian | employer | institution
+          channels: [portal, staff, offer]   # offer: opened automatically ("您可能可以申请…")
+          eligibility:                 # every rule must pass; each explained in words
+            - {rule: certificate_valid}
+            - {rule: age, max: 6}
+          benefit: {kind: institution_bill, amount: "24000.00", demo: true}
+          quota: {yearly_persons: 300, yearly_budget: "7200000.00"}
+          decision: {review: township_staff, approve: federation_staff, days: 15}
+          settlement: {kind: institution, designation: rehabilitation}
+
+Errors name the file, the entry (``programmes.child_rehab[0] (2024-01-01)``) and the field
+(``eligibility.1.max``), in Chinese and English; unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+DATA_DIR = Path(__file__).resolve().parent / "data"
+FEN = Decimal("0.01")
+
+CATEGORY_ZH = {1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重"}
+GRADE_ZH = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+HOUSEHOLD_ZH = {"ordinary": "普通家庭", "dibao": "低保家庭", "dibao_edge": "低保边缘家庭",
+                "tekun": "特困供养人员"}
+MODE_ZH = {"residential": "集中托养", "day": "日间照料", "home": "居家托养",
+           "respite": "喘息服务", "temporary": "临时托养"}
+SCHOOL_ZH = {"preschool": "学前教育", "compulsory": "义务教育", "upper_secondary": "高中阶段",
+             "higher": "高等教育"}
+BENEFIT_ZH = {"monthly_cash": "按月发放现金", "yearly_cash": "按年发放现金",
+              "one_off": "一次性补助", "premium": "代缴保险费",
+              "in_kind": "实物或服务（年度限额）", "institution_bill": "机构结算（年度限额）",
+              "concession": "优惠或减免"}
+
+
+class RuleFileError(ValueError):
+    """A programme file that cannot be used, naming the file, the entry and the field."""
+
+    def __init__(self, file: str, entry: str, field_name: str, zh: str, en: str) -> None:
+        self.file, self.entry, self.field = file, entry, field_name
+        self.message = (f"项目规则文件 {file}，条目 {entry}，字段 {field_name}：{zh} "
+                        f"({file}: entry {entry}, field {field_name}: {en})")
+        super().__init__(self.message)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Money = Annotated[Decimal, Field(ge=0, decimal_places=2)]
+
+
+# ---- eligibility rules ----------------------------------------------------------------------
+
+class CertificateValid(_Strict):
+    rule: Literal["certificate_valid"]
+
+
+class Categories(_Strict):
+    rule: Literal["categories"]
+    any_of: list[Annotated[int, Field(ge=1, le=7)]] = Field(min_length=1)
+    autism: bool = False  # also admit 孤独症 recorded on the certificate (mental or intellectual)
+
+
+class Grades(_Strict):
+    rule: Literal["grades"]
+    any_of: list[Annotated[int, Field(ge=1, le=4)]] = Field(min_length=1)
+
+
+class Age(_Strict):
+    rule: Literal["age"]
+    min: Annotated[int, Field(ge=0, le=120)] = 0
+    max: Annotated[int, Field(ge=0, le=120)] = 120
+
+    @model_validator(mode="after")
+    def _order(self) -> Age:
+        if self.min > self.max:
+            raise ValueError("min is above max")
+        return self
+
+
+class Households(_Strict):
+    rule: Literal["household"]
+    any_of: list[Literal["ordinary", "dibao", "dibao_edge", "tekun"]] = Field(min_length=1)
+
+
+class IncomeBelow(_Strict):
+    rule: Literal["income_below"]
+    monthly_per_capita: Money
+
+
+class Insurance(_Strict):
+    rule: Literal["insurance"]
+    scheme: Literal["pension", "medical"]
+
+
+class School(_Strict):
+    rule: Literal["school"]
+    any_of: list[Literal["preschool", "compulsory", "upper_secondary", "higher"]] = Field(
+        min_length=1)
+
+
+class CarePlacement(_Strict):
+    rule: Literal["care_placement"]
+    modes: list[Literal["residential", "day", "home", "respite", "temporary"]] = Field(
+        min_length=1)
+    government_paid: bool = False
+
+
+class Employment(_Strict):
+    rule: Literal["employment"]
+    any_of: list[Literal["self_employed", "flexible", "employed", "unemployed"]] = Field(
+        min_length=1)
+
+
+Simple = Annotated[CertificateValid | Categories | Grades | Age | Households | IncomeBelow
+                   | Insurance | School | CarePlacement | Employment, Field(discriminator="rule")]
+
+
+class AnyOf(_Strict):
+    """Passes when one of its rules passes (e.g. severe disability *or* a hardship household)."""
+
+    rule: Literal["any_of"]
+    name_zh: str = Field(min_length=2)
+    rules: list[Simple] = Field(min_length=2)
+
+
+Rule = Annotated[CertificateValid | Categories | Grades | Age | Households | IncomeBelow
+                 | Insurance | School | CarePlacement | Employment | AnyOf,
+                 Field(discriminator="rule")]
+
+
+# ---- benefit, quota, decision, settlement ----------------------------------------------------
+
+class Benefit(_Strict):
+    kind: Literal["monthly_cash", "yearly_cash", "one_off", "premium", "in_kind",
+                  "institution_bill", "concession"]
+    amount: Money = Decimal(0)  # per month, year or once; the yearly ceiling for in_kind/bill
+    by_grade: dict[Annotated[int, Field(ge=1, le=4)], Money] = {}
+    by_mode: dict[Literal["residential", "day", "home", "respite", "temporary"], Money] = {}
+    demo: bool = False  # "demo value, unconfirmed"
+    description_zh: str = ""
+
+    @model_validator(mode="after")
+    def _amount(self) -> Benefit:
+        if self.kind != "concession" and not (self.amount or self.by_grade or self.by_mode):
+            raise ValueError("a cash or ceiling benefit needs amount, by_grade or by_mode")
+        return self
+
+
+class Quota(_Strict):
+    yearly_persons: Annotated[int, Field(ge=1)] | None = None
+    yearly_budget: Money | None = None
+
+
+class DecisionChain(_Strict):
+    review: Literal["village_worker", "township_staff", "federation_staff"] = "township_staff"
+    approve: Literal["township_staff", "federation_staff"] = "federation_staff"
+    public_notice_days: Annotated[int, Field(ge=0, le=30)] = 0  # 公示; 0 = none
+    days: Annotated[int, Field(ge=1, le=90)] = 20  # time limit for a decision
+
+
+class Settlement(_Strict):
+    kind: Literal["ledger", "institution", "roster", "none"]
+    designation: Literal["care", "rehabilitation", "training"] | None = None
+    department_zh: str = ""  # the roster's other department, e.g. 人社局 / 医保局
+
+    @model_validator(mode="after")
+    def _complete(self) -> Settlement:
+        if self.kind == "roster" and not self.department_zh:
+            raise ValueError("a roster names department_zh")
+        return self
+
+
+class Version(_Strict):
+    effective_from: dt.date
+    effective_until: dt.date | None = None
+    name_zh: str = Field(min_length=2)
+    name_en: str = Field(min_length=2)
+    basis: str = Field(min_length=2)
+    summary_zh: str = ""
+    applicants: list[Literal["person", "guardian", "employer", "institution"]] = Field(
+        min_length=1)
+    channels: list[Literal["portal", "staff", "offer", "automatic"]] = Field(min_length=1)
+    eligibility: list[Rule] = Field(min_length=1)
+    benefit: Benefit
+    quota: Quota = Quota()
+    decision: DecisionChain = DecisionChain()
+    settlement: Settlement
+
+    @field_validator("effective_from", "effective_until", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return dt.date.fromisoformat(value)
+        return value
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Version:
+        kind, settle = self.benefit.kind, self.settlement.kind
+        if kind == "institution_bill" and settle != "institution":
+            raise ValueError("an institution_bill benefit is settled with kind institution")
+        if kind == "premium" and settle != "roster":
+            raise ValueError("a premium benefit is settled by roster")
+        if kind in ("monthly_cash", "yearly_cash", "one_off") and settle != "ledger":
+            raise ValueError("a cash benefit is settled through the ledger")
+        if self.effective_until and self.effective_until < self.effective_from:
+            raise ValueError("effective_until is before effective_from")
+        if self.decision.review == self.decision.approve == "township_staff":
+            raise ValueError("review and approval need different roles (separation of duties)")
+        return self
+
+    @property
+    def version(self) -> str:
+        return self.effective_from.isoformat()
+
+
+class RuleFile(_Strict):
+    schema_: Literal[1] = Field(alias="schema")
+    deployment: str
+    region_code: str = Field(pattern=r"^\d{6}$")
+    sources: list[str] = []
+    programmes: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")],
+                     list[Version]] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Programme:
+    """One programme's versions, newest last."""
+
+    code: str
+    versions: tuple[Version, ...]
+
+    def on(self, day: dt.date) -> Version | None:
+        found = None
+        for v in self.versions:
+            if v.effective_from <= day:
+                found = v
+        if found is not None and found.effective_until and found.effective_until < day:
+            return None
+        return found
+
+    @property
+    def latest(self) -> Version:
+        return self.versions[-1]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every programme of one deployment's rule file."""
+
+    deployment: str
+    region_code: str
+    programmes: Mapping[str, Programme]
+    file: str = ""
+
+    def __iter__(self) -> Iterator[Programme]:
+        return iter(self.programmes.values())
+
+    def get(self, code: str) -> Programme | None:
+        return self.programmes.get(code)
+
+
+def _entry_of(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> tuple[str, str]:
+    """(entry, field) of a pydantic error location inside a rule file."""
+    if len(loc) >= 3 and loc[0] == "programmes":
+        code, index = loc[1], loc[2]
+        if isinstance(index, int):
+            try:
+                start = raw["programmes"][code][index].get("effective_from", "?")
+            except (KeyError, IndexError, TypeError, AttributeError):
+                start = "?"
+            rest = ".".join(str(p) for p in loc[3:]
+                            if not str(p).startswith(("CertificateValid", "Categories", "Grades",
+                                                      "Age", "Households", "IncomeBelow",
+                                                      "Insurance", "School", "CarePlacement",
+                                                      "Employment", "AnyOf"))
+                            and p not in ("certificate_valid", "categories", "grades", "age",
+                                          "household", "income_below", "insurance", "school",
+                                          "care_placement", "employment", "any_of"))
+            return f"programmes.{code}[{index}] ({start})", rest or "(version)"
+        return f"programmes.{code}", ".".join(str(p) for p in loc[2:]) or "(list)"
+    return "(file)", ".".join(str(p) for p in loc) or "(file)"
+
+
+def parse(raw: Any, file: str) -> Catalogue:
+    """A catalogue from a parsed YAML mapping; :class:`RuleFileError` on the first problem."""
+    if not isinstance(raw, Mapping):
+        raise RuleFileError(file, "(file)", "(file)", "不是键值映射", "not a mapping")
+    try:
+        parsed = RuleFile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        entry, where = _entry_of(tuple(first["loc"]), raw)
+        raise RuleFileError(file, entry, where, f"{first['msg']}（值：{first.get('input')!r}）",
+                            first["msg"]) from None
+    programmes = {}
+    for code, versions in parsed.programmes.items():
+        starts = [v.effective_from for v in versions]
+        if len(set(starts)) != len(starts):
+            raise RuleFileError(file, f"programmes.{code}", "effective_from",
+                                "两个版本的生效日期相同", "two versions start on the same day")
+        programmes[code] = Programme(code, tuple(sorted(versions, key=lambda v: v.effective_from)))
+    return Catalogue(parsed.deployment, parsed.region_code, programmes, file)
+
+
+def load(path: Path) -> Catalogue:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuleFileError(path.name, "(file)", "(file)", f"无法读取：{exc}", str(exc)) from None
+    return loads(text, path.name)
+
+
+def loads(text: str, file: str = "draft.yaml") -> Catalogue:
+    try:
+        raw = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date
+        raise RuleFileError(file, "(file)", "(file)", f"YAML 格式错误：{exc}", str(exc)) from None
+    return parse(raw, file)
+
+
+def shipped(code: str) -> Catalogue:
+    return load(DATA_DIR / f"{code}.yaml")
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in DATA_DIR.glob("*.yaml"))
+
+
+# ---- facts and verdicts ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules read about one person on one date (assembled by ``facts.py``)."""
+
+    birth_date: dt.date
+    alive: bool = True
+    certificate_valid: bool = False
+    category: int | None = None
+    grade: int | None = None
+    autism: bool = False
+    household_type: str = "ordinary"
+    income_per_capita: Decimal | None = None
+    pension_insured: bool | None = None  # None: not recorded
+    medical_insured: bool | None = None
+    school: str | None = None  # preschool | compulsory | upper_secondary | higher
+    care_modes: frozenset[str] = frozenset()
+    care_government_paid: bool = False
+    employment: str | None = None
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    passed: bool
+    text_zh: str
+    text_en: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome for one programme, person and date, with every rule explained."""
+
+    code: str
+    version: str
+    name_zh: str
+    eligible: bool
+    amount: Decimal  # per period (month, year, once) or the yearly ceiling; 0 if none
+    reasons: tuple[Reason, ...] = field(default_factory=tuple)
+
+    @property
+    def failed(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if not r.passed)
+
+    def why_zh(self) -> str:
+        return "；".join(r.text_zh for r in (self.reasons if self.eligible else self.failed))
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _names(values: Any, names: Mapping[Any, str]) -> str:
+    return "、".join(names.get(v, str(v)) for v in values)
+
+
+def check(rule: Any, f: Facts, on: dt.date) -> Reason:
+    """One eligibility rule over the facts, explained in words whether it passes or not."""
+    name = rule.rule
+    if isinstance(rule, CertificateValid):
+        ok = f.certificate_valid
+        return Reason(name, ok, "持有有效残疾人证" if ok else "没有有效的残疾人证",
+                      "holds a valid certificate" if ok else "no valid disability certificate")
+    if isinstance(rule, Categories):
+        ok = f.category in rule.any_of or (rule.autism and f.autism)
+        wanted = _names(rule.any_of, CATEGORY_ZH) + ("、孤独症" if rule.autism else "")
+        have = CATEGORY_ZH.get(f.category or 0, "未登记") + ("（孤独症）" if f.autism else "")
+        return Reason(name, ok, f"残疾类别{have}，{'属于' if ok else '不属于'}{wanted}",
+                      f"category {f.category} {'is' if ok else 'is not'} among {rule.any_of}")
+    if isinstance(rule, Grades):
+        ok = f.grade in rule.any_of
+        return Reason(name, ok, f"残疾等级{GRADE_ZH.get(f.grade or 0, '未登记')}，"
+                                f"{'属于' if ok else '不属于'}{_names(rule.any_of, GRADE_ZH)}",
+                      f"grade {f.grade} {'is' if ok else 'is not'} among {rule.any_of}")
+    if isinstance(rule, Age):
+        age = age_on(f.birth_date, on)
+        ok = rule.min <= age <= rule.max
+        span = f"{rule.min}–{rule.max} 周岁"
+        return Reason(name, ok, f"{on.isoformat()} 时 {age} 周岁，{'在' if ok else '不在'} {span} 之内",
+                      f"aged {age} on {on}, {'within' if ok else 'outside'} {rule.min}–{rule.max}")
+    if isinstance(rule, Households):
+        ok = f.household_type in rule.any_of
+        return Reason(name, ok, f"{HOUSEHOLD_ZH.get(f.household_type, f.household_type)}，"
+                                f"{'属于' if ok else '不属于'}{_names(rule.any_of, HOUSEHOLD_ZH)}",
+                      f"household {f.household_type} {'in' if ok else 'not in'} {rule.any_of}")
+    if isinstance(rule, IncomeBelow):
+        limit = rule.monthly_per_capita
+        if f.income_per_capita is None:
+            return Reason(name, False, f"家庭人均月收入未登记（需低于 {limit} 元）",
+                          f"household income not recorded (must be below {limit})")
+        ok = f.income_per_capita < limit
+        return Reason(name, ok, f"家庭人均月收入 {f.income_per_capita} 元，"
+                                f"{'低于' if ok else '不低于'} {limit} 元",
+                      f"income {f.income_per_capita} {'below' if ok else 'not below'} {limit}")
+    if isinstance(rule, Insurance):
+        value = f.pension_insured if rule.scheme == "pension" else f.medical_insured
+        label = "城乡居民基本养老保险" if rule.scheme == "pension" else "城乡居民基本医疗保险"
+        if value is None:
+            return Reason(name, False, f"参加{label}的情况未登记（需参保）",
+                          f"{rule.scheme} insurance not recorded")
+        return Reason(name, value, f"{'已' if value else '未'}参加{label}",
+                      f"{'in' if value else 'not in'} {rule.scheme} insurance")
+    if isinstance(rule, School):
+        ok = f.school in rule.any_of
+        have = SCHOOL_ZH.get(f.school or "", "未登记在读")
+        return Reason(name, ok, f"就学状况：{have}，{'属于' if ok else '不属于'}"
+                                f"{_names(rule.any_of, SCHOOL_ZH)}",
+                      f"school {f.school} {'in' if ok else 'not in'} {rule.any_of}")
+    if isinstance(rule, CarePlacement):
+        modes = f.care_modes & set(rule.modes)
+        ok = bool(modes) and (f.care_government_paid or not rule.government_paid)
+        if not f.care_modes:
+            zh = f"没有有效的托养安置记录（需{_names(rule.modes, MODE_ZH)}）"
+        elif not modes:
+            zh = f"托养方式为{_names(sorted(f.care_modes), MODE_ZH)}，不属于{_names(rule.modes, MODE_ZH)}"
+        else:
+            zh = f"在托养机构{_names(sorted(modes), MODE_ZH)}" + (
+                "" if ok else "，但不是政府购买的安置")
+        return Reason(name, ok, zh, f"care placement {sorted(f.care_modes)}; needs {rule.modes}")
+    if isinstance(rule, AnyOf):
+        inner = [check(r, f, on) for r in rule.rules]
+        passed = [r for r in inner if r.passed]
+        ok = bool(passed)
+        shown = passed[:1] if ok else inner
+        return Reason(name, ok, f"{rule.name_zh}：{'满足' if ok else '均不满足'}（"
+                                + "；".join(r.text_zh for r in shown) + "）",
+                      f"{'one of' if ok else 'none of'} the alternatives: "
+                      + "; ".join(r.text_en for r in shown))
+    if isinstance(rule, Employment):
+        ok = f.employment in rule.any_of
+        return Reason(name, ok, f"就业状况{'符合' if ok else '不符合'}（{f.employment or '未登记'}）",
+                      f"employment {f.employment} {'in' if ok else 'not in'} {rule.any_of}")
+    raise TypeError(name)  # pragma: no cover - the schema admits no other rule
+
+
+def amount_for(version: Version, f: Facts) -> Decimal:
+    """The benefit's amount for this person: by grade, by care mode, or the flat amount."""
+    b = version.benefit
+    if b.by_grade and f.grade in b.by_grade:
+        return b.by_grade[f.grade]
+    if b.by_mode:
+        found = [b.by_mode[m] for m in f.care_modes if m in b.by_mode]
+        if found:
+            return max(found)
+    return b.amount
+
+
+def decide(programme: Programme, f: Facts, on: dt.date) -> Verdict | None:
+    """The verdict for ``programme`` on ``on``; None when no version is in force that day."""
+    version = programme.on(on)
+    if version is None:
+        return None
+    return decide_version(programme.code, version, f, on)
+
+
+def decide_version(code: str, version: Version, f: Facts, on: dt.date) -> Verdict:
+    reasons = []
+    if not f.alive:
+        reasons.append(Reason("alive", False, "本人已去世", "the person has died"))
+    reasons.extend(check(rule, f, on) for rule in version.eligibility)
+    eligible = all(r.passed for r in reasons)
+    amount = amount_for(version, f).quantize(FEN) if eligible else Decimal("0.00")
+    if eligible and version.benefit.kind != "concession" and amount <= 0:
+        eligible = False
+        reasons.append(Reason("amount", False, "按规则本人对应的金额为零",
+                              "the rules give this person no amount"))
+    return Verdict(code, version.version, version.name_zh, eligible, amount, tuple(reasons))
+
+
+def yearly_cost(version: Version, amount: Decimal) -> Decimal:
+    """What one eligible person costs in a year (the simulation's unit)."""
+    kind = version.benefit.kind
+    if kind == "monthly_cash":
+        return amount * 12
+    if kind == "concession":
+        return Decimal(0)
+    return amount
+
+
+def remaining_ceiling(ceiling: Decimal, settled: Decimal) -> Decimal:
+    """What may still be settled for a person this year under a yearly ceiling (每人每年限额)."""
+    return max(Decimal(0), ceiling - settled)
+
+
+def accept_bill(claimed: Decimal, ceiling: Decimal, settled: Decimal) -> tuple[Decimal, str]:
+    """(accepted amount, reason if cut) of an institution's bill line against the ceiling."""
+    if claimed <= 0:
+        raise ValueError("账单金额必须大于零 (the amount billed must be above zero)")
+    left = remaining_ceiling(ceiling, settled)
+    if claimed <= left:
+        return claimed, ""
+    return left, (f"超过每人每年限额 {ceiling} 元（本年已结算 {settled} 元），"
+                  f"核减 {claimed - left} 元")

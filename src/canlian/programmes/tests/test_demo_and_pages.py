@@ -1,0 +1,65 @@
+"""Both deployments seed programme records; the staff pages, the figures, the simulation
+(page and .xlsx) and the portal's “您可能可以申请…” work on them."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from canlian.accounts.models import User
+from canlian.core import clock
+from canlian.programmes import facts, queries, rules
+from canlian.programmes.models import Application, BillLine, Payment, RosterLine
+from canlian.programmes.queries import offers_for
+
+
+@pytest.mark.parametrize("deployment", ["yueqing", "linzi"])
+def test_both_deployments_have_programme_demo_data(db, settings, client, deployment):
+    settings.CANLIAN_DEPLOYMENT = deployment
+    call_command("seed", "--deployment", deployment, "--persons", "600", stdout=io.StringIO())
+    assert Application.objects.filter(state="offered").exists()
+    assert Application.objects.filter(state="approved", programme="care_subsidy").exists()
+    assert Payment.objects.exists() and RosterLine.objects.exists()
+    assert BillLine.objects.exists() or not Application.objects.filter(
+        programme="child_rehab", state="approved").exists()
+    federation = User.objects.get(username="federation")
+    client.force_login(federation)
+    page = client.get(reverse("programmes:index") + "?programme=care_subsidy&state=approved")
+    assert page.status_code == 200 and "残疾人托养补贴" in page.content.decode()
+    app = Application.objects.filter(state="approved").first()
+    assert client.get(reverse("programmes:application", args=[app.pk])).status_code == 200
+    figures = client.get(reverse("programmes:figures") + "?programme=care_subsidy")
+    assert figures.status_code == 200 and "元" in figures.content.decode()
+    assert client.get(reverse("programmes:roster", args=["medical_premium"])).status_code == 200
+    # Simulation: raise the day-care subsidy and lower the rehabilitation age.
+    text = (rules.DATA_DIR / f"{deployment}.yaml").read_text(encoding="utf-8")
+    draft = text.replace('day: "200.00"', 'day: "260.00"').replace(
+        "{rule: age, min: 16, max: 59}", "{rule: age, min: 18, max: 59}")
+    sim = queries.simulate(federation, rules.loads(draft), clock.today())
+    care = sim.totals("care_subsidy")
+    assert care.cost_draft > care.cost_now and care.gains == care.losses == 0
+    assert sim.totals("pension_premium").losses >= 0 and sim.persons > 0
+    answer = client.post(reverse("programmes:simulate"),
+                         {"draft": draft, "on": clock.today().isoformat(), "xlsx": "1"})
+    assert answer.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(answer.streaming_content)))
+    assert book.sheetnames[0] == "模拟测算" and book["模拟测算"].max_row > 1
+    bad = client.post(reverse("programmes:simulate"),
+                      {"draft": draft.replace("max: 59}", "max: 59, x: 1}", 1),
+                       "on": clock.today().isoformat()})
+    assert "项目规则文件 draft.yaml，条目 programmes." in bad.content.decode()
+    # A township worker cannot simulate (federation's capability).
+    client.force_login(User.objects.get(username="township"))
+    assert client.get(reverse("programmes:simulate")).status_code == 403
+    # The portal shows only programmes the person qualifies for, with the reason.
+    catalogue = facts.catalogue()
+    assert catalogue is not None
+    holder = Application.objects.filter(programme="care_subsidy").first().person
+    shown = offers_for(holder)
+    assert any(o["code"] == "care_subsidy" and o["reasons"] for o in shown)
+    for o in shown:
+        verdict = rules.decide(catalogue.get(o["code"]), facts.facts_for(holder, clock.today()),
+                               clock.today())
+        assert verdict is not None and verdict.eligible
