@@ -88,6 +88,6 @@ def unusual(e: Event) -> str:
                 "导出和部门系统读取名单都需要相应权限，并逐人留痕。")
     if (e.actor_role in LOCAL_ROLES and e.actor_region and e.region_code
             and not is_within(e.region_code, e.actor_region)):
-        return ("查看者不属于您所在的村（社区）或镇街。通常是因为当时您的户籍或居住地正在变更，"
-                "或由其他镇街协助办理。如您觉得不正常，可以通过“求助维权”提出。")
+        return ("这个单位不管辖您当时登记所在的村（社区）或镇街。可能是这位工作人员后来调到了别的镇街，"
+                "也可能是经系统管理后台查看。如您觉得不正常，可以通过“求助维权”提出，残联会核查审计日志。")
     return ""

@@ -43,7 +43,7 @@ def _office(user: User | None, clients: dict[int, str]) -> str:
         return access_log.SELF
     if user.pk in clients:
         return f"{clients[user.pk]}（部门系统接口）"
-    role = LABELS_ZH.get(Role(user.role), user.role) if user.role in Role else user.role
+    role = {str(k): v for k, v in LABELS_ZH.items()}.get(user.role, user.role)
     unit = user.organisation or (user.region.name if user.region else "")
     if user.region and user.region.parent and user.region.level in ("village", "township"):
         unit = f"{user.region.parent.name}{user.region.name}"
