@@ -1,23 +1,25 @@
-"""Writes of the privacy app: giving and withdrawing a separate consent (单独同意), and naming
-the department account a consent purpose governs. Each is one transaction and audited."""
+"""Writes of the privacy app: giving and withdrawing a separate consent (单独同意), naming the
+department account a consent purpose governs, and correction requests (更正申请) and their
+review. Each is one transaction and audited."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from canlian.accounts import scoping
+from canlian.accounts.roles import Capability
 from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.core import clock
 from canlian.core.domain import DomainError
 
 from . import notices
-from .models import Consent, SharingAccount
+from .models import Consent, CorrectionRequest, CorrectionState, SharingAccount
 
 
 class ConsentError(DomainError):
@@ -87,3 +89,51 @@ def set_sharing_purpose(by: Any | None, account: Any, purpose: str | None) -> No
         SharingAccount.objects.update_or_create(user=account, defaults={"purpose": purpose})
     record(user=by, action=Action.UPDATE, obj=account, object_type="user",
            summary=f"接口账号按同意共享：{purpose or '取消'}")
+
+
+# ---- correction requests (更正申请) -----------------------------------------------------------
+
+@transaction.atomic
+def request_correction(user: Any, person: Any, *, what: str, correct_value: str, reason: str = "",
+                       request: HttpRequest | None = None) -> CorrectionRequest:
+    """A citizen (or guardian) asks to correct something held about the person."""
+    _own(user, person)
+    what, correct_value = what.strip(), correct_value.strip()
+    if not what:
+        raise ValidationError({"what": "请写明哪项信息有误 (say what is wrong)"})
+    if not correct_value:
+        raise ValidationError({"correct_value": "请写明正确的内容 (say what it should be)"})
+    if CorrectionRequest.objects.filter(person=person, state=CorrectionState.PENDING).count() >= 5:
+        raise ValidationError({"what": "已有 5 项更正申请在审核，请等待处理结果 "
+                                       "(five requests are already waiting)"})
+    correction = CorrectionRequest.objects.create(
+        person=person, village_id=person.village_id, what=what, correct_value=correct_value,
+        reason=reason.strip(), requested_by=user)
+    record(user=user, action=Action.CREATE, obj=correction, person=person, request=request,
+           summary=f"申请更正：{what[:60]}")
+    return correction
+
+
+def corrections_for(user: Any):
+    return CorrectionRequest.objects.filter(person__in=scoping.people_for(user))
+
+
+@transaction.atomic
+def decide_correction(user: Any, correction_id: int, corrected: bool, *, note: str = "",
+                      request: HttpRequest | None = None) -> CorrectionRequest:
+    """Staff close a request: corrected (after editing the record) or not (with the reason)."""
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    correction = corrections_for(user).select_for_update().filter(pk=correction_id).first()
+    if correction is None:
+        raise CorrectionRequest.DoesNotExist(correction_id)
+    if correction.state != CorrectionState.PENDING:
+        raise ConsentError("此申请已处理 (already decided)", "already_decided")
+    if not corrected and not note.strip():
+        raise ValidationError({"note": "不予更正须说明理由 (give the reason)"})
+    correction.state = CorrectionState.CORRECTED if corrected else CorrectionState.REJECTED
+    correction.decided_by, correction.decided_at = user, timezone.now()
+    correction.note = note.strip()[:200]
+    correction.save(update_fields=["state", "decided_by", "decided_at", "note"])
+    record(user=user, action=Action.UPDATE, obj=correction, person=correction.person,
+           request=request, summary=f"更正申请：{correction.get_state_display()}")
+    return correction

@@ -57,3 +57,40 @@ class SharingAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.purpose}"
+
+
+class CorrectionState(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    CORRECTED = "corrected", _("Corrected")
+    REJECTED = "rejected", _("Not corrected")
+
+
+class CorrectionRequest(models.Model):
+    """A citizen's request to correct their record (更正申请, 个保法 art. 46), reviewed by staff.
+
+    The registry is the federation's record: a worker of the person's area checks the request
+    against documents, corrects the record through the usual (audited) edit, and closes the
+    request with a note the citizen sees."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
+                               related_name="correction_requests")
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    what = models.CharField(_("what is wrong"), max_length=100)
+    correct_value = models.CharField(_("what it should be"), max_length=200)
+    reason = models.CharField(_("explanation"), max_length=500, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=CorrectionState.choices,
+                             default=CorrectionState.PENDING, db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.CharField(_("reply"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("correction request")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.what}"

@@ -20,7 +20,7 @@ from canlian.audit.models import AuditEvent
 from canlian.core import clock
 
 from . import access_log, notices
-from .models import Consent, SharingAccount
+from .models import Consent, CorrectionRequest, SharingAccount
 
 PAGE_SIZE = 50
 
@@ -62,7 +62,8 @@ def access_log_page(person: Any, page: int | str | None = 1) -> tuple[Page, list
         "region__parent")}
     clients = dict(ApiClient.objects.filter(user_id__in=actor_ids).order_by("created_at")
                    .values_list("user_id", "name"))
-    batches = {(b["actor_id"], b["at"], b["action"]): b["n"] for b in (
+    batches: dict[tuple[int | None, Any, str], int] = {
+        (b["actor_id"], b["at"], b["action"]): b["n"] for b in (
         AuditEvent.objects.filter(at__in={e.at for e in rows}, actor_id__in=actor_ids)
         .values("actor_id", "at", "action").annotate(n=Count("id")).filter(n__gt=1))
     } if rows else {}
@@ -117,3 +118,7 @@ def may_share(user: Any, person_id: int) -> bool:
     purpose = sharing_purpose(user)
     return purpose is None or Consent.objects.filter(
         person_id=person_id, purpose=purpose, withdrawn_at__isnull=True).exists()
+
+
+def corrections_of(person: Any) -> QuerySet[CorrectionRequest]:
+    return CorrectionRequest.objects.filter(person=person).order_by("-requested_at", "-id")

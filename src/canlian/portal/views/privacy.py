@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from canlian.core.domain import DomainError
 from canlian.privacy import actions as privacy
+from canlian.core.forms import add_errors
 from canlian.privacy import export, queries
+from canlian.privacy.forms import CorrectionForm
 
 from .common import citizen_required
 
@@ -30,7 +32,8 @@ def privacy_home(request: HttpRequest) -> HttpResponse:
     for c in history:
         c.title = titles.get(c.purpose, c.purpose)  # type: ignore[attr-defined]
     return render(request, "portal/privacy.html", {
-        "person": person, "purposes": purposes, "history": history})
+        "person": person, "purposes": purposes, "history": history,
+        "corrections": queries.corrections_of(person)[:5]})
 
 
 @require_POST
@@ -76,3 +79,20 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="my-data-{data["generated_on"]}.{fmt}"'
     return response
+
+
+@citizen_required
+def correction(request: HttpRequest) -> HttpResponse:
+    """Ask for a correction (更正申请); staff of the person's area review it."""
+    person = request.portal_person  # type: ignore[attr-defined]
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy.request_correction(request.user, person, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Your request has been sent. Staff will check it and reply here."))
+            return redirect("portal:privacy")
+    return render(request, "portal/correction.html", {
+        "person": person, "form": form, "requests": queries.corrections_of(person)[:20]})

@@ -47,7 +47,7 @@ def hrss(regions, api_key):
 
 
 def test_withdrawing_consent_stops_the_departments_api_list_and_feed(signed_in, citizen, hrss):
-    account, headers = hrss
+    _account, headers = hrss
     api = Client()
 
     def listed():
