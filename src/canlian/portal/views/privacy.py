@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canlian.core.domain import DomainError
-from canlian.privacy import actions as privacy
 from canlian.core.forms import add_errors
+from canlian.privacy import actions as privacy
 from canlian.privacy import export, queries
 from canlian.privacy.forms import CorrectionForm
 
