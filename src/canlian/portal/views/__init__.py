@@ -18,6 +18,7 @@ __all__ = [
     "change_contact",
     "choose_person",
     "consent",
+    "correction",
     "display_settings",
     "download",
     "ecert",
