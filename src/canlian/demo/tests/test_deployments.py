@@ -45,6 +45,14 @@ def test_every_indicator_of_the_plan_has_a_value_and_explains_it(db, settings, d
 
 def _assert_domain_demo(root) -> None:
     """Rights casework (and education, culture) have demo records in every state needed."""
+    from canlian.privacy.models import Consent, CorrectionRequest, SharingAccount
+
+    consents = Consent.objects.filter(person__village__code__range=root.code_range)
+    assert consents.filter(withdrawn_at__isnull=True).exists()
+    assert consents.filter(withdrawn_at__isnull=False).exists()
+    assert SharingAccount.objects.exists()
+    assert set(CorrectionRequest.objects.filter(village__code__range=root.code_range)
+               .values_list("state", flat=True)) == {"pending", "corrected", "rejected"}
     from canlian.rights.models import RightsCase
 
     cases = RightsCase.objects.filter(village__code__range=root.code_range)
