@@ -18,8 +18,15 @@ from canlian.audit.models import Action
 from canlian.core import clock
 from canlian.core.domain import DomainError
 
-from . import notices
-from .models import Consent, CorrectionRequest, CorrectionState, SharingAccount
+from . import notices, retention_rules
+from .models import (
+    Consent,
+    CorrectionRequest,
+    CorrectionState,
+    LegalHold,
+    RetentionRecord,
+    SharingAccount,
+)
 
 
 class ConsentError(DomainError):
@@ -137,3 +144,88 @@ def decide_correction(user: Any, correction_id: int, corrected: bool, *, note: s
     record(user=user, action=Action.UPDATE, obj=correction, person=correction.person,
            request=request, summary=f"更正申请：{correction.get_state_display()}")
     return correction
+
+
+# ---- retention (保存期限) and legal holds (依法保全) -----------------------------------------
+
+DECEASED_FIELDS = {"name": "（已匿名）", "phone": "", "address": "", "guardian_name": "",
+                   "guardian_resident_id": "", "guardian_phone": "", "guardian_relation": ""}
+
+
+@transaction.atomic
+def place_hold(user: Any, person: Any, reason: str, *, request: HttpRequest | None = None
+               ) -> LegalHold:
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    _own(user, person)
+    if not reason.strip():
+        raise ValidationError({"reason": "请写明保全原因 (give the reason)"})
+    hold = LegalHold.objects.create(person=person, reason=reason.strip()[:200], placed_by=user,
+                                    placed_at=timezone.now())
+    record(user=user, action=Action.CREATE, obj=hold, person=person, request=request,
+           summary=f"依法保全：{hold.reason}")
+    return hold
+
+
+@transaction.atomic
+def lift_hold(user: Any, hold_id: int, *, request: HttpRequest | None = None) -> LegalHold:
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    hold = LegalHold.objects.select_for_update().select_related("person").get(
+        pk=hold_id, person__in=scoping.people_for(user))
+    if hold.lifted_at is None:
+        hold.lifted_at = timezone.now()
+        hold.save(update_fields=["lifted_at"])
+        record(user=user, action=Action.UPDATE, obj=hold, person=hold.person, request=request,
+               summary="解除依法保全")
+    return hold
+
+
+@transaction.atomic
+def apply_retention(today: Any) -> dict[str, int]:
+    """Anonymise what has passed its retention period on ``today`` (set-based, idempotent).
+
+    Keeps every field the indicators count (category, grade, birth date, sex, village, life
+    status, death date, certificates, grants and payments); skips persons under a legal hold;
+    writes one RetentionRecord and one audit event per person treated."""
+    from canlian.audit.actions import record_many
+    from canlian.benefits.models import Grant, SubsidyApplication
+    from canlian.people.models import Person
+
+    held = LegalHold.objects.filter(lifted_at__isnull=True).values("person_id")
+    now = timezone.now()
+    result = {"deceased_contact": 0, "stopped_bank": 0}
+
+    cutoff = retention_rules.cutoff("deceased_contact", today)
+    if cutoff is not None:
+        done = RetentionRecord.objects.filter(kind="deceased_contact").values("person_id")
+        people = list(Person.objects.filter(life_status="deceased", death_date__lte=cutoff)
+                      .exclude(pk__in=held).exclude(pk__in=done).values_list("id", "village_id"))
+        ids = [pid for pid, _ in people]
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start:start + 5000]
+            Person.objects.filter(pk__in=chunk).update(**DECEASED_FIELDS, updated_at=now)
+            SubsidyApplication.objects.filter(person_id__in=chunk).update(bank_account="")
+            Grant.objects.filter(person_id__in=chunk).update(bank_account="")
+        years = retention_rules.years("deceased_contact", today) or 0
+        RetentionRecord.objects.bulk_create([RetentionRecord(
+            person_id=pid, kind="deceased_contact", period_years=years, done_at=now,
+            fields=[*DECEASED_FIELDS, "bank_account"]) for pid in ids], batch_size=5000)
+        record_many(user=None, action=Action.UPDATE, people=people,
+                    summary=f"保存期限届满（去世满 {years} 年），匿名化联系方式和监护人信息")
+        result["deceased_contact"] = len(ids)
+
+    cutoff = retention_rules.cutoff("stopped_bank", today)
+    if cutoff is not None:
+        grants = (Grant.objects.filter(status="stopped", end_month__lte=cutoff)
+                  .exclude(bank_account="").exclude(person_id__in=held))
+        people = list(Person.objects.filter(pk__in=grants.values("person_id"))
+                      .values_list("id", "village_id"))
+        grants.update(bank_account="")
+        years = retention_rules.years("stopped_bank", today) or 0
+        RetentionRecord.objects.bulk_create([RetentionRecord(
+            person_id=pid, kind="stopped_bank", period_years=years, done_at=now,
+            fields=["grant.bank_account"]) for pid, _ in people], batch_size=5000,
+            ignore_conflicts=True)  # a later grant of the same person: one record is enough
+        record_many(user=None, action=Action.UPDATE, people=people,
+                    summary=f"保存期限届满（补贴停发满 {years} 年），删除银行账号")
+        result["stopped_bank"] = len(people)
+    return result

@@ -94,3 +94,42 @@ class CorrectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.what}"
+
+
+class LegalHold(models.Model):
+    """A legal hold (依法保全): while active, retention leaves the person's records alone
+    (a dispute, an audit, a court's or a disciplinary body's request)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="legal_holds")
+    reason = models.CharField(_("reason"), max_length=200)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                  related_name="+")
+    placed_at = models.DateTimeField(_("placed at"))
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        verbose_name = _("legal hold")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.reason[:20]}"
+
+
+class RetentionRecord(models.Model):
+    """What the retention job did to one person's records of one kind (保存期限处理记录);
+    also what keeps a second run from doing it again."""
+
+    person_id = models.BigIntegerField(db_index=True)  # a plain id, like the audit log's
+    kind = models.CharField(_("record kind"), max_length=30)
+    period_years = models.PositiveSmallIntegerField(_("period (years)"))
+    done_at = models.DateTimeField(_("done at"))
+    fields = models.JSONField(_("fields cleared"), default=list)
+
+    class Meta:
+        ordering = ["-done_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["person_id", "kind"],
+                                               name="privacy_retention_once")]
+        verbose_name = _("retention record")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind}"

@@ -26,8 +26,8 @@ from canlian.education.demo import seed_education
 from canlian.employment.demo import seed_employment
 from canlian.indicators.demo import seed_external
 from canlian.people.models import Household, Person
-from canlian.regions import loader
 from canlian.privacy.demo import seed_privacy
+from canlian.regions import loader
 from canlian.rights.demo import seed_rights
 
 
