@@ -13,10 +13,12 @@ from django.utils import timezone
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
-from canlian.audit.actions import record
+from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action
+from canlian.benefits.models import Grant, SubsidyApplication
 from canlian.core import clock
 from canlian.core.domain import DomainError
+from canlian.people.models import Person
 
 from . import notices, retention_rules
 from .models import (
@@ -186,10 +188,6 @@ def apply_retention(today: Any) -> dict[str, int]:
     Keeps every field the indicators count (category, grade, birth date, sex, village, life
     status, death date, certificates, grants and payments); skips persons under a legal hold;
     writes one RetentionRecord and one audit event per person treated."""
-    from canlian.audit.actions import record_many
-    from canlian.benefits.models import Grant, SubsidyApplication
-    from canlian.people.models import Person
-
     held = LegalHold.objects.filter(lifted_at__isnull=True).values("person_id")
     now = timezone.now()
     result = {"deceased_contact": 0, "stopped_bank": 0}

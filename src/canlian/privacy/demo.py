@@ -1,5 +1,5 @@
 """Demo personal-information records: separate consents (some withdrawn), a consent-based
-department account (人社局's API account), and correction requests in every state, written
+department account (人社局's API account), correction requests in every state and legal holds, written
 through the actions so each has its audit entry (and so appears in "who looked")."""
 
 from __future__ import annotations
@@ -42,4 +42,8 @@ def seed_privacy(deployment: Deployment) -> dict[str, int]:
             actions.decide_correction(staff, made.pk, True, note="已核对户口本并更正")
         elif i % 3 == 2:
             actions.decide_correction(staff, made.pk, False, note="与户口本一致，无需更正")
-    return {"consents": consents, "correction requests": corrections}
+    holds = 0
+    for person in persons[46:48]:
+        actions.place_hold(staff, person, "信访案件处理中，暂缓按保存期限处理（演示）")
+        holds += 1
+    return {"consents": consents, "correction requests": corrections, "legal holds": holds}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from canlian.accounts.models import User
 from canlian.accounts.roles import LABELS_ZH, Role
@@ -101,17 +101,19 @@ def sharing_purpose(user: Any) -> str | None:
     return SharingAccount.objects.filter(user=user).values_list("purpose", flat=True).first()
 
 
-def consented_q(purpose: str, field: str = "pk") -> Q:
-    """Persons (through ``field``) with an active consent to ``purpose``."""
-    ids = Consent.objects.filter(purpose=purpose, withdrawn_at__isnull=True).values("person_id")
-    return Q(**{f"{field}__in": ids})
+def consenting(purpose: str) -> QuerySet:
+    """Ids of the persons with an active consent to ``purpose`` (a subquery)."""
+    return Consent.objects.filter(purpose=purpose, withdrawn_at__isnull=True).values("person_id")
 
 
 def shareable(user: Any, qs: QuerySet, field: str = "pk") -> QuerySet:
     """``qs`` limited to what ``user`` may receive: unchanged for an account that shares by
-    law; only persons with an active consent for a consent-based department account."""
+    law; only persons (through ``field``) with an active consent for a consent-based
+    department account."""
     purpose = sharing_purpose(user)
-    return qs if purpose is None else qs.filter(consented_q(purpose, field))
+    if purpose is None:
+        return qs
+    return qs.filter(**{f"{field}__in": consenting(purpose)})
 
 
 def may_share(user: Any, person_id: int) -> bool:
