@@ -19,6 +19,9 @@ from canlian.core import clock
 from . import queries
 
 SECRET_WORDS = ("token", "digest", "hash", "password", "secret")
+# Kept out of the copy: the audit log (its citizen's view is the access log below) and legal
+# holds (a hold may protect an investigation; PIPL art. 18 allows withholding it).
+LEFT_OUT = frozenset({"audit", "privacy.legalhold"})
 MAX_ROWS = 1000  # per kind of record; more is summarised by its count
 
 
@@ -55,7 +58,8 @@ def everything(person: Any) -> dict[str, Any]:
         "kind": "person", "title": str(person._meta.verbose_name),
         "rows": [_row(person, _fields(type(person)))]}]
     for rel in type(person)._meta.related_objects:
-        if not rel.one_to_many or rel.related_model._meta.app_label == "audit":
+        label = rel.related_model._meta.label_lower
+        if not rel.one_to_many or label in LEFT_OUT or label.split(".")[0] in LEFT_OUT:
             continue
         model = rel.related_model
         fields = _fields(model)
