@@ -292,8 +292,30 @@ def bench_audit(count: int = 500_000) -> None:
     report("canlian audit verify over the whole log", f"{seconds:.2f} s", "reported", True)
 
 
+def bench_access_log(exports: int = 5, size: int = 200_000, samples: int = 20) -> None:
+    """"Who looked at my record" (privacy app): one page of a person's access log, read by
+    ``person_id`` from an audit log grown by ``exports`` exports of ``size`` persons each."""
+    from django.db import transaction
+
+    from canlian.audit import actions
+    from canlian.people.models import Person
+    from canlian.privacy import queries
+
+    people = list(Person.objects.values_list("id", "village_id")[:size])
+    with transaction.atomic():
+        for _ in range(exports):
+            actions.record_many(user=None, action="export", people=people, summary="bench")
+        persons = list(Person.objects.filter(pk__in=[p for p, _ in people[::max(1, size // samples)]]))
+        times = [timed(queries.access_log_page, p)[1] * 1000 for p in persons]
+        transaction.set_rollback(True)
+    p50, p95 = percentiles(times)
+    report(f"a person's access log page (audit log + {exports * len(people):,} events)",
+           f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", "p95 < 100 ms", p95 < 100)
+
+
 BENCHES = {
     "audit": bench_audit,
+    "access_log": bench_access_log,
     "search": bench_search,
     "list": bench_list_http,
     "indicators": bench_indicators,

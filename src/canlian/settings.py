@@ -177,6 +177,7 @@ INSTALLED_APPS = [
     "canlian.indicators",
     "canlian.api",
     "canlian.portal",
+    "canlian.privacy",
     "canlian.demo",
     "canlian.jobs",
     "canlian.ops",

@@ -34,6 +34,7 @@ urlpatterns = [
     path("healthz", ops_views.healthz, name="healthz"),
     path("metrics", ops_views.metrics_view, name="metrics"),
     path("portal/", include("canlian.portal.urls")),
+    path("privacy/", include("canlian.privacy.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -19,6 +19,7 @@ from canlian.core import bulk, text
 from canlian.people import idnumber
 from canlian.people.actions import record_death, set_household_type
 from canlian.people.models import Person
+from canlian.privacy.queries import may_share
 from canlian.surveys.actions import set_insurance
 from canlian.surveys.models import AnnualSurvey
 
@@ -40,6 +41,9 @@ def _person(user: Any, resident_id: str) -> Person:
         resident_id=number).first()
     if person is None:
         raise Rejected("not_found", "本辖区无此人员 (no such person in your region)")
+    if not may_share(user, person.pk):  # a consent-based department, consent withdrawn
+        raise Rejected("no_consent", "本人未同意或已撤回同意与贵部门共享 (no consent to share "
+                                     "with your department)")
     return person
 
 

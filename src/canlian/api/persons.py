@@ -14,6 +14,7 @@ from canlian.accounts import scoping
 from canlian.people import actions, idnumber
 from canlian.people.models import Person
 from canlian.people.queries import search_q
+from canlian.privacy.queries import shareable
 from canlian.regions.models import Region
 
 from .auth import audit_read, need
@@ -35,7 +36,7 @@ class PersonFilter(Schema):
 def list_persons(request: HttpRequest, filters: Query[PersonFilter]) -> dict:
     """Persons in the client's region, ordered by update time for incremental sync."""
     user = need(request, "persons:read")
-    qs = scoping.people_for(user)
+    qs = shareable(user, scoping.people_for(user))  # consent-based departments: consenting only
     if filters.q:
         qs = qs.filter(search_q(filters.q))
     if filters.updated_since:
@@ -52,8 +53,8 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilter]) -> dict:
 @router.get("/{person_id}", response={200: PersonOut, 401: Error, 403: Error, 404: Error})
 def get_person(request: HttpRequest, person_id: int) -> Person:
     user = need(request, "persons:read")
-    person = get_object_or_404(scoping.people_for(user).select_related("household"),
-                               pk=person_id)
+    person = get_object_or_404(shareable(user, scoping.people_for(user)).select_related(
+        "household"), pk=person_id)
     actions.record_view(user, person, request)
     return person
 

@@ -18,6 +18,7 @@ from canlian.benefits.models import Grant, SubsidyApplication
 from canlian.certificates.models import Certificate
 from canlian.certificates.numbers import CertificateNumberError, parse_certificate_number
 from canlian.people.idnumber import mask
+from canlian.privacy.queries import shareable
 from canlian.services.models import ServiceRecord
 from canlian.surveys.models import AnnualSurvey
 
@@ -50,6 +51,8 @@ class Sync(Schema):
 
 
 def _page(request: HttpRequest, qs, sync: Sync, schema, what: str) -> dict:
+    # A department that receives data by consent (privacy app) gets consenting persons only.
+    qs = shareable(request.user, qs, "person_id")
     if sync.updated_since:
         qs = qs.filter(updated_at__gt=since(sync.updated_since))
     page = cursor_page(qs, sync.cursor, sync.limit)
@@ -112,8 +115,8 @@ def verify_certificate(request: HttpRequest,
             response={200: CertificateOut, 401: Error, 403: Error, 404: Error})
 def get_certificate(request: HttpRequest, certificate_id: int) -> Certificate:
     user = need(request, "certificates:read")
-    certificate = get_object_or_404(scoping.certificates_for(user).select_related("person"),
-                                    pk=certificate_id)
+    certificate = get_object_or_404(shareable(user, scoping.certificates_for(user), "person_id")
+                                    .select_related("person"), pk=certificate_id)
     record(user=user, action=Action.VIEW, obj=certificate, person=certificate.person,
            request=request, summary="接口读取残疾人证")
     return certificate

@@ -45,6 +45,7 @@ PERSON_OF: dict[str, tuple[str, str]] = {
     "community:watch_case": ("community.WatchCase", "person_id"),
     "services:renovation": ("services.Renovation", "person_id"),
     "people:contact_change_decide": ("people.ContactChange", "person_id"),
+    "privacy:correction_decide": ("privacy.CorrectionRequest", "person_id"),
 }
 
 

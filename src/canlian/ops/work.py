@@ -163,6 +163,13 @@ def prune(slot: dt.datetime) -> dict[str, Any]:
     return retention.prune()
 
 
+def privacy_retention(slot: dt.datetime) -> dict[str, Any]:
+    """保存期限: anonymise personal data past its period (privacy/data/retention.yaml)."""
+    from canlian.privacy import actions
+
+    return actions.apply_retention(clock.today())
+
+
 def worker_heartbeat(slot: dt.datetime) -> dict[str, Any]:
     """Runs every minute in the worker: the health check sees the worker is alive and
     taking tasks off the queue."""
@@ -191,5 +198,7 @@ register(Scheduled("roll_draft", _("Monthly payment roll draft"), roll_draft,
 register(Scheduled("backup", _("Nightly backup and restore test"), nightly_backup, "0 2 * * *",
                    retries=1, retry_delay=dt.timedelta(minutes=30)))
 register(Scheduled("prune", _("Retention: prune old rows and files"), prune, "30 3 * * *"))
+register(Scheduled("privacy_retention", _("Retention: anonymise personal data past its period"),
+                   privacy_retention, "45 3 * * *"))
 register(Scheduled("worker_heartbeat", _("Worker heartbeat"), worker_heartbeat, "* * * * *",
                    retries=0, catch_up=dt.timedelta(minutes=2), hidden=True))

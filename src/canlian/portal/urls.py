@@ -25,4 +25,10 @@ urlpatterns = [
     path("files/<int:pk>/", views.upload_file, name="upload_file"),
     path("certificate/", views.ecert, name="ecert"),
     path("certificate/download/", views.ecert_download, name="ecert_download"),
+    path("privacy/", views.privacy_home, name="privacy"),
+    path("privacy/consent/<slug:purpose>/", views.consent, name="consent"),
+    path("privacy/correction/", views.correction, name="correction"),
+    path("privacy/log/", views.access_log, name="access_log"),
+    path("privacy/my-data.json", views.download, {"fmt": "json"}, name="my_data_json"),
+    path("privacy/my-data.pdf", views.download, {"fmt": "pdf"}, name="my_data_pdf"),
 ]

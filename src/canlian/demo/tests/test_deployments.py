@@ -25,6 +25,7 @@ def test_every_indicator_of_the_plan_has_a_value_and_explains_it(db, settings, d
     year = min(clock.today().year - 1, plan.end)
     results = engine.compute(plan, year, root)
     missing = [r.code for r in results if r.figure.value is None]
+    _assert_retention_keeps_the_figures(plan, year, root, results)
     _assert_domain_demo(root)
     assert missing == [], f"{deployment} {year}: no value for {missing}"
     township = root.townships().order_by("code").first()
@@ -43,8 +44,29 @@ def test_every_indicator_of_the_plan_has_a_value_and_explains_it(db, settings, d
                                                                                    r.code)
 
 
+def _assert_retention_keeps_the_figures(plan, year, root, before) -> None:
+    """Retention run decades ahead anonymises every deceased person and stopped grant's
+    bank account, and no indicator's past figure changes (privacy app)."""
+    import datetime as dt
+
+    from canlian.privacy import actions
+
+    done = actions.apply_retention(clock.today() + dt.timedelta(days=365 * 30))
+    assert done["deceased_contact"] > 0, done
+    after = engine.compute(plan, year, root)
+    assert [(r.code, r.figure) for r in after] == [(r.code, r.figure) for r in before]
+
+
 def _assert_domain_demo(root) -> None:
     """Rights casework (and education, culture) have demo records in every state needed."""
+    from canlian.privacy.models import Consent, CorrectionRequest, SharingAccount
+
+    consents = Consent.objects.filter(person__village__code__range=root.code_range)
+    assert consents.filter(withdrawn_at__isnull=True).exists()
+    assert consents.filter(withdrawn_at__isnull=False).exists()
+    assert SharingAccount.objects.exists()
+    assert set(CorrectionRequest.objects.filter(village__code__range=root.code_range)
+               .values_list("state", flat=True)) == {"pending", "corrected", "rejected"}
     from canlian.rights.models import RightsCase
 
     cases = RightsCase.objects.filter(village__code__range=root.code_range)

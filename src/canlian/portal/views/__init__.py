@@ -4,11 +4,33 @@ from .applications import application_detail, applications, ecert, ecert_downloa
 from .apply import apply_certificate, apply_service, apply_subsidy, change_contact
 from .files import upload_file
 from .home import choose_person, display_settings, home
+from .privacy import access_log, consent, correction, download, privacy_home
 from .rights import rights_case, rights_new
 from .signin import outbox, sign_in, sign_in_code, sign_out
 
 __all__ = [
-    "application_detail", "applications", "apply_certificate", "apply_service", "apply_subsidy",
-    "change_contact", "choose_person", "display_settings", "ecert", "ecert_download", "home",
-    "outbox", "rights_case", "rights_new", "sign_in", "sign_in_code", "sign_out", "upload_file", "withdraw",
+    "access_log",
+    "application_detail",
+    "applications",
+    "apply_certificate",
+    "apply_service",
+    "apply_subsidy",
+    "change_contact",
+    "choose_person",
+    "consent",
+    "correction",
+    "display_settings",
+    "download",
+    "ecert",
+    "ecert_download",
+    "home",
+    "outbox",
+    "privacy_home",
+    "rights_case",
+    "rights_new",
+    "sign_in",
+    "sign_in_code",
+    "sign_out",
+    "upload_file",
+    "withdraw",
 ]

@@ -27,6 +27,7 @@ from canlian.employment.demo import seed_employment
 from canlian.exchange.demo import seed_exchange
 from canlian.indicators.demo import seed_external
 from canlian.people.models import Household, Person
+from canlian.privacy.demo import seed_privacy
 from canlian.programmes.demo import seed_programmes as seed_programme_engine
 from canlian.regions import loader
 from canlian.rights.demo import seed_rights
@@ -86,6 +87,7 @@ class Command(BaseCommand):
                 counts.update(seed_employment(deployment))
                 counts.update(seed_community(deployment))
                 counts.update(seed_rights(deployment))
+                counts.update(seed_privacy(deployment))
                 counts.update(seed_education(deployment))
                 counts.update(seed_culture(deployment))
                 counts.update(seed_care(deployment))

@@ -1,0 +1,229 @@
+"""Writes of the privacy app: giving and withdrawing a separate consent (单独同意), naming the
+department account a consent purpose governs, and correction requests (更正申请) and their
+review. Each is one transaction and audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability
+from canlian.audit.actions import record, record_many
+from canlian.audit.models import Action
+from canlian.benefits.models import Grant, SubsidyApplication
+from canlian.core import clock
+from canlian.core.domain import DomainError
+from canlian.people.models import Person
+
+from . import notices, retention_rules
+from .models import (
+    Consent,
+    CorrectionRequest,
+    CorrectionState,
+    LegalHold,
+    RetentionRecord,
+    SharingAccount,
+)
+
+
+class ConsentError(DomainError):
+    code = "consent_refused"
+
+
+def _own(user: Any, person: Any) -> None:
+    if not scoping.people_for(user).filter(pk=person.pk).exists():
+        raise PermissionDenied("person outside scope")
+
+
+@transaction.atomic
+def give_consent(user: Any, person: Any, purpose: str, *, notice_version: Any = None,
+                 request: HttpRequest | None = None) -> Consent:
+    """Record consent to ``purpose`` against the notice version the citizen was shown.
+
+    Refused when the purpose needs no consent, when the shown version is no longer the one in
+    force (the citizen must read the new text), or when a consent is already active."""
+    _own(user, person)
+    current = notices.notice(purpose, clock.today())
+    if current is None or not current.needs_consent:
+        raise ConsentError("此用途无需单独同意 (this purpose takes no separate consent)",
+                           "not_consent_purpose")
+    if notice_version is not None and str(notice_version) != current.version.isoformat():
+        raise ConsentError("告知内容已更新，请阅读新的告知后再同意 (the notice has changed: "
+                           "read the new one first)", "stale_notice")
+    if Consent.objects.select_for_update().filter(person=person, purpose=purpose,
+                                                  withdrawn_at__isnull=True).exists():
+        raise ConsentError("您已同意此项 (consent already given)", "already_given")
+    consent = Consent.objects.create(person=person, purpose=purpose,
+                                     notice_version=current.version, given_at=timezone.now(),
+                                     given_by=user)
+    record(user=user, action=Action.CREATE, obj=consent, person=person, request=request,
+           summary=f"同意：{current.title}（告知版本 {current.version:%Y-%m-%d}）")
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(user: Any, person: Any, purpose: str, *,
+                     request: HttpRequest | None = None) -> Consent:
+    """Withdraw an active consent; from the commit on, the department receives nothing more."""
+    _own(user, person)
+    consent = Consent.objects.select_for_update().filter(
+        person=person, purpose=purpose, withdrawn_at__isnull=True).first()
+    if consent is None:
+        raise ConsentError("没有可撤回的同意 (no active consent to withdraw)", "not_given")
+    consent.withdrawn_at, consent.withdrawn_by = timezone.now(), user
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    title = getattr(notices.notice(purpose, clock.today()), "title", purpose)
+    record(user=user, action=Action.UPDATE, obj=consent, person=person, request=request,
+           summary=f"撤回同意：{title}")
+    return consent
+
+
+@transaction.atomic
+def set_sharing_purpose(by: Any | None, account: Any, purpose: str | None) -> None:
+    """Make a department's API account receive only consenting persons (or lift it: None).
+
+    ``by``: an administrator, or None for the command line and the demo."""
+    if by is not None and not (by.is_authenticated and by.is_superuser):
+        raise PermissionDenied("administrators only")
+    if purpose is not None and purpose not in notices.consent_purposes():
+        raise ConsentError(f"未知的同意用途 {purpose} (unknown consent purpose)", "unknown_purpose")
+    if purpose is None:
+        SharingAccount.objects.filter(user=account).delete()
+    else:
+        SharingAccount.objects.update_or_create(user=account, defaults={"purpose": purpose})
+    record(user=by, action=Action.UPDATE, obj=account, object_type="user",
+           summary=f"接口账号按同意共享：{purpose or '取消'}")
+
+
+# ---- correction requests (更正申请) -----------------------------------------------------------
+
+@transaction.atomic
+def request_correction(user: Any, person: Any, *, what: str, correct_value: str, reason: str = "",
+                       request: HttpRequest | None = None) -> CorrectionRequest:
+    """A citizen (or guardian) asks to correct something held about the person."""
+    _own(user, person)
+    what, correct_value = what.strip(), correct_value.strip()
+    if not what:
+        raise ValidationError({"what": "请写明哪项信息有误 (say what is wrong)"})
+    if not correct_value:
+        raise ValidationError({"correct_value": "请写明正确的内容 (say what it should be)"})
+    if CorrectionRequest.objects.filter(person=person, state=CorrectionState.PENDING).count() >= 5:
+        raise ValidationError({"what": "已有 5 项更正申请在审核，请等待处理结果 "
+                                       "(five requests are already waiting)"})
+    correction = CorrectionRequest.objects.create(
+        person=person, village_id=person.village_id, what=what, correct_value=correct_value,
+        reason=reason.strip(), requested_by=user)
+    record(user=user, action=Action.CREATE, obj=correction, person=person, request=request,
+           summary=f"申请更正：{what[:60]}")
+    return correction
+
+
+def corrections_for(user: Any):
+    return CorrectionRequest.objects.filter(person__in=scoping.people_for(user))
+
+
+@transaction.atomic
+def decide_correction(user: Any, correction_id: int, corrected: bool, *, note: str = "",
+                      request: HttpRequest | None = None) -> CorrectionRequest:
+    """Staff close a request: corrected (after editing the record) or not (with the reason)."""
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    correction = corrections_for(user).select_for_update().filter(pk=correction_id).first()
+    if correction is None:
+        raise CorrectionRequest.DoesNotExist(correction_id)
+    if correction.state != CorrectionState.PENDING:
+        raise ConsentError("此申请已处理 (already decided)", "already_decided")
+    if not corrected and not note.strip():
+        raise ValidationError({"note": "不予更正须说明理由 (give the reason)"})
+    correction.state = CorrectionState.CORRECTED if corrected else CorrectionState.REJECTED
+    correction.decided_by, correction.decided_at = user, timezone.now()
+    correction.note = note.strip()[:200]
+    correction.save(update_fields=["state", "decided_by", "decided_at", "note"])
+    record(user=user, action=Action.UPDATE, obj=correction, person=correction.person,
+           request=request, summary=f"更正申请：{correction.get_state_display()}")
+    return correction
+
+
+# ---- retention (保存期限) and legal holds (依法保全) -----------------------------------------
+
+DECEASED_FIELDS = {"name": "（已匿名）", "phone": "", "address": "", "guardian_name": "",
+                   "guardian_resident_id": "", "guardian_phone": "", "guardian_relation": ""}
+
+
+@transaction.atomic
+def place_hold(user: Any, person: Any, reason: str, *, request: HttpRequest | None = None
+               ) -> LegalHold:
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    _own(user, person)
+    if not reason.strip():
+        raise ValidationError({"reason": "请写明保全原因 (give the reason)"})
+    hold = LegalHold.objects.create(person=person, reason=reason.strip()[:200], placed_by=user,
+                                    placed_at=timezone.now())
+    record(user=user, action=Action.CREATE, obj=hold, person=person, request=request,
+           summary=f"依法保全：{hold.reason}")
+    return hold
+
+
+@transaction.atomic
+def lift_hold(user: Any, hold_id: int, *, request: HttpRequest | None = None) -> LegalHold:
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    hold = LegalHold.objects.select_for_update().select_related("person").get(
+        pk=hold_id, person__in=scoping.people_for(user))
+    if hold.lifted_at is None:
+        hold.lifted_at = timezone.now()
+        hold.save(update_fields=["lifted_at"])
+        record(user=user, action=Action.UPDATE, obj=hold, person=hold.person, request=request,
+               summary="解除依法保全")
+    return hold
+
+
+@transaction.atomic
+def apply_retention(today: Any) -> dict[str, int]:
+    """Anonymise what has passed its retention period on ``today`` (set-based, idempotent).
+
+    Keeps every field the indicators count (category, grade, birth date, sex, village, life
+    status, death date, certificates, grants and payments); skips persons under a legal hold;
+    writes one RetentionRecord and one audit event per person treated."""
+    held = LegalHold.objects.filter(lifted_at__isnull=True).values("person_id")
+    now = timezone.now()
+    result = {"deceased_contact": 0, "stopped_bank": 0}
+
+    cutoff = retention_rules.cutoff("deceased_contact", today)
+    if cutoff is not None:
+        done = RetentionRecord.objects.filter(kind="deceased_contact").values("person_id")
+        people = list(Person.objects.filter(life_status="deceased", death_date__lte=cutoff)
+                      .exclude(pk__in=held).exclude(pk__in=done).values_list("id", "village_id"))
+        ids = [pid for pid, _ in people]
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start:start + 5000]
+            Person.objects.filter(pk__in=chunk).update(**DECEASED_FIELDS, updated_at=now)
+            SubsidyApplication.objects.filter(person_id__in=chunk).update(bank_account="")
+            Grant.objects.filter(person_id__in=chunk).update(bank_account="")
+        years = retention_rules.years("deceased_contact", today) or 0
+        RetentionRecord.objects.bulk_create([RetentionRecord(
+            person_id=pid, kind="deceased_contact", period_years=years, done_at=now,
+            fields=[*DECEASED_FIELDS, "bank_account"]) for pid in ids], batch_size=5000)
+        record_many(user=None, action=Action.UPDATE, people=people,
+                    summary=f"保存期限届满（去世满 {years} 年），匿名化联系方式和监护人信息")
+        result["deceased_contact"] = len(ids)
+
+    cutoff = retention_rules.cutoff("stopped_bank", today)
+    if cutoff is not None:
+        grants = (Grant.objects.filter(status="stopped", end_month__lte=cutoff)
+                  .exclude(bank_account="").exclude(person_id__in=held))
+        people = list(Person.objects.filter(pk__in=grants.values("person_id"))
+                      .values_list("id", "village_id"))
+        grants.update(bank_account="")
+        years = retention_rules.years("stopped_bank", today) or 0
+        RetentionRecord.objects.bulk_create([RetentionRecord(
+            person_id=pid, kind="stopped_bank", period_years=years, done_at=now,
+            fields=["grant.bank_account"]) for pid, _ in people], batch_size=5000,
+            ignore_conflicts=True)  # a later grant of the same person: one record is enough
+        record_many(user=None, action=Action.UPDATE, people=people,
+                    summary=f"保存期限届满（补贴停发满 {years} 年），删除银行账号")
+        result["stopped_bank"] = len(people)
+    return result

@@ -1,0 +1,19 @@
+"""Authorization rows for the privacy app's staff pages (see core/tests/test_authorization_matrix.py)."""
+
+STAFF_READ = {"federation": 200, "township": 200, "village": 200, "auditor": 200}
+NO_REGISTRY = {"assessor": 403, "citizen": 403, "employer": 403, "anonymous": "login"}
+
+MATRIX = {
+    "privacy:corrections": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
+    # closing the request redirects to the list; read-only roles get 403
+    "privacy:correction_decide": ("correction", "post", {"federation": 302, "township": 302,
+                                                         "village": 302, "auditor": 403,
+                                                         **NO_REGISTRY}),
+}
+
+
+def objects(users, person, village):
+    from canlian.privacy.models import CorrectionRequest
+
+    return {"correction": CorrectionRequest.objects.create(
+        person=person, village=village, what="民族", correct_value="汉族")}

@@ -1,0 +1,11 @@
+"""Staff pages of the privacy app, under /privacy/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "privacy"
+urlpatterns = [
+    path("corrections/", views.corrections, name="corrections"),
+    path("corrections/<int:pk>/", views.correction_decide, name="correction_decide"),
+]
