@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "canlian.rights",
     "canlian.education",
     "canlian.culture",
+    "canlian.plantasks",
     "canlian.surveys",
     "canlian.services",
     "canlian.community",
