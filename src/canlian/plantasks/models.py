@@ -57,3 +57,6 @@ class Reminder(models.Model):
                                                name="plantasks_one_reminder_per_quarter")]
         ordering = ["-year", "-quarter", "department"]
         verbose_name = _("reminder")
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.department} {self.year}Q{self.quarter}"

@@ -58,7 +58,7 @@ def _data(code="linzi-14th"):
     return yaml.safe_load(tasks.available()[code].read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("change, where, field", [
+@pytest.mark.parametrize(("change", "where", "field"), [
     (lambda d: d["tasks"][0].update(owner="x"), "任务 2.1.1", "owner"),
     (lambda d: d["tasks"][0].pop("lead"), "任务 2.1.1", "lead"),
     (lambda d: d["tasks"][0].update(lead=["区外星局"]), "任务 2.1.1", "lead"),
