@@ -27,6 +27,7 @@ from canlian.employment.demo import seed_employment
 from canlian.indicators.demo import seed_external
 from canlian.people.models import Household, Person
 from canlian.regions import loader
+from canlian.plantasks.demo import seed_plantasks
 from canlian.rights.demo import seed_rights
 
 
@@ -86,6 +87,7 @@ class Command(BaseCommand):
                 counts.update(seed_rights(deployment))
                 counts.update(seed_education(deployment))
                 counts.update(seed_culture(deployment))
+                counts.update(seed_plantasks(deployment))
                 counts.update(seed_care(deployment))
                 counts.update(seed_external(deployment))
                 ensure_demo_users(deployment)  # links the employer login to a demo unit
