@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "canlian.education",
     "canlian.culture",
     "canlian.plantasks",
+    "canlian.disclosure",
     "canlian.surveys",
     "canlian.services",
     "canlian.community",
