@@ -74,3 +74,8 @@ def _assert_domain_demo(root) -> None:
     totals = plantasks.totals(summaries)
     assert totals["on_track"] and totals["lagging"] and totals["overdue"], totals
     assert {s.department for s in summaries} == {d for t in plan.tasks for d in t.lead}
+    from canlian.disclosure import views as disclosure
+
+    published = disclosure.as_json(disclosure.collect())
+    assert published["indicators"]["years"], "no reported year to publish"
+    assert published["persons_by_category_and_grade"]["total"] not in (0, "<5")

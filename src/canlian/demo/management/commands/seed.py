@@ -27,6 +27,7 @@ from canlian.employment.demo import seed_employment
 from canlian.indicators.demo import seed_external
 from canlian.people.models import Household, Person
 from canlian.regions import loader
+from canlian.disclosure.demo import seed_disclosure
 from canlian.plantasks.demo import seed_plantasks
 from canlian.rights.demo import seed_rights
 
@@ -87,9 +88,10 @@ class Command(BaseCommand):
                 counts.update(seed_rights(deployment))
                 counts.update(seed_education(deployment))
                 counts.update(seed_culture(deployment))
-                counts.update(seed_plantasks(deployment))
                 counts.update(seed_care(deployment))
                 counts.update(seed_external(deployment))
+                counts.update(seed_plantasks(deployment))
+                counts.update(seed_disclosure(deployment))  # freezes years: after the records
                 ensure_demo_users(deployment)  # links the employer login to a demo unit
                 self.stdout.write("Records behind the plan indicators (2021–): " + ", ".join(
                     f"{k} {v:,}" for k, v in counts.items()))
