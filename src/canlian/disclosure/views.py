@@ -8,9 +8,9 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.core.cache import cache
 
 from canlian.core import clock
 from canlian.indicators import plans

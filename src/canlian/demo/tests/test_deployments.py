@@ -70,6 +70,7 @@ def _assert_domain_demo(root) -> None:
     from canlian.plantasks import queries as plantasks
 
     plan = plantasks.current_plan()
+    assert plan is not None
     summaries = plantasks.supervision(plan, clock.today())
     totals = plantasks.totals(summaries)
     assert totals["on_track"] and totals["lagging"] and totals["overdue"], totals

@@ -1,8 +1,8 @@
 """Authorization rows for the public disclosure (see core/tests/test_authorization_matrix.py):
 open to everyone, signed in or not."""
 
-EVERYONE = {role: 200 for role in ("federation", "township", "village", "assessor", "auditor",
-                                   "employer", "citizen", "anonymous")}
+EVERYONE = dict.fromkeys(("federation", "township", "village", "assessor", "auditor",
+                          "employer", "citizen", "anonymous"), 200)
 
 MATRIX = {
     "disclosure:page": (None, "get", EVERYONE),

@@ -22,13 +22,13 @@ from canlian.demo.citizen import demo_citizen
 from canlian.demo.programs import seed_programs
 from canlian.demo.seeding import region_summary, seed
 from canlian.demo.users import DEMO_PASSWORD, ensure_demo_users
+from canlian.disclosure.demo import seed_disclosure
 from canlian.education.demo import seed_education
 from canlian.employment.demo import seed_employment
 from canlian.indicators.demo import seed_external
 from canlian.people.models import Household, Person
-from canlian.regions import loader
-from canlian.disclosure.demo import seed_disclosure
 from canlian.plantasks.demo import seed_plantasks
+from canlian.regions import loader
 from canlian.rights.demo import seed_rights
 
 
