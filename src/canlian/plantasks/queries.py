@@ -118,3 +118,21 @@ def reports_count(plan: TaskPlan) -> dict[tuple[int, int], int]:
     return {(r["year"], r["quarter"]): r["n"] for r in
             ProgressReport.objects.filter(plan=plan.code).values("year", "quarter")
             .annotate(n=Count("id"))}
+
+
+def report_section(plan_code: str, year: int) -> dict[str, Any] | None:
+    """The tasks' standing for the evaluation report of ``year`` (中期/末期评估): as at the day
+    after the year's last report was due (or today, if earlier), by lead department."""
+    from canlian.core import clock
+
+    try:
+        plan = tasks.load(plan_code)
+    except KeyError:
+        return None
+    on = min(clock.today(), rules.due_date(year, 4) + dt.timedelta(days=1))
+    summaries = supervision(plan, on)
+    return {"on": on, "totals": totals(summaries), "reports": sum(
+                n for (y, _q), n in reports_count(plan).items() if y <= year),
+            "departments": [{"department": s.department, "tasks": len(s.rows),
+                             "on_track": s.on_track, "lagging": s.lagging,
+                             "overdue": s.overdue} for s in summaries]}

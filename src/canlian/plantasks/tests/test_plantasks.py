@@ -126,3 +126,19 @@ def test_department_pages(client, regions):
         assert report.figures == {"走访户数": 1200} and report.evidence
         future = client.post(url, {"year": 2024, "quarter": 3, "percent": 30, "text": "x"})
         assert future.status_code == 400
+
+
+def test_the_midterm_report_shows_the_tasks_beside_the_indicators(regions):
+    from canlian.indicators import report
+
+    dept = _department(regions)
+    with clock.frozen(dt.date(2023, 12, 20)):
+        actions.submit_report(dept, PLAN, task="2.1.1", year=2023, quarter=4, percent=60,
+                              text="按计划推进")
+    with clock.frozen(dt.date(2024, 3, 1)):
+        section = queries.report_section("yueqing-14th", 2023)
+        assert section["on"] == dt.date(2024, 1, 11)
+        assert section["totals"]["on_track"] == 1 and section["reports"] == 1
+        html = report.html({"plan": "yueqing-14th", "title": PLAN.title, "year": 2023,
+                            "region_name": "乐清市", "indicators": []}, "midterm")
+    assert "四、规划重点任务实施情况" in html and "市民政局" in html and "按进度推进 1 项" in html
