@@ -117,7 +117,7 @@ def test_department_pages(client, regions):
         assert client.get(reverse("plantasks:supervision")).status_code == 403
         bad = client.post(url, {"year": 2024, "quarter": 1, "percent": 30, "text": "x",
                                 "figures": "培训人次 52"})
-        assert bad.status_code == 400 and "name = number" in bad.content.decode()
+        assert bad.status_code == 400 and "名称 = 数字" in bad.content.decode()
         ok = client.post(url, {"year": 2024, "quarter": 1, "percent": 30, "text": "已部署",
                                "figures": "走访户数 = 1,200",
                                "evidence": SimpleUploadedFile("photo.jpg", b"\xff\xd8")})
