@@ -44,8 +44,8 @@ def seed_plantasks(deployment: Deployment, *, seed: int = 30, today: dt.date | N
     last = min(rules.last_due_quarter(today), (plan.end, 4))
     # Each department's habit: on time and on track, behind (lagging), or late lately.
     habit = {d: rng.choice(("good", "good", "good", "behind", "late")) for d in leads}
-    habit[first] = "good"
-    others = [d for d in leads if d != first]
+    habit[first] = habit[plan.federation] = "good"  # the federation leads most tasks
+    others = [d for d in leads if d not in (first, plan.federation)]
     for wanted in ("behind", "late"):  # each kind shown at least once
         if wanted not in habit.values() and others:
             habit[others.pop()] = wanted
