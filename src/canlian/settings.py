@@ -168,6 +168,8 @@ INSTALLED_APPS = [
     "canlian.rights",
     "canlian.education",
     "canlian.culture",
+    "canlian.plantasks",
+    "canlian.disclosure",
     "canlian.surveys",
     "canlian.services",
     "canlian.community",

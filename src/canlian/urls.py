@@ -21,6 +21,8 @@ urlpatterns = [
     path("rights/", include("canlian.rights.urls")),
     path("education/", include("canlian.education.urls")),
     path("culture/", include("canlian.culture.urls")),
+    path("plan-tasks/", include("canlian.plantasks.urls")),
+    path("open/", include("canlian.disclosure.urls")),
     path("surveys/", include("canlian.surveys.urls")),
     path("services/", include("canlian.services.urls")),
     path("community/", include("canlian.community.urls")),

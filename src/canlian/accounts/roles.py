@@ -18,6 +18,7 @@ class Role(StrEnum):
     ASSESSOR = "assessor"  # 评残医生
     EMPLOYER = "employer"  # 用人单位
     AUDITOR = "auditor"  # 审计/领导 (read-only)
+    DEPARTMENT = "department"  # 残工委成员单位（规划任务牵头/责任部门）
 
 
 LABELS_ZH = {
@@ -28,6 +29,7 @@ LABELS_ZH = {
     Role.ASSESSOR: "评残医生",
     Role.EMPLOYER: "用人单位",
     Role.AUDITOR: "审计/领导（只读）",
+    Role.DEPARTMENT: "规划任务责任部门",
 }
 
 
@@ -41,6 +43,8 @@ class Capability(StrEnum):
     ASSESS = "assess"
     REVIEW = "review"
     APPROVE = "approve"
+    REPORT_PLAN_TASKS = "report_plan_tasks"  # a department reports its plan tasks' progress
+    SUPERVISE_PLAN_TASKS = "supervise_plan_tasks"  # 督查: every department's tasks, bulletin
 
 
 _STAFF_READ = {Capability.VIEW_PEOPLE}
@@ -69,11 +73,15 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MANAGE_CERTIFICATES,
             Capability.REVIEW,
             Capability.APPROVE,
+            Capability.SUPERVISE_PLAN_TASKS,
         }
     ),
     Role.ASSESSOR: frozenset({Capability.ASSESS}),
     Role.EMPLOYER: frozenset(),
-    Role.AUDITOR: frozenset(_STAFF_READ | {Capability.EXPORT_PEOPLE, Capability.VIEW_AUDIT}),
+    Role.AUDITOR: frozenset(_STAFF_READ | {Capability.EXPORT_PEOPLE, Capability.VIEW_AUDIT,
+                                           Capability.SUPERVISE_PLAN_TASKS}),
+    # A department of the committee (残工委成员单位) sees only its own plan tasks.
+    Role.DEPARTMENT: frozenset({Capability.REPORT_PLAN_TASKS}),
 }
 
 # Roles that work in the staff site (the others use the citizens' or employers' portal).
@@ -88,6 +96,7 @@ REGION_LEVEL: dict[Role, str] = {
     Role.FEDERATION_STAFF: "county",
     Role.AUDITOR: "county",
     Role.ASSESSOR: "county",
+    Role.DEPARTMENT: "county",
 }
 
 

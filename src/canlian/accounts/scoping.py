@@ -81,6 +81,18 @@ def region_range_q(user: User, field: str) -> Q:
     return Q(**{f"{field}__range": (low, high)})
 
 
+def deployment_q(field: str = "village__code") -> Q:
+    """Rows anywhere in the current deployment, with no user: only for the public
+    disclosure's aggregates (``disclosure/``), which publish counts, never rows."""
+    from canlian.regions.models import Deployment
+
+    deployment = Deployment.current()
+    if deployment is None:
+        return Q(pk__in=[])
+    low, high = deployment.root.code_range
+    return Q(**{f"{field}__range": (low, high)})
+
+
 def certificate_applications_for(user: User):
     """Certificate applications the user may see.
 

@@ -14,6 +14,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         return redirect("people:list")
     if request.user.role == Role.EMPLOYER:
         return redirect("employment:mine")
+    if request.user.can(Capability.REPORT_PLAN_TASKS):
+        return redirect("plantasks:mine")
     if request.user.can(Capability.ASSESS):
         return redirect("certificates:queue")
     return render(request, "core/home.html")

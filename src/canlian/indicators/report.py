@@ -97,8 +97,11 @@ def svg_bars(rows: list[dict[str, Any]]) -> str:
 
 def html(data: dict[str, Any], kind: str) -> str:
     """The report as HTML (what the PDF is printed from)."""
+    from canlian.plantasks.queries import report_section
+
     rows = rows_with_gaps(data)
     return render_to_string("indicators/report.html", {
+        "tasks": report_section(data["plan"], data["year"]),
         "data": data, "rows": rows, "kind": KINDS[kind], "chart": svg_bars(rows),
         "generated": timezone.localtime(), "frozen_at": (data.get("frozen_at") or "")[:10],
     })

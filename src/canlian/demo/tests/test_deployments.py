@@ -89,3 +89,16 @@ def _assert_domain_demo(root) -> None:
     assert AthleteRecord.objects.filter(member__team__township__code__range=root.code_range,
                                         kind="competition").exists()
     assert Delivery.objects.filter(village__code__range=root.code_range).exists()
+    from canlian.plantasks import queries as plantasks
+
+    plan = plantasks.current_plan()
+    assert plan is not None
+    summaries = plantasks.supervision(plan, clock.today())
+    totals = plantasks.totals(summaries)
+    assert totals["on_track"] and totals["lagging"] and totals["overdue"], totals
+    assert {s.department for s in summaries} == {d for t in plan.tasks for d in t.lead}
+    from canlian.disclosure import views as disclosure
+
+    published = disclosure.as_json(disclosure.collect())
+    assert published["indicators"]["years"], "no reported year to publish"
+    assert published["persons_by_category_and_grade"]["total"] not in (0, "<5")

@@ -22,11 +22,13 @@ from canlian.demo.citizen import demo_citizen
 from canlian.demo.programs import seed_programs
 from canlian.demo.seeding import region_summary, seed
 from canlian.demo.users import DEMO_PASSWORD, ensure_demo_users
+from canlian.disclosure.demo import seed_disclosure
 from canlian.education.demo import seed_education
 from canlian.employment.demo import seed_employment
 from canlian.exchange.demo import seed_exchange
 from canlian.indicators.demo import seed_external
 from canlian.people.models import Household, Person
+from canlian.plantasks.demo import seed_plantasks
 from canlian.privacy.demo import seed_privacy
 from canlian.programmes.demo import seed_programmes as seed_programme_engine
 from canlian.regions import loader
@@ -94,6 +96,8 @@ class Command(BaseCommand):
                 counts.update(seed_programme_engine(deployment))  # after care: reads placements
                 counts.update(seed_external(deployment))
                 counts.update(seed_exchange(deployment))
+                counts.update(seed_plantasks(deployment))
+                counts.update(seed_disclosure(deployment))  # freezes years: after the records
                 ensure_demo_users(deployment)  # links the employer login to a demo unit
                 self.stdout.write("Records behind the plan indicators (2021–): " + ", ".join(
                     f"{k} {v:,}" for k, v in counts.items()))
