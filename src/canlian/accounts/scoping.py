@@ -82,15 +82,15 @@ def region_range_q(user: User, field: str) -> Q:
 
 
 def deployment_q(field: str = "village__code") -> Q:
-    """Rows anywhere in the current deployment, with no user: only for the public
-    disclosure's aggregates (``disclosure/``), which publish counts, never rows."""
+    """Rows anywhere in the current deployment, with no user: the public disclosure's
+    aggregates (``disclosure/``), which publish counts, never rows. Scheduled jobs, which
+    already hold the deployment, use ``within(root, field)``."""
     from canlian.regions.models import Deployment
 
     deployment = Deployment.current()
     if deployment is None:
         return Q(pk__in=[])
-    low, high = deployment.root.code_range
-    return Q(**{f"{field}__range": (low, high)})
+    return within(deployment.root, field)
 
 
 def certificate_applications_for(user: User):
