@@ -80,3 +80,39 @@ def axe_violations(page: Any, *, tags: tuple[str, ...] = ("wcag2a", "wcag2aa", "
          "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+
+
+def sign_in(page: Any, base_url: str, user: Any) -> None:
+    """Give the page a signed-in session for ``user`` (made by Django's test client, so the
+    test does not repeat the sign-in form on every page; the forms have their own tests)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                               "url": base_url}])
+
+
+# Every display mode a user can choose (portal/display.py): text size x contrast.
+DISPLAY_MODES = [f"{text}-{contrast}" for text in ("normal", "large", "xlarge")
+                 for contrast in ("normal", "high")]
+
+
+def horizontal_overflow(page: Any) -> int:
+    """How many CSS pixels the page is wider than the window (0: no sideways scrolling)."""
+    return int(page.evaluate(
+        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - window.innerWidth"))
+
+
+def decode_qr(png: bytes) -> list[str]:
+    """The texts of the QR codes a phone's scanner finds in a screenshot (zxing-cpp)."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
