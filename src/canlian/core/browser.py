@@ -176,3 +176,9 @@ UNMARKED_LANGUAGE_JS = """(selector) => {
 
 def unmarked_other_language(page: Any, selector: str = "main") -> list[str]:
     return list(page.evaluate(UNMARKED_LANGUAGE_JS, selector))
+
+
+def at_start_page(url: str) -> bool:
+    """For ``page.wait_for_url``: the browser is on the start page ``/`` (where sign-in
+    leads every staff role, core/views.py)."""
+    return url.split("/", 3)[-1] == ""

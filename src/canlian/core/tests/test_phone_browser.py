@@ -38,8 +38,8 @@ def test_staff_pages_fit_a_phone(live_server, users, make_person, walk, role, mo
         browser.sign_in(page, live_server.url, user)
         page.goto("/")
         urls = [page.url.removeprefix(live_server.url)]
-        urls += [h for h in page.locator("header nav a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
-                 if h not in urls]
+        menu = page.locator("header nav a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+        urls += [h for h in menu if h not in urls]
         if role in ("federation", "township", "village", "auditor"):
             urls.append(f"/people/{person.pk}/")
         for url in urls:

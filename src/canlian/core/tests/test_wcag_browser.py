@@ -147,7 +147,7 @@ def test_a_display_mode_chosen_before_sign_in_is_kept(live_server, users, make_p
         page.fill("#id_username", "town1")
         page.fill("#id_password", PASSWORD)
         page.keyboard.press("Enter")
-        page.wait_for_url("**/people/")
+        page.wait_for_url(browser.at_start_page)
         assert page.evaluate("document.body.className") == "text-xlarge contrast-high"
     users.township.refresh_from_db()
     assert users.township.preferences == {"text": "xlarge", "contrast": "high"}
