@@ -48,7 +48,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
-        actions.keep_display_choice(self.request.user, self.request.COOKIES.get(display.COOKIE))
+        actions.keep_display_choice(form.get_user(), self.request.COOKIES.get(display.COOKIE))
         record(user=self.request.user, action=Action.LOGIN, request=self.request,
                object_type="user", object_id=str(self.request.user.pk), summary="登录")
         if twofactor.decide(self.request) == "required":

@@ -115,7 +115,7 @@ def decode_qr(png: bytes) -> list[str]:
     from PIL import Image
 
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+    return [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
 
 
 # The contrast of the focus indicator (WCAG 1.4.11): the outline's colour against what it is
