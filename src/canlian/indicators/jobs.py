@@ -35,6 +35,8 @@ def make_report(context: Context) -> dict[str, Any]:
     if params.get("plan") not in plans.available():
         raise JobError(f"unknown plan {params.get('plan')}")
     plan, year = plans.load(params["plan"]), int(params["year"])
+    if context.user is None:
+        raise JobError("the job has no owner")
     own = scoping.region_of(context.user)
     region = Region.objects.filter(code=params.get("region") or own.code).first()
     if region is None or not own.contains(region.code):
@@ -54,7 +56,7 @@ def make_report(context: Context) -> dict[str, Any]:
     context.progress(2)
     context.result_file(produced, name)
     record(user=context.user, action=Action.EXPORT, object_type="report",
-           object_id=f"{plan.code}-{year}", request=context.request,
+           object_id=f"{plan.code}-{year}", request=context.request,  # type: ignore[arg-type]
            summary=f"{report.KINDS[kind]}报告 {region.name} {year}")
     context.progress(STEPS)
     return {"plan": plan.code, "year": year, "region": region.name, "file": name}
