@@ -154,7 +154,8 @@ def focus_contrasts(page: Any, presses: int = 12) -> list[dict]:
 
 
 # Text in the other language than the page's without a ``lang`` saying so (WCAG 3.1.2):
-# Latin words on a Chinese page, Han characters on an English page (URLs and codes aside).
+# lower-case Latin words on a Chinese page (not acronyms such as PDF), Han characters on an
+# English page (URLs and codes aside).
 UNMARKED_LANGUAGE_JS = """(selector) => {
   const page = document.documentElement.lang.toLowerCase();
   const zhPage = page.startsWith("zh");
@@ -164,7 +165,7 @@ UNMARKED_LANGUAGE_JS = """(selector) => {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const text = node.textContent.trim();
       if (!text || /^(https?:|\\/)/.test(text)) continue;
-      const other = zhPage ? /[A-Za-z]{3,}/.test(text) : /[\\u3400-\\u9fff]/.test(text);
+      const other = zhPage ? /[a-z]{2,}/.test(text) : /[\\u3400-\\u9fff]/.test(text);
       if (!other) continue;
       const lang = (node.parentElement.closest("[lang]") || document.documentElement).lang.toLowerCase();
       if (lang.startsWith("zh") === zhPage) out.push(text.slice(0, 60));

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]")
-LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# an English word has lower-case letters: acronyms and codes (PDF, JPEG, ID) are not marked
+LATIN_WORD = re.compile(r"[a-z]{2,}")
 # A run of Latin-script text: starts at a letter, goes on through letters, digits, spaces
 # and ordinary punctuation, and never includes a Han character.
 _LATIN_RUN = re.compile(r"[(\[]?[A-Za-z][A-Za-z0-9 ,.;:'\"’%/&+\-–—!?]*[A-Za-z0-9.)\]!?%'\"’]"
@@ -35,7 +36,7 @@ def parts(text: str, page: str) -> list[tuple[str, str | None]]:
     """``text`` as (piece, lang) runs; ``lang`` is None where the piece is in the page's
     language (or has no words), else the tag of the other language.
 
-    On a Chinese page, Latin runs with at least one word of two letters are English; on an
+    On a Chinese page, Latin runs with a lower-case word are English (not PDF, JPEG); on an
     English page, runs with Han characters are Chinese.
     """
     page = page_language(page)

@@ -14,6 +14,7 @@ def test_a_bilingual_refusal_marks_its_english_half_on_a_chinese_page():
 def test_numbers_and_single_letters_are_not_english():
     assert parts("已生成 8080 行", "zh-hans") == [("已生成 8080 行", None)]
     assert parts("等级 A", "zh-hans") == [("等级 A", None)]
+    assert parts("请上传 PDF、PNG 或 JPEG 文件", "zh-hans") == [("请上传 PDF、PNG 或 JPEG 文件", None)]
 
 
 def test_chinese_labels_on_an_english_page_are_marked():
