@@ -321,7 +321,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "people:list"
+LOGIN_REDIRECT_URL = "home"  # each role its own start page (core/views.py)
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling (django-axes): lock a username+address after 5 failures for 15 minutes.

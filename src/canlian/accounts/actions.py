@@ -31,3 +31,17 @@ def confirm_device(user: User, device: TOTPDevice, request: HttpRequest | None =
     device.save(update_fields=["confirmed"])
     record(user=user, action=Action.UPDATE, request=request, object_type="user",
            object_id=str(user.pk), summary="启用双因素认证")
+
+
+def keep_display_choice(user: User, cookie: str | None) -> None:
+    """At sign-in, keep the display mode (大字版、高对比度) chosen on this device before
+    signing in: the cookie set by the settings page wins over what the account remembered,
+    so the page does not switch back to small text the moment the user signs in."""
+    if not cookie:
+        return
+    from canlian.portal import display
+
+    prefs = display.parse(cookie)
+    if {k: user.preferences.get(k) for k in prefs} != prefs:
+        user.preferences = {**user.preferences, **prefs}
+        user.save(update_fields=["preferences"])

@@ -11,7 +11,7 @@ A region covers every record whose village code lies in its code range
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -41,6 +41,30 @@ def people_for(user: User):
             return qs.none()
         return qs.filter(Q(resident_id=user.resident_id) | Q(guardian_resident_id=user.resident_id))
     return qs.filter(region_q(user))
+
+
+class OutsideArea(PermissionDenied):
+    """A record that exists but lies outside the user's area: said plainly (issue 23), not a
+    bare 404 — staff are told to ask the federation (or the person's own township) instead
+    of searching again. Only for staff roles; citizens and others still get 404."""
+
+    code = "outside_area"
+
+
+def person_or_refusal(user: User, pk: int, queryset: Any = None) -> Any:
+    """The person ``pk`` from ``queryset`` (default: :func:`people_for`); :class:`OutsideArea`
+    when a staff user asks for a person registered outside their region; 404 otherwise."""
+    from django.http import Http404
+
+    from canlian.people.models import Person
+
+    qs = queryset if queryset is not None else people_for(user)
+    try:
+        return qs.get(pk=pk)
+    except Person.DoesNotExist:
+        if user.is_staff_role and Person.objects.filter(pk=pk).exists():
+            raise OutsideArea(OutsideArea.code) from None
+        raise Http404("no such person") from None
 
 
 def region_of(user: User) -> Region:

@@ -35,6 +35,7 @@ from canlian.core import throttle
 from canlian.core.clientip import client_ip
 from canlian.core.forms import Form
 from canlian.core.web import AuthedRequest
+from canlian.portal import display
 
 from . import actions, twofactor
 
@@ -47,6 +48,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
+        actions.keep_display_choice(form.get_user(), self.request.COOKIES.get(display.COOKIE))
         record(user=self.request.user, action=Action.LOGIN, request=self.request,
                object_type="user", object_id=str(self.request.user.pk), summary="登录")
         if twofactor.decide(self.request) == "required":

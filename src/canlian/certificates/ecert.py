@@ -64,8 +64,13 @@ def _legacy(token: str) -> Certificate:
 
 
 def qr_svg(url: str) -> str:
-    """An inline SVG QR code (error correction M), with a text alternative set by the page."""
-    return segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+    """An inline SVG QR code (error correction M), with a text alternative set by the page.
+
+    Drawn with a viewBox and no fixed size (``omitsize``), so the stylesheet scales the whole
+    code to the card: a fixed 228 px drawing squeezed into a smaller box was cropped, and
+    no phone could read it (issue 23). The 4-module quiet zone is part of the drawing."""
+    return segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff",
+                                                 omitsize=True)
 
 
 def mask_name(name: str) -> str:

@@ -1,21 +1,32 @@
-"""Home page: sends each role to where its work is."""
+"""Home page (工作台): each role lands on its own start page (issue 23).
+
+Assessors go to their assessment queue, employers to their unit's page, citizens to the
+portal; federation, township and auditor staff get an overview of their region (what is
+due, late and changed), village workers their visits, survey and to-dos (core/overview.py).
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from canlian.accounts.roles import Capability, Role
+from canlian.core import clock, overview
 from canlian.core.web import AuthedRequest
 
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    if request.user.can(Capability.VIEW_PEOPLE):
-        return redirect("people:list")
-    if request.user.role == Role.EMPLOYER:
+    user = request.user
+    if user.role == Role.CITIZEN:
+        return redirect("portal:home")
+    if user.role == Role.EMPLOYER:
         return redirect("employment:mine")
-    if request.user.can(Capability.REPORT_PLAN_TASKS):
+    if user.can(Capability.REPORT_PLAN_TASKS):
         return redirect("plantasks:mine")
-    if request.user.can(Capability.ASSESS):
+    if user.can(Capability.VIEW_PEOPLE):
+        return render(request, "core/home.html", {
+            "sections": overview.figures(user, clock.today(), clock.now()),
+            "today": clock.today()})
+    if user.can(Capability.ASSESS):
         return redirect("certificates:queue")
-    return render(request, "core/home.html")
+    return render(request, "core/home.html", {"sections": {}})

@@ -288,6 +288,12 @@ def report_file(request: AuthedRequest, plan_code: str, kind: str, fmt: str) -> 
         raise Http404
     region = _region(request)
     year = _year(request, plan)
+    if request.method == "POST":  # the dashboard's buttons: a background job with progress
+        from canlian.jobs import actions as jobs
+
+        job = jobs.start(request.user, "indicators.report", request=request, params={
+            "plan": plan.code, "kind": kind, "fmt": fmt, "year": year, "region": region.code})
+        return redirect("jobs:detail", job.pk)
     data = figures_for(plan, year, region)["data"]
     record(user=request.user, action=Action.EXPORT, object_type="report",
            object_id=f"{plan.code}-{year}", request=request,

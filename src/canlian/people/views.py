@@ -116,9 +116,8 @@ def _rows_html(rows: Iterable[Mapping[str, Any]]) -> SafeString:
 
 @requires(Capability.VIEW_PEOPLE)
 def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(
-        scoping.people_for(request.user).select_related("village__parent", "household"), pk=pk
-    )
+    person = scoping.person_or_refusal(
+        request.user, pk, scoping.people_for(request.user).select_related("village__parent", "household"))
     actions.record_view(request.user, person, request)
     return render(request, "people/detail.html", {
         "person": person,
@@ -168,7 +167,8 @@ def person_create(request: AuthedRequest) -> HttpResponse:
 @requires(Capability.EDIT_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(scoping.people_for(request.user).select_related("household"), pk=pk)
+    person = scoping.person_or_refusal(
+        request.user, pk, scoping.people_for(request.user).select_related("household"))
     return _save(request, person)
 
 

@@ -119,7 +119,11 @@ class ContactForm(PortalForm):
         error_messages={"invalid": _("Enter an 11-digit mobile number, e.g. 13812345678.")},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
     address = forms.CharField(label=_("Home address"), max_length=200,
-                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
+                              widget=forms.Textarea(attrs={"autocomplete": "street-address", "rows": 2}))
+
+    def clean_address(self) -> str:
+        # a multi-line field (WCAG 1.3.5: street-address belongs on a textarea), one line kept
+        return " ".join(str(self.cleaned_data["address"]).split())
 
 
 class UploadForm(PortalForm):

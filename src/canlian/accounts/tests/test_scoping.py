@@ -21,10 +21,14 @@ def login(client, user):
 
 
 @pytest.mark.parametrize("view", PERSON_VIEWS)
-def test_township_user_gets_404_for_person_of_another_township(client, users, two_people, view):
+def test_township_user_is_refused_a_person_of_another_township(client, users, two_people, view):
+    """Refused, and told plainly that the record is outside their area (issue 23)."""
     inside, outside = two_people
     login(client, users.township)
-    assert client.get(reverse(view, args=[outside.pk])).status_code == 404
+    refused = client.get(reverse(view, args=[outside.pk]))
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert "不在您的辖区" in page and "乐成街道" in page and outside.name not in page
     assert client.get(reverse(view, args=[inside.pk])).status_code == 200
 
 
@@ -34,16 +38,17 @@ def test_village_worker_sees_only_own_village(client, users, make_person, region
     neighbour = make_person(regions.v1b)  # same township, other village
     login(client, users.village)
     assert client.get(reverse(view, args=[own.pk])).status_code == 200
-    assert client.get(reverse(view, args=[neighbour.pk])).status_code == 404
+    assert client.get(reverse(view, args=[neighbour.pk])).status_code == 403
+    assert client.get(reverse(view, args=[neighbour.pk + 1000])).status_code == 404  # no such person
 
 
-def test_edit_post_outside_region_is_404_and_changes_nothing(client, users, two_people, regions):
+def test_edit_post_outside_region_is_refused_and_changes_nothing(client, users, two_people, regions):
     _, outside = two_people
     login(client, users.township)
     response = client.post(reverse("people:edit", args=[outside.pk]), {
         "resident_id": outside.resident_id, "name": "改名", "ethnicity": "01",
         "village": regions.v1a.code, "household_type": "ordinary"})
-    assert response.status_code == 404
+    assert response.status_code == 403
     outside.refresh_from_db()
     assert outside.name == "柳市人"
 

@@ -32,7 +32,7 @@ def test_a_township_runs_its_day_care_home_on_a_phone(live_server, users, region
         page.fill("#id_username", "town1")
         page.fill("#id_password", PASSWORD)
         page.keyboard.press("Enter")
-        page.wait_for_url("**/people/")
+        page.wait_for_url(browser.at_start_page)
 
         page.goto("/services/institutions/")
         page.fill("#id_name", "乐成街道残疾人之家")

@@ -119,7 +119,8 @@ def test_transfer_out_of_region_then_invisible(client, users, make_person, walk,
     for step in ("review", "approve", "issue"):
         post(client, users.federation, reverse("certificates:act", args=[application.pk, step]))
     client.force_login(users.township)
-    assert client.get(reverse("people:detail", args=[person.pk])).status_code == 404
+    refused = client.get(reverse("people:detail", args=[person.pk]))  # now outside the area
+    assert refused.status_code == 403 and "不在您的辖区" in refused.content.decode()
     client.force_login(users.township2)
     assert client.get(reverse("people:detail", args=[person.pk])).status_code == 200
 

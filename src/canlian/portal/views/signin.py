@@ -11,11 +11,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from canlian.accounts.actions import keep_display_choice
 from canlian.accounts.roles import Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
 
-from .. import actions
+from .. import actions, display
 from ..forms import CodeForm, ResidentIdForm
 from ..models import OutboxMessage
 from .common import SESSION_PERSON
@@ -70,6 +71,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             form.add_error("code", exc.message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            keep_display_choice(user, request.COOKIES.get(display.COOKIE))
             request.session.pop(SESSION_ID, None)
             record(user=user, action=Action.LOGIN, request=request, object_type="user",
                    object_id=str(user.pk), summary="门户登录（验证码）")

@@ -22,3 +22,18 @@ function labelScrollableTables() {
 }
 labelScrollableTables();
 window.addEventListener("resize", labelScrollableTables);
+
+// After a failed submit, move focus to the error summary so that keyboard, screen-reader and
+// phone users learn at once that the form was not sent, and what to fix (the summary may
+// sit far below the fold on a phone). The page title says "Error:" too (base templates).
+function focusErrorSummary() {
+  const summary = document.querySelector(".error-summary");
+  if (summary) {
+    if (!summary.hasAttribute("tabindex")) {
+      summary.tabIndex = -1;
+    }
+    summary.focus();
+    summary.scrollIntoView({block: "start"});
+  }
+}
+focusErrorSummary();

@@ -1,0 +1,54 @@
+"""Every main staff page works on a village worker's phone (390 x 844): no sideways scrolling
+of the page (wide tables scroll inside their own container), and the menu does not wrap one
+character per line. Walks the menu of each role, plus the person page (issue 23)."""
+
+import pytest
+
+from canlian.core import browser
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not browser.available(), reason="Debian chromium is not installed"),
+]
+
+# The width of the menu's narrowest entry, in characters of the page's font: below 2, an entry
+# of two or more characters has been wrapped one character per line.
+NARROWEST_MENU_ENTRY_JS = """() => {
+  const size = parseFloat(getComputedStyle(document.body).fontSize);
+  const widths = [...document.querySelectorAll('header nav a')]
+    .filter((a) => a.textContent.trim().length >= 2)
+    .map((a) => a.getBoundingClientRect().width / size);
+  return widths.length ? Math.min(...widths) : 99;
+}"""
+
+ROLES = [(role, "normal-normal") for role in
+         ("federation", "township", "village", "assessor", "auditor", "employer")]
+ROLES.append(("village", "xlarge-high"))  # the village worker's phone in extra-large text
+
+
+@pytest.mark.parametrize(("role", "mode"), ROLES)
+def test_staff_pages_fit_a_phone(live_server, users, make_person, walk, role, mode):
+    person = make_person(name="欧阳明", address="乐成街道东山社区东山路一百二十八号三单元五〇二室")
+    walk(person)
+    user = getattr(users, role)
+    failures = {}
+    with browser.page(live_server.url, viewport={"width": 390, "height": 844}) as page:
+        page.context.add_cookies([{"name": "canlian_display", "value": mode,
+                                   "url": live_server.url}])
+        browser.sign_in(page, live_server.url, user)
+        page.goto("/")
+        urls = [page.url.removeprefix(live_server.url)]
+        menu = page.locator("header nav a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+        urls += [h for h in menu if h not in urls]
+        if role in ("federation", "township", "village", "auditor"):
+            urls.append(f"/people/{person.pk}/")
+        for url in urls:
+            response = page.goto(url)
+            if response.status >= 400:
+                failures[url] = f"answers {response.status}"
+                continue
+            if overflow := browser.horizontal_overflow(page):
+                failures[url] = f"scrolls sideways by {overflow} px"
+            if (narrowest := page.evaluate(NARROWEST_MENU_ENTRY_JS)) < 1.9:
+                failures[f"{url} menu"] = f"an entry is {narrowest:.1f} characters wide"
+    assert failures == {}
