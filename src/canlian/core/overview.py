@@ -81,6 +81,28 @@ def _certificates(user: Any, role: Role, today: dt.date) -> list[Figure]:
     ]
 
 
+def _institutions(user: Any, today: dt.date) -> list[Figure]:
+    """Deadlines that belong to places, not persons: rectifications after an accessibility
+    or care inspection (整改), and institutions' licences (资质证照)."""
+    from canlian.care import queries as care
+    from canlian.community import queries as community
+    from canlian.services.actions import expiring_licences
+    from canlian.services.models import Institution
+
+    licences = expiring_licences(Institution.objects.filter(
+        scoping.region_range_q(user, "township__code")), today)
+    return [
+        Figure(_("Accessibility rectifications past their deadline"),
+               community.problems_for(user).filter(rectified_on=None, deadline__lt=today).count(),
+               reverse("community:problems"), "late"),
+        Figure(_("Care institution rectifications past their deadline"),
+               care.open_problems(user).filter(deadline__lt=today).count(),
+               reverse("care:index"), "late"),
+        Figure(_("Institution licences expired or expiring within 60 days"), licences.count(),
+               reverse("services:institutions")),
+    ]
+
+
 def _changed(user: Any, now: dt.datetime) -> list[Figure]:
     since = now - dt.timedelta(days=7)
     people = scoping.people_for(user)
@@ -102,5 +124,6 @@ def figures(user: Any, today: dt.date, now: dt.datetime) -> dict[str, list[Figur
     else:  # township, federation, auditor: the region's overview
         sections["certificates"] = _certificates(user, role, today)
         sections["work"] = _todos(user, today) + _visits(user, today) + _survey(user, today)
+        sections["institutions"] = _institutions(user, today)
     sections["changed"] = _changed(user, now)
     return sections

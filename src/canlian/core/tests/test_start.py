@@ -65,3 +65,21 @@ def test_the_overview_is_a_fixed_number_of_queries(client, users, make_person, r
     client.force_login(users.federation)
     with django_assert_max_num_queries(40):
         assert client.get("/").status_code == 200
+
+
+def test_the_overview_warns_of_institutions_licences_in_the_users_own_area(client, users, regions):
+    from canlian.services.models import Institution, Licence
+
+    today = clock.today()
+    for township, name in ((regions.t1, "乐成街道残疾人之家"), (regions.t2, "柳市镇残疾人之家")):
+        home = Institution.objects.create(name=name, kind="home_of_disabled", township=township,
+                                          opened_on=dt.date(2020, 1, 1))
+        Licence.objects.create(institution=home, kind="fire", name="消防安全检查合格证",
+                               issued_on=dt.date(2020, 1, 1), expires_on=today + dt.timedelta(days=20))
+    client.force_login(users.township)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    with translation.override("en"):
+        figures = {str(f.label): f.count for f in page.context["sections"]["institutions"]}
+    assert figures["Institution licences expired or expiring within 60 days"] == 1  # not t2's
+    assert figures["Care institution rectifications past their deadline"] == 0
+    assert "已过期或 60 天内到期的机构证照" in client.get("/").content.decode()
