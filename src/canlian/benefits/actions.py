@@ -17,8 +17,9 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
-from canlian.core import clock
+from canlian.core import clock, separation
 from canlian.core.domain import DomainError
+from canlian.core.duties import Workflow
 from canlian.people.models import Person
 
 from . import eligibility, ledger, rolls
@@ -156,7 +157,8 @@ def decide_application(user: Any, application_id: int, move: str, *, note: str =
     sources, target, capability = _MOVES[move]
     if not (move == "withdraw" and user.role == Role.CITIZEN):
         scoping.require(user, capability)
-    application = applications_for(user).select_related("person").filter(pk=application_id).first()
+    application = (applications_for(user).select_related("person", "reviewed_by")
+                   .filter(pk=application_id).first())
     if application is None:
         raise SubsidyApplication.DoesNotExist(application_id)
     if application.state not in sources:
@@ -166,13 +168,16 @@ def decide_application(user: Any, application_id: int, move: str, *, note: str =
     if move == "reject" and not note.strip():
         raise ValidationError({"note": "不予通过须说明理由 (give the reason)"})
     if move == "approve":
+        separation.check(Workflow.SUBSIDY, move, reviewer=application.reviewed_by, actor=user)
+    if move == "approve":
         decision = evaluate(application.person, application.subsidy, application, today)
         if not decision.eligible:
             failed = "；".join(r.text_zh for r in decision.failed)
             raise SubsidyError(f"按现行规则不符合条件，不能批准：{failed}")
     moved = SubsidyApplication.objects.filter(
         pk=application.pk, state=application.state, version=application.version
-    ).update(state=target, version=F("version") + 1, note=note or application.note)
+    ).update(state=target, version=F("version") + 1, note=note or application.note,
+             **({"reviewed_by": user} if move == "review" else {}))
     if moved != 1:
         raise SubsidyError("此申请已被他人处理，请刷新 (changed by someone else; reload)")
     application.refresh_from_db()

@@ -15,7 +15,9 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
-from canlian.core import exports
+from canlian.core import exports, separation
+from canlian.core.domain import DomainError
+from canlian.core.duties import Workflow
 from canlian.core.web import AuthedRequest
 from canlian.portal.actions import uploads_for
 
@@ -77,14 +79,18 @@ def apply(request: AuthedRequest, person_id: int) -> HttpResponse:
 def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     application = get_object_or_404(
-        actions.applications_for(request.user).select_related("person__village__parent"), pk=pk)
+        actions.applications_for(request.user).select_related("person__village__parent",
+                                                             "reviewed_by"), pk=pk)
     record(user=request.user, action=AuditAction.VIEW, obj=application,
            person=application.person, request=request, summary="查看补贴申请")
     moves = {"prefilled": ["reject"], "applied": ["review", "reject", "withdraw"],
              "reviewed": ["approve", "reject"]}.get(application.state, [])
     caps = {"review": Capability.REVIEW, "approve": Capability.APPROVE,
             "reject": Capability.REVIEW, "withdraw": Capability.EDIT_PEOPLE}
-    allowed = [(m, actions.MOVE_LABELS[m]) for m in moves if request.user.can(caps[m])]
+    allowed = [(m, actions.MOVE_LABELS[m],
+                separation.blocked_reason(Workflow.SUBSIDY, m, reviewer=application.reviewed_by,
+                                          actor=request.user))
+               for m in moves if request.user.can(caps[m])]
     return render(request, "benefits/application.html", {
         "application": application, "moves": allowed, "form": DecisionForm(),
         "grant": Grant.objects.filter(application=application).first(),
@@ -103,7 +109,7 @@ def decide(request: AuthedRequest, pk: int, move: str) -> HttpResponse:
                                    request=request)
     except SubsidyApplication.DoesNotExist:
         raise Http404 from None
-    except (actions.SubsidyError, ValidationError) as exc:
+    except (DomainError, ValidationError) as exc:
         _errors(request, exc)
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": actions.MOVE_LABELS.get(move, move)})
@@ -201,7 +207,7 @@ def roll_list(request: AuthedRequest) -> HttpResponse:
 
 def _roll(request: HttpRequest, pk: int) -> Roll:
     region = _roll_region(request.user)
-    return get_object_or_404(Roll, pk=pk, region=region)
+    return get_object_or_404(Roll.objects.select_related("finalised_by"), pk=pk, region=region)
 
 
 @login_required
@@ -215,6 +221,8 @@ def roll_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "subsidies": dict(Subsidy.choices),
         "blocking": rolls.BLOCKING, "summary": rolls.township_summary(roll),
         "can_finalise": request.user.can(Capability.APPROVE),
+        "reconcile_blocked": separation.blocked_reason(
+            Workflow.BANK_RESULT, "reconcile", reviewer=roll.finalised_by, actor=request.user),
     })
 
 
@@ -260,6 +268,9 @@ def roll_reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
                                      apply_valid=request.POST.get("on_error") != "apply_none")
     except ValueError as exc:
         messages.error(request, str(exc))
+        return redirect("benefits:roll", pk=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
         return redirect("benefits:roll", pk=pk)
     if result.applied:
         messages.success(request, _("Reconciled: %(paid)d paid, %(failed)d failed, "

@@ -19,7 +19,8 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
-from canlian.core import clock
+from canlian.core import clock, separation
+from canlian.core.duties import Workflow
 from canlian.core.web import AuthedRequest, requires
 from canlian.portal.actions import uploads_for
 from canlian.regions.models import Region
@@ -115,12 +116,17 @@ def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     possible = [a for a in workflow.allowed_actions(Kind(application.kind), State(application.state))
                 if user.can(workflow.transition(Kind(application.kind), State(application.state),
                                                 a).capability)]
+    reviewer = actions.reviewer_of(application)
+    blocked = {a.value: separation.blocked_reason(Workflow.CERTIFICATE, a.value,
+                                                  reviewer=reviewer, actor=user)
+               for a in possible}
     return render(request, "certificates/application.html", {
-        "application": application,
+        "application": application, "reviewer": reviewer,
         "steps": application.steps.select_related("actor"),
         "assessment": getattr(application, "assessment", None),
         "can_assess": Action.ASSESS in possible,
-        "actions": [(a.value, workflow.ACTION_LABELS[a]) for a in possible if a != Action.ASSESS],
+        "actions": [(a.value, workflow.ACTION_LABELS[a], blocked[a.value])
+                    for a in possible if a != Action.ASSESS],
         "assess_form": AssessForm(), "step_form": StepForm(),
         "uploads": uploads_for(user, f"certificate:{application.pk}"),
     })
@@ -171,7 +177,7 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                                       request=request)
     except Application.DoesNotExist:
         raise Http404 from None
-    except IllegalTransition as exc:
+    except (IllegalTransition, separation.SameReviewerError) as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
         for m in _messages_of(exc):

@@ -16,7 +16,8 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
-from canlian.core import clock, throttle
+from canlian.core import clock, separation, throttle
+from canlian.core.duties import Workflow
 from canlian.people import idnumber
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
@@ -222,31 +223,46 @@ def submit(user: Any, declaration_id: int) -> Declaration:
     return declaration
 
 
+REVIEW_LABELS = {"check": "初审通过", "approve": "审核通过", "return": "退回"}
+
+
 @transaction.atomic
 def review(user: Any, declaration_id: int, decision: str, note: str = "") -> Declaration:
-    """Approve (freezing the levy and its breakdown) or return for correction."""
-    scoping.require(user, Capability.APPROVE)
+    """First check (初审, township or federation), then approval by another person (freezing
+    the levy and its breakdown); either may return the declaration for correction."""
+    if decision not in REVIEW_LABELS:
+        raise ValidationError(f"未知操作 {decision!r}")
+    scoping.require(user, Capability.APPROVE if decision == "approve" else Capability.REVIEW)
     declaration = _own(user, declaration_id)
-    if declaration.state != "submitted":
-        raise ValidationError("只有已提交的申报可以审核 (only submitted declarations)")
+    sources = {"check": ("submitted",), "approve": ("checked",),
+               "return": ("submitted", "checked")}[decision]
+    if declaration.state not in sources:
+        raise ValidationError(
+            "只有已提交的申报可以初审，初审通过后方可审核 (only a submitted declaration can be "
+            "checked, and only a checked one approved)")
     if decision == "return" and not note.strip():
         raise ValidationError({"note": "退回须说明理由 (give the reason)"})
-    changes: dict[str, Any] = {"state": "approved" if decision == "approve" else "returned",
-                               "note": note, "reviewed_by": user}
+    separation.check(Workflow.DECLARATION, decision, reviewer=declaration.checked_by, actor=user)
+    target = {"check": "checked", "approve": "approved", "return": "returned"}[decision]
+    changes: dict[str, Any] = {"state": target, "note": note}
+    if decision == "check":
+        changes["checked_by"] = user
+    else:
+        changes["reviewed_by"] = user
     if decision == "approve":
         result = compute(declaration)
         changes.update(required=result.required.quantize(Decimal("0.001")),
                        counted=result.counted, payable=result.payable,
                        standing=quota_status(to_levy(declaration)).standing.value,
                        breakdown=[list(line) for line in result.breakdown()])
-    moved = Declaration.objects.filter(pk=declaration.pk, state="submitted",
+    moved = Declaration.objects.filter(pk=declaration.pk, state=declaration.state,
                                        version=declaration.version).update(
         version=F("version") + 1, **changes)
     if moved != 1:
         raise ValidationError("已被他人处理，请刷新 (changed by someone else)")
     declaration.refresh_from_db()
     record(user=user, action=Action.TRANSITION, obj=declaration,
-           summary=f"按比例就业申报：{'通过' if decision == 'approve' else '退回'}")
+           summary=f"按比例就业申报：{REVIEW_LABELS[decision]}")
     return declaration
 
 

@@ -24,6 +24,10 @@ def test_walk_a_nursing_subsidy_through_the_pages(client, users, make_person, wa
     detail = client.get(r["Location"]).content.decode()
     assert "一级" in detail  # the reasons name the grade that qualified
     client.post(reverse("benefits:decide", args=[application.pk, "review"]))
+    application.refresh_from_db()
+    assert application.reviewed_by == users.township
+    page = client.get(reverse("benefits:application", args=[application.pk])).content.decode()
+    assert "town1" in page  # who reviewed is shown
     client.force_login(users.federation)
     month = clock.today().strftime("%Y-%m")
     client.post(reverse("benefits:decide", args=[application.pk, "approve"]),
@@ -46,6 +50,19 @@ def test_walk_a_nursing_subsidy_through_the_pages(client, users, make_person, wa
     line = roll.lines.get()
     upload = _bank_result([[line.id, "吴二", float(line.amount), "失败", "账号错误"]])
     upload.name = "result.xlsx"
+    # Who finalised the roll may not confirm the bank's results (审批分离): the page says
+    # so instead of offering the upload, and a post anyway is refused.
+    page = client.get(reverse("benefits:roll", args=[roll.pk])).content.decode()
+    reconcile = reverse("benefits:roll_reconcile", args=[roll.pk])
+    assert f'action="{reconcile}"' not in page
+    assert "notice separation" in page
+    r = client.post(reverse("benefits:roll_reconcile", args=[roll.pk]), {"file": upload},
+                    follow=True)
+    assert "不同的人" in r.content.decode() or "different people" in r.content.decode()
+    line.refresh_from_db()
+    assert line.payment_status == "pending"
+    upload.seek(0)
+    client.force_login(users.federation2)
     client.post(reverse("benefits:roll_reconcile", args=[roll.pk]), {"file": upload})
     line.refresh_from_db()
     assert (line.payment_status, line.failure_reason) == ("failed", "账号错误")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from canlian.core import clock
+from canlian.core.separation import SameReviewerError
 from canlian.employment import actions, levy, queries, uscc
 from canlian.employment.models import Course, Declaration, Employer, Enrolment
 
@@ -62,13 +63,19 @@ def test_declaration_workflow_freezes_the_levy(users, employer, make_person):
         actions.add_employee(users.employer, declaration.pk, late.resident_id, late.name)
     with pytest.raises(PermissionDenied):
         actions.review(users.township, declaration.pk, "approve")
-    approved = actions.review(users.federation, declaration.pk, "approve")
+    with pytest.raises(ValidationError, match="初审"):  # approval comes after the first check
+        actions.review(users.federation, declaration.pk, "approve")
+    checked = actions.review(users.federation, declaration.pk, "check")
+    assert (checked.state, checked.checked_by) == ("checked", users.federation)
+    with pytest.raises(SameReviewerError):  # the checker does not approve (审批分离)
+        actions.review(users.federation, declaration.pk, "approve")
+    approved = actions.review(users.federation2, declaration.pk, "approve")
     # Worked example 2 of docs/domain.md §5: A = 2 (grade 2 counts double) → 60 000.
     assert approved.payable == Decimal("60000.00")
     assert approved.standing == "short"
     assert any("60000" in str(line[2]).replace(",", "") for line in approved.breakdown)
     with pytest.raises(ValidationError):
-        actions.review(users.federation, declaration.pk, "approve")
+        actions.review(users.federation2, declaration.pk, "approve")
 
 
 def test_more_counted_employees_than_staff_is_refused(users, employer, make_person):
