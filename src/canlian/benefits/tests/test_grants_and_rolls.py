@@ -20,7 +20,7 @@ from canlian.certificates.models import Certificate
 from canlian.people.actions import record_death
 from canlian.todos.models import Todo
 
-from .helpers import NURSING, D, grant, lines, m, settled_long_ago
+from .helpers import NURSING, D, approve, grant, lines, m, settled_long_ago
 
 
 def test_application_stores_the_rules_reasons_and_approval_starts_the_grant(users, certified):
@@ -40,7 +40,7 @@ def test_an_ineligible_application_cannot_be_approved(users, certified):
     assert not application.eligible
     actions.decide_application(users.township, application.pk, "review")
     with pytest.raises(actions.SubsidyError, match="不符合条件"):
-        actions.decide_application(users.federation, application.pk, "approve")
+        approve(users, application)
     assert not Grant.objects.exists()
 
 
@@ -212,7 +212,7 @@ def test_a_grade_change_that_ends_eligibility_stops_the_grant(users, make_person
     walk(person, category=4, grade=2)
     application = actions.apply(users.township, person, "nursing", NURSING)
     actions.decide_application(users.township, application.pk, "review")
-    actions.decide_application(users.federation, application.pk, "approve")
+    approve(users, application)
     walk(person, kind="change", category=4, grade=4)  # re-assessed as grade 4
     g = Grant.objects.get(person=person)
     assert g.status == "stopped"
