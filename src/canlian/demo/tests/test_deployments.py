@@ -67,3 +67,7 @@ def _assert_domain_demo(root) -> None:
     assert AthleteRecord.objects.filter(member__team__township__code__range=root.code_range,
                                         kind="competition").exists()
     assert Delivery.objects.filter(village__code__range=root.code_range).exists()
+    from canlian.benefits.models import PublicNotice
+
+    notices = PublicNotice.objects.filter(village__code__range=root.code_range)
+    assert notices.exists() and notices.filter(applications__isnull=False).exists()
