@@ -64,8 +64,11 @@ class ApplyForm(Form):
 class AssessForm(Form):
     hospital = forms.CharField(label=_("Designated hospital"), max_length=100)
     assessed_on = forms.DateField(label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}))
-    category = forms.TypedChoiceField(label=_("Category"), coerce=int, choices=CATEGORY_CHOICES)
-    grade = forms.TypedChoiceField(label=_("Grade"), coerce=int, choices=GRADE_CHOICES,
+    # No preselected answer: an untouched form must not record 视力残疾 一级.
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int,
+                                      choices=[("", _("— choose —")), *CATEGORY_CHOICES])
+    grade = forms.TypedChoiceField(label=_("Grade"), coerce=int,
+                                   choices=[("", _("— choose —")), *GRADE_CHOICES],
                                    help_text=_("For a multiple disability the most severe "
                                                "component grade is used."))
     components = forms.CharField(

@@ -21,6 +21,7 @@ from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, separation
 from canlian.core.duties import Workflow
+from canlian.core.forms import add_errors
 from canlian.core.web import AuthedRequest, requires
 from canlian.portal.actions import uploads_for
 from canlian.regions.models import Region
@@ -145,9 +146,10 @@ def assess(request: AuthedRequest, pk: int) -> HttpResponse:
                 attachment=d.get("attachment"), request=request)
         except Application.DoesNotExist:
             raise Http404 from None
-        except (ValidationError, IllegalTransition) as exc:
-            for m in (_messages_of(exc) if isinstance(exc, ValidationError) else [exc.message]):
-                messages.error(request, m)
+        except ValidationError as exc:  # beside its field, not in a banner
+            add_errors(form, exc)
+        except IllegalTransition as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Assessment recorded."))
             return redirect("certificates:application", pk=pk)
