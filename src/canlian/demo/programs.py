@@ -274,11 +274,14 @@ def _month_add(month: dt.date, n: int) -> dt.date:
 
 
 def _notices(applications: list, this_month: dt.date) -> None:
-    """公示: the recent applications of each village were posted on a public notice before
+    """公示: the latest applications of each village were posted on a public notice before
     approval (5 working days from the week after the application month began)."""
     recent: dict[tuple[str, dt.date], list] = defaultdict(list)
+    if not applications:
+        return
+    latest = max(a.applied_on for a in applications)
     for a in applications:
-        if a.applied_on >= _month_add(this_month, -3):
+        if a.applied_on >= _month_add(latest.replace(day=1), -3):
             recent[(a.village_id, a.applied_on)].append(a)
     notices = []
     for (village, applied), group in recent.items():

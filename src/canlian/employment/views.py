@@ -100,6 +100,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         "rewards": queries.standings(region, year, "over"),
         "followup": queries.standings(region, year, "short"),
         "breach": queries.public_units_in_breach(region, year),
+        "breach_rule": queries.deployment_public_unit_rule(year),
         "mismatches": queries.mismatches(region, year)[:100],
         "training": sum(queries.training_person_times_by_township(
             region, dt.date(year, 1, 1), dt.date(year, 12, 31)).values()),

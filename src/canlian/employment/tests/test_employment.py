@@ -100,7 +100,7 @@ def test_employers_see_only_their_own(client, users, employer, regions):
     assert client.get(reverse("employment:employer", args=[other.pk])).status_code == 404
 
 
-def test_public_units_in_breach(users, regions):
+def test_public_units_in_breach(users, regions, settings):
     for name, kind, posts, school in (("区政府办", "government", 60, False),
                                       ("小机关", "government", 30, False),
                                       ("区医院", "public_institution", 80, False),
@@ -108,6 +108,12 @@ def test_public_units_in_breach(users, regions):
         Employer.objects.create(name=name, credit_code=uscc.make(f"11330382{len(name)}{posts:08d}"[:17]),
                                 unit_kind=kind, posts=posts, is_school_or_kindergarten=school,
                                 township=regions.t1)
+    # Yueqing has no such local rule (rule data): nothing is listed under Linzi's.
+    assert queries.public_units_in_breach(regions.county, YEAR) == []
+    from canlian.regions.models import Deployment
+
+    Deployment.objects.filter(code="yueqing").update(code="linzi")
+    settings.CANLIAN_DEPLOYMENT = "linzi"
     names = {b["employer"].name for b in queries.public_units_in_breach(regions.county, YEAR)}
     assert names == {"区政府办", "区医院"}
 
