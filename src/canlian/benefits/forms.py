@@ -27,7 +27,7 @@ class BankAccountField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> str:
-        return re.sub(r"[\s\-]", "", super().to_python(value))
+        return re.sub(r"[\s\-]", "", super().to_python(value) or "")
 
     def validate(self, value: str) -> None:
         super().validate(value)

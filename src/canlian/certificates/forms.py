@@ -48,15 +48,26 @@ class ApplyForm(Form):
     target_village = forms.ModelChoiceField(label=_("Transfer to (village/community)"),
                                             queryset=Region.objects.none(), required=False)
 
-    def __init__(self, *args: Any, villages: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, villages: Any, kind: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["target_village"]).queryset = villages
+        # Only the questions of the chosen kind: a renewal is not asked why it is cancelled.
+        if kind != Kind.CANCELLATION:
+            del self.fields["cancel_reason"]
+        if kind != Kind.TRANSFER:
+            del self.fields["target_village"]
+        else:
+            field = cast(forms.ModelChoiceField, self.fields["target_village"])
+            field.queryset = villages
+            # 25 villages are called 东山社区: name the township of each.
+            field.label_from_instance = lambda r: f"{r.parent.name if r.parent else ''} / {r.name}"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("kind") == Kind.CANCELLATION and not data.get("cancel_reason"):
+        if ("cancel_reason" in self.fields and data.get("kind") == Kind.CANCELLATION
+                and not data.get("cancel_reason")):
             self.add_error("cancel_reason", _("Choose the reason for cancelling."))
-        if data.get("kind") == Kind.TRANSFER and not data.get("target_village"):
+        if ("target_village" in self.fields and data.get("kind") == Kind.TRANSFER
+                and not data.get("target_village")):
             self.add_error("target_village", _("Choose where the person moves to."))
         return data
 

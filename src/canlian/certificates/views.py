@@ -91,14 +91,16 @@ def apply(request: AuthedRequest, person_id: int) -> HttpResponse:
     region = scoping.region_of(request.user)
     villages = (Region.objects.filter(code=region.code) if region.level == "village"
                 else region.villages()).select_related("parent")
-    form = ApplyForm(request.POST or None, villages=villages,
-                     initial={"kind": request.GET.get("kind", Kind.NEW)})
+    kind = (request.POST.get("kind") if request.method == "POST"
+            else request.GET.get("kind")) or Kind.NEW
+    form = ApplyForm(request.POST or None, villages=villages, kind=kind,
+                     initial={"kind": kind})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             application = actions.apply(request.user, person, actions.ApplicationInput(
-                kind=Kind(d["kind"]), reason=d["reason"], cancel_reason=d["cancel_reason"],
-                target_village=d["target_village"]), request)
+                kind=Kind(d["kind"]), reason=d["reason"], cancel_reason=d.get("cancel_reason", ""),
+                target_village=d.get("target_village")), request)
         except ValidationError as exc:
             for m in _messages_of(exc):
                 form.add_error(None, m)

@@ -35,3 +35,21 @@ def test_a_refused_assessment_is_shown_beside_its_field_not_as_success(client, u
     assert 'class="error-summary"' in page and "has-error" in page
     assert "message-success" not in page and "message-error" not in page
     assert Application.objects.get(pk=application.pk).state == State.APPLIED
+
+
+def test_the_application_form_asks_only_what_the_kind_needs(client, users, make_person, regions):
+    person = make_person()
+    client.force_login(users.federation)
+    url = reverse("certificates:apply", args=[person.pk])
+    renewal = client.get(url + "?kind=renewal").content.decode()
+    assert 'name="cancel_reason"' not in renewal and 'name="target_village"' not in renewal
+    cancellation = client.get(url + "?kind=cancellation").content.decode()
+    assert 'name="cancel_reason"' in cancellation and 'name="target_village"' not in cancellation
+    transfer = client.get(url + "?kind=transfer").content.decode()
+    assert 'name="target_village"' in transfer and 'name="cancel_reason"' not in transfer
+    # Villages are named with their township, so two 东山社区 can be told apart.
+    assert f"{regions.v2a.parent.name} / {regions.v2a.name}" in transfer
+    # Choosing cancellation in the form without a reason asks for it beside the field.
+    r = client.post(url, {"kind": "cancellation", "reason": ""})
+    assert r.status_code == 200 and 'name="cancel_reason"' in r.content.decode()
+    assert "has-error" in r.content.decode()
