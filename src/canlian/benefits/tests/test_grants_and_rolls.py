@@ -195,6 +195,14 @@ def test_gap_list_names_likely_eligible_persons_without_a_grant(users, certified
     assert {(g["payee"], g["subsidy"]) for g in gaps} == {("未享受", "nursing")}
 
 
+def test_the_rolls_gap_check_counts_everyone_without_a_silent_cap(users, certified, regions):
+    for i in range(5):
+        certified(grade=2, name=f"未享受{i}")
+    assert len(rolls.gap_list(regions.county, m(2025, 3), limit=2)) == 2  # only when asked
+    roll = rolls.generate(regions.county, m(2025, 3)).roll
+    assert len(rolls.checks(roll)["gap"]) == 5
+
+
 def test_certificate_issued_opens_a_prefilled_application(users, make_person, walk):
     person = make_person(household_type="dibao")
     walk(person, category=4, grade=1)
