@@ -110,10 +110,12 @@ def file_declaration(user: Any, employer: Employer, *, year: int, staff: Decimal
         levy.check_amounts(staff, average_wage, local_average_wage)
     except levy.LevyInputError as exc:
         raise ValidationError({exc.field: exc.message}) from None
-    declaration, _ = Declaration.objects.get_or_create(
+    declaration, created = Declaration.objects.get_or_create(
         employer=employer, year=year,
         defaults={"staff": staff, "average_wage": average_wage,
                   "local_average_wage": local_average_wage})
+    if created:
+        _carry_over(declaration)
     if declaration.state not in ("draft", "returned"):
         raise ValidationError("该年度申报已提交 (already submitted)")
     declaration.staff, declaration.average_wage = staff, average_wage
@@ -121,6 +123,25 @@ def file_declaration(user: Any, employer: Employer, *, year: int, staff: Decimal
     declaration.save()
     record(user=user, action=Action.UPDATE, obj=declaration, summary=f"填报 {year} 年度按比例就业")
     return declaration
+
+
+def _carry_over(declaration: Declaration) -> int:
+    """A new year's declaration starts with last year's disabled staff who can still be
+    counted (a valid certificate, alive, not declared by another unit this year), with
+    their grade as it is now; the employer removes who has left and adds who has joined."""
+    last = DeclaredEmployee.objects.filter(declaration__employer=declaration.employer,
+                                           declaration__year=declaration.year - 1)
+    elsewhere = DeclaredEmployee.objects.filter(declaration__year=declaration.year).values(
+        "person_id")
+    rows = list(last.filter(person__certificate_number__isnull=False,
+                            person__grade__isnull=False, person__life_status="alive")
+                .exclude(person_id__in=elsewhere)
+                .values("person_id", "person__grade", "contract_ok", "wage_ok", "insurance_ok"))
+    DeclaredEmployee.objects.bulk_create([
+        DeclaredEmployee(declaration=declaration, person_id=r["person_id"],
+                         grade=r["person__grade"], contract_ok=r["contract_ok"],
+                         wage_ok=r["wage_ok"], insurance_ok=r["insurance_ok"]) for r in rows])
+    return len(rows)
 
 
 # An employer may look a person up only by the name and ID it already holds, and learns

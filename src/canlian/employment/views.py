@@ -132,10 +132,14 @@ def employer(request: AuthedRequest, pk: int) -> HttpResponse:
     _staff_or_employer(request)
     unit = get_object_or_404(actions.employers_for(request.user).select_related("township"),
                              pk=pk)
+    year = clock.today().year
+    current = unit.declarations.filter(year=year).first()
+    # The form only while this year's declaration can still be written (not once submitted).
+    open_ = current is None or current.state in ("draft", "returned")
     return render(request, "employment/employer.html", {
         "employer": unit, "declarations": unit.declarations.all(),
-        "form": DeclarationForm() if request.user.role == Role.EMPLOYER else None,
-        "year": clock.today().year,
+        "form": DeclarationForm() if request.user.role == Role.EMPLOYER and open_ else None,
+        "current": current, "year": year,
     })
 
 

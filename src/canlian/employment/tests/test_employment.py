@@ -208,3 +208,40 @@ def test_courses_enrolment_attendance_and_ending_a_placement(client, users, regi
     placement.refresh_from_db()
     assert placement.end == dt.date(2025, 6, 30)
     assert not queries.employed_person_ids(regions.county, 2026).exists()
+
+
+def test_a_new_years_declaration_keeps_last_years_disabled_staff(users, employer, make_person):
+    stays, died = certified(make_person, grade=2), certified(make_person, grade=3)
+    last = actions.file_declaration(users.employer, employer, year=YEAR - 1, staff=Decimal(200),
+                                    average_wage=Decimal(120000),
+                                    local_average_wage=Decimal(90000))
+    for p in (stays, died):
+        actions.add_employee(users.employer, last.pk, p.resident_id, p.name)
+    from canlian.people.models import Person
+
+    Person.objects.filter(pk=died.pk).update(life_status="deceased",
+                                             death_date=dt.date(YEAR - 1, 6, 1))
+    new = actions.file_declaration(users.employer, employer, year=YEAR, staff=Decimal(210),
+                                   average_wage=Decimal(125000),
+                                   local_average_wage=Decimal(95000))
+    assert [e.person_id for e in new.employees.all()] == [stays.pk]
+    # Filing again (editing the draft) does not add them twice.
+    again = actions.file_declaration(users.employer, employer, year=YEAR, staff=Decimal(211),
+                                     average_wage=Decimal(125000),
+                                     local_average_wage=Decimal(95000))
+    assert again.employees.count() == 1
+
+
+def test_the_declaration_form_is_not_offered_again_after_submitting(client, users, employer):
+    with clock.frozen(dt.date(YEAR, 3, 1)):
+        client.force_login(users.employer)
+        url = reverse("employment:employer", args=[employer.pk])
+        assert f'action="{reverse("employment:file", args=[employer.pk])}"' in \
+            client.get(url).content.decode()
+        declaration = actions.file_declaration(users.employer, employer, year=YEAR,
+                                               staff=Decimal(10), average_wage=Decimal(80000),
+                                               local_average_wage=Decimal(90000))
+        actions.submit(users.employer, declaration.pk)
+        page = client.get(url).content.decode()
+        assert f'action="{reverse("employment:file", args=[employer.pk])}"' not in page
+        assert reverse("employment:declaration", args=[declaration.pk]) in page
