@@ -39,13 +39,20 @@ class AttachmentField(forms.FileField):
         return check_attachment(super().clean(data, initial))
 
 
+class VillageChoiceField(forms.ModelChoiceField):
+    """Villages named with their township: 25 villages are called 东山社区."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.parent.name if obj.parent else ''} / {obj.name}"
+
+
 class ApplyForm(Form):
     kind = forms.ChoiceField(label=_("Application"), choices=[(k.value, v) for k, v in KIND_LABELS.items()])
     reason = forms.CharField(label=_("Reason / notes"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
     cancel_reason = forms.ChoiceField(label=_("Cancellation reason"), required=False,
                                       choices=[("", "—"), *CancelReason.choices])
-    target_village = forms.ModelChoiceField(label=_("Transfer to (village/community)"),
+    target_village = VillageChoiceField(label=_("Transfer to (village/community)"),
                                             queryset=Region.objects.none(), required=False)
 
     def __init__(self, *args: Any, villages: Any, kind: str | None = None, **kwargs: Any) -> None:
@@ -58,8 +65,6 @@ class ApplyForm(Form):
         else:
             field = cast(forms.ModelChoiceField, self.fields["target_village"])
             field.queryset = villages
-            # 25 villages are called 东山社区: name the township of each.
-            field.label_from_instance = lambda r: f"{r.parent.name if r.parent else ''} / {r.name}"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

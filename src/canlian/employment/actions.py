@@ -139,7 +139,8 @@ def _carry_over(declaration: Declaration) -> int:
                 .values("person_id", "person__grade", "contract_ok", "wage_ok", "insurance_ok"))
     DeclaredEmployee.objects.bulk_create([
         DeclaredEmployee(declaration=declaration, person_id=r["person_id"],
-                         grade=r["person__grade"], contract_ok=r["contract_ok"],
+                         grade=r["person__grade"] or 0,  # filtered: never None
+                         contract_ok=r["contract_ok"],
                          wage_ok=r["wage_ok"], insurance_ok=r["insurance_ok"]) for r in rows])
     return len(rows)
 
