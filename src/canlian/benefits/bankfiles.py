@@ -102,7 +102,8 @@ def reconcile(roll: Roll, stream: IO[bytes] | str, *, user: Any = None,
     col_reason = next((i for i, h in enumerate(header) if h in ("原因", "失败原因", "reason")), None)
     col_amount = next((i for i, h in enumerate(header) if h.startswith("金额")), None)
     with transaction.atomic():
-        roll = Roll.objects.select_for_update().select_related("finalised_by").get(pk=roll.pk)
+        roll = (Roll.objects.select_for_update(of=("self",)).select_related("finalised_by")
+                .get(pk=roll.pk))
         # Who finalised the roll does not also confirm what the bank paid (审批分离).
         separation.check(Workflow.BANK_RESULT, "reconcile", reviewer=roll.finalised_by,
                          actor=user)
