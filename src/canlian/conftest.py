@@ -79,6 +79,8 @@ def users(regions):
 
     u = Users()
     u.federation = make_user("fed", Role.FEDERATION_STAFF, regions.county)
+    # A second federation account: the reviewer of a case may not also approve it.
+    u.federation2 = make_user("fed2", Role.FEDERATION_STAFF, regions.county)
     u.township = make_user("town1", Role.TOWNSHIP_STAFF, regions.t1)
     u.township2 = make_user("town2", Role.TOWNSHIP_STAFF, regions.t2)
     u.village = make_user("vil1a", Role.VILLAGE_WORKER, regions.v1a)

@@ -17,11 +17,12 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
-from canlian.core import clock
+from canlian.core import clock, separation
 from canlian.core.domain import DomainError
+from canlian.core.duties import Workflow
 from canlian.people.models import Person
 
-from . import eligibility, ledger, rolls
+from . import eligibility, ledger, notice_rules, rolls
 from .facts import facts_for, ruleset_for
 from .models import (
     OPEN_APPLICATION_STATES,
@@ -30,6 +31,7 @@ from .models import (
     Grant,
     GrantChange,
     GrantStatus,
+    PublicNotice,
     Roll,
     RollLine,
     Subsidy,
@@ -156,7 +158,8 @@ def decide_application(user: Any, application_id: int, move: str, *, note: str =
     sources, target, capability = _MOVES[move]
     if not (move == "withdraw" and user.role == Role.CITIZEN):
         scoping.require(user, capability)
-    application = applications_for(user).select_related("person").filter(pk=application_id).first()
+    application = (applications_for(user).select_related("person", "reviewed_by", "notice")
+                   .filter(pk=application_id).first())
     if application is None:
         raise SubsidyApplication.DoesNotExist(application_id)
     if application.state not in sources:
@@ -166,13 +169,18 @@ def decide_application(user: Any, application_id: int, move: str, *, note: str =
     if move == "reject" and not note.strip():
         raise ValidationError({"note": "不予通过须说明理由 (give the reason)"})
     if move == "approve":
+        separation.check(Workflow.SUBSIDY, move, reviewer=application.reviewed_by, actor=user)
+    if move == "approve":
+        check_notice_has_run(application, today)
+    if move == "approve":
         decision = evaluate(application.person, application.subsidy, application, today)
         if not decision.eligible:
             failed = "；".join(r.text_zh for r in decision.failed)
             raise SubsidyError(f"按现行规则不符合条件，不能批准：{failed}")
     moved = SubsidyApplication.objects.filter(
         pk=application.pk, state=application.state, version=application.version
-    ).update(state=target, version=F("version") + 1, note=note or application.note)
+    ).update(state=target, version=F("version") + 1, note=note or application.note,
+             **({"reviewed_by": user} if move == "review" else {}))
     if moved != 1:
         raise SubsidyError("此申请已被他人处理，请刷新 (changed by someone else; reload)")
     application.refresh_from_db()
@@ -182,6 +190,70 @@ def decide_application(user: Any, application_id: int, move: str, *, note: str =
     if move == "approve":
         _start_grant(user, application, start_month, request)
     return application
+
+
+def notice_needed(application: SubsidyApplication) -> Any:
+    """The public notice (公示) the rule data requires for ``application``, or None."""
+    return ruleset_for().notice_on(application.subsidy, application.applied_on)
+
+
+def check_notice_has_run(application: SubsidyApplication, today: dt.date) -> None:
+    needed = notice_needed(application)
+    if needed is None:
+        return
+    notice = application.notice
+    if notice is None:
+        raise SubsidyError(
+            f"须先在村（社区）公示 {needed.working_days} 个工作日，公示期满后方可审批 "
+            f"(post a public notice of {needed.working_days} working days in the village "
+            "first; approval comes after it has run)", code="notice_missing")
+    if not notice_rules.has_run(notice.ends_on, today):
+        raise SubsidyError(
+            f"公示期至 {notice.ends_on:%Y-%m-%d} 止，{notice.ends_on:%Y-%m-%d} 之后方可审批 "
+            f"(the public notice runs until {notice.ends_on:%Y-%m-%d}; approve after it)",
+            code="notice_running")
+
+
+@transaction.atomic
+def post_notice(user: Any, village_code: str, application_ids: list[int], starts_on: dt.date,
+                *, request: HttpRequest | None = None,
+                today: dt.date | None = None) -> PublicNotice:
+    """Post the reviewed applications of one village on a public notice (公示) from
+    ``starts_on`` for the working days the rule data sets."""
+    scoping.require(user, Capability.REVIEW)
+    today = today or _today()
+    if starts_on < today:
+        raise ValidationError({"starts_on": "公示开始日期不能早于今天 (the notice cannot start "
+                                            "in the past)"})
+    chosen = list(applications_for(user).select_for_update().filter(
+        pk__in=application_ids, village_id=village_code).select_related("person"))
+    if not chosen or len(chosen) != len(set(application_ids)):
+        raise ValidationError({"applications": "请选择本村（社区）已审核的申请 (choose reviewed "
+                                               "applications of this village)"})
+    days = set()
+    for application in chosen:
+        needed = notice_needed(application)
+        if application.state != ApplicationState.REVIEWED or application.notice_id is not None:
+            raise ValidationError({"applications": f"{application.person.name}的申请不是待公示状态 "
+                                                   "(not awaiting a notice)"})
+        if needed is None:
+            raise ValidationError({"applications": f"{application.person.name}的补贴不需要公示 "
+                                                   "(this subsidy needs no notice)"})
+        days.add(needed.working_days)
+    working_days = max(days)
+    span = notice_rules.period(starts_on, working_days)
+    notice = PublicNotice.objects.create(village_id=village_code, starts_on=span.first,
+                                         ends_on=span.last, working_days=working_days,
+                                         posted_by=_actor(user))
+    SubsidyApplication.objects.filter(pk__in=[a.pk for a in chosen]).update(notice=notice)
+    record(user=user, action=AuditAction.CREATE, obj=notice, request=request,
+           summary=f"两项补贴公示 {span.first:%Y-%m-%d}–{span.last:%Y-%m-%d}，{len(chosen)} 人")
+    return notice
+
+
+def notices_for(user: Any) -> Any:
+    """The notices of the user's region (scoped through the village)."""
+    return PublicNotice.objects.filter(scoping.region_q(user, "village__code"))
 
 
 def _start_grant(user: Any, application: SubsidyApplication, requested: dt.date | None,

@@ -22,7 +22,8 @@ from django.http import HttpRequest
 
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
-from canlian.core import bulk, exports, sheets
+from canlian.core import bulk, exports, separation, sheets
+from canlian.core.duties import Workflow
 from canlian.people.workbooks import _header, _save
 
 from . import ledger, paid_years
@@ -101,7 +102,11 @@ def reconcile(roll: Roll, stream: IO[bytes] | str, *, user: Any = None,
     col_reason = next((i for i, h in enumerate(header) if h in ("原因", "失败原因", "reason")), None)
     col_amount = next((i for i, h in enumerate(header) if h.startswith("金额")), None)
     with transaction.atomic():
-        roll = Roll.objects.select_for_update().get(pk=roll.pk)
+        roll = (Roll.objects.select_for_update(of=("self",)).select_related("finalised_by")
+                .get(pk=roll.pk))
+        # Who finalised the roll does not also confirm what the bank paid (审批分离).
+        separation.check(Workflow.BANK_RESULT, "reconcile", reviewer=roll.finalised_by,
+                         actor=user)
         result, outcomes, rows_of = _read(roll, found, col_id, col_result, col_reason, col_amount)
         _refuse_second_payments(outcomes, rows_of, result)
         if result.errors and not apply_valid:

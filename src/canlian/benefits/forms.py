@@ -16,6 +16,26 @@ from .models import Subsidy
 from .rulesets import ALLOWANCE_TYPES
 
 
+class BankAccountField(forms.CharField):
+    """A bank account number as people write it: groups of digits separated by spaces or
+    hyphens (as printed on the card) are accepted and stored as the digits alone."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric",
+                                                           "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return re.sub(r"[\s\-]", "", super().to_python(value) or "")
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if value and not re.fullmatch(r"\d{12,30}", value):
+            raise ValidationError(self.error_messages.get("invalid") or
+                                  _("Enter 12 to 30 digits."), code="invalid")
+
+
 class ApplyForm(Form):
     subsidy = forms.ChoiceField(label=_("Subsidy"), choices=Subsidy.choices)
     needs_long_term_care = forms.BooleanField(
@@ -37,7 +57,7 @@ class ApplyForm(Form):
         help_text=_("Types: ") + ", ".join(ALLOWANCE_TYPES),
         widget=forms.Textarea(attrs={"rows": 2}))
     bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
-    bank_account = forms.RegexField(label=_("Bank account"), regex=r"^\d{12,30}$", required=False,
+    bank_account = BankAccountField(label=_("Bank account"), required=False,
                                     error_messages={"invalid": _("Enter 12 to 30 digits.")})
 
     def clean_other_allowances(self) -> dict[str, str]:
@@ -59,6 +79,10 @@ class ApplyForm(Form):
                                       "own_income", "hukou_in_region",
                                       "work_injury_care_allowance", "orphan_basic_living",
                                       "other_allowances")}
+
+
+class NoticeForm(Form):
+    starts_on = forms.DateField(label=_("Posted from"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class DecisionForm(Form):

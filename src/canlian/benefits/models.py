@@ -58,6 +58,27 @@ class DeclaredFacts(models.Model):
                    "other_allowances")
 
 
+class PublicNotice(models.Model):
+    """A public notice (公示) of subsidy applicants in one village, with its dates: posted by
+    the township after its review; approval waits until it has run (``notice_rules``)."""
+
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("village"))
+    starts_on = models.DateField(_("posted from"))
+    ends_on = models.DateField(_("posted until"), db_index=True)
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("public notice")
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.starts_on}–{self.ends_on}"
+
+
 class SubsidyApplication(DeclaredFacts):
     """An application (补贴申请) for one subsidy: township review, federation approval."""
 
@@ -83,6 +104,13 @@ class SubsidyApplication(DeclaredFacts):
     version = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
+    # The public notice (公示) the application was posted on, after the township review.
+    notice = models.ForeignKey(PublicNotice, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="applications", verbose_name=_("public notice"))
+    # Who did the township review: they may not also approve (core/duties.py).
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("reviewed by"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

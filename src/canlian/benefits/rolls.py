@@ -535,10 +535,11 @@ def checks(roll: Roll) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
-def gap_list(region: Region, month: dt.date, limit: int = 2000) -> list[dict[str, Any]]:
+def gap_list(region: Region, month: dt.date, limit: int | None = None) -> list[dict[str, Any]]:
     """Certified, living persons whom the registry facts make likely eligible for a subsidy
     they neither receive nor have applied for (应享未享). "Likely eligible" is the one
-    definition in ``likely`` (also the plan's subsidy coverage)."""
+    definition in ``likely`` (also the plan's subsidy coverage). No cap by default: the
+    roll's check reports the whole count (a cap of 2000 once showed "2000" for 2,794)."""
     from . import likely
     from .models import OPEN_APPLICATION_STATES, SubsidyApplication
 
@@ -553,7 +554,7 @@ def gap_list(region: Region, month: dt.date, limit: int = 2000) -> list[dict[str
             continue
         result.append({"person_id": p["id"], "payee": p["name"], "subsidy": subsidy,
                        "village_code": p["village_id"]})
-        if len(result) >= limit:
+        if limit is not None and len(result) >= limit:
             break
     return result
 

@@ -220,6 +220,17 @@ class SubsidyRules:
 
 
 @dataclass(frozen=True, slots=True)
+class PublicNotice:
+    """The public notice (公示) an application must have run in its village before it may be
+    approved, from ``effective_from``: ``working_days`` working days, for ``subsidies``."""
+
+    effective_from: dt.date
+    working_days: int
+    subsidies: tuple[str, ...]
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSet:
     """A deployment's rules for both subsidies, every version, oldest first."""
 
@@ -233,6 +244,14 @@ class RuleSet:
     dibao_standards: tuple[DibaoStandard, ...]
     living: tuple[SubsidyRules, ...]
     nursing: tuple[SubsidyRules, ...]
+    public_notices: tuple[PublicNotice, ...] = ()
+
+    def notice_on(self, subsidy: Subsidy | str, on: dt.date) -> PublicNotice | None:
+        """The public notice (公示) ``subsidy`` needs on ``on``, or None when it needs none."""
+        found = _latest(self.public_notices, on)
+        if found is None or Subsidy(subsidy).value not in found.subsidies:
+            return None
+        return found if found.working_days > 0 else None
 
     def versions(self, subsidy: Subsidy | str) -> tuple[SubsidyRules, ...]:
         return self.living if Subsidy(subsidy) is Subsidy.LIVING else self.nursing
@@ -436,7 +455,8 @@ class _Parser:
     # The file -------------------------------------------------------------------------------
 
     def ruleset(self, data: Any) -> RuleSet:
-        top = self.mapping("-", "", data, {"schema", "ruleset", "subsidies"}, {"dibao_standard"})
+        top = self.mapping("-", "", data, {"schema", "ruleset", "subsidies"},
+                           {"dibao_standard", "public_notice"})
         if top["schema"] != SCHEMA_VERSION:
             self.fail("-", "schema", f"不支持的格式版本 {top['schema']!r}（应为 {SCHEMA_VERSION}）",
                       f"unsupported schema {top['schema']!r} (expected {SCHEMA_VERSION})")
@@ -472,7 +492,32 @@ class _Parser:
             dibao_standards=dibao,
             living=versions[Subsidy.LIVING],
             nursing=versions[Subsidy.NURSING],
+            public_notices=self.public_notices(top.get("public_notice")),
         )
+
+    def public_notices(self, value: Any) -> tuple[PublicNotice, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail("public_notice", "-", "应为版本列表", "expected a list of versions")
+        out = []
+        for i, row in enumerate(value):
+            rule = f"public_notice[{i}]"
+            row = self.mapping(rule, "", row, {"effective_from", "working_days", "subsidies"},
+                               {"basis"})
+            days = row["working_days"]
+            if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 30:
+                self.fail(rule, "working_days", f"应为 0–30 的整数（工作日），实际为 {days!r}",
+                          f"expected a whole number of working days 0–30, got {days!r}")
+            subsidies = row["subsidies"]
+            if not isinstance(subsidies, list) or any(x not in set(Subsidy) for x in subsidies):
+                self.fail(rule, "subsidies", f"应为补贴代码列表（living, nursing），实际为 {subsidies!r}",
+                          f"expected a list of subsidy codes (living, nursing), got {subsidies!r}")
+            basis = row.get("basis")
+            out.append(PublicNotice(self.date(rule, "effective_from", row["effective_from"]),
+                                    days, tuple(subsidies),
+                                    "" if basis is None else self.text(rule, "basis", basis)))
+        return tuple(self._sorted_unique("public_notice", out))
 
     def dibao_standards(self, value: Any) -> tuple[DibaoStandard, ...]:
         if value is None:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,13 +16,16 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
-from canlian.core import exports
-from canlian.core.web import AuthedRequest
+from canlian.core import clock, exports, separation
+from canlian.core.domain import DomainError
+from canlian.core.duties import Workflow
+from canlian.core.forms import add_errors
+from canlian.core.web import AuthedRequest, requires
 from canlian.portal.actions import uploads_for
 
-from . import actions, bankfiles, rolls
-from .forms import ApplyForm, DecisionForm, GrantChangeForm, MonthForm
-from .models import Grant, Roll, RollStatus, Subsidy, SubsidyApplication
+from . import actions, bankfiles, notice_rules, rolls
+from .forms import ApplyForm, DecisionForm, GrantChangeForm, MonthForm, NoticeForm
+from .models import ApplicationState, Grant, Roll, RollStatus, Subsidy, SubsidyApplication
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:
@@ -77,16 +81,28 @@ def apply(request: AuthedRequest, person_id: int) -> HttpResponse:
 def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     application = get_object_or_404(
-        actions.applications_for(request.user).select_related("person__village__parent"), pk=pk)
+        actions.applications_for(request.user).select_related("person__village__parent",
+                                                             "reviewed_by", "notice"), pk=pk)
     record(user=request.user, action=AuditAction.VIEW, obj=application,
            person=application.person, request=request, summary="查看补贴申请")
     moves = {"prefilled": ["reject"], "applied": ["review", "reject", "withdraw"],
              "reviewed": ["approve", "reject"]}.get(application.state, [])
     caps = {"review": Capability.REVIEW, "approve": Capability.APPROVE,
             "reject": Capability.REVIEW, "withdraw": Capability.EDIT_PEOPLE}
-    allowed = [(m, actions.MOVE_LABELS[m]) for m in moves if request.user.can(caps[m])]
+    notice_blocks = None
+    if application.state == "reviewed":
+        try:
+            actions.check_notice_has_run(application, clock.today())
+        except actions.SubsidyError as exc:
+            notice_blocks = exc.message
+    allowed = [(m, actions.MOVE_LABELS[m],
+                separation.blocked_reason(Workflow.SUBSIDY, m, reviewer=application.reviewed_by,
+                                          actor=request.user)
+                or (notice_blocks if m == "approve" else None))
+               for m in moves if request.user.can(caps[m])]
     return render(request, "benefits/application.html", {
         "application": application, "moves": allowed, "form": DecisionForm(),
+        "notice": application.notice, "notice_needed": actions.notice_needed(application),
         "grant": Grant.objects.filter(application=application).first(),
         "uploads": uploads_for(request.user, f"subsidy:{application.pk}"),
     })
@@ -103,7 +119,7 @@ def decide(request: AuthedRequest, pk: int, move: str) -> HttpResponse:
                                    request=request)
     except SubsidyApplication.DoesNotExist:
         raise Http404 from None
-    except (actions.SubsidyError, ValidationError) as exc:
+    except (DomainError, ValidationError) as exc:
         _errors(request, exc)
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": actions.MOVE_LABELS.get(move, move)})
@@ -201,7 +217,7 @@ def roll_list(request: AuthedRequest) -> HttpResponse:
 
 def _roll(request: HttpRequest, pk: int) -> Roll:
     region = _roll_region(request.user)
-    return get_object_or_404(Roll, pk=pk, region=region)
+    return get_object_or_404(Roll.objects.select_related("finalised_by"), pk=pk, region=region)
 
 
 @login_required
@@ -215,6 +231,8 @@ def roll_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "subsidies": dict(Subsidy.choices),
         "blocking": rolls.BLOCKING, "summary": rolls.township_summary(roll),
         "can_finalise": request.user.can(Capability.APPROVE),
+        "reconcile_blocked": separation.blocked_reason(
+            Workflow.BANK_RESULT, "reconcile", reviewer=roll.finalised_by, actor=request.user),
     })
 
 
@@ -261,6 +279,9 @@ def roll_reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("benefits:roll", pk=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("benefits:roll", pk=pk)
     if result.applied:
         messages.success(request, _("Reconciled: %(paid)d paid, %(failed)d failed, "
                                     "%(same)d unchanged.")
@@ -277,3 +298,57 @@ def roll_reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("benefits:roll", pk=pk)
 
 
+
+
+@requires(Capability.VIEW_PEOPLE)
+def notices(request: AuthedRequest) -> HttpResponse:
+    """公示: reviewed applications waiting for their village's notice, the notices posted
+    with their dates, and (for reviewers) posting a village's notice."""
+    user = request.user
+    form = NoticeForm(request.POST or None, initial={"starts_on": clock.today()})
+    if request.method == "POST":
+        scoping.require(user, Capability.REVIEW)
+        if form.is_valid():
+            try:
+                notice = actions.post_notice(
+                    user, request.POST.get("village", ""),
+                    [int(x) for x in request.POST.getlist("applications") if x.isdigit()],
+                    form.cleaned_data["starts_on"], request=request)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("Public notice posted from %(first)s to %(last)s.")
+                                 % {"first": f"{notice.starts_on:%Y-%m-%d}",
+                                    "last": f"{notice.ends_on:%Y-%m-%d}"})
+                return redirect("benefits:notice", pk=notice.pk)
+    waiting = (actions.applications_for(user).filter(state=ApplicationState.REVIEWED,
+                                                     notice=None)
+               .select_related("person", "village__parent").order_by("village_id", "id"))
+    villages: dict[str, dict] = {}
+    for application in waiting[:500]:
+        if actions.notice_needed(application) is None:
+            continue
+        entry = villages.setdefault(application.village_id, {"village": application.village,
+                                                             "applications": []})
+        entry["applications"].append(application)
+    posted = (actions.notices_for(user).select_related("village__parent")
+              .annotate(persons=Count("applications"))[:100])
+    return render(request, "benefits/notices.html", {
+        "villages": list(villages.values()), "notices": posted, "form": form,
+        "today": clock.today(), "can_post": user.can(Capability.REVIEW),
+    })
+
+
+@requires(Capability.VIEW_PEOPLE)
+def notice_print(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The printable notice list for the village board (HTML; print from the browser)."""
+    notice = get_object_or_404(actions.notices_for(request.user).select_related(
+        "village__parent"), pk=pk)
+    applications = list(notice.applications.select_related("person").order_by("person__name"))
+    record_many(user=request.user, action=AuditAction.VIEW, request=request,
+                people=[(a.person_id, notice.village_id) for a in applications],
+                summary=f"查看两项补贴公示名单 {notice.starts_on:%Y-%m-%d}")
+    return render(request, "benefits/notice.html", {
+        "notice": notice, "applications": applications,
+        "has_run": notice_rules.has_run(notice.ends_on, clock.today()),
+    })

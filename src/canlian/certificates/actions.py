@@ -23,7 +23,8 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
-from canlian.core import clock
+from canlian.core import clock, separation
+from canlian.core.duties import Workflow
 from canlian.events import bus
 from canlian.people.models import LifeStatus, Person
 from canlian.regions.models import Region
@@ -151,6 +152,13 @@ def _load(user: Any, application_id: int) -> Application:
     return application
 
 
+def reviewer_of(application: Application) -> Any:
+    """Who did the township review (镇街审核) of ``application``, or None."""
+    step = (application.steps.filter(action=Action.REVIEW).select_related("actor")
+            .order_by("-at", "-id").first())
+    return step.actor if step is not None else None
+
+
 def _move(user: Any, application: Application, action: Action, *, note: str = "",
           attachment: UploadedFile | None = None, request: HttpRequest | None = None,
           today: dt.date | None = None) -> Application:
@@ -162,6 +170,8 @@ def _move(user: Any, application: Application, action: Action, *, note: str = ""
         scoping.require(user, t.capability)
     if action == Action.REJECT and not note.strip():
         raise ValidationError({"note": "不予通过须说明理由 (give the reason for refusing)"})
+    separation.check(Workflow.CERTIFICATE, action.value, reviewer=reviewer_of(application),
+                     actor=user)
     moved = Application.objects.filter(
         pk=application.pk, state=t.source, version=application.version
     ).update(state=t.target, version=F("version") + 1, state_since=today,

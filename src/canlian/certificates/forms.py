@@ -39,24 +39,40 @@ class AttachmentField(forms.FileField):
         return check_attachment(super().clean(data, initial))
 
 
+class VillageChoiceField(forms.ModelChoiceField):
+    """Villages named with their township: 25 villages are called 东山社区."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.parent.name if obj.parent else ''} / {obj.name}"
+
+
 class ApplyForm(Form):
     kind = forms.ChoiceField(label=_("Application"), choices=[(k.value, v) for k, v in KIND_LABELS.items()])
     reason = forms.CharField(label=_("Reason / notes"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
     cancel_reason = forms.ChoiceField(label=_("Cancellation reason"), required=False,
                                       choices=[("", "—"), *CancelReason.choices])
-    target_village = forms.ModelChoiceField(label=_("Transfer to (village/community)"),
+    target_village = VillageChoiceField(label=_("Transfer to (village/community)"),
                                             queryset=Region.objects.none(), required=False)
 
-    def __init__(self, *args: Any, villages: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, villages: Any, kind: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["target_village"]).queryset = villages
+        # Only the questions of the chosen kind: a renewal is not asked why it is cancelled.
+        if kind != Kind.CANCELLATION:
+            del self.fields["cancel_reason"]
+        if kind != Kind.TRANSFER:
+            del self.fields["target_village"]
+        else:
+            field = cast(forms.ModelChoiceField, self.fields["target_village"])
+            field.queryset = villages
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("kind") == Kind.CANCELLATION and not data.get("cancel_reason"):
+        if ("cancel_reason" in self.fields and data.get("kind") == Kind.CANCELLATION
+                and not data.get("cancel_reason")):
             self.add_error("cancel_reason", _("Choose the reason for cancelling."))
-        if data.get("kind") == Kind.TRANSFER and not data.get("target_village"):
+        if ("target_village" in self.fields and data.get("kind") == Kind.TRANSFER
+                and not data.get("target_village")):
             self.add_error("target_village", _("Choose where the person moves to."))
         return data
 
@@ -64,8 +80,11 @@ class ApplyForm(Form):
 class AssessForm(Form):
     hospital = forms.CharField(label=_("Designated hospital"), max_length=100)
     assessed_on = forms.DateField(label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}))
-    category = forms.TypedChoiceField(label=_("Category"), coerce=int, choices=CATEGORY_CHOICES)
-    grade = forms.TypedChoiceField(label=_("Grade"), coerce=int, choices=GRADE_CHOICES,
+    # No preselected answer: an untouched form must not record 视力残疾 一级.
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int,
+                                      choices=[("", _("— choose —")), *CATEGORY_CHOICES])
+    grade = forms.TypedChoiceField(label=_("Grade"), coerce=int,
+                                   choices=[("", _("— choose —")), *GRADE_CHOICES],
                                    help_text=_("For a multiple disability the most severe "
                                                "component grade is used."))
     components = forms.CharField(

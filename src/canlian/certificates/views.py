@@ -19,7 +19,9 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
-from canlian.core import clock
+from canlian.core import clock, separation
+from canlian.core.duties import Workflow
+from canlian.core.forms import add_errors
 from canlian.core.web import AuthedRequest, requires
 from canlian.portal.actions import uploads_for
 from canlian.regions.models import Region
@@ -89,14 +91,16 @@ def apply(request: AuthedRequest, person_id: int) -> HttpResponse:
     region = scoping.region_of(request.user)
     villages = (Region.objects.filter(code=region.code) if region.level == "village"
                 else region.villages()).select_related("parent")
-    form = ApplyForm(request.POST or None, villages=villages,
-                     initial={"kind": request.GET.get("kind", Kind.NEW)})
+    kind = (request.POST.get("kind") if request.method == "POST"
+            else request.GET.get("kind")) or Kind.NEW
+    form = ApplyForm(request.POST or None, villages=villages, kind=kind,
+                     initial={"kind": kind})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             application = actions.apply(request.user, person, actions.ApplicationInput(
-                kind=Kind(d["kind"]), reason=d["reason"], cancel_reason=d["cancel_reason"],
-                target_village=d["target_village"]), request)
+                kind=Kind(d["kind"]), reason=d["reason"], cancel_reason=d.get("cancel_reason", ""),
+                target_village=d.get("target_village")), request)
         except ValidationError as exc:
             for m in _messages_of(exc):
                 form.add_error(None, m)
@@ -115,12 +119,17 @@ def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     possible = [a for a in workflow.allowed_actions(Kind(application.kind), State(application.state))
                 if user.can(workflow.transition(Kind(application.kind), State(application.state),
                                                 a).capability)]
+    reviewer = actions.reviewer_of(application)
+    blocked = {a.value: separation.blocked_reason(Workflow.CERTIFICATE, a.value,
+                                                  reviewer=reviewer, actor=user)
+               for a in possible}
     return render(request, "certificates/application.html", {
-        "application": application,
+        "application": application, "reviewer": reviewer,
         "steps": application.steps.select_related("actor"),
         "assessment": getattr(application, "assessment", None),
         "can_assess": Action.ASSESS in possible,
-        "actions": [(a.value, workflow.ACTION_LABELS[a]) for a in possible if a != Action.ASSESS],
+        "actions": [(a.value, workflow.ACTION_LABELS[a], blocked[a.value])
+                    for a in possible if a != Action.ASSESS],
         "assess_form": AssessForm(), "step_form": StepForm(),
         "uploads": uploads_for(user, f"certificate:{application.pk}"),
     })
@@ -139,9 +148,10 @@ def assess(request: AuthedRequest, pk: int) -> HttpResponse:
                 attachment=d.get("attachment"), request=request)
         except Application.DoesNotExist:
             raise Http404 from None
-        except (ValidationError, IllegalTransition) as exc:
-            for m in (_messages_of(exc) if isinstance(exc, ValidationError) else [exc.message]):
-                messages.error(request, m)
+        except ValidationError as exc:  # beside its field, not in a banner
+            add_errors(form, exc)
+        except IllegalTransition as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Assessment recorded."))
             return redirect("certificates:application", pk=pk)
@@ -171,7 +181,7 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                                       request=request)
     except Application.DoesNotExist:
         raise Http404 from None
-    except IllegalTransition as exc:
+    except (IllegalTransition, separation.SameReviewerError) as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
         for m in _messages_of(exc):

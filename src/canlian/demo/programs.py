@@ -19,9 +19,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from canlian.benefits import eligibility, likely, paid_years
+from canlian.benefits import eligibility, likely, notice_rules, paid_years
 from canlian.benefits.facts import has_ruleset, ruleset_for
-from canlian.benefits.models import Grant, Roll, RollLine, SubsidyApplication
+from canlian.benefits.models import Grant, PublicNotice, Roll, RollLine, SubsidyApplication
 from canlian.core import bulk, clock
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
@@ -304,6 +304,30 @@ def _month_add(month: dt.date, n: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def _notices(applications: list, this_month: dt.date) -> None:
+    """公示: the latest applications of each village were posted on a public notice before
+    approval (5 working days from the week after the application month began)."""
+    recent: dict[tuple[str, dt.date], list] = defaultdict(list)
+    if not applications:
+        return
+    latest = max(a.applied_on for a in applications)
+    for a in applications:
+        if a.applied_on >= _month_add(latest.replace(day=1), -3):
+            recent[(a.village_id, a.applied_on)].append(a)
+    notices = []
+    for (village, applied), group in recent.items():
+        span = notice_rules.period(applied + dt.timedelta(days=7), 5)
+        notices.append((PublicNotice(village_id=village, starts_on=span.first, ends_on=span.last,
+                                     working_days=5), group))
+    PublicNotice.objects.bulk_create([n for n, _ in notices], batch_size=2000)
+    changed = []
+    for notice, group in notices:
+        for a in group:
+            a.notice = notice
+            changed.append(a)
+    SubsidyApplication.objects.bulk_update(changed, ["notice"], batch_size=2000)
+
+
 def _subsidies(deployment: Deployment, people: list[dict], rng: random.Random,
                today: dt.date) -> tuple[int, int]:
     ruleset = ruleset_for(deployment)
@@ -357,6 +381,7 @@ def _subsidies(deployment: Deployment, people: list[dict], rng: random.Random,
                 needs_long_term_care=True, care_months=12))
             grants.append((p, subsidy, start, end))
     SubsidyApplication.objects.bulk_create(applications, batch_size=2000)
+    _notices(applications, this_month)
     # The demo ledger starts in 2021: grants older than that were paid by an earlier system.
     grant_rows = [Grant(person_id=p["id"], subsidy=s, application=a, start_month=start,
                         first_payable_month=max(start, first_month), end_month=end,

@@ -16,7 +16,8 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
-from canlian.core import clock, throttle
+from canlian.core import clock, separation, throttle
+from canlian.core.duties import Workflow
 from canlian.people import idnumber
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
@@ -109,10 +110,12 @@ def file_declaration(user: Any, employer: Employer, *, year: int, staff: Decimal
         levy.check_amounts(staff, average_wage, local_average_wage)
     except levy.LevyInputError as exc:
         raise ValidationError({exc.field: exc.message}) from None
-    declaration, _ = Declaration.objects.get_or_create(
+    declaration, created = Declaration.objects.get_or_create(
         employer=employer, year=year,
         defaults={"staff": staff, "average_wage": average_wage,
                   "local_average_wage": local_average_wage})
+    if created:
+        _carry_over(declaration)
     if declaration.state not in ("draft", "returned"):
         raise ValidationError("该年度申报已提交 (already submitted)")
     declaration.staff, declaration.average_wage = staff, average_wage
@@ -120,6 +123,26 @@ def file_declaration(user: Any, employer: Employer, *, year: int, staff: Decimal
     declaration.save()
     record(user=user, action=Action.UPDATE, obj=declaration, summary=f"填报 {year} 年度按比例就业")
     return declaration
+
+
+def _carry_over(declaration: Declaration) -> int:
+    """A new year's declaration starts with last year's disabled staff who can still be
+    counted (a valid certificate, alive, not declared by another unit this year), with
+    their grade as it is now; the employer removes who has left and adds who has joined."""
+    last = DeclaredEmployee.objects.filter(declaration__employer=declaration.employer,
+                                           declaration__year=declaration.year - 1)
+    elsewhere = DeclaredEmployee.objects.filter(declaration__year=declaration.year).values(
+        "person_id")
+    rows = list(last.filter(person__certificate_number__isnull=False,
+                            person__grade__isnull=False, person__life_status="alive")
+                .exclude(person_id__in=elsewhere)
+                .values("person_id", "person__grade", "contract_ok", "wage_ok", "insurance_ok"))
+    DeclaredEmployee.objects.bulk_create([
+        DeclaredEmployee(declaration=declaration, person_id=r["person_id"],
+                         grade=r["person__grade"] or 0,  # filtered: never None
+                         contract_ok=r["contract_ok"],
+                         wage_ok=r["wage_ok"], insurance_ok=r["insurance_ok"]) for r in rows])
+    return len(rows)
 
 
 # An employer may look a person up only by the name and ID it already holds, and learns
@@ -222,31 +245,46 @@ def submit(user: Any, declaration_id: int) -> Declaration:
     return declaration
 
 
+REVIEW_LABELS = {"check": "初审通过", "approve": "审核通过", "return": "退回"}
+
+
 @transaction.atomic
 def review(user: Any, declaration_id: int, decision: str, note: str = "") -> Declaration:
-    """Approve (freezing the levy and its breakdown) or return for correction."""
-    scoping.require(user, Capability.APPROVE)
+    """First check (初审, township or federation), then approval by another person (freezing
+    the levy and its breakdown); either may return the declaration for correction."""
+    if decision not in REVIEW_LABELS:
+        raise ValidationError(f"未知操作 {decision!r}")
+    scoping.require(user, Capability.APPROVE if decision == "approve" else Capability.REVIEW)
     declaration = _own(user, declaration_id)
-    if declaration.state != "submitted":
-        raise ValidationError("只有已提交的申报可以审核 (only submitted declarations)")
+    sources = {"check": ("submitted",), "approve": ("checked",),
+               "return": ("submitted", "checked")}[decision]
+    if declaration.state not in sources:
+        raise ValidationError(
+            "只有已提交的申报可以初审，初审通过后方可审核 (only a submitted declaration can be "
+            "checked, and only a checked one approved)")
     if decision == "return" and not note.strip():
         raise ValidationError({"note": "退回须说明理由 (give the reason)"})
-    changes: dict[str, Any] = {"state": "approved" if decision == "approve" else "returned",
-                               "note": note, "reviewed_by": user}
+    separation.check(Workflow.DECLARATION, decision, reviewer=declaration.checked_by, actor=user)
+    target = {"check": "checked", "approve": "approved", "return": "returned"}[decision]
+    changes: dict[str, Any] = {"state": target, "note": note}
+    if decision == "check":
+        changes["checked_by"] = user
+    else:
+        changes["reviewed_by"] = user
     if decision == "approve":
         result = compute(declaration)
         changes.update(required=result.required.quantize(Decimal("0.001")),
                        counted=result.counted, payable=result.payable,
                        standing=quota_status(to_levy(declaration)).standing.value,
                        breakdown=[list(line) for line in result.breakdown()])
-    moved = Declaration.objects.filter(pk=declaration.pk, state="submitted",
+    moved = Declaration.objects.filter(pk=declaration.pk, state=declaration.state,
                                        version=declaration.version).update(
         version=F("version") + 1, **changes)
     if moved != 1:
         raise ValidationError("已被他人处理，请刷新 (changed by someone else)")
     declaration.refresh_from_db()
     record(user=user, action=Action.TRANSITION, obj=declaration,
-           summary=f"按比例就业申报：{'通过' if decision == 'approve' else '退回'}")
+           summary=f"按比例就业申报：{REVIEW_LABELS[decision]}")
     return declaration
 
 

@@ -114,6 +114,7 @@ class Enrolment(models.Model):
 class DeclarationState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted, under review")
+    CHECKED = "checked", _("Checked, awaiting approval")
     APPROVED = "approved", _("Approved")
     RETURNED = "returned", _("Returned for correction")
 
@@ -140,6 +141,10 @@ class Declaration(models.Model):
     note = models.TextField(_("note"), blank=True)
     version = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Who did the first check (初审): they may not also approve (core/duties.py).
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("checked by"))
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

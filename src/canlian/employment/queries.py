@@ -9,10 +9,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
-from canlian.regions.models import Region
+from canlian.regions.models import Deployment, Region
 
 from .models import Declaration, Employer, Enrolment, Placement
-from .quota import public_unit_in_breach
+from .quota import PublicUnitRule, public_unit_in_breach, public_unit_rule
 
 
 def completed_trainings(region: Region, start: dt.date, end: dt.date) -> QuerySet:
@@ -39,9 +39,20 @@ def employed_person_ids(region: Region, year: int) -> QuerySet:
             .filter(Q(end__isnull=True) | Q(end__gte=first)).values("person_id"))
 
 
+def deployment_public_unit_rule(year: int) -> PublicUnitRule | None:
+    """This deployment's public-unit rule for ``year`` (rule data), or None."""
+    deployment = Deployment.current()
+    if deployment is None:
+        return None
+    return public_unit_rule(deployment.code, dt.date(year, 1, 1))
+
+
 def public_units_in_breach(region: Region, year: int) -> list[dict[str, Any]]:
     """Party/government bodies with 50+ posts and public institutions with 67+ (schools and
     kindergartens excepted) without a disabled employee in the year's declaration."""
+    rule = deployment_public_unit_rule(year)
+    if rule is None:
+        return []
     units = Employer.objects.filter(township__code__range=region.code_range,
                                     unit_kind__in=["government", "public_institution"])
     heads = dict(Declaration.objects.filter(employer__in=units, year=year)
@@ -52,7 +63,8 @@ def public_units_in_breach(region: Region, year: int) -> list[dict[str, Any]]:
     result = []
     for unit in units.select_related("township"):
         verdict = public_unit_in_breach(unit.unit_kind, unit.posts or 0,
-                                        unit.is_school_or_kindergarten, heads.get(unit.pk, 0))
+                                        unit.is_school_or_kindergarten, heads.get(unit.pk, 0),
+                                        rule)
         if verdict:
             result.append({"employer": unit, "reason": verdict.reason_zh})
     return result

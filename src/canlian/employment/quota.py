@@ -14,17 +14,24 @@ enterprise can still be "short".
 ``linzi-14th``, text target ``public_unit_quota``)
 requires 编制 50 人以上党政机关、67 人以上事业单位（中小学、幼儿园除外）至少安排 1 名残疾人.
 "以上" includes the number itself (the usual reading in Chinese legal texts), so 50 and 67
-posts are already covered. The thresholds are a :class:`PublicUnitRule`, so another
-deployment can pass its own.
+posts are already covered. The thresholds and the text citing them are rule data
+(``data/public_units.yaml``, per deployment): a deployment without such a rule (Yueqing)
+has none, and its pages do not cite Linzi's.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import NoReturn
+
+import yaml
 
 from canlian.employment.levy import (
     UNIT_KINDS,
@@ -132,12 +139,70 @@ class PublicUnitRule:
     basis: str
 
 
-LINZI_2021_2025 = PublicUnitRule(
-    government_min_posts=50,
-    public_institution_min_posts=67,
-    min_disabled=1,
-    basis="临淄区残疾人事业发展“十四五”规划（2021–2025，征求意见稿）",
-)
+PUBLIC_UNITS_FILE = Path(__file__).resolve().parent / "data" / "public_units.yaml"
+
+
+class PublicUnitDataError(ValueError):
+    """``data/public_units.yaml`` cannot be used: the message names the entry and field."""
+
+
+def load_public_unit_rules(path: Path = PUBLIC_UNITS_FILE) -> dict[str, tuple[tuple[dt.date,
+                                                                                 PublicUnitRule], ...]]:
+    """Every deployment's versions of the public-unit rule, oldest first (strict reader)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    name = path.name
+
+    def fail(entry: str, field: str, why: str) -> NoReturn:
+        raise PublicUnitDataError(f"{name}: {entry}, {field}: {why}")
+
+    if not isinstance(data, dict) or set(data) != {"schema", "deployments"} or data["schema"] != 1:
+        fail("-", "schema", "expected schema: 1 and deployments")
+    result = {}
+    for code, versions in (data["deployments"] or {}).items():
+        if not isinstance(versions, list):
+            fail(code, "-", "expected a list of versions")
+        out = []
+        for i, row in enumerate(versions):
+            entry = f"deployments.{code}[{i}]"
+            fields = {"effective_from", "government_min_posts", "public_institution_min_posts",
+                      "min_disabled", "basis"}
+            if not isinstance(row, dict):
+                fail(entry, "-", "expected a mapping")
+            for key in set(row) - fields:
+                fail(entry, key, "unknown field")
+            for key in fields - set(row):
+                fail(entry, key, "missing")
+            if not isinstance(row["effective_from"], dt.date):
+                fail(entry, "effective_from", f"expected a date, got {row['effective_from']!r}")
+            for key in ("government_min_posts", "public_institution_min_posts", "min_disabled"):
+                value = row[key]
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                    fail(entry, key, f"expected a whole number ≥ 1, got {value!r}")
+            if not isinstance(row["basis"], str) or not row["basis"].strip():
+                fail(entry, "basis", "expected the document the rule comes from")
+            out.append((row["effective_from"], PublicUnitRule(
+                row["government_min_posts"], row["public_institution_min_posts"],
+                row["min_disabled"], row["basis"])))
+        result[code] = tuple(sorted(out, key=lambda v: v[0]))
+    return result
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, tuple[tuple[dt.date, PublicUnitRule], ...]]:
+    return load_public_unit_rules()
+
+
+def public_unit_rule(deployment: str, on: dt.date) -> PublicUnitRule | None:
+    """The deployment's public-unit rule in force on ``on``, or None (no such local rule)."""
+    found = None
+    for start, rule in _shipped().get(deployment, ()):
+        if start <= on:
+            found = rule
+    return found
+
+
+# The Linzi plan's rule as transcribed in the data file (the tests' worked examples).
+LINZI_2021_2025 = _shipped()["linzi"][0][1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,9 @@ from django.views.decorators.http import require_POST
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
-from canlian.core import clock, params
+from canlian.core import clock, params, separation
+from canlian.core.domain import DomainError
+from canlian.core.duties import Workflow
 from canlian.core.forms import Form
 from canlian.core.forms import add_errors as _errors
 from canlian.core.web import AuthedRequest, requires
@@ -92,11 +94,13 @@ def index(request: AuthedRequest) -> HttpResponse:
     region = scoping.region_of(user)
     return render(request, "employment/index.html", {
         "year": year,
-        "submitted": Declaration.objects.filter(employer__in=actions.employers_for(user),
-                                                state="submitted").select_related("employer"),
+        "submitted": Declaration.objects.filter(
+            employer__in=actions.employers_for(user),
+            state__in=["submitted", "checked"]).select_related("employer"),
         "rewards": queries.standings(region, year, "over"),
         "followup": queries.standings(region, year, "short"),
         "breach": queries.public_units_in_breach(region, year),
+        "breach_rule": queries.deployment_public_unit_rule(year),
         "mismatches": queries.mismatches(region, year)[:100],
         "training": sum(queries.training_person_times_by_township(
             region, dt.date(year, 1, 1), dt.date(year, 12, 31)).values()),
@@ -128,10 +132,14 @@ def employer(request: AuthedRequest, pk: int) -> HttpResponse:
     _staff_or_employer(request)
     unit = get_object_or_404(actions.employers_for(request.user).select_related("township"),
                              pk=pk)
+    year = clock.today().year
+    current = unit.declarations.filter(year=year).first()
+    # The form only while this year's declaration can still be written (not once submitted).
+    open_ = current is None or current.state in ("draft", "returned")
     return render(request, "employment/employer.html", {
         "employer": unit, "declarations": unit.declarations.all(),
-        "form": DeclarationForm() if request.user.role == Role.EMPLOYER else None,
-        "year": clock.today().year,
+        "form": DeclarationForm() if request.user.role == Role.EMPLOYER and open_ else None,
+        "current": current, "year": year,
     })
 
 
@@ -171,7 +179,8 @@ def file(request: AuthedRequest, pk: int) -> HttpResponse:
 def declaration(request: AuthedRequest, pk: int) -> HttpResponse:
     _staff_or_employer(request)
     item = get_object_or_404(Declaration.objects.filter(
-        employer__in=actions.employers_for(request.user)).select_related("employer"), pk=pk)
+        employer__in=actions.employers_for(request.user)).select_related("employer",
+                                                                          "checked_by"), pk=pk)
     result, problem = None, None
     if item.state != "approved":
         try:
@@ -194,7 +203,12 @@ def declaration(request: AuthedRequest, pk: int) -> HttpResponse:
         (result.breakdown() if result else []),
         "problem": problem, "form": form, "show_grades": request.user.role != Role.EMPLOYER,
         "can_edit": request.user.role == Role.EMPLOYER and item.state in ("draft", "returned"),
-        "can_review": request.user.can(Capability.APPROVE) and item.state == "submitted",
+        "can_check": request.user.can(Capability.REVIEW) and item.state == "submitted",
+        "can_approve": request.user.can(Capability.APPROVE) and item.state == "checked",
+        "can_return": request.user.can(Capability.REVIEW) and item.state in ("submitted",
+                                                                              "checked"),
+        "approve_blocked": separation.blocked_reason(
+            Workflow.DECLARATION, "approve", reviewer=item.checked_by, actor=request.user),
     })
 
 
@@ -204,7 +218,7 @@ def act(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     try:
         if step == "submit":
             actions.submit(request.user, pk)
-        elif step in ("approve", "return"):
+        elif step in ("check", "approve", "return"):
             actions.review(request.user, pk, step, request.POST.get("note", ""))
         else:
             raise Http404
@@ -213,6 +227,8 @@ def act(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     except ValidationError as exc:
         for m in exc.messages:
             messages.error(request, m)
+    except DomainError as exc:  # the checker approving (审批分离)
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("Saved."))
     return redirect("employment:declaration", pk=pk)

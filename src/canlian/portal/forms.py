@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from canlian.benefits.forms import BankAccountField
 from canlian.certificates.workflow import Kind
 from canlian.core.forms import Form
 from canlian.services.models import DeviceType
@@ -72,17 +73,13 @@ class SubsidyForm(PortalForm):
                                          required=False, initial=True)
     bank_name = forms.CharField(label=_("Bank"), max_length=60,
                                 help_text=_("The bank of the account the money is paid into."))
-    bank_account = forms.RegexField(
-        label=_("Bank account number"), regex=r"^\d{12,30}$",
-        help_text=_("12 to 30 digits, no spaces."),
-        error_messages={"invalid": _("Enter the account number as 12 to 30 digits, no spaces.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    bank_account = BankAccountField(
+        label=_("Bank account number"),
+        help_text=_("12 to 30 digits; spaces as on the card are fine."),
+        error_messages={"invalid": _("Enter the account number as 12 to 30 digits.")})
     confirm = forms.BooleanField(
         label=_("What I have written is true. I will tell the federation if it changes."),
         error_messages={"required": _("Please confirm that the information is true.")})
-
-    def clean_bank_account(self) -> str:
-        return self.cleaned_data["bank_account"].replace(" ", "")
 
     def declared(self) -> dict[str, Any]:
         d = self.cleaned_data

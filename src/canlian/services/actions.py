@@ -16,8 +16,9 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
-from canlian.core import clock
+from canlian.core import clock, separation
 from canlian.core.domain import DomainError
+from canlian.core.duties import Workflow
 from canlian.events import bus
 from canlian.people.models import Person
 
@@ -232,10 +233,11 @@ def advance_renovation(user: Any, renovation_id: int, step: str, *, on: dt.date 
     """assess (with work items) → contract (contractor) → complete → accept; or reject."""
     scoping.require(user, Capability.EDIT_PEOPLE)
     renovation = (Renovation.objects.filter(scoping.region_q(user, "village__code"))
-                  .select_related("person").filter(pk=renovation_id).first())
+                  .select_related("person", "assessed_by").filter(pk=renovation_id).first())
     if renovation is None:
         raise Renovation.DoesNotExist(renovation_id)
     on = on or clock.today()
+    separation.check(Workflow.RENOVATION, step, reviewer=renovation.assessed_by, actor=user)
     if step == "reject":
         source, target = renovation.state, RenovationState.REJECTED
         if source in (RenovationState.ACCEPTED, RenovationState.REJECTED):
@@ -258,7 +260,7 @@ def advance_renovation(user: Any, renovation_id: int, step: str, *, on: dt.date 
                 raise ValidationError({"items": f"未知的改造项目 {kind!r}"})
             if quantity < 1 or cost < 0:
                 raise ValidationError({"items": "数量须为正、费用不能为负 (bad quantity or cost)"})
-        changes.update(assessed_on=on, assessment_notes=notes,
+        changes.update(assessed_on=on, assessment_notes=notes, assessed_by=user,
                        cost=sum((c for _, _, c in items), Decimal(0)))
     elif step == "contract":
         if not contractor.strip():

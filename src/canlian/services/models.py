@@ -241,6 +241,10 @@ class Renovation(models.Model):
     applied_on = models.DateField(_("applied on"))
     assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
     assessment_notes = models.TextField(_("on-site assessment"), blank=True)
+    # Who did the on-site assessment: they may not also accept the works (core/duties.py).
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("assessed by"))
     contractor = models.CharField(_("contractor"), max_length=100, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True, db_index=True)

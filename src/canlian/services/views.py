@@ -19,7 +19,9 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action as AuditAction
-from canlian.core import clock, exports, params
+from canlian.core import clock, exports, params, separation
+from canlian.core.domain import DomainError
+from canlian.core.duties import Workflow
 from canlian.core.forms import add_errors
 from canlian.core.web import AuthedRequest, requires
 from canlian.people import idnumber
@@ -209,13 +211,16 @@ def renovation_apply(request: AuthedRequest, person_id: int) -> HttpResponse:
 def renovation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     renovation = get_object_or_404(
         Renovation.objects.filter(scoping.region_q(request.user, "village__code"))
-        .select_related("person", "village__parent"), pk=pk)
+        .select_related("person", "village__parent", "assessed_by"), pk=pk)
     steps = {"applied": ["assess", "reject"], "assessed": ["contract", "reject"],
              "contracted": ["complete", "reject"], "completed": ["accept", "reject"]}
     return render(request, "services/renovation.html", {
         "renovation": renovation, "items": renovation.items.all(),
         "photos": renovation.photos.all(), "form": RenovationStepForm(),
-        "steps": [(s, actions.LABELS[s]) for s in steps.get(renovation.state, [])]
+        "steps": [(s, actions.LABELS[s],
+                   separation.blocked_reason(Workflow.RENOVATION, s,
+                                             reviewer=renovation.assessed_by, actor=request.user))
+                  for s in steps.get(renovation.state, [])]
         if request.user.can(Capability.EDIT_PEOPLE) else [],
     })
 
@@ -235,7 +240,7 @@ def renovation_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
                                    contractor=d["contractor"], items=d["items"], request=request)
     except Renovation.DoesNotExist:
         raise Http404 from None
-    except actions.RenovationError as exc:
+    except DomainError as exc:  # RenovationError, or the reviewer approving (审批分离)
         messages.error(request, exc.message)
     except ValidationError as exc:
         for m in exc.messages:

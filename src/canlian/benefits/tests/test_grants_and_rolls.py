@@ -20,7 +20,7 @@ from canlian.certificates.models import Certificate
 from canlian.people.actions import record_death
 from canlian.todos.models import Todo
 
-from .helpers import NURSING, D, grant, lines, m, settled_long_ago
+from .helpers import NURSING, D, approve, grant, lines, m, settled_long_ago
 
 
 def test_application_stores_the_rules_reasons_and_approval_starts_the_grant(users, certified):
@@ -40,7 +40,7 @@ def test_an_ineligible_application_cannot_be_approved(users, certified):
     assert not application.eligible
     actions.decide_application(users.township, application.pk, "review")
     with pytest.raises(actions.SubsidyError, match="不符合条件"):
-        actions.decide_application(users.federation, application.pk, "approve")
+        approve(users, application)
     assert not Grant.objects.exists()
 
 
@@ -195,6 +195,14 @@ def test_gap_list_names_likely_eligible_persons_without_a_grant(users, certified
     assert {(g["payee"], g["subsidy"]) for g in gaps} == {("未享受", "nursing")}
 
 
+def test_the_rolls_gap_check_counts_everyone_without_a_silent_cap(users, certified, regions):
+    for i in range(5):
+        certified(grade=2, name=f"未享受{i}")
+    assert len(rolls.gap_list(regions.county, m(2025, 3), limit=2)) == 2  # only when asked
+    roll = rolls.generate(regions.county, m(2025, 3)).roll
+    assert len(rolls.checks(roll)["gap"]) == 5
+
+
 def test_certificate_issued_opens_a_prefilled_application(users, make_person, walk):
     person = make_person(household_type="dibao")
     walk(person, category=4, grade=1)
@@ -212,7 +220,7 @@ def test_a_grade_change_that_ends_eligibility_stops_the_grant(users, make_person
     walk(person, category=4, grade=2)
     application = actions.apply(users.township, person, "nursing", NURSING)
     actions.decide_application(users.township, application.pk, "review")
-    actions.decide_application(users.federation, application.pk, "approve")
+    approve(users, application)
     walk(person, kind="change", category=4, grade=4)  # re-assessed as grade 4
     g = Grant.objects.get(person=person)
     assert g.status == "stopped"

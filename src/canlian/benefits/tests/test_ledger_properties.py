@@ -35,7 +35,7 @@ from canlian.certificates.models import Certificate
 from canlian.core import clock
 from canlian.people.actions import record_death
 
-from .helpers import m
+from .helpers import m, noticed
 from .test_grants_and_rolls import _bank_result
 
 PERSONS = (  # (grade, household type): who can hold which subsidy
@@ -121,9 +121,11 @@ def make_machine(users, regions, make_person, region):
                                                 {"needs_long_term_care": True,
                                                  "care_months": 12}, today=self.today())
                     actions.decide_application(users.township, application.pk, "review")
-                    actions.decide_application(
-                        users.federation, application.pk, "approve",
-                        start_month=rolls.add_months(self.month, 1) if later_start else None)
+                    day = noticed(users, application, self.today())  # 公示 first
+                    with clock.frozen(day):
+                        actions.decide_application(
+                            users.federation, application.pk, "approve", today=day,
+                            start_month=rolls.add_months(self.month, 1) if later_start else None)
                 except (actions.SubsidyError, ValidationError):
                     return  # refused with a reason (ineligible, overlapping, already held)
             g = Grant.objects.get(application=application)

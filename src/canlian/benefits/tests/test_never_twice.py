@@ -16,7 +16,7 @@ from canlian.benefits.models import Grant, GrantChange, PaidYear, Roll, RollLine
 from canlian.core import clock
 from canlian.people.actions import record_death
 
-from .helpers import D, grant, lines, m
+from .helpers import D, grant, lines, m, noticed
 from .test_grants_and_rolls import _bank_result
 
 
@@ -52,15 +52,19 @@ def test_a_back_dated_or_overlapping_start_is_refused_with_the_reason(users, cer
     application = actions.apply(users.township, person, "nursing",
                                 {"needs_long_term_care": True}, today=dt.date(2025, 3, 5))
     actions.decide_application(users.township, application.pk, "review")
-    with pytest.raises(actions.SubsidyError, match="不能早于申请月份 2025-03"):
+    day = noticed(users, application, dt.date(2025, 3, 5))
+    with clock.frozen(day), pytest.raises(actions.SubsidyError,
+                                          match="不能早于申请月份 2025-03"):
         actions.decide_application(users.federation, application.pk, "approve",
-                                   start_month=m(2025, 1))
-    with pytest.raises(actions.SubsidyError, match="已发放或应发放至 2025-03，起始月份最早为 2025-04"):
+                                   start_month=m(2025, 1), today=day)
+    with clock.frozen(day), pytest.raises(
+            actions.SubsidyError, match="已发放或应发放至 2025-03，起始月份最早为 2025-04"):
         actions.decide_application(users.federation, application.pk, "approve",
-                                   start_month=m(2025, 3))
+                                   start_month=m(2025, 3), today=day)
     assert Grant.objects.filter(person=person).count() == 1  # nothing half-done
-    actions.decide_application(users.federation, application.pk, "approve",
-                               start_month=m(2025, 4))
+    with clock.frozen(day):
+        actions.decide_application(users.federation, application.pk, "approve",
+                                   start_month=m(2025, 4), today=day)
     assert Grant.objects.get(application=application).start_month == m(2025, 4)
 
 
@@ -273,10 +277,8 @@ def test_a_carried_over_grant_is_paid_from_its_first_payable_month_only(users, c
 
 def test_arrears_beyond_the_limit_wait_for_a_second_person(users, certified, regions, settings):
     settings.CANLIAN_ARREARS_LIMIT_MONTHS = 3
-    from canlian.accounts.roles import Role
-    from canlian.conftest import make_user
 
-    second = make_user("fed2", Role.FEDERATION_STAFF, regions.county)
+    second = users.federation2
     person = certified(grade=1)
     g = Grant.objects.create(person=person, subsidy="nursing", start_month=m(2024, 9),
                              needs_long_term_care=True, care_months=12)
@@ -326,10 +328,8 @@ def test_a_death_recorded_late_is_recovered_once(users, certified, regions):
 def test_the_grant_page_offers_the_second_approval_and_says_who_cannot_give_it(
         users, certified, regions, client, settings):
     settings.CANLIAN_ARREARS_LIMIT_MONTHS = 2
-    from canlian.accounts.roles import Role
-    from canlian.conftest import make_user
 
-    second = make_user("fed2", Role.FEDERATION_STAFF, regions.county)
+    second = users.federation2
     person = certified(grade=1)
     g = Grant.objects.create(person=person, subsidy="nursing", start_month=m(2024, 12),
                              needs_long_term_care=True, care_months=12)

@@ -1,11 +1,12 @@
 """The subsidy pages as staff use them: apply, review, approve, roll, finalise, bank file."""
 
+import datetime as dt
 import io
 
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from canlian.benefits.models import Grant, Roll, SubsidyApplication
+from canlian.benefits.models import Grant, PublicNotice, Roll, SubsidyApplication
 from canlian.benefits.tests.test_grants_and_rolls import _bank_result
 from canlian.core import clock
 
@@ -24,10 +25,30 @@ def test_walk_a_nursing_subsidy_through_the_pages(client, users, make_person, wa
     detail = client.get(r["Location"]).content.decode()
     assert "一级" in detail  # the reasons name the grade that qualified
     client.post(reverse("benefits:decide", args=[application.pk, "review"]))
+    application.refresh_from_db()
+    assert application.reviewed_by == users.township
+    page = client.get(reverse("benefits:application", args=[application.pk])).content.decode()
+    assert "town1" in page  # who reviewed is shown
+    # 公示: the township posts the village's notice; approval waits until it has run.
+    listing = client.get(reverse("benefits:notices")).content.decode()
+    assert "吴二" in listing
+    r = client.post(reverse("benefits:notices"), {
+        "village": application.village_id, "applications": [application.pk],
+        "starts_on": clock.today().isoformat()})
+    notice = PublicNotice.objects.get()
+    assert r["Location"] == reverse("benefits:notice", args=[notice.pk])
+    assert notice.working_days == 5 and notice.applications.get() == application
+    printable = client.get(r["Location"]).content.decode()
+    assert "吴二" in printable and f"{notice.ends_on:%Y-%m-%d}" in printable
     client.force_login(users.federation)
     month = clock.today().strftime("%Y-%m")
-    client.post(reverse("benefits:decide", args=[application.pk, "approve"]),
-                {"start_month": month})
+    r = client.post(reverse("benefits:decide", args=[application.pk, "approve"]),
+                    {"start_month": month}, follow=True)
+    assert "公示期至" in r.content.decode()
+    assert not Grant.objects.filter(person=person).exists()
+    with clock.frozen(notice.ends_on + dt.timedelta(days=1)):
+        client.post(reverse("benefits:decide", args=[application.pk, "approve"]),
+                    {"start_month": month})
     grant = Grant.objects.get(person=person, subsidy="nursing")
     assert grant.status == "active"
     r = client.post(reverse("benefits:rolls"), {"month": month})
@@ -46,6 +67,19 @@ def test_walk_a_nursing_subsidy_through_the_pages(client, users, make_person, wa
     line = roll.lines.get()
     upload = _bank_result([[line.id, "吴二", float(line.amount), "失败", "账号错误"]])
     upload.name = "result.xlsx"
+    # Who finalised the roll may not confirm the bank's results (审批分离): the page says
+    # so instead of offering the upload, and a post anyway is refused.
+    page = client.get(reverse("benefits:roll", args=[roll.pk])).content.decode()
+    reconcile = reverse("benefits:roll_reconcile", args=[roll.pk])
+    assert f'action="{reconcile}"' not in page
+    assert "notice separation" in page
+    r = client.post(reverse("benefits:roll_reconcile", args=[roll.pk]), {"file": upload},
+                    follow=True)
+    assert "不同的人" in r.content.decode() or "different people" in r.content.decode()
+    line.refresh_from_db()
+    assert line.payment_status == "pending"
+    upload.seek(0)
+    client.force_login(users.federation2)
     client.post(reverse("benefits:roll_reconcile", args=[roll.pk]), {"file": upload})
     line.refresh_from_db()
     assert (line.payment_status, line.failure_reason) == ("failed", "账号错误")

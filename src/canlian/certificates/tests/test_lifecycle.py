@@ -103,7 +103,7 @@ def test_transfer_moves_the_person_and_keeps_the_number(users, make_person, walk
     number = Certificate.objects.get(person=person).number
     application = actions.apply(users.federation, person, actions.ApplicationInput(
         kind=Kind.TRANSFER, target_village=regions.v2a))
-    actions.advance(users.federation, application.pk, Action.REVIEW)
+    actions.advance(users.township, application.pk, Action.REVIEW)
     actions.advance(users.federation, application.pk, Action.APPROVE)
     actions.issue(users.federation, application.pk)
     person.refresh_from_db()

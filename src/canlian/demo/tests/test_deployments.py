@@ -102,3 +102,7 @@ def _assert_domain_demo(root) -> None:
     published = disclosure.as_json(disclosure.collect())
     assert published["indicators"]["years"], "no reported year to publish"
     assert published["persons_by_category_and_grade"]["total"] not in (0, "<5")
+    from canlian.benefits.models import PublicNotice
+
+    notices = PublicNotice.objects.filter(village__code__range=root.code_range)
+    assert notices.exists() and notices.filter(applications__isnull=False).exists()

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from canlian.core import clock
+from canlian.core.separation import SameReviewerError
 from canlian.employment import actions, levy, queries, uscc
 from canlian.employment.models import Course, Declaration, Employer, Enrolment
 
@@ -62,13 +63,19 @@ def test_declaration_workflow_freezes_the_levy(users, employer, make_person):
         actions.add_employee(users.employer, declaration.pk, late.resident_id, late.name)
     with pytest.raises(PermissionDenied):
         actions.review(users.township, declaration.pk, "approve")
-    approved = actions.review(users.federation, declaration.pk, "approve")
+    with pytest.raises(ValidationError, match="初审"):  # approval comes after the first check
+        actions.review(users.federation, declaration.pk, "approve")
+    checked = actions.review(users.federation, declaration.pk, "check")
+    assert (checked.state, checked.checked_by) == ("checked", users.federation)
+    with pytest.raises(SameReviewerError):  # the checker does not approve (审批分离)
+        actions.review(users.federation, declaration.pk, "approve")
+    approved = actions.review(users.federation2, declaration.pk, "approve")
     # Worked example 2 of docs/domain.md §5: A = 2 (grade 2 counts double) → 60 000.
     assert approved.payable == Decimal("60000.00")
     assert approved.standing == "short"
     assert any("60000" in str(line[2]).replace(",", "") for line in approved.breakdown)
     with pytest.raises(ValidationError):
-        actions.review(users.federation, declaration.pk, "approve")
+        actions.review(users.federation2, declaration.pk, "approve")
 
 
 def test_more_counted_employees_than_staff_is_refused(users, employer, make_person):
@@ -93,7 +100,7 @@ def test_employers_see_only_their_own(client, users, employer, regions):
     assert client.get(reverse("employment:employer", args=[other.pk])).status_code == 404
 
 
-def test_public_units_in_breach(users, regions):
+def test_public_units_in_breach(users, regions, settings):
     for name, kind, posts, school in (("区政府办", "government", 60, False),
                                       ("小机关", "government", 30, False),
                                       ("区医院", "public_institution", 80, False),
@@ -101,6 +108,12 @@ def test_public_units_in_breach(users, regions):
         Employer.objects.create(name=name, credit_code=uscc.make(f"11330382{len(name)}{posts:08d}"[:17]),
                                 unit_kind=kind, posts=posts, is_school_or_kindergarten=school,
                                 township=regions.t1)
+    # Yueqing has no such local rule (rule data): nothing is listed under Linzi's.
+    assert queries.public_units_in_breach(regions.county, YEAR) == []
+    from canlian.regions.models import Deployment
+
+    Deployment.objects.filter(code="yueqing").update(code="linzi")
+    settings.CANLIAN_DEPLOYMENT = "linzi"
     names = {b["employer"].name for b in queries.public_units_in_breach(regions.county, YEAR)}
     assert names == {"区政府办", "区医院"}
 
@@ -195,3 +208,40 @@ def test_courses_enrolment_attendance_and_ending_a_placement(client, users, regi
     placement.refresh_from_db()
     assert placement.end == dt.date(2025, 6, 30)
     assert not queries.employed_person_ids(regions.county, 2026).exists()
+
+
+def test_a_new_years_declaration_keeps_last_years_disabled_staff(users, employer, make_person):
+    stays, died = certified(make_person, grade=2), certified(make_person, grade=3)
+    last = actions.file_declaration(users.employer, employer, year=YEAR - 1, staff=Decimal(200),
+                                    average_wage=Decimal(120000),
+                                    local_average_wage=Decimal(90000))
+    for p in (stays, died):
+        actions.add_employee(users.employer, last.pk, p.resident_id, p.name)
+    from canlian.people.models import Person
+
+    Person.objects.filter(pk=died.pk).update(life_status="deceased",
+                                             death_date=dt.date(YEAR - 1, 6, 1))
+    new = actions.file_declaration(users.employer, employer, year=YEAR, staff=Decimal(210),
+                                   average_wage=Decimal(125000),
+                                   local_average_wage=Decimal(95000))
+    assert [e.person_id for e in new.employees.all()] == [stays.pk]
+    # Filing again (editing the draft) does not add them twice.
+    again = actions.file_declaration(users.employer, employer, year=YEAR, staff=Decimal(211),
+                                     average_wage=Decimal(125000),
+                                     local_average_wage=Decimal(95000))
+    assert again.employees.count() == 1
+
+
+def test_the_declaration_form_is_not_offered_again_after_submitting(client, users, employer):
+    with clock.frozen(dt.date(YEAR, 3, 1)):
+        client.force_login(users.employer)
+        url = reverse("employment:employer", args=[employer.pk])
+        assert f'action="{reverse("employment:file", args=[employer.pk])}"' in \
+            client.get(url).content.decode()
+        declaration = actions.file_declaration(users.employer, employer, year=YEAR,
+                                               staff=Decimal(10), average_wage=Decimal(80000),
+                                               local_average_wage=Decimal(90000))
+        actions.submit(users.employer, declaration.pk)
+        page = client.get(url).content.decode()
+        assert f'action="{reverse("employment:file", args=[employer.pk])}"' not in page
+        assert reverse("employment:declaration", args=[declaration.pk]) in page

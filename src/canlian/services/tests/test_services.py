@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from canlian.audit.models import AuditEvent
 from canlian.core import clock
+from canlian.core.separation import SameReviewerError
 from canlian.services import actions, queries
 from canlian.services.models import DeviceType, Institution, Renovation, ServiceType
 from canlian.surveys.models import AnnualSurvey
@@ -90,7 +91,8 @@ def test_renovation_workflow(users, make_person):
         actions.advance_renovation(users.township, renovation.pk, "complete")
     with pytest.raises(ValidationError):
         actions.advance_renovation(users.township, renovation.pk, "assess", items=[])
-    actions.advance_renovation(users.township, renovation.pk, "assess", notes="卫生间无扶手",
+    # The village worker assesses on site; someone else accepts the works (审批分离).
+    actions.advance_renovation(users.village, renovation.pk, "assess", notes="卫生间无扶手",
                                items=[("handrail", 2, Decimal("600")),
                                       ("ramp", 1, Decimal("1500"))])
     with pytest.raises(ValidationError):
@@ -103,8 +105,11 @@ def test_renovation_workflow(users, make_person):
         actions.add_photo(users.township, renovation.pk, "after",
                           SimpleUploadedFile("x.png", b"GIF89a not allowed"))
     actions.add_photo(users.township, renovation.pk, "after", SimpleUploadedFile("x.png", PNG))
+    with pytest.raises(SameReviewerError):
+        actions.advance_renovation(users.village, renovation.pk, "accept")
     done = actions.advance_renovation(users.township, renovation.pk, "accept")
     assert done.state == "accepted"
+    assert done.assessed_by == users.village
     assert done.cost == Decimal("2100")
     assert done.items.count() == 2
     with pytest.raises(Renovation.DoesNotExist):
