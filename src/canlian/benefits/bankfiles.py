@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
@@ -86,7 +87,7 @@ def reconcile(roll: Roll, stream: IO[bytes] | str, *, user: Any = None,
     payment the bank now reports paid, after it was re-issued) is rejected with the reason,
     as is a recovery reported failed (a recovery is collected, not paid by the bank)."""
     if roll.status != RollStatus.FINALISED:
-        raise ValueError("只能对已定稿的花名册对账 (reconcile a finalised roll only)")
+        raise ValueError(gettext("Reconcile a finalised roll only"))
     try:
         found = sheets.rows(stream)
         first = next(found, None)

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from canlian.accounts.roles import Role
 from canlian.audit.actions import record
@@ -138,7 +139,7 @@ def enter_external(user: Any, plan: plans.Plan, series: str, year: int, value: D
     if not plan.baseline_year <= year <= plan.end:
         raise ValidationError({"year": f"年份应在 {plan.baseline_year}–{plan.end} 之间"})
     if not source.strip():
-        raise ValidationError({"source": "请注明数据来源 (give the source)"})
+        raise ValidationError({"source": gettext("Give the source")})
     found = ExternalValue.objects.filter(series=series, region=root, year=year).first()
     before = None if found is None else str(found.value)
     row, _ = ExternalValue.objects.update_or_create(

@@ -358,13 +358,13 @@ def test_request_matching_assignment_hours_and_recognition(users, regions, perso
     assert [m.candidate.name for m in queries.candidates(users.township, req)] == ["同村", "同镇"]
     with pytest.raises(ValidationError, match="lacks the skill"):
         actions.assign(users.township, req.pk, reader.pk)
-    with pytest.raises(actions.CommunityError, match="assign a volunteer first"):
+    with pytest.raises(actions.CommunityError, match="需求尚未派单"):
         actions.log_service(users.township, req.pk, served_on=TODAY, hours="2", description="x")
     actions.assign(users.township, req.pk, near.pk)
     with pytest.raises(ValidationError) as info:
         actions.log_service(users.township, req.pk, served_on=TODAY, hours="13", description="x")
     assert "hours" in info.value.message_dict
-    with pytest.raises(actions.CommunityError, match="record the service first"):
+    with pytest.raises(actions.CommunityError, match="完成前请先登记服务记录"):
         actions.close_request(users.township, req.pk, "done")
     log = actions.log_service(users.township, req.pk, served_on=TODAY, hours="12",
                               description="陪同")
