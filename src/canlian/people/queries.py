@@ -22,7 +22,6 @@ from .expressions import GivenName, IdTail
 from .idnumber import normalise
 from .models import Person
 
-
 ID_TAIL = IdTail()
 GIVEN_NAME = GivenName()
 
