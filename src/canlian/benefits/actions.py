@@ -202,9 +202,10 @@ def _start_grant(user: Any, application: SubsidyApplication, requested: dt.date 
         after = rolls.add_months(covered, 1)
         if requested:
             raise SubsidyError(
-                f"该人员的{Subsidy(application.subsidy).label}已发放或应发放至 {covered:%Y-%m}，"
-                f"起始月份最早为 {after:%Y-%m} (months up to {covered:%Y-%m} are already "
-                f"covered by an earlier grant)")
+                gettext("%(subsidy)s is already paid or due up to %(covered)s by an earlier "
+                        "grant: the first month can be %(after)s at the earliest")
+                % {"subsidy": Subsidy(application.subsidy).label, "covered": f"{covered:%Y-%m}",
+                   "after": f"{after:%Y-%m}"})
         note = f"审批通过；{covered:%Y-%m} 及以前已由原发放资格覆盖，自 {after:%Y-%m} 起发放"
         start = after
     grant = Grant(person=application.person, subsidy=application.subsidy, application=application,

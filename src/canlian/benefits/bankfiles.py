@@ -98,7 +98,7 @@ def reconcile(roll: Roll, stream: IO[bytes] | str, *, user: Any = None,
         col_id = header.index("流水号")
         col_result = next(i for i, h in enumerate(header) if h in ("结果", "result", "处理结果"))
     except (ValueError, StopIteration):
-        raise ValueError("结果文件需要“流水号”和“结果”两列 (need columns 流水号 and 结果)") from None
+        raise ValueError(gettext("The result file needs the columns “流水号” and “结果”")) from None
     col_reason = next((i for i, h in enumerate(header) if h in ("原因", "失败原因", "reason")), None)
     col_amount = next((i for i, h in enumerate(header) if h.startswith("金额")), None)
     with transaction.atomic():

@@ -38,7 +38,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
@@ -477,7 +477,8 @@ def _write(roll: Roll, regular: Roll | None, computed: Computed) -> Outcome:
     if roll.kind == "adjustment" and not count:
         roll.delete()
         return Outcome(regular or roll, False, gettext("Nothing to adjust"))
-    return Outcome(roll, True, f"已生成 {count} 条 (generated {count} lines)")
+    return Outcome(roll, True, ngettext("Generated %(n)s line", "Generated %(n)s lines", count)
+                                % {"n": f"{count:,}"})
 
 
 LINE_COLUMNS = ("roll_id", "grant_id", "person_id", "subsidy", "period", "kind", "amount",
@@ -579,7 +580,7 @@ def finalise(roll: Roll, *, user: Any = None, override: bool = False,
             blocking = {k: len(found[k]) for k in BLOCKING if found[k]}
             if blocking:
                 summary = "，".join(f"{CHECKS[k]} {n} 人" for k, n in blocking.items())
-                raise RollError(f"核查未通过：{summary} (precision checks failed)")
+                raise RollError(gettext("The checks failed: %(summary)s") % {"summary": summary})
         roll.status = RollStatus.FINALISED
         roll.finalised_by = _actor(user)
         roll.finalised_at = timezone.now()

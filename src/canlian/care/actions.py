@@ -154,8 +154,9 @@ def place(user: Any, person: Person | int, institution: Institution | int, *, mo
              .select_related("institution").first())
     if clash is not None:
         raise ValidationError({"start_date": (
-            f"与现有安置重叠：{clash.institution.name}（{clash.get_mode_display()}）自 "
-            f"{clash.start_date} 起 (overlaps a placement from {clash.start_date})")})
+            gettext("Overlaps a placement at %(institution)s (%(mode)s) from %(start)s")
+            % {"institution": clash.institution.name, "mode": clash.get_mode_display(),
+               "start": clash.start_date})})
     occupied = queries.occupied(found, mode, start_date, end_date)
     try:
         over = rules.check_capacity(slot.places, occupied, over_capacity_reason)
@@ -188,7 +189,8 @@ def end_placement(user: Any, placement_id: int, *, end_date: dt.date, reason: st
     """The placement ends on ``end_date`` (its last day)."""
     found = _placement(user, placement_id)
     if found.end_date is not None:
-        raise ValidationError({"end_date": f"该安置已于 {found.end_date} 结束 (already ended)"})
+        raise ValidationError({"end_date": gettext("The placement already ended on %(date)s")
+                                           % {"date": found.end_date}})
     if end_date < found.start_date:
         raise ValidationError({"end_date": gettext("Ends before it starts")})
     if end_date > clock.today():
@@ -217,7 +219,8 @@ def add_to_waiting_list(user: Any, person: Person | int, institution: Institutio
     except rules.RuleError as exc:
         raise _refuse("mode", exc) from None
     if found.closed_on is not None:
-        raise ValidationError({"institution": f"机构已于 {found.closed_on} 关闭 (closed)"})
+        raise ValidationError({"institution": gettext("The institution closed on %(date)s")
+                                              % {"date": found.closed_on}})
     if applied_on > clock.today():
         raise ValidationError({"applied_on": gettext("The registration date is in the future")})
     if who.is_deceased:
@@ -341,7 +344,8 @@ def reinspect(user: Any, problem_id: int, *, on: dt.date, rectified: bool, note:
     if problem is None:
         raise Problem.DoesNotExist(problem_id)
     if problem.rectified_on is not None:
-        raise ValidationError({"on": f"已于 {problem.rectified_on} 整改销号 (already closed)"})
+        raise ValidationError({"on": gettext("Already rectified and closed on %(date)s")
+                                     % {"date": problem.rectified_on}})
     if on > clock.today():
         raise ValidationError({"on": gettext("The date is in the future")})
     if not note.strip():
@@ -372,7 +376,7 @@ def designate(user: Any, institution: Institution | int, *, service: str, start_
     if end_date < start_date:
         errors["end_date"] = gettext("The agreement ends before it starts")
     if found.closed_on is not None and found.closed_on <= end_date:
-        errors["end_date"] = f"机构已于 {found.closed_on} 关闭 (the institution closed)"
+        errors["end_date"] = gettext("The institution closed on %(date)s") % {"date": found.closed_on}
     if not services.strip():
         errors["services"] = gettext("List the services agreed")
     clean: dict[str, str] = {}
@@ -385,7 +389,8 @@ def designate(user: Any, institution: Institution | int, *, service: str, start_
         except ArithmeticError:
             value = Decimal(-1)
         if value < 0:
-            errors["prices"] = f"{rules.MODES[mode][0]}价格有误：{price} (bad price)"
+            errors["prices"] = (gettext("Bad price for %(mode)s: %(price)s")
+                                % {"mode": rules.MODES[mode][0], "price": price})
         else:
             clean[mode] = str(value)
     if errors:
@@ -394,7 +399,8 @@ def designate(user: Any, institution: Institution | int, *, service: str, start_
                                        start_date__lte=end_date, end_date__gte=start_date).first()
     if clash is not None:
         raise ValidationError({"start_date": (
-            f"与现有协议（{clash.start_date} 至 {clash.end_date}）重叠 (overlaps an agreement)")})
+            gettext("Overlaps the agreement from %(start)s to %(end)s")
+            % {"start": clash.start_date, "end": clash.end_date})})
     designation = Designation.objects.create(
         institution=found, service=service, start_date=start_date, end_date=end_date,
         services=services.strip(), prices=clean, created_by=user)
@@ -415,7 +421,7 @@ def end_designation(user: Any, designation_id: int, *, on: dt.date, reason: str,
     if found is None:
         raise Designation.DoesNotExist(designation_id)
     if found.ended_on is not None:
-        raise ValidationError({"on": f"已于 {found.ended_on} 退出 (already ended)"})
+        raise ValidationError({"on": gettext("Already left on %(date)s") % {"date": found.ended_on}})
     if not found.start_date <= on <= found.end_date:
         raise ValidationError({"on": gettext("Within the agreement's period")})
     if not reason.strip():
@@ -511,7 +517,8 @@ def evaluate_contract(user: Any, contract_id: int, *, note: str = "",
     persons served, cost per person, satisfaction; stored with the contract."""
     contract = _contract(user, contract_id, Capability.APPROVE)
     if contract.evaluated_on is not None:
-        raise ValidationError({"note": f"已于 {contract.evaluated_on} 评价 (already evaluated)"})
+        raise ValidationError({"note": gettext("Already evaluated on %(date)s")
+                                       % {"date": contract.evaluated_on}})
     today = clock.today()
     if today < contract.end_date:
         raise ValidationError({"note": f"合同期至 {contract.end_date}，期满后评价 "

@@ -201,7 +201,8 @@ def assess(user: Any, application_id: int, data: AssessmentInput, *,
             raise ValidationError({"components": gettext("A multiple disability needs two components")})
         grade = int(rules.multiple_grade([c["grade"] for c in data.components]))
     elif data.components:
-        raise ValidationError({"components": "只有多重残疾需要填写组成 (components only for 多重)"})
+        raise ValidationError({"components": gettext(
+            "Components are only filled in for multiple disabilities")})
     with transaction.atomic():
         application = _load(user, application_id)
         if application.applied_on > data.assessed_on:

@@ -234,8 +234,8 @@ def assign(user: Any, request_id: int, volunteer_id: int | None,
     scoping.require(user, Capability.EDIT_PEOPLE)
     found = _scoped_request(user, request_id)
     if found.status not in (RequestStatus.OPEN, RequestStatus.ASSIGNED):
-        raise CommunityError(f"需求已{found.get_status_display()}，不能派单 (the request is "
-                             f"{found.status}; it cannot be assigned)")
+        raise CommunityError(gettext("The request is %(status)s; it cannot be assigned")
+                             % {"status": found.get_status_display()})
     volunteer = queries.volunteers_for(user).filter(pk=volunteer_id).first() if volunteer_id else None
     if volunteer is None:
         raise ValidationError({"volunteer": gettext("Choose a volunteer in your region")})
@@ -262,7 +262,8 @@ def close_request(user: Any, request_id: int, outcome: str,
     scoping.require(user, Capability.EDIT_PEOPLE)
     found = _scoped_request(user, request_id)
     if found.status in (RequestStatus.DONE, RequestStatus.CANCELLED):
-        raise CommunityError(f"需求已{found.get_status_display()} (the request is already closed)")
+        raise CommunityError(gettext("The request is already %(status)s")
+                             % {"status": found.get_status_display()})
     if outcome == RequestStatus.DONE:
         if not found.logs.exists():
             raise CommunityError(gettext("Record the service first"))
@@ -316,7 +317,8 @@ def confirm_log(user: Any, log_id: int, *, kind: str, accept: bool = True, note:
     if log is None:
         raise ServiceLog.DoesNotExist(log_id)
     if log.status != LogStatus.PENDING:
-        raise CommunityError(f"该记录已{log.get_status_display()} (already {log.status})")
+        raise CommunityError(gettext("The record is already %(status)s")
+                             % {"status": log.get_status_display()})
     if kind not in ("person", "worker"):
         raise ValidationError({"kind": gettext("Say who confirms")})
     if kind == "person" and not note.strip():
@@ -752,7 +754,7 @@ def review_case(user: Any, case_id: int, *, situation: str, help_kinds: list[str
         raise ValidationError({"help_kinds": gettext("A worse situation needs help")})
     month = poverty_rules.month_start(on)
     if WatchReview.objects.filter(case=case, month=month).exists():
-        raise CommunityError(f"{month:%Y-%m} 已研判 (this month's review is already done)")
+        raise CommunityError(gettext("The review of %(month)s is already done") % {"month": f"{month:%Y-%m}"})
     review = WatchReview.objects.create(case=case, month=month, reviewed_on=on, reviewer=user,
                                         situation=situation, help_kinds=list(dict.fromkeys(help_kinds)),
                                         help_amount=help_amount, note=note)
@@ -825,7 +827,7 @@ def inspect(user: Any, place_id: int, *, inspected_on: dt.date, results: dict[st
             continue
         severity = severities.get(code) or items[code].severity
         if severity not in inspection_rules.SEVERITIES:
-            raise ValidationError({"results": f"未知的严重程度 {severity!r} (unknown severity)"})
+            raise ValidationError({"results": gettext("Unknown severity: %(value)s") % {"value": severity}})
         problems.append((code, severity, (descriptions.get(code) or "").strip() or items[code].zh))
     inspection = Inspection.objects.create(place=place, inspected_on=inspected_on, inspector=user,
                                            results=dict(results), passed=summary.passed,

@@ -119,12 +119,13 @@ def attend_by_scan(user: Any, event_id: int, scanned: str) -> Person:
     if result.certificate is None:
         raise ValidationError({"scan": gettext("Not a recognised e-certificate")})
     if result.verdict != ecert.Verdict.GENUINE:
-        raise ValidationError({"scan": f"该电子证{result.label} (certificate not valid)"})
+        raise ValidationError({"scan": gettext("The e-certificate is %(state)s") % {"state": result.label}})
     person = result.certificate.person
     if not scoping.people_for(user).filter(pk=person.pk).exists():
         raise ValidationError({"scan": gettext("The holder lives outside your region")})
     if attend(user, event_id, [person.pk], "qr") == 0:
-        raise ValidationError({"scan": f"{person.name} 已登记出席 (already recorded)"})
+        raise ValidationError({"scan": gettext("%(name)s is already recorded as present")
+                                       % {"name": person.name}})
     return person
 
 
@@ -164,7 +165,8 @@ def attend_by_sheet(user: Any, event_id: int, stream: IO[bytes] | str) -> SheetR
                            "reason": gettext("No such person in your region")})
         elif name and name != person.name:
             errors.append({"row": number, "column": "姓名",
-                           "reason": f"姓名与身份证号不符（登记为 {person.name}）(name does not match)"})
+                           "reason": gettext("The name does not match the ID (registered as %(name)s)")
+                                     % {"name": person.name}})
         else:
             ids.append(person.pk)
     added = attend(user, event_id, ids, "sheet") if ids else 0
@@ -239,8 +241,8 @@ def deliver(user: Any, person: Person, *, item: str, delivered_on: dt.date) -> D
     same = same.filter(household_id=person.household_id) if person.household_id else \
         same.filter(person=person)
     if same.exists():
-        raise ValidationError({"item": f"该户 {year} 年已配送此项 (already delivered to this "
-                                       "household this year)"})
+        raise ValidationError({"item": gettext("Already delivered to this household in %(year)s")
+                                       % {"year": year}})
     delivery = Delivery.objects.create(person=person, household_id=person.household_id,
                                        village_id=person.village_id, item=item, year=year,
                                        delivered_on=delivered_on, by=user)

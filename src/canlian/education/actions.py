@@ -198,7 +198,8 @@ def import_batch(user: Any, stream: IO[bytes] | str) -> BatchResult:
         try:
             since = dt.date.fromisoformat(get("日期")[:10]) if get("日期") else today
         except ValueError:
-            err(number, "日期", f"日期格式应为 2025-09-01 (not a date: {get('日期')!r})")
+            err(number, "日期", gettext("Not a date: %(value)s (write it as 2025-09-01)")
+                              % {"value": get("日期")})
             continue
         if status is None:
             err(number, "就学状况", f"未知的就学状况：{get('就学状况')!r}")
@@ -217,7 +218,8 @@ def import_batch(user: Any, stream: IO[bytes] | str) -> BatchResult:
             err(number, "身份证号", gettext("No certificate holder with this ID number in your region"))
             continue
         if name and name != person.name:
-            err(number, "姓名", f"姓名与身份证号不符（登记为 {person.name}）(name does not match)")
+            err(number, "姓名", gettext("The name does not match the ID (registered as %(name)s)")
+                              % {"name": person.name})
             continue
         assert entry is not None
         problems = rules.check(entry, person.birth_date, today) if person.birth_date else []
@@ -301,7 +303,7 @@ def plan_home_teaching(user: Any, pupil_id: int, *, teacher: str, school: str,
     minimum = int(rules.data()["home_teaching"]["min_visits_per_month"])
     errors = {}
     if visits_per_month < minimum:
-        errors["visits_per_month"] = f"送教每月不少于 {minimum} 次 (at least {minimum} a month)"
+        errors["visits_per_month"] = gettext("At least %(n)s home-teaching visits a month") % {"n": minimum}
     if end and end < start:
         errors["end"] = gettext("Ends before it starts")
     if not teacher.strip() or not school.strip():

@@ -154,7 +154,8 @@ def _employee_refusal(declaration: Declaration, person: Person | None, name: str
                                                 declaration__year=declaration.year).exclude(
         declaration=declaration).select_related("declaration__employer").first()
     if elsewhere:
-        return f"该人员已由 {elsewhere.declaration.employer.name} 在本年度申报 (declared by another employer)"
+        return (gettext("Already declared this year by %(employer)s")
+                % {"employer": elsewhere.declaration.employer.name})
     return None
 
 

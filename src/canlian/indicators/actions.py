@@ -56,7 +56,8 @@ def freeze_year(user: Any, plan: plans.Plan, year: int, *, note: str = "",
                                                figures=figures, frozen_by=user,
                                                frozen_at=clock.now(), note=note.strip()[:200])
     except IntegrityError:
-        raise ValidationError({"year": f"{year} 年的数据已冻结 (already frozen)"}) from None
+        raise ValidationError({"year": gettext("The data of %(year)s are already frozen")
+                                       % {"year": year}}) from None
     record(user=user, action=Action.CREATE, obj=frozen, request=request,
            summary=f"冻结 {plan.title} {year} 年指标数据")
     cache.clear()
@@ -135,7 +136,8 @@ def enter_external(user: Any, plan: plans.Plan, series: str, year: int, value: D
     root = _federation(user)
     declared = plan.series_named(series)
     if declared is None:
-        raise ValidationError({"series": f"规划未声明外部数据 {series!r} (not a series of the plan)"})
+        raise ValidationError({"series": gettext("%(series)s is not an outside series of the plan")
+                                         % {"series": series}})
     if not plan.baseline_year <= year <= plan.end:
         raise ValidationError({"year": f"年份应在 {plan.baseline_year}–{plan.end} 之间"})
     if not source.strip():

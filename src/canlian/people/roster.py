@@ -134,7 +134,7 @@ def _header_map(header: list[Any]) -> dict[str, int]:
             found[key] = index
     missing = [HEADER_OF[c.key] for c in COLUMNS if c.required and c.key not in found]
     if missing:
-        raise RosterError(f"表头缺少必填列：{'、'.join(missing)} (missing columns: {missing})")
+        raise RosterError(gettext("Missing columns: %(columns)s") % {"columns": "、".join(missing)})
     if "village_code" not in found and "village_name" not in found:
         raise RosterError(gettext("Need a village column"))
     return found
@@ -211,13 +211,13 @@ class _Validator:
             return fail("resident_id", exc.message)
         rid = parsed.number
         if rid in self.seen:
-            return fail("resident_id", f"与第 {self.seen[rid]} 行重复 (same ID as row {self.seen[rid]})")
+            return fail("resident_id", gettext("Same ID as row %(row)s") % {"row": self.seen[rid]})
         name = raw["name"]
         if len(name) > 50:
             return fail("name", gettext("Name longer than 50 characters"))
         eth = ethnicity.lookup(raw.get("ethnicity", "")) if raw.get("ethnicity") else "01"
         if eth is None:
-            return fail("ethnicity", f"无法识别的民族：{raw['ethnicity']} (unknown ethnicity)")
+            return fail("ethnicity", gettext("Unknown ethnicity: %(value)s") % {"value": raw["ethnicity"]})
         village = None
         if raw.get("village_code"):
             village = self.by_code.get(raw["village_code"])

@@ -56,8 +56,9 @@ def _open_case(user: Any, case_id: int, capability: Capability = Capability.REVI
 
 def _refuse_unless(step: str, case: RightsCase) -> None:
     if not rules.may(step, case.state):
-        raise ValidationError(f"案件当前状态为“{case.get_state_display()}”，"
-                              f"不能{STEP_LABELS.get(step, step)} (not allowed in state {case.state})")
+        raise ValidationError(gettext("The case is “%(state)s”: it cannot be %(step)s now")
+                              % {"state": case.get_state_display(),
+                                 "step": STEP_LABELS.get(step, step)})
 
 
 def _step(case: RightsCase, user: Any, kind: str, note: str = "") -> None:

@@ -162,7 +162,8 @@ def close_institution(user: Any, institution_id: int, closed_on: dt.date, reason
     if institution is None:
         raise PermissionDenied("institution outside region")
     if institution.closed_on is not None:
-        raise ValidationError({"closed_on": f"该机构已于 {institution.closed_on} 关闭 (already closed)"})
+        raise ValidationError({"closed_on": gettext("The institution closed on %(date)s")
+                                            % {"date": institution.closed_on}})
     if closed_on < institution.opened_on:
         raise ValidationError({"closed_on": gettext("Closed before it opened")})
     if closed_on > clock.today():
