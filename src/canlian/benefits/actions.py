@@ -161,9 +161,8 @@ def decide_application(user: Any, application_id: int, move: str, *, note: str =
     if application is None:
         raise SubsidyApplication.DoesNotExist(application_id)
     if application.state not in sources:
-        raise SubsidyError(
-            f"申请当前状态为“{application.get_state_display()}”，不能{MOVE_LABELS[move]} "
-            f"(cannot {move} an application that is {application.state})")
+        raise SubsidyError(gettext("The application is “%(state)s”: it cannot be %(step)s now")
+                           % {"state": application.get_state_display(), "step": MOVE_LABELS[move]})
     if move == "reject" and not note.strip():
         raise ValidationError({"note": gettext("Give the reason for rejecting")})
     if move == "approve":

@@ -407,8 +407,8 @@ def generate(region: Region, month: dt.date, *, user: Any = None,
 def not_in_the_future(month: dt.date) -> None:
     """A roll pays a month that has begun: none is made or finalised ahead of it."""
     if month_start(month) > clock.this_month():
-        raise RollError(f"{month:%Y-%m} 尚未开始，不能生成或定稿该月花名册 "
-                        f"(the month {month:%Y-%m} has not begun)")
+        raise RollError(gettext("%(month)s has not begun: its roll cannot be made or finalised yet")
+                         % {"month": f"{month:%Y-%m}"})
 
 
 def _generate(region: Region, month: dt.date, *, user: Any = None,
@@ -428,8 +428,8 @@ def _generate(region: Region, month: dt.date, *, user: Any = None,
                                            sequence=_next_sequence(region, month),
                                            created_by=_actor(user))
         elif draft is not None and draft.month != month:
-            raise RollError(f"{draft.month:%Y-%m} 的草稿尚未定稿，请先定稿或删除 "
-                            f"(finalise or delete the draft of {draft.month:%Y-%m} first)")
+            raise RollError(gettext("Finalise or delete the draft of %(month)s first")
+                             % {"month": f"{draft.month:%Y-%m}"})
         else:
             roll = regular or Roll.objects.create(region=region, month=month, kind="regular",
                                                   sequence=_next_sequence(region, month),

@@ -74,11 +74,11 @@ def _person(user: Any, person: Person | int) -> Person:
 
 def _open_on(institution: Institution, day: dt.date) -> None:
     if day < institution.opened_on:
-        raise ValidationError({"start_date": f"机构于 {institution.opened_on} 才开办 "
-                                             f"(the institution opened on {institution.opened_on})"})
+        raise ValidationError({"start_date": (gettext("The institution opened only on %(date)s")
+                                              % {"date": institution.opened_on})})
     if institution.closed_on is not None and day >= institution.closed_on:
-        raise ValidationError({"institution": f"机构已于 {institution.closed_on} 关闭，不能安置 "
-                                              f"(the institution closed on {institution.closed_on})"})
+        raise ValidationError({"institution": (gettext("The institution closed on %(date)s: no placement")
+                                               % {"date": institution.closed_on})})
 
 
 @transaction.atomic
@@ -139,13 +139,14 @@ def place(user: Any, person: Person | int, institution: Institution | int, *, mo
     if (payer == "government" and queries.rules().government_needs_designation
             and queries.designation(found, "care", start_date) is None):
         raise ValidationError({"payer": (
-            f"{found.name}在 {start_date} 不是托养定点机构，政府购买的托养须安置在定点机构 "
-            "(government-paid care needs a designated institution)")})
+            gettext("%(name)s is not a designated care institution on %(date)s: "
+                    "government-paid care needs a designated institution")
+            % {"name": found.name, "date": start_date})})
     # The lock serialises placements into one institution's mode (capacity) …
     slot = Places.objects.select_for_update().filter(institution=found, mode=mode).first()
     if slot is None:
-        raise ValidationError({"mode": f"该机构未设{rules.MODES[mode][0]}名额 "
-                                       f"(no {rules.MODES[mode][1]} places here)"})
+        raise ValidationError({"mode": (gettext("This institution has no places for %(mode)s")
+                                       % {"mode": rules.MODES[mode][0]})})
     # … and the person's own rows, overlapping placements.
     list(Person.objects.select_for_update().filter(pk=who.pk).values_list("pk", flat=True))
     clash = (Placement.objects.filter(person=who)
@@ -283,8 +284,8 @@ def record_attendance(user: Any, institution: Institution | int, day: dt.date,
     if strangers:
         names = ", ".join(Person.objects.filter(pk__in=strangers).values_list("name", flat=True)
                           .order_by("name")) or ", ".join(map(str, strangers))
-        raise ValidationError({"present": f"以下人员当日未在本机构日间照料：{names} "
-                                          f"(not placed here in day care on {day})"})
+        raise ValidationError({"present": (gettext("Not placed here in day care on %(day)s: %(names)s")
+                                           % {"day": day, "names": names})})
     if not group:
         raise ValidationError({"day": gettext("No one in day care that day")})
     Attendance.objects.filter(placement__in=list(group.values()), day=day).delete()
@@ -320,8 +321,9 @@ def inspect(user: Any, institution: Institution | int, *, inspected_on: dt.date,
             continue
         deadline = deadline or inspected_on + dt.timedelta(days=rule.problem_days)
         if deadline <= inspected_on:
-            raise ValidationError({"problems": f"第 {n} 个问题的整改期限须晚于检查日期 "
-                                               f"(problem {n}: deadline after the inspection)"})
+            raise ValidationError({"problems": (gettext("Problem %(n)s: the deadline must be after the "
+                                                        "inspection")
+                                                % {"n": n})})
         rows.append((description.strip(), deadline))
     inspection = Inspection.objects.create(
         institution=found, inspected_on=inspected_on, inspector=user, results=dict(results),
@@ -455,8 +457,9 @@ def sign_contract(user: Any, *, service_type: ServiceType, provider: str, region
     elif quantity < 1:
         errors["quantity"] = gettext("At least one service")
     elif unit_price * quantity > budget:
-        errors["budget"] = (f"单价 × 服务量 = {unit_price * quantity} 元，超出预算 {budget} 元 "
-                            "(unit price × quantity above the budget)")
+        errors["budget"] = (gettext("Unit price × quantity = %(total)s yuan, above the budget of %(budget)s "
+                                    "yuan")
+                             % {"total": f"{unit_price * quantity:,.2f}", "budget": f"{budget:,.2f}"})
     if not deliverables.strip():
         errors["deliverables"] = gettext("List the deliverables")
     if errors:
@@ -521,8 +524,9 @@ def evaluate_contract(user: Any, contract_id: int, *, note: str = "",
                                        % {"date": contract.evaluated_on}})
     today = clock.today()
     if today < contract.end_date:
-        raise ValidationError({"note": f"合同期至 {contract.end_date}，期满后评价 "
-                                       "(evaluate once the contract has ended)"})
+        raise ValidationError({"note": (gettext("The contract runs to %(date)s: evaluate it once it has "
+                                                "ended")
+                                        % {"date": contract.end_date})})
     result = queries.performance(contract)
     contract.evaluated_on = today
     contract.evaluation = result.as_record(note.strip())

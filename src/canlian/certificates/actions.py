@@ -91,15 +91,15 @@ def _check_can_apply(person: Person, data: ApplicationInput, today: dt.date) -> 
                else current_certificate(person))
     if data.kind == Kind.NEW:
         if current is not None:
-            raise ValidationError(
-                f"已持有有效残疾人证 {current.number}，请办理换领、变更或补办 "
-                "(already holds a valid certificate)")
+            raise ValidationError(gettext("Already holds the valid certificate %(number)s: renew, "
+                                          "change or replace it instead")
+                                  % {"number": current.number})
         last = Certificate.objects.filter(person=person, status=CertificateStatus.CANCELLED).first()
         if last and not workflow.may_reapply(last.ended_on, last.cancel_reason, today):
             until = last.ended_on + dt.timedelta(days=workflow.REAPPLY_BAR_DAYS)  # type: ignore[operator]
-            raise ValidationError(
-                f"残疾人证注销后一年内不能重新申请，{until} 后可申请 "
-                f"(no new application within a year of cancellation; possible from {until})")
+            raise ValidationError(gettext("No new application within a year of cancellation; "
+                                          "possible from %(date)s")
+                                  % {"date": until})
         return None
     if current is None:
         raise ValidationError(

@@ -242,8 +242,8 @@ def assign(user: Any, request_id: int, volunteer_id: int | None,
     if not volunteer.active:
         raise ValidationError({"volunteer": gettext("The volunteer is not active")})
     if found.skill not in (volunteer.skills or []):
-        raise ValidationError({"volunteer": f"该志愿者没有“{volunteer_rules.SKILLS[found.skill][0]}”技能 "
-                                            f"(the volunteer lacks the skill {found.skill})"})
+        raise ValidationError({"volunteer": (gettext("The volunteer lacks the skill “%(skill)s”")
+                                             % {"skill": volunteer_rules.SKILLS[found.skill][0]})})
     moved = ServiceRequest.objects.filter(pk=found.pk, version=found.version).update(
         volunteer=volunteer, status=RequestStatus.ASSIGNED, assigned_on=_today(),
         version=F("version") + 1)

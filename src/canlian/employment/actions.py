@@ -51,8 +51,8 @@ def register_employer(user: Any, *, name: str, credit_code: str, unit_kind: str,
         raise ValidationError({"township": gettext("Outside your region")})
     existing = Employer.objects.filter(credit_code=code).first()
     if existing:
-        raise ValidationError({"credit_code": f"该信用代码已登记：{existing.name} "
-                                              "(already registered)"})
+        raise ValidationError({"credit_code": (gettext("This credit code is already registered: %(name)s")
+                                               % {"name": existing.name})})
     employer = Employer.objects.create(name=name, credit_code=code, unit_kind=unit_kind,
                                        township=township, posts=posts,
                                        is_school_or_kindergarten=is_school_or_kindergarten,

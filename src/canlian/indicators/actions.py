@@ -47,8 +47,9 @@ def freeze_year(user: Any, plan: plans.Plan, year: int, *, note: str = "",
         raise ValidationError({"year": f"{year} 年不在规划期 {plan.start}–{plan.end} 内 "
                                         f"({year} is outside the plan period)"})
     if year >= clock.today().year:
-        raise ValidationError({"year": f"{year} 年尚未结束，年末后方可报送冻结 "
-                                        f"(the year is not over yet)"})
+        raise ValidationError({"year": (gettext("%(year)s is not over yet: it can be frozen after the year "
+                                                "ends")
+                                         % {"year": year})})
     figures = engine.as_json(plan, year, root, engine.compute(plan, year, root))
     try:
         with transaction.atomic():

@@ -223,8 +223,8 @@ class _Validator:
             village = self.by_code.get(raw["village_code"])
             if village is None:
                 return fail("village_code",
-                            f"村（社区）代码 {raw['village_code']} 不存在或不在您的管辖范围 "
-                            "(unknown village code, or outside your region)")
+                            (gettext("Unknown village code %(code)s, or outside your region")
+                             % {"code": raw["village_code"]}))
         else:
             village = self.by_name.get((raw.get("township_name", ""), raw.get("village_name", "")))
             if village is None:
@@ -232,8 +232,7 @@ class _Validator:
                                                     "region"))
         htype = HOUSEHOLD_TYPES.get(raw.get("household_type", ""))
         if htype is None:
-            return fail("household_type", "户类型应为 普通/低保/低保边缘/特困 "
-                        "(household type must be 普通, 低保, 低保边缘 or 特困)")
+            return fail("household_type", gettext("The household type must be 普通, 低保, 低保边缘 or 特困"))
         guardian_id = ""
         if raw.get("guardian_resident_id"):
             try:

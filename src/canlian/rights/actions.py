@@ -195,8 +195,9 @@ def link_duplicate(user: Any, case_id: int, original_id: int) -> RightsCase:
     if original.person_id != case.person_id:
         raise ValidationError({"original": gettext("The other case is about another person")})
     if original.duplicate_of_id:
-        raise ValidationError({"original": f"原案件本身是 {original.duplicate_of.number} 的重复件 "
-                                           "(link to the first case)"})
+        raise ValidationError({"original": (gettext("That case is itself a duplicate of %(number)s: link to "
+                                                    "the first case")
+                                            % {"number": original.duplicate_of.number})})
     case.duplicate_of, case.state = original, State.CLOSED
     case.outcome, case.closed_on = Outcome.DUPLICATE, clock.today()
     case.outcome_note = f"与 {original.number} 为同一事项，合并办理"
@@ -322,9 +323,10 @@ def reopen(user: Any, case_id: int, reason: str, appealed_on: dt.date | None = N
     review = rules.limit(case.kind, "review")
     assert appeal is not None and review is not None and case.closed_on is not None
     if appealed_on > appeal.due(case.closed_on):
-        raise ValidationError({"appealed_on": f"已超过复查请求期限（答复后{appeal.label}，"
-                                              f"至 {appeal.due(case.closed_on)}）"
-                                              "(the time to appeal has passed)"})
+        raise ValidationError({"appealed_on": (gettext("The time to ask for a review has passed (%(limit)s "
+                                                       "after the answer, until %(date)s)")
+                                               % {"limit": appeal.label,
+                                                  "date": appeal.due(case.closed_on)})})
     case.state, case.accepted_on = State.ACCEPTED, appealed_on
     case.reply_due = review.due(appealed_on)
     case.reopened += 1

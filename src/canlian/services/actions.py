@@ -58,8 +58,8 @@ def record_service(user: Any, person: Person, service_type: ServiceType, *, star
     if person.death_date and start_date > person.death_date:
         errors["start_date"] = gettext("After the person's death")
     if service_type.age_max is not None and person.age_on(start_date) > service_type.age_max:
-        errors["service_type"] = (f"该项目只适用于 {service_type.age_max} 岁及以下 "
-                                  f"(for ages up to {service_type.age_max})")
+        errors["service_type"] = (gettext("Only for ages up to %(age)s")
+                                   % {"age": service_type.age_max})
     if service_type.group == "device" and device is None:
         errors["device"] = gettext("Choose the device")
     if subsidy < 0 or cost < 0:
@@ -235,8 +235,8 @@ def advance_renovation(user: Any, renovation_id: int, step: str, *, on: dt.date 
     elif step in NEXT:
         source, target = NEXT[step]
         if renovation.state != source:
-            raise RenovationError(f"当前状态为“{renovation.get_state_display()}”，不能{LABELS[step]} "
-                                  f"(cannot {step} a renovation that is {renovation.state})")
+            raise RenovationError(gettext("The renovation is “%(state)s”: it cannot be %(step)s now")
+                                   % {"state": renovation.get_state_display(), "step": LABELS[step]})
     else:
         raise RenovationError(f"未知步骤 {step!r}")
     changes: dict[str, Any] = {"state": target}
@@ -372,8 +372,8 @@ def decide_request(user: Any, request_id: int, move: str, *, note: str = "",
     if service_request is None:
         raise ServiceRequest.DoesNotExist(request_id)
     if service_request.state not in sources:
-        raise ValidationError(f"申请当前状态为“{service_request.get_state_display()}”，不能办理此步骤 "
-                              f"(cannot {move} a request that is {service_request.state})")
+        raise ValidationError(gettext("The request is “%(state)s”: this step cannot be taken now")
+                               % {"state": service_request.get_state_display()})
     if move == "decline" and not note.strip():
         raise ValidationError({"note": gettext("Give the reason for refusing")})
     moved = ServiceRequest.objects.filter(pk=service_request.pk, version=service_request.version
