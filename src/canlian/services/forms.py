@@ -38,6 +38,8 @@ class InstitutionForm(ModelForm):
         model = Institution
         fields = ["name", "kind", "township", "capacity", "opened_on", "address"]
         widgets = {"opened_on": forms.DateInput(attrs={"type": "date"})}
+        # the model field has no verbose name: without this the label read "Township"
+        labels = {"township": _("Township/street")}
 
 
 class CloseInstitutionForm(Form):
