@@ -77,7 +77,7 @@ def bilingual_strings(source: str) -> int:
     count = 0
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
-            text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+            text = "".join(str(v.value) if isinstance(v, ast.Constant) else "{}" for v in node.values)
             for v in node.values:
                 skip.add(id(v))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
