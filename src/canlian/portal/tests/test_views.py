@@ -173,7 +173,7 @@ def test_uploads_are_checked_for_type_and_size(signed_in, citizen):
     fake = io.BytesIO(b"MZ\x90\x00 not a pdf")
     fake.name = "virus.pdf"
     refused = signed_in.post(url, {"purpose": "medical", "file": fake})
-    assert "PDF, PNG or JPEG" in refused.content.decode()
+    assert "只能上传 PDF、PNG 或 JPEG 文件" in refused.content.decode()
     big = io.BytesIO(PDF + b"0" * (5 * 1024 * 1024))
     big.name = "big.pdf"
     assert "5 MB" in signed_in.post(url, {"purpose": "medical", "file": big}).content.decode()
