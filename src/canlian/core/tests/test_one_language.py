@@ -87,6 +87,8 @@ def stray_words(html: str) -> set[str]:
     text = " ".join(parser.parts)
     # links written out (the e-certificate's verification URL) are not words
     text = re.sub(r"https?://\S+", " ", text)
+    # so are paths (the audit log's "查看页面 /audit/")
+    text = re.sub(r"(?<![\w/])/[\w\-./?=&%*]*", " ", text)
     # resident IDs, certificate numbers and codes carry letters (X, Y…) inside digits
     text = re.sub(r"\b[0-9A-Z]*\d[0-9A-Z]*\b", " ", text)
     return {w for w in WORD.findall(text) if w not in ALLOWED}
@@ -96,6 +98,7 @@ def test_stray_words_ignores_marked_passages_and_allowed_words():
     page = ('<p title="提示">残疾人 PDF 33038219700517001X</p><p lang="en">English text</p>'
             '<button aria-label="close">×</button><script>var x = 1;</script>')
     assert stray_words(page) == {"close"}
+    assert stray_words("<td>查看页面 /audit/?page=2</td>") == set()
 
 
 KNOWN: dict[str, set[str]] = {
