@@ -337,6 +337,8 @@ AXES_CLIENT_IP_CALLABLE = "canlian.core.clientip.client_ip"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Amounts grouped by three digits in Chinese too (2,422,260.00): see canlian/formats.
+FORMAT_MODULE_PATH = ["canlian.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
@@ -40,10 +41,9 @@ def _person(user: Any, resident_id: str) -> Person:
     person = scoping.people_for(user).select_related("household").filter(
         resident_id=number).first()
     if person is None:
-        raise Rejected("not_found", "本辖区无此人员 (no such person in your region)")
+        raise Rejected("not_found", gettext("No such person in this region"))
     if not may_share(user, person.pk):  # a consent-based department, consent withdrawn
-        raise Rejected("no_consent", "本人未同意或已撤回同意与贵部门共享 (no consent to share "
-                                     "with your department)")
+        raise Rejected("no_consent", gettext("No consent to share with your department"))
     return person
 
 

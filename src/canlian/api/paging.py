@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from .errors import ApiError
 
@@ -30,7 +31,7 @@ def _decode(cursor: str) -> tuple[dt.datetime, int]:
         micros, pk = cursor.split("-")
         return EPOCH + dt.timedelta(microseconds=int(micros)), int(pk)
     except (ValueError, OverflowError):
-        raise ApiError(422, "invalid", "无效的分页游标 (invalid cursor)", "cursor") from None
+        raise ApiError(422, "invalid", gettext("Invalid cursor"), "cursor") from None
 
 
 def cursor_page(qs: QuerySet, cursor: str | None, limit: int) -> dict[str, Any]:

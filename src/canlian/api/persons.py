@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -62,7 +63,7 @@ def get_person(request: HttpRequest, person_id: int) -> Person:
 def _data(payload: PersonIn) -> actions.PersonData:
     village = Region.objects.filter(code=payload.village, level="village").first()
     if village is None:
-        raise ApiError(422, "invalid", "村（社区）代码不存在 (unknown village code)", "village")
+        raise ApiError(422, "invalid", gettext("Unknown village code"), "village")
     try:
         idnumber.validate(payload.resident_id)
     except idnumber.ResidentIdError as exc:

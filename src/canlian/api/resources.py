@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Path as PathParam
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -189,7 +190,7 @@ def indicators(request: HttpRequest, plan_code: str, year: int) -> list[dict]:
         raise ApiError(404, "not_found", f"规划期为 {plan.start}–{plan.end} 年 (no such plan year)",
                        "year")
     if user.region is None:
-        raise ApiError(403, "forbidden", "该密钥没有地区 (the key has no region)")
+        raise ApiError(403, "forbidden", gettext("The key has no region"))
     data = engine.as_json(plan, year, user.region, engine.compute(plan, year, user.region,
                                                                   townships=False))
     return data["indicators"]

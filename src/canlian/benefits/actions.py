@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
@@ -87,9 +88,9 @@ def apply(user: Any, person: Person, subsidy: str, declared: dict[str, Any], *,
     if user is not None and not scoping.people_for(user).filter(pk=person.pk).exists():
         raise PermissionDenied("person outside region")
     if person.is_deceased:
-        raise ValidationError("本人已故，不能申请 (the person is deceased)")
+        raise ValidationError(gettext("The person is deceased and cannot apply"))
     if Grant.objects.filter(person=person, subsidy=subsidy).exclude(status="stopped").exists():
-        raise ValidationError("已在享受该项补贴 (already receiving this subsidy)")
+        raise ValidationError(gettext("Already receiving this subsidy"))
     fields = {k: declared[k] for k in DeclaredFacts.FACT_FIELDS if k in declared}
     try:
         with transaction.atomic():
@@ -110,7 +111,7 @@ def apply(user: Any, person: Person, subsidy: str, declared: dict[str, Any], *,
             record(user=user, action=AuditAction.CREATE, obj=application, person=person,
                    request=request, summary=f"受理{Subsidy(subsidy).label}申请")
     except IntegrityError:
-        raise ValidationError("该项补贴已有办理中的申请 (an application is already open)") from None
+        raise ValidationError(gettext("An application for this subsidy is already open")) from None
     return application
 
 
@@ -163,11 +164,10 @@ def decide_application(user: Any, application_id: int, move: str, *, note: str =
     if application is None:
         raise SubsidyApplication.DoesNotExist(application_id)
     if application.state not in sources:
-        raise SubsidyError(
-            f"申请当前状态为“{application.get_state_display()}”，不能{MOVE_LABELS[move]} "
-            f"(cannot {move} an application that is {application.state})")
+        raise SubsidyError(gettext("The application is “%(state)s”: it cannot be %(step)s now")
+                           % {"state": application.get_state_display(), "step": MOVE_LABELS[move]})
     if move == "reject" and not note.strip():
-        raise ValidationError({"note": "不予通过须说明理由 (give the reason)"})
+        raise ValidationError({"note": gettext("Give the reason for rejecting")})
     if move == "approve":
         separation.check(Workflow.SUBSIDY, move, reviewer=application.reviewed_by, actor=user)
     if move == "approve":
@@ -182,7 +182,7 @@ def decide_application(user: Any, application_id: int, move: str, *, note: str =
     ).update(state=target, version=F("version") + 1, note=note or application.note,
              **({"reviewed_by": user} if move == "review" else {}))
     if moved != 1:
-        raise SubsidyError("此申请已被他人处理，请刷新 (changed by someone else; reload)")
+        raise SubsidyError(gettext("This application was changed by someone else; reload"))
     application.refresh_from_db()
     record(user=user, action=AuditAction.TRANSITION, obj=application, person=application.person,
            request=request, summary=f"{application.get_subsidy_display()}：{MOVE_LABELS[move]}",
@@ -266,16 +266,17 @@ def _start_grant(user: Any, application: SubsidyApplication, requested: dt.date 
         raise SubsidyError(f"起始月份不能早于申请月份 {applied:%Y-%m}（补贴自申请当月起计发）"
                            f"(the start cannot be before the month of application)")
     if start > month_of(_today()) + dt.timedelta(days=62):
-        raise SubsidyError("起始月份过远 (start month too far ahead)")
+        raise SubsidyError(gettext("Start month too far ahead"))
     covered = covered_through(application.person_id, application.subsidy)
     note = "审批通过"
     if covered is not None and start <= covered:
         after = rolls.add_months(covered, 1)
         if requested:
             raise SubsidyError(
-                f"该人员的{Subsidy(application.subsidy).label}已发放或应发放至 {covered:%Y-%m}，"
-                f"起始月份最早为 {after:%Y-%m} (months up to {covered:%Y-%m} are already "
-                f"covered by an earlier grant)")
+                gettext("%(subsidy)s is already paid or due up to %(covered)s by an earlier "
+                        "grant: the first month can be %(after)s at the earliest")
+                % {"subsidy": Subsidy(application.subsidy).label, "covered": f"{covered:%Y-%m}",
+                   "after": f"{after:%Y-%m}"})
         note = f"审批通过；{covered:%Y-%m} 及以前已由原发放资格覆盖，自 {after:%Y-%m} 起发放"
         start = after
     grant = Grant(person=application.person, subsidy=application.subsidy, application=application,
@@ -287,7 +288,7 @@ def _start_grant(user: Any, application: SubsidyApplication, requested: dt.date 
         with transaction.atomic():
             grant.save()
     except IntegrityError:
-        raise SubsidyError("该人员已有该项补贴的发放资格 (a grant already exists)") from None
+        raise SubsidyError(gettext("A grant already exists")) from None
     GrantChange.objects.create(grant=grant, action="start", month=start, actor=_actor(user),
                                reason=note)
     record(user=user, action=AuditAction.CREATE, obj=grant, person=application.person,
@@ -332,9 +333,9 @@ def suspend(user: Any, grant_id: int, from_month: dt.date, reason: str, *,
             back_pay: bool = False, request: HttpRequest | None = None) -> Grant:
     grant = _grant(user, grant_id)
     if grant.status != GrantStatus.ACTIVE:
-        raise SubsidyError("只有发放中的补贴可以暂停 (only an active grant can be suspended)")
+        raise SubsidyError(gettext("Only an active grant can be suspended"))
     if not reason.strip():
-        raise ValidationError({"reason": "请说明暂停原因 (give the reason)"})
+        raise ValidationError({"reason": gettext("Give the reason for suspending")})
     month = month_of(from_month)
     Suspension.objects.create(grant=grant, from_month=month, back_pay=back_pay, reason=reason)
     grant.status = GrantStatus.SUSPENDED
@@ -351,11 +352,11 @@ def resume(user: Any, grant_id: int, from_month: dt.date, reason: str = "", *,
            request: HttpRequest | None = None) -> Grant:
     grant = _grant(user, grant_id)
     if grant.status != GrantStatus.SUSPENDED:
-        raise SubsidyError("该补贴未暂停 (the grant is not suspended)")
+        raise SubsidyError(gettext("The grant is not suspended"))
     month = month_of(from_month)
     open_suspension = grant.suspensions.filter(to_month=None).first()
     if open_suspension and month <= open_suspension.from_month:
-        raise SubsidyError("恢复月份须晚于暂停月份 (resume after the suspension started)")
+        raise SubsidyError(gettext("Resume after the suspension started"))
     if open_suspension:
         last = month - dt.timedelta(days=1)
         open_suspension.to_month = month_of(last)
@@ -395,9 +396,9 @@ def stop(user: Any, grant_id: int, last_month: dt.date, reason: str, *,
          request: HttpRequest | None = None) -> Grant:
     grant = _grant(user, grant_id)
     if grant.status == GrantStatus.STOPPED:
-        raise SubsidyError("该补贴已停发 (already stopped)")
+        raise SubsidyError(gettext("Already stopped"))
     if not reason.strip():
-        raise ValidationError({"reason": "请说明停发原因 (give the reason)"})
+        raise ValidationError({"reason": gettext("Give the reason for stopping payment")})
     stop_grant(grant, last_month, reason, user=user, request=request)
     grant.refresh_from_db()
     return grant
@@ -410,11 +411,10 @@ def approve_arrears(user: Any, grant_id: int, *, request: HttpRequest | None = N
     grant = _grant(user, grant_id)
     held = held_arrears_of(grant)
     if held is None:
-        raise SubsidyError("该补贴没有待审批的补发 (no arrears wait for approval)")
+        raise SubsidyError(gettext("No arrears wait for approval"))
     starter = grant.changes.filter(action="start").values_list("actor_id", flat=True).first()
     if starter is not None and starter == getattr(user, "pk", None):
-        raise SubsidyError("补发须由批准该补贴以外的另一人审批 (a second person must approve "
-                           "the arrears)")
+        raise SubsidyError(gettext("A second person must approve the arrears"))
     first = dt.date.fromisoformat(held["first"] + "-01")
     grant.arrears_approved_from = first
     grant.arrears_approved_by = user

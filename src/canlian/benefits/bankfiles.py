@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
@@ -87,7 +88,7 @@ def reconcile(roll: Roll, stream: IO[bytes] | str, *, user: Any = None,
     payment the bank now reports paid, after it was re-issued) is rejected with the reason,
     as is a recovery reported failed (a recovery is collected, not paid by the bank)."""
     if roll.status != RollStatus.FINALISED:
-        raise ValueError("只能对已定稿的花名册对账 (reconcile a finalised roll only)")
+        raise ValueError(gettext("Reconcile a finalised roll only"))
     try:
         found = sheets.rows(stream)
         first = next(found, None)
@@ -98,7 +99,7 @@ def reconcile(roll: Roll, stream: IO[bytes] | str, *, user: Any = None,
         col_id = header.index("流水号")
         col_result = next(i for i, h in enumerate(header) if h in ("结果", "result", "处理结果"))
     except (ValueError, StopIteration):
-        raise ValueError("结果文件需要“流水号”和“结果”两列 (need columns 流水号 and 结果)") from None
+        raise ValueError(gettext("The result file needs the columns “流水号” and “结果”")) from None
     col_reason = next((i for i, h in enumerate(header) if h in ("原因", "失败原因", "reason")), None)
     col_amount = next((i for i, h in enumerate(header) if h.startswith("金额")), None)
     with transaction.atomic():

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from canlian.core import clock
@@ -52,26 +53,29 @@ class ApplyForm(Form):
         label=_("Receives the work-injury care allowance"), required=False)
     orphan_basic_living = forms.BooleanField(label=_("Receives the orphans' basic living allowance"),
                                              required=False)
-    other_allowances = forms.CharField(
-        label=_("Other allowances (one per line: type and monthly amount)"), required=False,
-        help_text=_("Types: ") + ", ".join(ALLOWANCE_TYPES),
-        widget=forms.Textarea(attrs={"rows": 2}))
     bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
     bank_account = BankAccountField(label=_("Bank account"), required=False,
                                     error_messages={"invalid": _("Enter 12 to 30 digits.")})
 
-    def clean_other_allowances(self) -> dict[str, str]:
-        result = {}
-        for n, line in enumerate(self.cleaned_data.get("other_allowances", "").splitlines(), 1):
-            parts = line.split()
-            if not parts:
-                continue
-            if len(parts) != 2 or parts[0] not in ALLOWANCE_TYPES or not re.fullmatch(
-                    r"\d+(\.\d{1,2})?", parts[1]):
-                raise ValidationError(_("Line %(n)d: write a type and an amount, e.g. "
-                                        "elderly_care 100") % {"n": n})
-            result[parts[0]] = parts[1]
-        return result
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """One amount field per welfare allowance taken 择高 against the subsidy, labelled
+        with its name (staff used to type codes such as "elderly_living 200")."""
+        super().__init__(*args, **kwargs)
+        chinese = (get_language() or "").startswith("zh")
+        fields = list(self.fields.items())
+        at = [name for name, _field in fields].index("bank_name")
+        extra = {f"allowance_{code}": forms.DecimalField(
+            label=gettext("%(allowance)s (yuan a month)") % {"allowance": zh if chinese else en},
+            required=False, min_value=0, max_digits=10, decimal_places=2)
+            for code, (zh, en) in ALLOWANCE_TYPES.items()}
+        self.fields = dict(fields[:at] + list(extra.items()) + fields[at:])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["other_allowances"] = {
+            code: str(data[f"allowance_{code}"]) for code in ALLOWANCE_TYPES
+            if data.get(f"allowance_{code}")}
+        return data
 
     def declared(self) -> dict[str, Any]:
         d = self.cleaned_data

@@ -38,6 +38,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
@@ -399,17 +400,15 @@ def generate(region: Region, month: dt.date, *, user: Any = None,
         return _generate(region, month, user=user, request=request)
     except IntegrityError as exc:
         if "never_pay_twice" in str(exc):
-            raise RollError("同一人同一补贴同月已有发放记录，已拒绝重复发放，请联系系统管理员 "
-                            "(a second payment of a month was refused)") from exc
-        raise RollError("另一个生成任务正在进行，请稍后刷新 (another generation is running; "
-                        "reload shortly)") from None
+            raise RollError(gettext("A second payment of a month was refused")) from exc
+        raise RollError(gettext("Another generation is running; reload shortly")) from None
 
 
 def not_in_the_future(month: dt.date) -> None:
     """A roll pays a month that has begun: none is made or finalised ahead of it."""
     if month_start(month) > clock.this_month():
-        raise RollError(f"{month:%Y-%m} 尚未开始，不能生成或定稿该月花名册 "
-                        f"(the month {month:%Y-%m} has not begun)")
+        raise RollError(gettext("%(month)s has not begun: its roll cannot be made or finalised yet")
+                         % {"month": f"{month:%Y-%m}"})
 
 
 def _generate(region: Region, month: dt.date, *, user: Any = None,
@@ -429,8 +428,8 @@ def _generate(region: Region, month: dt.date, *, user: Any = None,
                                            sequence=_next_sequence(region, month),
                                            created_by=_actor(user))
         elif draft is not None and draft.month != month:
-            raise RollError(f"{draft.month:%Y-%m} 的草稿尚未定稿，请先定稿或删除 "
-                            f"(finalise or delete the draft of {draft.month:%Y-%m} first)")
+            raise RollError(gettext("Finalise or delete the draft of %(month)s first")
+                             % {"month": f"{draft.month:%Y-%m}"})
         else:
             roll = regular or Roll.objects.create(region=region, month=month, kind="regular",
                                                   sequence=_next_sequence(region, month),
@@ -462,7 +461,7 @@ def _write(roll: Roll, regular: Roll | None, computed: Computed) -> Outcome:
     count = computed.count
     held = [h.as_json() for h in computed.held]
     if roll.digest == new_digest and roll.line_count == count and roll.held_arrears == held:
-        return Outcome(roll, False, "与上次生成相同，未作改动 (unchanged)")
+        return Outcome(roll, False, gettext("Unchanged"))
     RollLine.objects.filter(roll=roll).delete()
     bulk.insert(RollLine._meta.db_table, LINE_COLUMNS,
                 ((roll.pk, line.grant_id, line.person_id, line.subsidy, line.period, line.kind,
@@ -477,8 +476,9 @@ def _write(roll: Roll, regular: Roll | None, computed: Computed) -> Outcome:
     roll.save(update_fields=["digest", "line_count", "total", "held_arrears"])
     if roll.kind == "adjustment" and not count:
         roll.delete()
-        return Outcome(regular or roll, False, "本月已定稿，且没有需要调整的款项 (nothing to adjust)")
-    return Outcome(roll, True, f"已生成 {count} 条 (generated {count} lines)")
+        return Outcome(regular or roll, False, gettext("Nothing to adjust"))
+    return Outcome(roll, True, ngettext("Generated %(n)s line", "Generated %(n)s lines", count)
+                                % {"n": f"{count:,}"})
 
 
 LINE_COLUMNS = ("roll_id", "grant_id", "person_id", "subsidy", "period", "kind", "amount",
@@ -568,20 +568,20 @@ def finalise(roll: Roll, *, user: Any = None, override: bool = False,
     with transaction.atomic():
         roll = Roll.objects.select_for_update().get(pk=roll.pk)
         if roll.status == RollStatus.FINALISED:
-            raise RollError("该月花名册已定稿，不能再改动 (already finalised)")
+            raise RollError(gettext("Already finalised"))
         read_at = inputs_read_moment()
         try:
             fresh = compute_lines(roll.region, roll.month).digest()
         finally:
             standing.drop()
         if fresh != roll.digest:
-            raise RollError("数据已变化，请重新生成后再定稿 (inputs changed: regenerate first)")
+            raise RollError(gettext("Inputs changed: regenerate first"))
         if not override:
             found = checks(roll)
             blocking = {k: len(found[k]) for k in BLOCKING if found[k]}
             if blocking:
                 summary = "，".join(f"{CHECKS[k]} {n} 人" for k, n in blocking.items())
-                raise RollError(f"核查未通过：{summary} (precision checks failed)")
+                raise RollError(gettext("The checks failed: %(summary)s") % {"summary": summary})
         roll.status = RollStatus.FINALISED
         roll.finalised_by = _actor(user)
         roll.finalised_at = timezone.now()

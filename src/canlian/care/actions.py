@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
@@ -73,11 +74,11 @@ def _person(user: Any, person: Person | int) -> Person:
 
 def _open_on(institution: Institution, day: dt.date) -> None:
     if day < institution.opened_on:
-        raise ValidationError({"start_date": f"机构于 {institution.opened_on} 才开办 "
-                                             f"(the institution opened on {institution.opened_on})"})
+        raise ValidationError({"start_date": (gettext("The institution opened only on %(date)s")
+                                              % {"date": institution.opened_on})})
     if institution.closed_on is not None and day >= institution.closed_on:
-        raise ValidationError({"institution": f"机构已于 {institution.closed_on} 关闭，不能安置 "
-                                              f"(the institution closed on {institution.closed_on})"})
+        raise ValidationError({"institution": (gettext("The institution closed on %(date)s: no placement")
+                                               % {"date": institution.closed_on})})
 
 
 @transaction.atomic
@@ -90,7 +91,7 @@ def set_places(user: Any, institution: Institution | int, mode: str, places: int
     except rules.RuleError as exc:
         raise _refuse("mode", exc) from None
     if places < 0:
-        raise ValidationError({"places": "名额不能为负 (places cannot be negative)"})
+        raise ValidationError({"places": gettext("Places cannot be negative")})
     row, created = Places.objects.get_or_create(institution=found, mode=mode,
                                                 defaults={"places": places})
     old = None if created else row.places
@@ -121,13 +122,13 @@ def place(user: Any, person: Person | int, institution: Institution | int, *, mo
         raise _refuse("mode", exc) from None
     errors: dict[str, str] = {}
     if start_date > clock.today():
-        errors["start_date"] = "开始日期不能晚于今天 (start in the future)"
+        errors["start_date"] = gettext("Start in the future")
     if who.death_date and start_date >= who.death_date:
-        errors["person"] = "本人已故，不能安置 (the person is deceased)"
+        errors["person"] = gettext("The person is deceased and cannot be placed")
     if not reason.strip():
-        errors["reason"] = "请填写安置原因 (give the reason)"
+        errors["reason"] = gettext("Give the reason for the placement")
     if payer not in rules.PAYERS:
-        errors["payer"] = "请选择付费方式 (choose who pays)"
+        errors["payer"] = gettext("Choose who pays")
     try:
         rules.check_stay(mode, start_date, end_date, queries.rules().short_stay_days)
     except rules.RuleError as exc:
@@ -138,13 +139,14 @@ def place(user: Any, person: Person | int, institution: Institution | int, *, mo
     if (payer == "government" and queries.rules().government_needs_designation
             and queries.designation(found, "care", start_date) is None):
         raise ValidationError({"payer": (
-            f"{found.name}在 {start_date} 不是托养定点机构，政府购买的托养须安置在定点机构 "
-            "(government-paid care needs a designated institution)")})
+            gettext("%(name)s is not a designated care institution on %(date)s: "
+                    "government-paid care needs a designated institution")
+            % {"name": found.name, "date": start_date})})
     # The lock serialises placements into one institution's mode (capacity) …
     slot = Places.objects.select_for_update().filter(institution=found, mode=mode).first()
     if slot is None:
-        raise ValidationError({"mode": f"该机构未设{rules.MODES[mode][0]}名额 "
-                                       f"(no {rules.MODES[mode][1]} places here)"})
+        raise ValidationError({"mode": (gettext("This institution has no places for %(mode)s")
+                                       % {"mode": rules.MODES[mode][0]})})
     # … and the person's own rows, overlapping placements.
     list(Person.objects.select_for_update().filter(pk=who.pk).values_list("pk", flat=True))
     clash = (Placement.objects.filter(person=who)
@@ -153,8 +155,9 @@ def place(user: Any, person: Person | int, institution: Institution | int, *, mo
              .select_related("institution").first())
     if clash is not None:
         raise ValidationError({"start_date": (
-            f"与现有安置重叠：{clash.institution.name}（{clash.get_mode_display()}）自 "
-            f"{clash.start_date} 起 (overlaps a placement from {clash.start_date})")})
+            gettext("Overlaps a placement at %(institution)s (%(mode)s) from %(start)s")
+            % {"institution": clash.institution.name, "mode": clash.get_mode_display(),
+               "start": clash.start_date})})
     occupied = queries.occupied(found, mode, start_date, end_date)
     try:
         over = rules.check_capacity(slot.places, occupied, over_capacity_reason)
@@ -187,13 +190,14 @@ def end_placement(user: Any, placement_id: int, *, end_date: dt.date, reason: st
     """The placement ends on ``end_date`` (its last day)."""
     found = _placement(user, placement_id)
     if found.end_date is not None:
-        raise ValidationError({"end_date": f"该安置已于 {found.end_date} 结束 (already ended)"})
+        raise ValidationError({"end_date": gettext("The placement already ended on %(date)s")
+                                           % {"date": found.end_date}})
     if end_date < found.start_date:
-        raise ValidationError({"end_date": "结束日期早于开始日期 (ends before it starts)"})
+        raise ValidationError({"end_date": gettext("Ends before it starts")})
     if end_date > clock.today():
-        raise ValidationError({"end_date": "结束日期不能晚于今天 (date in the future)"})
+        raise ValidationError({"end_date": gettext("The end date is in the future")})
     if not reason.strip():
-        raise ValidationError({"reason": "请填写结束原因 (give the reason)"})
+        raise ValidationError({"reason": gettext("Give the reason for ending")})
     found.end_date, found.end_reason = end_date, reason.strip()
     found.save(update_fields=["end_date", "end_reason"])
     record(user=user, action=Action.TRANSITION, obj=found, person=found.person, request=request,
@@ -216,17 +220,18 @@ def add_to_waiting_list(user: Any, person: Person | int, institution: Institutio
     except rules.RuleError as exc:
         raise _refuse("mode", exc) from None
     if found.closed_on is not None:
-        raise ValidationError({"institution": f"机构已于 {found.closed_on} 关闭 (closed)"})
+        raise ValidationError({"institution": gettext("The institution closed on %(date)s")
+                                              % {"date": found.closed_on}})
     if applied_on > clock.today():
-        raise ValidationError({"applied_on": "登记日期不能晚于今天 (date in the future)"})
+        raise ValidationError({"applied_on": gettext("The registration date is in the future")})
     if who.is_deceased:
-        raise ValidationError({"person": "本人已故 (the person is deceased)"})
+        raise ValidationError({"person": gettext("This person is deceased")})
     if WaitingEntry.objects.filter(person=who, institution=found, mode=mode,
                                    state="waiting").exists():
-        raise ValidationError({"person": "已在该机构的轮候名单中 (already waiting here)"})
+        raise ValidationError({"person": gettext("Already waiting here")})
     if Placement.objects.filter(person=who, institution=found, mode=mode, end_date__isnull=True
                                 ).exists():
-        raise ValidationError({"person": "已在该机构安置 (already placed here)"})
+        raise ValidationError({"person": gettext("Already placed here")})
     household_type = who.household.household_type if who.household is not None else ""
     facts = rules.Facts(grade=who.grade, lives_alone=lives_alone, carer_age=carer_age,
                         carer_ill=carer_ill, household_type=household_type or "")
@@ -250,9 +255,9 @@ def withdraw(user: Any, entry_id: int, *, reason: str,
     if entry is None:
         raise WaitingEntry.DoesNotExist(entry_id)
     if entry.state != "waiting":
-        raise ValidationError({"state": "不在轮候中 (no longer waiting)"})
+        raise ValidationError({"state": gettext("No longer waiting")})
     if not reason.strip():
-        raise ValidationError({"reason": "请填写原因 (give the reason)"})
+        raise ValidationError({"reason": gettext("Give the reason for this")})
     entry.state, entry.closed_on, entry.close_reason = "withdrawn", clock.today(), reason.strip()
     entry.save(update_fields=["state", "closed_on", "close_reason"])
     record(user=user, action=Action.TRANSITION, obj=entry, person=entry.person, request=request,
@@ -270,7 +275,7 @@ def record_attendance(user: Any, institution: Institution | int, day: dt.date,
     then. Recording the day again replaces it."""
     found = _institution(user, institution, Capability.EDIT_PEOPLE)
     if day > clock.today():
-        raise ValidationError({"day": "不能登记今天以后的出勤 (day in the future)"})
+        raise ValidationError({"day": gettext("Day in the future")})
     _open_on(found, day)
     group = {p.person_id: p for p in queries.active(Placement.objects.filter(
         institution=found, mode="day"), day).select_related("person")}
@@ -279,10 +284,10 @@ def record_attendance(user: Any, institution: Institution | int, day: dt.date,
     if strangers:
         names = ", ".join(Person.objects.filter(pk__in=strangers).values_list("name", flat=True)
                           .order_by("name")) or ", ".join(map(str, strangers))
-        raise ValidationError({"present": f"以下人员当日未在本机构日间照料：{names} "
-                                          f"(not placed here in day care on {day})"})
+        raise ValidationError({"present": (gettext("Not placed here in day care on %(day)s: %(names)s")
+                                           % {"day": day, "names": names})})
     if not group:
-        raise ValidationError({"day": "当日没有日间照料安置对象 (no one in day care that day)"})
+        raise ValidationError({"day": gettext("No one in day care that day")})
     Attendance.objects.filter(placement__in=list(group.values()), day=day).delete()
     Attendance.objects.bulk_create([
         Attendance(placement=p, day=day, present=pid in present_ids or pid in scanned_ids,
@@ -303,9 +308,9 @@ def inspect(user: Any, institution: Institution | int, *, inspected_on: dt.date,
     found = _institution(user, institution, Capability.REVIEW)
     rule = queries.rules().inspection
     if inspected_on > clock.today():
-        raise ValidationError({"inspected_on": "检查日期不能晚于今天 (date in the future)"})
+        raise ValidationError({"inspected_on": gettext("The inspection date is in the future")})
     if inspected_on < found.opened_on:
-        raise ValidationError({"inspected_on": "检查日期早于机构开办 (before it opened)"})
+        raise ValidationError({"inspected_on": gettext("Before it opened")})
     try:
         scored = rules.score(results, rule)
     except rules.RuleError as exc:
@@ -316,8 +321,9 @@ def inspect(user: Any, institution: Institution | int, *, inspected_on: dt.date,
             continue
         deadline = deadline or inspected_on + dt.timedelta(days=rule.problem_days)
         if deadline <= inspected_on:
-            raise ValidationError({"problems": f"第 {n} 个问题的整改期限须晚于检查日期 "
-                                               f"(problem {n}: deadline after the inspection)"})
+            raise ValidationError({"problems": (gettext("Problem %(n)s: the deadline must be after the "
+                                                        "inspection")
+                                                % {"n": n})})
         rows.append((description.strip(), deadline))
     inspection = Inspection.objects.create(
         institution=found, inspected_on=inspected_on, inspector=user, results=dict(results),
@@ -340,11 +346,12 @@ def reinspect(user: Any, problem_id: int, *, on: dt.date, rectified: bool, note:
     if problem is None:
         raise Problem.DoesNotExist(problem_id)
     if problem.rectified_on is not None:
-        raise ValidationError({"on": f"已于 {problem.rectified_on} 整改销号 (already closed)"})
+        raise ValidationError({"on": gettext("Already rectified and closed on %(date)s")
+                                     % {"date": problem.rectified_on}})
     if on > clock.today():
-        raise ValidationError({"on": "日期不能晚于今天 (date in the future)"})
+        raise ValidationError({"on": gettext("The date is in the future")})
     if not note.strip():
-        raise ValidationError({"note": "请填写复查情况 (what did the re-inspection find)"})
+        raise ValidationError({"note": gettext("What did the re-inspection find")})
     problem.note = note.strip()
     problem.reinspected_by = user
     if rectified:
@@ -367,13 +374,13 @@ def designate(user: Any, institution: Institution | int, *, service: str, start_
     found = _institution(user, institution, Capability.APPROVE, lock=True)
     errors: dict[str, str] = {}
     if service not in dict(Designation.SERVICES):
-        errors["service"] = "请选择定点服务类别 (choose the service)"
+        errors["service"] = gettext("Choose the designated service category")
     if end_date < start_date:
-        errors["end_date"] = "协议结束日期早于开始日期 (ends before it starts)"
+        errors["end_date"] = gettext("The agreement ends before it starts")
     if found.closed_on is not None and found.closed_on <= end_date:
-        errors["end_date"] = f"机构已于 {found.closed_on} 关闭 (the institution closed)"
+        errors["end_date"] = gettext("The institution closed on %(date)s") % {"date": found.closed_on}
     if not services.strip():
-        errors["services"] = "请填写协议服务内容 (list the services agreed)"
+        errors["services"] = gettext("List the services agreed")
     clean: dict[str, str] = {}
     for mode, price in prices.items():
         if mode not in rules.MODES:
@@ -384,7 +391,8 @@ def designate(user: Any, institution: Institution | int, *, service: str, start_
         except ArithmeticError:
             value = Decimal(-1)
         if value < 0:
-            errors["prices"] = f"{rules.MODES[mode][0]}价格有误：{price} (bad price)"
+            errors["prices"] = (gettext("Bad price for %(mode)s: %(price)s")
+                                % {"mode": rules.MODES[mode][0], "price": price})
         else:
             clean[mode] = str(value)
     if errors:
@@ -393,7 +401,8 @@ def designate(user: Any, institution: Institution | int, *, service: str, start_
                                        start_date__lte=end_date, end_date__gte=start_date).first()
     if clash is not None:
         raise ValidationError({"start_date": (
-            f"与现有协议（{clash.start_date} 至 {clash.end_date}）重叠 (overlaps an agreement)")})
+            gettext("Overlaps the agreement from %(start)s to %(end)s")
+            % {"start": clash.start_date, "end": clash.end_date})})
     designation = Designation.objects.create(
         institution=found, service=service, start_date=start_date, end_date=end_date,
         services=services.strip(), prices=clean, created_by=user)
@@ -414,11 +423,11 @@ def end_designation(user: Any, designation_id: int, *, on: dt.date, reason: str,
     if found is None:
         raise Designation.DoesNotExist(designation_id)
     if found.ended_on is not None:
-        raise ValidationError({"on": f"已于 {found.ended_on} 退出 (already ended)"})
+        raise ValidationError({"on": gettext("Already left on %(date)s") % {"date": found.ended_on}})
     if not found.start_date <= on <= found.end_date:
-        raise ValidationError({"on": "退出日期须在协议期内 (within the agreement's period)"})
+        raise ValidationError({"on": gettext("Within the agreement's period")})
     if not reason.strip():
-        raise ValidationError({"reason": "请填写退出原因 (give the reason)"})
+        raise ValidationError({"reason": gettext("Give the reason for leaving")})
     found.ended_on, found.end_reason = on, reason.strip()
     found.save(update_fields=["ended_on", "end_reason"])
     record(user=user, action=Action.TRANSITION, obj=found, request=request,
@@ -440,18 +449,19 @@ def sign_contract(user: Any, *, service_type: ServiceType, provider: str, region
         raise PermissionDenied("region outside the user's")
     errors: dict[str, str] = {}
     if not provider.strip():
-        errors["provider"] = "请填写服务机构 (name the provider)"
+        errors["provider"] = gettext("Name the provider")
     if end_date < start_date:
-        errors["end_date"] = "合同结束日期早于开始日期 (ends before it starts)"
+        errors["end_date"] = gettext("The contract ends before it starts")
     if budget <= 0 or unit_price <= 0:
-        errors["budget"] = "预算和单价须大于 0 (budget and unit price above 0)"
+        errors["budget"] = gettext("Budget and unit price above 0")
     elif quantity < 1:
-        errors["quantity"] = "合同服务量须至少为 1 (at least one service)"
+        errors["quantity"] = gettext("At least one service")
     elif unit_price * quantity > budget:
-        errors["budget"] = (f"单价 × 服务量 = {unit_price * quantity} 元，超出预算 {budget} 元 "
-                            "(unit price × quantity above the budget)")
+        errors["budget"] = (gettext("Unit price × quantity = %(total)s yuan, above the budget of %(budget)s "
+                                    "yuan")
+                             % {"total": f"{unit_price * quantity:,.2f}", "budget": f"{budget:,.2f}"})
     if not deliverables.strip():
-        errors["deliverables"] = "请填写交付内容 (list the deliverables)"
+        errors["deliverables"] = gettext("List the deliverables")
     if errors:
         raise ValidationError(errors)
     contract = Contract.objects.create(
@@ -485,14 +495,14 @@ def record_delivery(user: Any, contract_id: int, person: Person | int, *, on: dt
     contract = _contract(user, contract_id, Capability.EDIT_PEOPLE)
     who = _person(user, person)
     if not contract.region.contains(who.village_id):
-        raise ValidationError({"person": "此人不在合同服务区域内 (outside the area served)"})
+        raise ValidationError({"person": gettext("Outside the area served")})
     if contract.evaluated_on is not None:
-        raise ValidationError({"on": "合同已完成绩效评价，不能再登记 (contract already evaluated)"})
+        raise ValidationError({"on": gettext("Contract already evaluated")})
     if not contract.start_date <= on <= contract.end_date:
         raise ValidationError({"on": f"服务日期须在合同期内（{contract.start_date} 至 "
                                      f"{contract.end_date}）(within the contract's period)"})
     if satisfaction is not None and not 1 <= satisfaction <= 5:
-        raise ValidationError({"satisfaction": "满意度须为 1–5 (satisfaction is 1–5)"})
+        raise ValidationError({"satisfaction": gettext("Satisfaction is 1–5")})
     try:
         rules.check_delivery(queries.spent(contract), contract.unit_price, contract.budget)
     except rules.RuleError as exc:
@@ -510,11 +520,13 @@ def evaluate_contract(user: Any, contract_id: int, *, note: str = "",
     persons served, cost per person, satisfaction; stored with the contract."""
     contract = _contract(user, contract_id, Capability.APPROVE)
     if contract.evaluated_on is not None:
-        raise ValidationError({"note": f"已于 {contract.evaluated_on} 评价 (already evaluated)"})
+        raise ValidationError({"note": gettext("Already evaluated on %(date)s")
+                                       % {"date": contract.evaluated_on}})
     today = clock.today()
     if today < contract.end_date:
-        raise ValidationError({"note": f"合同期至 {contract.end_date}，期满后评价 "
-                                       "(evaluate once the contract has ended)"})
+        raise ValidationError({"note": (gettext("The contract runs to %(date)s: evaluate it once it has "
+                                                "ended")
+                                        % {"date": contract.end_date})})
     result = queries.performance(contract)
     contract.evaluated_on = today
     contract.evaluation = result.as_record(note.strip())

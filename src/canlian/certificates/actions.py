@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
@@ -86,31 +87,31 @@ class ApplicationInput:
 
 def _check_can_apply(person: Person, data: ApplicationInput, today: dt.date) -> Certificate | None:
     if person.life_status == LifeStatus.DECEASED and data.kind != Kind.CANCELLATION:
-        raise ValidationError("本人已故，不能办理 (the person is deceased)")
+        raise ValidationError(gettext("The person is deceased"))
     current = (renewable_certificate(person) if data.kind == Kind.RENEWAL
                else current_certificate(person))
     if data.kind == Kind.NEW:
         if current is not None:
-            raise ValidationError(
-                f"已持有有效残疾人证 {current.number}，请办理换领、变更或补办 "
-                "(already holds a valid certificate)")
+            raise ValidationError(gettext("Already holds the valid certificate %(number)s: renew, "
+                                          "change or replace it instead")
+                                  % {"number": current.number})
         last = Certificate.objects.filter(person=person, status=CertificateStatus.CANCELLED).first()
         if last and not workflow.may_reapply(last.ended_on, last.cancel_reason, today):
             until = last.ended_on + dt.timedelta(days=workflow.REAPPLY_BAR_DAYS)  # type: ignore[operator]
-            raise ValidationError(
-                f"残疾人证注销后一年内不能重新申请，{until} 后可申请 "
-                f"(no new application within a year of cancellation; possible from {until})")
+            raise ValidationError(gettext("No new application within a year of cancellation; "
+                                          "possible from %(date)s")
+                                  % {"date": until})
         return None
     if current is None:
         raise ValidationError(
-            "没有有效的残疾人证，请办理新办 (no valid certificate: apply for a new one)")
+            gettext("No valid certificate: apply for a new one"))
     if data.kind == Kind.TRANSFER:
         if data.target_village is None or data.target_village.level != "village":
-            raise ValidationError({"target_village": "请选择迁入的村（社区） (choose the village)"})
+            raise ValidationError({"target_village": gettext("Choose the village")})
         if data.target_village.code == person.village_id:
-            raise ValidationError({"target_village": "迁入地与现居住地相同 (same village)"})
+            raise ValidationError({"target_village": gettext("Same village")})
     if data.kind == Kind.CANCELLATION and data.cancel_reason not in CancelReason.values:
-        raise ValidationError({"cancel_reason": "请选择注销原因 (choose the reason)"})
+        raise ValidationError({"cancel_reason": gettext("Choose the reason")})
     return current
 
 
@@ -138,7 +139,7 @@ def apply(user: Any, person: Person, data: ApplicationInput,
                    request=request, summary=f"受理{application.kind_label}申请")
     except IntegrityError:
         raise ValidationError(
-            "该人员已有办理中的申请，请先办结或撤回 (an application is already open)") from None
+            gettext("An application is already open")) from None
     return application
 
 
@@ -169,7 +170,7 @@ def _move(user: Any, application: Application, action: Action, *, note: str = ""
     else:
         scoping.require(user, t.capability)
     if action == Action.REJECT and not note.strip():
-        raise ValidationError({"note": "不予通过须说明理由 (give the reason for refusing)"})
+        raise ValidationError({"note": gettext("Give the reason for rejecting")})
     separation.check(Workflow.CERTIFICATE, action.value, reviewer=reviewer_of(application),
                      actor=user)
     moved = Application.objects.filter(
@@ -178,7 +179,7 @@ def _move(user: Any, application: Application, action: Action, *, note: str = ""
              due=workflow.due_date(t.target, today))
     if moved != 1:
         raise IllegalTransition(
-            "此申请已被他人处理，请刷新后查看 (the application was changed by someone else; reload)")
+            gettext("The application was changed by someone else; reload"))
     application.refresh_from_db()
     _step(application, action, t.source, t.target, user, note, attachment)
     record(user=user, action=AuditAction.TRANSITION, obj=application, person=application.person,
@@ -203,19 +204,19 @@ def assess(user: Any, application_id: int, data: AssessmentInput, *,
     """Record the assessor's findings (category, grade; components for 多重)."""
     today = today or _today()
     if data.assessed_on > today:
-        raise ValidationError({"assessed_on": "评定日期不能晚于今天 (assessment date in the future)"})
+        raise ValidationError({"assessed_on": gettext("Assessment date in the future")})
     grade = data.grade
     if data.category == rules.Category.MULTIPLE:
         if len(data.components) < 2:
-            raise ValidationError({"components": "多重残疾须填写至少两类残疾及等级 "
-                                                 "(a multiple disability needs two components)"})
+            raise ValidationError({"components": gettext("A multiple disability needs two components")})
         grade = int(rules.multiple_grade([c["grade"] for c in data.components]))
     elif data.components:
-        raise ValidationError({"components": "只有多重残疾需要填写组成 (components only for 多重)"})
+        raise ValidationError({"components": gettext(
+            "Components are only filled in for multiple disabilities")})
     with transaction.atomic():
         application = _load(user, application_id)
         if application.applied_on > data.assessed_on:
-            raise ValidationError({"assessed_on": "评定日期早于申请日期 (before the application)"})
+            raise ValidationError({"assessed_on": gettext("Before the application")})
         application = _move(user, application, Action.ASSESS, note=data.findings,
                             attachment=attachment, request=request, today=today)
         Assessment.objects.create(application=application, assessor=user, hospital=data.hospital,
@@ -229,7 +230,7 @@ def advance(user: Any, application_id: int, action: Action, *, note: str = "",
             today: dt.date | None = None) -> Application:
     """Review, approve, reject or withdraw; ``issue`` completes the application."""
     if action == Action.ASSESS:
-        raise IllegalTransition("评定须填写评定结果 (use assess)")
+        raise IllegalTransition(gettext("Use assess"))
     with transaction.atomic():
         application = _load(user, application_id)
         application = _move(user, application, action, note=note, attachment=attachment,
@@ -272,7 +273,7 @@ def _complete(user: Any, application: Application, today: dt.date) -> None:
     else:
         old = current_certificate(person, for_update=True) if kind != Kind.NEW else None
     if kind in workflow.NEEDS_CURRENT_CERTIFICATE and old is None:
-        raise IllegalTransition("该人员已没有有效残疾人证，无法办结 (no valid certificate any more)")
+        raise IllegalTransition(gettext("No valid certificate any more"))
     actor = getattr(user, "pk", None)
     if kind in (Kind.NEW, Kind.CHANGE):
         a = application.assessment
@@ -336,7 +337,7 @@ def on_person_died(event: Any) -> None:
             state=State.WITHDRAWN, version=F("version") + 1, state_since=_today(), due=None)
         if moved:
             _step(application, "withdraw", application.state, State.WITHDRAWN, None,
-                  "本人已故，申请自动终止 (closed: the person died)")
+                  gettext("Closed: the person died"))
 
 
 def expire_overdue(today: dt.date | None = None) -> int:

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Sum
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
@@ -78,7 +79,7 @@ def _person(user: Any, person: Person | int, capability: Capability = Capability
     if found is None:
         raise Person.DoesNotExist(pk)
     if found.is_deceased:
-        raise ValidationError("该残疾人已去世，不能再登记 (the person has died)")
+        raise ValidationError(gettext("The person has died"))
     return found
 
 
@@ -86,13 +87,13 @@ def _village(user: Any, village: Region | str | None, field: str = "village") ->
     code = village.code if isinstance(village, Region) else village
     found = queries.villages_for(user).filter(code=code).first() if code else None
     if found is None:
-        raise ValidationError({field: "请选择您辖区内的村（社区） (choose a village in your region)"})
+        raise ValidationError({field: gettext("Choose a village in your region")})
     return found
 
 
 def _not_future(day: dt.date | None, field: str, today: dt.date) -> None:
     if day is not None and day > today:
-        raise ValidationError({field: "日期不能晚于今天 (the date is in the future)"})
+        raise ValidationError({field: gettext("The date is in the future")})
 
 
 def _required(value: str, field: str, zh: str, en: str) -> str:
@@ -132,12 +133,12 @@ def _check_volunteer_data(user: Any, data: dict[str, Any], current: Volunteer | 
     errors: dict[str, str] = {}
     skills = list(dict.fromkeys(data.get("skills") or []))
     if not skills:
-        errors["skills"] = "请至少选择一项服务技能 (choose at least one skill)"
+        errors["skills"] = gettext("Choose at least one skill")
     elif any(s not in volunteer_rules.SKILLS for s in skills):
-        errors["skills"] = "未知的服务技能 (unknown skill)"
+        errors["skills"] = gettext("Unknown skill")
     availability = list(dict.fromkeys(data.get("availability") or []))
     if any(a not in volunteer_rules.AVAILABILITY for a in availability):
-        errors["availability"] = "未知的服务时间 (unknown availability)"
+        errors["availability"] = gettext("Unknown availability")
     rid = (data.get("resident_id") or "").strip().upper()
     if rid:
         try:
@@ -149,15 +150,14 @@ def _check_volunteer_data(user: Any, data: dict[str, Any], current: Volunteer | 
             if current is not None:
                 clash = clash.exclude(pk=current.pk)
             if clash.filter(pk__in=queries.volunteers_for(user)).exists():
-                errors["resident_id"] = "该身份证号已登记为志愿者 (already registered as a volunteer)"
+                errors["resident_id"] = gettext("Already registered as a volunteer")
             elif clash.exists():  # held elsewhere: say nothing of who or where
-                errors["resident_id"] = ("该身份证号无法在此登记，请联系区残联核实 (this ID cannot be "
-                                         "registered here: ask the federation)")
+                errors["resident_id"] = (gettext("This ID cannot be registered here: ask the federation"))
     if not (data.get("phone") or "").strip():
-        errors["phone"] = "请填写联系电话 (give a phone number)"
+        errors["phone"] = gettext("Give a phone number")
     org = data.get("organisation")
     if org is not None and not queries.organisations_for(user).filter(pk=org.pk).exists():
-        errors["organisation"] = "请选择您辖区内的组织 (choose an organisation in your region)"
+        errors["organisation"] = gettext("Choose an organisation in your region")
     if errors:
         raise ValidationError(errors)
     return {"skills": skills, "availability": availability, "resident_id": rid}
@@ -202,14 +202,14 @@ def create_request(user: Any, person: Person | int, *, source: str, skill: str,
     """A request for volunteer help (服务需求) for a person in the user's region."""
     person = _person(user, person)
     if skill not in volunteer_rules.SKILLS:
-        raise ValidationError({"skill": "未知的服务内容 (unknown kind of help)"})
+        raise ValidationError({"skill": gettext("Unknown kind of help")})
     if slot and slot not in volunteer_rules.AVAILABILITY:
-        raise ValidationError({"slot": "未知的服务时间 (unknown time)"})
+        raise ValidationError({"slot": gettext("Unknown time")})
     if source not in ("person", "worker"):
-        raise ValidationError({"source": "未知的需求来源 (unknown source)"})
+        raise ValidationError({"source": gettext("Unknown source")})
     today = _today()
     if wanted_on is not None and wanted_on < today:
-        raise ValidationError({"wanted_on": "期望日期已过 (the wanted date has passed)"})
+        raise ValidationError({"wanted_on": gettext("The wanted date has passed")})
     made = ServiceRequest.objects.create(
         person=person, source=source, skill=skill, slot=slot, wanted_on=wanted_on,
         description=_required(description, "description", "请描述需求", "describe the need"),
@@ -234,21 +234,21 @@ def assign(user: Any, request_id: int, volunteer_id: int | None,
     scoping.require(user, Capability.EDIT_PEOPLE)
     found = _scoped_request(user, request_id)
     if found.status not in (RequestStatus.OPEN, RequestStatus.ASSIGNED):
-        raise CommunityError(f"需求已{found.get_status_display()}，不能派单 (the request is "
-                             f"{found.status}; it cannot be assigned)")
+        raise CommunityError(gettext("The request is %(status)s; it cannot be assigned")
+                             % {"status": found.get_status_display()})
     volunteer = queries.volunteers_for(user).filter(pk=volunteer_id).first() if volunteer_id else None
     if volunteer is None:
-        raise ValidationError({"volunteer": "请选择您辖区内的志愿者 (choose a volunteer in your region)"})
+        raise ValidationError({"volunteer": gettext("Choose a volunteer in your region")})
     if not volunteer.active:
-        raise ValidationError({"volunteer": "该志愿者已停止服务 (the volunteer is not active)"})
+        raise ValidationError({"volunteer": gettext("The volunteer is not active")})
     if found.skill not in (volunteer.skills or []):
-        raise ValidationError({"volunteer": f"该志愿者没有“{volunteer_rules.SKILLS[found.skill][0]}”技能 "
-                                            f"(the volunteer lacks the skill {found.skill})"})
+        raise ValidationError({"volunteer": (gettext("The volunteer lacks the skill “%(skill)s”")
+                                             % {"skill": volunteer_rules.SKILLS[found.skill][0]})})
     moved = ServiceRequest.objects.filter(pk=found.pk, version=found.version).update(
         volunteer=volunteer, status=RequestStatus.ASSIGNED, assigned_on=_today(),
         version=F("version") + 1)
     if moved != 1:
-        raise CommunityError("已被他人处理，请刷新 (changed by someone else; reload)")
+        raise CommunityError(gettext("Changed by someone else; reload"))
     found.refresh_from_db()
     record(user=user, action=Action.TRANSITION, obj=found, person=found.person, request=request,
            summary=f"志愿服务派单：{volunteer.name}", changes={"volunteer": volunteer.pk})
@@ -262,16 +262,17 @@ def close_request(user: Any, request_id: int, outcome: str,
     scoping.require(user, Capability.EDIT_PEOPLE)
     found = _scoped_request(user, request_id)
     if found.status in (RequestStatus.DONE, RequestStatus.CANCELLED):
-        raise CommunityError(f"需求已{found.get_status_display()} (the request is already closed)")
+        raise CommunityError(gettext("The request is already %(status)s")
+                             % {"status": found.get_status_display()})
     if outcome == RequestStatus.DONE:
         if not found.logs.exists():
-            raise CommunityError("完成前请先登记服务记录 (record the service first)")
+            raise CommunityError(gettext("Record the service first"))
     elif outcome != RequestStatus.CANCELLED:
-        raise ValidationError({"outcome": "未知的结果 (unknown outcome)"})
+        raise ValidationError({"outcome": gettext("Unknown outcome")})
     moved = ServiceRequest.objects.filter(pk=found.pk, version=found.version).update(
         status=outcome, closed_on=_today(), version=F("version") + 1)
     if moved != 1:
-        raise CommunityError("已被他人处理，请刷新 (changed by someone else; reload)")
+        raise CommunityError(gettext("Changed by someone else; reload"))
     found.refresh_from_db()
     record(user=user, action=Action.TRANSITION, obj=found, person=found.person, request=request,
            summary=f"志愿服务需求：{found.get_status_display()}")
@@ -285,7 +286,7 @@ def log_service(user: Any, request_id: int, *, served_on: dt.date, hours: Decima
     scoping.require(user, Capability.EDIT_PEOPLE)
     found = _scoped_request(user, request_id)
     if found.volunteer is None or found.status == RequestStatus.CANCELLED:
-        raise CommunityError("需求尚未派单或已取消，不能登记服务 (assign a volunteer first)")
+        raise CommunityError(gettext("Assign a volunteer first"))
     rules = queries.rules().volunteers
     today = _today()
     try:
@@ -294,7 +295,7 @@ def log_service(user: Any, request_id: int, *, served_on: dt.date, hours: Decima
         field = "served_on" if served_on > today else "hours"
         raise ValidationError({field: exc.message}) from None
     if served_on < found.created_on:
-        raise ValidationError({"served_on": "服务日期早于需求登记日期 (before the request was made)"})
+        raise ValidationError({"served_on": gettext("Before the request was made")})
     log = ServiceLog.objects.create(
         volunteer=found.volunteer, request=found, person=found.person, served_on=served_on,
         hours=value, description=_required(description, "description", "请填写服务内容",
@@ -316,17 +317,16 @@ def confirm_log(user: Any, log_id: int, *, kind: str, accept: bool = True, note:
     if log is None:
         raise ServiceLog.DoesNotExist(log_id)
     if log.status != LogStatus.PENDING:
-        raise CommunityError(f"该记录已{log.get_status_display()} (already {log.status})")
+        raise CommunityError(gettext("The record is already %(status)s")
+                             % {"status": log.get_status_display()})
     if kind not in ("person", "worker"):
-        raise ValidationError({"kind": "请说明由谁确认 (say who confirms)"})
+        raise ValidationError({"kind": gettext("Say who confirms")})
     if kind == "person" and not note.strip():
-        raise ValidationError({"note": "请注明服务对象如何确认，如签字 (say how the person "
-                                       "confirmed, e.g. signed)"})
+        raise ValidationError({"note": gettext("Say how the person confirmed, e.g. signed")})
     if kind == "worker" and accept and log.recorded_by_id == user.pk:
-        raise CommunityError("登记人不能自己确认服务时长 (the worker who logged the hours cannot "
-                             "confirm them)")
+        raise CommunityError(gettext("The worker who logged the hours cannot confirm them"))
     if not accept and not note.strip():
-        raise ValidationError({"note": "请说明不予确认的原因 (give the reason)"})
+        raise ValidationError({"note": gettext("Give the reason")})
     log.status = LogStatus.CONFIRMED if accept else LogStatus.REJECTED
     log.confirmed_kind, log.confirmed_by, log.confirmed_on = kind, user, _today()
     log.confirm_note = note.strip()
@@ -368,11 +368,11 @@ def save_profile(user: Any, person: Person | int, *, lives_alone: bool, mobility
     """A person's circumstances (照护状况); a roster entry's priority follows at once."""
     person = _person(user, person)
     if mobility not in emergency_rules.MOBILITY:
-        raise ValidationError({"mobility": "未知的行动能力 (unknown mobility)"})
+        raise ValidationError({"mobility": gettext("Unknown mobility")})
     if any(d not in emergency_rules.ASSISTIVE_DEVICES for d in assistive_devices):
-        raise ValidationError({"assistive_devices": "未知的辅具 (unknown device)"})
+        raise ValidationError({"assistive_devices": gettext("Unknown device")})
     if any(d not in emergency_rules.POWERED_DEVICES for d in powered_devices):
-        raise ValidationError({"powered_devices": "未知的医疗设备 (unknown device)"})
+        raise ValidationError({"powered_devices": gettext("Unknown medical device")})
     today = _today()
     profile, _created = CareProfile.objects.update_or_create(person=person, defaults={
         "lives_alone": lives_alone, "mobility": mobility,
@@ -398,14 +398,13 @@ def record_visit(user: Any, person: Person | int, *, visited_on: dt.date, kind: 
     today = _today()
     _not_future(visited_on, "visited_on", today)
     if visited_on < person.birth_date:
-        raise ValidationError({"visited_on": "走访日期早于出生日期 (before the person was born)"})
+        raise ValidationError({"visited_on": gettext("Before the person was born")})
     if kind not in dict(Visit.KINDS):
-        raise ValidationError({"kind": "未知的走访方式 (unknown kind of visit)"})
+        raise ValidationError({"kind": gettext("Unknown kind of visit")})
     if follow_up_due is not None and not follow_up.strip():
-        raise ValidationError({"follow_up": "填写了期限，请说明后续措施 (a due date needs the "
-                                            "follow-up action)"})
+        raise ValidationError({"follow_up": gettext("A due date needs the follow-up action")})
     if follow_up_due is not None and follow_up_due < visited_on:
-        raise ValidationError({"follow_up_due": "期限早于走访日期 (due before the visit)"})
+        raise ValidationError({"follow_up_due": gettext("Due before the visit")})
     visit = Visit.objects.create(
         person=person, visited_on=visited_on, kind=kind, visitor=user,
         findings=_required(findings, "findings", "请填写走访发现", "record what was found"),
@@ -424,13 +423,13 @@ def complete_follow_up(user: Any, visit_id: int, *, note: str, on: dt.date | Non
     if visit is None:
         raise Visit.DoesNotExist(visit_id)
     if not visit.follow_up:
-        raise CommunityError("该走访没有后续措施 (the visit has no follow-up)")
+        raise CommunityError(gettext("The visit has no follow-up"))
     if visit.follow_up_done_on is not None:
-        raise CommunityError("后续措施已完成 (the follow-up is already done)")
+        raise CommunityError(gettext("The follow-up is already done"))
     on = on or _today()
     _not_future(on, "on", _today())
     if on < visit.visited_on:
-        raise ValidationError({"on": "完成日期早于走访日期 (before the visit)"})
+        raise ValidationError({"on": gettext("Before the visit")})
     visit.follow_up_done_on = on
     visit.follow_up_note = _required(note, "note", "请填写落实情况", "say what was done")
     visit.save(update_fields=["follow_up_done_on", "follow_up_note"])
@@ -451,12 +450,12 @@ def save_roster_entry(user: Any, person: Person | int, *, contact_name: str, con
     person = _person(user, person)
     errors = {}
     if not contact_name.strip():
-        errors["contact_name"] = "请填写帮包联系人 (name the contact person)"
+        errors["contact_name"] = gettext("Name the contact person")
     if not contact_phone.strip():
-        errors["contact_phone"] = "请填写联系人电话 (give the contact's phone)"
+        errors["contact_phone"] = gettext("Give the contact's phone")
     if paired_volunteer is not None and not queries.volunteers_for(user).filter(
             pk=paired_volunteer.pk, active=True).exists():
-        errors["paired_volunteer"] = "请选择您辖区内在册的志愿者 (choose an active volunteer in your region)"
+        errors["paired_volunteer"] = gettext("Choose an active volunteer in your region")
     if errors:
         raise ValidationError(errors)
     today = _today()
@@ -487,7 +486,7 @@ def remove_from_roster(user: Any, entry_id: int, *, reason: str,
     if entry is None:
         raise RosterEntry.DoesNotExist(entry_id)
     if entry.removed_on is not None:
-        raise CommunityError("已移出名册 (already removed from the roster)")
+        raise CommunityError(gettext("Already removed from the roster"))
     entry.removed_on = _today()
     entry.note = _required(reason, "reason", "请说明移出原因", "give the reason")
     entry.save(update_fields=["removed_on", "note"])
@@ -542,7 +541,7 @@ def declare_emergency(user: Any, *, name: str, kind: str, region: Region | str, 
     code = region.code if isinstance(region, Region) else region
     area = Region.objects.filter(code=code).first() if code else None
     if area is None or not scoping.in_scope(user, area.code):
-        raise ValidationError({"region": "请选择您辖区内的地区 (choose an area in your region)"})
+        raise ValidationError({"region": gettext("Choose an area in your region")})
     emergency = Emergency.objects.create(
         name=_required(name, "name", "请填写事件名称", "name the emergency"), kind=kind,
         region=area, declared_at=timezone.now(), declared_by=user, note=note)
@@ -563,9 +562,9 @@ def close_emergency(user: Any, emergency_id: int, request: HttpRequest | None = 
     scoping.require(user, Capability.REVIEW)
     emergency = _scoped_emergency(user, emergency_id)
     if not scoping.in_scope(user, emergency.region_id):
-        raise PermissionDenied("只有启动地区的工作人员可以结束应急响应 (declared over a wider area)")
+        raise PermissionDenied(gettext("Declared over a wider area"))
     if emergency.closed_at is not None:
-        raise CommunityError("应急响应已结束 (the emergency is already closed)")
+        raise CommunityError(gettext("The emergency is already closed"))
     emergency.closed_at = timezone.now()
     emergency.save(update_fields=["closed_at"])
     record(user=user, action=Action.TRANSITION, obj=emergency, request=request,
@@ -581,17 +580,16 @@ def check_in(user: Any, emergency_id: int, person_id: int | None, *, state: str,
     scoping.require(user, Capability.EDIT_PEOPLE)
     emergency = _scoped_emergency(user, emergency_id)
     if emergency.closed_at is not None:
-        raise CommunityError("应急响应已结束，不能再签到 (the emergency is closed)")
+        raise CommunityError(gettext("The emergency is closed"))
     if state not in emergency_rules.CHECKIN_STATES:
-        raise ValidationError({"state": "请选择联络结果 (choose the result)"})
+        raise ValidationError({"state": gettext("Choose the result")})
     low, high = emergency.region.code_range
     entry = (queries.roster(user).filter(person_id=person_id, person__village__code__range=(low, high))
              .select_related("person").first() if person_id else None)
     if entry is None:
-        raise ValidationError({"person": "该人员不在本次应急响应范围内的名册上 (the person is not on "
-                                         "the roster of this emergency's area)"})
+        raise ValidationError({"person": gettext("The person is not on the roster of this emergency's area")})
     if state in ("unreachable", "needs_help") and not note.strip():
-        raise ValidationError({"note": "请说明情况及下一步措施 (say what happens next)"})
+        raise ValidationError({"note": gettext("Say what happens next")})
     checkin, _created = CheckIn.objects.update_or_create(
         emergency=emergency, person=entry.person,
         defaults={"state": state, "note": note.strip(), "at": timezone.now(), "by": user})
@@ -610,12 +608,12 @@ def record_event(user: Any, person: Person | int, *, kind: str, occurred_on: dt.
     """A shock to the household (风险事件): medical costs, a job lost, a disaster."""
     person = _person(user, person)
     if kind not in dict(WatchEvent.KINDS):
-        raise ValidationError({"kind": "未知的事件类型 (unknown kind)"})
+        raise ValidationError({"kind": gettext("Unknown kind")})
     _not_future(occurred_on, "occurred_on", _today())
     if amount < 0:
-        raise ValidationError({"amount": "金额不能为负 (the amount cannot be negative)"})
+        raise ValidationError({"amount": gettext("The amount cannot be negative")})
     if kind == "medical_costs" and amount <= 0:
-        raise ValidationError({"amount": "请填写自付医疗费用金额 (give the amount paid)"})
+        raise ValidationError({"amount": gettext("Give the amount paid")})
     event = WatchEvent.objects.create(person=person, household=person.household, kind=kind,
                                       occurred_on=occurred_on, amount=amount, note=note,
                                       recorded_by=user)
@@ -743,20 +741,20 @@ def review_case(user: Any, case_id: int, *, situation: str, help_kinds: list[str
     scoping.require(user, Capability.EDIT_PEOPLE)
     case = _scoped_case(user, case_id)
     if case.status != "open":
-        raise CommunityError("该监测对象已解除风险 (the case is closed)")
+        raise CommunityError(gettext("The case is closed"))
     on = on or _today()
     _not_future(on, "on", _today())
     if situation not in poverty_rules.SITUATIONS:
-        raise ValidationError({"situation": "请选择研判结论 (choose the situation)"})
+        raise ValidationError({"situation": gettext("Choose the situation")})
     if any(k not in poverty_rules.HELP_KINDS for k in help_kinds):
-        raise ValidationError({"help_kinds": "未知的帮扶措施 (unknown kind of help)"})
+        raise ValidationError({"help_kinds": gettext("Unknown kind of assistance")})
     if help_amount < 0:
-        raise ValidationError({"help_amount": "金额不能为负 (the amount cannot be negative)"})
+        raise ValidationError({"help_amount": gettext("The amount cannot be negative")})
     if situation == "worse" and not help_kinds:
-        raise ValidationError({"help_kinds": "情况恶化时须落实帮扶措施 (a worse situation needs help)"})
+        raise ValidationError({"help_kinds": gettext("A worse situation needs help")})
     month = poverty_rules.month_start(on)
     if WatchReview.objects.filter(case=case, month=month).exists():
-        raise CommunityError(f"{month:%Y-%m} 已研判 (this month's review is already done)")
+        raise CommunityError(gettext("The review of %(month)s is already done") % {"month": f"{month:%Y-%m}"})
     review = WatchReview.objects.create(case=case, month=month, reviewed_on=on, reviewer=user,
                                         situation=situation, help_kinds=list(dict.fromkeys(help_kinds)),
                                         help_amount=help_amount, note=note)
@@ -772,7 +770,7 @@ def close_case(user: Any, case_id: int, *, reason: str,
     scoping.require(user, Capability.REVIEW)
     case = _scoped_case(user, case_id)
     if case.status != "open":
-        raise CommunityError("该监测对象已解除风险 (the case is already closed)")
+        raise CommunityError(gettext("The case is already closed"))
     case.close_reason = _required(reason, "reason", "请说明风险消除的依据", "give the reason")
     case.status, case.closed_on = "closed", _today()
     case.save(update_fields=["status", "closed_on", "close_reason"])
@@ -791,7 +789,7 @@ def register_place(user: Any, *, name: str, kind: str, village: Region | str, ma
     scoping.require(user, Capability.REVIEW)
     area = _village(user, village)
     if kind not in inspection_rules.PLACE_KINDS:
-        raise ValidationError({"kind": "未知的场所类型 (unknown kind of place)"})
+        raise ValidationError({"kind": gettext("Unknown kind of place")})
     place = Place.objects.create(
         name=_required(name, "name", "请填写名称", "give the name"), kind=kind, village=area,
         manager=_required(manager, "manager", "请填写管理单位", "name the managing unit"),
@@ -814,7 +812,7 @@ def inspect(user: Any, place_id: int, *, inspected_on: dt.date, results: dict[st
     if place is None:
         raise Place.DoesNotExist(place_id)
     if not place.active:
-        raise CommunityError("该点位已停用 (the place is no longer supervised)")
+        raise CommunityError(gettext("The place is no longer supervised"))
     _not_future(inspected_on, "inspected_on", _today())
     items = {i.code: i for i in inspection_rules.items_for(place.kind, ruleset.checklist())}
     try:
@@ -829,7 +827,7 @@ def inspect(user: Any, place_id: int, *, inspected_on: dt.date, results: dict[st
             continue
         severity = severities.get(code) or items[code].severity
         if severity not in inspection_rules.SEVERITIES:
-            raise ValidationError({"results": f"未知的严重程度 {severity!r} (unknown severity)"})
+            raise ValidationError({"results": gettext("Unknown severity: %(value)s") % {"value": severity}})
         problems.append((code, severity, (descriptions.get(code) or "").strip() or items[code].zh))
     inspection = Inspection.objects.create(place=place, inspected_on=inspected_on, inspector=user,
                                            results=dict(results), passed=summary.passed,
@@ -860,9 +858,9 @@ def add_problem_photo(user: Any, problem_id: int, stage: str, upload: Any) -> Pr
     scoping.require(user, Capability.REVIEW)
     problem = _scoped_problem(user, problem_id)
     if stage not in ("before", "after"):
-        raise ValidationError({"stage": "请选择整改前或整改后 (choose before or after)"})
+        raise ValidationError({"stage": gettext("Choose before or after")})
     if upload is None:
-        raise ValidationError({"image": "请选择照片 (choose a photo)"})
+        raise ValidationError({"image": gettext("Choose a photo")})
     check_attachment(upload)
     photo = ProblemPhoto.objects.create(problem=problem, stage=stage, image=upload)
     record(user=user, action=Action.CREATE, obj=photo, summary=f"整改照片：{problem.place.name}")
@@ -873,7 +871,7 @@ def _move(problem: Problem, **changes: Any) -> None:
     moved = Problem.objects.filter(pk=problem.pk, version=problem.version).update(
         version=F("version") + 1, **changes)
     if moved != 1:
-        raise CommunityError("已被他人处理，请刷新 (changed by someone else; reload)")
+        raise CommunityError(gettext("Changed by someone else; reload"))
     problem.refresh_from_db()
 
 
@@ -884,10 +882,10 @@ def rectify(user: Any, problem_id: int, *, on: dt.date, note: str,
     scoping.require(user, Capability.REVIEW)
     problem = _scoped_problem(user, problem_id)
     if problem.rectified_on is not None:
-        raise CommunityError("该问题已整改 (already rectified)")
+        raise CommunityError(gettext("Already rectified"))
     _not_future(on, "on", _today())
     if on < problem.found_on:
-        raise ValidationError({"on": "整改日期早于发现日期 (before the problem was found)"})
+        raise ValidationError({"on": gettext("Before the problem was found")})
     _move(problem, rectified_on=on,
           rectification_note=_required(note, "note", "请填写整改情况", "say what was done"))
     record(user=user, action=Action.TRANSITION, obj=problem, request=request,
@@ -904,16 +902,15 @@ def verify(user: Any, problem_id: int, *, on: dt.date | None = None,
     scoping.require(user, Capability.REVIEW)
     problem = _scoped_problem(user, problem_id)
     if problem.rectified_on is None:
-        raise CommunityError("尚未整改，不能复核销号 (not rectified yet)")
+        raise CommunityError(gettext("Not rectified yet"))
     if problem.verified_on is not None:
-        raise CommunityError("已复核销号 (already verified)")
+        raise CommunityError(gettext("Already verified"))
     if not problem.photos.filter(stage="after").exists():
-        raise ValidationError({"photos": "复核前请上传整改后照片 (upload a photo of the result "
-                                         "first)"})
+        raise ValidationError({"photos": gettext("Upload a photo of the result first")})
     on = on or _today()
     _not_future(on, "on", _today())
     if on < problem.rectified_on:
-        raise ValidationError({"on": "复核日期早于整改日期 (before the rectification)"})
+        raise ValidationError({"on": gettext("Before the rectification")})
     _move(problem, verified_on=on, verified_by=user)
     record(user=user, action=Action.TRANSITION, obj=problem, request=request,
            summary=f"无障碍问题复核销号：{problem.place.name}")
@@ -927,7 +924,7 @@ def extend(user: Any, problem_id: int, *, reason: str,
     scoping.require(user, Capability.REVIEW)
     problem = _scoped_problem(user, problem_id)
     if problem.rectified_on is not None:
-        raise CommunityError("已整改，无需延期 (already rectified)")
+        raise CommunityError(gettext("Already rectified; no extension needed"))
     reason = _required(reason, "reason", "请说明延期原因", "give the reason")
     try:
         new = inspection_rules.extend(problem.deadline, problem.extensions, queries.rules().inspections)

@@ -30,6 +30,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
@@ -64,7 +65,7 @@ def rules(deployment: Deployment | None = None) -> ruleset.CommunityRules:
     """The community rules of the deployment served (``CANLIAN_DEPLOYMENT``)."""
     deployment = deployment or Deployment.current()
     if deployment is None:
-        raise LookupError("没有配置部署 (no deployment is configured)")
+        raise LookupError(gettext("No deployment is configured"))
     return ruleset.load_shipped(deployment.code)
 
 

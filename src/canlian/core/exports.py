@@ -32,6 +32,7 @@ from typing import Any
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
@@ -54,11 +55,9 @@ class ExportError(Exception):
 
 def disk_message(exc: OSError) -> str:
     if exc.errno in DISK_FULL:
-        return ("服务器磁盘空间不足，文件没有生成，也没有记录为已导出。请稍后再试，或请管理员清理磁盘 "
-                "(the server's disk is full: the file was not made and nothing was recorded as "
-                "exported; try again later or ask the administrator to free space)")
-    return ("服务器无法写入文件，文件没有生成，也没有记录为已导出。请稍后再试 "
-            "(the server could not write the file: nothing was exported; try again later)")
+        return gettext("The server's disk is full: the file was not made and nothing was recorded as "
+                       "exported; try again later or ask the administrator to free space")
+    return gettext("The server could not write the file: nothing was exported; try again later")
 
 
 class SafeSheet:

@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 _ALWAYS = (
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 (but tab, LF, CR), DEL, C1
@@ -37,9 +38,8 @@ def check(value: str, *, multiline: bool = False) -> str | None:
     found = (FORBIDDEN if multiline else FORBIDDEN_LINE).search(value)
     if found is None:
         return None
-    return (f"含有不可见或控制字符（{describe(found.group())}），请删除后重新输入 "
-            f"(contains an invisible or control character, {describe(found.group())}: "
-            "remove it and type the text again)")
+    return (gettext("Contains an invisible or control character (%(char)s): remove it and "
+                    "type the text again") % {"char": describe(found.group())})
 
 
 def validate(value: str, *, multiline: bool = False) -> None:

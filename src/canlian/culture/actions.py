@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
@@ -42,7 +43,7 @@ def deliveries_for(user: Any):
 def _township(user: Any, township: Any) -> None:
     if township.level != "township" or not (scoping.in_scope(user, township.code)
                                             or township.contains(user.region.code)):
-        raise ValidationError({"township": "不在您的管辖范围 (outside your region)"})
+        raise ValidationError({"township": gettext("Outside your region")})
 
 
 @transaction.atomic
@@ -76,7 +77,7 @@ def attend(user: Any, event_id: int, person_ids: list[int], how: str) -> int:
     with transaction.atomic():
         event = _event(user, event_id)
         if event.on > clock.today():
-            raise ValidationError("活动尚未举行，不能登记出席 (the event has not taken place yet)")
+            raise ValidationError(gettext("The event has not taken place yet"))
         wanted = set(person_ids)
         people = list(scoping.people_for(user).filter(pk__in=wanted, life_status="alive")
                       .values_list("id", "village_id"))
@@ -116,14 +117,15 @@ def attend_by_scan(user: Any, event_id: int, scanned: str) -> Person:
 
     result = ecert.verify(rules.token_from_scan(scanned))
     if result.certificate is None:
-        raise ValidationError({"scan": "无法识别该电子证 (not a recognised e-certificate)"})
+        raise ValidationError({"scan": gettext("Not a recognised e-certificate")})
     if result.verdict != ecert.Verdict.GENUINE:
-        raise ValidationError({"scan": f"该电子证{result.label} (certificate not valid)"})
+        raise ValidationError({"scan": gettext("The e-certificate is %(state)s") % {"state": result.label}})
     person = result.certificate.person
     if not scoping.people_for(user).filter(pk=person.pk).exists():
-        raise ValidationError({"scan": "持证人不在您的辖区 (the holder lives outside your region)"})
+        raise ValidationError({"scan": gettext("The holder lives outside your region")})
     if attend(user, event_id, [person.pk], "qr") == 0:
-        raise ValidationError({"scan": f"{person.name} 已登记出席 (already recorded)"})
+        raise ValidationError({"scan": gettext("%(name)s is already recorded as present")
+                                       % {"name": person.name}})
     return person
 
 
@@ -160,10 +162,11 @@ def attend_by_sheet(user: Any, event_id: int, stream: IO[bytes] | str) -> SheetR
         person = people.get(rid)
         if person is None:
             errors.append({"row": number, "column": "身份证号",
-                           "reason": "您的辖区内没有该身份证号的在世残疾人 (no such person in your region)"})
+                           "reason": gettext("No such person in your region")})
         elif name and name != person.name:
             errors.append({"row": number, "column": "姓名",
-                           "reason": f"姓名与身份证号不符（登记为 {person.name}）(name does not match)"})
+                           "reason": gettext("The name does not match the ID (registered as %(name)s)")
+                                     % {"name": person.name}})
         else:
             ids.append(person.pk)
     added = attend(user, event_id, ids, "sheet") if ids else 0
@@ -175,9 +178,9 @@ def attend_by_sheet(user: Any, event_id: int, stream: IO[bytes] | str) -> SheetR
 def create_team(user: Any, *, name: str, kind: str, township: Any, coach: str = "") -> Team:
     scoping.require(user, Capability.EDIT_PEOPLE)
     if kind not in rules.TEAM_KINDS:
-        raise ValidationError({"kind": "请选择队伍类型 (choose the kind)"})
+        raise ValidationError({"kind": gettext("Choose the kind")})
     if not name.strip():
-        raise ValidationError({"name": "请填写队伍名称 (name the team)"})
+        raise ValidationError({"name": gettext("Name the team")})
     _township(user, township)
     team = Team.objects.create(name=name.strip(), kind=kind, township=township, coach=coach)
     record(user=user, action=Action.CREATE, obj=team, summary=f"文体队伍 {name}")
@@ -198,7 +201,7 @@ def add_member(user: Any, team_id: int, person: Person, *, role: str = "",
             member = Member.objects.create(team=team, person=person, role=role,
                                            joined=joined or clock.today())
     except IntegrityError:
-        raise ValidationError({"resident_id": "已是该队成员 (already in the team)"}) from None
+        raise ValidationError({"resident_id": gettext("Already in the team")}) from None
     record(user=user, action=Action.CREATE, obj=member, person=person, summary=f"加入 {team.name}")
     return member
 
@@ -212,9 +215,9 @@ def log_athlete(user: Any, member_id: int, *, kind: str, name: str, on: dt.date,
     if member is None:
         raise Member.DoesNotExist(member_id)
     if kind not in rules.ATHLETE_RECORDS or not name.strip():
-        raise ValidationError({"name": "请选择训练或比赛并填写名称 (kind and name)"})
+        raise ValidationError({"name": gettext("Kind and name")})
     if on > clock.today():
-        raise ValidationError({"on": "日期不能晚于今天 (in the future)"})
+        raise ValidationError({"on": gettext("The date is in the future")})
     entry = AthleteRecord.objects.create(member=member, kind=kind, name=name.strip(), on=on,
                                          result=result)
     record(user=user, action=Action.CREATE, obj=entry, person=member.person,
@@ -232,14 +235,14 @@ def deliver(user: Any, person: Person, *, item: str, delivered_on: dt.date) -> D
     if refusal:
         raise ValidationError({"item": refusal})
     if delivered_on > clock.today():
-        raise ValidationError({"delivered_on": "日期不能晚于今天 (in the future)"})
+        raise ValidationError({"delivered_on": gettext("The date is in the future")})
     year = delivered_on.year
     same = Delivery.objects.filter(item=item, year=year)
     same = same.filter(household_id=person.household_id) if person.household_id else \
         same.filter(person=person)
     if same.exists():
-        raise ValidationError({"item": f"该户 {year} 年已配送此项 (already delivered to this "
-                                       "household this year)"})
+        raise ValidationError({"item": gettext("Already delivered to this household in %(year)s")
+                                       % {"year": year}})
     delivery = Delivery.objects.create(person=person, household_id=person.household_id,
                                        village_id=person.village_id, item=item, year=year,
                                        delivered_on=delivered_on, by=user)

@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
@@ -136,7 +137,7 @@ def set_status(user: Any, person: Person, *, status: str, highest_level: str = "
     entry = rules.Entry(status, rules.higher_level(current or "none", highest_level),
                         school.strip(), reason, since or clock.today())
     if person.birth_date is None:
-        raise ValidationError("缺少出生日期 (no date of birth)")
+        raise ValidationError(gettext("No date of birth"))
     errors = rules.check(entry, person.birth_date, clock.today())
     if errors:
         raise _refusal(errors)
@@ -197,7 +198,8 @@ def import_batch(user: Any, stream: IO[bytes] | str) -> BatchResult:
         try:
             since = dt.date.fromisoformat(get("日期")[:10]) if get("日期") else today
         except ValueError:
-            err(number, "日期", f"日期格式应为 2025-09-01 (not a date: {get('日期')!r})")
+            err(number, "日期", gettext("Not a date: %(value)s (write it as 2025-09-01)")
+                              % {"value": get("日期")})
             continue
         if status is None:
             err(number, "就学状况", f"未知的就学状况：{get('就学状况')!r}")
@@ -213,10 +215,11 @@ def import_batch(user: Any, stream: IO[bytes] | str) -> BatchResult:
     for number, rid, name, entry, _ in parsed:
         person = people.get(rid)
         if person is None:
-            err(number, "身份证号", "您的辖区内没有该身份证号的持证残疾人 (no such person in your region)")
+            err(number, "身份证号", gettext("No certificate holder with this ID number in your region"))
             continue
         if name and name != person.name:
-            err(number, "姓名", f"姓名与身份证号不符（登记为 {person.name}）(name does not match)")
+            err(number, "姓名", gettext("The name does not match the ID (registered as %(name)s)")
+                              % {"name": person.name})
             continue
         assert entry is not None
         problems = rules.check(entry, person.birth_date, today) if person.birth_date else []
@@ -268,19 +271,19 @@ def assess(user: Any, pupil_id: int, *, assessed_on: dt.date, assessed_by: str, 
     pupil = _editable(user, pupil_id)
     errors = {}
     if recommended not in rules.PLACEMENTS:
-        errors["recommended"] = "请选择建议安置方式 (choose the placement)"
+        errors["recommended"] = gettext("Choose the placement")
     if decision and decision not in rules.PLACEMENTS:
-        errors["decision"] = "未知的安置方式 (unknown placement)"
+        errors["decision"] = gettext("Unknown placement")
     if decision and not decided_on:
-        errors["decided_on"] = "安置决定须有日期 (date the decision)"
+        errors["decided_on"] = gettext("Date the decision")
     if decision and not review_on:
-        errors["review_on"] = "一人一案须定复核日期 (set the review date)"
+        errors["review_on"] = gettext("Set the review date")
     if review_on and decided_on and review_on <= decided_on:
-        errors["review_on"] = "复核日期须晚于决定日期 (review after the decision)"
+        errors["review_on"] = gettext("Review after the decision")
     if assessed_on > clock.today():
-        errors["assessed_on"] = "评估日期不能晚于今天 (in the future)"
+        errors["assessed_on"] = gettext("The assessment date is in the future")
     if not needs.strip() or not assessed_by.strip():
-        errors["needs"] = "请填写评估意见和评估机构 (needs and assessor)"
+        errors["needs"] = gettext("Needs and assessor")
     if errors:
         raise ValidationError(errors)
     assessment = Assessment.objects.create(pupil=pupil, assessed_on=assessed_on,
@@ -300,13 +303,13 @@ def plan_home_teaching(user: Any, pupil_id: int, *, teacher: str, school: str,
     minimum = int(rules.data()["home_teaching"]["min_visits_per_month"])
     errors = {}
     if visits_per_month < minimum:
-        errors["visits_per_month"] = f"送教每月不少于 {minimum} 次 (at least {minimum} a month)"
+        errors["visits_per_month"] = gettext("At least %(n)s home-teaching visits a month") % {"n": minimum}
     if end and end < start:
-        errors["end"] = "结束日期早于开始日期 (ends before it starts)"
+        errors["end"] = gettext("Ends before it starts")
     if not teacher.strip() or not school.strip():
-        errors["teacher"] = "请填写送教教师和学校 (teacher and school)"
+        errors["teacher"] = gettext("Teacher and school")
     if not content.strip():
-        errors["content"] = "请填写送教内容 (what is taught)"
+        errors["content"] = gettext("What is taught")
     if errors:
         raise ValidationError(errors)
     HomeTeachingPlan.objects.filter(pupil=pupil, end__isnull=True, start__lt=start).update(
@@ -328,13 +331,13 @@ def log_visit(user: Any, plan_id: int, *, on: dt.date, minutes: int, done: str) 
         raise HomeTeachingPlan.DoesNotExist(plan_id)
     errors = {}
     if on > clock.today():
-        errors["on"] = "送教日期不能晚于今天 (in the future)"
+        errors["on"] = gettext("The home-teaching date is in the future")
     if on < plan.start or (plan.end and on > plan.end):
-        errors["on"] = "日期不在送教计划期间内 (outside the plan)"
+        errors["on"] = gettext("Outside the plan")
     if not 10 <= minutes <= 600:
-        errors["minutes"] = "时长应在 10–600 分钟之间 (duration 10–600 minutes)"
+        errors["minutes"] = gettext("Duration 10–600 minutes")
     if not done.strip():
-        errors["done"] = "请填写送教内容 (what was done)"
+        errors["done"] = gettext("What was done")
     if errors:
         raise ValidationError(errors)
     visit = HomeVisit.objects.create(plan=plan, on=on, minutes=minutes, done=done.strip(),
@@ -354,11 +357,11 @@ def follow_up(user: Any, case_id: int, *, note: str, outcome: str = "") -> Dropo
     if case is None:
         raise DropoutCase.DoesNotExist(case_id)
     if case.closed_on:
-        raise ValidationError("该个案已结案 (the case is closed)")
+        raise ValidationError(gettext("The case file is closed"))
     if not note.strip():
-        raise ValidationError({"note": "请填写采取的措施 (what was done)"})
+        raise ValidationError({"note": gettext("Say what measures were taken")})
     if outcome and outcome not in rules.OUTCOMES:
-        raise ValidationError({"outcome": "未知的结果 (unknown outcome)"})
+        raise ValidationError({"outcome": gettext("Unknown outcome")})
     today = clock.today()
     case.actions_taken = (case.actions_taken + "\n" if case.actions_taken else "") + \
         f"{today} {note.strip()}"
@@ -378,19 +381,19 @@ def grant_aid(user: Any, pupil_id: int, *, year: int, kind: str, amount: Any) ->
     try:
         value = Decimal(str(amount))
     except InvalidOperation:
-        raise ValidationError({"amount": "金额应为数字 (not a number)"}) from None
+        raise ValidationError({"amount": gettext("Not a number")}) from None
     if not Decimal(0) < value <= Decimal(100000):
-        raise ValidationError({"amount": "金额应在 0–100,000 元之间 (out of range)"})
+        raise ValidationError({"amount": gettext("Out of range")})
     if not kind.strip():
-        raise ValidationError({"kind": "请填写资助项目 (name the aid)"})
+        raise ValidationError({"kind": gettext("Name the aid")})
     if not 2015 <= year <= clock.today().year:
-        raise ValidationError({"year": "年度不合理 (year out of range)"})
+        raise ValidationError({"year": gettext("Year out of range")})
     try:
         with transaction.atomic():
             aid = StudentAid.objects.create(pupil=pupil, year=year, kind=kind.strip(),
                                             amount=value)
     except IntegrityError:
-        raise ValidationError({"kind": "该学生本年度已有此项资助 (already granted this year)"}) \
+        raise ValidationError({"kind": gettext("Already granted this year")}) \
             from None
     record(user=user, action=Action.CREATE, obj=aid, person=pupil.person,
            summary=f"助学 {year} {kind} {value} 元")

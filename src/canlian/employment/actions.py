@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
@@ -46,13 +47,13 @@ def register_employer(user: Any, *, name: str, credit_code: str, unit_kind: str,
     except uscc.CreditCodeError as exc:
         raise ValidationError({"credit_code": exc.message}) from None
     if unit_kind not in levy.UNIT_KINDS:
-        raise ValidationError({"unit_kind": "未知的单位类型 (unknown kind of unit)"})
+        raise ValidationError({"unit_kind": gettext("Unknown kind of unit")})
     if not scoping.in_scope(user, township.code):
-        raise ValidationError({"township": "不在您的管辖范围 (outside your region)"})
+        raise ValidationError({"township": gettext("Outside your region")})
     existing = Employer.objects.filter(credit_code=code).first()
     if existing:
-        raise ValidationError({"credit_code": f"该信用代码已登记：{existing.name} "
-                                              "(already registered)"})
+        raise ValidationError({"credit_code": (gettext("This credit code is already registered: %(name)s")
+                                               % {"name": existing.name})})
     employer = Employer.objects.create(name=name, credit_code=code, unit_kind=unit_kind,
                                        township=township, posts=posts,
                                        is_school_or_kindergarten=is_school_or_kindergarten,
@@ -117,7 +118,7 @@ def file_declaration(user: Any, employer: Employer, *, year: int, staff: Decimal
     if created:
         _carry_over(declaration)
     if declaration.state not in ("draft", "returned"):
-        raise ValidationError("该年度申报已提交 (already submitted)")
+        raise ValidationError(gettext("Already submitted"))
     declaration.staff, declaration.average_wage = staff, average_wage
     declaration.local_average_wage = local_average_wage
     declaration.save()
@@ -149,11 +150,9 @@ def _carry_over(declaration: Declaration) -> int:
 # only whether they match (one answer, whatever the reason); misses are limited.
 LOOKUP_MISSES_PER_HOUR = 10
 LOOKUPS_PER_DAY = 300
-NO_MATCH = ("姓名与身份证号不符，或该人员不符合计入条件（须持有效残疾人证、在世、本年度未由其他单位申报）。"
-            "请核对证件原件；如有疑问请联系残联 (the name and resident ID do not match a person "
-            "who can be counted: check the certificate itself, or ask the federation)")
-TOO_MANY = ("核验次数过于频繁，请一小时后再试 (too many lookups that did not match: try again in "
-            "an hour)")
+NO_MATCH = (gettext_lazy("The name and resident ID do not match a person who can be counted: check the "
+                         "certificate itself, or ask the federation"))
+TOO_MANY = (gettext_lazy("Too many lookups that did not match: try again in an hour"))
 
 
 def _lookup_allowed(user: Any) -> bool:
@@ -169,16 +168,17 @@ def _lookup_allowed(user: Any) -> bool:
 def _employee_refusal(declaration: Declaration, person: Person | None, name: str) -> str | None:
     """Why ``person`` cannot be added (staff only see this), or None."""
     if person is None or person.name.strip() != name.strip():
-        return "姓名与身份证号不符 (name and ID do not match)"
+        return gettext("Name and ID do not match")
     if person.certificate_number is None or person.grade is None:
-        return "该身份证号没有有效的残疾人证 (no valid disability certificate for this ID)"
+        return gettext("No valid disability certificate for this ID")
     if person.life_status != "alive":
-        return "该人员已故 (deceased)"
+        return gettext("Deceased")
     elsewhere = DeclaredEmployee.objects.filter(person=person,
                                                 declaration__year=declaration.year).exclude(
         declaration=declaration).select_related("declaration__employer").first()
     if elsewhere:
-        return f"该人员已由 {elsewhere.declaration.employer.name} 在本年度申报 (declared by another employer)"
+        return (gettext("Already declared this year by %(employer)s")
+                % {"employer": elsewhere.declaration.employer.name})
     return None
 
 
@@ -198,7 +198,7 @@ def add_employee(user: Any, declaration_id: int, resident_id: str, name: str, *,
     with transaction.atomic():
         declaration = _own(user, declaration_id, for_update=True)
         if declaration.state not in ("draft", "returned"):
-            raise ValidationError("已提交的申报不能修改 (submitted declarations cannot change)")
+            raise ValidationError(gettext("Submitted declarations cannot change"))
         person = Person.objects.filter(resident_id=number).first()
         refusal = _employee_refusal(declaration, person, name)
         if refusal is None:
@@ -226,7 +226,7 @@ def _add(declaration: Declaration, person: Person, contract_ok: bool, wage_ok: b
                 contract_ok=contract_ok, wage_ok=wage_ok, insurance_ok=insurance_ok)
             compute(declaration)  # more counted employees than staff, etc., refuse at once
     except IntegrityError:
-        raise ValidationError({"resident_id": "已在本申报中 (already on this declaration)"}) \
+        raise ValidationError({"resident_id": gettext("Already on this declaration")}) \
             from None
     return employee
 
@@ -236,7 +236,7 @@ def submit(user: Any, declaration_id: int) -> Declaration:
     _may_write(user)
     declaration = _own(user, declaration_id, for_update=True)
     if declaration.state not in ("draft", "returned"):
-        raise ValidationError("该申报已提交 (already submitted)")
+        raise ValidationError(gettext("This declaration is already submitted"))
     compute(declaration)
     declaration.state = "submitted"
     declaration.submitted_at = timezone.now()
@@ -259,11 +259,10 @@ def review(user: Any, declaration_id: int, decision: str, note: str = "") -> Dec
     sources = {"check": ("submitted",), "approve": ("checked",),
                "return": ("submitted", "checked")}[decision]
     if declaration.state not in sources:
-        raise ValidationError(
-            "只有已提交的申报可以初审，初审通过后方可审核 (only a submitted declaration can be "
-            "checked, and only a checked one approved)")
+        raise ValidationError(gettext(
+            "Only a submitted declaration can be checked, and only a checked one approved"))
     if decision == "return" and not note.strip():
-        raise ValidationError({"note": "退回须说明理由 (give the reason)"})
+        raise ValidationError({"note": gettext("Give the reason for returning it")})
     separation.check(Workflow.DECLARATION, decision, reviewer=declaration.checked_by, actor=user)
     target = {"check": "checked", "approve": "approved", "return": "returned"}[decision]
     changes: dict[str, Any] = {"state": target, "note": note}
@@ -281,7 +280,7 @@ def review(user: Any, declaration_id: int, decision: str, note: str = "") -> Dec
                                        version=declaration.version).update(
         version=F("version") + 1, **changes)
     if moved != 1:
-        raise ValidationError("已被他人处理，请刷新 (changed by someone else)")
+        raise ValidationError(gettext("Changed by someone else"))
     declaration.refresh_from_db()
     record(user=user, action=Action.TRANSITION, obj=declaration,
            summary=f"按比例就业申报：{REVIEW_LABELS[decision]}")
@@ -295,7 +294,7 @@ def place(user: Any, person: Person, *, form: str, start: dt.date,
     if not scoping.people_for(user).filter(pk=person.pk).exists():
         raise PermissionDenied("person outside region")
     if end and end < start:
-        raise ValidationError({"end": "结束日期早于开始日期 (ends before it starts)"})
+        raise ValidationError({"end": gettext("Ends before it starts")})
     placement = Placement.objects.create(person=person, employer=employer, form=form,
                                          start=start, end=end)
     record(user=user, action=Action.CREATE, obj=placement, person=person, summary="就业安置")
@@ -311,7 +310,7 @@ def enrol(user: Any, course: Any, person: Person) -> Enrolment:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(course=course, person=person)
     except IntegrityError:
-        raise ValidationError("已报名该培训 (already enrolled)") from None
+        raise ValidationError(gettext("Already enrolled")) from None
     record(user=user, action=Action.CREATE, obj=enrolment, person=person,
            summary=f"报名培训：{course.name}")
     return enrolment
@@ -327,7 +326,7 @@ def register_job_seeker(user: Any, person: Person, *, skills: str = "", limits: 
     if not scoping.people_for(user).filter(pk=person.pk).exists():
         raise PermissionDenied("person outside region")
     if person.life_status != "alive":
-        raise ValidationError("本人已故 (the person is deceased)")
+        raise ValidationError(gettext("This person is deceased"))
     seeker, created = JobSeeker.objects.update_or_create(
         person=person, defaults={"skills": skills, "limits": limits, "wanted": wanted,
                                  "active": True,
@@ -344,9 +343,9 @@ def create_course(user: Any, *, name: str, provider: str, township: Any, start: 
 
     scoping.require(user, Capability.EDIT_PEOPLE)
     if not scoping.in_scope(user, township.code) and not township.contains(user.region.code):
-        raise ValidationError({"township": "不在您的管辖范围 (outside your region)"})
+        raise ValidationError({"township": gettext("Outside your region")})
     if end < start:
-        raise ValidationError({"end": "结束日期早于开始日期 (ends before it starts)"})
+        raise ValidationError({"end": gettext("Ends before it starts")})
     course = Course.objects.create(name=name, provider=provider, township=township, start=start,
                                    end=end, hours=hours)
     record(user=user, action=Action.CREATE, obj=course, summary=f"开设培训班 {name}")
@@ -379,7 +378,7 @@ def end_placement(user: Any, placement_id: int, end: dt.date) -> Placement:
     if placement is None:
         raise Placement.DoesNotExist(placement_id)
     if end < placement.start:
-        raise ValidationError({"end": "结束日期早于开始日期 (ends before it starts)"})
+        raise ValidationError({"end": gettext("Ends before it starts")})
     placement.end = end
     placement.save(update_fields=["end"])
     record(user=user, action=Action.UPDATE, obj=placement, person=placement.person,

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from canlian.accounts.roles import Role
 from canlian.audit.actions import record
@@ -46,8 +47,9 @@ def freeze_year(user: Any, plan: plans.Plan, year: int, *, note: str = "",
         raise ValidationError({"year": f"{year} 年不在规划期 {plan.start}–{plan.end} 内 "
                                         f"({year} is outside the plan period)"})
     if year >= clock.today().year:
-        raise ValidationError({"year": f"{year} 年尚未结束，年末后方可报送冻结 "
-                                        f"(the year is not over yet)"})
+        raise ValidationError({"year": (gettext("%(year)s is not over yet: it can be frozen after the year "
+                                                "ends")
+                                         % {"year": year})})
     figures = engine.as_json(plan, year, root, engine.compute(plan, year, root))
     try:
         with transaction.atomic():
@@ -55,7 +57,8 @@ def freeze_year(user: Any, plan: plans.Plan, year: int, *, note: str = "",
                                                figures=figures, frozen_by=user,
                                                frozen_at=clock.now(), note=note.strip()[:200])
     except IntegrityError:
-        raise ValidationError({"year": f"{year} 年的数据已冻结 (already frozen)"}) from None
+        raise ValidationError({"year": gettext("The data of %(year)s are already frozen")
+                                       % {"year": year}}) from None
     record(user=user, action=Action.CREATE, obj=frozen, request=request,
            summary=f"冻结 {plan.title} {year} 年指标数据")
     cache.clear()
@@ -134,11 +137,12 @@ def enter_external(user: Any, plan: plans.Plan, series: str, year: int, value: D
     root = _federation(user)
     declared = plan.series_named(series)
     if declared is None:
-        raise ValidationError({"series": f"规划未声明外部数据 {series!r} (not a series of the plan)"})
+        raise ValidationError({"series": gettext("%(series)s is not an outside series of the plan")
+                                         % {"series": series}})
     if not plan.baseline_year <= year <= plan.end:
         raise ValidationError({"year": f"年份应在 {plan.baseline_year}–{plan.end} 之间"})
     if not source.strip():
-        raise ValidationError({"source": "请注明数据来源 (give the source)"})
+        raise ValidationError({"source": gettext("Give the source")})
     found = ExternalValue.objects.filter(series=series, region=root, year=year).first()
     before = None if found is None else str(found.value)
     row, _ = ExternalValue.objects.update_or_create(

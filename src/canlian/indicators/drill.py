@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from canlian.people.models import Person
 
@@ -66,15 +67,15 @@ def members(code: str, scope: Scope, which: str, *, period_start: int = 2021) ->
         keep = {"numerator": lambda h: h["renovated"], "denominator": lambda h: True,
                 "gap": lambda h: not h["renovated"]}[which]
         return Members("persons", _persons([h["person"] for h in households if keep(h)]),
-                       "每户列出一名有改造需求的家庭成员 (one member per household)")
+                       gettext("One member per household"))
     if code in INSTITUTIONS:
         return _townships(code, scope, which)
     if which != "numerator":
-        return Members("persons", Person.objects.none(), "计数指标只有分子 (a count has no denominator)")
+        return Members("persons", Person.objects.none(), gettext("A count has no denominator"))
     if code == "home_accessibility_count":
         rows = measures.hardship_severe_renovations(scope, period_start).values()
         return Members("persons", _persons([h["person"] for h in rows]),
-                       "每户列出一名改造对象 (one member per household)")
+                       gettext("One person to be served per household"))
     if code in ("vocational_training_count", "vocational_training_per_year"):
         from canlian.employment.queries import completed_trainings
 

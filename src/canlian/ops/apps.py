@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class OpsConfig(AppConfig):
@@ -7,7 +8,7 @@ class OpsConfig(AppConfig):
 
     name = "canlian.ops"
     label = "ops"
-    verbose_name = "运维 (operations)"
+    verbose_name = gettext_lazy("Operations")
 
     def ready(self) -> None:
         from . import work  # noqa: F401  registers the scheduled jobs

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
@@ -62,15 +63,14 @@ def duplicate_message(existing: Person, user: Any) -> str:
         )
     # Outside the user's region nothing is said of where or whom: a village worker (or an
     # API key) typing IDs must not learn which township holds each.
-    return ("该身份证号已登记，不在您的管辖范围，请联系区残联核实 "
-            "(already registered outside your region: ask the federation)")
+    return (gettext("Already registered outside your region: ask the federation"))
 
 
 def _check_village(user: Any, village: Region) -> None:
     if village.level != "village":
-        raise ValidationError({"village": "请选择村（社区） (choose a village or community)"})
+        raise ValidationError({"village": gettext("Choose a village or community")})
     if not scoping.in_scope(user, village.code):
-        raise ValidationError({"village": "该村（社区）不在您的管辖范围 (village outside your region)"})
+        raise ValidationError({"village": gettext("Village outside your region")})
 
 
 def household_for(number: str, household_type: str, village: Region) -> Household | None:
@@ -119,7 +119,7 @@ def _apply(person: Person, data: PersonData) -> None:
     ) else ""
     if guardian_id and guardian_id == person.resident_id:
         raise ValidationError(
-            {"guardian_resident_id": "监护人不能是本人 (a person cannot be their own guardian)"}
+            {"guardian_resident_id": gettext("A person cannot be their own guardian")}
         )
     person.guardian_resident_id = guardian_id
     person.guardian_name = data.guardian_name.strip() if guardian_id else ""
@@ -132,8 +132,7 @@ def _apply(person: Person, data: PersonData) -> None:
 
 def _not_future(death_date: Any) -> None:
     if death_date and death_date > clock.today():
-        raise ValidationError({"death_date": "死亡日期不能晚于今天 (the date of death is in the "
-                                             "future)"})
+        raise ValidationError({"death_date": gettext("The date of death is in the future")})
 
 
 def snapshot(person: Person) -> dict[str, str]:
@@ -213,7 +212,7 @@ def record_death(user: Any, person: Person, death_date: Any, request: HttpReques
     if locked.life_status == LifeStatus.DECEASED:
         return False
     if death_date < locked.birth_date:
-        raise ValidationError({"death_date": "死亡日期早于出生日期 (death before birth)"})
+        raise ValidationError({"death_date": gettext("Death before birth")})
     _not_future(death_date)
     locked.life_status = LifeStatus.DECEASED
     locked.death_date = death_date
@@ -239,10 +238,9 @@ def request_contact_change(user: Any, person: Person, *, phone: str, address: st
         raise PermissionDenied("person outside scope")
     phone, address = phone.strip(), address.strip()
     if phone == person.phone and address == person.address:
-        raise ValidationError({"phone": "新的电话和地址与现有记录相同 (nothing would change)"})
+        raise ValidationError({"phone": gettext("Nothing would change")})
     if ContactChange.objects.filter(person=person, state=ContactChangeState.PENDING).exists():
-        raise ValidationError({"phone": "已有一项变更正在审核，请等待处理结果 "
-                                        "(a change is already waiting for review)"})
+        raise ValidationError({"phone": gettext("A change is already waiting for review")})
     change = ContactChange.objects.create(
         person=person, village_id=person.village_id, phone=phone, address=address,
         old_phone=person.phone, old_address=person.address, requested_by=user)
@@ -266,9 +264,9 @@ def decide_contact_change(user: Any, change_id: int, approve: bool, *, note: str
     if change is None:
         raise ContactChange.DoesNotExist(change_id)
     if change.state != ContactChangeState.PENDING:
-        raise ValidationError("此申请已处理 (already decided)")
+        raise ValidationError(gettext("Already decided"))
     if not approve and not note.strip():
-        raise ValidationError({"note": "不予变更须说明理由 (give the reason)"})
+        raise ValidationError({"note": gettext("Give the reason for refusing the change")})
     person = Person.objects.select_for_update().get(pk=change.person_id)
     if approve:
         changes = {k: [getattr(person, k), getattr(change, k)] for k in ("phone", "address")

@@ -13,6 +13,7 @@ from canlian.core import clock
 from canlian.regions.models import Region
 
 from . import ethnicity, idnumber
+from .expressions import GivenName, IdTail
 
 
 class HouseholdType(models.TextChoices):
@@ -155,6 +156,10 @@ class Person(models.Model):
             models.Index(fields=["village", "category", "grade"], name="person_village_cat"),
             models.Index(fields=["village", "household_type", "category"],
                          name="person_village_htype"),
+            # Search by what the masked lists show (the ID's last four characters) and by
+            # a given name typed without the surname; see people/queries.search_q.
+            models.Index(IdTail(), name="person_id_tail"),
+            models.Index(GivenName(), name="person_given_name"),
         ]
         constraints = [
             models.CheckConstraint(

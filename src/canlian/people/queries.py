@@ -2,7 +2,10 @@
 
 Every condition is index-friendly at a million rows: name prefix (B-tree with
 ``varchar_pattern_ops`` on PostgreSQL), exact or prefix resident ID, exact
-certificate number, and region ranges on the village code.
+certificate number, and region ranges on the village code. Two expression indexes
+(``Person.Meta.indexes``) serve what the masked lists show and what people type: the
+last four characters of the resident ID (``**************1234``) and the given name
+without a one-character surname ("强霞" finds 王强霞).
 """
 
 from __future__ import annotations
@@ -11,14 +14,22 @@ import re
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.lookups import Exact
 
 from canlian.certificates.numbers import looks_like_certificate_number
 
+from .expressions import GivenName, IdTail
 from .idnumber import normalise
 from .models import Person
 
+ID_TAIL = IdTail()
+GIVEN_NAME = GivenName()
+
 
 def search_q(text: str) -> Q:
+    """The condition for what was typed in the search box: certificate number, full ID,
+    ID prefix (6+ digits), the ID's last four characters, or a name (full name prefix, or
+    the given name after a one-character surname)."""
     text = text.strip()
     if not text:
         return Q()
@@ -29,7 +40,9 @@ def search_q(text: str) -> Q:
         return Q(resident_id=compact)
     if re.fullmatch(r"\d{6,17}X?", compact):
         return Q(resident_id__startswith=compact)
-    return Q(name__startswith=text)
+    if re.fullmatch(r"\d{3}[\dX]", compact):
+        return Q(Exact(ID_TAIL, compact))
+    return Q(name__startswith=text) | Q(Exact(GIVEN_NAME, text))
 
 
 def filter_people(qs: QuerySet[Person], params: dict[str, Any], *,

@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
@@ -133,9 +134,9 @@ def _header_map(header: list[Any]) -> dict[str, int]:
             found[key] = index
     missing = [HEADER_OF[c.key] for c in COLUMNS if c.required and c.key not in found]
     if missing:
-        raise RosterError(f"表头缺少必填列：{'、'.join(missing)} (missing columns: {missing})")
+        raise RosterError(gettext("Missing columns: %(columns)s") % {"columns": "、".join(missing)})
     if "village_code" not in found and "village_name" not in found:
-        raise RosterError("表头需要“村（社区）代码”或“村（社区）”列 (need a village column)")
+        raise RosterError(gettext("Need a village column"))
     return found
 
 
@@ -153,7 +154,7 @@ def read_rows(stream: IO[bytes] | str | Any) -> Iterator[tuple[int, dict[str, st
     except sheets.SheetError as exc:
         raise RosterError(str(exc)) from None
     if first is None:
-        raise RosterError("工作表为空 (the sheet is empty)")
+        raise RosterError(gettext("The sheet is empty"))
     row, refused = first[1], None
     for _ in range(HEADER_SEARCH):
         try:
@@ -166,7 +167,7 @@ def read_rows(stream: IO[bytes] | str | Any) -> Iterator[tuple[int, dict[str, st
                 raise refused from None
             row = following[1]
     else:
-        raise refused or RosterError("找不到表头 (no header row)")
+        raise refused or RosterError(gettext("No header row"))
     for number, values in found:
         raw = {key: sheets.cell(values, i) for key, i in columns.items()}
         if any(raw.values()):
@@ -199,7 +200,7 @@ class _Validator:
 
         for c in COLUMNS:
             if c.required and not raw.get(c.key):
-                return fail(c.key, "必填 (required)")
+                return fail(c.key, gettext("Required"))
         for key, value in raw.items():
             reason = text.check(value)
             if reason:
@@ -210,29 +211,28 @@ class _Validator:
             return fail("resident_id", exc.message)
         rid = parsed.number
         if rid in self.seen:
-            return fail("resident_id", f"与第 {self.seen[rid]} 行重复 (same ID as row {self.seen[rid]})")
+            return fail("resident_id", gettext("Same ID as row %(row)s") % {"row": self.seen[rid]})
         name = raw["name"]
         if len(name) > 50:
-            return fail("name", "姓名过长（最多 50 字） (name longer than 50 characters)")
+            return fail("name", gettext("Name longer than 50 characters"))
         eth = ethnicity.lookup(raw.get("ethnicity", "")) if raw.get("ethnicity") else "01"
         if eth is None:
-            return fail("ethnicity", f"无法识别的民族：{raw['ethnicity']} (unknown ethnicity)")
+            return fail("ethnicity", gettext("Unknown ethnicity: %(value)s") % {"value": raw["ethnicity"]})
         village = None
         if raw.get("village_code"):
             village = self.by_code.get(raw["village_code"])
             if village is None:
                 return fail("village_code",
-                            f"村（社区）代码 {raw['village_code']} 不存在或不在您的管辖范围 "
-                            "(unknown village code, or outside your region)")
+                            (gettext("Unknown village code %(code)s, or outside your region")
+                             % {"code": raw["village_code"]}))
         else:
             village = self.by_name.get((raw.get("township_name", ""), raw.get("village_name", "")))
             if village is None:
-                return fail("village_name", "找不到该镇（街道）下的村（社区），或不在您的管辖范围 "
-                            "(village not found in that township, or outside your region)")
+                return fail("village_name", gettext("Village not found in that township, or outside your "
+                                                    "region"))
         htype = HOUSEHOLD_TYPES.get(raw.get("household_type", ""))
         if htype is None:
-            return fail("household_type", "户类型应为 普通/低保/低保边缘/特困 "
-                        "(household type must be 普通, 低保, 低保边缘 or 特困)")
+            return fail("household_type", gettext("The household type must be 普通, 低保, 低保边缘 or 特困"))
         guardian_id = ""
         if raw.get("guardian_resident_id"):
             try:
@@ -240,17 +240,17 @@ class _Validator:
             except idnumber.ResidentIdError as exc:
                 return fail("guardian_resident_id", exc.message)
             if guardian_id == rid:
-                return fail("guardian_resident_id", "监护人不能是本人 (own guardian)")
+                return fail("guardian_resident_id", gettext("Own guardian"))
             if not raw.get("guardian_name"):
-                return fail("guardian_name", "填写了监护人身份证号时必填 (required with guardian ID)")
+                return fail("guardian_name", gettext("Required with guardian ID"))
         death = None
         if raw.get("death_date"):
             try:
                 death = dt.date.fromisoformat(raw["death_date"].replace("/", "-")[:10])
             except ValueError:
-                return fail("death_date", "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)")
+                return fail("death_date", gettext("Date must be YYYY-MM-DD"))
             if death > self.today or death < parsed.birth_date:
-                return fail("death_date", "死亡日期应在出生之后、今天之前 (date of death out of range)")
+                return fail("death_date", gettext("Date of death out of range"))
         self.seen[rid] = number
         return _Row(
             number=number,
@@ -359,15 +359,13 @@ def import_persons(
     try:
         result = _import(user, stream, filename=filename, request=request, progress=progress)
     except IntegrityError:
-        raise RosterError("另一个导入同时写入了相同人员，本次导入已整体撤销，请重新导入 "
-                          "(a concurrent import wrote the same persons; this one was rolled "
-                          "back whole: run it again)") from None
+        raise RosterError(gettext("A concurrent import wrote the same persons; this one was rolled back "
+                                  "whole: run it again")) from None
     except OperationalError as exc:
         if not _conflict(exc):
             raise
-        raise RosterError("与同时进行的另一项操作冲突，本次导入已整体撤销，请重新导入 "
-                          "(this import collided with another change to the same persons "
-                          "and was rolled back whole: run it again)") from None
+        raise RosterError(gettext("This import collided with another change to the same persons and was "
+                                  "rolled back whole: run it again")) from None
     bulk.analyze(Person, Household, AuditEvent, rows=result.created + result.updated)
     return result
 

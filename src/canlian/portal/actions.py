@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Role
@@ -34,11 +35,11 @@ from .notifiers import get_notifier
 
 
 class SignInError(DomainError):
-    """A sign-in step refused, with a message for the citizen (zh, then en)."""
+    """A sign-in step refused, with a message for the citizen in the active language."""
 
     code = "sign_in_refused"
 
-    def __init__(self, message: str, field: str = "resident_id") -> None:
+    def __init__(self, message: Any, field: str = "resident_id") -> None:
         super().__init__(message)
         self.field = field
 
@@ -55,13 +56,11 @@ def _ip(request: HttpRequest | None) -> str | None:
 
 # The one answer to "send me a code", whether or not the ID is registered with a phone:
 # the sign-in page must not tell anyone who is on the disability registry.
-SENT = ("如果该身份证号在残联登记了手机号码，验证码已发送到该号码 (if a phone number is on record "
-        "for this ID, a code has been sent to it)")
-WAIT = "验证码已发送，请一分钟后再试 (a code was just sent; wait a minute)"
-TOO_MANY = "获取验证码过于频繁，请一小时后再试 (too many codes; try again in an hour)"
-WRONG = ("验证码不正确或已失效，请核对后重新输入，或重新获取 (the code is wrong or no longer valid: "
-         "check it, or ask for a new one)")
-TOO_MANY_TRIES = "尝试次数过多，请一小时后再试 (too many tries; try again in an hour)"
+SENT = (gettext_lazy("If a phone number is on record for this ID, a code has been sent to it"))
+WAIT = gettext_lazy("A code was just sent; wait a minute")
+TOO_MANY = gettext_lazy("Too many codes; try again in an hour")
+WRONG = (gettext_lazy("The code is wrong or no longer valid: check it, or ask for a new one"))
+TOO_MANY_TRIES = gettext_lazy("Too many tries; try again in an hour")
 VERIFY_PER_ADDRESS_PER_HOUR = 30
 
 
@@ -98,7 +97,7 @@ def request_code(resident_id: str, request: HttpRequest | None = None) -> str:
         raise SignInError(WAIT if reached.scope == "portal-code-id-minute" else TOO_MANY)
     phone = phone_on_file(number)
     if not phone:
-        return SENT
+        return str(SENT)
     now = timezone.now()
     code = otp.new_code()
     # The code is kept only if its message went out: a failed send leaves no code behind.
@@ -108,7 +107,7 @@ def request_code(resident_id: str, request: HttpRequest | None = None) -> str:
                                   sent_to=otp.mask_phone(phone), ip=_ip(request),
                                   expires_at=now + otp.VALID_FOR)
         get_notifier().send(phone, f"【残联】您的登录验证码是 {code}，5分钟内有效。请勿告诉他人。")
-    return SENT
+    return str(SENT)
 
 
 def verify_code(resident_id: str, code: str, request: HttpRequest | None = None) -> Any:
@@ -148,7 +147,7 @@ def citizen_account(resident_id: str) -> Any:
         user.set_unusable_password()
         user.save()
     if not user.is_active:
-        raise SignInError("该账号已停用，请联系残联 (this account is disabled)", field="code")
+        raise SignInError(gettext("This account is disabled"), field="code")
     return user
 
 
@@ -176,15 +175,15 @@ def acting_for(user: Any, person_id: Any) -> Person | None:
 def check_upload(upload: Any) -> str:
     """The file's type from its first bytes; refuses anything not PDF/PNG/JPEG or over 5 MB."""
     if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": "文件超过 5 MB (the file is larger than 5 MB)"})
+        raise ValidationError({"file": gettext("The file is larger than 5 MB")})
     if upload.size == 0:
-        raise ValidationError({"file": "文件是空的 (the file is empty)"})
+        raise ValidationError({"file": gettext("The file is empty")})
     head = upload.read(8)
     upload.seek(0)
     for magic, kind in MAGIC.items():
         if head.startswith(magic):
             return kind
-    raise ValidationError({"file": "只能上传 PDF、PNG 或 JPEG 文件 (attach a PDF, PNG or JPEG file)"})
+    raise ValidationError({"file": gettext("Attach a PDF, PNG or JPEG file")})
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.models import User
@@ -55,8 +56,9 @@ def _open_case(user: Any, case_id: int, capability: Capability = Capability.REVI
 
 def _refuse_unless(step: str, case: RightsCase) -> None:
     if not rules.may(step, case.state):
-        raise ValidationError(f"案件当前状态为“{case.get_state_display()}”，"
-                              f"不能{STEP_LABELS.get(step, step)} (not allowed in state {case.state})")
+        raise ValidationError(gettext("The case is “%(state)s”: it cannot be %(step)s now")
+                              % {"state": case.get_state_display(),
+                                 "step": STEP_LABELS.get(step, step)})
 
 
 def _step(case: RightsCase, user: Any, kind: str, note: str = "") -> None:
@@ -96,21 +98,20 @@ def intake(user: Any, person: Person, *, kind: str, channel: str, subject: str,
     else:
         scoping.require(user, Capability.EDIT_PEOPLE)
         if channel == "portal":
-            raise ValidationError({"channel": "工作人员登记请选择热线、来访或来信 "
-                                              "(staff record hotline, walk-in or letter cases)"})
+            raise ValidationError({"channel": gettext("Staff record hotline, walk-in or letter cases")})
     if not scoping.people_for(user).filter(pk=person.pk).exists():
         raise PermissionDenied("person outside scope")
     errors = {}
     if kind not in Kind.values:
-        errors["kind"] = "请选择求助类型 (choose the kind of request)"
+        errors["kind"] = gettext("Choose the kind of request")
     if not subject.strip():
-        errors["subject"] = "请填写事由 (say what it is about)"
+        errors["subject"] = gettext("Say what it is about")
     if len(description.strip()) < 10:
-        errors["description"] = "请写明事情经过和诉求，至少10个字 (describe it in at least 10 characters)"
+        errors["description"] = gettext("Describe it in at least 10 characters")
     today = clock.today()
     received_on = received_on or today
     if received_on > today:
-        errors["received_on"] = "收到日期不能晚于今天 (received in the future)"
+        errors["received_on"] = gettext("Received in the future")
     if errors:
         raise ValidationError(errors)
     if user.role == Role.CITIZEN:
@@ -172,7 +173,7 @@ def accept(user: Any, case_id: int, note: str = "") -> RightsCase:
 def refuse(user: Any, case_id: int, reason: str) -> RightsCase:
     """不予受理, with the reason the person is told (and may appeal)."""
     if not reason.strip():
-        raise ValidationError({"note": "不予受理须写明理由 (give the reason)"})
+        raise ValidationError({"note": gettext("Give the reason for not accepting")})
     case = _open_case(user, case_id)
     _refuse_unless("refuse", case)
     case.state, case.outcome_note, case.closed_on = State.NOT_ACCEPTED, reason, clock.today()
@@ -190,13 +191,13 @@ def link_duplicate(user: Any, case_id: int, original_id: int) -> RightsCase:
     _refuse_unless("link_duplicate", case)
     original = cases_for(user).filter(pk=original_id).first()
     if original is None or original.pk == case.pk:
-        raise ValidationError({"original": "找不到原案件 (no such other case)"})
+        raise ValidationError({"original": gettext("No such other case")})
     if original.person_id != case.person_id:
-        raise ValidationError({"original": "原案件不是同一人的 (the other case is about another "
-                                           "person)"})
+        raise ValidationError({"original": gettext("The other case is about another person")})
     if original.duplicate_of_id:
-        raise ValidationError({"original": f"原案件本身是 {original.duplicate_of.number} 的重复件 "
-                                           "(link to the first case)"})
+        raise ValidationError({"original": (gettext("That case is itself a duplicate of %(number)s: link to "
+                                                    "the first case")
+                                            % {"number": original.duplicate_of.number})})
     case.duplicate_of, case.state = original, State.CLOSED
     case.outcome, case.closed_on = Outcome.DUPLICATE, clock.today()
     case.outcome_note = f"与 {original.number} 为同一事项，合并办理"
@@ -210,8 +211,7 @@ def _staff_in_scope(case: RightsCase, worker: Any) -> None:
     if (not isinstance(worker, User) or not worker.is_active or not worker.is_staff_role
             or not worker.can(Capability.EDIT_PEOPLE) or worker.region is None
             or not worker.region.contains(case.village_id)):
-        raise ValidationError({"assignee": "只能交办给负责该村（社区）的工作人员 "
-                                           "(assign to staff covering the person's village)"})
+        raise ValidationError({"assignee": gettext("Assign to staff covering the person's village")})
 
 
 @transaction.atomic
@@ -232,7 +232,7 @@ def refer(user: Any, case_id: int, to: str, note: str = "") -> RightsCase:
     """转办: to the legal-aid centre (法律援助中心) or another department; the federation
     still follows the case to its reply."""
     if not to.strip():
-        raise ValidationError({"to": "请填写转办单位 (say where it goes)"})
+        raise ValidationError({"to": gettext("Say where it goes")})
     case = _open_case(user, case_id)
     _refuse_unless("refer", case)
     case.referred_to, case.state = to.strip(), State.REFERRED
@@ -247,11 +247,11 @@ def extend(user: Any, case_id: int, reason: str) -> RightsCase:
     """延期: once, by the limit in the rules, with the reason the person is told; approved
     by the head of the unit (a role with approval)."""
     if not reason.strip():
-        raise ValidationError({"note": "延期须写明理由并告知信访人 (give the reason)"})
+        raise ValidationError({"note": gettext("Give the reason for the extension and tell the petitioner")})
     case = _open_case(user, case_id, Capability.APPROVE)
     _refuse_unless("extend", case)
     if not rules.can_extend(case.kind, case.extensions):
-        raise ValidationError("该类案件不能再延期 (no further extension allowed)")
+        raise ValidationError(gettext("No further extension allowed"))
     extension = rules.limit(case.kind, "extension")
     assert extension is not None and case.reply_due is not None
     case.reply_due = extension.due(case.reply_due)
@@ -267,9 +267,9 @@ def extend(user: Any, case_id: int, reason: str) -> RightsCase:
 @transaction.atomic
 def close(user: Any, case_id: int, outcome: str, note: str) -> RightsCase:
     if outcome not in Outcome.values or outcome == Outcome.DUPLICATE:
-        raise ValidationError({"outcome": "请选择办理结果 (choose the outcome)"})
+        raise ValidationError({"outcome": gettext("Choose the outcome")})
     if not note.strip():
-        raise ValidationError({"note": "请填写给当事人的答复 (write the reply to the person)"})
+        raise ValidationError({"note": gettext("Write the reply to the person")})
     case = _open_case(user, case_id)
     _refuse_unless("close", case)
     case.state, case.outcome, case.outcome_note = State.CLOSED, outcome, note.strip()
@@ -285,7 +285,7 @@ def record_satisfaction(user: Any, case_id: int, satisfaction: str) -> RightsCas
     """The person's satisfaction: on the portal (the citizen or guardian) or by phone
     (staff record it)."""
     if satisfaction not in Satisfaction.values:
-        raise ValidationError({"satisfaction": "请选择满意程度 (choose an answer)"})
+        raise ValidationError({"satisfaction": gettext("Choose an answer")})
     citizen = user.is_authenticated and user.role == Role.CITIZEN
     case = _open_case(user, case_id, Capability.VIEW_PEOPLE) if not citizen else (
         cases_for(user).select_for_update().select_related("person").filter(pk=case_id).first())
@@ -295,7 +295,7 @@ def record_satisfaction(user: Any, case_id: int, satisfaction: str) -> RightsCas
         scoping.require(user, Capability.EDIT_PEOPLE)
     _refuse_unless("satisfaction", case)
     if case.outcome == Outcome.DUPLICATE:
-        raise ValidationError("重复件请在原案件中评价 (rate the original case)")
+        raise ValidationError(gettext("Rate the original case"))
     case.satisfaction = satisfaction
     case.satisfaction_channel = "portal" if citizen else "phone"
     _save(case, "satisfaction", "satisfaction_channel")
@@ -310,22 +310,23 @@ def reopen(user: Any, case_id: int, reason: str, appealed_on: dt.date | None = N
     """Reopen on appeal (复查/重新办理): within the appeal limit of the reply, the case is
     accepted again with the review limit."""
     if not reason.strip():
-        raise ValidationError({"note": "请写明复查请求的理由 (give the grounds of the appeal)"})
+        raise ValidationError({"note": gettext("Give the grounds of the appeal")})
     case = _open_case(user, case_id)
     _refuse_unless("reopen", case)
     if case.outcome == Outcome.DUPLICATE:
-        raise ValidationError("重复件请在原案件中申请复查 (appeal the original case)")
+        raise ValidationError(gettext("Appeal the original case"))
     today = clock.today()
     appealed_on = appealed_on or today
     if appealed_on > today:
-        raise ValidationError({"appealed_on": "复查请求日期不能晚于今天 (in the future)"})
+        raise ValidationError({"appealed_on": gettext("The review request date is in the future")})
     appeal = rules.limit(case.kind, "appeal")
     review = rules.limit(case.kind, "review")
     assert appeal is not None and review is not None and case.closed_on is not None
     if appealed_on > appeal.due(case.closed_on):
-        raise ValidationError({"appealed_on": f"已超过复查请求期限（答复后{appeal.label}，"
-                                              f"至 {appeal.due(case.closed_on)}）"
-                                              "(the time to appeal has passed)"})
+        raise ValidationError({"appealed_on": (gettext("The time to ask for a review has passed (%(limit)s "
+                                                       "after the answer, until %(date)s)")
+                                               % {"limit": appeal.label,
+                                                  "date": appeal.due(case.closed_on)})})
     case.state, case.accepted_on = State.ACCEPTED, appealed_on
     case.reply_due = review.due(appealed_on)
     case.reopened += 1
@@ -345,21 +346,20 @@ def appoint_proxy(user: Any, case_id: int, *, worker: Any, consent_how: str,
     """代办: a worker acts for the person, only with consent recorded (how, when, by whom)."""
     case = _open_case(user, case_id, Capability.EDIT_PEOPLE)
     if case.state in (State.CLOSED, State.NOT_ACCEPTED):
-        raise ValidationError("已办结的案件不能指定代办 (the case is closed)")
+        raise ValidationError(gettext("A closed case cannot be given a proxy"))
     errors = {}
     if consent_how not in ConsentHow.values:
-        errors["consent_how"] = "须记录本人（或监护人）同意代办的方式 (record how consent was given)"
+        errors["consent_how"] = gettext("Record how consent was given")
     if not consent_by.strip():
-        errors["consent_by"] = "须记录同意人 (who consented)"
+        errors["consent_by"] = gettext("Who consented")
     if consent_on > clock.today() or consent_on < case.received_on - dt.timedelta(days=30):
-        errors["consent_on"] = "同意日期不合理 (consent date out of range)"
+        errors["consent_on"] = gettext("Consent date out of range")
     if errors:
         raise ValidationError(errors)
     try:
         _staff_in_scope(case, worker)
     except ValidationError:
-        raise ValidationError({"worker": "代办员须为负责该村（社区）的工作人员 "
-                                         "(the worker must cover the person's village)"}) from None
+        raise ValidationError({"worker": gettext("The worker must cover the person's village")}) from None
     proxy, _ = Proxy.objects.update_or_create(case=case, defaults={
         "worker": worker, "consent_how": consent_how, "consent_on": consent_on,
         "consent_by": consent_by.strip(), "scope": scope, "withdrawn_on": None})

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
@@ -53,20 +53,20 @@ def record_service(user: Any, person: Person, service_type: ServiceType, *, star
     errors: dict[str, str] = {}
     today = clock.today()
     if start_date > today:
-        errors["start_date"] = "服务日期不能晚于今天 (date in the future)"
+        errors["start_date"] = gettext("Date in the future")
     if end_date and end_date < start_date:
-        errors["end_date"] = "结束日期早于开始日期 (ends before it starts)"
+        errors["end_date"] = gettext("Ends before it starts")
     if person.death_date and start_date > person.death_date:
-        errors["start_date"] = "服务日期晚于死亡日期 (after the person's death)"
+        errors["start_date"] = gettext("After the person's death")
     if service_type.age_max is not None and person.age_on(start_date) > service_type.age_max:
-        errors["service_type"] = (f"该项目只适用于 {service_type.age_max} 岁及以下 "
-                                  f"(for ages up to {service_type.age_max})")
+        errors["service_type"] = (gettext("Only for ages up to %(age)s")
+                                   % {"age": service_type.age_max})
     if service_type.group == "device" and device is None:
-        errors["device"] = "辅具适配须选择辅具 (choose the device)"
+        errors["device"] = gettext("Choose the device")
     if subsidy < 0 or cost < 0:
-        errors["cost"] = "金额不能为负 (amounts cannot be negative)"
+        errors["cost"] = gettext("Amounts cannot be negative")
     elif subsidy > cost:
-        errors["subsidy"] = "补助不能超过费用 (subsidy above the cost)"
+        errors["subsidy"] = gettext("Subsidy above the cost")
     if errors:
         raise ValidationError(errors)
     service = ServiceRecord.objects.create(
@@ -146,7 +146,7 @@ def update_institution(user: Any, institution_id: int, data: dict[str, Any], *,
             changes[field] = [str(getattr(old, "pk", old)), str(getattr(new, "pk", new))]
             setattr(institution, field, new)
     if institution.closed_on and institution.closed_on < institution.opened_on:
-        raise ValidationError({"opened_on": "开办日期晚于关闭日期 (opened after it closed)"})
+        raise ValidationError({"opened_on": gettext("Opened after it closed")})
     _check_staff(institution.staff, institution.professional_staff)
     if "villages_served" in data:
         old = sorted(institution.villages_served.values_list("code", flat=True))
@@ -174,13 +174,14 @@ def close_institution(user: Any, institution_id: int, closed_on: dt.date, reason
     if institution is None:
         raise PermissionDenied("institution outside region")
     if institution.closed_on is not None:
-        raise ValidationError({"closed_on": f"该机构已于 {institution.closed_on} 关闭 (already closed)"})
+        raise ValidationError({"closed_on": gettext("The institution closed on %(date)s")
+                                            % {"date": institution.closed_on}})
     if closed_on < institution.opened_on:
-        raise ValidationError({"closed_on": "关闭日期早于开办日期 (closed before it opened)"})
+        raise ValidationError({"closed_on": gettext("Closed before it opened")})
     if closed_on > clock.today():
-        raise ValidationError({"closed_on": "关闭日期不能晚于今天 (date in the future)"})
+        raise ValidationError({"closed_on": gettext("The closing date is in the future")})
     if not reason.strip():
-        raise ValidationError({"reason": "请说明关闭原因 (give the reason)"})
+        raise ValidationError({"reason": gettext("Give the reason for closing")})
     institution.closed_on = closed_on
     institution.save(update_fields=["closed_on"])
     record(user=user, action=Action.TRANSITION, obj=institution, request=request,
@@ -212,10 +213,10 @@ def apply_renovation(user: Any, person: Person, *, note: str = "",
                      today: dt.date | None = None) -> Renovation:
     _check_person(user, person, citizen_may=True)
     if person.is_deceased:
-        raise ValidationError("本人已故，不能申请 (the person is deceased)")
+        raise ValidationError(gettext("The person is deceased and cannot apply"))
     if Renovation.objects.filter(person=person).exclude(
             state__in=[RenovationState.ACCEPTED, RenovationState.REJECTED]).exists():
-        raise ValidationError("已有进行中的改造 (a renovation is already under way)")
+        raise ValidationError(gettext("A renovation is already under way"))
     renovation = Renovation.objects.create(person=person, household=person.household,
                                            village_id=person.village_id,
                                            applied_on=today or clock.today(),
@@ -241,37 +242,36 @@ def advance_renovation(user: Any, renovation_id: int, step: str, *, on: dt.date 
     if step == "reject":
         source, target = renovation.state, RenovationState.REJECTED
         if source in (RenovationState.ACCEPTED, RenovationState.REJECTED):
-            raise RenovationError("改造已结束 (the renovation is closed)")
+            raise RenovationError(gettext("The renovation is closed"))
         if not notes.strip():
-            raise ValidationError({"notes": "请说明原因 (give the reason)"})
+            raise ValidationError({"notes": gettext("Give a reason")})
     elif step in NEXT:
         source, target = NEXT[step]
         if renovation.state != source:
-            raise RenovationError(f"当前状态为“{renovation.get_state_display()}”，不能{LABELS[step]} "
-                                  f"(cannot {step} a renovation that is {renovation.state})")
+            raise RenovationError(gettext("The renovation is “%(state)s”: it cannot be %(step)s now")
+                                   % {"state": renovation.get_state_display(), "step": LABELS[step]})
     else:
         raise RenovationError(f"未知步骤 {step!r}")
     changes: dict[str, Any] = {"state": target}
     if step == "assess":
         if not items:
-            raise ValidationError({"items": "请至少填写一项改造内容 (list at least one work item)"})
+            raise ValidationError({"items": gettext("List at least one work item")})
         for kind, quantity, cost in items:
             if kind not in dict(RenovationItem.KINDS):
                 raise ValidationError({"items": f"未知的改造项目 {kind!r}"})
             if quantity < 1 or cost < 0:
-                raise ValidationError({"items": "数量须为正、费用不能为负 (bad quantity or cost)"})
+                raise ValidationError({"items": gettext("Bad quantity or cost")})
         changes.update(assessed_on=on, assessment_notes=notes, assessed_by=user,
                        cost=sum((c for _, _, c in items), Decimal(0)))
     elif step == "contract":
         if not contractor.strip():
-            raise ValidationError({"contractor": "请填写施工单位 (name the contractor)"})
+            raise ValidationError({"contractor": gettext("Name the contractor")})
         changes["contractor"] = contractor
     elif step == "complete":
         changes["completed_on"] = on
     elif step == "accept":
         if not renovation.photos.filter(stage="after").exists():
-            raise ValidationError({"photos": "验收前请上传完工照片 (upload a photo of the finished "
-                                             "works first)"})
+            raise ValidationError({"photos": gettext("Upload a photo of the finished works first")})
         changes["accepted_on"] = on
     elif step == "reject":
         changes["note"] = notes
@@ -279,7 +279,7 @@ def advance_renovation(user: Any, renovation_id: int, step: str, *, on: dt.date 
                                       state=renovation.state).update(
         version=F("version") + 1, **changes)
     if moved != 1:
-        raise RenovationError("已被他人处理，请刷新 (changed by someone else; reload)")
+        raise RenovationError(gettext("Changed by someone else; reload"))
     if step == "assess":
         RenovationItem.objects.bulk_create([RenovationItem(renovation=renovation, kind=k,
                                                            quantity=q, cost=c)
@@ -329,7 +329,7 @@ def update_case(user: Any, case_id: int, status: str, outcome: str = "") -> Any:
     if status not in CaseStatus.values:
         raise ValidationError({"status": "未知状态"})
     if status == CaseStatus.CLOSED and not outcome.strip():
-        raise ValidationError({"outcome": "结案须填写结果 (give the outcome)"})
+        raise ValidationError({"outcome": gettext("Give the outcome")})
     case.status = status
     case.outcome = outcome or case.outcome
     case.closed_on = clock.today() if status == CaseStatus.CLOSED else None
@@ -351,14 +351,14 @@ def request_service(user: Any, person: Person, kind: str, *, device: Any = None,
     """A citizen (or a worker for them) asks for rehabilitation or an assistive device."""
     _check_person(user, person, citizen_may=True)
     if kind not in RequestKind.values:
-        raise ValidationError({"kind": "请选择服务 (choose the service)"})
+        raise ValidationError({"kind": gettext("Choose the service")})
     if person.is_deceased:
-        raise ValidationError("本人已故，不能申请 (the person is deceased)")
+        raise ValidationError(gettext("The person is deceased and cannot apply"))
     if kind == RequestKind.DEVICE and device is None:
-        raise ValidationError({"device": "请选择需要的辅具 (choose the device)"})
+        raise ValidationError({"device": gettext("Choose the device needed")})
     if requests_for(user).filter(person=person, kind=kind,
                                  state__in=[RequestState.SUBMITTED, RequestState.ACCEPTED]).exists():
-        raise ValidationError({"kind": "这项服务已有申请正在办理 (a request is already open)"})
+        raise ValidationError({"kind": gettext("A request is already open")})
     service_request = ServiceRequest.objects.create(
         person=person, village_id=person.village_id, kind=kind,
         device=device if kind == RequestKind.DEVICE else None, note=note.strip(), channel=channel,
@@ -385,16 +385,16 @@ def decide_request(user: Any, request_id: int, move: str, *, note: str = "",
     if service_request is None:
         raise ServiceRequest.DoesNotExist(request_id)
     if service_request.state not in sources:
-        raise ValidationError(f"申请当前状态为“{service_request.get_state_display()}”，不能办理此步骤 "
-                              f"(cannot {move} a request that is {service_request.state})")
+        raise ValidationError(gettext("The request is “%(state)s”: this step cannot be taken now")
+                               % {"state": service_request.get_state_display()})
     if move == "decline" and not note.strip():
-        raise ValidationError({"note": "不予办理须说明理由 (give the reason)"})
+        raise ValidationError({"note": gettext("Give the reason for refusing")})
     moved = ServiceRequest.objects.filter(pk=service_request.pk, version=service_request.version
                                           ).update(state=target, version=F("version") + 1,
                                                    decided_on=today or clock.today(),
                                                    decided_by=user, decision_note=note.strip())
     if moved != 1:
-        raise ValidationError("此申请已被他人处理，请刷新 (changed by someone else; reload)")
+        raise ValidationError(gettext("This application was changed by someone else; reload"))
     service_request.refresh_from_db()
     record(user=user, action=Action.TRANSITION, obj=service_request, person=service_request.person,
            summary=f"服务申请：{service_request.get_state_display()}",
@@ -404,7 +404,7 @@ def decide_request(user: Any, request_id: int, move: str, *, note: str = "",
 
 def _check_staff(staff: int, professionals: int) -> None:
     if professionals > staff:
-        raise ValidationError({"professional_staff": _(
+        raise ValidationError({"professional_staff": gettext(
             "The professionals (%(pro)d) cannot outnumber the staff (%(staff)d).")
             % {"pro": professionals, "staff": staff}})
 
@@ -415,7 +415,7 @@ def _villages_served(institution: Any, villages: Any) -> list[Any]:
     outside = [v.name for v in villages
                if v.level != "village" or not institution.township.contains(v.code)]
     if outside:
-        raise ValidationError({"villages_served": _(
+        raise ValidationError({"villages_served": gettext(
             "Not villages of %(township)s: %(names)s.")
             % {"township": institution.township.name, "names": "、".join(outside)}})
     return villages
@@ -440,9 +440,9 @@ def add_licence(user: Any, institution_id: int, data: dict[str, Any], *,
         raise PermissionDenied("institution outside region")
     issued, expires = data["issued_on"], data.get("expires_on")
     if issued > clock.today():
-        raise ValidationError({"issued_on": _("The issue date is in the future.")})
+        raise ValidationError({"issued_on": gettext("The issue date is in the future.")})
     if expires is not None and expires < issued:
-        raise ValidationError({"expires_on": _("The licence expires before it was issued.")})
+        raise ValidationError({"expires_on": gettext("The licence expires before it was issued.")})
     licence = Licence.objects.create(institution=institution,
                                      **{f: data[f] for f in LICENCE_FIELDS if f in data})
     record(user=user, action=Action.CREATE, obj=institution, request=request,
@@ -465,9 +465,10 @@ def withdraw_licence(user: Any, licence_id: int, on: dt.date, *,
     if licence is None:
         raise PermissionDenied("licence outside region")
     if licence.withdrawn_on is not None:
-        raise ValidationError({"on": _("Already withdrawn on %(day)s.") % {"day": licence.withdrawn_on}})
+        raise ValidationError({"on": gettext("Already withdrawn on %(day)s.")
+                               % {"day": licence.withdrawn_on}})
     if on < licence.issued_on:
-        raise ValidationError({"on": _("The licence was issued after that date.")})
+        raise ValidationError({"on": gettext("The licence was issued after that date.")})
     licence.withdrawn_on = on
     licence.save(update_fields=["withdrawn_on"])
     record(user=user, action=Action.UPDATE, obj=licence.institution, request=request,

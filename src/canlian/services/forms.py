@@ -42,6 +42,8 @@ class InstitutionForm(ModelForm):
                   "accessibility_note"]
         widgets = {"opened_on": forms.DateInput(attrs={"type": "date"}),
                    "villages_served": forms.SelectMultiple(attrs={"size": 6})}
+        # the model field has no verbose name: without this the label read "Township"
+        labels = {"township": _("Township/street")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
@@ -54,7 +55,8 @@ def save_survey(user: Any, person: Person, year: int, answers: dict[str, Any], *
         raise PermissionDenied("person outside region")
     surveyed_on = answers.get("surveyed_on") or clock.today()
     if surveyed_on.year != year:
-        raise ValidationError({"surveyed_on": f"调查日期应在 {year} 年内 (date must be in {year})"})
+        raise ValidationError({"surveyed_on": gettext("The survey date must be in %(year)s")
+                                              % {"year": year}})
     problems = rules.check(answers, profile(person, surveyed_on))
     if problems:
         errors: dict[str, list[str]] = {}

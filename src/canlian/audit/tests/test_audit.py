@@ -69,3 +69,16 @@ def test_township_events_are_not_shown_outside_region(client, users, regions, ma
     # an auditor bound to township 1's region would not see it; the county auditor does
     client.force_login(users.auditor)
     assert client.get(reverse("audit:list")).context["page"].paginator.count == 1
+
+
+def test_audit_rows_name_the_person_and_the_kind_of_record(client, users, regions, make_person):
+    """A row reads "王芳 330382********1234", not "person 15377"; the IP column is headed
+    as an IP address; the kind of record is a word of the page's language, not a code."""
+    person = make_person(regions.v1a, name="王芳")
+    record(user=users.township, action="view", person=person, obj=person, summary="看过")
+    record(user=users.township, action="view", object_type="page", summary="查看页面 /people/")
+    client.force_login(users.federation)
+    html = client.get(reverse("audit:list"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"王芳 {person.masked_id}" in html
+    assert f"person {person.pk}" not in html and ">page<" not in html
+    assert "IP 地址" in html and "页面" in html

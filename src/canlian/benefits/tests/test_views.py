@@ -102,3 +102,21 @@ def test_grant_suspend_needs_a_reason_and_the_right_role(client, users, make_per
                 {"month": "2025-03", "reason": "待核实"})
     grant.refresh_from_db()
     assert grant.status == "suspended"
+
+
+def test_other_allowances_are_named_amount_fields_not_typed_codes():
+    """Each allowance taken 择高 has its own amount field labelled with its name; staff no
+    longer type codes such as "elderly_living 200"."""
+    from django.utils import translation
+
+    from canlian.benefits.forms import ApplyForm
+
+    with translation.override("zh-hans"):
+        form = ApplyForm({"subsidy": "nursing", "allowance_elderly_care": "100",
+                          "allowance_elderly_living": ""})
+        assert "老年人护理补贴（元/月）" in str(form["allowance_elderly_care"].label)
+        assert form.is_valid(), form.errors
+        assert form.declared()["other_allowances"] == {"elderly_care": "100"}
+        assert not ApplyForm({"subsidy": "nursing", "allowance_elderly_care": "-1"}).is_valid()
+    with translation.override("en"):
+        assert ApplyForm()["allowance_elderly_care"].label == "elderly care allowance (yuan a month)"

@@ -119,7 +119,7 @@ def test_record_visit_refusals_and_follow_up(users, person, regions):
         actions.complete_follow_up(users.village, visit.pk, note="")
     actions.complete_follow_up(users.village, visit.pk, note="已修好")
     assert not queries.open_follow_ups(users.village).exists()
-    with pytest.raises(actions.CommunityError, match="already done"):
+    with pytest.raises(actions.CommunityError, match="后续措施已完成"):
         actions.complete_follow_up(users.village, visit.pk, note="again")
     outsider = person(regions.v2a)
     with pytest.raises(Person.DoesNotExist):
@@ -221,7 +221,7 @@ def test_emergency_check_in_board(users, person, regions):
     with pytest.raises(actions.Emergency.DoesNotExist):
         actions.check_in(users.township2, emergency.pk, third.pk, state="safe")
     actions.close_emergency(users.township, emergency.pk)
-    with pytest.raises(actions.CommunityError, match="closed"):
+    with pytest.raises(actions.CommunityError, match="应急响应已结束"):
         actions.check_in(users.village, emergency.pk, third.pk, state="safe")
 
 
@@ -297,7 +297,7 @@ def test_monthly_review_and_closing(users, person):
     assert "help_kinds" in info.value.message_dict
     actions.review_case(users.village, case.pk, situation="stable",
                         help_kinds=["temporary_assistance"], help_amount=Decimal("1000"))
-    with pytest.raises(actions.CommunityError, match="already done"):
+    with pytest.raises(actions.CommunityError, match="已研判"):
         actions.review_case(users.village, case.pk, situation="stable", help_kinds=[])
     assert WatchReview.objects.count() == 1
     assert queries.watch_list(users.village, TODAY.replace(day=1)).get().reviewed
@@ -306,7 +306,7 @@ def test_monthly_review_and_closing(users, person):
     with pytest.raises(ValidationError):
         actions.close_case(users.township, case.pk, reason=" ")
     actions.close_case(users.township, case.pk, reason="收入恢复")
-    with pytest.raises(actions.CommunityError, match="closed"):
+    with pytest.raises(actions.CommunityError, match="已解除风险"):
         actions.review_case(users.village, case.pk, situation="stable", help_kinds=[])
     with pytest.raises(WatchCase.DoesNotExist):
         actions.close_case(users.township2, case.pk, reason="x")
@@ -335,7 +335,7 @@ def test_volunteer_registration_checks(users, regions):
     assert {"skills", "resident_id"} <= set(info.value.message_dict)
     rid = new_resident_id(dt.date(1990, 1, 1))
     v = actions.save_volunteer(users.village, volunteer_data(regions, resident_id=rid))
-    with pytest.raises(ValidationError, match="already registered"):
+    with pytest.raises(ValidationError, match="已登记为志愿者"):
         actions.save_volunteer(users.village, volunteer_data(regions, resident_id=rid))
     changed = actions.save_volunteer(users.village, volunteer_data(regions, resident_id=rid,
                                                                    phone="139"), v.pk)
@@ -356,26 +356,26 @@ def test_request_matching_assignment_hours_and_recognition(users, regions, perso
     req = actions.create_request(users.village, p, source="person", skill="escort",
                                  description="陪同复查", slot="weekend")
     assert [m.candidate.name for m in queries.candidates(users.township, req)] == ["同村", "同镇"]
-    with pytest.raises(ValidationError, match="lacks the skill"):
+    with pytest.raises(ValidationError, match="该志愿者没有"):
         actions.assign(users.township, req.pk, reader.pk)
-    with pytest.raises(actions.CommunityError, match="assign a volunteer first"):
+    with pytest.raises(actions.CommunityError, match="需求尚未派单"):
         actions.log_service(users.township, req.pk, served_on=TODAY, hours="2", description="x")
     actions.assign(users.township, req.pk, near.pk)
     with pytest.raises(ValidationError) as info:
         actions.log_service(users.township, req.pk, served_on=TODAY, hours="13", description="x")
     assert "hours" in info.value.message_dict
-    with pytest.raises(actions.CommunityError, match="record the service first"):
+    with pytest.raises(actions.CommunityError, match="完成前请先登记服务记录"):
         actions.close_request(users.township, req.pk, "done")
     log = actions.log_service(users.township, req.pk, served_on=TODAY, hours="12",
                               description="陪同")
-    with pytest.raises(actions.CommunityError, match="cannot confirm"):
+    with pytest.raises(actions.CommunityError, match="登记人不能自己确认"):
         actions.confirm_log(users.township, log.pk, kind="worker")
     with pytest.raises(ValidationError) as info:
         actions.confirm_log(users.village, log.pk, kind="person")
     assert "note" in info.value.message_dict
     actions.confirm_log(users.village, log.pk, kind="person", note="本人签字")
     pending = actions.log_service(users.village, req.pk, served_on=TODAY, hours="4", description="y")
-    with pytest.raises(actions.CommunityError, match="already"):
+    with pytest.raises(actions.CommunityError, match="该记录已"):
         actions.confirm_log(users.village, log.pk, kind="worker")
     year = TODAY.year
     hours = {v.name: (v.year_hours, v.total_hours)
@@ -399,7 +399,7 @@ def test_an_assignment_made_meanwhile_by_someone_else_is_refused(users, regions,
     stale = ServiceRequest.objects.get(pk=req.pk)  # read before another worker's change
     ServiceRequest.objects.filter(pk=req.pk).update(version=1)
     monkeypatch.setattr(actions, "_scoped_request", lambda user, request_id: stale)
-    with pytest.raises(actions.CommunityError, match="someone else"):
+    with pytest.raises(actions.CommunityError, match="已被他人处理"):
         actions.assign(users.township, req.pk, v.pk)
     assert ServiceRequest.objects.get(pk=req.pk).volunteer is None
     assert not AuditEvent.objects.filter(summary__startswith="志愿服务派单").exists()
@@ -444,7 +444,7 @@ def test_inspection_refusals_write_nothing(users, regions):
     incomplete.pop(next(iter(incomplete)))
     with pytest.raises(ValidationError, match="no result for"):
         actions.inspect(users.township, place.pk, inspected_on=TODAY, results=incomplete)
-    with pytest.raises(ValidationError, match="unknown severity"):
+    with pytest.raises(ValidationError, match="未知的严重程度"):
         actions.inspect(users.township, place.pk, inspected_on=TODAY,
                         results=_results("park", fail=("toilet",)), severities={"toilet": "awful"})
     assert not Inspection.objects.exists() and not Problem.objects.exists()
@@ -465,12 +465,12 @@ def test_rectification_follow_up(users, regions):
     assert extended.deadline == before + dt.timedelta(days=30) and extended.extensions == 1
     with pytest.raises(actions.CommunityError, match="at most 1"):
         actions.extend(users.township, problem.pk, reason="again")
-    with pytest.raises(actions.CommunityError, match="not rectified"):
+    with pytest.raises(actions.CommunityError, match="尚未整改"):
         actions.verify(users.township, problem.pk)
     with pytest.raises(ValidationError):
         actions.rectify(users.township, problem.pk, on=TODAY, note="")
     actions.rectify(users.township, problem.pk, on=TODAY, note="已建坡道")
-    with pytest.raises(ValidationError, match="photo"):
+    with pytest.raises(ValidationError, match="照片"):
         actions.verify(users.township, problem.pk)
     with pytest.raises(ValidationError):  # same checks as renovation photos
         actions.add_problem_photo(users.township, problem.pk, "after",
@@ -478,7 +478,7 @@ def test_rectification_follow_up(users, regions):
     actions.add_problem_photo(users.township, problem.pk, "after", SimpleUploadedFile("x.png", PNG))
     closed = actions.verify(users.township, problem.pk)
     assert closed.verified_on == TODAY and closed.verified_by == users.township
-    with pytest.raises(actions.CommunityError, match="already"):
+    with pytest.raises(actions.CommunityError, match="已整改"):
         actions.rectify(users.township, problem.pk, on=TODAY, note="x")
 
 

@@ -206,3 +206,50 @@ def test_english_interface_is_available(client, users):
     assert "Registry of disabled persons" in client.get(reverse("people:list")).content.decode()
     client.cookies.load({"django_language": "zh-hans"})
     assert "残疾人信息库" in client.get(reverse("people:list")).content.decode()
+
+
+def test_search_by_the_masked_ids_last_four_and_by_given_name(client, users, regions,
+                                                             make_person):
+    """The masked list shows ``**************1234``: typing those four finds the person;
+    typing the given name without the surname ("强霞") finds 王强霞. Both conditions are
+    served by expression indexes (checked in the query plan), so they stay fast at a
+    million persons."""
+    from django.db import connection
+
+    from canlian.people.queries import search_q
+
+    a = make_person(regions.v1a, name="王强霞")
+    make_person(regions.v1a, name="强霞军")  # a full-name prefix match as well
+    make_person(regions.v2a, name="李强霞")  # outside the township: scoping still holds
+    login(client, users.township)
+
+    def names(**params):
+        page = client.get(reverse("people:list"), params).context["page"]
+        return {p["name"] for p in page.object_list}
+
+    assert names(q="强霞") == {"王强霞", "强霞军"}
+    assert "王强霞" in names(q=a.resident_id[-4:])
+    assert names(q="霞") == set()  # a single character is not a given name search
+    # Each new condition is served by its expression index (and on PostgreSQL the whole
+    # name search, prefix OR given name, is a bitmap OR of two index scans).
+    from django.db.models import Q
+    from django.db.models.lookups import Exact
+
+    from canlian.people.expressions import GivenName, IdTail
+
+    checks = [(Q(Exact(IdTail(), "1234")), "person_id_tail"),
+              (Q(Exact(GivenName(), "强霞")), "person_given_name")]
+    if connection.vendor == "postgresql":
+        checks += [(search_q("1234"), "person_id_tail"), (search_q("强霞"), "person_given_name")]
+    for condition, index in checks:
+        sql, args = Person.objects.filter(condition).order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET enable_seqscan = off")
+                cursor.execute("EXPLAIN " + sql, args)
+                plan = " ".join(str(row) for row in cursor.fetchall())
+                cursor.execute("RESET enable_seqscan")
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, args)
+                plan = " ".join(str(row) for row in cursor.fetchall())
+        assert index in plan, plan

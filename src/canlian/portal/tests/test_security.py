@@ -48,7 +48,7 @@ def test_registered_and_unknown_ids_get_the_same_answers(client, citizen, make_p
 def test_misses_are_limited_per_id(client, db):
     unknown = new_resident_id()
     actions.request_code(unknown)
-    with pytest.raises(actions.SignInError, match="wait a minute"):
+    with pytest.raises(actions.SignInError, match="请一分钟后再试"):
         actions.request_code(unknown)
 
 
@@ -58,7 +58,7 @@ def test_tries_are_limited_per_client(db):
     request = RequestFactory().post("/portal/sign-in/", REMOTE_ADDR="10.9.9.9")
     for _ in range(otp.PER_ADDRESS_PER_HOUR):
         actions.request_code(new_resident_id(), request)
-    with pytest.raises(actions.SignInError, match="too many"):
+    with pytest.raises(actions.SignInError, match="过于频繁"):
         actions.request_code(new_resident_id(), request)
     other = RequestFactory().post("/portal/sign-in/", REMOTE_ADDR="10.9.9.10")
     actions.request_code(new_resident_id(), other)

@@ -62,14 +62,14 @@ def test_no_code_for_a_person_without_a_phone(make_person):
 
 def test_resending_is_limited_per_minute_and_per_hour(citizen):
     actions.request_code(citizen.resident_id)
-    with pytest.raises(actions.SignInError, match="wait a minute"):
+    with pytest.raises(actions.SignInError, match="请一分钟后再试"):
         actions.request_code(citizen.resident_id)
     # age the first code past the minute, then fill the hour's allowance
     _age_limits()
     for _ in range(otp.PER_ID_PER_HOUR - 1):
         actions.request_code(citizen.resident_id)
         _age_limits()
-    with pytest.raises(actions.SignInError, match="too many codes"):
+    with pytest.raises(actions.SignInError, match="获取验证码过于频繁"):
         actions.request_code(citizen.resident_id)
 
 
@@ -79,7 +79,7 @@ def test_a_right_code_signs_in_once_and_creates_the_citizen_account(citizen):
     user = actions.verify_code(citizen.resident_id, code)
     assert user.role == "citizen" and user.resident_id == citizen.resident_id
     assert user.person == citizen and not user.has_usable_password()
-    with pytest.raises(actions.SignInError, match="no longer valid"):
+    with pytest.raises(actions.SignInError, match="已失效"):
         actions.verify_code(citizen.resident_id, code)
     # a second sign-in reuses the account
     _age_limits()
@@ -93,10 +93,10 @@ def test_wrong_codes_are_counted_and_five_burn_the_code(citizen):
     code = last_code()
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     for _ in range(otp.MAX_ATTEMPTS):
-        with pytest.raises(actions.SignInError, match="wrong or no longer valid"):
+        with pytest.raises(actions.SignInError, match="验证码不正确或已失效"):
             actions.verify_code(citizen.resident_id, wrong)
     assert SignInCode.objects.get().attempts == otp.MAX_ATTEMPTS
-    with pytest.raises(actions.SignInError, match="wrong or no longer valid"):
+    with pytest.raises(actions.SignInError, match="验证码不正确或已失效"):
         actions.verify_code(citizen.resident_id, code)  # the right code, but burnt
     assert AuditEvent.objects.filter(action="login_failed").count() == otp.MAX_ATTEMPTS + 1
 
@@ -104,7 +104,7 @@ def test_wrong_codes_are_counted_and_five_burn_the_code(citizen):
 def test_an_expired_code_is_refused(citizen):
     actions.request_code(citizen.resident_id)
     SignInCode.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
-    with pytest.raises(actions.SignInError, match="no longer valid"):
+    with pytest.raises(actions.SignInError, match="已失效"):
         actions.verify_code(citizen.resident_id, last_code())
 
 
@@ -114,7 +114,7 @@ def test_a_disabled_account_cannot_sign_in(citizen):
     User.objects.filter(pk=user.pk).update(is_active=False)
     _age_limits()
     actions.request_code(citizen.resident_id)
-    with pytest.raises(actions.SignInError, match="disabled"):
+    with pytest.raises(actions.SignInError, match="已停用"):
         actions.verify_code(citizen.resident_id, last_code())
 
 

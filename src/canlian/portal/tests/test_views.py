@@ -74,7 +74,7 @@ def test_a_citizen_applies_for_a_certificate_online_and_may_withdraw_it(signed_i
     assert application.channel == "online" and application.state == "applied"
     assert response["Location"] == f"/portal/applications/certificate/{application.pk}/"
     again = signed_in.post("/portal/apply/certificate/", {"kind": "new"})
-    assert "already open" in again.content.decode()
+    assert "已有办理中的申请" in again.content.decode()
     staff = client.__class__()
     staff.force_login(users.village)
     assert citizen.name in staff.get("/certificates/queue/").content.decode()
@@ -85,7 +85,7 @@ def test_a_citizen_applies_for_a_certificate_online_and_may_withdraw_it(signed_i
 
 def test_renewal_without_a_certificate_is_refused_beside_the_form(signed_in):
     response = signed_in.post("/portal/apply/certificate/", {"kind": "renewal"})
-    assert "no valid certificate" in response.content.decode()
+    assert "没有有效的残疾人证" in response.content.decode()
     assert not Application.objects.exists()
 
 
@@ -116,7 +116,7 @@ def test_service_requests_go_to_the_township_who_decide_them(signed_in, citizen,
 
 def test_contact_changes_take_effect_only_when_staff_approve(signed_in, citizen, users, client):
     same = signed_in.post("/portal/contact/", {"phone": citizen.phone, "address": citizen.address})
-    assert "nothing would change" in same.content.decode()
+    assert "与现有记录相同" in same.content.decode()
     bad = signed_in.post("/portal/contact/", {"phone": "12345", "address": "x"})
     assert 'id="id_phone_error"' in bad.content.decode()
     signed_in.post("/portal/contact/", {"phone": "13900002222", "address": "新地址8号"})
@@ -173,7 +173,7 @@ def test_uploads_are_checked_for_type_and_size(signed_in, citizen):
     fake = io.BytesIO(b"MZ\x90\x00 not a pdf")
     fake.name = "virus.pdf"
     refused = signed_in.post(url, {"purpose": "medical", "file": fake})
-    assert "PDF, PNG or JPEG" in refused.content.decode()
+    assert "只能上传 PDF、PNG 或 JPEG 文件" in refused.content.decode()
     big = io.BytesIO(PDF + b"0" * (5 * 1024 * 1024))
     big.name = "big.pdf"
     assert "5 MB" in signed_in.post(url, {"purpose": "medical", "file": big}).content.decode()

@@ -128,7 +128,7 @@ def test_duplicates_are_linked_to_the_first_case_of_the_same_person(users, make_
     second = _intake(users.township, person, channel="hotline")
     stranger = _intake(users.township, other)
     assert list(actions.possible_duplicates(second)) == [first]
-    with pytest.raises(ValidationError, match="another person"):
+    with pytest.raises(ValidationError, match="不是同一人"):
         actions.link_duplicate(users.township, second.pk, stranger.pk)
     second = actions.link_duplicate(users.township, second.pk, first.pk)
     assert (second.state, second.outcome, second.duplicate_of) == ("closed", "duplicate", first)

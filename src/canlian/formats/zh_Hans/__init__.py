@@ -1,0 +1,1 @@
+"""Chinese (Simplified) number formats; see ``canlian.formats``."""
