@@ -30,7 +30,10 @@ def test_new_certificate_walks_every_step(users, make_person, walk):
     assert [s.action for s in Step.objects.filter(application=application)] == [
         "apply", "assess", "review", "approve", "issue"]
     audited = AuditEvent.objects.filter(person_id=person.pk).values_list("actor_name", flat=True)
-    assert list(audited.order_by("id")) == ["town1", "doc", "town1", "fed", "fed"]
+    # the five steps, then the programme engine opening the "1+X" offers the issue allows
+    assert list(audited.order_by("id")) == ["town1", "doc", "town1", "fed", "fed", "system"]
+    assert AuditEvent.objects.filter(person_id=person.pk, actor_name="system").get().summary \
+        .startswith("“1+X”项目：为本人开启")
     assert EventRecord.objects.filter(name="certificate.issued", person_id=person.pk).count() == 1
     todo = Todo.objects.get(person=person, kind="check_eligibility")
     assert todo.kind == "check_eligibility"

@@ -10,8 +10,8 @@ from django.urls import get_resolver, reverse
 
 PUBLIC = {"home", "sign_in", "settings", "outbox"}
 ARGS = {"apply_subsidy": ["nursing"], "application": ["certificate", 1],
-        "withdraw": ["certificate", 1], "rights_case": [1]}
-POST_ONLY = {"withdraw", "sign_out"}
+        "withdraw": ["certificate", 1], "rights_case": [1], "consent": ["share_hrss"]}
+POST_ONLY = {"withdraw", "sign_out", "consent"}
 
 
 def _portal_names() -> set[str]:
