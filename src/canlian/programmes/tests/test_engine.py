@@ -12,11 +12,9 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from canlian.accounts.roles import Role
 from canlian.care import actions as care
 from canlian.care.models import Designation
 from canlian.certificates import actions as certificates
-from canlian.conftest import make_user
 from canlian.core import clock
 from canlian.people.models import Person
 from canlian.programmes import actions
@@ -173,8 +171,7 @@ def test_premium_roster_and_confirmation(users, regions, make_person, walk):
     actions.review(users.federation, mine[b.pk])
     actions.decide(users.federation, mine[a.pk], approve=True)
     # b was reviewed by the federation: another federation user approves
-    second = make_user("fed2", Role.FEDERATION_STAFF, regions.county)
-    actions.decide(second, mine[b.pk], approve=True)
+    actions.decide(users.federation2, mine[b.pk], approve=True)
     roster = actions.make_roster(users.federation, "medical_premium", TODAY.year)
     assert roster.lines.count() == 2 and roster.department == "乐清市医疗保障局"
     assert actions.make_roster(users.federation, "medical_premium", TODAY.year) == roster
