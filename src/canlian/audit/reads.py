@@ -30,6 +30,8 @@ NOT_PERSONAL = frozenset({
     "employment:course_new", "community:volunteer_new",
     "accounts:login", "accounts:password_change", "accounts:two_factor",
     "accounts:two_factor_setup", "set_language", "verify",
+    "programmes:figures", "programmes:simulate", "exchange:index", "exchange:template",
+    "exchange:subsidy_monthly", "exchange:indicators_annual",
 })
 AUDITED_ROLES = frozenset({"village_worker", "township_staff", "federation_staff", "assessor",
                            "auditor", "employer"})
