@@ -313,6 +313,46 @@ def bench_access_log(exports: int = 5, size: int = 200_000, samples: int = 20) -
            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", "p95 < 100 ms", p95 < 100)
 
 
+def bench_upgrade(data_rows: int = 2_000) -> None:
+    """Calibrate ``canlian upgrade --check`` (ops/upgrade.py ``RATES``): rows a second of a
+    table rewrite, an index build, a validating scan and a row-by-row ORM data migration,
+    measured on a scratch copy of the persons table with its indexes."""
+    from canlian.ops.upgrade import RATES
+    from canlian.people.models import Person
+
+    with connection.cursor() as c:
+        c.execute("DROP TABLE IF EXISTS bench_upgrade")
+        # with the table's own indexes: a real rewrite rebuilds them all
+        c.execute("CREATE TABLE bench_upgrade (LIKE people_person INCLUDING DEFAULTS "
+                  "INCLUDING INDEXES)")
+        c.execute("INSERT INTO bench_upgrade SELECT * FROM people_person")
+        c.execute("SELECT count(*) FROM bench_upgrade")
+        rows = c.fetchone()[0]
+        c.execute("VACUUM ANALYZE bench_upgrade")
+        measured = {}
+        _, seconds = timed(c.execute, "ALTER TABLE bench_upgrade ALTER COLUMN name TYPE text "
+                                      "USING name || ''")  # forces a rewrite
+        measured["rewrite"] = rows / seconds
+        _, seconds = timed(c.execute, "CREATE INDEX bench_upgrade_name ON bench_upgrade (name)")
+        measured["index"] = rows / seconds
+        _, seconds = timed(c.execute, "ALTER TABLE bench_upgrade ADD CONSTRAINT bench_upgrade_id "
+                                      "CHECK (id > 0)")  # validates every row
+        measured["scan"] = rows / seconds
+        c.execute("DROP TABLE bench_upgrade")
+    people = list(Person.objects.order_by("pk")[:data_rows])
+    started = time.perf_counter()
+    from django.db import transaction
+    with transaction.atomic():
+        for person in people:
+            person.save(update_fields=["updated_at"])
+        transaction.set_rollback(True)
+    measured["data"] = len(people) / (time.perf_counter() - started)
+    for work, rate in measured.items():
+        ratio = rate / RATES[work]
+        report(f"upgrade estimate rate: {work}", f"{rate:,.0f} rows/s (RATES: {RATES[work]:,}; "
+               f"{ratio:.1f} x)", "within 0.5-2 x of RATES", 0.5 <= ratio <= 2)
+
+
 BENCHES = {
     "audit": bench_audit,
     "access_log": bench_access_log,
@@ -322,6 +362,7 @@ BENCHES = {
     "roll": bench_roll,
     "programmes": bench_programmes,
     "import": lambda: bench_import(int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))),
+    "upgrade": bench_upgrade,
 }
 
 
