@@ -24,7 +24,7 @@ from canlian.core.duties import Workflow
 from canlian.people.models import Person
 
 from . import eligibility, ledger, notice_rules, rolls
-from .facts import facts_for, ruleset_for
+from .facts import facts_for, institutional_care, ruleset_for
 from .models import (
     OPEN_APPLICATION_STATES,
     ApplicationState,
@@ -99,6 +99,8 @@ def apply(user: Any, person: Person, subsidy: str, declared: dict[str, Any], *,
             application = prefilled or SubsidyApplication(person=person, subsidy=subsidy)
             for key, value in fields.items():
                 setattr(application, key, value)
+            # from the care placement record, not the applicant's word
+            application.institutional_care = institutional_care(person.pk, today)
             application.state = ApplicationState.APPLIED
             application.village_id = person.village_id
             application.channel = channel if prefilled is None else application.channel
@@ -440,3 +442,25 @@ def held_arrears_of(grant: Grant) -> dict[str, Any] | None:
 
 def monthly_amount_now(grant: Grant) -> Decimal:
     return evaluate(grant.person, grant.subsidy, grant).monthly_amount
+
+
+@transaction.atomic
+def follow_care_placement(person_id: int, on: dt.date, *, user: Any = None,
+                          request: HttpRequest | None = None) -> int:
+    """A care placement started or ended (care app): the person's running grants take the
+    institutional-care fact (机构照护, the nursing subsidy's uplift) from the placement record
+    as it stands on ``on``; the rolls from that month follow. Returns the grants changed."""
+    value = institutional_care(person_id, on)
+    changed = list(Grant.objects.select_for_update().filter(person_id=person_id)
+                   .exclude(status="stopped").exclude(institutional_care=value))
+    for grant in changed:  # a person holds at most one grant of each subsidy
+        grant.institutional_care = value
+        grant.save(update_fields=["institutional_care"])
+        GrantChange.objects.create(
+            grant=grant, action="facts", month=on.replace(day=1), actor=_actor(user),
+            reason="托养安置开始：由经认定的机构照护" if value else "托养安置结束：不再由机构照护")
+        record(user=user, action=AuditAction.UPDATE, obj=grant, person=grant.person,
+               request=request, changes={"institutional_care": [not value, value]},
+               summary=f"{grant.get_subsidy_display()}：机构照护"
+                       f"{'开始' if value else '结束'}（依据托养安置记录）")
+    return len(changed)

@@ -81,8 +81,16 @@ def facts_for(person: Any, on: dt.date, source: DeclaredFacts | dict[str, Any] |
         household_type=household.household_type if household else "ordinary",
         household_income_per_capita=_money(household.monthly_income_per_capita)
         if household else None,
-        **declared(source or {}),
+        **{**declared(source or {}), "institutional_care": institutional_care(person.pk, on)},
     )
+
+
+def institutional_care(person_id: int, on: dt.date) -> bool:
+    """Whether an approved institution cares for the person on ``on``, from the care
+    placement record (care app), whatever the application says."""
+    from canlian.care.queries import in_institutional_care
+
+    return person_id in in_institutional_care(on, persons=[person_id])
 
 
 def facts_from_row(row: dict[str, Any], on: dt.date) -> Facts:

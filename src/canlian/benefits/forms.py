@@ -43,8 +43,6 @@ class ApplyForm(Form):
         label=_("Needs long-term care (the extra care lasts 6 months or more)"), required=False)
     care_months = forms.IntegerField(label=_("Months of care need"), required=False, min_value=0,
                                      max_value=1200)
-    institutional_care = forms.BooleanField(label=_("Cared for by an approved institution"),
-                                            required=False)
     own_income = forms.DecimalField(label=_("Own monthly income (yuan)"), required=False,
                                     min_value=0, max_digits=10, decimal_places=2)
     hukou_in_region = forms.BooleanField(label=_("Hukou is in this region"), required=False,
@@ -79,7 +77,8 @@ class ApplyForm(Form):
 
     def declared(self) -> dict[str, Any]:
         d = self.cleaned_data
-        return {k: d.get(k) for k in ("needs_long_term_care", "care_months", "institutional_care",
+        # institutional care is not asked: it comes from the care placement record
+        return {k: d.get(k) for k in ("needs_long_term_care", "care_months",
                                       "own_income", "hukou_in_region",
                                       "work_injury_care_allowance", "orphan_basic_living",
                                       "other_allowances")}

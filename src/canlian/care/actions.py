@@ -27,6 +27,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.benefits import actions as benefits
 from canlian.core import clock
 from canlian.people.models import Person
 from canlian.regions.models import Region
@@ -172,6 +173,7 @@ def place(user: Any, person: Person | int, institution: Institution | int, *, mo
     record(user=user, action=Action.CREATE, obj=placement, person=who, request=request,
            summary=(f"托养安置：{found.name}，{rules.MODES[mode][0]}，自 {start_date} 起"
                     + (f"；超额安置：{over_capacity_reason.strip()}" if over else "")))
+    benefits.follow_care_placement(who.pk, start_date, user=user, request=request)
     return placement
 
 
@@ -203,6 +205,8 @@ def end_placement(user: Any, placement_id: int, *, end_date: dt.date, reason: st
     record(user=user, action=Action.TRANSITION, obj=found, person=found.person, request=request,
            changes={"end_date": [None, end_date.isoformat()]},
            summary=f"托养结束：{found.institution.name}，{end_date}，{reason.strip()}")
+    benefits.follow_care_placement(found.person_id, end_date + dt.timedelta(days=1), user=user,
+                                   request=request)
     return found
 
 

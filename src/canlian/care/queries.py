@@ -77,6 +77,28 @@ def active(rows: QuerySet[Placement], first: dt.date, last: dt.date | None = Non
                                                     Q(end_date__gte=first))
 
 
+# Modes in which an approved institution provides the care (集中托养, 日间照料): the fact
+# behind a nursing subsidy's institutional-care uplift (Zhejiang: +50 %).
+UPLIFT_MODES = ("residential", "day")
+
+
+def in_institutional_care(first: dt.date, last: dt.date | None = None,
+                          persons: list[int] | None = None) -> set[int]:
+    """Persons cared for by an approved institution (经认定的托养机构) on some day of
+    ``first``–``last``: a residential or day-care placement at an institution whose care
+    designation (定点协议) covers that day. Read from the placement record, not from what an
+    applicant declares."""
+    last = last or first
+    designated = (Designation.objects.filter(institution=OuterRef("institution_id"), service="care",
+                                             start_date__lte=last, end_date__gte=first)
+                  .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first)))
+    rows = active(Placement.objects.filter(mode__in=UPLIFT_MODES), first, last).filter(
+        Exists(designated))
+    if persons is not None:
+        rows = rows.filter(person_id__in=persons)
+    return set(rows.values_list("person_id", flat=True))
+
+
 def occupied(institution: Institution, mode: str, day: dt.date, last: dt.date | None = None
              ) -> int:
     """Places taken on ``day`` (to ``last``, or open-ended), counting the placements that

@@ -64,8 +64,6 @@ class CertificateForm(PortalForm):
 class SubsidyForm(PortalForm):
     needs_long_term_care = forms.BooleanField(
         label=_("I need someone to look after me every day, for 6 months or more"), required=False)
-    institutional_care = forms.BooleanField(
-        label=_("I live in a care home approved by the government"), required=False)
     own_income = forms.DecimalField(
         label=_("My own income each month, in yuan (optional)"), required=False, min_value=0,
         max_digits=10, decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal"}))
@@ -84,7 +82,7 @@ class SubsidyForm(PortalForm):
     def declared(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {"needs_long_term_care": d["needs_long_term_care"],
-                "institutional_care": d["institutional_care"], "own_income": d.get("own_income"),
+                "own_income": d.get("own_income"),
                 "hukou_in_region": d["hukou_in_region"]}
 
 

@@ -251,3 +251,30 @@ def test_a_township_sees_its_homes_totals_but_not_who_another_area_placed_there(
     assert "其他辖区人员" in text
     client.force_login(users.federation)
     assert "外镇托养" in client.get(reverse(page, args=[home.pk])).content.decode()
+
+
+def test_the_nursing_uplift_follows_the_placement_not_the_applicants_word(users, make_person,
+                                                                          home):
+    from canlian.benefits.facts import facts_for
+    from canlian.benefits.models import Grant, GrantChange
+
+    person = make_person(name="机构照护", grade=1)
+    grant = Grant.objects.create(person=person, subsidy="nursing",
+                                 start_month=TODAY.replace(day=1) - dt.timedelta(days=60))
+    declared = {"institutional_care": True}  # what an applicant might tick: not believed
+    assert facts_for(person, TODAY, declared).institutional_care is False
+    placement = _place(users, person, home, start_date=TODAY - dt.timedelta(days=3))
+    grant.refresh_from_db()
+    assert grant.institutional_care is True
+    assert facts_for(person, TODAY, {"institutional_care": False}).institutional_care is True
+    change = GrantChange.objects.get(grant=grant, action="facts")
+    assert "托养安置开始" in change.reason
+    actions.end_placement(users.township, placement.pk, end_date=TODAY, reason="回家照料")
+    grant.refresh_from_db()
+    assert grant.institutional_care is False
+    assert facts_for(person, TODAY + dt.timedelta(days=1), declared).institutional_care is False
+    # home-based care is not institutional care, whoever pays
+    other = make_person(name="居家", grade=1)
+    actions.set_places(users.township, home, "home", 5)
+    _place(users, other, home, mode="home", start_date=TODAY)
+    assert facts_for(other, TODAY, declared).institutional_care is False

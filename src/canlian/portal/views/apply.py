@@ -50,7 +50,7 @@ def apply_subsidy(request: HttpRequest, subsidy: str) -> HttpResponse:
     initial = {"hukou_in_region": True}
     if prefilled is not None:
         initial.update({k: getattr(prefilled, k) for k in (
-            "needs_long_term_care", "institutional_care", "own_income", "hukou_in_region")})
+            "needs_long_term_care", "own_income", "hukou_in_region")})
     form = SubsidyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
