@@ -175,3 +175,18 @@ def test_prune_deletes_only_what_is_past_its_retention():
 def test_worker_heartbeat():
     run("worker_heartbeat")
     assert Heartbeat.objects.filter(process="worker").exists()
+
+
+@pytest.mark.django_db
+def test_every_registered_job_runs_through_the_scheduler(regions, monkeypatch):
+    """Each scheduled job runs as the scheduler runs it (the backup's own tests cover its
+    files, so it is left out here), and records its summary."""
+    from canlian.ops import registry
+
+    monkeypatch.setattr(backups, "nightly", lambda slot: {"file": "test"})
+    for code, job in registry.REGISTRY.items():
+        if job.hidden:
+            continue
+        done = run(code)
+        assert done.state == RunState.SUCCEEDED, (code, done.error)
+        assert isinstance(done.summary, dict), code
