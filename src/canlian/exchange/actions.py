@@ -35,6 +35,7 @@ from typing import IO, Any
 from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import Substr
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
@@ -150,7 +151,7 @@ def read_rows(sheet: Any, columns: tuple[Column, ...]) -> Iterator[tuple[int, di
     except sheets.SheetError as exc:
         raise ImportFileError(str(exc)) from None
     if first is None:
-        raise ImportFileError("工作表为空 (the sheet is empty)")
+        raise ImportFileError(gettext("The sheet is empty"))
     row, refused = first[1], None
     for _ in range(HEADER_SEARCH):
         try:
@@ -163,7 +164,7 @@ def read_rows(sheet: Any, columns: tuple[Column, ...]) -> Iterator[tuple[int, di
                 raise refused from None
             row = following[1]
     else:
-        raise refused or ImportFileError("找不到表头 (no header row)")
+        raise refused or ImportFileError(gettext("No header row"))
     for number, values in found:
         raw = {key: sheets.cell(values, i) for key, i in index.items()}
         if any(raw.values()):
@@ -551,7 +552,7 @@ def _write_services(user: Any, found: list[tuple[int, dict[str, str], Any, dict[
             refuse("device", f"辅具目录中没有“{row.device}” (not in the device catalogue)")
             continue
         if kind.group == Group.DEVICE and device is None:
-            refuse("device", "辅具适配须填写辅具 (a device service names the device)")
+            refuse("device", gettext("A device service names the device"))
             continue
         places = institutions.get(row.institution, []) if row.institution else [None]
         if len(places) != 1:
@@ -560,7 +561,7 @@ def _write_services(user: Any, found: list[tuple[int, dict[str, str], Any, dict[
             continue
         institution = places[0]
         if person["death_date"] and row.start_date > person["death_date"]:
-            refuse("start_date", "服务日期晚于死亡日期 (after the person's death)")
+            refuse("start_date", gettext("After the person's death"))
             continue
         birth = person["birth_date"]
         age = row.start_date.year - birth.year - (

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record
@@ -54,29 +55,29 @@ def submit_report(user: User, plan: TaskPlan, *, task: str, year: int, quarter: 
     try:
         the_task = plan.task(task)
     except KeyError:
-        raise PlanTaskError("没有这项任务 (no such task)", code="no_task") from None
+        raise PlanTaskError(gettext("No such task"), code="no_task") from None
     if department not in the_task.departments:
-        raise PlanTaskError("这项任务不属于本部门 (this task is not your department's)",
+        raise PlanTaskError(gettext("This task is not your department's"),
                             code="not_yours")
     errors: dict[str, str] = {}
     if quarter not in (1, 2, 3, 4):
-        errors["quarter"] = "季度应为 1—4 (quarter must be 1-4)"
+        errors["quarter"] = gettext("Quarter must be 1-4")
     elif (year, quarter) > rules.quarter_of(clock.today()):
-        errors["quarter"] = "不能报送尚未开始的季度 (a quarter not yet begun cannot be reported)"
+        errors["quarter"] = gettext("A quarter not yet begun cannot be reported")
     elif not the_task.runs_in(year):
         errors["year"] = (f"任务实施年度为 {the_task.start}—{the_task.end} "
                           f"(the task runs {the_task.start}-{the_task.end})")
     if not 0 <= percent <= 100:
-        errors["percent"] = "完成进度应在 0—100 之间 (completion must be 0-100)"
+        errors["percent"] = gettext("Completion must be 0-100")
     if not text.strip():
-        errors["text"] = "请填写进展情况 (describe the progress)"
+        errors["text"] = gettext("Describe the progress")
     if evidence is not None:
         name = (evidence.name or "").lower()
         if not name.endswith(EVIDENCE_TYPES):
             errors["evidence"] = ("佐证材料应为 PDF、图片、Word 或 Excel 文件 "
                                   "(evidence must be a PDF, image, Word or Excel file)")
         elif (evidence.size or 0) > MAX_EVIDENCE_BYTES:
-            errors["evidence"] = "佐证材料不能超过 10 MB (evidence must be at most 10 MB)"
+            errors["evidence"] = gettext("Evidence must be at most 10 MB")
     for key, value in (figures or {}).items():
         if not isinstance(value, int | float) or isinstance(value, bool):
             errors["figures"] = f"数据“{key}”应为数字 (figure {key!r} must be a number)"

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
@@ -50,14 +51,14 @@ def give_consent(user: Any, person: Any, purpose: str, *, notice_version: Any = 
     _own(user, person)
     current = notices.notice(purpose, clock.today())
     if current is None or not current.needs_consent:
-        raise ConsentError("此用途无需单独同意 (this purpose takes no separate consent)",
+        raise ConsentError(gettext("This purpose takes no separate consent"),
                            "not_consent_purpose")
     if notice_version is not None and str(notice_version) != current.version.isoformat():
         raise ConsentError("告知内容已更新，请阅读新的告知后再同意 (the notice has changed: "
                            "read the new one first)", "stale_notice")
     if Consent.objects.select_for_update().filter(person=person, purpose=purpose,
                                                   withdrawn_at__isnull=True).exists():
-        raise ConsentError("您已同意此项 (consent already given)", "already_given")
+        raise ConsentError(gettext("Consent already given"), "already_given")
     consent = Consent.objects.create(person=person, purpose=purpose,
                                      notice_version=current.version, given_at=timezone.now(),
                                      given_by=user)
@@ -74,7 +75,7 @@ def withdraw_consent(user: Any, person: Any, purpose: str, *,
     consent = Consent.objects.select_for_update().filter(
         person=person, purpose=purpose, withdrawn_at__isnull=True).first()
     if consent is None:
-        raise ConsentError("没有可撤回的同意 (no active consent to withdraw)", "not_given")
+        raise ConsentError(gettext("No active consent to withdraw"), "not_given")
     consent.withdrawn_at, consent.withdrawn_by = timezone.now(), user
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
     title = getattr(notices.notice(purpose, clock.today()), "title", purpose)
@@ -109,9 +110,9 @@ def request_correction(user: Any, person: Any, *, what: str, correct_value: str,
     _own(user, person)
     what, correct_value = what.strip(), correct_value.strip()
     if not what:
-        raise ValidationError({"what": "请写明哪项信息有误 (say what is wrong)"})
+        raise ValidationError({"what": gettext("Say what is wrong")})
     if not correct_value:
-        raise ValidationError({"correct_value": "请写明正确的内容 (say what it should be)"})
+        raise ValidationError({"correct_value": gettext("Say what it should be")})
     if CorrectionRequest.objects.filter(person=person, state=CorrectionState.PENDING).count() >= 5:
         raise ValidationError({"what": "已有 5 项更正申请在审核，请等待处理结果 "
                                        "(five requests are already waiting)"})
@@ -136,7 +137,7 @@ def decide_correction(user: Any, correction_id: int, corrected: bool, *, note: s
     if correction is None:
         raise CorrectionRequest.DoesNotExist(correction_id)
     if correction.state != CorrectionState.PENDING:
-        raise ConsentError("此申请已处理 (already decided)", "already_decided")
+        raise ConsentError(gettext("Already decided"), "already_decided")
     if not corrected and not note.strip():
         raise ValidationError({"note": "不予更正须说明理由 (give the reason)"})
     correction.state = CorrectionState.CORRECTED if corrected else CorrectionState.REJECTED

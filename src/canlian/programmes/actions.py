@@ -15,6 +15,7 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Sum
+from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
@@ -44,7 +45,7 @@ class ProgrammeError(DomainError):
 def _catalogue() -> rules.Catalogue:
     found = facts.catalogue()
     if found is None:
-        raise ProgrammeError("本地区没有项目规则文件 (this deployment ships no programme file)",
+        raise ProgrammeError(gettext("This deployment ships no programme file"),
                              "no_programmes")
     return found
 
@@ -152,7 +153,7 @@ def apply(user: Any, person: Person | int, code: str, *, applicant: str = "perso
     chosen = None
     if version.settlement.kind == "institution":
         if institution is None:
-            raise ProgrammeError("请选择定点机构 (choose a designated institution)",
+            raise ProgrammeError(gettext("Choose a designated institution"),
                                  "institution", "institution")
         chosen = Institution.objects.filter(
             pk=institution.pk if isinstance(institution, Institution) else institution).first()
@@ -176,7 +177,7 @@ def apply(user: Any, person: Person | int, code: str, *, applicant: str = "perso
             record(user=user, action=AuditAction.CREATE, obj=app, person=person, request=request,
                    summary=f"受理{version.name_zh}申请")
     except IntegrityError:
-        raise ProgrammeError("本年度已有办理中的申请 (an application is already open this year)",
+        raise ProgrammeError(gettext("An application is already open this year"),
                              "duplicate") from None
     return app
 
@@ -213,7 +214,7 @@ def review(user: Any, pk: int, *, note: str = "", request: Any = None) -> Applic
         app = _application(user, pk, Capability.REVIEW)
         _role_may(user, version_on(app.programme, clock.today()).decision.review)
         if app.state != "applied":
-            raise ProgrammeError("只有已受理的申请可以审核 (only an applied application is reviewed)",
+            raise ProgrammeError(gettext("Only an applied application is reviewed"),
                                  "state")
         app.state, app.reviewed_by, app.reviewed_on = "reviewed", user, clock.today()
         app.note = note[:300]
@@ -232,7 +233,7 @@ def decide(user: Any, pk: int, *, approve: bool, note: str = "", request: Any = 
     with transaction.atomic():
         app = _application(user, pk, Capability.APPROVE if approve else Capability.REVIEW)
         if app.state not in ("applied", "reviewed"):
-            raise ProgrammeError("该申请已办结 (the application is already decided)", "state")
+            raise ProgrammeError(gettext("The application is already decided"), "state")
         if not approve:
             if not note.strip():
                 raise ProgrammeError("不予批准须写明理由 (give the reason for refusing)",
@@ -240,9 +241,9 @@ def decide(user: Any, pk: int, *, approve: bool, note: str = "", request: Any = 
             app.state = "refused"
         else:
             if app.state != "reviewed":
-                raise ProgrammeError("须先经审核再审批 (review comes before approval)", "state")
+                raise ProgrammeError(gettext("Review comes before approval"), "state")
             if app.reviewed_by_id == user.pk:
-                raise ProgrammeError("审核人不能审批同一申请 (the reviewer cannot approve)",
+                raise ProgrammeError(gettext("The reviewer cannot approve"),
                                      "separation")
             version = version_on(app.programme, today)
             _role_may(user, version.decision.approve)
@@ -313,9 +314,9 @@ def pay(user: Any, code: str, day: dt.date, *, request: Any = None) -> int:
     scoping.require(user, Capability.APPROVE)
     version = version_on(code, day)
     if version.benefit.kind not in CASH:
-        raise ProgrammeError("本项目不是现金发放 (not a cash programme)", "not_cash")
+        raise ProgrammeError(gettext("Not a cash programme"), "not_cash")
     if day > clock.today():
-        raise ProgrammeError("不能为尚未开始的期间发放 (the period has not begun)", "future")
+        raise ProgrammeError(gettext("The period has not begun"), "future")
     period = period_of(version.benefit.kind, day)
     paid = Payment.objects.filter(application=OuterRef("pk")).exclude(status="failed")
     if version.benefit.kind != "one_off":
@@ -350,9 +351,9 @@ def bill(user: Any, pk: int, *, month: dt.date, claimed: Decimal, request: Any =
         app = _application(user, pk, Capability.REVIEW)
         version = version_on(app.programme, month)
         if version.settlement.kind != "institution":
-            raise ProgrammeError("本项目不与机构结算 (not settled with institutions)", "kind")
+            raise ProgrammeError(gettext("Not settled with institutions"), "kind")
         if app.state != "approved" or app.institution is None:
-            raise ProgrammeError("只有已批准的申请可以结算 (only an approved application is billed)",
+            raise ProgrammeError(gettext("Only an approved application is billed"),
                                  "state")
         if month.year != app.year or month > clock.today():
             raise ProgrammeError("结算月份须在批准年度内且已开始 (the month must be in the year "
@@ -360,7 +361,7 @@ def bill(user: Any, pk: int, *, month: dt.date, claimed: Decimal, request: Any =
         try:
             claimed = Decimal(claimed)
         except ArithmeticError:
-            raise ProgrammeError("金额无效 (not an amount)", "amount", "claimed") from None
+            raise ProgrammeError(gettext("Not an amount"), "amount", "claimed") from None
         settled = BillLine.objects.filter(application=app).aggregate(
             s=Sum("accepted"))["s"] or Decimal(0)
         try:
@@ -389,7 +390,7 @@ def make_roster(user: Any, code: str, year: int, *, request: Any = None) -> Rost
     version = version_on(code, dt.date(year, 12, 31) if year < clock.today().year
                          else clock.today())
     if version.settlement.kind != "roster":
-        raise ProgrammeError("本项目不以名单交换结算 (not a roster programme)", "kind")
+        raise ProgrammeError(gettext("Not a roster programme"), "kind")
     region = scoping.region_of(user)
     with transaction.atomic():
         roster, made = Roster.objects.get_or_create(
@@ -437,7 +438,7 @@ def read_confirmation(user: Any, roster_id: int, stream: IO[bytes] | str, *,
             rejected.append({"row": number, "reason": f"身份证号 {rid[:6]}… 不在本名单中 "
                                                       "(not on the roster)"})
         elif rid in seen:
-            rejected.append({"row": number, "reason": "同一人出现两次 (the person is named twice)"})
+            rejected.append({"row": number, "reason": gettext("The person is named twice")})
         elif answer not in ANSWERS:
             rejected.append({"row": number, "reason": f"结果“{answer}”无法识别，应为 成功/失败 "
                                                       "(unknown result)"})
