@@ -26,7 +26,9 @@ STAFF = ["federation", "township", "village", "assessor", "auditor", "employer"]
 
 # Proper nouns, formats and units that Chinese pages write in Latin letters.
 ALLOWED = {
-    "ID", "PDF", "JSON", "Excel", "xlsx", "XLSX", "csv", "CSV", "QR", "URL", "API", "OK", "kg", "km",
+    "ID", "PDF", "JSON", "YAML", "Excel",
+    # identifiers of versioned exchange formats (docs/integration.md)
+    "subsidy-monthly", "indicators-annual", "xlsx", "XLSX", "csv", "CSV", "QR", "URL", "API", "OK", "kg", "km",
     "cm", "mm", "GB", "MB", "KB", "Word", "WPS", "App", "APP", "SMS", "TOTP", "IP", "WCAG",
     "ICF", "ADL", "Y-m-d", "YYYY", "MM", "DD", "HH", "GPS", "UTC", "vs", "BMI", "LED",
     "JPEG", "PNG", "GDP", "sqlite", "postgresql", "PostgreSQL", "SQLite",
