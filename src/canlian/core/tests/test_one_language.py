@@ -26,9 +26,10 @@ STAFF = ["federation", "township", "village", "assessor", "auditor", "employer"]
 
 # Proper nouns, formats and units that Chinese pages write in Latin letters.
 ALLOWED = {
-    "ID", "PDF", "JSON", "YAML", "Excel",
+    "ID", "PDF", "JSON", "YAML", "Excel", "xlsx", "XLSX", "csv", "CSV", "QR", "URL", "API", "OK",
+    "kg", "km",
     # identifiers of versioned exchange formats (docs/integration.md)
-    "subsidy-monthly", "indicators-annual", "xlsx", "XLSX", "csv", "CSV", "QR", "URL", "API", "OK", "kg", "km",
+    "subsidy-monthly", "indicators-annual",
     "cm", "mm", "GB", "MB", "KB", "Word", "WPS", "App", "APP", "SMS", "TOTP", "IP", "WCAG",
     "ICF", "ADL", "Y-m-d", "YYYY", "MM", "DD", "HH", "GPS", "UTC", "vs", "BMI", "LED",
     "JPEG", "PNG", "GDP", "sqlite", "postgresql", "PostgreSQL", "SQLite",
