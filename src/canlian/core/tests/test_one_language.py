@@ -110,7 +110,6 @@ KNOWN: dict[str, set[str]] = {
         'all', 'applied', 'backups', 'data', 'fail', 'free', 'never', 'ok', 'oldest', 's',
         'seen', 'waiting'
     },
-    'rights:detail': {'accept', 'appeal', 'extension', 'reply', 'review'},
 }
 
 
