@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import hmac
 import os
+from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -20,6 +23,39 @@ from .models import RunState, ScheduledRun
 
 CHECK_LABELS = {"database": _("Database"), "migrations": _("Migrations"), "disk": _("Disk space"),
                 "queue": _("Job queue"), "worker": _("Background worker"), "scheduler": _("Scheduler")}
+STATUS_LABELS = {"ok": _("OK"), "warn": _("Needs attention"), "fail": _("Failing")}
+
+
+def describe(name: str, check: dict[str, Any]) -> str:
+    """A health check's finding in the reader's language. ``/healthz`` keeps its English
+    ``note`` for monitoring tools; people read this, built from the check's ``facts``."""
+    facts = check.get("facts") or {}
+    if facts.get("database_unavailable"):
+        return gettext("Not checked: the database is unavailable")
+    if "error" in facts:
+        return gettext("Check failed: %(error)s") % {"error": facts["error"]}
+    if name == "database":
+        return {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(facts.get("vendor", ""), "")
+    if name == "migrations":
+        if not facts.get("pending"):
+            return gettext("All applied")
+        return gettext("%(n)s not applied: %(names)s") % {
+            "n": intcomma(facts["pending"]), "names": "、".join(facts.get("names", []))}
+    if name == "disk":
+        where = {"data": gettext("data"), "backups": gettext("backups")}
+        return gettext("; ").join(gettext("%(where)s: %(gb)s GB free") % {
+            "where": where.get(k, k), "gb": v} for k, v in facts.get("free_gb", {}).items())
+    if name == "queue":
+        return gettext("%(n)s waiting, the oldest for %(s)s s") % {
+            "n": intcomma(facts.get("waiting", 0)), "s": intcomma(facts.get("oldest_seconds", 0))}
+    if name in ("worker", "scheduler"):
+        ago = facts.get("seen_seconds_ago")
+        if ago is None:
+            return gettext("Never seen")
+        return gettext("Last seen %(s)s s ago") % {"s": intcomma(ago)}
+    return str(check.get("note", ""))
+
+
 # What the jobs' summaries count, for people (a key not listed is shown as it is).
 SUMMARY_LABELS = {
     "expired": _("certificates expired"), "renewal_reminders": _("renewal reminders"),
@@ -74,6 +110,7 @@ def status(request: AuthedRequest) -> HttpResponse:
         rows.append({"job": job, "expression": expression, "last": last, "summary": summary,
                      "next": slots.upcoming(expression, now),
                      "attention": last is not None and last.state == RunState.FAILED})
-    checks = [(CHECK_LABELS.get(name, name), c) for name, c in health.check()["checks"].items()]
+    checks = [(CHECK_LABELS.get(name, name), STATUS_LABELS.get(c["status"], c["status"]),
+               describe(name, c)) for name, c in health.check()["checks"].items()]
     return render(request, "ops/status.html", {
         "rows": rows, "checks": checks, "failed": [r for r in rows if r["attention"]]})

@@ -68,3 +68,19 @@ def test_metrics_need_the_token(client, monkeypatch, users):
     assert 'canlian_scheduled_last_failed{job="backup"} 1.0' in text
     assert 'canlian_scheduled_last_duration_seconds{job="backup"} 12.5' in text
     assert 'canlian_heartbeat_age_seconds{process="worker"}' in text
+
+
+def test_the_status_page_reads_each_check_in_the_readers_language():
+    from django.utils import translation
+
+    from canlian.ops.views import describe
+    with translation.override("zh-hans"):
+        assert describe("worker", {"facts": {"seen_seconds_ago": 1300}}) == "1,300 秒前最后一次运行"
+        assert describe("worker", {"facts": {"seen_seconds_ago": None}}) == "从未运行"
+        assert describe("queue", {"facts": {"waiting": 2, "oldest_seconds": 75}}) == (
+            "2 项等待中，最早的已等待 75 秒")
+        assert describe("disk", {"facts": {"free_gb": {"data": 12.5, "backups": 3.0}}}) == (
+            "数据目录可用 12.5 GB；备份目录可用 3.0 GB")
+        assert describe("queue", {"facts": {"database_unavailable": True}}) == "未检查：数据库不可用"
+    with translation.override("en"):
+        assert describe("migrations", {"facts": {"pending": 0}}) == "All applied"
