@@ -151,7 +151,8 @@ def coverage(region: Region, year: int) -> dict[str, dict[str, list[int]]]:
     rows = (YearFact.objects.filter(scoping.within(region, "village_code"), year=year)
             .values(township=township).annotate(**counts).order_by())
     result: dict[str, dict[str, list[int]]] = {s: {} for s in likely.SUBSIDIES}
-    for row in rows:
+    for found in rows:
+        row: dict[str, Any] = dict(found)
         for subsidy in likely.SUBSIDIES:
             pair = [row[f"{subsidy}_paid"], row[f"{subsidy}_eligible"]]
             if pair != [0, 0]:
