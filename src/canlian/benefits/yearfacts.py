@@ -46,6 +46,9 @@ STAGE = "yearfact_stage"
 DECIDED = "yearfact_decided"
 FACT_TABLE = YearFact._meta.db_table
 NONE = -1  # NULL in the join keys (a hash join cannot match NULL = NULL)
+# Per subsidy: (paid in the year, likely eligible on the reference date).
+FLAGS = {"living": (Q(paid_living=True), Q(likely_living=True)),
+         "nursing": (Q(paid_nursing=True), Q(likely_nursing=True))}
 
 
 def stored(year: int) -> YearFactSet | None:
@@ -143,11 +146,9 @@ def coverage(region: Region, year: int) -> dict[str, dict[str, list[int]]]:
     paid or likely eligible]."""
     township = Substr("village_code", 1, 9)
     counts: dict[str, Any] = {}
-    for subsidy in likely.SUBSIDIES:
-        paid = Q(**{f"paid_{subsidy}": True})
+    for subsidy, (paid, likely_eligible) in FLAGS.items():
         counts[f"{subsidy}_paid"] = Count("pk", filter=paid)
-        counts[f"{subsidy}_eligible"] = Count(
-            "pk", filter=paid | Q(**{f"likely_{subsidy}": True}))
+        counts[f"{subsidy}_eligible"] = Count("pk", filter=paid | likely_eligible)
     rows = (YearFact.objects.filter(scoping.within(region, "village_code"), year=year)
             .values(township=township).annotate(**counts).order_by())
     result: dict[str, dict[str, list[int]]] = {s: {} for s in likely.SUBSIDIES}
@@ -162,10 +163,10 @@ def coverage(region: Region, year: int) -> dict[str, dict[str, list[int]]]:
 
 def unpaid(region: Region, year: int, subsidy: str) -> list[int]:
     """``likely.unpaid`` read from the stored facts."""
-    return list(YearFact.objects.filter(
-        scoping.within(region, "village_code"), year=year,
-        **{f"paid_{subsidy}": False, f"likely_{subsidy}": True})
-        .order_by("person_id").values_list("person_id", flat=True))
+    paid, likely_eligible = FLAGS[subsidy]
+    return list(YearFact.objects.filter(scoping.within(region, "village_code"), year=year)
+                .filter(likely_eligible & ~paid)
+                .order_by("person_id").values_list("person_id", flat=True))
 
 
 def plan_years() -> list[int]:
