@@ -175,7 +175,12 @@ def _warm_up(url: str, session_key: str, requests: int = 40) -> None:
 def bench_indicators() -> None:
     """The whole plan for one year, beside its floor: one full scan of the survey table
     (the widest table the indicators read), taken before and after in the same run (the
-    faster of the two, so neither gains from the other's cache), with the load average."""
+    faster of the two, so neither gains from the other's cache), with the load average.
+
+    The coverage indicators read the year's stored subsidy facts (``benefits.yearfacts``),
+    taken first as the nightly job takes them (reported beside the floor too); the same
+    computation without them (live, as before #20's stored facts) is reported last."""
+    from canlian.benefits import yearfacts
     from canlian.indicators import engine, plans
     from canlian.regions.models import Deployment
 
@@ -189,6 +194,7 @@ def bench_indicators() -> None:
     root = Deployment.current().root
     plan = plans.load("yueqing-14th")
     rows, before = scan()
+    persons, refresh = timed(yearfacts.refresh, 2024, root)
     _, seconds = timed(engine.compute, plan, 2024, root)
     _, after = scan()
     floor = min(before, after)
@@ -198,6 +204,14 @@ def bench_indicators() -> None:
            f"(one full scan of the survey table, {rows:,} rows: {floor:.2f} s; "
            f"load average {load})",
            "< 2 s, ideally ≤ 2 × the floor", seconds < 2)
+    report("the year's stored subsidy facts, taken by the nightly job",
+           f"{persons:,} persons in {refresh:.2f} s = {refresh / floor:.1f} × the floor",
+           "a nightly job: minutes, not seconds", refresh < 600)
+    yearfacts.forget([2024])
+    _, live = timed(engine.compute, plan, 2024, root)
+    report("the same without the stored facts (live subsidy pass)",
+           f"{live:.2f} s = {live / floor:.1f} × the floor", "for comparison", True)
+    yearfacts.refresh(2024, root)
 
 
 def bench_roll() -> None:

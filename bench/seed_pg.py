@@ -76,9 +76,9 @@ STATEMENTS = [
     """),
     ("institutions", """
     INSERT INTO services_institution (name, kind, township_id, capacity, opened_on, closed_on,
-        address)
+        address, operator, staff, professional_staff, accessibility, accessibility_note)
     SELECT r.name || k.label, k.kind, r.code, 30, make_date(2019 + (random() * 4)::int, 3, 1),
-        NULL, ''
+        NULL, '', '', 0, 0, '', ''
     FROM regions_region r CROSS JOIN (VALUES ('残疾人之家', 'home_of_disabled'),
         ('托养中心', 'care'), ('残疾人服务中心', 'township_service')) AS k(label, kind)
     WHERE r.level = 'township'

@@ -38,6 +38,7 @@ from .models import (
     Subsidy,
     SubsidyApplication,
     Suspension,
+    YearFactSet,
 )
 
 
@@ -464,3 +465,16 @@ def follow_care_placement(person_id: int, on: dt.date, *, user: Any = None,
                summary=f"{grant.get_subsidy_display()}：机构照护"
                        f"{'开始' if value else '结束'}（依据托养安置记录）")
     return len(changed)
+
+
+def record_year_facts(year: int, on: dt.date, persons: int) -> None:
+    """The year's stored subsidy facts (``yearfacts.refresh``) were taken now, on ``on``."""
+    YearFactSet.objects.update_or_create(
+        year=year, defaults={"on": on, "refreshed_at": timezone.now(), "persons": persons})
+
+
+def forget_year_facts(years: list[int] | None) -> None:
+    """The paid persons of these years (None: every year) changed: stop reading their
+    stored facts until the next refresh (``yearfacts.forget``)."""
+    sets = YearFactSet.objects.all()
+    (sets if years is None else sets.filter(year__in=years)).delete()

@@ -18,7 +18,9 @@ A person of the region is likely eligible for a subsidy on day *d* when the pure
 
 Each distinct combination of facts is decided once (a district has a few hundred), so the
 passes stay set-based: the indicator groups a million persons in the database, the lists
-read only the persons they show.
+read only the persons they show. ``yearfacts`` stores this module's answer per person and
+year (the same SQL, run by a nightly job); ``coverage`` and ``unpaid`` read it while it is
+current and compute live otherwise.
 """
 
 from __future__ import annotations
@@ -155,7 +157,17 @@ def reference_date(year: int) -> dt.date:
 def coverage(region: Region, year: int) -> dict[str, dict[str, list[int]]]:
     """Per subsidy and township: [paid, eligible] for the plan's coverage rate. Paid: a
     finalised payment for a month of ``year`` (``PaidYear``). Eligible: those paid, plus
-    the persons likely eligible on the year's reference date and not paid."""
+    the persons likely eligible on the year's reference date and not paid. Read from the
+    year's stored facts (``yearfacts``) when they are current, else computed here."""
+    from . import yearfacts
+
+    if yearfacts.stored(year) is not None:
+        return yearfacts.coverage(region, year)
+    return live_coverage(region, year)
+
+
+def live_coverage(region: Region, year: int) -> dict[str, dict[str, list[int]]]:
+    """``coverage`` computed from the registry now (what ``yearfacts.refresh`` stores)."""
     on = reference_date(year)
     columns, source, params = _from(region, on, year)
     sql = f"""
@@ -178,9 +190,19 @@ def coverage(region: Region, year: int) -> dict[str, dict[str, list[int]]]:
 
 
 def unpaid(region: Region, year: int, subsidy: str) -> list[int]:
-    """The persons of the coverage gap (eligible, not paid in ``year``), by id."""
+    """The persons of the coverage gap (eligible, not paid in ``year``), by id: from the
+    same source as ``coverage`` (stored facts when current), so list and figure agree."""
     if subsidy not in SUBSIDIES:
         raise ValueError(subsidy)
+    from . import yearfacts
+
+    if yearfacts.stored(year) is not None:
+        return yearfacts.unpaid(region, year, subsidy)
+    return live_unpaid(region, year, subsidy)
+
+
+def live_unpaid(region: Region, year: int, subsidy: str) -> list[int]:
+    """``unpaid`` computed from the registry now."""
     on = reference_date(year)
     columns, source, params = _from(region, on, year)
     sql = (f"SELECT {columns} FROM {source} WHERE f.paid_{subsidy} = 0 AND f.alive = 1 "

@@ -359,3 +359,54 @@ class PaidYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.subsidy} {self.year}"
+
+
+class YearFact(models.Model):
+    """A person's subsidy facts as they stood on a year's reference date (年度应享事实).
+
+    A stored read model of ``likely`` (the one definition of "likely eligible"): alive, the
+    certificate valid that day with its category and grade, the household type and
+    Zhejiang's income test as they stood, whether the person was likely eligible for each
+    subsidy, and whether the person was paid it in the year (``PaidYear``). The plan's
+    coverage indicators and their gap lists (应享未享) read these rows, one narrow table,
+    instead of joining persons, certificates, households and surveys at query time. Written
+    only by ``yearfacts.refresh`` (set-based, ``INSERT … SELECT``), the nightly job
+    ``subsidy_year_facts`` and after the events that change them; ``YearFactSet`` says
+    which years are stored and when they were taken.
+    """
+
+    year = models.PositiveSmallIntegerField()
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+",
+                               db_constraint=False, db_index=False)
+    village_code = models.CharField(max_length=12)
+    alive = models.BooleanField()
+    category = models.PositiveSmallIntegerField(null=True)
+    grade = models.PositiveSmallIntegerField(null=True)
+    household_type = models.CharField(max_length=20, blank=True)
+    below_limit = models.BooleanField(null=True)  # income test: None where none applies
+    likely_living = models.BooleanField()
+    likely_nursing = models.BooleanField()
+    paid_living = models.BooleanField()
+    paid_nursing = models.BooleanField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "person"],
+                                               name="yearfact_once")]
+        indexes = [models.Index(fields=["year", "village_code"], name="yearfact_region")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year}"
+
+
+class YearFactSet(models.Model):
+    """The stored ``YearFact`` rows of a year: their reference date and when they were
+    taken (shown beside the coverage figures). Facts are read only while ``on`` is still the
+    year's reference date; a year without a set is computed live."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    on = models.DateField()
+    refreshed_at = models.DateTimeField()
+    persons = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.on})"

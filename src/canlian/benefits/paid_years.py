@@ -34,9 +34,19 @@ def _paid(**filters: object) -> QuerySet:
     return paid_lines(FAR_PAST, FAR_FUTURE).filter(**filters)  # type: ignore[arg-type]
 
 
+def _forget(lines: QuerySet) -> None:
+    """The stored subsidy facts of these lines' years no longer hold the year's paid persons
+    (``yearfacts``): figures are computed live until the next refresh."""
+    from .yearfacts import forget
+
+    forget(lines.annotate(y=ExtractYear("period")).values_list("y", flat=True)
+           .order_by().distinct())
+
+
 def add_roll(roll_id: int) -> None:
     """A roll was finalised: its paid lines' person-years are paid."""
     _insert(_paid(roll_id=roll_id))
+    _forget(RollLine.objects.filter(roll_id=roll_id))
 
 
 def recompute(line_ids: list[int]) -> None:
@@ -50,9 +60,13 @@ def recompute(line_ids: list[int]) -> None:
             pk__in=line_ids, subsidy=subsidy, period__year=year).values("person_id")
         PaidYear.objects.filter(subsidy=subsidy, year=year, person_id__in=persons).delete()
         _insert(_paid(subsidy=subsidy, period__year=year, person_id__in=persons))
+    _forget(RollLine.objects.filter(pk__in=line_ids))
 
 
 def rebuild() -> None:
     """Recompute the whole summary from the ledger."""
     PaidYear.objects.all().delete()
     _insert(_paid())
+    from .yearfacts import forget
+
+    forget(None)

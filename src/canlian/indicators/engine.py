@@ -175,8 +175,9 @@ def compute(plan: Any, year: int, region: Region, *, townships: bool = True) -> 
     # The big passes are independent: on PostgreSQL, outside a caller's transaction, the
     # subsidy pass (persons' facts with the year's payments, the heaviest) is read on a
     # second connection while this one reads the year's surveys, the period's
-    # accessibility needs and last year's incomes (two cores; the subsidy side is still
-    # the heavier, so it sets the figure: bench/README.md). Inside a transaction another
+    # accessibility needs and last year's incomes (two cores). When the year's stored
+    # subsidy facts are current (``benefits.yearfacts``), the subsidy side is one grouped
+    # scan of them and the survey pass sets the figure (bench/README.md). Inside a transaction another
     # connection could not see its uncommitted rows, so the passes then run one after the
     # other.
     concurrent = connection.vendor == "postgresql" and not connection.in_atomic_block

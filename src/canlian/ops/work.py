@@ -148,6 +148,16 @@ def roll_draft(slot: dt.datetime) -> dict[str, Any]:
             "total": str(roll.total), "changed": outcome.changed}
 
 
+def subsidy_year_facts(slot: dt.datetime) -> dict[str, Any]:
+    """年度应享事实: every year's stored subsidy facts of the plan period, taken again
+    (``benefits.yearfacts``), so the coverage indicators and their gap lists read one narrow
+    table; after the expiry sweep, so the day's expiries are in."""
+    from canlian.benefits import yearfacts
+
+    _deployment()
+    return yearfacts.refresh_all()
+
+
 def rights_escalation(slot: dt.datetime) -> dict[str, Any]:
     """督办: rights cases (信访, legal aid) past a statutory time limit go to the federation."""
     from canlian.rights import actions
@@ -191,6 +201,8 @@ register(Scheduled("certificate_expiry", _("Certificate expiry sweep"), certific
 register(Scheduled("reminders", _("Renewal and deadline reminders"), reminders, "30 6 * * *"))
 register(Scheduled("poverty_screening", _("Poverty-return screening"), poverty_screening,
                    "0 4 * * *"))
+register(Scheduled("subsidy_year_facts", _("Subsidy facts of the plan years"),
+                   subsidy_year_facts, "40 1 * * *"))
 register(Scheduled("rights_escalation", _("Rights cases past their time limit"),
                    rights_escalation, "20 1 * * *"))
 register(Scheduled("roll_draft", _("Monthly payment roll draft"), roll_draft,
