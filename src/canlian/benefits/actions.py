@@ -117,18 +117,47 @@ def apply(user: Any, person: Person, subsidy: str, declared: dict[str, Any], *,
     return application
 
 
-def prefill(person: Person, subsidy: str, *, source_event: str = "") -> SubsidyApplication | None:
-    """Open a pre-filled application for a likely-eligible person ("1+X"); None if one exists."""
+def assumed_facts(category: int | None, grade: int | None) -> dict[str, Any]:
+    """The declared facts "1+X" assumes for a newly certified person until they answer: a
+    long-term care need (长期照护) for a severe grade or a mental or intellectual disability,
+    hukou in the region. The pre-filled application stores these same facts, so its verdict
+    and the to-do that announces it come from one evaluation."""
+    from canlian.certificates.rules import is_severe
+
+    severe = grade is not None and is_severe(grade)
+    return {"needs_long_term_care": severe or category in (5, 6), "hukou_in_region": True}
+
+
+def prefill(person: Person, subsidy: str, *, source_event: str = "",
+            declared: dict[str, Any] | None = None, on: dt.date | None = None
+            ) -> SubsidyApplication | None:
+    """Open a pre-filled application for a likely-eligible person ("1+X").
+
+    ``declared`` (default: ``assumed_facts`` of the person's category and grade) is stored
+    on the application and evaluated once on ``on``: the application is opened only when
+    that evaluation admits the person, so a to-do saying "likely eligible" never points to
+    an application saying "not eligible". None if one is open already, or not eligible.
+    """
+    on = on or _today()
     if SubsidyApplication.objects.filter(person=person, subsidy=subsidy,
                                          state__in=OPEN_APPLICATION_STATES).exists():
         return None
     if Grant.objects.filter(person=person, subsidy=subsidy).exclude(status="stopped").exists():
         return None
+    if declared is None:
+        declared = assumed_facts(person.category, person.grade)
     application = SubsidyApplication(person=person, subsidy=subsidy,
                                      state=ApplicationState.PREFILLED, village_id=person.village_id,
-                                     channel="auto", applied_on=_today(),
+                                     channel="auto", applied_on=on,
                                      note=f"由{source_event}自动生成，请核实后提交")
-    _store_decision(application, evaluate(person, subsidy, application))
+    for key in DeclaredFacts.FACT_FIELDS:
+        if key in declared:
+            setattr(application, key, declared[key])
+    application.institutional_care = institutional_care(person.pk, on)
+    decision = evaluate(person, subsidy, application, on)
+    if not decision.eligible:
+        return None
+    _store_decision(application, decision)
     with transaction.atomic():
         application.save()
     return application

@@ -100,10 +100,16 @@ def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                                           actor=request.user)
                 or (notice_blocks if m == "approve" else None))
                for m in moves if request.user.can(caps[m])]
+    grant = Grant.objects.filter(application=application).select_related("person__household") \
+        .first()
     return render(request, "benefits/application.html", {
         "application": application, "moves": allowed, "form": DecisionForm(),
+        # The amount of an approved application is its grant's, by today's rules: the one
+        # stored with the application is the verdict when it was decided (none in old data).
+        "amount": application.monthly_amount if grant is None
+        else actions.monthly_amount_now(grant),
         "notice": application.notice, "notice_needed": actions.notice_needed(application),
-        "grant": Grant.objects.filter(application=application).first(),
+        "grant": grant,
         "uploads": uploads_for(request.user, f"subsidy:{application.pk}"),
     })
 

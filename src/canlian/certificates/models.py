@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from canlian.core import clock
 
 from .rules import CATEGORY_LABELS, GRADE_LABELS
-from .workflow import KIND_LABELS, STATE_LABELS, Kind, State
+from .workflow import ACTION_LABELS, KIND_LABELS, STATE_LABELS, Action, Kind, State
 
 CATEGORY_CHOICES = [(int(k), v) for k, v in CATEGORY_LABELS.items()]
 GRADE_CHOICES = [(int(k), v) for k, v in GRADE_LABELS.items()]
@@ -181,3 +181,23 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.source}→{self.target}"
+
+    # The history shows names, not the stored codes ("assess (applied → assessed)").
+    @property
+    def action_label(self) -> str:
+        return _label(ACTION_LABELS, Action, self.action)
+
+    @property
+    def source_label(self) -> str:
+        return _label(STATE_LABELS, State, self.source)
+
+    @property
+    def target_label(self) -> str:
+        return _label(STATE_LABELS, State, self.target)
+
+
+def _label(labels: dict, codes: type, code: str) -> str:
+    try:
+        return str(labels[codes(code)])
+    except ValueError:
+        return code
