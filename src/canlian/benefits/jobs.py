@@ -36,10 +36,17 @@ def _region(context: Context) -> Any:
     return user.region
 
 
+def _roll_id(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise JobError(_("This roll does not exist in your area.")) from None
+
+
 def make_roll(context: Context) -> dict[str, Any]:
     """Generate (or refresh) the draft roll of ``params["month"]`` (YYYY-MM-01)."""
     region = _region(context)
-    if not context.user.can(Capability.APPROVE):
+    if not context.user or not context.user.can(Capability.APPROVE):
         raise JobError(_("Payment rolls are kept by the federation."))
     try:
         month = dt.date.fromisoformat(context.params["month"])
@@ -60,7 +67,7 @@ def make_roll(context: Context) -> dict[str, Any]:
 def make_bank_file(context: Context) -> dict[str, Any]:
     """Write the bank file of the finalised roll ``params["roll"]``."""
     region = _region(context)
-    roll = Roll.objects.filter(pk=context.params.get("roll"), region=region).first()
+    roll = Roll.objects.filter(pk=_roll_id(context.params.get("roll")), region=region).first()
     if roll is None:
         raise JobError(_("This roll does not exist in your area."))
     if roll.status != RollStatus.FINALISED:
