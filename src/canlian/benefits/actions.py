@@ -235,14 +235,13 @@ def check_notice_has_run(application: SubsidyApplication, today: dt.date) -> Non
     notice = application.notice
     if notice is None:
         raise SubsidyError(
-            f"须先在村（社区）公示 {needed.working_days} 个工作日，公示期满后方可审批 "
-            f"(post a public notice of {needed.working_days} working days in the village "
-            "first; approval comes after it has run)", code="notice_missing")
+            gettext("Post a public notice of %(days)s working days in the village first; "
+                    "approval comes after it has run") % {"days": needed.working_days},
+            code="notice_missing")
     if not notice_rules.has_run(notice.ends_on, today):
         raise SubsidyError(
-            f"公示期至 {notice.ends_on:%Y-%m-%d} 止，{notice.ends_on:%Y-%m-%d} 之后方可审批 "
-            f"(the public notice runs until {notice.ends_on:%Y-%m-%d}; approve after it)",
-            code="notice_running")
+            gettext("The public notice runs until %(end)s; approve after it")
+            % {"end": f"{notice.ends_on:%Y-%m-%d}"}, code="notice_running")
 
 
 @transaction.atomic
@@ -254,22 +253,23 @@ def post_notice(user: Any, village_code: str, application_ids: list[int], starts
     scoping.require(user, Capability.REVIEW)
     today = today or _today()
     if starts_on < today:
-        raise ValidationError({"starts_on": "公示开始日期不能早于今天 (the notice cannot start "
-                                            "in the past)"})
+        raise ValidationError({"starts_on": gettext("The notice cannot start in the past")})
     chosen = list(applications_for(user).select_for_update().filter(
         pk__in=application_ids, village_id=village_code).select_related("person"))
     if not chosen or len(chosen) != len(set(application_ids)):
-        raise ValidationError({"applications": "请选择本村（社区）已审核的申请 (choose reviewed "
-                                               "applications of this village)"})
+        raise ValidationError({"applications": gettext(
+            "Choose reviewed applications of this village")})
     days = set()
     for application in chosen:
         needed = notice_needed(application)
         if application.state != ApplicationState.REVIEWED or application.notice_id is not None:
-            raise ValidationError({"applications": f"{application.person.name}的申请不是待公示状态 "
-                                                   "(not awaiting a notice)"})
+            raise ValidationError({"applications": gettext(
+                "The application of %(name)s is not awaiting a public notice")
+                % {"name": application.person.name}})
         if needed is None:
-            raise ValidationError({"applications": f"{application.person.name}的补贴不需要公示 "
-                                                   "(this subsidy needs no notice)"})
+            raise ValidationError({"applications": gettext(
+                "The subsidy of %(name)s needs no public notice")
+                % {"name": application.person.name}})
         days.add(needed.working_days)
     working_days = max(days)
     span = notice_rules.period(starts_on, working_days)
