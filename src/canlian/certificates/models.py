@@ -185,6 +185,8 @@ class Step(models.Model):
     # The history shows names, not the stored codes ("assess (applied → assessed)").
     @property
     def action_label(self) -> str:
+        if self.action == "apply":  # the first step, not a transition
+            return str(_("Application submitted"))
         return _label(ACTION_LABELS, Action, self.action)
 
     @property

@@ -105,7 +105,6 @@ def test_stray_words_ignores_marked_passages_and_allowed_words():
 
 
 KNOWN: dict[str, set[str]] = {
-    'certificates:application': {'apply'},
     'employment:declaration': {'A', 'N', 'enterprise', 'max', 'min', 'pay', 'r'},
     'ops:status': {
         'all', 'applied', 'backups', 'data', 'fail', 'free', 'never', 'ok', 'oldest', 's',
