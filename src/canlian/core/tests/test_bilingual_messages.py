@@ -45,7 +45,6 @@ REMAINING: dict[str, int] = {
     "core/sheets.py": 4,
     "core/startup.py": 4,
     "culture/rules.py": 6,
-    "education/rules.py": 10,
     "employment/actions.py": 1,
     "employment/levy.py": 14,
     "employment/quota.py": 6,
