@@ -44,7 +44,6 @@ REMAINING: dict[str, int] = {
     "core/schema.py": 1,
     "core/sheets.py": 4,
     "core/startup.py": 4,
-    "culture/rules.py": 6,
     "employment/actions.py": 1,
     "employment/levy.py": 14,
     "employment/quota.py": 6,
