@@ -6,7 +6,11 @@ Each row names its record as a person reads it: the person's name and masked ID 
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from django import forms
+from django.apps import apps as django_apps
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
@@ -21,7 +25,10 @@ from canlian.core.web import AuthedRequest, requires
 
 from .models import Action, AuditEvent
 
-# What ``AuditEvent.object_type`` codes are called on the page.
+# What ``AuditEvent.object_type`` codes are called on the page. Most codes are a model's
+# ``_meta.model_name`` (the audit helpers record the object they were given); a few are chosen
+# by the caller (``programmeapplication``, ``migration``, ``bulletin``). Every code a model can
+# produce has a name here, checked by ``audit/tests/test_labels.py``.
 OBJECT_LABELS = {
     "person": pgettext_lazy("audit record", "Person"), "page": _("Page"), "user": _("Account"),
     "job": _("Background job"),
@@ -31,7 +38,46 @@ OBJECT_LABELS = {
     "placement": _("Care placement"), "institution": _("Institution"), "upload": _("Upload"),
     "report": _("Report"), "declaration": _("Employment declaration"), "citizen": _("Citizen"),
     "audit": _("Audit log"),
+    # Codes chosen by their callers.
+    "programmeapplication": _("Programme application"),
+    "programmepayment": _("Programme payment"), "migration": _("Migration import"),
+    "bulletin": _("Supervision bulletin"), "progressreport": _("Task progress report"),
+    # Model codes whose model has no name of its own.
+    "throttlehit": _("Sign-in throttle record"), "assessment": _("Disability assessment"),
+    "step": _("Processing step"), "suspension": _("Subsidy suspension"),
+    "grantchange": _("Subsidy change"), "rollline": _("Payment roll line"),
+    "paidyear": _("Paid year"), "employer": _("Employer"), "jobseeker": _("Job seeker"),
+    "course": _("Training course"), "enrolment": _("Training enrolment"),
+    "declaredemployee": _("Declared employee"), "proxy": _("Legal representative"),
+    "statuschange": _("School status change"), "hometeachingplan": _("Home teaching plan"),
+    "homevisit": _("Home teaching visit"), "dropoutcase": _("Out-of-school case"),
+    "studentaid": _("Student aid"), "event": _("Cultural or sports event"),
+    "attendance": _("Attendance"), "team": _("Team"), "member": _("Team member"),
+    "athleterecord": _("Athlete record"), "delivery": _("Delivery"),
+    "servicetype": _("Service type"), "devicetype": _("Assistive device type"),
+    "licence": _("Licence or qualification"), "servicerecord": _("Service record"),
+    "legalcase": _("Legal aid case"), "renovation": _("Home accessibility renovation"),
+    "renovationitem": _("Renovation item"), "renovationphoto": _("Renovation photo"),
+    "problemphoto": _("Problem photo"), "places": _("Care places"),
+    "waitingentry": _("Waiting list entry"), "inspection": _("Inspection"),
+    "problem": _("Problem found"), "designation": _("Designation"), "contract": _("Contract"),
+    "payment": _("Payment"), "billline": _("Bill line"), "rosterline": _("Roster line"),
+    "externalvalue": _("External figure"), "frozenyear": _("Frozen year"),
+    "signincode": _("Sign-in code"), "outboxmessage": _("Outgoing message"),
+    "heartbeat": _("Scheduler heartbeat"),
 }
+
+
+@functools.cache
+def _model_names() -> dict[str, Any]:
+    """Every installed model's code (``frozenyear``) and its verbose name (冻结年度): the audit
+    log records ``_meta.model_name`` for records it has no label of its own for."""
+    return {str(m._meta.model_name): m._meta.verbose_name for m in django_apps.get_models()}
+
+
+def record_label(object_type: str) -> Any:
+    """The kind of record in the page's language, never the code where a name exists."""
+    return OBJECT_LABELS.get(object_type) or _model_names().get(object_type, object_type)
 
 
 def _label_rows(user, events: list[AuditEvent]) -> None:
@@ -41,7 +87,7 @@ def _label_rows(user, events: list[AuditEvent]) -> None:
     people = {p.pk: p for p in scoping.people_for(user).filter(pk__in=ids).only(
         "pk", "name", "resident_id")} if ids else {}
     for e in events:
-        e.record_label = OBJECT_LABELS.get(e.object_type, e.object_type)  # type: ignore[attr-defined]
+        e.record_label = record_label(e.object_type)  # type: ignore[attr-defined]
         found = people.get(e.person_id) if e.person_id else None
         e.person_label = (f"{found.name} {found.masked_id}" if found  # type: ignore[attr-defined]
                           else "")

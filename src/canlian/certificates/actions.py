@@ -34,7 +34,7 @@ from . import rules, workflow
 from .events import CertificateCancelled, CertificateExpired, CertificateIssued, PersonTransferred
 from .models import Application, Assessment, CancelReason, Certificate, CertificateStatus, Step
 from .numbers import certificate_number
-from .workflow import Action, IllegalTransition, Kind, State
+from .workflow import APPLY, Action, IllegalTransition, Kind, State
 
 
 def _today() -> dt.date:
@@ -134,7 +134,7 @@ def apply(user: Any, person: Person, data: ApplicationInput,
                 target_village=data.target_village, channel=data.channel, applied_on=today,
                 state_since=today, due=workflow.due_date(state, today), created_by=user,
             )
-            _step(application, "apply", "", state, user, data.reason)
+            _step(application, APPLY, "", state, user, data.reason)
             record(user=user, action=AuditAction.CREATE, obj=application, person=person,
                    request=request, summary=f"受理{application.kind_label}申请")
     except IntegrityError:

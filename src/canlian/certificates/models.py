@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from canlian.core import clock
 
 from .rules import CATEGORY_LABELS, GRADE_LABELS
-from .workflow import ACTION_LABELS, KIND_LABELS, STATE_LABELS, Action, Kind, State
+from .workflow import KIND_LABELS, STATE_LABELS, STEP_LABELS, Kind, State
 
 CATEGORY_CHOICES = [(int(k), v) for k, v in CATEGORY_LABELS.items()]
 GRADE_CHOICES = [(int(k), v) for k, v in GRADE_LABELS.items()]
@@ -163,6 +163,14 @@ class Assessment(models.Model):
         return f"{self.get_category_display()} {self.get_grade_display()}"
 
 
+def _state_label(code: str) -> str:
+    """A recorded state code in words; blank for the empty state before the application."""
+    try:
+        return STATE_LABELS[State(code)]
+    except ValueError:
+        return ""
+
+
 class Step(models.Model):
     """One recorded transition of an application: who, when, why, attachments."""
 
@@ -182,24 +190,15 @@ class Step(models.Model):
     def __str__(self) -> str:
         return f"{self.action}: {self.source}→{self.target}"
 
-    # The history shows names, not the stored codes ("assess (applied → assessed)").
     @property
     def action_label(self) -> str:
-        if self.action == "apply":  # the first step, not a transition
-            return str(_("Application submitted"))
-        return _label(ACTION_LABELS, Action, self.action)
+        """The step in words (提交申请, 镇街审核通过, …), not its code."""
+        return STEP_LABELS.get(self.action, self.action)
 
     @property
     def source_label(self) -> str:
-        return _label(STATE_LABELS, State, self.source)
+        return _state_label(self.source)
 
     @property
     def target_label(self) -> str:
-        return _label(STATE_LABELS, State, self.target)
-
-
-def _label(labels: dict, codes: type, code: str) -> str:
-    try:
-        return str(labels[codes(code)])
-    except ValueError:
-        return code
+        return _state_label(self.target)

@@ -77,6 +77,9 @@ ACTION_LABELS = {
     Action.ASSESS: "录入评定结果", Action.REVIEW: "镇街审核通过", Action.APPROVE: "区残联审批通过",
     Action.ISSUE: "发证/办结", Action.REJECT: "不予通过", Action.WITHDRAW: "撤回申请",
 }
+# The first step of every application is recorded as "apply" (提交申请); it is not a transition.
+APPLY = "apply"
+STEP_LABELS: dict[str, str] = {APPLY: "提交申请", **{str(a): v for a, v in ACTION_LABELS.items()}}
 
 
 @dataclass(frozen=True)

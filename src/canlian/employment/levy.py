@@ -698,7 +698,10 @@ class LevyResult:
         return self.gross - self.payable
 
     def breakdown(self) -> list[tuple[str, str, str]]:
-        """(label_zh, label_en, value) lines to show the employer how the levy was reached."""
+        """(label_zh, label_en, value) lines to show the employer how the levy was reached.
+
+        The values are written once, in Chinese (the declaration is a Chinese official record and
+        an approved one keeps them frozen); the page picks the label in the reader's language."""
         return _breakdown(self)
 
 
@@ -755,7 +758,7 @@ def tier_label(rules: LevyRules, tier: ReductionTier) -> tuple[str, str]:
 
 def _breakdown(r: LevyResult) -> list[tuple[str, str, str]]:
     d, rules = r.declaration, r.rules
-    zh_kind, en_kind = UNIT_KINDS[d.unit_kind]
+    zh_kind = UNIT_KINDS[d.unit_kind][0]
     dc = rules.double_count
     severe = "、".join(str(g) for g in dc.grades)
     severe_en = ", ".join(str(g) for g in dc.grades)
@@ -766,7 +769,7 @@ def _breakdown(r: LevyResult) -> list[tuple[str, str, str]]:
     lines = [
         ("征收年度", "levy year", str(d.year)),
         ("适用规则日期", "rules in force on", f"{rules.on.isoformat()}（{rules.province_name}）"),
-        ("单位性质", "kind of unit", f"{zh_kind} ({en_kind})"),
+        ("单位性质", "kind of unit", zh_kind),
         ("上年在职职工年平均人数 N", "prior-year average staff N", _num(r.staff)),
         ("规定安排比例 r", "required ratio r", f"{_pct(r.ratio)}（{rules.ratio.basis}）"),
         ("应安排残疾人就业人数 N×r", "disabled employees required N×r", _num(r.required)),
@@ -781,7 +784,7 @@ def _breakdown(r: LevyResult) -> list[tuple[str, str, str]]:
          f"{_money(r.local_average_wage)} × {_num(r.cap_multiple)} = {_money(r.wage_cap)}"
          f"（{rules.wage_cap.basis}）"),
         ("计征工资基数 min(平均工资, 上限)", "wage base min(average wage, cap)",
-         _money(r.wage_base) + ("（超过上限，按上限计征 / capped）" if r.capped else "")),
+         _money(r.wage_base) + ("（超过上限，按上限计征）" if r.capped else "")),
         ("应缴额（减免前）", "levy before reductions", _money(r.gross)),
     ]
     if r.exempt:
@@ -790,8 +793,8 @@ def _breakdown(r: LevyResult) -> list[tuple[str, str, str]]:
                       f"在职职工 {_num(rules.exemption.max_staff)} 人（含）以下的{zh_kind}暂免征收"
                       f"（{rules.exemption.basis}）"))
     elif r.tier is not None:
-        zh, en = tier_label(rules, r.tier)
-        lines.append(("分档减缴", "tiered reduction", f"{zh} / {en}"))
+        zh, _en = tier_label(rules, r.tier)
+        lines.append(("分档减缴", "tiered reduction", zh))
     lines.append(("实际应缴残保金", "levy payable", _money(r.payable)))
     return lines
 

@@ -99,6 +99,15 @@ def _baseline_value(indicator: plans.Indicator) -> float | None:
     return float(b.value) if b is not None and b.value is not None else None
 
 
+def _with_unit(text: object, unit: str) -> str:
+    """A plan's stated baseline or target with its unit where it is a number: ">96" of a rate
+    reads ">96%" beside the computed "98.6%"; text targets ("≈ …", "—") stay as they are."""
+    text = "" if text is None else str(text)
+    if text and text[-1].isdigit() and unit in ("percent", "percent_per_year"):
+        return f"{text}%"
+    return text
+
+
 @login_required
 def dashboard(request: AuthedRequest, plan_code: str | None = None) -> HttpResponse:
     plan = _plan_for(request, plan_code)
@@ -131,7 +140,9 @@ def dashboard(request: AuthedRequest, plan_code: str | None = None) -> HttpRespo
              "target_value": _target_value(plan.indicator(r["code"])),
              "url": reverse("indicators:indicator", args=[plan.code, r["code"]]) + query}
             for r in data["indicators"]]
-    rows = [{**r, "now": (figures.get("now") or {}).get(r["code"])} for r in data["indicators"]]
+    rows = [{**r, "now": (figures.get("now") or {}).get(r["code"]),
+             "baseline_text": _with_unit(r["baseline"], r["unit"]),
+             "target_text": _with_unit(r["target"], r["unit"])} for r in data["indicators"]]
     can_freeze = (request.user.role == Role.FEDERATION_STAFF and figures["frozen"] is None
                   and year < this_year and region.level != "township")
     return render(request, "indicators/dashboard.html", {

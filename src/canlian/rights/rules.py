@@ -21,6 +21,9 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "time_limits.yaml"
 KINDS = ("xinfang", "legal_aid", "complaint")
 UNITS = ("days", "working_days")
 STEPS = ("accept", "assign", "reply", "extension", "appeal", "review")
+# What each time-limited step is called in the 信访 rules the limits cite.
+STEP_NAMES = {"accept": "决定是否受理", "assign": "交办", "reply": "办结答复",
+              "extension": "延长办理期限", "appeal": "请求复查", "review": "提出复查意见"}
 
 
 class RuleDataError(ValueError):
@@ -35,6 +38,11 @@ class Limit:
     unit: str
     source: str
     times: int = 1
+
+    @property
+    def step_label(self) -> str:
+        """The step in words, as the page shows it beside its source."""
+        return STEP_NAMES[self.step]
 
     def due(self, start: dt.date, cal: Calendar | None = None) -> dt.date:
         """The last day of the limit running from ``start`` (the day after ``start`` is

@@ -158,3 +158,19 @@ def test_todo_done(client, users, make_person, walk):
     todo.refresh_from_db()
     assert todo.done_at is not None
     assert todo.done_by == users.township
+
+
+def test_the_history_names_each_step_and_state_in_words(client, users, make_person):
+    person = make_person(name="钱二")
+    post(client, users.township, reverse("certificates:apply", args=[person.pk]),
+         {"kind": "new", "reason": "首次申请"})
+    application = Application.objects.get(person=person)
+    client.force_login(users.assessor)
+    client.post(reverse("certificates:assess", args=[application.pk]), {
+        "hospital": "乐清市人民医院", "assessed_on": clock.today().isoformat(),
+        "category": 6, "grade": 2, "components": "", "findings": "精神分裂症"})
+    client.force_login(users.township)
+    page = client.get(reverse("certificates:application", args=[application.pk])).content.decode()
+    assert "提交申请（待评定）" in page
+    assert "录入评定结果（待评定 → 待镇街审核）" in page
+    assert "· apply" not in page and "assess (" not in page

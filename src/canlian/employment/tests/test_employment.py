@@ -245,3 +245,4 @@ def test_the_declaration_form_is_not_offered_again_after_submitting(client, user
         page = client.get(url).content.decode()
         assert f'action="{reverse("employment:file", args=[employer.pk])}"' not in page
         assert reverse("employment:declaration", args=[declaration.pk]) in page
+

@@ -7,6 +7,7 @@ and the unit is a Zhejiang enterprise.
 
 import copy
 import datetime as dt
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -592,3 +593,13 @@ def test_a_higher_average_wage_never_lowers_the_levy(decl, extra):
                          employees=decl.disabled_employees, average_wage=decl.average_wage + extra,
                          local_average_wage=decl.local_average_wage)
     assert compute(richer).payable >= compute(decl).payable
+
+
+def test_breakdown_values_are_written_once_in_chinese():
+    # A tier with a reduction and a capped wage: the values carried English beside the Chinese.
+    r = compute(declaration(employees=grade4(), average_wage=D(500_000)))
+    values = {en: value for _, en, value in r.breakdown()}
+    assert values["kind of unit"] == "企业"
+    assert values["tiered reduction"].endswith("缴纳（财政部公告2023年第8号）")
+    assert values["wage base min(average wage, cap)"].endswith("（超过上限，按上限计征）")
+    assert not any(re.search(r"[a-z]{3,}", v) for v in values.values())
