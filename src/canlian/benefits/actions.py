@@ -118,18 +118,47 @@ def apply(user: Any, person: Person, subsidy: str, declared: dict[str, Any], *,
     return application
 
 
-def prefill(person: Person, subsidy: str, *, source_event: str = "") -> SubsidyApplication | None:
-    """Open a pre-filled application for a likely-eligible person ("1+X"); None if one exists."""
+def assumed_facts(category: int | None, grade: int | None) -> dict[str, Any]:
+    """The declared facts "1+X" assumes for a newly certified person until they answer: a
+    long-term care need (长期照护) for a severe grade or a mental or intellectual disability,
+    hukou in the region. The pre-filled application stores these same facts, so its verdict
+    and the to-do that announces it come from one evaluation."""
+    from canlian.certificates.rules import is_severe
+
+    severe = grade is not None and is_severe(grade)
+    return {"needs_long_term_care": severe or category in (5, 6), "hukou_in_region": True}
+
+
+def prefill(person: Person, subsidy: str, *, source_event: str = "",
+            declared: dict[str, Any] | None = None, on: dt.date | None = None
+            ) -> SubsidyApplication | None:
+    """Open a pre-filled application for a likely-eligible person ("1+X").
+
+    ``declared`` (default: ``assumed_facts`` of the person's category and grade) is stored
+    on the application and evaluated once on ``on``: the application is opened only when
+    that evaluation admits the person, so a to-do saying "likely eligible" never points to
+    an application saying "not eligible". None if one is open already, or not eligible.
+    """
+    on = on or _today()
     if SubsidyApplication.objects.filter(person=person, subsidy=subsidy,
                                          state__in=OPEN_APPLICATION_STATES).exists():
         return None
     if Grant.objects.filter(person=person, subsidy=subsidy).exclude(status="stopped").exists():
         return None
+    if declared is None:
+        declared = assumed_facts(person.category, person.grade)
     application = SubsidyApplication(person=person, subsidy=subsidy,
                                      state=ApplicationState.PREFILLED, village_id=person.village_id,
-                                     channel="auto", applied_on=_today(),
+                                     channel="auto", applied_on=on,
                                      note=f"由{source_event}自动生成，请核实后提交")
-    _store_decision(application, evaluate(person, subsidy, application))
+    for key in DeclaredFacts.FACT_FIELDS:
+        if key in declared:
+            setattr(application, key, declared[key])
+    application.institutional_care = institutional_care(person.pk, on)
+    decision = evaluate(person, subsidy, application, on)
+    if not decision.eligible:
+        return None
+    _store_decision(application, decision)
     with transaction.atomic():
         application.save()
     return application
@@ -207,14 +236,13 @@ def check_notice_has_run(application: SubsidyApplication, today: dt.date) -> Non
     notice = application.notice
     if notice is None:
         raise SubsidyError(
-            f"须先在村（社区）公示 {needed.working_days} 个工作日，公示期满后方可审批 "
-            f"(post a public notice of {needed.working_days} working days in the village "
-            "first; approval comes after it has run)", code="notice_missing")
+            gettext("Post a public notice of %(days)s working days in the village first; "
+                    "approval comes after it has run") % {"days": needed.working_days},
+            code="notice_missing")
     if not notice_rules.has_run(notice.ends_on, today):
         raise SubsidyError(
-            f"公示期至 {notice.ends_on:%Y-%m-%d} 止，{notice.ends_on:%Y-%m-%d} 之后方可审批 "
-            f"(the public notice runs until {notice.ends_on:%Y-%m-%d}; approve after it)",
-            code="notice_running")
+            gettext("The public notice runs until %(end)s; approve after it")
+            % {"end": f"{notice.ends_on:%Y-%m-%d}"}, code="notice_running")
 
 
 @transaction.atomic
@@ -226,22 +254,23 @@ def post_notice(user: Any, village_code: str, application_ids: list[int], starts
     scoping.require(user, Capability.REVIEW)
     today = today or _today()
     if starts_on < today:
-        raise ValidationError({"starts_on": "公示开始日期不能早于今天 (the notice cannot start "
-                                            "in the past)"})
+        raise ValidationError({"starts_on": gettext("The notice cannot start in the past")})
     chosen = list(applications_for(user).select_for_update().filter(
         pk__in=application_ids, village_id=village_code).select_related("person"))
     if not chosen or len(chosen) != len(set(application_ids)):
-        raise ValidationError({"applications": "请选择本村（社区）已审核的申请 (choose reviewed "
-                                               "applications of this village)"})
+        raise ValidationError({"applications": gettext(
+            "Choose reviewed applications of this village")})
     days = set()
     for application in chosen:
         needed = notice_needed(application)
         if application.state != ApplicationState.REVIEWED or application.notice_id is not None:
-            raise ValidationError({"applications": f"{application.person.name}的申请不是待公示状态 "
-                                                   "(not awaiting a notice)"})
+            raise ValidationError({"applications": gettext(
+                "The application of %(name)s is not awaiting a public notice")
+                % {"name": application.person.name}})
         if needed is None:
-            raise ValidationError({"applications": f"{application.person.name}的补贴不需要公示 "
-                                                   "(this subsidy needs no notice)"})
+            raise ValidationError({"applications": gettext(
+                "The subsidy of %(name)s needs no public notice")
+                % {"name": application.person.name}})
         days.add(needed.working_days)
     working_days = max(days)
     span = notice_rules.period(starts_on, working_days)

@@ -10,6 +10,7 @@ failed, reports every row it could not match, and is idempotent.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -42,7 +43,10 @@ def mask_account(account: str) -> str:
     return account[:4] + "*" * (len(account) - 8) + account[-4:]
 
 
-def bank_file(roll: Roll, *, full_accounts: bool | None = None) -> Path:
+def bank_file(roll: Roll, *, full_accounts: bool | None = None,
+              progress: Callable[[int, int], None] | None = None) -> Path:
+    """The roll's bank file (.xlsx); ``progress(done, total)`` is told every 1,000 rows
+    (the background job's progress bar)."""
     if full_accounts is None:
         full_accounts = getattr(settings, "CANLIAN_BANK_FILE_FULL_ACCOUNTS", False)
     from canlian.regions.models import Region
@@ -51,8 +55,12 @@ def bank_file(roll: Roll, *, full_accounts: bool | None = None) -> Path:
     workbook = exports.workbook()
     sheet = workbook.create_sheet("发放明细")
     _header(sheet, HEADERS)
-    for line in roll.lines.order_by("village_code", "person_id", "period").values(
-            "id", "payee", "bank_account", "amount", "subsidy", "period", "kind", "village_code"):
+    total = roll.line_count or 0
+    for done, line in enumerate(roll.lines.order_by("village_code", "person_id", "period").values(
+            "id", "payee", "bank_account", "amount", "subsidy", "period", "kind", "village_code"
+    ).iterator(chunk_size=5000)):
+        if progress is not None and done % 1000 == 0:
+            progress(done, total)
         account = line["bank_account"] if full_accounts else mask_account(line["bank_account"])
         sheet.append([line["id"], line["payee"], account, float(line["amount"]),
                       "生活补贴" if line["subsidy"] == "living" else "护理补贴",

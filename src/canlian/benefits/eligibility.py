@@ -51,6 +51,7 @@ from types import MappingProxyType
 
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS, Category, Grade
 from canlian.core.months import month_start
+from canlian.core.rule_text import RuleError, gettext_noop
 
 from .rulesets import (
     ALLOWANCE_TYPES,
@@ -97,13 +98,9 @@ CATEGORY_EN = {1: "visual", 2: "hearing", 3: "speech", 4: "physical", 5: "intell
                7: "multiple"}
 
 
-class FactsError(ValueError):
-    """Facts that the rules cannot be applied to (a caller's bug, not an ineligible person)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class FactsError(RuleError):
+    """Facts that the rules cannot be applied to (a caller's bug, not an ineligible person);
+    ``code`` names the fact, ``message`` says what is wrong (``core.rule_text``)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,37 +134,44 @@ class Facts:
 
     def __post_init__(self) -> None:
         if not isinstance(self.birth_date, dt.date) or isinstance(self.birth_date, dt.datetime):
-            raise FactsError("birth_date",
-                             f"出生日期应为日期：{self.birth_date!r} (birth_date must be a date)")
+            raise FactsError("birth_date", gettext_noop("The birth date must be a date, not %(value)s"),
+                             value=repr(self.birth_date))
         if self.certificate_status not in CERTIFICATE_STATUSES:
             allowed = ", ".join(CERTIFICATE_STATUSES)
-            raise FactsError("certificate_status", f"未知的证件状态 {self.certificate_status!r} "
-                                                   f"(unknown certificate status; expected one of {allowed})")
-        for name, allowed_range, what in (("category", CATEGORIES, "残疾类别 category"),
-                                          ("grade", GRADES, "残疾等级 grade")):
+            raise FactsError("certificate_status", gettext_noop(
+                "Unknown certificate status %(value)s; expected one of %(allowed)s"),
+                value=repr(self.certificate_status), allowed=allowed)
+        for name, allowed_range, missing, wrong in (
+                ("category", CATEGORIES, gettext_noop("An issued certificate has a category"),
+                 gettext_noop("The category must be %(low)s–%(high)s, not %(value)s")),
+                ("grade", GRADES, gettext_noop("An issued certificate has a grade"),
+                 gettext_noop("The grade must be %(low)s–%(high)s, not %(value)s"))):
             value = getattr(self, name)
             if value is None:
                 if self.certificate_status == "issued":
-                    raise FactsError(name, f"持证人员须有{what} (an issued certificate has a {name})")
+                    raise FactsError(name, missing)
             elif isinstance(value, bool) or not isinstance(value, int) or value not in allowed_range:
-                raise FactsError(name, f"{what} 应为 {allowed_range.start}–{allowed_range.stop - 1}，"
-                                       f"实际为 {value!r} ({name} out of range)")
+                raise FactsError(name, wrong, low=allowed_range.start,
+                                 high=allowed_range.stop - 1, value=repr(value))
         if self.household_type not in HOUSEHOLD_TYPES:
             allowed = ", ".join(HOUSEHOLD_TYPES)
-            raise FactsError("household_type", f"未知的户类型 {self.household_type!r} "
-                                               f"(unknown household type; expected one of {allowed})")
+            raise FactsError("household_type", gettext_noop(
+                "Unknown household type %(value)s; expected one of %(allowed)s"),
+                value=repr(self.household_type), allowed=allowed)
         for name in ("household_income_per_capita", "own_income"):
             _check_money(name, getattr(self, name), optional=True)
         if self.care_months is not None and (
                 isinstance(self.care_months, bool) or not isinstance(self.care_months, int)
                 or self.care_months < 0):
-            raise FactsError("care_months", f"照护月数应为非负整数：{self.care_months!r} "
-                                            "(care_months must be a whole number ≥ 0)")
+            raise FactsError("care_months", gettext_noop(
+                "The months of care must be a whole number ≥ 0, not %(value)s"),
+                value=repr(self.care_months))
         for key, amount in self.other_allowances.items():
             if key not in ALLOWANCE_TYPES:
                 allowed = ", ".join(ALLOWANCE_TYPES)
-                raise FactsError("other_allowances", f"未知的补贴类型 {key!r} "
-                                                     f"(unknown allowance type; expected one of {allowed})")
+                raise FactsError("other_allowances", gettext_noop(
+                    "Unknown allowance type %(value)s; expected one of %(allowed)s"),
+                    value=repr(key), allowed=allowed)
             _check_money(f"other_allowances[{key}]", amount, optional=False)
         object.__setattr__(self, "other_allowances", MappingProxyType(dict(self.other_allowances)))
 
@@ -183,10 +187,12 @@ def _check_money(name: str, value: object, *, optional: bool) -> None:
     if value is None and optional:
         return
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise FactsError(name, f"{name} 应为 Decimal 金额，实际为 {value!r} "
-                               f"(money must be a finite Decimal, not {type(value).__name__})")
+        raise FactsError(name, gettext_noop(
+            "%(name)s must be a finite Decimal amount, not %(value)s"), name=name,
+            value=repr(value))
     if value < 0:
-        raise FactsError(name, f"{name} 不能为负数：{value} (must not be negative)")
+        raise FactsError(name, gettext_noop("%(name)s must not be negative: %(value)s"),
+                         name=name, value=value)
 
 
 @dataclass(frozen=True, slots=True)

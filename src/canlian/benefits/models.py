@@ -208,11 +208,20 @@ class GrantChange(models.Model):
                               blank=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
+    # The names shown in the grant's history (its stored codes are for the program).
+    ACTION_LABELS = {"start": _("Payment started"), "suspend": _("Suspended"),
+                     "resume": _("Resumed"), "stop": _("Stopped"),
+                     "arrears": _("Arrears approved"), "facts": _("Facts changed")}
+
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.action} {self.month}"
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
 
 
 class RollStatus(models.TextChoices):
@@ -336,6 +345,14 @@ class RollLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.subsidy} {self.period:%Y-%m} {self.amount}"
+
+    @property
+    def payment_label(self) -> str:
+        """The payment's state as shown: a line of a draft roll has not gone to the bank
+        (its stored status is "pending" from the start), so it says the roll is a draft."""
+        if self.roll.status == RollStatus.DRAFT:
+            return str(_("Not sent: the roll is a draft"))
+        return str(self.get_payment_status_display())
 
 
 class PaidYear(models.Model):

@@ -13,7 +13,6 @@ import datetime as dt
 from typing import Any
 
 from canlian.certificates.events import CertificateCancelled, CertificateIssued
-from canlian.certificates.rules import is_severe
 from canlian.core import clock
 from canlian.people.events import PersonDied
 from canlian.people.models import Person
@@ -55,13 +54,16 @@ def on_certificate_issued(event: CertificateIssued) -> None:
     for subsidy in Subsidy.values:
         running = Grant.objects.filter(person=person, subsidy=subsidy).exclude(
             status=GrantStatus.STOPPED).first()
-        assumed = {"needs_long_term_care": is_severe(event.grade) or event.category in (5, 6)}
-        decision = actions.evaluate(person, subsidy, running or assumed, today)
         if running is not None:
+            decision = actions.evaluate(person, subsidy, running, today)
             if not decision.eligible:
                 _stop_all_one(person, running, today, decision)
             continue
-        if decision.eligible and actions.prefill(person, subsidy, source_event="新发残疾人证"):
+        # One evaluation: the pre-filled application stores the verdict the to-do announces.
+        application = actions.prefill(
+            person, subsidy, source_event="新发残疾人证", on=today,
+            declared=actions.assumed_facts(event.category, event.grade))
+        if application is not None and application.eligible:
             _tell(person, "subsidy_prefilled",
                   f"可能符合{Subsidy(subsidy).label}条件，已预填申请，请核实后提交")
 

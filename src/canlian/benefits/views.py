@@ -7,7 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -100,10 +101,16 @@ def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                                           actor=request.user)
                 or (notice_blocks if m == "approve" else None))
                for m in moves if request.user.can(caps[m])]
+    grant = Grant.objects.filter(application=application).select_related("person__household") \
+        .first()
     return render(request, "benefits/application.html", {
         "application": application, "moves": allowed, "form": DecisionForm(),
+        # The amount of an approved application is its grant's, by today's rules: the one
+        # stored with the application is the verdict when it was decided (none in old data).
+        "amount": application.monthly_amount if grant is None
+        else actions.monthly_amount_now(grant),
         "notice": application.notice, "notice_needed": actions.notice_needed(application),
-        "grant": Grant.objects.filter(application=application).first(),
+        "grant": grant,
         "uploads": uploads_for(request.user, f"subsidy:{application.pk}"),
     })
 
@@ -201,14 +208,13 @@ def roll_list(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         scoping.require(request.user, Capability.APPROVE)
         if form.is_valid():
-            try:
-                outcome = rolls.generate(region, form.cleaned_data["month"], user=request.user,
-                                         request=request)
-            except rolls.RollError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, outcome.message)
-                return redirect("benefits:roll", pk=outcome.roll.pk)
+            # A background job (minutes at a million persons): its page shows the progress
+            # and links the roll when it is made (benefits/jobs.py).
+            from canlian.jobs import actions as jobs
+
+            job = jobs.start(request.user, "benefits.roll", request=request,
+                             params={"month": form.cleaned_data["month"].isoformat()})
+            return redirect("jobs:detail", job.pk)
     return render(request, "benefits/rolls.html", {
         "rolls": Roll.objects.filter(region=region)[:60], "form": form,
         "failed": bankfiles.failed_lines(region.code_range)[:200],
@@ -252,10 +258,18 @@ def roll_finalise(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @exports.clean_failure
-def roll_bank_file(request: AuthedRequest, pk: int) -> FileResponse:
+def roll_bank_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """The bank file: the roll page's button (POST) writes it in a background job whose page
+    offers the download; a GET still writes it in the request (small rolls, scripts)."""
     roll = _roll(request, pk)
     if roll.status != RollStatus.FINALISED:
         raise Http404("only finalised rolls have a bank file")
+    if request.method == "POST":
+        from canlian.jobs import actions as jobs
+
+        job = jobs.start(request.user, "benefits.bank_file", request=request,
+                         params={"roll": roll.pk})
+        return redirect("jobs:detail", job.pk)
     path = bankfiles.bank_file(roll)  # audited only once the file exists
     record_many(user=request.user, action=AuditAction.EXPORT, request=request,
                 people=roll.lines.values_list("person_id", "village_code"),

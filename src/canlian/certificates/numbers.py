@@ -9,16 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from canlian.core.rule_text import RuleError, gettext_noop
 from canlian.people.idnumber import ResidentIdError, normalise, validate
 
 from .rules import Category, Grade
 
 
-class CertificateNumberError(ValueError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class CertificateNumberError(RuleError):
+    """A certificate number that is not valid: ``code`` the kind, ``message`` the reason in
+    the active language (``core.rule_text``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,18 +35,16 @@ def _category(value: int | str) -> Category:
     try:
         return Category(int(value))
     except (TypeError, ValueError):
-        raise CertificateNumberError(
-            "category", f"残疾类别应为 1–7，实际为 {value!r} (category must be 1–7)"
-        ) from None
+        raise CertificateNumberError("category", gettext_noop(
+            "The category must be 1–7, not %(value)s"), value=repr(value)) from None
 
 
 def _grade(value: int | str) -> Grade:
     try:
         return Grade(int(value))
     except (TypeError, ValueError):
-        raise CertificateNumberError(
-            "grade", f"残疾等级应为 1–4，实际为 {value!r} (grade must be 1–4)"
-        ) from None
+        raise CertificateNumberError("grade", gettext_noop(
+            "The grade must be 1–4, not %(value)s"), value=repr(value)) from None
 
 
 def certificate_number(
@@ -57,9 +54,10 @@ def certificate_number(
     try:
         rid = validate(resident_id).number
     except ResidentIdError as exc:
-        raise CertificateNumberError("resident_id", exc.message) from None
+        raise CertificateNumberError("resident_id", exc.msgid, **exc.params) from None
     if reissue < 0 or reissue > 9:
-        raise CertificateNumberError("reissue", f"补发次数应为 0–9，实际为 {reissue}")
+        raise CertificateNumberError("reissue", gettext_noop(
+            "The reissue count must be 0–9, not %(n)s"), n=reissue)
     suffix = f"B{reissue}" if reissue else ""
     return f"{rid}{_category(category).value}{_grade(grade).value}{suffix}"
 
@@ -68,27 +66,25 @@ def parse_certificate_number(text: str) -> CertificateNumber:
     """Parse a 20- or 22-character number, saying exactly what is wrong if it is not one."""
     number = normalise(text)
     if not number:
-        raise CertificateNumberError("required", "请填写残疾人证号 (certificate number is required)")
+        raise CertificateNumberError("required", gettext_noop(
+            "The certificate number is required"))
     if len(number) not in (20, 22):
-        raise CertificateNumberError(
-            "length",
-            f"残疾人证号应为 20 位（补发为 22 位），实际为 {len(number)} 位 "
-            f"(a certificate number has 20 characters, 22 when reissued; got {len(number)})",
-        )
+        raise CertificateNumberError("length", gettext_noop(
+            "A certificate number has 20 characters (22 when reissued), not %(n)s"),
+            n=len(number))
     try:
         rid = validate(number[:18]).number
     except ResidentIdError as exc:
-        raise CertificateNumberError("resident_id", f"证号前 18 位：{exc.message}") from None
+        raise CertificateNumberError("resident_id", gettext_noop(
+            "The first 18 characters: %(reason)s"), reason=exc.message) from None
     category = _category(number[18])
     grade = _grade(number[19])
     reissue = 0
     if len(number) == 22:
         match = re.fullmatch(r"B([1-9])", number[20:])
         if not match:
-            raise CertificateNumberError(
-                "reissue",
-                f"补发标识应为 B1–B9，实际为 {number[20:]!r} (reissue suffix must be B1–B9)",
-            )
+            raise CertificateNumberError("reissue", gettext_noop(
+                "The reissue suffix must be B1–B9, not %(value)s"), value=repr(number[20:]))
         reissue = int(match.group(1))
     return CertificateNumber(rid, category, grade, reissue)
 

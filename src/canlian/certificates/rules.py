@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from enum import IntEnum
 
+from canlian.core.rule_text import gettext_noop, translated
+
 
 class Category(IntEnum):
     """残疾类别 with its certificate digit."""
@@ -62,7 +64,8 @@ def is_severe(grade: int) -> bool:
 def multiple_grade(component_grades: list[int]) -> Grade:
     """A multiple disability takes the most severe grade among its components (art. 13)."""
     if len(component_grades) < 2:
-        raise ValueError("多重残疾至少包含两类残疾 (a multiple disability has two or more components)")
+        raise ValueError(translated(gettext_noop(
+            "A multiple disability has two or more components")))
     return Grade(min(component_grades))
 
 

@@ -23,6 +23,7 @@ from enum import StrEnum
 
 from canlian.accounts.roles import Capability
 from canlian.core import calendar
+from canlian.core.rule_text import gettext_noop, translated
 
 
 class Kind(StrEnum):
@@ -114,16 +115,15 @@ def first_state(kind: Kind) -> State:
 def transition(kind: Kind, state: State, action: Action) -> Transition:
     """The transition ``action`` from ``state``, or IllegalTransition saying why not."""
     if action == Action.ASSESS and kind not in NEEDS_ASSESSMENT:
-        raise IllegalTransition(
-            f"{KIND_LABELS[kind]}申请不需要残疾评定 (a {kind.value} application needs no assessment)"
-        )
+        raise IllegalTransition(translated(gettext_noop(
+            "A %(kind)s application needs no disability assessment"),
+            {"kind": KIND_LABELS[kind]}))
     for t in TRANSITIONS:
         if t.action == action and t.source == state:
             return t
-    raise IllegalTransition(
-        f"申请当前状态为“{STATE_LABELS[state]}”，不能执行“{ACTION_LABELS[action]}” "
-        f"(cannot {action.value} an application that is {state.value})"
-    )
+    raise IllegalTransition(translated(gettext_noop(
+        "The application is “%(state)s”: “%(action)s” cannot be done now"),
+        {"state": STATE_LABELS[state], "action": ACTION_LABELS[action]}))
 
 
 def allowed_actions(kind: Kind, state: State) -> list[Action]:

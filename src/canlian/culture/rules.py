@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from canlian.core.rule_text import gettext_noop, translated
+
 EVENT_KINDS = {"culture": "文化活动", "sports": "体育健身活动", "reading": "盲人阅读/无障碍观影",
                "art_show": "文艺演出", "competition": "体育比赛"}
 # the service type each kind of event records for its attendees (services/data)
@@ -35,20 +37,21 @@ def token_from_scan(text: str) -> str:
 def delivery_refusal(item: str, grade: int | None, category: int | None) -> str | None:
     """Why a household member does not qualify for the item (None when they do)."""
     if item not in DELIVERY_ITEMS:
-        return "未知的配送项目 (unknown item)"
+        return translated(gettext_noop("Unknown item"))
     if grade not in SEVERE_GRADES:
-        return "须为重度残疾人（一、二级）家庭 (for households with a severely disabled member)"
+        return translated(gettext_noop("For households with a severely disabled member (grade 1 or 2)"))
     if item == "radio_for_blind" and category != VISUAL_CATEGORY:
-        return "盲人收音机/听书机限视力残疾人 (for persons with a visual disability)"
+        return translated(gettext_noop(
+            "Radios and audio-book players are for persons with a visual disability"))
     return None
 
 
 def check_event(title: str, on: dt.date, today: dt.date, kind: str) -> dict[str, str]:
     errors = {}
     if kind not in EVENT_KINDS:
-        errors["kind"] = "请选择活动类型 (choose the kind)"
+        errors["kind"] = translated(gettext_noop("Choose the kind of event"))
     if not title.strip():
-        errors["title"] = "请填写活动名称 (name the event)"
+        errors["title"] = translated(gettext_noop("Name the event"))
     if on > today + dt.timedelta(days=365):
-        errors["on"] = "活动日期太远 (more than a year ahead)"
+        errors["on"] = translated(gettext_noop("The event is more than a year ahead"))
     return errors

@@ -361,7 +361,8 @@ def _subsidies(deployment: Deployment, people: list[dict], rng: random.Random,
         if p["certificate_number"] is None and p["death_date"] is None:
             continue
         for subsidy in ("living", "nursing"):
-            if not decide(p, subsidy, this_month).eligible:
+            decision = decide(p, subsidy, this_month)
+            if not decision.eligible:
                 continue
             # Not every severely disabled person needs long-term care (the nursing test).
             if subsidy == "nursing" and p["grade"] <= 2 and rng.random() > 0.6:
@@ -377,8 +378,11 @@ def _subsidies(deployment: Deployment, people: list[dict], rng: random.Random,
                 continue
             applications.append(SubsidyApplication(
                 person_id=p["id"], subsidy=subsidy, state="approved", village_id=p["village_id"],
-                channel="staff", applied_on=start, eligible=True, rule_version="",
-                needs_long_term_care=True, care_months=12))
+                channel="staff", applied_on=start, needs_long_term_care=True, care_months=12,
+                # The verdict the approval stood on: its amount and rule version (an
+                # approved application never shows "eligible, 0.00 yuan/month").
+                eligible=True, monthly_amount=decision.monthly_amount,
+                rule_version=decision.rule_version))
             grants.append((p, subsidy, start, end))
     SubsidyApplication.objects.bulk_create(applications, batch_size=2000)
     _notices(applications, this_month)

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from canlian.core import calendar
+from canlian.core.rule_text import RuleError, gettext_noop
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "rules.yaml"
 
@@ -35,10 +36,13 @@ OUTCOMES = {"returned": "已劝返复学", "home_teaching": "转为送教上门"
 SOURCES = {"survey": "年度动态更新调查", "staff": "工作人员录入", "education_batch": "教育部门批量数据"}
 
 
-class EducationRuleError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
+class EducationRuleError(RuleError):
+    """One reason a register row is refused: ``field`` (the ``code``) and ``message`` in the
+    active language (``core.rule_text``)."""
+
+    @property
+    def field(self) -> str:
+        return self.code
 
 
 @lru_cache(maxsize=1)
@@ -74,31 +78,35 @@ def check(entry: Entry, birth: dt.date, today: dt.date) -> list[EducationRuleErr
     """Every reason the entry is refused (empty when it is accepted)."""
     errors: list[EducationRuleError] = []
     if entry.status not in STATUSES:
-        errors.append(EducationRuleError("status", f"未知的就学状况 (unknown status {entry.status!r})"))
+        errors.append(EducationRuleError("status", gettext_noop(
+            "Unknown school status %(value)s"), value=repr(entry.status)))
     if entry.highest_level and entry.highest_level not in LEVELS:
-        errors.append(EducationRuleError("highest_level",
-                                         f"未知的学历 (unknown level {entry.highest_level!r})"))
+        errors.append(EducationRuleError("highest_level", gettext_noop(
+            "Unknown level %(value)s"), value=repr(entry.highest_level)))
     if entry.since > today:
-        errors.append(EducationRuleError("since", "日期不能晚于今天 (in the future)"))
+        errors.append(EducationRuleError("since", gettext_noop("The date cannot be in the future")))
     if entry.since < birth:
-        errors.append(EducationRuleError("since", "日期早于出生日期 (before birth)"))
+        errors.append(EducationRuleError("since", gettext_noop("The date is before the birth date")))
     age = age_on(birth, entry.since)
     if entry.status in COMPULSORY and not 5 <= age <= 17:
-        errors.append(EducationRuleError("status", f"{age} 岁不在义务教育阶段 (not of compulsory age)"))
+        errors.append(EducationRuleError("status", gettext_noop(
+            "At %(age)s the person is not of compulsory school age"), age=age))
     if entry.status == "preschool" and not 2 <= age <= 7:
-        errors.append(EducationRuleError("status", f"{age} 岁不在学前教育阶段 (not of pre-school age)"))
+        errors.append(EducationRuleError("status", gettext_noop(
+            "At %(age)s the person is not of pre-school age"), age=age))
     if entry.status == "not_enrolled" and entry.reason not in REASONS:
-        errors.append(EducationRuleError("reason", "未入学须选择原因 (give the reason)"))
+        errors.append(EducationRuleError("reason", gettext_noop(
+            "Choose the reason for not being enrolled")))
     if entry.status in COMPULSORY | {"preschool", "upper_secondary", "higher"} \
             and not entry.school.strip() and entry.status != "compulsory_home":
-        errors.append(EducationRuleError("school", "在校须填写学校 (name the school)"))
+        errors.append(EducationRuleError("school", gettext_noop("Name the school")))
     if entry.status == "higher" and entry.highest_level not in ("upper_secondary", "higher"):
-        errors.append(EducationRuleError("highest_level",
-                                         "高等教育在读须已完成高中阶段 (upper secondary first)"))
+        errors.append(EducationRuleError("highest_level", gettext_noop(
+            "Higher education needs upper secondary completed first")))
     if entry.status == "upper_secondary" and entry.highest_level not in (
             "junior_secondary", "upper_secondary", "higher"):
-        errors.append(EducationRuleError("highest_level",
-                                         "高中阶段在读须已完成义务教育 (compulsory first)"))
+        errors.append(EducationRuleError("highest_level", gettext_noop(
+            "Upper secondary needs compulsory education completed first")))
     return errors
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from stdnum.cn import ric
 
+from canlian.core.rule_text import RuleError, gettext_noop
+
 # Province-level prefixes of GB/T 2260 (the first two digits of every address code).
 PROVINCE_CODES: dict[str, str] = {
     "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
@@ -36,13 +38,9 @@ PROVINCE_CODES: dict[str, str] = {
 EARLIEST_BIRTH = dt.date(1880, 1, 1)
 
 
-class ResidentIdError(ValueError):
-    """A resident ID number that is not valid, with the reason."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class ResidentIdError(RuleError):
+    """A resident ID number that is not valid, with the reason (``message``: in the active
+    language, through ``core.rule_text``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,50 +106,33 @@ def validate(text: str, *, today: dt.date | None = None) -> ResidentId:
 
         today = clock.today()
     if not number:
-        raise ResidentIdError("required", "请填写公民身份号码 (resident ID is required)")
+        raise ResidentIdError("required", gettext_noop("The resident ID is required"))
     if len(number) != 18:
         raise ResidentIdError(
-            "length",
-            f"公民身份号码应为 18 位，实际为 {len(number)} 位 "
-            f"(resident ID must have 18 characters, got {len(number)})",
-        )
+            "length", gettext_noop("A resident ID has 18 characters, not %(n)s"), n=len(number))
     if not re.fullmatch(r"\d{17}[\dX]", number):
-        raise ResidentIdError(
-            "characters",
-            "公民身份号码前 17 位应为数字，最后一位为数字或 X "
-            "(the first 17 characters must be digits, the last a digit or X)",
-        )
+        raise ResidentIdError("characters", gettext_noop(
+            "The first 17 characters must be digits, the last a digit or X"))
     address = number[:6]
     if address[:2] not in PROVINCE_CODES or address[2:] == "0000":
-        raise ResidentIdError(
-            "region",
-            f"地址码 {address} 不是有效的县级行政区划代码 "
-            f"({address} is not a county-level region code)",
-        )
+        raise ResidentIdError("region", gettext_noop(
+            "The address code %(address)s is not a county-level region code"), address=address)
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ResidentIdError(
-            "birth_date",
-            f"出生日期 {number[6:14]} 不是有效日期 ({number[6:14]} is not a real date)",
-        ) from None
+        raise ResidentIdError("birth_date", gettext_noop(
+            "The birth date %(date)s is not a real date"), date=number[6:14]) from None
     if birth > today:
-        raise ResidentIdError(
-            "birth_date",
-            f"出生日期 {birth.isoformat()} 晚于今天 (birth date is in the future)",
-        )
+        raise ResidentIdError("birth_date", gettext_noop(
+            "The birth date %(date)s is in the future"), date=birth.isoformat())
     if birth < EARLIEST_BIRTH:
-        raise ResidentIdError(
-            "birth_date",
-            f"出生日期 {birth.isoformat()} 早于 1880 年 (birth date before 1880)",
-        )
+        raise ResidentIdError("birth_date", gettext_noop(
+            "The birth date %(date)s is before 1880"), date=birth.isoformat())
     expected = check_character(number[:17])
     if number[17] != expected:
-        raise ResidentIdError(
-            "checksum",
-            f"校验码错误：最后一位应为 {expected}，实际为 {number[17]} "
-            f"(check character should be {expected}, got {number[17]})",
-        )
+        raise ResidentIdError("checksum", gettext_noop(
+            "Wrong check character: the last character should be %(expected)s, not %(got)s"),
+            expected=expected, got=number[17])
     return ResidentId(
         number=number,
         address_code=address,

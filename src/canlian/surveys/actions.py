@@ -61,7 +61,9 @@ def save_survey(user: Any, person: Person, year: int, answers: dict[str, Any], *
     if problems:
         errors: dict[str, list[str]] = {}
         for field, message in problems:
-            errors.setdefault(field, []).append(message)
+            text = gettext(message.msgid)
+            errors.setdefault(field, []).append(text % dict(message.params) if message.params
+                                                else text)
         raise ValidationError(errors)
     survey, created = AnnualSurvey.objects.select_for_update().get_or_create(
         person=person, year=year,

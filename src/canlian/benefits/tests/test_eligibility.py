@@ -1,11 +1,13 @@
 """The two subsidies' rules, both shipped rule sets, every branch. No database."""
 
 import datetime as dt
+import re
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 import yaml
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -432,7 +434,11 @@ def test_bad_facts_are_a_clear_error(over, code):
     with pytest.raises(FactsError) as info:
         facts(**over)
     assert info.value.code == code
-    assert "(" in info.value.message  # Chinese, then English in brackets
+    # One language at a time: English for developers (str), the active language shown.
+    assert not re.search(r"[\u4e00-\u9fff]", str(info.value))
+    with translation.override("zh-hans"):
+        assert re.search(r"[\u4e00-\u9fff]", info.value.message)
+        assert not re.search(r"\([a-z]", info.value.message)
 
 
 def test_facts_are_immutable():

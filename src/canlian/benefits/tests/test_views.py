@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from canlian.benefits.models import Grant, PublicNotice, Roll, SubsidyApplication
 from canlian.benefits.tests.test_grants_and_rolls import _bank_result
 from canlian.core import clock
+from canlian.jobs.models import Job
 
 
 def test_walk_a_nursing_subsidy_through_the_pages(client, users, make_person, walk, regions):
@@ -51,10 +52,15 @@ def test_walk_a_nursing_subsidy_through_the_pages(client, users, make_person, wa
                     {"start_month": month})
     grant = Grant.objects.get(person=person, subsidy="nursing")
     assert grant.status == "active"
+    # The roll is made by a background job; its page links the roll when done.
     r = client.post(reverse("benefits:rolls"), {"month": month})
     roll = Roll.objects.get()
-    assert r["Location"] == reverse("benefits:roll", args=[roll.pk])
-    page = client.get(r["Location"]).content.decode()
+    job = Job.objects.get(kind="benefits.roll")
+    assert r["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.state == "succeeded" and job.result["detail_pk"] == roll.pk
+    job_page = client.get(r["Location"]).content.decode()
+    assert reverse("benefits:roll", args=[roll.pk]) in job_page
+    page = client.get(reverse("benefits:roll", args=[roll.pk])).content.decode()
     assert "吴二" in page
     client.post(reverse("benefits:roll_finalise", args=[roll.pk]))
     roll.refresh_from_db()

@@ -34,12 +34,7 @@ REMAINING: dict[str, int] = {
     "api/resources.py": 2,
     "api/schemas.py": 1,
     "audit/management/commands/audit.py": 2,
-    "benefits/actions.py": 6,
-    "benefits/eligibility.py": 8,
     "benefits/rulesets.py": 8,
-    "certificates/numbers.py": 5,
-    "certificates/rules.py": 1,
-    "certificates/workflow.py": 1,
     "community/emergency_rules.py": 3,
     "community/poverty_rules.py": 3,
     "community/ruleset.py": 2,
@@ -49,8 +44,6 @@ REMAINING: dict[str, int] = {
     "core/schema.py": 1,
     "core/sheets.py": 4,
     "core/startup.py": 4,
-    "culture/rules.py": 6,
-    "education/rules.py": 10,
     "employment/actions.py": 1,
     "employment/levy.py": 14,
     "employment/quota.py": 6,
@@ -60,7 +53,6 @@ REMAINING: dict[str, int] = {
     "exchange/holders.py": 37,
     "exchange/sms.py": 1,
     "indicators/plans.py": 1,
-    "people/idnumber.py": 6,
     "plantasks/actions.py": 4,
     "plantasks/tasks.py": 1,
     "privacy/actions.py": 5,
@@ -71,7 +63,6 @@ REMAINING: dict[str, int] = {
     "programmes/rules.py": 1,
     "regions/codes.py": 1,
     "regions/loader.py": 1,
-    "surveys/rules.py": 25,
 }
 
 

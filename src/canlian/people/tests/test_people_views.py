@@ -67,12 +67,13 @@ def test_duplicate_outside_region_names_neither_person_nor_place(client, users, 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("resident_id", "330382198001020011", "校验码错误"),
-        ("resident_id", "3303821980", "应为 18 位"),
-        ("resident_id", "330382198013020011", "不是有效日期"),
+        # The page is in English: the resident-ID refusals too (one language per page).
+        ("resident_id", "330382198001020011", "Wrong check character"),
+        ("resident_id", "3303821980", "A resident ID has 18 characters, not 10"),
+        ("resident_id", "330382198013020011", "is not a real date"),
         ("name", "", "This field is required"),
         ("phone", "abc", "Enter digits only"),
-        ("guardian_resident_id", "123", "应为 18 位"),
+        ("guardian_resident_id", "123", "A resident ID has 18 characters, not 3"),
     ],
 )
 def test_validation_messages_beside_the_field(client, users, regions, field, value, message):

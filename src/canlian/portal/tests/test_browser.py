@@ -188,3 +188,33 @@ def test_every_portal_page_has_no_axe_violations(live_server, make_person, walk,
         scan("no certificate")
     assert actions.persons_for  # type: ignore[truthy-function]  # the guardian's two persons were offered above
     assert failures == {}, json.dumps(failures, ensure_ascii=False, indent=1)
+
+
+def test_the_subsidy_verdict_waits_for_the_answers_and_follows_each_change(live_server,
+                                                                          make_person, walk):
+    """Issue 23: no red "不符合" before the citizen answers; with JavaScript the verdict
+    follows each change of an answer without a page load (the button does it without)."""
+    citizen = make_person(name="王芳", phone="13812345678")
+    walk(citizen, category=4, grade=1)
+    with browser.page(live_server.url) as page:
+        page.goto("/portal/sign-in/")
+        page.fill("#id_resident_id", citizen.resident_id)
+        with page.expect_navigation():
+            page.press("#id_resident_id", "Enter")
+        page.fill("#id_code", _code())
+        with page.expect_navigation():
+            page.press("#id_code", "Enter")
+        page.goto("/portal/apply/subsidy/nursing/")
+        verdict = page.locator("#verdict")
+        assert "请回答以下问题" in verdict.inner_text()
+        assert page.locator("#verdict .fail, #verdict .verdict-unmet").count() == 0
+        url = page.url
+        if page.is_checked("#id_needs_long_term_care"):
+            page.uncheck("#id_needs_long_term_care")
+            page.wait_for_selector("#verdict .verdict-unmet")
+            assert "不需要长期照护" in verdict.inner_text()
+        page.check("#id_needs_long_term_care")
+        page.wait_for_selector("#verdict .verdict-met")
+        assert "按您的回答，符合条件" in verdict.inner_text()
+        assert page.url == url  # no page load
+        assert SubsidyApplication.objects.get(person=citizen).state == "prefilled"

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from canlian.accounts.models import User
 from canlian.audit.models import AuditEvent
@@ -43,7 +43,7 @@ def test_a_guardian_without_a_record_gets_the_code_on_the_guardians_phone(make_p
     ("330382197005170010", "check"),
 ])
 def test_a_malformed_id_is_refused_with_the_reason(db, typed, fragment):
-    with pytest.raises(actions.SignInError) as exc:
+    with pytest.raises(actions.SignInError) as exc, translation.override("en"):
         actions.request_code(typed)
     assert fragment in exc.value.message
     assert not OutboxMessage.objects.exists()

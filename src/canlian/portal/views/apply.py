@@ -40,8 +40,27 @@ def apply_certificate(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/apply_certificate.html", {"form": form, "person": person})
 
 
+# The questions of the subsidy form that the rules depend on (the other fields are for
+# paying): the verdict waits until these are answered.
+ANSWERS = ("needs_long_term_care", "own_income", "hukou_in_region")
+
+
+def _answers(form: SubsidyForm) -> dict | None:
+    """The citizen's answers to ``ANSWERS`` when the form was sent with them valid, else
+    None (not answered yet: the page asks, it does not judge)."""
+    if not form.is_bound:
+        return None
+    form.is_valid()
+    if any(name in form.errors for name in ANSWERS):
+        return None
+    return {name: form.cleaned_data.get(name) for name in ANSWERS}
+
+
 @citizen_required
 def apply_subsidy(request: HttpRequest, subsidy: str) -> HttpResponse:
+    """The subsidy form. Before the citizen answers, "what the rules say" asks them to answer
+    (no red "not met" for a question they have not seen); "Check my answers" (or sending)
+    evaluates their answers, and each change re-evaluates, without JavaScript."""
     if subsidy not in Subsidy.values:
         raise Http404("no such subsidy")
     person = request.portal_person  # type: ignore[attr-defined]
@@ -52,7 +71,8 @@ def apply_subsidy(request: HttpRequest, subsidy: str) -> HttpResponse:
         initial.update({k: getattr(prefilled, k) for k in (
             "needs_long_term_care", "own_income", "hukou_in_region")})
     form = SubsidyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    checking = request.method == "POST" and "check" in request.POST
+    if request.method == "POST" and not checking and form.is_valid():
         try:
             application = benefits.apply(
                 request.user, person, subsidy, form.declared(), channel="online",
@@ -63,10 +83,15 @@ def apply_subsidy(request: HttpRequest, subsidy: str) -> HttpResponse:
         else:
             messages.success(request, _("Your application has been sent."))
             return redirect("portal:application", kind="subsidy", pk=application.pk)
-    decision = benefits.evaluate(person, subsidy, prefilled)
+    answers = _answers(form)
+    if checking:
+        # Only checking: the payment questions are not asked yet, so not refused either.
+        for name in [n for n in form.errors if n not in ANSWERS]:
+            del form.errors[name]
+    decision = None if answers is None else benefits.evaluate(person, subsidy, answers)
     return render(request, "portal/apply_subsidy.html", {
         "form": form, "person": person, "subsidy": Subsidy(subsidy), "prefilled": prefilled,
-        "decision": decision})
+        "decision": decision, "answer_fields": ANSWERS, "checked": checking})
 
 
 @citizen_required

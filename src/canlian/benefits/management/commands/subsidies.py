@@ -12,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from canlian.benefits import ledger, rolls
+from canlian.core.progress import Progress
 from canlian.regions.models import Deployment
 
 
@@ -43,7 +44,10 @@ class Command(BaseCommand):
         month = parse_month(opts["month"])
         started = time.perf_counter()
         try:
-            outcome = rolls.generate(deployment.root, month)
+            with Progress("roll", total=1) as bar:  # a bar on a terminal (core.progress)
+                bar.step("computing the payments")
+                outcome = rolls.generate(deployment.root, month)
+                bar.done = 1
         except rolls.RollError as exc:
             raise CommandError(exc.message) from None
         roll = outcome.roll
@@ -53,12 +57,18 @@ class Command(BaseCommand):
         for t in rolls.township_summary(roll):
             self.stdout.write(f"  {t['township']}: {t['persons']} persons, {t['total']} yuan")
         if opts["verb"] == "checks" or (opts["finalise"] and roll.status == "draft"):
-            found = rolls.checks(roll)
+            with Progress("roll", total=1) as bar:
+                bar.step("precision checks")
+                found = rolls.checks(roll)
+                bar.done = 1
             for key, label in rolls.CHECKS.items():
                 self.stdout.write(f"  check {label}: {len(found[key])}")
         if opts["finalise"] and roll.status == "draft":
             try:
-                rolls.finalise(roll)
+                with Progress("roll", total=1) as bar:
+                    bar.step("finalising")
+                    rolls.finalise(roll)
+                    bar.done = 1
             except rolls.RollError as exc:
                 raise CommandError(exc.message) from None
             self.stdout.write(self.style.SUCCESS(f"{roll.month:%Y-%m} finalised"))

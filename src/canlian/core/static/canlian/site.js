@@ -37,3 +37,35 @@ function focusErrorSummary() {
   }
 }
 focusErrorSummary();
+
+// The portal's subsidy form: when an answer the rules depend on changes, ask the server for
+// the verdict of the new answers (the "Check my answers" button, sent in the background) and
+// show it in place. Without JavaScript the button does the same with a page load.
+document.querySelectorAll("form[data-live-verdict]").forEach((form) => {
+  const verdict = document.getElementById("verdict");
+  const names = (form.dataset.liveVerdict || "").split(" ");
+  if (!verdict || !window.fetch) {
+    return;
+  }
+  form.addEventListener("change", async (event) => {
+    if (!names.includes(event.target.name)) {
+      return;
+    }
+    const data = new FormData(form);
+    data.set("check", "1");
+    try {
+      const response = await fetch(form.action || window.location.href, {
+        method: "POST", body: data, credentials: "same-origin"});
+      if (!response.ok) {
+        return;
+      }
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.getElementById("verdict");
+      if (fresh) {
+        verdict.innerHTML = fresh.innerHTML;
+      }
+    } catch (error) {
+      // Offline or refused: the button still works.
+    }
+  });
+});

@@ -16,6 +16,7 @@ from canlian.care.demo import seed_care
 from canlian.certificates.models import Certificate
 from canlian.community.demo import seed_community
 from canlian.core import bulk
+from canlian.core.progress import Progress
 from canlian.culture.demo import seed_culture
 from canlian.demo.applications import seed_applications
 from canlian.demo.citizen import demo_citizen
@@ -68,15 +69,13 @@ class Command(BaseCommand):
         if persons == 0 and existing:
             self.stdout.write(f"{code}: already has {existing} persons; nothing generated")
 
-        def progress(done: int) -> None:
-            self.stdout.write(f"  … {done:,} / {persons:,} persons", ending="\r")
-            self.stdout.flush()
-
-        deployment, made, seconds = seed(code, persons, seed_value=opts["seed"], progress=progress)
+        # Progress bars on a terminal (core.progress), silent in logs.
+        with Progress("persons", total=persons) as bar:
+            deployment, made, seconds = seed(code, persons, seed_value=opts["seed"],
+                                             progress=bar.update)
         # What follows reads the persons just loaded, in this transaction: with statistics.
         bulk.analyze(Person, Household, Certificate, rows=made, at_once=True)
         summary = region_summary(deployment)
-        self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(
             f"{deployment.name}: {summary['townships']} townships, {summary['villages']} villages, "
             f"{summary['persons']:,} persons ({made:,} new in {seconds:.1f} s)"))
@@ -85,19 +84,21 @@ class Command(BaseCommand):
             if made:
                 count = seed_applications(deployment)
                 self.stdout.write(f"{count} certificate applications in every state")
-                counts = seed_programs(deployment)
-                counts.update(seed_employment(deployment))
-                counts.update(seed_community(deployment))
-                counts.update(seed_rights(deployment))
-                counts.update(seed_privacy(deployment))
-                counts.update(seed_education(deployment))
-                counts.update(seed_culture(deployment))
-                counts.update(seed_care(deployment))
-                counts.update(seed_programme_engine(deployment))  # after care: reads placements
-                counts.update(seed_external(deployment))
-                counts.update(seed_exchange(deployment))
-                counts.update(seed_plantasks(deployment))
-                counts.update(seed_disclosure(deployment))  # freezes years: after the records
+                # In this order: the programme engine reads care placements; disclosure
+                # freezes years, after every record.
+                steps = [("subsidies and services", seed_programs),
+                         ("employment", seed_employment), ("community", seed_community),
+                         ("rights", seed_rights), ("privacy", seed_privacy),
+                         ("education", seed_education), ("culture", seed_culture),
+                         ("care", seed_care), ("programmes", seed_programme_engine),
+                         ("external figures", seed_external), ("exchange", seed_exchange),
+                         ("plan tasks", seed_plantasks), ("disclosure", seed_disclosure)]
+                counts: dict[str, int] = {}
+                with Progress("records", total=len(steps)) as bar:
+                    for name, step in steps:
+                        bar.step(name)
+                        counts.update(step(deployment))
+                    bar.finish()
                 ensure_demo_users(deployment)  # links the employer login to a demo unit
                 self.stdout.write("Records behind the plan indicators (2021–): " + ", ".join(
                     f"{k} {v:,}" for k, v in counts.items()))

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from canlian.accounts.models import User
+from canlian.core.progress import Progress
 from canlian.people import roster, workbooks
 from canlian.people.models import RosterImport
 
@@ -37,16 +38,15 @@ class Command(BaseCommand):
             raise CommandError(f"no user {opts['username']!r}") from None
         started = time.perf_counter()
 
+        # A bar on a terminal (core.progress); silent when standard error is a log.
+        bar = Progress("rows")
+
         def progress(row: int, result: roster.ImportResult) -> None:
-            rate = row / max(time.perf_counter() - started, 1e-6)
-            self.stderr.write(
-                f"  row {row:,}: {result.created:,} new, {result.updated:,} updated, "
-                f"{result.unchanged:,} unchanged, {result.rejected:,} rejected ({rate:,.0f} rows/s)",
-                ending="\r",
-            )
+            bar.update(row, note=f"{result.created:,} new, {result.updated:,} updated, "
+                                 f"{result.unchanged:,} unchanged, {result.rejected:,} rejected")
 
         try:
-            with path.open("rb") as fh:
+            with path.open("rb") as fh, bar:
                 result = roster.import_persons(user, fh, filename=path.name, progress=progress)
         except roster.RosterError as exc:
             raise CommandError(str(exc)) from None
@@ -60,7 +60,6 @@ class Command(BaseCommand):
             updated=result.updated, unchanged=result.unchanged, rejected=result.rejected,
             errors=errors,
         )
-        self.stderr.write("")
         self.stdout.write(
             f"{path.name}: {result.rows:,} rows in {seconds:.1f} s — {result.created:,} new, "
             f"{result.updated:,} updated, {result.unchanged:,} unchanged, "
