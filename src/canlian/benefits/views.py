@@ -45,7 +45,7 @@ def index(request: AuthedRequest) -> HttpResponse:
     base = actions.applications_for(request.user).select_related(
         "person__village__parent").order_by("-applied_on", "-id")
     listing = Listing(
-        request, base, region_field="person__village_id", title=_("Subsidy applications"),
+        request, base, region_field="person__village__code", title=_("Subsidy applications"),
         filters=[
             Filter("state", _("State"), field="state", choices=ApplicationState.choices),
             Filter("subsidy", _("Subsidy"), field="subsidy", choices=Subsidy.choices),

@@ -231,7 +231,7 @@ def expiring(request: AuthedRequest) -> HttpResponse:
         status=CertificateStatus.ISSUED).select_related("person__village__parent").order_by(
         "valid_until", "id")
     listing = Listing(
-        request, base, region_field="person__village_id", title=_("Certificates to renew"),
+        request, base, region_field="person__village__code", title=_("Certificates to renew"),
         filters=[
             Filter("within", _("Expiring within"), kind="choice", choices=windows,
                    default="90", blank=False,

@@ -446,12 +446,12 @@ def visit_workers(request: AuthedRequest) -> HttpResponse:
 
 @requires(Capability.VIEW_PEOPLE)
 def follow_ups(request: AuthedRequest) -> HttpResponse:
-    from canlian.core.lists import Column, Filter, Listing, region_name
     from canlian.community.models import Visit
+    from canlian.core.lists import Column, Filter, Listing, region_name
 
     today = _today()
     listing = Listing(
-        request, queries.open_follow_ups(request.user), region_field="person__village_id",
+        request, queries.open_follow_ups(request.user), region_field="person__village__code",
         title=_("Open follow-up actions"),
         filters=[
             Filter("overdue", _("Overdue"), choices=[("1", _("Overdue")), ("0", _("Not overdue"))],

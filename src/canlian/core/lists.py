@@ -18,9 +18,9 @@ code from outside it is ignored: the rows always come from the scoping layer
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,7 +29,6 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability

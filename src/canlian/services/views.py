@@ -191,7 +191,7 @@ def renovations(request: AuthedRequest) -> HttpResponse:
     base = Renovation.objects.filter(scoping.region_q(request.user, "village__code")).select_related(
         "person", "village__parent").order_by("-applied_on", "-id")
     listing = Listing(
-        request, base, region_field="village_id", title=_("Home-accessibility renovations"),
+        request, base, region_field="village__code", title=_("Home-accessibility renovations"),
         filters=[
             Filter("state", _("State"), field="state", choices=RenovationState.choices),
             Filter("applied", _("Applied on"), field="applied_on", kind="dates"),

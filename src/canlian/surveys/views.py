@@ -50,7 +50,7 @@ def remaining(request: AuthedRequest) -> HttpResponse:
     people = queries.to_survey(scoping.people_for(request.user), year).filter(surveyed=False)  # type: ignore[misc]
     listing = Listing(
         request, people.select_related("village__parent").order_by("village_id", "name", "id"),
-        region_field="village_id", title=_("Still to survey"), keep={"year": str(year)},
+        region_field="village__code", title=_("Still to survey"), keep={"year": str(year)},
         filters=[
             Filter("category", _("Category"), field="category", choices=CATEGORY_CHOICES),
             Filter("grade", _("Grade"), field="grade", choices=GRADE_CHOICES),
