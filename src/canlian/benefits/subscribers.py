@@ -61,9 +61,10 @@ def on_certificate_issued(event: CertificateIssued) -> None:
             if not decision.eligible:
                 _stop_all_one(person, running, today, decision)
             continue
-        if decision.eligible and actions.prefill(person, subsidy, source_event="新发残疾人证"):
-            _tell(person, "subsidy_prefilled",
-                  f"可能符合{Subsidy(subsidy).label}条件，已预填申请，请核实后提交")
+        if decision.eligible and (prefilled := actions.prefill(person, subsidy,
+                                                                source_event="新发残疾人证")):
+            open_todo(person, kind="subsidy_prefilled", days=5, subject=prefilled,
+                      title=f"可能符合{Subsidy(subsidy).label}条件，已预填申请，请核实后提交")
 
 
 def _stop_all_one(person: Person, grant: Grant, day: dt.date, decision: Any) -> None:

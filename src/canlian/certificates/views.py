@@ -74,12 +74,19 @@ def queue(request: AuthedRequest) -> HttpResponse:
     today = clock.today()
     applications = (scoping.certificate_applications_for(user).filter(state__in=states)
                     .select_related("person", "village__parent").order_by("due", "id")[:500])
-    todos = []
+    todos: list[Todo] = []
+    todo_total = 0
     if user.role in (Role.TOWNSHIP_STAFF, Role.FEDERATION_STAFF, Role.VILLAGE_WORKER):
-        todos = list(Todo.objects.filter(scoping.region_q(user, "village__code"), done_at=None)
-                     .select_related("person").order_by("due", "id")[:200])
+        from canlian.todos import queries as todo_queries
+
+        open_todos = todo_queries.open_todos(user)
+        todos = list(open_todos[:todo_queries.LIST_LIMIT])
+        todo_total = len(todos) if len(todos) < todo_queries.LIST_LIMIT else open_todos.count()
+        for t in todos:
+            t.target = todo_queries.target(t)  # type: ignore[attr-defined]
+            t.checked = t.kind in todo_queries.CHECKED  # type: ignore[attr-defined]
     return render(request, "certificates/queue.html", {
-        "applications": applications, "todos": todos, "today": today,
+        "applications": applications, "todos": todos, "todo_total": todo_total, "today": today,
         "online": _online_waiting(user) if user.can(Capability.EDIT_PEOPLE) else None,
         "overdue": sum(1 for a in applications if a.is_overdue(today)),
     })
@@ -260,8 +267,11 @@ def expiring(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def todo_done(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
-        todos.mark_done(request.user, pk, request=request)
+        todos.mark_done(request.user, pk, note=request.POST.get("note", ""), request=request)
     except Todo.DoesNotExist:
         raise Http404 from None
+    except todos.TodoNotDone as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("certificates:queue") + f"#todo-{pk}")
     messages.success(request, _("To-do marked done."))
-    return redirect("certificates:queue")
+    return redirect(reverse("certificates:queue") + "#todos")
