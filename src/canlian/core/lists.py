@@ -90,7 +90,8 @@ class Listing:
                  title: Any = "", per_page: int = PER_PAGE,
                  keep: dict[str, str] | None = None) -> None:
         self.request = request
-        self.user: Any = request.user
+        user: Any = request.user  # a signed-in staff user (the view requires it)
+        self.user = user
         self.title = title
         self.columns = list(columns)
         self.person = person
@@ -98,7 +99,7 @@ class Listing:
         self.keep = {k: v for k, v in (keep or {}).items() if v}
         self.params: dict[str, str] = dict(self.keep)
         self.shown: list[_Shown] = []
-        region = scoping.region_of(self.user)
+        region = scoping.region_of(user)
         qs = queryset
         # The township and village: only places inside the user's own area are offered
         # and honoured.
