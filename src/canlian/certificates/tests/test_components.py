@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from canlian.certificates import actions
 from canlian.certificates.forms import AssessForm
 from canlian.certificates.models import Assessment
 from canlian.certificates.workflow import Kind
-from canlian.core import clock
+from canlian.core import browser, clock
 
 BASE = {"hospital": "乐清市人民医院", "assessed_on": "2025-01-01", "findings": ""}
 
@@ -69,3 +70,22 @@ def test_the_assessor_page_records_a_multiple_disability(client, users, make_per
         {"category": 2, "grade": 4}, {"category": 3, "grade": 3}]
     page = client.get(reverse("certificates:application", args=[application.pk])).content.decode()
     assert "听力残疾四级、言语残疾三级" in page
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser.available(), reason="Debian chromium is not installed")
+def test_tick_boxes_sit_beside_their_labels_on_a_phone(live_server, users, make_person):
+    application = actions.apply(users.township, make_person(),
+                                actions.ApplicationInput(kind=Kind.NEW))
+    with browser.page(live_server.url, viewport={"width": 390, "height": 844}) as page:
+        browser.sign_in(page, live_server.url, users.assessor)
+        page.goto(f"/certificates/applications/{application.pk}/")
+        box = page.locator("#id_comp_1").bounding_box()
+        label = page.locator("label[for=id_comp_1]").bounding_box()
+        assert box and label
+        # on the same line as its words, at the label's left edge
+        assert abs((box["y"] + box["height"] / 2) - (label["y"] + label["height"] / 2)) < 4
+        assert box["x"] - label["x"] < 4
+        assert browser.horizontal_overflow(page) == 0
+        if browser.axe_available():
+            assert browser.axe_violations(page) == []

@@ -186,6 +186,8 @@ def test_lists_fit_a_phone(live_server, users, crowd):
             assert response.status == 200, url
             if overflow := browser.horizontal_overflow(page):
                 failures[url] = overflow
+            if browser.axe_available() and (found := browser.axe_violations(page)):
+                failures[f"{url} axe"] = found
         page.goto(SURVEYS)
         # the numbered pages are there, and wrap rather than run off the screen
         assert page.locator(".listing-pages a").count() >= 2
