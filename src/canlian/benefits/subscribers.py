@@ -59,13 +59,14 @@ def on_certificate_issued(event: CertificateIssued) -> None:
             if not decision.eligible:
                 _stop_all_one(person, running, today, decision)
             continue
-        # One evaluation: the pre-filled application stores the verdict the to-do announces.
+        # One evaluation: the pre-filled application stores the verdict the to-do announces,
+        # and the to-do links to that application.
         application = actions.prefill(
             person, subsidy, source_event="新发残疾人证", on=today,
             declared=actions.assumed_facts(event.category, event.grade))
         if application is not None and application.eligible:
-            _tell(person, "subsidy_prefilled",
-                  f"可能符合{Subsidy(subsidy).label}条件，已预填申请，请核实后提交")
+            open_todo(person, kind="subsidy_prefilled", days=5, subject=application,
+                      title=f"可能符合{Subsidy(subsidy).label}条件，已预填申请，请核实后提交")
 
 
 def _stop_all_one(person: Person, grant: Grant, day: dt.date, decision: Any) -> None:

@@ -39,16 +39,41 @@ def _errors(request: HttpRequest, exc: Exception) -> None:
 
 @login_required
 def index(request: AuthedRequest) -> HttpResponse:
+    """Subsidy applications (两项补贴申请) in the user's area, with the shared list filters."""
+    from canlian.core.lists import Column, Filter, Listing, region_name
+
     scoping.require(request.user, Capability.VIEW_PEOPLE)
-    state = request.GET.get("state", "")
-    applications = actions.applications_for(request.user).select_related("person__village__parent")
-    if state:
-        applications = applications.filter(state=state)
-    page = Paginator(applications.order_by("-applied_on", "-id"), 50).get_page(
-        request.GET.get("page"))
+    base = actions.applications_for(request.user).select_related(
+        "person__village__parent").order_by("-applied_on", "-id")
+    listing = Listing(
+        request, base, region_field="person__village__code", title=_("Subsidy applications"),
+        filters=[
+            Filter("state", _("State"), field="state", choices=ApplicationState.choices),
+            Filter("subsidy", _("Subsidy"), field="subsidy", choices=Subsidy.choices),
+            Filter("channel", _("Channel"), field="channel",
+                   choices=SubsidyApplication._meta.get_field("channel").choices or ()),
+            Filter("eligible", _("By the rules"), choices=[("1", _("eligible")),
+                                                            ("0", _("not eligible"))],
+                   apply=lambda qs, v: qs.filter(eligible=v == "1")),
+            Filter("applied", _("Applied on"), field="applied_on", kind="dates"),
+        ],
+        columns=[
+            Column(_("Applied on"), lambda a: a.applied_on),
+            Column(_("Name"), lambda a: a.person.name),
+            Column(_("Resident ID"), lambda a: a.person.masked_id),
+            Column(_("Subsidy"), lambda a: a.get_subsidy_display()),
+            Column(_("State"), lambda a: a.get_state_display()),
+            Column(_("Channel"), lambda a: a.get_channel_display()),
+            Column(_("By the rules"), lambda a: _("eligible") if a.eligible else _("not eligible")),
+            Column(_("Monthly amount (yuan)"), lambda a: a.monthly_amount if a.eligible else None),
+            Column(_("Township / village"), lambda a: region_name(a.person.village)),
+        ],
+        person=lambda a: (a.person_id, a.person.village_id))
+    if listing.wants_export:
+        return listing.export("两项补贴申请")  # type: ignore[return-value]
     grants = actions.grants_for(request.user)
     return render(request, "benefits/index.html", {
-        "page": page, "state": state,
+        "listing": listing,
         "counts": {s: actions.applications_for(request.user).filter(state=s).count()
                    for s in ("prefilled", "applied", "reviewed")},
         "grant_counts": {s: grants.filter(status=s).count()

@@ -77,23 +77,46 @@ class ApplyForm(Form):
         return data
 
 
+COMPONENT_CATEGORIES = [(int(k), v) for k, v in CATEGORY_CHOICES if k != Category.MULTIPLE]
+
+
 class AssessForm(Form):
+    """The assessor's findings (评定结果). A multiple disability (多重残疾) is entered as
+    ticked component categories, each with its own grade (not typed codes such as "1 2");
+    nothing is preselected, so an untouched form records no 视力残疾 一级."""
+
     hospital = forms.CharField(label=_("Designated hospital"), max_length=100)
     assessed_on = forms.DateField(label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}))
     # No preselected answer: an untouched form must not record 视力残疾 一级.
     category = forms.TypedChoiceField(label=_("Category"), coerce=int,
                                       choices=[("", _("— choose —")), *CATEGORY_CHOICES])
-    grade = forms.TypedChoiceField(label=_("Grade"), coerce=int,
+    grade = forms.TypedChoiceField(label=_("Grade"), coerce=int, required=False,
+                                   empty_value=None,
                                    choices=[("", _("— choose —")), *GRADE_CHOICES],
-                                   help_text=_("For a multiple disability the most severe "
-                                               "component grade is used."))
-    components = forms.CharField(
-        label=_("Components (multiple disability only)"), required=False,
-        help_text=_("One per line as category digit and grade digit, e.g. 1 2 for visual grade 2."),
-        widget=forms.Textarea(attrs={"rows": 3}))
+                                   help_text=_("For a multiple disability leave it empty: the "
+                                               "most severe component grade is used."))
     findings = forms.CharField(label=_("Findings"), required=False,
                                widget=forms.Textarea(attrs={"rows": 3}))
     attachment = AttachmentField(label=_("Assessment form (PDF or image)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in COMPONENT_CATEGORIES:
+            self.fields[f"comp_{code}"] = forms.BooleanField(label=label, required=False)
+            self.fields[f"comp_grade_{code}"] = forms.TypedChoiceField(
+                label=_("Grade of %(category)s") % {"category": label}, coerce=int,
+                required=False, empty_value=None,
+                choices=[("", _("— choose —")), *GRADE_CHOICES])
+
+    @property
+    def main_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if not name.startswith("comp_")]
+
+    @property
+    def component_rows(self) -> list[tuple[Any, Any]]:
+        """(tick box, grade) per component category, drawn as one row each."""
+        return [(self[f"comp_{code}"], self[f"comp_grade_{code}"])
+                for code, _label in COMPONENT_CATEGORIES]
 
     def clean_assessed_on(self) -> dt.date:
         value = self.cleaned_data["assessed_on"]
@@ -101,29 +124,30 @@ class AssessForm(Form):
             raise ValidationError(_("The assessment date is in the future."))
         return value
 
-    def clean_components(self) -> list[dict[str, int]]:
-        result = []
-        for n, line in enumerate(self.cleaned_data.get("components", "").splitlines(), start=1):
-            parts = line.replace(",", " ").split()
-            if not parts:
-                continue
-            try:
-                category, grade = int(parts[0]), int(parts[1])
-                if not (1 <= category <= 6 and 1 <= grade <= 4):
-                    raise ValueError
-            except (ValueError, IndexError):
-                raise ValidationError(
-                    _("Line %(n)d: write a category 1–6 and a grade 1–4, e.g. 1 2.") % {"n": n}
-                ) from None
-            result.append({"category": category, "grade": grade})
-        return result
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("category") == Category.MULTIPLE and len(data.get("components") or []) < 2:
-            self.add_error("components", _("A multiple disability needs at least two components."))
-        if data.get("category") not in (None, Category.MULTIPLE) and data.get("components"):
-            self.add_error("components", _("Components are only for a multiple disability."))
+        components: list[dict[str, int]] = []
+        for code, _label in COMPONENT_CATEGORIES:
+            ticked, grade = data.get(f"comp_{code}"), data.get(f"comp_grade_{code}")
+            if ticked:
+                if isinstance(grade, int):
+                    components.append({"category": code, "grade": grade})
+                else:
+                    self.add_error(f"comp_grade_{code}", _("Choose the grade of this component."))
+            elif grade is not None:
+                self.add_error(f"comp_{code}", _("Tick the category whose grade you chose."))
+        data["components"] = components
+        first = f"comp_{COMPONENT_CATEGORIES[0][0]}"
+        if data.get("category") == Category.MULTIPLE:
+            if len(components) < 2:
+                self.add_error(first, _("A multiple disability needs at least two components."))
+        else:
+            if components:
+                self.add_error(first, _("Components are only for a multiple disability."))
+            if data.get("category") is not None and data.get("grade") is None:
+                self.add_error("grade", _("Choose the grade."))
+        if data.get("category") == Category.MULTIPLE and components:
+            data["grade"] = min(c["grade"] for c in components)  # art. 13: the most severe
         return data
 
 

@@ -162,6 +162,12 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.get_grade_display()}"
 
+    @property
+    def component_labels(self) -> list[str]:
+        """The components of a multiple disability by name ("视力残疾三级"), not as codes."""
+        return [f"{CATEGORY_LABELS.get(c['category'], '')}{GRADE_LABELS.get(c['grade'], '')}"
+                for c in self.components]
+
 
 def _state_label(code: str) -> str:
     """A recorded state code in words; blank for the empty state before the application."""

@@ -74,12 +74,19 @@ def queue(request: AuthedRequest) -> HttpResponse:
     today = clock.today()
     applications = (scoping.certificate_applications_for(user).filter(state__in=states)
                     .select_related("person", "village__parent").order_by("due", "id")[:500])
-    todos = []
+    todos: list[Todo] = []
+    todo_total = 0
     if user.role in (Role.TOWNSHIP_STAFF, Role.FEDERATION_STAFF, Role.VILLAGE_WORKER):
-        todos = list(Todo.objects.filter(scoping.region_q(user, "village__code"), done_at=None)
-                     .select_related("person").order_by("due", "id")[:200])
+        from canlian.todos import queries as todo_queries
+
+        open_todos = todo_queries.open_todos(user)
+        todos = list(open_todos[:todo_queries.LIST_LIMIT])
+        todo_total = len(todos) if len(todos) < todo_queries.LIST_LIMIT else open_todos.count()
+        for t in todos:
+            t.target = todo_queries.target(t)  # type: ignore[attr-defined]
+            t.checked = t.kind in todo_queries.CHECKED  # type: ignore[attr-defined]
     return render(request, "certificates/queue.html", {
-        "applications": applications, "todos": todos, "today": today,
+        "applications": applications, "todos": todos, "todo_total": todo_total, "today": today,
         "online": _online_waiting(user) if user.can(Capability.EDIT_PEOPLE) else None,
         "overdue": sum(1 for a in applications if a.is_overdue(today)),
     })
@@ -220,21 +227,51 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 @requires(Capability.VIEW_PEOPLE)
 def expiring(request: AuthedRequest) -> HttpResponse:
-    try:
-        days = max(1, min(int(request.GET.get("within", 90)), 730))
-    except ValueError:
-        days = 90
-    rows = actions.expiring(scoping.certificates_for(request.user), days).select_related(
-        "person__village__parent")[:1000]
-    return render(request, "certificates/expiring.html", {"rows": rows, "days": days})
+    """Certificates to renew (到期换证), filtered by place, window, category and grade."""
+    from canlian.core.lists import Column, Filter, Listing, region_name
+
+    from .models import CertificateStatus
+
+    windows = [(30, _("30 days")), (60, _("60 days")), (90, _("90 days")),
+               (180, _("180 days")), (365, _("1 year")), (730, _("2 years"))]
+    base = scoping.certificates_for(request.user).filter(
+        status=CertificateStatus.ISSUED).select_related("person__village__parent").order_by(
+        "valid_until", "id")
+    listing = Listing(
+        request, base, region_field="person__village__code", title=_("Certificates to renew"),
+        filters=[
+            Filter("within", _("Expiring within"), kind="choice", choices=windows,
+                   default="90", blank=False,
+                   apply=lambda qs, v: actions.expiring(qs, int(v))),
+            Filter("category", _("Category"), field="category",
+                   choices=list(rules.CATEGORY_LABELS.items())),
+            Filter("grade", _("Grade"), field="grade", choices=list(rules.GRADE_LABELS.items())),
+            Filter("valid_until", _("Valid until"), field="valid_until", kind="dates"),
+        ],
+        columns=[
+            Column(_("Valid until"), lambda c: c.valid_until),
+            Column(_("Name"), lambda c: c.person.name),
+            Column(_("Resident ID"), lambda c: c.person.masked_id),
+            Column(_("Certificate number"), lambda c: c.person.masked_id + c.number[18:]),
+            Column(_("Township / village"), lambda c: region_name(c.person.village)),
+            Column(_("Category"), lambda c: c.get_category_display()),
+            Column(_("Grade"), lambda c: c.get_grade_display()),
+        ],
+        person=lambda c: (c.person_id, c.person.village_id))
+    if listing.wants_export:
+        return listing.export("到期换证名单")  # type: ignore[return-value]
+    return render(request, "certificates/expiring.html", {"listing": listing})
 
 
 @requires(Capability.EDIT_PEOPLE)
 @require_POST
 def todo_done(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
-        todos.mark_done(request.user, pk, request=request)
+        todos.mark_done(request.user, pk, note=request.POST.get("note", ""), request=request)
     except Todo.DoesNotExist:
         raise Http404 from None
+    except todos.TodoNotDone as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("certificates:queue") + f"#todo-{pk}")
     messages.success(request, _("To-do marked done."))
-    return redirect("certificates:queue")
+    return redirect(reverse("certificates:queue") + "#todos")

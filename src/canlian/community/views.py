@@ -446,9 +446,34 @@ def visit_workers(request: AuthedRequest) -> HttpResponse:
 
 @requires(Capability.VIEW_PEOPLE)
 def follow_ups(request: AuthedRequest) -> HttpResponse:
+    from canlian.community.models import Visit
+    from canlian.core.lists import Column, Filter, Listing, region_name
+
+    today = _today()
+    listing = Listing(
+        request, queries.open_follow_ups(request.user), region_field="person__village__code",
+        title=_("Open follow-up actions"),
+        filters=[
+            Filter("overdue", _("Overdue"), choices=[("1", _("Overdue")), ("0", _("Not overdue"))],
+                   apply=lambda qs, v: qs.filter(follow_up_due__lt=today) if v == "1"
+                   else qs.exclude(follow_up_due__lt=today)),
+            Filter("kind", _("Kind"), field="kind", choices=Visit.KINDS),
+            Filter("due", _("Due"), field="follow_up_due", kind="dates"),
+            Filter("visited", _("Visited on"), field="visited_on", kind="dates"),
+        ],
+        columns=[
+            Column(_("Name"), lambda v: v.person.name),
+            Column(_("Resident ID"), lambda v: v.person.masked_id),
+            Column(_("Township / village"), lambda v: region_name(v.person.village)),
+            Column(_("Visited on"), lambda v: v.visited_on),
+            Column(_("Follow-up action"), lambda v: v.follow_up),
+            Column(_("Due"), lambda v: v.follow_up_due),
+        ],
+        person=lambda v: (v.person_id, v.person.village_id))
+    if listing.wants_export:
+        return listing.export("走访跟进事项")  # type: ignore[return-value]
     return render(request, "community/follow_ups.html", {
-        "page": _page(request, queries.open_follow_ups(request.user)), "today": _today(),
-        "query": "", "can_edit": _can(request, Capability.EDIT_PEOPLE)})
+        "listing": listing, "today": today, "can_edit": _can(request, Capability.EDIT_PEOPLE)})
 
 
 @login_required

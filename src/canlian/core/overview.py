@@ -31,9 +31,9 @@ class Figure:
 
 
 def _todos(user: Any, today: dt.date) -> list[Figure]:
-    from canlian.todos.actions import visible_todos
+    from canlian.todos.queries import open_todos
 
-    open_ = visible_todos(user).filter(done_at=None)
+    open_ = open_todos(user)
     url = reverse("certificates:queue") + "#todos"
     return [Figure(_("To-dos past their due date"), open_.filter(due__lt=today).count(), url, "late"),
             Figure(_("Open to-dos"), open_.count(), url)]

@@ -183,14 +183,31 @@ def _limit_regions(request: AuthedRequest, form: InstitutionForm) -> None:
 
 @requires(Capability.VIEW_PEOPLE)
 def renovations(request: AuthedRequest) -> HttpResponse:
-    rows = Renovation.objects.filter(scoping.region_q(request.user, "village__code"))
-    state = request.GET.get("state")
-    if state:
-        rows = rows.filter(state=state)
-    page = Paginator(rows.select_related("person", "village__parent"), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "services/renovations.html", {"page": page, "state": state or "",
-                                                         "query": f"state={state or ''}"})
+    """Home-accessibility renovations (无障碍改造) with the shared list filters."""
+    from canlian.core.lists import Column, Filter, Listing, region_name
+
+    from .models import RenovationState
+
+    base = Renovation.objects.filter(scoping.region_q(request.user, "village__code")).select_related(
+        "person", "village__parent").order_by("-applied_on", "-id")
+    listing = Listing(
+        request, base, region_field="village__code", title=_("Home-accessibility renovations"),
+        filters=[
+            Filter("state", _("State"), field="state", choices=RenovationState.choices),
+            Filter("applied", _("Applied on"), field="applied_on", kind="dates"),
+        ],
+        columns=[
+            Column(_("Name"), lambda r: r.person.name),
+            Column(_("Resident ID"), lambda r: r.person.masked_id),
+            Column(_("Township / village"), lambda r: region_name(r.village)),
+            Column(_("State"), lambda r: r.get_state_display()),
+            Column(_("Applied on"), lambda r: r.applied_on),
+            Column(_("Cost (yuan)"), lambda r: r.cost),
+        ],
+        person=lambda r: (r.person_id, r.village_id))
+    if listing.wants_export:
+        return listing.export("无障碍改造名单")  # type: ignore[return-value]
+    return render(request, "services/renovations.html", {"listing": listing})
 
 
 @requires(Capability.EDIT_PEOPLE)

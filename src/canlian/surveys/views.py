@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -43,15 +42,31 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 @requires(Capability.VIEW_PEOPLE)
 def remaining(request: AuthedRequest) -> HttpResponse:
+    """Persons still to survey this year (未调查名单), with the shared list filters."""
+    from canlian.core.lists import Column, Filter, Listing, region_name
+    from canlian.people.models import CATEGORY_CHOICES, GRADE_CHOICES
+
     year = _year(request)
     people = queries.to_survey(scoping.people_for(request.user), year).filter(surveyed=False)  # type: ignore[misc]
-    village = request.GET.get("village")
-    if village:
-        people = people.filter(village_id=village)
-    page = Paginator(people.select_related("village__parent").order_by("village_id", "name"),
-                     50).get_page(request.GET.get("page"))
-    return render(request, "surveys/remaining.html", {
-        "year": year, "page": page, "query": f"year={year}&village={village or ''}"})
+    listing = Listing(
+        request, people.select_related("village__parent").order_by("village_id", "name", "id"),
+        region_field="village__code", title=_("Still to survey"), keep={"year": str(year)},
+        filters=[
+            Filter("category", _("Category"), field="category", choices=CATEGORY_CHOICES),
+            Filter("grade", _("Grade"), field="grade", choices=GRADE_CHOICES),
+        ],
+        columns=[
+            Column(_("Name"), lambda p: p.name),
+            Column(_("Resident ID"), lambda p: p.masked_id),
+            Column(_("Township / village"), lambda p: region_name(p.village)),
+            Column(_("Category"), lambda p: p.get_category_display()),
+            Column(_("Grade"), lambda p: p.get_grade_display()),
+            Column(_("Phone"), lambda p: p.phone),
+        ],
+        person=lambda p: (p.pk, p.village_id))
+    if listing.wants_export:
+        return listing.export(f"{year}年未调查名单")  # type: ignore[return-value]
+    return render(request, "surveys/remaining.html", {"year": year, "listing": listing})
 
 
 @requires(Capability.VIEW_PEOPLE)

@@ -18,6 +18,7 @@ from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.certificates.workflow import add_working_days
 from canlian.core import clock
+from canlian.core.domain import DomainError
 
 from .models import Todo
 
@@ -28,12 +29,16 @@ if TYPE_CHECKING:
 
 
 def open_todo(person: Person, *, kind: str, title: str, days: int = 10,
-              source_event: EventRecord | None = None, role: str = Role.TOWNSHIP_STAFF) -> Todo:
-    """Open a to-do about ``person`` for the workers of their village's region."""
+              source_event: EventRecord | None = None, role: str = Role.TOWNSHIP_STAFF,
+              subject: Any = None) -> Todo:
+    """Open a to-do about ``person`` for the workers of their village's region; ``subject``
+    is the record to work on (linked from the to-do and checked when it is marked done)."""
     return Todo.objects.create(
         person=person, village_id=person.village_id, role=role, kind=kind,
         title=f"{person.name}：{title}", due=add_working_days(clock.today(), days),
         source_event=source_event,
+        subject_type=subject._meta.label_lower if subject is not None else "",
+        subject_id=subject.pk if subject is not None else None,
     )
 
 
@@ -48,11 +53,29 @@ def visible_todos(user: User) -> Any:
     return Todo.objects.filter(scoping.region_q(user, "village__code"))
 
 
+class TodoNotDone(DomainError):
+    """The work of a to-do is not done yet, and no reason to close it was given."""
+
+    code = "todo_not_done"
+
+
 @transaction.atomic
-def mark_done(user: User, pk: int, *, request: HttpRequest | None = None) -> Todo:
-    """Mark an open to-do in the user's region done (``Todo.DoesNotExist`` otherwise)."""
+def mark_done(user: User, pk: int, *, note: str = "",
+              request: HttpRequest | None = None) -> Todo:
+    """Mark an open to-do in the user's region done (``Todo.DoesNotExist`` otherwise).
+
+    The work is checked first (``queries.outstanding``): a to-do whose work is not done, or
+    cannot be confirmed from the records, is closed only with a ``note`` saying why
+    (:class:`TodoNotDone` otherwise), so "完成" cannot be one careless click."""
+    from . import queries
+
     todo = visible_todos(user).select_related("person").get(pk=pk, done_at=None)
-    Todo.objects.filter(pk=todo.pk, done_at=None).update(done_at=clock.now(), done_by=user)
+    note = " ".join(note.split())[:200]
+    missing = queries.outstanding(todo)
+    if missing and not note:
+        raise TodoNotDone(missing)
+    Todo.objects.filter(pk=todo.pk, done_at=None).update(done_at=clock.now(), done_by=user,
+                                                        done_note=note if missing else "")
     record(user=user, action=Action.TRANSITION, obj=todo, person=todo.person, request=request,
-           summary=f"to-do done: {todo.kind}")
+           summary=f"to-do done: {todo.kind}" + (f"; reason: {note}" if missing else ""))
     return todo

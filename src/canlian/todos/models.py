@@ -23,6 +23,12 @@ class Todo(models.Model):
                                 blank=True, related_name="+")
     source_event = models.ForeignKey("events.EventRecord", on_delete=models.SET_NULL, null=True,
                                      blank=True, related_name="+")
+    # The record the work is about, where there is one (the pre-filled subsidy application,
+    # 预填申请), so the to-do links to it and "done" can check it (issue 23).
+    subject_type = models.CharField(max_length=40, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Why a to-do whose work the system cannot confirm was closed (说明).
+    done_note = models.CharField(_("note on completion"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["done_at", "due", "id"]

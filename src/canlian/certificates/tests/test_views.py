@@ -154,9 +154,13 @@ def test_todo_done(client, users, make_person, walk):
     client.force_login(users.township2)  # other township: cannot close it
     assert client.post(reverse("certificates:todo_done", args=[todo.pk])).status_code == 404
     client.force_login(users.township)
+    # nothing was applied for since the certificate: closing it needs a reason
     client.post(reverse("certificates:todo_done", args=[todo.pk]))
     todo.refresh_from_db()
-    assert todo.done_at is not None
+    assert todo.done_at is None
+    client.post(reverse("certificates:todo_done", args=[todo.pk]), {"note": "本人不符合条件"})
+    todo.refresh_from_db()
+    assert todo.done_at is not None and todo.done_note == "本人不符合条件"
     assert todo.done_by == users.township
 
 

@@ -27,7 +27,7 @@ def test_open_todo_names_the_person_and_counts_working_days(make_person):
 def test_mark_done_is_audited(users, make_person):
     person = make_person()
     todo = actions.open_todo(person, kind="check", title="请核查")
-    actions.mark_done(users.township, todo.pk)
+    actions.mark_done(users.township, todo.pk, note="已核查")
     todo.refresh_from_db()
     assert todo.done_at is not None and todo.done_by == users.township
     event = AuditEvent.objects.get(action=Action.TRANSITION, object_type="todo")
@@ -39,7 +39,7 @@ def test_mark_done_refuses_another_region_and_a_done_todo(users, make_person):
     todo = actions.open_todo(person, kind="check", title="请核查")
     with pytest.raises(Todo.DoesNotExist):
         actions.mark_done(users.township2, todo.pk)
-    actions.mark_done(users.township, todo.pk)
+    actions.mark_done(users.township, todo.pk, note="已核查")
     with pytest.raises(Todo.DoesNotExist):
-        actions.mark_done(users.township, todo.pk)
+        actions.mark_done(users.township, todo.pk, note="已核查")
     assert not AuditEvent.objects.filter(actor=users.township2).exists()

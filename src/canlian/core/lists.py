@@ -1,0 +1,269 @@
+"""Long staff lists (长名单): filters, a total count, numbered pages and an Excel export,
+as one piece shared by the lists people work through (issue 23: certificates to renew,
+subsidy applications, renovations, visit follow-ups, persons still to survey).
+
+A view builds a :class:`Listing` from its already-scoped queryset, the region field of its
+rows and the filters and columns it offers; the template includes
+``includes/listing.html`` twice (``part="filters"`` above the table, ``part="pages"``
+below). ``?export=xlsx`` on the same address answers the filtered rows as a workbook
+(written by :mod:`canlian.core.exports`), with resident IDs masked and one audit event per
+person exported, like the registry's own export.
+
+The township and village filters offer only the regions inside the user's own area, and a
+code from outside it is ignored: the rows always come from the scoping layer
+(``accounts/scoping.py``) first, and the chosen region only narrows them
+(``scoping.within``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.utils import timezone
+
+from canlian.accounts import scoping
+from canlian.accounts.roles import Capability
+
+from . import exports
+
+PER_PAGE = 50
+EXPORT_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter of a list: a choice (``kind="choice"``) compared to ``field``, or a date
+    range (``kind="dates"``: two inputs ``<name>_from`` and ``<name>_to``, both inclusive).
+    ``apply``, where given, replaces the plain comparison (``apply(qs, value)``)."""
+
+    name: str
+    label: Any
+    field: str = ""
+    kind: str = "choice"
+    choices: Sequence[tuple[Any, Any]] = ()
+    apply: Callable[[Any, str], Any] | None = None
+    default: str = ""  # a choice applied when none is given ("" = all)
+    blank: bool = True  # offer "all"; without it an empty choice falls back to the default
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the export: its heading and how a row gives its value."""
+
+    label: Any
+    value: Callable[[Any], Any]
+
+
+@dataclass
+class _Shown:
+    """A filter as the template draws it: its inputs with the values kept across pages."""
+
+    filter: Filter
+    value: str = ""
+    low: str = ""
+    high: str = ""
+    options: list[tuple[str, Any]] = field(default_factory=list)
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class Listing:
+    """A filtered, counted, paged list of rows the user may see, and its export."""
+
+    def __init__(self, request: HttpRequest, queryset: Any, *, region_field: str,
+                 filters: Sequence[Filter] = (), columns: Sequence[Column] = (),
+                 person: Callable[[Any], tuple[int, str]] | None = None,
+                 title: Any = "", per_page: int = PER_PAGE,
+                 keep: dict[str, str] | None = None) -> None:
+        self.request = request
+        user: Any = request.user  # a signed-in staff user (the view requires it)
+        self.user = user
+        self.title = title
+        self.columns = list(columns)
+        self.person = person
+        # Parameters of the page itself (the survey year), kept as they are.
+        self.keep = {k: v for k, v in (keep or {}).items() if v}
+        self.params: dict[str, str] = dict(self.keep)
+        self.shown: list[_Shown] = []
+        region = scoping.region_of(user)
+        qs = queryset
+        # The township and village: only places inside the user's own area are offered
+        # and honoured.
+        areas = {r.code: r for r in region.descendants().filter(
+            level__in=["township", "village"]).select_related("parent")}
+        self.township = self._region_param("township", areas, "township")
+        self.village = self._region_param("village", areas, "village")
+        if self.village and self.township and not self.township.contains(self.village.code):
+            self.village = None
+            self.params.pop("village", None)
+        chosen = self.village or self.township
+        if chosen is not None:
+            qs = qs.filter(scoping.within(chosen, region_field))
+        self.townships = sorted((r for r in areas.values() if r.level == "township"),
+                                key=lambda r: r.code)
+        parent = (self.township or (areas.get(self.village.code[:9] + "000") if self.village else None)
+                  or (region if region.level == "township" else None))
+        self.villages = sorted((r for r in areas.values() if r.level == "village"
+                                and parent is not None and parent.contains(r.code)),
+                               key=lambda r: r.code)
+        for f in filters:
+            qs = self._apply(f, qs)
+        self.queryset = qs
+        self.query = urlencode(self.params)
+        self.can_export = self.user.can(Capability.EXPORT_PEOPLE) and bool(self.columns)
+        self.per_page = per_page
+        self._page: Page | None = None
+
+    # -- filters ------------------------------------------------------------------------
+
+    def _region_param(self, name: str, areas: dict[str, Any], level: str) -> Any:
+        code = self.request.GET.get(name, "").strip()
+        found = areas.get(code)
+        if found is None or found.level != level:
+            return None
+        self.params[name] = code
+        return found
+
+    def _apply(self, f: Filter, qs: Any) -> Any:
+        get = self.request.GET
+        if f.kind == "dates":
+            low, high = (_date(get.get(f"{f.name}_from", "").strip()),
+                         _date(get.get(f"{f.name}_to", "").strip()))
+            shown = _Shown(f, low=low.isoformat() if low else "",
+                           high=high.isoformat() if high else "")
+            if low:
+                self.params[f"{f.name}_from"] = shown.low
+                qs = qs.filter(**{f"{f.field}__gte": low})
+            if high:
+                self.params[f"{f.name}_to"] = shown.high
+                qs = qs.filter(**{f"{f.field}__lte": high})
+            self.shown.append(shown)
+            return qs
+        value = get.get(f.name, f.default).strip()
+        options = [(str(k), label) for k, label in f.choices]
+        if f.choices and value not in {k for k, _label in options}:
+            value = "" if f.blank else f.default
+        self.shown.append(_Shown(f, value=value, options=options))
+        if not value:
+            if f.default and f.name in get:
+                self.params[f.name] = ""  # "all" chosen over a default: kept across pages
+            return qs
+        self.params[f.name] = value
+        if f.apply is not None:
+            return f.apply(qs, value)
+        return qs.filter(**{f.field: value})
+
+    # -- pages --------------------------------------------------------------------------
+
+    @property
+    def page(self) -> Page:
+        if self._page is None:
+            self._page = Paginator(self.queryset, self.per_page).get_page(
+                self.request.GET.get("page"))
+        return self._page
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count
+
+    def numbers(self) -> list[dict[str, Any]]:
+        """The numbered pages to link: the current page with two on each side, and the
+        first and last; a gap (``{"gap": True}``) where pages are left out ("…")."""
+        page = self.page
+        last = page.paginator.num_pages
+        wanted = {1, last} | set(range(max(1, page.number - 2), min(last, page.number + 2) + 1))
+        out: list[dict[str, Any]] = []
+        previous = 0
+        for n in sorted(wanted):
+            if n - previous > 1:
+                out.append({"gap": True})
+            out.append({"number": n, "url": self.page_url(n), "current": n == page.number})
+            previous = n
+        return out
+
+    def nav(self) -> dict[str, Any]:
+        """First, previous, the numbers, next and last, as the template draws them."""
+        page = self.page
+        last = page.paginator.num_pages
+        return {
+            "first": self.page_url(1) if page.number > 1 else "",
+            "previous": self.page_url(page.number - 1) if page.has_previous() else "",
+            "numbers": self.numbers(),
+            "next": self.page_url(page.number + 1) if page.has_next() else "",
+            "last": self.page_url(last) if page.number < last else "",
+            "number": page.number, "total": last,
+        }
+
+    def page_url(self, number: int) -> str:
+        return "?" + urlencode({**self.params, "page": number})
+
+    def export_url(self) -> str:
+        return "?" + urlencode({**self.params, "export": "xlsx"})
+
+    # -- export -------------------------------------------------------------------------
+
+    @property
+    def wants_export(self) -> bool:
+        return self.request.GET.get("export") == "xlsx"
+
+    def export(self, filename: str) -> HttpResponseBase:
+        """The filtered rows as an .xlsx (IDs masked), one audit event per person."""
+        if not self.can_export:
+            raise PermissionDenied(Capability.EXPORT_PEOPLE.value)
+        rows = list(self.queryset[:EXPORT_LIMIT])
+
+        def write(book: exports.SafeWorkbook) -> None:
+            sheet = book.create_sheet(str(self.title)[:31] or "list")
+            sheet.header([str(c.label) for c in self.columns])
+            for row in _rows(rows, self.columns):
+                sheet.append(row)
+
+        try:
+            path = exports.build(write)
+        except exports.ExportError as exc:
+            return exports.refused(self.request, exc.message)
+        if self.person is not None:
+            from canlian.audit.actions import record_many
+            from canlian.audit.models import Action
+
+            people = dict(self.person(r) for r in rows)
+            record_many(user=self.user, action=Action.EXPORT, people=list(people.items()),
+                        request=self.request,
+                        summary=f"导出{self.title}：{self.request.path}?{self.query}"[:300])
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return exports.response(path, f"{filename}-{stamp}.xlsx")
+
+
+def _rows(rows: list[Any], columns: list[Column]) -> Iterator[list[Any]]:
+    for row in rows:
+        yield [_cell(c.value(row)) for c in columns]
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float, Decimal, dt.date)):
+        return value
+    return str(value)
+
+
+def region_name(village: Any) -> str:
+    """"东山镇 / 东山社区" for a village row (its township first)."""
+    if village is None:
+        return ""
+    parent = getattr(village, "parent", None)
+    return f"{parent.name} / {village.name}" if parent is not None else village.name
