@@ -50,6 +50,18 @@ def results(ratings: QuerySet[Rating], *, public: bool = False) -> dict[str, Any
             "min_public": rules.MIN_PUBLIC}
 
 
+def current_plan_code() -> str | None:
+    """The code of the deployment's indicator plan (as the evaluation reports name it)."""
+    from canlian.indicators import plans
+    from canlian.regions.models import Deployment
+
+    deployment = Deployment.current()
+    if deployment is None:
+        return None
+    return next((c for c in plans.available() if plans.load(c).region == deployment.root.name),
+                None)
+
+
 def public_results() -> dict[str, Any]:
     """The whole deployment's results for the public page (suppressed)."""
     return results(Rating.objects.filter(scoping.deployment_q()), public=True)

@@ -54,13 +54,6 @@ def results(request: AuthedRequest) -> HttpResponse:
         "results": queries.results(ratings), "year": year, "years": years})
 
 
-def _plan_code() -> str | None:
-    from canlian.plantasks import queries as plantasks
-
-    plan = plantasks.current_plan()
-    return plan.code if plan else None
-
-
 @requires(Capability.EVALUATE)
 def home(request: AuthedRequest) -> HttpResponse:
     """The evaluator's overview: aggregates only (satisfaction, plan tasks by department)."""
@@ -134,7 +127,7 @@ class FindingForm(Form):
 @requires(Capability.EVALUATE)
 def findings(request: AuthedRequest) -> HttpResponse:
     """The evaluator's findings for the current plan, and a form to record one."""
-    plan = _plan_code()
+    plan = queries.current_plan_code()
     if plan is None:
         raise Http404("no plan for this deployment")
     form = FindingForm(request.POST or None, initial={"year": clock.today().year})

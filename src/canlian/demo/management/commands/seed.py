@@ -29,6 +29,7 @@ from canlian.exchange.demo import seed_exchange
 from canlian.indicators.demo import seed_external
 from canlian.people.models import Household, Person
 from canlian.plantasks.demo import seed_plantasks
+from canlian.evaluation.demo import seed_evaluation
 from canlian.privacy.demo import seed_privacy
 from canlian.programmes.demo import seed_programmes as seed_programme_engine
 from canlian.regions import loader
@@ -97,6 +98,7 @@ class Command(BaseCommand):
                 counts.update(seed_external(deployment))
                 counts.update(seed_exchange(deployment))
                 counts.update(seed_plantasks(deployment))
+                counts.update(seed_evaluation(deployment))
                 counts.update(seed_disclosure(deployment))  # freezes years: after the records
                 ensure_demo_users(deployment)  # links the employer login to a demo unit
                 self.stdout.write("Records behind the plan indicators (2021–): " + ", ".join(
