@@ -22,7 +22,7 @@ class ItemKind(models.TextChoices):
 
 
 class RatingChannel(models.TextChoices):
-    PORTAL = "portal", _("Portal")
+    PORTAL = "portal", _("Online portal")
     SMS = "sms", _("Text message")
 
 

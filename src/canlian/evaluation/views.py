@@ -116,8 +116,8 @@ def _csv(rows: list[dict[str, Any]], seed: int) -> HttpResponse:
 
 class FindingForm(Form):
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
-    area = forms.ChoiceField(label=gettext_lazy("Area"), choices=FindingArea.choices)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=120)
+    area = forms.ChoiceField(label=gettext_lazy("Evaluated area"), choices=FindingArea.choices)
+    title = forms.CharField(label=gettext_lazy("Heading"), max_length=120)
     text = forms.CharField(label=gettext_lazy("Finding"), max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 5}))
     recommendation = forms.CharField(label=gettext_lazy("Recommendation"), required=False,
