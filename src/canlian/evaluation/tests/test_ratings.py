@@ -104,10 +104,10 @@ def _inbound(client, **params):
     return client.post(reverse("evaluation:sms_inbound"), params)
 
 
-def test_invitations_by_text_message_and_replies(client, settings, citizen, serve, regions):
+def test_invitations_by_text_message_and_replies(client, settings, citizen, serve, regions,
+                                                 django_capture_on_commit_callbacks):
     record = serve(citizen, day=TODAY - dt.timedelta(days=1))
-    with clock.frozen(TODAY), __import__("django").test.utils.CaptureQueriesContext(
-            __import__("django").db.connection):
+    with clock.frozen(TODAY), django_capture_on_commit_callbacks(execute=True):
         assert actions.invite(regions.county, TODAY) == 1
         assert actions.invite(regions.county, TODAY) == 0  # once per item
     invitation = Invitation.objects.get()
