@@ -35,7 +35,8 @@ logger = logging.getLogger("canlian.evaluation")
 # The invitation and the replies are text messages to citizens, written in Chinese like the
 # portal's sign-in code (portal/actions.py).
 INVITATION_TEXT = ("【残联】您的“{topic}”已办结。欢迎评价：请回复“{code} 分数”（5分非常满意，"
-                   "1分很不满意），可附意见，如“{code} 5 服务很好”。{days}天内有效。也可登录网上服务平台评价。")
+                   "1分很不满意），可附意见，如“{code} 5 服务很好”。{days}天内有效。"
+                   "也可登录网上服务平台评价。")
 REPLY_THANKS = "【残联】已收到您的评价（{score}分），谢谢！"
 REPLY_HELP = "【残联】未能识别您的回复。请回复评价码和1到5的分数，如“K7P3Q 5”。"
 REPLY_UNKNOWN = "【残联】评价码无效，请核对短信中的评价码。"
@@ -154,10 +155,10 @@ def invite(root: Region, today: dt.date, *, days_back: int = 3) -> int:
     codes = _new_codes(len(found))
     made = Invitation.objects.bulk_create(
         [Invitation(code=c, kind=i.kind, object_id=i.object_id, person_id=i.person_id,
-                    phone=phones[i.person_id], sent_on=today) for c, i in zip(codes, found)])
+                    phone=phones[i.person_id], sent_on=today) for c, i in zip(codes, found, strict=True)])
     texts = [(inv.phone, INVITATION_TEXT.format(topic=items.topic_label(i.kind, i.topic),
                                                 code=inv.code, days=rules.REPLY_DAYS))
-             for inv, i in zip(made, found)]
+             for inv, i in zip(made, found, strict=True)]
     transaction.on_commit(lambda: _send(texts))
     return len(made)
 

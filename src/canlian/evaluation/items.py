@@ -1,11 +1,13 @@
 """The closed items a citizen may rate, read from the apps that close them.
 
-| kind | record | closed when | closed on | grouped by (topic) |
-|---|---|---|---|---|
-| service | ``services.ServiceRecord`` | recorded (delivered) | its end date, else its date | the service group |
-| subsidy | ``benefits.SubsidyApplication`` | approved or not approved | the day of the decision (last change) | the subsidy |
-| certificate | ``certificates.Application`` | issued (办结) or not approved | the day it entered that state | the application's kind |
-| case | ``rights.RightsCase`` | closed, other than as a duplicate | its closing day | the case's kind |
+- service: a ``services.ServiceRecord`` (delivered when recorded), closed on its end date
+  or else its date, grouped by the service group;
+- subsidy: a ``benefits.SubsidyApplication`` approved or not approved, closed on the day of
+  the decision (its last change), grouped by the subsidy;
+- certificate: a ``certificates.Application`` issued (办结) or not approved, closed on the
+  day it entered that state, grouped by the application's kind;
+- case: a ``rights.RightsCase`` closed other than as a duplicate, on its closing day,
+  grouped by the case's kind.
 
 Each kind is one query over its table (``values()``), never a loop over records.
 """
@@ -124,10 +126,10 @@ def _item(kind: str, row: dict[str, Any]) -> Item:
                 row["t"], row["closed"])
 
 
-def closed(kind: str, condition: Q = Q()) -> list[Item]:
+def closed(kind: str, condition: Q | None = None) -> list[Item]:
     """The closed items of one kind matching ``condition`` (on the record's fields or
     ``closed``, the day it closed)."""
-    return [_item(kind, r) for r in _rows(kind, condition)]
+    return [_item(kind, r) for r in _rows(kind, condition or Q())]
 
 
 def find(kind: str, object_id: int) -> Item | None:

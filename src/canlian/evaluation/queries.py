@@ -31,16 +31,23 @@ def results(ratings: QuerySet[Rating], *, public: bool = False) -> dict[str, Any
     """Ratings per service kind, institution and township, and in total. ``public``: a
     group with fewer than ``rules.MIN_PUBLIC`` ratings shows no figures (a count, mean or
     rate of a handful of ratings could point to the persons who gave them)."""
-    stats = {"n": Count("id"), "mean": Avg("score"), "ok": Count("id", filter=Q(score__gte=4))}
+    stats: dict[str, Any] = {"n": Count("id"), "mean": Avg("score"),
+                             "ok": Count("id", filter=Q(score__gte=4))}
+    grouped: Any = ratings  # values() of annotated groups: plain dicts
+    by_topic: list[dict[str, Any]] = list(
+        grouped.values("kind", "topic").annotate(**stats).order_by("kind", "topic"))
     topics = [_row(items.topic_label(r["kind"], r["topic"]), r["n"], r["mean"], r["ok"], public,
-                   kind=str(KIND_LABELS.get(r["kind"], r["kind"])))
-              for r in ratings.values("kind", "topic").annotate(**stats).order_by("kind", "topic")]
+                   kind=str(KIND_LABELS.get(r["kind"], r["kind"]))) for r in by_topic]
+    by_institution: list[dict[str, Any]] = list(
+        grouped.filter(institution__isnull=False).values("institution__name").annotate(**stats)
+        .order_by("institution__name"))
     institutions = [_row(r["institution__name"], r["n"], r["mean"], r["ok"], public)
-                    for r in ratings.filter(institution__isnull=False)
-                    .values("institution__name").annotate(**stats).order_by("institution__name")]
+                    for r in by_institution]
+    by_township: list[dict[str, Any]] = list(
+        grouped.values("village__parent__code", "village__parent__name").annotate(**stats)
+        .order_by("village__parent__code"))
     townships = [_row(r["village__parent__name"], r["n"], r["mean"], r["ok"], public)
-                 for r in ratings.values("village__parent__code", "village__parent__name")
-                 .annotate(**stats).order_by("village__parent__code")]
+                 for r in by_township]
     total = ratings.aggregate(**stats)
     by_score = dict(ratings.values_list("score").annotate(n=Count("id")).values_list("score", "n"))
     return {"topics": topics, "institutions": institutions, "townships": townships,
@@ -111,8 +118,8 @@ def sample(user: Any, seed: int, size: int, today: dt.date) -> list[dict[str, An
             "pseudonym": rules.pseudonym(seed, pid), "sex": p["sex"],
             "age": rules.age_band(p["birth_date"], today),
             "township": p["village__parent__name"],
-            "category": CATEGORY_LABELS.get(p["category"], "") if p["category"] else "",  # type: ignore[call-overload]
-            "grade": GRADE_LABELS.get(p["grade"], "") if p["grade"] else "",  # type: ignore[call-overload]
+            "category": CATEGORY_LABELS.get(p["category"], "") if p["category"] else "",
+            "grade": GRADE_LABELS.get(p["grade"], "") if p["grade"] else "",
             "services": services.get(pid, 0), "subsidies": sorted(grants.get(pid, [])),
             "ratings": rated["n"] if rated else 0,
             "mean": round(rated["mean"], 1) if rated else None, "_id": pid})
@@ -126,7 +133,8 @@ def for_person(person_id: int, today: dt.date) -> dict[str, list[dict[str, Any]]
     found = items.closed_for_persons([person_id], since, today)
     given = {(r.kind, r.object_id): r for r in Rating.objects.filter(
         person_id=person_id, object_id__in={i.object_id for i in found})}
-    open_, rated = [], []
+    open_: list[dict[str, Any]] = []
+    rated: list[dict[str, Any]] = []
     for i in found:
         row = {"kind": i.kind, "id": i.object_id, "kind_label": KIND_LABELS[i.kind],
                "label": items.topic_label(i.kind, i.topic), "closed_on": i.closed_on,

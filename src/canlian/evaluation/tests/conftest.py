@@ -16,8 +16,8 @@ def rehab(db):
 
 @pytest.fixture
 def institution(regions):
-    return Institution.objects.create(name="乐成康复中心", kind="rehabilitation", opened_on=dt.date(2020, 1, 1),
-                                      township=regions.t1)
+    return Institution.objects.create(name="乐成康复中心", kind="rehabilitation",
+                                      opened_on=dt.date(2020, 1, 1), township=regions.t1)
 
 
 @pytest.fixture

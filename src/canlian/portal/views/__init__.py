@@ -4,8 +4,8 @@ from .applications import application_detail, applications, ecert, ecert_downloa
 from .apply import apply_certificate, apply_service, apply_subsidy, change_contact
 from .files import upload_file
 from .home import choose_person, display_settings, home
-from .ratings import rate, ratings
 from .privacy import access_log, consent, correction, download, privacy_home
+from .ratings import rate, ratings
 from .rights import rights_case, rights_new
 from .signin import outbox, sign_in, sign_in_code, sign_out
 

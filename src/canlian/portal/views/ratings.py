@@ -39,8 +39,8 @@ def rate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            evaluation.rate(request.user, kind, pk, score=d["score"], comment=d["comment"],
-                            request=request)
+            evaluation.rate(request.user, kind, pk,  # type: ignore[arg-type]
+                            score=d["score"], comment=d["comment"], request=request)
         except (ValidationError, PermissionDenied, DomainError) as exc:
             add_errors(form, exc)
             status = 409 if getattr(exc, "code", "") == "already_rated" else 400

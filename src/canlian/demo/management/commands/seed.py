@@ -25,11 +25,11 @@ from canlian.demo.users import DEMO_PASSWORD, ensure_demo_users
 from canlian.disclosure.demo import seed_disclosure
 from canlian.education.demo import seed_education
 from canlian.employment.demo import seed_employment
+from canlian.evaluation.demo import seed_evaluation
 from canlian.exchange.demo import seed_exchange
 from canlian.indicators.demo import seed_external
 from canlian.people.models import Household, Person
 from canlian.plantasks.demo import seed_plantasks
-from canlian.evaluation.demo import seed_evaluation
 from canlian.privacy.demo import seed_privacy
 from canlian.programmes.demo import seed_programmes as seed_programme_engine
 from canlian.regions import loader
