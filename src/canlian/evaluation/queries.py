@@ -27,6 +27,17 @@ def _row(label: str, n: int, mean: float | None, satisfied: int, public: bool,
             "rate": rules.satisfaction_rate(satisfied, n) if shown else None, **extra}
 
 
+def _complement(rows: list[dict[str, Any]]) -> None:
+    """Complementary suppression (as on the public page, ``disclosure/suppression.py``):
+    with the total shown, one hidden group could be worked out from the others, so when
+    exactly one group of a table is hidden the smallest shown group is hidden too."""
+    hidden = [r for r in rows if r["suppressed"]]
+    shown = [r for r in rows if not r["suppressed"]]
+    if len(hidden) == 1 and shown:
+        smallest = min(shown, key=lambda r: r["rated"])
+        smallest.update(rated=None, mean=None, rate=None, suppressed=True)
+
+
 def results(ratings: QuerySet[Rating], *, public: bool = False) -> dict[str, Any]:
     """Ratings per service kind, institution and township, and in total. ``public``: a
     group with fewer than ``rules.MIN_PUBLIC`` ratings shows no figures (a count, mean or
@@ -48,6 +59,9 @@ def results(ratings: QuerySet[Rating], *, public: bool = False) -> dict[str, Any
         .order_by("village__parent__code"))
     townships = [_row(r["village__parent__name"], r["n"], r["mean"], r["ok"], public)
                  for r in by_township]
+    if public:
+        for rows in (topics, institutions, townships):
+            _complement(rows)
     total = ratings.aggregate(**stats)
     by_score = dict(ratings.values_list("score").annotate(n=Count("id")).values_list("score", "n"))
     return {"topics": topics, "institutions": institutions, "townships": townships,

@@ -180,9 +180,16 @@ def test_results_are_scoped_and_small_groups_suppressed_in_public(client, users,
     assert towns["柳市镇"]["mean"] == 2.67
     public = queries.public_results()
     towns = {r["label"]: r for r in public["townships"]}
-    assert towns["乐成街道"]["rated"] == 6
     assert towns["柳市镇"]["suppressed"] and towns["柳市镇"]["rated"] is None \
         and towns["柳市镇"]["mean"] is None
+    # with the total (9) shown, 6 would give the hidden 3 away: hidden as well
+    assert public["total"]["rated"] == 9 and towns["乐成街道"]["suppressed"]
+    assert public["topics"][0]["rated"] == 9  # one kind of service: nothing to hide
+    client.force_login(users.federation)
+    open_page = client.get(reverse("disclosure:page")).content.decode()
+    assert "按服务类别" in open_page and "不足 5 次" in open_page
+    client.logout()
+    assert client.get(reverse("disclosure:json")).json()["satisfaction"]["total"]["rated"] == 9
     # township staff see their own township only
     client.force_login(users.township)
     page = client.get(reverse("evaluation:results")).content.decode()
