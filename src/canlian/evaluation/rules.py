@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -82,8 +83,10 @@ def draw_sample(ids: Iterable[int], seed: int, size: int) -> list[int]:
     """The ``size`` ids with the smallest keys for ``seed``, in key order (see above)."""
     if size < 1:
         return []
-    keyed = sorted((sample_key(seed, i), i) for i in ids)
-    return [i for _, i in keyed[:size]]
+    prefix, sha = f"{seed}:".encode(), hashlib.sha256
+    # The digest's bytes order as its hex does (``sample_key``); a heap keeps only ``size``.
+    keyed = heapq.nsmallest(size, ((sha(prefix + str(i).encode()).digest(), i) for i in ids))
+    return [i for _, i in keyed]
 
 
 def pseudonym(seed: int, record_id: int) -> str:
