@@ -110,8 +110,7 @@ def _assert_domain_demo(root) -> None:
     from canlian.evaluation import queries as evaluation
 
     assert User.objects.filter(username="evaluator", role="evaluator").exists()
-    midterm = evaluation.report_section(root.code, PLANS[deployment], plans.load(
-        PLANS[deployment]).start + 2)
+    midterm = evaluation.report_section(root.code, plan.code, plans.load(plan.code).start + 2)
     satisfaction = midterm["satisfaction"]
     assert satisfaction["total"]["rated"] and satisfaction["topics"] and midterm["findings"]
     assert len(satisfaction["townships"]) > 1
