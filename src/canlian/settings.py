@@ -111,6 +111,9 @@ CANLIAN_SMS_ATTEMPTS = int(os.environ.get("CANLIAN_SMS_ATTEMPTS", "3"))
 CANLIAN_SMS_TIMEOUT = float(os.environ.get("CANLIAN_SMS_TIMEOUT", "5"))
 CANLIAN_SMS_BACKOFF = float(os.environ.get("CANLIAN_SMS_BACKOFF", "0.5"))
 CANLIAN_SMS_REPORT_BASE = os.environ.get("CANLIAN_SMS_REPORT_BASE", "")
+# The shared secret the SMS gateway sends with citizens' replies to rating invitations
+# (evaluation/views.py ``sms_inbound``); empty: the inbound endpoint does not exist.
+CANLIAN_SMS_INBOUND_TOKEN = os.environ.get("CANLIAN_SMS_INBOUND_TOKEN", "")
 CANLIAN_TRUSTED_PROXIES = [
     p.strip() for p in os.environ.get("CANLIAN_TRUSTED_PROXIES", "").split(",") if p.strip()
 ]
@@ -170,6 +173,7 @@ INSTALLED_APPS = [
     "canlian.culture",
     "canlian.plantasks",
     "canlian.disclosure",
+    "canlian.evaluation",
     "canlian.surveys",
     "canlian.services",
     "canlian.community",

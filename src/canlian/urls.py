@@ -23,6 +23,7 @@ urlpatterns = [
     path("culture/", include("canlian.culture.urls")),
     path("plan-tasks/", include("canlian.plantasks.urls")),
     path("open/", include("canlian.disclosure.urls")),
+    path("evaluation/", include("canlian.evaluation.urls")),
     path("surveys/", include("canlian.surveys.urls")),
     path("services/", include("canlian.services.urls")),
     path("community/", include("canlian.community.urls")),

@@ -51,7 +51,8 @@ class User(AbstractUser):
             if self.region is None:
                 raise ValidationError({"region": _("Staff accounts need a region.")})
             if self.region.level != REGION_LEVEL[Role(self.role)] and not (
-                self.role in {Role.FEDERATION_STAFF, Role.AUDITOR, Role.ASSESSOR, Role.DEPARTMENT}
+                self.role in {Role.FEDERATION_STAFF, Role.AUDITOR, Role.ASSESSOR, Role.DEPARTMENT,
+                                 Role.EVALUATOR}
                 and self.region.level in {"city", "province"}
             ):
                 raise ValidationError(

@@ -19,6 +19,7 @@ class Role(StrEnum):
     EMPLOYER = "employer"  # 用人单位
     AUDITOR = "auditor"  # 审计/领导 (read-only)
     DEPARTMENT = "department"  # 残工委成员单位（规划任务牵头/责任部门）
+    EVALUATOR = "evaluator"  # 第三方评估机构 (read-only: aggregates and an anonymised sample)
 
 
 LABELS_ZH = {
@@ -30,6 +31,7 @@ LABELS_ZH = {
     Role.EMPLOYER: "用人单位",
     Role.AUDITOR: "审计/领导（只读）",
     Role.DEPARTMENT: "规划任务责任部门",
+    Role.EVALUATOR: "第三方评估机构",
 }
 
 
@@ -45,6 +47,8 @@ class Capability(StrEnum):
     APPROVE = "approve"
     REPORT_PLAN_TASKS = "report_plan_tasks"  # a department reports its plan tasks' progress
     SUPERVISE_PLAN_TASKS = "supervise_plan_tasks"  # 督查: every department's tasks, bulletin
+    VIEW_SATISFACTION = "view_satisfaction"  # 满意度: ratings per service kind, institution, township
+    EVALUATE = "evaluate"  # 第三方评估: aggregates, an anonymised sample, recording findings
 
 
 _STAFF_READ = {Capability.VIEW_PEOPLE}
@@ -61,6 +65,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.EXPORT_PEOPLE,
             Capability.MANAGE_CERTIFICATES,
             Capability.REVIEW,
+            Capability.VIEW_SATISFACTION,
         }
     ),
     Role.FEDERATION_STAFF: frozenset(
@@ -74,14 +79,20 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.REVIEW,
             Capability.APPROVE,
             Capability.SUPERVISE_PLAN_TASKS,
+            Capability.VIEW_SATISFACTION,
         }
     ),
     Role.ASSESSOR: frozenset({Capability.ASSESS}),
     Role.EMPLOYER: frozenset(),
     Role.AUDITOR: frozenset(_STAFF_READ | {Capability.EXPORT_PEOPLE, Capability.VIEW_AUDIT,
-                                           Capability.SUPERVISE_PLAN_TASKS}),
+                                           Capability.SUPERVISE_PLAN_TASKS,
+                                           Capability.VIEW_SATISFACTION}),
     # A department of the committee (残工委成员单位) sees only its own plan tasks.
     Role.DEPARTMENT: frozenset({Capability.REPORT_PLAN_TASKS}),
+    # A third-party evaluator (第三方评估机构) reads aggregates and an anonymised, seeded
+    # sample of records (every read audited) and records its findings; it never sees the
+    # registry (no names, resident IDs or phones) and changes no record of the federation.
+    Role.EVALUATOR: frozenset({Capability.VIEW_SATISFACTION, Capability.EVALUATE}),
 }
 
 # Roles that work in the staff site (the others use the citizens' or employers' portal).
@@ -97,6 +108,7 @@ REGION_LEVEL: dict[Role, str] = {
     Role.AUDITOR: "county",
     Role.ASSESSOR: "county",
     Role.DEPARTMENT: "county",
+    Role.EVALUATOR: "county",
 }
 
 

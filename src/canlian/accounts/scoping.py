@@ -156,3 +156,23 @@ def within(region: Region, field: str) -> Q:
     whole and for no user: the scheduled jobs over the deployment being served."""
     low, high = region.code_range
     return Q(**{f"{field}__range": (low, high)})
+
+
+def ratings_for(user: User):
+    """Satisfaction ratings (满意度评价) the user may see: those of persons placed in the
+    user's region, for roles with ``view_satisfaction`` (staff, auditors, evaluators)."""
+    from canlian.evaluation.models import Rating
+
+    if not user.is_authenticated or not user.can(Capability.VIEW_SATISFACTION):
+        return Rating.objects.none()
+    return Rating.objects.filter(region_range_q(user, "village__code"))
+
+
+def evaluation_population_for(user: User):
+    """The persons a third-party evaluator's sample is drawn from: those placed in its
+    region. Only ever read through ``evaluation.queries.sample`` (anonymised, audited)."""
+    from canlian.people.models import Person
+
+    if not user.is_authenticated or not user.can(Capability.EVALUATE):
+        return Person.objects.none()
+    return Person.objects.filter(region_range_q(user, "village__code"))

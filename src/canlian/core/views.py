@@ -23,6 +23,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         return redirect("employment:mine")
     if user.can(Capability.REPORT_PLAN_TASKS):
         return redirect("plantasks:mine")
+    if user.can(Capability.EVALUATE):
+        return redirect("evaluation:home")
     if user.can(Capability.VIEW_PEOPLE):
         return render(request, "core/home.html", {
             "sections": overview.figures(user, clock.today(), clock.now()),

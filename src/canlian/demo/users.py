@@ -34,6 +34,7 @@ def ensure_demo_users(deployment: Deployment) -> list[DemoLogin]:
         DemoLogin("assessor", Role.ASSESSOR, root),
         DemoLogin("auditor", Role.AUDITOR, root),
         DemoLogin("employer", Role.EMPLOYER, None),
+        DemoLogin("evaluator", Role.EVALUATOR, root),
     ]
     for login in logins:
         user, created = User.objects.get_or_create(

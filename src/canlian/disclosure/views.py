@@ -81,7 +81,16 @@ def as_json(d: dict[str, Any]) -> dict[str, Any]:
         "persons_served_by_service_group_and_year": _table_json(d["services"]),
         "subsidies_persons_paid_by_year": subsidies,
         "indicators": d["indicators"],
+        "satisfaction": _satisfaction(),
     }
+
+
+def _satisfaction() -> dict[str, Any]:
+    """Citizens' ratings (evaluation app), groups of fewer than 5 ratings hidden. Not in the
+    ten-minute cache: its labels follow the reader's language."""
+    from canlian.evaluation.queries import public_results
+
+    return public_results()
 
 
 def page(request: HttpRequest) -> HttpResponse:
@@ -98,7 +107,8 @@ def page(request: HttpRequest) -> HttpResponse:
     return render(request, "disclosure/page.html", {
         **d, "subsidy_rows": rows, "persons_rows": lines(persons),
         "persons_totals": [persons.shown(persons.column_totals[c]) for c in persons.columns]
-        + [persons.shown(persons.total)], "services_rows": lines(d["services"])})
+        + [persons.shown(persons.total)], "services_rows": lines(d["services"]),
+        "results": _satisfaction()})
 
 
 def data_json(request: HttpRequest) -> JsonResponse:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from canlian.core import exports
 from canlian.people.workbooks import _header, _save
@@ -51,6 +51,19 @@ def rows_with_gaps(data: dict[str, Any]) -> list[dict[str, Any]]:
             for r in data["indicators"]]
 
 
+def evaluation_section(data: dict[str, Any]) -> dict[str, Any]:
+    """The year's satisfaction ratings in the report's region and the third-party
+    evaluator's findings (``evaluation.queries.report_section``), labelled in Chinese
+    like the rest of the document."""
+    from canlian.evaluation.queries import report_section
+
+    with translation.override("zh-hans"):
+        section = report_section(data["region"], data["plan"], data["year"])
+        for finding in section["findings"]:
+            finding.area_label = str(finding.get_area_display())
+    return section
+
+
 def workbook(data: dict[str, Any], kind: str) -> Path:
     book = exports.workbook()
     sheet = book.create_sheet(KINDS[kind])
@@ -68,7 +81,36 @@ def workbook(data: dict[str, Any], kind: str) -> Path:
         for t in r["townships"]:
             townships.append([r["name"], t["name"], t["value"], t["numerator"], t["denominator"],
                               STATUS_LABELS[Status(t["status"])]])
+    _tasks_and_evaluation(book, data)
     return _save(book)
+
+
+def _tasks_and_evaluation(book: Any, data: dict[str, Any]) -> None:
+    """The sheets beside the indicators: the plan tasks by lead department, the
+    satisfaction results and the evaluator's findings."""
+    from canlian.plantasks.queries import report_section as tasks_section
+
+    tasks = tasks_section(data["plan"], data["year"])
+    if tasks:
+        sheet = book.create_sheet("规划重点任务")
+        _header(sheet, ["牵头部门", "任务数", "按进度推进", "进度滞后", "逾期未报"])
+        for d in tasks["departments"]:
+            sheet.append([d["department"], d["tasks"], d["on_track"], d["lagging"], d["overdue"]])
+    section = evaluation_section(data)
+    satisfaction = section["satisfaction"]
+    sheet = book.create_sheet("满意度")
+    _header(sheet, ["分组", "类别", "评价数", "平均分（1–5）", "满意率（%）"])
+    for group, rows in (("服务类别", satisfaction["topics"]), ("机构", satisfaction["institutions"]),
+                        ("镇（街道）", satisfaction["townships"])):
+        for r in rows:
+            sheet.append([group, f"{r.get('kind', '')} {r['label']}".strip(), r["rated"], r["mean"],
+                          r["rate"]])
+    total = satisfaction["total"]
+    sheet.append(["合计", "", total["rated"], total["mean"], total["rate"]])
+    sheet = book.create_sheet("第三方评估发现")
+    _header(sheet, ["领域", "标题", "发现", "建议", "评估机构"])
+    for f in section["findings"]:
+        sheet.append([f.area_label, f.title, f.text, f.recommendation, f.organisation])
 
 
 def svg_bars(rows: list[dict[str, Any]]) -> str:
@@ -102,6 +144,7 @@ def html(data: dict[str, Any], kind: str) -> str:
     rows = rows_with_gaps(data)
     return render_to_string("indicators/report.html", {
         "tasks": report_section(data["plan"], data["year"]),
+        "evaluation": evaluation_section(data),
         "data": data, "rows": rows, "kind": KINDS[kind], "chart": svg_bars(rows),
         "generated": timezone.localtime(), "frozen_at": (data.get("frozen_at") or "")[:10],
     })

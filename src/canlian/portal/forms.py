@@ -165,3 +165,16 @@ class SatisfactionForm(PortalForm):
                                               ("basically", _("Basically satisfied")),
                                               ("dissatisfied", _("Dissatisfied"))],
                                      widget=forms.RadioSelect)
+
+
+class RatingForm(PortalForm):
+    """A rating of 1 to 5 with an optional comment (满意度评价), in two plain steps."""
+
+    score = forms.TypedChoiceField(
+        label=_("Step 1: how satisfied are you?"), coerce=int, widget=forms.RadioSelect,
+        choices=[(5, _("5 — very satisfied")), (4, _("4 — satisfied")), (3, _("3 — neither")),
+                 (2, _("2 — dissatisfied")), (1, _("1 — very dissatisfied"))],
+        error_messages={"required": _("Choose a rating from 1 to 5")})
+    comment = forms.CharField(label=_("Step 2 (if you wish): what should we know?"),
+                              required=False, max_length=500,
+                              widget=forms.Textarea(attrs={"rows": 3}))

@@ -100,7 +100,9 @@ MATRIX: dict[str, tuple[str | None, str, dict[str, object]]] = {
 PUBLIC = {"accounts:login", "accounts:logout", "set_language", "verify",
           "accounts:password_change", "accounts:two_factor", "accounts:two_factor_setup",
           # the SMS gateway's delivery reports, authorised by an unguessable reference
-          "exchange:sms_report"}
+          "exchange:sms_report",
+          # the SMS gateway's replies to rating invitations, authorised by a shared token
+          "evaluation:sms_inbound"}
 # A person outside the user's area is refused plainly (403, "不在您的辖区内"), not hidden.
 OUT_OF_AREA_403 = {"people:detail", "people:edit"}
 

@@ -106,3 +106,12 @@ def _assert_domain_demo(root) -> None:
 
     notices = PublicNotice.objects.filter(village__code__range=root.code_range)
     assert notices.exists() and notices.filter(applications__isnull=False).exists()
+    from canlian.accounts.models import User
+    from canlian.evaluation import queries as evaluation
+
+    assert User.objects.filter(username="evaluator", role="evaluator").exists()
+    midterm = evaluation.report_section(root.code, plan.code, plans.load(plan.code).start + 2)
+    satisfaction = midterm["satisfaction"]
+    assert satisfaction["total"]["rated"] and satisfaction["topics"] and midterm["findings"]
+    assert len(satisfaction["townships"]) > 1
+    assert published["satisfaction"]["total"]["rated"] not in (0, None)

@@ -10,7 +10,7 @@ from django.urls import get_resolver, reverse
 
 PUBLIC = {"home", "sign_in", "settings", "outbox"}
 ARGS = {"apply_subsidy": ["nursing"], "application": ["certificate", 1],
-        "withdraw": ["certificate", 1], "rights_case": [1], "consent": ["share_hrss"]}
+        "withdraw": ["certificate", 1], "rights_case": [1], "rate": ["service", 1], "consent": ["share_hrss"]}
 POST_ONLY = {"withdraw", "sign_out", "consent"}
 
 

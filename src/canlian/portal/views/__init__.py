@@ -5,6 +5,7 @@ from .apply import apply_certificate, apply_service, apply_subsidy, change_conta
 from .files import upload_file
 from .home import choose_person, display_settings, home
 from .privacy import access_log, consent, correction, download, privacy_home
+from .ratings import rate, ratings
 from .rights import rights_case, rights_new
 from .signin import outbox, sign_in, sign_in_code, sign_out
 
@@ -26,6 +27,8 @@ __all__ = [
     "home",
     "outbox",
     "privacy_home",
+    "rate",
+    "ratings",
     "rights_case",
     "rights_new",
     "sign_in",

@@ -26,6 +26,7 @@ from canlian.demo.users import DEMO_PASSWORD, ensure_demo_users
 from canlian.disclosure.demo import seed_disclosure
 from canlian.education.demo import seed_education
 from canlian.employment.demo import seed_employment
+from canlian.evaluation.demo import seed_evaluation
 from canlian.exchange.demo import seed_exchange
 from canlian.indicators.demo import seed_external
 from canlian.people.models import Household, Person
@@ -92,7 +93,8 @@ class Command(BaseCommand):
                          ("education", seed_education), ("culture", seed_culture),
                          ("care", seed_care), ("programmes", seed_programme_engine),
                          ("external figures", seed_external), ("exchange", seed_exchange),
-                         ("plan tasks", seed_plantasks), ("disclosure", seed_disclosure)]
+                         ("plan tasks", seed_plantasks), ("evaluation", seed_evaluation),
+                         ("disclosure", seed_disclosure)]
                 counts: dict[str, int] = {}
                 with Progress("records", total=len(steps)) as bar:
                     for name, step in steps:

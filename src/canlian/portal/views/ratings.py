@@ -1,0 +1,53 @@
+"""Rating a closed service, decision or case (满意度评价) on the portal: the list of what
+the person may rate, and one item's page with its two plain steps. The evaluation app's
+actions do the work; a second rating of the same item is refused with the reason."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from canlian.core import clock
+from canlian.core.domain import DomainError
+from canlian.evaluation import actions as evaluation
+from canlian.evaluation import queries
+
+from ..forms import RatingForm
+from .common import add_errors, citizen_required
+
+
+@citizen_required
+def ratings(request: HttpRequest) -> HttpResponse:
+    person = request.portal_person  # type: ignore[attr-defined]
+    return render(request, "portal/ratings.html", {
+        "person": person, **queries.for_person(person.pk, clock.today())})
+
+
+@citizen_required
+def rate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    person = request.portal_person  # type: ignore[attr-defined]
+    mine = queries.for_person(person.pk, clock.today())
+    item = next((i for i in mine["open"] + mine["rated"] if i["kind"] == kind and i["id"] == pk),
+                None)
+    if item is None:
+        raise Http404("nothing to rate")
+    form = RatingForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            evaluation.rate(request.user, kind, pk,  # type: ignore[arg-type]
+                            score=d["score"], comment=d["comment"], request=request)
+        except (ValidationError, PermissionDenied, DomainError) as exc:
+            add_errors(form, exc)
+            status = 409 if getattr(exc, "code", "") == "already_rated" else 400
+        else:
+            messages.success(request, _("Thank you for your rating."))
+            return redirect("portal:ratings")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "portal/rate.html", {"person": person, "item": item, "form": form},
+                  status=status)
