@@ -32,6 +32,8 @@ from . import facts, rules
 from .models import OPEN_STATES, Application, BillLine, Payment, Roster, RosterLine
 
 CASH = ("monthly_cash", "yearly_cash", "one_off")
+APPLICANT_ZH = {"person": "本人", "guardian": "监护人", "employer": "用人单位",
+                "institution": "服务机构"}
 
 
 class ProgrammeError(DomainError):
@@ -137,19 +139,20 @@ def apply(user: Any, person: Person | int, code: str, *, applicant: str = "perso
         scoping.require(user, Capability.EDIT_PEOPLE)
     person = _person(user, person)
     version = version_on(code, on)
+    verdict = rules.decide_version(code, version, facts.facts_for(person, on), on)
+    if not verdict.eligible:
+        raise ProgrammeError(f"不符合{version.name_zh}条件：{verdict.why_zh()} "
+                             f"(not eligible: {'; '.join(r.text_en for r in verdict.failed)})",
+                             "ineligible")
     if applicant not in ("staff", *version.applicants):
-        raise ProgrammeError(f"本项目的申请人只能是：{'、'.join(version.applicants)} "
+        who = "、".join(APPLICANT_ZH.get(a, a) for a in version.applicants)
+        raise ProgrammeError(f"本项目的申请人只能是：{who} "
                              f"(applicants allowed: {', '.join(version.applicants)})",
                              "applicant", "applicant")
     if channel not in version.channels and not (channel == "staff" and "automatic"
                                                   in version.channels):
         raise ProgrammeError(f"本项目不受理该渠道的申请 (channel {channel!r} not open)",
                              "channel", "channel")
-    verdict = rules.decide_version(code, version, facts.facts_for(person, on), on)
-    if not verdict.eligible:
-        raise ProgrammeError(f"不符合{version.name_zh}条件：{verdict.why_zh()} "
-                             f"(not eligible: {'; '.join(r.text_en for r in verdict.failed)})",
-                             "ineligible")
     chosen = None
     if version.settlement.kind == "institution":
         if institution is None:
@@ -179,6 +182,26 @@ def apply(user: Any, person: Person | int, code: str, *, applicant: str = "perso
     except IntegrityError:
         raise ProgrammeError(gettext("An application is already open this year"),
                              "duplicate") from None
+    return app
+
+
+def withdraw(user: Any, pk: int, *, request: Any = None) -> Application:
+    """The applicant (in the portal) or a worker withdraws an application not yet decided;
+    the person may apply again later in the year."""
+    if user.role != Role.CITIZEN:
+        scoping.require(user, Capability.EDIT_PEOPLE)
+    with transaction.atomic():
+        app = Application.objects.select_for_update().filter(
+            pk=pk, person__in=scoping.people_for(user)).first()
+        if app is None:
+            raise PermissionDenied("application outside region")
+        if app.state not in ("offered", "applied"):
+            raise ProgrammeError(gettext("Only an application not yet reviewed can be withdrawn"),
+                                 "state")
+        app.state = "withdrawn"
+        app.save(update_fields=["state"])
+        record(user=user, action=AuditAction.TRANSITION, obj=app, person=app.person,
+               request=request, summary=f"撤回项目申请（{app.programme}）")
     return app
 
 

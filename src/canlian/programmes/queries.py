@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth
 
 from canlian.accounts import scoping
+from canlian.care.models import Designation
 from canlian.core import clock
+from canlian.services.models import Institution
 
 from . import actions, facts, rules
 from .actions import applications_for
@@ -199,5 +201,67 @@ def offers_for(person: Any) -> list[dict[str, Any]]:
                        "summary": version.summary_zh if version else "",
                        "kind": rules.BENEFIT_ZH[version.benefit.kind] if version else "",
                        "amount": verdict.amount, "state": app.get_state_display() if app else "",
+                       "state_code": app.state if app else "", "app_id": app.pk if app else None,
+                       "portal": version is not None and (
+                           "portal" in version.channels or "offer" in version.channels),
                        "reasons": [r.text_zh for r in verdict.reasons if r.passed]})
     return result
+
+
+def designated_institutions(service: str, on: dt.date) -> Any:
+    """Institutions holding a designation agreement (定点服务协议) for ``service`` on ``on``:
+    the choices offered to a guardian applying for a programme settled with institutions."""
+    agreements = (Designation.objects.filter(institution=OuterRef("pk"), service=service,
+                                             start_date__lte=on, end_date__gte=on)
+                  .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on)))
+    return Institution.objects.filter(Exists(agreements)).order_by("name", "id")
+
+
+@dataclass
+class PortalProgramme:
+    """What the portal shows about one programme for one person today (“申请…”): the rules
+    with each reason, whether the portal takes the application and who the applicant is."""
+
+    code: str
+    version: rules.Version
+    verdict: rules.Verdict
+    applicant: str  # person | guardian: who is acting in the portal
+    application: Application | None  # the open one this year, or the offer
+    institutions: list[Any]
+
+    @property
+    def channel(self) -> str:
+        return "portal" if "portal" in self.version.channels else "offer"
+
+    @property
+    def takes_portal(self) -> bool:
+        """The portal takes it: a portal channel, or confirming an offer the engine opens."""
+        return "portal" in self.version.channels or "offer" in self.version.channels
+
+    @property
+    def applicant_allowed(self) -> bool:
+        return self.applicant in self.version.applicants
+
+    @property
+    def can_apply(self) -> bool:
+        open_app = self.application is not None and self.application.state != "offered"
+        return (self.verdict.eligible and self.takes_portal and self.applicant_allowed
+                and not open_app)
+
+
+def for_portal(user: Any, person: Any, code: str) -> PortalProgramme | None:
+    """None when the deployment has no such programme in force today."""
+    today = clock.today()
+    catalogue = facts.catalogue()
+    found = catalogue.get(code) if catalogue else None
+    version = found.on(today) if found else None
+    if found is None or version is None:
+        return None
+    verdict = rules.decide_version(code, version, facts.facts_for(person, today), today)
+    applicant = "person" if user.resident_id and user.resident_id == person.resident_id \
+        else "guardian"
+    app = (Application.objects.filter(person=person, programme=code, year=today.year)
+           .exclude(state__in=("refused", "withdrawn", "ended")).first())
+    institutions = (list(designated_institutions(version.settlement.designation or "", today))
+                    if version.settlement.kind == "institution" else [])
+    return PortalProgramme(code, version, verdict, applicant, app, institutions)
