@@ -33,7 +33,8 @@ def figures(user: Any, year: int) -> list[dict[str, Any]]:
     paid (ledger), settled (institution bills) or confirmed (rosters), in yuan."""
     apps = applications_for(user).filter(year=year)
     rows: dict[tuple[str, str], dict[str, Any]] = defaultdict(lambda: {
-        "offered": 0, "applied": 0, "approved": 0, "refused": 0, "amount": Decimal(0)})
+        "offered": 0, "applied": 0, "approved": 0, "refused": 0, "paid": 0,
+        "amount": Decimal(0)})
     for r in apps.values("programme", "village__parent__name").annotate(
             offered=Count("id", filter=Q(state="offered")),
             applied=Count("id", filter=~Q(state="offered")),
@@ -43,17 +44,20 @@ def figures(user: Any, year: int) -> list[dict[str, Any]]:
         for k in ("offered", "applied", "approved", "refused"):
             row[k] += r[k]
     region = scoping.region_q(user, "village__code")
-    for model, date_field, amount, extra in (
-            (Payment, "period", "amount", ~Q(status="failed")),
-            (BillLine, "month", "accepted", Q()),
-            (RosterLine, "roster__year", "amount", Q(confirmed=True))):
+    for model, date_field, amount, extra, person in (
+            (Payment, "period", "amount", ~Q(status="failed"), "person_id"),
+            (BillLine, "month", "accepted", Q(), "application__person_id"),
+            (RosterLine, "roster__year", "amount", Q(confirmed=True), "person_id")):
         when = {f"{date_field}__year": year} if date_field != "roster__year" else {
             "roster__year": year}
         programme = "programme" if model is Payment else (
             "application__programme" if model is BillLine else "roster__programme")
         for r in model.objects.filter(region, extra, **when).values(
-                programme, "village__parent__name").annotate(total=Sum(amount)):
-            rows[(r[programme], r["village__parent__name"])]["amount"] += r["total"] or 0
+                programme, "village__parent__name").annotate(
+                    total=Sum(amount), persons=Count(person, distinct=True)):
+            row = rows[(r[programme], r["village__parent__name"])]
+            row["amount"] += r["total"] or 0
+            row["paid"] += r["persons"]
     catalogue = facts.catalogue()
     names = {p.code: p.latest.name_zh for p in catalogue} if catalogue else {}
     return [{"programme": code, "name": names.get(code, code), "township": town, **values}
@@ -61,13 +65,29 @@ def figures(user: Any, year: int) -> list[dict[str, Any]]:
 
 
 def monthly(user: Any, year: int, code: str) -> list[dict[str, Any]]:
-    """Applications and approvals of one programme by month of application."""
-    return list(applications_for(user).filter(year=year, programme=code,
-                                              applied_on__isnull=False)
-                .annotate(month=ExtractMonth("applied_on")).values("month")
-                .annotate(applied=Count("id"),
-                          approved=Count("id", filter=Q(state__in=("approved", "ended"))))
-                .order_by("month"))
+    """One programme month by month: applications and approvals by month of application,
+    and the persons paid or settled and the amount by month paid for (ledger) or billed
+    (institution); the twelve months, empty ones included."""
+    months: dict[int, dict[str, Any]] = {m: {"month": m, "applied": 0, "approved": 0,
+                                             "paid": 0, "amount": Decimal(0)}
+                                         for m in range(1, 13)}
+    for r in (applications_for(user).filter(year=year, programme=code, applied_on__isnull=False)
+              .annotate(month=ExtractMonth("applied_on")).values("month")
+              .annotate(applied=Count("id"),
+                        approved=Count("id", filter=Q(state__in=("approved", "ended"))))
+              .order_by()):
+        months[r["month"]].update(applied=r["applied"], approved=r["approved"])
+    region = scoping.region_q(user, "village__code")
+    for qs, date_field, amount, person in (
+            (Payment.objects.filter(region, programme=code, period__year=year)
+             .exclude(status="failed"), "period", "amount", "person_id"),
+            (BillLine.objects.filter(region, application__programme=code, month__year=year),
+             "month", "accepted", "application__person_id")):
+        for r in (qs.annotate(m=ExtractMonth(date_field)).values("m")
+                  .annotate(total=Sum(amount), persons=Count(person, distinct=True)).order_by()):
+            months[r["m"]]["paid"] += r["persons"]
+            months[r["m"]]["amount"] += r["total"] or 0
+    return list(months.values())
 
 
 @dataclass
@@ -265,3 +285,24 @@ def for_portal(user: Any, person: Any, code: str) -> PortalProgramme | None:
     institutions = (list(designated_institutions(version.settlement.designation or "", today))
                     if version.settlement.kind == "institution" else [])
     return PortalProgramme(code, version, verdict, applicant, app, institutions)
+
+
+PARTICIPATION = {"medical_premium": "roster", "pension_premium": "roster",
+                 "child_rehab": "bill"}
+
+
+def participants(code_range: tuple[str, str], year: int, code: str) -> Any:
+    """The person ids a programme settled for in ``year`` within a region's village codes
+    — for a roster programme, confirmed by the other department (``RosterLine.confirmed``);
+    for an institution programme, with an accepted bill line that year. A subquery, so
+    the plan indicators (``indicators.measures``) count and list with one definition."""
+    kind = PARTICIPATION.get(code)
+    if kind == "roster":
+        return RosterLine.objects.filter(
+            roster__programme=code, roster__year=year, confirmed=True,
+            village__code__range=code_range).values("person_id")
+    if kind == "bill":
+        return BillLine.objects.filter(
+            application__programme=code, month__year=year, accepted__gt=0,
+            village__code__range=code_range).values("application__person_id")
+    raise ValueError(f"no participation defined for {code}")

@@ -191,16 +191,59 @@ class DecisionChain(_Strict):
     days: Annotated[int, Field(ge=1, le=90)] = 20  # time limit for a decision
 
 
+class Claims(_Strict):
+    """What an insurance programme pays on a claim (理赔), per kind of loss: the most paid
+    for one accident (medical costs, disability by grade of the injury, death)."""
+
+    medical: Money
+    disability: Money
+    death: Money
+    report_within_days: Annotated[int, Field(ge=1, le=3650)] = 365
+    demo: bool = False
+
+
 class Settlement(_Strict):
     kind: Literal["ledger", "institution", "roster", "none"]
     designation: Literal["care", "rehabilitation", "training"] | None = None
     department_zh: str = ""  # the roster's other department, e.g. 人社局 / 医保局
+    claims: Claims | None = None  # an insurance bought on the roster pays claims
 
     @model_validator(mode="after")
     def _complete(self) -> Settlement:
         if self.kind == "roster" and not self.department_zh:
             raise ValueError("a roster names department_zh")
+        if self.claims is not None and self.kind != "roster":
+            raise ValueError("claims are paid by an insurance bought on a roster")
         return self
+
+
+CLAIM_KINDS_ZH = {"medical": "意外医疗", "disability": "意外伤残", "death": "意外身故"}
+
+
+def check_claim(claims: Claims, kind: str, claimed: Decimal, accident_on: dt.date,
+                reported_on: dt.date, covered: bool) -> list[str]:
+    """Why a claim cannot be accepted, in words (empty: it can be decided). Pure: the
+    cover (a confirmed line on the accident year's roster) is looked up by the caller."""
+    problems = []
+    if kind not in CLAIM_KINDS_ZH:
+        problems.append(f"理赔类型“{kind}”无法识别（应为意外医疗、意外伤残或意外身故）")
+    if claimed <= 0:
+        problems.append("申请理赔金额必须大于零")
+    if accident_on > reported_on:
+        problems.append("事故日期晚于报案日期")
+    elif (reported_on - accident_on).days > claims.report_within_days:
+        problems.append(f"事故发生超过 {claims.report_within_days} 天才报案，超过报案时限")
+    if not covered:
+        problems.append(f"事故发生的 {accident_on.year} 年度，本人不在承保公司确认的投保名单上")
+    return problems
+
+
+def claim_payable(claims: Claims, kind: str, claimed: Decimal) -> tuple[Decimal, str]:
+    """(amount payable, why cut) of a claim against the most paid for its kind."""
+    ceiling: Decimal = getattr(claims, kind)
+    if claimed <= ceiling:
+        return claimed, ""
+    return ceiling, f"超过{CLAIM_KINDS_ZH[kind]}最高赔付 {ceiling} 元，核减 {claimed - ceiling} 元"
 
 
 class Version(_Strict):
