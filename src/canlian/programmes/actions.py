@@ -30,7 +30,7 @@ from canlian.people.models import Person
 from canlian.services.models import Institution
 
 from . import facts, rules
-from .models import OPEN_STATES, Application, BillLine, Claim, Payment, Roster, RosterLine
+from .models import OPEN_STATES, Application, BillLine, Claim, EmployerReward, Payment, Roster, RosterLine
 
 CASH = ("monthly_cash", "yearly_cash", "one_off")
 APPLICANT_ZH = {"person": "本人", "guardian": "监护人", "employer": "用人单位",
@@ -686,3 +686,110 @@ def pay_claim(user: Any, pk: int, *, paid_on: dt.date, request: Any = None) -> C
         record(user=user, action=AuditAction.TRANSITION, obj=claim, person=claim.person,
                request=request, summary=f"理赔已赔付 {claim.payable} 元（{paid_on}）")
     return claim
+
+
+# ---- over-quota employer rewards (超比例安排残疾人就业奖励) ------------------------------------
+
+def post_rewards(user: Any, year: int, *, request: Any = None) -> list[EmployerReward]:
+    """Post for public notice (公示) a reward for every employer in the user's region whose
+    approved declaration of ``year`` counts at least one whole disabled person above the
+    quota, set-based; a declaration already posted is left out, so a re-run posts nothing."""
+    from math import floor
+
+    from canlian.benefits import notice_rules
+    from canlian.employment.models import Declaration
+
+    scoping.require(user, Capability.APPROVE)
+    today = clock.today()
+    reward = _catalogue().reward_on(today)
+    if reward is None:
+        raise ProgrammeError("本地区规则未设超比例奖励 (no over-quota reward in the rule file)",
+                             "no_reward")
+    region = scoping.region_of(user)
+    posted = EmployerReward.objects.filter(declaration=OuterRef("pk"))
+    rows = (Declaration.objects.filter(employer__township__code__range=region.code_range,
+                                       year=year, state="approved", standing="over")
+            .exclude(Exists(posted))
+            .values("id", "employer_id", "employer__township_id", "counted", "required"))
+    notice = notice_rules.period(today, reward.public_notice_days)
+    made = []
+    for r in rows:
+        persons, amount = rules.reward_amount(
+            reward, floor((r["counted"] or 0) - (r["required"] or 0)))
+        if persons < 1:
+            continue  # over by a fraction of a person: no whole person to reward
+        made.append(EmployerReward(
+            declaration_id=r["id"], employer_id=r["employer_id"],
+            township_id=r["employer__township_id"], year=year, persons=persons, amount=amount,
+            notice_first=notice.first, notice_last=notice.last, posted_by=user))
+    with transaction.atomic():
+        EmployerReward.objects.bulk_create(made)
+        record(user=user, action=AuditAction.CREATE, object_type="employerreward",
+               object_id=str(year), request=request,
+               summary=f"{reward.name_zh} {year} 年公示 {len(made)} 家，"
+                       f"{sum((m.amount for m in made), Decimal(0))} 元，"
+                       f"{notice.first}–{notice.last}")
+    return made
+
+
+def on_notice(user: Any, day: dt.date | None = None) -> Any:
+    """The rewards on public notice on ``day`` in the user's region (the notice list)."""
+    day = day or clock.today()
+    return (EmployerReward.objects.filter(scoping.region_q(user, "township__code"),
+                                          notice_first__lte=day, notice_last__gte=day)
+            .select_related("employer").order_by("employer__name"))
+
+
+def _reward(user: Any, pk: int) -> EmployerReward:
+    scoping.require(user, Capability.APPROVE)
+    found = (EmployerReward.objects.select_for_update()
+             .filter(scoping.region_q(user, "township__code"), pk=pk).first())
+    if found is None:
+        raise PermissionDenied("reward outside region")
+    return found
+
+
+def decide_reward(user: Any, pk: int, *, approve: bool, note: str = "", request: Any = None
+                  ) -> EmployerReward:
+    """Approve after the public notice has run (objections may come until its last day),
+    never by the person who posted it; a refusal (an objection upheld) needs a reason."""
+    from canlian.benefits import notice_rules
+
+    today = clock.today()
+    with transaction.atomic():
+        reward = _reward(user, pk)
+        if reward.state != "notice":
+            raise ProgrammeError(gettext("The application is already decided"), "state")
+        if not notice_rules.has_run(reward.notice_last, today):
+            raise ProgrammeError(f"公示期至 {reward.notice_last} 止，期满后方可决定 "
+                                 f"(the public notice runs until {reward.notice_last})",
+                                 "notice")
+        if reward.posted_by_id == user.pk:
+            raise ProgrammeError(gettext("The reviewer cannot approve"), "separation")
+        if not approve and not note.strip():
+            raise ProgrammeError("不予奖励须写明理由 (give the reason for refusing)", "reason",
+                                 "note")
+        reward.state = "approved" if approve else "refused"
+        reward.decided_by, reward.decided_on = user, today
+        reward.note = note.strip()[:300]
+        reward.save(update_fields=["state", "decided_by", "decided_on", "note"])
+        record(user=user, action=AuditAction.TRANSITION, obj=reward, request=request,
+               summary=f"超比例奖励{'批准' if approve else '不予批准'} {reward.amount} 元")
+    return reward
+
+
+def pay_reward(user: Any, pk: int, *, paid_on: dt.date, request: Any = None) -> EmployerReward:
+    """Record the payment of an approved reward, once."""
+    with transaction.atomic():
+        reward = _reward(user, pk)
+        if reward.state != "approved":
+            raise ProgrammeError("只有已批准的奖励可以发放 (only an approved reward is paid)",
+                                 "state")
+        if paid_on > clock.today() or paid_on < (reward.decided_on or paid_on):
+            raise ProgrammeError("发放日期须在批准之后且不晚于今天 (the payment date must be "
+                                 "after the approval and not in the future)", "date", "paid_on")
+        reward.state, reward.paid_on = "paid", paid_on
+        reward.save(update_fields=["state", "paid_on"])
+        record(user=user, action=AuditAction.TRANSITION, obj=reward, request=request,
+               summary=f"超比例奖励已发放 {reward.amount} 元（{paid_on}）")
+    return reward

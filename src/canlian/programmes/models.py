@@ -197,3 +197,37 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} {self.person_id} {self.accident_on} {self.kind}"
+
+
+class EmployerReward(models.Model):
+    """An over-quota employer reward (超比例安排残疾人就业奖励) for one approved quota
+    declaration: posted for public notice (公示), decided after the notice by someone other
+    than the poster, and paid once (one reward per declaration)."""
+
+    STATES = [("notice", _("On public notice")), ("approved", _("Approved")),
+              ("refused", _("Refused")), ("paid", _("Paid"))]
+
+    declaration = models.OneToOneField("employment.Declaration", on_delete=models.PROTECT,
+                                       related_name="+")
+    employer = models.ForeignKey("employment.Employer", on_delete=models.PROTECT,
+                                 related_name="+")
+    township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    persons = models.PositiveSmallIntegerField(_("persons above the quota"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    state = models.CharField(_("state"), max_length=10, choices=STATES, default="notice")
+    notice_first = models.DateField(_("public notice from"))
+    notice_last = models.DateField(_("public notice until"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "employer_id"]
+
+    def __str__(self) -> str:
+        return f"{self.employer_id} {self.year} {self.amount}"

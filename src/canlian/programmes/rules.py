@@ -289,11 +289,39 @@ class Version(_Strict):
         return self.effective_from.isoformat()
 
 
+class OverQuotaReward(_Strict):
+    """The over-quota employer reward (超比例安排残疾人就业奖励): paid per whole disabled
+    person an employer's approved quota declaration counts above the required number,
+    after a public notice (公示) of ``public_notice_days`` working days."""
+
+    effective_from: dt.date
+    name_zh: str = Field(min_length=2)
+    basis: str = Field(min_length=2)
+    per_person: Money
+    max_persons: Annotated[int, Field(ge=1)] | None = None
+    public_notice_days: Annotated[int, Field(ge=1, le=30)] = 5
+    demo: bool = False
+
+    @field_validator("effective_from", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def reward_amount(reward: OverQuotaReward, excess_persons: int) -> tuple[int, Decimal]:
+    """(persons rewarded, amount) for an employer over the quota by ``excess_persons``."""
+    persons = max(0, excess_persons)
+    if reward.max_persons is not None:
+        persons = min(persons, reward.max_persons)
+    return persons, (reward.per_person * persons).quantize(FEN)
+
+
 class RuleFile(_Strict):
     schema_: Literal[1] = Field(alias="schema")
     deployment: str
     region_code: str = Field(pattern=r"^\d{6}$")
     sources: list[str] = []
+    over_quota_rewards: list[OverQuotaReward] = []
     programmes: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")],
                      list[Version]] = Field(min_length=1)
 
@@ -327,6 +355,15 @@ class Catalogue:
     region_code: str
     programmes: Mapping[str, Programme]
     file: str = ""
+    rewards: tuple[OverQuotaReward, ...] = ()
+
+    def reward_on(self, day: dt.date) -> OverQuotaReward | None:
+        """The over-quota reward rule in force on ``day`` (the latest begun), if any."""
+        found = None
+        for r in self.rewards:
+            if r.effective_from <= day:
+                found = r
+        return found
 
     def __iter__(self) -> Iterator[Programme]:
         return iter(self.programmes.values())
@@ -375,7 +412,8 @@ def parse(raw: Any, file: str) -> Catalogue:
             raise RuleFileError(file, f"programmes.{code}", "effective_from",
                                 "两个版本的生效日期相同", "two versions start on the same day")
         programmes[code] = Programme(code, tuple(sorted(versions, key=lambda v: v.effective_from)))
-    return Catalogue(parsed.deployment, parsed.region_code, programmes, file)
+    return Catalogue(parsed.deployment, parsed.region_code, programmes, file,
+                     tuple(sorted(parsed.over_quota_rewards, key=lambda r: r.effective_from)))
 
 
 def load(path: Path) -> Catalogue:
