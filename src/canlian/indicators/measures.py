@@ -125,8 +125,8 @@ def _programme(scope: Scope, settled: str) -> Q:
 
     key = f"programme-{settled}"
     if key not in scope.memo:
-        scope.memo[key] = Q(person_id__in=queries.participants(
-            scope.region.code_range, scope.year, settled))
+        scope.memo[key] = Q(person_id__in=queries.participants(scope.region, scope.year,
+                                                              settled))
     return scope.memo[key]
 
 

@@ -611,7 +611,7 @@ def file_claim(user: Any, person: Person | int, code: str, *, kind: str, acciden
     version = version_on(code, accident_on if accident_on <= today else today)
     claims = version.settlement.claims
     if claims is None:
-        raise ProgrammeError("本项目不受理理赔 (this programme pays no claims)", "no_claims")
+        raise ProgrammeError(gettext("This programme pays no claims"), "no_claims")
     try:
         claimed = Decimal(claimed).quantize(rules.FEN)
     except ArithmeticError:
@@ -621,7 +621,8 @@ def file_claim(user: Any, person: Person | int, code: str, *, kind: str, acciden
             .order_by("-id").first())
     problems = rules.check_claim(claims, kind, claimed, accident_on, today, line is not None)
     if problems:
-        raise ProgrammeError("；".join(problems) + " (claim refused)", "claim")
+        raise ProgrammeError(gettext("The claim cannot be accepted: %(problems)s")
+                             % {"problems": "；".join(problems)}, "claim")
     assert line is not None  # check_claim refused a claim without cover
     payable, cut = rules.claim_payable(claims, kind, claimed)
     try:
@@ -634,7 +635,7 @@ def file_claim(user: Any, person: Person | int, code: str, *, kind: str, acciden
                    request=request, summary=f"意外伤害保险报案：{rules.CLAIM_KINDS_ZH[kind]}，"
                                             f"申请 {claimed} 元" + (f"；{cut}" if cut else ""))
     except IntegrityError:
-        raise ProgrammeError("同一事故的同类理赔已受理 (this accident is already claimed)",
+        raise ProgrammeError(gettext("This kind of loss from this accident is already claimed"),
                              "duplicate") from None
     return claim
 
@@ -658,7 +659,7 @@ def decide_claim(user: Any, pk: int, *, approve: bool, note: str = "", request: 
         if claim.filed_by_id == user.pk:
             raise ProgrammeError(gettext("The reviewer cannot approve"), "separation")
         if not approve and not note.strip():
-            raise ProgrammeError("不予赔付须写明理由 (give the reason for refusing)", "reason",
+            raise ProgrammeError(gettext("Give the reason for refusing the claim"), "reason",
                                  "note")
         claim.state = "approved" if approve else "refused"
         claim.decided_by, claim.decided_on = user, clock.today()
@@ -676,11 +677,10 @@ def pay_claim(user: Any, pk: int, *, paid_on: dt.date, request: Any = None) -> C
     with transaction.atomic():
         claim = _claim(user, pk, Capability.APPROVE)
         if claim.state != "approved":
-            raise ProgrammeError("只有已核定的理赔可以登记赔付 (only an approved claim is paid)",
-                                 "state")
+            raise ProgrammeError(gettext("Only an approved claim is paid"), "state")
         if paid_on > clock.today() or paid_on < (claim.decided_on or paid_on):
-            raise ProgrammeError("赔付日期须在核定之后且不晚于今天 (the payment date must be "
-                                 "after the decision and not in the future)", "date", "paid_on")
+            raise ProgrammeError(gettext("The payment date must be after the decision and not "
+                                         "in the future"), "date", "paid_on")
         claim.state, claim.paid_on = "paid", paid_on
         claim.save(update_fields=["state", "paid_on"])
         record(user=user, action=AuditAction.TRANSITION, obj=claim, person=claim.person,
@@ -703,11 +703,10 @@ def post_rewards(user: Any, year: int, *, request: Any = None) -> list[EmployerR
     today = clock.today()
     reward = _catalogue().reward_on(today)
     if reward is None:
-        raise ProgrammeError("本地区规则未设超比例奖励 (no over-quota reward in the rule file)",
+        raise ProgrammeError(gettext("The rule file sets no over-quota reward for this area"),
                              "no_reward")
-    region = scoping.region_of(user)
     posted = EmployerReward.objects.filter(declaration=OuterRef("pk"))
-    rows = (Declaration.objects.filter(employer__township__code__range=region.code_range,
+    rows = (Declaration.objects.filter(scoping.region_q(user, "employer__township__code"),
                                        year=year, state="approved", standing="over")
             .exclude(Exists(posted))
             .values("id", "employer_id", "employer__township_id", "counted", "required"))
@@ -761,13 +760,12 @@ def decide_reward(user: Any, pk: int, *, approve: bool, note: str = "", request:
         if reward.state != "notice":
             raise ProgrammeError(gettext("The application is already decided"), "state")
         if not notice_rules.has_run(reward.notice_last, today):
-            raise ProgrammeError(f"公示期至 {reward.notice_last} 止，期满后方可决定 "
-                                 f"(the public notice runs until {reward.notice_last})",
-                                 "notice")
+            raise ProgrammeError(gettext("The public notice runs until %(day)s; decide after it")
+                                 % {"day": reward.notice_last}, "notice")
         if reward.posted_by_id == user.pk:
             raise ProgrammeError(gettext("The reviewer cannot approve"), "separation")
         if not approve and not note.strip():
-            raise ProgrammeError("不予奖励须写明理由 (give the reason for refusing)", "reason",
+            raise ProgrammeError(gettext("Give the reason for refusing the reward"), "reason",
                                  "note")
         reward.state = "approved" if approve else "refused"
         reward.decided_by, reward.decided_on = user, today
@@ -783,11 +781,10 @@ def pay_reward(user: Any, pk: int, *, paid_on: dt.date, request: Any = None) -> 
     with transaction.atomic():
         reward = _reward(user, pk)
         if reward.state != "approved":
-            raise ProgrammeError("只有已批准的奖励可以发放 (only an approved reward is paid)",
-                                 "state")
+            raise ProgrammeError(gettext("Only an approved reward is paid"), "state")
         if paid_on > clock.today() or paid_on < (reward.decided_on or paid_on):
-            raise ProgrammeError("发放日期须在批准之后且不晚于今天 (the payment date must be "
-                                 "after the approval and not in the future)", "date", "paid_on")
+            raise ProgrammeError(gettext("The payment date must be after the decision and not "
+                                         "in the future"), "date", "paid_on")
         reward.state, reward.paid_on = "paid", paid_on
         reward.save(update_fields=["state", "paid_on"])
         record(user=user, action=AuditAction.TRANSITION, obj=reward, request=request,

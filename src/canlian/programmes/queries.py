@@ -291,18 +291,18 @@ PARTICIPATION = {"medical_premium": "roster", "pension_premium": "roster",
                  "child_rehab": "bill"}
 
 
-def participants(code_range: tuple[str, str], year: int, code: str) -> Any:
-    """The person ids a programme settled for in ``year`` within a region's village codes
+def participants(region: Any, year: int, code: str) -> Any:
+    """The person ids a programme settled for in ``year`` within ``region``
     — for a roster programme, confirmed by the other department (``RosterLine.confirmed``);
     for an institution programme, with an accepted bill line that year. A subquery, so
     the plan indicators (``indicators.measures``) count and list with one definition."""
     kind = PARTICIPATION.get(code)
     if kind == "roster":
         return RosterLine.objects.filter(
-            roster__programme=code, roster__year=year, confirmed=True,
-            village__code__range=code_range).values("person_id")
+            scoping.within(region, "village__code"), roster__programme=code, roster__year=year,
+            confirmed=True).values("person_id")
     if kind == "bill":
         return BillLine.objects.filter(
-            application__programme=code, month__year=year, accepted__gt=0,
-            village__code__range=code_range).values("application__person_id")
+            scoping.within(region, "village__code"), application__programme=code,
+            month__year=year, accepted__gt=0).values("application__person_id")
     raise ValueError(f"no participation defined for {code}")

@@ -6,8 +6,10 @@ their audit trail, which already holds every state change with its date.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from canlian.audit.models import Action, AuditEvent
@@ -128,9 +130,6 @@ def reason(kind: str, obj: Any) -> str:
 def _programme_history(obj: Any) -> list[dict[str, Any]]:
     """A programme application's steps from its own dates: received, reviewed, decided,
     ended (its audit events share the object type of certificate applications)."""
-    import datetime as dt
-
-    from django.utils import timezone
 
     def at(day: Any) -> Any:
         return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))

@@ -59,7 +59,7 @@ def test_participants_of_a_programme_without_settlement_are_refused(regions):
     from canlian.programmes.queries import participants
 
     with pytest.raises(ValueError, match="no participation defined"):
-        participants(regions.county.code_range, TODAY.year, "transport_concession")
+        participants(regions.county, TODAY.year, "transport_concession")
 
 
 def test_figures_count_persons_paid_per_township_and_month_within_the_scope(
