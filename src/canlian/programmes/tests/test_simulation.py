@@ -15,9 +15,10 @@ def test_grouped_simulation_counts_every_person_in_their_township(users, regions
                                                                  walk):
     born = TODAY.replace(year=TODAY.year - 30) - dt.timedelta(days=10)
     for village, name in ((regions.v1a, "甲"), (regions.v1b, "乙"), (regions.v2a, "丙")):
-        p = make_person(village, name=name)
+        p = make_person(regions.v1a, name=name)
         Person.objects.filter(pk=p.pk).update(birth_date=born)  # the same facts: one group
-        walk(p, category=4, grade=1)
+        walk(p, category=4, grade=1)  # by the first township's staff, then moved
+        Person.objects.filter(pk=p.pk).update(village=village)
     text = (rules.DATA_DIR / "yueqing.yaml").read_text(encoding="utf-8")
     draft = rules.loads(text.replace('amount: "380.00"', 'amount: "400.00"').replace(
         "{rule: age, min: 16, max: 59}", "{rule: age, min: 31, max: 59}"))
