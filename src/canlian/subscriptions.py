@@ -17,7 +17,7 @@ from canlian.benefits import subscribers as benefits
 from canlian.certificates import actions as certificates
 from canlian.certificates.events import CertificateCancelled, CertificateExpired, CertificateIssued
 from canlian.events.bus import DomainEvent, subscribe
-from canlian.people.events import BirthDateCorrected, PersonDied
+from canlian.people.events import BirthDateCorrected, HouseholdTypeChanged, PersonDied
 from canlian.programmes import subscribers as programmes
 from canlian.services.events import ServiceRecorded
 from canlian.surveys import subscribers as surveys
@@ -51,6 +51,8 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
                  "ends every open programme application"),
     Subscription(CertificateExpired, programmes.on_certificate_ended,
                  "ends every open programme application"),
+    Subscription(HouseholdTypeChanged, programmes.on_household_type_changed,
+                 "re-evaluates every programme: offers open, ended eligibility stops (1+X)"),
     Subscription(BirthDateCorrected, surveys.on_birth_date_corrected, "corrects the surveys' birth date"),
     Subscription(ServiceRecorded, surveys.on_service_recorded, "marks the year's survey served"),
 )

@@ -30,6 +30,7 @@ from canlian.audit.models import Action
 from canlian.benefits import actions as benefits
 from canlian.core import clock
 from canlian.people.models import Person
+from canlian.programmes import actions as programmes
 from canlian.regions.models import Region
 from canlian.services.models import Institution, ServiceType
 
@@ -174,6 +175,8 @@ def place(user: Any, person: Person | int, institution: Institution | int, *, mo
            summary=(f"托养安置：{found.name}，{rules.MODES[mode][0]}，自 {start_date} 起"
                     + (f"；超额安置：{over_capacity_reason.strip()}" if over else "")))
     benefits.follow_care_placement(who.pk, start_date, user=user, request=request)
+    if start_date <= clock.today() and (end_date is None or end_date >= clock.today()):
+        programmes.reevaluate([who.pk], source=f"托养安置开始（{found.name}）")
     return placement
 
 
@@ -207,6 +210,9 @@ def end_placement(user: Any, placement_id: int, *, end_date: dt.date, reason: st
            summary=f"托养结束：{found.institution.name}，{end_date}，{reason.strip()}")
     benefits.follow_care_placement(found.person_id, end_date + dt.timedelta(days=1), user=user,
                                    request=request)
+    # eligibility resting on the placement ends the day after its last day
+    programmes.reevaluate([found.person_id], on=end_date + dt.timedelta(days=1),
+                          source=f"托养安置结束（{found.institution.name}）")
     return found
 
 

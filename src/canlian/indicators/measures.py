@@ -116,6 +116,20 @@ def _register(scope: Scope, statuses: list[str], completed: list[str]) -> Q:
     return scope.memo[key]
 
 
+def _programme(scope: Scope, settled: str) -> Q:
+    """Surveyed persons whom a “1+X” programme settled for in the year (``programmes``):
+    a premium confirmed by 人社 / 医保 on the year's roster, or a child's rehabilitation
+    billed by a designated institution. The engine's record is the second source beside
+    the survey's answer, as the education register is for schooling."""
+    from canlian.programmes import queries
+
+    key = f"programme-{settled}"
+    if key not in scope.memo:
+        scope.memo[key] = Q(person_id__in=queries.participants(scope.region, scope.year,
+                                                              settled))
+    return scope.memo[key]
+
+
 def survey_conditions(scope: Scope) -> dict[str, tuple[Q, Q]]:
     """Each survey-based indicator as (denominator, numerator) conditions on the year's
     surveys, the numerator a further condition on the denominator: the one definition the
@@ -124,9 +138,11 @@ def survey_conditions(scope: Scope) -> dict[str, tuple[Q, Q]]:
     adult = CERTIFIED & Q(birth_date__lte=_age_cutoff(mid, 16))
     working_age = adult & Q(birth_date__gt=_age_cutoff(mid, 60)) & Q(able_to_work=True)
     conditions = {
-        "medical_insurance_rate": (CERTIFIED, Q(medical_insured=True)),
+        # the survey's answer, or a premium subsidy confirmed on the year's roster
+        "medical_insurance_rate": (CERTIFIED, Q(medical_insured=True)
+                                   | _programme(scope, "medical_premium")),
         "pension_insurance_rate": (adult & ~Q(education_status__in=IN_SCHOOL),
-                                   Q(pension_insured=True)),
+                                   Q(pension_insured=True) | _programme(scope, "pension_premium")),
         "employment_rate": (working_age, employed_q(scope)),
         # 6–15: enrolled at the compulsory level, or already past it (upper-secondary
         # school, or compulsory education completed)
@@ -144,7 +160,9 @@ def survey_conditions(scope: Scope) -> dict[str, tuple[Q, Q]]:
                                                 COMPLETED_LEVELS)),
             UPPER_SECONDARY_OR_BEYOND | _register(scope, ["upper_secondary", "higher"],
                                                   ["upper_secondary", "higher"])),
-        "rehabilitation_coverage": (CERTIFIED & Q(rehab_need=True), Q(served_rehab=True)),
+        # a basic service recorded, or children's rehabilitation assistance billed
+        "rehabilitation_coverage": (CERTIFIED & Q(rehab_need=True),
+                                    Q(served_rehab=True) | _programme(scope, "child_rehab")),
         "assistive_device_rate": (CERTIFIED & Q(device_need=True), Q(served_device=True)),
         "basic_assistive_device_rate": (CERTIFIED & Q(device_need=True),
                                         Q(served_basic_device=True)),

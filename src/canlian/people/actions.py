@@ -23,7 +23,7 @@ from canlian.events import bus
 from canlian.regions.models import Region
 
 from . import idnumber
-from .events import BirthDateCorrected, PersonDied
+from .events import BirthDateCorrected, HouseholdTypeChanged, PersonDied
 from .models import ContactChange, ContactChangeState, Household, HouseholdType, LifeStatus, Person
 
 # Fields a person record is compared and audited on.
@@ -85,6 +85,19 @@ def household_for(number: str, household_type: str, village: Region) -> Househol
     return household
 
 
+def announce_household_type(household: Household | None, previous: str, user: Any = None) -> int:
+    """Publish ``HouseholdTypeChanged`` for every member of a household whose type changed
+    (the programmes re-evaluate them); the count of members announced."""
+    if household is None or household.household_type == previous:
+        return 0
+    members = list(Person.objects.filter(household=household).values_list("pk", flat=True))
+    for pk in members:
+        bus.publish(HouseholdTypeChanged(pk, household_type=household.household_type,
+                                         previous=previous, actor_id=getattr(user, "pk", None)))
+    return len(members)
+
+
+@transaction.atomic
 def set_household_type(user: Any, person: Person, household_type: str, *, summary: str) -> bool:
     """Set the person's household type as another department reports it (民政推送); audited.
 
@@ -102,6 +115,7 @@ def set_household_type(user: Any, person: Person, household_type: str, *, summar
     record(user=user, action=Action.UPDATE, obj=person, person=person,
            summary=f"{summary}：户类型 {current} → {household_type}",
            changes={"household_type": [current, household_type]})
+    announce_household_type(person.household, current, user)
     return True
 
 
@@ -182,6 +196,8 @@ def update_person(
     if clash:
         raise ValidationError({"resident_id": duplicate_message(clash, user)})
     before = snapshot(locked)
+    household_before = (locked.household.household_type if locked.household
+                        else HouseholdType.ORDINARY)
     was_alive = locked.life_status == LifeStatus.ALIVE
     born = locked.birth_date
     _apply(locked, data)
@@ -190,6 +206,7 @@ def update_person(
         locked.save()
         record(user=user, action=Action.UPDATE, obj=locked, person=locked, request=request,
                summary=f"修改 {locked.name}：{', '.join(changes)}", changes=changes)
+    announce_household_type(locked.household, household_before, user)
     if locked.birth_date != born:
         bus.publish(BirthDateCorrected(locked.pk, birth_date=locked.birth_date,
                                        actor_id=getattr(user, "pk", None)))

@@ -25,3 +25,13 @@ class BirthDateCorrected(DomainEvent):
 
     name = "person.birth_date_corrected"
     birth_date: dt.date
+
+
+@dataclass(frozen=True)
+class HouseholdTypeChanged(DomainEvent):
+    """A household's type changed (joined or left 低保, 低保边缘, 特困): published for each
+    member, so the programmes that read it re-evaluate them."""
+
+    name = "person.household_type_changed"
+    household_type: str
+    previous: str

@@ -178,3 +178,28 @@ class RatingForm(PortalForm):
     comment = forms.CharField(label=_("Step 2 (if you wish): what should we know?"),
                               required=False, max_length=500,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProgrammeForm(PortalForm):
+    """Applying for a “1+X” programme: the designated institution where the programme is
+    settled with one (e.g. 残疾儿童康复救助), and the applicant's confirmation."""
+
+    institution = forms.TypedChoiceField(
+        label=_("Where the service will be given"), coerce=int, required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Only institutions designated for this programme are listed."))
+    confirm = forms.BooleanField(
+        label=_("What the federation holds about me is true. I will tell the federation if it "
+                "changes."),
+        error_messages={"required": _("Please confirm that the information is true.")})
+
+    def __init__(self, *args: Any, institutions: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if institutions:
+            self.fields["institution"].choices = [  # type: ignore[attr-defined]
+                (i.pk, i.name) for i in institutions]
+            self.fields["institution"].required = True
+            self.fields["institution"].error_messages["required"] = _(
+                "Choose where the service will be given.")
+        else:
+            del self.fields["institution"]

@@ -61,6 +61,20 @@ PLAIN: dict[tuple[str, str], tuple[str, object, object]] = {
     ("service", "done"): (DONE, _("Finished"), _("The service was given.")),
     ("service", "declined"): (STOPPED, _("Not approved"),
                               _("This request was not approved. The reason is shown below.")),
+    # “1+X” programmes (项目申请)
+    ("programme", "applied"): (WAITING, _("Received"),
+                               _("We have your application. Township staff will check it.")),
+    ("programme", "reviewed"): (WAITING, _("Checked by the township"),
+                                _("The federation is making the decision.")),
+    ("programme", "approved"): (DONE, _("Approved"),
+                                _("The reasons are shown below. Staff will tell you when the "
+                                  "benefit starts.")),
+    ("programme", "refused"): (STOPPED, _("Not approved"),
+                               _("This application was not approved. The reason is shown below.")),
+    ("programme", "withdrawn"): (STOPPED, _("Withdrawn"), _("This application was withdrawn.")),
+    ("programme", "ended"): (STOPPED, _("Ended"),
+                             _("The conditions are no longer met, so the benefit has stopped. "
+                               "The reason is shown below.")),
     # contact details (联系方式变更)
     ("contact", "pending"): (WAITING, _("Received"),
                              _("Staff will check the new details, usually within 3 working days.")),

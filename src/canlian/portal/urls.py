@@ -15,6 +15,7 @@ urlpatterns = [
     path("for/", views.choose_person, name="choose"),
     path("apply/certificate/", views.apply_certificate, name="apply_certificate"),
     path("apply/subsidy/<str:subsidy>/", views.apply_subsidy, name="apply_subsidy"),
+    path("apply/programme/<slug:code>/", views.apply_programme, name="apply_programme"),
     path("apply/service/", views.apply_service, name="apply_service"),
     path("contact/", views.change_contact, name="contact"),
     path("rights/new/", views.rights_new, name="rights_new"),

@@ -8,6 +8,7 @@ an ineligible application is refused with the rules' reasons, never silently acc
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from decimal import Decimal
 from typing import IO, Any
@@ -29,9 +30,11 @@ from canlian.people.models import Person
 from canlian.services.models import Institution
 
 from . import facts, rules
-from .models import OPEN_STATES, Application, BillLine, Payment, Roster, RosterLine
+from .models import OPEN_STATES, Application, BillLine, Claim, EmployerReward, Payment, Roster, RosterLine
 
 CASH = ("monthly_cash", "yearly_cash", "one_off")
+APPLICANT_ZH = {"person": "本人", "guardian": "监护人", "employer": "用人单位",
+                "institution": "服务机构"}
 
 
 class ProgrammeError(DomainError):
@@ -137,19 +140,20 @@ def apply(user: Any, person: Person | int, code: str, *, applicant: str = "perso
         scoping.require(user, Capability.EDIT_PEOPLE)
     person = _person(user, person)
     version = version_on(code, on)
+    verdict = rules.decide_version(code, version, facts.facts_for(person, on), on)
+    if not verdict.eligible:
+        raise ProgrammeError(f"不符合{version.name_zh}条件：{verdict.why_zh()} "
+                             f"(not eligible: {'; '.join(r.text_en for r in verdict.failed)})",
+                             "ineligible")
     if applicant not in ("staff", *version.applicants):
-        raise ProgrammeError(f"本项目的申请人只能是：{'、'.join(version.applicants)} "
+        who = "、".join(APPLICANT_ZH.get(a, a) for a in version.applicants)
+        raise ProgrammeError(f"本项目的申请人只能是：{who} "
                              f"(applicants allowed: {', '.join(version.applicants)})",
                              "applicant", "applicant")
     if channel not in version.channels and not (channel == "staff" and "automatic"
                                                   in version.channels):
         raise ProgrammeError(f"本项目不受理该渠道的申请 (channel {channel!r} not open)",
                              "channel", "channel")
-    verdict = rules.decide_version(code, version, facts.facts_for(person, on), on)
-    if not verdict.eligible:
-        raise ProgrammeError(f"不符合{version.name_zh}条件：{verdict.why_zh()} "
-                             f"(not eligible: {'; '.join(r.text_en for r in verdict.failed)})",
-                             "ineligible")
     chosen = None
     if version.settlement.kind == "institution":
         if institution is None:
@@ -179,6 +183,26 @@ def apply(user: Any, person: Person | int, code: str, *, applicant: str = "perso
     except IntegrityError:
         raise ProgrammeError(gettext("An application is already open this year"),
                              "duplicate") from None
+    return app
+
+
+def withdraw(user: Any, pk: int, *, request: Any = None) -> Application:
+    """The applicant (in the portal) or a worker withdraws an application not yet decided;
+    the person may apply again later in the year."""
+    if user.role != Role.CITIZEN:
+        scoping.require(user, Capability.EDIT_PEOPLE)
+    with transaction.atomic():
+        app = Application.objects.select_for_update().filter(
+            pk=pk, person__in=scoping.people_for(user)).first()
+        if app is None:
+            raise PermissionDenied("application outside region")
+        if app.state not in ("offered", "applied"):
+            raise ProgrammeError(gettext("Only an application not yet reviewed can be withdrawn"),
+                                 "state")
+        app.state = "withdrawn"
+        app.save(update_fields=["state"])
+        record(user=user, action=AuditAction.TRANSITION, obj=app, person=app.person,
+               request=request, summary=f"撤回项目申请（{app.programme}）")
     return app
 
 
@@ -298,6 +322,122 @@ def end_for_person(person: Person, day: dt.date, why: str) -> int:
                    object_type="programmeapplication", object_id=str(person.pk),
                    summary=f"“1+X”项目终止 {ended} 项：{why}"[:300])
     return ended
+
+
+def reevaluate(person_ids: Any, *, source: str, on: dt.date | None = None) -> dict[str, int]:
+    """Re-evaluate every programme for the persons whose facts changed (a household joined
+    or left 低保, a birthday crossed an age limit, a care placement started or ended, a
+    certificate expired), set-based: one ``facts_many`` read (six queries) and bulk writes.
+
+    Where a person now qualifies and has nothing open or decided this year, an offer (or an
+    automatic enrolment) opens as on a certificate issue. Where an open or approved
+    application no longer meets the rules, it ends on ``on`` — the day the fact changed,
+    so no later period is paid — with the failed rules as its reasons and note (the notice
+    the person reads in the portal), and the township gets a to-do to tell them."""
+    from canlian.todos.actions import open_many
+    from canlian.todos.models import Todo
+
+    on = on or clock.today()
+    catalogue = facts.catalogue()
+    ids = sorted(set(person_ids))
+    result = {"persons": len(ids), "offered": 0, "ended": 0}
+    if catalogue is None or not ids:
+        return result
+    people = facts.facts_many(Person.objects.filter(pk__in=ids), on)
+    current = {(a.person_id, a.programme): a for a in Application.objects.filter(
+        person_id__in=ids, state__in=OPEN_STATES)}
+    decided = set(Application.objects.filter(
+        person_id__in=ids, year=on.year, state__in=("refused", "withdrawn"))
+        .values_list("person_id", "programme"))
+    made: list[Application] = []
+    ended: list[Application] = []
+    for pid, (row, f) in people.items():
+        for p in catalogue:
+            version = p.on(on)
+            app = current.get((pid, p.code))
+            if version is None:
+                continue
+            verdict = rules.decide_version(p.code, version, f, on)
+            if app is not None and not verdict.eligible:
+                app.state, app.ended_on, app.eligible = "ended", on, False
+                app.reasons = _reasons(verdict)
+                app.note = f"{source}：不再符合条件（{verdict.why_zh()}）"[:300]
+                ended.append(app)
+            elif (app is None and verdict.eligible and (pid, p.code) not in decided
+                  and not (row["death_date"] and row["death_date"] <= on)
+                  and ({"offer", "automatic"} & set(version.channels))):
+                automatic = "automatic" in version.channels
+                made.append(Application(
+                    person_id=pid, village_id=row["village_id"], programme=p.code,
+                    version=verdict.version, year=on.year,
+                    state="applied" if automatic else "offered", applicant="engine",
+                    channel="automatic" if automatic else "offer", eligible=True,
+                    amount=verdict.amount, reasons=_reasons(verdict),
+                    applied_on=on if automatic else None,
+                    due_on=add_working_days(on, version.decision.days) if automatic else None,
+                    note=source[:300]))
+    if not (made or ended):
+        return result
+    names = {p.code: p.latest.name_zh for p in catalogue}
+    with transaction.atomic():
+        Application.objects.bulk_create(made)
+        Application.objects.bulk_update(ended, ["state", "ended_on", "eligible", "reasons",
+                                                "note"], batch_size=500)
+        persons = {p.pk: p for p in Person.objects.filter(
+            pk__in={a.person_id for a in [*made, *ended]}).only("pk", "name", "village_id")}
+        todos = []
+        for pid in {a.person_id for a in ended}:
+            which = "、".join(names.get(a.programme, a.programme) for a in ended
+                             if a.person_id == pid)
+            todos.append(Todo(person_id=pid, village_id=persons[pid].village_id,
+                              role=Role.TOWNSHIP_STAFF, kind="programme_ended",
+                              title=f"{persons[pid].name}：{source}，{which}已终止，请告知本人并核对是否需追回"[:200],
+                              due=add_working_days(on, 5)))
+        for pid in {a.person_id for a in made}:
+            which = "、".join(names.get(a.programme, a.programme) for a in made
+                             if a.person_id == pid)
+            todos.append(Todo(person_id=pid, village_id=persons[pid].village_id,
+                              role=Role.TOWNSHIP_STAFF, kind="programme_offers",
+                              title=f"{persons[pid].name}：{source}，可能符合{which}，请核实并告知本人"[:200],
+                              due=add_working_days(on, 5)))
+        open_many(todos)
+        record(user=None, action=AuditAction.TRANSITION, object_type="programmeapplication",
+               object_id=f"reevaluate:{on}",
+               summary=f"“1+X”重新评估（{source}）：{len(ids)} 人，开启 {len(made)} 项，"
+                       f"终止 {len(ended)} 项"[:300])
+    result["offered"], result["ended"] = len(made), len(ended)
+    return result
+
+
+def birthdays_crossing_limits(on: dt.date, days: int = 3) -> list[int]:
+    """Persons alive whose birthday in the last ``days`` days (today included, so a missed
+    run catches up) made them reach an age limit of a programme in force: the lower bound
+    (``min``) opens, the upper bound plus one (``max + 1``) ends. One query."""
+    catalogue = facts.catalogue()
+    if catalogue is None:
+        return []
+    ages: set[int] = set()
+    for p in catalogue:
+        version = p.on(on)
+        if version is None:
+            continue
+        for rule in version.eligibility:
+            inner = rule.rules if isinstance(rule, rules.AnyOf) else [rule]
+            for r in inner:
+                if isinstance(r, rules.Age):
+                    ages.update(a for a in (r.min, r.max + 1) if 0 < a <= 120)
+    born = []
+    for back in range(days):
+        day = on - dt.timedelta(days=back)
+        for age in ages:
+            year = day.year - age
+            if (day.month, day.day) != (2, 29) or calendar.isleap(year):
+                born.append(day.replace(year=year))
+            if (day.month, day.day) == (3, 1) and calendar.isleap(year) \
+                    and not calendar.isleap(day.year):
+                born.append(dt.date(year, 2, 29))  # a 29 February birthday falls on 1 March
+    return list(Person.objects.filter(birth_date__in=born, death_date__isnull=True)
+                .values_list("pk", flat=True))
 
 
 # ---- settlement 1: the cash ledger ------------------------------------------------------------
@@ -456,3 +596,197 @@ def read_confirmation(user: Any, roster_id: int, stream: IO[bytes] | str, *,
                summary=f"{roster.department}确认：{len(changed)} 行已读入，{len(rejected)} 行退回")
     return {"applied": len(changed), "rejected": rejected,
             "confirmed": sum(1 for ln in changed if ln.confirmed)}
+
+
+# ---- accident insurance claims (意外伤害保险理赔) ------------------------------------------------
+
+def file_claim(user: Any, person: Person | int, code: str, *, kind: str, accident_on: dt.date,
+               claimed: Decimal, note: str = "", request: Any = None) -> Claim:
+    """File a claim for a person covered in the accident's year: on that year's roster and
+    confirmed by the insurer. Refused, with every reason, for an unknown kind, an amount not
+    above zero, an accident after the report or reported too late, no cover."""
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    person = _person(user, person)
+    today = clock.today()
+    version = version_on(code, accident_on if accident_on <= today else today)
+    claims = version.settlement.claims
+    if claims is None:
+        raise ProgrammeError(gettext("This programme pays no claims"), "no_claims")
+    try:
+        claimed = Decimal(claimed).quantize(rules.FEN)
+    except ArithmeticError:
+        raise ProgrammeError(gettext("Not an amount"), "amount", "claimed") from None
+    line = (RosterLine.objects.filter(person=person, roster__programme=code,
+                                      roster__year=accident_on.year, confirmed=True)
+            .order_by("-id").first())
+    problems = rules.check_claim(claims, kind, claimed, accident_on, today, line is not None)
+    if problems:
+        raise ProgrammeError(gettext("The claim cannot be accepted: %(problems)s")
+                             % {"problems": "；".join(problems)}, "claim")
+    assert line is not None  # check_claim refused a claim without cover
+    payable, cut = rules.claim_payable(claims, kind, claimed)
+    try:
+        with transaction.atomic():
+            claim = Claim.objects.create(
+                person=person, village_id=person.village_id, programme=code, roster_line=line,
+                kind=kind, accident_on=accident_on, reported_on=today, claimed=claimed,
+                payable=payable, note=(cut or note)[:300], filed_by=user)
+            record(user=user, action=AuditAction.CREATE, obj=claim, person=person,
+                   request=request, summary=f"意外伤害保险报案：{rules.CLAIM_KINDS_ZH[kind]}，"
+                                            f"申请 {claimed} 元" + (f"；{cut}" if cut else ""))
+    except IntegrityError:
+        raise ProgrammeError(gettext("This kind of loss from this accident is already claimed"),
+                             "duplicate") from None
+    return claim
+
+
+def _claim(user: Any, pk: int, capability: Capability) -> Claim:
+    scoping.require(user, capability)
+    found = (Claim.objects.select_for_update().filter(scoping.region_q(user, "village__code"))
+             .filter(pk=pk).first())
+    if found is None:
+        raise PermissionDenied("claim outside region")
+    return found
+
+
+def decide_claim(user: Any, pk: int, *, approve: bool, note: str = "", request: Any = None
+                 ) -> Claim:
+    """Approve the payable amount or refuse with a reason; never by the person who filed."""
+    with transaction.atomic():
+        claim = _claim(user, pk, Capability.APPROVE)
+        if claim.state != "filed":
+            raise ProgrammeError(gettext("The application is already decided"), "state")
+        if claim.filed_by_id == user.pk:
+            raise ProgrammeError(gettext("The reviewer cannot approve"), "separation")
+        if not approve and not note.strip():
+            raise ProgrammeError(gettext("Give the reason for refusing the claim"), "reason",
+                                 "note")
+        claim.state = "approved" if approve else "refused"
+        claim.decided_by, claim.decided_on = user, clock.today()
+        if note.strip():
+            claim.note = note.strip()[:300]
+        claim.save(update_fields=["state", "decided_by", "decided_on", "note"])
+        record(user=user, action=AuditAction.TRANSITION, obj=claim, person=claim.person,
+               request=request,
+               summary=f"理赔核定赔付 {claim.payable} 元" if approve else "理赔不予赔付")
+    return claim
+
+
+def pay_claim(user: Any, pk: int, *, paid_on: dt.date, request: Any = None) -> Claim:
+    """The insurer paid an approved claim (its payment advice read by staff): once."""
+    with transaction.atomic():
+        claim = _claim(user, pk, Capability.APPROVE)
+        if claim.state != "approved":
+            raise ProgrammeError(gettext("Only an approved claim is paid"), "state")
+        if paid_on > clock.today() or paid_on < (claim.decided_on or paid_on):
+            raise ProgrammeError(gettext("The payment date must be after the decision and not "
+                                         "in the future"), "date", "paid_on")
+        claim.state, claim.paid_on = "paid", paid_on
+        claim.save(update_fields=["state", "paid_on"])
+        record(user=user, action=AuditAction.TRANSITION, obj=claim, person=claim.person,
+               request=request, summary=f"理赔已赔付 {claim.payable} 元（{paid_on}）")
+    return claim
+
+
+# ---- over-quota employer rewards (超比例安排残疾人就业奖励) ------------------------------------
+
+def post_rewards(user: Any, year: int, *, request: Any = None) -> list[EmployerReward]:
+    """Post for public notice (公示) a reward for every employer in the user's region whose
+    approved declaration of ``year`` counts at least one whole disabled person above the
+    quota, set-based; a declaration already posted is left out, so a re-run posts nothing."""
+    from math import floor
+
+    from canlian.benefits import notice_rules
+    from canlian.employment.models import Declaration
+
+    scoping.require(user, Capability.APPROVE)
+    today = clock.today()
+    reward = _catalogue().reward_on(today)
+    if reward is None:
+        raise ProgrammeError(gettext("The rule file sets no over-quota reward for this area"),
+                             "no_reward")
+    posted = EmployerReward.objects.filter(declaration=OuterRef("pk"))
+    rows = (Declaration.objects.filter(scoping.region_q(user, "employer__township__code"),
+                                       year=year, state="approved", standing="over")
+            .exclude(Exists(posted))
+            .values("id", "employer_id", "employer__township_id", "counted", "required"))
+    notice = notice_rules.period(today, reward.public_notice_days)
+    made = []
+    for r in rows:
+        persons, amount = rules.reward_amount(
+            reward, floor((r["counted"] or 0) - (r["required"] or 0)))
+        if persons < 1:
+            continue  # over by a fraction of a person: no whole person to reward
+        made.append(EmployerReward(
+            declaration_id=r["id"], employer_id=r["employer_id"],
+            township_id=r["employer__township_id"], year=year, persons=persons, amount=amount,
+            notice_first=notice.first, notice_last=notice.last, posted_by=user))
+    with transaction.atomic():
+        EmployerReward.objects.bulk_create(made)
+        record(user=user, action=AuditAction.CREATE, object_type="employerreward",
+               object_id=str(year), request=request,
+               summary=f"{reward.name_zh} {year} 年公示 {len(made)} 家，"
+                       f"{sum((m.amount for m in made), Decimal(0))} 元，"
+                       f"{notice.first}–{notice.last}")
+    return made
+
+
+def on_notice(user: Any, day: dt.date | None = None) -> Any:
+    """The rewards on public notice on ``day`` in the user's region (the notice list)."""
+    day = day or clock.today()
+    return (EmployerReward.objects.filter(scoping.region_q(user, "township__code"),
+                                          notice_first__lte=day, notice_last__gte=day)
+            .select_related("employer").order_by("employer__name"))
+
+
+def _reward(user: Any, pk: int) -> EmployerReward:
+    scoping.require(user, Capability.APPROVE)
+    found = (EmployerReward.objects.select_for_update()
+             .filter(scoping.region_q(user, "township__code"), pk=pk).first())
+    if found is None:
+        raise PermissionDenied("reward outside region")
+    return found
+
+
+def decide_reward(user: Any, pk: int, *, approve: bool, note: str = "", request: Any = None
+                  ) -> EmployerReward:
+    """Approve after the public notice has run (objections may come until its last day),
+    never by the person who posted it; a refusal (an objection upheld) needs a reason."""
+    from canlian.benefits import notice_rules
+
+    today = clock.today()
+    with transaction.atomic():
+        reward = _reward(user, pk)
+        if reward.state != "notice":
+            raise ProgrammeError(gettext("The application is already decided"), "state")
+        if not notice_rules.has_run(reward.notice_last, today):
+            raise ProgrammeError(gettext("The public notice runs until %(day)s; decide after it")
+                                 % {"day": reward.notice_last}, "notice")
+        if reward.posted_by_id == user.pk:
+            raise ProgrammeError(gettext("The reviewer cannot approve"), "separation")
+        if not approve and not note.strip():
+            raise ProgrammeError(gettext("Give the reason for refusing the reward"), "reason",
+                                 "note")
+        reward.state = "approved" if approve else "refused"
+        reward.decided_by, reward.decided_on = user, today
+        reward.note = note.strip()[:300]
+        reward.save(update_fields=["state", "decided_by", "decided_on", "note"])
+        record(user=user, action=AuditAction.TRANSITION, obj=reward, request=request,
+               summary=f"超比例奖励{'批准' if approve else '不予批准'} {reward.amount} 元")
+    return reward
+
+
+def pay_reward(user: Any, pk: int, *, paid_on: dt.date, request: Any = None) -> EmployerReward:
+    """Record the payment of an approved reward, once."""
+    with transaction.atomic():
+        reward = _reward(user, pk)
+        if reward.state != "approved":
+            raise ProgrammeError(gettext("Only an approved reward is paid"), "state")
+        if paid_on > clock.today() or paid_on < (reward.decided_on or paid_on):
+            raise ProgrammeError(gettext("The payment date must be after the decision and not "
+                                         "in the future"), "date", "paid_on")
+        reward.state, reward.paid_on = "paid", paid_on
+        reward.save(update_fields=["state", "paid_on"])
+        record(user=user, action=AuditAction.TRANSITION, obj=reward, request=request,
+               summary=f"超比例奖励已发放 {reward.amount} 元（{paid_on}）")
+    return reward

@@ -158,3 +158,76 @@ class RosterLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.roster_id} {self.person_id}"
+
+
+class Claim(models.Model):
+    """An accident insurance claim (意外伤害保险理赔) for a person on the year's confirmed
+    policy roster: filed by staff with the insurer's papers, decided by another person
+    (separation of duties) up to the rule file's most paid for the kind, and marked paid."""
+
+    STATES = [("filed", _("Filed")), ("approved", _("Approved")), ("refused", _("Refused")),
+              ("paid", _("Paid"))]
+    KINDS = [("medical", _("Accident medical costs")), ("disability", _("Disability")),
+             ("death", _("Death"))]
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    programme = models.CharField(_("programme"), max_length=40)
+    roster_line = models.ForeignKey(RosterLine, on_delete=models.PROTECT, related_name="claims")
+    kind = models.CharField(_("kind"), max_length=12, choices=KINDS)
+    accident_on = models.DateField(_("accident on"))
+    reported_on = models.DateField(_("reported on"))
+    claimed = models.DecimalField(_("claimed (yuan)"), max_digits=12, decimal_places=2)
+    payable = models.DecimalField(_("payable (yuan)"), max_digits=12, decimal_places=2,
+                                  default=0)
+    state = models.CharField(_("state"), max_length=10, choices=STATES, default="filed")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                 null=True, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(
+            fields=["person", "kind", "accident_on"], condition=~Q(state="refused"),
+            name="programmes_one_claim_an_accident")]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.person_id} {self.accident_on} {self.kind}"
+
+
+class EmployerReward(models.Model):
+    """An over-quota employer reward (超比例安排残疾人就业奖励) for one approved quota
+    declaration: posted for public notice (公示), decided after the notice by someone other
+    than the poster, and paid once (one reward per declaration)."""
+
+    STATES = [("notice", _("On public notice")), ("approved", _("Approved")),
+              ("refused", _("Refused")), ("paid", _("Paid"))]
+
+    declaration = models.OneToOneField("employment.Declaration", on_delete=models.PROTECT,
+                                       related_name="+")
+    employer = models.ForeignKey("employment.Employer", on_delete=models.PROTECT,
+                                 related_name="+")
+    township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    persons = models.PositiveSmallIntegerField(_("persons above the quota"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    state = models.CharField(_("state"), max_length=10, choices=STATES, default="notice")
+    notice_first = models.DateField(_("public notice from"))
+    notice_last = models.DateField(_("public notice until"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "employer_id"]
+
+    def __str__(self) -> str:
+        return f"{self.employer_id} {self.year} {self.amount}"

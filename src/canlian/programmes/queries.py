@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth
 
 from canlian.accounts import scoping
+from canlian.care.models import Designation
 from canlian.core import clock
+from canlian.services.models import Institution
 
 from . import actions, facts, rules
 from .actions import applications_for
@@ -31,7 +33,8 @@ def figures(user: Any, year: int) -> list[dict[str, Any]]:
     paid (ledger), settled (institution bills) or confirmed (rosters), in yuan."""
     apps = applications_for(user).filter(year=year)
     rows: dict[tuple[str, str], dict[str, Any]] = defaultdict(lambda: {
-        "offered": 0, "applied": 0, "approved": 0, "refused": 0, "amount": Decimal(0)})
+        "offered": 0, "applied": 0, "approved": 0, "refused": 0, "paid": 0,
+        "amount": Decimal(0)})
     for r in apps.values("programme", "village__parent__name").annotate(
             offered=Count("id", filter=Q(state="offered")),
             applied=Count("id", filter=~Q(state="offered")),
@@ -41,17 +44,20 @@ def figures(user: Any, year: int) -> list[dict[str, Any]]:
         for k in ("offered", "applied", "approved", "refused"):
             row[k] += r[k]
     region = scoping.region_q(user, "village__code")
-    for model, date_field, amount, extra in (
-            (Payment, "period", "amount", ~Q(status="failed")),
-            (BillLine, "month", "accepted", Q()),
-            (RosterLine, "roster__year", "amount", Q(confirmed=True))):
+    for model, date_field, amount, extra, person in (
+            (Payment, "period", "amount", ~Q(status="failed"), "person_id"),
+            (BillLine, "month", "accepted", Q(), "application__person_id"),
+            (RosterLine, "roster__year", "amount", Q(confirmed=True), "person_id")):
         when = {f"{date_field}__year": year} if date_field != "roster__year" else {
             "roster__year": year}
         programme = "programme" if model is Payment else (
             "application__programme" if model is BillLine else "roster__programme")
         for r in model.objects.filter(region, extra, **when).values(
-                programme, "village__parent__name").annotate(total=Sum(amount)):
-            rows[(r[programme], r["village__parent__name"])]["amount"] += r["total"] or 0
+                programme, "village__parent__name").annotate(
+                    total=Sum(amount), persons=Count(person, distinct=True)):
+            row = rows[(r[programme], r["village__parent__name"])]
+            row["amount"] += r["total"] or 0
+            row["paid"] += r["persons"]
     catalogue = facts.catalogue()
     names = {p.code: p.latest.name_zh for p in catalogue} if catalogue else {}
     return [{"programme": code, "name": names.get(code, code), "township": town, **values}
@@ -59,13 +65,29 @@ def figures(user: Any, year: int) -> list[dict[str, Any]]:
 
 
 def monthly(user: Any, year: int, code: str) -> list[dict[str, Any]]:
-    """Applications and approvals of one programme by month of application."""
-    return list(applications_for(user).filter(year=year, programme=code,
-                                              applied_on__isnull=False)
-                .annotate(month=ExtractMonth("applied_on")).values("month")
-                .annotate(applied=Count("id"),
-                          approved=Count("id", filter=Q(state__in=("approved", "ended"))))
-                .order_by("month"))
+    """One programme month by month: applications and approvals by month of application,
+    and the persons paid or settled and the amount by month paid for (ledger) or billed
+    (institution); the twelve months, empty ones included."""
+    months: dict[int, dict[str, Any]] = {m: {"month": m, "applied": 0, "approved": 0,
+                                             "paid": 0, "amount": Decimal(0)}
+                                         for m in range(1, 13)}
+    for r in (applications_for(user).filter(year=year, programme=code, applied_on__isnull=False)
+              .annotate(month=ExtractMonth("applied_on")).values("month")
+              .annotate(applied=Count("id"),
+                        approved=Count("id", filter=Q(state__in=("approved", "ended"))))
+              .order_by()):
+        months[r["month"]].update(applied=r["applied"], approved=r["approved"])
+    region = scoping.region_q(user, "village__code")
+    for qs, date_field, amount, person in (
+            (Payment.objects.filter(region, programme=code, period__year=year)
+             .exclude(status="failed"), "period", "amount", "person_id"),
+            (BillLine.objects.filter(region, application__programme=code, month__year=year),
+             "month", "accepted", "application__person_id")):
+        for r in (qs.annotate(m=ExtractMonth(date_field)).values("m")
+                  .annotate(total=Sum(amount), persons=Count(person, distinct=True)).order_by()):
+            months[r["m"]]["paid"] += r["persons"]
+            months[r["m"]]["amount"] += r["total"] or 0
+    return list(months.values())
 
 
 @dataclass
@@ -108,60 +130,70 @@ class Simulation:
 
 
 def simulate(user: Any, draft: rules.Catalogue, on: dt.date, *, sample: int = 20) -> Simulation:
-    """Apply the draft and the rules in force to every person the user may see, on ``on``."""
+    """Apply the draft and the rules in force to every person the user may see, on ``on``.
+
+    Set-based: the persons are grouped once by the facts the rules read (age in place of
+    the birth date), with the persons of each group counted per township; every programme
+    then runs its rules once per group, not once per person — a district of 20,000 has a
+    few thousand groups — and adds the group's counts and costs to its townships."""
     started = time.perf_counter()
     current = facts.catalogue()
     people = facts.facts_many(scoping.people_for(user), on)
     codes = list(dict.fromkeys([*(p.code for p in draft),
                                 *((p.code for p in current) if current else ())]))
     result = Simulation(on=on, persons=len(people), seconds=0)
+    versions = {code: ((current.get(code) if current else None), draft.get(code))
+                for code in codes}
+    in_force = {code: (old.on(on) if old else None, new.on(on) if new else None)
+                for code, (old, new) in versions.items()}
+    # Incomes differ household by household: in the key only where a rule reads them.
+    reads_income = any("income_below" in v.model_dump_json()
+                       for pair in in_force.values() for v in pair if v is not None)
+    groups: dict[tuple[Any, ...], tuple[rules.Facts, dict[str, list[int]]]] = {}
+    for pid, (row, f) in people.items():
+        key = (rules.age_on(f.birth_date, on), f.alive, f.certificate_valid, f.category,
+               f.grade, f.autism, f.household_type,
+               f.income_per_capita if reads_income else None, f.pension_insured,
+               f.medical_insured, f.school, f.care_modes, f.care_government_paid,
+               f.employment)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = (f, {})
+        group[1].setdefault(row["village__parent__name"] or "", []).append(pid)
     for code in codes:
-        new = draft.get(code)
-        old = current.get(code) if current else None
-        new_v = new.on(on) if new else None
-        old_v = old.on(on) if old else None
+        old_v, new_v = in_force[code]
         shown = new_v or old_v
         result.names[code] = shown.name_zh if shown else code
         towns: dict[str, TownshipImpact] = {}
-        seen: dict[tuple[Any, ...], tuple[Any, Any]] = {}
-        # Incomes differ household by household: in the key only where a rule reads them.
-        reads_income = any("income_below" in v.model_dump_json()
-                           for v in (old_v, new_v) if v is not None)
-        for pid, (row, f) in people.items():
-            # Persons with the same facts (age in place of the birth date) share a verdict:
-            # a district has a few thousand distinct cases, so the rules run that often.
-            key = (rules.age_on(f.birth_date, on), f.alive, f.certificate_valid, f.category,
-                   f.grade, f.autism, f.household_type,
-                   f.income_per_capita if reads_income else None, f.pension_insured,
-                   f.medical_insured, f.school, f.care_modes, f.care_government_paid,
-                   f.employment)
-            pair = seen.get(key)
-            if pair is None:
-                pair = seen[key] = (
-                    rules.decide_version(code, old_v, f, on) if old_v else None,
-                    rules.decide_version(code, new_v, f, on) if new_v else None)
-            before, after = pair
+        for f, by_town in groups.values():
+            before = rules.decide_version(code, old_v, f, on) if old_v else None
+            after = rules.decide_version(code, new_v, f, on) if new_v else None
             was = before is not None and before.eligible
             will = after is not None and after.eligible
             if not (was or will):
                 continue
-            town = row["village__parent__name"] or ""
-            t = towns.get(town) or towns.setdefault(town, TownshipImpact(town))
-            if was:
-                t.now += 1
-                t.cost_now += rules.yearly_cost(old_v, before.amount)  # type: ignore[arg-type,union-attr]
-            if will:
-                t.draft += 1
-                t.cost_draft += rules.yearly_cost(new_v, after.amount)  # type: ignore[arg-type,union-attr]
-            if will and not was:
-                t.gains += 1
-                if len(result.gainers) < sample:
-                    result.gainers.append({"programme": code, "person_id": pid, "township": town})
-            if was and not will:
-                t.losses += 1
-                if len(result.losers) < sample:
-                    result.losers.append({"programme": code, "person_id": pid, "township": town,
-                                          "why": after.why_zh() if after else "项目已取消"})
+            cost_now = rules.yearly_cost(old_v, before.amount) if was else Decimal(0)  # type: ignore[arg-type,union-attr]
+            cost_draft = rules.yearly_cost(new_v, after.amount) if will else Decimal(0)  # type: ignore[arg-type,union-attr]
+            for town, pids in by_town.items():
+                n = len(pids)
+                t = towns.get(town) or towns.setdefault(town, TownshipImpact(town))
+                if was:
+                    t.now += n
+                    t.cost_now += cost_now * n
+                if will:
+                    t.draft += n
+                    t.cost_draft += cost_draft * n
+                if will and not was:
+                    t.gains += n
+                    room = sample - len(result.gainers)
+                    result.gainers.extend({"programme": code, "person_id": pid, "township": town}
+                                          for pid in pids[:max(0, room)])
+                if was and not will:
+                    t.losses += n
+                    room = sample - len(result.losers)
+                    why = after.why_zh() if after else "项目已取消"
+                    result.losers.extend({"programme": code, "person_id": pid, "township": town,
+                                          "why": why} for pid in pids[:max(0, room)])
         result.programmes[code] = dict(sorted(towns.items()))
     result.seconds = time.perf_counter() - started
     return result
@@ -199,5 +231,88 @@ def offers_for(person: Any) -> list[dict[str, Any]]:
                        "summary": version.summary_zh if version else "",
                        "kind": rules.BENEFIT_ZH[version.benefit.kind] if version else "",
                        "amount": verdict.amount, "state": app.get_state_display() if app else "",
+                       "state_code": app.state if app else "", "app_id": app.pk if app else None,
+                       "portal": version is not None and (
+                           "portal" in version.channels or "offer" in version.channels),
                        "reasons": [r.text_zh for r in verdict.reasons if r.passed]})
     return result
+
+
+def designated_institutions(service: str, on: dt.date) -> Any:
+    """Institutions holding a designation agreement (定点服务协议) for ``service`` on ``on``:
+    the choices offered to a guardian applying for a programme settled with institutions."""
+    agreements = (Designation.objects.filter(institution=OuterRef("pk"), service=service,
+                                             start_date__lte=on, end_date__gte=on)
+                  .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on)))
+    return Institution.objects.filter(Exists(agreements)).order_by("name", "id")
+
+
+@dataclass
+class PortalProgramme:
+    """What the portal shows about one programme for one person today (“申请…”): the rules
+    with each reason, whether the portal takes the application and who the applicant is."""
+
+    code: str
+    version: rules.Version
+    verdict: rules.Verdict
+    applicant: str  # person | guardian: who is acting in the portal
+    application: Application | None  # the open one this year, or the offer
+    institutions: list[Any]
+
+    @property
+    def channel(self) -> str:
+        return "portal" if "portal" in self.version.channels else "offer"
+
+    @property
+    def takes_portal(self) -> bool:
+        """The portal takes it: a portal channel, or confirming an offer the engine opens."""
+        return "portal" in self.version.channels or "offer" in self.version.channels
+
+    @property
+    def applicant_allowed(self) -> bool:
+        return self.applicant in self.version.applicants
+
+    @property
+    def can_apply(self) -> bool:
+        open_app = self.application is not None and self.application.state != "offered"
+        return (self.verdict.eligible and self.takes_portal and self.applicant_allowed
+                and not open_app)
+
+
+def for_portal(user: Any, person: Any, code: str) -> PortalProgramme | None:
+    """None when the deployment has no such programme in force today."""
+    today = clock.today()
+    catalogue = facts.catalogue()
+    found = catalogue.get(code) if catalogue else None
+    version = found.on(today) if found else None
+    if found is None or version is None:
+        return None
+    verdict = rules.decide_version(code, version, facts.facts_for(person, today), today)
+    applicant = "person" if user.resident_id and user.resident_id == person.resident_id \
+        else "guardian"
+    app = (Application.objects.filter(person=person, programme=code, year=today.year)
+           .exclude(state__in=("refused", "withdrawn", "ended")).first())
+    institutions = (list(designated_institutions(version.settlement.designation or "", today))
+                    if version.settlement.kind == "institution" else [])
+    return PortalProgramme(code, version, verdict, applicant, app, institutions)
+
+
+PARTICIPATION = {"medical_premium": "roster", "pension_premium": "roster",
+                 "child_rehab": "bill"}
+
+
+def participants(region: Any, year: int, code: str) -> Any:
+    """The person ids a programme settled for in ``year`` within ``region``
+    — for a roster programme, confirmed by the other department (``RosterLine.confirmed``);
+    for an institution programme, with an accepted bill line that year. A subquery, so
+    the plan indicators (``indicators.measures``) count and list with one definition."""
+    kind = PARTICIPATION.get(code)
+    if kind == "roster":
+        return RosterLine.objects.filter(
+            scoping.within(region, "village__code"), roster__programme=code, roster__year=year,
+            confirmed=True).values("person_id")
+    if kind == "bill":
+        return BillLine.objects.filter(
+            scoping.within(region, "village__code"), application__programme=code,
+            month__year=year, accepted__gt=0).values("application__person_id")
+    raise ValueError(f"no participation defined for {code}")

@@ -191,16 +191,59 @@ class DecisionChain(_Strict):
     days: Annotated[int, Field(ge=1, le=90)] = 20  # time limit for a decision
 
 
+class Claims(_Strict):
+    """What an insurance programme pays on a claim (理赔), per kind of loss: the most paid
+    for one accident (medical costs, disability by grade of the injury, death)."""
+
+    medical: Money
+    disability: Money
+    death: Money
+    report_within_days: Annotated[int, Field(ge=1, le=3650)] = 365
+    demo: bool = False
+
+
 class Settlement(_Strict):
     kind: Literal["ledger", "institution", "roster", "none"]
     designation: Literal["care", "rehabilitation", "training"] | None = None
     department_zh: str = ""  # the roster's other department, e.g. 人社局 / 医保局
+    claims: Claims | None = None  # an insurance bought on the roster pays claims
 
     @model_validator(mode="after")
     def _complete(self) -> Settlement:
         if self.kind == "roster" and not self.department_zh:
             raise ValueError("a roster names department_zh")
+        if self.claims is not None and self.kind != "roster":
+            raise ValueError("claims are paid by an insurance bought on a roster")
         return self
+
+
+CLAIM_KINDS_ZH = {"medical": "意外医疗", "disability": "意外伤残", "death": "意外身故"}
+
+
+def check_claim(claims: Claims, kind: str, claimed: Decimal, accident_on: dt.date,
+                reported_on: dt.date, covered: bool) -> list[str]:
+    """Why a claim cannot be accepted, in words (empty: it can be decided). Pure: the
+    cover (a confirmed line on the accident year's roster) is looked up by the caller."""
+    problems = []
+    if kind not in CLAIM_KINDS_ZH:
+        problems.append(f"理赔类型“{kind}”无法识别（应为意外医疗、意外伤残或意外身故）")
+    if claimed <= 0:
+        problems.append("申请理赔金额必须大于零")
+    if accident_on > reported_on:
+        problems.append("事故日期晚于报案日期")
+    elif (reported_on - accident_on).days > claims.report_within_days:
+        problems.append(f"事故发生超过 {claims.report_within_days} 天才报案，超过报案时限")
+    if not covered:
+        problems.append(f"事故发生的 {accident_on.year} 年度，本人不在承保公司确认的投保名单上")
+    return problems
+
+
+def claim_payable(claims: Claims, kind: str, claimed: Decimal) -> tuple[Decimal, str]:
+    """(amount payable, why cut) of a claim against the most paid for its kind."""
+    ceiling: Decimal = getattr(claims, kind)
+    if claimed <= ceiling:
+        return claimed, ""
+    return ceiling, f"超过{CLAIM_KINDS_ZH[kind]}最高赔付 {ceiling} 元，核减 {claimed - ceiling} 元"
 
 
 class Version(_Strict):
@@ -246,11 +289,39 @@ class Version(_Strict):
         return self.effective_from.isoformat()
 
 
+class OverQuotaReward(_Strict):
+    """The over-quota employer reward (超比例安排残疾人就业奖励): paid per whole disabled
+    person an employer's approved quota declaration counts above the required number,
+    after a public notice (公示) of ``public_notice_days`` working days."""
+
+    effective_from: dt.date
+    name_zh: str = Field(min_length=2)
+    basis: str = Field(min_length=2)
+    per_person: Money
+    max_persons: Annotated[int, Field(ge=1)] | None = None
+    public_notice_days: Annotated[int, Field(ge=1, le=30)] = 5
+    demo: bool = False
+
+    @field_validator("effective_from", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def reward_amount(reward: OverQuotaReward, excess_persons: int) -> tuple[int, Decimal]:
+    """(persons rewarded, amount) for an employer over the quota by ``excess_persons``."""
+    persons = max(0, excess_persons)
+    if reward.max_persons is not None:
+        persons = min(persons, reward.max_persons)
+    return persons, (reward.per_person * persons).quantize(FEN)
+
+
 class RuleFile(_Strict):
     schema_: Literal[1] = Field(alias="schema")
     deployment: str
     region_code: str = Field(pattern=r"^\d{6}$")
     sources: list[str] = []
+    over_quota_rewards: list[OverQuotaReward] = []
     programmes: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")],
                      list[Version]] = Field(min_length=1)
 
@@ -284,6 +355,15 @@ class Catalogue:
     region_code: str
     programmes: Mapping[str, Programme]
     file: str = ""
+    rewards: tuple[OverQuotaReward, ...] = ()
+
+    def reward_on(self, day: dt.date) -> OverQuotaReward | None:
+        """The over-quota reward rule in force on ``day`` (the latest begun), if any."""
+        found = None
+        for r in self.rewards:
+            if r.effective_from <= day:
+                found = r
+        return found
 
     def __iter__(self) -> Iterator[Programme]:
         return iter(self.programmes.values())
@@ -332,7 +412,8 @@ def parse(raw: Any, file: str) -> Catalogue:
             raise RuleFileError(file, f"programmes.{code}", "effective_from",
                                 "两个版本的生效日期相同", "two versions start on the same day")
         programmes[code] = Programme(code, tuple(sorted(versions, key=lambda v: v.effective_from)))
-    return Catalogue(parsed.deployment, parsed.region_code, programmes, file)
+    return Catalogue(parsed.deployment, parsed.region_code, programmes, file,
+                     tuple(sorted(parsed.over_quota_rewards, key=lambda r: r.effective_from)))
 
 
 def load(path: Path) -> Catalogue:

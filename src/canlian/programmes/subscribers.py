@@ -12,11 +12,11 @@ from typing import Any
 
 from canlian.certificates.events import CertificateCancelled, CertificateIssued
 from canlian.core import clock
-from canlian.people.events import PersonDied
+from canlian.people.events import HouseholdTypeChanged, PersonDied
 from canlian.people.models import Person
 from canlian.todos.actions import open_todo
 
-from . import actions
+from . import actions, rules
 
 
 def on_certificate_issued(event: CertificateIssued) -> None:
@@ -44,3 +44,12 @@ def on_certificate_ended(event: Any) -> None:
 def on_person_died(event: PersonDied) -> None:
     if event.person_id is not None:
         _end(event.person_id, event.death_date, f"本人于 {event.death_date} 去世")
+
+
+def on_household_type_changed(event: HouseholdTypeChanged) -> None:
+    """A household joined or left 低保 (or 低保边缘, 特困): the programmes reading the
+    household type re-evaluate the member — offers open, ended eligibility stops."""
+    if event.person_id is not None:
+        actions.reevaluate([event.person_id], source=(
+            f"家庭类型由{rules.HOUSEHOLD_ZH.get(event.previous, event.previous)}变为"
+            f"{rules.HOUSEHOLD_ZH.get(event.household_type, event.household_type)}"))

@@ -9,8 +9,9 @@ import pytest
 from django.urls import get_resolver, reverse
 
 PUBLIC = {"home", "sign_in", "settings", "outbox"}
-ARGS = {"apply_subsidy": ["nursing"], "application": ["certificate", 1],
-        "withdraw": ["certificate", 1], "rights_case": [1], "rate": ["service", 1], "consent": ["share_hrss"]}
+ARGS = {"apply_subsidy": ["nursing"], "apply_programme": ["child_rehab"], "application": ["certificate", 1],
+        "withdraw": ["certificate", 1], "rights_case": [1], "rate": ["service", 1],
+        "consent": ["share_hrss"]}
 POST_ONLY = {"withdraw", "sign_out", "consent"}
 
 

@@ -5,6 +5,7 @@ from .apply import apply_certificate, apply_service, apply_subsidy, change_conta
 from .files import upload_file
 from .home import choose_person, display_settings, home
 from .privacy import access_log, consent, correction, download, privacy_home
+from .programmes import apply_programme
 from .ratings import rate, ratings
 from .rights import rights_case, rights_new
 from .signin import outbox, sign_in, sign_in_code, sign_out
@@ -14,6 +15,7 @@ __all__ = [
     "application_detail",
     "applications",
     "apply_certificate",
+    "apply_programme",
     "apply_service",
     "apply_subsidy",
     "change_contact",

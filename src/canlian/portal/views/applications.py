@@ -18,13 +18,15 @@ from canlian.certificates import actions as certificates
 from canlian.certificates import ecert as ecerts
 from canlian.certificates.actions import renewable_certificate
 from canlian.certificates.workflow import Action, IllegalTransition
+from canlian.programmes import actions as programmes
 
 from .. import actions
 from ..forms import UploadForm
 from . import tracking
 from .common import citizen_required, error_messages
 
-WITHDRAWABLE = {("certificate", "applied"), ("subsidy", "applied"), ("subsidy", "prefilled")}
+WITHDRAWABLE = {("certificate", "applied"), ("subsidy", "applied"), ("subsidy", "prefilled"),
+                ("programme", "applied")}
 # Documents can be added while staff have not yet decided.
 OPEN_FOR_UPLOADS = {"applied", "prefilled", "submitted", "assessed", "reviewed", "pending"}
 
@@ -60,6 +62,7 @@ def application_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse
         "reason": tracking.reason(kind, item["obj"]), "form": form, "uploads_open": uploads_open,
         "uploads": actions.uploads_for(request.user, ref),
         "can_withdraw": (kind, item["state"]) in WITHDRAWABLE,
+        "rules": item["obj"].reasons if kind == "programme" else [],
     })
 
 
@@ -73,9 +76,12 @@ def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     try:
         if kind == "certificate":
             certificates.advance(request.user, pk, Action.WITHDRAW, request=request)
+        elif kind == "programme":
+            programmes.withdraw(request.user, pk, request=request)
         else:
             benefits.decide_application(request.user, pk, "withdraw", request=request)
-    except (ValidationError, IllegalTransition, benefits.SubsidyError) as exc:
+    except (ValidationError, IllegalTransition, benefits.SubsidyError,
+            programmes.ProgrammeError) as exc:
         for m in error_messages(exc):
             messages.error(request, m)
     else:
