@@ -281,7 +281,7 @@ def decide_contact_change(user: Any, change_id: int, approve: bool, *, note: str
         changes = {k: [getattr(person, k), getattr(change, k)] for k in ("phone", "address")
                    if getattr(person, k) != getattr(change, k)}
         person.phone, person.address = change.phone, change.address
-        person.save(update_fields=["phone", "address", "updated_at"])
+        person.save(update_fields=["phone", "phone_index", "address", "updated_at"])
         record(user=user, action=Action.UPDATE, obj=person, person=person, request=request,
                summary=f"按本人申请变更联系方式：{', '.join(changes)}", changes=changes)
     change.state = ContactChangeState.APPROVED if approve else ContactChangeState.REJECTED

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
 from canlian.core import clock
+from canlian.core.encrypted import BlindIndexField, EncryptedCharField
 from canlian.regions.models import Region
 
 from . import ethnicity, idnumber
@@ -102,7 +103,8 @@ class Person(models.Model):
     ethnicity = models.CharField(
         _("ethnicity"), max_length=2, choices=ethnicity.CHOICES, default="01"
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
+    phone_index = BlindIndexField(source="phone", purpose="phone", db_index=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     village = models.ForeignKey(
         Region,
@@ -125,7 +127,8 @@ class Person(models.Model):
     guardian_resident_id = models.CharField(
         _("guardian's resident ID"), max_length=18, blank=True, db_index=True
     )
-    guardian_phone = models.CharField(_("guardian's phone"), max_length=20, blank=True)
+    guardian_phone = EncryptedCharField(_("guardian's phone"), max_length=20, blank=True)
+    guardian_phone_index = BlindIndexField(source="guardian_phone", purpose="phone", db_index=True)
     guardian_relation = models.CharField(_("relation of guardian"), max_length=20, blank=True)
     life_status = models.CharField(
         _("life status"), max_length=10, choices=LifeStatus.choices, default=LifeStatus.ALIVE
@@ -257,9 +260,9 @@ class ContactChange(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contact_changes")
     village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    phone = models.CharField(_("new phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("new phone"), max_length=20, blank=True)
     address = models.CharField(_("new address"), max_length=200, blank=True)
-    old_phone = models.CharField(_("phone before"), max_length=20, blank=True)
+    old_phone = EncryptedCharField(_("phone before"), max_length=20, blank=True)
     old_address = models.CharField(_("address before"), max_length=200, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=ContactChangeState.choices,
                              default=ContactChangeState.PENDING, db_index=True)
@@ -308,16 +311,16 @@ class FirstApplication(models.Model):
     applicant = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     identity_method = models.CharField(max_length=10, choices=IdentityMethod.choices,
                                        default=IdentityMethod.SMS)
-    verified_phone = models.CharField(_("phone proven by code"), max_length=20)
+    verified_phone = EncryptedCharField(_("phone proven by code"), max_length=20)
     resident_id = models.CharField(_("resident ID number"), max_length=18, db_index=True)
     name = models.CharField(_("name"), max_length=50)
     village = models.ForeignKey(Region, verbose_name=_("village/community of the hukou"),
                                 on_delete=models.PROTECT, related_name="+")
     address = models.CharField(_("address"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
     guardian_name = models.CharField(_("guardian's name"), max_length=50, blank=True)
     guardian_resident_id = models.CharField(_("guardian's resident ID"), max_length=18, blank=True)
-    guardian_phone = models.CharField(_("guardian's phone"), max_length=20, blank=True)
+    guardian_phone = EncryptedCharField(_("guardian's phone"), max_length=20, blank=True)
     guardian_relation = models.CharField(_("relation of guardian"), max_length=20, blank=True)
     reason = models.CharField(_("what the applicant told us"), max_length=500, blank=True)
     # Photos are kept through the project's storage under generated names, never served
