@@ -153,7 +153,18 @@ def diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
     for key in ("resident_id", "guardian_resident_id"):  # never write full IDs into the log
         if key in changes:
             changes[key] = [idnumber.mask(v) if v else "" for v in changes[key]]
+    for key in ("phone", "guardian_phone"):  # nor phones: they are encrypted at rest
+        if key in changes:
+            changes[key] = [mask_phone(v) if v else "" for v in changes[key]]
     return changes
+
+
+def mask_phone(phone: str) -> str:
+    """``13812345678`` → ``138****5678`` (what the audit log keeps of a phone)."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
 
 
 @transaction.atomic
@@ -280,6 +291,8 @@ def decide_contact_change(user: Any, change_id: int, approve: bool, *, note: str
     if approve:
         changes = {k: [getattr(person, k), getattr(change, k)] for k in ("phone", "address")
                    if getattr(person, k) != getattr(change, k)}
+        if "phone" in changes:
+            changes["phone"] = [mask_phone(v) if v else "" for v in changes["phone"]]
         person.phone, person.address = change.phone, change.address
         person.save(update_fields=["phone", "phone_index", "address", "updated_at"])
         record(user=user, action=Action.UPDATE, obj=person, person=person, request=request,
