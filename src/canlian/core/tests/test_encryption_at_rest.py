@@ -169,39 +169,24 @@ def test_a_dump_of_the_demo_shows_no_phone_or_bank_account_in_clear(tmp_path, mo
     assert leaked == []
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migrations_encrypt_existing_clear_values(regions_tx):
-    """Rows written in clear before the migration are encrypted by it (in batches)."""
-    from django.db.migrations.executor import MigrationExecutor
+def test_the_migration_step_encrypts_existing_clear_values_in_batches(make_person):
+    """The migrations' step (``migration_encrypt`` → ``reencrypt``) on rows still in clear,
+    as a database from before the migration holds them."""
+    from django.apps import apps
 
-    executor = MigrationExecutor(connection)
-    before = [("people", "0006_first_application"),
-              ("benefits", "0009_public_notice")]
-    executor.migrate(before)
+    from canlian.core.encrypted import migration_encrypt
+
+    people = [make_person() for _ in range(5)]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO people_person (resident_id, name, sex, birth_date, ethnicity, phone, "
-            "address, village_id, guardian_name, guardian_resident_id, guardian_phone, "
-            "guardian_relation, life_status, household_type, certificate_number, created_at, "
-            "updated_at) VALUES ('330382197005170011', '旧数据', 'M', '1970-05-17', '01', "
-            "'13811112222', '', %s, '', '', '13933334444', '', 'alive', '', NULL, "
-            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)", [regions_tx])
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    person = Person.objects.get(resident_id="330382197005170011")
-    assert _raw(Person, person.pk, "phone").startswith(crypto.PREFIX)
-    assert _raw(Person, person.pk, "guardian_phone").startswith(crypto.PREFIX)
-    assert (person.phone, person.guardian_phone) == ("13811112222", "13933334444")
-    assert Person.objects.filter(search_q("13933334444")).get() == person
-
-
-@pytest.fixture
-def regions_tx(transactional_db):
-    from canlian.regions.models import Region
-
-    county = Region.objects.create(code="330382000000", name="乐清市", level="county",
-                                   kind="county_city")
-    town = Region.objects.create(code="330382002000", name="乐成街道", level="township",
-                                 kind="street", parent=county)
-    return Region.objects.create(code="330382002201", name="东山社区", level="village",
-                                 kind="village", parent=town).code
+        for i, p in enumerate(people):
+            cursor.execute("UPDATE people_person SET phone = %s, guardian_phone = %s, "
+                           "phone_index = '' WHERE id = %s",
+                           [f"1381111{i:04d}", "13933334444" if i == 0 else "", p.pk])
+    assert _raw(Person, people[0].pk, "phone") == "13811110000"
+    migration_encrypt("people", "Person", batch=2)(apps, None)
+    for i, p in enumerate(people):
+        assert _raw(Person, p.pk, "phone").startswith(crypto.PREFIX)
+        assert Person.objects.get(pk=p.pk).phone == f"1381111{i:04d}"
+    assert _raw(Person, people[0].pk, "guardian_phone").startswith(crypto.PREFIX)
+    assert Person.objects.filter(search_q("13933334444")).get() == people[0]
+    assert Person.objects.filter(search_q("13811110003")).get() == people[3]
