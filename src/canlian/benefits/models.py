@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core.encrypted import EncryptedCharField
+
 
 class Subsidy(models.TextChoices):
     LIVING = "living", _("Living subsidy for persons in hardship (困难残疾人生活补贴)")
@@ -93,7 +95,7 @@ class SubsidyApplication(DeclaredFacts):
                                         ("auto", _("Opened by a new certificate"))])
     applied_on = models.DateField(_("applied on"))
     bank_name = models.CharField(_("bank"), max_length=60, blank=True)
-    bank_account = models.CharField(_("bank account"), max_length=30, blank=True)
+    bank_account = EncryptedCharField(_("bank account"), max_length=30, blank=True)
     # The eligibility decision shown to staff: every rule checked, with reasons.
     eligible = models.BooleanField(_("eligible by the rules"), default=False)
     monthly_amount = models.DecimalField(_("monthly amount"), max_digits=10, decimal_places=2,
@@ -150,7 +152,7 @@ class Grant(DeclaredFacts):
                               default=GrantStatus.ACTIVE, db_index=True)
     stop_reason = models.CharField(_("reason stopped"), max_length=200, blank=True)
     bank_name = models.CharField(_("bank"), max_length=60, blank=True)
-    bank_account = models.CharField(_("bank account"), max_length=30, blank=True)
+    bank_account = EncryptedCharField(_("bank account"), max_length=30, blank=True)
     # Arrears of more months than ``CANLIAN_ARREARS_LIMIT_MONTHS`` are held until a second
     # person approves them (补发审批): from this month on, they may be paid.
     arrears_approved_from = models.DateField(_("arrears approved from (month)"), null=True,
@@ -315,7 +317,7 @@ class RollLine(models.Model):
     reason = models.CharField(max_length=200, blank=True)
     village_code = models.CharField(max_length=12)
     payee = models.CharField(max_length=50)
-    bank_account = models.CharField(max_length=30, blank=True)
+    bank_account = EncryptedCharField(max_length=30, blank=True)
     payment_status = models.CharField(max_length=8, choices=PaymentStatus.choices,
                                       default=PaymentStatus.PENDING)
     failure_reason = models.CharField(max_length=200, blank=True)

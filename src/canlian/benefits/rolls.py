@@ -43,7 +43,7 @@ from django.utils.translation import gettext, ngettext
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
 from canlian.certificates.models import Certificate
-from canlian.core import bulk, clock
+from canlian.core import bulk, clock, crypto
 from canlian.core.domain import DomainError
 from canlian.core.months import month_start
 from canlian.regions.models import Region
@@ -466,7 +466,8 @@ def _write(roll: Roll, regular: Roll | None, computed: Computed) -> Outcome:
     bulk.insert(RollLine._meta.db_table, LINE_COLUMNS,
                 ((roll.pk, line.grant_id, line.person_id, line.subsidy, line.period, line.kind,
                   line.amount, line.rule_version, line.reason, line.village_code, line.payee,
-                  line.bank_account, PaymentStatus.PENDING, "") for line in computed.lines))
+                  crypto.encrypt(line.bank_account), PaymentStatus.PENDING, "")
+                 for line in computed.lines))
     if computed.standing:
         computed.standing.write(roll.pk)
     roll.digest = new_digest

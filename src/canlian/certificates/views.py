@@ -52,7 +52,7 @@ def _messages_of(exc: ValidationError) -> list[str]:
 def _online_waiting(user):
     """What citizens sent online that waits for this user's region (all scoped)."""
     from canlian.benefits.actions import applications_for
-    from canlian.people.actions import contact_changes_for
+    from canlian.people.actions import contact_changes_for, first_applications_for
     from canlian.services.actions import requests_for
     from canlian.services.models import Renovation
 
@@ -62,6 +62,7 @@ def _online_waiting(user):
         "renovations": Renovation.objects.filter(scoping.region_q(user, "village__code"),
                                                  state="applied").count(),
         "contacts": contact_changes_for(user).filter(state="pending").count(),
+        "first": first_applications_for(user).filter(state="submitted").count(),
     }
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from canlian.benefits import eligibility, likely, notice_rules, paid_years
 from canlian.benefits.facts import has_ruleset, ruleset_for
 from canlian.benefits.models import Grant, PublicNotice, Roll, RollLine, SubsidyApplication
-from canlian.core import bulk, clock
+from canlian.core import bulk, clock, crypto
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
 from canlian.services.models import DeviceType, Institution, Licence, Renovation, ServiceRecord, ServiceType
@@ -417,7 +417,7 @@ def _subsidies(deployment: Deployment, people: list[dict], rng: random.Random,
                 kind = "regular"
                 lines.append((rolls[month].pk, g.pk, p["id"], subsidy, month, kind,
                               decision.monthly_amount, decision.rule_version, "本月发放",
-                              p["village_id"], p["name"], g.bank_account, "paid", ""))
+                              p["village_id"], p["name"], crypto.encrypt(g.bank_account), "paid", ""))
                 totals[month][0] += 1
                 totals[month][1] += decision.monthly_amount
             month = _month_add(month, 1)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from canlian.certificates.models import Certificate
-from canlian.core import bulk, clock
+from canlian.core import bulk, clock, crypto
 from canlian.people.models import Household, Person
 from canlian.regions import loader
 from canlian.regions.models import Deployment, Region
@@ -23,7 +23,7 @@ PERSON_COLUMNS = (
     "resident_id", "name", "sex", "birth_date", "ethnicity", "phone", "address", "village_id",
     "household_id", "guardian_name", "guardian_resident_id", "guardian_phone",
     "guardian_relation", "life_status", "death_date", "category", "grade", "certificate_number",
-    "household_type", "created_at", "updated_at",
+    "household_type", "created_at", "updated_at", "phone_index", "guardian_phone_index",
 )
 
 
@@ -45,10 +45,12 @@ def _insert_chunk(people: list[FakePerson], county: str) -> None:
     bulk.insert(
         Person._meta.db_table,
         PERSON_COLUMNS,
-        ((p.resident_id, p.name, p.sex, p.birth_date, p.ethnicity, p.phone, p.address,
-          p.village_id, ids[p.household_number], p.guardian_name, p.guardian_resident_id,
-          p.guardian_phone, p.guardian_relation, "deceased" if p.death_date else "alive",
-          p.death_date, *_read_model(p), p.household_type, now, now) for p in people),
+        ((p.resident_id, p.name, p.sex, p.birth_date, p.ethnicity, crypto.encrypt(p.phone),
+          p.address, p.village_id, ids[p.household_number], p.guardian_name,
+          p.guardian_resident_id, crypto.encrypt(p.guardian_phone), p.guardian_relation,
+          "deceased" if p.death_date else "alive", p.death_date, *_read_model(p),
+          p.household_type, now, now, crypto.blind_index(p.phone, "phone"),
+          crypto.blind_index(p.guardian_phone, "phone")) for p in people),
     )
     person_ids = dict(Person.objects.filter(
         resident_id__in=[p.resident_id for p in people]).values_list("resident_id", "id"))

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from canlian.accounts import scoping
-from canlian.accounts.roles import Capability
+from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.core import clock
@@ -24,7 +24,16 @@ from canlian.regions.models import Region
 
 from . import idnumber
 from .events import BirthDateCorrected, HouseholdTypeChanged, PersonDied
-from .models import ContactChange, ContactChangeState, Household, HouseholdType, LifeStatus, Person
+from .models import (
+    ContactChange,
+    ContactChangeState,
+    FirstApplication,
+    FirstApplicationState,
+    Household,
+    HouseholdType,
+    LifeStatus,
+    Person,
+)
 
 # Fields a person record is compared and audited on.
 AUDITED_FIELDS = (
@@ -158,7 +167,18 @@ def diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
     for key in ("resident_id", "guardian_resident_id"):  # never write full IDs into the log
         if key in changes:
             changes[key] = [idnumber.mask(v) if v else "" for v in changes[key]]
+    for key in ("phone", "guardian_phone"):  # nor phones: they are encrypted at rest
+        if key in changes:
+            changes[key] = [mask_phone(v) if v else "" for v in changes[key]]
     return changes
+
+
+def mask_phone(phone: str) -> str:
+    """``13812345678`` → ``138****5678`` (what the audit log keeps of a phone)."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
 
 
 @transaction.atomic
@@ -288,11 +308,204 @@ def decide_contact_change(user: Any, change_id: int, approve: bool, *, note: str
     if approve:
         changes = {k: [getattr(person, k), getattr(change, k)] for k in ("phone", "address")
                    if getattr(person, k) != getattr(change, k)}
+        if "phone" in changes:
+            changes["phone"] = [mask_phone(v) if v else "" for v in changes["phone"]]
         person.phone, person.address = change.phone, change.address
-        person.save(update_fields=["phone", "address", "updated_at"])
+        person.save(update_fields=["phone", "phone_index", "address", "updated_at"])
         record(user=user, action=Action.UPDATE, obj=person, person=person, request=request,
                summary=f"按本人申请变更联系方式：{', '.join(changes)}", changes=changes)
     change.state = ContactChangeState.APPROVED if approve else ContactChangeState.REJECTED
     change.decided_by, change.decided_at, change.note = user, timezone.now(), note.strip()
     change.save(update_fields=["state", "decided_by", "decided_at", "note"])
     return change
+
+
+# ---- first applications from people not yet registered (首次申请登记) ----------------------
+
+ALREADY_REGISTERED = gettext_lazy(
+    "This person is already on the registry: sign in with the usual sign-in (the code goes to "
+    "the phone on record). A guardian on record can act for them; otherwise ask your village "
+    "(community) worker.")
+
+
+@dataclass
+class FirstApplicationInput:
+    """What the applicant typed in the portal. ``for_ward``: a guardian applying for a person
+    in their care; the guardian is then the signed-in citizen."""
+
+    resident_id: str
+    name: str
+    village: Region
+    address: str
+    verified_phone: str
+    for_ward: bool = False
+    guardian_name: str = ""
+    guardian_relation: str = ""
+    reason: str = ""
+
+
+def check_photo(upload: Any, field: str) -> str:
+    """The file's type from its first bytes; refuses anything not PDF/PNG/JPEG, empty or over 5 MB."""
+    from canlian.certificates.forms import MAGIC, MAX_ATTACHMENT_BYTES
+
+    if upload is None:
+        raise ValidationError({field: gettext("Attach a photo or scan")})
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({field: gettext("The file is larger than 5 MB")})
+    if upload.size == 0:
+        raise ValidationError({field: gettext("The file is empty")})
+    head = upload.read(8)
+    upload.seek(0)
+    for magic, kind in MAGIC.items():
+        if head.startswith(magic):
+            return kind
+    raise ValidationError({field: gettext("Attach a PDF, PNG or JPEG file")})
+
+
+def first_applications_of(user: Any):
+    """The applications the signed-in citizen sent (their own or for a ward)."""
+    if not user.is_authenticated or user.role != Role.CITIZEN:
+        return FirstApplication.objects.none()
+    return FirstApplication.objects.filter(applicant=user)
+
+
+def first_applications_for(user: Any):
+    """Staff: the first applications whose hukou village is in the user's region."""
+    return FirstApplication.objects.filter(scoping.region_q(user, "village__code"))
+
+
+@transaction.atomic
+def submit_first_application(user: Any, data: FirstApplicationInput, *, id_card: Any,
+                             hukou: Any, request: HttpRequest | None = None) -> FirstApplication:
+    """A signed-in citizen who proved their phone sends a first certificate application.
+
+    Refused when the person is already registered (they are told to sign in instead) or
+    already has an application waiting. The photos are checked by their first bytes.
+    """
+    if not user.is_authenticated or user.role != Role.CITIZEN or not user.resident_id:
+        raise PermissionDenied("first applications are sent by citizens")
+    if not data.verified_phone:
+        raise PermissionDenied("no phone proven in this session")
+    if data.for_ward:
+        try:
+            number = idnumber.validate(data.resident_id).number
+        except idnumber.ResidentIdError as exc:
+            raise ValidationError({"resident_id": exc.message}) from None
+        if number == user.resident_id:
+            raise ValidationError({"resident_id": gettext("A person cannot be their own guardian")})
+        if not data.guardian_name.strip():
+            raise ValidationError({"guardian_name": gettext("Enter your name")})
+    else:
+        number = user.resident_id
+    if not data.name.strip():
+        raise ValidationError({"name": gettext("Enter the name as on the ID card")})
+    if data.village.level != "village" or not Region.objects.filter(
+            scoping.deployment_q("code"), pk=data.village.pk).exists():
+        raise ValidationError({"village": gettext("Choose a village or community")})
+    if Person.objects.filter(resident_id=number).exists():
+        raise ValidationError({"resident_id" if data.for_ward else NON_FIELD_ERRORS: ALREADY_REGISTERED})
+    if FirstApplication.objects.filter(resident_id=number,
+                                       state=FirstApplicationState.SUBMITTED).exists():
+        raise ValidationError({"resident_id" if data.for_ward else NON_FIELD_ERRORS: gettext(
+            "An application for this person is already waiting to be checked")})
+    id_kind = check_photo(id_card, "id_card")
+    hukou_kind = check_photo(hukou, "hukou")
+    guardian = {"guardian_name": data.guardian_name.strip(), "guardian_resident_id": user.resident_id,
+                "guardian_phone": data.verified_phone,
+                "guardian_relation": data.guardian_relation.strip()} if data.for_ward else {}
+    try:
+        with transaction.atomic():
+            application = FirstApplication.objects.create(
+                applicant=user, verified_phone=data.verified_phone, resident_id=number,
+                name=data.name.strip(), village=data.village, address=data.address.strip(),
+                phone="" if data.for_ward else data.verified_phone, reason=data.reason.strip(),
+                id_card_file=id_card, id_card_kind=id_kind, hukou_file=hukou,
+                hukou_kind=hukou_kind, **guardian)
+    except OSError as exc:  # a full disk: the storage removed its partial file
+        from canlian.core import exports
+
+        raise ValidationError({"id_card": exports.disk_message(exc)}) from None
+    record(user=user, action=Action.CREATE, obj=application, request=request,
+           summary=f"网上首次申请登记：{idnumber.mask(number)}")
+    return application
+
+
+def _open_first_application(user: Any, pk: int) -> FirstApplication:
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    application = first_applications_for(user).select_for_update().filter(pk=pk).first()
+    if application is None:
+        raise FirstApplication.DoesNotExist(pk)
+    if application.state != FirstApplicationState.SUBMITTED:
+        raise ValidationError(gettext("Already decided"))
+    return application
+
+
+@transaction.atomic
+def register_from_application(user: Any, pk: int, *, household_number: str = "",
+                              request: HttpRequest | None = None) -> FirstApplication:
+    """The worker of the hukou area registers the person from the application, as typed by
+    the applicant (no retyping), and opens the new-certificate application for the
+    assessment; the photos go with it as its documents."""
+    from django.utils import timezone
+
+    from canlian.certificates import actions as certificates
+    from canlian.certificates.workflow import Kind
+    from canlian.portal.models import Purpose, Upload
+
+    application = _open_first_application(user, pk)
+    person = create_person(user, PersonData(
+        resident_id=application.resident_id, name=application.name, village=application.village,
+        phone=application.phone, address=application.address, household_number=household_number,
+        guardian_name=application.guardian_name,
+        guardian_resident_id=application.guardian_resident_id,
+        guardian_phone=application.guardian_phone,
+        guardian_relation=application.guardian_relation), request)
+    certificate_application = certificates.apply(user, person, certificates.ApplicationInput(
+        kind=Kind.NEW, reason=application.reason, channel="online"), request)
+    tag = f"certificate:{certificate_application.pk}"
+    Upload.objects.bulk_create([
+        Upload(person=person, application=tag, purpose=purpose, file=file.name,
+               original_name=f"{purpose}.{kind}", kind=kind, size=file.size,
+               uploaded_by=application.applicant)
+        for purpose, file, kind in ((Purpose.ID_CARD, application.id_card_file,
+                                     application.id_card_kind),
+                                    (Purpose.HUKOU, application.hukou_file,
+                                     application.hukou_kind))])
+    if not application.for_ward and application.applicant.person_id is None:
+        application.applicant.person = person
+        application.applicant.save(update_fields=["person"])
+    application.state = FirstApplicationState.REGISTERED
+    application.person = person
+    application.certificate_application_id = certificate_application.pk
+    application.decided_by, application.decided_at = user, timezone.now()
+    application.save(update_fields=["state", "person", "certificate_application_id",
+                                    "decided_by", "decided_at"])
+    record(user=user, action=Action.UPDATE, obj=application, person=person, request=request,
+           summary=f"按网上首次申请登记 {person.name}，受理新办残疾人证")
+    return application
+
+
+@transaction.atomic
+def reject_first_application(user: Any, pk: int, *, note: str,
+                             request: HttpRequest | None = None) -> FirstApplication:
+    """Staff refuse an application (photos unreadable, not this area…), with the reason the
+    applicant reads in the portal."""
+    from django.utils import timezone
+
+    application = _open_first_application(user, pk)
+    if not note.strip():
+        raise ValidationError({"note": gettext("Give the reason, for the applicant")})
+    application.state = FirstApplicationState.REJECTED
+    application.note = note.strip()[:200]
+    application.decided_by, application.decided_at = user, timezone.now()
+    application.save(update_fields=["state", "note", "decided_by", "decided_at"])
+    record(user=user, action=Action.UPDATE, obj=application, request=request,
+           summary=f"退回网上首次申请：{application.masked_id}")
+    return application
+
+
+def record_first_application_view(user: Any, application: FirstApplication, what: str,
+                                  request: HttpRequest | None = None) -> None:
+    """Opening an application or its photos is a read of personal information: audited."""
+    record(user=user, action=Action.VIEW, obj=application, person=application.person,
+           request=request, summary=f"查看网上首次申请{what}：{application.masked_id}")

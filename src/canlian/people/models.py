@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
 from canlian.core import clock
+from canlian.core.encrypted import BlindIndexField, EncryptedCharField
 from canlian.regions.models import Region
 
 from . import ethnicity, idnumber
@@ -102,7 +103,8 @@ class Person(models.Model):
     ethnicity = models.CharField(
         _("ethnicity"), max_length=2, choices=ethnicity.CHOICES, default="01"
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
+    phone_index = BlindIndexField(source="phone", purpose="phone", db_index=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     village = models.ForeignKey(
         Region,
@@ -125,7 +127,8 @@ class Person(models.Model):
     guardian_resident_id = models.CharField(
         _("guardian's resident ID"), max_length=18, blank=True, db_index=True
     )
-    guardian_phone = models.CharField(_("guardian's phone"), max_length=20, blank=True)
+    guardian_phone = EncryptedCharField(_("guardian's phone"), max_length=20, blank=True)
+    guardian_phone_index = BlindIndexField(source="guardian_phone", purpose="phone", db_index=True)
     guardian_relation = models.CharField(_("relation of guardian"), max_length=20, blank=True)
     life_status = models.CharField(
         _("life status"), max_length=10, choices=LifeStatus.choices, default=LifeStatus.ALIVE
@@ -257,9 +260,9 @@ class ContactChange(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contact_changes")
     village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    phone = models.CharField(_("new phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("new phone"), max_length=20, blank=True)
     address = models.CharField(_("new address"), max_length=200, blank=True)
-    old_phone = models.CharField(_("phone before"), max_length=20, blank=True)
+    old_phone = EncryptedCharField(_("phone before"), max_length=20, blank=True)
     old_address = models.CharField(_("address before"), max_length=200, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=ContactChangeState.choices,
                              default=ContactChangeState.PENDING, db_index=True)
@@ -279,3 +282,78 @@ class ContactChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.get_state_display()}"
+
+
+class FirstApplicationState(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for the village or township to check")
+    REGISTERED = "registered", _("Registered; the assessment comes next")
+    REJECTED = "rejected", _("Not accepted")
+
+
+class IdentityMethod(models.TextChoices):
+    """How the applicant proved who they are. ``sms``: the one-time code to their own phone
+    plus photos of the ID card and 户口本; ``provincial`` is kept for the provincial sign-on
+    (浙里办 / 爱山东 OIDC), which another change adds."""
+
+    SMS = "sms", _("Code to own phone, with photos of ID card and hukou")
+    PROVINCIAL = "provincial", _("Provincial sign-on")
+
+
+class FirstApplication(models.Model):
+    """A first certificate application from someone not yet on the registry (首次申请登记).
+
+    The applicant (the person or their guardian) fills it in the portal; a worker of the
+    village or township of the hukou address checks the photos and registers the person
+    from it (no retyping), which opens the certificate application for the assessment.
+    Until then no ``Person`` exists, so nothing here counts in any statistic.
+    """
+
+    applicant = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    identity_method = models.CharField(max_length=10, choices=IdentityMethod.choices,
+                                       default=IdentityMethod.SMS)
+    verified_phone = EncryptedCharField(_("phone proven by code"), max_length=20)
+    resident_id = models.CharField(_("resident ID number"), max_length=18, db_index=True)
+    name = models.CharField(_("name"), max_length=50)
+    village = models.ForeignKey(Region, verbose_name=_("village/community of the hukou"),
+                                on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(_("address"), max_length=200)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
+    guardian_name = models.CharField(_("guardian's name"), max_length=50, blank=True)
+    guardian_resident_id = models.CharField(_("guardian's resident ID"), max_length=18, blank=True)
+    guardian_phone = EncryptedCharField(_("guardian's phone"), max_length=20, blank=True)
+    guardian_relation = models.CharField(_("relation of guardian"), max_length=20, blank=True)
+    reason = models.CharField(_("what the applicant told us"), max_length=500, blank=True)
+    # Photos are kept through the project's storage under generated names, never served
+    # publicly: only the applicant and the staff of the hukou area open them, audited.
+    id_card_file = models.FileField(upload_to="applicants/%Y/%m/")
+    id_card_kind = models.CharField(max_length=4)
+    hukou_file = models.FileField(upload_to="applicants/%Y/%m/")
+    hukou_kind = models.CharField(max_length=4)
+    state = models.CharField(_("state"), max_length=10, choices=FirstApplicationState.choices,
+                             default=FirstApplicationState.SUBMITTED, db_index=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    certificate_application_id = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["resident_id"],
+                                               condition=models.Q(state="submitted"),
+                                               name="one_open_first_application")]
+        verbose_name = _("first application")
+
+    def __str__(self) -> str:
+        return f"{self.resident_id[:6]}… {self.get_state_display()}"
+
+    @property
+    def masked_id(self) -> str:
+        return idnumber.mask(self.resident_id)
+
+    @property
+    def for_ward(self) -> bool:
+        return bool(self.guardian_resident_id)

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.lookups import Exact
 
 from canlian.certificates.numbers import looks_like_certificate_number
+from canlian.core import crypto
 
 from .expressions import GivenName, IdTail
 from .idnumber import normalise
@@ -38,6 +39,10 @@ def search_q(text: str) -> Q:
         return Q(certificate_number=compact)
     if re.fullmatch(r"\d{17}[\dX]", compact):
         return Q(resident_id=compact)
+    if re.fullmatch(r"1\d{10}", compact):  # a mobile number: exact, through its blind index
+        index = crypto.blind_index(compact, "phone")
+        return (Q(resident_id__startswith=compact) | Q(phone_index=index)
+                | Q(guardian_phone_index=index))
     if re.fullmatch(r"\d{6,17}X?", compact):
         return Q(resident_id__startswith=compact)
     if re.fullmatch(r"\d{3}[\dX]", compact):

@@ -31,7 +31,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action, AuditEvent
-from canlian.core import bulk, clock, sheets, text
+from canlian.core import bulk, clock, crypto, sheets, text
 from canlian.core.sheets import text as _text
 from canlian.regions.models import Region
 
@@ -338,7 +338,10 @@ def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any
         now = clock.now()
         for p in changed:
             p.updated_at = now
-        Person.objects.bulk_update(changed, [*PERSON_FIELDS, "updated_at"], batch_size=1000)
+            p.phone_index = crypto.blind_index(p.phone, "phone")
+            p.guardian_phone_index = crypto.blind_index(p.guardian_phone, "phone")
+        Person.objects.bulk_update(changed, [*PERSON_FIELDS, "updated_at", "phone_index",
+                                             "guardian_phone_index"], batch_size=1000)
         result.changed_people += [(p.id, p.village_id) for p in changed]
         result.updated += len(changed)
     for person in died:  # deaths are few; each stops certificates, payments and services

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import contact_views, views
+from . import contact_views, first_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -16,4 +16,12 @@ urlpatterns = [
     path("contact-changes/", contact_views.contact_changes, name="contact_changes"),
     path("contact-changes/<int:pk>/", contact_views.contact_change_decide,
          name="contact_change_decide"),
+    path("first-applications/", first_views.first_applications, name="first_applications"),
+    path("first-applications/<int:pk>/", first_views.first_application, name="first_application"),
+    path("first-applications/<int:pk>/decide/", first_views.first_application_decide,
+         name="first_application_decide"),
+    path("first-applications/<int:pk>/id-card/", first_views.first_application_file,
+         {"which": "id_card"}, name="first_application_id_card"),
+    path("first-applications/<int:pk>/hukou/", first_views.first_application_file,
+         {"which": "hukou"}, name="first_application_hukou"),
 ]

@@ -7,6 +7,7 @@ services, people) with the citizen as the actor, so staff see them in their usua
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.conf import settings
@@ -134,6 +135,95 @@ def verify_code(resident_id: str, code: str, request: HttpRequest | None = None)
         record(user=None, action=Action.LOGIN_FAILED, request=request, object_type="citizen",
                object_id="", summary="门户验证码错误")
     raise SignInError(WRONG, field="code")
+
+
+# ---- first-time applicants (首次申请): the code goes to the phone they type -------------------
+
+MOBILE = re.compile(r"^1\d{10}$")
+APPLICANT_SENT = gettext_lazy("A code has been sent to this phone")
+
+
+class AlreadyRegistered(SignInError):
+    """The ID is on the registry: the applicant is told to use the usual sign-in."""
+
+    code = "already_registered"
+
+
+def _applicant_key(number: str, phone: str) -> str:
+    # The code is bound to the ID *and* the phone it went to: it proves that phone.
+    return f"{number}:{phone}"
+
+
+def request_applicant_code(resident_id: str, phone: str, request: HttpRequest | None = None) -> str:
+    """Send a code to the phone a first-time applicant typed (their own or a guardian's).
+
+    Someone not on the registry has no phone on record, so the code proves control of the
+    phone they give; the ID card and 户口本 photos, checked by staff, prove the identity.
+    The same limits as the sign-in apply, counted together with it.
+    Where the province's sign-on is available (``IdentityMethod.PROVINCIAL``) it replaces
+    this step; the hook is ``people.models.FirstApplication.identity_method``.
+    """
+    try:
+        number = idnumber.validate(resident_id).number
+    except idnumber.ResidentIdError as exc:
+        raise SignInError(exc.message) from None
+    phone = "".join(ch for ch in phone if ch.isdigit())
+    if not MOBILE.match(phone):
+        raise SignInError(gettext("Enter an 11-digit mobile number, e.g. 13812345678."),
+                          field="phone")
+    ip = _ip(request) or "-"
+    reached = throttle.take(
+        throttle.Limit("portal-code-id-minute", number, 1, otp.RESEND_AFTER),
+        throttle.Limit("portal-code-id-hour", number, otp.PER_ID_PER_HOUR, dt.timedelta(hours=1)),
+        throttle.Limit("portal-code-address", ip, otp.PER_ADDRESS_PER_HOUR,
+                       dt.timedelta(hours=1)))
+    if reached is not None:
+        raise SignInError(WAIT if reached.scope == "portal-code-id-minute" else TOO_MANY)
+    code = otp.new_code()
+    with transaction.atomic():
+        SignInCode.objects.create(resident_id=number,
+                                  digest=otp.digest(settings.SECRET_KEY,
+                                                    _applicant_key(number, phone), code),
+                                  sent_to=otp.mask_phone(phone), ip=_ip(request),
+                                  expires_at=timezone.now() + otp.VALID_FOR)
+        get_notifier().send(
+            phone, f"【残联】您的验证码是 {code}，用于网上首次申请，5分钟内有效。请勿告诉他人。")
+    return str(APPLICANT_SENT)
+
+
+def verify_applicant_code(resident_id: str, phone: str, code: str,
+                          request: HttpRequest | None = None) -> Any:
+    """Check the code sent to ``phone``; return the citizen account (created if new).
+
+    If the ID is already on the registry, raise :class:`AlreadyRegistered` (duplicate
+    detection): that person signs in the usual way, with the phone on record. Only someone
+    holding the phone they typed learns this, within the same limits as the sign-in.
+    """
+    number = idnumber.normalise(resident_id)
+    now = timezone.now()
+    if not throttle.hit("portal-verify-address", _ip(request) or "-",
+                        limit=VERIFY_PER_ADDRESS_PER_HOUR, window=dt.timedelta(hours=1)):
+        raise SignInError(TOO_MANY_TRIES, field="code")
+    key = _applicant_key(number, phone)
+    with transaction.atomic():
+        pending = (SignInCode.objects.select_for_update()
+                   .filter(resident_id=number, used_at=None, expires_at__gt=now)
+                   .order_by("-created_at", "-id").first())
+        ok = (pending is not None and pending.attempts < otp.MAX_ATTEMPTS
+              and otp.matches(settings.SECRET_KEY, key, code, pending.digest))
+        if pending is not None:
+            SignInCode.objects.filter(pk=pending.pk).update(
+                **({"used_at": now} if ok else {"attempts": F("attempts") + 1}))
+        if not ok:
+            record(user=None, action=Action.LOGIN_FAILED, request=request,
+                   object_type="citizen", object_id="", summary="首次申请验证码错误")
+    if not ok:
+        raise SignInError(WRONG, field="code")
+    if Person.objects.filter(resident_id=number).exists():
+        raise AlreadyRegistered(gettext(
+            "You are already on the registry: sign in with the usual sign-in. The code goes "
+            "to the phone number on record."), field="code")
+    return citizen_account(number)
 
 
 def citizen_account(resident_id: str) -> Any:

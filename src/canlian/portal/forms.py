@@ -203,3 +203,89 @@ class ProgrammeForm(PortalForm):
                 "Choose where the service will be given.")
         else:
             del self.fields["institution"]
+
+
+# ---- first-time applicants (首次申请) ------------------------------------------------------
+
+
+class ApplicantStartForm(PortalForm):
+    resident_id = forms.CharField(
+        label=_("Your resident ID number"), max_length=22,
+        help_text=_("18 characters, as on your ID card. A guardian enters their own number."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
+                                      "autocapitalize": "characters"}))
+    phone = forms.RegexField(
+        label=_("Your mobile phone"), regex=r"^1\d{10}$",
+        help_text=_("11 digits. We send a code to this phone to check it is yours."),
+        error_messages={"invalid": _("Enter an 11-digit mobile number, e.g. 13812345678.")},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        township = obj.parent.name if obj.parent_id else ""
+        return f"{township} {obj.name}"
+
+
+FOR_WHOM = [("self", _("For myself")),
+            ("ward", _("For a person in my care (I am their guardian)"))]
+
+
+class FirstApplicationForm(PortalForm):
+    """The first certificate application: who, where the hukou is, and two photos."""
+
+    for_whom = forms.ChoiceField(label=_("Who is the application for?"), choices=FOR_WHOM,
+                                 widget=forms.RadioSelect, initial="self")
+    resident_id = forms.CharField(
+        label=_("Their resident ID number (only for a person in your care)"), max_length=22,
+        required=False, help_text=_("18 characters, as on their ID card or 户口本."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
+                                      "autocapitalize": "characters"}))
+    name = forms.CharField(label=_("Name of the person applying, as on the ID card"),
+                           max_length=50, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    guardian_name = forms.CharField(label=_("Your own name (only for a guardian)"), max_length=50,
+                                    required=False,
+                                    widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    guardian_relation = forms.CharField(
+        label=_("How are you related? (only for a guardian)"), max_length=20, required=False,
+        help_text=_("For example: mother, father, son."))
+    village = VillageChoiceField(label=_("Village or community of the hukou"),
+                                 queryset=None, empty_label="—",
+                                 help_text=_("Where the hukou is registered (户籍所在地)."))
+    address = forms.CharField(label=_("Home address"), max_length=200,
+                              widget=forms.Textarea(attrs={"autocomplete": "street-address",
+                                                           "rows": 2}))
+    id_card = forms.FileField(label=_("Photo of the ID card"),
+                              help_text=_("Both sides, or a scan: PDF, PNG or JPEG, up to 5 MB."),
+                              widget=forms.ClearableFileInput(
+                                  attrs={"accept": "application/pdf,image/png,image/jpeg"}))
+    hukou = forms.FileField(label=_("Photo of the household register (户口本)"),
+                            help_text=_("The page with the person's name: PDF, PNG or JPEG, up to 5 MB."),
+                            widget=forms.ClearableFileInput(
+                                attrs={"accept": "application/pdf,image/png,image/jpeg"}))
+    reason = forms.CharField(label=_("Anything we should know (optional)"), required=False,
+                             max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(
+        label=_("What I have written is true, and the photos are of the real documents."),
+        error_messages={"required": _("Please confirm that the information is true.")})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from canlian.accounts import scoping
+        from canlian.regions.models import Region
+
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = (  # type: ignore[attr-defined]
+            Region.objects.filter(scoping.deployment_q("code"), level="village")
+            .select_related("parent").order_by("code"))
+
+    def clean_address(self) -> str:
+        return " ".join(str(self.cleaned_data["address"]).split())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("for_whom") == "ward":
+            if not data.get("resident_id"):
+                self.add_error("resident_id", _("Enter the resident ID of the person in your care."))
+            if not data.get("guardian_name"):
+                self.add_error("guardian_name", _("Enter your own name."))
+        return data

@@ -201,7 +201,8 @@ def apply_retention(today: Any) -> dict[str, int]:
         ids = [pid for pid, _ in people]
         for start in range(0, len(ids), 5000):
             chunk = ids[start:start + 5000]
-            Person.objects.filter(pk__in=chunk).update(**DECEASED_FIELDS, updated_at=now)
+            Person.objects.filter(pk__in=chunk).update(**DECEASED_FIELDS, phone_index="",
+                                                       guardian_phone_index="", updated_at=now)
             SubsidyApplication.objects.filter(person_id__in=chunk).update(bank_account="")
             Grant.objects.filter(person_id__in=chunk).update(bank_account="")
         years = retention_rules.years("deceased_contact", today) or 0

@@ -71,6 +71,7 @@ WRITES_ELSEWHERE: dict[str, tuple[int, str]] = {
     "benefits/rolls.py": (5, "the monthly roll's set-based writes"),
     "certificates/ecert.py": (1, "the certificate's verification token, made on first use"),
     "core/bulk.py": (1, "COPY/bulk insert helper"),
+    "core/encrypted.py": (1, "re-encryption in batches (migrations, keys rotate)"),
     "core/exports.py": (1, "a workbook (openpyxl save, not the ORM)"),
     "core/storage.py": (1, "file storage"),
     "core/throttle.py": (2, "throttle counters"),

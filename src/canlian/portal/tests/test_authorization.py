@@ -8,10 +8,13 @@ test_views (another citizen's application is a 404).
 import pytest
 from django.urls import get_resolver, reverse
 
-PUBLIC = {"home", "sign_in", "settings", "outbox"}
-ARGS = {"apply_subsidy": ["nursing"], "apply_programme": ["child_rehab"], "application": ["certificate", 1],
-        "withdraw": ["certificate", 1], "rights_case": [1], "rate": ["service", 1],
-        "consent": ["share_hrss"]}
+PUBLIC = {"home", "sign_in", "settings", "outbox", "first_start"}
+# First-time applicants have no record yet: their pages have their own checks
+# (test_first_application.py).
+FIRST = {"first_code", "first_apply", "first_status"}
+ARGS = {"first_status": [1], "apply_subsidy": ["nursing"], "apply_programme": ["child_rehab"],
+        "application": ["certificate", 1], "withdraw": ["certificate", 1], "rights_case": [1],
+        "rate": ["service", 1], "consent": ["share_hrss"]}
 POST_ONLY = {"withdraw", "sign_out", "consent"}
 
 
@@ -22,8 +25,9 @@ def _portal_names() -> set[str]:
     raise AssertionError("portal URLs not mounted")
 
 
-@pytest.mark.parametrize("name", sorted(_portal_names() - PUBLIC - {"sign_in_code", "sign_out",
-                                                                    "upload_file"}))
+@pytest.mark.parametrize("name", sorted(_portal_names() - PUBLIC - FIRST - {"sign_in_code",
+                                                                            "sign_out",
+                                                                            "upload_file"}))
 def test_private_portal_pages_need_a_citizen(client, users, name):
     url = reverse(f"portal:{name}", args=ARGS.get(name, []))
     method = client.post if name in POST_ONLY else client.get

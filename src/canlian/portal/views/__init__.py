@@ -3,6 +3,7 @@
 from .applications import application_detail, applications, ecert, ecert_download, withdraw
 from .apply import apply_certificate, apply_service, apply_subsidy, change_contact
 from .files import upload_file
+from .first import first_apply, first_code, first_start, first_status
 from .home import choose_person, display_settings, home
 from .privacy import access_log, consent, correction, download, privacy_home
 from .programmes import apply_programme
@@ -26,6 +27,10 @@ __all__ = [
     "download",
     "ecert",
     "ecert_download",
+    "first_apply",
+    "first_code",
+    "first_start",
+    "first_status",
     "home",
     "outbox",
     "privacy_home",
