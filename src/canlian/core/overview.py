@@ -40,9 +40,10 @@ def _todos(user: Any, today: dt.date) -> list[Figure]:
 
 
 def _visits(user: Any, today: dt.date) -> list[Figure]:
-    from canlian.community import queries
+    from canlian.community import shared
+    from canlian.community.visits import queries
 
-    policy = queries.rules().visits
+    policy = shared.rules().visits
     url = reverse("community:visits")
     return [
         Figure(_("Visits overdue"), queries.due_visits(user, policy, today, "late").count(),
@@ -85,7 +86,7 @@ def _institutions(user: Any, today: dt.date) -> list[Figure]:
     """Deadlines that belong to places, not persons: rectifications after an accessibility
     or care inspection (整改), and institutions' licences (资质证照)."""
     from canlian.care import queries as care
-    from canlian.community import queries as community
+    from canlian.community.accessibility import queries as community
     from canlian.services.actions import expiring_licences
     from canlian.services.models import Institution
 

@@ -2,7 +2,7 @@
 
 Each function takes its slot (the moment it was due, local time) and returns a small
 summary for the status page (counts only: no names, no resident IDs). Each does its work
-through the owning app's functions (``certificates.actions``, ``community.actions``,
+through the owning app's functions (``certificates.actions``, ``community.watch.actions``,
 ``benefits.rolls``), set-based, in their own transactions.
 """
 
@@ -123,7 +123,7 @@ def poverty_screening(slot: dt.datetime) -> dict[str, Any]:
     """The poverty-return screening (防止返贫动态监测筛查) of the whole deployment."""
     from canlian.audit.actions import record
     from canlian.audit.models import Action
-    from canlian.community import actions
+    from canlian.community.watch import actions
     from canlian.people.models import Person
 
     root = _deployment().root

@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from canlian.community import actions, inspection_rules, ruleset
+from canlian.community import inspection_rules, ruleset
+from canlian.community.accessibility import actions as accessibility_actions
+from canlian.community.emergency import actions as emergency_actions
 from canlian.community.models import (
     CheckIn,
     Emergency,
@@ -15,6 +17,8 @@ from canlian.community.models import (
     Volunteer,
     WatchCase,
 )
+from canlian.community.visits import actions as visits_actions
+from canlian.community.volunteers import actions as volunteers_actions
 from canlian.core import clock
 from canlian.people.models import Person
 
@@ -34,12 +38,12 @@ def two_townships(users, regions, make_person):
     mine = severe(make_person, regions.v1a, "本镇人")
     theirs = severe(make_person, regions.v2a, "外镇人")
     for user, p in ((users.township, mine), (users.township2, theirs)):
-        actions.save_roster_entry(user, p, contact_name="联系人", contact_phone="139")
+        emergency_actions.save_roster_entry(user, p, contact_name="联系人", contact_phone="139")
         WatchCase.objects.create(person=p, opened_on=TODAY, screened_on=TODAY)
-        actions.save_volunteer(user, {"name": f"{p.name}志愿者", "phone": "1", "village": p.village,
-                                      "skills": ["escort"]})
-        actions.create_request(user, p, source="worker", skill="escort", description="陪同")
-        actions.register_place(user, name=f"{p.name}公园", kind="park", village=p.village,
+        volunteers_actions.save_volunteer(user, {"name": f"{p.name}志愿者", "phone": "1",
+                                                 "village": p.village, "skills": ["escort"]})
+        volunteers_actions.create_request(user, p, source="worker", skill="escort", description="陪同")
+        accessibility_actions.register_place(user, name=f"{p.name}公园", kind="park", village=p.village,
                                manager="园林")
     return mine, theirs
 
@@ -121,7 +125,7 @@ def test_volunteer_form_errors_are_shown_beside_the_fields(client, users, region
 
 
 def test_inspection_form_creates_problems(client, users, regions):
-    place = actions.register_place(users.township, name="公交站", kind="transport",
+    place = accessibility_actions.register_place(users.township, name="公交站", kind="transport",
                                    village=regions.v1a, manager="交通局")
     items = inspection_rules.items_for("transport", ruleset.checklist())
     client.force_login(users.township)
@@ -153,7 +157,7 @@ def test_lists_are_paginated(client, users, make_person):
 
 def test_person_page_in_english(client, users, make_person):
     p = severe(make_person)
-    actions.record_visit(users.village, p, visited_on=TODAY - dt.timedelta(days=3), kind="home",
+    visits_actions.record_visit(users.village, p, visited_on=TODAY - dt.timedelta(days=3), kind="home",
                          findings="一切正常")
     client.force_login(users.village)
     client.cookies["django_language"] = "en"
