@@ -298,6 +298,10 @@ def _roster(deployment: Deployment, people: list[dict], profiles: dict[int, Care
         if c.state in ("needs_help", "unreachable"):
             c.note = "已通知村干部上门查看" if c.state == "unreachable" else "房屋漏雨，已转移至亲属家"
     CheckIn.objects.bulk_create(checkins, batch_size=2000)
+    # The typhoon response was ended with those never contacted confirmed and a reason given.
+    Emergency.objects.filter(pk=typhoon.pk).update(
+        closed_by=federation, uncontacted_at_close=len(entries) - len(checkins),
+        close_reason="台风预警解除；未联系人员已交村委会逐户上门核实（演示）")
     return len(entries), len(checkins)
 
 

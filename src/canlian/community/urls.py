@@ -47,6 +47,7 @@ urlpatterns = [
     path("emergencies/<int:pk>/", emergency.emergency, name="emergency"),
     path("emergencies/<int:pk>/check-in/", emergency.checkin, name="checkin"),
     path("emergencies/<int:pk>/close/", emergency.emergency_close, name="emergency_close"),
+    path("emergencies/<int:pk>/reopen/", emergency.emergency_reopen, name="emergency_reopen"),
     # poverty-return watch — 防止返贫动态监测
     path("watch/", watch.watch, name="watch"),
     path("watch/screen/", watch.watch_screen, name="watch_screen"),

@@ -192,25 +192,67 @@ def declare_emergency(user: Any, *, name: str, kind: str, region: Region | str, 
     return emergency
 
 
-def _scoped_emergency(user: Any, emergency_id: int) -> Emergency:
-    found = queries.emergencies_for(user).select_related("region").filter(pk=emergency_id).first()
+def _scoped_emergency(user: Any, emergency_id: int, *, lock: bool = False) -> Emergency:
+    rows = queries.emergencies_for(user).select_related("region")
+    found = (rows.select_for_update(of=("self",)) if lock else rows).filter(pk=emergency_id).first()
     if found is None:
         raise Emergency.DoesNotExist(emergency_id)
     return found
 
 
-@transaction.atomic
-def close_emergency(user: Any, emergency_id: int, request: HttpRequest | None = None) -> Emergency:
+def _supervised_emergency(user: Any, emergency_id: int) -> Emergency:
+    """The emergency, locked, if the user supervises its whole area (a township cannot end
+    or reopen a county-wide response)."""
     scoping.require(user, Capability.REVIEW)
-    emergency = _scoped_emergency(user, emergency_id)
+    emergency = _scoped_emergency(user, emergency_id, lock=True)
     if not scoping.in_scope(user, emergency.region_id):
         raise PermissionDenied(gettext("Declared over a wider area"))
+    return emergency
+
+
+@transaction.atomic
+def close_emergency(user: Any, emergency_id: int, *, reason: str = "", confirm: bool = False,
+                    request: HttpRequest | None = None) -> Emergency:
+    """End an emergency response (结束应急响应). It does not end silently while people on its
+    board were never contacted: then it needs ``confirm`` and a ``reason``, and keeps both
+    with the count of those never contacted (the audit log says the same)."""
+    emergency = _supervised_emergency(user, emergency_id)
     if emergency.closed_at is not None:
         raise CommunityError(gettext("The emergency is already closed"))
-    emergency.closed_at = timezone.now()
-    emergency.save(update_fields=["closed_at"])
+    missing = queries.uncontacted(user, emergency).count()
+    reason = reason.strip()
+    if missing:
+        errors = {}
+        if not confirm:
+            errors["confirm"] = gettext(
+                "%(count)s people on the roster were never contacted: confirm that the response "
+                "ends all the same") % {"count": missing}
+        if not reason:
+            errors["reason"] = gettext("Say why the response ends before everyone was contacted")
+        if errors:
+            raise ValidationError(errors)
+    emergency.closed_at, emergency.closed_by = timezone.now(), user
+    emergency.close_reason, emergency.uncontacted_at_close = reason, missing
+    emergency.save(update_fields=["closed_at", "closed_by", "close_reason", "uncontacted_at_close"])
+    left = f"（{missing} 人未联系，原因：{reason}）" if missing else ""
     record(user=user, action=Action.TRANSITION, obj=emergency, request=request,
-           summary=f"结束应急响应：{emergency.name}")
+           summary=f"结束应急响应：{emergency.name}{left}")
+    return emergency
+
+
+@transaction.atomic
+def reopen_emergency(user: Any, emergency_id: int, request: HttpRequest | None = None) -> Emergency:
+    """Reopen a closed response (重新启动应急响应) so the people still to be reached can be
+    checked in; the earlier check-ins stay on the board, the closing is in the audit log."""
+    emergency = _supervised_emergency(user, emergency_id)
+    if emergency.closed_at is None:
+        raise CommunityError(gettext("The emergency is still in progress"))
+    closed_at = timezone.localtime(emergency.closed_at)
+    emergency.closed_at, emergency.closed_by = None, None
+    emergency.close_reason, emergency.uncontacted_at_close = "", None
+    emergency.save(update_fields=["closed_at", "closed_by", "close_reason", "uncontacted_at_close"])
+    record(user=user, action=Action.TRANSITION, obj=emergency, request=request,
+           summary=f"重新启动应急响应：{emergency.name}（原于 {closed_at:%Y-%m-%d %H:%M} 结束）")
     return emergency
 
 
@@ -222,7 +264,9 @@ def check_in(user: Any, emergency_id: int, person_id: int | None, *, state: str,
     scoping.require(user, Capability.EDIT_PEOPLE)
     emergency = _scoped_emergency(user, emergency_id)
     if emergency.closed_at is not None:
-        raise CommunityError(gettext("The emergency is closed"))
+        raise CommunityError(gettext(
+            "The emergency is closed: check-ins are no longer recorded. If someone still has to "
+            "be reached, township or federation staff can reopen it on its board."))
     if state not in emergency_rules.CHECKIN_STATES:
         raise ValidationError({"state": gettext("Choose the result")})
     low, high = emergency.region.code_range

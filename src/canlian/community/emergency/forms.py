@@ -63,6 +63,18 @@ class EmergencyForm(Form):
         cast(forms.ChoiceField, self.fields["region"]).choices = choices
 
 
+class CloseEmergencyForm(Form):
+    """Ending a response while people on its board were never contacted: a confirmation and
+    a reason (both checked again in ``actions.close_emergency``)."""
+
+    confirm = forms.BooleanField(label=_("I confirm that the response ends although these people "
+                                         "were never contacted"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("For example: the alert was lifted and the village "
+                                         "committee will visit them tomorrow."))
+
+
 class CheckInForm(Form):
     person = forms.IntegerField(widget=forms.HiddenInput, required=False)
     state = forms.ChoiceField(label=_("Result"), choices=CHECKIN_CHOICES)

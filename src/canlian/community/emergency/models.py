@@ -108,6 +108,13 @@ class Emergency(models.Model):
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, related_name="+")
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+    # Why the response ended while people on the roster were never contacted, and how many
+    # they were (confirmed by the person closing it); empty when everyone was reached.
+    close_reason = models.CharField(_("reason for closing"), max_length=300, blank=True)
+    uncontacted_at_close = models.PositiveIntegerField(_("never contacted at closing"), null=True,
+                                                       blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:

@@ -79,6 +79,16 @@ def board(user: Any, emergency: Emergency) -> QuerySet[WithAnnotations[RosterEnt
                       "person_id"))
 
 
+def uncontacted(user: Any, emergency: Emergency) -> QuerySet[RosterEntry]:
+    """Persons on the emergency's board no one has contacted (no check-in at all), the most
+    vulnerable first: the roster's order (priority, then powered medical devices such as a
+    ventilator or an oxygen concentrator, then age)."""
+    contacted = CheckIn.objects.filter(emergency=emergency, person=OuterRef("person_id"))
+    low, high = emergency.region.code_range
+    return (roster(user).filter(person__village__code__range=(low, high))
+            .exclude(Exists(contacted)))
+
+
 def board_counts(user: Any, emergency: Emergency) -> dict[str, int]:
     """Reached, pending, unreachable… on the board: one grouped query."""
     counts: dict[str | None, int] = defaultdict(int)

@@ -23,12 +23,14 @@ from canlian.core.web import AuthedRequest, requires
 from .. import shared
 from ..models import (
     CHECKIN_CHOICES,
+    POWERED_DEVICE_CHOICES,
     CareProfile,
 )
 from ..web import flash, page_of, person_form, user_can
 from . import actions, queries
 from .forms import (
     CheckInForm,
+    CloseEmergencyForm,
     EmergencyForm,
     ProfileForm,
     RosterEntryForm,
@@ -162,6 +164,8 @@ def emergency(request: AuthedRequest, pk: int) -> HttpResponse:
         "states": CHECKIN_CHOICES, "query": "",
         "can_check_in": user_can(request, Capability.EDIT_PEOPLE) and found.is_open,
         "can_close": user_can(request, Capability.REVIEW) and found.is_open
+        and scoping.in_scope(request.user, found.region_id),
+        "can_reopen": user_can(request, Capability.REVIEW) and not found.is_open
         and scoping.in_scope(request.user, found.region_id)})
 
 
@@ -183,14 +187,44 @@ def checkin(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.REVIEW)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def emergency_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Ending a response: the people on its board never contacted are listed first (the most
+    vulnerable at the top); closing then needs a confirmation and a reason."""
+    found = get_object_or_404(queries.emergencies_for(request.user).select_related("region"), pk=pk)
+    if not found.is_open or not scoping.in_scope(request.user, found.region_id):
+        return redirect("community:emergency", pk=pk)
+    form = CloseEmergencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.close_emergency(request.user, pk, reason=form.cleaned_data["reason"],
+                                    confirm=form.cleaned_data["confirm"], request=request)
+        except actions.Emergency.DoesNotExist:
+            raise Http404 from None
+        except ValidationError as exc:
+            add_errors(form, exc)
+        except actions.CommunityError as exc:
+            flash(request, exc)
+            return redirect("community:emergency", pk=pk)
+        else:
+            messages.success(request, _("Emergency closed."))
+            return redirect("community:emergency", pk=pk)
+    missing = queries.uncontacted(request.user, found)
+    return render(request, "community/emergency_close.html", {
+        "emergency": found, "form": form, "page": page_of(request, missing),
+        "missing": missing.count(), "counts": queries.board_counts(request.user, found),
+        "powered": POWERED_DEVICE_CHOICES})
+
+
+@requires(Capability.REVIEW)
+@require_POST
+def emergency_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
-        actions.close_emergency(request.user, pk, request=request)
+        actions.reopen_emergency(request.user, pk, request=request)
     except actions.Emergency.DoesNotExist:
         raise Http404 from None
     except actions.CommunityError as exc:
         flash(request, exc)
     else:
-        messages.success(request, _("Emergency closed."))
+        messages.success(request, _("Emergency reopened: check-ins can be recorded again."))
     return redirect("community:emergency", pk=pk)

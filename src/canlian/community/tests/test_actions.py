@@ -112,18 +112,18 @@ def test_record_visit_refusals_and_follow_up(users, person, regions):
     p = person(grade=1)
     with pytest.raises(ValidationError) as info:
         visits_actions.record_visit(users.village, p, visited_on=TODAY + dt.timedelta(days=1), kind="home",
-                             findings="x")
+                                    findings="x")
     assert "visited_on" in info.value.message_dict
     with pytest.raises(ValidationError) as info:
         visits_actions.record_visit(users.village, p, visited_on=TODAY, kind="home", findings=" ")
     assert "findings" in info.value.message_dict
     with pytest.raises(ValidationError) as info:
         visits_actions.record_visit(users.village, p, visited_on=TODAY, kind="home", findings="x",
-                             follow_up_due=TODAY)
+                                    follow_up_due=TODAY)
     assert "follow_up" in info.value.message_dict
     visit = visits_actions.record_visit(users.village, p, visited_on=TODAY, kind="home",
-                                 findings="轮椅损坏", follow_up="联系维修",
-                                 follow_up_due=TODAY + dt.timedelta(days=7))
+                                        findings="轮椅损坏", follow_up="联系维修",
+                                        follow_up_due=TODAY + dt.timedelta(days=7))
     assert list(visits_queries.open_follow_ups(users.village)) == [visit]
     with pytest.raises(ValidationError):
         visits_actions.complete_follow_up(users.village, visit.pk, note="")
@@ -171,7 +171,7 @@ def test_roster_entry_refusals_leave_nothing_behind(users, person, regions):
                                          skills=["escort"], registered_on=TODAY)
     with pytest.raises(ValidationError) as info:
         emergency_actions.save_roster_entry(users.township, p, contact_name="", contact_phone="",
-                                  paired_volunteer=elsewhere)
+                                            paired_volunteer=elsewhere)
     assert set(info.value.message_dict) == {"contact_name", "contact_phone", "paired_volunteer"}
     assert not RosterEntry.objects.exists()
     assert not AuditEvent.objects.filter(object_type="rosterentry").exists()
@@ -207,7 +207,7 @@ def test_emergency_check_in_board(users, person, regions):
     with pytest.raises(PermissionDenied):
         emergency_actions.declare_emergency(users.village, name="台风", kind="typhoon", region=regions.v1a)
     emergency = emergency_actions.declare_emergency(users.township, name="台风", kind="typhoon",
-                                          region=regions.v1a)
+                                                    region=regions.v1a)
     board = list(emergency_queries.board(users.township, emergency))
     assert [e.person.name for e in board] == ["一", "二", "三"]
     assert emergency_queries.board_counts(users.township, emergency)["pending"] == 3
@@ -230,14 +230,14 @@ def test_emergency_check_in_board(users, person, regions):
     # another township's staff cannot see or use the board
     with pytest.raises(emergency_actions.Emergency.DoesNotExist):
         emergency_actions.check_in(users.township2, emergency.pk, third.pk, state="safe")
-    emergency_actions.close_emergency(users.township, emergency.pk)
+    emergency_actions.close_emergency(users.township, emergency.pk, reason="预警解除", confirm=True)
     with pytest.raises(shared.CommunityError, match="应急响应已结束"):
         emergency_actions.check_in(users.village, emergency.pk, third.pk, state="safe")
 
 
 def test_a_county_emergency_reaches_the_village_worker_but_only_the_county_closes_it(users, regions):
     emergency = emergency_actions.declare_emergency(users.federation, name="寒潮", kind="heat_cold",
-                                          region=regions.county)
+                                                    region=regions.county)
     assert emergency_queries.emergencies_for(users.village).filter(pk=emergency.pk).exists()
     assert emergency_queries.emergencies_for(users.township2).filter(pk=emergency.pk).exists()
     with pytest.raises(PermissionDenied):
@@ -245,6 +245,71 @@ def test_a_county_emergency_reaches_the_village_worker_but_only_the_county_close
     assert emergency_queries.emergencies_for(users.auditor).filter(pk=emergency.pk).exists()
     assert not emergency_queries.emergencies_for(users.employer).exists()
     assert not emergency_queries.emergencies_for(users.citizen).exists()
+
+
+def test_an_emergency_does_not_close_silently_while_people_were_never_contacted(users, person,
+                                                                            regions):
+    walker, ventilator, reached = (person(grade=g, name=n) for g, n in ((3, "能走"), (3, "呼吸机"),
+                                                                       (1, "已联系")))
+    profile(users.township, ventilator, mobility="bedridden", powered_devices=["ventilator"])
+    for p in (walker, ventilator, reached):
+        emergency_actions.save_roster_entry(users.township, p, contact_name="x", contact_phone="1")
+    emergency = emergency_actions.declare_emergency(users.township, name="停电", kind="power_cut",
+                                                    region=regions.v1a)
+    emergency_actions.check_in(users.village, emergency.pk, reached.pk, state="safe")
+    # the never contacted, the most vulnerable first (the ventilator user before the walker)
+    missing = emergency_queries.uncontacted(users.township, emergency)
+    assert [e.person.name for e in missing] == ["呼吸机", "能走"]
+    with pytest.raises(ValidationError) as info:
+        emergency_actions.close_emergency(users.township, emergency.pk)
+    assert set(info.value.message_dict) == {"confirm", "reason"}
+    assert "2" in info.value.message_dict["confirm"][0]
+    with pytest.raises(ValidationError) as info:
+        emergency_actions.close_emergency(users.township, emergency.pk, confirm=True, reason="  ")
+    assert set(info.value.message_dict) == {"reason"}
+    with pytest.raises(ValidationError) as info:
+        emergency_actions.close_emergency(users.township, emergency.pk, reason="预警解除")
+    assert set(info.value.message_dict) == {"confirm"}
+    emergency.refresh_from_db()
+    assert emergency.closed_at is None
+    closed = emergency_actions.close_emergency(users.township, emergency.pk, confirm=True,
+                                               reason="预警解除，村委会明日上门")
+    closed.refresh_from_db()
+    assert closed.closed_at is not None and closed.closed_by == users.township
+    assert (closed.uncontacted_at_close, closed.close_reason) == (2, "预警解除，村委会明日上门")
+    assert AuditEvent.objects.filter(summary__contains="2 人未联系").exists()
+    # after the close a check-in is refused with what to do, until a supervisor reopens it
+    with pytest.raises(shared.CommunityError, match="应急响应已结束") as refused:
+        emergency_actions.check_in(users.village, emergency.pk, walker.pk, state="safe")
+    assert "重新启动" in str(refused.value)
+    with pytest.raises(PermissionDenied):
+        emergency_actions.reopen_emergency(users.village, emergency.pk)
+    reopened = emergency_actions.reopen_emergency(users.township, emergency.pk)
+    assert reopened.is_open and reopened.uncontacted_at_close is None and reopened.close_reason == ""
+    with pytest.raises(shared.CommunityError):
+        emergency_actions.reopen_emergency(users.township, emergency.pk)
+    emergency_actions.check_in(users.village, emergency.pk, walker.pk, state="safe")
+    emergency_actions.check_in(users.village, emergency.pk, ventilator.pk, state="evacuated")
+    # everyone contacted: it closes without a confirmation, and nothing is counted as missing
+    closed = emergency_actions.close_emergency(users.township, emergency.pk)
+    assert (closed.uncontacted_at_close, closed.close_reason) == (0, "")
+    with pytest.raises(shared.CommunityError, match="已结束"):
+        emergency_actions.close_emergency(users.township, emergency.pk)
+
+
+def test_only_who_covers_the_area_reopens_an_emergency(users, regions):
+    emergency = emergency_actions.declare_emergency(users.federation, name="寒潮", kind="heat_cold",
+                                                    region=regions.county)
+    emergency_actions.close_emergency(users.federation, emergency.pk)
+    with pytest.raises(PermissionDenied):
+        emergency_actions.reopen_emergency(users.township, emergency.pk)
+    with pytest.raises(PermissionDenied):
+        emergency_actions.reopen_emergency(users.employer, emergency.pk)
+    local = emergency_actions.declare_emergency(users.township, name="内涝", kind="flood",
+                                                region=regions.t1)
+    emergency_actions.close_emergency(users.township, local.pk)
+    with pytest.raises(emergency_actions.Emergency.DoesNotExist):  # another township's: unseen
+        emergency_actions.reopen_emergency(users.township2, local.pk)
 
 
 # ---- poverty-return watch --------------------------------------------------------------------
@@ -274,7 +339,7 @@ def test_screening_flags_and_is_idempotent(users, person, regions):
     sick = person(name="大病", household_type="ordinary")
     Household.objects.filter(pk=sick.household_id).update(monthly_income_per_capita=line * 3)
     watch_actions.record_event(users.village, sick, kind="medical_costs",
-                         occurred_on=TODAY - dt.timedelta(days=40), amount=Decimal("30000"))
+                               occurred_on=TODAY - dt.timedelta(days=40), amount=Decimal("30000"))
     newly_severe = person(name="新增重度", household_type="ordinary")
     Household.objects.filter(pk=newly_severe.household_id).update(monthly_income_per_capita=line * 3)
     Certificate.objects.create(person=newly_severe, number=newly_severe.resident_id + "11",
@@ -306,7 +371,7 @@ def test_monthly_review_and_closing(users, person):
         watch_actions.review_case(users.village, case.pk, situation="worse", help_kinds=[])
     assert "help_kinds" in info.value.message_dict
     watch_actions.review_case(users.village, case.pk, situation="stable",
-                        help_kinds=["temporary_assistance"], help_amount=Decimal("1000"))
+                              help_kinds=["temporary_assistance"], help_amount=Decimal("1000"))
     with pytest.raises(shared.CommunityError, match="已研判"):
         watch_actions.review_case(users.village, case.pk, situation="stable", help_kinds=[])
     assert WatchReview.objects.count() == 1
@@ -365,7 +430,7 @@ def test_request_matching_assignment_hours_and_recognition(users, regions, perso
     volunteers_actions.save_volunteer(users.federation, volunteer_data(regions, name="外镇",
                                                             village=regions.v2a))
     req = volunteers_actions.create_request(users.village, p, source="person", skill="escort",
-                                 description="陪同复查", slot="weekend")
+                                            description="陪同复查", slot="weekend")
     assert [m.candidate.name for m in volunteers_queries.candidates(users.township, req)] == ["同村", "同镇"]
     with pytest.raises(ValidationError, match="该志愿者没有"):
         volunteers_actions.assign(users.township, req.pk, reader.pk)
@@ -378,7 +443,7 @@ def test_request_matching_assignment_hours_and_recognition(users, regions, perso
     with pytest.raises(shared.CommunityError, match="完成前请先登记服务记录"):
         volunteers_actions.close_request(users.township, req.pk, "done")
     log = volunteers_actions.log_service(users.township, req.pk, served_on=TODAY, hours="12",
-                              description="陪同")
+                                         description="陪同")
     with pytest.raises(shared.CommunityError, match="登记人不能自己确认"):
         volunteers_actions.confirm_log(users.township, log.pk, kind="worker")
     with pytest.raises(ValidationError) as info:
@@ -407,7 +472,7 @@ def test_an_assignment_made_meanwhile_by_someone_else_is_refused(users, regions,
 
     v = volunteers_actions.save_volunteer(users.township, volunteer_data(regions))
     req = volunteers_actions.create_request(users.village, person(), source="worker", skill="escort",
-                                 description="x")
+                                            description="x")
     stale = ServiceRequest.objects.get(pk=req.pk)  # read before another worker's change
     ServiceRequest.objects.filter(pk=req.pk).update(version=1)
     monkeypatch.setattr(volunteers_actions, "_scoped_request", lambda user, request_id: stale)
@@ -429,12 +494,12 @@ def _results(place_kind, fail=(), na=()):
 def test_inspection_creates_problems_with_deadlines_by_severity(users, regions):
     rules = shared.rules().inspections
     place = accessibility_actions.register_place(users.township, name="便民服务中心", kind="service_hall",
-                                   village=regions.v1a, manager="街道办")
+                                                 village=regions.v1a, manager="街道办")
     found_on = TODAY - dt.timedelta(days=30)
     inspection = accessibility_actions.inspect(users.township, place.pk, inspected_on=found_on,
-                                 results=_results("service_hall", fail=("entrance", "parking")),
-                                 severities={"parking": "major"},
-                                 descriptions={"entrance": "正门有三级台阶"})
+                                               results=_results("service_hall", fail=("entrance", "parking")),
+                                               severities={"parking": "major"},
+                                               descriptions={"entrance": "正门有三级台阶"})
     assert (inspection.passed, inspection.failed) == (len(_results("service_hall")) - 2, 2)
     problems = {p.item: p for p in Problem.objects.all()}
     assert problems["entrance"].deadline == found_on + dt.timedelta(days=rules.days["critical"])
@@ -458,7 +523,8 @@ def test_inspection_refusals_write_nothing(users, regions):
         accessibility_actions.inspect(users.township, place.pk, inspected_on=TODAY, results=incomplete)
     with pytest.raises(ValidationError, match="未知的严重程度"):
         accessibility_actions.inspect(users.township, place.pk, inspected_on=TODAY,
-                        results=_results("park", fail=("toilet",)), severities={"toilet": "awful"})
+                                      results=_results("park", fail=("toilet",)),
+                                      severities={"toilet": "awful"})
     assert not Inspection.objects.exists() and not Problem.objects.exists()
     with pytest.raises(PermissionDenied):
         accessibility_actions.inspect(users.village, place.pk, inspected_on=TODAY, results=_results("park"))
@@ -468,9 +534,9 @@ def test_inspection_refusals_write_nothing(users, regions):
 
 def test_rectification_follow_up(users, regions):
     place = accessibility_actions.register_place(users.township, name="卫生院", kind="hospital",
-                                   village=regions.v1a, manager="卫健局")
+                                                 village=regions.v1a, manager="卫健局")
     accessibility_actions.inspect(users.township, place.pk, inspected_on=TODAY - dt.timedelta(days=20),
-                    results=_results("hospital", fail=("entrance",)))
+                                  results=_results("hospital", fail=("entrance",)))
     problem = Problem.objects.get()
     before = problem.deadline
     extended = accessibility_actions.extend(users.township, problem.pk, reason="雨季施工困难")
@@ -486,7 +552,7 @@ def test_rectification_follow_up(users, regions):
         accessibility_actions.verify(users.township, problem.pk)
     with pytest.raises(ValidationError):  # same checks as renovation photos
         accessibility_actions.add_problem_photo(users.township, problem.pk, "after",
-                                  SimpleUploadedFile("x.png", b"GIF89a not allowed"))
+                                                SimpleUploadedFile("x.png", b"GIF89a not allowed"))
     accessibility_actions.add_problem_photo(users.township, problem.pk, "after",
                                             SimpleUploadedFile("x.png", PNG))
     closed = accessibility_actions.verify(users.township, problem.pk)
