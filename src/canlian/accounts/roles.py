@@ -45,6 +45,7 @@ class Capability(StrEnum):
     APPROVE = "approve"
     REPORT_PLAN_TASKS = "report_plan_tasks"  # a department reports its plan tasks' progress
     SUPERVISE_PLAN_TASKS = "supervise_plan_tasks"  # 督查: every department's tasks, bulletin
+    OWN_UNIT = "own_unit"  # an employer's own unit: its quota-employment declarations (按比例就业)
 
 
 _STAFF_READ = {Capability.VIEW_PEOPLE}
@@ -77,7 +78,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
         }
     ),
     Role.ASSESSOR: frozenset({Capability.ASSESS}),
-    Role.EMPLOYER: frozenset(),
+    Role.EMPLOYER: frozenset({Capability.OWN_UNIT}),
     Role.AUDITOR: frozenset(_STAFF_READ | {Capability.EXPORT_PEOPLE, Capability.VIEW_AUDIT,
                                            Capability.SUPERVISE_PLAN_TASKS}),
     # A department of the committee (残工委成员单位) sees only its own plan tasks.

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import HttpBearer
 
+from .actions import mark_used
 from .models import ApiClient, digest
 
 
@@ -24,7 +24,7 @@ class ApiKey(HttpBearer):
         if not client.user.is_active:
             return None
         request.user = client.user
-        ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+        mark_used(client)
         return client
 
 

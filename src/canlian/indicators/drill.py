@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
+from canlian.accounts import scoping
 from canlian.people.models import Person
 
 from . import measures
@@ -95,7 +96,7 @@ def _subsidy(subsidy: str, scope: Scope, which: str) -> Members:
     from canlian.benefits.models import OPEN_APPLICATION_STATES, PaidYear, SubsidyApplication
 
     paid = _persons(PaidYear.objects.filter(year=scope.year, subsidy=subsidy)
-                    .values("person_id")).filter(village__code__range=scope.region.code_range)
+                    .values("person_id")).filter(scoping.within(scope.region, "village__code"))
     if which == "numerator":
         return Members("persons", paid)
     gap = likely.unpaid(scope.region, scope.year, subsidy)

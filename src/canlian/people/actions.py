@@ -7,7 +7,7 @@ Each runs in one transaction together with its audit event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,7 +24,18 @@ from canlian.regions.models import Region
 
 from . import idnumber
 from .events import BirthDateCorrected, PersonDied
-from .models import ContactChange, ContactChangeState, Household, HouseholdType, LifeStatus, Person
+from .models import (
+    ContactChange,
+    ContactChangeState,
+    Household,
+    HouseholdType,
+    LifeStatus,
+    Person,
+    RosterImport,
+)
+
+if TYPE_CHECKING:
+    from .roster import ImportResult
 
 # Fields a person record is compared and audited on.
 AUDITED_FIELDS = (
@@ -279,3 +290,15 @@ def decide_contact_change(user: Any, change_id: int, approve: bool, *, note: str
     change.decided_by, change.decided_at, change.note = user, timezone.now(), note.strip()
     change.save(update_fields=["state", "decided_by", "decided_at", "note"])
     return change
+
+
+def record_roster_import(user: Any, filename: str, result: ImportResult) -> RosterImport:
+    """Keep the summary of one roster import (花名册导入) with its rejected rows, for the
+    import's result page; the persons it created or changed were audited row by row by
+    ``roster.import_persons`` itself."""
+    errors = [{"row": e.row, "column": e.column, "reason": e.reason, "values": e.values}
+              for e in result.errors]
+    return RosterImport.objects.create(
+        user=user, filename=filename[:200], rows=result.rows, created=result.created,
+        updated=result.updated, unchanged=result.unchanged, rejected=result.rejected,
+        errors=errors)

@@ -269,8 +269,7 @@ def check_in(user: Any, emergency_id: int, person_id: int | None, *, state: str,
             "be reached, township or federation staff can reopen it on its board."))
     if state not in emergency_rules.CHECKIN_STATES:
         raise ValidationError({"state": gettext("Choose the result")})
-    low, high = emergency.region.code_range
-    entry = (queries.roster(user).filter(person_id=person_id, person__village__code__range=(low, high))
+    entry = (queries.in_area(queries.roster(user), emergency).filter(person_id=person_id)
              .select_related("person").first() if person_id else None)
     if entry is None:
         raise ValidationError({"person": gettext("The person is not on the roster of this emergency's area")})

@@ -60,6 +60,11 @@ def roster(user: Any, village: str | None = None) -> QuerySet[RosterEntry]:
         "-priority", "-powered", "person__birth_date", "person__name", "person_id")
 
 
+def in_area(entries: QuerySet[RosterEntry], emergency: Emergency) -> QuerySet[RosterEntry]:
+    """Roster entries of persons living in the emergency's area."""
+    return entries.filter(scoping.within(emergency.region, "person__village__code"))
+
+
 BOARD_RANK = Case(When(state__isnull=True, then=Value(0)),
                   *[When(state=s, then=Value(r)) for s, r in emergency_rules.BOARD_ORDER.items()
                     if s is not None], default=Value(0), output_field=IntegerField())
@@ -68,9 +73,8 @@ BOARD_RANK = Case(When(state__isnull=True, then=Value(0)),
 def board(user: Any, emergency: Emergency) -> QuerySet[WithAnnotations[RosterEntry]]:
     """The check-in board: roster entries in the emergency's area and the user's region,
     with the latest check-in, not yet reached first (``emergency_rules.board_key``)."""
-    low, high = emergency.region.code_range
     latest = CheckIn.objects.filter(emergency=emergency, person=OuterRef("person_id"))
-    return (roster(user).filter(person__village__code__range=(low, high))
+    return (in_area(roster(user), emergency)
             .annotate(state=Subquery(latest.values("state")[:1]),
                       checked_at=Subquery(latest.values("at")[:1]),
                       checked_note=Subquery(latest.values("note")[:1]))
@@ -84,9 +88,7 @@ def uncontacted(user: Any, emergency: Emergency) -> QuerySet[RosterEntry]:
     vulnerable first: the roster's order (priority, then powered medical devices such as a
     ventilator or an oxygen concentrator, then age)."""
     contacted = CheckIn.objects.filter(emergency=emergency, person=OuterRef("person_id"))
-    low, high = emergency.region.code_range
-    return (roster(user).filter(person__village__code__range=(low, high))
-            .exclude(Exists(contacted)))
+    return in_area(roster(user), emergency).exclude(Exists(contacted))
 
 
 def board_counts(user: Any, emergency: Emergency) -> dict[str, int]:

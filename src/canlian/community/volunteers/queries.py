@@ -14,7 +14,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from canlian.accounts import scoping
-from canlian.regions import codes
 
 from .. import volunteer_rules
 from ..models import (
@@ -67,9 +66,8 @@ def candidates(user: Any, request: ServiceRequest, limit: int = 10) -> list[volu
     ranked by ``volunteer_rules.rank`` (one query)."""
     village = request.person.village
     township = village.parent_id or village.code
-    low, high = codes.code_range(township, "township")
     rows = (with_skill(volunteers_for(user), request.skill)
-            .filter(active=True, village__code__range=(low, high))
+            .filter(scoping.within(township, "village__code", "township"), active=True)
             .annotate(open_tasks=Count("requests", filter=Q(requests__status="assigned")))
             .values("id", "name", "skills", "availability", "village_id", "village__parent_id",
                     "open_tasks"))
