@@ -10,7 +10,9 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
 from canlian.accounts import scoping
+from canlian.people.models import Person
 from canlian.regions.models import Deployment, Region
+from canlian.surveys.models import AnnualSurvey
 
 from .models import Declaration, Employer, Enrolment, Placement
 from .quota import PublicUnitRule, public_unit_in_breach, public_unit_rule
@@ -89,9 +91,6 @@ def standings(region: Region, year: int, standing: str) -> QuerySet:
 
 def mismatches(region: Region, year: int) -> list[dict[str, Any]]:
     """Persons whose survey and placement records disagree about being employed."""
-    from canlian.people.models import Person
-    from canlian.surveys.models import AnnualSurvey
-
     placed = employed_person_ids(region, year)
     surveys = AnnualSurvey.objects.filter(scoping.within(region, "village__code"),
                                           year=year)

@@ -24,8 +24,11 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.benefits.models import RollLine
 from canlian.core import clock
 from canlian.regions.models import Deployment, Region
+from canlian.services.models import ServiceRecord
+from canlian.surveys.models import AnnualSurvey
 
 from . import engine, plans
 from .models import ExternalValue, FrozenYear
@@ -92,10 +95,6 @@ def reported(frozen: FrozenYear, region: Region) -> dict[str, Any] | None:
 
 def late_records(plan: plans.Plan, year: int, region: Region, since: dt.datetime) -> list[str]:
     """What was entered after the freeze about ``year`` (the reason figures moved)."""
-    from canlian.benefits.models import RollLine
-    from canlian.services.models import ServiceRecord
-    from canlian.surveys.models import AnnualSurvey
-
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     counts = {
         "年度调查补录或修改": AnnualSurvey.objects.filter(

@@ -17,10 +17,11 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.certificates.forms import check_attachment
 from canlian.core import clock
 from canlian.regions.models import Region
 
-from .. import inspection_rules, shared
+from .. import inspection_rules, ruleset, shared
 from ..models import (
     Inspection,
     Place,
@@ -54,7 +55,6 @@ def inspect(user: Any, place_id: int, *, inspected_on: dt.date, results: dict[st
             note: str = "", request: HttpRequest | None = None) -> Inspection:
     """An inspection against the place's checklist; each failed item becomes a problem
     with a rectification deadline by its severity (``inspection_rules.deadline``)."""
-    from .. import ruleset
 
     scoping.require(user, Capability.REVIEW)
     place = queries.places_for(user).filter(pk=place_id).first()
@@ -102,8 +102,6 @@ def _scoped_problem(user: Any, problem_id: int) -> Problem:
 @transaction.atomic
 def add_problem_photo(user: Any, problem_id: int, stage: str, upload: Any) -> ProblemPhoto:
     """A photo of the problem before or after rectification (same checks as renovations)."""
-    from canlian.certificates.forms import check_attachment
-
     scoping.require(user, Capability.REVIEW)
     problem = _scoped_problem(user, problem_id)
     if stage not in ("before", "after"):

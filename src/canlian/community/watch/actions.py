@@ -18,7 +18,9 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action
+from canlian.certificates.models import Certificate
 from canlian.core import clock
+from canlian.employment.models import Placement
 from canlian.people.models import Person
 
 from .. import poverty_rules, shared
@@ -66,8 +68,6 @@ def screen_people(people: Any, today: dt.date, *, user: Any = None,
     grouped queries for the facts, the pure rules per candidate, one bulk insert of new
     cases and one bulk update of the others. Open cases no longer flagged keep their
     history but lose their flags (the monthly review decides to close them)."""
-    from canlian.certificates.models import Certificate
-    from canlian.employment.models import Placement
 
     rules = shared.rules().poverty
     line = queries.dibao_standard(today)
