@@ -223,6 +223,8 @@ def figures(root: Path) -> dict[str, int]:
         "community lines (actions, views, models, queries)": _lines(
             root, ("community/actions.py", "community/views.py", "community/models.py",
                    "community/queries.py")),
+        "largest community module (lines)": max(
+            (_lines(root, (rel,)) for rel, _t in prod if rel.startswith("community/")), default=0),
         "imports inside functions": sum(nested_imports(t) for _r, t in prod),
         "ready() methods": _text(root, r"def ready\("),
         "transaction.on_commit uses": _text(root, r"on_commit\("),
