@@ -231,6 +231,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "canlian.core.context_processors.deployment",
+                "canlian.core.menu.context",
                 "canlian.portal.display.context",
                 "canlian.ops.banner.context",
             ],

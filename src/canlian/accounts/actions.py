@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.portal import display
 
 if TYPE_CHECKING:
     from .models import User
@@ -39,7 +40,6 @@ def keep_display_choice(user: User, cookie: str | None) -> None:
     so the page does not switch back to small text the moment the user signs in."""
     if not cookie:
         return
-    from canlian.portal import display
 
     prefs = display.parse(cookie)
     if {k: user.preferences.get(k) for k in prefs} != prefs:

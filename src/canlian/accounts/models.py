@@ -68,6 +68,16 @@ class User(AbstractUser):
         return self.role in STAFF_ROLES
 
     @property
+    def is_citizen(self) -> bool:
+        """A resident signed in to the citizens' portal by SMS code (no password)."""
+        return self.role == Role.CITIZEN
+
+    @property
+    def is_employer(self) -> bool:
+        """An employing unit's account (用人单位), which sees only its own unit."""
+        return self.can(Capability.OWN_UNIT)
+
+    @property
     def role_label(self) -> str:
         try:
             return LABELS_ZH[Role(self.role)]

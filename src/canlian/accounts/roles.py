@@ -49,6 +49,7 @@ class Capability(StrEnum):
     SUPERVISE_PLAN_TASKS = "supervise_plan_tasks"  # 督查: every department's tasks, bulletin
     VIEW_SATISFACTION = "view_satisfaction"  # 满意度: ratings per service kind, institution, township
     EVALUATE = "evaluate"  # 第三方评估: aggregates, an anonymised sample, recording findings
+    OWN_UNIT = "own_unit"  # an employer's own unit: its quota-employment declarations (按比例就业)
 
 
 _STAFF_READ = {Capability.VIEW_PEOPLE}
@@ -83,7 +84,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
         }
     ),
     Role.ASSESSOR: frozenset({Capability.ASSESS}),
-    Role.EMPLOYER: frozenset(),
+    Role.EMPLOYER: frozenset({Capability.OWN_UNIT}),
     Role.AUDITOR: frozenset(_STAFF_READ | {Capability.EXPORT_PEOPLE, Capability.VIEW_AUDIT,
                                            Capability.SUPERVISE_PLAN_TASKS,
                                            Capability.VIEW_SATISFACTION}),

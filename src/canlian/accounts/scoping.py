@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from canlian.regions import codes
+
 from .roles import Capability, Role
 
 if TYPE_CHECKING:
@@ -151,10 +153,12 @@ def jobs_for(user: User):
     return Job.objects.filter(Q(owner=user) | regional)
 
 
-def within(region: Region, field: str) -> Q:
-    """Rows whose village-code ``field`` lies in ``region``, for work done for a region as a
-    whole and for no user: the scheduled jobs over the deployment being served."""
-    low, high = region.code_range
+def within(region: Region | str, field: str, level: str | None = None) -> Q:
+    """Rows whose village-code ``field`` lies in ``region`` (a region, or a code of ``level``):
+    work done for a region as a whole and for no user (the scheduled jobs over the deployment
+    being served), or a list already scoped to a user narrowed to one part of their region
+    (an emergency's area, a person's township)."""
+    low, high = codes.code_range(region, level) if isinstance(region, str) else region.code_range
     return Q(**{f"{field}__range": (low, high)})
 
 

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import hmac
+from functools import wraps
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import HttpBearer
 
+from canlian.audit.actions import record_many
+from canlian.audit.models import Action
+from canlian.people.models import Person
+
+from .actions import mark_used
 from .models import ApiClient, digest
 
 
@@ -24,16 +30,12 @@ class ApiKey(HttpBearer):
         if not client.user.is_active:
             return None
         request.user = client.user
-        ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+        mark_used(client)
         return client
 
 
 def staff_only(view: Any) -> Any:
     """The API's schema and docs: staff signed in to the site (sign-in page otherwise)."""
-    from functools import wraps
-
-    from django.contrib.auth.views import redirect_to_login
-
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         user = request.user
@@ -48,10 +50,6 @@ def staff_only(view: Any) -> Any:
 
 def audit_read(request: HttpRequest, person_ids: list[int], summary: str) -> None:
     """An API read of personal data is audited as a staff read is: one event per person."""
-    from canlian.audit.actions import record_many
-    from canlian.audit.models import Action
-    from canlian.people.models import Person
-
     ids = sorted(set(person_ids))
     if ids:
         record_many(user=request.user, action=Action.VIEW, request=request, summary=summary,

@@ -3,6 +3,7 @@ with a consistent status code and never a stack trace."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import (
@@ -80,7 +81,5 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def _crash(request: HttpRequest, exc: Exception) -> HttpResponse:
-        import logging
-
         logging.getLogger("canlian.api").exception("API error")
         return respond(request, 500, body("server_error", _("Something went wrong on our side.")))

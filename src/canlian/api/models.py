@@ -8,7 +8,6 @@ long; only their SHA-256 digest is stored, with an 8-character prefix to find th
 from __future__ import annotations
 
 import hashlib
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -46,14 +45,3 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @classmethod
-    def issue(cls, name: str, user: object, scopes: list[str]) -> tuple[ApiClient, str]:
-        """Create a client and return it with its key (shown once, never stored)."""
-        unknown = set(scopes) - set(SCOPES)
-        if unknown:
-            raise ValueError(f"unknown scopes: {', '.join(sorted(unknown))}")
-        key = "cl_" + secrets.token_urlsafe(32)
-        client = cls.objects.create(name=name, user=user, key_prefix=key[3:11],
-                                    key_digest=digest(key), scopes=list(scopes))
-        return client, key

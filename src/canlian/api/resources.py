@@ -18,8 +18,14 @@ from canlian.audit.models import Action
 from canlian.benefits.models import Grant, SubsidyApplication
 from canlian.certificates.models import Certificate
 from canlian.certificates.numbers import CertificateNumberError, parse_certificate_number
+from canlian.core import clock
+from canlian.employment.actions import employers_for
+from canlian.employment.models import Declaration
+from canlian.indicators import engine, plans
 from canlian.people.idnumber import mask
 from canlian.privacy.queries import shareable
+from canlian.rights import actions, queries
+from canlian.rights.models import Outcome
 from canlian.services.models import ServiceRecord
 from canlian.surveys.models import AnnualSurvey
 
@@ -180,8 +186,6 @@ def list_services(request: HttpRequest, sync: Query[Sync]) -> dict:
                       422: Error})
 def indicators(request: HttpRequest, plan_code: str, year: int) -> list[dict]:
     """A plan's indicators for a year, over the client's region."""
-    from canlian.indicators import engine, plans
-
     user = need(request, "indicators:read")
     if plan_code not in plans.available():
         raise ApiError(404, "not_found", f"没有规划 {plan_code} (no such plan)", "plan_code")
@@ -200,8 +204,6 @@ def indicators(request: HttpRequest, plan_code: str, year: int) -> list[dict]:
                                                         403: Error})
 def list_employers(request: HttpRequest) -> list:
     """Employers in the client's region (at most 5,000; filter declarations by year)."""
-    from canlian.employment.actions import employers_for
-
     user = need(request, "records:read")
     return list(employers_for(user).order_by("id")[:5000])
 
@@ -213,9 +215,6 @@ DeclarationPage = page_of(DeclarationOut)
             response={200: DeclarationPage, 401: Error, 403: Error, 422: Error})
 def list_declarations(request: HttpRequest, sync: Query[Sync]) -> dict:
     """Employers' quota declarations with their levy, for incremental sync."""
-    from canlian.employment.actions import employers_for
-    from canlian.employment.models import Declaration
-
     user = need(request, "records:read")
     page = cursor_page(_since(Declaration.objects.filter(employer__in=employers_for(user)),
                               sync), sync.cursor, sync.limit)
@@ -233,9 +232,6 @@ def rights_statistics(request: HttpRequest,
                       year: int = PathParam(..., ge=2015, le=2100)) -> list[dict]:
     """Rights cases (信访, legal aid, complaints) received in the year, per township and
     kind, over the client's region: counts only, no persons."""
-    from canlian.core import clock
-    from canlian.rights import actions, queries
-    from canlian.rights.models import Outcome
 
     user = need(request, "indicators:read")
     stats = queries.statistics(actions.cases_for(user), dt.date(year, 1, 1),

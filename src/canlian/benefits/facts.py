@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from canlian.care.queries import in_institutional_care
 from canlian.certificates.models import Certificate
 from canlian.regions.models import Deployment
 
@@ -88,8 +89,6 @@ def facts_for(person: Any, on: dt.date, source: DeclaredFacts | dict[str, Any] |
 def institutional_care(person_id: int, on: dt.date) -> bool:
     """Whether an approved institution cares for the person on ``on``, from the care
     placement record (care app), whatever the application says."""
-    from canlian.care.queries import in_institutional_care
-
     return person_id in in_institutional_care(on, persons=[person_id])
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
-from .models import PAYING_KINDS, LineKind, PaymentStatus, RollLine, RollStatus
+from .models import PAYING_KINDS, Grant, LineKind, PaymentStatus, RollLine, RollStatus
 
 Key = tuple[int, str, dt.date]  # (person, subsidy, month)
 
@@ -55,8 +55,6 @@ def finalised_in(code_range: tuple[str, str]) -> QuerySet[RollLine]:
 def _of_persons(lines: QuerySet[RollLine], persons: Any) -> QuerySet[RollLine]:
     """The lines of ``persons`` (ids or a subquery), found through their grants: the ledger's
     grant index serves it, where a person filter would read every line."""
-    from .models import Grant
-
     return lines.filter(grant_id__in=Grant.objects.filter(person_id__in=persons).values("id"))
 
 

@@ -34,6 +34,7 @@ from django.db import connection
 from django.utils import timezone
 
 from canlian.certificates import validity
+from canlian.core import clock
 from canlian.regions.models import Region
 
 from . import eligibility
@@ -103,7 +104,6 @@ def _from(region: Region, on: dt.date, paid_year: int | None) -> tuple[str, str,
 
 class Rules:
     """``eligible(subsidy, row)`` for the facts of a row, each combination decided once."""
-
     def __init__(self, on: dt.date) -> None:
         self.on = on
         self.ruleset = ruleset_for() if has_ruleset() else None
@@ -149,8 +149,6 @@ def _run(sql: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
 def reference_date(year: int) -> dt.date:
     """The date a year's subsidy figures are taken on: 30 June, or today while the year
     has not reached it."""
-    from canlian.core import clock
-
     return min(dt.date(year, 6, 30), clock.today())
 
 

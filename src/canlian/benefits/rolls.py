@@ -48,9 +48,20 @@ from canlian.core.domain import DomainError
 from canlian.core.months import month_start
 from canlian.regions.models import Region
 
-from . import eligibility, ledger, paid_years, standing
+from . import eligibility, ledger, likely, paid_years, standing
 from .facts import facts_from_row, ruleset_for
-from .models import Grant, LineKind, PaidYear, PaymentStatus, Roll, RollLine, RollStatus
+from .models import (
+    OPEN_APPLICATION_STATES,
+    Grant,
+    LineKind,
+    PaidYear,
+    PaymentStatus,
+    Roll,
+    RollLine,
+    RollStatus,
+    SubsidyApplication,
+    Suspension,
+)
 
 
 class RollError(DomainError):
@@ -119,8 +130,6 @@ Suspended = list[tuple[dt.date, dt.date | None, bool]]  # (from, through or open
 
 def suspensions(region: Region) -> dict[int, Suspended]:
     """Per grant of the region, its suspensions (from, through, back pay)."""
-    from .models import Suspension
-
     result: dict[int, Suspended] = defaultdict(list)
     for s in (Suspension.objects.filter(grant__person__village__code__range=region.code_range)
               .values("grant_id", "from_month", "to_month", "back_pay")):
@@ -193,7 +202,6 @@ class _Amounts:
     living subsidy of a household not already in 低保/特困, so elsewhere they are left out
     of the key: a district's grants then fall into a few hundred combinations.
     """
-
     def __init__(self) -> None:
         self.ruleset = ruleset_for()
         self.cache: dict[tuple, eligibility.Decision] = {}
@@ -247,7 +255,6 @@ def payable(row: dict[str, Any], period: dt.date, suspended: Suspended) -> bool:
 @dataclass(frozen=True)
 class Held:
     """Arrears beyond the limit, waiting for a second approval (not in the roll)."""
-
     grant_id: int
     person_id: int
     payee: str
@@ -541,9 +548,6 @@ def gap_list(region: Region, month: dt.date, limit: int | None = None) -> list[d
     they neither receive nor have applied for (应享未享). "Likely eligible" is the one
     definition in ``likely`` (also the plan's subsidy coverage). No cap by default: the
     roll's check reports the whole count (a cap of 2000 once showed "2000" for 2,794)."""
-    from . import likely
-    from .models import OPEN_APPLICATION_STATES, SubsidyApplication
-
     covered = set(Grant.objects.filter(person__village__code__range=region.code_range)
                   .exclude(status="stopped").values_list("person_id", "subsidy"))
     covered |= set(SubsidyApplication.objects.filter(

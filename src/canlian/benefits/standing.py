@@ -33,6 +33,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from canlian.core import bulk
+from canlian.people.models import Person
 from canlian.regions.models import Region
 
 TABLE = "roll_standing"
@@ -110,8 +111,6 @@ def unsettled_q(since: dt.datetime, month: dt.date) -> Q:
     changed (grant or person) since last month's roll read its inputs. The caller adds
     those with failed payments and persons with several grants of a subsidy, and marks
     every grant of those persons (``mark_review``). Each part is an indexed lookup."""
-    from canlian.people.models import Person
-
     return (Q(start_month__gte=month) | Q(updated_at__gte=since)
             | Q(person_id__in=Person.objects.filter(updated_at__gte=since).values("id")))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -15,6 +16,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from canlian.accounts import scoping
+from canlian.certificates.models import Certificate
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
 from canlian.services.models import Institution, ServiceRecord
@@ -324,10 +326,6 @@ def nearest_free(rows: list[Row], township: str, need: str) -> Institution | Non
 def find_person(user: Any, text: str) -> Person | None:
     """The person in the user's region named by a resident ID, a certificate number, or the
     e-certificate's QR (its verification address ``…/verify/<token>/`` or the token)."""
-    import re
-
-    from canlian.certificates.models import Certificate
-
     text = text.strip()
     if not text:
         return None

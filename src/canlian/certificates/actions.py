@@ -10,6 +10,7 @@ application at once cannot both succeed, on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -361,3 +362,14 @@ def expiring(qs: Any, within_days: int, today: dt.date | None = None) -> Any:
     return qs.filter(status=CertificateStatus.ISSUED,
                      valid_until__lte=today + dt.timedelta(days=within_days)).order_by(
         "valid_until", "id")
+
+
+def verification_token(certificate: Certificate) -> str:
+    """The e-certificate's QR token (电子证照验证码, ``ecert``), made on first use (one
+    conditional update, so two pages shown at once agree on one token)."""
+    if not certificate.verify_token:
+        Certificate.objects.filter(pk=certificate.pk, verify_token=None).update(
+            verify_token=secrets.token_urlsafe(16))
+        certificate.verify_token = Certificate.objects.values_list(
+            "verify_token", flat=True).get(pk=certificate.pk)
+    return certificate.verify_token or ""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -44,17 +43,6 @@ VERDICT_LABELS = {
 
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")
-
-
-def token_for(certificate: Certificate) -> str:
-    """The certificate's token, made on first use (one conditional update, so two pages
-    shown at once agree on one token)."""
-    if not certificate.verify_token:
-        Certificate.objects.filter(pk=certificate.pk, verify_token=None).update(
-            verify_token=secrets.token_urlsafe(16))
-        certificate.verify_token = Certificate.objects.values_list(
-            "verify_token", flat=True).get(pk=certificate.pk)
-    return certificate.verify_token or ""
 
 
 def _legacy(token: str) -> Certificate:

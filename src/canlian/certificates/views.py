@@ -208,7 +208,7 @@ def card(request: AuthedRequest, pk: int) -> HttpResponse:
     """The printable e-certificate with its signed QR code (audited: it shows the full ID)."""
     certificate = get_object_or_404(
         scoping.certificates_for(request.user).select_related("person__village__parent"), pk=pk)
-    url = request.build_absolute_uri(reverse("verify", args=[ecert.token_for(certificate)]))
+    url = request.build_absolute_uri(reverse("verify", args=[actions.verification_token(certificate)]))
     record(user=request.user, action=AuditAction.VIEW, obj=certificate, person=certificate.person,
            request=request, summary=f"查看电子残疾人证 {certificate.pk}")
     return render(request, "certificates/card.html", {

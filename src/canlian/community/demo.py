@@ -5,7 +5,7 @@ township, requests in every state with confirmed and pending hours; six months o
 following the deployment's visit rules (a share of persons left overdue or never
 visited, so the lists have work in them); the emergency roster with contacts and
 pairings, and a past typhoon response with its check-ins; shocks to households, the
-poverty-return screening (through ``actions.screen_people``) and monthly reviews; public
+poverty-return screening (through ``watch_actions.screen_people``) and monthly reviews; public
 places with inspections, problems and rectifications. Deterministic for a given seed;
 every table is written with ``bulk_create``.
 """
@@ -26,7 +26,7 @@ from canlian.demo.generator import Generator, Village
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
 
-from . import actions, emergency_rules, inspection_rules, poverty_rules, queries, ruleset, visit_rules
+from . import emergency_rules, inspection_rules, poverty_rules, ruleset, shared, visit_rules
 from .models import (
     CareProfile,
     CheckIn,
@@ -44,6 +44,7 @@ from .models import (
     WatchEvent,
     WatchReview,
 )
+from .watch import actions as watch_actions
 
 FINDINGS = ["生活基本稳定，家属照料到位", "独自在家，精神状态良好", "反映轮椅损坏，需要维修",
             "家中卫生间无扶手，存在跌倒风险", "近期血压偏高，已提醒按时服药",
@@ -62,7 +63,7 @@ def seed_community(deployment: Deployment, *, seed: int = 31, today: dt.date | N
                    ) -> dict[str, int]:
     today = today or clock.today()
     rng = random.Random(seed)
-    rules = queries.rules(deployment)
+    rules = shared.rules(deployment)
     root = deployment.root
     villages = list(root.villages().select_related("parent").order_by("code"))
     if not villages or Volunteer.objects.filter(village__code__range=root.code_range).exists():
@@ -251,7 +252,7 @@ def _visits(people: list[dict], profiles: dict[int, CareProfile], policy: visit_
 def _roster(deployment: Deployment, people: list[dict], profiles: dict[int, CareProfile],
             volunteers: list[Volunteer], gen: Generator, rng: random.Random, today: dt.date
             ) -> tuple[int, int]:
-    rules = queries.rules(deployment).emergency
+    rules = shared.rules(deployment).emergency
     by_village: dict[str, list[Volunteer]] = {}
     for v in volunteers:
         if v.active:
@@ -297,6 +298,10 @@ def _roster(deployment: Deployment, people: list[dict], profiles: dict[int, Care
         if c.state in ("needs_help", "unreachable"):
             c.note = "已通知村干部上门查看" if c.state == "unreachable" else "房屋漏雨，已转移至亲属家"
     CheckIn.objects.bulk_create(checkins, batch_size=2000)
+    # The typhoon response was ended with those never contacted confirmed and a reason given.
+    Emergency.objects.filter(pk=typhoon.pk).update(
+        closed_by=federation, uncontacted_at_close=len(entries) - len(checkins),
+        close_reason="台风预警解除；未联系人员已交村委会逐户上门核实（演示）")
     return len(entries), len(checkins)
 
 
@@ -316,7 +321,7 @@ def _watch(deployment: Deployment, rng: random.Random, today: dt.date) -> int:
             amount=Decimal(rng.choice([8000, 15000, 26000, 42000])) if kind == "medical_costs"
             else Decimal(0), note="演示数据"))
     WatchEvent.objects.bulk_create(events)
-    actions.screen_people(people_qs, today)
+    watch_actions.screen_people(people_qs, today)
     cases = list(WatchCase.objects.filter(status="open", person__in=people_qs).values_list("id", flat=True))
     month = poverty_rules.month_start(today)
     updates, reviews = [], []

@@ -30,6 +30,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from canlian.core.months import month_start
+
 FLAGS = {
     "income_below_line": ("收入低于低保标准但未纳入低保", "income below the dibao line, not in dibao"),
     "income_near_line": ("收入接近低保标准", "income near the dibao line"),
@@ -92,11 +94,6 @@ def months_before(day: dt.date, months: int) -> dt.date:
     last = calendar.monthrange(year, month + 1)[1]
     return dt.date(year, month + 1, min(day.day, last))
 
-
-def month_start(day: dt.date) -> dt.date:
-    # Kept here, not taken from core.months: the community rule modules import nothing
-    # from canlian (community/tests/test_ruleset.py).
-    return day.replace(day=1)
 
 
 def flags(facts: HouseholdFacts, rules: WatchRules) -> tuple[Flag, ...]:

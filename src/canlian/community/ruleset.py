@@ -23,7 +23,7 @@ and ``data/checklist.yaml`` holds the accessibility checklist (the same everywhe
 Loading checks every field and fails on the first problem with a :class:`RuleSetError`
 naming the file, the section and the field, in Chinese and English; unknown keys are
 errors too, so a misspelt key is caught, not ignored. No database code: the deployment
-in force is chosen by ``community.queries.rules()``.
+in force is chosen by ``community.shared.rules()``.
 """
 
 from __future__ import annotations

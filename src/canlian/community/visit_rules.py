@@ -10,7 +10,7 @@ asks (the smallest ``every_days``); every matching rule is listed as a reason. A
 covered by none needs no scheduled visit, unless the deployment sets a default interval.
 
 The same conditions are turned into one database condition per rule by
-``community.queries`` so the due list is computed set-based; ``birth_bounds`` gives the
+``community.visits.queries`` so the due list is computed set-based; ``birth_bounds`` gives the
 birth-date range of an age band, so both sides agree on birthdays (29 February included).
 """
 

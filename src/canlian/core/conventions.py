@@ -71,9 +71,17 @@ def orm_writes(tree: ast.Module) -> int:
     return count
 
 
+def _range_key(key: ast.expr | None) -> bool:
+    """Whether a ``Q(**{…})`` key is a range lookup (``f"{field}__range"``); other computed
+    lookups (``f"{prefix}issue_date__lte"``) are not region conditions."""
+    parts = key.values if isinstance(key, ast.JoinedStr) else [key]
+    return any(isinstance(p, ast.Constant) and isinstance(p.value, str) and "__range" in p.value
+               for p in parts)
+
+
 def region_filters(tree: ast.Module) -> int:
     """Lines building a region condition: a ``…code__range`` lookup, a region's ``code_range``
-    read, or a ``Q(**{…})`` built from a field name."""
+    read, or a ``Q(**{…})`` range lookup built from a field name."""
     lines: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.keyword) and node.arg and node.arg.endswith("code__range"):
@@ -81,7 +89,8 @@ def region_filters(tree: ast.Module) -> int:
             continue
         read = isinstance(node, ast.Attribute) and node.attr == "code_range"
         built = (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Q"
-                 and any(isinstance(k.value, ast.Dict) for k in node.keywords if k.arg is None))
+                 and any(isinstance(k.value, ast.Dict) and any(_range_key(key) for key in k.value.keys)
+                         for k in node.keywords if k.arg is None))
         if read or built:
             lines.add(getattr(node, "lineno", 0))
     return len(lines)
@@ -214,6 +223,8 @@ def figures(root: Path) -> dict[str, int]:
         "community lines (actions, views, models, queries)": _lines(
             root, ("community/actions.py", "community/views.py", "community/models.py",
                    "community/queries.py")),
+        "largest community module (lines)": max(
+            (_lines(root, (rel,)) for rel, _t in prod if rel.startswith("community/")), default=0),
         "imports inside functions": sum(nested_imports(t) for _r, t in prod),
         "ready() methods": _text(root, r"def ready\("),
         "transaction.on_commit uses": _text(root, r"on_commit\("),

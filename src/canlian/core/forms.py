@@ -11,6 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.utils.translation import gettext as _
+
+from canlian.accounts import scoping
+from canlian.people import idnumber
 
 from . import text
 
@@ -54,11 +58,6 @@ def add_errors(form: forms.BaseForm, exc: Exception) -> None:
 def person_from_form(user: User, form: forms.Form, field: str = "resident_id") -> Person | None:
     """The person in the user's region whose resident ID is in ``form``'s ``field``, or
     None with the reason put beside the field (bad ID, or nobody in the region)."""
-    from django.utils.translation import gettext as _
-
-    from canlian.accounts import scoping
-    from canlian.people import idnumber
-
     try:
         number = idnumber.validate(form.cleaned_data[field]).number
     except idnumber.ResidentIdError as exc:

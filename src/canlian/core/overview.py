@@ -18,6 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Role
+from canlian.care import queries as care
+from canlian.certificates import actions
+from canlian.certificates.views import QUEUE_STATES
+from canlian.community import shared
+from canlian.community.accessibility import queries as community
+from canlian.services.actions import expiring_licences
+from canlian.services.models import Institution
+from canlian.todos.queries import open_todos
 
 
 @dataclass(frozen=True)
@@ -31,8 +39,6 @@ class Figure:
 
 
 def _todos(user: Any, today: dt.date) -> list[Figure]:
-    from canlian.todos.queries import open_todos
-
     open_ = open_todos(user)
     url = reverse("certificates:queue") + "#todos"
     return [Figure(_("To-dos past their due date"), open_.filter(due__lt=today).count(), url, "late"),
@@ -40,9 +46,9 @@ def _todos(user: Any, today: dt.date) -> list[Figure]:
 
 
 def _visits(user: Any, today: dt.date) -> list[Figure]:
-    from canlian.community import queries
+    from canlian.community.visits import queries
 
-    policy = queries.rules().visits
+    policy = shared.rules().visits
     url = reverse("community:visits")
     return [
         Figure(_("Visits overdue"), queries.due_visits(user, policy, today, "late").count(),
@@ -64,9 +70,6 @@ def _survey(user: Any, today: dt.date) -> list[Figure]:
 
 
 def _certificates(user: Any, role: Role, today: dt.date) -> list[Figure]:
-    from canlian.certificates import actions
-    from canlian.certificates.views import QUEUE_STATES
-
     waiting = scoping.certificate_applications_for(user).filter(state__in=QUEUE_STATES[role])
     expiring = actions.expiring(scoping.certificates_for(user), 90, today)
     return [
@@ -84,11 +87,6 @@ def _certificates(user: Any, role: Role, today: dt.date) -> list[Figure]:
 def _institutions(user: Any, today: dt.date) -> list[Figure]:
     """Deadlines that belong to places, not persons: rectifications after an accessibility
     or care inspection (整改), and institutions' licences (资质证照)."""
-    from canlian.care import queries as care
-    from canlian.community import queries as community
-    from canlian.services.actions import expiring_licences
-    from canlian.services.models import Institution
-
     licences = expiring_licences(Institution.objects.filter(
         scoping.region_range_q(user, "township__code")), today)
     return [

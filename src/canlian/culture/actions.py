@@ -17,10 +17,12 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action
+from canlian.certificates import ecert
 from canlian.core import clock, sheets
 from canlian.people import idnumber
 from canlian.people.models import Person
 from canlian.services.models import ServiceRecord, ServiceType
+from canlian.surveys.models import AnnualSurvey
 
 from . import rules
 from .models import AthleteRecord, Attendance, Delivery, Event, Member, Team
@@ -105,16 +107,12 @@ def attend(user: Any, event_id: int, person_ids: list[int], how: str) -> int:
 def mark_served(person_ids: list[int], year: int) -> int:
     """Mark the year's surveys of these persons as having received a culture or sports
     service (``AnnualSurvey.served_culture``, as ``surveys.served`` does for one record)."""
-    from canlian.surveys.models import AnnualSurvey
-
     return AnnualSurvey.objects.filter(person_id__in=person_ids, year=year,
                                        served_culture=False).update(served_culture=True)
 
 
 def attend_by_scan(user: Any, event_id: int, scanned: str) -> Person:
     """The door: the e-certificate's QR code (its verification URL) read by a scanner."""
-    from canlian.certificates import ecert
-
     result = ecert.verify(rules.token_from_scan(scanned))
     if result.certificate is None:
         raise ValidationError({"scan": gettext("Not a recognised e-certificate")})

@@ -11,15 +11,19 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 
 from canlian.accounts import scoping
+from canlian.benefits.models import RollLine, Subsidy
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
+from canlian.indicators.engine import target_label
+from canlian.indicators.models import FrozenYear
+from canlian.people.models import Person
+from canlian.regions.models import Deployment
+from canlian.services.models import Group, ServiceRecord
 
 from .suppression import THRESHOLD, Table, suppress
 
 
 def persons_by_category_and_grade() -> Table:
     """Living persons holding a certificate, by category (rows) and grade (columns)."""
-    from canlian.people.models import Person
-
     counts = (Person.objects.filter(scoping.deployment_q(), life_status="alive",
                                     certificate_number__isnull=False, category__isnull=False,
                                     grade__isnull=False)
@@ -31,8 +35,6 @@ def persons_by_category_and_grade() -> Table:
 
 def services_by_year(first: int, last: int) -> Table:
     """Persons served (each counted once per group and year), by service group and year."""
-    from canlian.services.models import Group, ServiceRecord
-
     counts = (ServiceRecord.objects.filter(scoping.deployment_q(),
                                            start_date__year__range=(first, last))
               .annotate(y=ExtractYear("start_date"))
@@ -46,8 +48,6 @@ def services_by_year(first: int, last: int) -> Table:
 def subsidies_by_year(first: int, last: int) -> tuple[Table, dict[tuple[str, str], Decimal | None]]:
     """Persons paid each subsidy in each year (finalised rolls) and the sums paid; a sum is
     hidden when its count of persons is."""
-    from canlian.benefits.models import RollLine, Subsidy
-
     rows = (RollLine.objects.filter(scoping.deployment_q("village_code"),
                                     roll__status="finalised",
                                     period__year__range=(first, last))
@@ -68,10 +68,6 @@ def subsidies_by_year(first: int, last: int) -> tuple[Table, dict[tuple[str, str
 def indicators_by_year(plan: Any) -> dict[str, Any]:
     """The plan's indicators for every year the federation has reported (frozen), for the
     whole deployment; a rate over fewer than ``THRESHOLD`` persons is not shown."""
-    from canlian.indicators.engine import target_label
-    from canlian.indicators.models import FrozenYear
-    from canlian.regions.models import Deployment
-
     deployment = Deployment.current()
     frozen = {f.year: f.figures for f in FrozenYear.objects.filter(
         plan=plan.code, region=deployment.root if deployment else None)}

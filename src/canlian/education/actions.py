@@ -18,9 +18,10 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action
-from canlian.core import clock, sheets
+from canlian.core import clock, exports, sheets
 from canlian.people import idnumber
 from canlian.people.models import Person
+from canlian.surveys.models import AnnualSurvey
 from canlian.todos.models import Todo
 
 from . import rules
@@ -240,8 +241,6 @@ def import_batch(user: Any, stream: IO[bytes] | str) -> BatchResult:
 def sync_from_surveys(year: int, region_range: tuple[str, str]) -> dict[str, int]:
     """Take the year's survey answers (children 0–17 and students in higher education)
     into the register, where they are newer than what it holds."""
-    from canlian.surveys.models import AnnualSurvey
-
     rows = (AnnualSurvey.objects.filter(year=year, village__code__range=region_range)
             .exclude(education_status__in=["not_applicable", ""])
             .select_related("person"))
@@ -403,8 +402,6 @@ def grant_aid(user: Any, pupil_id: int, *, year: int, kind: str, amount: Any) ->
 def error_workbook(errors: list[dict[str, Any]]) -> Any:
     """The rejected rows with their original values and the reason, ready to fix and import
     again (the roster import's discipline)."""
-    from canlian.core import exports
-
     def write(book: Any) -> None:
         sheet = book.create_sheet("未导入的行")
         sheet.header(["原行号", "出错列", "原因", *COLUMNS])

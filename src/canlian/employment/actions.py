@@ -24,7 +24,7 @@ from canlian.people.models import Person
 from canlian.regions.models import Deployment
 
 from . import levy, uscc
-from .models import Declaration, DeclaredEmployee, Employer, Enrolment, Placement
+from .models import Course, Declaration, DeclaredEmployee, Employer, Enrolment, JobSeeker, Placement
 from .quota import quota_status
 
 
@@ -320,8 +320,6 @@ def enrol(user: Any, course: Any, person: Person) -> Enrolment:
 def register_job_seeker(user: Any, person: Person, *, skills: str = "", limits: str = "",
                         wanted: str = "", registered_on: dt.date | None = None) -> Any:
     """Register (or update) a person as seeking work, with skills and limits (求职登记)."""
-    from .models import JobSeeker
-
     scoping.require(user, Capability.EDIT_PEOPLE)
     if not scoping.people_for(user).filter(pk=person.pk).exists():
         raise PermissionDenied("person outside region")
@@ -339,7 +337,6 @@ def register_job_seeker(user: Any, person: Person, *, skills: str = "", limits: 
 @transaction.atomic
 def create_course(user: Any, *, name: str, provider: str, township: Any, start: dt.date,
                   end: dt.date, hours: int) -> Any:
-    from .models import Course
 
     scoping.require(user, Capability.EDIT_PEOPLE)
     if not scoping.in_scope(user, township.code) and not township.contains(user.region.code):

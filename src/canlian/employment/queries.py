@@ -9,7 +9,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
+from canlian.accounts import scoping
+from canlian.people.models import Person
 from canlian.regions.models import Deployment, Region
+from canlian.surveys.models import AnnualSurvey
 
 from .models import Declaration, Employer, Enrolment, Placement
 from .quota import PublicUnitRule, public_unit_in_breach, public_unit_rule
@@ -19,8 +22,8 @@ def completed_trainings(region: Region, start: dt.date, end: dt.date) -> QuerySe
     """Training person-times (培训人次): every completed enrolment (a person on two courses
     is two person-times) of a course that ended in the period, where the person lives.
     Enrolments not completed (no-shows, drop-outs) do not count."""
-    return Enrolment.objects.filter(completed=True, course__end__range=(start, end),
-                                    person__village__code__range=region.code_range)
+    return Enrolment.objects.filter(scoping.within(region, "person__village__code"),
+                                    completed=True, course__end__range=(start, end))
 
 
 def training_person_times_by_township(region: Region, start: dt.date, end: dt.date
@@ -34,7 +37,7 @@ def training_person_times_by_township(region: Region, start: dt.date, end: dt.da
 def employed_person_ids(region: Region, year: int) -> QuerySet:
     """Persons with a placement running at some time in the year (subquery of ids)."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return (Placement.objects.filter(person__village__code__range=region.code_range,
+    return (Placement.objects.filter(scoping.within(region, "person__village__code"),
                                      start__lte=last)
             .filter(Q(end__isnull=True) | Q(end__gte=first)).values("person_id"))
 
@@ -53,7 +56,7 @@ def public_units_in_breach(region: Region, year: int) -> list[dict[str, Any]]:
     rule = deployment_public_unit_rule(year)
     if rule is None:
         return []
-    units = Employer.objects.filter(township__code__range=region.code_range,
+    units = Employer.objects.filter(scoping.within(region, "township__code"),
                                     unit_kind__in=["government", "public_institution"])
     heads = dict(Declaration.objects.filter(employer__in=units, year=year)
                  .annotate(n=Count("employees", filter=Q(employees__contract_ok=True,
@@ -81,19 +84,16 @@ def public_units_in_breach_by_township(region: Region, year: int) -> dict[str, i
 
 def standings(region: Region, year: int, standing: str) -> QuerySet:
     """Approved declarations over the ratio (rewards) or short of it (follow-up)."""
-    return (Declaration.objects.filter(employer__township__code__range=region.code_range,
+    return (Declaration.objects.filter(scoping.within(region, "employer__township__code"),
                                        year=year, state="approved", standing=standing)
             .select_related("employer").order_by("employer__name"))
 
 
 def mismatches(region: Region, year: int) -> list[dict[str, Any]]:
     """Persons whose survey and placement records disagree about being employed."""
-    from canlian.people.models import Person
-    from canlian.surveys.models import AnnualSurvey
-
     placed = employed_person_ids(region, year)
-    surveys = AnnualSurvey.objects.filter(year=year,
-                                          village__code__range=region.code_range)
+    surveys = AnnualSurvey.objects.filter(scoping.within(region, "village__code"),
+                                          year=year)
     said_employed = surveys.filter(employment_status="employed").values("person_id")
     said_not = surveys.exclude(employment_status="employed").values("person_id")
     rows = []

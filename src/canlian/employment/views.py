@@ -27,7 +27,7 @@ from canlian.core.forms import add_errors as _errors
 from canlian.core.web import AuthedRequest, requires
 
 from . import actions, levy, queries
-from .models import PLACEMENT_FORMS, Course, Declaration, Employer, Placement
+from .models import PLACEMENT_FORMS, Course, Declaration, Employer, JobSeeker, Placement
 
 
 def _year(request: HttpRequest) -> int:
@@ -304,8 +304,6 @@ def job_seeker(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 @requires(Capability.VIEW_PEOPLE)
 def job_seekers(request: AuthedRequest) -> HttpResponse:
-    from .models import JobSeeker
-
     rows = (JobSeeker.objects.filter(person__in=scoping.people_for(request.user), active=True)
             .select_related("person__village__parent").order_by("-registered_on")[:500])
     return render(request, "employment/job_seekers.html", {"rows": rows})

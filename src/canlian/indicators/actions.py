@@ -20,11 +20,15 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
+from canlian.accounts import scoping
 from canlian.accounts.roles import Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.benefits.models import RollLine
 from canlian.core import clock
 from canlian.regions.models import Deployment, Region
+from canlian.services.models import ServiceRecord
+from canlian.surveys.models import AnnualSurvey
 
 from . import engine, plans
 from .models import ExternalValue, FrozenYear
@@ -91,19 +95,15 @@ def reported(frozen: FrozenYear, region: Region) -> dict[str, Any] | None:
 
 def late_records(plan: plans.Plan, year: int, region: Region, since: dt.datetime) -> list[str]:
     """What was entered after the freeze about ``year`` (the reason figures moved)."""
-    from canlian.benefits.models import RollLine
-    from canlian.services.models import ServiceRecord
-    from canlian.surveys.models import AnnualSurvey
-
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     counts = {
         "年度调查补录或修改": AnnualSurvey.objects.filter(
-            year=year, village__code__range=region.code_range, updated_at__gt=since).count(),
+            scoping.within(region, "village__code"), year=year, updated_at__gt=since).count(),
         "补录服务记录": ServiceRecord.objects.filter(
-            start_date__range=(first, last), village__code__range=region.code_range,
+            scoping.within(region, "village__code"), start_date__range=(first, last),
             created_at__gt=since).count(),
         "补发（冻结后定稿的发放）": RollLine.objects.filter(
-            period__range=(first, last), village_code__range=region.code_range,
+            scoping.within(region, "village_code"), period__range=(first, last),
             roll__status="finalised", roll__finalised_at__gt=since).count(),
         "外部数据修改": ExternalValue.objects.filter(year=year, entered_at__gt=since).count(),
     }

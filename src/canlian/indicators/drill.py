@@ -19,7 +19,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
+from canlian.accounts import scoping
+from canlian.benefits import likely
+from canlian.benefits.models import OPEN_APPLICATION_STATES, PaidYear, SubsidyApplication
 from canlian.people.models import Person
+from canlian.regions.models import Region
 
 from . import measures
 from .measures import Scope
@@ -91,11 +95,8 @@ def members(code: str, scope: Scope, which: str, *, period_start: int = 2021) ->
 
 
 def _subsidy(subsidy: str, scope: Scope, which: str) -> Members:
-    from canlian.benefits import likely
-    from canlian.benefits.models import OPEN_APPLICATION_STATES, PaidYear, SubsidyApplication
-
     paid = _persons(PaidYear.objects.filter(year=scope.year, subsidy=subsidy)
-                    .values("person_id")).filter(village__code__range=scope.region.code_range)
+                    .values("person_id")).filter(scoping.within(scope.region, "village__code"))
     if which == "numerator":
         return Members("persons", paid)
     gap = likely.unpaid(scope.region, scope.year, subsidy)
@@ -109,8 +110,6 @@ def _subsidy(subsidy: str, scope: Scope, which: str) -> Members:
 
 
 def _townships(code: str, scope: Scope, which: str) -> Members:
-    from canlian.regions.models import Region
-
     kind = INSTITUTIONS[code]
     operating: dict[str, list[str]] = {}
     for township, name in measures.operating_institutions(scope, kind).values_list(

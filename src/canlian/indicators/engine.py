@@ -17,10 +17,13 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from canlian.regions.models import Region
+from canlian.regions.models import Deployment, Region
 
 from . import measures
+from .formulas import CITY_COUNTS, contribution, status
+from .formulas import rate as pure_rate
 from .measures import PerTownship, Scope
+from .models import ExternalValue
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,6 @@ class Row:
 
 
 def rate(numerator: int, denominator: int | None) -> Decimal | None:
-    from .formulas import rate as pure_rate
-
     return pure_rate(numerator, denominator)
 
 
@@ -138,10 +139,6 @@ def measure(code: str, region: Region, year: int, period_start: int, *,
 def external(series: str, region: Region, year: int) -> tuple[Decimal, None] | None:
     """The series' value for the region, or else for the deployment as a whole: a
     township reads the city's GDP growth (series declared at deployment level)."""
-    from canlian.regions.models import Deployment
-
-    from .models import ExternalValue
-
     deployment = Deployment.current()
     codes = [region.code]
     if deployment is not None and deployment.root_id != region.code \
@@ -218,7 +215,6 @@ def _on_own_connection(fn: Callable[..., Any], *args: Any) -> Any:
 
 def _compute(plan: Any, year: int, region: Region, *, townships: bool,
              memo: dict[str, Any]) -> list[Result]:
-    from .formulas import CITY_COUNTS, contribution, status
 
     results = []
     for indicator in plan.all_indicators:

@@ -19,11 +19,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear, Substr
 
+from canlian.benefits.facts import has_ruleset, ruleset_for
+from canlian.certificates import validity
+from canlian.certificates.models import Certificate
 from canlian.core import clock
 from canlian.regions.models import Region
+from canlian.services.models import Institution, Renovation
+from canlian.surveys.models import AnnualSurvey
 
 PerTownship = dict[str, tuple[int, int | None]]
 
@@ -71,7 +76,6 @@ CERTIFIED = Q(grade__isnull=False)
 
 
 def _surveys(scope: Scope) -> QuerySet:
-    from canlian.surveys.models import AnnualSurvey
 
     return AnnualSurvey.objects.filter(year=scope.year,
                                        village__code__range=scope.region.code_range)
@@ -239,8 +243,6 @@ def employed_q(scope: Scope) -> Q:
 
 def _dibao_yearly(scope: Scope) -> Decimal | None:
     """The 低保 standard in force on 30 June, per year (None without a rule set)."""
-    from canlian.benefits.facts import has_ruleset, ruleset_for
-
     if not has_ruleset():
         return None
     try:
@@ -300,8 +302,6 @@ SERVES_AS = {
 
 def operating_institutions(scope: Scope, kind: str) -> QuerySet:
     """Institutions of the kinds serving as ``kind``, operating on 31 December."""
-    from canlian.services.models import Institution
-
     return (Institution.objects.filter(kind__in=SERVES_AS[kind],
                                        township__code__range=scope.region.code_range,
                                        opened_on__lte=scope.last)
@@ -329,14 +329,11 @@ SEVERE = [1, 2]
 def resident_on(on: dt.date, person: str = "person") -> Q:
     """Still resident on ``on``: living, and holding a valid certificate (not cancelled,
     transferred out or lapsed)."""
-    from canlian.certificates import validity
-
     return ((Q(**{f"{person}__death_date__isnull": True}) | Q(**{f"{person}__death_date__gt": on}))
             & Q(validity.held(on, f"{person}_id")))
 
 
 def _reference_end(scope: Scope) -> dt.date:
-
     return min(scope.last, clock.today())
 
 
@@ -350,8 +347,6 @@ def accessibility_households(scope: Scope, period_start: int) -> dict[Any, dict[
     key = f"home-households-{period_start}"
     if key in scope.memo:
         return scope.memo[key]
-    from canlian.services.models import Renovation
-    from canlian.surveys.models import AnnualSurvey
 
     end = _reference_end(scope)
     rows = (AnnualSurvey.objects.filter(
@@ -390,18 +385,10 @@ def hardship_severe_renovations(scope: Scope, period_start: int) -> dict[Any, di
     was in hardship (低保, 低保边缘, 特困) AND the person severely disabled (grade 1–2) at
     the time of the works (accepted): the grade of the certificate valid that day, the
     household as surveyed that year (or the registry's where not surveyed)."""
-    from django.db.models import OuterRef, Subquery
-
-    from canlian.certificates import validity
-    from canlian.certificates.models import Certificate
-    from canlian.services.models import Renovation
-    from canlian.surveys.models import AnnualSurvey
-
     grade = Certificate.objects.filter(validity.valid_q(OuterRef("accepted_on")),
                                        person_id=OuterRef("person_id")).order_by("-issue_date")
     surveyed = AnnualSurvey.objects.filter(person_id=OuterRef("person_id"),
                                            year=OuterRef("accepted_year"))
-    from django.db.models.functions import Coalesce, ExtractYear
 
     rows = (Renovation.objects.filter(state="accepted", accepted_on__range=(
         dt.date(period_start, 1, 1), scope.last), village__code__range=scope.region.code_range)
@@ -451,7 +438,6 @@ def _income(scope: Scope, year: int) -> dict[str, tuple[Decimal, int]]:
     """(sum, count) of per-capita household income of surveyed persons per township."""
     if year == scope.year:
         return survey_rates(scope)["income"]  # type: ignore[return-value]
-    from canlian.surveys.models import AnnualSurvey
 
     key = f"income-{year}"
     if key not in scope.memo:

@@ -16,9 +16,11 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from weasyprint import HTML
 
 from canlian.core import exports
 from canlian.people.workbooks import _header, _save
+from canlian.plantasks.queries import report_section
 
 from .formulas import STATUS_LABELS, Status
 
@@ -139,8 +141,6 @@ def svg_bars(rows: list[dict[str, Any]]) -> str:
 
 def html(data: dict[str, Any], kind: str) -> str:
     """The report as HTML (what the PDF is printed from)."""
-    from canlian.plantasks.queries import report_section
-
     rows = rows_with_gaps(data)
     return render_to_string("indicators/report.html", {
         "tasks": report_section(data["plan"], data["year"]),
@@ -151,6 +151,4 @@ def html(data: dict[str, Any], kind: str) -> str:
 
 
 def pdf(data: dict[str, Any], kind: str) -> bytes:
-    from weasyprint import HTML
-
     return HTML(string=html(data, kind)).write_pdf()

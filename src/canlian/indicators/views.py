@@ -8,9 +8,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,12 +19,14 @@ from django.utils.translation import gettext_lazy
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
+from canlian.audit.actions import record
+from canlian.audit.models import Action
 from canlian.core import clock
 from canlian.core.forms import Form
 from canlian.core.web import AuthedRequest
 from canlian.regions.models import Deployment, Region
 
-from . import drill, engine, plans
+from . import actions, drill, engine, plans, report
 from .catalogue import DEFINITIONS
 from .formulas import STATUS_LABELS, Status
 from .measures import Scope
@@ -80,8 +82,6 @@ def computed(plan: plans.Plan, year: int, region: Region) -> dict[str, Any]:
 def figures_for(plan: plans.Plan, year: int, region: Region) -> dict[str, Any]:
     """The year's figures as reported when the year is frozen (with the recomputation
     beside them), else as computed now."""
-    from . import actions
-
     now = computed(plan, year, region)
     frozen = actions.frozen_for(plan, year)
     reported = actions.reported(frozen, region) if frozen else None
@@ -210,7 +210,6 @@ def members(request: AuthedRequest, plan_code: str, code: str, which: str) -> Ht
 
 class ExternalValueForm(Form):
     """A value of one of the plan's declared series (a choice, never free text)."""
-
     series = forms.ChoiceField(label=gettext_lazy("Series"))
     year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
     value = forms.DecimalField(label=gettext_lazy("Value"), max_digits=14, decimal_places=4)
@@ -229,10 +228,6 @@ class ExternalValueForm(Form):
 def external(request: AuthedRequest) -> HttpResponse:
     """The plan's external series: entered by the federation for the whole deployment and
     read by every township (a township sees the deployment's figures)."""
-    from django.core.exceptions import ValidationError
-
-    from . import actions
-
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     plan = _plan_for(request)
     deployment = Deployment.current()
@@ -260,10 +255,6 @@ def external(request: AuthedRequest) -> HttpResponse:
 @login_required
 def freeze(request: AuthedRequest, plan_code: str) -> HttpResponse:
     """Report (freeze) a finished year's figures: federation staff, POST only."""
-    from django.core.exceptions import ValidationError
-
-    from . import actions
-
     plan = _plan_for(request, plan_code)
     if request.method != "POST":
         raise Http404
@@ -287,13 +278,6 @@ def freeze(request: AuthedRequest, plan_code: str) -> HttpResponse:
 @login_required
 def report_file(request: AuthedRequest, plan_code: str, kind: str, fmt: str) -> HttpResponseBase:
     """The evaluation report of the dashboard's year and region, as .xlsx or .pdf."""
-    from django.http import FileResponse
-
-    from canlian.audit.actions import record
-    from canlian.audit.models import Action
-
-    from . import report
-
     plan = _plan_for(request, plan_code)
     if kind not in report.KINDS or fmt not in ("xlsx", "pdf"):
         raise Http404

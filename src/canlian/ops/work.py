@@ -2,7 +2,7 @@
 
 Each function takes its slot (the moment it was due, local time) and returns a small
 summary for the status page (counts only: no names, no resident IDs). Each does its work
-through the owning app's functions (``certificates.actions``, ``community.actions``,
+through the owning app's functions (``certificates.actions``, ``community.watch.actions``,
 ``benefits.rolls``), set-based, in their own transactions.
 """
 
@@ -18,9 +18,23 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from canlian.accounts import scoping
+from canlian.accounts.roles import Role
+from canlian.audit.actions import record
+from canlian.audit.models import Action
+from canlian.benefits import rolls
+from canlian.certificates.models import Application, Certificate, CertificateStatus
+from canlian.certificates.workflow import OPEN_STATES
+from canlian.community.models import Problem, Visit
 from canlian.core import clock
+from canlian.education.models import DropoutCase
+from canlian.people.models import Person
+from canlian.regions.models import Deployment
+from canlian.services.actions import expiring_licences
+from canlian.services.models import Institution
+from canlian.todos import actions as todos
+from canlian.todos.models import Todo
 
-from . import backups, retention
+from . import backups, retention, scheduler
 from .registry import Scheduled, register
 
 RENEWAL_WINDOW_DAYS = int(os.environ.get("CANLIAN_RENEWAL_REMINDER_DAYS", "90"))
@@ -33,8 +47,6 @@ class NothingToDo(Exception):
 
 
 def _deployment() -> Any:
-    from canlian.regions.models import Deployment
-
     deployment = Deployment.current()
     if deployment is None:
         raise NothingToDo("no deployment loaded: run `canlian regions load` or `canlian seed`")
@@ -55,16 +67,6 @@ def reminders(slot: dt.datetime) -> dict[str, Any]:
     follow-up (走访跟进事项) due within the window and not done, and each out-of-school case
     (控辍保学) past its deadline (for the federation, 督办), unless one is already open;
     overdue accessibility rectifications are counted for the page."""
-    from canlian.accounts.roles import Role
-    from canlian.certificates.models import Application, Certificate, CertificateStatus
-    from canlian.certificates.workflow import OPEN_STATES
-    from canlian.community.models import Problem, Visit
-    from canlian.education.models import DropoutCase
-    from canlian.services.actions import expiring_licences
-    from canlian.services.models import Institution
-    from canlian.todos import actions as todos
-    from canlian.todos.models import Todo
-
     today = clock.today()
     root = _deployment().root
     open_todo = Todo.objects.filter(person=OuterRef("person_id"), done_at__isnull=True)
@@ -121,10 +123,7 @@ def reminders(slot: dt.datetime) -> dict[str, Any]:
 
 def poverty_screening(slot: dt.datetime) -> dict[str, Any]:
     """The poverty-return screening (防止返贫动态监测筛查) of the whole deployment."""
-    from canlian.audit.actions import record
-    from canlian.audit.models import Action
-    from canlian.community import actions
-    from canlian.people.models import Person
+    from canlian.community.watch import actions
 
     root = _deployment().root
     with transaction.atomic():
@@ -139,8 +138,6 @@ def poverty_screening(slot: dt.datetime) -> dict[str, Any]:
 def roll_draft(slot: dt.datetime) -> dict[str, Any]:
     """The month's payment roll as a draft (发放名册草稿), for staff to check and finalise;
     a finalised month is left alone."""
-    from canlian.benefits import rolls
-
     month = slot.date().replace(day=1)
     outcome = rolls.generate(_deployment().root, month)  # a RollError fails (and retries)
     roll = outcome.roll
@@ -183,8 +180,6 @@ def privacy_retention(slot: dt.datetime) -> dict[str, Any]:
 def worker_heartbeat(slot: dt.datetime) -> dict[str, Any]:
     """Runs every minute in the worker: the health check sees the worker is alive and
     taking tasks off the queue."""
-    from . import scheduler
-
     scheduler.beat("worker")
     return {}
 

@@ -7,7 +7,7 @@ Each runs in one transaction together with its audit event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,7 +33,11 @@ from .models import (
     HouseholdType,
     LifeStatus,
     Person,
+    RosterImport,
 )
+
+if TYPE_CHECKING:
+    from .roster import ImportResult
 
 # Fields a person record is compared and audited on.
 AUDITED_FIELDS = (
@@ -509,3 +513,13 @@ def record_first_application_view(user: Any, application: FirstApplication, what
     """Opening an application or its photos is a read of personal information: audited."""
     record(user=user, action=Action.VIEW, obj=application, person=application.person,
            request=request, summary=f"查看网上首次申请{what}：{application.masked_id}")
+def record_roster_import(user: Any, filename: str, result: ImportResult) -> RosterImport:
+    """Keep the summary of one roster import (花名册导入) with its rejected rows, for the
+    import's result page; the persons it created or changed were audited row by row by
+    ``roster.import_persons`` itself."""
+    errors = [{"row": e.row, "column": e.column, "reason": e.reason, "values": e.values}
+              for e in result.errors]
+    return RosterImport.objects.create(
+        user=user, filename=filename[:200], rows=result.rows, created=result.created,
+        updated=result.updated, unchanged=result.unchanged, rejected=result.rejected,
+        errors=errors)

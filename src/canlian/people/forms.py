@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any, cast
 
 from django import forms
+from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -167,8 +169,6 @@ class PersonFilterForm(Form):
         """The region options of the busiest page, read once per scope and five minutes
         (regions change only when a deployment's region file is loaded); a submitted
         value is still validated against the queryset."""
-        from django.core.cache import cache
-
         field = self.fields[name]
         key = f"person-filter:{scope.code}:{name}"
         options = cache.get(key)
@@ -186,8 +186,6 @@ def fast_fields(form: forms.Form) -> SafeString:
     same markup as ``includes/field.html`` (label, help text tied by aria-describedby),
     every value escaped with the standard library's ``html.escape``.
     """
-    from html import escape
-
     parts = []
     for bound in form:
         widget_id = bound.auto_id

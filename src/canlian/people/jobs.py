@@ -16,8 +16,7 @@ from canlian.accounts.roles import Capability
 from canlian.jobs.kinds import JobError, Kind, register
 from canlian.jobs.runner import Context
 
-from . import roster, workbooks
-from .models import RosterImport
+from . import actions, roster, workbooks
 
 ROSTER_FILE = "roster.xlsx"
 
@@ -34,14 +33,9 @@ def import_roster(context: Context) -> dict[str, Any]:
                                        progress=progress)
     except roster.RosterError as exc:
         raise JobError(str(exc)) from None
-    errors = [{"row": e.row, "column": e.column, "reason": e.reason, "values": e.values}
-              for e in result.errors]
-    batch = RosterImport.objects.create(
-        user=context.user, filename=filename[:200], rows=result.rows, created=result.created,
-        updated=result.updated, unchanged=result.unchanged, rejected=result.rejected,
-        errors=errors)
-    if errors:
-        context.result_file(workbooks.error_workbook(errors), f"导入错误-{batch.pk}.xlsx")
+    batch = actions.record_roster_import(context.user, filename, result)
+    if batch.errors:
+        context.result_file(workbooks.error_workbook(batch.errors), f"导入错误-{batch.pk}.xlsx")
     return {"detail_pk": batch.pk, "rows": result.rows, "created": result.created,
             "updated": result.updated, "unchanged": result.unchanged,
             "rejected": result.rejected}

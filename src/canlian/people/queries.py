@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.db.models.lookups import Exact
 
+from canlian.accounts import scoping
 from canlian.certificates.numbers import looks_like_certificate_number
 from canlian.core import crypto
 
@@ -61,7 +62,7 @@ def filter_people(qs: QuerySet[Person], params: dict[str, Any], *,
     if village is not None:
         qs = qs.filter(village_id=village.code)
     elif township is not None:
-        qs = qs.filter(village__code__range=township.code_range)
+        qs = qs.filter(scoping.within(township, "village__code"))
     if params.get("category"):
         qs = qs.filter(category=params["category"])
     if params.get("grade"):

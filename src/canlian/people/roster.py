@@ -184,7 +184,7 @@ class _Validator:
         scope = user.region
         villages = Region.objects.filter(level="village").select_related("parent")
         if scope is not None and scope.level != "village":
-            villages = villages.filter(code__range=scope.code_range)
+            villages = villages.filter(scoping.within(scope, "code"))
         elif scope is not None:
             villages = villages.filter(code=scope.code)
         self.by_code = {v.code: v for v in villages}

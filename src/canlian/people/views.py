@@ -37,6 +37,7 @@ from canlian.jobs import actions as jobs
 from canlian.regions.models import Region
 
 from . import actions, idnumber, roster, workbooks
+from .ethnicity import ETHNICITIES
 from .forms import PersonFilterForm, PersonForm, fast_fields
 from .jobs import ROSTER_FILE, ROSTER_IMPORT
 from .models import HouseholdType, Person, RosterImport, Sex
@@ -247,7 +248,6 @@ def person_export(request: AuthedRequest) -> HttpResponseBase:
         "id", "name", "resident_id", "sex", "birth_date", "ethnicity", "village_id", "category",
         "grade", "certificate_number", "htype", "phone", "address", "life_status",
     )[:EXPORT_LIMIT])
-    from .ethnicity import ETHNICITIES
 
     def shaped():
         for r in rows:

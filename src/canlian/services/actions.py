@@ -16,16 +16,23 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.certificates.forms import check_attachment
 from canlian.core import clock, separation
 from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
 from canlian.events import bus
 from canlian.people.models import Person
+from canlian.regions.models import Region
 
 from .events import ServiceRecorded
 from .models import (
+    CaseStatus,
+    Institution,
+    LegalCase,
+    Licence,
     Renovation,
     RenovationItem,
+    RenovationPhoto,
     RenovationState,
     RequestKind,
     RequestState,
@@ -94,8 +101,6 @@ def may_register_institutions(user: Any) -> bool:
 
 def townships_for(user: Any) -> Any:
     """The townships a user may register institutions in."""
-    from canlian.regions.models import Region
-
     if user.region.level == "township":
         return Region.objects.filter(pk=user.region.pk)
     return user.region.townships()
@@ -110,8 +115,6 @@ def _check_institution(user: Any, data: dict[str, Any]) -> None:
 
 
 def _institutions_for(user: Any) -> Any:
-    from .models import Institution
-
     return Institution.objects.filter(scoping.region_range_q(user, "township__code"))
 
 
@@ -119,7 +122,6 @@ def _institutions_for(user: Any) -> Any:
 def register_institution(user: Any, data: dict[str, Any], *,
                          request: HttpRequest | None = None) -> Any:
     """A new institution, operating from ``opened_on`` (the coverage rates count it from then)."""
-    from .models import Institution
 
     _check_institution(user, data)
     _check_staff(data.get("staff", 0), data.get("professional_staff", 0))
@@ -293,10 +295,6 @@ def advance_renovation(user: Any, renovation_id: int, step: str, *, on: dt.date 
 
 @transaction.atomic
 def add_photo(user: Any, renovation_id: int, stage: str, upload: Any) -> Any:
-    from canlian.certificates.forms import check_attachment
-
-    from .models import RenovationPhoto
-
     scoping.require(user, Capability.EDIT_PEOPLE)
     renovation = Renovation.objects.filter(scoping.region_q(user, "village__code"),
                                            pk=renovation_id).first()
@@ -310,8 +308,6 @@ def add_photo(user: Any, renovation_id: int, stage: str, upload: Any) -> Any:
 
 @transaction.atomic
 def open_case(user: Any, person: Person, kind: str, subject: str, opened_on: dt.date) -> Any:
-    from .models import LegalCase
-
     _check_person(user, person)
     case = LegalCase.objects.create(person=person, kind=kind, subject=subject, opened_on=opened_on)
     record(user=user, action=Action.CREATE, obj=case, person=person, summary=f"立案：{subject}")
@@ -320,8 +316,6 @@ def open_case(user: Any, person: Person, kind: str, subject: str, opened_on: dt.
 
 @transaction.atomic
 def update_case(user: Any, case_id: int, status: str, outcome: str = "") -> Any:
-    from .models import CaseStatus, LegalCase
-
     scoping.require(user, Capability.EDIT_PEOPLE)
     case = LegalCase.objects.filter(person__in=scoping.people_for(user), pk=case_id).first()
     if case is None:
@@ -432,8 +426,6 @@ def add_licence(user: Any, institution_id: int, data: dict[str, Any], *,
                 request: HttpRequest | None = None) -> Any:
     """Record a licence of the institution, or a qualification of one of its staff, with its
     expiry (a renewal is a new licence; the old one is withdrawn)."""
-    from .models import Licence
-
     _check_institution(user, {})
     institution = _institutions_for(user).filter(pk=institution_id).first()
     if institution is None:
@@ -457,7 +449,6 @@ def add_licence(user: Any, institution_id: int, data: dict[str, Any], *,
 def withdraw_licence(user: Any, licence_id: int, on: dt.date, *,
                      request: HttpRequest | None = None) -> Any:
     """The licence no longer holds from ``on`` (replaced, revoked or the holder left)."""
-    from .models import Licence
 
     _check_institution(user, {})
     licence = (Licence.objects.select_for_update().select_related("institution")
@@ -479,8 +470,6 @@ def withdraw_licence(user: Any, licence_id: int, on: dt.date, *,
 
 def expiring_licences(institutions: Any, today: dt.date, days: int = LICENCE_WARNING_DAYS) -> Any:
     """Current licences of open institutions that expire within ``days`` or have expired."""
-    from .models import Licence
-
     return (Licence.objects.filter(institution__in=institutions, withdrawn_on=None,
                                    institution__closed_on=None,
                                    expires_on__lte=today + dt.timedelta(days=days))

@@ -80,3 +80,9 @@ def save_survey(user: Any, person: Person, year: int, answers: dict[str, Any], *
     record(user=user, action=Action.CREATE if created else Action.UPDATE, obj=survey,
            person=person, request=request, summary=f"{year} 年度动态更新调查")
     return survey
+
+
+def copy_birth_date(person_id: int, birth_date: dt.date) -> int:
+    """Carry a corrected date of birth into the person's survey records (held there for the
+    indicators' single-table pass); the correction itself is audited where it is made."""
+    return AnnualSurvey.objects.filter(person_id=person_id).update(birth_date=birth_date)

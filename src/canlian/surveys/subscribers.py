@@ -7,12 +7,12 @@ from __future__ import annotations
 from canlian.people.events import BirthDateCorrected
 from canlian.services.events import ServiceRecorded
 
-from . import served
-from .models import AnnualSurvey
+from . import actions, served
 
 
 def on_birth_date_corrected(event: BirthDateCorrected) -> None:
-    AnnualSurvey.objects.filter(person_id=event.person_id).update(birth_date=event.birth_date)  # type: ignore[misc]
+    if event.person_id is not None:
+        actions.copy_birth_date(event.person_id, event.birth_date)
 
 
 def on_service_recorded(event: ServiceRecorded) -> None:

@@ -1,6 +1,7 @@
 import pytest
 
-from canlian.api.models import SCOPES, ApiClient
+from canlian.api.actions import issue_client
+from canlian.api.models import SCOPES
 
 
 @pytest.fixture
@@ -8,7 +9,7 @@ def api_key(users):
     """api_key(user, scopes=all) → the bearer header for a client acting as ``user``."""
 
     def make(user, scopes=None):
-        _, key = ApiClient.issue(f"client-{user.username}", user, list(scopes or SCOPES))
+        _, key = issue_client(f"client-{user.username}", user, list(scopes or SCOPES))
         return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
     return make

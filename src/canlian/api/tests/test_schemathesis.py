@@ -14,7 +14,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance, status_code_conformance
 
-from canlian.api.models import SCOPES, ApiClient
+from canlian.api.actions import issue_client
+from canlian.api.models import SCOPES
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def api_schema(db, users, make_person, regions, walk, _keep_test_connection):
 
     rights.intake(users.township, people[1], kind="xinfang", channel="letter", subject="补贴",
                   description="反映补贴发放不及时的问题。")
-    _, key = ApiClient.issue("fuzz", users.federation, list(SCOPES))
+    _, key = issue_client("fuzz", users.federation, list(SCOPES))
     # The schema is served to signed-in staff only (it is not public): read it directly.
     from canlian.api.urls import api
 

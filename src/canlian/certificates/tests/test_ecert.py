@@ -14,7 +14,7 @@ def test_genuine_certificate_verifies(make_person, walk):
     person = make_person(name="欧阳明华")
     walk(person)
     certificate = Certificate.objects.get(person=person)
-    result = ecert.verify(ecert.token_for(certificate))
+    result = ecert.verify(actions.verification_token(certificate))
     assert result.verdict == ecert.Verdict.GENUINE
     assert result.masked_name == "欧**华"
     assert person.resident_id not in result.masked_number
@@ -24,7 +24,7 @@ def test_genuine_certificate_verifies(make_person, walk):
 def test_tampered_and_forged_tokens_are_refused(make_person, walk):
     person = make_person()
     walk(person)
-    token = ecert.token_for(Certificate.objects.get(person=person))
+    token = actions.verification_token(Certificate.objects.get(person=person))
     tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
     assert ecert.verify(tampered).verdict == ecert.Verdict.FORGED
     forged = signing.dumps({"c": 1, "n": "x"}, key="not-our-key", salt=ecert.SALT)
@@ -39,21 +39,21 @@ def test_expired_cancelled_and_replaced(make_person, walk):
     person = make_person()
     walk(person)
     first = Certificate.objects.get(person=person)
-    token = ecert.token_for(first)
+    token = actions.verification_token(first)
     later = first.valid_until + dt.timedelta(days=1)
     assert ecert.verify(token, today=later).verdict == ecert.Verdict.EXPIRED
     walk(person, kind=Kind.REISSUE)
     assert ecert.verify(token).verdict == ecert.Verdict.REPLACED
     current = Certificate.objects.get(person=person, status="issued")
     actions.cancel(current, "voluntary", today=clock.today())
-    assert ecert.verify(ecert.token_for(current)).verdict == ecert.Verdict.CANCELLED
+    assert ecert.verify(actions.verification_token(current)).verdict == ecert.Verdict.CANCELLED
 
 
 def test_public_verify_page_needs_no_login_and_shows_little(client, make_person, walk):
     person = make_person(name="张三丰")
     walk(person)
     certificate = Certificate.objects.get(person=person)
-    response = client.get(f"/verify/{ecert.token_for(certificate)}/")
+    response = client.get(f"/verify/{actions.verification_token(certificate)}/")
     body = response.content.decode()
     assert response.status_code == 200
     assert "真实有效" in body
@@ -87,11 +87,11 @@ def test_the_qr_token_reveals_nothing(make_person, walk):
     person = make_person(name="欧阳明华")
     walk(person)
     certificate = Certificate.objects.get(person=person)
-    token = ecert.token_for(certificate)
+    token = actions.verification_token(certificate)
     decoded = _decodings(token)
     assert person.resident_id not in decoded and certificate.number not in decoded
     assert '"c"' not in decoded and str(certificate.pk) != token
-    assert ecert.token_for(Certificate.objects.get(pk=certificate.pk)) == token  # stable
+    assert actions.verification_token(Certificate.objects.get(pk=certificate.pk)) == token  # stable
     assert ecert.verify(token).verdict == ecert.Verdict.GENUINE
 
 

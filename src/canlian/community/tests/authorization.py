@@ -54,7 +54,8 @@ MATRIX = {
     "community:emergencies": (None, "get", READ),
     "community:emergency": ("emergency", "get", READ),
     "community:checkin": ("emergency", "post", POSTED),
-    "community:emergency_close": ("emergency", "post", REVIEWED),
+    "community:emergency_close": ("emergency", "get", REVIEW),
+    "community:emergency_reopen": ("emergency", "post", REVIEWED),
     # --- poverty-return watch
     "community:watch": (None, "get", READ),
     "community:watch_screen": (None, "post", REVIEWED),

@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from canlian.community import actions, inspection_rules, ruleset
+from canlian.community import inspection_rules, ruleset
+from canlian.community.accessibility import actions as accessibility_actions
+from canlian.community.emergency import actions as emergency_actions
 from canlian.community.models import (
     CheckIn,
     Emergency,
@@ -15,6 +17,8 @@ from canlian.community.models import (
     Volunteer,
     WatchCase,
 )
+from canlian.community.visits import actions as visits_actions
+from canlian.community.volunteers import actions as volunteers_actions
 from canlian.core import clock
 from canlian.people.models import Person
 
@@ -34,13 +38,13 @@ def two_townships(users, regions, make_person):
     mine = severe(make_person, regions.v1a, "本镇人")
     theirs = severe(make_person, regions.v2a, "外镇人")
     for user, p in ((users.township, mine), (users.township2, theirs)):
-        actions.save_roster_entry(user, p, contact_name="联系人", contact_phone="139")
+        emergency_actions.save_roster_entry(user, p, contact_name="联系人", contact_phone="139")
         WatchCase.objects.create(person=p, opened_on=TODAY, screened_on=TODAY)
-        actions.save_volunteer(user, {"name": f"{p.name}志愿者", "phone": "1", "village": p.village,
-                                      "skills": ["escort"]})
-        actions.create_request(user, p, source="worker", skill="escort", description="陪同")
-        actions.register_place(user, name=f"{p.name}公园", kind="park", village=p.village,
-                               manager="园林")
+        volunteers_actions.save_volunteer(user, {"name": f"{p.name}志愿者", "phone": "1",
+                                                 "village": p.village, "skills": ["escort"]})
+        volunteers_actions.create_request(user, p, source="worker", skill="escort", description="陪同")
+        accessibility_actions.register_place(user, name=f"{p.name}公园", kind="park", village=p.village,
+                                             manager="园林")
     return mine, theirs
 
 
@@ -103,6 +107,38 @@ def test_emergency_flow_through_the_pages(client, users, regions, two_townships)
     assert client.get(reverse("community:emergency", args=[emergency.pk])).status_code == 404
 
 
+def test_closing_an_emergency_lists_the_never_contacted_and_needs_a_reason(client, users, regions,
+                                                                          two_townships):
+    mine, _ = two_townships
+    client.force_login(users.township)
+    emergency = emergency_actions.declare_emergency(users.township, name="台风防御", kind="typhoon",
+                                                    region=regions.t1)
+    board = client.get(reverse("community:emergency", args=[emergency.pk])).content.decode()
+    assert reverse("community:emergency_close", args=[emergency.pk]) in board
+    url = reverse("community:emergency_close", args=[emergency.pk])
+    page = client.get(url).content.decode()
+    assert "本镇人" in page and "外镇人" not in page and 'name="confirm"' in page
+    r = client.post(url, {"reason": ""})
+    assert r.status_code == 200 and 'id="id_confirm_error"' in r.content.decode()
+    assert Emergency.objects.get().is_open
+    r = client.post(url, {"reason": "预警解除", "confirm": "on"})
+    assert r.status_code == 302 and r["Location"] == reverse("community:emergency",
+                                                             args=[emergency.pk])
+    closed = Emergency.objects.get()
+    assert not closed.is_open and closed.uncontacted_at_close == 1
+    board = client.get(r["Location"]).content.decode()
+    assert "预警解除" in board and reverse("community:emergency_reopen", args=[emergency.pk]) in board
+    # a check-in after the close is refused with a message, and nothing is recorded
+    client.force_login(users.village)
+    r = client.post(reverse("community:checkin", args=[emergency.pk]),
+                    {"person": mine.pk, "state": "safe"}, follow=True)
+    assert "应急响应已结束" in r.content.decode() and not CheckIn.objects.exists()
+    assert client.post(reverse("community:emergency_reopen", args=[emergency.pk])).status_code == 403
+    client.force_login(users.township)
+    client.post(reverse("community:emergency_reopen", args=[emergency.pk]))
+    assert Emergency.objects.get().is_open
+
+
 def test_volunteer_form_errors_are_shown_beside_the_fields(client, users, regions):
     client.force_login(users.village)
     r = client.post(reverse("community:volunteer_new"), {"name": "李四", "phone": "",
@@ -121,8 +157,8 @@ def test_volunteer_form_errors_are_shown_beside_the_fields(client, users, region
 
 
 def test_inspection_form_creates_problems(client, users, regions):
-    place = actions.register_place(users.township, name="公交站", kind="transport",
-                                   village=regions.v1a, manager="交通局")
+    place = accessibility_actions.register_place(users.township, name="公交站", kind="transport",
+                                                 village=regions.v1a, manager="交通局")
     items = inspection_rules.items_for("transport", ruleset.checklist())
     client.force_login(users.township)
     assert client.get(reverse("community:inspect", args=[place.pk])).status_code == 200
@@ -153,8 +189,8 @@ def test_lists_are_paginated(client, users, make_person):
 
 def test_person_page_in_english(client, users, make_person):
     p = severe(make_person)
-    actions.record_visit(users.village, p, visited_on=TODAY - dt.timedelta(days=3), kind="home",
-                         findings="一切正常")
+    visits_actions.record_visit(users.village, p, visited_on=TODAY - dt.timedelta(days=3), kind="home",
+                                findings="一切正常")
     client.force_login(users.village)
     client.cookies["django_language"] = "en"
     html = client.get(reverse("community:person", args=[p.pk])).content.decode()

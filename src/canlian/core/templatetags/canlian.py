@@ -10,7 +10,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
+
+from canlian.core.langparts import parts
 
 register = template.Library()
 
@@ -27,12 +31,6 @@ def get_item(mapping: dict, key: Any) -> Any:
 def lang_parts(text: Any, autoescape: bool = True) -> str:
     """``{{ message|lang_parts }}`` — wrap passages in the other language than the page's in
     ``<span lang="…">`` (WCAG 3.1.2 Language of Parts); see core/langparts.py."""
-    from django.utils.html import conditional_escape
-    from django.utils.safestring import mark_safe
-    from django.utils.translation import get_language
-
-    from canlian.core.langparts import parts
-
     escape = conditional_escape if autoescape else (lambda s: s)
     html = []
     for piece, lang in parts(str(text), get_language() or "zh-hans"):

@@ -6,7 +6,7 @@ import pytest
 
 from canlian.benefits.actions import SubsidyError
 from canlian.benefits.rolls import RollError
-from canlian.community.actions import CommunityError
+from canlian.community.shared import CommunityError
 from canlian.core.domain import DomainError
 from canlian.portal.actions import SignInError
 from canlian.services.actions import RenovationError

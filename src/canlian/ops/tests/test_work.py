@@ -96,8 +96,8 @@ def test_reminders_follow_visits_due_and_escalate_late_out_of_school_cases(make_
 
 @pytest.mark.django_db
 def test_poverty_screening_screens_the_whole_deployment(make_person, regions):
-    from canlian.community import queries
     from canlian.community.models import WatchCase
+    from canlian.community.watch import queries
     from canlian.people.models import Household
 
     line = queries.dibao_standard(clock.today())

@@ -94,7 +94,7 @@ def _certificate_context(request: HttpRequest):
     certificate = renewable_certificate(person)
     if certificate is None:
         return None
-    url = request.build_absolute_uri(reverse("verify", args=[ecerts.token_for(certificate)]))
+    url = request.build_absolute_uri(reverse("verify", args=[certificates.verification_token(certificate)]))
     record(user=request.user, action=AuditAction.VIEW, obj=certificate, person=person,
            request=request, summary=f"本人查看电子残疾人证 {certificate.pk}")
     return {"person": person, "certificate": certificate, "verify_url": url,

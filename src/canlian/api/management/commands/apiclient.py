@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from canlian.accounts.models import User
+from canlian.api.actions import issue_client, revoke_client
 from canlian.api.models import SCOPES, ApiClient
 
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         if not opts["name"]:
             raise CommandError("name the client")
         if opts["verb"] == "revoke":
-            if not ApiClient.objects.filter(name=opts["name"]).update(active=False):
+            if not revoke_client(opts["name"]):
                 raise CommandError(f"no client {opts['name']!r}")
             self.stdout.write(f"revoked {opts['name']}")
             return
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError("--user must name an existing service account")
         try:
-            _, key = ApiClient.issue(opts["name"], user, opts["scopes"].split(","))
+            _, key = issue_client(opts["name"], user, opts["scopes"].split(","))
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"API key for {opts['name']} (shown once): {key}")

@@ -11,6 +11,7 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
+from canlian.accounts import scoping
 from canlian.certificates import actions
 from canlian.certificates.models import Certificate
 from canlian.people.idnumber import mask
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         qs = Certificate.objects.all()
         deployment = Deployment.current()
         if deployment is not None:
-            qs = qs.filter(person__village__code__range=deployment.root.code_range)
+            qs = qs.filter(scoping.within(deployment.root, "person__village__code"))
         rows = actions.expiring(qs, days).select_related("person__village__parent")
         count = 0
         for c in rows.iterator():

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from canlian.accounts.models import User
 from canlian.core.progress import Progress
 from canlian.people import roster, workbooks
-from canlian.people.models import RosterImport
+from canlian.people.actions import record_roster_import
 
 
 class Command(BaseCommand):
@@ -53,13 +53,8 @@ class Command(BaseCommand):
         except PermissionDenied as exc:
             raise CommandError(f"{user.username} may not import persons ({exc})") from None
         seconds = time.perf_counter() - started
-        errors = [{"row": e.row, "column": e.column, "reason": e.reason, "values": e.values}
-                  for e in result.errors]
-        RosterImport.objects.create(
-            user=user, filename=path.name[:200], rows=result.rows, created=result.created,
-            updated=result.updated, unchanged=result.unchanged, rejected=result.rejected,
-            errors=errors,
-        )
+        errors = record_roster_import(user, path.name, result).errors
+        self.stderr.write("")
         self.stdout.write(
             f"{path.name}: {result.rows:,} rows in {seconds:.1f} s — {result.created:,} new, "
             f"{result.updated:,} updated, {result.unchanged:,} unchanged, "
