@@ -14,6 +14,7 @@ pytestmark = [
 # The width of the menu's narrowest entry, in characters of the page's font: below 2, an entry
 # of two or more characters has been wrapped one character per line.
 NARROWEST_MENU_ENTRY_JS = """() => {
+  document.querySelectorAll('details.site-menu').forEach((d) => { d.open = true; });
   const size = parseFloat(getComputedStyle(document.body).fontSize);
   const widths = [...document.querySelectorAll('header nav a')]
     .filter((a) => a.textContent.trim().length >= 2)
@@ -52,3 +53,22 @@ def test_staff_pages_fit_a_phone(live_server, users, make_person, walk, role, mo
             if (narrowest := page.evaluate(NARROWEST_MENU_ENTRY_JS)) < 1.9:
                 failures[f"{url} menu"] = f"an entry is {narrowest:.1f} characters wide"
     assert failures == {}
+
+
+def test_the_menu_starts_folded_on_a_phone_and_opens_from_its_button(live_server, users):
+    with browser.page(live_server.url, viewport={"width": 390, "height": 844}) as page:
+        browser.sign_in(page, live_server.url, users.federation)
+        page.goto("/people/")
+        entry = page.locator("header nav a", has_text="规划指标")
+        assert not entry.is_visible()
+        # the page's heading is on the first screen, not below 20 menu entries
+        assert page.locator("main h1").bounding_box()["y"] < 400
+        page.locator("details.site-menu > summary").click()
+        assert entry.is_visible()
+        entry.click()
+        assert page.url.endswith("/indicators/")
+    with browser.page(live_server.url, viewport={"width": 1280, "height": 800}) as page:
+        browser.sign_in(page, live_server.url, users.federation)
+        page.goto("/people/")
+        assert page.locator("header nav a", has_text="规划指标").is_visible()
+        assert not page.locator("details.site-menu > summary").is_visible()

@@ -69,3 +69,13 @@ document.querySelectorAll("form[data-live-verdict]").forEach((form) => {
     }
   });
 });
+
+// On a phone the main menu starts folded behind its "菜单" button, so the page itself is on the
+// first screen (the menu of a federation user is 20 entries). Without this file, or on a wide
+// screen, the menu is open; widening the window opens it again.
+const siteMenu = document.querySelector("details.site-menu");
+if (siteMenu) {
+  const narrow = window.matchMedia("(max-width: 40rem)");
+  siteMenu.open = !narrow.matches;
+  narrow.addEventListener("change", () => { siteMenu.open = !narrow.matches; });
+}
