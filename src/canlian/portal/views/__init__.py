@@ -6,7 +6,7 @@ from .files import upload_file
 from .home import choose_person, display_settings, home
 from .privacy import access_log, consent, correction, download, privacy_home
 from .rights import rights_case, rights_new
-from .signin import outbox, sign_in, sign_in_code, sign_out
+from .signin import outbox, sign_in, sign_in_code, sign_in_oidc, sign_in_oidc_return, sign_out
 
 __all__ = [
     "access_log",
@@ -30,6 +30,8 @@ __all__ = [
     "rights_new",
     "sign_in",
     "sign_in_code",
+    "sign_in_oidc",
+    "sign_in_oidc_return",
     "sign_out",
     "upload_file",
     "withdraw",
