@@ -1,0 +1,72 @@
+"""API write operations: issuing and revoking other departments' certificate-verification keys.
+
+A department whose card or licence carries the disability certificate (人社 on the social
+security card, 交通 on the concession pass) checks a certificate with its own key, and the
+key's scopes say which fields it receives (``api.models.VERIFY_FIELDS``): 人社 needs the
+category, 交通 only whether the certificate is valid. Federation staff issue and revoke the
+keys; each key acts through its own service account so the audit log names the department
+on every check. Only the key's SHA-256 digest is kept (``ApiClient.issue``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from canlian.accounts.roles import Role
+from canlian.audit.actions import record
+from canlian.audit.models import Action
+
+from .models import VERIFY_FIELDS, ApiClient
+
+
+def verification_keys() -> Any:
+    return (ApiClient.objects.filter(user__username__startswith="verify-").select_related("user")
+            .order_by("-active", "name", "-created_at"))
+
+
+def _check_staff(user: Any) -> None:
+    if user.role != Role.FEDERATION_STAFF:
+        raise PermissionDenied("federation staff only")
+
+
+@transaction.atomic
+def issue_verification_key(user: Any, department: str, fields: list[str],
+                           request: HttpRequest | None = None) -> tuple[ApiClient, str]:
+    """A new key for ``department`` releasing ``fields`` (scopes); returns it with the key."""
+    _check_staff(user)
+    department = department.strip()
+    if not department:
+        raise ValidationError({"department": gettext("Name the department")})
+    scopes = sorted(set(fields))
+    if not scopes or set(scopes) - set(VERIFY_FIELDS) or "verify:valid" not in scopes:
+        raise ValidationError({"fields": gettext("Choose what the department may receive; "
+                                                 "validity is always included")})
+    users = get_user_model()
+    account = users(username=f"verify-{timezone.now():%Y%m%d%H%M%S%f}", role=Role.DEPARTMENT,
+                    region=user.region, organisation=department[:100], first_name=department[:150])
+    account.set_unusable_password()
+    account.save()
+    client, key = ApiClient.issue(f"证件核验：{department}"[:100], account, scopes, issued_by=user)
+    record(user=user, action=Action.CREATE, obj=client, request=request,
+           summary=f"签发证件核验密钥：{department}（{'、'.join(scopes)}）")
+    return client, key
+
+
+@transaction.atomic
+def revoke_verification_key(user: Any, client: ApiClient,
+                            request: HttpRequest | None = None) -> None:
+    """Revoke at once: the next call with the key is refused (401)."""
+    _check_staff(user)
+    if not client.active:
+        return
+    ApiClient.objects.filter(pk=client.pk).update(active=False, revoked_at=timezone.now(),
+                                                  revoked_by=user)
+    record(user=user, action=Action.UPDATE, obj=client, request=request,
+           summary=f"吊销证件核验密钥：{client.name}")
