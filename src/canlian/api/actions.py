@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from canlian.accounts import scoping
 from canlian.accounts.roles import Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
@@ -26,9 +27,11 @@ from canlian.audit.models import Action
 from .models import VERIFY_FIELDS, ApiClient
 
 
-def verification_keys() -> Any:
-    return (ApiClient.objects.filter(user__username__startswith="verify-").select_related("user")
-            .order_by("-active", "name", "-created_at"))
+def verification_keys(user: Any) -> Any:
+    """The verification keys issued for ``user``'s region (a federation manages its own)."""
+    return (ApiClient.objects.filter(scoping.region_range_q(user, "user__region__code"),
+                                     user__username__startswith="verify-")
+            .select_related("user").order_by("-active", "name", "-created_at"))
 
 
 def _check_staff(user: Any) -> None:
@@ -64,6 +67,8 @@ def revoke_verification_key(user: Any, client: ApiClient,
                             request: HttpRequest | None = None) -> None:
     """Revoke at once: the next call with the key is refused (401)."""
     _check_staff(user)
+    if not verification_keys(user).filter(pk=client.pk).exists():
+        raise PermissionDenied("another federation's key")
     if not client.active:
         return
     ApiClient.objects.filter(pk=client.pk).update(active=False, revoked_at=timezone.now(),

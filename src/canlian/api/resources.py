@@ -25,8 +25,8 @@ from canlian.services.models import ServiceRecord
 from canlian.surveys.models import AnnualSurvey
 
 from .auth import audit_read, need
-from .models import VERIFY_FIELDS, ApiClient
 from .errors import ApiError
+from .models import VERIFY_FIELDS, ApiClient
 from .paging import CURSOR_PATTERN, MAX_LIMIT, cursor_page, since
 from .schemas import (
     ApplicationOut,

@@ -106,3 +106,33 @@ def test_a_key_needs_a_department_and_validity(users, department, fields):
     with pytest.raises(ValidationError):
         actions.issue_verification_key(users.federation, department, fields)
     assert not ApiClient.objects.exists()
+
+
+def test_federation_staff_issue_and_revoke_on_the_page(client, users, db):
+    client.force_login(users.federation)
+    page = client.post("/exchange/verification-keys/",
+                       {"department": "区人力社保局", "fields": ["verify:category"]})
+    assert page.status_code == 200
+    key = page.context["new_key"]
+    assert key.startswith("cl_") and key in page.text
+    issued = ApiClient.objects.get()
+    assert issued.scopes == ["verify:category", "verify:valid"]
+    again = client.get("/exchange/verification-keys/")
+    assert key not in again.text and "区人力社保局" in again.text  # shown once only
+    refused = client.post("/exchange/verification-keys/", {"department": ""})
+    assert refused.status_code == 400
+    client.post(f"/exchange/verification-keys/{issued.pk}/revoke/")
+    issued.refresh_from_db()
+    assert not issued.active
+
+
+def test_another_federations_key_cannot_be_revoked(users, regions, db):
+    from canlian.accounts.models import User
+    from canlian.regions.models import Region
+
+    linzi = Region.objects.create(code="370305000000", name="临淄区", level="county", kind="district")
+    other = User.objects.create(username="fed-linzi", role="federation_staff", region=linzi)
+    theirs, _ = actions.issue_verification_key(other, "临淄区交通运输局", ["verify:valid"])
+    assert theirs not in actions.verification_keys(users.federation)
+    with pytest.raises(PermissionDenied):
+        actions.revoke_verification_key(users.federation, theirs)
