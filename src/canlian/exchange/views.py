@@ -72,6 +72,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         "certificate_columns": actions.CERTIFICATE_COLUMNS,
         "grant_columns": actions.GRANT_COLUMNS,
         "service_columns": actions.SERVICE_COLUMNS,
+        "survey_columns": actions.SURVEY_COLUMNS,
         "last_month": (clock.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m"),
         "last_year": clock.today().year - 1,
     }, status=400 if any(errors.values()) else 200)
@@ -80,7 +81,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 @requires(Capability.IMPORT_PEOPLE)
 def result(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(MigrationImport, pk=pk, user=request.user)
-    labels = workbooks.KEY_LABELS[ImportKind(batch.kind)]
+    labels = workbooks.key_labels(batch)
     return render(request, "exchange/result.html", {
         "batch": batch, "errors": batch.errors[:200], "flags": batch.flags[:200],
         "labels": labels, "table": actions.counts_table(batch),
@@ -99,7 +100,8 @@ def result_workbook(request: AuthedRequest, pk: int) -> FileResponse:
 def template(request: AuthedRequest, kind: str) -> FileResponse:
     kind = _kind(kind)
     name = {ImportKind.CERTIFICATES: "持证人员迁移模板.xlsx", ImportKind.GRANTS: "在发补贴迁移模板.xlsx",
-            ImportKind.SERVICES: "服务记录导入模板.xlsx"}[kind]
+            ImportKind.SERVICES: "服务记录导入模板.xlsx",
+            ImportKind.SURVEYS: "调查记录导入模板.xlsx"}[kind]
     return exports.response(workbooks.template(kind), name)
 
 
