@@ -24,7 +24,7 @@ from canlian.accounts.roles import Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
 
-from .models import VERIFY_FIELDS, ApiClient
+from .models import SCOPES, VERIFY_FIELDS, ApiClient
 
 
 def verification_keys(user: Any) -> Any:
@@ -58,7 +58,7 @@ def issue_verification_key(user: Any, department: str, fields: list[str],
     account.save()
     client, key = ApiClient.issue(f"证件核验：{department}"[:100], account, scopes, issued_by=user)
     record(user=user, action=Action.CREATE, obj=client, request=request,
-           summary=f"签发证件核验密钥：{department}（{'、'.join(scopes)}）")
+           summary=f"签发证件核验密钥：{department}（{'、'.join(SCOPES[s] for s in scopes)}）")
     return client, key
 
 

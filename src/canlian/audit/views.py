@@ -30,7 +30,7 @@ OBJECT_LABELS = {
     "rosterentry": _("Roster entry"), "watchcase": _("Monitored household"),
     "placement": _("Care placement"), "institution": _("Institution"), "upload": _("Upload"),
     "report": _("Report"), "declaration": _("Employment declaration"), "citizen": _("Citizen"),
-    "audit": _("Audit log"),
+    "audit": _("Audit log"), "apiclient": _("Verification key"),
 }
 
 

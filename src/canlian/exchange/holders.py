@@ -372,7 +372,7 @@ def _coded(column: str, value: str, table: dict[str, str], *, default: str = "")
         return table[value]
     if value in table.values():
         return value
-    raise RowRefused(column, f"无法识别“{value[:20]}”，可填：{'、'.join(table)} (not a known answer)")
+    raise RowRefused(column, f"无法识别“{value[:20]}”，可填：{'、'.join(table)}")
 
 
 def survey(raw: dict[str, str], *, today: dt.date) -> SurveyRow:
@@ -383,27 +383,26 @@ def survey(raw: dict[str, str], *, today: dt.date) -> SurveyRow:
         raise RowRefused("resident_id", exc.message) from None
     year_text = raw.get("year", "").strip().removesuffix("年")
     if not year_text.isdigit() or not 2000 <= int(year_text) <= today.year:
-        raise RowRefused("year", f"调查年度应为 2000–{today.year} 年 (a year up to this one)")
+        raise RowRefused("year", f"调查年度应为 2000–{today.year} 年")
     year = int(year_text)
     if not raw.get("surveyed_on"):
-        raise RowRefused("surveyed_on", "必填 (required)")
+        raise RowRefused("surveyed_on", "必填")
     surveyed_on = parse_date("surveyed_on", raw["surveyed_on"])
     if surveyed_on.year != year or surveyed_on > today:
-        raise RowRefused("surveyed_on", f"调查日期须在 {year} 年内且不晚于今天 "
-                                        f"(within {year}, not in the future)")
+        raise RowRefused("surveyed_on", f"调查日期须在 {year} 年内且不晚于今天")
     answers: dict = {}
     for key, table in SURVEY_CHOICES.items():
         default = {"education_status": "not_applicable", "care_need": "none"}.get(key, "")
         answers[key] = _coded(key, raw.get(key, ""), table, default=default)
     if not answers["employment_status"]:
-        raise RowRefused("employment_status", "必填 (required)")
+        raise RowRefused("employment_status", "必填")
     for key, table in SURVEY_LISTS.items():
         parts = [p for p in re.split(r"[、,，;；\s]+", raw.get(key, "")) if p]
         answers[key] = sorted({_coded(key, p, table) for p in parts})
     for key in SURVEY_FLAGS:
         value = raw.get(key, "").strip().lower()
         if value not in YES | NO:
-            raise RowRefused(key, "应填“是”或“否” (yes or no)")
+            raise RowRefused(key, "应填“是”或“否”")
         answers[key] = value in YES
     answers["not_enrolled_reason"] = raw.get("not_enrolled_reason", "").strip()[:100]
     return SurveyRow(resident_id=rid, year=year, surveyed_on=surveyed_on, answers=answers)

@@ -79,7 +79,7 @@ def test_a_revoked_key_is_refused_and_the_revocation_audited(client, users, cert
     assert not issued.active and issued.revoked_by == users.federation and issued.revoked_at
     summaries = list(AuditEvent.objects.filter(actor=users.federation).values_list("summary",
                                                                                    flat=True))
-    assert "签发证件核验密钥：区交通运输局（verify:valid）" in summaries
+    assert "签发证件核验密钥：区交通运输局（核验残疾人证是否有效）" in summaries
     assert "吊销证件核验密钥：证件核验：区交通运输局" in summaries
 
 
