@@ -114,6 +114,20 @@ CANLIAN_SMS_REPORT_BASE = os.environ.get("CANLIAN_SMS_REPORT_BASE", "")
 # The shared secret the SMS gateway sends with citizens' replies to rating invitations
 # (evaluation/views.py ``sms_inbound``); empty: the inbound endpoint does not exist.
 CANLIAN_SMS_INBOUND_TOKEN = os.environ.get("CANLIAN_SMS_INBOUND_TOKEN", "")
+
+# Signing citizens in through the provincial platform's OpenID Connect provider (浙里办 in
+# Yueqing, 爱山东 in Linzi), beside the one-time code (portal/oidc.py, docs/integration.md).
+# Off unless an issuer is named. The claims name where the provider puts the verified
+# resident ID and name; the label is what the sign-in button says.
+CANLIAN_OIDC_ISSUER = os.environ.get("CANLIAN_OIDC_ISSUER", "").rstrip("/")
+CANLIAN_OIDC_CLIENT_ID = os.environ.get("CANLIAN_OIDC_CLIENT_ID", "")
+CANLIAN_OIDC_CLIENT_SECRET = os.environ.get("CANLIAN_OIDC_CLIENT_SECRET", "")
+CANLIAN_OIDC_SCOPE = os.environ.get("CANLIAN_OIDC_SCOPE", "openid profile")
+CANLIAN_OIDC_ID_CLAIM = os.environ.get("CANLIAN_OIDC_ID_CLAIM", "resident_id")
+CANLIAN_OIDC_NAME_CLAIM = os.environ.get("CANLIAN_OIDC_NAME_CLAIM", "name")
+CANLIAN_OIDC_LABEL = os.environ.get("CANLIAN_OIDC_LABEL", "")
+CANLIAN_OIDC_TIMEOUT = float(os.environ.get("CANLIAN_OIDC_TIMEOUT", "5"))
+
 CANLIAN_TRUSTED_PROXIES = [
     p.strip() for p in os.environ.get("CANLIAN_TRUSTED_PROXIES", "").split(",") if p.strip()
 ]
@@ -140,6 +154,11 @@ def _refuse_insecure_production() -> None:
                         "not the console notifier")
     if CANLIAN_NOTIFIER.endswith("KannelNotifier") and not CANLIAN_SMS_URL:
         problems.append("CANLIAN_SMS_URL must name the SMS gateway's sendsms URL")
+    if CANLIAN_OIDC_ISSUER and not (CANLIAN_OIDC_CLIENT_ID and CANLIAN_OIDC_CLIENT_SECRET):
+        problems.append("CANLIAN_OIDC_CLIENT_ID and CANLIAN_OIDC_CLIENT_SECRET must be set "
+                        "with CANLIAN_OIDC_ISSUER")
+    if CANLIAN_OIDC_ISSUER and not CANLIAN_OIDC_ISSUER.startswith("https://"):
+        problems.append("CANLIAN_OIDC_ISSUER must be an https:// address")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems))
 

@@ -18,6 +18,17 @@ SCOPES = {
     "certificates:read": "读取、核验残疾人证", "benefits:read": "读取补贴申请与发放",
     "records:read": "读取调查与服务记录", "indicators:read": "读取规划指标",
     "feeds:write": "推送民政、卫健、人社数据",
+    # Certificate verification for another department's system (证件核验), field by field:
+    # any of these lets a key call /certificates/verify and receive only what it names.
+    "verify:valid": "核验残疾人证是否有效", "verify:category": "核验时返回残疾类别和等级",
+    "verify:expiry": "核验时返回有效期",
+}
+# The fields of a verification answer each verification scope releases (``certificates:read``
+# releases them all, as before). The answer always carries the masked number.
+VERIFY_FIELDS = {
+    "verify:valid": ("valid", "status", "reason"),
+    "verify:category": ("category", "grade"),
+    "verify:expiry": ("valid_until",),
 }
 
 
@@ -38,6 +49,11 @@ class ApiClient(models.Model):
     scopes = models.JSONField(_("scopes"), default=list)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                  blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

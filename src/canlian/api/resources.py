@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
@@ -31,6 +32,7 @@ from canlian.surveys.models import AnnualSurvey
 
 from .auth import audit_read, need
 from .errors import ApiError
+from .models import VERIFY_FIELDS, ApiClient
 from .paging import CURSOR_PATTERN, MAX_LIMIT, cursor_page, since
 from .schemas import (
     ApplicationOut,
@@ -77,8 +79,27 @@ NUMBER = r"^\d{17}[\dXx][1-7][1-4](B[1-9])?$"
 NUMBER = r"^\d{17}[\dXx][1-7][1-4](B[1-9])?$"
 
 
+def _released(request: HttpRequest) -> tuple[object, set[str]]:
+    """The caller's user and the answer fields its key may receive (api.models.VERIFY_FIELDS).
+
+    ``certificates:read`` receives every field; a department's verification key only the
+    fields its scopes name. Neither: 403."""
+    client: ApiClient = request.auth  # type: ignore[attr-defined]
+    if "certificates:read" in client.scopes:
+        return client.user, {f for fields in VERIFY_FIELDS.values() for f in fields}
+    released = {f for scope in client.scopes for f in VERIFY_FIELDS.get(scope, ())}
+    if not released:
+        raise PermissionDenied("verify:valid")
+    return client.user, released
+
+
 def _verify(request: HttpRequest, number: str) -> dict:
-    user = need(request, "certificates:read")
+    user, released = _released(request)
+    answer = _check(user, request, number)
+    return {k: v for k, v in answer.items() if k == "number" or k in released}
+
+
+def _check(user: object, request: HttpRequest, number: str) -> dict:
     try:
         parsed = parse_certificate_number(number)
     except CertificateNumberError as exc:
@@ -97,10 +118,14 @@ def _verify(request: HttpRequest, number: str) -> dict:
             "category": found.category, "grade": found.grade, "valid_until": found.valid_until}
 
 
-@router.post("/certificates/verify", tags=["certificates"],
+@router.post("/certificates/verify", tags=["certificates"], exclude_unset=True,
              response={200: Verification, 401: Error, 403: Error, 413: Error, 422: Error})
 def verify_certificate_body(request: HttpRequest, payload: VerifyIn) -> dict:
     """Is this certificate number valid today? (Any client with the scope, any region.)
+
+    A department's verification key (scopes ``verify:valid``, ``verify:category``,
+    ``verify:expiry``) receives only the fields its scopes name; fields it may not
+    receive are left out of the answer. ``certificates:read`` receives them all.
 
     The number is sent in the body, so it stays out of URLs and the logs that keep them.
     A number of the right shape whose resident-ID part fails its checks is answered
@@ -109,7 +134,7 @@ def verify_certificate_body(request: HttpRequest, payload: VerifyIn) -> dict:
 
 
 @router.get("/certificates/verify/{number}", tags=["certificates"], deprecated=True,
-            response={200: Verification, 401: Error, 403: Error, 422: Error})
+            exclude_unset=True, response={200: Verification, 401: Error, 403: Error, 422: Error})
 def verify_certificate(request: HttpRequest,
                        number: str = PathParam(..., pattern=NUMBER)) -> dict:
     """The same check with the number in the path (kept for existing clients; prefer

@@ -126,9 +126,11 @@ class VerifyIn(In):
 
 
 class Verification(Schema):
+    """A field a key's scopes do not release is left out (api.models.VERIFY_FIELDS)."""
+
     number: str = Field(..., description="masked: the number contains the holder's resident ID")
-    valid: bool
-    status: str
+    valid: bool | None = None
+    status: str | None = None
     reason: str | None = None
     category: int | None = None
     grade: int | None = None

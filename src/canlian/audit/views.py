@@ -65,6 +65,7 @@ OBJECT_LABELS = {
     "externalvalue": _("External figure"), "frozenyear": _("Frozen year"),
     "signincode": _("Sign-in code"), "outboxmessage": _("Outgoing message"),
     "heartbeat": _("Scheduler heartbeat"),
+    "apiclient": _("Verification key"),
 }
 
 

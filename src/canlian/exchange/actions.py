@@ -46,19 +46,21 @@ from canlian.benefits.facts import facts_from_row, ruleset_for
 from canlian.benefits.models import Grant, GrantChange, GrantStatus, Suspension
 from canlian.certificates import validity
 from canlian.certificates.models import Certificate
-from canlian.core import bulk, clock, sheets, text
+from canlian.core import bulk, clock, rowimport, sheets, text
 from canlian.people import roster
 from canlian.people.models import Person
 from canlian.portal.otp import mask_phone
 from canlian.regions.models import Region
 from canlian.services.models import DeviceType, Group, Institution, ServiceRecord, ServiceType
+from canlian.surveys import rules as survey_rules
 from canlian.surveys import served
+from canlian.surveys.models import AnnualSurvey
 
 from . import holders
 from .models import DeliveryState, ImportKind, MigrationImport, SmsDelivery
 
 CHUNK = 2000
-HEADER_SEARCH = 10
+HEADER_SEARCH = rowimport.HEADER_SEARCH
 MAX_KEPT = 200
 
 
@@ -110,11 +112,36 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
     Column("cost", "费用", ("费用（元）", "cost")),
     Column("subsidy", "补助金额", ("补助", "subsidy")),
 )
+SURVEY_COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", ("name",)),
+    Column("resident_id", "公民身份号码", ("身份证号", "身份证号码", "resident_id"), required=True),
+    Column("year", "调查年度", ("年度", "year"), required=True),
+    Column("surveyed_on", "调查日期", ("surveyed_on",), required=True),
+    Column("pension_insured", "参加养老保险", ("养老保险", "pension_insured")),
+    Column("medical_insured", "参加医疗保险", ("医疗保险", "medical_insured")),
+    Column("employment_status", "就业状况", ("employment_status",), required=True),
+    Column("employment_form", "就业形式", ("employment_form",)),
+    Column("not_working_reason", "未就业原因", ("not_working_reason",)),
+    Column("able_to_work", "有劳动能力", ("able_to_work",)),
+    Column("education_status", "受教育状况", ("education_status",)),
+    Column("not_enrolled_reason", "未入学原因", ("not_enrolled_reason",)),
+    Column("finished_compulsory", "完成义务教育", ("finished_compulsory",)),
+    Column("highest_level", "最高学历", ("highest_level",)),
+    Column("rehab_need", "康复需求", ("rehab_need",)),
+    Column("rehab_types", "康复需求类型", ("rehab_types",)),
+    Column("device_need", "辅具需求", ("device_need",)),
+    Column("device_types", "辅具需求类型", ("device_types",)),
+    Column("care_need", "托养照护需求", ("照护需求", "care_need")),
+    Column("home_accessibility_need", "无障碍改造需求", ("home_accessibility_need",)),
+    Column("culture_sports", "参加文体活动", ("culture_sports",)),
+    Column("confirm_unusual", "异常情况已核实", ("confirm_unusual",)),
+)
 COLUMNS = {ImportKind.CERTIFICATES: CERTIFICATE_COLUMNS, ImportKind.GRANTS: GRANT_COLUMNS,
-           ImportKind.SERVICES: SERVICE_COLUMNS}
+           ImportKind.SERVICES: SERVICE_COLUMNS, ImportKind.SURVEYS: SURVEY_COLUMNS}
 CAPABILITY = {ImportKind.CERTIFICATES: Capability.IMPORT_PEOPLE,
               ImportKind.GRANTS: Capability.APPROVE,
-              ImportKind.SERVICES: Capability.IMPORT_PEOPLE}
+              ImportKind.SERVICES: Capability.IMPORT_PEOPLE,
+              ImportKind.SURVEYS: Capability.IMPORT_PEOPLE}
 SERVICE_GROUPS = [g.value for g in Group]
 
 
@@ -144,31 +171,8 @@ def _header_map(columns: tuple[Column, ...], header: list[Any]) -> dict[str, int
 
 def read_rows(sheet: Any, columns: tuple[Column, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """(Excel row number, {column key: text}) of each non-empty data row; the header is the
-    first of the first few rows naming the required columns (a title above it is fine)."""
-    try:
-        found = sheets.rows(sheet)
-        first = next(found, None)
-    except sheets.SheetError as exc:
-        raise ImportFileError(str(exc)) from None
-    if first is None:
-        raise ImportFileError(gettext("The sheet is empty"))
-    row, refused = first[1], None
-    for _ in range(HEADER_SEARCH):
-        try:
-            index = _header_map(columns, row)
-            break
-        except ImportFileError as exc:
-            refused = refused or exc
-            following = next(found, None)
-            if following is None:
-                raise refused from None
-            row = following[1]
-    else:
-        raise refused or ImportFileError(gettext("No header row"))
-    for number, values in found:
-        raw = {key: sheets.cell(values, i) for key, i in index.items()}
-        if any(raw.values()):
-            yield number, raw
+    first of the first few rows naming the required columns (``core.rowimport``)."""
+    return rowimport.read_rows(sheet, lambda row: _header_map(columns, row), ImportFileError)
 
 
 def _error(columns: tuple[Column, ...], row: int, key: str, reason: str,
@@ -199,6 +203,12 @@ def reconciliation(user: Any, kind: str) -> dict[str, dict[str, int]]:
                 .values("township", "category").annotate(n=Count("id")))
         for r in rows:
             counts[r["township"]][str(r["category"])] = r["n"]
+    elif kind == ImportKind.SURVEYS:
+        rows = (AnnualSurvey.objects.filter(scoping.region_q(user, "village__code"))
+                .annotate(township=Substr("village", 1, 9))
+                .values("township", "year").annotate(n=Count("id")))
+        for r in rows:
+            counts[r["township"]][str(r["year"])] = r["n"]
     elif kind == ImportKind.SERVICES:
         rows = (ServiceRecord.objects.filter(scoping.region_q(user, "village__code"))
                 .annotate(township=Substr("village", 1, 9))
@@ -225,13 +235,16 @@ def _township_names(*counts: dict[str, dict[str, int]]) -> dict[str, str]:
 
 CHECK: dict[str, Callable[..., Any]] = {ImportKind.CERTIFICATES: holders.certificate,
                                         ImportKind.GRANTS: holders.grant,
-                                        ImportKind.SERVICES: holders.service}
+                                        ImportKind.SERVICES: holders.service,
+                                        ImportKind.SURVEYS: holders.survey}
 
 
 def _key(checked: Any) -> tuple[str, ...]:
     """What makes two rows of one file the same record."""
     if isinstance(checked, holders.HeldCertificate):
         return (checked.resident_id, checked.number, str(checked.issue_date))
+    if isinstance(checked, holders.SurveyRow):
+        return (checked.resident_id, str(checked.year))
     if isinstance(checked, holders.ServiceRow):
         return (checked.resident_id, checked.service_type, str(checked.start_date),
                 checked.institution, checked.device)
@@ -255,37 +268,34 @@ def run_import(user: Any, kind: str, stream: IO[bytes] | str, *, filename: str =
     outcome = Outcome()
     with transaction.atomic():
         before = reconciliation(user, kind)
-        valid: list[tuple[int, dict[str, str], Any]] = []
         today = clock.today()
         seen: dict[tuple[str, ...], int] = {}
-        for number, raw in read_rows(sheet, columns):
-            outcome.rows += 1
+
+        def check(number: int, raw: dict[str, str]) -> tuple[int, dict[str, str], Any]:
             bad = _check_text(raw)
             if bad:
-                outcome.errors.append(_error(columns, number, bad[0], bad[1], raw))
-                continue
+                raise rowimport.Rejected(_error(columns, number, bad[0], bad[1], raw))
             try:
                 checked = CHECK[kind](raw, today=today)
             except holders.RowRefused as exc:
-                outcome.errors.append(_error(columns, number, exc.column, exc.reason, raw))
-                continue
+                raise rowimport.Rejected(_error(columns, number, exc.column, exc.reason,
+                                                raw)) from None
             key = _key(checked)
             if key in seen:
-                outcome.errors.append(_error(columns, number, "resident_id",
-                                             f"与第 {seen[key]} 行重复 (same as row {seen[key]})",
-                                             raw))
-                continue
+                raise rowimport.Rejected(_error(
+                    columns, number, "resident_id",
+                    f"与第 {seen[key]} 行重复 (same as row {seen[key]})", raw))
             seen[key] = number
-            valid.append((number, raw, checked))
-            if len(valid) >= CHUNK:
-                _write(user, kind, valid, outcome, today)
-                valid = []
-                if progress:
-                    progress(number, last)
-        if valid:
-            _write(user, kind, valid, outcome, today)
-        if kind == ImportKind.SERVICES and outcome.created:
+            return number, raw, checked
+
+        outcome.rows = rowimport.collect(
+            read_rows(sheet, columns), check,
+            lambda rows: _write(user, kind, rows, outcome, today), outcome.errors, chunk=CHUNK,
+            progress=(lambda number: progress(number, last)) if progress else None)
+        if kind in (ImportKind.SERVICES, ImportKind.SURVEYS) and outcome.created:
             served.rebuild()  # the surveys' "served" flags, set-based, once per file
+        if kind == ImportKind.SURVEYS and outcome.created:
+            served.rebuild_certificates()  # each survey's certificate at its date
         outcome.errors.sort(key=lambda e: e["row"])
         after = reconciliation(user, kind)
         batch = MigrationImport.objects.create(
@@ -304,14 +314,15 @@ def run_import(user: Any, kind: str, stream: IO[bytes] | str, *, filename: str =
     if progress:
         progress(last, last)
     bulk.analyze({ImportKind.CERTIFICATES: Certificate, ImportKind.GRANTS: Grant,
-                  ImportKind.SERVICES: ServiceRecord}[kind], rows=outcome.created)
+                  ImportKind.SERVICES: ServiceRecord, ImportKind.SURVEYS: AnnualSurvey}[kind],
+                 rows=outcome.created)
     return batch
 
 
 def _persons(user: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
     return {p["resident_id"]: p for p in scoping.people_for(user).filter(resident_id__in=ids)
             .values("id", "resident_id", "name", "village_id", "certificate_number",
-                    "birth_date", "death_date", "household_type",
+                    "birth_date", "death_date", "household_type", "category", "grade",
                     "household__monthly_income_per_capita")}
 
 
@@ -337,6 +348,8 @@ def _write(user: Any, kind: str, rows: list[tuple[int, dict[str, str], Any]],
         _write_certificates(found, outcome)
     elif kind == ImportKind.SERVICES:
         _write_services(user, found, outcome)
+    elif kind == ImportKind.SURVEYS:
+        _write_surveys(user, found, outcome)
     else:
         _write_grants(user, found, outcome, today)
 
@@ -468,11 +481,20 @@ def _write_grants(user: Any, found: list[tuple[int, dict[str, str], Any, dict[st
                               "back_pay": True, "reason": review} for gid, row in flagged])
 
 
-def counts_table(batch: MigrationImport) -> list[dict[str, Any]]:
-    """The reconciliation report's rows: one per township, before/after per key."""
-    keys = {ImportKind.CERTIFICATES: ["1", "2", "3", "4", "5", "6", "7"],
+def report_keys(batch: MigrationImport) -> list[str]:
+    """The reconciliation report's columns: categories, subsidies, service groups, or the
+    survey years the report holds."""
+    if batch.kind == ImportKind.SURVEYS:
+        return sorted({y for counts in (batch.before, batch.after) for c in counts.values()
+                       for y in c})
+    return {ImportKind.CERTIFICATES: ["1", "2", "3", "4", "5", "6", "7"],
             ImportKind.GRANTS: ["living", "nursing"],
             ImportKind.SERVICES: SERVICE_GROUPS}[ImportKind(batch.kind)]
+
+
+def counts_table(batch: MigrationImport) -> list[dict[str, Any]]:
+    """The reconciliation report's rows: one per township, before/after per key."""
+    keys = report_keys(batch)
     rows = []
     for code in sorted(set(batch.before) | set(batch.after)):
         b, a = Counter(batch.before.get(code, {})), Counter(batch.after.get(code, {}))
@@ -585,4 +607,44 @@ def _write_services(user: Any, found: list[tuple[int, dict[str, str], Any, dict[
                     "recorded_by_id": user.pk})
         outcome.people.append((person["id"], person["village_id"]))
     bulk.create(ServiceRecord, new)
+    outcome.created += len(new)
+
+
+# ---- survey records (年度动态更新调查) -------------------------------------------------------
+
+def _write_surveys(user: Any, found: list[tuple[int, dict[str, str], Any, dict[str, Any]]],
+                   outcome: Outcome) -> None:
+    """A village's surveys done on paper or in another tool: every answer checked with the
+    survey form's own rules (``surveys.rules``, at the person's age on the survey date); a
+    person's survey of a year that exists already is left as it is ("unchanged"), so a
+    re-run creates nothing twice and never overwrites a survey staff have edited since."""
+    existing = set(AnnualSurvey.objects.filter(
+        person_id__in=[p["id"] for *_, p in found]).values_list("person_id", "year"))
+    new = []
+    for number, raw, row, person in found:
+        if (person["id"], row.year) in existing:
+            outcome.unchanged += 1
+            continue
+        if person["death_date"] and row.surveyed_on > person["death_date"]:
+            outcome.errors.append(_error(SURVEY_COLUMNS, number, "surveyed_on",
+                                         gettext("After the person's death"), raw))
+            continue
+        birth = person["birth_date"]
+        age = row.surveyed_on.year - birth.year - (
+            (row.surveyed_on.month, row.surveyed_on.day) < (birth.month, birth.day))
+        problems = survey_rules.check(row.answers, survey_rules.Profile(
+            age=age, category=person["category"], grade=person["grade"]))
+        if problems:
+            column = problems[0][0]
+            outcome.errors.append(_error(SURVEY_COLUMNS, number, column,
+                                         "；".join(str(m) for _, m in problems), raw))
+            continue
+        existing.add((person["id"], row.year))
+        answers = {k: (_json(v) if isinstance(v, list) else v) for k, v in row.answers.items()}
+        new.append({"person_id": person["id"], "year": row.year,
+                    "village_id": person["village_id"], "birth_date": birth,
+                    "household_type": person["household_type"] or "ordinary",
+                    "surveyed_on": row.surveyed_on, "surveyor_id": user.pk, **answers})
+        outcome.people.append((person["id"], person["village_id"]))
+    bulk.create(AnnualSurvey, new)
     outcome.created += len(new)

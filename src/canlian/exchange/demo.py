@@ -66,6 +66,8 @@ def seed_exchange(deployment: Deployment, *, today: dt.date | None = None) -> di
     certificates = actions.run_import(user, "certificates", _book(header, rows),
                                       filename="全国残疾人人口基础库导出（演示）.xlsx")
     made = {"migrated certificates": certificates.created}
+    made.update(_seed_surveys(user, today))
+    made.update(_seed_verification_keys(user))
     if not has_ruleset(deployment):
         return made
     start = issued.replace(month=1) if issued.month > 1 else issued
@@ -83,3 +85,37 @@ def seed_exchange(deployment: Deployment, *, today: dt.date | None = None) -> di
                                filename="两项补贴在发名单（演示）.xlsx")
     made["migrated grants"] = batch.created
     return made
+
+
+def _seed_surveys(user: User, today: dt.date) -> dict[str, int]:
+    """A village's surveys of this year done on paper, imported: one row an unknown answer."""
+    year = today.year
+    persons = list(scoping.people_for(user).filter(
+        death_date__isnull=True, birth_date__lte=today.replace(year=today.year - 20),
+        birth_date__gte=today.replace(year=today.year - 55))
+        .exclude(surveys__year=year).order_by("id")[:6])
+    if len(persons) < 2:
+        return {}
+    day = today.replace(day=1)
+    keys = [c.key for c in actions.SURVEY_COLUMNS]
+    values = [{"name": p.name, "resident_id": p.resident_id, "year": str(year),
+               "surveyed_on": day.isoformat(), "pension_insured": "是", "medical_insured": "是",
+               "employment_status": "未就业", "not_working_reason": "无合适工作",
+               "able_to_work": "是", "rehab_need": "是" if i % 2 else "否",
+               "rehab_types": "康复训练" if i % 2 else "", "care_need": "无"}
+              for i, p in enumerate(persons)]
+    values[-1]["employment_status"] = "上班"  # not an answer of the form: refused
+    rows = [[v.get(k, "") for k in keys] for v in values]
+    batch = actions.run_import(user, "surveys", _book([c.header for c in actions.SURVEY_COLUMNS],
+                                                      rows),
+                               filename="村级年度动态更新调查（纸质录入，演示）.xlsx")
+    return {"imported surveys": batch.created}
+
+
+def _seed_verification_keys(user: User) -> dict[str, int]:
+    """Two departments' verification keys (the keys themselves are not kept anywhere)."""
+    from canlian.api.actions import issue_verification_key
+
+    issue_verification_key(user, "人力资源和社会保障局（社保卡）", ["verify:valid", "verify:category"])
+    issue_verification_key(user, "交通运输局（优待乘车）", ["verify:valid"])
+    return {"verification keys": 2}

@@ -317,3 +317,92 @@ def service(raw: dict[str, str], *, today: dt.date) -> ServiceRow:
                       provider=raw.get("provider", "").strip()[:100],
                       device=raw.get("device", "").strip(),
                       outcome=raw.get("outcome", "").strip()[:200], cost=cost, subsidy=subsidy)
+
+
+# ---- survey records (年度动态更新调查) -------------------------------------------------------
+
+# The survey's answers as a village's paper form or another tool writes them: the Chinese
+# label or Canlian's own code. Field rules (skip logic, age) are ``surveys.rules``'s, checked
+# once the person's age and certificate are known (exchange.actions._write_surveys).
+SURVEY_CHOICES: dict[str, dict[str, str]] = {
+    "employment_status": {"已就业": "employed", "就业": "employed", "未就业": "not_working",
+                          "退休": "retired", "在校": "student", "在校学生": "student",
+                          "不适用": "not_applicable"},
+    "employment_form": {"集中就业": "concentrated", "按比例就业": "proportional",
+                        "个体就业": "self_employed", "自主创业": "self_employed",
+                        "灵活就业": "flexible", "公益性岗位": "public_welfare",
+                        "辅助性就业": "supported", "农村种养加": "farming", "务农": "farming"},
+    "not_working_reason": {"残疾程度重": "severe_disability", "无合适工作": "no_suitable_job",
+                           "照顾家庭": "caring_for_family", "料理家务": "caring_for_family",
+                           "无就业意愿": "no_willingness", "其他": "other"},
+    "education_status": {"不适用": "not_applicable", "学前教育": "preschool",
+                         "普通学校": "compulsory_school", "义务教育普通学校": "compulsory_school",
+                         "特殊教育学校": "compulsory_special", "特教班": "compulsory_special",
+                         "送教上门": "compulsory_home", "未入学": "not_enrolled",
+                         "高中阶段": "upper_secondary", "高中": "upper_secondary",
+                         "高等教育": "higher", "已完成学业": "finished"},
+    "highest_level": {"无": "none", "小学": "primary", "初中": "junior_secondary",
+                      "高中": "upper_secondary", "大专及以上": "higher", "高等教育": "higher"},
+    "care_need": {"无": "none", "日间照料": "day", "寄宿托养": "residential", "托养": "residential"},
+}
+SURVEY_LISTS: dict[str, dict[str, str]] = {
+    "rehab_types": {"康复训练": "training", "医疗康复": "medical", "社区康复": "community",
+                    "儿童康复": "children"},
+    "device_types": {"助行类": "mobility", "视力类": "visual", "听力类": "hearing",
+                     "生活自理类": "daily_living", "假肢矫形器": "prosthesis", "其他": "other"},
+}
+SURVEY_FLAGS = ("pension_insured", "medical_insured", "able_to_work", "finished_compulsory",
+                "rehab_need", "device_need", "home_accessibility_need", "culture_sports",
+                "confirm_unusual")
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    resident_id: str
+    year: int
+    surveyed_on: dt.date
+    answers: dict
+
+
+def _coded(column: str, value: str, table: dict[str, str], *, default: str = "") -> str:
+    value = value.strip()
+    if not value:
+        return default
+    if value in table:
+        return table[value]
+    if value in table.values():
+        return value
+    raise RowRefused(column, f"无法识别“{value[:20]}”，可填：{'、'.join(table)}")
+
+
+def survey(raw: dict[str, str], *, today: dt.date) -> SurveyRow:
+    """Check one survey row's form (keys as in ``exchange.actions.SURVEY_COLUMNS``)."""
+    try:
+        rid = validate(raw.get("resident_id", ""), today=today).number
+    except ResidentIdError as exc:
+        raise RowRefused("resident_id", exc.message) from None
+    year_text = raw.get("year", "").strip().removesuffix("年")
+    if not year_text.isdigit() or not 2000 <= int(year_text) <= today.year:
+        raise RowRefused("year", f"调查年度应为 2000–{today.year} 年")
+    year = int(year_text)
+    if not raw.get("surveyed_on"):
+        raise RowRefused("surveyed_on", "必填")
+    surveyed_on = parse_date("surveyed_on", raw["surveyed_on"])
+    if surveyed_on.year != year or surveyed_on > today:
+        raise RowRefused("surveyed_on", f"调查日期须在 {year} 年内且不晚于今天")
+    answers: dict = {}
+    for key, table in SURVEY_CHOICES.items():
+        default = {"education_status": "not_applicable", "care_need": "none"}.get(key, "")
+        answers[key] = _coded(key, raw.get(key, ""), table, default=default)
+    if not answers["employment_status"]:
+        raise RowRefused("employment_status", "必填")
+    for key, table in SURVEY_LISTS.items():
+        parts = [p for p in re.split(r"[、,，;；\s]+", raw.get(key, "")) if p]
+        answers[key] = sorted({_coded(key, p, table) for p in parts})
+    for key in SURVEY_FLAGS:
+        value = raw.get(key, "").strip().lower()
+        if value not in YES | NO:
+            raise RowRefused(key, "应填“是”或“否”")
+        answers[key] = value in YES
+    answers["not_enrolled_reason"] = raw.get("not_enrolled_reason", "").strip()[:100]
+    return SurveyRow(resident_id=rid, year=year, surveyed_on=surveyed_on, answers=answers)

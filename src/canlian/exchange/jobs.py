@@ -50,5 +50,9 @@ SERVICE_IMPORT = register(Kind(
     "exchange.service_import", _("Import of service records"),
     actions.CAPABILITY[ImportKind.SERVICES], run=_run(ImportKind.SERVICES),
     summary_template="exchange/job_summary.html", detail_url="exchange:result"))
+SURVEY_IMPORT = register(Kind(
+    "exchange.survey_import", _("Import of survey records"),
+    actions.CAPABILITY[ImportKind.SURVEYS], run=_run(ImportKind.SURVEYS),
+    summary_template="exchange/job_summary.html", detail_url="exchange:result"))
 KIND_OF = {ImportKind.CERTIFICATES: CERTIFICATE_IMPORT, ImportKind.GRANTS: GRANT_IMPORT,
-           ImportKind.SERVICES: SERVICE_IMPORT}
+           ImportKind.SERVICES: SERVICE_IMPORT, ImportKind.SURVEYS: SURVEY_IMPORT}

@@ -12,6 +12,7 @@ class ImportKind(models.TextChoices):
     CERTIFICATES = "certificates", _("Certificate holders")
     GRANTS = "grants", _("Running subsidy grants")
     SERVICES = "services", _("Service records")
+    SURVEYS = "surveys", _("Survey records")
 
 
 class MigrationImport(models.Model):

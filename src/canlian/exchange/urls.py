@@ -12,5 +12,8 @@ urlpatterns = [
          name="subsidy_monthly"),
     path("exports/indicators-annual/<int:year>.csv", views.indicators_annual,
          name="indicators_annual"),
+    path("verification-keys/", views.verification_keys, name="verification_keys"),
+    path("verification-keys/<int:pk>/revoke/", views.verification_key_revoke,
+         name="verification_key_revoke"),
     path("sms/report/<str:reference>/", views.sms_report, name="sms_report"),
 ]

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
@@ -71,6 +72,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         "certificate_columns": actions.CERTIFICATE_COLUMNS,
         "grant_columns": actions.GRANT_COLUMNS,
         "service_columns": actions.SERVICE_COLUMNS,
+        "survey_columns": actions.SURVEY_COLUMNS,
         "last_month": (clock.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m"),
         "last_year": clock.today().year - 1,
     }, status=400 if any(errors.values()) else 200)
@@ -79,7 +81,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 @requires(Capability.IMPORT_PEOPLE)
 def result(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(MigrationImport, pk=pk, user=request.user)
-    labels = workbooks.KEY_LABELS[ImportKind(batch.kind)]
+    labels = workbooks.key_labels(batch)
     return render(request, "exchange/result.html", {
         "batch": batch, "errors": batch.errors[:200], "flags": batch.flags[:200],
         "labels": labels, "table": actions.counts_table(batch),
@@ -98,8 +100,46 @@ def result_workbook(request: AuthedRequest, pk: int) -> FileResponse:
 def template(request: AuthedRequest, kind: str) -> FileResponse:
     kind = _kind(kind)
     name = {ImportKind.CERTIFICATES: "持证人员迁移模板.xlsx", ImportKind.GRANTS: "在发补贴迁移模板.xlsx",
-            ImportKind.SERVICES: "服务记录导入模板.xlsx"}[kind]
+            ImportKind.SERVICES: "服务记录导入模板.xlsx",
+            ImportKind.SURVEYS: "调查记录导入模板.xlsx"}[kind]
     return exports.response(workbooks.template(kind), name)
+
+
+@requires(Capability.APPROVE)
+@require_http_methods(["GET", "POST"])
+def verification_keys(request: AuthedRequest) -> HttpResponse:
+    """Other departments' certificate-verification keys (证件核验密钥): list, issue.
+
+    A new key is shown once on the page that issued it and never again (only its digest
+    is stored)."""
+    from canlian.api import actions as api_actions
+    from canlian.api.models import SCOPES, VERIFY_FIELDS
+
+    new_key = ""
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            _, new_key = api_actions.issue_verification_key(
+                request.user, request.POST.get("department", ""),
+                ["verify:valid", *request.POST.getlist("fields")], request=request)
+        except ValidationError as exc:
+            errors = [m for ms in exc.message_dict.values() for m in ms]
+    return render(request, "exchange/verification_keys.html", {
+        "keys": api_actions.verification_keys(request.user), "new_key": new_key, "errors": errors,
+        "optional": [(scope, SCOPES[scope]) for scope in VERIFY_FIELDS if scope != "verify:valid"],
+        "labels": SCOPES,
+    }, status=400 if errors else 200)
+
+
+@requires(Capability.APPROVE)
+@require_POST
+def verification_key_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    from canlian.api import actions as api_actions
+
+    client = get_object_or_404(api_actions.verification_keys(request.user), pk=pk)
+    api_actions.revoke_verification_key(request.user, client, request=request)
+    messages.success(request, _("The key is revoked: the department's next check is refused."))
+    return redirect("exchange:verification_keys")
 
 
 @require_http_methods(["GET", "POST"])

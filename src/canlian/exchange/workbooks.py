@@ -13,7 +13,7 @@ from canlian.certificates.rules import CATEGORY_LABELS
 from canlian.core import exports
 from canlian.services.models import Group
 
-from .actions import COLUMNS, counts_table
+from .actions import COLUMNS, counts_table, report_keys
 from .models import ImportKind, MigrationImport
 
 _save = exports.save  # a workbook written to a file, not an ORM save
@@ -23,9 +23,17 @@ KEY_LABELS: dict[str, list[Any]] = {ImportKind.CERTIFICATES: [str(v) for v in CA
               ImportKind.SERVICES: list(Group.labels)}
 
 
+def key_labels(batch: MigrationImport) -> list[Any]:
+    """The reconciliation report's column labels (the survey years for a survey import)."""
+    if batch.kind == ImportKind.SURVEYS:
+        return [f"{year}年调查" for year in report_keys(batch)]
+    return KEY_LABELS[ImportKind(batch.kind)]
+
+
 def template(kind: str) -> Path:
     book = exports.workbook()
-    sheet = book.create_sheet({"certificates": "证件", "grants": "补贴", "services": "服务记录"}[kind])
+    sheet = book.create_sheet({"certificates": "证件", "grants": "补贴", "services": "服务记录",
+                               "surveys": "调查记录"}[kind])
     sheet.header([c.header for c in COLUMNS[ImportKind(kind)]])
     return _save(book)
 
@@ -47,7 +55,7 @@ def result_workbook(batch: MigrationImport) -> Path:
             flags.append([f["row"], f["resident_id"], f["name"],
                           "生活补贴" if f["subsidy"] == "living" else "护理补贴", f["reason"]])
     report = book.create_sheet("核对表")
-    labels = KEY_LABELS[ImportKind(batch.kind)]
+    labels = key_labels(batch)
     report.header(["镇（街道）代码", "镇（街道）",
                    *[f"{label}（导入前）" for label in labels],
                    *[f"{label}（导入后）" for label in labels], "合计（导入前）", "合计（导入后）"])

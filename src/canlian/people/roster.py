@@ -31,7 +31,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action, AuditEvent
-from canlian.core import bulk, clock, crypto, sheets, text
+from canlian.core import bulk, clock, crypto, rowimport, sheets, text
 from canlian.core.sheets import text as _text
 from canlian.regions.models import Region
 
@@ -140,38 +140,14 @@ def _header_map(header: list[Any]) -> dict[str, int]:
     return found
 
 
-HEADER_SEARCH = 10  # rows above the header (a title, a date, a blank) that are skipped
+HEADER_SEARCH = rowimport.HEADER_SEARCH
 
 
 def read_rows(stream: IO[bytes] | str | Any) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (Excel row number, {column key: text}) for each non-empty data row of a
-    workbook (a file, a path or a sheet from ``sheets.load``). The header is the first of
-    the first few non-empty rows that names the required columns, so a title above it
-    does no harm."""
-    try:
-        found = sheets.rows(stream)
-        first = next(found, None)
-    except sheets.SheetError as exc:
-        raise RosterError(str(exc)) from None
-    if first is None:
-        raise RosterError(gettext("The sheet is empty"))
-    row, refused = first[1], None
-    for _ in range(HEADER_SEARCH):
-        try:
-            columns = _header_map(row)
-            break
-        except RosterError as exc:
-            refused = refused or exc
-            following = next(found, None)
-            if following is None:
-                raise refused from None
-            row = following[1]
-    else:
-        raise refused or RosterError(gettext("No header row"))
-    for number, values in found:
-        raw = {key: sheets.cell(values, i) for key, i in columns.items()}
-        if any(raw.values()):
-            yield number, raw
+    workbook (a file, a path or a sheet from ``sheets.load``); the header search is
+    ``core.rowimport``'s."""
+    return rowimport.read_rows(stream, _header_map, RosterError)
 
 
 MAX_KEPT = 200  # characters of a rejected cell kept for the error workbook
@@ -419,28 +395,24 @@ def _import(user: Any, stream: IO[bytes] | str, *, filename: str, request: Any,
     check_size(stream)
     validate = _Validator(user)
     result = ImportResult()
-    pending: list[_Row] = []
     try:
         sheet = sheets.load(stream)
     except sheets.SheetError as exc:
         raise RosterError(str(exc)) from None
     result.last_row = sheet.start[0] + sheet.height if sheet.start else sheet.height
+    def check(number: int, raw: dict[str, str]) -> _Row:
+        result.rows += 1
+        outcome = validate(number, raw)
+        if isinstance(outcome, RowError):
+            raise rowimport.Rejected(outcome)
+        return outcome
+
     with transaction.atomic():
         _lock_existing(sheet)
-        for number, raw in read_rows(sheet):
-            result.rows += 1
-            outcome = validate(number, raw)
-            if isinstance(outcome, RowError):
-                result.errors.append(outcome)
-            else:
-                pending.append(outcome)
-            if len(pending) >= CHUNK:
-                _write_chunk(user, pending, result, request)
-                pending = []
-                if progress:
-                    progress(number, result)
-        if pending:
-            _write_chunk(user, pending, result, request)
+        rowimport.collect(read_rows(sheet), check,
+                          lambda rows: _write_chunk(user, rows, result, request),
+                          result.errors, chunk=CHUNK,
+                          progress=(lambda number: progress(number, result)) if progress else None)
         if progress:
             progress(result.rows + 1, result)
         result.errors.sort(key=lambda e: e.row)

@@ -226,6 +226,46 @@ def verify_applicant_code(resident_id: str, phone: str, code: str,
     return citizen_account(number)
 
 
+NOT_REGISTERED = gettext_lazy(
+    "Your identity was confirmed, but there is no record for this ID at this federation: "
+    "your village (community) worker can register you")
+PROVIDER_FAILED = gettext_lazy(
+    "Sign-in through the provincial platform did not complete; try again, or sign in with a "
+    "text-message code")
+
+
+def oidc_account(resident_id: str, name: str, subject: str,
+                 request: HttpRequest | None = None) -> Any:
+    """The citizen's account for an identity the provincial platform verified (统一身份认证).
+
+    The provider vouches for the resident ID, so no code is needed; but only a person on
+    this federation's registry, or the recorded guardian of one, gets an account, exactly
+    as only they can receive a code. Unlike the code page, this answer may say "no record":
+    the ID belongs to whoever the provider verified, so nobody learns about someone else.
+    """
+    try:
+        number = idnumber.validate(resident_id).number
+    except idnumber.ResidentIdError:
+        record(user=None, action=Action.LOGIN_FAILED, request=request, object_type="citizen",
+               object_id="", summary=f"统一身份认证：身份证号无效（{subject[:40]}）")
+        raise SignInError(PROVIDER_FAILED) from None
+    if not registered_or_guardian(number):
+        record(user=None, action=Action.LOGIN_FAILED, request=request, object_type="citizen",
+               object_id="", summary="统一身份认证：不在本地残疾人库")
+        raise SignInError(NOT_REGISTERED)
+    user = citizen_account(number)
+    if not user.first_name and name:
+        user.first_name = name[:150]
+        user.save(update_fields=["first_name"])
+    return user
+
+
+def registered_or_guardian(resident_id: str) -> bool:
+    """Whether ``resident_id`` is a living person on the registry or a living person's guardian."""
+    return (Person.objects.filter(resident_id=resident_id, life_status="alive").exists()
+            or Person.objects.filter(guardian_resident_id=resident_id, life_status="alive").exists())
+
+
 def citizen_account(resident_id: str) -> Any:
     """The citizen's account for ``resident_id``, created on first sign-in."""
     users = get_user_model()

@@ -218,3 +218,8 @@ def test_both_deployments_seed_demo_migration_imports(db, settings, deployment):
     assert kinds["certificates"].created >= 3 and kinds["certificates"].rejected == 2
     assert kinds["grants"].created == 4 and kinds["grants"].flagged >= 1
     assert kinds["certificates"].after != kinds["certificates"].before
+    # a village's paper surveys imported (one unknown answer refused), two departments' keys
+    assert kinds["surveys"].created >= 1 and kinds["surveys"].rejected == 1
+    from canlian.api.models import ApiClient
+
+    assert ApiClient.objects.filter(user__username__startswith="verify-").count() == 2

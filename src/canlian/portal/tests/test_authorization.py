@@ -25,9 +25,11 @@ def _portal_names() -> set[str]:
     raise AssertionError("portal URLs not mounted")
 
 
-@pytest.mark.parametrize("name", sorted(_portal_names() - PUBLIC - FIRST - {"sign_in_code",
-                                                                            "sign_out",
-                                                                            "upload_file"}))
+SIGN_IN = {"sign_in_code", "sign_in_oidc", "sign_in_oidc_return", "sign_out"}
+
+
+@pytest.mark.parametrize("name", sorted(_portal_names() - PUBLIC - FIRST - SIGN_IN
+                                        - {"upload_file"}))
 def test_private_portal_pages_need_a_citizen(client, users, name):
     url = reverse(f"portal:{name}", args=ARGS.get(name, []))
     method = client.post if name in POST_ONLY else client.get
@@ -50,6 +52,13 @@ def test_public_portal_pages_open_to_all(client, db, name):
 def test_the_code_step_needs_the_first_step(client, db):
     response = client.get(reverse("portal:sign_in_code"))
     assert response.status_code == 302 and response["Location"] == reverse("portal:sign_in")
+
+
+@pytest.mark.parametrize("name", ["sign_in_oidc", "sign_in_oidc_return"])
+def test_the_provincial_sign_in_exists_only_where_configured(client, db, settings, name):
+    """Open to everyone where a provider is configured (test_oidc), absent elsewhere."""
+    settings.CANLIAN_OIDC_ISSUER = ""
+    assert client.get(reverse(f"portal:{name}")).status_code == 404
 
 
 def test_signing_out_needs_a_post(client, db):

@@ -9,7 +9,7 @@ from .privacy import access_log, consent, correction, download, privacy_home
 from .programmes import apply_programme
 from .ratings import rate, ratings
 from .rights import rights_case, rights_new
-from .signin import outbox, sign_in, sign_in_code, sign_out
+from .signin import outbox, sign_in, sign_in_code, sign_in_oidc, sign_in_oidc_return, sign_out
 
 __all__ = [
     "access_log",
@@ -40,6 +40,8 @@ __all__ = [
     "rights_new",
     "sign_in",
     "sign_in_code",
+    "sign_in_oidc",
+    "sign_in_oidc_return",
     "sign_out",
     "upload_file",
     "withdraw",
