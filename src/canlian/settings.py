@@ -133,7 +133,7 @@ CANLIAN_TRUSTED_PROXIES = [
 ]
 # Second factor (TOTP, django-otp) for the roles that can export a whole county.
 CANLIAN_REQUIRE_TOTP = _flag("CANLIAN_REQUIRE_TOTP", PRODUCTION)
-CANLIAN_TOTP_ROLES = ("federation_staff", "auditor")
+CANLIAN_TOTP_ROLES = ("federation_staff", "auditor", "evaluator")  # roles that read across the deployment
 WEAK_SECRET_KEYS = {"secret", "changeme", "change-me", "dev", "development", "test", "canlian"}
 
 
