@@ -64,7 +64,9 @@ OBJECT_LABELS = {
     "payment": _("Payment"), "billline": _("Bill line"), "rosterline": _("Roster line"),
     "externalvalue": _("External figure"), "frozenyear": _("Frozen year"),
     "signincode": _("Sign-in code"), "outboxmessage": _("Outgoing message"),
-    "heartbeat": _("Scheduler heartbeat"),
+    "heartbeat": _("Scheduler heartbeat"), "claim": _("Insurance claim"),
+    "employerreward": _("Over-quota employer reward"), "yearfact": _("Yearly subsidy facts"),
+    "yearfactset": _("Yearly subsidy facts set"),
     "apiclient": _("Verification key"),
 }
 

@@ -60,7 +60,7 @@ def evaluation_section(data: dict[str, Any]) -> dict[str, Any]:
     from canlian.evaluation.queries import report_section
 
     with translation.override("zh-hans"):
-        section = report_section(data["region"], data["plan"], data["year"])
+        section = report_section(data.get("region", ""), data["plan"], data["year"])
         for finding in section["findings"]:
             finding.area_label = str(finding.get_area_display())
     return section
