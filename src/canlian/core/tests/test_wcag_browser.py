@@ -106,7 +106,7 @@ def test_a_failed_submit_moves_focus_to_the_errors_and_says_so_in_the_title(
         browser.sign_in(page, live_server.url, user)
         page.goto("/portal/apply/subsidy/nursing/")
         title = page.title()
-        page.click("form.card button[type=submit]")
+        page.click("form.card button.primary[type=submit]")  # send (not "check my answers")
         page.wait_for_load_state()
         assert page.evaluate("document.activeElement.classList.contains('error-summary')")
         assert page.evaluate("(() => { const r = document.activeElement.getBoundingClientRect();"
