@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Router
 
 from . import feeds
@@ -17,8 +18,8 @@ RESPONSES = {200: FeedReport, 401: Error, 403: Error, 413: Error, 422: Error}
 def _run(request: HttpRequest, feed: str, items: list) -> dict:
     user = need(request, "feeds:write")
     if len(items) > feeds.MAX_BATCH:
-        raise ApiError(413, "too_large", f"每批最多 {feeds.MAX_BATCH} 条 (at most "
-                                         f"{feeds.MAX_BATCH} records a batch)", None)
+        raise ApiError(413, "too_large", gettext("At most %(count)s records a batch")
+                       % {"count": feeds.MAX_BATCH}, None)
     return feeds.run(user, feed, [item.dict() for item in items])
 
 

@@ -70,7 +70,8 @@ def insurance(user: Any, item: dict[str, Any]) -> str:
         changed = set_insurance(user, person, item["year"], {
             field: item.get(field) for field in ("pension_insured", "medical_insured")})
     except AnnualSurvey.DoesNotExist:
-        raise Rejected("no_survey", f"该人员 {item['year']} 年尚无调查记录 (no survey that year)") from None
+        raise Rejected("no_survey", gettext("The person has no survey for %(year)s")
+                       % {"year": item["year"]}) from None
     return "applied" if changed else "unchanged"
 
 

@@ -36,7 +36,7 @@ def _decode(cursor: str) -> tuple[dt.datetime, int]:
 
 def cursor_page(qs: QuerySet, cursor: str | None, limit: int) -> dict[str, Any]:
     if not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(422, "invalid", f"limit 应为 1–{MAX_LIMIT} (limit must be 1–{MAX_LIMIT})",
+        raise ApiError(422, "invalid", gettext("limit must be 1–%(max)s") % {"max": MAX_LIMIT},
                        "limit")
     qs = qs.order_by("updated_at", "id")
     if cursor:

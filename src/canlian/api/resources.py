@@ -213,10 +213,12 @@ def indicators(request: HttpRequest, plan_code: str, year: int) -> list[dict]:
     """A plan's indicators for a year, over the client's region."""
     user = need(request, "indicators:read")
     if plan_code not in plans.available():
-        raise ApiError(404, "not_found", f"没有规划 {plan_code} (no such plan)", "plan_code")
+        raise ApiError(404, "not_found", gettext("No plan %(code)s") % {"code": plan_code},
+                       "plan_code")
     plan = plans.load(plan_code)
     if not plan.start <= year <= plan.end:
-        raise ApiError(404, "not_found", f"规划期为 {plan.start}–{plan.end} 年 (no such plan year)",
+        raise ApiError(404, "not_found", gettext("The plan runs %(first)s–%(last)s")
+                       % {"first": plan.start, "last": plan.end},
                        "year")
     if user.region is None:
         raise ApiError(403, "forbidden", gettext("The key has no region"))

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import BeforeValidator, Field, field_validator
 
@@ -34,7 +35,7 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("日期应写作 YYYY-MM-DD (a date is written YYYY-MM-DD)")
+        raise ValueError(gettext("A date is written YYYY-MM-DD"))
     return value
 
 

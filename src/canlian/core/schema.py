@@ -319,8 +319,7 @@ class SchemaIncomplete(RuntimeError):
 
 
 def report(items: list[Expected], limit: int = 30) -> str:
-    lines = [f"数据库结构不完整：缺少 {len(items)} 项 "
-             f"(the database schema is incomplete: {len(items)} missing):"]
+    lines = [f"the database schema is incomplete: {len(items)} missing:"]
     lines += [f"  - {item}" for item in items[:limit]]
     if len(items) > limit:
         lines.append(f"  … and {len(items) - limit} more (canlian check_schema lists them all)")

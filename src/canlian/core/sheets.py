@@ -17,6 +17,8 @@ from typing import IO, Any
 
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
+from canlian.core.rule_text import gettext_noop, translated
+
 
 class SheetError(ValueError):
     """The file is not a readable spreadsheet."""
@@ -35,8 +37,9 @@ def check_size(stream: IO[bytes] | str, *, max_bytes: int, max_rows: int) -> Non
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # not a zip (.xls, .ods, garbage): the reader says what is wrong
     mb = max_bytes // (1024 * 1024)
-    too_big = SheetError(f"工作簿解压后超过 {mb} MB，请拆分后分批导入 (the workbook is larger than "
-                         f"{mb} MB unpacked: split it and import the parts)")
+    too_big = SheetError(translated(gettext_noop(
+        "The workbook is larger than %(mb)s MB unpacked: split it and import the parts"),
+        {"mb": mb}))
     with archive:
         if sum(info.file_size for info in archive.infolist()) > max_bytes:
             raise too_big
@@ -53,9 +56,9 @@ def check_size(stream: IO[bytes] | str, *, max_bytes: int, max_rows: int) -> Non
                     rows += len(ROW_TAG.findall(tail + chunk)) - len(ROW_TAG.findall(tail))
                     tail = chunk[-16:]
                     if rows > max_rows + 1:  # and a header row
-                        raise SheetError(f"工作簿超过 {max_rows:,} 行，请拆分后分批导入 (more than "
-                                         f"{max_rows:,} rows: split the workbook and import "
-                                         "the parts)")
+                        raise SheetError(translated(gettext_noop(
+                            "More than %(rows)s rows: split the workbook and import the parts"),
+                            {"rows": f"{max_rows:,}"}))
         if hasattr(stream, "seek"):
             stream.seek(0)
 
@@ -120,9 +123,10 @@ def table(stream: IO[bytes] | str, required: list[str], *, max_bytes: int, max_r
     check_size(stream, max_bytes=max_bytes, max_rows=max_rows)
     found = list(rows(stream))
     if not found:
-        raise SheetError("文件为空 (the file is empty)")
+        raise SheetError(translated(gettext_noop("The file is empty")))
     header = [text(c) for c in found[0][1]]
     missing = [c for c in required if c not in header]
     if missing:
-        raise SheetError(f"缺少列：{'、'.join(missing)} (missing columns)")
+        raise SheetError(translated(gettext_noop("The file lacks the columns %(columns)s"),
+                                    {"columns": "、".join(missing)}))
     return {c: header.index(c) for c in required}, found[1:]

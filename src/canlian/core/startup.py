@@ -50,8 +50,8 @@ def describe(exc: BaseException) -> str:
         s = connection.settings_dict
         where = s.get("NAME") if connection.vendor == "sqlite" else (
             f"{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s.get('NAME')}")
-        return f"数据库暂时无法连接 (cannot reach the database {where}): {first}"
-    return f"数据库错误 (database error, {type(exc).__name__}): {first}"
+        return f"cannot reach the database {where}: {first}"
+    return f"database error ({type(exc).__name__}): {first}"
 
 
 def main(argv: list[str]) -> int:
@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
             try:
                 schema.require_complete()
             except schema.SchemaIncomplete as exc:
-                sys.stderr.write(f"canlian {command}: 拒绝启动 (refusing to start)\n{exc}\n")
+                sys.stderr.write(f"canlian {command}: refusing to start\n{exc}\n")
                 return SCHEMA_INCOMPLETE
         execute_from_command_line(argv)
     except Error as exc:
@@ -102,7 +102,7 @@ def guard_web() -> None:
     try:
         schema.require_complete()
     except schema.SchemaIncomplete as exc:
-        sys.stderr.write(f"canlian web: 拒绝启动 (refusing to start)\n{exc}\n")
+        sys.stderr.write(f"canlian web: refusing to start\n{exc}\n")
         sys.stderr.flush()
         raise SystemExit(SCHEMA_INCOMPLETE) from None
     except DatabaseError as exc:

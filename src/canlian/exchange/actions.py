@@ -165,7 +165,8 @@ def _header_map(columns: tuple[Column, ...], header: list[Any]) -> dict[str, int
             found[key] = index
     missing = [c.header for c in columns if c.required and c.key not in found]
     if missing:
-        raise ImportFileError(f"表头缺少必填列：{'、'.join(missing)} (missing columns: {missing})")
+        raise ImportFileError(gettext("The header lacks required columns: %(columns)s")
+                              % {"columns": "、".join(missing)})
     return found
 
 
@@ -284,7 +285,7 @@ def run_import(user: Any, kind: str, stream: IO[bytes] | str, *, filename: str =
             if key in seen:
                 raise rowimport.Rejected(_error(
                     columns, number, "resident_id",
-                    f"与第 {seen[key]} 行重复 (same as row {seen[key]})", raw))
+                    gettext("Same as row %(row)s") % {"row": seen[key]}, raw))
             seen[key] = number
             return number, raw, checked
 
@@ -335,13 +336,12 @@ def _write(user: Any, kind: str, rows: list[tuple[int, dict[str, str], Any]],
         if person is None:
             outcome.errors.append(_error(
                 COLUMNS[ImportKind(kind)], number, "resident_id",
-                "登记库中没有此人，或不在您的管辖范围：请先导入花名册 "
-                "(not in the registry or outside your region: import the roster first)", raw))
+                gettext("Not in the registry or outside your region: import the roster first"), raw))
             continue
         if raw.get("name") and raw["name"] != person["name"]:
             outcome.errors.append(_error(COLUMNS[ImportKind(kind)], number, "name",
-                                         f"姓名与登记库（{person['name']}）不一致 "
-                                         "(the name disagrees with the registry)", raw))
+                                         gettext("The name disagrees with the registry (%(name)s)")
+                                         % {"name": person["name"]}, raw))
             continue
         found.append((number, raw, checked, person))
     if kind == ImportKind.CERTIFICATES:
@@ -377,8 +377,8 @@ def _write_certificates(found: list[tuple[int, dict[str, str], Any, dict[str, An
             continue
         if cert.status == "issued" and person["id"] in holding:
             outcome.errors.append(_error(CERTIFICATE_COLUMNS, number, "number",
-                                         "此人已有有效残疾人证，不能再导入一张有效证 "
-                                         "(the person already holds a valid certificate)", raw))
+                                         gettext("The person already holds a valid certificate: "
+                                                 "another valid one cannot be imported"), raw))
             continue
         if cert.status == "issued":
             holding.add(person["id"])
@@ -567,19 +567,20 @@ def _write_services(user: Any, found: list[tuple[int, dict[str, str], Any, dict[
 
         kind = types.get(row.service_type)
         if kind is None:
-            refuse("service_type", f"服务目录中没有“{row.service_type}” (not in the service catalogue)")
+            refuse("service_type", gettext("“%(name)s” is not in the service catalogue")
+                   % {"name": row.service_type})
             continue
         device = devices.get(row.device) if row.device else None
         if row.device and device is None:
-            refuse("device", f"辅具目录中没有“{row.device}” (not in the device catalogue)")
+            refuse("device", gettext("“%(name)s” is not in the device catalogue") % {"name": row.device})
             continue
         if kind.group == Group.DEVICE and device is None:
             refuse("device", gettext("A device service names the device"))
             continue
         places = institutions.get(row.institution, []) if row.institution else [None]
         if len(places) != 1:
-            refuse("institution", f"找不到唯一的机构“{row.institution}” "
-                                  "(no single registered institution of that name)")
+            refuse("institution", gettext("No single registered institution is named “%(name)s”")
+                   % {"name": row.institution})
             continue
         institution = places[0]
         if person["death_date"] and row.start_date > person["death_date"]:
@@ -589,8 +590,7 @@ def _write_services(user: Any, found: list[tuple[int, dict[str, str], Any, dict[
         age = row.start_date.year - birth.year - (
             (row.start_date.month, row.start_date.day) < (birth.month, birth.day))
         if kind.age_max is not None and age > kind.age_max:
-            refuse("service_type", f"该项目只适用于 {kind.age_max} 岁及以下 "
-                                   f"(for ages up to {kind.age_max})")
+            refuse("service_type", gettext("This service is for ages up to %(age)s") % {"age": kind.age_max})
             continue
         key = (person["id"], kind.pk, row.start_date, getattr(institution, "pk", None),
                getattr(device, "pk", None))

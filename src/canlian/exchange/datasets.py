@@ -65,7 +65,7 @@ def read_subsidy_monthly(content: str) -> list[dict[str, Any]]:
     """Read a ``subsidy-monthly/1`` file back (a counterpart's reader does the same)."""
     reader = csv.DictReader(io.StringIO(content))
     if reader.fieldnames != SUBSIDY_MONTHLY_COLUMNS:
-        raise FormatError(f"表头应为 {SUBSIDY_MONTHLY_COLUMNS} (unexpected header {reader.fieldnames})")
+        raise FormatError(f"unexpected header {reader.fieldnames}: expected {SUBSIDY_MONTHLY_COLUMNS}")
     rows = []
     for number, row in enumerate(reader, start=2):
         if row["format"] != SUBSIDY_MONTHLY:
@@ -111,7 +111,7 @@ def read_indicators_annual(content: str) -> list[dict[str, Any]]:
     """Read an ``indicators-annual/1`` file back: figures as Decimal (None when empty)."""
     reader = csv.DictReader(io.StringIO(content))
     if reader.fieldnames != INDICATORS_ANNUAL_COLUMNS:
-        raise FormatError(f"表头应为 {INDICATORS_ANNUAL_COLUMNS} (unexpected header {reader.fieldnames})")
+        raise FormatError(f"unexpected header {reader.fieldnames}: expected {INDICATORS_ANNUAL_COLUMNS}")
     rows = []
     for number, row in enumerate(reader, start=2):
         if row["format"] != INDICATORS_ANNUAL:

@@ -24,9 +24,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from canlian.certificates import rules
 from canlian.certificates.numbers import CertificateNumberError, parse_certificate_number
+from canlian.core.rule_text import english, gettext_noop, translated
 from canlian.people.idnumber import ResidentIdError, validate
 
 STATUSES = {"有效": "issued", "正常": "issued", "issued": "issued", "valid": "issued",
@@ -45,12 +47,16 @@ NO = {"否", "无", "n", "no", "false", "0", ""}
 
 
 class RowRefused(ValueError):
-    """A row the rules refuse: ``column`` is the column key, ``reason`` says why (中文 (English))."""
+    """A row the rules refuse: ``column`` is the column key, ``reason`` says why in the active
+    language (an English msgid translated through ``core.rule_text``; ``str()`` in English)."""
 
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column = column
-        self.reason = reason
+    def __init__(self, column: str, msgid: str, **params: Any) -> None:
+        super().__init__(english(msgid, params))
+        self.column, self.msgid, self.params = column, msgid, params
+
+    @property
+    def reason(self) -> str:
+        return translated(self.msgid, self.params)
 
 
 @dataclass(frozen=True)
@@ -92,8 +98,8 @@ def parse_date(column: str, value: str) -> dt.date:
             raise ValueError(text)
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        raise RowRefused(column, f"日期格式应为 YYYY-MM-DD，实际为 {value!r} "
-                                 "(a date must be YYYY-MM-DD)") from None
+        raise RowRefused(column, gettext_noop("A date must be YYYY-MM-DD, not %(value)s"),
+                         value=repr(value)) from None
 
 
 def parse_month(column: str, value: str) -> dt.date:
@@ -102,7 +108,8 @@ def parse_month(column: str, value: str) -> dt.date:
     match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?(?:[ T].*)?", text) or \
         re.fullmatch(r"(\d{4})年(\d{1,2})月", text)
     if not match or not 1 <= int(match[2]) <= 12:
-        raise RowRefused(column, f"月份格式应为 YYYY-MM，实际为 {value!r} (a month must be YYYY-MM)")
+        raise RowRefused(column, gettext_noop("A month must be YYYY-MM, not %(value)s"),
+                         value=repr(value))
     return dt.date(int(match[1]), int(match[2]), 1)
 
 
@@ -113,16 +120,16 @@ def next_month(month: dt.date) -> dt.date:
 def _category(column: str, value: str) -> int:
     found = CATEGORY_BY_NAME.get(value.strip())
     if found is None:
-        raise RowRefused(column, f"无法识别的残疾类别：{value!r}，应为 1–7 或 视力残疾…多重残疾 "
-                                 "(unknown category: 1–7 or its name)")
+        raise RowRefused(column, gettext_noop(
+            "Unknown disability category %(value)s: write 1–7 or its name"), value=repr(value))
     return found
 
 
 def _grade(column: str, value: str) -> int:
     found = GRADE_BY_NAME.get(value.strip())
     if found is None:
-        raise RowRefused(column, f"无法识别的残疾等级：{value!r}，应为 1–4 或 一级…四级 "
-                                 "(unknown grade: 1–4 or 一级…四级)")
+        raise RowRefused(column, gettext_noop(
+            "Unknown disability grade %(value)s: write 1–4 or 一级…四级"), value=repr(value))
     return found
 
 
@@ -134,15 +141,17 @@ def parse_components(value: str) -> list[dict[str, int]]:
             continue
         pieces = re.split(r"[:：\-]", part.strip())
         if len(pieces) != 2:
-            raise RowRefused("components", f"多重残疾组成应写作 类别:等级，以分号分隔，实际为 {part!r} "
-                                           "(components are category:grade, separated by ;)")
+            raise RowRefused("components", gettext_noop(
+                "Components are written category:grade, separated by semicolons, not %(value)s"),
+                value=repr(part))
         category = _category("components", pieces[0])
         if category == rules.Category.MULTIPLE:
-            raise RowRefused("components", "多重残疾的组成不能是多重残疾 "
-                                           "(a component cannot itself be multiple)")
+            raise RowRefused("components", gettext_noop(
+                "A component of a multiple disability cannot itself be multiple"))
         if any(c["category"] == category for c in found):
-            raise RowRefused("components", f"组成中 {rules.CATEGORY_LABELS[rules.Category(category)]} "
-                                           "重复 (a category appears twice)")
+            raise RowRefused("components", gettext_noop(
+                "%(category)s appears twice among the components"),
+                category=rules.CATEGORY_LABELS[rules.Category(category)])
         found.append({"category": category, "grade": _grade("components", pieces[1])})
     return found
 
@@ -160,53 +169,63 @@ def certificate(raw: dict[str, str], *, today: dt.date) -> HeldCertificate:
     category = _category("category", raw.get("category", ""))
     grade = _grade("grade", raw.get("grade", ""))
     if number.resident_id != rid:
-        raise RowRefused("number", "证号前 18 位与公民身份号码不一致 "
-                                   "(the number does not start with the resident ID)")
+        raise RowRefused("number", gettext_noop(
+            "The first 18 characters of the number differ from the resident ID"))
     if int(number.category) != category:
-        raise RowRefused("category", f"残疾类别与证号第 19 位（{int(number.category)}）不一致 "
-                                     "(the category disagrees with the number)")
+        raise RowRefused("category", gettext_noop(
+            "The category disagrees with the number's 19th digit (%(digit)s)"),
+            digit=int(number.category))
     if int(number.grade) != grade:
-        raise RowRefused("grade", f"残疾等级与证号第 20 位（{int(number.grade)}）不一致 "
-                                  "(the grade disagrees with the number)")
+        raise RowRefused("grade", gettext_noop(
+            "The grade disagrees with the number's 20th digit (%(digit)s)"),
+            digit=int(number.grade))
     components = parse_components(raw.get("components", ""))
     if category == rules.Category.MULTIPLE:
         if len(components) < 2:
-            raise RowRefused("components", "多重残疾须填写至少两类残疾及等级 "
-                                           "(a multiple disability needs two or more components)")
+            raise RowRefused("components", gettext_noop(
+                "A multiple disability needs two or more components with their grades"))
         if int(rules.multiple_grade([c["grade"] for c in components])) != grade:
-            raise RowRefused("grade", "多重残疾的等级应为各组成中最重的等级 "
-                                      "(a multiple disability takes its most severe component's grade)")
+            raise RowRefused("grade", gettext_noop(
+                "A multiple disability takes its most severe component's grade"))
     elif components:
-        raise RowRefused("components", "只有多重残疾需要填写组成 (components only for 多重残疾)")
+        raise RowRefused("components", gettext_noop(
+            "Components are given only for a multiple disability"))
     if not raw.get("issue_date"):
-        raise RowRefused("issue_date", "必填 (required)")
+        raise RowRefused("issue_date", gettext_noop("Required"))
     issued = parse_date("issue_date", raw["issue_date"])
     if issued > today:
-        raise RowRefused("issue_date", "发证日期不能晚于今天 (issued in the future)")
+        raise RowRefused("issue_date", gettext_noop(
+            "The issue date cannot be later than today"))
     expected = rules.valid_until(issued)
     until = parse_date("valid_until", raw["valid_until"]) if raw.get("valid_until") else expected
     if until <= issued:
-        raise RowRefused("valid_until", "有效期至应晚于发证日期 (valid until must follow the issue date)")
+        raise RowRefused("valid_until", gettext_noop(
+            "“Valid until” must be later than the issue date"))
     if until > expected and number.reissue == 0:
-        raise RowRefused("valid_until", f"有效期最长 {rules.VALIDITY_YEARS} 年，应不晚于 {expected} "
-                                        f"(a certificate is valid {rules.VALIDITY_YEARS} years at most)")
+        raise RowRefused("valid_until", gettext_noop(
+            "A certificate is valid %(years)s years at most: until %(date)s or earlier"),
+            years=rules.VALIDITY_YEARS, date=expected.isoformat())
     status = STATUSES.get(raw.get("status", "").strip() or "有效")
     if status is None:
-        raise RowRefused("status", f"证件状态应为 有效/过期/注销，实际为 {raw['status']!r} "
-                                   "(status must be 有效, 过期 or 注销)")
+        raise RowRefused("status", gettext_noop(
+            "The status %(value)s is not one of 有效, 过期 or 注销"), value=repr(raw["status"]))
     ended = parse_date("ended_on", raw["ended_on"]) if raw.get("ended_on") else None
     if status == "issued" and until < today:
         status = "expired"  # the earlier system had not marked it
     if status == "expired" and until >= today:
-        raise RowRefused("status", f"有效期至 {until} 尚未届满，不能为“过期” "
-                                   "(not yet expired by its date)")
+        raise RowRefused("status", gettext_noop(
+            "Valid until %(date)s has not passed yet, so the status cannot be “expired”"),
+            date=until.isoformat())
     if status == "cancelled":
         if ended is None:
-            raise RowRefused("ended_on", "注销的证件须填写注销日期 (a cancelled certificate needs the date)")
+            raise RowRefused("ended_on", gettext_noop(
+                "A cancelled certificate needs the date it was cancelled"))
         if not issued <= ended <= today:
-            raise RowRefused("ended_on", "注销日期应在发证之后、今天之前 (cancellation date out of range)")
+            raise RowRefused("ended_on", gettext_noop(
+                "The cancellation date must fall between the issue date and today"))
     elif ended is not None:
-        raise RowRefused("ended_on", "只有注销的证件填写注销日期 (only a cancelled certificate has one)")
+        raise RowRefused("ended_on", gettext_noop(
+            "Only a cancelled certificate has a cancellation date"))
     return HeldCertificate(resident_id=rid, number=str(number), category=category, grade=grade,
                            components=components, issue_date=issued, valid_until=until,
                            status=status, ended_on=ended, reissue=number.reissue)
@@ -220,39 +239,44 @@ def grant(raw: dict[str, str], *, today: dt.date) -> RunningGrant:
         raise RowRefused("resident_id", exc.message) from None
     subsidy = SUBSIDIES.get(raw.get("subsidy", "").strip())
     if subsidy is None:
-        raise RowRefused("subsidy", f"补贴项目应为 生活补贴 或 护理补贴，实际为 {raw.get('subsidy')!r} "
-                                    "(subsidy must be 生活补贴 or 护理补贴)")
+        raise RowRefused("subsidy", gettext_noop(
+            "The subsidy %(value)s is not one of 生活补贴 or 护理补贴"), value=repr(raw.get("subsidy")))
     if not raw.get("start_month"):
-        raise RowRefused("start_month", "必填 (required)")
+        raise RowRefused("start_month", gettext_noop("Required"))
     start = parse_month("start_month", raw["start_month"])
     this_month = today.replace(day=1)
     if start > this_month:
-        raise RowRefused("start_month", "起始月份不能晚于本月 (a running grant cannot start later)")
+        raise RowRefused("start_month", gettext_noop(
+            "The start month cannot be later than this month"))
     try:
         amount = Decimal(raw.get("monthly_amount", "").replace(",", "").replace("元", "").strip())
     except InvalidOperation:
-        raise RowRefused("monthly_amount", f"月发放金额应为数字，实际为 {raw.get('monthly_amount')!r} "
-                                           "(the monthly amount must be a number)") from None
+        raise RowRefused("monthly_amount", gettext_noop(
+            "The monthly amount must be a number, not %(value)s"),
+            value=repr(raw.get("monthly_amount"))) from None
     if not amount.is_finite() or amount <= 0 or amount >= 100000 or amount != round(amount, 2):
-        raise RowRefused("monthly_amount", "月发放金额应为大于 0 的金额（元，最多两位小数） "
-                                           "(a positive amount in yuan, at most two decimals)")
+        raise RowRefused("monthly_amount", gettext_noop(
+            "The monthly amount must be above 0 yuan, with at most two decimals"))
     account = re.sub(r"\s", "", raw.get("bank_account", ""))
     if not account:
-        raise RowRefused("bank_account", "必填 (required)")
+        raise RowRefused("bank_account", gettext_noop("Required"))
     if not re.fullmatch(r"\d{8,30}", account):
-        raise RowRefused("bank_account", "银行账号应为 8–30 位数字 (an account is 8–30 digits)")
+        raise RowRefused("bank_account", gettext_noop(
+            "A bank account number is 8–30 digits"))
     if raw.get("paid_through"):
         paid = parse_month("paid_through", raw["paid_through"])
         if paid < start.replace(day=1) - dt.timedelta(days=1):
-            raise RowRefused("paid_through", "已发放至月份早于起始月份 (paid through before the start)")
+            raise RowRefused("paid_through", gettext_noop(
+                "“Paid through” is before the start month"))
         if paid > this_month:
-            raise RowRefused("paid_through", "已发放至月份不能晚于本月 (paid through a future month)")
+            raise RowRefused("paid_through", gettext_noop(
+                "“Paid through” cannot be later than this month"))
         first = max(next_month(paid), start)
     else:
         first = max(start, this_month)
     care = raw.get("needs_long_term_care", "").strip().lower()
     if care not in YES | NO:
-        raise RowRefused("needs_long_term_care", "应填 是 或 否 (yes or no)")
+        raise RowRefused("needs_long_term_care", gettext_noop("Write 是 or 否"))
     # An earlier system that paid the nursing subsidy found the long-term care need.
     needs_care = care in YES or (care == "" and subsidy == "nursing")
     return RunningGrant(resident_id=rid, subsidy=subsidy, start_month=start,
@@ -283,11 +307,12 @@ def _money(column: str, value: str) -> Decimal:
     try:
         amount = Decimal(value.replace(",", "").replace("元", "").strip())
     except InvalidOperation:
-        raise RowRefused(column, f"金额应为数字，实际为 {value!r} (an amount must be a number)") from None
+        raise RowRefused(column, gettext_noop(
+            "An amount must be a number, not %(value)s"), value=repr(value)) from None
     if not amount.is_finite() or amount < 0 or amount >= Decimal("100000000") \
             or amount != round(amount, 2):
-        raise RowRefused(column, "金额应为不小于 0 的数（元，最多两位小数） "
-                                 "(an amount ≥ 0 in yuan, at most two decimals)")
+        raise RowRefused(column, gettext_noop(
+            "An amount must be 0 yuan or more, with at most two decimals"))
     return amount
 
 
@@ -298,19 +323,22 @@ def service(raw: dict[str, str], *, today: dt.date) -> ServiceRow:
     except ResidentIdError as exc:
         raise RowRefused("resident_id", exc.message) from None
     if not raw.get("service_type", "").strip():
-        raise RowRefused("service_type", "必填 (required)")
+        raise RowRefused("service_type", gettext_noop("Required"))
     if not raw.get("start_date"):
-        raise RowRefused("start_date", "必填 (required)")
+        raise RowRefused("start_date", gettext_noop("Required"))
     start = parse_date("start_date", raw["start_date"])
     if start > today:
-        raise RowRefused("start_date", "服务日期不能晚于今天 (date in the future)")
+        raise RowRefused("start_date", gettext_noop(
+            "The service date cannot be later than today"))
     end = parse_date("end_date", raw["end_date"]) if raw.get("end_date") else None
     if end is not None and end < start:
-        raise RowRefused("end_date", "结束日期早于开始日期 (ends before it starts)")
+        raise RowRefused("end_date", gettext_noop(
+            "The end date is before the start date"))
     cost = _money("cost", raw.get("cost", ""))
     subsidy = _money("subsidy", raw.get("subsidy", ""))
     if subsidy > cost:
-        raise RowRefused("subsidy", "补助不能超过费用 (subsidy above the cost)")
+        raise RowRefused("subsidy", gettext_noop(
+            "The subsidy cannot exceed the cost"))
     return ServiceRow(resident_id=rid, service_type=raw["service_type"].strip(),
                       start_date=start, end_date=end,
                       institution=raw.get("institution", "").strip()[:100],
@@ -372,7 +400,8 @@ def _coded(column: str, value: str, table: dict[str, str], *, default: str = "")
         return table[value]
     if value in table.values():
         return value
-    raise RowRefused(column, f"无法识别“{value[:20]}”，可填：{'、'.join(table)}")
+    raise RowRefused(column, gettext_noop("Cannot recognise “%(value)s”: write one of %(choices)s"),
+                     value=value[:20], choices="、".join(table))
 
 
 def survey(raw: dict[str, str], *, today: dt.date) -> SurveyRow:

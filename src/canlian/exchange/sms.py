@@ -91,5 +91,5 @@ class KannelNotifier(Notifier):
             time.sleep(self.backoff * attempt)
         actions.log_sms(reference, phone, text, sent=False, attempts=attempt, status=status,
                         answer=answer)
-        raise SmsError(f"短信网关未接收该短信 (the SMS gateway refused the message: "
-                       f"{status or 'no connection'} {answer.strip()[:80]})")
+        raise SmsError(f"the SMS gateway refused the message: "
+                       f"{status or 'no connection'} {answer.strip()[:80]}")

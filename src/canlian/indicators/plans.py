@@ -119,7 +119,7 @@ def load(code_or_path: str | Path) -> Plan:
     shipped = available()
     path = shipped.get(str(code_or_path)) or Path(code_or_path)
     if not path.exists():
-        raise FileNotFoundError(f"没有规划 {code_or_path!r} (no plan {code_or_path!r}); "
+        raise FileNotFoundError(f"no plan {code_or_path!r}; "
                                 f"shipped: {', '.join(shipped)}")
     with path.open(encoding="utf-8") as fh:
         try:

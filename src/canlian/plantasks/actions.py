@@ -39,8 +39,9 @@ def department_of(user: User, plan: TaskPlan) -> str:
     if not user.can(Capability.REPORT_PLAN_TASKS):
         raise PermissionDenied("cannot report plan tasks")
     if user.organisation not in plan.departments:
-        raise PlanTaskError(f"账号所属部门“{user.organisation}”不在规划的部门名单中，请联系残联 "
-                            f"(the account's department is not one the plan names)",
+        raise PlanTaskError(gettext("The account's department “%(department)s” is not one the plan names: "
+                                    "please contact the federation")
+                            % {"department": user.organisation},
                             code="unknown_department")
     return user.organisation
 
@@ -65,8 +66,8 @@ def submit_report(user: User, plan: TaskPlan, *, task: str, year: int, quarter: 
     elif (year, quarter) > rules.quarter_of(clock.today()):
         errors["quarter"] = gettext("A quarter not yet begun cannot be reported")
     elif not the_task.runs_in(year):
-        errors["year"] = (f"任务实施年度为 {the_task.start}—{the_task.end} "
-                          f"(the task runs {the_task.start}-{the_task.end})")
+        errors["year"] = (gettext("The task runs %(first)s–%(last)s")
+                          % {"first": the_task.start, "last": the_task.end})
     if not 0 <= percent <= 100:
         errors["percent"] = gettext("Completion must be 0-100")
     if not text.strip():
@@ -74,13 +75,12 @@ def submit_report(user: User, plan: TaskPlan, *, task: str, year: int, quarter: 
     if evidence is not None:
         name = (evidence.name or "").lower()
         if not name.endswith(EVIDENCE_TYPES):
-            errors["evidence"] = ("佐证材料应为 PDF、图片、Word 或 Excel 文件 "
-                                  "(evidence must be a PDF, image, Word or Excel file)")
+            errors["evidence"] = gettext("Evidence must be a PDF, image, Word or Excel file")
         elif (evidence.size or 0) > MAX_EVIDENCE_BYTES:
             errors["evidence"] = gettext("Evidence must be at most 10 MB")
     for key, value in (figures or {}).items():
         if not isinstance(value, int | float) or isinstance(value, bool):
-            errors["figures"] = f"数据“{key}”应为数字 (figure {key!r} must be a number)"
+            errors["figures"] = gettext("The figure “%(key)s” must be a number") % {"key": key}
     if errors:
         raise ValidationError(errors)
     report, created = ProgressReport.objects.update_or_create(

@@ -212,7 +212,7 @@ def available() -> dict[str, Path]:
 def load(code: str) -> TaskPlan:
     path = available().get(code)
     if path is None:
-        raise KeyError(f"没有规划任务文件 {code!r} (no task file {code!r})")
+        raise KeyError(f"no task file {code!r}")
     return read(path)
 
 

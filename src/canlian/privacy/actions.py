@@ -54,8 +54,8 @@ def give_consent(user: Any, person: Any, purpose: str, *, notice_version: Any = 
         raise ConsentError(gettext("This purpose takes no separate consent"),
                            "not_consent_purpose")
     if notice_version is not None and str(notice_version) != current.version.isoformat():
-        raise ConsentError("告知内容已更新，请阅读新的告知后再同意 (the notice has changed: "
-                           "read the new one first)", "stale_notice")
+        raise ConsentError(gettext("The notice has changed: read the new one before consenting"),
+                           "stale_notice")
     if Consent.objects.select_for_update().filter(person=person, purpose=purpose,
                                                   withdrawn_at__isnull=True).exists():
         raise ConsentError(gettext("Consent already given"), "already_given")
@@ -92,7 +92,8 @@ def set_sharing_purpose(by: Any | None, account: Any, purpose: str | None) -> No
     if by is not None and not (by.is_authenticated and by.is_superuser):
         raise PermissionDenied("administrators only")
     if purpose is not None and purpose not in notices.consent_purposes():
-        raise ConsentError(f"未知的同意用途 {purpose} (unknown consent purpose)", "unknown_purpose")
+        raise ConsentError(gettext("Unknown consent purpose %(purpose)s") % {"purpose": purpose},
+                           "unknown_purpose")
     if purpose is None:
         SharingAccount.objects.filter(user=account).delete()
     else:
@@ -114,8 +115,8 @@ def request_correction(user: Any, person: Any, *, what: str, correct_value: str,
     if not correct_value:
         raise ValidationError({"correct_value": gettext("Say what it should be")})
     if CorrectionRequest.objects.filter(person=person, state=CorrectionState.PENDING).count() >= 5:
-        raise ValidationError({"what": "已有 5 项更正申请在审核，请等待处理结果 "
-                                       "(five requests are already waiting)"})
+        raise ValidationError({"what": gettext("Five correction requests are already waiting: "
+                                       "please wait for their outcome")})
     correction = CorrectionRequest.objects.create(
         person=person, village_id=person.village_id, what=what, correct_value=correct_value,
         reason=reason.strip(), requested_by=user)
@@ -139,7 +140,7 @@ def decide_correction(user: Any, correction_id: int, corrected: bool, *, note: s
     if correction.state != CorrectionState.PENDING:
         raise ConsentError(gettext("Already decided"), "already_decided")
     if not corrected and not note.strip():
-        raise ValidationError({"note": "不予更正须说明理由 (give the reason)"})
+        raise ValidationError({"note": gettext("Give the reason for refusing the correction")})
     correction.state = CorrectionState.CORRECTED if corrected else CorrectionState.REJECTED
     correction.decided_by, correction.decided_at = user, timezone.now()
     correction.note = note.strip()[:200]
@@ -161,7 +162,7 @@ def place_hold(user: Any, person: Any, reason: str, *, request: HttpRequest | No
     scoping.require(user, Capability.EDIT_PEOPLE)
     _own(user, person)
     if not reason.strip():
-        raise ValidationError({"reason": "请写明保全原因 (give the reason)"})
+        raise ValidationError({"reason": gettext("Give the reason for the legal hold")})
     hold = LegalHold.objects.create(person=person, reason=reason.strip()[:200], placed_by=user,
                                     placed_at=timezone.now())
     record(user=user, action=Action.CREATE, obj=hold, person=person, request=request,

@@ -12,16 +12,29 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from canlian.core.rule_text import gettext_noop, translated
 
 DATA = Path(__file__).resolve().parent / "data" / "notices.yaml"
 
 
 class NoticeError(ValueError):
-    """A notice file that cannot be read: names the file, the entry and the field."""
+    """A notice file that cannot be read: names the file, the entry and the field (in the
+    active language: staff read it when the deployment starts)."""
+
+
+# "where, field …: problem", the problem itself a msgid (core.rule_text: no Django here).
+WHERE_FIELD = gettext_noop("%(where)s field %(field)s: %(problem)s")
+
+
+def _problem(where: str, field: str, msgid: str, **params: Any) -> str:
+    """The message in the active language (English when Django is not loaded)."""
+    return translated(WHERE_FIELD, {"where": where, "field": field,
+                                    "problem": translated(msgid, params)})
 
 
 class _Version(BaseModel):
@@ -83,21 +96,21 @@ def parse(raw: object, source: str) -> tuple[_Purpose, ...]:
             entry = f"purposes[{loc[1]}] ({code})"
             loc = loc[2:]
         field = ".".join(str(p) for p in loc)
-        raise NoticeError(f"{source}: {entry or '(file)'} 字段 {field or '(entry)'}: "
-                          f"{err['msg']}") from None
+        raise NoticeError(_problem(f"{source}: {entry or '(file)'}", field or "(entry)",
+                                   "%(msg)s", msg=err["msg"])) from None
     seen: set[str] = set()
     for i, p in enumerate(data.purposes):
         where = f"{source}: purposes[{i}] ({p.code})"
         if p.code in seen:
-            raise NoticeError(f"{where} 字段 code: 重复的用途 (duplicate purpose)")
+            raise NoticeError(_problem(where, "code", gettext_noop("duplicate purpose")))
         seen.add(p.code)
         if p.basis == "consent" and not p.department:
-            raise NoticeError(f"{where} 字段 department: 需单独同意的共享必须写明接收部门 "
-                              "(a consent purpose must name the receiving department)")
+            raise NoticeError(_problem(where, "department", gettext_noop(
+                "a purpose needing consent must name the receiving department")))
         days = [v.effective_from for v in p.versions]
         if not days or days != sorted(set(days)):
-            raise NoticeError(f"{where} 字段 versions: 版本须按 effective_from 递增且不重复 "
-                              "(versions must be in increasing effective_from order)")
+            raise NoticeError(_problem(where, "versions", gettext_noop(
+                "versions must be in increasing effective_from order, none twice")))
     return tuple(data.purposes)
 
 

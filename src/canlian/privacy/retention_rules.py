@@ -11,17 +11,30 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from canlian.core.rule_text import gettext_noop, translated
 
 DATA = Path(__file__).resolve().parent / "data" / "retention.yaml"
 Kind = Literal["deceased_contact", "stopped_bank"]
 
 
 class RetentionError(ValueError):
-    """A retention file that cannot be read: names the file, the entry and the field."""
+    """A retention file that cannot be read: names the file, the entry and the field (in the
+    active language: staff read it when the deployment starts)."""
+
+
+# "where, field …: problem", the problem itself a msgid (core.rule_text: no Django here).
+WHERE_FIELD = gettext_noop("%(where)s field %(field)s: %(problem)s")
+
+
+def _problem(where: str, field: str, msgid: str, **params: Any) -> str:
+    """The message in the active language (English when Django is not loaded)."""
+    return translated(WHERE_FIELD, {"where": where, "field": field,
+                                    "problem": translated(msgid, params)})
 
 
 class _Version(BaseModel):
@@ -56,16 +69,17 @@ def parse(raw: object, source: str) -> dict[str, tuple[_Version, ...]]:
             periods = raw.get("periods") if isinstance(raw, dict) else None
             kind = periods[loc[1]].get("kind", "?") if isinstance(periods, list) else "?"
             entry, loc = f"periods[{loc[1]}] ({kind})", loc[2:]
-        raise RetentionError(f"{source}: {entry} 字段 {'.'.join(map(str, loc)) or '(entry)'}: "
-                             f"{err['msg']}") from None
+        raise RetentionError(_problem(f"{source}: {entry}", ".".join(map(str, loc)) or "(entry)",
+                                      "%(msg)s", msg=err["msg"])) from None
     result: dict[str, tuple[_Version, ...]] = {}
     for i, p in enumerate(data.periods):
         days = [v.effective_from for v in p.versions]
         if p.kind in result:
-            raise RetentionError(f"{source}: periods[{i}] ({p.kind}) 字段 kind: 重复 (duplicate)")
+            raise RetentionError(_problem(f"{source}: periods[{i}] ({p.kind})", "kind",
+                                          gettext_noop("duplicate")))
         if days != sorted(set(days)):
-            raise RetentionError(f"{source}: periods[{i}] ({p.kind}) 字段 versions: 须按 "
-                                 "effective_from 递增 (must increase)")
+            raise RetentionError(_problem(f"{source}: periods[{i}] ({p.kind})", "versions",
+                                          gettext_noop("must increase by effective_from")))
         result[p.kind] = tuple(p.versions)
     return result
 

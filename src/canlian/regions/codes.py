@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from canlian.core.rule_text import gettext_noop, translated
+
 LEVELS = ("province", "city", "county", "township", "village")
 # Significant digits of a code at each level.
 SIGNIFICANT = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
@@ -23,7 +25,8 @@ class RegionCodeError(ValueError):
 def check(code: str) -> str:
     code = str(code).strip()
     if not re.fullmatch(r"\d{12}", code):
-        raise RegionCodeError(f"区划代码应为 12 位数字：{code!r} (region code must be 12 digits)")
+        raise RegionCodeError(translated(gettext_noop("A region code is 12 digits, not %(code)s"),
+                                          {"code": repr(code)}))
     return code
 
 

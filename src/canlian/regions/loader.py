@@ -28,7 +28,7 @@ def read(code: str) -> dict:
     path = DATA_DIR / f"{code}.yaml"
     if not path.exists():
         raise FileNotFoundError(
-            f"没有部署 {code!r} 的区划数据文件 (no region file for deployment {code!r}); "
+            f"no region file for deployment {code!r}; "
             f"available: {', '.join(available())}"
         )
     with path.open(encoding="utf-8") as fh:

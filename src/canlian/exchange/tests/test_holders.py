@@ -78,3 +78,15 @@ def test_grant_rows():
         with pytest.raises(holders.RowRefused) as exc:
             holders.grant(raw, today=TODAY)
         assert exc.value.column == column
+
+
+def test_a_refusal_reads_in_the_active_language_and_in_english_for_logs():
+    from django.utils import translation
+
+    with pytest.raises(holders.RowRefused) as exc:
+        holders.certificate(row(issue_date="2020-3-1x"), today=TODAY)
+    assert str(exc.value) == "A date must be YYYY-MM-DD, not '2020-3-1x'"
+    with translation.override("zh-hans"):
+        assert exc.value.reason == "日期格式应为 YYYY-MM-DD，实际为 '2020-3-1x'"
+    with translation.override("en"):
+        assert exc.value.reason == "A date must be YYYY-MM-DD, not '2020-3-1x'"

@@ -20,11 +20,9 @@ class Command(BaseCommand):
         checked, broken, last = chain.first_break(rows)
         if broken is not None:
             event = AuditEvent.objects.filter(pk=broken).values("at").first()
-            at = f"，时间 {event['at']:%Y-%m-%d %H:%M:%S}" if event else ""
+            at = f" ({event['at']:%Y-%m-%d %H:%M:%S})" if event else ""
             raise CommandError(
-                f"审计链在事件 #{broken} 处断开{at}：该事件或其前一事件被修改、删除或插入；"
-                f"此前 {checked} 条完好 (audit chain broken at event #{broken}: it or the event "
-                f"before it was changed, removed or inserted; {checked} events before it verify)")
+                f"audit chain broken at event #{broken}{at}: it or the event before it was changed, "
+                f"removed or inserted; {checked} events before it verify")
         head = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
-        self.stdout.write(f"审计链完好：{checked} 条事件，末条 #{head}，末条哈希 {last} "
-                          f"(audit chain intact: {checked} events, head #{head}, hash {last})")
+        self.stdout.write(f"audit chain intact: {checked} events, head #{head}, hash {last}")

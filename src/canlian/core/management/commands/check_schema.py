@@ -25,5 +25,5 @@ class Command(BaseCommand):
             raise CommandError(schema.report(items, limit=len(items)))
         vendor = connections[opts["database"]].vendor
         count = len(schema.expected(vendor)) + len(schema.expected_migrations())
-        self.stdout.write(f"数据库结构完整 (schema complete): {count:,} objects verified "
+        self.stdout.write(f"schema complete: {count:,} objects verified "
                           f"in {seconds * 1000:.0f} ms")
