@@ -57,7 +57,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from canlian.core.rule_text import english, gettext_noop, translated
+from canlian.core.rule_text import english, gettext_noop, listed, translated
 
 SCHEMA_VERSION = 1
 DATA_FILE = Path(__file__).resolve().parent / "data" / "levy.yaml"
@@ -601,7 +601,7 @@ def _rules(decl: Declaration, table: LevyTable) -> LevyRules:
     try:
         return table.rules_on(decl.province, on)
     except RulesNotInForce as exc:
-        missing = " / ".join(translated(SERIES[name]) for name in exc.missing)
+        missing = listed(translated(SERIES[name]) for name in exc.missing)
         name = table.provinces[decl.province].name
         raise LevyInputError(
             fld,
