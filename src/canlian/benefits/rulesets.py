@@ -66,6 +66,8 @@ from typing import Any, NoReturn
 
 import yaml
 
+from canlian.core.rule_text import gettext_noop, translated
+
 SCHEMA_VERSION = 1
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -297,10 +299,9 @@ def load_shipped(code: str) -> RuleSet:
     """The rule set shipped for a deployment, e.g. ``load_shipped("yueqing")``."""
     path = DATA_DIR / f"{code}.yaml"
     if not path.exists():
-        raise FileNotFoundError(
-            f"没有部署 {code!r} 的两项补贴规则文件 (no subsidy rule set for deployment {code!r}); "
-            f"available: {', '.join(available())}"
-        )
+        raise FileNotFoundError(translated(
+            gettext_noop("No subsidy rule set for deployment %(code)s; available: %(available)s"),
+            {"code": repr(code), "available": ", ".join(available())}))
     return load(path)
 
 
@@ -311,7 +312,8 @@ def load(path: str | Path) -> RuleSet:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FileNotFoundError(f"找不到规则文件 {path} (rule set file not found)") from None
+        raise FileNotFoundError(translated(gettext_noop("Rules file %(path)s not found"),
+                                           {"path": path})) from None
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:

@@ -26,6 +26,7 @@ from canlian.care.queries import designation
 from canlian.core import clock, sheets
 from canlian.core.calendar import add_working_days
 from canlian.core.domain import DomainError
+from canlian.core.rule_text import RuleError
 from canlian.people.models import Person
 from canlian.services.models import Institution
 
@@ -513,8 +514,8 @@ def bill(user: Any, pk: int, *, month: dt.date, claimed: Decimal, request: Any =
             s=Sum("accepted"))["s"] or Decimal(0)
         try:
             accepted, cut = rules.accept_bill(claimed.quantize(rules.FEN), app.amount, settled)
-        except ValueError as exc:
-            raise ProgrammeError(str(exc), "amount", "claimed") from None
+        except RuleError as exc:
+            raise ProgrammeError(exc.message, "amount", "claimed") from None
         try:
             line = BillLine.objects.create(
                 application=app, institution=app.institution, village_id=app.village_id,
