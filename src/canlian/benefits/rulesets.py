@@ -66,6 +66,8 @@ from typing import Any, NoReturn
 
 import yaml
 
+from canlian.core.rule_text import english, gettext_noop, translated
+
 SCHEMA_VERSION = 1
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -126,21 +128,28 @@ class RuleSetError(ValueError):
 class NotInForceError(LookupError):
     """No version of a rule (or no 低保 standard) is in force yet on the date asked."""
 
-    def __init__(self, ruleset: str, what_zh: str, what_en: str, on: dt.date,
-                 earliest: dt.date | None) -> None:
+    def __init__(self, ruleset: str, what: str, on: dt.date, earliest: dt.date | None) -> None:
         self.ruleset = ruleset
+        self.what = what  # an English msgid, e.g. "dibao standard"
         self.on = on
         self.earliest = earliest
-        if earliest is None:
-            zh, en = "（规则集中没有任何版本）", "; the rule set has no versions of it"
-        else:
-            zh = f"（最早版本自 {earliest.isoformat()} 起）"
-            en = f"; the earliest version starts {earliest.isoformat()}"
-        self.message = (
-            f"规则集 {ruleset} 在 {on.isoformat()} 尚无有效的{what_zh}{zh}"
-            f" (rule set {ruleset} has no {what_en} in force on {on.isoformat()}{en})"
-        )
-        super().__init__(self.message)
+        super().__init__(english(self._msgid(), self._params(english)))
+
+    def _msgid(self) -> str:
+        if self.earliest is None:
+            return gettext_noop("Rule set %(ruleset)s has no %(what)s in force on %(day)s; "
+                                "the rule set has no versions of it")
+        return gettext_noop("Rule set %(ruleset)s has no %(what)s in force on %(day)s; "
+                            "the earliest version starts %(earliest)s")
+
+    def _params(self, language: Any) -> dict[str, Any]:
+        return {"ruleset": self.ruleset, "what": language(self.what), "day": self.on.isoformat(),
+                "earliest": self.earliest.isoformat() if self.earliest else ""}
+
+    @property
+    def message(self) -> str:
+        """The message in the active language (``str()`` is English)."""
+        return translated(self._msgid(), self._params(translated))
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,17 +271,18 @@ class RuleSet:
         versions = self.versions(subsidy)
         found = _latest(versions, on)
         if found is None:
-            raise NotInForceError(self.code, subsidy.label_zh + "规则", subsidy.label_en + " rule", on,
-                                  versions[0].effective_from)
+            what = (gettext_noop("living subsidy rules") if subsidy is Subsidy.LIVING
+                    else gettext_noop("nursing subsidy rules"))
+            raise NotInForceError(self.code, what, on, versions[0].effective_from)
         return found
 
     def dibao_on(self, on: dt.date) -> DibaoStandard:
         """The 低保 standard in force on ``on``."""
         if not self.dibao_standards:
-            raise NotInForceError(self.code, "低保标准", "dibao standard", on, None)
+            raise NotInForceError(self.code, gettext_noop("dibao standard"), on, None)
         found = _latest(self.dibao_standards, on)
         if found is None:
-            raise NotInForceError(self.code, "低保标准", "dibao standard", on,
+            raise NotInForceError(self.code, gettext_noop("dibao standard"), on,
                                   self.dibao_standards[0].effective_from)
         return found
 
@@ -297,10 +307,9 @@ def load_shipped(code: str) -> RuleSet:
     """The rule set shipped for a deployment, e.g. ``load_shipped("yueqing")``."""
     path = DATA_DIR / f"{code}.yaml"
     if not path.exists():
-        raise FileNotFoundError(
-            f"没有部署 {code!r} 的两项补贴规则文件 (no subsidy rule set for deployment {code!r}); "
-            f"available: {', '.join(available())}"
-        )
+        raise FileNotFoundError(translated(
+            gettext_noop("No subsidy rule set for deployment %(code)s; available: %(available)s"),
+            {"code": repr(code), "available": ", ".join(available())}))
     return load(path)
 
 
@@ -311,7 +320,8 @@ def load(path: str | Path) -> RuleSet:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FileNotFoundError(f"找不到规则文件 {path} (rule set file not found)") from None
+        raise FileNotFoundError(translated(gettext_noop("Rules file %(path)s not found"),
+                                           {"path": path})) from None
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from canlian.core.rule_text import RuleError, gettext_noop
+
 MOBILITY = {
     "independent": ("行动自如", "moves independently"),
     "aided": ("需搀扶或拐杖", "walks with help or a stick"),
@@ -118,7 +120,8 @@ class Priority:
 def priority(facts: EmergencyFacts, rules: PriorityRules) -> Priority:
     """Points and level of one person, with a reason for every point."""
     if facts.mobility not in MOBILITY:
-        raise ValueError(f"未知的行动能力 {facts.mobility!r} (unknown mobility)")
+        raise RuleError("mobility", gettext_noop("Unknown mobility %(mobility)s"),
+                        mobility=repr(facts.mobility))
     reasons: list[Reason] = []
 
     def add(code: str, points: int, zh: str, en: str) -> None:
@@ -189,9 +192,10 @@ def board_summary(counts: Mapping[str | None, int]) -> dict[str, int]:
     summary = {"total": 0, "reached": 0, "pending": 0, "unreachable": 0, "needs_help": 0}
     for state, n in counts.items():
         if state is not None and state not in CHECKIN_STATES:
-            raise ValueError(f"未知的签到状态 {state!r} (unknown check-in state)")
+            raise RuleError("state", gettext_noop("Unknown check-in state %(state)s"),
+                            state=repr(state))
         if n < 0:
-            raise ValueError(f"人数不能为负 (a negative count): {n}")
+            raise RuleError("count", gettext_noop("The count cannot be negative: %(count)s"), count=n)
         summary["total"] += n
         if state in REACHED:
             summary["reached"] += n

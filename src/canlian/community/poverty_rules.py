@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from canlian.core.months import month_start
+from canlian.core.rule_text import RuleError, gettext_noop
 
 FLAGS = {
     "income_below_line": ("收入低于低保标准但未纳入低保", "income below the dibao line, not in dibao"),
@@ -89,7 +90,7 @@ class Flag:
 def months_before(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` earlier, or the month's last day when it has no such day."""
     if months < 0:
-        raise ValueError(f"月数不能为负 (months cannot be negative): {months}")
+        raise RuleError("months", gettext_noop("Months cannot be negative: %(months)s"), months=months)
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return dt.date(year, month + 1, min(day.day, last))
@@ -103,9 +104,10 @@ def flags(facts: HouseholdFacts, rules: WatchRules) -> tuple[Flag, ...]:
     line = facts.dibao_standard
     income = facts.income_per_capita
     if line is not None and line <= 0:
-        raise ValueError(f"低保标准应为正数 (the dibao standard must be positive): {line}")
+        raise RuleError("dibao_standard",
+                        gettext_noop("The dibao standard must be positive: %(standard)s"), standard=line)
     if income is not None and income < 0:
-        raise ValueError(f"收入不能为负 (income cannot be negative): {income}")
+        raise RuleError("income", gettext_noop("Income cannot be negative: %(income)s"), income=income)
     if not covered and line is not None and income is not None:
         near = line * rules.near_line_multiple
         if income < line:

@@ -37,6 +37,8 @@ from typing import Any, NoReturn
 
 import yaml
 
+from canlian.core.rule_text import gettext_noop, translated
+
 from . import emergency_rules, inspection_rules, poverty_rules, visit_rules, volunteer_rules
 
 SCHEMA_VERSION = 1
@@ -74,8 +76,9 @@ def load_shipped(code: str) -> CommunityRules:
     """The rules shipped for a deployment, e.g. ``load_shipped("yueqing")``."""
     path = DATA_DIR / f"{code}.yaml"
     if code == "checklist" or not path.exists():
-        raise FileNotFoundError(f"没有部署 {code!r} 的社区助残规则文件 (no community rules for "
-                                f"deployment {code!r}); available: {', '.join(available())}")
+        raise FileNotFoundError(translated(
+            gettext_noop("No community rules file for deployment %(code)s; available: %(available)s"),
+            {"code": repr(code), "available": ", ".join(available())}))
     return load(path)
 
 
@@ -98,7 +101,8 @@ def _read(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FileNotFoundError(f"找不到规则文件 {path} (rules file not found)") from None
+        raise FileNotFoundError(translated(gettext_noop("Rules file %(path)s not found"),
+                                           {"path": path})) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -20,6 +20,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from canlian.core.rule_text import RuleError, gettext_noop
+
 HOUSEHOLD_TYPES = ("ordinary", "dibao", "dibao_edge", "tekun")  # people.models.HouseholdType
 GRADES = (1, 2, 3, 4)
 CATEGORIES = (1, 2, 3, 4, 5, 6, 7)
@@ -140,11 +142,13 @@ def status(last_visit: dt.date | None, every_days: int, today: dt.date,
     A visit on the due date is in time; the day after, it is one day overdue.
     """
     if every_days < 1:
-        raise ValueError(f"走访间隔须为正整数天 (every_days must be positive): {every_days}")
+        raise RuleError("every_days", gettext_noop("The visit interval must be a positive number of "
+                                                  "days: %(days)s"), days=every_days)
     if last_visit is None:
         return VisitStatus(State.NEVER, None)
     if last_visit > today:
-        raise ValueError(f"走访日期 {last_visit} 晚于今天 {today} (a visit in the future)")
+        raise RuleError("future", gettext_noop("The visit on %(visit)s is later than today, %(today)s"),
+                        visit=str(last_visit), today=str(today))
     due_on = last_visit + dt.timedelta(days=every_days)
     if today > due_on:
         return VisitStatus(State.OVERDUE, due_on, (today - due_on).days)

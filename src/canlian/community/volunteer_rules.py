@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from canlian.core.rule_text import RuleError, gettext_noop
+
 SKILLS = {
     "companionship": ("陪伴聊天", "companionship"),
     "daily_care": ("生活照料", "daily care"),
@@ -94,7 +96,7 @@ class Match:
 def rank(need: Need, candidates: Iterable[Candidate], limit: int = 10) -> list[Match]:
     """Active volunteers with the skill, best first (ties: fewer open tasks, then id)."""
     if need.skill not in SKILLS:
-        raise ValueError(f"未知的服务技能 {need.skill!r} (unknown skill)")
+        raise RuleError("skill", gettext_noop("Unknown skill %(skill)s"), skill=repr(need.skill))
     matches = []
     for c in candidates:
         if not c.active or need.skill not in c.skills:

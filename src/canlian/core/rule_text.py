@@ -47,3 +47,15 @@ class RuleError(ValueError):
     @property
     def message(self) -> str:
         return translated(self.msgid, self.params)
+
+
+def listed(items: Any) -> str:
+    """``items`` joined with the active language's list separator ("、" in Chinese)."""
+    translation = sys.modules.get("django.utils.translation")
+    separator = ", "
+    if translation is not None:
+        try:
+            separator = translation.pgettext("list separator", ", ")
+        except Exception:  # settings not configured: stay in English
+            separator = ", "
+    return separator.join(str(item) for item in items)

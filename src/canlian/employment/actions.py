@@ -358,8 +358,9 @@ def record_attendance(user: Any, enrolment_id: int, *, attended_hours: int,
     if enrolment is None:
         raise Enrolment.DoesNotExist(enrolment_id)
     if attended_hours < 0 or attended_hours > enrolment.course.hours:
-        raise ValidationError({"attended_hours": f"出勤课时应在 0–{enrolment.course.hours} 之间 "
-                                                 "(hours outside the course)"})
+        raise ValidationError({"attended_hours": gettext("The hours attended must be between 0 "
+                                                         "and %(hours)s")
+                               % {"hours": enrolment.course.hours}})
     enrolment.attended_hours, enrolment.completed = attended_hours, completed
     enrolment.save(update_fields=["attended_hours", "completed"])
     record(user=user, action=Action.UPDATE, obj=enrolment, person=enrolment.person,

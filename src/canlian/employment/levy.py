@@ -57,6 +57,8 @@ from typing import Any, NoReturn
 
 import yaml
 
+from canlian.core.rule_text import english, gettext_noop, listed, translated
+
 SCHEMA_VERSION = 1
 DATA_FILE = Path(__file__).resolve().parent / "data" / "levy.yaml"
 FEN = Decimal("0.01")
@@ -81,11 +83,16 @@ MILITARY_GRADES = range(1, 11)  # 残疾军人证: 1 … 10
 class LevyInputError(ValueError):
     """A declaration that cannot be assessed, naming the field that is wrong."""
 
-    def __init__(self, field: str, message: str, code: str = "invalid") -> None:
-        super().__init__(message)
+    def __init__(self, field: str, message: str, code: str = "invalid", **params: Any) -> None:
+        super().__init__(english(message, params))
         self.field = field
-        self.message = message
+        self.msgid, self.params = message, params
         self.code = code
+
+    @property
+    def message(self) -> str:
+        """The message in the active language (``str()`` is English)."""
+        return translated(self.msgid, self.params)
 
 
 class LevyDataError(ValueError):
@@ -174,12 +181,12 @@ class Exemption(Version):
     unit_kinds: tuple[str, ...]
 
 
-SERIES: dict[str, str] = {  # series name → what it is, for messages
-    "ratio": "安排比例 (quota ratio)",
-    "wage_cap": "征收标准上限 (wage cap)",
-    "double_count": "重度残疾人按 2 人计算的规定 (double-count rule)",
-    "reductions": "分档减缴 (tiered reductions)",
-    "small_enterprise_exemption": "小微企业暂免征收 (small-enterprise exemption)",
+SERIES: dict[str, str] = {  # series name → what it is, for messages (msgids)
+    "ratio": gettext_noop("quota ratio"),
+    "wage_cap": gettext_noop("wage cap"),
+    "double_count": gettext_noop("rule counting a severely disabled employee as two"),
+    "reductions": gettext_noop("tiered reductions"),
+    "small_enterprise_exemption": gettext_noop("small-enterprise exemption"),
 }
 REQUIRED_SERIES = ("ratio", "wage_cap", "double_count")
 
@@ -259,7 +266,8 @@ def load_table(path: str | Path) -> LevyTable:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FileNotFoundError(f"找不到残保金规则文件 {path} (levy rules file not found)") from None
+        raise FileNotFoundError(translated(gettext_noop("Levy rules file %(path)s not found"),
+                                           {"path": path})) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -529,7 +537,7 @@ def check(decl: Declaration, table: LevyTable | None = None) -> Checked:
                     "the local average wage")
     if local == 0:
         raise LevyInputError("local_average_wage",
-                             "当地社会平均工资不能为 0 (the local average wage cannot be 0)", "zero")
+                             gettext_noop("The local average wage cannot be 0"), "zero")
     if decl.unit_kind not in UNIT_KINDS:
         allowed = "、".join(f"{k} {zh}" for k, (zh, _) in UNIT_KINDS.items())
         raise LevyInputError(
@@ -565,18 +573,18 @@ def check(decl: Declaration, table: LevyTable | None = None) -> Checked:
 
 def _rules(decl: Declaration, table: LevyTable) -> LevyRules:
     if isinstance(decl.year, bool) or not isinstance(decl.year, int):
-        raise LevyInputError("year", f"征收年度应为整数年份，实际为 {decl.year!r} "
-                             f"(the levy year must be a whole year, got {decl.year!r})")
+        raise LevyInputError("year", gettext_noop("The levy year must be a whole year, got %(year)s"),
+                             year=repr(decl.year))
     if decl.declared_on is not None:
         if not isinstance(decl.declared_on, dt.date):
-            raise LevyInputError("declared_on", f"申报日期应为日期，实际为 {decl.declared_on!r} "
-                                 f"(declared_on must be a date)")
+            raise LevyInputError("declared_on",
+                                 gettext_noop("The declaration date must be a date, got %(value)s"),
+                                 value=repr(decl.declared_on))
         if decl.declared_on.year < decl.year:
             raise LevyInputError(
                 "declared_on",
-                f"申报日期 {decl.declared_on} 早于征收年度 {decl.year} "
-                f"(declared on {decl.declared_on}, before the levy year {decl.year})",
-                "before_year",
+                gettext_noop("Declared on %(day)s, before the levy year %(year)s"),
+                "before_year", day=str(decl.declared_on), year=decl.year,
             )
         on, fld = decl.declared_on, "declared_on"
     else:
@@ -587,38 +595,37 @@ def _rules(decl: Declaration, table: LevyTable) -> LevyRules:
             try:
                 on = dt.date(decl.year, month, 28)
             except ValueError:
-                raise LevyInputError("year", f"征收年度 {decl.year} 无效 (year {decl.year} is not valid)"
-                                     ) from None
+                raise LevyInputError("year", gettext_noop("The levy year %(year)s is not valid"),
+                                     year=decl.year) from None
         fld = "year"
     try:
         return table.rules_on(decl.province, on)
     except RulesNotInForce as exc:
-        missing = "、".join(SERIES[name].split(" (")[0] for name in exc.missing)
-        missing_en = ", ".join(SERIES[name].split(" (")[1].rstrip(")") for name in exc.missing)
+        missing = listed(translated(SERIES[name]) for name in exc.missing)
         name = table.provinces[decl.province].name
         raise LevyInputError(
             fld,
-            f"{decl.year} 年度（规则日期 {on}）{name}没有有效的残保金规则：缺少{missing} "
-            f"(no levy rules for {decl.year} in province {decl.province} on {on}: no {missing_en})",
-            "no_rules",
+            gettext_noop("No levy rules for %(year)s in %(province)s (rules date %(day)s): "
+                         "no %(missing)s"),
+            "no_rules", year=decl.year, province=name, day=str(on), missing=missing,
         ) from None
 
 
 def _check_employee(i: int, employee: Any) -> None:
     where = f"disabled_employees[{i}]"
     if not isinstance(employee, Employee):
-        raise LevyInputError(where, f"第 {i + 1} 名残疾职工的数据格式不对 "
-                             f"(employee {i + 1} is not an Employee)")
+        raise LevyInputError(where, gettext_noop("Disabled employee %(number)s is not in the right "
+                                                 "form"), number=i + 1)
     allowed = MILITARY_GRADES if employee.military else DISABILITY_GRADES
-    cert = "残疾军人证" if employee.military else "残疾人证"
-    cert_en = "military disability certificate" if employee.military else "disability certificate"
+    cert = (gettext_noop("military disability certificate") if employee.military
+            else gettext_noop("disability certificate"))
     grade, span = employee.grade, f"{allowed.start}–{allowed.stop - 1}"
     if isinstance(grade, bool) or not isinstance(grade, int) or grade not in allowed:
         raise LevyInputError(
             f"{where}.grade",
-            f"第 {i + 1} 名残疾职工的{cert}等级应为 {span} 级，实际为 {grade!r} "
-            f"(employee {i + 1}: the {cert_en} grade must be {span}, got {grade!r})",
-            "grade",
+            gettext_noop("Disabled employee %(number)s: the %(certificate)s grade must be "
+                         "%(span)s, got %(grade)s"),
+            "grade", number=i + 1, certificate=translated(cert), span=span, grade=repr(grade),
         )
 
 

@@ -33,6 +33,7 @@ from typing import NoReturn
 
 import yaml
 
+from canlian.core.rule_text import gettext_noop
 from canlian.employment.levy import (
     UNIT_KINDS,
     Declaration,
@@ -243,15 +244,16 @@ def public_unit_in_breach(
     reads naturally; ``verdict.reason`` says why.
     """
     if kind not in UNIT_KINDS:
-        raise QuotaInputError("kind", f"未知的单位性质 {kind!r} (unknown unit kind {kind!r})", "unknown")
+        raise QuotaInputError("kind", gettext_noop("Unknown unit kind %(kind)s"), "unknown",
+                              kind=repr(kind))
     if isinstance(posts, bool) or not isinstance(posts, int) or posts < 0:
-        raise QuotaInputError("posts", f"编制数应为非负整数，实际为 {posts!r} "
-                              f"(posts must be a whole number ≥ 0, got {posts!r})", "negative")
+        raise QuotaInputError("posts", gettext_noop("Posts must be a whole number ≥ 0, got %(posts)s"),
+                              "negative", posts=repr(posts))
     if kind == "government" and is_school_or_kindergarten:
         raise QuotaInputError(
             "is_school_or_kindergarten",
-            "党政机关不可能是中小学或幼儿园，请核对单位性质 "
-            "(a party or government body cannot be a school or kindergarten; check the unit kind)",
+            gettext_noop("A party or government body cannot be a school or kindergarten; "
+                         "check the unit kind"),
             "contradiction",
         )
     heads = _heads(disabled_employees)
@@ -284,16 +286,21 @@ def public_unit_in_breach(
 
 def _heads(disabled_employees: int | Iterable[Employee]) -> int:
     if isinstance(disabled_employees, bool):
-        raise QuotaInputError("disabled_employees", "残疾职工人数应为整数 (expected a head count)", "invalid")
+        raise QuotaInputError("disabled_employees",
+                              gettext_noop("The number of disabled employees must be a whole number"),
+                              "invalid")
     if isinstance(disabled_employees, int):
         if disabled_employees < 0:
-            raise QuotaInputError("disabled_employees", f"残疾职工人数不能为负数：{disabled_employees} "
-                                  f"(the head count cannot be negative)", "negative")
+            raise QuotaInputError(
+                "disabled_employees",
+                gettext_noop("The number of disabled employees cannot be negative: %(heads)s"),
+                "negative", heads=disabled_employees)
         return disabled_employees
     heads = 0
     for i, employee in enumerate(disabled_employees):
         if not isinstance(employee, Employee):
-            raise QuotaInputError(f"disabled_employees[{i}]", f"第 {i + 1} 名残疾职工的数据格式不对 "
-                                  f"(employee {i + 1} is not an Employee)")
+            raise QuotaInputError(
+                f"disabled_employees[{i}]",
+                gettext_noop("Disabled employee %(number)s is not in the right form"), number=i + 1)
         heads += employee.counted
     return heads

@@ -27,9 +27,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from stdnum.cn import uscc as stdnum_uscc
 
+from canlian.core.rule_text import english, gettext_noop, listed, translated
 from canlian.people.idnumber import PROVINCE_CODES
 
 # GB 32100-2015 §4.1: 0-9 and A-Z without I, O, Z, S, V (31 characters, MOD 31).
@@ -76,10 +78,15 @@ UNIT_KIND_BY_TYPE = {
 class CreditCodeError(ValueError):
     """A unified social credit code that is not valid, with the reason."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, message: str, **params: Any) -> None:
+        super().__init__(english(message, params))
         self.code = code
-        self.message = message
+        self.msgid, self.params = message, params
+
+    @property
+    def message(self) -> str:
+        """The reason in the active language (``str()`` is English)."""
+        return translated(self.msgid, self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,16 +157,16 @@ def parse(text: str) -> CreditCode:
     code = normalise(text)
     if not code:
         raise CreditCodeError("required",
-                              "请填写统一社会信用代码 (the unified social credit code is required)")
+                              gettext_noop("The unified social credit code is required"))
     if len(code) != 18:
         raise CreditCodeError(
             "length",
-            f"统一社会信用代码应为 18 位，实际为 {len(code)} 位 "
-            f"(the code must have 18 characters, got {len(code)})",
+            gettext_noop("The unified social credit code must have 18 characters, got %(length)s"),
+            length=len(code),
         )
     bad = [(i + 1, c) for i, c in enumerate(code) if c not in ALPHABET]
     if bad:
-        raise CreditCodeError("characters", _characters_message(bad))
+        raise _characters_error(bad)
     authority, entity_type, region = code[0], code[1], code[2:8]
     if authority not in AUTHORITIES:
         known = "、".join(AUTHORITIES)
@@ -181,8 +188,8 @@ def parse(text: str) -> CreditCode:
     if not region.isdigit():
         raise CreditCodeError(
             "region",
-            f"第 3–8 位登记管理机关行政区划码应为 6 位数字，实际为 {region} "
-            f"(the region code in positions 3–8 must be 6 digits, got {region})",
+            gettext_noop("The region code in positions 3–8 must be 6 digits, got %(region)s"),
+            region=region,
         )
     if region[:2] not in PROVINCE_CODES and region != NATIONAL_REGION:
         raise CreditCodeError(
@@ -194,8 +201,9 @@ def parse(text: str) -> CreditCode:
     if code[17] != expected:
         raise CreditCodeError(
             "checksum",
-            f"校验码错误：最后一位应为 {expected}，实际为 {code[17]}，请核对是否有输错的字符 "
-            f"(check character should be {expected}, got {code[17]}; look for a mistyped character)",
+            gettext_noop("The check character should be %(expected)s, got %(got)s; "
+                         "look for a mistyped character"),
+            expected=expected, got=code[17],
         )
     return CreditCode(code=code, authority=authority, entity_type=entity_type, region=region,
                       organisation_code=code[8:17], check=code[17])
@@ -209,14 +217,20 @@ def is_valid(text: str) -> bool:
     return True
 
 
-def _characters_message(bad: list[tuple[int, str]]) -> str:
-    where_zh = "、".join(f"第 {pos} 位「{c}」" for pos, c in bad)
-    where_en = ", ".join(f"{c!r} at position {pos}" for pos, c in bad)
-    hints = [f"{c} 应为 {LOOKALIKES[c]}？" for c in dict.fromkeys(c for _, c in bad) if c in LOOKALIKES]
-    hint_zh = f"（{' '.join(hints)}）" if hints else ""
-    return (
-        f"统一社会信用代码只能由数字和大写字母组成，且不使用 I、O、Z、S、V："
-        f"{where_zh}不允许{hint_zh} "
-        f"(only digits and capital letters other than I, O, Z, S, V are allowed; "
-        f"not allowed: {where_en})"
-    )
+def _characters_error(bad: list[tuple[int, str]]) -> CreditCodeError:
+    where = listed(translated(gettext_noop("position %(position)s “%(character)s”"),
+                              {"position": pos, "character": c}) for pos, c in bad)
+    hints = [translated(gettext_noop("%(character)s should be %(meant)s?"),
+                        {"character": c, "meant": LOOKALIKES[c]})
+             for c in dict.fromkeys(c for _, c in bad) if c in LOOKALIKES]
+    if hints:
+        return CreditCodeError(
+            "characters",
+            gettext_noop("Only digits and capital letters other than I, O, Z, S, V are allowed: "
+                         "%(where)s not allowed (%(hints)s)"),
+            where=where, hints=" ".join(hints))
+    return CreditCodeError(
+        "characters",
+        gettext_noop("Only digits and capital letters other than I, O, Z, S, V are allowed: "
+                     "%(where)s not allowed"),
+        where=where)

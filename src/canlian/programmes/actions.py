@@ -16,7 +16,7 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Sum
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
@@ -26,6 +26,7 @@ from canlian.care.queries import designation
 from canlian.core import clock, sheets
 from canlian.core.calendar import add_working_days
 from canlian.core.domain import DomainError
+from canlian.core.rule_text import RuleError
 from canlian.people.models import Person
 from canlian.services.models import Institution
 
@@ -35,6 +36,11 @@ from .models import OPEN_STATES, Application, BillLine, Claim, EmployerReward, P
 CASH = ("monthly_cash", "yearly_cash", "one_off")
 APPLICANT_ZH = {"person": "本人", "guardian": "监护人", "employer": "用人单位",
                 "institution": "服务机构"}
+
+
+def _chinese() -> bool:
+    """The rule file's names and reasons are Chinese; English pages get the codes instead."""
+    return not (get_language() or "zh-hans").startswith("en")
 
 
 class ProgrammeError(DomainError):
@@ -56,14 +62,15 @@ def _catalogue() -> rules.Catalogue:
 def programme(code: str) -> rules.Programme:
     found = _catalogue().get(code)
     if found is None:
-        raise ProgrammeError(f"没有项目“{code}” (no programme {code!r})", "unknown", "programme")
+        raise ProgrammeError(gettext("No programme “%(code)s”") % {"code": code}, "unknown", "programme")
     return found
 
 
 def version_on(code: str, on: dt.date) -> rules.Version:
     version = programme(code).on(on)
     if version is None:
-        raise ProgrammeError(f"项目“{code}”在 {on} 未实施 (not in force on {on})", "not_in_force")
+        raise ProgrammeError(gettext("Programme “%(code)s” is not in force on %(day)s")
+                             % {"code": code, "day": on}, "not_in_force")
     return version
 
 
@@ -142,17 +149,18 @@ def apply(user: Any, person: Person | int, code: str, *, applicant: str = "perso
     version = version_on(code, on)
     verdict = rules.decide_version(code, version, facts.facts_for(person, on), on)
     if not verdict.eligible:
-        raise ProgrammeError(f"不符合{version.name_zh}条件：{verdict.why_zh()} "
-                             f"(not eligible: {'; '.join(r.text_en for r in verdict.failed)})",
+        raise ProgrammeError(gettext("Not eligible for %(programme)s: %(reasons)s")
+                             % {"programme": version.name_zh, "reasons": verdict.why_zh()
+                                if _chinese() else "; ".join(r.text_en for r in verdict.failed)},
                              "ineligible")
     if applicant not in ("staff", *version.applicants):
         who = "、".join(APPLICANT_ZH.get(a, a) for a in version.applicants)
-        raise ProgrammeError(f"本项目的申请人只能是：{who} "
-                             f"(applicants allowed: {', '.join(version.applicants)})",
+        raise ProgrammeError(gettext("This programme accepts applications only from: %(who)s")
+                             % {"who": who if _chinese() else ", ".join(version.applicants)},
                              "applicant", "applicant")
     if channel not in version.channels and not (channel == "staff" and "automatic"
                                                   in version.channels):
-        raise ProgrammeError(f"本项目不受理该渠道的申请 (channel {channel!r} not open)",
+        raise ProgrammeError(gettext("This programme does not accept applications through this channel"),
                              "channel", "channel")
     chosen = None
     if version.settlement.kind == "institution":
@@ -162,8 +170,8 @@ def apply(user: Any, person: Person | int, code: str, *, applicant: str = "perso
         chosen = Institution.objects.filter(
             pk=institution.pk if isinstance(institution, Institution) else institution).first()
         if chosen is None or designation(chosen, version.settlement.designation or "", on) is None:
-            raise ProgrammeError("所选机构不是本项目的定点机构，或定点协议已到期 "
-                                 "(the institution is not designated for this programme)",
+            raise ProgrammeError(gettext("The institution chosen is not designated for this programme, "
+                                         "or its designation has expired"),
                                  "not_designated", "institution")
     try:
         with transaction.atomic():
@@ -224,8 +232,8 @@ LEVEL = {"village_worker": 0, "township_staff": 1, "federation_staff": 2}
 def _role_may(user: Any, role: str) -> None:
     """The rule file names the role of each step; a higher level may act for a lower one."""
     if LEVEL.get(str(user.role), -1) < LEVEL[role]:
-        raise ProgrammeError(f"本项目此环节由{ROLE_ZH[role]}办理 "
-                             f"(this step belongs to {role})", "role")
+        raise ProgrammeError(gettext("In this programme this step belongs to %(role)s")
+                             % {"role": ROLE_ZH[role] if _chinese() else role}, "role")
 
 
 ROLE_ZH = {"village_worker": "村社专职委员", "township_staff": "镇街残联",
@@ -260,7 +268,7 @@ def decide(user: Any, pk: int, *, approve: bool, note: str = "", request: Any = 
             raise ProgrammeError(gettext("The application is already decided"), "state")
         if not approve:
             if not note.strip():
-                raise ProgrammeError("不予批准须写明理由 (give the reason for refusing)",
+                raise ProgrammeError(gettext("Give the reason for not approving"),
                                      "reason", "note")
             app.state = "refused"
         else:
@@ -301,14 +309,14 @@ def _check_quota(app: Application, version: rules.Version, amount: Decimal) -> N
                                           state="approved")
     if version.quota.yearly_persons is not None and \
             approved.count() >= version.quota.yearly_persons:
-        raise ProgrammeError(f"本年度名额 {version.quota.yearly_persons} 人已满 "
-                             f"(the year's quota is full)", "quota")
+        raise ProgrammeError(gettext("The year's quota of %(persons)s persons is full")
+                             % {"persons": version.quota.yearly_persons}, "quota")
     if version.quota.yearly_budget is not None:
         committed = sum((rules.yearly_cost(version, a) for a in
                          approved.values_list("amount", flat=True)), Decimal(0))
         if committed + rules.yearly_cost(version, amount) > version.quota.yearly_budget:
-            raise ProgrammeError(f"本年度预算 {version.quota.yearly_budget} 元不足 "
-                                 f"(the year's budget is spent)", "budget")
+            raise ProgrammeError(gettext("The year's budget of %(budget)s yuan is spent")
+                                 % {"budget": version.quota.yearly_budget}, "budget")
 
 
 def end_for_person(person: Person, day: dt.date, why: str) -> int:
@@ -496,8 +504,8 @@ def bill(user: Any, pk: int, *, month: dt.date, claimed: Decimal, request: Any =
             raise ProgrammeError(gettext("Only an approved application is billed"),
                                  "state")
         if month.year != app.year or month > clock.today():
-            raise ProgrammeError("结算月份须在批准年度内且已开始 (the month must be in the year "
-                                 "approved and have begun)", "month", "month")
+            raise ProgrammeError(gettext("The month must be in the year approved "
+                                         "and have begun"), "month", "month")
         try:
             claimed = Decimal(claimed)
         except ArithmeticError:
@@ -506,15 +514,16 @@ def bill(user: Any, pk: int, *, month: dt.date, claimed: Decimal, request: Any =
             s=Sum("accepted"))["s"] or Decimal(0)
         try:
             accepted, cut = rules.accept_bill(claimed.quantize(rules.FEN), app.amount, settled)
-        except ValueError as exc:
-            raise ProgrammeError(str(exc), "amount", "claimed") from None
+        except RuleError as exc:
+            raise ProgrammeError(exc.message, "amount", "claimed") from None
         try:
             line = BillLine.objects.create(
                 application=app, institution=app.institution, village_id=app.village_id,
                 month=month, claimed=claimed, accepted=accepted, cut_reason=cut,
                 recorded_by=user)
         except IntegrityError:
-            raise ProgrammeError(f"{month:%Y-%m} 的账单已结算 (this month is already billed)",
+            raise ProgrammeError(gettext("The bill for %(month)s is already settled")
+                                 % {"month": f"{month:%Y-%m}"},
                                  "duplicate", "month") from None
         record(user=user, action=AuditAction.CREATE, obj=line, person=app.person, request=request,
                summary=f"机构结算 {month:%Y-%m}：申报 {claimed} 元，核定 {accepted} 元")
@@ -575,13 +584,14 @@ def read_confirmation(user: Any, roster_id: int, stream: IO[bytes] | str, *,
         answer = sheets.cell(row, cols["结果"])
         line = lines.get(rid)
         if line is None:
-            rejected.append({"row": number, "reason": f"身份证号 {rid[:6]}… 不在本名单中 "
-                                                      "(not on the roster)"})
+            rejected.append({"row": number, "reason": gettext("Resident ID %(id)s… is not on this roster")
+                                                   % {"id": rid[:6]}})
         elif rid in seen:
             rejected.append({"row": number, "reason": gettext("The person is named twice")})
         elif answer not in ANSWERS:
-            rejected.append({"row": number, "reason": f"结果“{answer}”无法识别，应为 成功/失败 "
-                                                      "(unknown result)"})
+            rejected.append({"row": number, "reason": gettext("Result “%(answer)s” is not "
+                                                           "recognised; write 成功 or 失败")
+                                                   % {"answer": answer}})
         else:
             seen.add(rid)
             line.confirmed = ANSWERS[answer]

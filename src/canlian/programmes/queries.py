@@ -211,7 +211,7 @@ def simulation_sheet(book: Any, sim: Simulation) -> None:
     note = book.create_sheet("说明")
     note.append([f"测算日期 {sim.on.isoformat()}，覆盖 {sim.persons} 人，用时 {sim.seconds:.2f} 秒。"])
     note.append(["金额为年度费用：按月发放的乘以 12；机构结算按每人每年限额计；优惠类不计费用。"])
-    note.append(["规则中的地方金额为演示值，未经确认 (demo value, unconfirmed)。"])
+    note.append(["规则中的地方金额为演示值，未经确认。"])
 
 
 def offers_for(person: Any) -> list[dict[str, Any]]:

@@ -46,6 +46,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from canlian.core.rule_text import RuleError, gettext_noop
+
 SCHEMA_VERSION = 1
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FEN = Decimal("0.01")
@@ -628,7 +630,7 @@ def remaining_ceiling(ceiling: Decimal, settled: Decimal) -> Decimal:
 def accept_bill(claimed: Decimal, ceiling: Decimal, settled: Decimal) -> tuple[Decimal, str]:
     """(accepted amount, reason if cut) of an institution's bill line against the ceiling."""
     if claimed <= 0:
-        raise ValueError("账单金额必须大于零 (the amount billed must be above zero)")
+        raise RuleError("amount", gettext_noop("The amount billed must be above zero"))
     left = remaining_ceiling(ceiling, settled)
     if claimed <= left:
         return claimed, ""

@@ -282,8 +282,9 @@ def test_a_grade_without_a_tier_fails_the_amount_rule():
 
 
 def test_before_the_first_version_is_a_clear_error():
-    with pytest.raises(NotInForceError, match="最早版本自 2016-01-01 起"):
+    with pytest.raises(NotInForceError, match="the earliest version starts 2016-01-01") as info:
         decide(LINZI, Subsidy.NURSING, facts(), dt.date(2015, 12, 31))
+    assert "尚无有效的重度残疾人护理补贴规则（最早版本自 2016-01-01 起）" in info.value.message
     with pytest.raises(NotInForceError, match="2015-12-31"):
         decide(YUEQING, "living", facts(), dt.date(2015, 12, 31))
 

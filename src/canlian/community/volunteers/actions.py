@@ -48,8 +48,8 @@ def register_organisation(user: Any, *, name: str, kind: str, village: Region | 
 
         try:
             credit_code = uscc.validate(credit_code)
-        except ValueError as exc:
-            raise ValidationError({"credit_code": str(exc)}) from None
+        except uscc.CreditCodeError as exc:
+            raise ValidationError({"credit_code": exc.message}) from None
     org = Organisation.objects.create(
         name=required(name, "name", "请填写名称", "give the name"), kind=kind, village=place,
         credit_code=credit_code, contact_name=contact_name, phone=phone, services=services,

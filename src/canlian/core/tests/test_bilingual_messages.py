@@ -28,19 +28,7 @@ BILINGUAL = re.compile(r"[\u4e00-\u9fff][^()（）]*[(（]\s*[a-z][a-z ,;:'’-]
 # Merged from branches written beside #23c's conversion (exchange, plantasks, privacy,
 # programmes, the public notice): to convert next.
 REMAINING: dict[str, int] = {
-    "benefits/rulesets.py": 8,
-    "community/emergency_rules.py": 3,
-    "community/poverty_rules.py": 3,
-    "community/ruleset.py": 2,
-    "community/visit_rules.py": 2,
-    "community/volunteer_rules.py": 1,
-    "employment/actions.py": 1,
-    "employment/levy.py": 14,
-    "employment/quota.py": 6,
-    "employment/uscc.py": 5,
-    "programmes/actions.py": 14,
-    "programmes/queries.py": 1,
-    "programmes/rules.py": 1,
+    "benefits/rulesets.py": 5,
 }
 
 

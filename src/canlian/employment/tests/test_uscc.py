@@ -108,7 +108,7 @@ def test_length(text, length):
     e = error(text)
     assert e.code == "length"
     assert f"实际为 {length} 位" in e.message
-    assert f"got {length}" in e.message
+    assert f"got {length}" in str(e)  # str() is the English, for logs
 
 
 @pytest.mark.parametrize("letter", list("IOZSV"))
@@ -118,7 +118,7 @@ def test_each_excluded_letter_is_named(letter):
     assert e.code == "characters"
     assert "I、O、Z、S、V" in e.message
     assert f"第 16 位「{letter}」" in e.message
-    assert f"{letter!r} at position 16" in e.message
+    assert str(e).startswith("Only digits and capital letters")  # str() is the English
 
 
 def test_a_letter_o_for_a_zero_gets_a_hint():
@@ -165,7 +165,7 @@ def test_wrong_check_character_says_which_is_expected():
     e = error("91110000600037341N")
     assert e.code == "checksum"
     assert "应为 L，实际为 N" in e.message
-    assert "should be L, got N" in e.message
+    assert "should be L, got N" in str(e)
 
 
 def test_make_rejects_bad_input():
