@@ -37,7 +37,10 @@ def _user(actor_id: Any) -> Any:
 def _stop_all(person: Person, event_day: dt.date, why: str, actor_id: Any = None) -> None:
     stopped = []
     user = _user(actor_id)
-    for grant in Grant.objects.filter(person=person).exclude(status=GrantStatus.STOPPED):
+    # Stopped grants too: one stopped later (e.g. on the certificate's cancellation, recorded
+    # before the death was) must end at the earlier event, so the roll recovers what was paid
+    # after it; ``stop_grant`` leaves a grant that already ends by then as it is.
+    for grant in Grant.objects.filter(person=person):
         if actions.stop_grant(grant, event_day, why, user=user):
             stopped.append(grant.get_subsidy_display().split("(")[0].strip())
     if stopped:

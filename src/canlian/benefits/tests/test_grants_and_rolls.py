@@ -136,6 +136,23 @@ def test_a_death_reported_late_recovers_what_was_overpaid(users, certified, regi
     ]
 
 
+def test_a_death_before_a_grant_stopped_for_another_reason_recovers_its_months(users, certified,
+                                                                               regions):
+    """Found by the ledger's property test: a grant already stopped later (here by staff, as the
+    certificate's cancellation does when it is recorded first) must still end at a death
+    reported afterwards with an earlier date, so the next roll recovers what was paid."""
+    person = certified(grade=1)
+    grant(users, person, applied=dt.date(2025, 1, 5))
+    rolls.finalise(rolls.generate(regions.county, m(2025, 1)).roll)
+    running = Grant.objects.get(person=person)
+    actions.stop_grant(running, m(2025, 2), "残疾人证已注销")
+    record_death(users.township, person, dt.date(2024, 12, 10))  # died before the grant began
+    running.refresh_from_db()
+    assert running.end_month < running.start_month  # it covers no month at all
+    february = rolls.generate(regions.county, m(2025, 2)).roll
+    assert lines(february) == [(person.pk, "nursing", m(2025, 1), "recovery", D("-300.00"))]
+
+
 def test_never_pay_twice_is_enforced_by_the_database(users, certified, regions):
     person = certified()
     grant(users, person, applied=dt.date(2025, 3, 2))
