@@ -14,6 +14,8 @@ about themselves and are not recorded.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -68,6 +70,27 @@ def person_of(request: HttpRequest) -> Any:
         pk=person_id).first()
 
 
+_TITLE = re.compile(rb"<title>\s*(.*?)\s*</title>", re.S)
+
+
+def page_title(response: HttpResponse) -> str:
+    """The page's own title (without the site name), so the log says which page in words."""
+    if getattr(response, "streaming", False) or "html" not in response.get("Content-Type", ""):
+        return ""
+    found = _TITLE.search(response.content[:4096])
+    if not found:
+        return ""
+    title = html.unescape(found.group(1).decode("utf-8", "replace")).rsplit(" · ", 1)[0]
+    return " ".join(title.split())[:80]
+
+
+def page_summary(request: HttpRequest, response: HttpResponse) -> str:
+    """``查看页面 <path>（<title>）``: the path for the exact query, the title for the reader."""
+    title = page_title(response)
+    path = mask_text(request.get_full_path())
+    return f"查看页面 {path}（{title}）" if title else f"查看页面 {path}"
+
+
 def should_record(request: HttpRequest, response: HttpResponse) -> bool:
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return False
@@ -95,5 +118,5 @@ class AuditReadsMiddleware:
             record(user=request.user, action=Action.VIEW, person=person_of(request),
                    request=request, object_type="page",
                    object_id=request.resolver_match.view_name[:40],  # type: ignore[union-attr]
-                   summary=f"查看页面 {mask_text(request.get_full_path())}")
+                   summary=page_summary(request, response))
         return response

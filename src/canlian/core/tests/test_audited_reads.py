@@ -67,3 +67,13 @@ def test_a_list_page_records_what_was_asked_with_ids_masked(client, users, world
     client.get("/people/", {"q": rid})
     event = AuditEvent.objects.latest("id")
     assert event.action == "view" and rid not in event.summary and rid[:6] in event.summary
+
+
+def test_a_page_view_names_the_page_in_words_beside_its_path(client, users, world):  # noqa: F811
+    """The log reads "查看页面 /certificates/expiring/（证件到期换领）", not a bare path."""
+    client.force_login(users.federation)
+    response = client.get("/certificates/expiring/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    title = response.content.decode().split("<title>")[1].split(" · ")[0].strip()
+    event = AuditEvent.objects.latest("id")
+    assert event.summary == f"查看页面 /certificates/expiring/（{title}）"
+    assert title and "/" not in title
