@@ -189,3 +189,15 @@ def indicators_annual(request: AuthedRequest, year: int) -> HttpResponse:
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="indicators-annual-1-{year}.csv"'
     return response
+
+
+@requires(Capability.VIEW_PEOPLE)
+def survey_annual(request: AuthedRequest, year: int) -> HttpResponse:
+    """The year's status-and-needs survey counts of the user's region (``survey-annual/1``)."""
+    if not 2000 <= year <= clock.today().year:
+        raise Http404("year")
+    rows = datasets.survey_annual(request.user, year)
+    body = datasets.write_csv(rows, datasets.SURVEY_ANNUAL_COLUMNS)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="survey-annual-1-{year}.csv"'
+    return response
