@@ -386,11 +386,12 @@ def run_import(user: Any, kind: str, stream: IO[bytes] | str, *, filename: str =
             flagged=len(outcome.flags), errors=outcome.errors, flags=outcome.flags,
             before=before, after=after, townships=_township_names(before, after))
         label = ImportKind(kind).label
+        what = f"部门数据导入（{FORMATS[kind]}）" if kind in FORMATS else "迁移导入"
         record_many(user=user, action=Action.IMPORT, request=request,
-                    summary=f"迁移导入：{label}", people=outcome.people)
+                    summary=f"{what}：{label}", people=outcome.people)
         record(user=user, action=Action.IMPORT, object_type="migration", object_id=str(batch.pk),
                request=request,
-               summary=(f"迁移导入 {filename}：新增 {outcome.created}，未变 {outcome.unchanged}，"
+               summary=(f"{what} {filename}：新增 {outcome.created}，未变 {outcome.unchanged}，"
                         f"拒绝 {batch.rejected}，待复核 {batch.flagged}"))
     if progress:
         progress(last, last)
@@ -829,17 +830,17 @@ def _write_allowance(user: Any, found: list[tuple[int, dict[str, str], Any, dict
     # A person with no household gets their own, as ``people.actions.set_household_type`` does.
     own = {f"P{person['id']}": (row, person) for row, person in alone}
     Household.objects.bulk_create([Household(
-        number=number, household_type=row.household_type, village_id=person["village_id"],
-        monthly_income_per_capita=row.income) for number, (row, person) in own.items()],
+        number=code, household_type=row.household_type, village_id=person["village_id"],
+        monthly_income_per_capita=row.income) for code, (row, person) in own.items()],
         ignore_conflicts=True)
     made = dict(Household.objects.filter(number__in=list(own)).values_list("number", "id"))
     Household.objects.filter(pk__in=list(made.values())).update(updated_at=now)
     people = []
-    for number, (row, person) in own.items():
-        people.append(Person(pk=person["id"], household_id=made[number],
+    for code, (row, person) in own.items():
+        people.append(Person(pk=person["id"], household_id=made[code],
                              household_type=row.household_type))
-        changed[made[number]] = ("ordinary", row.household_type, row.effective, 0)
-        members.append({"id": person["id"], "household_id": made[number],
+        changed[made[code]] = ("ordinary", row.household_type, row.effective, 0)
+        members.append({"id": person["id"], "household_id": made[code],
                         "village_id": person["village_id"]})
     Person.objects.bulk_update(people, ["household_id", "household_type"], batch_size=1000)
     records = []

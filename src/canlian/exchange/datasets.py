@@ -147,12 +147,13 @@ def survey_annual(user: Any, year: int) -> list[dict[str, Any]]:
              "care_need": ~Q(care_need="none"),
              "home_accessibility_need": Q(home_accessibility_need=True),
              "culture_sports": Q(culture_sports=True)}
-    rows = list(AnnualSurvey.objects.filter(scoping.region_q(user, "village__code"), year=year)
-                .annotate(township=Substr("village", 1, 9))
-                .values("township", "category")
-                .annotate(surveyed=Count("id"),
-                          **{k: Count("id", filter=q) for k, q in flags.items()})
-                .order_by("township", "category"))
+    counted: Any = (AnnualSurvey.objects.filter(scoping.region_q(user, "village__code"), year=year)
+                    .annotate(township=Substr("village", 1, 9))
+                    .values("township", "category")
+                    .annotate(surveyed=Count("id"),
+                              **{k: Count("id", filter=q) for k, q in flags.items()})
+                    .order_by("township", "category"))
+    rows: list[dict[str, Any]] = list(counted)
     names = {r.code[:9]: r.name for r in Region.objects.filter(
         level="township", code__in=[r["township"] + "000" for r in rows])}
     return [{"format": SURVEY_ANNUAL, "year": year, "township_code": r["township"] + "000",
@@ -165,10 +166,12 @@ def read_survey_annual(content: str) -> list[dict[str, Any]]:
     reader = csv.DictReader(io.StringIO(content))
     if reader.fieldnames != SURVEY_ANNUAL_COLUMNS:
         raise FormatError(f"unexpected header {reader.fieldnames}: expected {SURVEY_ANNUAL_COLUMNS}")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for number, row in enumerate(reader, start=2):
         if row["format"] != SURVEY_ANNUAL:
             raise FormatError(f"第 {number} 行的格式版本为 {row['format']!r}，应为 {SURVEY_ANNUAL}")
-        rows.append({**row, "year": int(row["year"]), "category": int(row["category"]),
-                     **{k: int(row[k]) for k in SURVEY_COUNTS}})
+        read: dict[str, Any] = dict(row)
+        read.update({"year": int(row["year"]), "category": int(row["category"])})
+        read.update({k: int(row[k]) for k in SURVEY_COUNTS})
+        rows.append(read)
     return rows

@@ -78,14 +78,16 @@ def test_survey_counts_read_back(client, users, regions, make_person):
     for name, category, employed, rehab in (("甲", 4, True, True), ("乙", 4, False, True),
                                             ("丙", 1, False, False)):
         person = make_person(regions.v1a, name=name)
-        AnnualSurvey.objects.create(person=person, year=year, surveyed_on=day,
-                                    village=person.village, category=category,
-                                    employment_status="employed" if employed else "not_working",
-                                    rehab_need=rehab, served_rehab=rehab and employed,
-                                    pension_insured=True, care_need="day" if not rehab else "none")
+        survey = AnnualSurvey.objects.create(
+            person=person, year=year, surveyed_on=day, village=person.village,
+            employment_status="employed" if employed else "not_working", rehab_need=rehab,
+            pension_insured=True, care_need="day" if not rehab else "none")
+        # the category at the survey and the served flag, as the certificate and the
+        # services' rebuild (surveys.served) would have set them
+        AnnualSurvey.objects.filter(pk=survey.pk).update(category=category,
+                                                         served_rehab=rehab and employed)
     other = make_person(regions.v2a, name="丁")
-    AnnualSurvey.objects.create(person=other, year=year, surveyed_on=day, village=other.village,
-                                category=4)
+    AnnualSurvey.objects.create(person=other, year=year, surveyed_on=day, village=other.village)
     client.force_login(users.township)
     response = client.get(reverse("exchange:survey_annual", args=[year]))
     content = response.content.decode("utf-8")

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from canlian.audit.models import AuditEvent
 from canlian.benefits.models import Grant, GrantStatus
 from canlian.certificates.models import Certificate
 from canlian.conftest import new_resident_id
@@ -170,6 +171,9 @@ def test_a_dibao_change_dated_last_month_changes_eligibility_from_that_date(
     assert Todo.objects.filter(person=leaving, kind="grant_stopped").exists()
     enrolled = Application.objects.get(person=joining, programme="medical_premium")
     assert enrolled.year == LAST_MONTH.year and enrolled.state == "applied"
+    # every member whose household changed is audited, and the batch
+    assert AuditEvent.objects.filter(
+        summary="部门数据导入（dibao-changes/1）：低保变更（民政部门）").count() == 4
     # the reconciliation: 低保 members per township before and after
     t1 = regions.t1.code[:9]
     assert batch.before[t1]["dibao"] == 2 and batch.after[t1]["dibao"] == 1
