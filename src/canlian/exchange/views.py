@@ -106,9 +106,9 @@ def template(request: AuthedRequest, kind: str) -> FileResponse:
     name = {ImportKind.CERTIFICATES: "持证人员迁移模板.xlsx", ImportKind.GRANTS: "在发补贴迁移模板.xlsx",
             ImportKind.SERVICES: "服务记录导入模板.xlsx",
             ImportKind.SURVEYS: "调查记录导入模板.xlsx",
-            ImportKind.EDUCATION: "学籍状况导入模板（education-status-1）.xlsx",
-            ImportKind.ALLOWANCE: "低保变更导入模板（dibao-changes-1）.xlsx",
-            ImportKind.INSURANCE: "参保确认导入模板（insurance-enrolment-1）.xlsx"}[kind]
+            ImportKind.EDUCATION: "学籍状况导入模板_education-status-1.xlsx",
+            ImportKind.ALLOWANCE: "低保变更导入模板_dibao-changes-1.xlsx",
+            ImportKind.INSURANCE: "参保确认导入模板_insurance-enrolment-1.xlsx"}[kind]
     return exports.response(workbooks.template(kind), name)
 
 
