@@ -35,31 +35,41 @@ from typing import IO, Any
 from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action
+from canlian.benefits import actions as benefits_actions
 from canlian.benefits import eligibility
-from canlian.benefits.facts import facts_from_row, ruleset_for
+from canlian.benefits.facts import facts_from_row, has_ruleset, ruleset_for
 from canlian.benefits.models import Grant, GrantChange, GrantStatus, Suspension
 from canlian.certificates import validity
 from canlian.certificates.models import Certificate
 from canlian.core import bulk, clock, rowimport, sheets, text
+from canlian.education import actions as education_actions
+from canlian.education import rules as education_rules
+from canlian.education.models import Pupil, StatusChange
 from canlian.people import roster
-from canlian.people.models import Person
+from canlian.people.models import Household, Person
 from canlian.portal.otp import mask_phone
+from canlian.programmes import actions as programme_actions
+from canlian.programmes.models import Roster, RosterLine
+from canlian.programmes.rules import HOUSEHOLD_ZH
 from canlian.regions.models import Region
 from canlian.services.models import DeviceType, Group, Institution, ServiceRecord, ServiceType
 from canlian.surveys import rules as survey_rules
 from canlian.surveys import served
 from canlian.surveys.models import AnnualSurvey
+from canlian.todos.actions import open_todo
 
 from . import holders
-from .models import DeliveryState, ImportKind, MigrationImport, SmsDelivery
+from .models import DeliveryState, HouseholdTypeChange, ImportKind, MigrationImport, SmsDelivery
 
 CHUNK = 2000
+ALLOWANCE_TYPES = ("dibao", "dibao_edge", "tekun")  # the reconciliation's household types
 HEADER_SEARCH = rowimport.HEADER_SEARCH
 MAX_KEPT = 200
 
@@ -136,12 +146,53 @@ SURVEY_COLUMNS: tuple[Column, ...] = (
     Column("culture_sports", "参加文体活动", ("culture_sports",)),
     Column("confirm_unusual", "异常情况已核实", ("confirm_unusual",)),
 )
+# Other departments' batches (部门数据交换): the education bureau's schooling status, civil
+# affairs' 低保 changes, 人社's and 医保's insurance enrolment confirmations.
+EDUCATION_COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", ("name",)),
+    Column("resident_id", "公民身份号码", ("身份证号", "身份证号码", "resident_id"), required=True),
+    Column("status", "就学状况", ("学籍状态", "status"), required=True),
+    Column("school", "学校", ("学校名称", "school")),
+    Column("highest_level", "最高完成学历", ("最高学历", "highest_level")),
+    Column("reason", "未入学原因", ("失学原因", "reason")),
+    Column("since", "变更日期", ("日期", "起始日期", "since"), required=True),
+)
+ALLOWANCE_COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", ("name",)),
+    Column("resident_id", "公民身份号码", ("身份证号", "身份证号码", "resident_id"), required=True),
+    Column("household_type", "变更后户类型", ("户类型", "household_type"), required=True),
+    Column("effective", "生效日期", ("变更日期", "effective"), required=True),
+    Column("income", "家庭月人均收入", ("月人均收入", "income")),
+    Column("note", "变更原因", ("说明", "note")),
+)
+INSURANCE_COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", ("name",)),
+    Column("resident_id", "公民身份号码", ("身份证号", "身份证号码", "resident_id"), required=True),
+    Column("kind", "险种", ("kind",), required=True),
+    Column("year", "参保年度", ("年度", "year"), required=True),
+    Column("result", "参保结果", ("结果", "result"), required=True),
+    Column("enrolled_on", "参保日期", ("enrolled_on",)),
+    Column("note", "说明", ("note",)),
+)
 COLUMNS = {ImportKind.CERTIFICATES: CERTIFICATE_COLUMNS, ImportKind.GRANTS: GRANT_COLUMNS,
-           ImportKind.SERVICES: SERVICE_COLUMNS, ImportKind.SURVEYS: SURVEY_COLUMNS}
+           ImportKind.SERVICES: SERVICE_COLUMNS, ImportKind.SURVEYS: SURVEY_COLUMNS,
+           ImportKind.EDUCATION: EDUCATION_COLUMNS, ImportKind.ALLOWANCE: ALLOWANCE_COLUMNS,
+           ImportKind.INSURANCE: INSURANCE_COLUMNS}
+# The version of each department batch's format (docs/integration.md): the template's title.
+FORMATS = {ImportKind.EDUCATION: "education-status/1", ImportKind.ALLOWANCE: "dibao-changes/1",
+           ImportKind.INSURANCE: "insurance-enrolment/1"}
 CAPABILITY = {ImportKind.CERTIFICATES: Capability.IMPORT_PEOPLE,
               ImportKind.GRANTS: Capability.APPROVE,
               ImportKind.SERVICES: Capability.IMPORT_PEOPLE,
-              ImportKind.SURVEYS: Capability.IMPORT_PEOPLE}
+              ImportKind.SURVEYS: Capability.IMPORT_PEOPLE,
+              ImportKind.EDUCATION: Capability.IMPORT_PEOPLE,
+              ImportKind.ALLOWANCE: Capability.IMPORT_PEOPLE,
+              # a confirmation settles the premium roster the federation sent (as
+              # programmes.actions.read_confirmation)
+              ImportKind.INSURANCE: Capability.APPROVE}
+# The premium-subsidy programme whose roster each insurance confirms, and the survey's answer.
+PREMIUM_PROGRAMME = {"pension": "pension_premium", "medical": "medical_premium"}
+SURVEY_FIELD = {"pension": "pension_insured", "medical": "medical_insured"}
 SERVICE_GROUPS = [g.value for g in Group]
 
 
@@ -153,6 +204,8 @@ class Outcome:
     errors: list[dict[str, Any]] = field(default_factory=list)
     flags: list[dict[str, Any]] = field(default_factory=list)
     people: list[tuple[int, str]] = field(default_factory=list)
+    # 低保 changes applied: (person id, previous type, new type, effective date)
+    household_changes: list[tuple[int, str, str, dt.date]] = field(default_factory=list)
 
 
 def _header_map(columns: tuple[Column, ...], header: list[Any]) -> dict[str, int]:
@@ -210,6 +263,24 @@ def reconciliation(user: Any, kind: str) -> dict[str, dict[str, int]]:
                 .values("township", "year").annotate(n=Count("id")))
         for r in rows:
             counts[r["township"]][str(r["year"])] = r["n"]
+    elif kind == ImportKind.EDUCATION:
+        rows = (Pupil.objects.filter(scoping.region_q(user, "village__code"))
+                .annotate(township=Substr("village", 1, 9))
+                .values("township", "status").annotate(n=Count("id")))
+        for r in rows:
+            counts[r["township"]][r["status"]] = r["n"]
+    elif kind == ImportKind.ALLOWANCE:
+        rows = (scoping.people_for(user).filter(household_type__in=ALLOWANCE_TYPES)
+                .annotate(township=Substr("village", 1, 9))
+                .values("township", "household_type").annotate(n=Count("id")))
+        for r in rows:
+            counts[r["township"]][r["household_type"]] = r["n"]
+    elif kind == ImportKind.INSURANCE:
+        rows = (RosterLine.objects.filter(person__in=scoping.people_for(user), confirmed=True)
+                .annotate(township=Substr("village", 1, 9))
+                .values("township", "roster__programme").annotate(n=Count("id")))
+        for r in rows:
+            counts[r["township"]][r["roster__programme"]] = r["n"]
     elif kind == ImportKind.SERVICES:
         rows = (ServiceRecord.objects.filter(scoping.region_q(user, "village__code"))
                 .annotate(township=Substr("village", 1, 9))
@@ -237,7 +308,10 @@ def _township_names(*counts: dict[str, dict[str, int]]) -> dict[str, str]:
 CHECK: dict[str, Callable[..., Any]] = {ImportKind.CERTIFICATES: holders.certificate,
                                         ImportKind.GRANTS: holders.grant,
                                         ImportKind.SERVICES: holders.service,
-                                        ImportKind.SURVEYS: holders.survey}
+                                        ImportKind.SURVEYS: holders.survey,
+                                        ImportKind.EDUCATION: holders.education,
+                                        ImportKind.ALLOWANCE: holders.allowance,
+                                        ImportKind.INSURANCE: holders.insurance}
 
 
 def _key(checked: Any) -> tuple[str, ...]:
@@ -246,6 +320,10 @@ def _key(checked: Any) -> tuple[str, ...]:
         return (checked.resident_id, checked.number, str(checked.issue_date))
     if isinstance(checked, holders.SurveyRow):
         return (checked.resident_id, str(checked.year))
+    if isinstance(checked, holders.InsuranceRow):
+        return (checked.resident_id, checked.kind, str(checked.year))
+    if isinstance(checked, (holders.EducationRow, holders.AllowanceRow)):
+        return (checked.resident_id,)  # one change of a person per file
     if isinstance(checked, holders.ServiceRow):
         return (checked.resident_id, checked.service_type, str(checked.start_date),
                 checked.institution, checked.device)
@@ -297,6 +375,8 @@ def run_import(user: Any, kind: str, stream: IO[bytes] | str, *, filename: str =
             served.rebuild()  # the surveys' "served" flags, set-based, once per file
         if kind == ImportKind.SURVEYS and outcome.created:
             served.rebuild_certificates()  # each survey's certificate at its date
+        if outcome.household_changes:
+            follow_household_changes(user, outcome.household_changes)
         outcome.errors.sort(key=lambda e: e["row"])
         after = reconciliation(user, kind)
         batch = MigrationImport.objects.create(
@@ -306,23 +386,26 @@ def run_import(user: Any, kind: str, stream: IO[bytes] | str, *, filename: str =
             flagged=len(outcome.flags), errors=outcome.errors, flags=outcome.flags,
             before=before, after=after, townships=_township_names(before, after))
         label = ImportKind(kind).label
+        what = f"部门数据导入（{FORMATS[kind]}）" if kind in FORMATS else "迁移导入"
         record_many(user=user, action=Action.IMPORT, request=request,
-                    summary=f"迁移导入：{label}", people=outcome.people)
+                    summary=f"{what}：{label}", people=outcome.people)
         record(user=user, action=Action.IMPORT, object_type="migration", object_id=str(batch.pk),
                request=request,
-               summary=(f"迁移导入 {filename}：新增 {outcome.created}，未变 {outcome.unchanged}，"
+               summary=(f"{what} {filename}：新增 {outcome.created}，未变 {outcome.unchanged}，"
                         f"拒绝 {batch.rejected}，待复核 {batch.flagged}"))
     if progress:
         progress(last, last)
     bulk.analyze({ImportKind.CERTIFICATES: Certificate, ImportKind.GRANTS: Grant,
-                  ImportKind.SERVICES: ServiceRecord, ImportKind.SURVEYS: AnnualSurvey}[kind],
+                  ImportKind.SERVICES: ServiceRecord, ImportKind.SURVEYS: AnnualSurvey,
+                  ImportKind.EDUCATION: StatusChange, ImportKind.ALLOWANCE: HouseholdTypeChange,
+                  ImportKind.INSURANCE: RosterLine}[kind],
                  rows=outcome.created)
     return batch
 
 
 def _persons(user: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
     return {p["resident_id"]: p for p in scoping.people_for(user).filter(resident_id__in=ids)
-            .values("id", "resident_id", "name", "village_id", "certificate_number",
+            .values("id", "resident_id", "name", "village_id", "certificate_number", "household_id",
                     "birth_date", "death_date", "household_type", "category", "grade",
                     "household__monthly_income_per_capita")}
 
@@ -350,6 +433,12 @@ def _write(user: Any, kind: str, rows: list[tuple[int, dict[str, str], Any]],
         _write_services(user, found, outcome)
     elif kind == ImportKind.SURVEYS:
         _write_surveys(user, found, outcome)
+    elif kind == ImportKind.EDUCATION:
+        _write_education(user, found, outcome, today)
+    elif kind == ImportKind.ALLOWANCE:
+        _write_allowance(user, found, outcome)
+    elif kind == ImportKind.INSURANCE:
+        _write_insurance(found, outcome, today)
     else:
         _write_grants(user, found, outcome, today)
 
@@ -489,7 +578,10 @@ def report_keys(batch: MigrationImport) -> list[str]:
                        for y in c})
     return {ImportKind.CERTIFICATES: ["1", "2", "3", "4", "5", "6", "7"],
             ImportKind.GRANTS: ["living", "nursing"],
-            ImportKind.SERVICES: SERVICE_GROUPS}[ImportKind(batch.kind)]
+            ImportKind.SERVICES: SERVICE_GROUPS,
+            ImportKind.EDUCATION: list(education_rules.STATUSES),
+            ImportKind.ALLOWANCE: list(ALLOWANCE_TYPES),
+            ImportKind.INSURANCE: list(PREMIUM_PROGRAMME.values())}[ImportKind(batch.kind)]
 
 
 def counts_table(batch: MigrationImport) -> list[dict[str, Any]]:
@@ -648,3 +740,202 @@ def _write_surveys(user: Any, found: list[tuple[int, dict[str, str], Any, dict[s
         outcome.people.append((person["id"], person["village_id"]))
     bulk.create(AnnualSurvey, new)
     outcome.created += len(new)
+
+
+# ---- other departments' batches (部门数据交换) ----------------------------------------------
+
+def _write_education(user: Any, found: list[tuple[int, dict[str, str], Any, dict[str, Any]]],
+                     outcome: Outcome, today: dt.date) -> None:
+    """The education bureau's schooling status (学籍状况): each row checked with the
+    register's rules at the person's age on its date (``education.rules.check``), then all
+    written by ``education.actions.apply_entries`` (set-based), which keeps the history and
+    opens an out-of-school case (控辍保学) for a child of compulsory age not in school."""
+    pairs = []
+    for number, raw, row, person in found:
+        birth = person["birth_date"]
+        problems = education_rules.check(row.entry, birth, today) if birth else []
+        if problems:
+            outcome.errors.append(_error(EDUCATION_COLUMNS, number, problems[0].field,
+                                         "；".join(p.message for p in problems), raw))
+            continue
+        pairs.append((Person(pk=person["id"], village_id=person["village_id"]), row.entry))
+        outcome.people.append((person["id"], person["village_id"]))
+    if pairs:
+        counts = education_actions.apply_entries(pairs, "education_batch", user)
+        outcome.created += counts["new"] + counts["changed"]
+        outcome.unchanged += counts["unchanged"]
+
+
+def _write_allowance(user: Any, found: list[tuple[int, dict[str, str], Any, dict[str, Any]]],
+                     outcome: Outcome) -> None:
+    """Civil affairs' 低保 changes: the household's type (and income, when given) from the
+    effective date, for every member of the household, with a dated record of each change
+    (``HouseholdTypeChange``, written with COPY). A change already recorded is "unchanged";
+    one dated before a change already recorded for the person is refused. The programmes
+    and the living subsidy re-evaluate the members once the whole file is written
+    (``follow_household_changes``)."""
+    ids = [p["id"] for *_, p in found]
+    history: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    for c in HouseholdTypeChange.objects.filter(person_id__in=ids).values(
+            "person_id", "effective", "household_type"):
+        history[c["person_id"]].append((c["effective"], c["household_type"]))
+    households = {h.pk: h for h in Household.objects.filter(
+        pk__in={p["household_id"] for *_, p in found if p["household_id"]})}
+    changed: dict[int, tuple[str, str, dt.date, int]] = {}  # household → previous, new, day, row
+    alone: list[tuple[Any, dict[str, Any]]] = []  # persons without a household yet
+    now = timezone.now()
+    for number, raw, row, person in found:
+        def refuse(key: str, reason: str, number: int = number, raw: dict[str, str] = raw) -> None:
+            outcome.errors.append(_error(ALLOWANCE_COLUMNS, number, key, reason, raw))
+
+        known = history[person["id"]]
+        if (row.effective, row.household_type) in known:
+            outcome.unchanged += 1
+            continue
+        later = [day for day, _ in known if day > row.effective]
+        if later:
+            refuse("effective", gettext("A later change (from %(date)s) is already recorded")
+                   % {"date": max(later)})
+            continue
+        hid = person["household_id"]
+        household = households.get(hid) if hid else None
+        current = household.household_type if household else "ordinary"
+        if hid in changed:
+            if changed[hid][1:3] != (row.household_type, row.effective):
+                refuse("household_type", gettext(
+                    "Row %(row)s changes this person's household otherwise") % {"row": changed[hid][3]})
+            else:
+                outcome.unchanged += 1  # another member's row made the same change
+            continue
+        if current == row.household_type:
+            outcome.unchanged += 1
+            continue
+        outcome.created += 1
+        if household is None:
+            alone.append((row, person))
+            continue
+        changed[household.pk] = (current, row.household_type, row.effective, number)
+        household.household_type = row.household_type
+        if row.income is not None:
+            household.monthly_income_per_capita = row.income
+        household.updated_at = now
+    Household.objects.bulk_update([households[h] for h in changed],
+                                  ["household_type", "monthly_income_per_capita", "updated_at"],
+                                  batch_size=1000)
+    for new_type in {c[1] for c in changed.values()}:
+        Person.objects.filter(household_id__in=[h for h, c in changed.items() if c[1] == new_type]
+                              ).update(household_type=new_type)
+    members = list(Person.objects.filter(household_id__in=list(changed)).values(
+        "id", "household_id", "village_id"))
+    # A person with no household gets their own, as ``people.actions.set_household_type`` does.
+    own = {f"P{person['id']}": (row, person) for row, person in alone}
+    Household.objects.bulk_create([Household(
+        number=code, household_type=row.household_type, village_id=person["village_id"],
+        monthly_income_per_capita=row.income) for code, (row, person) in own.items()],
+        ignore_conflicts=True)
+    made = dict(Household.objects.filter(number__in=list(own)).values_list("number", "id"))
+    Household.objects.filter(pk__in=list(made.values())).update(updated_at=now)
+    people = []
+    for code, (row, person) in own.items():
+        people.append(Person(pk=person["id"], household_id=made[code],
+                             household_type=row.household_type))
+        changed[made[code]] = ("ordinary", row.household_type, row.effective, 0)
+        members.append({"id": person["id"], "household_id": made[code],
+                        "village_id": person["village_id"]})
+    Person.objects.bulk_update(people, ["household_id", "household_type"], batch_size=1000)
+    records = []
+    for member in members:
+        previous, new_type, day, _ = changed[member["household_id"]]
+        records.append({"person_id": member["id"], "previous": previous,
+                        "household_type": new_type, "effective": day,
+                        "recorded_by_id": user.pk})
+        outcome.household_changes.append((member["id"], previous, new_type, day))
+        outcome.people.append((member["id"], member["village_id"]))
+    bulk.create(HouseholdTypeChange, records)
+
+
+def follow_household_changes(user: Any, changes: list[tuple[int, str, str, dt.date]]) -> dict[str, int]:
+    """What a dated household-type change decides, from its date: the programmes re-evaluate
+    the members (``programmes.actions.reevaluate`` on the effective date: an application no
+    longer allowed ends that day, a newly eligible member gets an offer), and a running
+    living subsidy (困难残疾人生活补贴) the rules no longer allow on that date stops after its
+    month, so the roll recovers what was paid after it. Set-based per date; the grants are
+    few and each stop is its own audited action (``benefits.actions.stop_grant``).
+
+    This is what the ``HouseholdTypeChanged`` subscribers do for one person, done once for
+    the whole file and dated by the department rather than today."""
+    groups: dict[tuple[dt.date, str, str], list[int]] = defaultdict(list)
+    for pid, previous, new_type, day in changes:
+        groups[(day, previous, new_type)].append(pid)
+    ended = offered = stopped = 0
+    for (day, previous, new_type), ids in sorted(groups.items()):
+        source = (f"民政低保变更（{day} 起）：家庭类型由{HOUSEHOLD_ZH.get(previous, previous)}"
+                  f"变为{HOUSEHOLD_ZH.get(new_type, new_type)}")
+        result = programme_actions.reevaluate(ids, source=source, on=day)
+        ended += result["ended"]
+        offered += result["offered"]
+    if not has_ruleset():
+        return {"ended": ended, "offered": offered, "stopped": 0}
+    days = {pid: day for pid, _, _, day in changes}
+    for grant in (Grant.objects.filter(person_id__in=list(days), subsidy="living")
+                  .exclude(status=GrantStatus.STOPPED).select_related("person__household")):
+        day = days[grant.person_id]
+        decision = benefits_actions.evaluate(grant.person, "living", grant, day)
+        if decision.eligible:
+            continue
+        why = "；".join(r.text_zh for r in decision.failed)[:120] or "不再符合条件"
+        if benefits_actions.stop_grant(grant, day, f"民政低保变更（{day} 起）：{why}", user=user):
+            stopped += 1
+            open_todo(grant.person, kind="grant_stopped", days=5,
+                      title=f"民政低保变更（{day} 起）后不再符合困难残疾人生活补贴条件，"
+                            f"已自 {holders.next_month(day):%Y-%m} 起停发，请核对是否有多发需追回")
+    return {"ended": ended, "offered": offered, "stopped": stopped}
+
+
+def _write_insurance(found: list[tuple[int, dict[str, str], Any, dict[str, Any]]],
+                     outcome: Outcome, today: dt.date) -> None:
+    """人社's (pension) and 医保's (medical) enrolment confirmations: read back into the
+    year's premium-subsidy roster (``programmes.RosterLine.confirmed``, as
+    ``programmes.actions.read_confirmation`` does for one roster) and into the year's survey
+    (参加养老/医疗保险). A row whose person is on neither is refused: there is nothing to
+    confirm. Already so: "unchanged"."""
+    ids = [p["id"] for *_, p in found]
+    lines = {(ln.person_id, ln.roster.programme, ln.roster.year): ln for ln in
+             RosterLine.objects.filter(person_id__in=ids,
+                                       roster__programme__in=list(PREMIUM_PROGRAMME.values()))
+             .select_related("roster")}
+    surveys = {(s.person_id, s.year): s for s in AnnualSurvey.objects.filter(
+        person_id__in=ids).only("id", "person_id", "year", "pension_insured", "medical_insured")}
+    changed_lines: dict[int, Any] = {}
+    changed_surveys: dict[int, Any] = {}
+    for number, raw, row, person in found:
+        line = lines.get((person["id"], PREMIUM_PROGRAMME[row.kind], row.year))
+        survey = surveys.get((person["id"], row.year))
+        if line is None and survey is None:
+            outcome.errors.append(_error(INSURANCE_COLUMNS, number, "year", gettext(
+                "Not on the %(year)s premium-subsidy roster and no survey of that year: "
+                "nothing to confirm") % {"year": row.year}, raw))
+            continue
+        answer = "；".join(x for x in (
+            raw.get("result", "").strip(),
+            f"参保日期 {row.enrolled_on}" if row.enrolled_on else "", row.note) if x)[:200]
+        changed = False
+        if line is not None and (line.confirmed, line.answer) != (row.enrolled, answer):
+            line.confirmed, line.answer = row.enrolled, answer
+            changed_lines[line.pk] = line
+            changed = True
+        if survey is not None and getattr(survey, SURVEY_FIELD[row.kind]) != row.enrolled:
+            setattr(survey, SURVEY_FIELD[row.kind], row.enrolled)
+            changed_surveys[survey.pk] = survey
+            changed = True
+        if changed:
+            outcome.created += 1
+            outcome.people.append((person["id"], person["village_id"]))
+        else:
+            outcome.unchanged += 1
+    RosterLine.objects.bulk_update(list(changed_lines.values()), ["confirmed", "answer"],
+                                   batch_size=1000)
+    Roster.objects.filter(pk__in={ln.roster_id for ln in changed_lines.values()}).update(
+        confirmed_on=today)
+    AnnualSurvey.objects.bulk_update(list(changed_surveys.values()),
+                                     ["pension_insured", "medical_insured"], batch_size=1000)

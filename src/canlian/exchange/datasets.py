@@ -22,6 +22,7 @@ from django.db.models.functions import Substr
 from canlian.accounts import scoping
 from canlian.benefits.models import PAYING_KINDS, RollLine, RollStatus
 from canlian.regions.models import Region
+from canlian.surveys.models import AnnualSurvey
 
 SUBSIDY_MONTHLY = "subsidy-monthly/1"
 SUBSIDY_MONTHLY_COLUMNS = ["format", "month", "township_code", "township_name", "subsidy",
@@ -119,4 +120,58 @@ def read_indicators_annual(content: str) -> list[dict[str, Any]]:
         rows.append({**row, "year": int(row["year"]),
                      **{k: Decimal(row[k]) if row[k] else None
                         for k in ("numerator", "denominator", "value")}})
+    return rows
+
+
+SURVEY_ANNUAL = "survey-annual/1"
+# Counts of the year's status-and-needs surveys (残疾人基本服务状况和需求信息数据动态更新) per
+# township and disability category: the answers the provincial and national systems total.
+SURVEY_COUNTS = ("surveyed", "pension_insured", "medical_insured", "living_subsidy",
+                 "nursing_subsidy", "employed", "able_to_work", "rehab_need", "served_rehab",
+                 "device_need", "served_device", "care_need", "home_accessibility_need",
+                 "culture_sports")
+SURVEY_ANNUAL_COLUMNS = ["format", "year", "township_code", "township_name", "category",
+                         *SURVEY_COUNTS]
+
+
+def survey_annual(user: Any, year: int) -> list[dict[str, Any]]:
+    """The year's surveys within the user's region as counts, one row per township and
+    disability category at the survey (``0`` where the survey recorded none). Aggregates
+    only: no person appears in the file."""
+    flags = {"pension_insured": Q(pension_insured=True), "medical_insured": Q(medical_insured=True),
+             "living_subsidy": Q(receives_living_subsidy=True),
+             "nursing_subsidy": Q(receives_nursing_subsidy=True),
+             "employed": Q(employment_status="employed"), "able_to_work": Q(able_to_work=True),
+             "rehab_need": Q(rehab_need=True), "served_rehab": Q(served_rehab=True),
+             "device_need": Q(device_need=True), "served_device": Q(served_device=True),
+             "care_need": ~Q(care_need="none"),
+             "home_accessibility_need": Q(home_accessibility_need=True),
+             "culture_sports": Q(culture_sports=True)}
+    counted: Any = (AnnualSurvey.objects.filter(scoping.region_q(user, "village__code"), year=year)
+                    .annotate(township=Substr("village", 1, 9))
+                    .values("township", "category")
+                    .annotate(surveyed=Count("id"),
+                              **{k: Count("id", filter=q) for k, q in flags.items()})
+                    .order_by("township", "category"))
+    rows: list[dict[str, Any]] = list(counted)
+    names = {r.code[:9]: r.name for r in Region.objects.filter(
+        level="township", code__in=[r["township"] + "000" for r in rows])}
+    return [{"format": SURVEY_ANNUAL, "year": year, "township_code": r["township"] + "000",
+             "township_name": names.get(r["township"], ""), "category": r["category"] or 0,
+             **{k: r[k] for k in SURVEY_COUNTS}} for r in rows]
+
+
+def read_survey_annual(content: str) -> list[dict[str, Any]]:
+    """Read a ``survey-annual/1`` file back: the counts as integers."""
+    reader = csv.DictReader(io.StringIO(content))
+    if reader.fieldnames != SURVEY_ANNUAL_COLUMNS:
+        raise FormatError(f"unexpected header {reader.fieldnames}: expected {SURVEY_ANNUAL_COLUMNS}")
+    rows: list[dict[str, Any]] = []
+    for number, row in enumerate(reader, start=2):
+        if row["format"] != SURVEY_ANNUAL:
+            raise FormatError(f"第 {number} 行的格式版本为 {row['format']!r}，应为 {SURVEY_ANNUAL}")
+        read: dict[str, Any] = dict(row)
+        read.update({"year": int(row["year"]), "category": int(row["category"])})
+        read.update({k: int(row[k]) for k in SURVEY_COUNTS})
+        rows.append(read)
     return rows

@@ -24,6 +24,7 @@ from canlian.benefits import eligibility
 from canlian.benefits.facts import facts_for, has_ruleset, ruleset_for
 from canlian.core import clock
 from canlian.people import idnumber
+from canlian.programmes.models import RosterLine
 from canlian.regions.models import Deployment
 
 from . import actions
@@ -67,6 +68,7 @@ def seed_exchange(deployment: Deployment, *, today: dt.date | None = None) -> di
                                       filename="全国残疾人人口基础库导出（演示）.xlsx")
     made = {"migrated certificates": certificates.created}
     made.update(_seed_surveys(user, today))
+    made.update(_seed_departments(user, today))
     made.update(_seed_verification_keys(user))
     if not has_ruleset(deployment):
         return made
@@ -110,6 +112,62 @@ def _seed_surveys(user: User, today: dt.date) -> dict[str, int]:
                                                       rows),
                                filename="村级年度动态更新调查（纸质录入，演示）.xlsx")
     return {"imported surveys": batch.created}
+
+
+def _seed_departments(user: User, today: dt.date) -> dict[str, int]:
+    """Other departments' batches: the education bureau's schooling status of three children
+    (one out of school: a 控辍保学 case opens; one status not on the list: refused), civil
+    affairs' 低保 changes dated last month (one household joins, one leaves; one dated in the
+    future: refused), and 医保's confirmation of this year's medical premium roster (one
+    insurance kind not on the list: refused)."""
+    made: dict[str, int] = {}
+    people = scoping.people_for(user).filter(death_date__isnull=True)
+    children = list(people.filter(birth_date__lte=today.replace(year=today.year - 7),
+                                  birth_date__gte=today.replace(year=today.year - 15))
+                    .order_by("id")[:2])
+    if children:
+        day = today.replace(day=1).isoformat()
+        rows = [{"resident_id": children[0].resident_id, "name": children[0].name,
+                 "status": "未入学", "reason": "家庭原因", "highest_level": "无", "since": day},
+                {"resident_id": children[0].resident_id, "status": "在家", "since": day}]
+        if len(children) > 1:
+            rows.insert(0, {"resident_id": children[1].resident_id, "name": children[1].name,
+                            "status": "随班就读", "school": "实验小学", "since": day})
+        batch = actions.run_import(user, "education", _rows(actions.EDUCATION_COLUMNS, rows),
+                                   filename="教育局学籍状况（演示）.xlsx")
+        made["education statuses"] = batch.created
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=15)
+    holders = people.filter(certificate_number__gt="")
+    leaving = holders.filter(household_type="dibao").order_by("id").first()
+    joining = holders.filter(household_type="ordinary").order_by("id").first()
+    if leaving is not None and joining is not None:
+        rows = [{"resident_id": leaving.resident_id, "name": leaving.name,
+                 "household_type": "一般户", "effective": last_month.isoformat(),
+                 "income": "2300", "note": "家庭收入超过低保标准"},
+                {"resident_id": joining.resident_id, "name": joining.name,
+                 "household_type": "低保", "effective": last_month.isoformat(), "income": "520"},
+                {"resident_id": joining.resident_id, "household_type": "特困",
+                 "effective": (today + dt.timedelta(days=10)).isoformat()}]
+        batch = actions.run_import(user, "allowance", _rows(actions.ALLOWANCE_COLUMNS, rows),
+                                   filename="民政低保变更（演示）.xlsx")
+        made["dibao changes"] = batch.created
+    lines = list(RosterLine.objects.filter(
+        roster__programme="medical_premium", roster__year=today.year,
+        person__in=people).select_related("person").order_by("confirmed", "id")[:3])
+    if lines:
+        rows = [{"resident_id": ln.person.resident_id, "name": ln.person.name, "kind": "医疗保险",
+                 "year": str(today.year), "result": "已参保",
+                 "enrolled_on": today.replace(month=1, day=1).isoformat()} for ln in lines]
+        rows.append({"resident_id": lines[0].person.resident_id, "kind": "工伤保险",
+                     "year": str(today.year), "result": "已参保"})
+        batch = actions.run_import(user, "insurance", _rows(actions.INSURANCE_COLUMNS, rows),
+                                   filename="医保参保确认（演示）.xlsx")
+        made["insurance confirmations"] = batch.created
+    return made
+
+
+def _rows(columns: tuple[actions.Column, ...], rows: list[dict[str, str]]) -> io.BytesIO:
+    return _book([c.header for c in columns], [[r.get(c.key, "") for c in columns] for r in rows])
 
 
 def _seed_verification_keys(user: User) -> dict[str, int]:

@@ -29,6 +29,7 @@ from typing import Any
 from canlian.certificates import rules
 from canlian.certificates.numbers import CertificateNumberError, parse_certificate_number
 from canlian.core.rule_text import english, gettext_noop, translated
+from canlian.education import rules as education_rules
 from canlian.people.idnumber import ResidentIdError, validate
 
 STATUSES = {"有效": "issued", "正常": "issued", "issued": "issued", "valid": "issued",
@@ -435,3 +436,126 @@ def survey(raw: dict[str, str], *, today: dt.date) -> SurveyRow:
         answers[key] = value in YES
     answers["not_enrolled_reason"] = raw.get("not_enrolled_reason", "").strip()[:100]
     return SurveyRow(resident_id=rid, year=year, surveyed_on=surveyed_on, answers=answers)
+
+
+# ---- other departments' batches (部门数据交换) ----------------------------------------------
+
+# The education bureau's words for a schooling status (学籍状况), besides the register's own
+# labels and codes (``education.rules``).
+EDUCATION_STATUSES = {
+    **{label: code for code, label in education_rules.STATUSES.items()},
+    "学前教育": "preschool", "幼儿园": "preschool", "普通学校": "compulsory_school",
+    "随班就读": "compulsory_school", "特教学校": "compulsory_special",
+    "特殊教育学校": "compulsory_special", "特教班": "compulsory_special",
+    "送教上门": "compulsory_home", "高中阶段": "upper_secondary", "普通高中": "upper_secondary",
+    "中职": "upper_secondary", "高等教育": "higher", "未入学": "not_enrolled",
+    "失学": "not_enrolled", "辍学": "not_enrolled", "已完成学业": "finished", "毕业": "finished",
+}
+EDUCATION_LEVELS = {**{label: code for code, label in education_rules.LEVELS.items()},
+                    "初中": "junior_secondary", "高中": "upper_secondary", "大专及以上": "higher"}
+EDUCATION_REASONS = {**{label: code for code, label in education_rules.REASONS.items()},
+                     "因病": "illness", "因残": "illness", "家庭困难": "family"}
+# 户类型 as civil affairs writes it; 一般户 (or 退出) is leaving every assistance list.
+HOUSEHOLD_TYPES = {"低保": "dibao", "低保户": "dibao", "最低生活保障": "dibao",
+                   "低保边缘": "dibao_edge", "低保边缘户": "dibao_edge", "特困": "tekun",
+                   "特困供养": "tekun", "特困人员": "tekun", "一般户": "ordinary",
+                   "普通户": "ordinary", "退出": "ordinary", "退出低保": "ordinary"}
+INSURANCE_KINDS = {"养老保险": "pension", "城乡居民养老保险": "pension", "养老": "pension",
+                   "医疗保险": "medical", "城乡居民医疗保险": "medical", "医疗": "medical",
+                   "医保": "medical"}
+INSURANCE_RESULTS = {"已参保": True, "成功": True, "确认": True, "参保": True,
+                     "未参保": False, "失败": False, "不予确认": False, "未确认": False}
+
+
+@dataclass(frozen=True)
+class EducationRow:
+    resident_id: str
+    entry: education_rules.Entry
+
+
+@dataclass(frozen=True)
+class AllowanceRow:
+    resident_id: str
+    household_type: str
+    effective: dt.date
+    income: Decimal | None
+
+
+@dataclass(frozen=True)
+class InsuranceRow:
+    resident_id: str
+    kind: str  # pension, medical
+    year: int
+    enrolled: bool
+    enrolled_on: dt.date | None
+    note: str
+
+
+def _resident(raw: dict[str, str], today: dt.date) -> str:
+    try:
+        return validate(raw.get("resident_id", ""), today=today).number
+    except ResidentIdError as exc:
+        raise RowRefused("resident_id", exc.message) from None
+
+
+def _required_date(raw: dict[str, str], key: str, today: dt.date) -> dt.date:
+    if not raw.get(key, "").strip():
+        raise RowRefused(key, gettext_noop("Required"))
+    day = parse_date(key, raw[key])
+    if day > today:
+        raise RowRefused(key, gettext_noop("The date cannot be in the future"))
+    return day
+
+
+def education(raw: dict[str, str], *, today: dt.date) -> EducationRow:
+    """Check one row of the education bureau's schooling-status batch (``education-status/1``);
+    the person's age at the date is checked by ``education.rules.check`` once the person is
+    found."""
+    rid = _resident(raw, today)
+    status = _coded("status", raw.get("status", ""), EDUCATION_STATUSES)
+    if not status:
+        raise RowRefused("status", gettext_noop("Required"))
+    level = _coded("highest_level", raw.get("highest_level", ""), EDUCATION_LEVELS,
+                   default="none")
+    reason = _coded("reason", raw.get("reason", ""), EDUCATION_REASONS)
+    since = _required_date(raw, "since", today)
+    return EducationRow(rid, education_rules.Entry(status, level, raw.get("school", "").strip()[:100],
+                                                   reason, since))
+
+
+def allowance(raw: dict[str, str], *, today: dt.date) -> AllowanceRow:
+    """Check one row of civil affairs' 低保 changes (``dibao-changes/1``): the household type
+    from the effective date on, and the household's monthly income per capita if given."""
+    rid = _resident(raw, today)
+    household_type = _coded("household_type", raw.get("household_type", ""), HOUSEHOLD_TYPES)
+    if not household_type:
+        raise RowRefused("household_type", gettext_noop("Required"))
+    effective = _required_date(raw, "effective", today)
+    if effective.year < 2000:
+        raise RowRefused("effective", gettext_noop("The date is before 2000"))
+    income = _money("income", raw["income"]) if raw.get("income", "").strip() else None
+    return AllowanceRow(rid, household_type, effective, income)
+
+
+def insurance(raw: dict[str, str], *, today: dt.date) -> InsuranceRow:
+    """Check one row of 人社's or 医保's enrolment confirmation (``insurance-enrolment/1``)."""
+    rid = _resident(raw, today)
+    kind = _coded("kind", raw.get("kind", ""), INSURANCE_KINDS)
+    if not kind:
+        raise RowRefused("kind", gettext_noop("Required"))
+    year_text = raw.get("year", "").strip().removesuffix("年")
+    if not year_text.isdigit() or not 2000 <= int(year_text) <= today.year:
+        raise RowRefused("year", gettext_noop("The year must be between 2000 and %(year)s"),
+                         year=today.year)
+    year = int(year_text)
+    answer = raw.get("result", "").strip()
+    if answer not in INSURANCE_RESULTS:
+        raise RowRefused("result", gettext_noop("Cannot recognise “%(value)s”: write one of %(choices)s"),
+                         value=answer[:20], choices="、".join(INSURANCE_RESULTS))
+    enrolled_on = None
+    if raw.get("enrolled_on", "").strip():
+        enrolled_on = _required_date(raw, "enrolled_on", today)
+        if enrolled_on.year > year:
+            raise RowRefused("enrolled_on", gettext_noop("Enrolled after the insurance year"))
+    return InsuranceRow(rid, kind, year, INSURANCE_RESULTS[answer], enrolled_on,
+                        raw.get("note", "").strip()[:200])

@@ -54,5 +54,19 @@ SURVEY_IMPORT = register(Kind(
     "exchange.survey_import", _("Import of survey records"),
     actions.CAPABILITY[ImportKind.SURVEYS], run=_run(ImportKind.SURVEYS),
     summary_template="exchange/job_summary.html", detail_url="exchange:result"))
+EDUCATION_IMPORT = register(Kind(
+    "exchange.education_import", _("Import of the education bureau's schooling status"),
+    actions.CAPABILITY[ImportKind.EDUCATION], run=_run(ImportKind.EDUCATION),
+    summary_template="exchange/job_summary.html", detail_url="exchange:result"))
+ALLOWANCE_IMPORT = register(Kind(
+    "exchange.allowance_import", _("Import of civil affairs' minimum living allowance changes"),
+    actions.CAPABILITY[ImportKind.ALLOWANCE], run=_run(ImportKind.ALLOWANCE),
+    summary_template="exchange/job_summary.html", detail_url="exchange:result"))
+INSURANCE_IMPORT = register(Kind(
+    "exchange.insurance_import", _("Import of insurance enrolment confirmations"),
+    actions.CAPABILITY[ImportKind.INSURANCE], run=_run(ImportKind.INSURANCE),
+    summary_template="exchange/job_summary.html", detail_url="exchange:result"))
 KIND_OF = {ImportKind.CERTIFICATES: CERTIFICATE_IMPORT, ImportKind.GRANTS: GRANT_IMPORT,
-           ImportKind.SERVICES: SERVICE_IMPORT, ImportKind.SURVEYS: SURVEY_IMPORT}
+           ImportKind.SERVICES: SERVICE_IMPORT, ImportKind.SURVEYS: SURVEY_IMPORT,
+           ImportKind.EDUCATION: EDUCATION_IMPORT, ImportKind.ALLOWANCE: ALLOWANCE_IMPORT,
+           ImportKind.INSURANCE: INSURANCE_IMPORT}

@@ -13,6 +13,9 @@ class ImportKind(models.TextChoices):
     GRANTS = "grants", _("Running subsidy grants")
     SERVICES = "services", _("Service records")
     SURVEYS = "surveys", _("Survey records")
+    EDUCATION = "education", _("Education status (education bureau)")
+    ALLOWANCE = "allowance", _("Minimum living allowance changes (civil affairs)")
+    INSURANCE = "insurance", _("Insurance enrolment confirmations")
 
 
 class MigrationImport(models.Model):
@@ -82,3 +85,28 @@ class SmsDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone} {self.state}"
+
+
+class HouseholdTypeChange(models.Model):
+    """A dated change of a person's household type reported by civil affairs (低保变更记录):
+    joined or left 低保, 低保边缘 or 特困 on ``effective``. The register keeps only the current
+    type (``people.Household``); this is its dated history from the department's batches,
+    so a re-run recognises a change it has already applied and an older change arriving
+    after a newer one is refused."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    previous = models.CharField(_("household type before"), max_length=12)
+    household_type = models.CharField(_("household type"), max_length=12)
+    effective = models.DateField(_("effective from"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["effective", "id"]
+        verbose_name = _("household type change")
+        constraints = [models.UniqueConstraint(fields=["person", "household_type", "effective"],
+                                               name="exchange_one_change_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.household_type} {self.effective}"

@@ -12,6 +12,7 @@ urlpatterns = [
          name="subsidy_monthly"),
     path("exports/indicators-annual/<int:year>.csv", views.indicators_annual,
          name="indicators_annual"),
+    path("exports/survey-annual/<int:year>.csv", views.survey_annual, name="survey_annual"),
     path("verification-keys/", views.verification_keys, name="verification_keys"),
     path("verification-keys/<int:pk>/revoke/", views.verification_key_revoke,
          name="verification_key_revoke"),

@@ -69,6 +69,10 @@ def index(request: AuthedRequest) -> HttpResponse:
     return render(request, "exchange/index.html", {
         "errors": errors, "batches": batches,
         "can_grants": request.user.can(actions.CAPABILITY[ImportKind.GRANTS]),
+        "can_insurance": request.user.can(actions.CAPABILITY[ImportKind.INSURANCE]),
+        "education_columns": actions.EDUCATION_COLUMNS,
+        "allowance_columns": actions.ALLOWANCE_COLUMNS,
+        "insurance_columns": actions.INSURANCE_COLUMNS,
         "certificate_columns": actions.CERTIFICATE_COLUMNS,
         "grant_columns": actions.GRANT_COLUMNS,
         "service_columns": actions.SERVICE_COLUMNS,
@@ -101,7 +105,10 @@ def template(request: AuthedRequest, kind: str) -> FileResponse:
     kind = _kind(kind)
     name = {ImportKind.CERTIFICATES: "持证人员迁移模板.xlsx", ImportKind.GRANTS: "在发补贴迁移模板.xlsx",
             ImportKind.SERVICES: "服务记录导入模板.xlsx",
-            ImportKind.SURVEYS: "调查记录导入模板.xlsx"}[kind]
+            ImportKind.SURVEYS: "调查记录导入模板.xlsx",
+            ImportKind.EDUCATION: "学籍状况导入模板_education-status-1.xlsx",
+            ImportKind.ALLOWANCE: "低保变更导入模板_dibao-changes-1.xlsx",
+            ImportKind.INSURANCE: "参保确认导入模板_insurance-enrolment-1.xlsx"}[kind]
     return exports.response(workbooks.template(kind), name)
 
 
@@ -181,4 +188,16 @@ def indicators_annual(request: AuthedRequest, year: int) -> HttpResponse:
     body = datasets.write_csv(rows, datasets.INDICATORS_ANNUAL_COLUMNS)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="indicators-annual-1-{year}.csv"'
+    return response
+
+
+@requires(Capability.VIEW_PEOPLE)
+def survey_annual(request: AuthedRequest, year: int) -> HttpResponse:
+    """The year's status-and-needs survey counts of the user's region (``survey-annual/1``)."""
+    if not 2000 <= year <= clock.today().year:
+        raise Http404("year")
+    rows = datasets.survey_annual(request.user, year)
+    body = datasets.write_csv(rows, datasets.SURVEY_ANNUAL_COLUMNS)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="survey-annual-1-{year}.csv"'
     return response

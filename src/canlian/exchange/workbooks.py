@@ -11,16 +11,20 @@ from openpyxl.styles import PatternFill
 
 from canlian.certificates.rules import CATEGORY_LABELS
 from canlian.core import exports
+from canlian.education import rules as education_rules
 from canlian.services.models import Group
 
-from .actions import COLUMNS, counts_table, report_keys
+from .actions import COLUMNS, FORMATS, counts_table, report_keys
 from .models import ImportKind, MigrationImport
 
 _save = exports.save  # a workbook written to a file, not an ORM save
 ERROR_FILL = PatternFill("solid", fgColor="FFF2CC")
 KEY_LABELS: dict[str, list[Any]] = {ImportKind.CERTIFICATES: [str(v) for v in CATEGORY_LABELS.values()],
               ImportKind.GRANTS: ["生活补贴", "护理补贴"],
-              ImportKind.SERVICES: list(Group.labels)}
+              ImportKind.SERVICES: list(Group.labels),
+              ImportKind.EDUCATION: list(education_rules.STATUSES.values()),
+              ImportKind.ALLOWANCE: ["低保", "低保边缘", "特困"],
+              ImportKind.INSURANCE: ["养老保险缴费补贴（已确认）", "医疗保险缴费补贴（已确认）"]}
 
 
 def key_labels(batch: MigrationImport) -> list[Any]:
@@ -33,7 +37,10 @@ def key_labels(batch: MigrationImport) -> list[Any]:
 def template(kind: str) -> Path:
     book = exports.workbook()
     sheet = book.create_sheet({"certificates": "证件", "grants": "补贴", "services": "服务记录",
-                               "surveys": "调查记录"}[kind])
+                               "surveys": "调查记录", "education": "学籍状况",
+                               "allowance": "低保变更", "insurance": "参保确认"}[kind])
+    if kind in FORMATS:  # a department batch: its format and version as the title row
+        sheet.append([f"格式 {FORMATS[ImportKind(kind)]}：{ImportKind(kind).label}"])
     sheet.header([c.header for c in COLUMNS[ImportKind(kind)]])
     return _save(book)
 

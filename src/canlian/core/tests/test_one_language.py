@@ -29,7 +29,8 @@ ALLOWED = {
     "ID", "PDF", "JSON", "YAML", "Excel", "xlsx", "XLSX", "csv", "CSV", "QR", "URL", "API", "OK",
     "kg", "km",
     # identifiers of versioned exchange formats (docs/integration.md)
-    "subsidy-monthly", "indicators-annual",
+    "subsidy-monthly", "indicators-annual", "survey-annual", "education-status",
+    "dibao-changes", "insurance-enrolment",
     "cm", "mm", "GB", "MB", "KB", "Word", "WPS", "App", "APP", "SMS", "TOTP", "IP", "WCAG",
     "ICF", "ADL", "Y-m-d", "YYYY", "MM", "DD", "HH", "GPS", "UTC", "vs", "BMI", "LED",
     "JPEG", "PNG", "GDP", "sqlite", "postgresql", "PostgreSQL", "SQLite",

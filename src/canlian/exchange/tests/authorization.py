@@ -19,6 +19,7 @@ MATRIX = {
     "exchange:result_workbook": ("migration_import", "get", {**IMPORTERS, "federation": 404}),
     "exchange:subsidy_monthly": (("static", "2025-01"), "get", {**STAFF_READ, **NO_REGISTRY}),
     "exchange:indicators_annual": (("static", 2025), "get", {**STAFF_READ, **NO_REGISTRY}),
+    "exchange:survey_annual": (("static", 2025), "get", {**STAFF_READ, **NO_REGISTRY}),
 }
 
 

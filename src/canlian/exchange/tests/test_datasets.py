@@ -66,3 +66,40 @@ def test_indicator_aggregates_read_back(client, users, regions, make_person):
         client.get(reverse("exchange:indicators_annual", args=[year])).content.decode())
     assert {r["region_code"] for r in township} == {regions.t1.code}
     assert client.get(reverse("exchange:indicators_annual", args=[1990])).status_code == 404
+
+
+def test_survey_counts_read_back(client, users, regions, make_person):
+    """survey-annual/1: the year's surveys counted per township and category, downloaded
+    and read back; no person in the file; another township sees none of it."""
+    from canlian.surveys.models import AnnualSurvey
+
+    year = clock.today().year - 1
+    day = clock.today().replace(year=year, day=1)
+    for name, category, employed, rehab in (("甲", 4, True, True), ("乙", 4, False, True),
+                                            ("丙", 1, False, False)):
+        person = make_person(regions.v1a, name=name)
+        survey = AnnualSurvey.objects.create(
+            person=person, year=year, surveyed_on=day, village=person.village,
+            employment_status="employed" if employed else "not_working", rehab_need=rehab,
+            pension_insured=True, care_need="day" if not rehab else "none")
+        # the category at the survey and the served flag, as the certificate and the
+        # services' rebuild (surveys.served) would have set them
+        AnnualSurvey.objects.filter(pk=survey.pk).update(category=category,
+                                                         served_rehab=rehab and employed)
+    other = make_person(regions.v2a, name="丁")
+    AnnualSurvey.objects.create(person=other, year=year, surveyed_on=day, village=other.village)
+    client.force_login(users.township)
+    response = client.get(reverse("exchange:survey_annual", args=[year]))
+    content = response.content.decode("utf-8")
+    assert response["Content-Type"].startswith("text/csv") and "甲" not in content
+    rows = {r["category"]: r for r in datasets.read_survey_annual(content)}
+    assert set(rows) == {1, 4}
+    limb = rows[4]
+    assert (limb["township_code"], limb["year"], limb["surveyed"], limb["employed"],
+            limb["rehab_need"], limb["served_rehab"], limb["pension_insured"],
+            limb["care_need"]) == (regions.t1.code, year, 2, 1, 2, 1, 2, 0)
+    assert rows[1]["care_need"] == 1 and rows[1]["rehab_need"] == 0
+    with pytest.raises(datasets.FormatError):
+        datasets.read_survey_annual(content.replace("survey-annual/1", "survey-annual/2"))
+    assert client.get(reverse("exchange:survey_annual", args=[clock.today().year + 1])
+                      ).status_code == 404

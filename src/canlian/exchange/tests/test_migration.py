@@ -220,6 +220,10 @@ def test_both_deployments_seed_demo_migration_imports(db, settings, deployment):
     assert kinds["certificates"].after != kinds["certificates"].before
     # a village's paper surveys imported (one unknown answer refused), two departments' keys
     assert kinds["surveys"].created >= 1 and kinds["surveys"].rejected == 1
+    # other departments' batches: schooling status, dated 低保 changes, 医保's confirmation
+    assert kinds["education"].rows >= 2 and kinds["education"].rejected == 1
+    assert kinds["allowance"].created == 2 and kinds["allowance"].rejected == 1
+    assert kinds["insurance"].rejected == 1 and kinds["insurance"].rows >= 2
     from canlian.api.models import ApiClient
 
     assert ApiClient.objects.filter(user__username__startswith="verify-").count() == 2
