@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,7 +16,7 @@ from canlian.core.lists import Column, Filter, Listing, region_name
 from canlian.core.web import AuthedRequest, requires
 
 from .. import shared
-from ..web import flash, page_of, person_form, user_can
+from ..web import button, page_of, person_form, user_can
 from . import actions, queries
 from .forms import (
     FollowUpForm,
@@ -90,13 +88,6 @@ def follow_up_done(request: AuthedRequest, pk: int) -> HttpResponse:
     form = FollowUpForm(request.POST)
     cleaned: dict[str, Any] = form.cleaned_data if form.is_valid() else {"note": request.POST.get("note", ""),
                                                          "on": None}
-    try:
-        actions.complete_follow_up(request.user, pk, note=cleaned["note"], on=cleaned["on"],
-                                   request=request)
-    except actions.Visit.DoesNotExist:
-        raise Http404 from None
-    except (ValidationError, actions.CommunityError) as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, _("Follow-up recorded."))
-    return redirect("community:follow_ups")
+    return button(request, lambda: actions.complete_follow_up(request.user, pk, note=cleaned["note"],
+                                                              on=cleaned["on"], request=request),
+                  done=_("Follow-up recorded."), back=redirect("community:follow_ups"))
