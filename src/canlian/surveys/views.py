@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
+from canlian.core.lists import Column, Filter, Listing, region_name
 from canlian.core.web import AuthedRequest, requires
+from canlian.people.models import CATEGORY_CHOICES, GRADE_CHOICES
 
 from . import actions, queries, served
 from .forms import SurveyForm
@@ -43,8 +45,6 @@ def index(request: AuthedRequest) -> HttpResponse:
 @requires(Capability.VIEW_PEOPLE)
 def remaining(request: AuthedRequest) -> HttpResponse:
     """Persons still to survey this year (未调查名单), with the shared list filters."""
-    from canlian.core.lists import Column, Filter, Listing, region_name
-    from canlian.people.models import CATEGORY_CHOICES, GRADE_CHOICES
 
     year = _year(request)
     people = queries.to_survey(scoping.people_for(request.user), year).filter(surveyed=False)  # type: ignore[misc]

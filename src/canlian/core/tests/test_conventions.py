@@ -81,7 +81,6 @@ WRITES_ELSEWHERE: dict[str, tuple[int, str]] = {
     "people/roster.py": (3, "roster import's set-based writes"),
     "portal/notifiers.py": (1, "the development outbox"),
     "regions/loader.py": (3, "loading a deployment's regions"),
-    "surveys/models.py": (2, "AnnualSurvey.save (a write hidden in save)"),
     "surveys/served.py": (3, "served-flags refresh"),
 }
 
@@ -159,7 +158,6 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
     "portal/views/privacy.py": (1, HEAVY + " (WeasyPrint)"),
     "rights/actions.py": (1, "not yet examined"),
     "services/views.py": (3, "not yet examined"),
-    "surveys/served.py": (10, "surveys.models calls served while saving (the write hidden in save)"),
     "benefits/actions.py": (1, "merged beside the #21 clean-up: not yet examined"),
     "benefits/likely.py": (2, "merged beside the #21 clean-up: not yet examined"),
     "benefits/paid_years.py": (2, "merged beside the #21 clean-up: not yet examined"),
@@ -181,7 +179,6 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
     "programmes/actions.py": (6, "merged beside the #21 clean-up: not yet examined"),
     "programmes/apps.py": (1, "merged beside the #21 clean-up: not yet examined"),
     "programmes/schedule.py": (1, "merged beside the #21 clean-up: not yet examined"),
-    "surveys/views.py": (2, "merged beside the #21 clean-up: not yet examined"),
     "todos/actions.py": (1, "merged beside the #21 clean-up: not yet examined"),
     "todos/queries.py": (7, "merged beside the #21 clean-up: not yet examined"),
 }
