@@ -113,7 +113,7 @@ def _unique_codes(rows: list[Any], field: str, zh: str, en: str) -> None:
     seen: set[str] = set()
     for i, row in enumerate(rows):
         if row.code in seen:
-            raise refuse(f"{zh} {row.code} 重复", f"{en} {row.code} appears twice", f"{field}[{i}].code")
+            raise refuse(f"{zh} {row.code} 重复", f"{en} {row.code} appears twice", f"{field}.{i}.code")
         seen.add(row.code)
 
 

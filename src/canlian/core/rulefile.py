@@ -44,6 +44,12 @@ class RuleFileError(ValueError):
         self.message = f"规则文件 {file}，{where}：{zh} ({file}: {where}: {en})"
         super().__init__(self.message)
 
+    @classmethod
+    def at(cls, file: str, loc: list[Any], zh: str, en: str, data: Any) -> RuleFileError:
+        """The error at ``loc`` (pydantic's location: keys and list indexes) of ``data``;
+        a file kind whose errors name places its own way overrides this."""
+        return cls(file, where_of(loc), zh, en)
+
 
 class Schema(BaseModel):
     """A part of a rule file: strict types (``"3"`` is not a number, ``1`` not ``true``),
@@ -54,7 +60,8 @@ class Schema(BaseModel):
 
 def refuse(zh: str, en: str, field: str | None = None) -> PydanticCustomError:
     """The error a validator raises for a rule of the file kind (``raise refuse(...)``);
-    ``field`` names the key it concerns when the validator checks a whole mapping."""
+    ``field`` is the path of the value it concerns when the validator checks a whole
+    mapping (``"min_age"``, ``"rules.2.code"``)."""
     return PydanticCustomError("rule_file", "{en}", {"zh": zh, "en": en, "field": field})
 
 
@@ -138,38 +145,39 @@ def where_of(loc: Iterable[Any]) -> str:
     return out or "-"
 
 
-def _error(file: str, exc: PydanticError) -> RuleFileError:
-    """The first problem of a failed validation, as a :class:`RuleFileError`."""
+def _error(file: str, exc: PydanticError, error: type[RuleFileError], data: Any) -> RuleFileError:
+    """The first problem of a failed validation, as ``error`` (a :class:`RuleFileError`)."""
     first = exc.errors(include_url=False)[0]
     kind, loc, ctx = first["type"], list(first["loc"]), first.get("ctx") or {}
     if kind == "rule_file":
-        if ctx.get("field"):
-            loc.append(ctx["field"])
-        return RuleFileError(file, where_of(loc), ctx["zh"], ctx["en"])
+        loc += [int(part) if part.isdigit() else part
+                for part in str(ctx.get("field") or "").split(".") if part]
+        return error.at(file, loc, ctx["zh"], ctx["en"], data)
     if kind in ("missing", "extra_forbidden") and loc:  # named at the mapping that lacks or has it
         key = loc.pop()
         verb = "missing key(s)" if kind == "missing" else "unknown key(s)"
-        return RuleFileError(file, where_of(loc), f"{_ZH[kind]} {key}", f"{verb} {key}")
+        return error.at(file, loc, f"{_ZH[kind]} {key}", f"{verb} {key}", data)
     zh = _ZH.get(kind, "格式不符").format(**{k: str(v) for k, v in ctx.items()})
     value = first.get("input")
-    shown = f"，实际为 {value!r}" if kind not in ("missing",) and not isinstance(value, dict | list) else ""
-    return RuleFileError(file, where_of(loc), zh + shown, first["msg"])
+    shown = f"，实际为 {value!r}" if not isinstance(value, dict | list) else ""
+    return error.at(file, loc, zh + shown, first["msg"], data)
 
 
-def validate(data: Any, schema: type[M], *, file: str) -> M:
-    """``data`` (parsed YAML) checked against ``schema``, or :class:`RuleFileError`."""
+def validate(data: Any, schema: type[M], *, file: str, error: type[RuleFileError] = RuleFileError) -> M:
+    """``data`` (parsed YAML) checked against ``schema``, or ``error`` (a
+    :class:`RuleFileError`, or the subclass of a file kind) for its first problem."""
     if not isinstance(data, dict):
-        raise RuleFileError(file, "-", f"应为映射，实际为 {type(data).__name__}",
-                            f"expected a mapping, got {type(data).__name__}")
+        raise error.at(file, [], f"应为映射，实际为 {type(data).__name__}",
+                       f"expected a mapping, got {type(data).__name__}", data)
     try:
         return schema.model_validate(data)
     except PydanticError as exc:
-        raise _error(file, exc) from None
+        raise _error(file, exc, error, data) from None
 
 
-def read(path: str | Path) -> Any:
-    """The parsed YAML of ``path``: ``FileNotFoundError`` without it, :class:`RuleFileError`
-    with the line of a syntax error or an impossible value (an unquoted 2024-13-01)."""
+def read(path: str | Path, error: type[RuleFileError] = RuleFileError) -> Any:
+    """The parsed YAML of ``path``: ``FileNotFoundError`` without it, ``error`` with the
+    line of a syntax error or an impossible value (an unquoted 2024-13-01)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -181,13 +189,13 @@ def read(path: str | Path) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else "?"
-        raise RuleFileError(path.name, f"第 {line} 行", "YAML 语法错误",
-                            f"YAML syntax error at line {line}") from None
+        raise error.at(path.name, [f"第 {line} 行"], "YAML 语法错误",
+                       f"YAML syntax error at line {line}", None) from None
     except ValueError as exc:
-        raise RuleFileError(path.name, "-", f"YAML 中有无效的值：{exc}",
-                            f"invalid value in the YAML: {exc}") from None
+        raise error.at(path.name, [], f"YAML 中有无效的值：{exc}",
+                       f"invalid value in the YAML: {exc}", None) from None
 
 
-def load(path: str | Path, schema: type[M]) -> M:
+def load(path: str | Path, schema: type[M], error: type[RuleFileError] = RuleFileError) -> M:
     """Read ``path`` and check it against ``schema`` (:func:`read`, :func:`validate`)."""
-    return validate(read(path), schema, file=Path(path).name)
+    return validate(read(path, error), schema, file=Path(path).name, error=error)

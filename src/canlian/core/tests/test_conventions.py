@@ -133,7 +133,6 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
     "indicators/jobs.py": (1, "views import jobs (cycle)"),
     "indicators/management/commands/indicators.py": (1, "not yet examined"),
     "indicators/measures.py": (6, CLASH),
-    "indicators/plans.py": (1, "not yet examined"),
     "indicators/views.py": (1, "not yet examined"),
     "indicators/workbooks.py": (1, "not yet examined"),
     "jobs/actions.py": (1, "the task module imports actions (cycle)"),

@@ -13,6 +13,7 @@ from pydantic import Field, field_validator
 from canlian.community import ruleset
 from canlian.core import rulefile
 from canlian.core.rulefile import Number, RuleFileError, Schema, Text, refuse
+from canlian.indicators import plans
 
 
 class Row(Schema):
@@ -113,3 +114,34 @@ def test_the_shipped_community_files_load_as_before():
         assert all(isinstance(s.hours, Decimal) for s in rules.volunteers.stars)
     items = ruleset.load_checklist(ruleset.CHECKLIST)
     assert len({i.code for i in items}) == len(items)
+
+
+def _plan(tmp_path, change) -> plans.PlanError:
+    data = yaml.safe_load((plans.DATA_DIR / "yueqing-2021-2025.yaml").read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(plans.PlanError) as info:
+        plans.load(path)
+    assert isinstance(info.value, RuleFileError) and info.value.file == "plan.yaml"
+    return info.value
+
+
+def test_a_bad_plan_file(tmp_path):
+    code = yaml.safe_load((plans.DATA_DIR / "yueqing-2021-2025.yaml").read_text(
+        encoding="utf-8"))["indicators"][0]["code"]
+    error = _plan(tmp_path, lambda d: d["indicators"][0].update(traget={"value": 1}))
+    assert (error.where, error.field) == (f"indicators[0] ({code})", "-")
+    assert "unknown key(s) traget" in error.message
+    error = _plan(tmp_path, lambda d: d["indicators"][0].update(kind="hoped"))
+    assert (error.where, error.field, error.en) == (f"indicators[0] ({code})", "kind", "binding or expected")
+    error = _plan(tmp_path, lambda d: d["plan"].update(period=[2021]))
+    assert (error.where, error.field) == ("plan", "period")
+    error = _plan(tmp_path, lambda d: d.pop("indicators"))
+    assert "missing key(s) indicators" in error.message
+
+
+def test_the_shipped_plans_load():
+    for code, path in plans.available().items():
+        plan = plans.load(path)
+        assert plan.code == code and plan.indicators and plan.start < plan.end
