@@ -45,9 +45,11 @@ class RuleFileError(ValueError):
         super().__init__(self.message)
 
     @classmethod
-    def at(cls, file: str, loc: list[Any], zh: str, en: str, data: Any) -> RuleFileError:
+    def at(cls, file: str, loc: list[Any], zh: str, en: str, data: Any,
+           key: str | None = None) -> RuleFileError:
         """The error at ``loc`` (pydantic's location: keys and list indexes) of ``data``;
-        a file kind whose errors name places its own way overrides this."""
+        ``key`` is the missing or unknown key of the mapping at ``loc``, if that is the
+        problem. A file kind whose errors name places its own way overrides this."""
         return cls(file, where_of(loc), zh, en)
 
 
@@ -156,7 +158,7 @@ def _error(file: str, exc: PydanticError, error: type[RuleFileError], data: Any)
     if kind in ("missing", "extra_forbidden") and loc:  # named at the mapping that lacks or has it
         key = loc.pop()
         verb = "missing key(s)" if kind == "missing" else "unknown key(s)"
-        return error.at(file, loc, f"{_ZH[kind]} {key}", f"{verb} {key}", data)
+        return error.at(file, loc, f"{_ZH[kind]} {key}", f"{verb} {key}", data, key=str(key))
     zh = _ZH.get(kind, "格式不符").format(**{k: str(v) for k, v in ctx.items()})
     value = first.get("input")
     shown = f"，实际为 {value!r}" if not isinstance(value, dict | list) else ""

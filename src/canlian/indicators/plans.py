@@ -39,7 +39,8 @@ class PlanError(RuleFileError):
         self.args = (self.message,)
 
     @classmethod
-    def at(cls, file: str, loc: list[Any], zh: str, en: str, data: Any) -> PlanError:
+    def at(cls, file: str, loc: list[Any], zh: str, en: str, data: Any,
+           key: str | None = None) -> PlanError:
         section = loc[0] if loc else None
         if section in ("indicators", "text_targets", "series") and len(loc) > 1 \
                 and isinstance(loc[1], int):

@@ -13,6 +13,7 @@ from pydantic import Field, field_validator
 from canlian.community import ruleset
 from canlian.core import rulefile
 from canlian.core.rulefile import Number, RuleFileError, Schema, Text, refuse
+from canlian.employment import levy
 from canlian.indicators import plans
 
 
@@ -145,3 +146,24 @@ def test_the_shipped_plans_load():
     for code, path in plans.available().items():
         plan = plans.load(path)
         assert plan.code == code and plan.indicators and plan.start < plan.end
+
+
+def _levy(change) -> levy.LevyDataError:
+    data = yaml.safe_load(levy.DATA_FILE.read_text(encoding="utf-8"))
+    change(data)
+    with pytest.raises(levy.LevyDataError) as info:
+        levy.parse_table(data, file="levy.yaml")
+    assert isinstance(info.value, RuleFileError) and info.value.file == "levy.yaml"
+    return info.value
+
+
+def test_a_bad_levy_file():
+    error = _levy(lambda d: d["national"]["wage_cap"][0].update(multiple="0"))
+    assert (error.where, error.field) == ("national.wage_cap[0] (2015-10-01)", "multiple")
+    assert "must be in (0, ∞)" in error.message
+    error = _levy(lambda d: d["national"].update(ratio=d["provinces"]["33"]["ratio"]))
+    assert (error.where, error.field) == ("national", "ratio") and "unknown key" in error.message
+    error = _levy(lambda d: d["national"]["double_count"][0].update(grades=[1, 5]))
+    assert error.field == "grades" and "1–4" in error.message
+    error = _levy(lambda d: d["provinces"]["33"]["ratio"][0].update(effective_until="2015-01-01"))
+    assert error.field == "effective_until" and "ends before it starts" in error.message
