@@ -93,8 +93,6 @@ REGION_FILTERS_ELSEWHERE: dict[str, int] = {
     "benefits/rolls.py": 8,
     "benefits/standing.py": 1,
     "benefits/views.py": 1,
-    "education/actions.py": 1,
-    "education/queries.py": 3,
     "indicators/measures.py": 6,
 }
 
