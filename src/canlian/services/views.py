@@ -183,7 +183,7 @@ def _limit_regions(request: AuthedRequest, form: InstitutionForm) -> None:
 
 
 @requires(Capability.VIEW_PEOPLE)
-def renovations(request: AuthedRequest) -> HttpResponse:
+def renovations(request: AuthedRequest) -> HttpResponseBase:
     """Home-accessibility renovations (无障碍改造) with the shared list filters."""
     base = Renovation.objects.filter(scoping.region_q(request.user, "village__code")).select_related(
         "person", "village__parent").order_by("-applied_on", "-id")
@@ -203,7 +203,7 @@ def renovations(request: AuthedRequest) -> HttpResponse:
         ],
         person=lambda r: (r.person_id, r.village_id))
     if listing.wants_export:
-        return listing.export("无障碍改造名单")  # type: ignore[return-value]
+        return listing.export("无障碍改造名单")
     return render(request, "services/renovations.html", {"listing": listing})
 
 

@@ -21,9 +21,10 @@ from canlian.people.models import Person
 from . import rules, served
 from .models import AnnualSurvey
 
-FIELDS = [f.name for f in AnnualSurvey._meta.get_fields()
-          if f.concrete and f.editable and f.name not in ("id", "person", "year", "village",
-                                                          "surveyor", "created_at", "updated_at")]
+# The answers a survey form sets (field name → model field).
+FIELDS = {f.name: f for f in AnnualSurvey._meta.concrete_fields
+          if f.editable and f.name not in ("id", "person", "year", "village", "surveyor", "created_at",
+                                           "updated_at")}
 
 
 def _certificate_at_survey(survey: AnnualSurvey) -> None:
@@ -106,10 +107,10 @@ def save_survey(user: Any, person: Person, year: int, answers: dict[str, Any], *
                               surveyed_on=surveyed_on,
                               employment_status=answers.get("employment_status", ""))
         _new_row(survey)
-    for field in FIELDS:
+    for field, model_field in FIELDS.items():
         if field in answers:
             setattr(survey, field, answers[field] if answers[field] is not None
-                    else AnnualSurvey._meta.get_field(field).get_default())  # type: ignore[union-attr]
+                    else model_field.get_default())
     survey.surveyed_on = surveyed_on
     survey.village_id = person.village_id
     survey.surveyor = user

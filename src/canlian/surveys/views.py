@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -43,7 +44,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 
 @requires(Capability.VIEW_PEOPLE)
-def remaining(request: AuthedRequest) -> HttpResponse:
+def remaining(request: AuthedRequest) -> HttpResponseBase:
     """Persons still to survey this year (未调查名单), with the shared list filters."""
 
     year = _year(request)
@@ -65,7 +66,7 @@ def remaining(request: AuthedRequest) -> HttpResponse:
         ],
         person=lambda p: (p.pk, p.village_id))
     if listing.wants_export:
-        return listing.export(f"{year}年未调查名单")  # type: ignore[return-value]
+        return listing.export(f"{year}年未调查名单")
     return render(request, "surveys/remaining.html", {"year": year, "listing": listing})
 
 
@@ -86,8 +87,8 @@ def survey(request: AuthedRequest, person_id: int, year: int) -> HttpResponse:
         else:
             messages.success(request, _("Survey saved."))
             return redirect(f"{request.path}?saved=1")
-    received = [(AnnualSurvey._meta.get_field(flag).verbose_name, getattr(existing, flag))  # type: ignore[union-attr]
-                for flag in served.FLAGS] if existing else []
+    labels = {f.name: f.verbose_name for f in AnnualSurvey._meta.concrete_fields}
+    received = [(labels[flag], getattr(existing, flag)) for flag in served.FLAGS] if existing else []
     return render(request, "surveys/form.html", {"form": form, "person": person, "year": year,
                                                  "can_edit": can_edit, "existing": existing,
                                                  "received": received})

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -47,7 +48,7 @@ def visit_workers(request: AuthedRequest) -> HttpResponse:
 
 
 @requires(Capability.VIEW_PEOPLE)
-def follow_ups(request: AuthedRequest) -> HttpResponse:
+def follow_ups(request: AuthedRequest) -> HttpResponseBase:
     today = clock.today()
     listing = Listing(
         request, queries.open_follow_ups(request.user), region_field="person__village__code",
@@ -70,7 +71,7 @@ def follow_ups(request: AuthedRequest) -> HttpResponse:
         ],
         person=lambda v: (v.person_id, v.person.village_id))
     if listing.wants_export:
-        return listing.export("走访跟进事项")  # type: ignore[return-value]
+        return listing.export("走访跟进事项")
     return render(request, "community/follow_ups.html", {
         "listing": listing, "today": today, "can_edit": user_can(request, Capability.EDIT_PEOPLE)})
 
