@@ -17,6 +17,7 @@ from canlian.audit.models import Action
 from canlian.certificates import validity
 from canlian.core import clock
 from canlian.people.models import Person
+from canlian.services.models import ServiceRecord
 
 from . import rules, served
 from .models import AnnualSurvey
@@ -119,6 +120,18 @@ def save_survey(user: Any, person: Person, year: int, answers: dict[str, Any], *
     record(user=user, action=Action.CREATE if created else Action.UPDATE, obj=survey,
            person=person, request=request, summary=f"{year} 年度动态更新调查")
     return survey
+
+
+def mark_served(person_id: int, service_id: int, on: dt.date) -> None:
+    """The service ``service_id`` was delivered on ``on``: set its flags on that year's survey
+    (``served.FLAGS``), under the person's row lock (``served``)."""
+    service = ServiceRecord.objects.filter(pk=service_id)
+    flags = [flag for flag, q in served.FLAGS.items() if service.filter(q).exists()]
+    if flags:
+        served.lock_person(person_id)
+        for flag in flags:
+            AnnualSurvey.objects.filter(person_id=person_id, year=on.year, **{flag: False}
+                                        ).update(**{flag: True})
 
 
 def copy_birth_date(person_id: int, birth_date: dt.date) -> int:

@@ -11,7 +11,8 @@ only services of the catalogue marked basic (基本康复服务, ``ServiceType.b
 basic-type device flag only devices of the basic-type catalogue (``DeviceType.basic``).
 Service records are append-only, so the flags are kept by two writes:
 
-- a recorded service sets its flags on that year's survey (``mark``, on ``ServiceRecorded``);
+- a recorded service sets its flags on that year's survey (``actions.mark_served``, on
+  ``ServiceRecorded``);
 - a new survey reads its year's records (``flags_for``, in ``surveys.actions``).
 
 Both take the person's row lock first, so a service and a survey written at the same
@@ -58,17 +59,6 @@ def flags_for(person_id: int, year: int) -> dict[str, bool]:
     lock_person(person_id)
     records = ServiceRecord.objects.filter(_year(year), person_id=person_id)
     return {flag: records.filter(q).exists() for flag, q in FLAGS.items()}
-
-
-def mark(person_id: int, service_id: int, on: dt.date) -> None:
-    """The service ``service_id`` was delivered on ``on``: set its flags on that year's survey."""
-    service = ServiceRecord.objects.filter(pk=service_id)
-    flags = [flag for flag, q in FLAGS.items() if service.filter(q).exists()]
-    if flags:
-        lock_person(person_id)
-        for flag in flags:
-            AnnualSurvey.objects.filter(person_id=person_id, year=on.year, **{flag: False}
-                                        ).update(**{flag: True})
 
 
 def rebuild(*, survey_model: Any = None, record_model: Any = None) -> int:

@@ -81,7 +81,7 @@ WRITES_ELSEWHERE: dict[str, tuple[int, str]] = {
     "people/roster.py": (3, "roster import's set-based writes"),
     "portal/notifiers.py": (1, "the development outbox"),
     "regions/loader.py": (3, "loading a deployment's regions"),
-    "surveys/served.py": (3, "served-flags refresh"),
+    "surveys/served.py": (2, "served-flags rebuild for bulk writers and migrations (set-based)"),
 }
 
 # Files outside the scoping layer that build a region condition today. Same ratchet.
@@ -163,6 +163,10 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
 # Role names compared in code and templates (``role == "federation_staff"``): the menu and
 # the pages ask for a capability (``accounts/roles.py``); what remains may only go down.
 ROLE_STRINGS = 3  # benefits/index.html (2) and benefits/rolls.html (1)
+
+# ``# type: ignore`` comments in the tree (tests included), each with its error code: the
+# count may only go down (a typed helper or a narrower annotation instead of an ignore).
+TYPE_IGNORES = 146
 
 # Views that still sign in with a bare @login_required (their capability is checked inside,
 # or they need none: home, second factor, job pages). New views declare @requires(Capability.X).
@@ -278,6 +282,12 @@ def test_imports_sit_at_the_top_of_modules():
 
 def test_roles_are_not_named_outside_the_roles_table():
     assert conventions.figures(ROOT)["role strings compared in code and templates"] <= ROLE_STRINGS
+
+
+def test_type_ignores_only_go_down():
+    figures = conventions.figures(ROOT)
+    assert figures["type: ignore comments without an error code"] == 0
+    assert figures["type: ignore comments"] <= TYPE_IGNORES, "lower TYPE_IGNORES, never raise it"
 
 
 def test_one_month_start():
