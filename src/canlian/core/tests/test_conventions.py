@@ -146,18 +146,13 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
     "benefits/yearfacts.py": (4, "merged beside the #21 clean-up: not yet examined"),
     "core/bulk.py": (2, "merged beside the #21 clean-up: not yet examined"),
     "core/encrypted.py": (2, "merged beside the #21 clean-up: not yet examined"),
-    "core/lists.py": (2, "merged beside the #21 clean-up: not yet examined"),
-    "evaluation/actions.py": (2, "merged beside the #21 clean-up: not yet examined"),
     "evaluation/apps.py": (1, "merged beside the #21 clean-up: not yet examined"),
     "evaluation/items.py": (8, "merged beside the #21 clean-up: not yet examined"),
-    "evaluation/queries.py": (5, "merged beside the #21 clean-up: not yet examined"),
     "evaluation/schedule.py": (2, "merged beside the #21 clean-up: not yet examined"),
     "indicators/report.py": (2, "merged beside the #21 clean-up: not yet examined"),
-    "portal/forms.py": (2, "merged beside the #21 clean-up: not yet examined"),
     "programmes/actions.py": (6, "merged beside the #21 clean-up: not yet examined"),
     "programmes/apps.py": (1, "merged beside the #21 clean-up: not yet examined"),
     "programmes/schedule.py": (1, "merged beside the #21 clean-up: not yet examined"),
-    "todos/queries.py": (7, "merged beside the #21 clean-up: not yet examined"),
 }
 
 # Role names compared in code and templates (``role == "federation_staff"``): the menu and
