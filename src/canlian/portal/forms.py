@@ -272,7 +272,6 @@ class FirstApplicationForm(PortalForm):
         error_messages={"required": _("Please confirm that the information is true.")})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = (  # type: ignore[attr-defined]
             Region.objects.filter(scoping.deployment_q("code"), level="village")

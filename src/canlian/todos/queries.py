@@ -76,7 +76,6 @@ def target(todo: Todo) -> Target:
 
 
 def _overdue_application(todo: Todo) -> Any:
-
     return (Application.objects.filter(person_id=todo.person_id,
                                        state__in=[s.value for s in OPEN_STATES],
                                        due__lt=clock.today()).order_by("due").first())
