@@ -159,7 +159,7 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
 # the pages ask for a capability (``accounts/roles.py``); what remains may only go down.
 ROLE_STRINGS = 3  # benefits/index.html (2) and benefits/rolls.html (1)
 
-# ``# type: ignore`` comments in the tree (tests included), each with its error code: the
+# Type-checker ignore comments in the tree (tests included), each with its error code: the
 # count may only go down (a typed helper or a narrower annotation instead of an ignore).
 TYPE_IGNORES = 146
 
