@@ -153,12 +153,16 @@ def jobs_for(user: User):
     return Job.objects.filter(Q(owner=user) | regional)
 
 
-def within(region: Region | str, field: str, level: str | None = None) -> Q:
-    """Rows whose village-code ``field`` lies in ``region`` (a region, or a code of ``level``):
-    work done for a region as a whole and for no user (the scheduled jobs over the deployment
-    being served), or a list already scoped to a user narrowed to one part of their region
-    (an emergency's area, a person's township)."""
-    low, high = codes.code_range(region, level) if isinstance(region, str) else region.code_range
+def within(region: Region | str | tuple[str, str], field: str, level: str | None = None) -> Q:
+    """Rows whose village-code ``field`` lies in ``region`` (a region, a code of ``level``, or
+    a region's code range already taken): work done for a region as a whole and for no user
+    (the scheduled jobs over the deployment being served, the indicators), or a list already
+    scoped to a user narrowed to one part of their region (an emergency's area, a person's
+    township)."""
+    if isinstance(region, tuple):
+        low, high = region
+    else:
+        low, high = codes.code_range(region, level) if isinstance(region, str) else region.code_range
     return Q(**{f"{field}__range": (low, high)})
 
 

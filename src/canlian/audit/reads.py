@@ -24,6 +24,9 @@ from django.http import HttpRequest, HttpResponse
 
 from canlian.core.logmask import mask_text
 
+from .actions import record
+from .models import Action
+
 # Pages with no personal data on them (aggregates, empty forms, templates).
 NOT_PERSONAL = frozenset({
     "home", "people:create", "people:import", "people:import_template",
@@ -112,8 +115,6 @@ class AuditReadsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if should_record(request, response):
-            from .actions import record
-            from .models import Action
 
             record(user=request.user, action=Action.VIEW, person=person_of(request),
                    request=request, object_type="page",

@@ -32,6 +32,7 @@ from canlian.core import clock
 from canlian.people.models import Person
 from canlian.programmes import actions as programmes
 from canlian.regions.models import Region
+from canlian.services import actions as services
 from canlian.services.models import Institution, ServiceType
 
 from . import queries, rules
@@ -500,8 +501,6 @@ def record_delivery(user: Any, contract_id: int, person: Person | int, *, on: dt
     plan's indicators count), paid at the unit price. Refused: a day outside the contract,
     a contract already evaluated, a delivery beyond the budget, a person outside the area
     served, a satisfaction other than 1–5."""
-    from canlian.services import actions as services
-
     contract = _contract(user, contract_id, Capability.EDIT_PEOPLE)
     who = _person(user, person)
     if not contract.region.contains(who.village_id):

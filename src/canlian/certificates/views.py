@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -227,7 +228,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @requires(Capability.VIEW_PEOPLE)
-def expiring(request: AuthedRequest) -> HttpResponse:
+def expiring(request: AuthedRequest) -> HttpResponseBase:
     """Certificates to renew (到期换证), filtered by place, window, category and grade."""
     from canlian.core.lists import Column, Filter, Listing, region_name
 
@@ -260,7 +261,7 @@ def expiring(request: AuthedRequest) -> HttpResponse:
         ],
         person=lambda c: (c.person_id, c.person.village_id))
     if listing.wants_export:
-        return listing.export("到期换证名单")  # type: ignore[return-value]
+        return listing.export("到期换证名单")
     return render(request, "certificates/expiring.html", {"listing": listing})
 
 

@@ -20,24 +20,26 @@ provinces and change with local notices. The file's schema (see ``yueqing.yaml``
                  stars: [{name, hours}]}
 
 and ``data/checklist.yaml`` holds the accessibility checklist (the same everywhere).
-Loading checks every field and fails on the first problem with a :class:`RuleSetError`
-naming the file, the section and the field, in Chinese and English; unknown keys are
-errors too, so a misspelt key is caught, not ignored. No database code: the deployment
-in force is chosen by ``community.shared.rules()``.
+Both are read by the one rule-file reader (``core.rulefile``) against the schemas below
+(pydantic models, one per file kind); the first problem raises a :class:`RuleSetError`
+(``core.rulefile.RuleFileError``) naming the file, the path inside it and the reason, in
+Chinese and English; unknown keys are errors too, so a misspelt key is caught, not
+ignored. No database code: the deployment in force is chosen by ``community.shared.rules()``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any
 
-import yaml
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from canlian.core.rule_text import gettext_noop, translated
+from canlian.core.rulefile import Number, RuleFileError, Schema, Text, keyed, one_of, refuse
+from canlian.core.rulefile import load as load_file
 
 from . import emergency_rules, inspection_rules, poverty_rules, visit_rules, volunteer_rules
 
@@ -45,14 +47,8 @@ SCHEMA_VERSION = 1
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CHECKLIST = DATA_DIR / "checklist.yaml"
 
-
-class RuleSetError(ValueError):
-    """A rules file that cannot be used, naming the file, the section and the field."""
-
-    def __init__(self, file: str, where: str, zh: str, en: str) -> None:
-        self.file, self.where = file, where
-        self.message = f"规则文件 {file}，{where}：{zh} ({file}: {where}: {en})"
-        super().__init__(self.message)
+# A rules file that cannot be used, naming the file, the path inside it and the reason.
+RuleSetError = RuleFileError
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +79,7 @@ def load_shipped(code: str) -> CommunityRules:
 
 
 def load(path: str | Path) -> CommunityRules:
-    path = Path(path)
-    return _Reader(path.name).rules(_read(path))
+    return load_file(path, DeploymentFile).rules()
 
 
 @lru_cache(maxsize=1)
@@ -93,272 +88,254 @@ def checklist() -> tuple[inspection_rules.ChecklistItem, ...]:
 
 
 def load_checklist(path: str | Path) -> tuple[inspection_rules.ChecklistItem, ...]:
-    path = Path(path)
-    return _Reader(path.name).checklist(_read(path))
+    return load_file(path, ChecklistFile).items_()
 
 
-def _read(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FileNotFoundError(translated(gettext_noop("Rules file %(path)s not found"),
-                                           {"path": path})) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else "?"
-        raise RuleSetError(path.name, f"第 {line} 行", "YAML 语法错误",
-                           f"YAML syntax error at line {line}") from None
+# --- the schema of a deployment's file --------------------------------------------------------
+
+def _positive(value: Decimal) -> Decimal:
+    if value <= 0:
+        raise refuse(f"应为正数，实际为 {value}", f"expected a positive number, got {value}")
+    return value
 
 
-class _Reader:
-    def __init__(self, file: str) -> None:
-        self.file = file
+Positive = Annotated[Number, AfterValidator(_positive)]
+Age = Annotated[int, Field(ge=0, le=120)]
+Days = Annotated[int, Field(ge=1, le=3660)]
+Points = Annotated[int, Field(ge=0, le=1000)]
+Months = Annotated[int, Field(ge=1, le=120)]
+Grades = Annotated[tuple[int, ...] | None, BeforeValidator(one_of(visit_rules.GRADES))]
+Categories = Annotated[tuple[int, ...] | None, BeforeValidator(one_of(visit_rules.CATEGORIES))]
+HouseholdTypes = Annotated[tuple[str, ...] | None, BeforeValidator(one_of(visit_rules.HOUSEHOLD_TYPES))]
 
-    def fail(self, where: str, zh: str, en: str) -> NoReturn:
-        raise RuleSetError(self.file, where, zh, en)
 
-    # --- primitives ---------------------------------------------------------------------------
+def _unique_codes(rows: list[Any], field: str, zh: str, en: str) -> None:
+    seen: set[str] = set()
+    for i, row in enumerate(rows):
+        if row.code in seen:
+            raise refuse(f"{zh} {row.code} 重复", f"{en} {row.code} appears twice", f"{field}.{i}.code")
+        seen.add(row.code)
 
-    def mapping(self, where: str, value: Any, required: set[str], optional: set[str]) -> dict:
-        if not isinstance(value, dict):
-            self.fail(where, f"应为映射，实际为 {type(value).__name__}",
-                      f"expected a mapping, got {type(value).__name__}")
-        unknown = sorted(str(k) for k in set(value) - required - optional)
-        if unknown:
-            self.fail(where, f"未知字段 {', '.join(unknown)}", f"unknown key(s) {', '.join(unknown)}")
-        missing = sorted(required - set(value))
-        if missing:
-            self.fail(where, f"缺少字段 {', '.join(missing)}", f"missing key(s) {', '.join(missing)}")
-        return value
 
-    def integer(self, where: str, value: Any, low: int = 0, high: int = 100_000) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.fail(where, f"应为 {low}–{high} 之间的整数，实际为 {value!r}",
-                      f"expected a whole number from {low} to {high}, got {value!r}")
-        return value
+class Head(Schema):
+    code: Text
+    name: Text
+    basis: list[Text] | None = None
 
-    def decimal(self, where: str, value: Any, positive: bool = True) -> Decimal:
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            self.fail(where, f"数值应写作字符串，如 \"1.5\"，实际为 {value!r}",
-                      f"write numbers as text such as \"1.5\", got {value!r}")
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            self.fail(where, f"不是数字：{value!r}", f"not a number: {value!r}")
-        if not number.is_finite() or number < 0 or (positive and number == 0):
-            self.fail(where, f"应为{'正' if positive else '非负'}数，实际为 {value!r}",
-                      f"expected a {'positive' if positive else 'non-negative'} number, got {value!r}")
-        return number
 
-    def text(self, where: str, value: Any) -> str:
-        if not isinstance(value, str) or not value.strip():
-            self.fail(where, "应为非空文本", "expected non-empty text")
-        return value.strip()
+class VisitRuleSchema(Schema):
+    code: Text
+    name: Text
+    every_days: Days
+    grades: Grades = None
+    categories: Categories = None
+    household_types: HouseholdTypes = None
+    lives_alone: bool | None = None
+    min_age: Age | None = None
+    max_age: Age | None = None
 
-    def choices(self, where: str, value: Any, allowed: Iterable[Any]) -> tuple:
-        allowed = tuple(allowed)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not value:
-            self.fail(where, "应为非空列表", "expected a non-empty list")
-        for item in value:
-            if item not in allowed or isinstance(item, bool):
-                self.fail(where, f"{item!r} 不在可选值中（{', '.join(map(str, allowed))}）",
-                          f"{item!r} is not one of {', '.join(map(str, allowed))}")
-        return tuple(dict.fromkeys(value))
+    @model_validator(mode="after")
+    def _ages(self) -> VisitRuleSchema:
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise refuse("最小年龄大于最大年龄", "min_age is above max_age", "min_age")
+        return self
 
-    def points(self, where: str, value: Any, keys: Iterable[Any]) -> dict:
-        keys = tuple(keys)
-        if not isinstance(value, dict):
-            self.fail(where, "应为映射", "expected a mapping")
-        for key in value:
-            if key not in keys or isinstance(key, bool):
-                self.fail(where, f"未知的键 {key!r}（可用：{', '.join(map(str, keys))}）",
-                          f"unknown key {key!r} (expected one of {', '.join(map(str, keys))})")
-        return {k: self.integer(f"{where}.{k}", v, 0, 1000) for k, v in value.items()}
+    def rule(self) -> visit_rules.VisitRule:
+        return visit_rules.VisitRule(
+            code=self.code, name=self.name, every_days=self.every_days, grades=self.grades or (),
+            categories=self.categories or (), household_types=self.household_types or (),
+            lives_alone=self.lives_alone, min_age=self.min_age, max_age=self.max_age)
 
-    # --- sections -----------------------------------------------------------------------------
 
-    def rules(self, top: Any) -> CommunityRules:
-        top = self.mapping("-", top, {"schema", "ruleset", "visits", "emergency", "poverty_watch",
-                                      "inspections", "volunteers"}, set())
-        if top["schema"] != SCHEMA_VERSION:
-            self.fail("schema", f"不支持的版本 {top['schema']!r}（应为 {SCHEMA_VERSION}）",
-                      f"unsupported schema {top['schema']!r} (expected {SCHEMA_VERSION})")
-        head = self.mapping("ruleset", top["ruleset"], {"code", "name"}, {"basis"})
-        basis = head.get("basis") or []
-        if not isinstance(basis, list):
-            self.fail("ruleset.basis", "应为列表", "expected a list")
-        return CommunityRules(
-            code=self.text("ruleset.code", head["code"]),
-            name=self.text("ruleset.name", head["name"]),
-            basis=tuple(self.text(f"ruleset.basis[{i}]", b) for i, b in enumerate(basis)),
-            visits=self.visits(top["visits"]),
-            emergency=self.emergency(top["emergency"]),
-            poverty=self.poverty(top["poverty_watch"]),
-            inspections=self.inspections(top["inspections"]),
-            volunteers=self.volunteers(top["volunteers"]),
-        )
+class Visits(Schema):
+    rules: Annotated[list[VisitRuleSchema], Field(min_length=1)]
+    due_soon_days: Annotated[int, Field(ge=0, le=365)] = 7
+    default_every_days: Days | None = None
 
-    def visits(self, value: Any) -> visit_rules.VisitPolicy:
-        row = self.mapping("visits", value, {"rules"}, {"due_soon_days", "default_every_days"})
-        if not isinstance(row["rules"], list) or not row["rules"]:
-            self.fail("visits.rules", "应为非空的规则列表", "expected a non-empty list of rules")
-        rules, codes = [], set()
-        for i, item in enumerate(row["rules"]):
-            where = f"visits.rules[{i}]"
-            item = self.mapping(where, item, {"code", "name", "every_days"},
-                                {"grades", "categories", "household_types", "lives_alone",
-                                 "min_age", "max_age"})
-            code = self.text(f"{where}.code", item["code"])
-            if code in codes:
-                self.fail(f"{where}.code", f"规则代码 {code} 重复", f"rule code {code} appears twice")
-            codes.add(code)
-            alone = item.get("lives_alone")
-            if alone is not None and not isinstance(alone, bool):
-                self.fail(f"{where}.lives_alone", "应为 true 或 false", "expected true or false")
-            low = item.get("min_age")
-            high = item.get("max_age")
-            low = None if low is None else self.integer(f"{where}.min_age", low, 0, 120)
-            high = None if high is None else self.integer(f"{where}.max_age", high, 0, 120)
-            if low is not None and high is not None and low > high:
-                self.fail(f"{where}.min_age", "最小年龄大于最大年龄", "min_age is above max_age")
-            rules.append(visit_rules.VisitRule(
-                code=code, name=self.text(f"{where}.name", item["name"]),
-                every_days=self.integer(f"{where}.every_days", item["every_days"], 1, 3660),
-                grades=self.choices(f"{where}.grades", item.get("grades"), visit_rules.GRADES),
-                categories=self.choices(f"{where}.categories", item.get("categories"),
-                                        visit_rules.CATEGORIES),
-                household_types=self.choices(f"{where}.household_types",
-                                             item.get("household_types"),
-                                             visit_rules.HOUSEHOLD_TYPES),
-                lives_alone=alone, min_age=low, max_age=high))
-        default = row.get("default_every_days")
-        return visit_rules.VisitPolicy(
-            rules=tuple(rules),
-            due_soon_days=self.integer("visits.due_soon_days", row.get("due_soon_days", 7), 0, 365),
-            default_every_days=None if default is None else self.integer(
-                "visits.default_every_days", default, 1, 3660))
+    @model_validator(mode="after")
+    def _codes(self) -> Visits:
+        _unique_codes(self.rules, "rules", "规则代码", "rule code")
+        return self
 
-    def emergency(self, value: Any) -> emergency_rules.PriorityRules:
-        row = self.mapping("emergency", value, {"points", "levels"}, set())
-        pts = self.mapping("emergency.points", row["points"],
-                           {"grade", "mobility", "lives_alone", "powered_device"},
-                           {"category", "assistive_device", "assistive_device_max", "age"})
-        ages = pts.get("age") or []
-        if not isinstance(ages, list):
-            self.fail("emergency.points.age", "应为列表", "expected a list")
-        bands = []
-        for i, band in enumerate(ages):
-            where = f"emergency.points.age[{i}]"
-            band = self.mapping(where, band, {"min_age", "points"}, set())
-            bands.append(emergency_rules.AgeBand(self.integer(f"{where}.min_age", band["min_age"], 0, 120),
-                                                 self.integer(f"{where}.points", band["points"], 0, 1000)))
-        if not isinstance(row["levels"], list) or not row["levels"]:
-            self.fail("emergency.levels", "应为非空列表", "expected a non-empty list")
-        levels = []
-        for i, level in enumerate(row["levels"]):
-            where = f"emergency.levels[{i}]"
-            level = self.mapping(where, level, {"code", "name", "min_points"}, set())
-            levels.append(emergency_rules.Level(self.text(f"{where}.code", level["code"]),
-                                                self.text(f"{where}.name", level["name"]),
-                                                self.integer(f"{where}.min_points",
-                                                             level["min_points"], 0, 10_000)))
-        if min(lv.min_points for lv in levels) != 0:
-            self.fail("emergency.levels", "须有一个 min_points 为 0 的级别，使每个人都有级别",
-                      "one level needs min_points 0, so that everyone has a level")
+    def policy(self) -> visit_rules.VisitPolicy:
+        return visit_rules.VisitPolicy(rules=tuple(r.rule() for r in self.rules),
+                                       due_soon_days=self.due_soon_days,
+                                       default_every_days=self.default_every_days)
+
+
+class AgeBand(Schema):
+    min_age: Age
+    points: Points
+
+
+class Level(Schema):
+    code: Text
+    name: Text
+    min_points: Annotated[int, Field(ge=0, le=10_000)]
+
+
+class PointsSchema(Schema):
+    grade: Annotated[dict[int, int], BeforeValidator(keyed(visit_rules.GRADES))]
+    mobility: Annotated[dict[str, int], BeforeValidator(keyed(emergency_rules.MOBILITY))]
+    category: Annotated[dict[int, int], BeforeValidator(keyed(visit_rules.CATEGORIES))] | None = None
+    lives_alone: Points
+    powered_device: Points
+    assistive_device: Points = 0
+    assistive_device_max: Points = 0
+    age: list[AgeBand] | None = None
+
+
+class Emergency(Schema):
+    points: PointsSchema
+    levels: Annotated[list[Level], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _everyone_has_a_level(self) -> Emergency:
+        if min(lv.min_points for lv in self.levels) != 0:
+            raise refuse("须有一个 min_points 为 0 的级别，使每个人都有级别",
+                         "one level needs min_points 0, so that everyone has a level", "levels")
+        return self
+
+    def priority(self) -> emergency_rules.PriorityRules:
+        pts = self.points
         return emergency_rules.PriorityRules(
-            grade=self.points("emergency.points.grade", pts["grade"], visit_rules.GRADES),
-            mobility=self.points("emergency.points.mobility", pts["mobility"],
-                                 emergency_rules.MOBILITY),
-            category=self.points("emergency.points.category", pts.get("category") or {},
-                                 visit_rules.CATEGORIES),
-            lives_alone=self.integer("emergency.points.lives_alone", pts["lives_alone"], 0, 1000),
-            powered_device=self.integer("emergency.points.powered_device", pts["powered_device"],
-                                        0, 1000),
-            assistive_device=self.integer("emergency.points.assistive_device",
-                                          pts.get("assistive_device", 0), 0, 1000),
-            assistive_device_max=self.integer("emergency.points.assistive_device_max",
-                                              pts.get("assistive_device_max", 0), 0, 1000),
-            age=tuple(bands), levels=tuple(levels))
+            grade=pts.grade, mobility=pts.mobility, category=pts.category or {},
+            lives_alone=pts.lives_alone, powered_device=pts.powered_device,
+            assistive_device=pts.assistive_device, assistive_device_max=pts.assistive_device_max,
+            age=tuple(emergency_rules.AgeBand(b.min_age, b.points) for b in pts.age or ()),
+            levels=tuple(emergency_rules.Level(lv.code, lv.name, lv.min_points) for lv in self.levels))
 
-    def poverty(self, value: Any) -> poverty_rules.WatchRules:
-        row = self.mapping("poverty_watch", value,
-                           {"near_line_multiple", "job_loss_months", "medical_costs_threshold",
-                            "new_severe_months"}, {"covered_household_types", "severe_grades"})
-        multiple = self.decimal("poverty_watch.near_line_multiple", row["near_line_multiple"])
-        if multiple < 1:
-            self.fail("poverty_watch.near_line_multiple", "应不小于 1（低保标准的倍数）",
-                      "must be at least 1 (a multiple of the dibao standard)")
+
+class PovertyWatch(Schema):
+    near_line_multiple: Positive
+    job_loss_months: Months
+    medical_costs_threshold: Positive
+    new_severe_months: Months
+    covered_household_types: HouseholdTypes = None
+    severe_grades: Grades = (1, 2)
+
+    @field_validator("near_line_multiple")
+    @classmethod
+    def _a_multiple(cls, value: Decimal) -> Decimal:
+        if value < 1:
+            raise refuse("应不小于 1（低保标准的倍数）",
+                         "must be at least 1 (a multiple of the dibao standard)")
+        return value
+
+    def watch(self) -> poverty_rules.WatchRules:
         return poverty_rules.WatchRules(
-            near_line_multiple=multiple,
-            covered_household_types=self.choices("poverty_watch.covered_household_types",
-                                                 row.get("covered_household_types"),
-                                                 visit_rules.HOUSEHOLD_TYPES),
-            job_loss_months=self.integer("poverty_watch.job_loss_months", row["job_loss_months"], 1, 120),
-            medical_costs_threshold=self.decimal("poverty_watch.medical_costs_threshold",
-                                                 row["medical_costs_threshold"]),
-            new_severe_months=self.integer("poverty_watch.new_severe_months",
-                                           row["new_severe_months"], 1, 120),
-            severe_grades=self.choices("poverty_watch.severe_grades",
-                                       row.get("severe_grades", [1, 2]), visit_rules.GRADES))
+            near_line_multiple=self.near_line_multiple,
+            covered_household_types=self.covered_household_types or (),
+            job_loss_months=self.job_loss_months,
+            medical_costs_threshold=self.medical_costs_threshold,
+            new_severe_months=self.new_severe_months, severe_grades=self.severe_grades or ())
 
-    def inspections(self, value: Any) -> inspection_rules.RectificationRules:
-        row = self.mapping("inspections", value, {"rectification_days"},
-                           {"due_soon_days", "extension_days", "max_extensions"})
-        days = self.mapping("inspections.rectification_days", row["rectification_days"],
-                            set(inspection_rules.SEVERITIES), set())
+
+class RectificationDays(Schema):  # one per inspection_rules.SEVERITIES
+    critical: Days
+    major: Days
+    minor: Days
+
+
+assert set(RectificationDays.model_fields) == set(inspection_rules.SEVERITIES)
+
+
+class Inspections(Schema):
+    rectification_days: RectificationDays
+    due_soon_days: Annotated[int, Field(ge=0, le=365)] = 7
+    extension_days: Days = 30
+    max_extensions: Annotated[int, Field(ge=0, le=10)] = 1
+
+    def rectification(self) -> inspection_rules.RectificationRules:
         return inspection_rules.RectificationRules(
-            days={k: self.integer(f"inspections.rectification_days.{k}", v, 1, 3660)
-                  for k, v in days.items()},
-            due_soon_days=self.integer("inspections.due_soon_days", row.get("due_soon_days", 7), 0, 365),
-            extension_days=self.integer("inspections.extension_days", row.get("extension_days", 30),
-                                        1, 3660),
-            max_extensions=self.integer("inspections.max_extensions", row.get("max_extensions", 1),
-                                        0, 10))
+            days=self.rectification_days.model_dump(), due_soon_days=self.due_soon_days,
+            extension_days=self.extension_days, max_extensions=self.max_extensions)
 
-    def volunteers(self, value: Any) -> volunteer_rules.VolunteerRules:
-        row = self.mapping("volunteers", value, {"max_hours_per_log", "recognition_min_hours"},
-                           {"hour_step", "stars"})
-        stars = []
-        for i, star in enumerate(row.get("stars") or []):
-            where = f"volunteers.stars[{i}]"
-            star = self.mapping(where, star, {"name", "hours"}, set())
-            stars.append(volunteer_rules.Star(self.text(f"{where}.name", star["name"]),
-                                              self.decimal(f"{where}.hours", star["hours"])))
-        if len({s.hours for s in stars}) != len(stars):
-            self.fail("volunteers.stars", "两个星级的时长相同", "two star levels have the same hours")
+
+class Star(Schema):
+    name: Text
+    hours: Positive
+
+
+class Volunteers(Schema):
+    max_hours_per_log: Positive
+    recognition_min_hours: Positive
+    hour_step: Positive = Decimal("0.5")
+    stars: list[Star] | None = None
+
+    @model_validator(mode="after")
+    def _distinct_stars(self) -> Volunteers:
+        hours = [s.hours for s in self.stars or ()]
+        if len(set(hours)) != len(hours):
+            raise refuse("两个星级的时长相同", "two star levels have the same hours", "stars")
+        return self
+
+    def volunteer_rules(self) -> volunteer_rules.VolunteerRules:
         return volunteer_rules.VolunteerRules(
-            max_hours_per_log=self.decimal("volunteers.max_hours_per_log", row["max_hours_per_log"]),
-            hour_step=self.decimal("volunteers.hour_step", row.get("hour_step", "0.5")),
-            recognition_min_hours=self.decimal("volunteers.recognition_min_hours",
-                                               row["recognition_min_hours"]),
-            stars=tuple(stars))
+            max_hours_per_log=self.max_hours_per_log, hour_step=self.hour_step,
+            recognition_min_hours=self.recognition_min_hours,
+            stars=tuple(volunteer_rules.Star(s.name, s.hours) for s in self.stars or ()))
 
-    def checklist(self, top: Any) -> tuple[inspection_rules.ChecklistItem, ...]:
-        top = self.mapping("-", top, {"schema", "items"}, {"basis"})
-        if not isinstance(top["items"], list) or not top["items"]:
-            self.fail("items", "应为非空列表", "expected a non-empty list")
-        items, codes = [], set()
-        for i, item in enumerate(top["items"]):
-            where = f"items[{i}]"
-            item = self.mapping(where, item, {"code", "zh", "en", "kinds", "severity"}, set())
-            code = self.text(f"{where}.code", item["code"])
-            if code in codes:
-                self.fail(f"{where}.code", f"检查项代码 {code} 重复", f"item code {code} appears twice")
-            codes.add(code)
-            severity = item["severity"]
-            if severity not in inspection_rules.SEVERITIES:
-                self.fail(f"{where}.severity", f"未知的严重程度 {severity!r}",
-                          f"unknown severity {severity!r}")
-            items.append(inspection_rules.ChecklistItem(
-                code=code, zh=self.text(f"{where}.zh", item["zh"]),
-                en=self.text(f"{where}.en", item["en"]),
-                kinds=self.choices(f"{where}.kinds", item["kinds"], inspection_rules.PLACE_KINDS),
-                severity=severity))
+
+class DeploymentFile(Schema):
+    """``data/<deployment>.yaml``: a deployment's community-support rules."""
+
+    schema_: int = Field(alias="schema")
+    ruleset: Head
+    visits: Visits
+    emergency: Emergency
+    poverty_watch: PovertyWatch
+    inspections: Inspections
+    volunteers: Volunteers
+
+    @field_validator("schema_")
+    @classmethod
+    def _version(cls, value: int) -> int:
+        if value != SCHEMA_VERSION:
+            raise refuse(f"不支持的版本 {value!r}（应为 {SCHEMA_VERSION}）",
+                         f"unsupported schema {value!r} (expected {SCHEMA_VERSION})")
+        return value
+
+    def rules(self) -> CommunityRules:
+        return CommunityRules(
+            code=self.ruleset.code, name=self.ruleset.name, basis=tuple(self.ruleset.basis or ()),
+            visits=self.visits.policy(), emergency=self.emergency.priority(),
+            poverty=self.poverty_watch.watch(), inspections=self.inspections.rectification(),
+            volunteers=self.volunteers.volunteer_rules())
+
+
+# --- the schema of the accessibility checklist ------------------------------------------------
+
+class ChecklistEntry(Schema):
+    code: Text
+    zh: Text
+    en: Text
+    kinds: Annotated[tuple[str, ...], BeforeValidator(one_of(inspection_rules.PLACE_KINDS))]
+    severity: str
+
+    @field_validator("severity")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in inspection_rules.SEVERITIES:
+            raise refuse(f"未知的严重程度 {value!r}", f"unknown severity {value!r}")
+        return value
+
+
+class ChecklistFile(Schema):
+    """``data/checklist.yaml``: the accessibility checklist (the same everywhere)."""
+
+    schema_: Any = Field(alias="schema")
+    basis: Any = None
+    items: Annotated[list[ChecklistEntry], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _complete(self) -> ChecklistFile:
+        _unique_codes(self.items, "items", "检查项代码", "item code")
         for kind in inspection_rules.PLACE_KINDS:
-            if not any(kind in item.kinds for item in items):
-                self.fail("items", f"场所类型 {kind} 没有任何检查项", f"place kind {kind} has no item")
-        return tuple(items)
+            if not any(kind in item.kinds for item in self.items):
+                raise refuse(f"场所类型 {kind} 没有任何检查项", f"place kind {kind} has no item", "items")
+        return self
+
+    def items_(self) -> tuple[inspection_rules.ChecklistItem, ...]:
+        return tuple(inspection_rules.ChecklistItem(code=i.code, zh=i.zh, en=i.en, kinds=i.kinds,
+                                                    severity=i.severity) for i in self.items)

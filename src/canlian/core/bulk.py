@@ -19,6 +19,9 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from . import crypto
+from .encrypted import BlindIndexField, EncryptedCharField
+
 logger = logging.getLogger(__name__)
 
 # A bulk write of at least this many rows refreshes the statistics of the tables it wrote.
@@ -105,8 +108,6 @@ def create(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[int]:
 def _encrypted(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Rows with encrypted fields sealed and their blind indexes added (core/encrypted.py):
     COPY bypasses the fields' own preparation."""
-    from . import crypto
-    from .encrypted import BlindIndexField, EncryptedCharField
 
     given = set(rows[0])
     sealed = [f.attname for f in model._meta.concrete_fields

@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from . import crypto
 
@@ -96,8 +98,6 @@ def reencrypt(model: type[models.Model], fields: list[str] | None = None, *,
     are read as they are) and by ``canlian keys rotate``. A row already under the newest
     key with a correct index is left alone, so a rotation can be stopped and run again.
     """
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
 
     fields = fields or encrypted_fields(model)
     current = f"{crypto.PREFIX}{crypto.ring().current[0]}:"

@@ -32,6 +32,8 @@ from django.utils import timezone
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
+from canlian.audit.actions import record_many
+from canlian.audit.models import Action
 
 from . import exports
 
@@ -237,8 +239,6 @@ class Listing:
         except exports.ExportError as exc:
             return exports.refused(self.request, exc.message)
         if self.person is not None:
-            from canlian.audit.actions import record_many
-            from canlian.audit.models import Action
 
             people = dict(self.person(r) for r in rows)
             record_many(user=self.user, action=Action.EXPORT, people=list(people.items()),

@@ -4,10 +4,13 @@ Every script and style is served from our own static files (no CDN, no inline
 script), so the policy can forbid everything else.
 """
 
+import json
 from collections.abc import Callable
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+
+from .exports import DISK_FULL, disk_message, refused
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -51,12 +54,8 @@ class DiskFullMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from .exports import DISK_FULL, disk_message, refused
-
         if isinstance(exception, OSError) and exception.errno in DISK_FULL:
             if request.path.startswith("/api/"):
-                import json
-
                 body = {"code": "storage_full", "message": disk_message(exception), "field": None}
                 return HttpResponse(json.dumps(body, ensure_ascii=False), status=503,
                                     content_type="application/json")

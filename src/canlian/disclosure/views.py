@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from canlian.core import clock
+from canlian.evaluation.queries import public_results
 from canlian.indicators import plans
 from canlian.regions.models import Deployment
 
@@ -88,8 +89,6 @@ def as_json(d: dict[str, Any]) -> dict[str, Any]:
 def _satisfaction() -> dict[str, Any]:
     """Citizens' ratings (evaluation app), groups of fewer than 5 ratings hidden. Not in the
     ten-minute cache: its labels follow the reader's language."""
-    from canlian.evaluation.queries import public_results
-
     return public_results()
 
 

@@ -241,7 +241,7 @@ def import_batch(user: Any, stream: IO[bytes] | str) -> BatchResult:
 def sync_from_surveys(year: int, region_range: tuple[str, str]) -> dict[str, int]:
     """Take the year's survey answers (children 0–17 and students in higher education)
     into the register, where they are newer than what it holds."""
-    rows = (AnnualSurvey.objects.filter(year=year, village__code__range=region_range)
+    rows = (AnnualSurvey.objects.filter(scoping.within(region_range, "village__code"), year=year)
             .exclude(education_status__in=["not_applicable", ""])
             .select_related("person"))
     pairs = []

@@ -12,6 +12,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
+from canlian.accounts import scoping
+
 from . import rules
 from .models import DropoutCase, HomeTeachingPlan, HomeVisit, StatusChange
 
@@ -60,7 +62,7 @@ def in_status_during(region_range: tuple[str, str], statuses: frozenset[str] | s
                      first: dt.date, last: dt.date) -> QuerySet:
     """Persons (ids) whose register status was one of ``statuses`` at some time between
     ``first`` and ``last`` (a subquery)."""
-    return (StatusChange.objects.filter(pupil__village__code__range=region_range,
+    return (StatusChange.objects.filter(scoping.within(region_range, "pupil__village__code"),
                                         status__in=list(statuses), since__lte=last)
             .filter(Q(until__isnull=True) | Q(until__gte=first)).values("pupil__person_id"))
 
@@ -68,7 +70,7 @@ def in_status_during(region_range: tuple[str, str], statuses: frozenset[str] | s
 def completed_by(region_range: tuple[str, str], levels: list[str], last: dt.date) -> QuerySet:
     """Persons (ids) the register shows as having completed one of ``levels`` by ``last``
     (highest level completed, recorded on or before that day)."""
-    return (StatusChange.objects.filter(pupil__village__code__range=region_range,
+    return (StatusChange.objects.filter(scoping.within(region_range, "pupil__village__code"),
                                         highest_level__in=levels, since__lte=last)
             .values("pupil__person_id"))
 
@@ -80,4 +82,4 @@ def open_cases_by_township(cases: QuerySet) -> dict[str, int]:
 
 
 def dropout_cases(region_range: tuple[str, str]) -> QuerySet:
-    return DropoutCase.objects.filter(village__code__range=region_range)
+    return DropoutCase.objects.filter(scoping.within(region_range, "village__code"))

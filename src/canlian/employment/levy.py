@@ -53,11 +53,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any
 
-import yaml
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from canlian.core import rulefile
 from canlian.core.rule_text import english, gettext_noop, listed, translated
+from canlian.core.rulefile import RuleFileError, Schema, refuse
 
 SCHEMA_VERSION = 1
 DATA_FILE = Path(__file__).resolve().parent / "data" / "levy.yaml"
@@ -95,15 +97,36 @@ class LevyInputError(ValueError):
         return translated(self.msgid, self.params)
 
 
-class LevyDataError(ValueError):
-    """A rules file that cannot be used, naming the file, the version and the field."""
+class LevyDataError(RuleFileError):
+    """A rules file that cannot be used, naming the file, the version
+    (``national.wage_cap[0] (2015-10-01)``) and the field."""
 
     def __init__(self, file: str, where: str, field: str, zh: str, en: str) -> None:
-        self.file = file
-        self.where = where
+        super().__init__(file, where, zh, en)
         self.field = field
         self.message = f"规则文件 {file}，{where}，字段 {field}：{zh} ({file}: {where}, field {field}: {en})"
-        super().__init__(self.message)
+        self.args = (self.message,)
+
+    @classmethod
+    def at(cls, file: str, loc: list[Any], zh: str, en: str, data: Any,
+           key: str | None = None) -> LevyDataError:
+        index = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
+        if index is None:  # a key of a level (national, a province) or of the file
+            if key:
+                return cls(file, rulefile.where_of(loc), key, zh, en)
+            return cls(file, rulefile.where_of(loc[:-1]), str(loc[-1]) if loc else "-", zh, en)
+        where = rulefile.where_of(loc[:index + 1])
+        row: Any = data
+        for part in loc[:index + 1]:
+            try:
+                row = row[part]
+            except (KeyError, IndexError, TypeError):
+                row = None
+                break
+        if isinstance(row, dict) and row.get("effective_from") is not None:
+            where += f" ({row['effective_from']})"
+        field = key or ".".join(map(str, loc[index + 1:])) or "-"
+        return cls(file, where, field, zh, en)
 
 
 class RulesNotInForce(LookupError):
@@ -263,198 +286,236 @@ def shipped_table() -> LevyTable:
 def load_table(path: str | Path) -> LevyTable:
     """Read and validate a rules file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists():
         raise FileNotFoundError(translated(gettext_noop("Levy rules file %(path)s not found"),
-                                           {"path": path})) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise LevyDataError(path.name, "-", "-", f"YAML 语法错误：{exc}", "YAML syntax error") from None
-    except ValueError as exc:  # an unquoted impossible date such as 2024-13-01
-        raise LevyDataError(path.name, "-", "-", f"YAML 中有无效的值：{exc}",
-                            f"invalid value in the YAML: {exc}") from None
-    return parse_table(data, file=path.name)
+                                           {"path": path}))
+    return parse_table(rulefile.read(path, LevyDataError), file=path.name)
 
 
 def parse_table(data: Any, *, file: str = "<data>") -> LevyTable:
     """Validate already-parsed YAML (a mapping) into a :class:`LevyTable`."""
-    return _Parser(file).table(data)
+    return rulefile.validate(data, LevyFile, file=file, error=LevyDataError).table(file)
 
 
-class _Parser:
-    def __init__(self, file: str) -> None:
-        self.file = file
+# --- the schema of the rules file (core.rulefile) ----------------------------------------------
 
-    def fail(self, where: str, field: str, zh: str, en: str) -> NoReturn:
-        raise LevyDataError(self.file, where, field, zh, en)
-
-    def mapping(self, where: str, value: Any, required: set[str], optional: set[str]) -> dict:
-        if not isinstance(value, dict):
-            self.fail(where, "-", f"应为映射（键: 值），实际为 {type(value).__name__}",
-                      f"expected a mapping, got {type(value).__name__}")
-        for key in value:
-            if key not in required | optional:
-                allowed = ", ".join(sorted(required | optional))
-                self.fail(where, str(key), f"未知字段（可用字段：{allowed}）",
-                          f"unknown field (allowed: {allowed})")
-        for key in sorted(required):
-            if value.get(key) is None:
-                self.fail(where, key, "缺少必填字段", "required field is missing")
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise refuse(f"应为日期（YYYY-MM-DD），实际为 {value!r}",
+                     f"expected a date (YYYY-MM-DD), got {value!r}") from None
 
-    def date(self, where: str, field: str, value: Any) -> dt.date:
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(where, field, f"应为日期（YYYY-MM-DD），实际为 {value!r}",
-                      f"expected a date (YYYY-MM-DD), got {value!r}")
 
-    def number(self, where: str, field: str, value: Any, low: Decimal, high: Decimal | None, *,
-               low_inclusive: bool) -> Decimal:
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            self.fail(where, field, f"应为数字，实际为 {value!r}", f"expected a number, got {value!r}")
+def _within(low: Decimal, high: Decimal | None, *, low_inclusive: bool) -> Any:
+    """A number (int, float or text) from ``low`` to ``high``."""
+
+    def check(value: Any) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+            raise refuse(f"应为数字，实际为 {value!r}", f"expected a number, got {value!r}")
         try:
             number = Decimal(str(value).strip())
         except InvalidOperation:
-            self.fail(where, field, f"应为数字，实际为 {value!r}", f"expected a number, got {value!r}")
+            raise refuse(f"应为数字，实际为 {value!r}", f"expected a number, got {value!r}") from None
         too_low = number < low if low_inclusive else number <= low
         if not number.is_finite() or too_low or (high is not None and number > high):
             bracket = "[" if low_inclusive else "("
             top = f"{high}]" if high is not None else "∞)"
-            self.fail(where, field, f"应在 {bracket}{low}, {top} 之内，实际为 {value!r}",
-                      f"must be in {bracket}{low}, {top}, got {value!r}")
+            raise refuse(f"应在 {bracket}{low}, {top} 之内，实际为 {value!r}",
+                         f"must be in {bracket}{low}, {top}, got {value!r}")
         return number
 
-    def grades(self, where: str, field: str, value: Any, allowed: range) -> tuple[int, ...]:
+    return BeforeValidator(check)
+
+
+def _grades(allowed: range) -> Any:
+    def check(value: Any) -> tuple[int, ...]:
         ok = isinstance(value, list) and all(
             isinstance(g, int) and not isinstance(g, bool) and g in allowed for g in value)
         if not ok:
-            self.fail(where, field, f"应为 {allowed.start}–{allowed.stop - 1} 的等级列表，实际为 {value!r}",
-                      f"expected a list of grades {allowed.start}–{allowed.stop - 1}, got {value!r}")
+            raise refuse(f"应为 {allowed.start}–{allowed.stop - 1} 的等级列表，实际为 {value!r}",
+                         f"expected a list of grades {allowed.start}–{allowed.stop - 1}, got {value!r}")
         return tuple(sorted(set(value)))
 
-    def table(self, data: Any) -> LevyTable:
-        top = self.mapping("-", data, {"schema", "national", "provinces"}, set())
-        if top["schema"] != SCHEMA_VERSION:
-            self.fail("-", "schema", f"不支持的格式版本 {top['schema']!r}（应为 {SCHEMA_VERSION}）",
-                      f"unsupported schema {top['schema']!r} (expected {SCHEMA_VERSION})")
-        national = self.all_series("national", top["national"], set(SERIES) - {"ratio"}, set())
-        provinces_data = top["provinces"]
-        if not isinstance(provinces_data, dict) or not provinces_data:
-            self.fail("provinces", "-", "应为非空映射（省级代码: 规则）",
-                      "expected a non-empty mapping of province code to rules")
-        provinces = {}
-        for code, body in provinces_data.items():
-            where = f"provinces.{code}"
-            if not isinstance(code, str) or len(code) != 2 or not code.isdigit():
-                self.fail(where, "-", "省级代码应为带引号的两位数字，如 \"33\"",
-                          'the province code must be two quoted digits, e.g. "33"')
-            body = self.mapping(where, body, {"name", "declaration_opens", "ratio"}, set(SERIES))
-            opens = str(body["declaration_opens"])
-            try:
-                month, day = (int(part) for part in opens.split("-"))
-                dt.date(2000, month, day)  # a leap year, so 02-29 is accepted
-            except ValueError:
-                self.fail(where, "declaration_opens", f"应为 MM-DD，实际为 {opens!r}",
-                          f"expected MM-DD, got {opens!r}")
-            own = {k: v for k, v in body.items() if k in SERIES}
-            series = self.all_series(where, own, set(SERIES) - {"ratio"}, {"ratio"})
-            provinces[code] = Province(code=code, name=str(body["name"]), declaration_opens=(month, day),
-                                       series=series)
-        return LevyTable(file=self.file, national=national, provinces=provinces)
+    return BeforeValidator(check)
 
-    def all_series(self, where: str, value: Any, optional: set[str], required: set[str]) -> dict:
-        value = self.mapping(where, value, required, optional)
+
+def _basis(value: Any) -> str:
+    basis = "" if value is None else str(value).strip()
+    if not basis:
+        raise refuse("请写明政策依据", "the basis (政策依据) is required")
+    return basis
+
+
+LevyDate = Annotated[dt.date, BeforeValidator(_date)]
+Fraction = Annotated[Decimal, _within(ZERO, ONE, low_inclusive=True)]
+
+
+class VersionSchema(Schema):
+    effective_from: LevyDate
+    effective_until: LevyDate | None = None
+    basis: Annotated[str, BeforeValidator(_basis)]
+    note: Any = None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Any:
+        if self.effective_until is not None and self.effective_until < self.effective_from:
+            raise refuse("结束日期早于生效日期", "ends before it starts", "effective_until")
+        return self
+
+    def head(self) -> dict[str, Any]:
+        return {"effective_from": self.effective_from, "effective_until": self.effective_until,
+                "basis": self.basis}
+
+
+class RatioSchema(VersionSchema):
+    ratio: Annotated[Decimal, _within(ZERO, ONE, low_inclusive=False)]
+
+    def version(self) -> Version:
+        return Ratio(**self.head(), ratio=self.ratio)
+
+
+class WageCapSchema(VersionSchema):
+    multiple: Annotated[Decimal, _within(ZERO, None, low_inclusive=False)]
+
+    def version(self) -> Version:
+        return WageCap(**self.head(), multiple=self.multiple)
+
+
+class DoubleCountSchema(VersionSchema):
+    weight: Annotated[int, Field(ge=1)]
+    grades: Annotated[tuple[int, ...], _grades(DISABILITY_GRADES)]
+    military_grades: Annotated[tuple[int, ...], _grades(MILITARY_GRADES)]
+
+    def version(self) -> Version:
+        return DoubleCount(**self.head(), weight=self.weight, grades=self.grades,
+                           military_grades=self.military_grades)
+
+
+class TierSchema(Schema):
+    min_ratio: Fraction
+    pay_rate: Fraction
+
+
+class ReductionsSchema(VersionSchema):
+    tiers: Annotated[list[TierSchema], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Any:
+        ratios = [t.min_ratio for t in self.tiers]
+        if len(set(ratios)) != len(ratios):
+            raise refuse("两个档次的 min_ratio 相同", "two tiers have the same min_ratio", "tiers")
+        if min(ratios) != 0:
+            raise refuse("须有一个 min_ratio 为 0 的档次，使每种情况都有档可依",
+                         'one tier must have min_ratio "0" so every shortfall falls into a tier', "tiers")
+        return self
+
+    def version(self) -> Version:
+        tiers = sorted((ReductionTier(t.min_ratio, t.pay_rate) for t in self.tiers),
+                       key=lambda t: t.min_ratio, reverse=True)
+        return Reductions(**self.head(), tiers=tuple(tiers))
+
+
+def _unit_kinds(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or any(k not in UNIT_KINDS for k in value):
+        allowed = ", ".join(UNIT_KINDS)
+        raise refuse(f"应为单位性质代码列表（可用：{allowed}），实际为 {value!r}",
+                     f"expected a list of unit kinds ({allowed}), got {value!r}")
+    return tuple(value)
+
+
+class ExemptionSchema(VersionSchema):
+    max_staff: Annotated[Decimal, _within(ZERO, None, low_inclusive=True)]
+    unit_kinds: Annotated[tuple[str, ...], BeforeValidator(_unit_kinds)]
+
+    def version(self) -> Version:
+        return Exemption(**self.head(), max_staff=self.max_staff, unit_kinds=self.unit_kinds)
+
+
+def _ordered(versions: Sequence[Any] | None, name: str) -> tuple[Version, ...] | None:
+    """A series' versions by start date; two that overlap are refused."""
+    if versions is None:
+        return None
+    ordered = sorted((v.version() for v in versions), key=lambda v: v.effective_from)
+    for a, b in itertools.pairwise(ordered):
+        if b.effective_from <= (a.effective_until or a.effective_from):
+            raise refuse(f"版本 {a.effective_from} 与 {b.effective_from} 的有效期重叠",
+                         f"versions starting {a.effective_from} and {b.effective_from} overlap",
+                         f"{name}.effective_from")
+    return tuple(ordered)
+
+
+class SeriesSchema(Schema):
+    """The series a level of the file lists (national: all but the ratio; a province: its
+    ratio and any it sets itself)."""
+
+    wage_cap: Annotated[list[WageCapSchema], Field(min_length=1)] | None = None
+    double_count: Annotated[list[DoubleCountSchema], Field(min_length=1)] | None = None
+    reductions: Annotated[list[ReductionsSchema], Field(min_length=1)] | None = None
+    small_enterprise_exemption: Annotated[list[ExemptionSchema], Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _no_overlap(self) -> Any:
+        self.series()
+        return self
+
+    def series(self) -> dict[str, tuple[Version, ...]]:
         out = {}
-        for name, versions in value.items():
-            if not isinstance(versions, list) or not versions:
-                self.fail(f"{where}.{name}", "-", "应为非空的版本列表",
-                          "expected a non-empty list of versions")
-            parsed = [self.version(name, f"{where}.{name}[{i}]", row) for i, row in enumerate(versions)]
-            out[name] = self.ordered(f"{where}.{name}", parsed)
-        for name in required:
-            if name not in out:
-                self.fail(where, name, "缺少必填字段", "required field is missing")
+        for name in SERIES:
+            versions = _ordered(getattr(self, name, None), name)
+            if versions is not None:
+                out[name] = versions
         return out
 
-    def ordered(self, where: str, versions: list[Version]) -> tuple[Version, ...]:
-        versions = sorted(versions, key=lambda v: v.effective_from)
-        for a, b in itertools.pairwise(versions):
-            if b.effective_from <= (a.effective_until or a.effective_from):
-                self.fail(where, "effective_from",
-                          f"版本 {a.effective_from} 与 {b.effective_from} 的有效期重叠",
-                          f"versions starting {a.effective_from} and {b.effective_from} overlap")
-        return tuple(versions)
 
-    def version(self, name: str, where: str, row: Any) -> Version:
-        payload = {
-            "ratio": {"ratio"},
-            "wage_cap": {"multiple"},
-            "double_count": {"weight", "grades", "military_grades"},
-            "reductions": {"tiers"},
-            "small_enterprise_exemption": {"max_staff", "unit_kinds"},
-        }[name]
-        if isinstance(row, dict) and row.get("effective_from") is not None:
-            where = f"{where} ({row['effective_from']})"
-        row = self.mapping(where, row, {"effective_from", "basis"} | payload, {"effective_until", "note"})
-        start = self.date(where, "effective_from", row["effective_from"])
-        until = row.get("effective_until")
-        until = None if until is None else self.date(where, "effective_until", until)
-        if until is not None and until < start:
-            self.fail(where, "effective_until", "结束日期早于生效日期", "ends before it starts")
-        basis = str(row["basis"]).strip()
-        if not basis:
-            self.fail(where, "basis", "请写明政策依据", "the basis (政策依据) is required")
-        head = {"effective_from": start, "effective_until": until, "basis": basis}
-        if name == "ratio":
-            return Ratio(**head, ratio=self.number(where, "ratio", row["ratio"], ZERO, ONE,  # type: ignore[arg-type]
-                                                   low_inclusive=False))
-        if name == "wage_cap":
-            return WageCap(**head, multiple=self.number(where, "multiple", row["multiple"], ZERO, None,  # type: ignore[arg-type]
-                                                        low_inclusive=False))
-        if name == "double_count":
-            weight = row["weight"]
-            if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
-                self.fail(where, "weight", f"应为正整数，实际为 {weight!r}",
-                          f"expected a positive integer, got {weight!r}")
-            return DoubleCount(**head, weight=weight,  # type: ignore[arg-type]
-                               grades=self.grades(where, "grades", row["grades"], DISABILITY_GRADES),
-                               military_grades=self.grades(where, "military_grades", row["military_grades"],
-                                                           MILITARY_GRADES))
-        if name == "reductions":
-            return Reductions(**head, tiers=self.tiers(where, row["tiers"]))  # type: ignore[arg-type]
-        kinds = row["unit_kinds"]
-        if not isinstance(kinds, list) or not kinds or any(k not in UNIT_KINDS for k in kinds):
-            allowed = ", ".join(UNIT_KINDS)
-            self.fail(where, "unit_kinds", f"应为单位性质代码列表（可用：{allowed}），实际为 {kinds!r}",
-                      f"expected a list of unit kinds ({allowed}), got {kinds!r}")
-        return Exemption(**head, unit_kinds=tuple(kinds),  # type: ignore[arg-type]
-                         max_staff=self.number(where, "max_staff", row["max_staff"], ZERO, None,
-                                               low_inclusive=True))
+def _month_day(value: Any) -> tuple[int, int]:
+    opens = str(value)
+    try:
+        month, day = (int(part) for part in opens.split("-"))
+        dt.date(2000, month, day)  # a leap year, so 02-29 is accepted
+    except ValueError:
+        raise refuse(f"应为 MM-DD，实际为 {opens!r}", f"expected MM-DD, got {opens!r}") from None
+    return month, day
 
-    def tiers(self, where: str, value: Any) -> tuple[ReductionTier, ...]:
-        if not isinstance(value, list) or not value:
-            self.fail(where, "tiers", "应为非空的档次列表", "expected a non-empty list of tiers")
-        tiers = []
-        for i, item in enumerate(value):
-            item = self.mapping(f"{where} tiers[{i}]", item, {"min_ratio", "pay_rate"}, set())
-            tiers.append(ReductionTier(
-                min_ratio=self.number(where, f"tiers[{i}].min_ratio", item["min_ratio"], ZERO, ONE,
-                                      low_inclusive=True),
-                pay_rate=self.number(where, f"tiers[{i}].pay_rate", item["pay_rate"], ZERO, ONE,
-                                     low_inclusive=True),
-            ))
-        tiers.sort(key=lambda t: t.min_ratio, reverse=True)
-        if len({t.min_ratio for t in tiers}) != len(tiers):
-            self.fail(where, "tiers", "两个档次的 min_ratio 相同", "two tiers have the same min_ratio")
-        if tiers[-1].min_ratio != 0:
-            self.fail(where, "tiers", "须有一个 min_ratio 为 0 的档次，使每种情况都有档可依",
-                      'one tier must have min_ratio "0" so every shortfall falls into a tier')
-        return tuple(tiers)
+
+class ProvinceSchema(SeriesSchema):
+    name: Annotated[str, BeforeValidator(str)]
+    declaration_opens: Annotated[tuple[int, int], BeforeValidator(_month_day)]
+    ratio: Annotated[list[RatioSchema], Field(min_length=1)]
+
+
+def _provinces(value: Any) -> Any:
+    if not isinstance(value, dict) or not value:
+        raise refuse("应为非空映射（省级代码: 规则）",
+                     "expected a non-empty mapping of province code to rules")
+    for code in value:
+        if not isinstance(code, str) or len(code) != 2 or not code.isdigit():
+            raise refuse('省级代码应为带引号的两位数字，如 "33"',
+                         'the province code must be two quoted digits, e.g. "33"')
+    return value
+
+
+class LevyFile(Schema):
+    """``data/levy.yaml``: every version of every levy rule, national and per province."""
+
+    schema_: int = Field(alias="schema")
+    national: SeriesSchema
+    provinces: Annotated[dict[str, ProvinceSchema], BeforeValidator(_provinces)]
+
+    @field_validator("schema_")
+    @classmethod
+    def _version(cls, value: int) -> int:
+        if value != SCHEMA_VERSION:
+            raise refuse(f"不支持的格式版本 {value!r}（应为 {SCHEMA_VERSION}）",
+                         f"unsupported schema {value!r} (expected {SCHEMA_VERSION})")
+        return value
+
+    def table(self, file: str) -> LevyTable:
+        return LevyTable(file=file, national=self.national.series(), provinces={
+            code: Province(code=code, name=body.name, declaration_opens=body.declaration_opens,
+                           series=body.series()) for code, body in self.provinces.items()})
 
 
 # --- the declaration --------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from canlian.core.duties import Workflow
 from canlian.core.forms import Form
 from canlian.core.forms import add_errors as _errors
 from canlian.core.web import AuthedRequest, requires
+from canlian.people import idnumber
 
 from . import actions, levy, queries
 from .models import PLACEMENT_FORMS, Course, Declaration, Employer, JobSeeker, Placement
@@ -347,8 +348,6 @@ def course(request: AuthedRequest, pk: int) -> HttpResponse:
         scoping.region_range_q(request.user, "township__code")), pk=pk)
     error = ""
     if request.method == "POST":
-        from canlian.people import idnumber
-
         scoping.require(request.user, Capability.EDIT_PEOPLE)
         try:
             if "resident_id" in request.POST:

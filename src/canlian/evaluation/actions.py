@@ -22,6 +22,8 @@ from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.core import clock
 from canlian.core.domain import DomainError
+from canlian.people.models import Person
+from canlian.portal.notifiers import get_notifier
 
 from . import items, rules
 from .models import Finding, FindingArea, Invitation, Rating, RatingChannel
@@ -135,8 +137,6 @@ def invite(root: Region, today: dt.date, *, days_back: int = 3) -> int:
     """Invite by text message a rating of every item closed in the last ``days_back`` days
     (before today) in ``root`` whose person has a phone (or a guardian's phone), once per
     item; the messages leave after the commit. Returns the number of invitations."""
-    from canlian.people.models import Person
-
     since, until = today - dt.timedelta(days=days_back), today - dt.timedelta(days=1)
     found = [i for kind in items.SPECS
              for i in items.closed(kind, scoping.within(root, "village__code")
@@ -164,8 +164,6 @@ def invite(root: Region, today: dt.date, *, days_back: int = 3) -> int:
 
 
 def _send(texts: list[tuple[str, str]]) -> None:
-    from canlian.portal.notifiers import get_notifier
-
     notifier = get_notifier()
     for phone, text in texts:
         try:

@@ -22,6 +22,12 @@ from typing import Any
 from django.db.models import DateField, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
+from canlian.benefits.models import Subsidy, SubsidyApplication
+from canlian.certificates.models import Application
+from canlian.certificates.workflow import KIND_LABELS
+from canlian.rights.models import Kind, RightsCase
+from canlian.services.models import Group, ServiceRecord
+
 from .models import ItemKind
 
 
@@ -47,50 +53,34 @@ class Spec:
 
 
 def _services() -> QuerySet[Any]:
-    from canlian.services.models import ServiceRecord
-
     return ServiceRecord.objects.all()
 
 
 def _subsidies() -> QuerySet[Any]:
-    from canlian.benefits.models import SubsidyApplication
-
     return SubsidyApplication.objects.all()
 
 
 def _certificates() -> QuerySet[Any]:
-    from canlian.certificates.models import Application
-
     return Application.objects.all()
 
 
 def _cases() -> QuerySet[Any]:
-    from canlian.rights.models import RightsCase
-
     return RightsCase.objects.all()
 
 
 def _service_labels() -> dict[str, str]:
-    from canlian.services.models import Group
-
     return {k: str(v) for k, v in Group.choices}
 
 
 def _subsidy_labels() -> dict[str, str]:
-    from canlian.benefits.models import Subsidy
-
     return {k: str(v) for k, v in Subsidy.choices}
 
 
 def _certificate_labels() -> dict[str, str]:
-    from canlian.certificates.workflow import KIND_LABELS
-
     return {k.value: str(v) for k, v in KIND_LABELS.items()}
 
 
 def _case_labels() -> dict[str, str]:
-    from canlian.rights.models import Kind
-
     return {k: str(v) for k, v in Kind.choices}
 
 

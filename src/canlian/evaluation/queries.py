@@ -11,7 +11,11 @@ from typing import Any
 from django.db.models import Avg, Count, Q, QuerySet
 
 from canlian.accounts import scoping
+from canlian.benefits.models import Grant
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
+from canlian.indicators import plans
+from canlian.regions.models import Deployment, Region
+from canlian.services.models import ServiceRecord
 
 from . import items, rules
 from .models import Finding, ItemKind, Rating
@@ -73,8 +77,6 @@ def results(ratings: QuerySet[Rating], *, public: bool = False) -> dict[str, Any
 
 def current_plan_code() -> str | None:
     """The code of the deployment's indicator plan (as the evaluation reports name it)."""
-    from canlian.indicators import plans
-    from canlian.regions.models import Deployment
 
     deployment = Deployment.current()
     if deployment is None:
@@ -91,8 +93,6 @@ def public_results() -> dict[str, Any]:
 def report_section(region_code: str, plan_code: str, year: int) -> dict[str, Any]:
     """What the evaluation report prints: the year's ratings in the report's region (items
     closed in that year) and the evaluator's findings for the plan and year."""
-    from canlian.regions.models import Region
-
     region = Region.objects.filter(code=region_code).first()
     ratings = (Rating.objects.filter(scoping.within(region, "village__code"), closed_on__year=year)
                if region is not None else Rating.objects.none())
@@ -105,8 +105,6 @@ def sample(user: Any, seed: int, size: int, today: dt.date) -> list[dict[str, An
     anonymised: a pseudonym for the seed, sex, ten-year age band, township, category and
     grade, the services received and the subsidies held this year, and their ratings —
     never a name, resident ID, phone, address or village."""
-    from canlian.benefits.models import Grant
-    from canlian.services.models import ServiceRecord
 
     population = scoping.evaluation_population_for(user).filter(
         certificate_number__isnull=False, life_status="alive")

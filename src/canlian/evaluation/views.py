@@ -28,6 +28,7 @@ from canlian.core import clock
 from canlian.core.forms import Form
 from canlian.core.forms import add_errors as _errors
 from canlian.core.web import AuthedRequest, requires
+from canlian.plantasks import queries as plantasks
 
 from . import actions, queries, rules
 from .models import Finding, FindingArea
@@ -57,8 +58,6 @@ def results(request: AuthedRequest) -> HttpResponse:
 @requires(Capability.EVALUATE)
 def home(request: AuthedRequest) -> HttpResponse:
     """The evaluator's overview: aggregates only (satisfaction, plan tasks by department)."""
-    from canlian.plantasks import queries as plantasks
-
     plan = plantasks.current_plan()
     today = clock.today()
     summaries = plantasks.supervision(plan, today) if plan else []

@@ -1,8 +1,9 @@
 """Plans as data: a plan's indicator table (baselines, targets, comparators, units).
 
 Loads the shipped copies of the two seed plans (``data/plans/``) or any file in the same
-schema, into frozen dataclasses. No database code. Every error names the file, the
-indicator and the field, in Chinese and English.
+schema, into frozen dataclasses. No database code. A file is read by the one rule-file
+reader (``core.rulefile``) against the schema below (pydantic models); every error is a
+:class:`PlanError` naming the file, the indicator and the field, in Chinese and English.
 """
 
 from __future__ import annotations
@@ -10,9 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from canlian.core import rulefile
+from canlian.core.rulefile import RuleFileError, Schema, Text, refuse
+
+from .catalogue import DEFINITIONS
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "plans"
 COMPARATORS = ("gt", "ge", "eq", "tracks")
@@ -22,11 +28,34 @@ UNITS = ("percent", "percent_per_year", "person_times_in_period", "person_times_
 KINDS = ("binding", "expected")
 
 
-class PlanError(ValueError):
+class PlanError(RuleFileError):
+    """A plan file that cannot be used: ``where`` names the indicator (``indicators[3]
+    (pension_insurance_rate)``), ``field`` the key inside it (``target.comparator``)."""
+
     def __init__(self, file: str, where: str, field: str, zh: str, en: str) -> None:
-        self.file, self.where, self.field = file, where, field
+        super().__init__(file, where, zh, en)
+        self.field = field
         self.message = f"规划文件 {file}，{where}，字段 {field}：{zh} ({file}: {where}, {field}: {en})"
-        super().__init__(self.message)
+        self.args = (self.message,)
+
+    @classmethod
+    def at(cls, file: str, loc: list[Any], zh: str, en: str, data: Any,
+           key: str | None = None) -> PlanError:
+        section = loc[0] if loc else None
+        if section in ("indicators", "text_targets", "series") and len(loc) > 1 \
+                and isinstance(loc[1], int):
+            where, rest = f"{section}[{loc[1]}]", loc[2:]
+            try:
+                code = data[section][loc[1]]["code"]
+            except (KeyError, IndexError, TypeError):
+                code = None
+            if code and section != "series":
+                where += f" ({code})"
+        elif section == "plan":
+            where, rest = "plan", loc[1:]
+        else:
+            where, rest = rulefile.where_of(loc), []
+        return cls(file, where, ".".join(map(str, rest)) or "-", zh, en)
 
 
 @dataclass(frozen=True)
@@ -109,8 +138,7 @@ class Plan:
 def available() -> dict[str, Path]:
     result = {}
     for path in sorted(DATA_DIR.glob("*.yaml")):
-        with path.open(encoding="utf-8") as fh:
-            result[yaml.safe_load(fh)["plan"]["code"]] = path
+        result[rulefile.read(path, PlanError)["plan"]["code"]] = path
     return result
 
 
@@ -121,116 +149,143 @@ def load(code_or_path: str | Path) -> Plan:
     if not path.exists():
         raise FileNotFoundError(f"no plan {code_or_path!r}; "
                                 f"shipped: {', '.join(shipped)}")
-    with path.open(encoding="utf-8") as fh:
-        try:
-            data = yaml.safe_load(fh)
-        except yaml.YAMLError as exc:
-            raise PlanError(path.name, "-", "-", f"YAML 格式错误：{exc}", f"bad YAML: {exc}") \
-                from None
-    return parse(data, file=path.name)
-
-
-def _number(file: str, where: str, field: str, value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise PlanError(file, where, field, f"应为数字，实际为 {value!r}", f"not a number: {value!r}")
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise PlanError(file, where, field, f"应为数字，实际为 {value!r}",
-                        f"not a number: {value!r}") from None
-
-
-def _bound(file: str, where: str, field: str, data: Any, *, allow_none: bool) -> Bound | None:
-    if data is None:
-        if allow_none:
-            return None
-        raise PlanError(file, where, field, "缺少目标值", "missing")
-    if not isinstance(data, dict):
-        raise PlanError(file, where, field, "应为 {comparator, value}", "expected a mapping")
-    comparator = data.get("comparator", "eq")
-    if comparator not in COMPARATORS:
-        raise PlanError(file, where, f"{field}.comparator", f"未知比较符 {comparator!r}",
-                        f"unknown comparator {comparator!r}; use {', '.join(COMPARATORS)}")
-    if comparator == "tracks":
-        if not data.get("series"):
-            raise PlanError(file, where, f"{field}.series", "tracks 需要 series",
-                            "tracks needs a series")
-        return Bound("tracks", series=str(data["series"]))
-    if "value" not in data:
-        raise PlanError(file, where, f"{field}.value", "缺少数值", "missing value")
-    return Bound(comparator, _number(file, where, f"{field}.value", data["value"]))
-
-
-def _indicator(file: str, index: int, row: Any, *, text: bool) -> Indicator:
-    where = f"{'text_targets' if text else 'indicators'}[{index}]"
-    if not isinstance(row, dict) or not row.get("code"):
-        raise PlanError(file, where, "code", "缺少指标代码", "missing code")
-    where = f"{where} ({row['code']})"
-    if not row.get("name"):
-        raise PlanError(file, where, "name", "缺少指标名称", "missing name")
-    kind = "text" if text else row.get("kind")
-    if kind not in (*KINDS, "text"):
-        raise PlanError(file, where, "kind", "应为 binding 或 expected", "binding or expected")
-    unit = row.get("unit", "percent")
-    if unit not in UNITS:
-        raise PlanError(file, where, "unit", f"未知单位 {unit!r}", f"unknown unit {unit!r}")
-    return Indicator(code=str(row["code"]), name=str(row["name"]), kind=kind, unit=unit,
-                     baseline=_bound(file, where, "baseline", row.get("baseline"),
-                                     allow_none=True),
-                     target=_bound(file, where, "target", row.get("target"), allow_none=False))  # type: ignore[arg-type]
+    return parse(rulefile.read(path, PlanError), file=path.name)
 
 
 def parse(data: Any, *, file: str = "<plan>") -> Plan:
-    if not isinstance(data, dict) or "plan" not in data:
-        raise PlanError(file, "-", "plan", "缺少 plan 段", "missing the plan section")
-    head = data["plan"]
-    for key in ("code", "region", "title", "period", "baseline_year"):
-        if key not in head:
-            raise PlanError(file, "plan", key, "缺少", "missing")
-    period = head["period"]
-    if not (isinstance(period, list) and len(period) == 2 and all(isinstance(y, int)
-                                                                   for y in period)):
-        raise PlanError(file, "plan", "period", "应为 [起始年, 结束年]", "expected [start, end]")
-    if period[1] < period[0]:
-        raise PlanError(file, "plan", "period", "结束年早于起始年", "end before start")
-    indicators = tuple(_indicator(file, i, row, text=False)
-                       for i, row in enumerate(data.get("indicators") or []))
-    texts = tuple(_indicator(file, i, row, text=True)
-                  for i, row in enumerate(data.get("text_targets") or []))
-    if not indicators:
-        raise PlanError(file, "indicators", "-", "没有指标", "no indicators")
-    seen: set[str] = set()
-    for i in indicators + texts:
-        if i.code in seen:
-            raise PlanError(file, i.code, "code", "指标代码重复", "duplicate code")
-        seen.add(i.code)
-    series = tuple(_series(file, i, row) for i, row in enumerate(data.get("series") or []))
-    declared = {s.code for s in series}
-    for i in indicators + texts:
-        wanted = i.target.series if i.target.comparator == "tracks" else None
-        if wanted and wanted not in declared:
-            raise PlanError(file, i.code, "target.series", f"外部数据 {wanted} 未在 series 中声明",
-                            f"series {wanted} is not declared under series")
-    from .catalogue import DEFINITIONS
-
-    for i in indicators + texts:
-        if i.code not in DEFINITIONS:
-            raise PlanError(file, i.code, "code", "没有该指标的口径定义", "no definition for this code")
-    return Plan(code=str(head["code"]), region=str(head["region"]), title=str(head["title"]),
-                start=period[0], end=period[1], baseline_year=int(head["baseline_year"]),
-                outlook_year=head.get("outlook_year"), indicators=indicators, text_targets=texts,
-                series=series)
+    """Validate already-parsed YAML (a mapping) into a :class:`Plan`."""
+    return rulefile.validate(data, PlanFile, file=file, error=PlanError).to_plan()
 
 
-def _series(file: str, index: int, row: Any) -> Series:
-    where = f"series[{index}]"
-    if not isinstance(row, dict):
-        raise PlanError(file, where, "-", "应为 {code, name, unit, level, source}", "expected a mapping")
-    for key in ("code", "name", "level"):
-        if not row.get(key):
-            raise PlanError(file, where, key, "缺少", "missing")
-    if row["level"] not in SERIES_LEVELS:
-        raise PlanError(file, where, "level", f"应为 {' 或 '.join(SERIES_LEVELS)}",
-                        f"one of {', '.join(SERIES_LEVELS)}")
-    return Series(code=str(row["code"]), name=str(row["name"]), unit=str(row.get("unit", "percent")),
-                  level=str(row["level"]), source=str(row.get("source", "")))
+# --- the schema of a plan file ----------------------------------------------------------------
+
+def _number(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise refuse(f"应为数字，实际为 {value!r}", f"not a number: {value!r}")
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise refuse(f"应为数字，实际为 {value!r}", f"not a number: {value!r}") from None
+    return number
+
+
+PlanNumber = Annotated[Decimal, BeforeValidator(_number)]
+
+
+class BoundSchema(Schema):
+    comparator: str = "eq"
+    value: PlanNumber | None = None
+    series: Text | None = None
+
+    @field_validator("comparator")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in COMPARATORS:
+            raise refuse(f"未知比较符 {value!r}",
+                         f"unknown comparator {value!r}; use {', '.join(COMPARATORS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> BoundSchema:
+        if self.comparator == "tracks" and not self.series:
+            raise refuse("tracks 需要 series", "tracks needs a series", "series")
+        if self.comparator != "tracks" and self.value is None:
+            raise refuse("缺少数值", "missing value", "value")
+        return self
+
+    def bound(self) -> Bound:
+        if self.comparator == "tracks":
+            return Bound("tracks", series=self.series)
+        return Bound(self.comparator, self.value)
+
+
+class IndicatorSchema(Schema):
+    code: Text
+    name: Text
+    kind: str | None = None
+    unit: str = "percent"
+    baseline: BoundSchema | None = None
+    target: BoundSchema
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str) -> str:
+        if value not in UNITS:
+            raise refuse(f"未知单位 {value!r}", f"unknown unit {value!r}")
+        return value
+
+    def indicator(self, kind: str) -> Indicator:
+        return Indicator(code=self.code, name=self.name, kind=kind, unit=self.unit,
+                         baseline=self.baseline.bound() if self.baseline else None,
+                         target=self.target.bound())
+
+
+class SeriesSchema(Schema):
+    code: Text
+    name: Text
+    level: str
+    unit: str = "percent"
+    source: str = ""
+
+    @field_validator("level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value not in SERIES_LEVELS:
+            raise refuse(f"应为 {' 或 '.join(SERIES_LEVELS)}", f"one of {', '.join(SERIES_LEVELS)}")
+        return value
+
+
+class Head(Schema):
+    code: Text
+    region: Text
+    title: Text
+    period: Annotated[list[int], Field(min_length=2, max_length=2)]
+    baseline_year: int
+    outlook_year: int | None = None
+
+    @field_validator("period")
+    @classmethod
+    def _ordered(cls, value: list[int]) -> list[int]:
+        if value[1] < value[0]:
+            raise refuse("结束年早于起始年", "end before start")
+        return value
+
+
+class PlanFile(Schema):
+    """``data/plans/<plan>.yaml``: a plan's indicator table."""
+
+    plan: Head
+    indicators: Annotated[list[IndicatorSchema], Field(min_length=1)]
+    text_targets: list[IndicatorSchema] | None = None
+    series: list[SeriesSchema] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PlanFile:
+        rows = [("indicators", i, row) for i, row in enumerate(self.indicators)] + [
+            ("text_targets", i, row) for i, row in enumerate(self.text_targets or ())]
+        for i, row in enumerate(self.indicators):
+            if row.kind not in KINDS:
+                raise refuse("应为 binding 或 expected", "binding or expected", f"indicators.{i}.kind")
+        seen: set[str] = set()
+        declared = {s.code for s in self.series or ()}
+        for section, i, row in rows:
+            if row.code in seen:
+                raise refuse("指标代码重复", "duplicate code", f"{section}.{i}.code")
+            seen.add(row.code)
+            wanted = row.target.series if row.target.comparator == "tracks" else None
+            if wanted and wanted not in declared:
+                raise refuse(f"外部数据 {wanted} 未在 series 中声明",
+                             f"series {wanted} is not declared under series", f"{section}.{i}.target.series")
+            if row.code not in DEFINITIONS:
+                raise refuse("没有该指标的口径定义", "no definition for this code", f"{section}.{i}.code")
+        return self
+
+    def to_plan(self) -> Plan:
+        head = self.plan
+        return Plan(code=head.code, region=head.region, title=head.title, start=head.period[0],
+                    end=head.period[1], baseline_year=head.baseline_year,
+                    outlook_year=head.outlook_year,
+                    indicators=tuple(row.indicator(str(row.kind)) for row in self.indicators),
+                    text_targets=tuple(row.indicator("text") for row in self.text_targets or ()),
+                    series=tuple(Series(code=s.code, name=s.name, unit=s.unit, level=s.level,
+                                        source=s.source) for s in self.series or ()))

@@ -24,6 +24,7 @@ from canlian.audit.models import Action
 from canlian.core import clock
 from canlian.core.forms import Form
 from canlian.core.web import AuthedRequest
+from canlian.jobs import actions as jobs
 from canlian.regions.models import Deployment, Region
 
 from . import actions, drill, engine, plans, report
@@ -284,7 +285,6 @@ def report_file(request: AuthedRequest, plan_code: str, kind: str, fmt: str) -> 
     region = _region(request)
     year = _year(request, plan)
     if request.method == "POST":  # the dashboard's buttons: a background job with progress
-        from canlian.jobs import actions as jobs
 
         job = jobs.start(request.user, "indicators.report", request=request, params={
             "plan": plan.code, "kind": kind, "fmt": fmt, "year": year, "region": region.code})

@@ -8,12 +8,12 @@ from typing import Any
 from canlian.core import exports
 from canlian.people.workbooks import _header, _save
 
+from .formulas import STATUS_LABELS, Status
+
 HEADERS = ["代码", "指标", "属性", "单位", "分子", "分母", "当年值", "基期值", "目标值", "状态", "说明"]
 
 
 def indicator_workbook(data: dict[str, Any]) -> Path:
-    from .formulas import STATUS_LABELS, Status
-
     workbook = exports.workbook()
     sheet = workbook.create_sheet(f"{data['year']}年指标")
     _header(sheet, HEADERS)

@@ -23,14 +23,13 @@ from django.utils import timezone
 
 from canlian.core.models import ThrottleHit
 from canlian.core.throttle import KEEP
+from canlian.jobs import storage
 
 from . import registry
 from .models import Heartbeat, ScheduledRun
 
 
 def prune(now: dt.datetime | None = None) -> dict[str, Any]:
-    from canlian.jobs import storage
-
     now = now or timezone.now()
     run_days = int(os.environ.get("CANLIAN_RUN_RETENTION_DAYS", "180"))
     hidden = [code for code, job in registry.REGISTRY.items() if job.hidden]

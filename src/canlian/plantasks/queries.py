@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count
 
+from canlian.core import clock
 from canlian.regions.models import Deployment
 
 from . import rules, tasks
@@ -123,8 +124,6 @@ def reports_count(plan: TaskPlan) -> dict[tuple[int, int], int]:
 def report_section(plan_code: str, year: int) -> dict[str, Any] | None:
     """The tasks' standing for the evaluation report of ``year`` (中期/末期评估): as at the day
     after the year's last report was due (or today, if earlier), by lead department."""
-    from canlian.core import clock
-
     try:
         plan = tasks.load(plan_code)
     except KeyError:

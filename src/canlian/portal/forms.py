@@ -7,9 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from canlian.accounts import scoping
 from canlian.benefits.forms import BankAccountField
 from canlian.certificates.workflow import Kind
 from canlian.core.forms import Form
+from canlian.regions.models import Region
 from canlian.services.models import DeviceType
 
 from .models import Purpose
@@ -270,9 +272,6 @@ class FirstApplicationForm(PortalForm):
         error_messages={"required": _("Please confirm that the information is true.")})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from canlian.accounts import scoping
-        from canlian.regions.models import Region
-
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = (  # type: ignore[attr-defined]
             Region.objects.filter(scoping.deployment_q("code"), level="village")

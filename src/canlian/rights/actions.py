@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from canlian.accounts import scoping
 from canlian.accounts.models import User
 from canlian.accounts.roles import Capability, Role
-from canlian.audit.actions import record
+from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action
 from canlian.core import clock
 from canlian.people.models import Person
@@ -392,7 +392,6 @@ def escalate_overdue(today: dt.date | None = None) -> int:
         kind="rights_supervise", due=today,
         title=f"{c.person.name}：维权案件 {c.number} 已逾期（期限 {c.next_due}），请督办")
         for c in cases])
-    from canlian.audit.actions import record_many
 
     record_many(user=None, action=Action.TRANSITION,
                 people=[(c.person_id, c.village_id) for c in cases],

@@ -19,10 +19,12 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action as AuditAction
+from canlian.audit.models import AuditEvent
 from canlian.core import clock, exports, params, separation
 from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
 from canlian.core.forms import add_errors
+from canlian.core.lists import Column, Filter, Listing, region_name
 from canlian.core.web import AuthedRequest, requires
 from canlian.people import idnumber
 from canlian.people.workbooks import _header, _save
@@ -37,7 +39,7 @@ from .forms import (
     RenovationStepForm,
     ServiceForm,
 )
-from .models import Institution, LegalCase, Renovation
+from .models import Institution, LegalCase, Renovation, RenovationState
 
 
 @requires(Capability.VIEW_PEOPLE)
@@ -161,7 +163,6 @@ def institution(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             add_errors(target, exc)
-    from canlian.audit.models import AuditEvent
 
     history = AuditEvent.objects.filter(object_type="institution", object_id=str(found.pk))
     today = clock.today()
@@ -182,12 +183,8 @@ def _limit_regions(request: AuthedRequest, form: InstitutionForm) -> None:
 
 
 @requires(Capability.VIEW_PEOPLE)
-def renovations(request: AuthedRequest) -> HttpResponse:
+def renovations(request: AuthedRequest) -> HttpResponseBase:
     """Home-accessibility renovations (无障碍改造) with the shared list filters."""
-    from canlian.core.lists import Column, Filter, Listing, region_name
-
-    from .models import RenovationState
-
     base = Renovation.objects.filter(scoping.region_q(request.user, "village__code")).select_related(
         "person", "village__parent").order_by("-applied_on", "-id")
     listing = Listing(
@@ -206,7 +203,7 @@ def renovations(request: AuthedRequest) -> HttpResponse:
         ],
         person=lambda r: (r.person_id, r.village_id))
     if listing.wants_export:
-        return listing.export("无障碍改造名单")  # type: ignore[return-value]
+        return listing.export("无障碍改造名单")
     return render(request, "services/renovations.html", {"listing": listing})
 
 

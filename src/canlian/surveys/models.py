@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from canlian.certificates import validity
-
-from . import rules, served
+from . import rules
 
 EMPLOYMENT_STATUS_CHOICES = [
     ("employed", _("Employed")), ("not_working", _("Not working")), ("retired", _("Retired")),
@@ -141,18 +137,3 @@ class AnnualSurvey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.year}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self._state.adding and self.birth_date is None:
-            self.birth_date = self.person.birth_date
-            self.household_type = self.person.household_type
-        if self._state.adding or "surveyed_on" in (kwargs.get("update_fields") or ["surveyed_on"]):
-            self.category, self.grade = validity.of_person(self.person_id, self.surveyed_on) \
-                or (None, None)
-        if not self._state.adding:
-            super().save(*args, **kwargs)
-            return
-        with transaction.atomic():  # the person's lock (``served``) until the row is in
-            for flag, value in served.flags_for(self.person_id, self.year).items():
-                setattr(self, flag, value)
-            super().save(*args, **kwargs)

@@ -11,8 +11,9 @@ only services of the catalogue marked basic (基本康复服务, ``ServiceType.b
 basic-type device flag only devices of the basic-type catalogue (``DeviceType.basic``).
 Service records are append-only, so the flags are kept by two writes:
 
-- a recorded service sets its flags on that year's survey (``mark``, on ``ServiceRecorded``);
-- a new survey reads its year's records (``flags_for``, in ``AnnualSurvey.save``).
+- a recorded service sets its flags on that year's survey (``actions.mark_served``, on
+  ``ServiceRecorded``);
+- a new survey reads its year's records (``flags_for``, in ``surveys.actions``).
 
 Both take the person's row lock first, so a service and a survey written at the same
 moment cannot each miss the other. Bulk writers (the demo, the benchmark seed, the
@@ -24,7 +25,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+
+from canlian.certificates import validity
+from canlian.certificates.models import Certificate
+from canlian.people.models import Person
+from canlian.services.models import ServiceRecord
+
+from .models import AnnualSurvey
 
 # survey flag → the service records (their fields) that set it
 FLAGS: dict[str, Q] = {
@@ -41,44 +49,23 @@ def _year(year: int) -> Q:
     return Q(start_date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
 
 
-def _lock(person_id: int) -> None:
-    from canlian.people.models import Person
-
+def lock_person(person_id: int) -> None:
+    """Take the person's row lock (the survey's and the service's writers take it first)."""
     list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk"))
 
 
 def flags_for(person_id: int, year: int) -> dict[str, bool]:
     """The flags of a survey of ``person_id`` in ``year``, from the records so far."""
-    from canlian.services.models import ServiceRecord
-
-    _lock(person_id)
+    lock_person(person_id)
     records = ServiceRecord.objects.filter(_year(year), person_id=person_id)
     return {flag: records.filter(q).exists() for flag, q in FLAGS.items()}
-
-
-def mark(person_id: int, service_id: int, on: dt.date) -> None:
-    """The service ``service_id`` was delivered on ``on``: set its flags on that year's survey."""
-    from canlian.services.models import ServiceRecord
-
-    from .models import AnnualSurvey
-
-    service = ServiceRecord.objects.filter(pk=service_id)
-    flags = [flag for flag, q in FLAGS.items() if service.filter(q).exists()]
-    if flags:
-        _lock(person_id)
-        for flag in flags:
-            AnnualSurvey.objects.filter(person_id=person_id, year=on.year, **{flag: False}
-                                        ).update(**{flag: True})
 
 
 def rebuild(*, survey_model: Any = None, record_model: Any = None) -> int:
     """Recompute every survey's flags from the records; returns the rows changed. The
     models may be a migration's historical ones."""
     if survey_model is None:
-        from canlian.services.models import ServiceRecord
-
-        from .models import AnnualSurvey
-        survey_model, record_model = AnnualSurvey, ServiceRecord
+            survey_model, record_model = AnnualSurvey, ServiceRecord
     changed = 0
     years = survey_model.objects.values_list("year", flat=True).distinct().order_by()
     for year in sorted(years):
@@ -97,14 +84,7 @@ def rebuild_certificates(*, survey_model: Any = None, certificate_model: Any = N
                          year: int | None = None) -> int:
     """Set every survey's certificate at the survey (category and grade, or none) from the
     certificates' validity intervals, set-based (bulk loads and the migration)."""
-    from django.db.models import Subquery
-
-    from canlian.certificates import validity
-
     if survey_model is None:
-        from canlian.certificates.models import Certificate
-
-        from .models import AnnualSurvey
         survey_model, certificate_model = AnnualSurvey, Certificate
     surveys = survey_model.objects.all() if year is None else survey_model.objects.filter(year=year)
     valid = certificate_model.objects.filter(validity.valid_q(OuterRef("surveyed_on")),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from canlian.people.events import BirthDateCorrected
 from canlian.services.events import ServiceRecorded
 
-from . import actions, served
+from . import actions
 
 
 def on_birth_date_corrected(event: BirthDateCorrected) -> None:
@@ -16,4 +16,5 @@ def on_birth_date_corrected(event: BirthDateCorrected) -> None:
 
 
 def on_service_recorded(event: ServiceRecorded) -> None:
-    served.mark(event.person_id, event.service_id, event.start_date)  # type: ignore[arg-type]
+    if event.person_id is not None:
+        actions.mark_served(event.person_id, event.service_id, event.start_date)

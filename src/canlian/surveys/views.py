@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
+from canlian.core.lists import Column, Filter, Listing, region_name
 from canlian.core.web import AuthedRequest, requires
+from canlian.people.models import CATEGORY_CHOICES, GRADE_CHOICES
 
 from . import actions, queries, served
 from .forms import SurveyForm
@@ -41,10 +44,8 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 
 @requires(Capability.VIEW_PEOPLE)
-def remaining(request: AuthedRequest) -> HttpResponse:
+def remaining(request: AuthedRequest) -> HttpResponseBase:
     """Persons still to survey this year (未调查名单), with the shared list filters."""
-    from canlian.core.lists import Column, Filter, Listing, region_name
-    from canlian.people.models import CATEGORY_CHOICES, GRADE_CHOICES
 
     year = _year(request)
     people = queries.to_survey(scoping.people_for(request.user), year).filter(surveyed=False)  # type: ignore[misc]
@@ -65,7 +66,7 @@ def remaining(request: AuthedRequest) -> HttpResponse:
         ],
         person=lambda p: (p.pk, p.village_id))
     if listing.wants_export:
-        return listing.export(f"{year}年未调查名单")  # type: ignore[return-value]
+        return listing.export(f"{year}年未调查名单")
     return render(request, "surveys/remaining.html", {"year": year, "listing": listing})
 
 
@@ -86,8 +87,8 @@ def survey(request: AuthedRequest, person_id: int, year: int) -> HttpResponse:
         else:
             messages.success(request, _("Survey saved."))
             return redirect(f"{request.path}?saved=1")
-    received = [(AnnualSurvey._meta.get_field(flag).verbose_name, getattr(existing, flag))  # type: ignore[union-attr]
-                for flag in served.FLAGS] if existing else []
+    labels = {f.name: f.verbose_name for f in AnnualSurvey._meta.concrete_fields}
+    received = [(labels[flag], getattr(existing, flag)) for flag in served.FLAGS] if existing else []
     return render(request, "surveys/form.html", {"form": form, "person": person, "year": year,
                                                  "can_edit": can_edit, "existing": existing,
                                                  "received": received})

@@ -20,6 +20,7 @@ from canlian.certificates.workflow import add_working_days
 from canlian.core import clock
 from canlian.core.domain import DomainError
 
+from . import queries
 from .models import Todo
 
 if TYPE_CHECKING:
@@ -67,8 +68,6 @@ def mark_done(user: User, pk: int, *, note: str = "",
     The work is checked first (``queries.outstanding``): a to-do whose work is not done, or
     cannot be confirmed from the records, is closed only with a ``note`` saying why
     (:class:`TodoNotDone` otherwise), so "完成" cannot be one careless click."""
-    from . import queries
-
     todo = visible_todos(user).select_related("person").get(pk=pk, done_at=None)
     note = " ".join(note.split())[:200]
     missing = queries.outstanding(todo)

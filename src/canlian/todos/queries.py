@@ -17,6 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from canlian.accounts import scoping
+from canlian.benefits.models import Grant, SubsidyApplication
+from canlian.certificates.models import Application, Certificate
+from canlian.certificates.workflow import OPEN_STATES
+from canlian.community.models import Visit
+from canlian.core import clock
 
 from .models import Todo
 
@@ -45,8 +50,6 @@ def open_todos(user: Any) -> Any:
 def _prefilled(todo: Todo) -> Any:
     """The pre-filled subsidy application of a ``subsidy_prefilled`` to-do: its subject, or
     for a to-do opened before subjects were kept, the person's pre-filled application."""
-    from canlian.benefits.models import SubsidyApplication
-
     apps = SubsidyApplication.objects.filter(person_id=todo.person_id)
     if todo.subject_type == "benefits.subsidyapplication" and todo.subject_id:
         return apps.filter(pk=todo.subject_id).first()
@@ -73,10 +76,6 @@ def target(todo: Todo) -> Target:
 
 
 def _overdue_application(todo: Todo) -> Any:
-    from canlian.certificates.models import Application
-    from canlian.certificates.workflow import OPEN_STATES
-    from canlian.core import clock
-
     return (Application.objects.filter(person_id=todo.person_id,
                                        state__in=[s.value for s in OPEN_STATES],
                                        due__lt=clock.today()).order_by("due").first())
@@ -85,8 +84,6 @@ def _overdue_application(todo: Todo) -> Any:
 def outstanding(todo: Todo) -> str:
     """Why the to-do cannot simply be marked done ("" when the records show the work done):
     the message the user sees, asking for a note when they close it anyway."""
-    from canlian.benefits.models import Grant, SubsidyApplication
-
     kind = todo.kind
     if kind == "subsidy_prefilled":
         app = _prefilled(todo)
@@ -104,8 +101,6 @@ def outstanding(todo: Todo) -> str:
         return _("No subsidy application has been submitted or decided for this person since "
                  "the to-do was opened: give the reason the person needs none.")
     if kind == "certificate_renewal":
-        from canlian.certificates.models import Application, Certificate
-
         renewed = Application.objects.filter(
             person_id=todo.person_id, kind="renewal", created_at__gte=todo.created_at).exists()
         if renewed or (todo.due and Certificate.objects.filter(
@@ -119,8 +114,6 @@ def outstanding(todo: Todo) -> str:
         return _("The application is still open past its due date: finish it, or give the "
                  "reason to close this to-do.")
     if kind == "visit_follow_up":
-        from canlian.community.models import Visit
-
         if Visit.objects.filter(person_id=todo.person_id, follow_up_done_on__isnull=True,
                                 follow_up_due__isnull=False).exclude(follow_up="").exists():
             return _("The follow-up action of the visit is not recorded as done: record what "

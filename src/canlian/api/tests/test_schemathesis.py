@@ -41,7 +41,7 @@ def api_schema(db, users, make_person, regions, walk, _keep_test_connection):
 
     from canlian.benefits.models import Grant, SubsidyApplication
     from canlian.services.models import ServiceRecord, ServiceType
-    from canlian.surveys.models import AnnualSurvey
+    from canlian.surveys import actions as survey_actions
     from canlian.wsgi import application
 
     people = [make_person(regions.v1a, name=f"测{i}") for i in range(3)]
@@ -50,7 +50,7 @@ def api_schema(db, users, make_person, regions, walk, _keep_test_connection):
     for person in people:
         ServiceRecord.objects.create(person=person, service_type=kind, village=person.village,
                                      start_date=dt.date(2025, 3, 1))
-        AnnualSurvey.objects.create(person=person, year=2025, village=person.village,
+        survey_actions.add_survey(person=person, year=2025, village=person.village,
                                     surveyed_on=dt.date(2025, 5, 1))
         SubsidyApplication.objects.create(person=person, subsidy="living", state="applied",
                                           village=person.village, applied_on="2025-01-01")

@@ -54,13 +54,13 @@ def test_certificate_verification_is_audited_and_has_a_body_form(client, users, 
                                   "/api/v1/surveys", "/api/v1/services"])
 def test_list_reads_of_personal_data_are_audited(client, users, api_key, make_person, path):
     from canlian.benefits.models import Grant, SubsidyApplication
-    from canlian.surveys.models import AnnualSurvey
+    from canlian.surveys import actions as survey_actions
 
     person = make_person()
     SubsidyApplication.objects.create(person=person, subsidy="nursing", state="applied",
                                       village=person.village, applied_on="2025-01-01")
     Grant.objects.create(person=person, subsidy="nursing", start_month="2025-01-01")
-    AnnualSurvey.objects.create(person=person, year=2025, village=person.village,
+    survey_actions.add_survey(person=person, year=2025, village=person.village,
                                 surveyed_on=dt.date(2025, 5, 1))
     kind = ServiceType.objects.create(code="rehab-x", name="康复", group="rehabilitation")
     ServiceRecord.objects.create(person=person, service_type=kind, village=person.village,

@@ -19,7 +19,7 @@ from canlian.indicators.measures import Scope, institution_coverage
 from canlian.people.models import Person
 from canlian.services import actions as service_actions
 from canlian.services.models import Institution
-from canlian.surveys.models import AnnualSurvey
+from canlian.surveys import actions as survey_actions
 
 TODAY = clock.today()
 START = TODAY - dt.timedelta(days=60)
@@ -96,7 +96,7 @@ def test_the_care_gap_lists_the_needing_unplaced_with_the_nearest_free_place(
         users, regions, make_person, home):
     placed, waiting = make_person(name="已托养"), make_person(regions.v2a, name="待托养")
     for p in (placed, waiting):
-        AnnualSurvey.objects.create(person=p, year=TODAY.year, village=p.village,
+        survey_actions.add_survey(person=p, year=TODAY.year, village=p.village,
                                     surveyed_on=TODAY, employment_status="not_applicable",
                                     care_need="day")
     _place(users, placed, home)

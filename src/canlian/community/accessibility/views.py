@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
-from canlian.core.forms import add_errors
 from canlian.core.web import AuthedRequest, requires
 
 from .. import inspection_rules, ruleset, shared
@@ -23,7 +19,7 @@ from ..models import (
     PLACE_KIND_CHOICES,
     RESULT_CHOICES,
 )
-from ..web import flash, page_of, user_can, year_of
+from ..web import button, page_of, review_form, submit, user_can, year_of
 from . import actions, queries
 from .forms import (
     InspectionForm,
@@ -35,19 +31,10 @@ from .forms import (
 @requires(Capability.VIEW_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def places(request: AuthedRequest) -> HttpResponse:
-    form = None
-    if user_can(request, Capability.REVIEW):
-        form = PlaceForm(request.POST or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                made = actions.register_place(request.user, **form.cleaned_data, request=request)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("Place registered."))
-                return redirect("community:place", pk=made.pk)
-    elif request.method == "POST":
-        scoping.require(request.user, Capability.REVIEW)
+    form, posted = review_form(request, PlaceForm, actions.register_place, done=_("Place registered."),
+                               then=lambda made: redirect("community:place", pk=made.pk))
+    if posted:
+        return posted
     kind = request.GET.get("kind", "")
     rows = queries.places_for(request.user).select_related("village__parent")
     if kind in dict(PLACE_KIND_CHOICES):
@@ -74,20 +61,16 @@ def inspect(request: AuthedRequest, pk: int) -> HttpResponse:
     items = inspection_rules.items_for(found.kind, ruleset.checklist())
     english = (get_language() or "").startswith("en")
     form = InspectionForm(request.POST or None, items=items, english=english)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data: dict[str, Any]) -> Any:
         results, severities, descriptions = form.split()
-        try:
-            actions.inspect(request.user, found.pk, inspected_on=form.cleaned_data["inspected_on"],
-                            results=results, severities=severities, descriptions=descriptions,
-                            note=form.cleaned_data["note"], request=request)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except actions.CommunityError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Inspection recorded."))
-            return redirect("community:place", pk=found.pk)
-    return render(request, "community/inspect.html", {"place": found, "form": form})
+        return actions.inspect(request.user, found.pk, inspected_on=data["inspected_on"],
+                               results=results, severities=severities, descriptions=descriptions,
+                               note=data["note"], request=request)
+
+    return submit(request, form, save, done=_("Inspection recorded."),
+                  then=lambda _made: redirect("community:place", pk=found.pk)) or render(
+        request, "community/inspect.html", {"place": found, "form": form})
 
 
 @requires(Capability.VIEW_PEOPLE)
@@ -142,35 +125,24 @@ def problem_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
         raise Http404
     form = ProblemStepForm(request.POST)
     d: dict[str, Any] = form.cleaned_data if form.is_valid() else {"on": None, "note": "", "reason": ""}
-    try:
+
+    def run() -> Any:
         if step == "rectify":
-            actions.rectify(request.user, pk, on=d["on"] or clock.today(), note=d["note"], request=request)
-        elif step == "verify":
-            actions.verify(request.user, pk, on=d["on"], request=request)
-        else:
-            actions.extend(request.user, pk, reason=d["reason"], request=request)
-    except actions.Problem.DoesNotExist:
-        raise Http404 from None
-    except (ValidationError, actions.CommunityError) as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("community:problem", pk=pk)
+            return actions.rectify(request.user, pk, on=d["on"] or clock.today(), note=d["note"],
+                                   request=request)
+        if step == "verify":
+            return actions.verify(request.user, pk, on=d["on"], request=request)
+        return actions.extend(request.user, pk, reason=d["reason"], request=request)
+
+    return button(request, run, done=_("Saved."), back=redirect("community:problem", pk=pk))
 
 
 @requires(Capability.REVIEW)
 @require_POST
 def problem_photo(request: AuthedRequest, pk: int) -> HttpResponse:
-    try:
-        actions.add_problem_photo(request.user, pk, request.POST.get("stage", ""),
-                                  request.FILES.get("image"))
-    except actions.Problem.DoesNotExist:
-        raise Http404 from None
-    except ValidationError as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, _("Photo added."))
-    return redirect("community:problem", pk=pk)
+    return button(request, lambda: actions.add_problem_photo(request.user, pk, request.POST.get("stage", ""),
+                                                             request.FILES.get("image")),
+                  done=_("Photo added."), back=redirect("community:problem", pk=pk))
 
 
 @requires(Capability.VIEW_PEOPLE)

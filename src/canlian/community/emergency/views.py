@@ -6,8 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,6 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action as AuditAction
-from canlian.core.forms import add_errors
 from canlian.core.web import AuthedRequest, requires
 
 from .. import shared
@@ -26,7 +24,7 @@ from ..models import (
     POWERED_DEVICE_CHOICES,
     CareProfile,
 )
-from ..web import flash, page_of, person_form, user_can
+from ..web import button, page_of, person_form, review_form, submit, user_can
 from . import actions, queries
 from .forms import (
     CheckInForm,
@@ -121,34 +119,20 @@ def roster_entry(request: AuthedRequest, person_id: int) -> HttpResponse:
 @requires(Capability.EDIT_PEOPLE)
 @require_POST
 def roster_remove(request: AuthedRequest, pk: int) -> HttpResponse:
-    try:
-        entry = actions.remove_from_roster(request.user, pk, reason=request.POST.get("reason", ""),
-                                           request=request)
-    except actions.RosterEntry.DoesNotExist:
-        raise Http404 from None
-    except (ValidationError, actions.CommunityError) as exc:
-        flash(request, exc)
-        return redirect("community:roster")
-    messages.success(request, _("Removed from the roster."))
-    return redirect("community:person", pk=entry.person_id)
+    return button(request, lambda: actions.remove_from_roster(
+        request.user, pk, reason=request.POST.get("reason", ""), request=request),
+        done=_("Removed from the roster."), back=redirect("community:roster"),
+        then=lambda entry: redirect("community:person", pk=entry.person_id))
 
 
 @requires(Capability.VIEW_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def emergencies(request: AuthedRequest) -> HttpResponse:
-    form = None
-    if user_can(request, Capability.REVIEW):
-        form = EmergencyForm(request.POST or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                made = actions.declare_emergency(request.user, **form.cleaned_data, request=request)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("Emergency declared: check in every person on the roster."))
-                return redirect("community:emergency", pk=made.pk)
-    elif request.method == "POST":
-        scoping.require(request.user, Capability.REVIEW)
+    form, posted = review_form(request, EmergencyForm, actions.declare_emergency,
+                               done=_("Emergency declared: check in every person on the roster."),
+                               then=lambda made: redirect("community:emergency", pk=made.pk))
+    if posted:
+        return posted
     rows = queries.emergencies_for(request.user).select_related("region", "declared_by")
     return render(request, "community/emergencies.html", {"page": page_of(request, rows),
                                                           "form": form, "query": ""})
@@ -174,16 +158,9 @@ def emergency(request: AuthedRequest, pk: int) -> HttpResponse:
 def checkin(request: AuthedRequest, pk: int) -> HttpResponse:
     form = CheckInForm(request.POST)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {"person": None, "state": "", "note": ""}
-    try:
-        actions.check_in(request.user, pk, data["person"], state=data["state"], note=data["note"],
-                         request=request)
-    except actions.Emergency.DoesNotExist:
-        raise Http404 from None
-    except (ValidationError, actions.CommunityError) as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, _("Check-in recorded."))
-    return redirect("community:emergency", pk=pk)
+    return button(request, lambda: actions.check_in(request.user, pk, data["person"], state=data["state"],
+                                                    note=data["note"], request=request),
+                  done=_("Check-in recorded."), back=redirect("community:emergency", pk=pk))
 
 
 @requires(Capability.REVIEW)
@@ -195,20 +172,11 @@ def emergency_close(request: AuthedRequest, pk: int) -> HttpResponse:
     if not found.is_open or not scoping.in_scope(request.user, found.region_id):
         return redirect("community:emergency", pk=pk)
     form = CloseEmergencyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.close_emergency(request.user, pk, reason=form.cleaned_data["reason"],
-                                    confirm=form.cleaned_data["confirm"], request=request)
-        except actions.Emergency.DoesNotExist:
-            raise Http404 from None
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except actions.CommunityError as exc:
-            flash(request, exc)
-            return redirect("community:emergency", pk=pk)
-        else:
-            messages.success(request, _("Emergency closed."))
-            return redirect("community:emergency", pk=pk)
+    posted = submit(request, form, lambda data: actions.close_emergency(
+        request.user, pk, reason=data["reason"], confirm=data["confirm"], request=request),
+        done=_("Emergency closed."), then=lambda _made: redirect("community:emergency", pk=pk))
+    if posted:
+        return posted
     missing = queries.uncontacted(request.user, found)
     return render(request, "community/emergency_close.html", {
         "emergency": found, "form": form, "page": page_of(request, missing),
@@ -219,12 +187,6 @@ def emergency_close(request: AuthedRequest, pk: int) -> HttpResponse:
 @requires(Capability.REVIEW)
 @require_POST
 def emergency_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
-    try:
-        actions.reopen_emergency(request.user, pk, request=request)
-    except actions.Emergency.DoesNotExist:
-        raise Http404 from None
-    except actions.CommunityError as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, _("Emergency reopened: check-ins can be recorded again."))
-    return redirect("community:emergency", pk=pk)
+    return button(request, lambda: actions.reopen_emergency(request.user, pk, request=request),
+                  done=_("Emergency reopened: check-ins can be recorded again."),
+                  back=redirect("community:emergency", pk=pk))

@@ -111,7 +111,7 @@ def test_model_choices_match_the_rule_modules(choices, codes):
 
 # Pure modules of canlian a rule module may import (no Django, checked transitively by
 # core/tests/test_conventions.py): the one month arithmetic.
-PURE = ("canlian.core.months", "canlian.core.rule_text")
+PURE = ("canlian.core.months", "canlian.core.rule_text", "canlian.core.rulefile")
 
 
 def test_rule_modules_import_no_django():

@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from canlian.accounts import scoping
+from canlian.accounts.models import User
 from canlian.accounts.roles import Role
 from canlian.people.models import Person
 from canlian.regions.models import Region
@@ -123,7 +124,6 @@ def overdue_by_village(user: Any, policy: visit_rules.VisitPolicy, today: dt.dat
                 .annotate(n=Count("id")))
     never = dict(base.filter(last_visit__isnull=True).order_by().values_list("village_id")  # type: ignore[misc, var-annotated]
                  .annotate(n=Count("id")))
-    from canlian.accounts.models import User
 
     workers: dict[str, list[str]] = defaultdict(list)
     for region_id, name, username in (User.objects.filter(role=Role.VILLAGE_WORKER,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,7 +17,7 @@ from canlian.core.lists import Column, Filter, Listing, region_name
 from canlian.core.web import AuthedRequest, requires
 
 from .. import shared
-from ..web import flash, page_of, person_form, user_can
+from ..web import button, page_of, person_form, user_can
 from . import actions, queries
 from .forms import (
     FollowUpForm,
@@ -49,7 +48,7 @@ def visit_workers(request: AuthedRequest) -> HttpResponse:
 
 
 @requires(Capability.VIEW_PEOPLE)
-def follow_ups(request: AuthedRequest) -> HttpResponse:
+def follow_ups(request: AuthedRequest) -> HttpResponseBase:
     today = clock.today()
     listing = Listing(
         request, queries.open_follow_ups(request.user), region_field="person__village__code",
@@ -72,7 +71,7 @@ def follow_ups(request: AuthedRequest) -> HttpResponse:
         ],
         person=lambda v: (v.person_id, v.person.village_id))
     if listing.wants_export:
-        return listing.export("走访跟进事项")  # type: ignore[return-value]
+        return listing.export("走访跟进事项")
     return render(request, "community/follow_ups.html", {
         "listing": listing, "today": today, "can_edit": user_can(request, Capability.EDIT_PEOPLE)})
 
@@ -90,13 +89,6 @@ def follow_up_done(request: AuthedRequest, pk: int) -> HttpResponse:
     form = FollowUpForm(request.POST)
     cleaned: dict[str, Any] = form.cleaned_data if form.is_valid() else {"note": request.POST.get("note", ""),
                                                          "on": None}
-    try:
-        actions.complete_follow_up(request.user, pk, note=cleaned["note"], on=cleaned["on"],
-                                   request=request)
-    except actions.Visit.DoesNotExist:
-        raise Http404 from None
-    except (ValidationError, actions.CommunityError) as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, _("Follow-up recorded."))
-    return redirect("community:follow_ups")
+    return button(request, lambda: actions.complete_follow_up(request.user, pk, note=cleaned["note"],
+                                                              on=cleaned["on"], request=request),
+                  done=_("Follow-up recorded."), back=redirect("community:follow_ups"))

@@ -17,6 +17,7 @@ from canlian.accounts.roles import Capability
 from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.core import clock
+from canlian.employment import uscc
 from canlian.people import idnumber
 from canlian.people.models import Person
 from canlian.regions.models import Region
@@ -44,8 +45,6 @@ def register_organisation(user: Any, *, name: str, kind: str, village: Region | 
     today = clock.today()
     not_future(registered_on, "registered_on", today)
     if credit_code:
-        from canlian.employment import uscc
-
         try:
             credit_code = uscc.validate(credit_code)
         except uscc.CreditCodeError as exc:

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from canlian.people.idnumber import mask
+
 # Choices in English msgids (translated in locale/); their codes are those of the rule
 # modules, which must not import Django.
 SKILL_CHOICES = [
@@ -86,8 +88,6 @@ class Volunteer(models.Model):
 
     @property
     def masked_id(self) -> str:
-        from canlian.people.idnumber import mask
-
         return mask(self.resident_id) if self.resident_id else ""
 
 

@@ -7,17 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
-from canlian.core.forms import add_errors
 from canlian.core.web import AuthedRequest, requires
 
 from .. import shared, volunteer_rules
@@ -26,7 +23,7 @@ from ..models import (
     SKILL_CHOICES,
     RequestStatus,
 )
-from ..web import flash, page_of, person_form, user_can, year_of
+from ..web import button, form_page, page_of, person_form, review_form, user_can, year_of
 from . import actions, queries
 from .forms import (
     ConfirmForm,
@@ -52,20 +49,14 @@ def volunteers(request: AuthedRequest) -> HttpResponse:
         "query": f"skill={skill}&active={active}", "can_edit": user_can(request, Capability.EDIT_PEOPLE)})
 
 
-def _volunteer_form(request: HttpRequest, volunteer: Any) -> HttpResponse:
+def _volunteer_form(request: AuthedRequest, volunteer: Any) -> HttpResponse:
     initial = VolunteerForm.initial_for(volunteer) if volunteer else {}
-    form = VolunteerForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = actions.save_volunteer(request.user, form.cleaned_data, volunteer, request=request)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Volunteer saved."))
-            return redirect("community:volunteer", pk=saved.pk)
-    return render(request, "community/form.html", {
-        "form": form, "title": _("Edit volunteer") if volunteer else _("Register a volunteer"),
-        "back": ("community:volunteer", volunteer.pk) if volunteer else ("community:volunteers", None)})
+    return form_page(
+        request, VolunteerForm(request.POST or None, user=request.user, initial=initial),
+        lambda data: actions.save_volunteer(request.user, data, volunteer, request=request),
+        done=_("Volunteer saved."), then=lambda saved: redirect("community:volunteer", pk=saved.pk),
+        title=_("Edit volunteer") if volunteer else _("Register a volunteer"),
+        back=("community:volunteer", volunteer.pk) if volunteer else ("community:volunteers", None))
 
 
 @requires(Capability.EDIT_PEOPLE)
@@ -117,19 +108,11 @@ def hours(request: AuthedRequest) -> HttpResponse:
 @requires(Capability.VIEW_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def organisations(request: AuthedRequest) -> HttpResponse:
-    form = None
-    if user_can(request, Capability.REVIEW):
-        form = OrganisationForm(request.POST or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                actions.register_organisation(request.user, **form.cleaned_data, request=request)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("Organisation registered."))
-                return redirect("community:organisations")
-    elif request.method == "POST":
-        scoping.require(request.user, Capability.REVIEW)
+    form, posted = review_form(request, OrganisationForm, actions.register_organisation,
+                               done=_("Organisation registered."),
+                               then=lambda _made: redirect("community:organisations"))
+    if posted:
+        return posted
     rows = (queries.organisations_for(request.user).select_related("village__parent")
             .annotate(n_volunteers=Count("volunteers")).order_by("village_id", "name", "id"))
     return render(request, "community/organisations.html", {"page": page_of(request, rows),
@@ -170,32 +153,22 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @requires(Capability.EDIT_PEOPLE)
 @require_POST
 def request_assign(request: AuthedRequest, pk: int) -> HttpResponse:
+    back = redirect("community:request", pk=pk)
     try:
         volunteer_id = int(request.POST.get("volunteer") or 0) or None
-        actions.assign(request.user, pk, volunteer_id, request=request)
-    except actions.ServiceRequest.DoesNotExist:
-        raise Http404 from None
     except ValueError:
         messages.error(request, _("Choose a volunteer."))
-    except (ValidationError, actions.CommunityError) as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, _("Volunteer assigned."))
-    return redirect("community:request", pk=pk)
+        return back
+    return button(request, lambda: actions.assign(request.user, pk, volunteer_id, request=request),
+                  done=_("Volunteer assigned."), back=back)
 
 
 @requires(Capability.EDIT_PEOPLE)
 @require_POST
 def request_close(request: AuthedRequest, pk: int) -> HttpResponse:
-    try:
-        actions.close_request(request.user, pk, request.POST.get("outcome", ""), request=request)
-    except actions.ServiceRequest.DoesNotExist:
-        raise Http404 from None
-    except (ValidationError, actions.CommunityError) as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, _("Request closed."))
-    return redirect("community:request", pk=pk)
+    return button(request, lambda: actions.close_request(request.user, pk, request.POST.get("outcome", ""),
+                                                         request=request),
+                  done=_("Request closed."), back=redirect("community:request", pk=pk))
 
 
 @requires(Capability.EDIT_PEOPLE)
@@ -203,22 +176,14 @@ def request_close(request: AuthedRequest, pk: int) -> HttpResponse:
 def request_log(request: AuthedRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(queries.requests_for(request.user).select_related(
         "person", "volunteer"), pk=pk)
-    form = LogForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.log_service(request.user, found.pk, **form.cleaned_data, request=request)
-        except (ValidationError, actions.CommunityError) as exc:
-            if isinstance(exc, ValidationError):
-                add_errors(form, exc)
-            else:
-                form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Service recorded; it counts once confirmed."))
-            return redirect("community:request", pk=found.pk)
-    return render(request, "community/form.html", {
-        "form": form, "person": found.person, "title": _("Record volunteer service"),
-        "subtitle": found.volunteer.name if found.volunteer else _("No volunteer assigned yet"),
-        "back": ("community:request", found.pk)})
+    return form_page(
+        request, LogForm(request.POST or None),
+        lambda data: actions.log_service(request.user, found.pk, **data, request=request),
+        done=_("Service recorded; it counts once confirmed."),
+        then=lambda _made: redirect("community:request", pk=found.pk),
+        title=_("Record volunteer service"), back=("community:request", found.pk),
+        person=found.person,
+        subtitle=found.volunteer.name if found.volunteer else _("No volunteer assigned yet"))
 
 
 @requires(Capability.VIEW_PEOPLE)
@@ -241,13 +206,7 @@ def log_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
             raise Http404
         messages.error(request, _("Say who confirms and whether the hours are confirmed."))
         return redirect("community:logs")
-    try:
-        actions.confirm_log(request.user, pk, **form.cleaned_data, request=request)
-    except actions.ServiceLog.DoesNotExist:
-        raise Http404 from None
-    except (ValidationError, actions.CommunityError) as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, _("Hours confirmed.") if form.cleaned_data["accept"]
-                         else _("Hours not confirmed."))
-    return redirect("community:logs")
+    return button(request, lambda: actions.confirm_log(request.user, pk, **form.cleaned_data,
+                                                       request=request),
+                  done=_("Hours confirmed.") if form.cleaned_data["accept"] else _("Hours not confirmed."),
+                  back=redirect("community:logs"))

@@ -13,6 +13,7 @@ from django.db.models import (
 )
 
 from canlian.accounts import scoping
+from canlian.benefits import facts, rulesets
 from canlian.regions.models import Deployment
 
 from ..models import (
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 
 def dibao_standard(on: dt.date, deployment: Deployment | None = None) -> Decimal | None:
     """The 低保 standard (元/人/月) in the deployment's subsidy rule set, or None."""
-    from canlian.benefits import facts, rulesets
-
     deployment = deployment or Deployment.current()
     if deployment is None or not facts.has_ruleset(deployment):
         return None

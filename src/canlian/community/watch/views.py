@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,9 +17,8 @@ from .. import poverty_rules
 from ..models import (
     FLAG_CHOICES,
     HELP_CHOICES,
-    WatchCase,
 )
-from ..web import flash, page_of, person_form, user_can
+from ..web import button, form_errors, page_of, person_form, user_can
 from . import actions, queries
 from .forms import (
     EventForm,
@@ -70,37 +68,24 @@ def watch_case(request: AuthedRequest, pk: int) -> HttpResponse:
 @requires(Capability.EDIT_PEOPLE)
 @require_POST
 def watch_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    back = redirect("community:watch_case", pk=pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         if not queries.watch_cases_for(request.user).filter(pk=pk).exists():
             raise Http404
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, str(e))
-        return redirect("community:watch_case", pk=pk)
-    try:
-        actions.review_case(request.user, pk, **form.cleaned_data, request=request)
-    except WatchCase.DoesNotExist:
-        raise Http404 from None
-    except (ValidationError, actions.CommunityError) as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, _("Review recorded."))
-    return redirect("community:watch_case", pk=pk)
+        form_errors(request, form)
+        return back
+    return button(request, lambda: actions.review_case(request.user, pk, **form.cleaned_data,
+                                                       request=request),
+                  done=_("Review recorded."), back=back)
 
 
 @requires(Capability.REVIEW)
 @require_POST
 def watch_close(request: AuthedRequest, pk: int) -> HttpResponse:
-    try:
-        actions.close_case(request.user, pk, reason=request.POST.get("reason", ""), request=request)
-    except WatchCase.DoesNotExist:
-        raise Http404 from None
-    except (ValidationError, actions.CommunityError) as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, _("The case left the watch list."))
-    return redirect("community:watch_case", pk=pk)
+    return button(request, lambda: actions.close_case(request.user, pk, reason=request.POST.get("reason", ""),
+                                                    request=request),
+                  done=_("The case left the watch list."), back=redirect("community:watch_case", pk=pk))
 
 
 @login_required

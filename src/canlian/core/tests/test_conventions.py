@@ -81,8 +81,7 @@ WRITES_ELSEWHERE: dict[str, tuple[int, str]] = {
     "people/roster.py": (3, "roster import's set-based writes"),
     "portal/notifiers.py": (1, "the development outbox"),
     "regions/loader.py": (3, "loading a deployment's regions"),
-    "surveys/models.py": (2, "AnnualSurvey.save (a write hidden in save)"),
-    "surveys/served.py": (3, "served-flags refresh"),
+    "surveys/served.py": (2, "served-flags rebuild for bulk writers and migrations (set-based)"),
 }
 
 # Files outside the scoping layer that build a region condition today. Same ratchet.
@@ -94,8 +93,6 @@ REGION_FILTERS_ELSEWHERE: dict[str, int] = {
     "benefits/rolls.py": 8,
     "benefits/standing.py": 1,
     "benefits/views.py": 1,
-    "education/actions.py": 1,
-    "education/queries.py": 3,
     "indicators/measures.py": 6,
 }
 
@@ -108,43 +105,29 @@ CYCLE = "the app's models module imports this one (a cycle at import time)"
 NESTED_IMPORTS: dict[str, tuple[int, str]] = {
     "__main__.py": (1, START),
     "accounts/scoping.py": (10, "imported by every app's models and apps; reads their models lazily (cycle)"),
-    "audit/reads.py": (2, "not yet examined"),
     "benefits/bankfiles.py": (1, "not yet examined"),
     "benefits/subscribers.py": (1, "not yet examined"),
-    "care/actions.py": (1, "not yet examined"),
     "certificates/validity.py": (1, CYCLE),
     "certificates/views.py": (7, CLASH),
-    "community/visits/queries.py": (1, "not yet examined"),
-    "community/volunteers/actions.py": (1, "not yet examined"),
-    "community/volunteers/models.py": (1, "not yet examined (a model method)"),
-    "community/watch/queries.py": (1, "benefits.facts reads the subsidy rules (loaded on use)"),
     "core/backup.py": (3, HEAVY),
     "core/browser.py": (7, HEAVY + " (Playwright, tests only)"),
     "core/errors.py": (1, START),
-    "core/middleware.py": (2, "not yet examined"),
     "core/overview.py": (2, CLASH),
     "core/schema.py": (1, START),
     "core/startup.py": (10, START),
-    "employment/views.py": (1, "not yet examined"),
     "events/apps.py": (1, START),
     "events/bus.py": (1, CYCLE),
     "exchange/datasets.py": (1, "not yet examined"),
     "exchange/views.py": (4, "not yet examined"),
     "indicators/drill.py": (2, CLASH),
     "indicators/jobs.py": (1, "views import jobs (cycle)"),
-    "indicators/management/commands/indicators.py": (1, "not yet examined"),
     "indicators/measures.py": (6, CLASH),
-    "indicators/plans.py": (1, "not yet examined"),
-    "indicators/views.py": (1, "not yet examined"),
-    "indicators/workbooks.py": (1, "not yet examined"),
     "jobs/actions.py": (1, "the task module imports actions (cycle)"),
     "jobs/storage.py": (1, START),
     "ops/apps.py": (1, START),
     "ops/backups.py": (3, HEAVY),
     "ops/health.py": (6, "health checks load what they check on use"),
-    "ops/management/commands/scheduler.py": (1, "not yet examined"),
     "ops/metrics.py": (6, HEAVY + " (prometheus_client) and models read on scrape"),
-    "ops/retention.py": (1, "not yet examined"),
     "ops/scheduler.py": (2, "the task module imports the scheduler (cycle)"),
     "ops/work.py": (5, CLASH),
     "people/actions.py": (8, "not yet examined"),
@@ -152,43 +135,30 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
     "people/views.py": (1, CLASH),
     "plantasks/apps.py": (1, START),
     "plantasks/bulletin.py": (1, HEAVY + " (WeasyPrint)"),
-    "plantasks/queries.py": (1, "not yet examined"),
     "plantasks/schedule.py": (1, START),
     "portal/notifiers.py": (1, CYCLE),
     "portal/views/applications.py": (1, HEAVY + " (WeasyPrint)"),
     "portal/views/privacy.py": (1, HEAVY + " (WeasyPrint)"),
-    "rights/actions.py": (1, "not yet examined"),
-    "services/views.py": (3, "not yet examined"),
-    "surveys/served.py": (10, "surveys.models calls served while saving (the write hidden in save)"),
     "benefits/actions.py": (1, "merged beside the #21 clean-up: not yet examined"),
     "benefits/likely.py": (2, "merged beside the #21 clean-up: not yet examined"),
     "benefits/paid_years.py": (2, "merged beside the #21 clean-up: not yet examined"),
     "benefits/views.py": (3, "merged beside the #21 clean-up: not yet examined"),
     "benefits/yearfacts.py": (4, "merged beside the #21 clean-up: not yet examined"),
-    "core/bulk.py": (2, "merged beside the #21 clean-up: not yet examined"),
-    "core/encrypted.py": (2, "merged beside the #21 clean-up: not yet examined"),
-    "core/lists.py": (2, "merged beside the #21 clean-up: not yet examined"),
-    "disclosure/views.py": (1, "merged beside the #21 clean-up: not yet examined"),
-    "evaluation/actions.py": (2, "merged beside the #21 clean-up: not yet examined"),
     "evaluation/apps.py": (1, "merged beside the #21 clean-up: not yet examined"),
-    "evaluation/items.py": (8, "merged beside the #21 clean-up: not yet examined"),
-    "evaluation/queries.py": (5, "merged beside the #21 clean-up: not yet examined"),
     "evaluation/schedule.py": (2, "merged beside the #21 clean-up: not yet examined"),
-    "evaluation/views.py": (1, "merged beside the #21 clean-up: not yet examined"),
     "indicators/report.py": (2, "merged beside the #21 clean-up: not yet examined"),
-    "portal/forms.py": (2, "merged beside the #21 clean-up: not yet examined"),
-    "portal/views/first.py": (1, "merged beside the #21 clean-up: not yet examined"),
     "programmes/actions.py": (6, "merged beside the #21 clean-up: not yet examined"),
     "programmes/apps.py": (1, "merged beside the #21 clean-up: not yet examined"),
     "programmes/schedule.py": (1, "merged beside the #21 clean-up: not yet examined"),
-    "surveys/views.py": (2, "merged beside the #21 clean-up: not yet examined"),
-    "todos/actions.py": (1, "merged beside the #21 clean-up: not yet examined"),
-    "todos/queries.py": (7, "merged beside the #21 clean-up: not yet examined"),
 }
 
 # Role names compared in code and templates (``role == "federation_staff"``): the menu and
 # the pages ask for a capability (``accounts/roles.py``); what remains may only go down.
 ROLE_STRINGS = 3  # benefits/index.html (2) and benefits/rolls.html (1)
+
+# Type-checker ignore comments in the tree (tests included), each with its error code: the
+# count may only go down (a typed helper or a narrower annotation instead of an ignore).
+TYPE_IGNORES = 146
 
 # Views that still sign in with a bare @login_required (their capability is checked inside,
 # or they need none: home, second factor, job pages). New views declare @requires(Capability.X).
@@ -304,6 +274,12 @@ def test_imports_sit_at_the_top_of_modules():
 
 def test_roles_are_not_named_outside_the_roles_table():
     assert conventions.figures(ROOT)["role strings compared in code and templates"] <= ROLE_STRINGS
+
+
+def test_type_ignores_only_go_down():
+    figures = conventions.figures(ROOT)
+    assert figures["type: ignore comments without an error code"] == 0
+    assert figures["type: ignore comments"] <= TYPE_IGNORES, "lower TYPE_IGNORES, never raise it"
 
 
 def test_one_month_start():

@@ -16,6 +16,7 @@ from canlian.culture import actions
 from canlian.culture.models import Attendance
 from canlian.indicators import engine
 from canlian.services.models import ServiceRecord
+from canlian.surveys import actions as survey_actions
 from canlian.surveys.models import AnnualSurvey
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def certified(make_person, regions):
         p.grade, p.category, p.certificate_number = grade, category, cert.number
         p.save()
         if survey_year:
-            AnnualSurvey.objects.create(person=p, year=survey_year, village=p.village, grade=grade,
+            survey_actions.add_survey(person=p, year=survey_year, village=p.village, grade=grade,
                                         category=category, employment_status="retired",
                                         surveyed_on=dt.date(survey_year, 5, 1))
         p.cert = cert

@@ -16,7 +16,7 @@ from canlian.core import clock
 from canlian.education import actions, queries
 from canlian.education.models import DropoutCase, Pupil, StatusChange
 from canlian.indicators import engine
-from canlian.surveys.models import AnnualSurvey
+from canlian.surveys import actions as survey_actions
 from canlian.todos.models import Todo
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +162,7 @@ def test_survey_answers_join_the_register(users, child, regions):
     kid = child(dt.date(2013, 6, 1))
     adult = child(dt.date(1990, 1, 1))
     for p, status in ((kid, "compulsory_special"), (adult, "finished")):
-        AnnualSurvey.objects.create(person=p, year=2025, village=p.village,
+        survey_actions.add_survey(person=p, year=2025, village=p.village,
                                     surveyed_on=dt.date(2025, 5, 1), education_status=status,
                                     employment_status="not_applicable")
     counts = actions.sync_from_surveys(2025, regions.county.code_range)
@@ -194,7 +194,7 @@ def _surveyed(make_person, regions, birth, **survey):
     Certificate.objects.create(person=p, number=p.resident_id + "42", category=4, grade=2,
                                issue_date=dt.date(2020, 1, 1), valid_until=dt.date(2030, 1, 1),
                                issued_by=regions.county)
-    AnnualSurvey.objects.create(person=p, year=YEAR, village=p.village, grade=2, category=4,
+    survey_actions.add_survey(person=p, year=YEAR, village=p.village, grade=2, category=4,
                                 surveyed_on=dt.date(YEAR, 5, 1),
                                 employment_status="not_applicable", **survey)
     return p

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from canlian.core import clock
 from canlian.exchange import actions
 from canlian.services.models import Institution, ServiceRecord
-from canlian.surveys.models import AnnualSurvey
+from canlian.surveys import actions as survey_actions
 
 HEADER = ["姓名", "公民身份号码", "服务项目", "服务日期", "结束日期", "服务机构", "服务提供方",
           "辅助器具", "服务结果", "费用", "补助金额"]
@@ -34,7 +34,7 @@ def test_service_records_import(users, regions, make_person):
     home = Institution.objects.create(name="乐成街道残疾人之家", kind="home_of_disabled",
                                       township=regions.t1, opened_on=dt.date(2020, 1, 1))
     day = today - dt.timedelta(days=3)
-    survey = AnnualSurvey.objects.create(person=adult, year=day.year, surveyed_on=day,
+    survey = survey_actions.add_survey(person=adult, year=day.year, surveyed_on=day,
                                          village=adult.village)
     rows = [
         ["甲", adult.resident_id, "康复训练", day, "", home.name, "", "", "好转", 300, 200],  # 2

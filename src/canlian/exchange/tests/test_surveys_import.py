@@ -11,6 +11,7 @@ from canlian.audit.models import AuditEvent
 from canlian.conftest import new_resident_id
 from canlian.core import clock
 from canlian.exchange import actions, workbooks
+from canlian.surveys import actions as survey_actions
 from canlian.surveys.models import AnnualSurvey
 
 HEADER = [c.header for c in actions.SURVEY_COLUMNS]
@@ -40,7 +41,7 @@ def test_survey_records_import(users, regions, make_person):
     adult = make_person(regions.v1a, name="甲", resident_id=new_resident_id(dt.date(1980, 3, 3)))
     child = make_person(regions.v1a, name="乙", resident_id=new_resident_id(dt.date(today.year - 8, 1, 1)))
     done = make_person(regions.v1a, name="丙")
-    AnnualSurvey.objects.create(person=done, year=year, surveyed_on=day, village=done.village)
+    survey_actions.add_survey(person=done, year=year, surveyed_on=day, village=done.village)
     outside = make_person(regions.v2a, name="丁")
     rows = [
         row(name="甲", resident_id=adult.resident_id, year=year, surveyed_on=day,  # 3: created

@@ -23,6 +23,7 @@ from canlian.indicators.tests.test_measures import (  # noqa: F401 - fixtures
 )
 from canlian.people.models import Household
 from canlian.services.models import Institution, Renovation
+from canlian.surveys import actions as survey_actions
 from canlian.surveys.models import AnnualSurvey
 
 LZ = plans.load("linzi-14th")
@@ -73,7 +74,7 @@ def test_2_2_an_expired_certificate_is_not_eligible_nor_counted(person, regions)
     d = person(grade=1, htype="dibao", medical_insured=True)
     e = person(grade=1, htype="dibao", medical_insured=True, _no_survey=True)
     Certificate.objects.filter(person=e).update(valid_until=dt.date(2024, 3, 31))
-    AnnualSurvey.objects.create(person=e, year=YEAR, village=e.village, medical_insured=True,
+    survey_actions.add_survey(person=e, year=YEAR, village=e.village, medical_insured=True,
                                 surveyed_on=dt.date(YEAR, 5, 1), employment_status="retired")
     assert e.certificate_number  # still on the person's read model
     for code in ("nursing_subsidy_coverage", "living_subsidy_coverage"):
@@ -96,7 +97,7 @@ def test_2_3_a_past_year_keeps_the_facts_as_they_stood(person, regions, make_per
     f = person(grade=3, category=4, _no_survey=True)
     g = person(grade=1, _no_survey=True)
     h = person(grade=4, _no_survey=True)
-    AnnualSurvey.objects.create(person=h, year=2022, village=h.village, employment_status="retired",
+    survey_actions.add_survey(person=h, year=2022, village=h.village, employment_status="retired",
                                 surveyed_on=dt.date(2022, 5, 1),
                                 household_income_per_capita=Decimal("24000"))
 
@@ -208,7 +209,7 @@ def test_2_7_linzi_counts_households_in_hardship_and_severe_at_the_works(person,
     R4: 低保 and grade 1 at the works, an ordinary household today → counts.
     困难重度 households = 2 (R1's household and R4's)."""
     def surveyed_2023(p, htype):
-        AnnualSurvey.objects.create(person=p, year=2023, village=p.village,
+        survey_actions.add_survey(person=p, year=2023, village=p.village,
                                     employment_status="retired", surveyed_on=dt.date(2023, 4, 1))
         AnnualSurvey.objects.filter(person=p, year=2023).update(household_type=htype)
 
@@ -302,7 +303,7 @@ def test_2_11_external_series_are_chosen_from_the_plan_and_read_by_townships(use
     actions.enter_external(users.federation, YQ, "city_gdp_growth", YEAR, Decimal("6.5"),
                            "统计公报")
     p = person(household_income_per_capita=Decimal("22000"))
-    AnnualSurvey.objects.create(person=p, year=YEAR - 1, village=p.village,
+    survey_actions.add_survey(person=p, year=YEAR - 1, village=p.village,
                                 surveyed_on=dt.date(YEAR - 1, 5, 1), employment_status="retired",
                                 household_income_per_capita=Decimal("20000"))
     results = {r.code: r for r in engine.compute(YQ, YEAR, regions.t1)}

@@ -14,7 +14,7 @@ from canlian.certificates.models import Certificate
 from canlian.indicators import engine, plans
 from canlian.indicators.models import ExternalValue
 from canlian.services.models import Institution, Renovation, ServiceType
-from canlian.surveys.models import AnnualSurvey
+from canlian.surveys import actions as survey_actions
 
 YEAR = 2024
 T1, T2 = "330382002000", "330382114000"
@@ -42,7 +42,7 @@ def person(make_person, regions):
         p.save()
         if survey is not None and survey.get("_no_survey") is None:
             fields = {"employment_status": "retired", **survey}
-            AnnualSurvey.objects.create(person=p, year=YEAR, village=p.village,
+            survey_actions.add_survey(person=p, year=YEAR, village=p.village,
                                         surveyed_on=dt.date(YEAR, 5, 1), **fields)
         return p
     return make
@@ -231,7 +231,7 @@ def test_low_income_inclusion_counts_the_household_type_of_the_survey(person, re
 
 def test_income_growth_against_the_external_series(person, regions):
     p = person(household_income_per_capita=Decimal("22000"))
-    AnnualSurvey.objects.create(person=p, year=YEAR - 1, village=p.village,
+    survey_actions.add_survey(person=p, year=YEAR - 1, village=p.village,
                                 surveyed_on=dt.date(YEAR - 1, 5, 1), employment_status="retired",
                                 household_income_per_capita=Decimal("20000"))
     growth = figure("household_income_growth", regions)[0]

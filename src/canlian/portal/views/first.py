@@ -11,6 +11,7 @@ from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from canlian.accounts.actions import keep_display_choice
 from canlian.accounts.roles import Role
@@ -115,8 +116,6 @@ def first_apply(request: HttpRequest) -> HttpResponse:
 
 
 def _sent_message() -> str:
-    from django.utils.translation import gettext
-
     return gettext("Your application has been sent.")
 
 

@@ -11,7 +11,7 @@ from canlian.core import clock
 from canlian.indicators import drill, measures
 from canlian.programmes import actions
 from canlian.programmes.models import Application
-from canlian.surveys.models import AnnualSurvey
+from canlian.surveys import actions as survey_actions
 
 TODAY = clock.today()
 
@@ -30,7 +30,7 @@ def _confirmation(rows):
 def test_a_confirmed_premium_counts_in_the_insurance_rate(users, regions, make_person, walk):
     person = make_person(regions.v1a, name="钱一")
     walk(person, category=4, grade=1)  # severe: enrolled automatically
-    AnnualSurvey.objects.create(person=person, year=TODAY.year, village=person.village,
+    survey_actions.add_survey(person=person, year=TODAY.year, village=person.village,
                                 surveyed_on=TODAY, grade=1, category=4,
                                 medical_insured=False,
                                 employment_status="retired")

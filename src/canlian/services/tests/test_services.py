@@ -15,7 +15,7 @@ from canlian.core import clock
 from canlian.core.separation import SameReviewerError
 from canlian.services import actions, queries
 from canlian.services.models import DeviceType, Institution, Renovation, ServiceType
-from canlian.surveys.models import AnnualSurvey
+from canlian.surveys import actions as survey_actions
 
 YEAR = clock.today().year
 TODAY = clock.today()
@@ -23,7 +23,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 20
 
 
 def need(person, **needs):
-    return AnnualSurvey.objects.create(person=person, year=YEAR, village=person.village,
+    return survey_actions.add_survey(person=person, year=YEAR, village=person.village,
                                        surveyed_on=TODAY, employment_status="not_applicable",
                                        **needs)
 

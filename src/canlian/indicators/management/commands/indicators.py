@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from canlian.indicators import engine, plans
 from canlian.indicators.formulas import STATUS_LABELS
+from canlian.indicators.workbooks import indicator_workbook
 from canlian.regions.models import Deployment, Region
 
 
@@ -52,8 +53,6 @@ class Command(BaseCommand):
                 self.stdout.write(text)
             return
         if opts["format"] == "xlsx":
-            from canlian.indicators.workbooks import indicator_workbook
-
             target = opts["output"] or Path(f"indicators-{plan.code}-{opts['year']}.xlsx")
             shutil.move(indicator_workbook(data), target)
             self.stdout.write(f"wrote {target}")

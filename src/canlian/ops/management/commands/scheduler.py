@@ -5,6 +5,7 @@ mistake does no harm (each slot runs once). ``--once`` does one pass and exits."
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from canlian.ops import registry, scheduler, slots
 
@@ -20,8 +21,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         if opts["list"]:
-            from django.utils import timezone
-
             now = timezone.localtime()
             for job in registry.REGISTRY.values():
                 expression = job.expression()
