@@ -53,6 +53,7 @@ from canlian.portal.otp import mask_phone
 from canlian.regions.models import Region
 from canlian.services.models import DeviceType, Group, Institution, ServiceRecord, ServiceType
 from canlian.surveys import rules as survey_rules
+from canlian.indicators import places
 from canlian.surveys import served
 from canlian.surveys.models import AnnualSurvey
 
@@ -295,6 +296,7 @@ def run_import(user: Any, kind: str, stream: IO[bytes] | str, *, filename: str =
             progress=(lambda number: progress(number, last)) if progress else None)
         if kind in (ImportKind.SERVICES, ImportKind.SURVEYS) and outcome.created:
             served.rebuild()  # the surveys' "served" flags, set-based, once per file
+            places.forget()  # the survey indicators are computed live until the night's run
         if kind == ImportKind.SURVEYS and outcome.created:
             served.rebuild_certificates()  # each survey's certificate at its date
         outcome.errors.sort(key=lambda e: e["row"])

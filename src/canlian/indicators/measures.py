@@ -13,6 +13,7 @@ Definitions (docs/indicators.md and docs/domain.md §8; shown on each indicator'
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,13 +23,16 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Substr
 
+from canlian.accounts import scoping
 from canlian.benefits.facts import has_ruleset, ruleset_for
 from canlian.certificates import validity
 from canlian.certificates.models import Certificate
 from canlian.core import clock
-from canlian.regions.models import Region
+from canlian.regions.models import Deployment, Region
 from canlian.services.models import Institution, Renovation
 from canlian.surveys.models import AnnualSurvey
+
+from .models import SurveyPlace, SurveyPlaceSet
 
 PerTownship = dict[str, tuple[int, int | None]]
 
@@ -187,7 +191,81 @@ def survey_rates(scope: Scope) -> dict[str, PerTownship]:
     return scope.memo["survey_rates"]
 
 
+def place_expressions(scope: Scope) -> dict[str, Case]:
+    """Each survey-based indicator's place of a survey row: 0 outside the denominator, 1 in
+    it, 2 in the numerator too (the numerator being a further condition). What the live pass
+    groups by, and what ``places`` stores per row."""
+    return {code: Case(When(den, then=Case(When(num, then=Value(2)), default=Value(1))),
+                       default=Value(0), output_field=IntegerField())
+            for code, (den, num) in survey_conditions(scope).items()}
+
+
+COUNTED_INCOME = CERTIFIED & Q(household_income_per_capita__isnull=False)
+
+
+def place_signature(scope: Scope) -> str:
+    """The definitions a year's places are taken with, as one hash: the conditions' SQL with
+    its parameters (the 低保 standard, the ages' cut-off dates, the region) over the
+    deployment. Stored places are read only while it is unchanged (``stored_places``)."""
+    query = _surveys(scope).annotate(**place_expressions(scope)).values("id").query
+    sql, params = query.sql_with_params()
+    return hashlib.sha256(f"{sql} {params!r}".encode()).hexdigest()
+
+
+def _root(scope: Scope) -> Scope | None:
+    deployment = Deployment.current()
+    if deployment is None or not deployment.root.contains(scope.region.code):
+        return None
+    return Scope(deployment.root, scope.year)
+
+
+def stored_places(scope: Scope) -> list[str] | None:
+    """The indicator codes of the year's stored survey places (``SurveyPlace``), if they
+    were taken with today's definitions; None: compute live."""
+    key = f"stored-places-{scope.year}"
+    if key not in scope.memo:
+        found = SurveyPlaceSet.objects.filter(year=scope.year).first()
+        root = _root(scope) if found is not None else None
+        current = root is not None and found is not None \
+            and found.signature == place_signature(root)
+        scope.memo[key] = list(survey_conditions(root)) if current and root else None
+    return scope.memo[key]
+
+
+def stored_rows(scope: Scope) -> QuerySet:
+    """The region's stored places of the year."""
+    return SurveyPlace.objects.filter(scoping.within(scope.region, "village_code"),
+                                      year=scope.year)
+
+
 def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
+    codes = stored_places(scope)
+    return _live_survey_rates(scope) if codes is None else _stored_survey_rates(scope, codes)
+
+
+def _stored_survey_rates(scope: Scope, codes: list[str]) -> dict[str, PerTownship]:
+    """The survey pass from the stored places: one grouped scan of a narrow table, two
+    filtered counts per indicator per township."""
+    counts: dict[str, Any] = {}
+    for code in codes:
+        counts[f"{code}_n"] = Count("pk", filter=Q(**{code: 2}))
+        counts[f"{code}_d"] = Count("pk", filter=Q(**{f"{code}__gte": 1}))
+    rows = (stored_rows(scope).values(township=Substr("village_code", 1, 9))
+            .annotate(**counts, income_sum=Sum("income"), income_n=Count("income")).order_by())
+    result: dict[str, Any] = {code: {} for code in codes}
+    result.setdefault("low_income_inclusion_rate", {})
+    result["income"] = {}
+    for found in rows:
+        row: dict[str, Any] = dict(found)
+        township = row["township"] + "000"
+        for code in codes:
+            result[code][township] = (row[f"{code}_n"], row[f"{code}_d"])
+        if row["income_n"]:
+            result["income"][township] = (row["income_sum"], row["income_n"])
+    return result
+
+
+def _live_survey_rates(scope: Scope) -> dict[str, PerTownship]:
     """One grouped pass over the year's surveys. A person has at most one survey a year
     (unique person + year), so counts of rows are counts of persons: no
     ``COUNT(DISTINCT)``, which would make PostgreSQL sort instead of hash. Ages, the
@@ -195,19 +273,15 @@ def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
     received in the year those the service records set on it (``surveys.served``), so the
     pass joins no other table.
 
-    Each row's place in every indicator is worked out once — 0 outside the denominator, 1
-    in it, 2 in the numerator too (the numerator being a further condition) — and the rows
-    are grouped by township and those places: a few thousand groups, summed here. Two
+    Each row's place in every indicator is worked out once (``place_expressions``) and the
+    rows are grouped by township and those places: a few thousand groups, summed here. Two
     filtered counts per indicator evaluated every condition twice per row and ran forty
     aggregates; this runs three."""
     conditions = survey_conditions(scope)
-    places: dict[str, Any] = {}
-    for i, (den, num) in enumerate(conditions.values()):
-        places[f"p{i}"] = Case(When(den, then=Case(When(num, then=Value(2)), default=Value(1))),
-                               default=Value(0), output_field=IntegerField())
-    places["has_income"] = Case(
-        When(CERTIFIED & Q(household_income_per_capita__isnull=False), then=Value(1)),
-        default=Value(0), output_field=IntegerField())
+    places: dict[str, Any] = {f"p{i}": expression for i, expression
+                              in enumerate(place_expressions(scope).values())}
+    places["has_income"] = Case(When(COUNTED_INCOME, then=Value(1)), default=Value(0),
+                                output_field=IntegerField())
     rows = (_surveys(scope).annotate(township=Substr("village_id", 1, 9), **places)
             .values("township", *places)
             .annotate(n=Count("id"), income_sum=Sum("household_income_per_capita"))
@@ -440,6 +514,11 @@ def _income(scope: Scope, year: int) -> dict[str, tuple[Decimal, int]]:
         return survey_rates(scope)["income"]  # type: ignore[return-value]
 
     key = f"income-{year}"
+    earlier = Scope(scope.region, year, scope.memo)
+    if key not in scope.memo and stored_places(earlier) is not None:
+        rows = (stored_rows(earlier).values(township=Substr("village_code", 1, 9))
+                .annotate(total=Sum("income"), n=Count("income")).order_by())
+        scope.memo[key] = {r["township"] + "000": (r["total"], r["n"]) for r in rows if r["n"]}
     if key not in scope.memo:
         rows = _by_township(AnnualSurvey.objects.filter(
             year=year, village__code__range=scope.region.code_range, grade__isnull=False,

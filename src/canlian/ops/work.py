@@ -155,6 +155,16 @@ def subsidy_year_facts(slot: dt.datetime) -> dict[str, Any]:
     return yearfacts.refresh_all()
 
 
+def survey_places(slot: dt.datetime) -> dict[str, Any]:
+    """调查指标归属: every survey row's place in the survey indicators of the plan years,
+    taken again (``indicators.places``); the actions keep them during the day, this picks up
+    bulk imports and a new 低保 standard."""
+    from canlian.indicators import places
+
+    _deployment()
+    return places.refresh_all()
+
+
 def rights_escalation(slot: dt.datetime) -> dict[str, Any]:
     """督办: rights cases (信访, legal aid) past a statutory time limit go to the federation."""
     from canlian.rights import actions
@@ -198,6 +208,8 @@ register(Scheduled("poverty_screening", _("Poverty-return screening"), poverty_s
                    "0 4 * * *"))
 register(Scheduled("subsidy_year_facts", _("Subsidy facts of the plan years"),
                    subsidy_year_facts, "40 1 * * *"))
+register(Scheduled("survey_places", _("Survey indicator places of the plan years"),
+                   survey_places, "50 1 * * *"))
 register(Scheduled("rights_escalation", _("Rights cases past their time limit"),
                    rights_escalation, "20 1 * * *"))
 register(Scheduled("roll_draft", _("Monthly payment roll draft"), roll_draft,

@@ -15,6 +15,7 @@ from canlian.accounts.roles import Capability
 from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.core import clock
+from canlian.indicators import places
 from canlian.people.models import Person
 
 from . import rules
@@ -37,6 +38,7 @@ def set_insurance(user: Any, person: Person, year: int, values: dict[str, bool |
     if not changed:
         return False
     survey.save()
+    places.refresh_persons([person.pk])
     record(user=user, action=Action.UPDATE, obj=survey, person=person,
            summary=f"人社推送：参保信息 {year}", changes=changed)
     return True
@@ -77,6 +79,7 @@ def save_survey(user: Any, person: Person, year: int, answers: dict[str, Any], *
     survey.village_id = person.village_id
     survey.surveyor = user
     survey.save()
+    places.refresh_persons([person.pk])
     record(user=user, action=Action.CREATE if created else Action.UPDATE, obj=survey,
            person=person, request=request, summary=f"{year} 年度动态更新调查")
     return survey
