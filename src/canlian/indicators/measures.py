@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Substr
 
@@ -32,7 +33,7 @@ from canlian.regions.models import Deployment, Region
 from canlian.services.models import Institution, Renovation
 from canlian.surveys.models import AnnualSurvey
 
-from .models import SurveyPlace, SurveyPlaceSet
+from .models import SurveyPlace, SurveyPlaceSet, SurveyTally
 
 PerTownship = dict[str, tuple[int, int | None]]
 
@@ -206,17 +207,34 @@ COUNTED_INCOME = CERTIFIED & Q(household_income_per_capita__isnull=False)
 def place_signature(scope: Scope) -> str:
     """The definitions a year's places are taken with, as one hash: the conditions' SQL with
     its parameters (the 低保 standard, the ages' cut-off dates, the region) over the
-    deployment. Stored places are read only while it is unchanged (``stored_places``)."""
-    query = _surveys(scope).annotate(**place_expressions(scope)).values("id").query
-    sql, params = query.sql_with_params()
-    return hashlib.sha256(f"{sql} {params!r}".encode()).hexdigest()
+    deployment. Stored places are read only while it is unchanged (``stored_places``).
+    Kept per process for the region, year and 低保 standard (the code cannot change under a
+    running process; the rule set's standard can)."""
+    return _signature(scope)[0]
+
+
+def _signature(scope: Scope) -> tuple[str, list[str]]:
+    key = (connection.vendor, scope.region.code, scope.year, _dibao_yearly(scope))
+    if key not in _SIGNATURES:
+        places = place_expressions(scope)
+        sql, params = _surveys(scope).annotate(**places).values("id").query.sql_with_params()
+        _SIGNATURES[key] = (hashlib.sha256(f"{sql} {params!r}".encode()).hexdigest(),
+                            list(places))
+    return _SIGNATURES[key]
+
+
+_SIGNATURES: dict[tuple[Any, ...], tuple[str, list[str]]] = {}
 
 
 def _root(scope: Scope) -> Scope | None:
-    deployment = Deployment.current()
-    if deployment is None or not deployment.root.contains(scope.region.code):
+    """The deployment's scope of the same year (its 低保 standard taken from ``scope``)."""
+    if "root" not in scope.memo:
+        deployment = Deployment.current()
+        scope.memo["root"] = None if deployment is None else deployment.root
+    root = scope.memo["root"]
+    if root is None or not root.contains(scope.region.code):
         return None
-    return Scope(deployment.root, scope.year)
+    return Scope(root, scope.year, {f"dibao-{scope.year}": _dibao_yearly(scope)})
 
 
 def stored_places(scope: Scope) -> list[str] | None:
@@ -226,15 +244,20 @@ def stored_places(scope: Scope) -> list[str] | None:
     if key not in scope.memo:
         found = SurveyPlaceSet.objects.filter(year=scope.year).first()
         root = _root(scope) if found is not None else None
-        current = root is not None and found is not None \
-            and found.signature == place_signature(root)
-        scope.memo[key] = list(survey_conditions(root)) if current and root else None
+        signature, codes = _signature(root) if root is not None else ("", [])
+        scope.memo[key] = codes if found is not None and found.signature == signature else None
     return scope.memo[key]
 
 
 def stored_rows(scope: Scope) -> QuerySet:
-    """The region's stored places of the year."""
+    """The region's stored places of the year, one row per survey."""
     return SurveyPlace.objects.filter(scoping.within(scope.region, "village_code"),
+                                      year=scope.year)
+
+
+def stored_tallies(scope: Scope) -> QuerySet:
+    """The same counted per village and combination of places (``SurveyTally``)."""
+    return SurveyTally.objects.filter(scoping.within(scope.region, "village_code"),
                                       year=scope.year)
 
 
@@ -244,14 +267,14 @@ def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
 
 
 def _stored_survey_rates(scope: Scope, codes: list[str]) -> dict[str, PerTownship]:
-    """The survey pass from the stored places: one grouped scan of a narrow table, two
-    filtered counts per indicator per township."""
+    """The survey pass from the stored places: one small aggregate of the year's tallies
+    (a few rows per village), two filtered sums per indicator per township."""
     counts: dict[str, Any] = {}
     for code in codes:
-        counts[f"{code}_n"] = Count("pk", filter=Q(**{code: 2}))
-        counts[f"{code}_d"] = Count("pk", filter=Q(**{f"{code}__gte": 1}))
-    rows = (stored_rows(scope).values(township=Substr("village_code", 1, 9))
-            .annotate(**counts, income_sum=Sum("income"), income_n=Count("income")).order_by())
+        counts[f"{code}_n"] = Coalesce(Sum("surveys", filter=Q(**{code: 2})), 0)
+        counts[f"{code}_d"] = Coalesce(Sum("surveys", filter=Q(**{f"{code}__gte": 1})), 0)
+    rows = (stored_tallies(scope).values(township=Substr("village_code", 1, 9))
+            .annotate(**counts, income=Sum("income_sum"), income_n=Sum("income_n")).order_by())
     result: dict[str, Any] = {code: {} for code in codes}
     result.setdefault("low_income_inclusion_rate", {})
     result["income"] = {}
@@ -261,7 +284,7 @@ def _stored_survey_rates(scope: Scope, codes: list[str]) -> dict[str, PerTownshi
         for code in codes:
             result[code][township] = (row[f"{code}_n"], row[f"{code}_d"])
         if row["income_n"]:
-            result["income"][township] = (row["income_sum"], row["income_n"])
+            result["income"][township] = (row["income"], row["income_n"])
     return result
 
 
@@ -317,12 +340,14 @@ def employed_q(scope: Scope) -> Q:
 
 def _dibao_yearly(scope: Scope) -> Decimal | None:
     """The 低保 standard in force on 30 June, per year (None without a rule set)."""
-    if not has_ruleset():
-        return None
-    try:
-        return ruleset_for().dibao_on(scope.mid).monthly * 12
-    except LookupError:
-        return None
+    key = f"dibao-{scope.year}"
+    if key not in scope.memo:
+        try:
+            scope.memo[key] = (ruleset_for().dibao_on(scope.mid).monthly * 12
+                               if has_ruleset() else None)
+        except LookupError:
+            scope.memo[key] = None
+    return scope.memo[key]
 
 
 def _placed_ids(scope: Scope) -> QuerySet:
@@ -516,8 +541,8 @@ def _income(scope: Scope, year: int) -> dict[str, tuple[Decimal, int]]:
     key = f"income-{year}"
     earlier = Scope(scope.region, year, scope.memo)
     if key not in scope.memo and stored_places(earlier) is not None:
-        rows = (stored_rows(earlier).values(township=Substr("village_code", 1, 9))
-                .annotate(total=Sum("income"), n=Count("income")).order_by())
+        rows = (stored_tallies(earlier).values(township=Substr("village_code", 1, 9))
+                .annotate(total=Sum("income_sum"), n=Sum("income_n")).order_by())
         scope.memo[key] = {r["township"] + "000": (r["total"], r["n"]) for r in rows if r["n"]}
     if key not in scope.memo:
         rows = _by_township(AnnualSurvey.objects.filter(

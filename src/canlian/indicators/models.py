@@ -113,3 +113,32 @@ class SurveyPlaceSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} ({self.refreshed_at:%Y-%m-%d %H:%M})"
+
+
+class SurveyTally(models.Model):
+    """The stored survey places of a year counted per village and combination of places
+    (调查指标汇总): what the survey pass sums, a few rows per village instead of one per
+    survey. Derived from ``SurveyPlace`` only, by ``places`` whenever it writes those rows
+    (a village's tallies are counted again from its rows), so figure and list agree."""
+
+    year = models.PositiveSmallIntegerField()
+    village_code = models.CharField(max_length=12)
+    medical_insurance_rate = models.PositiveSmallIntegerField(default=0)
+    pension_insurance_rate = models.PositiveSmallIntegerField(default=0)
+    employment_rate = models.PositiveSmallIntegerField(default=0)
+    compulsory_education_enrollment = models.PositiveSmallIntegerField(default=0)
+    high_school_education_rate = models.PositiveSmallIntegerField(default=0)
+    rehabilitation_coverage = models.PositiveSmallIntegerField(default=0)
+    assistive_device_rate = models.PositiveSmallIntegerField(default=0)
+    basic_assistive_device_rate = models.PositiveSmallIntegerField(default=0)
+    culture_sports_coverage = models.PositiveSmallIntegerField(default=0)
+    low_income_inclusion_rate = models.PositiveSmallIntegerField(default=0)
+    surveys = models.PositiveIntegerField()
+    income_sum = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    income_n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "village_code"], name="surveytally_region")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.village_code}: {self.surveys}"

@@ -35,13 +35,15 @@ from django.utils import timezone
 
 from canlian.benefits import yearfacts
 from canlian.core import bulk
+from canlian.people.models import Person
 from canlian.regions.models import Deployment, Region
 
 from . import actions, measures
 from .measures import Scope
-from .models import SurveyPlace, SurveyPlaceSet
+from .models import SurveyPlace, SurveyPlaceSet, SurveyTally
 
 TABLE = SurveyPlace._meta.db_table
+TALLY = SurveyTally._meta.db_table
 CODES = [f.name for f in SurveyPlace._meta.get_fields()
          if getattr(f, "column", None) and f.name not in ("survey", "year", "person",
                                                           "village_code", "income")]
@@ -90,9 +92,44 @@ def refresh(year: int, root: Region | None = None) -> int:
             cursor.execute(f"DELETE FROM {TABLE} WHERE year = %s", [year])
             cursor.execute(sql, params)
             rows = cursor.rowcount
+            _tally(cursor, year)
         actions.record_survey_places(year, measures.place_signature(scope), rows)
-        bulk.analyze(TABLE, rows=rows)
+    _tidy(rows)
     return rows
+
+
+def _tidy(rows: int) -> None:
+    """After a year's rows were replaced: on PostgreSQL outside a transaction, VACUUM (the
+    replaced rows would otherwise be scanned until autovacuum comes) and ANALYZE; else
+    ANALYZE after the commit."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            for table in (TABLE, TALLY):
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
+        return
+    bulk.analyze(TABLE, TALLY, rows=rows)
+
+
+def _tally(cursor: Any, year: int, villages: list[str] | None = None) -> None:
+    """Count the year's places again per village and combination (``SurveyTally``): every
+    village's, or those of ``villages``."""
+    where, params = "year = %s", [year]
+    if villages is not None:
+        where += f" AND village_code IN ({', '.join(['%s'] * len(villages))})"
+        params += villages
+    columns = ", ".join(connection.ops.quote_name(c) for c in CODES)
+    cursor.execute(f"DELETE FROM {TALLY} WHERE {where}", params)
+    cursor.execute(f"""
+        INSERT INTO {TALLY} (year, village_code, {columns}, surveys, income_sum, income_n)
+        SELECT year, village_code, {columns}, COUNT(*), SUM(income), COUNT(income)
+        FROM {TABLE} WHERE {where} GROUP BY year, village_code, {columns}""", params)
+
+
+def _villages(cursor: Any, year: int, person_ids: list[int]) -> set[str]:
+    marks = ", ".join(["%s"] * len(person_ids))
+    cursor.execute(f"SELECT DISTINCT village_code FROM {TABLE} WHERE year = %s "
+                   f"AND person_id IN ({marks})", [year, *person_ids])
+    return {row[0] for row in cursor.fetchall()}
 
 
 def refresh_persons(person_ids: Iterable[int | None]) -> None:
@@ -103,16 +140,36 @@ def refresh_persons(person_ids: Iterable[int | None]) -> None:
     if not ids or not years:
         return
     root = _root(None)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # the persons' row locks (as ``surveys.served`` takes them): a second writer of the
+        # same person waits, then sees these rows
+        list(Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+             .values_list("pk"))
         for year in years:
             scope = Scope(root, year)
+            villages: set[str] = set()
             for start in range(0, len(ids), CHUNK):
                 chunk = ids[start:start + CHUNK]
+                villages |= _villages(cursor, year, chunk)
                 marks = ", ".join(["%s"] * len(chunk))
                 cursor.execute(f"DELETE FROM {TABLE} WHERE year = %s AND person_id IN ({marks})",
                                [year, *chunk])
                 sql, params = _insert(scope, chunk)
                 cursor.execute(sql, params)
+                villages |= _villages(cursor, year, chunk)
+            if villages:
+                _lock_villages(cursor, year, sorted(villages))
+                _tally(cursor, year, sorted(villages))
+
+
+def _lock_villages(cursor: Any, year: int, villages: list[str]) -> None:
+    """On PostgreSQL, one writer at a time counts a village's year (transaction-level
+    advisory locks, in code order): a second writer waits and then counts the first's rows
+    too, instead of deleting tallies it cannot see yet. SQLite has one writer anyway."""
+    if connection.vendor != "postgresql":
+        return
+    for village in villages:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [year, int(village) % 2**31])
 
 
 def forget(years: Iterable[int] | None = None) -> None:
