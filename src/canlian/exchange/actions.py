@@ -47,13 +47,13 @@ from canlian.benefits.models import Grant, GrantChange, GrantStatus, Suspension
 from canlian.certificates import validity
 from canlian.certificates.models import Certificate
 from canlian.core import bulk, clock, rowimport, sheets, text
+from canlian.indicators import places
 from canlian.people import roster
 from canlian.people.models import Person
 from canlian.portal.otp import mask_phone
 from canlian.regions.models import Region
 from canlian.services.models import DeviceType, Group, Institution, ServiceRecord, ServiceType
 from canlian.surveys import rules as survey_rules
-from canlian.indicators import places
 from canlian.surveys import served
 from canlian.surveys.models import AnnualSurvey
 

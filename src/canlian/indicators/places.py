@@ -113,7 +113,8 @@ def _tidy(rows: int) -> None:
 def _tally(cursor: Any, year: int, villages: list[str] | None = None) -> None:
     """Count the year's places again per village and combination (``SurveyTally``): every
     village's, or those of ``villages``."""
-    where, params = "year = %s", [year]
+    where = "year = %s"
+    params: list[Any] = [year]
     if villages is not None:
         where += f" AND village_code IN ({', '.join(['%s'] * len(villages))})"
         params += villages

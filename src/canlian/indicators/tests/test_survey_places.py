@@ -15,7 +15,7 @@ from django.utils import timezone
 from canlian.employment import actions as employment
 from canlian.indicators import drill, engine, measures, places
 from canlian.indicators.measures import Scope
-from canlian.indicators.models import SurveyPlace, SurveyPlaceSet
+from canlian.indicators.models import SurveyPlace, SurveyPlaceSet, SurveyTally
 from canlian.indicators.tests.test_measures import (  # noqa: F401 - fixtures
     YEAR,
     figure,
@@ -48,7 +48,7 @@ def members(code, regions, which, year=YEAR):
 
 
 def test_the_job_stores_each_rows_place_and_the_figures_and_lists_read_them(
-        person, regions, users):
+        person, regions, users):  # noqa: F811
     """A: 44, insured both ways, employed, able to work, rehabilitation need not served.
     B: 34, medical only, not working but able. C: 9 (born 2015), at a special school,
     insured in neither. D: 30, medical only, not able to work, income 30,000 元.
@@ -101,7 +101,7 @@ def test_the_job_stores_each_rows_place_and_the_figures_and_lists_read_them(
     assert members("rehabilitation_coverage", regions, "gap") == {a.pk}
 
 
-def test_the_actions_keep_a_persons_places_at_once(person, regions, users, serve):
+def test_the_actions_keep_a_persons_places_at_once(person, regions, users, serve):  # noqa: F811
     """After the job: a service recorded for A (rehabilitation need) moves A into the
     numerator (0 / 1 → 1 / 1) and culture (a culture event) likewise; a placement of B
     makes B employed (1 / 2 → 2 / 2); a survey saved through the action for a new person
@@ -133,6 +133,10 @@ def test_the_actions_keep_a_persons_places_at_once(person, regions, users, serve
     assert pair("employment_rate", regions) == (2, 3)
     assert members("employment_rate", regions, "gap") == {e.pk}
     assert measures.stored_places(Scope(regions.county, YEAR)) is not None  # still read
+    # the village tallies the figure sums were counted again from the rows the lists read
+    tallies = SurveyTally.objects.filter(year=YEAR)
+    assert sum(t.surveys for t in tallies) == SurveyPlace.objects.filter(year=YEAR).count() == 3
+    assert sum(t.surveys for t in tallies if t.employment_rate == 2) == 2
 
     SurveyPlaceSet.objects.all().delete()  # the same figures computed live
     assert measures.stored_places(Scope(regions.county, YEAR)) is None
@@ -141,7 +145,7 @@ def test_the_actions_keep_a_persons_places_at_once(person, regions, users, serve
     assert pair("culture_sports_coverage", regions) == (1, 3)
 
 
-def test_places_taken_with_other_definitions_or_forgotten_are_not_read(person, regions):
+def test_places_taken_with_other_definitions_or_forgotten_are_not_read(person, regions):  # noqa: F811
     """A set whose signature is not today's (another 低保 standard, a changed definition) is
     not read: the figure is live. A survey changed behind the actions' back (a bulk write)
     shows only once the set is forgotten or taken again."""
@@ -161,7 +165,7 @@ def test_places_taken_with_other_definitions_or_forgotten_are_not_read(person, r
     assert pair("medical_insurance_rate", regions) == (1, 1)
 
 
-def test_last_years_incomes_are_read_from_its_stored_places(person, regions):
+def test_last_years_incomes_are_read_from_its_stored_places(person, regions):  # noqa: F811
     """Household income growth: 2023's mean 20,000 (one person), 2024's 22,000 → 10.0 %,
     live and with both years stored."""
     p = person(household_income_per_capita=Decimal("22000"))
