@@ -89,6 +89,9 @@ def refresh(year: int, root: Region | None = None) -> int:
                 cursor.execute("SET LOCAL work_mem = '256MB'")
                 cursor.execute("SET LOCAL jit = off")
                 cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                # the actions' writers of single persons wait for the year, then see it
+                # (and the year waits for those already under way)
+                cursor.execute(f"LOCK TABLE {TABLE}, {TALLY} IN SHARE ROW EXCLUSIVE MODE")
             cursor.execute(f"DELETE FROM {TABLE} WHERE year = %s", [year])
             cursor.execute(sql, params)
             rows = cursor.rowcount
