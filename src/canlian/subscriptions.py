@@ -17,6 +17,7 @@ from canlian.benefits import subscribers as benefits
 from canlian.certificates import actions as certificates
 from canlian.certificates.events import CertificateCancelled, CertificateExpired, CertificateIssued
 from canlian.events.bus import DomainEvent, subscribe
+from canlian.indicators import subscribers as indicators
 from canlian.people.events import BirthDateCorrected, HouseholdTypeChanged, PersonDied
 from canlian.programmes import subscribers as programmes
 from canlian.services.events import ServiceRecorded
@@ -55,6 +56,10 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
                  "re-evaluates every programme: offers open, ended eligibility stops (1+X)"),
     Subscription(BirthDateCorrected, surveys.on_birth_date_corrected, "corrects the surveys' birth date"),
     Subscription(ServiceRecorded, surveys.on_service_recorded, "marks the year's survey served"),
+    Subscription(BirthDateCorrected, indicators.on_birth_date_corrected,
+                 "takes the person's survey places again (ages)"),
+    Subscription(ServiceRecorded, indicators.on_service_recorded,
+                 "takes the person's survey places again (served)"),
 )
 
 

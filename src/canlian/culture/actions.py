@@ -19,6 +19,7 @@ from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action
 from canlian.certificates import ecert
 from canlian.core import clock, sheets
+from canlian.indicators import places
 from canlian.people import idnumber
 from canlian.people.models import Person
 from canlian.services.models import ServiceRecord, ServiceType
@@ -107,8 +108,10 @@ def attend(user: Any, event_id: int, person_ids: list[int], how: str) -> int:
 def mark_served(person_ids: list[int], year: int) -> int:
     """Mark the year's surveys of these persons as having received a culture or sports
     service (``AnnualSurvey.served_culture``, as ``surveys.served`` does for one record)."""
-    return AnnualSurvey.objects.filter(person_id__in=person_ids, year=year,
-                                       served_culture=False).update(served_culture=True)
+    marked = AnnualSurvey.objects.filter(person_id__in=person_ids, year=year,
+                                         served_culture=False).update(served_culture=True)
+    places.refresh_persons(person_ids)
+    return marked
 
 
 def attend_by_scan(user: Any, event_id: int, scanned: str) -> Person:

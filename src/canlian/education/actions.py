@@ -19,6 +19,7 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action
 from canlian.core import clock, exports, sheets
+from canlian.indicators import places
 from canlian.people import idnumber
 from canlian.people.models import Person
 from canlian.surveys.models import AnnualSurvey
@@ -94,6 +95,7 @@ def apply_entries(pairs: list[tuple[Person, rules.Entry]], source: str, user: An
         h.until = max(h.since, starts[h.pupil_id] - dt.timedelta(days=1))
     StatusChange.objects.bulk_update(ended, ["until"])
     StatusChange.objects.bulk_create(history)
+    places.refresh_persons(h.pupil.person_id for h in history)  # schooling indicators
     touched = [h.pupil for h in history]
     opened = _open_dropout_cases([p for p in touched if p.status == "not_enrolled"], today)
     closed = _close_returned([p for p in touched if p.status in rules.COMPULSORY], today)

@@ -19,6 +19,7 @@ from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.core import clock, separation, throttle
 from canlian.core.duties import Workflow
+from canlian.indicators import places
 from canlian.people import idnumber
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
@@ -297,6 +298,7 @@ def place(user: Any, person: Person, *, form: str, start: dt.date,
         raise ValidationError({"end": gettext("Ends before it starts")})
     placement = Placement.objects.create(person=person, employer=employer, form=form,
                                          start=start, end=end)
+    places.refresh_persons([person.pk])  # employed in the survey indicators
     record(user=user, action=Action.CREATE, obj=placement, person=person, summary="就业安置")
     return placement
 
@@ -379,6 +381,7 @@ def end_placement(user: Any, placement_id: int, end: dt.date) -> Placement:
         raise ValidationError({"end": gettext("Ends before it starts")})
     placement.end = end
     placement.save(update_fields=["end"])
+    places.refresh_persons([placement.person_id])
     record(user=user, action=Action.UPDATE, obj=placement, person=placement.person,
            summary=f"就业安置结束 {end}")
     return placement

@@ -52,6 +52,7 @@ from canlian.core import bulk, clock, rowimport, sheets, text
 from canlian.education import actions as education_actions
 from canlian.education import rules as education_rules
 from canlian.education.models import Pupil, StatusChange
+from canlian.indicators import places
 from canlian.people import roster
 from canlian.people.models import Household, Person
 from canlian.portal.otp import mask_phone
@@ -373,8 +374,11 @@ def run_import(user: Any, kind: str, stream: IO[bytes] | str, *, filename: str =
             progress=(lambda number: progress(number, last)) if progress else None)
         if kind in (ImportKind.SERVICES, ImportKind.SURVEYS) and outcome.created:
             served.rebuild()  # the surveys' "served" flags, set-based, once per file
+            places.forget()  # the survey indicators are computed live until the night's run
         if kind == ImportKind.SURVEYS and outcome.created:
             served.rebuild_certificates()  # each survey's certificate at its date
+        if kind in (ImportKind.EDUCATION, ImportKind.ALLOWANCE, ImportKind.INSURANCE) and outcome.created:
+            places.forget()  # the batch changed facts the survey indicators read
         if outcome.household_changes:
             follow_household_changes(user, outcome.household_changes)
         outcome.errors.sort(key=lambda e: e["row"])

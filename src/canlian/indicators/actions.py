@@ -31,7 +31,7 @@ from canlian.services.models import ServiceRecord
 from canlian.surveys.models import AnnualSurvey
 
 from . import engine, plans
-from .models import ExternalValue, FrozenYear
+from .models import ExternalValue, FrozenYear, SurveyPlaceSet
 
 
 def _federation(user: Any) -> Region:
@@ -153,3 +153,17 @@ def enter_external(user: Any, plan: plans.Plan, series: str, year: int, value: D
            summary=f"外部数据：{declared.name} {year} 年 {value}")
     cache.clear()
     return row
+
+
+def record_survey_places(year: int, signature: str, surveys: int) -> None:
+    """The year's survey places (``places.refresh``) were taken now with ``signature``."""
+    SurveyPlaceSet.objects.update_or_create(
+        year=year, defaults={"signature": signature, "refreshed_at": clock.now(),
+                             "surveys": surveys})
+
+
+def forget_survey_places(years: list[int] | None) -> None:
+    """Stop reading these years' (None: every year's) stored survey places until the next
+    refresh (``places.forget``)."""
+    sets = SurveyPlaceSet.objects.all()
+    (sets if years is None else sets.filter(year__in=years)).delete()

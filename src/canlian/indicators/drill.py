@@ -57,6 +57,13 @@ def members(code: str, scope: Scope, which: str, *, period_start: int = 2021) ->
     """The members of ``which`` (numerator, denominator or gap) of indicator ``code``."""
     if which not in WHICH or not supported(code):
         raise KeyError((code, which))
+    stored = measures.stored_places(scope)
+    if stored is not None and code in stored:
+        # the rows the figure counted (``places``): 2 numerator, 1 gap, either denominator
+        place = {"numerator": {code: 2}, "denominator": {f"{code}__gte": 1},
+                 "gap": {code: 1}}[which]
+        return Members("persons", _persons(measures.stored_rows(scope).filter(**place)
+                                           .values("person_id")))
     conditions = measures.survey_conditions(scope)
     if code in conditions:
         den, num = conditions[code]

@@ -13,22 +13,27 @@ Definitions (docs/indicators.md and docs/domain.md §8; shown on each indicator'
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Substr
 
+from canlian.accounts import scoping
 from canlian.benefits.facts import has_ruleset, ruleset_for
 from canlian.certificates import validity
 from canlian.certificates.models import Certificate
 from canlian.core import clock
-from canlian.regions.models import Region
+from canlian.regions.models import Deployment, Region
 from canlian.services.models import Institution, Renovation
 from canlian.surveys.models import AnnualSurvey
+
+from .models import SurveyPlace, SurveyPlaceSet, SurveyTally
 
 PerTownship = dict[str, tuple[int, int | None]]
 
@@ -187,7 +192,103 @@ def survey_rates(scope: Scope) -> dict[str, PerTownship]:
     return scope.memo["survey_rates"]
 
 
+def place_expressions(scope: Scope) -> dict[str, Case]:
+    """Each survey-based indicator's place of a survey row: 0 outside the denominator, 1 in
+    it, 2 in the numerator too (the numerator being a further condition). What the live pass
+    groups by, and what ``places`` stores per row."""
+    return {code: Case(When(den, then=Case(When(num, then=Value(2)), default=Value(1))),
+                       default=Value(0), output_field=IntegerField())
+            for code, (den, num) in survey_conditions(scope).items()}
+
+
+COUNTED_INCOME = CERTIFIED & Q(household_income_per_capita__isnull=False)
+
+
+def place_signature(scope: Scope) -> str:
+    """The definitions a year's places are taken with, as one hash: the conditions' SQL with
+    its parameters (the 低保 standard, the ages' cut-off dates, the region) over the
+    deployment. Stored places are read only while it is unchanged (``stored_places``).
+    Kept per process for the region, year and 低保 standard (the code cannot change under a
+    running process; the rule set's standard can)."""
+    return _signature(scope)[0]
+
+
+def _signature(scope: Scope) -> tuple[str, list[str]]:
+    key = (connection.vendor, scope.region.code, scope.year, _dibao_yearly(scope))
+    if key not in _SIGNATURES:
+        places = place_expressions(scope)
+        sql, params = _surveys(scope).annotate(**places).values("id").query.sql_with_params()
+        _SIGNATURES[key] = (hashlib.sha256(f"{sql} {params!r}".encode()).hexdigest(),
+                            list(places))
+    return _SIGNATURES[key]
+
+
+_SIGNATURES: dict[tuple[Any, ...], tuple[str, list[str]]] = {}
+
+
+def _root(scope: Scope) -> Scope | None:
+    """The deployment's scope of the same year (its 低保 standard taken from ``scope``)."""
+    if "root" not in scope.memo:
+        deployment = Deployment.current()
+        scope.memo["root"] = None if deployment is None else deployment.root
+    root = scope.memo["root"]
+    if root is None or not root.contains(scope.region.code):
+        return None
+    return Scope(root, scope.year, {f"dibao-{scope.year}": _dibao_yearly(scope)})
+
+
+def stored_places(scope: Scope) -> list[str] | None:
+    """The indicator codes of the year's stored survey places (``SurveyPlace``), if they
+    were taken with today's definitions; None: compute live."""
+    key = f"stored-places-{scope.year}"
+    if key not in scope.memo:
+        found = SurveyPlaceSet.objects.filter(year=scope.year).first()
+        root = _root(scope) if found is not None else None
+        signature, codes = _signature(root) if root is not None else ("", [])
+        scope.memo[key] = codes if found is not None and found.signature == signature else None
+    return scope.memo[key]
+
+
+def stored_rows(scope: Scope) -> QuerySet:
+    """The region's stored places of the year, one row per survey."""
+    return SurveyPlace.objects.filter(scoping.within(scope.region, "village_code"),
+                                      year=scope.year)
+
+
+def stored_tallies(scope: Scope) -> QuerySet:
+    """The same counted per village and combination of places (``SurveyTally``)."""
+    return SurveyTally.objects.filter(scoping.within(scope.region, "village_code"),
+                                      year=scope.year)
+
+
 def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
+    codes = stored_places(scope)
+    return _live_survey_rates(scope) if codes is None else _stored_survey_rates(scope, codes)
+
+
+def _stored_survey_rates(scope: Scope, codes: list[str]) -> dict[str, PerTownship]:
+    """The survey pass from the stored places: one small aggregate of the year's tallies
+    (a few rows per village), two filtered sums per indicator per township."""
+    counts: dict[str, Any] = {}
+    for code in codes:
+        counts[f"{code}_n"] = Coalesce(Sum("surveys", filter=Q(**{code: 2})), 0)
+        counts[f"{code}_d"] = Coalesce(Sum("surveys", filter=Q(**{f"{code}__gte": 1})), 0)
+    rows = (stored_tallies(scope).values(township=Substr("village_code", 1, 9))
+            .annotate(**counts, income=Sum("income_sum"), income_n=Sum("income_n")).order_by())
+    result: dict[str, Any] = {code: {} for code in codes}
+    result.setdefault("low_income_inclusion_rate", {})
+    result["income"] = {}
+    for found in rows:
+        row: dict[str, Any] = dict(found)
+        township = row["township"] + "000"
+        for code in codes:
+            result[code][township] = (row[f"{code}_n"], row[f"{code}_d"])
+        if row["income_n"]:
+            result["income"][township] = (row["income"], row["income_n"])
+    return result
+
+
+def _live_survey_rates(scope: Scope) -> dict[str, PerTownship]:
     """One grouped pass over the year's surveys. A person has at most one survey a year
     (unique person + year), so counts of rows are counts of persons: no
     ``COUNT(DISTINCT)``, which would make PostgreSQL sort instead of hash. Ages, the
@@ -195,19 +296,15 @@ def _survey_rates(scope: Scope) -> dict[str, PerTownship]:
     received in the year those the service records set on it (``surveys.served``), so the
     pass joins no other table.
 
-    Each row's place in every indicator is worked out once — 0 outside the denominator, 1
-    in it, 2 in the numerator too (the numerator being a further condition) — and the rows
-    are grouped by township and those places: a few thousand groups, summed here. Two
+    Each row's place in every indicator is worked out once (``place_expressions``) and the
+    rows are grouped by township and those places: a few thousand groups, summed here. Two
     filtered counts per indicator evaluated every condition twice per row and ran forty
     aggregates; this runs three."""
     conditions = survey_conditions(scope)
-    places: dict[str, Any] = {}
-    for i, (den, num) in enumerate(conditions.values()):
-        places[f"p{i}"] = Case(When(den, then=Case(When(num, then=Value(2)), default=Value(1))),
-                               default=Value(0), output_field=IntegerField())
-    places["has_income"] = Case(
-        When(CERTIFIED & Q(household_income_per_capita__isnull=False), then=Value(1)),
-        default=Value(0), output_field=IntegerField())
+    places: dict[str, Any] = {f"p{i}": expression for i, expression
+                              in enumerate(place_expressions(scope).values())}
+    places["has_income"] = Case(When(COUNTED_INCOME, then=Value(1)), default=Value(0),
+                                output_field=IntegerField())
     rows = (_surveys(scope).annotate(township=Substr("village_id", 1, 9), **places)
             .values("township", *places)
             .annotate(n=Count("id"), income_sum=Sum("household_income_per_capita"))
@@ -243,12 +340,14 @@ def employed_q(scope: Scope) -> Q:
 
 def _dibao_yearly(scope: Scope) -> Decimal | None:
     """The 低保 standard in force on 30 June, per year (None without a rule set)."""
-    if not has_ruleset():
-        return None
-    try:
-        return ruleset_for().dibao_on(scope.mid).monthly * 12
-    except LookupError:
-        return None
+    key = f"dibao-{scope.year}"
+    if key not in scope.memo:
+        try:
+            scope.memo[key] = (ruleset_for().dibao_on(scope.mid).monthly * 12
+                               if has_ruleset() else None)
+        except LookupError:
+            scope.memo[key] = None
+    return scope.memo[key]
 
 
 def _placed_ids(scope: Scope) -> QuerySet:
@@ -440,6 +539,11 @@ def _income(scope: Scope, year: int) -> dict[str, tuple[Decimal, int]]:
         return survey_rates(scope)["income"]  # type: ignore[return-value]
 
     key = f"income-{year}"
+    earlier = Scope(scope.region, year, scope.memo)
+    if key not in scope.memo and stored_places(earlier) is not None:
+        rows = (stored_tallies(earlier).values(township=Substr("village_code", 1, 9))
+                .annotate(total=Sum("income_sum"), n=Sum("income_n")).order_by())
+        scope.memo[key] = {r["township"] + "000": (r["total"], r["n"]) for r in rows if r["n"]}
     if key not in scope.memo:
         rows = _by_township(AnnualSurvey.objects.filter(
             year=year, village__code__range=scope.region.code_range, grade__isnull=False,

@@ -57,3 +57,88 @@ class FrozenYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.year}"
+
+
+class SurveyPlace(models.Model):
+    """One survey row's place in every survey-based indicator of its year (调查指标归属).
+
+    A stored read model of ``measures.survey_conditions`` (the one definition): for each
+    indicator, 0 outside its denominator, 1 in the denominator only (the gap), 2 in the
+    numerator too; with the household income per capita the growth indicator averages
+    (NULL where the row does not count). The survey pass and the lists behind the figures
+    (``drill``) read these narrow rows instead of evaluating ten conditions over the wide
+    survey rows. Written only by ``places`` (set-based ``INSERT … SELECT`` of the same
+    conditions): the nightly job ``survey_places`` takes a whole year, and the actions that
+    change a person's place (a survey saved, a service, a placement, a register status, a
+    programme settled) take that person's rows again at once. ``SurveyPlaceSet`` says which
+    years are stored.
+    """
+
+    survey = models.OneToOneField("surveys.AnnualSurvey", on_delete=models.CASCADE,
+                                  primary_key=True, related_name="+", db_constraint=False)
+    year = models.PositiveSmallIntegerField()
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+",
+                               db_constraint=False, db_index=False)
+    village_code = models.CharField(max_length=12)
+    medical_insurance_rate = models.PositiveSmallIntegerField(default=0)
+    pension_insurance_rate = models.PositiveSmallIntegerField(default=0)
+    employment_rate = models.PositiveSmallIntegerField(default=0)
+    compulsory_education_enrollment = models.PositiveSmallIntegerField(default=0)
+    high_school_education_rate = models.PositiveSmallIntegerField(default=0)
+    rehabilitation_coverage = models.PositiveSmallIntegerField(default=0)
+    assistive_device_rate = models.PositiveSmallIntegerField(default=0)
+    basic_assistive_device_rate = models.PositiveSmallIntegerField(default=0)
+    culture_sports_coverage = models.PositiveSmallIntegerField(default=0)
+    low_income_inclusion_rate = models.PositiveSmallIntegerField(default=0)
+    income = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "village_code"], name="surveyplace_region"),
+                   models.Index(fields=["person", "year"], name="surveyplace_person")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.year}"
+
+
+class SurveyPlaceSet(models.Model):
+    """The stored ``SurveyPlace`` rows of a year: the signature of the definitions they were
+    taken with (the conditions' SQL with its parameters: the 低保 standard, the plan's
+    ages and dates) and when. Rows are read only while the signature is today's; a year
+    without a set, or with another signature, is computed live."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    signature = models.CharField(max_length=64)
+    refreshed_at = models.DateTimeField()
+    surveys = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.refreshed_at:%Y-%m-%d %H:%M})"
+
+
+class SurveyTally(models.Model):
+    """The stored survey places of a year counted per village and combination of places
+    (调查指标汇总): what the survey pass sums, a few rows per village instead of one per
+    survey. Derived from ``SurveyPlace`` only, by ``places`` whenever it writes those rows
+    (a village's tallies are counted again from its rows), so figure and list agree."""
+
+    year = models.PositiveSmallIntegerField()
+    village_code = models.CharField(max_length=12)
+    medical_insurance_rate = models.PositiveSmallIntegerField(default=0)
+    pension_insurance_rate = models.PositiveSmallIntegerField(default=0)
+    employment_rate = models.PositiveSmallIntegerField(default=0)
+    compulsory_education_enrollment = models.PositiveSmallIntegerField(default=0)
+    high_school_education_rate = models.PositiveSmallIntegerField(default=0)
+    rehabilitation_coverage = models.PositiveSmallIntegerField(default=0)
+    assistive_device_rate = models.PositiveSmallIntegerField(default=0)
+    basic_assistive_device_rate = models.PositiveSmallIntegerField(default=0)
+    culture_sports_coverage = models.PositiveSmallIntegerField(default=0)
+    low_income_inclusion_rate = models.PositiveSmallIntegerField(default=0)
+    surveys = models.PositiveIntegerField()
+    income_sum = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    income_n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "village_code"], name="surveytally_region")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.village_code}: {self.surveys}"

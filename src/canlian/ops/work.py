@@ -21,12 +21,13 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
-from canlian.benefits import rolls
+from canlian.benefits import rolls, yearfacts
 from canlian.certificates.models import Application, Certificate, CertificateStatus
 from canlian.certificates.workflow import OPEN_STATES
 from canlian.community.models import Problem, Visit
 from canlian.core import clock
 from canlian.education.models import DropoutCase
+from canlian.indicators import places
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
 from canlian.services.actions import expiring_licences
@@ -149,10 +150,16 @@ def subsidy_year_facts(slot: dt.datetime) -> dict[str, Any]:
     """年度应享事实: every year's stored subsidy facts of the plan period, taken again
     (``benefits.yearfacts``), so the coverage indicators and their gap lists read one narrow
     table; after the expiry sweep, so the day's expiries are in."""
-    from canlian.benefits import yearfacts
-
     _deployment()
     return yearfacts.refresh_all()
+
+
+def survey_places(slot: dt.datetime) -> dict[str, Any]:
+    """调查指标归属: every survey row's place in the survey indicators of the plan years,
+    taken again (``indicators.places``); the actions keep them during the day, this picks up
+    bulk imports and a new 低保 standard."""
+    _deployment()
+    return places.refresh_all()
 
 
 def rights_escalation(slot: dt.datetime) -> dict[str, Any]:
@@ -198,6 +205,8 @@ register(Scheduled("poverty_screening", _("Poverty-return screening"), poverty_s
                    "0 4 * * *"))
 register(Scheduled("subsidy_year_facts", _("Subsidy facts of the plan years"),
                    subsidy_year_facts, "40 1 * * *"))
+register(Scheduled("survey_places", _("Survey indicator places of the plan years"),
+                   survey_places, "50 1 * * *"))
 register(Scheduled("rights_escalation", _("Rights cases past their time limit"),
                    rights_escalation, "20 1 * * *"))
 register(Scheduled("roll_draft", _("Monthly payment roll draft"), roll_draft,

@@ -27,6 +27,7 @@ from canlian.core import clock, sheets
 from canlian.core.calendar import add_working_days
 from canlian.core.domain import DomainError
 from canlian.core.rule_text import RuleError
+from canlian.indicators import places
 from canlian.people.models import Person
 from canlian.services.models import Institution
 
@@ -525,6 +526,7 @@ def bill(user: Any, pk: int, *, month: dt.date, claimed: Decimal, request: Any =
             raise ProgrammeError(gettext("The bill for %(month)s is already settled")
                                  % {"month": f"{month:%Y-%m}"},
                                  "duplicate", "month") from None
+        places.refresh_persons([app.person_id])  # settled: children's rehabilitation
         record(user=user, action=AuditAction.CREATE, obj=line, person=app.person, request=request,
                summary=f"机构结算 {month:%Y-%m}：申报 {claimed} 元，核定 {accepted} 元")
     return line
@@ -599,6 +601,7 @@ def read_confirmation(user: Any, roster_id: int, stream: IO[bytes] | str, *,
             changed.append(line)
     with transaction.atomic():
         RosterLine.objects.bulk_update(changed, ["confirmed", "answer"])
+        places.refresh_persons(ln.person_id for ln in changed)  # insurance premiums settled
         roster.confirmed_on = clock.today()
         roster.rejected_rows = rejected
         roster.save(update_fields=["confirmed_on", "rejected_rows"])

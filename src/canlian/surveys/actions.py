@@ -16,6 +16,7 @@ from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.certificates import validity
 from canlian.core import clock
+from canlian.indicators import places
 from canlian.people.models import Person
 from canlian.services.models import ServiceRecord
 
@@ -72,6 +73,7 @@ def set_insurance(user: Any, person: Person, year: int, values: dict[str, bool |
         return False
     _certificate_at_survey(survey)
     survey.save()
+    places.refresh_persons([person.pk])
     record(user=user, action=Action.UPDATE, obj=survey, person=person,
            summary=f"人社推送：参保信息 {year}", changes=changed)
     return True
@@ -117,6 +119,7 @@ def save_survey(user: Any, person: Person, year: int, answers: dict[str, Any], *
     survey.surveyor = user
     _certificate_at_survey(survey)
     survey.save()
+    places.refresh_persons([person.pk])
     record(user=user, action=Action.CREATE if created else Action.UPDATE, obj=survey,
            person=person, request=request, summary=f"{year} 年度动态更新调查")
     return survey

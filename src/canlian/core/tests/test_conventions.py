@@ -129,7 +129,7 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
     "ops/health.py": (6, "health checks load what they check on use"),
     "ops/metrics.py": (6, HEAVY + " (prometheus_client) and models read on scrape"),
     "ops/scheduler.py": (2, "the task module imports the scheduler (cycle)"),
-    "ops/work.py": (5, CLASH),
+    "ops/work.py": (4, CLASH),
     "people/actions.py": (8, "not yet examined"),
     "people/idnumber.py": (1, "a pure rule module; the clock only when no date is given"),
     "people/views.py": (1, CLASH),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from canlian.benefits import likely, yearfacts
 from canlian.benefits.models import YearFact, YearFactSet
 from canlian.core import clock
-from canlian.indicators import drill, engine, plans
+from canlian.indicators import drill, engine, measures, places, plans
 from canlian.indicators.measures import Scope
 from canlian.indicators.tests.test_defects import gap_ids, set_income
 from canlian.indicators.tests.test_measures import (  # noqa: F401 - fixtures
@@ -122,11 +122,18 @@ def test_facts_taken_on_another_reference_date_are_not_read(person, regions):
 PLANS = {"yueqing": "yueqing-14th", "linzi": "linzi-14th"}
 
 
+def _figures(plan, year, region):
+    """Every indicator's figure, deployment-wide and per township."""
+    return {r.code: (r.figure, r.townships) for r in engine.compute(plan, year, region)}
+
+
 @pytest.mark.parametrize("deployment", ["yueqing", "linzi"])
 def test_stored_facts_equal_the_live_computation_on_the_demo(db, settings, deployment):
     """On each seeded demo district, for last year and this year, deployment-wide and for a
     township: the stored facts give the same coverage figures and the same gap lists as
-    the live computation, and the drill-down still counts the figure exactly."""
+    the live computation, and the drill-down still counts the figure exactly. The stored
+    survey places (``indicators.places``) likewise give every indicator of the plan the
+    same figure as the live survey pass, with lists that count it exactly."""
     settings.CANLIAN_DEPLOYMENT = deployment
     call_command("seed", "--deployment", deployment, "--persons", "500", stdout=io.StringIO())
     root = Deployment.current().root
@@ -139,7 +146,10 @@ def test_stored_facts_equal_the_live_computation_on_the_demo(db, settings, deplo
                                    for s in likely.SUBSIDIES})
             for region in (root, township) for year in years}
     assert any(v[0]["living"] or v[0]["nursing"] for v in live.values()), "no subsidy data"
+    live_figures = {(region.code, year): _figures(plan, year, region)
+                    for region in (root, township) for year in years}
     yearfacts.refresh_all(years)
+    places.refresh_all(sorted({*years, *(y - 1 for y in years)}))
     for region in (root, township):
         for year in years:
             assert yearfacts.stored(year) is not None
@@ -147,7 +157,17 @@ def test_stored_facts_equal_the_live_computation_on_the_demo(db, settings, deplo
             assert likely.coverage(region, year) == coverage, (region.code, year)
             for subsidy in likely.SUBSIDIES:
                 assert sorted(likely.unpaid(region, year, subsidy)) == gaps[subsidy]
+            assert measures.stored_places(Scope(region, year)) is not None
+            assert _figures(plan, year, region) == live_figures[(region.code, year)]
             figures = {r.code: r.figure for r in engine.compute(plan, year, region)}
+            for code in measures.stored_places(Scope(region, year)) or []:
+                if code not in figures or figures[code].denominator is None:
+                    continue
+                f = figures[code]
+                found = {w: drill.members(code, Scope(region, year), w).rows.count()
+                         for w in drill.WHICH}
+                assert (found["numerator"], found["denominator"], found["gap"]) == (
+                    f.numerator, f.denominator, f.denominator - f.numerator), (code, year)
             for code in ("living_subsidy_coverage", "nursing_subsidy_coverage"):
                 if code not in figures:
                     continue
