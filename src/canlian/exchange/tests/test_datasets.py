@@ -10,6 +10,7 @@ from canlian.benefits import rolls
 from canlian.core import clock
 from canlian.exchange import actions, datasets
 from canlian.exchange.tests.test_migration import CERT_HEADER, GRANT_HEADER, workbook
+from canlian.surveys import actions as survey_actions
 
 
 def test_subsidy_monthly_figures_read_back(client, users, regions, make_person):
@@ -78,7 +79,7 @@ def test_survey_counts_read_back(client, users, regions, make_person):
     for name, category, employed, rehab in (("甲", 4, True, True), ("乙", 4, False, True),
                                             ("丙", 1, False, False)):
         person = make_person(regions.v1a, name=name)
-        survey = AnnualSurvey.objects.create(
+        survey = survey_actions.add_survey(
             person=person, year=year, surveyed_on=day, village=person.village,
             employment_status="employed" if employed else "not_working", rehab_need=rehab,
             pension_insured=True, care_need="day" if not rehab else "none")
@@ -87,7 +88,7 @@ def test_survey_counts_read_back(client, users, regions, make_person):
         AnnualSurvey.objects.filter(pk=survey.pk).update(category=category,
                                                          served_rehab=rehab and employed)
     other = make_person(regions.v2a, name="丁")
-    AnnualSurvey.objects.create(person=other, year=year, surveyed_on=day, village=other.village)
+    survey_actions.add_survey(person=other, year=year, surveyed_on=day, village=other.village)
     client.force_login(users.township)
     response = client.get(reverse("exchange:survey_annual", args=[year]))
     content = response.content.decode("utf-8")

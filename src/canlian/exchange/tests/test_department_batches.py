@@ -22,6 +22,7 @@ from canlian.jobs.models import Job
 from canlian.people.models import Household, Person
 from canlian.programmes import actions as programmes
 from canlian.programmes.models import Application, RosterLine
+from canlian.surveys import actions as survey_actions
 from canlian.surveys.models import AnnualSurvey
 from canlian.todos.models import Todo
 
@@ -224,7 +225,7 @@ def test_insurance_confirmations_read_back_into_the_roster_and_survey(
         programmes.decide(users.federation, app.pk, approve=True)
     roster = programmes.make_roster(users.federation, "medical_premium", TODAY.year)
     assert roster.lines.count() == 2
-    AnnualSurvey.objects.create(person=surveyed, year=TODAY.year, surveyed_on=TODAY.replace(day=1),
+    survey_actions.add_survey(person=surveyed, year=TODAY.year, surveyed_on=TODAY.replace(day=1),
                                 village=surveyed.village, pension_insured=False)
     rows = [
         {"name": "吴一", "resident_id": a.resident_id, "kind": "医疗保险", "year": str(TODAY.year),

@@ -24,6 +24,7 @@ from canlian.indicators.tests.test_measures import (  # noqa: F401 - fixtures
 )
 from canlian.ops import runner
 from canlian.ops.models import RunState, ScheduledRun
+from canlian.surveys import actions as survey_actions
 from canlian.surveys import actions as surveys
 from canlian.surveys.models import AnnualSurvey
 
@@ -169,7 +170,7 @@ def test_last_years_incomes_are_read_from_its_stored_places(person, regions):  #
     """Household income growth: 2023's mean 20,000 (one person), 2024's 22,000 → 10.0 %,
     live and with both years stored."""
     p = person(household_income_per_capita=Decimal("22000"))
-    AnnualSurvey.objects.create(person=p, year=YEAR - 1, village=p.village,
+    survey_actions.add_survey(person=p, year=YEAR - 1, village=p.village,
                                 surveyed_on=dt.date(YEAR - 1, 5, 1), employment_status="retired",
                                 household_income_per_capita=Decimal("20000"))
     live = engine.measure("household_income_growth", regions.county, YEAR, 2021)[0].value
