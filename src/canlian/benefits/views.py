@@ -17,15 +17,15 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
-from canlian.core import clock, exports, separation
+from canlian.core import clock, exports, notice_rules, separation
 from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
-from canlian.core.forms import add_errors
+from canlian.core.forms import NoticeForm, add_errors
 from canlian.core.web import AuthedRequest, requires
 from canlian.portal.actions import uploads_for
 
-from . import actions, bankfiles, notice_rules, rolls
-from .forms import ApplyForm, DecisionForm, GrantChangeForm, MonthForm, NoticeForm
+from . import actions, bankfiles, rolls
+from .forms import ApplyForm, DecisionForm, GrantChangeForm, MonthForm
 from .models import ApplicationState, Grant, Roll, RollStatus, Subsidy, SubsidyApplication
 
 

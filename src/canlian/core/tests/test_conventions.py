@@ -43,7 +43,7 @@ RULE_MODULES = (
     "certificates/rules.py",
     "certificates/workflow.py",
     "certificates/numbers.py",
-    "benefits/notice_rules.py",
+    "core/notice_rules.py",
     "core/duties.py",
     "community/emergency_rules.py",
     "community/inspection_rules.py",
