@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, notice_rules, separation
 from canlian.core.duties import Workflow
 from canlian.core.forms import NoticeForm, add_errors
+from canlian.core.lists import Column, Filter, Listing, region_name
 from canlian.core.web import AuthedRequest, requires
 from canlian.portal.actions import uploads_for
 from canlian.regions.models import Region
@@ -31,7 +33,7 @@ from canlian.todos.models import Todo
 
 from . import actions, ecert, rules, workflow
 from .forms import ApplyForm, AssessForm, StepForm
-from .models import Application
+from .models import Application, CertificateStatus
 from .workflow import Action, IllegalTransition, Kind, State
 
 # Which states each role works on in its queue.
@@ -233,20 +235,18 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
                   status=200 if result.certificate else 404)
 
 
-@requires(Capability.VIEW_PEOPLE)
-def expiring(request: AuthedRequest) -> HttpResponse:
-    """Certificates to renew (到期换证), filtered by place, window, category and grade."""
-    from canlian.core.lists import Column, Filter, Listing, region_name
-
-    from .models import CertificateStatus
-
+def expiring_listing(request: HttpRequest) -> Listing:
+    """The certificates to renew as ``request`` asks for them (the page, and the background
+    export job rebuilding it: ``core.lists.BACKGROUND_LISTS``)."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
     windows = [(30, _("30 days")), (60, _("60 days")), (90, _("90 days")),
                (180, _("180 days")), (365, _("1 year")), (730, _("2 years"))]
     base = scoping.certificates_for(request.user).filter(
         status=CertificateStatus.ISSUED).select_related("person__village__parent").order_by(
         "valid_until", "id")
-    listing = Listing(
+    return Listing(
         request, base, region_field="person__village__code", title=_("Certificates to renew"),
+        name="certificates.expiring", filename="到期换证名单",
         filters=[
             Filter("within", _("Expiring within"), kind="choice", choices=windows,
                    default="90", blank=False,
@@ -266,8 +266,14 @@ def expiring(request: AuthedRequest) -> HttpResponse:
             Column(_("Grade"), lambda c: c.get_grade_display()),
         ],
         person=lambda c: (c.person_id, c.person.village_id))
+
+
+@requires(Capability.VIEW_PEOPLE)
+def expiring(request: AuthedRequest) -> HttpResponseBase:
+    """Certificates to renew (到期换证), filtered by place, window, category and grade."""
+    listing = expiring_listing(request)
     if listing.wants_export:
-        return listing.export("到期换证名单")  # type: ignore[return-value]
+        return listing.export()
     return render(request, "certificates/expiring.html", {"listing": listing})
 
 
