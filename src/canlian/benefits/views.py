@@ -38,7 +38,7 @@ def _errors(request: HttpRequest, exc: Exception) -> None:
         messages.error(request, getattr(exc, "message", str(exc)))
 
 
-def applications_listing(request: HttpRequest) -> Listing:
+def applications_listing(request: AuthedRequest) -> Listing:
     """The list of subsidy applications as ``request`` asks for it (the page, and the
     background export job rebuilding it: ``core.lists.BACKGROUND_LISTS``)."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)

@@ -235,7 +235,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
                   status=200 if result.certificate else 404)
 
 
-def expiring_listing(request: HttpRequest) -> Listing:
+def expiring_listing(request: AuthedRequest) -> Listing:
     """The certificates to renew as ``request`` asks for them (the page, and the background
     export job rebuilding it: ``core.lists.BACKGROUND_LISTS``)."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
