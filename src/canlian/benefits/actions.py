@@ -18,12 +18,12 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
-from canlian.core import clock, separation
+from canlian.core import clock, notice_rules, separation
 from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
 from canlian.people.models import Person
 
-from . import eligibility, ledger, notice_rules, rolls
+from . import eligibility, ledger, rolls
 from .facts import facts_for, institutional_care, ruleset_for
 from .models import (
     OPEN_APPLICATION_STATES,
@@ -231,18 +231,11 @@ def notice_needed(application: SubsidyApplication) -> Any:
 
 def check_notice_has_run(application: SubsidyApplication, today: dt.date) -> None:
     needed = notice_needed(application)
-    if needed is None:
-        return
     notice = application.notice
-    if notice is None:
-        raise SubsidyError(
-            gettext("Post a public notice of %(days)s working days in the village first; "
-                    "approval comes after it has run") % {"days": needed.working_days},
-            code="notice_missing")
-    if not notice_rules.has_run(notice.ends_on, today):
-        raise SubsidyError(
-            gettext("The public notice runs until %(end)s; approve after it")
-            % {"end": f"{notice.ends_on:%Y-%m-%d}"}, code="notice_running")
+    refused = notice_rules.refusal(needed.working_days if needed else None,
+                                   notice.ends_on if notice else None, today)
+    if refused is not None:
+        raise SubsidyError(refused.message, code=refused.code)
 
 
 @transaction.atomic

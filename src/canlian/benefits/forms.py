@@ -84,10 +84,6 @@ class ApplyForm(Form):
                                       "other_allowances")}
 
 
-class NoticeForm(Form):
-    starts_on = forms.DateField(label=_("Posted from"), widget=forms.DateInput(attrs={"type": "date"}))
-
-
 class DecisionForm(Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     start_month = forms.DateField(label=_("Paid from (month)"), required=False,

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from canlian.core.encrypted import EncryptedCharField
+from canlian.core.models import PublicNoticeBase
 
 
 class Subsidy(models.TextChoices):
@@ -60,25 +61,12 @@ class DeclaredFacts(models.Model):
                    "other_allowances")
 
 
-class PublicNotice(models.Model):
+class PublicNotice(PublicNoticeBase):
     """A public notice (公示) of subsidy applicants in one village, with its dates: posted by
-    the township after its review; approval waits until it has run (``notice_rules``)."""
+    the township after its review; approval waits until it has run (``core.notice_rules``)."""
 
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("village"))
-    starts_on = models.DateField(_("posted from"))
-    ends_on = models.DateField(_("posted until"), db_index=True)
-    working_days = models.PositiveSmallIntegerField(_("working days"))
-    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                  null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-starts_on", "-id"]
+    class Meta(PublicNoticeBase.Meta):
         verbose_name = _("public notice")
-
-    def __str__(self) -> str:
-        return f"{self.village_id} {self.starts_on}–{self.ends_on}"
 
 
 class SubsidyApplication(DeclaredFacts):

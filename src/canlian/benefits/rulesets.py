@@ -88,7 +88,9 @@ class Subsidy(StrEnum):
 
     @property
     def label_en(self) -> str:
-        return "living subsidy" if self is Subsidy.LIVING else "nursing subsidy"
+        """The English name, also the msgid of its name in other languages."""
+        return (gettext_noop("living subsidy") if self is Subsidy.LIVING
+                else gettext_noop("nursing subsidy"))
 
 
 # 户类型, the same codes as ``canlian.people.models.HouseholdType`` (a test keeps them equal;
@@ -113,16 +115,36 @@ ALLOWANCE_TYPES: Mapping[str, tuple[str, str]] = MappingProxyType({
 })
 
 
-class RuleSetError(ValueError):
-    """A rule set file that cannot be used, naming the file, the rule and the field."""
+class Term(str):
+    """A parameter of a message that is itself an English msgid (a noun such as "grades"),
+    translated with the message when it is read."""
 
-    def __init__(self, file: str, rule: str, field: str, zh: str, en: str) -> None:
+
+class RuleSetError(ValueError):
+    """A rule set file that cannot be used, naming the file, the rule and the field.
+
+    ``msgid`` says what is wrong in English (``gettext_noop``, the Chinese in
+    ``locale/zh_Hans``) with its ``params``; ``message`` is the whole sentence in the active
+    language, ``str()`` in English (``core.rule_text``)."""
+
+    WHERE = gettext_noop("Rules file %(file)s, rule %(rule)s, field %(field)s: %(reason)s")
+
+    def __init__(self, file: str, rule: str, field: str, msgid: str, **params: Any) -> None:
         self.file = file
         self.rule = rule
         self.field = field
-        self.message = (f"规则文件 {file}，规则 {rule}，字段 {field}：{zh} "
-                        f"({file}: rule {rule}, field {field}: {en})")
-        super().__init__(self.message)
+        self.msgid, self.params = msgid, params
+        super().__init__(self._text(english))
+
+    def _text(self, language: Any) -> str:
+        params = {k: language(v) if isinstance(v, Term) else v for k, v in self.params.items()}
+        return language(self.WHERE, {"file": self.file, "rule": self.rule, "field": self.field,
+                                     "reason": language(self.msgid, params or None)})
+
+    @property
+    def message(self) -> str:
+        """The message in the active language (``str()`` is English)."""
+        return self._text(translated)
 
 
 class NotInForceError(LookupError):
@@ -326,13 +348,12 @@ def load(path: str | Path) -> RuleSet:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行" if mark else "未知位置"
-        where_en = f"line {mark.line + 1}" if mark else "unknown position"
-        raise RuleSetError(name, "-", "-", f"YAML 语法错误（{where}）：{exc}",
-                           f"YAML syntax error at {where_en}") from None
+        raise RuleSetError(name, "-", "-", gettext_noop("YAML syntax error at line %(line)s: "
+                                                        "%(problem)s"),
+                           line=mark.line + 1 if mark else "?", problem=exc) from None
     except ValueError as exc:  # e.g. an explicit !!timestamp that is not a real date
-        raise RuleSetError(name, "-", "-", f"YAML 中有无效的值：{exc}",
-                           f"invalid value in the YAML: {exc}") from None
+        raise RuleSetError(name, "-", "-", gettext_noop("invalid value in the YAML: %(problem)s"),
+                           problem=exc) from None
     return parse(data, file=name)
 
 
@@ -358,42 +379,42 @@ class _Parser:
     def __init__(self, file: str) -> None:
         self.file = file
 
-    def fail(self, rule: str, field: str, zh: str, en: str) -> NoReturn:
-        raise RuleSetError(self.file, rule, field, zh, en)
+    def fail(self, rule: str, field: str, msgid: str, **params: Any) -> NoReturn:
+        raise RuleSetError(self.file, rule, field, msgid, **params)
 
     # Generic readers -----------------------------------------------------------------------
 
     def mapping(self, rule: str, field: str, value: Any, required: set[str], optional: set[str]) -> dict:
         if not isinstance(value, dict):
-            self.fail(rule, field or "-", f"应为映射（键: 值），实际为 {_kind(value)}",
-                      f"expected a mapping, got {_kind(value)}")
+            self.fail(rule, field or "-", gettext_noop("expected a mapping, got %(kind)s"),
+                      kind=_kind(value))
         prefix = f"{field}." if field else ""
         for key in value:
             if key not in required | optional:
                 allowed = ", ".join(sorted(required | optional))
-                self.fail(rule, f"{prefix}{key}", f"未知字段（可用字段：{allowed}）",
-                          f"unknown field (allowed: {allowed})")
+                self.fail(rule, f"{prefix}{key}",
+                          gettext_noop("unknown field (allowed: %(allowed)s)"), allowed=allowed)
         for key in sorted(required):
             if key not in value or value[key] is None:
-                self.fail(rule, f"{prefix}{key}", "缺少必填字段", "required field is missing")
+                self.fail(rule, f"{prefix}{key}", gettext_noop("required field is missing"))
         return value
 
     def text(self, rule: str, field: str, value: Any) -> str:
         if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
-            self.fail(rule, field, f"应为非空文本，实际为 {value!r}",
-                      f"expected non-empty text, got {value!r}")
+            self.fail(rule, field, gettext_noop("expected non-empty text, got %(value)r"),
+                      value=value)
         return str(value).strip()
 
     def boolean(self, rule: str, field: str, value: Any) -> bool:
         if not isinstance(value, bool):
-            self.fail(rule, field, f"应为 true 或 false，实际为 {value!r}",
-                      f"expected true or false, got {value!r}")
+            self.fail(rule, field, gettext_noop("expected true or false, got %(value)r"),
+                      value=value)
         return value
 
     def date(self, rule: str, field: str, value: Any) -> dt.date:
         if isinstance(value, dt.datetime):
-            self.fail(rule, field, f"应为日期（YYYY-MM-DD），不含时间：{value!r}",
-                      f"expected a date (YYYY-MM-DD) without a time, got {value!r}")
+            self.fail(rule, field, gettext_noop(
+                "expected a date (YYYY-MM-DD) without a time, got %(value)r"), value=value)
         parsed = value if isinstance(value, dt.date) else None
         if isinstance(value, str):
             try:
@@ -401,31 +422,32 @@ class _Parser:
             except ValueError:
                 parsed = None
         if parsed is None:
-            self.fail(rule, field, f"应为日期（YYYY-MM-DD），实际为 {value!r}",
-                      f"expected a date (YYYY-MM-DD), got {value!r}")
+            self.fail(rule, field, gettext_noop("expected a date (YYYY-MM-DD), got %(value)r"),
+                      value=value)
         return parsed
 
     def decimal(self, rule: str, field: str, value: Any) -> Decimal:
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            self.fail(rule, field, f"应为数字，实际为 {value!r}", f"expected a number, got {value!r}")
+            self.fail(rule, field, gettext_noop("expected a number, got %(value)r"), value=value)
         try:
             number = Decimal(str(value).strip().replace(",", ""))
         except InvalidOperation:
-            self.fail(rule, field, f"应为数字，实际为 {value!r}", f"expected a number, got {value!r}")
+            self.fail(rule, field, gettext_noop("expected a number, got %(value)r"), value=value)
         if not number.is_finite():
-            self.fail(rule, field, f"应为有限数字，实际为 {value!r}",
-                      f"expected a finite number, got {value!r}")
+            self.fail(rule, field, gettext_noop("expected a finite number, got %(value)r"),
+                      value=value)
         return number
 
     def money(self, rule: str, field: str, value: Any, *, positive: bool = True) -> Decimal:
         amount = self.decimal(rule, field, value)
         if amount < 0:
-            self.fail(rule, field, f"金额不能为负数：{value}", f"amount must not be negative, got {value}")
+            self.fail(rule, field, gettext_noop("amount must not be negative, got %(value)s"),
+                      value=value)
         if positive and amount == 0:
-            self.fail(rule, field, "金额应大于 0", "amount must be greater than 0")
+            self.fail(rule, field, gettext_noop("amount must be greater than 0"))
         if amount != amount.quantize(FEN):
-            self.fail(rule, field, f"金额最多保留两位小数（分）：{value}",
-                      f"amount must have at most 2 decimal places (fen), got {value}")
+            self.fail(rule, field, gettext_noop(
+                "amount must have at most 2 decimal places (fen), got %(value)s"), value=value)
         return amount.quantize(FEN)
 
     def ratio(self, rule: str, field: str, value: Any, low: Decimal, high: Decimal, *,
@@ -434,32 +456,36 @@ class _Parser:
         too_low = number < low or (number == low and not low_inclusive)
         if too_low or number > high:
             bracket = "[" if low_inclusive else "("
-            self.fail(rule, field, f"应在 {bracket}{low}, {high}] 范围内，实际为 {value}",
-                      f"must be in {bracket}{low}, {high}], got {value}")
+            self.fail(rule, field, gettext_noop("must be in %(range)s, got %(value)s"),
+                      range=f"{bracket}{low}, {high}]", value=value)
         return number
 
-    def int_list(self, rule: str, field: str, value: Any, allowed: range, what_zh: str,
-                 what_en: str) -> tuple[int, ...]:
+    def int_list(self, rule: str, field: str, value: Any, allowed: range,
+                 what: Term) -> tuple[int, ...]:
+        """A list of distinct whole numbers in ``allowed``; ``what`` names them (a msgid)."""
         if not isinstance(value, list) or not value:
-            self.fail(rule, field, f"应为非空列表（{what_zh}）", f"expected a non-empty list of {what_en}")
+            self.fail(rule, field, gettext_noop("expected a non-empty list of %(what)s"),
+                      what=what)
         for item in value:
             if isinstance(item, bool) or not isinstance(item, int) or item not in allowed:
-                self.fail(rule, field, f"{what_zh}应为 {allowed.start}–{allowed.stop - 1}，实际为 {item!r}",
-                          f"{what_en} must be {allowed.start}–{allowed.stop - 1}, got {item!r}")
+                self.fail(rule, field, gettext_noop("%(what)s must be %(low)s–%(high)s, got "
+                                                    "%(item)r"),
+                          what=what, low=allowed.start, high=allowed.stop - 1, item=item)
         if len(set(value)) != len(value):
-            self.fail(rule, field, f"{what_zh}有重复：{value}", f"duplicate {what_en}: {value}")
+            self.fail(rule, field, gettext_noop("duplicate %(what)s: %(value)s"), what=what,
+                      value=value)
         return tuple(sorted(value))
 
     def codes(self, rule: str, field: str, value: Any, vocabulary: Mapping[str, Any]) -> tuple[str, ...]:
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.fail(rule, field, "应为列表", "expected a list")
+            self.fail(rule, field, gettext_noop("expected a list"))
         for item in value:
             if item not in vocabulary:
                 allowed = ", ".join(vocabulary)
-                self.fail(rule, field, f"未知代码 {item!r}（可用：{allowed}）",
-                          f"unknown code {item!r} (allowed: {allowed})")
+                self.fail(rule, field, gettext_noop("unknown code %(item)r (allowed: %(allowed)s)"),
+                          item=item, allowed=allowed)
         return tuple(dict.fromkeys(value))
 
     # The file -------------------------------------------------------------------------------
@@ -468,28 +494,29 @@ class _Parser:
         top = self.mapping("-", "", data, {"schema", "ruleset", "subsidies"},
                            {"dibao_standard", "public_notice"})
         if top["schema"] != SCHEMA_VERSION:
-            self.fail("-", "schema", f"不支持的格式版本 {top['schema']!r}（应为 {SCHEMA_VERSION}）",
-                      f"unsupported schema {top['schema']!r} (expected {SCHEMA_VERSION})")
+            self.fail("-", "schema", gettext_noop("unsupported schema %(schema)r (expected "
+                                                  "%(expected)s)"),
+                      schema=top["schema"], expected=SCHEMA_VERSION)
         head = self.mapping("ruleset", "", top["ruleset"],
                             {"code", "name", "region_code", "region_name", "province"}, {"sources"})
         sources = head.get("sources") or []
         if not isinstance(sources, list):
-            self.fail("ruleset", "sources", "应为列表", "expected a list")
+            self.fail("ruleset", "sources", gettext_noop("expected a list"))
         dibao = self.dibao_standards(top.get("dibao_standard"))
         subsidies = top["subsidies"]
         if not isinstance(subsidies, dict):
-            self.fail("subsidies", "subsidies",
-                      f"应为映射（living/nursing: 版本列表），实际为 {_kind(subsidies)}",
-                      f"expected a mapping of living/nursing to versions, got {_kind(subsidies)}")
+            self.fail("subsidies", "subsidies", gettext_noop(
+                "expected a mapping of living/nursing to versions, got %(kind)s"),
+                kind=_kind(subsidies))
         for key in subsidies:
             if key not in set(Subsidy):
-                known = ", ".join(f"{s.value} {s.label_zh}" for s in Subsidy)
-                self.fail(f"subsidies.{key}", "subsidies", f"未知补贴 {key!r}（可用：{known}）",
-                          f"unknown subsidy {key!r} (expected one of: living, nursing)")
+                self.fail(f"subsidies.{key}", "subsidies", gettext_noop(
+                    "unknown subsidy %(key)r (expected one of: living, nursing)"), key=key)
         for subsidy in Subsidy:
             if subsidy.value not in subsidies:
-                self.fail(f"subsidies.{subsidy.value}", "-", f"缺少{subsidy.label_zh}的规则",
-                          f"the {subsidy.label_en} has no rules")
+                self.fail(f"subsidies.{subsidy.value}", "-",
+                          gettext_noop("the %(subsidy)s has no rules"),
+                          subsidy=Term(subsidy.label_en))
         versions = {s: self.versions(s, subsidies[s.value], dibao) for s in Subsidy}
         return RuleSet(
             code=self.text("ruleset", "code", head["code"]),
@@ -509,7 +536,7 @@ class _Parser:
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.fail("public_notice", "-", "应为版本列表", "expected a list of versions")
+            self.fail("public_notice", "-", gettext_noop("expected a list of versions"))
         out = []
         for i, row in enumerate(value):
             rule = f"public_notice[{i}]"
@@ -517,12 +544,13 @@ class _Parser:
                                {"basis"})
             days = row["working_days"]
             if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 30:
-                self.fail(rule, "working_days", f"应为 0–30 的整数（工作日），实际为 {days!r}",
-                          f"expected a whole number of working days 0–30, got {days!r}")
+                self.fail(rule, "working_days", gettext_noop(
+                    "expected a whole number of working days 0–30, got %(days)r"), days=days)
             subsidies = row["subsidies"]
             if not isinstance(subsidies, list) or any(x not in set(Subsidy) for x in subsidies):
-                self.fail(rule, "subsidies", f"应为补贴代码列表（living, nursing），实际为 {subsidies!r}",
-                          f"expected a list of subsidy codes (living, nursing), got {subsidies!r}")
+                self.fail(rule, "subsidies", gettext_noop(
+                    "expected a list of subsidy codes (living, nursing), got %(subsidies)r"),
+                    subsidies=subsidies)
             basis = row.get("basis")
             out.append(PublicNotice(self.date(rule, "effective_from", row["effective_from"]),
                                     days, tuple(subsidies),
@@ -533,7 +561,7 @@ class _Parser:
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.fail("dibao_standard", "-", "应为版本列表", "expected a list of versions")
+            self.fail("dibao_standard", "-", gettext_noop("expected a list of versions"))
         out = []
         for i, row in enumerate(value):
             rule = f"dibao_standard[{i}]"
@@ -546,15 +574,15 @@ class _Parser:
         items = sorted(items, key=lambda item: item.effective_from)
         for a, b in itertools.pairwise(items):
             if a.effective_from == b.effective_from:
-                self.fail(rule, "effective_from", f"同一生效日期 {a.effective_from} 出现两次",
-                          f"two versions start on the same date {a.effective_from}")
+                self.fail(rule, "effective_from", gettext_noop(
+                    "two versions start on the same date %(day)s"), day=a.effective_from)
         return items
 
     def versions(self, subsidy: Subsidy, value: Any, dibao: tuple[DibaoStandard, ...]) -> tuple:
         where = f"subsidies.{subsidy.value}"
         if not isinstance(value, list) or not value:
-            self.fail(where, "-", "应为非空的版本列表（每个版本有 effective_from）",
-                      "expected a non-empty list of versions, each with effective_from")
+            self.fail(where, "-", gettext_noop(
+                "expected a non-empty list of versions, each with effective_from"))
         out = [self.version(subsidy, f"{where}[{i}]", row, dibao) for i, row in enumerate(value)]
         return tuple(self._sorted_unique(where, out))
 
@@ -568,15 +596,14 @@ class _Parser:
         effective_from = self.date(rule, "effective_from", row["effective_from"])
         household_types = self.codes(rule, "household_types", row.get("household_types"), HOUSEHOLD_TYPES)
         if "tekun" in household_types:
-            self.fail(rule, "household_types",
-                      "特困供养人员依国家规定不享受两项补贴，不能列为补贴对象",
-                      "tekun (destitute-support) persons get neither subsidy under national rules")
+            self.fail(rule, "household_types", gettext_noop(
+                "tekun (destitute-support) persons get neither subsidy under national rules"))
         income_test = self.income_test(rule, row.get("income_test"))
         groups = self.target_groups(rule, row.get("target_groups"))
         months = row.get("long_term_care_min_months", 6)
         if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-            self.fail(rule, "long_term_care_min_months", f"应为正整数（月），实际为 {months!r}",
-                      f"expected a positive whole number of months, got {months!r}")
+            self.fail(rule, "long_term_care_min_months", gettext_noop(
+                "expected a positive whole number of months, got %(months)r"), months=months)
         amount = self.amount(rule, row["amount"])
         uplift = self.ratio(rule, "institutional_care_uplift", row.get("institutional_care_uplift", 0),
                             Decimal(0), Decimal(1), low_inclusive=True)
@@ -614,21 +641,20 @@ class _Parser:
                   and all(isinstance(a, int) and not isinstance(a, bool) and 0 <= a <= 120 for a in ages)
                   and ages[0] <= ages[1])
             if not ok:
-                self.fail(rule, "income_test.own_income_working_age",
-                          f"应为 [最小年龄, 最大年龄]（周岁，含两端），实际为 {ages!r}",
-                          f"expected [min_age, max_age] in completed years, inclusive, got {ages!r}")
+                self.fail(rule, "income_test.own_income_working_age", gettext_noop(
+                    "expected [min_age, max_age] in completed years, inclusive, got %(ages)r"),
+                    ages=ages)
             ages = (ages[0], ages[1])
         if not household and ages is None:
-            self.fail(rule, "income_test",
-                      "收入条件至少要启用 household_per_capita 或 own_income_working_age",
-                      "an income test needs household_per_capita or own_income_working_age")
+            self.fail(rule, "income_test", gettext_noop(
+                "an income test needs household_per_capita or own_income_working_age"))
         return IncomeTest(multiple, household, ages)
 
     def target_groups(self, rule: str, value: Any) -> tuple[TargetGroup, ...]:
         if value is None:
             return ()
         if not isinstance(value, list) or not value:
-            self.fail(rule, "target_groups", "应为非空列表", "expected a non-empty list")
+            self.fail(rule, "target_groups", gettext_noop("expected a non-empty list"))
         out = []
         for i, row in enumerate(value):
             field = f"target_groups[{i}]"
@@ -636,8 +662,9 @@ class _Parser:
             out.append(TargetGroup(
                 name=self.text(rule, f"{field}.name", row["name"]),
                 categories=self.int_list(rule, f"{field}.categories", row["categories"], CATEGORIES,
-                                         "残疾类别", "categories"),
-                grades=self.int_list(rule, f"{field}.grades", row["grades"], GRADES, "残疾等级", "grades"),
+                                         Term(gettext_noop("disability categories"))),
+                grades=self.int_list(rule, f"{field}.grades", row["grades"], GRADES,
+                                     Term(gettext_noop("disability grades"))),
                 long_term_care=self.boolean(rule, f"{field}.long_term_care",
                                             row.get("long_term_care", False)),
             ))
@@ -646,14 +673,13 @@ class _Parser:
     def amount(self, rule: str, value: Any) -> Amount:
         row = self.mapping(rule, "amount", value, set(), {"dibao_ratio", "tiers"})
         if ("dibao_ratio" in row) == ("tiers" in row):
-            self.fail(rule, "amount", "应恰好给出 dibao_ratio 或 tiers 其中之一",
-                      "give exactly one of dibao_ratio or tiers")
+            self.fail(rule, "amount", gettext_noop("give exactly one of dibao_ratio or tiers"))
         if "dibao_ratio" in row:
             return Amount(dibao_ratio=self.ratio(rule, "amount.dibao_ratio", row["dibao_ratio"],
                                                  Decimal(0), Decimal(1), low_inclusive=False))
         tiers = row["tiers"]
         if not isinstance(tiers, list) or not tiers:
-            self.fail(rule, "amount.tiers", "应为非空的档次列表", "expected a non-empty list of tiers")
+            self.fail(rule, "amount.tiers", gettext_noop("expected a non-empty list of tiers"))
         out: list[Tier] = []
         seen: dict[int, str] = {}
         for i, item in enumerate(tiers):
@@ -661,13 +687,15 @@ class _Parser:
             item = self.mapping(rule, field, item, {"name", "grades", "monthly"}, set())
             tier = Tier(
                 name=self.text(rule, f"{field}.name", item["name"]),
-                grades=self.int_list(rule, f"{field}.grades", item["grades"], GRADES, "残疾等级", "grades"),
+                grades=self.int_list(rule, f"{field}.grades", item["grades"], GRADES,
+                                     Term(gettext_noop("disability grades"))),
                 monthly=self.money(rule, f"{field}.monthly", item["monthly"]),
             )
             for grade in tier.grades:
                 if grade in seen:
-                    self.fail(rule, f"{field}.grades", f"{grade} 级已属于档次「{seen[grade]}」",
-                              f"grade {grade} is already in tier {seen[grade]!r}")
+                    self.fail(rule, f"{field}.grades", gettext_noop(
+                        "grade %(grade)s is already in tier %(tier)s"),
+                        grade=grade, tier=seen[grade])
                 seen[grade] = tier.name
             out.append(tier)
         return Amount(tiers=tuple(out))
@@ -676,29 +704,29 @@ class _Parser:
         """Cross-field checks: each version must be able to decide every case it admits."""
         subsidy = rules.subsidy
         if subsidy is Subsidy.LIVING and not rules.has_hardship_test:
-            self.fail(rule, "household_types",
-                      "生活补贴须有困难认定条件（household_types 或 income_test）",
-                      "the living subsidy needs a hardship test (household_types or income_test)")
+            self.fail(rule, "household_types", gettext_noop(
+                "the living subsidy needs a hardship test (household_types or income_test)"))
         if subsidy is Subsidy.NURSING and not rules.target_groups:
-            self.fail(rule, "target_groups", "护理补贴须列出补贴对象（target_groups）",
-                      "the nursing subsidy needs target_groups")
+            self.fail(rule, "target_groups",
+                      gettext_noop("the nursing subsidy needs target_groups"))
         if rules.amount.tiers:
             admitted = ({g for group in rules.target_groups for g in group.grades}
                         if rules.target_groups else set(GRADES))
             covered = {g for tier in rules.amount.tiers for g in tier.grades}
             missing = sorted(admitted - covered)
             if missing:
-                self.fail(rule, "amount.tiers", f"没有档次覆盖 {missing} 级，但这些等级可以享受补贴",
-                          f"no tier covers grade(s) {missing}, which the rules admit")
+                self.fail(rule, "amount.tiers", gettext_noop(
+                    "no tier covers grade(s) %(missing)s, which the rules admit"),
+                    missing=missing)
         uses_dibao = [f for f, used in (("amount.dibao_ratio", rules.amount.dibao_ratio is not None),
                                         ("income_test", rules.income_test is not None)) if used]
         for field in uses_dibao:
             if not dibao or dibao[0].effective_from > rules.effective_from:
                 first = dibao[0].effective_from.isoformat() if dibao else "—"
-                self.fail(rule, field,
-                          f"该版本 {rules.version} 生效时尚无低保标准（dibao_standard 最早自 {first} 起）",
-                          f"no dibao_standard is in force on {rules.version} (the earliest starts {first})")
+                self.fail(rule, field, gettext_noop(
+                    "no dibao_standard is in force on %(version)s (the earliest starts "
+                    "%(first)s)"), version=rules.version, first=first)
 
 
 def _kind(value: Any) -> str:
-    return "空" if value is None else type(value).__name__
+    return "null" if value is None else type(value).__name__

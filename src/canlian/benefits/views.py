@@ -17,15 +17,16 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
-from canlian.core import clock, exports, separation
+from canlian.core import clock, exports, notice_rules, separation
 from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
-from canlian.core.forms import add_errors
+from canlian.core.forms import NoticeForm, add_errors
+from canlian.core.lists import Column, Filter, Listing, region_name
 from canlian.core.web import AuthedRequest, requires
 from canlian.portal.actions import uploads_for
 
-from . import actions, bankfiles, notice_rules, rolls
-from .forms import ApplyForm, DecisionForm, GrantChangeForm, MonthForm, NoticeForm
+from . import actions, bankfiles, rolls
+from .forms import ApplyForm, DecisionForm, GrantChangeForm, MonthForm
 from .models import ApplicationState, Grant, Roll, RollStatus, Subsidy, SubsidyApplication
 
 
@@ -37,16 +38,15 @@ def _errors(request: HttpRequest, exc: Exception) -> None:
         messages.error(request, getattr(exc, "message", str(exc)))
 
 
-@login_required
-def index(request: AuthedRequest) -> HttpResponse:
-    """Subsidy applications (两项补贴申请) in the user's area, with the shared list filters."""
-    from canlian.core.lists import Column, Filter, Listing, region_name
-
+def applications_listing(request: AuthedRequest) -> Listing:
+    """The list of subsidy applications as ``request`` asks for it (the page, and the
+    background export job rebuilding it: ``core.lists.BACKGROUND_LISTS``)."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     base = actions.applications_for(request.user).select_related(
         "person__village__parent").order_by("-applied_on", "-id")
-    listing = Listing(
+    return Listing(
         request, base, region_field="person__village__code", title=_("Subsidy applications"),
+        name="benefits.applications", filename="两项补贴申请",
         filters=[
             Filter("state", _("State"), field="state", choices=ApplicationState.choices),
             Filter("subsidy", _("Subsidy"), field="subsidy", choices=Subsidy.choices),
@@ -69,8 +69,14 @@ def index(request: AuthedRequest) -> HttpResponse:
             Column(_("Township / village"), lambda a: region_name(a.person.village)),
         ],
         person=lambda a: (a.person_id, a.person.village_id))
+
+
+@login_required
+def index(request: AuthedRequest) -> HttpResponseBase:
+    """Subsidy applications (两项补贴申请) in the user's area, with the shared list filters."""
+    listing = applications_listing(request)
     if listing.wants_export:
-        return listing.export("两项补贴申请")  # type: ignore[return-value]
+        return listing.export()
     grants = actions.grants_for(request.user)
     return render(request, "benefits/index.html", {
         "listing": listing,

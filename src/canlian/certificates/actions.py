@@ -23,9 +23,9 @@ from django.utils.translation import gettext
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
-from canlian.audit.actions import record
+from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
-from canlian.core import clock, separation
+from canlian.core import clock, notice_rules, separation
 from canlian.core.duties import Workflow
 from canlian.events import bus
 from canlian.people.models import LifeStatus, Person
@@ -33,7 +33,15 @@ from canlian.regions.models import Region
 
 from . import rules, workflow
 from .events import CertificateCancelled, CertificateExpired, CertificateIssued, PersonTransferred
-from .models import Application, Assessment, CancelReason, Certificate, CertificateStatus, Step
+from .models import (
+    Application,
+    Assessment,
+    CancelReason,
+    Certificate,
+    CertificateStatus,
+    PublicNotice,
+    Step,
+)
 from .numbers import certificate_number
 from .workflow import APPLY, Action, IllegalTransition, Kind, State
 
@@ -133,7 +141,8 @@ def apply(user: Any, person: Person, data: ApplicationInput,
                 person=person, kind=data.kind, state=state, village_id=person.village_id,
                 certificate=current, reason=data.reason, cancel_reason=data.cancel_reason,
                 target_village=data.target_village, channel=data.channel, applied_on=today,
-                state_since=today, due=workflow.due_date(state, today), created_by=user,
+                state_since=today, due=workflow.due_date(state, today, data.kind),
+                created_by=user,
             )
             _step(application, APPLY, "", state, user, data.reason)
             record(user=user, action=AuditAction.CREATE, obj=application, person=person,
@@ -174,10 +183,12 @@ def _move(user: Any, application: Application, action: Action, *, note: str = ""
         raise ValidationError({"note": gettext("Give the reason for rejecting")})
     separation.check(Workflow.CERTIFICATE, action.value, reviewer=reviewer_of(application),
                      actor=user)
+    if action == Action.APPROVE:
+        check_notice_has_run(application, today)
     moved = Application.objects.filter(
         pk=application.pk, state=t.source, version=application.version
     ).update(state=t.target, version=F("version") + 1, state_since=today,
-             due=workflow.due_date(t.target, today))
+             due=workflow.due_date(t.target, today, Kind(application.kind)))
     if moved != 1:
         raise IllegalTransition(
             gettext("The application was changed by someone else; reload"))
@@ -187,6 +198,86 @@ def _move(user: Any, application: Application, action: Action, *, note: str = ""
            request=request, summary=f"{application.kind_label}：{workflow.ACTION_LABELS[action]}",
            changes={"state": [t.source, t.target]})
     return application
+
+
+# ---- the public notice (公示) -------------------------------------------------------------
+
+class NoticeRefused(IllegalTransition):
+    """Approval refused for want of the public notice: ``code`` is ``notice_missing`` or
+    ``notice_running`` (``core.notice_rules.refusal``)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def check_notice_has_run(application: Application, today: dt.date) -> None:
+    """Refuse the approval of an application whose public notice is missing or running."""
+    notice = (PublicNotice.objects.filter(pk=application.notice_id).first()
+              if application.notice_id else None)
+    refused = notice_rules.refusal(workflow.notice_days(Kind(application.kind)),
+                                   notice.ends_on if notice else None, today)
+    if refused is not None:
+        raise NoticeRefused(refused.message, refused.code)
+
+
+def notice_blocks(application: Application, today: dt.date) -> str | None:
+    """The sentence the page shows instead of the approve button, or None."""
+    try:
+        check_notice_has_run(application, today)
+    except NoticeRefused as exc:
+        return exc.message
+    return None
+
+
+def awaiting_notice(user: Any) -> Any:
+    """Reviewed applications of the user's region whose kind needs a notice not yet posted."""
+    return scoping.certificate_applications_for(user).filter(
+        state=State.REVIEWED, notice=None, kind__in=[k.value for k in workflow.NEEDS_NOTICE])
+
+
+def notices_for(user: Any) -> Any:
+    """The certificate notices of the user's region (scoped through the village)."""
+    return PublicNotice.objects.filter(scoping.region_q(user, "village__code"))
+
+
+@transaction.atomic
+def post_notice(user: Any, village_code: str, application_ids: list[int], starts_on: dt.date,
+                *, request: HttpRequest | None = None,
+                today: dt.date | None = None) -> PublicNotice:
+    """Post the reviewed applications of one village on a public notice (公示) from
+    ``starts_on`` for ``workflow.NOTICE_WORKING_DAYS`` working days (township or
+    federation, ``review`` capability, within its region)."""
+    scoping.require(user, Capability.REVIEW)
+    today = today or _today()
+    if starts_on < today:
+        raise ValidationError({"starts_on": gettext("The notice cannot start in the past")})
+    chosen = list(scoping.certificate_applications_for(user).select_for_update().filter(
+        pk__in=application_ids, village_id=village_code).select_related("person"))
+    if not chosen or len(chosen) != len(set(application_ids)):
+        raise ValidationError({"applications": gettext(
+            "Choose reviewed applications of this village")})
+    for application in chosen:
+        if application.state != State.REVIEWED or application.notice_id is not None:
+            raise ValidationError({"applications": gettext(
+                "The application of %(name)s is not awaiting a public notice")
+                % {"name": application.person.name}})
+        if workflow.notice_days(Kind(application.kind)) is None:
+            raise ValidationError({"applications": gettext(
+                "A %(kind)s application of %(name)s needs no public notice")
+                % {"kind": application.kind_label, "name": application.person.name}})
+    span = notice_rules.period(starts_on, workflow.NOTICE_WORKING_DAYS)
+    notice = PublicNotice.objects.create(
+        village_id=village_code, starts_on=span.first, ends_on=span.last,
+        working_days=workflow.NOTICE_WORKING_DAYS,
+        posted_by=user if getattr(user, "pk", None) else None)
+    Application.objects.filter(pk__in=[a.pk for a in chosen]).update(notice=notice)
+    record(user=user, action=AuditAction.CREATE, obj=notice, request=request,
+           summary=f"残疾人证公示 {span.first:%Y-%m-%d}–{span.last:%Y-%m-%d}，{len(chosen)} 人")
+    record_many(user=user, action=AuditAction.UPDATE, request=request,
+                people=[(a.person_id, a.village_id) for a in chosen],
+                summary=f"残疾人证申请公示 {span.first:%Y-%m-%d}–{span.last:%Y-%m-%d}")
+    return notice
 
 
 @dataclass

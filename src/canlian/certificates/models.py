@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from canlian.core import clock
+from canlian.core.models import PublicNoticeBase
 
 from .rules import CATEGORY_LABELS, GRADE_LABELS
 from .workflow import KIND_LABELS, STATE_LABELS, STEP_LABELS, Kind, State
@@ -85,6 +86,15 @@ class Certificate(models.Model):
         return self.status
 
 
+class PublicNotice(PublicNoticeBase):
+    """A public notice (公示) of certificate applicants in one village, with its dates: posted
+    by the township after its review; the federation approves only after it has run
+    (``core.notice_rules``, ``workflow.NEEDS_NOTICE``)."""
+
+    class Meta(PublicNoticeBase.Meta):
+        verbose_name = _("certificate public notice")
+
+
 class Application(models.Model):
     """An application (办证申请) for a new certificate or a change to one."""
 
@@ -111,6 +121,9 @@ class Application(models.Model):
     applied_on = models.DateField(_("applied on"))
     state_since = models.DateField(_("in this state since"))
     due = models.DateField(_("due"), null=True, blank=True, db_index=True)
+    # The public notice (公示) the application was posted on, after the township review.
+    notice = models.ForeignKey(PublicNotice, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="applications", verbose_name=_("public notice"))
     version = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+")

@@ -11,5 +11,7 @@ urlpatterns = [
     path("applications/<int:pk>/<str:action>/", views.act, name="act"),
     path("<int:pk>/card/", views.card, name="card"),
     path("expiring/", views.expiring, name="expiring"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<int:pk>/", views.notice_print, name="notice"),
     path("todos/<int:pk>/done/", views.todo_done, name="todo_done"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,11 +19,12 @@ from django.views.decorators.http import require_POST
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
-from canlian.audit.actions import record
+from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
-from canlian.core import clock, separation
+from canlian.core import clock, notice_rules, separation
 from canlian.core.duties import Workflow
-from canlian.core.forms import add_errors
+from canlian.core.forms import NoticeForm, add_errors
+from canlian.core.lists import Column, Filter, Listing, region_name
 from canlian.core.web import AuthedRequest, requires
 from canlian.portal.actions import uploads_for
 from canlian.regions.models import Region
@@ -31,7 +33,7 @@ from canlian.todos.models import Todo
 
 from . import actions, ecert, rules, workflow
 from .forms import ApplyForm, AssessForm, StepForm
-from .models import Application
+from .models import Application, CertificateStatus
 from .workflow import Action, IllegalTransition, Kind, State
 
 # Which states each role works on in its queue.
@@ -91,6 +93,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
         "applications": applications, "todos": todos, "todo_total": todo_total, "today": today,
         "online": _online_waiting(user) if user.can(Capability.EDIT_PEOPLE) else None,
         "overdue": sum(1 for a in applications if a.is_overdue(today)),
+        "show_notices": user.can(Capability.VIEW_PEOPLE),
     })
 
 
@@ -123,17 +126,22 @@ def apply(request: AuthedRequest, person_id: int) -> HttpResponse:
 def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
         scoping.certificate_applications_for(request.user).select_related(
-            "person__village__parent", "certificate", "target_village"), pk=pk)
+            "person__village__parent", "certificate", "target_village", "notice"), pk=pk)
     user = request.user
     possible = [a for a in workflow.allowed_actions(Kind(application.kind), State(application.state))
                 if user.can(workflow.transition(Kind(application.kind), State(application.state),
                                                 a).capability)]
     reviewer = actions.reviewer_of(application)
+    notice_blocks = (actions.notice_blocks(application, clock.today())
+                     if application.state == State.REVIEWED else None)
     blocked = {a.value: separation.blocked_reason(Workflow.CERTIFICATE, a.value,
                                                   reviewer=reviewer, actor=user)
+               or (notice_blocks if a == Action.APPROVE else None)
                for a in possible}
     return render(request, "certificates/application.html", {
         "application": application, "reviewer": reviewer,
+        "notice": application.notice,
+        "notice_days": workflow.notice_days(Kind(application.kind)),
         "steps": application.steps.select_related("actor"),
         "assessment": getattr(application, "assessment", None),
         "can_assess": Action.ASSESS in possible,
@@ -190,7 +198,7 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                                       request=request)
     except Application.DoesNotExist:
         raise Http404 from None
-    except (IllegalTransition, separation.SameReviewerError) as exc:
+    except (IllegalTransition, separation.SameReviewerError) as exc:  # incl. NoticeRefused
         messages.error(request, exc.message)
     except ValidationError as exc:
         for m in _messages_of(exc):
@@ -227,20 +235,18 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
                   status=200 if result.certificate else 404)
 
 
-@requires(Capability.VIEW_PEOPLE)
-def expiring(request: AuthedRequest) -> HttpResponseBase:
-    """Certificates to renew (到期换证), filtered by place, window, category and grade."""
-    from canlian.core.lists import Column, Filter, Listing, region_name
-
-    from .models import CertificateStatus
-
+def expiring_listing(request: AuthedRequest) -> Listing:
+    """The certificates to renew as ``request`` asks for them (the page, and the background
+    export job rebuilding it: ``core.lists.BACKGROUND_LISTS``)."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
     windows = [(30, _("30 days")), (60, _("60 days")), (90, _("90 days")),
                (180, _("180 days")), (365, _("1 year")), (730, _("2 years"))]
     base = scoping.certificates_for(request.user).filter(
         status=CertificateStatus.ISSUED).select_related("person__village__parent").order_by(
         "valid_until", "id")
-    listing = Listing(
+    return Listing(
         request, base, region_field="person__village__code", title=_("Certificates to renew"),
+        name="certificates.expiring", filename="到期换证名单",
         filters=[
             Filter("within", _("Expiring within"), kind="choice", choices=windows,
                    default="90", blank=False,
@@ -260,8 +266,14 @@ def expiring(request: AuthedRequest) -> HttpResponseBase:
             Column(_("Grade"), lambda c: c.get_grade_display()),
         ],
         person=lambda c: (c.person_id, c.person.village_id))
+
+
+@requires(Capability.VIEW_PEOPLE)
+def expiring(request: AuthedRequest) -> HttpResponseBase:
+    """Certificates to renew (到期换证), filtered by place, window, category and grade."""
+    listing = expiring_listing(request)
     if listing.wants_export:
-        return listing.export("到期换证名单")
+        return listing.export()
     return render(request, "certificates/expiring.html", {"listing": listing})
 
 
@@ -277,3 +289,60 @@ def todo_done(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect(reverse("certificates:queue") + f"#todo-{pk}")
     messages.success(request, _("To-do marked done."))
     return redirect(reverse("certificates:queue") + "#todos")
+
+
+@requires(Capability.VIEW_PEOPLE)
+def notices(request: AuthedRequest) -> HttpResponse:
+    """公示: reviewed certificate applications waiting for their village's notice, the
+    notices posted with their dates, and (for reviewers) posting a village's notice."""
+    user = request.user
+    form = NoticeForm(request.POST or None, initial={"starts_on": clock.today()})
+    if request.method == "POST":
+        scoping.require(user, Capability.REVIEW)
+        if form.is_valid():
+            try:
+                notice = actions.post_notice(
+                    user, request.POST.get("village", ""),
+                    [int(x) for x in request.POST.getlist("applications") if x.isdigit()],
+                    form.cleaned_data["starts_on"], request=request)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("Public notice posted from %(first)s to %(last)s.")
+                                 % {"first": f"{notice.starts_on:%Y-%m-%d}",
+                                    "last": f"{notice.ends_on:%Y-%m-%d}"})
+                return redirect("certificates:notice", pk=notice.pk)
+    waiting = (actions.awaiting_notice(user).select_related("person", "village__parent")
+               .order_by("village_id", "id")[:500])
+    villages: dict[str, dict] = {}
+    for application in waiting:
+        entry = villages.setdefault(application.village_id, {"village": application.village,
+                                                             "applications": []})
+        entry["applications"].append(application)
+    posted = (actions.notices_for(user).select_related("village__parent")
+              .annotate(persons=Count("applications"))[:100])
+    return render(request, "certificates/notices.html", {
+        "villages": list(villages.values()), "notices": posted, "form": form,
+        "today": clock.today(), "can_post": user.can(Capability.REVIEW),
+        "working_days": workflow.NOTICE_WORKING_DAYS,
+    })
+
+
+@requires(Capability.VIEW_PEOPLE)
+def notice_print(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The printable notice list for the village board (HTML; print from the browser):
+    names and resident IDs masked, category and grade shown (audited per person)."""
+    notice = get_object_or_404(actions.notices_for(request.user).select_related(
+        "village__parent"), pk=pk)
+    applications = list(notice.applications.select_related("person", "assessment")
+                        .order_by("person__name", "id"))
+    rows = [{"name": ecert.mask_name(a.person.name), "resident_id": a.person.masked_id,
+             "sex": a.person.get_sex_display(), "kind": a.kind_label,
+             "assessment": getattr(a, "assessment", None)} for a in applications]
+    record_many(user=request.user, action=AuditAction.VIEW, request=request,
+                people=[(a.person_id, notice.village_id) for a in applications],
+                summary=f"查看残疾人证公示名单 {notice.starts_on:%Y-%m-%d}")
+    return render(request, "certificates/notice.html", {
+        "notice": notice, "rows": rows,
+        "has_run": notice_rules.has_run(notice.ends_on, clock.today()),
+    })

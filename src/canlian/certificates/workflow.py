@@ -9,8 +9,10 @@ Every kind of application walks the same states, skipping those that do not appl
 - new (新办) and change (变更, re-assessment) need an assessment by a designated assessor.
 - renewal (换领), reissue (补办), transfer (迁移) and cancellation (注销) skip assessment:
   they start at ``assessed`` as far as the machine is concerned (``first_state``).
-- The township review includes the 5-working-day public notice in the village; the
-  federation decides within 10 working days (管理办法).
+- After the township review, a new certificate and a change of category or grade are
+  posted for 5 working days in the village (公示, ``NEEDS_NOTICE``); the federation may
+  approve only after the notice has run (``core.notice_rules``) and decides within 10
+  working days (管理办法).
 
 Transitions name the capability they need; the caller checks the actor's role and region.
 """
@@ -59,6 +61,11 @@ STATE_LABELS = {
 OPEN_STATES = frozenset({State.APPLIED, State.ASSESSED, State.REVIEWED, State.APPROVED})
 
 NEEDS_ASSESSMENT = frozenset({Kind.NEW, Kind.CHANGE})
+# The public notice (公示) after the township review: the kinds that decide a disability
+# (a first certificate, a re-assessed category or grade) are posted in the village; a
+# renewal, reissue, transfer or cancellation decides nothing a neighbour could object to.
+NEEDS_NOTICE = NEEDS_ASSESSMENT
+NOTICE_WORKING_DAYS = 5  # 残疾人证管理办法: 5 working days in the village (community)
 NEEDS_CURRENT_CERTIFICATE = frozenset(
     {Kind.RENEWAL, Kind.CHANGE, Kind.REISSUE, Kind.TRANSFER, Kind.CANCELLATION}
 )
@@ -137,11 +144,16 @@ def allowed_actions(kind: Kind, state: State) -> list[Action]:
     return result
 
 
+def notice_days(kind: Kind) -> int | None:
+    """The working days of public notice an application of ``kind`` needs, or None."""
+    return NOTICE_WORKING_DAYS if kind in NEEDS_NOTICE else None
+
+
 # Service-time limits, in working days, from entering a state (管理办法 and local practice).
 DUE_WORKING_DAYS = {
     State.APPLIED: 15,  # assessment at the designated hospital
-    State.ASSESSED: 5 + 5,  # 5-day public notice, then township review
-    State.REVIEWED: 10,  # county federation review
+    State.ASSESSED: 5,  # township review
+    State.REVIEWED: 10,  # county federation review (after the public notice, if any)
     State.APPROVED: 5,  # printing and issuing
 }
 
@@ -152,9 +164,15 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return calendar.add_working_days(start, days)
 
 
-def due_date(state: State, entered: dt.date) -> dt.date | None:
+def due_date(state: State, entered: dt.date, kind: Kind | None = None) -> dt.date | None:
+    """When the step after ``state`` is due; a reviewed application that needs a public
+    notice has the notice's working days more."""
     days = DUE_WORKING_DAYS.get(state)
-    return add_working_days(entered, days) if days is not None else None
+    if days is None:
+        return None
+    if state == State.REVIEWED and kind is not None:
+        days += notice_days(kind) or 0
+    return add_working_days(entered, days)
 
 
 REAPPLY_BAR_DAYS = 365  # no new application for a year after a cancellation (not on death)

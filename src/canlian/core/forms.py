@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from canlian.accounts import scoping
 from canlian.people import idnumber
@@ -43,6 +44,13 @@ class Form(TextCheckMixin, forms.Form):
 
 class ModelForm(TextCheckMixin, forms.ModelForm):
     pass
+
+
+class NoticeForm(Form):
+    """The first day of a public notice (公示) a reviewer posts (``core.notice_rules``)."""
+
+    starts_on = forms.DateField(label=gettext_lazy("Posted from"),
+                                widget=forms.DateInput(attrs={"type": "date"}))
 
 
 def add_errors(form: forms.BaseForm, exc: Exception) -> None:

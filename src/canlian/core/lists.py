@@ -9,6 +9,12 @@ below). ``?export=xlsx`` on the same address answers the filtered rows as a work
 (written by :mod:`canlian.core.exports`), with resident IDs masked and one audit event per
 person exported, like the registry's own export.
 
+A long list (more than ``BACKGROUND_ROWS`` rows) is exported as a background job instead
+(``core/jobs.py``, kind ``core.list_export``): the page offers a form that POSTs to the same
+address, the job rebuilds the list from its registered builder (``BACKGROUND_LISTS``: a
+function ``request -> Listing``) as its owner with the same filters, writes the workbook
+with progress, and its page offers the download.
+
 The township and village filters offer only the regions inside the user's own area, and a
 code from outside it is ignored: the rows always come from the scoping layer
 (``accounts/scoping.py``) first, and the chosen region only narrows them
@@ -28,17 +34,28 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
 from django.utils import timezone
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action
+from canlian.jobs import actions as jobs
 
 from . import exports
 
 PER_PAGE = 50
 EXPORT_LIMIT = 200_000
+# Above this many rows the export runs as a background job (a 20,000-row workbook takes
+# seconds; at a million persons a list can be minutes).
+BACKGROUND_ROWS = 2_000
+# The lists that can be rebuilt in a background job: name → the dotted path of a function
+# ``(request) -> Listing`` (the view's own builder, so the job sees what the page shows).
+BACKGROUND_LISTS: dict[str, str] = {
+    "certificates.expiring": "canlian.certificates.views.expiring_listing",
+    "benefits.applications": "canlian.benefits.views.applications_listing",
+}
 
 
 @dataclass(frozen=True)
@@ -90,8 +107,13 @@ class Listing:
                  filters: Sequence[Filter] = (), columns: Sequence[Column] = (),
                  person: Callable[[Any], tuple[int, str]] | None = None,
                  title: Any = "", per_page: int = PER_PAGE,
-                 keep: dict[str, str] | None = None) -> None:
+                 keep: dict[str, str] | None = None, name: str = "",
+                 filename: str = "") -> None:
         self.request = request
+        # The name under which a background job can rebuild this list (BACKGROUND_LISTS),
+        # and the workbook's file name.
+        self.name = name if name in BACKGROUND_LISTS else ""
+        self.filename = filename or str(title) or "list"
         user: Any = request.user  # a signed-in staff user (the view requires it)
         self.user = user
         self.title = title
@@ -222,30 +244,57 @@ class Listing:
     def wants_export(self) -> bool:
         return self.request.GET.get("export") == "xlsx"
 
-    def export(self, filename: str) -> HttpResponseBase:
-        """The filtered rows as an .xlsx (IDs masked), one audit event per person."""
+    @property
+    def in_background(self) -> bool:
+        """Whether the page offers the export as a background job (a long list)."""
+        return bool(self.name) and self.count > BACKGROUND_ROWS
+
+    def export(self, filename: str = "") -> HttpResponseBase:
+        """The filtered rows as an .xlsx (IDs masked), one audit event per person; posted
+        (the form of a long list), a background job making it, and its page."""
         if not self.can_export:
             raise PermissionDenied(Capability.EXPORT_PEOPLE.value)
+        filename = filename or self.filename
+        if self.request.method == "POST" and self.name:
+            job = jobs.start(self.user, "core.list_export", request=self.request, params={
+                "list": self.name, "path": self.request.path, "query": self.query,
+                "filename": filename})
+            return redirect("jobs:detail", job.pk)
+        try:
+            path = self.write_workbook()
+        except exports.ExportError as exc:
+            return exports.refused(self.request, exc.message)
+        return exports.response(path, self.download_name(filename))
+
+    def download_name(self, filename: str = "") -> str:
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return f"{filename or self.filename}-{stamp}.xlsx"
+
+    def write_workbook(self, progress: Callable[[int, int], None] | None = None) -> Any:
+        """Write the filtered rows (at most ``EXPORT_LIMIT``) to a workbook and audit the
+        export of every person on it; the file's path. ``progress(done, total)`` is told
+        every 1,000 rows."""
         rows = list(self.queryset[:EXPORT_LIMIT])
+        total = len(rows)
 
         def write(book: exports.SafeWorkbook) -> None:
             sheet = book.create_sheet(str(self.title)[:31] or "list")
             sheet.header([str(c.label) for c in self.columns])
-            for row in _rows(rows, self.columns):
+            for done, row in enumerate(_rows(rows, self.columns), start=1):
                 sheet.append(row)
+                if progress is not None and done % 1000 == 0:
+                    progress(done, total)
 
-        try:
-            path = exports.build(write)
-        except exports.ExportError as exc:
-            return exports.refused(self.request, exc.message)
+        path = exports.build(write)
+        if progress is not None:
+            progress(total, total)
         if self.person is not None:
 
             people = dict(self.person(r) for r in rows)
             record_many(user=self.user, action=Action.EXPORT, people=list(people.items()),
                         request=self.request,
                         summary=f"导出{self.title}：{self.request.path}?{self.query}"[:300])
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return exports.response(path, f"{filename}-{stamp}.xlsx")
+        return path
 
 
 def _rows(rows: list[Any], columns: list[Column]) -> Iterator[list[Any]]:

@@ -1,5 +1,7 @@
 """Demo certificate applications in every state and of every kind, walked through the
-real ``certificates.actions`` as the demo logins, so each has its steps and audit trail."""
+real ``certificates.actions`` as the demo logins, so each has its steps and audit trail.
+New and change applications are posted on a public notice (公示) after the township review:
+those approved since on one that has run, some of those still waiting on one running now."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import random
 from django.db import transaction
 
 from canlian.accounts.models import User
-from canlian.certificates import actions
+from canlian.certificates import actions, workflow
 from canlian.certificates.models import Application, Certificate
 from canlian.certificates.workflow import Action, Kind, State
 from canlian.core import clock
@@ -22,7 +24,8 @@ PLAN = [
     (Kind.NEW, State.APPROVED, 3), (Kind.NEW, State.ISSUED, 6), (Kind.NEW, State.REJECTED, 2),
     (Kind.NEW, State.WITHDRAWN, 1),
     (Kind.RENEWAL, State.ASSESSED, 4), (Kind.RENEWAL, State.ISSUED, 3),
-    (Kind.CHANGE, State.APPLIED, 2), (Kind.CHANGE, State.ISSUED, 2),
+    (Kind.CHANGE, State.APPLIED, 2), (Kind.CHANGE, State.REVIEWED, 2),
+    (Kind.CHANGE, State.ISSUED, 2),
     (Kind.REISSUE, State.REVIEWED, 2), (Kind.REISSUE, State.ISSUED, 2),
     (Kind.TRANSFER, State.ASSESSED, 1), (Kind.TRANSFER, State.ISSUED, 1),
     (Kind.CANCELLATION, State.ASSESSED, 1), (Kind.CANCELLATION, State.ISSUED, 1),
@@ -54,7 +57,7 @@ def seed_applications(deployment: Deployment, *, seed: int = 7) -> int:
     with transaction.atomic():
         for kind, final, count in PLAN:
             pool = _candidates(deployment, kind)
-            for person in pool[:count]:
+            for index, person in enumerate(pool[:count]):
                 data = actions.ApplicationInput(
                     kind=kind, reason="演示数据",
                     cancel_reason="recovered" if kind == Kind.CANCELLATION else "",
@@ -66,6 +69,8 @@ def seed_applications(deployment: Deployment, *, seed: int = 7) -> int:
                     actions.advance(township, application.pk, Action.WITHDRAW, note="本人撤回")
                 else:
                     _walk_to(application, kind, final, township, federation, assessor, rng)
+                    if final == State.REVIEWED and index % 2 == 0:
+                        _post_notice(township, application, today)  # still running
                 # Spread the dates so some applications are overdue in the queues.
                 days_ago = rng.randrange(0, 40)
                 Application.objects.filter(pk=application.pk).update(
@@ -91,11 +96,21 @@ def _walk_to(application, kind, final, township, federation, assessor, rng) -> N
         elif state == State.ASSESSED:
             actions.advance(township, application.pk, Action.REVIEW, note="公示无异议")
         elif state == State.REVIEWED:
+            # 公示: posted three weeks ago, so it has run before the federation approves.
+            _post_notice(township, application, clock.today() - dt.timedelta(days=21))
             actions.advance(federation, application.pk, Action.APPROVE)
         elif state == State.APPROVED:
             actions.issue(federation, application.pk)
         application.refresh_from_db()
         state = State(application.state)
+
+
+def _post_notice(township: User, application: Application, start: dt.date) -> None:
+    """The public notice (公示) of a reviewed application whose kind needs one, posted by
+    the township on ``start`` (as it would have been on that day)."""
+    if workflow.notice_days(Kind(application.kind)) is not None:
+        actions.post_notice(township, application.village_id, [application.pk], start,
+                            today=start)
 
 
 def _components(current: Certificate | None, category: int, grade: int) -> list[dict[str, int]]:

@@ -19,10 +19,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from canlian.benefits import eligibility, likely, notice_rules, paid_years
+from canlian.benefits import eligibility, likely, paid_years
 from canlian.benefits.facts import has_ruleset, ruleset_for
 from canlian.benefits.models import Grant, PublicNotice, Roll, RollLine, SubsidyApplication
-from canlian.core import bulk, clock, crypto
+from canlian.core import bulk, clock, crypto, notice_rules
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
 from canlian.services.models import DeviceType, Institution, Licence, Renovation, ServiceRecord, ServiceType

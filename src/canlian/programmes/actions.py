@@ -23,7 +23,7 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
 from canlian.care.queries import designation
-from canlian.core import clock, sheets
+from canlian.core import clock, notice_rules, sheets
 from canlian.core.calendar import add_working_days
 from canlian.core.domain import DomainError
 from canlian.core.rule_text import RuleError
@@ -709,7 +709,6 @@ def post_rewards(user: Any, year: int, *, request: Any = None) -> list[EmployerR
     quota, set-based; a declaration already posted is left out, so a re-run posts nothing."""
     from math import floor
 
-    from canlian.benefits import notice_rules
     from canlian.employment.models import Declaration
 
     scoping.require(user, Capability.APPROVE)
@@ -765,7 +764,6 @@ def decide_reward(user: Any, pk: int, *, approve: bool, note: str = "", request:
                   ) -> EmployerReward:
     """Approve after the public notice has run (objections may come until its last day),
     never by the person who posted it; a refusal (an objection upheld) needs a reason."""
-    from canlian.benefits import notice_rules
 
     today = clock.today()
     with transaction.atomic():

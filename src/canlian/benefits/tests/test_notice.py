@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from canlian.benefits import actions, notice_rules, rulesets
+from canlian.benefits import actions, rulesets
 from canlian.benefits.models import Grant
 from canlian.benefits.tests.helpers import NURSING
-from canlian.core import clock
+from canlian.core import clock, notice_rules
 
 
 def test_the_period_counts_working_days_across_holidays():

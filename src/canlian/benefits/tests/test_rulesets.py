@@ -151,7 +151,7 @@ def test_missing_field_names_file_rule_and_field(tmp_path):
     assert error.rule == "subsidies.nursing[1] (2026-01-01)"
     assert error.field == "amount.tiers[0].monthly"
     assert "缺少必填字段" in error.message
-    assert "required field is missing" in error.message
+    assert "required field is missing" in str(error)
     for part in ("broken.yaml", "subsidies.nursing[1] (2026-01-01)", "amount.tiers[0].monthly"):
         assert part in str(error)
 
@@ -171,7 +171,7 @@ def test_unknown_subsidy(tmp_path):
     assert error.rule == "subsidies.housing"
     assert error.field == "subsidies"
     assert "未知补贴 'housing'" in error.message
-    assert "unknown subsidy 'housing'" in error.message
+    assert "unknown subsidy 'housing'" in str(error)
 
 
 def test_missing_subsidy(tmp_path):
@@ -189,7 +189,7 @@ def test_negative_amount(tmp_path):
     assert error.rule == "subsidies.living[1] (2024-01-01)"
     assert error.field == "amount.tiers[1].monthly"
     assert "金额不能为负数" in error.message
-    assert "must not be negative" in error.message
+    assert "must not be negative" in str(error)
 
 
 def test_negative_dibao_standard(tmp_path):
@@ -206,7 +206,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
         rulesets.load(path)
     assert info.value.file == "syntax.yaml"
     assert "YAML 语法错误" in info.value.message
-    assert "line" in info.value.message
+    assert "第 3 行" in info.value.message and "at line 3" in str(info.value)
 
 
 def mutate(data, path, value):
@@ -303,7 +303,9 @@ def test_each_bad_field_is_named(tmp_path, path, value, rule, field, fragment):
     error = load_broken(tmp_path, data)
     assert (error.file, error.rule, error.field) == ("broken.yaml", rule, field), error.message
     assert fragment in error.message
-    assert f"({error.file}: rule {rule}, field {field}: " in error.message  # English part
+    # The message in the active language (Chinese), str() in English.
+    assert error.message.startswith(f"规则文件 {error.file}，规则 {rule}，字段 {field}：")
+    assert str(error).startswith(f"Rules file {error.file}, rule {rule}, field {field}: ")
 
 
 def test_living_subsidy_needs_a_hardship_test(tmp_path):
@@ -358,8 +360,9 @@ def test_an_impossible_unquoted_date_is_a_rule_set_error(tmp_path):
 def test_an_explicit_bad_timestamp_is_a_rule_set_error(tmp_path):
     path = tmp_path / "stamp.yaml"
     path.write_text("schema: 1\nwhen: !!timestamp 2024-13-01\n", encoding="utf-8")
-    with pytest.raises(RuleSetError, match="无效的值"):
+    with pytest.raises(RuleSetError, match="invalid value") as info:
         rulesets.load(path)
+    assert "无效的值" in info.value.message
 
 
 def test_top_level_must_be_a_mapping(tmp_path):
@@ -371,8 +374,9 @@ def test_top_level_must_be_a_mapping(tmp_path):
 def test_a_datetime_is_not_a_date():
     data = shipped_data()
     data["subsidies"]["living"][0]["effective_from"] = dt.datetime(2024, 1, 1, 8, 0)
-    with pytest.raises(RuleSetError, match="不含时间"):
+    with pytest.raises(RuleSetError, match="without a time") as info:
         rulesets.parse(data)
+    assert "不含时间" in info.value.message
 
 
 def test_money_accepts_numbers_and_strings():

@@ -7,7 +7,7 @@ from django.db import connection
 
 from canlian.certificates import actions
 from canlian.certificates.models import Step
-from canlian.certificates.tests.walk import assessment
+from canlian.certificates.tests.walk import assessment, noticed
 from canlian.certificates.workflow import Action, IllegalTransition, Kind
 
 
@@ -17,6 +17,7 @@ def test_two_simultaneous_approvals_cannot_both_succeed(users, make_person):
     application = actions.apply(users.township, person, actions.ApplicationInput(kind=Kind.NEW))
     actions.assess(users.assessor, application.pk, assessment())
     actions.advance(users.township, application.pk, Action.REVIEW)
+    noticed(users.township, application)
 
     barrier = threading.Barrier(4)
     outcomes: list[str] = []

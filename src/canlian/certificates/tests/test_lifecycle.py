@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from canlian.audit.models import AuditEvent
 from canlian.certificates import actions
 from canlian.certificates.models import Application, Certificate, Step
-from canlian.certificates.tests.walk import assessment
+from canlian.certificates.tests.walk import assessment, noticed
 from canlian.certificates.workflow import Action, IllegalTransition, Kind
 from canlian.core import clock
 from canlian.events.models import EventRecord
@@ -30,8 +30,10 @@ def test_new_certificate_walks_every_step(users, make_person, walk):
     assert [s.action for s in Step.objects.filter(application=application)] == [
         "apply", "assess", "review", "approve", "issue"]
     audited = AuditEvent.objects.filter(person_id=person.pk).values_list("actor_name", flat=True)
-    # the five steps, then the programme engine opening the "1+X" offers the issue allows
-    assert list(audited.order_by("id")) == ["town1", "doc", "town1", "fed", "fed", "system"]
+    # the five steps and the public notice after the review, then the programme engine
+    # opening the "1+X" offers the issue allows
+    assert list(audited.order_by("id")) == ["town1", "doc", "town1", "town1", "fed", "fed",
+                                            "system"]
     assert AuditEvent.objects.filter(person_id=person.pk, actor_name="system").get().summary \
         .startswith("“1+X”项目：为本人开启")
     assert EventRecord.objects.filter(name="certificate.issued", person_id=person.pk).count() == 1
@@ -193,6 +195,7 @@ def test_a_stale_copy_cannot_approve_twice(users, make_person):
     application = actions.apply(users.township, person, actions.ApplicationInput(kind=Kind.NEW))
     actions.assess(users.assessor, application.pk, assessment())
     actions.advance(users.township, application.pk, Action.REVIEW)
+    noticed(users.township, application)
     stale = Application.objects.get(pk=application.pk)
     actions.advance(users.federation, application.pk, Action.APPROVE)
     with pytest.raises(IllegalTransition, match="已被他人处理"):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from canlian.certificates import actions
 from canlian.certificates.models import Application
-from canlian.certificates.tests.walk import assessment
+from canlian.certificates.tests.walk import assessment, noticed
 from canlian.certificates.workflow import Action, Kind, State
 from canlian.core.separation import SameReviewerError
 
@@ -13,7 +13,8 @@ from canlian.core.separation import SameReviewerError
 def _reviewed_by(user, users, person):
     application = actions.apply(users.township, person, actions.ApplicationInput(kind=Kind.NEW))
     actions.assess(users.assessor, application.pk, assessment())
-    actions.advance(user, application.pk, Action.REVIEW, note="公示无异议")
+    actions.advance(user, application.pk, Action.REVIEW, note="审核通过")
+    noticed(users.township, application)
     return application
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from canlian.audit.models import AuditEvent
 from canlian.certificates.models import Application, Certificate
+from canlian.certificates.tests.walk import noticed
 from canlian.certificates.workflow import Kind
 from canlian.core import clock
 
@@ -36,7 +37,8 @@ def test_walk_the_whole_lifecycle_in_the_ui(client, users, make_person):
     client.force_login(users.township)
     assert "赵一" in client.get(reverse("certificates:queue")).content.decode()
     post(client, users.township, reverse("certificates:act", args=[application.pk, "review"]),
-         {"note": "公示 5 日无异议"})
+         {"note": "材料齐全"})
+    noticed(users.township, application)
     post(client, users.federation, reverse("certificates:act", args=[application.pk, "approve"]))
     r = post(client, users.federation, reverse("certificates:act", args=[application.pk, "issue"]))
     certificate = Certificate.objects.get(person=person)
@@ -47,9 +49,10 @@ def test_walk_the_whole_lifecycle_in_the_ui(client, users, make_person):
     assert "/verify/" in card
     actions = list(AuditEvent.objects.filter(person_id=person.pk).order_by("id").values_list(
         "action", flat=True))
-    # the five steps, the "1+X" offers the issue opened (programme engine), the card's view
-    assert actions == ["create", "transition", "transition", "transition", "transition", "create",
-                       "view"]
+    # the five steps with the public notice after the review, the "1+X" offers the issue
+    # opened (programme engine), the card's view
+    assert actions == ["create", "transition", "transition", "update", "transition",
+                       "transition", "create", "view"]
 
 
 def test_illegal_step_in_the_ui_shows_a_message(client, users, make_person):

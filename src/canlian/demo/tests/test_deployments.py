@@ -106,6 +106,17 @@ def _assert_domain_demo(root) -> None:
 
     notices = PublicNotice.objects.filter(village__code__range=root.code_range)
     assert notices.exists() and notices.filter(applications__isnull=False).exists()
+    from canlian.certificates.models import Application as CertificateApplication
+
+    # 公示 of certificate applications: approved ones on a notice that had run before the
+    # approval, and reviewed ones both on a running notice and still waiting for one.
+    new = CertificateApplication.objects.filter(village__code__range=root.code_range,
+                                                kind__in=["new", "change"])
+    approved = new.filter(steps__action="approve").select_related("notice")
+    assert approved.exists() and all(a.notice and a.notice.ends_on < clock.today()
+                                     for a in approved)
+    assert new.filter(state="reviewed", notice__ends_on__gte=clock.today()).exists()
+    assert new.filter(state="reviewed", notice=None).exists()
     from canlian.accounts.models import User
     from canlian.evaluation import queries as evaluation
 
