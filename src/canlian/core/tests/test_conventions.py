@@ -151,6 +151,7 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
     "people/idnumber.py": (1, "a pure rule module; the clock only when no date is given"),
     "people/views.py": (1, CLASH),
     "plantasks/apps.py": (1, START),
+    "transfers/apps.py": (1, START),
     "plantasks/bulletin.py": (1, HEAVY + " (WeasyPrint)"),
     "plantasks/queries.py": (1, "not yet examined"),
     "plantasks/schedule.py": (1, START),
