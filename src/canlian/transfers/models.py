@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Direction(models.TextChoices):
@@ -20,10 +21,10 @@ class Kind(models.TextChoices):
 
 
 class State(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    ACCEPTED = "accepted", _("Accepted")
-    REFUSED = "refused", _("Refused")
-    COMPLETED = "completed", _("Completed")
+    REQUESTED = "requested", pgettext_lazy("transfer state", "Requested")
+    ACCEPTED = "accepted", pgettext_lazy("transfer state", "Accepted")
+    REFUSED = "refused", pgettext_lazy("transfer state", "Refused")
+    COMPLETED = "completed", pgettext_lazy("transfer state", "Completed")
 
 
 class Subject(models.TextChoices):
