@@ -130,13 +130,15 @@ def _peer(code: str) -> peers.Peer:
 
 @transaction.atomic
 def start_transfer(user: Any, person: Person, *, peer_code: str, village_code: str,
-                   moved_on: dt.date, request: HttpRequest | None = None) -> Transfer:
+                   moved_on: dt.date, request: HttpRequest | None = None,
+                   peer: peers.Peer | None = None) -> Transfer:
     """Ask another deployment to take a person whose hukou has moved there (户籍迁出). Nothing
-    is stopped here until the destination accepts (``deliver``)."""
+    is stopped here until the destination accepts (``deliver``). ``peer``: the demo's
+    stand-in for a configured peer."""
     scoping.require(user, Capability.APPROVE)
     if not scoping.people_for(user).filter(pk=person.pk).exists():
         raise PermissionDenied("person outside region")
-    peer = _peer(peer_code)
+    peer = peer or _peer(peer_code)
     errors = {}
     if not (village_code.isdigit() and len(village_code) == 12):
         errors["village_code"] = gettext("The receiving village code has 12 digits")
@@ -185,11 +187,12 @@ def start_transfer(user: Any, person: Person, *, peer_code: str, village_code: s
 @transaction.atomic
 def forward_application(user: Any, *, peer_code: str, subject: str, resident_id: str, name: str,
                         phone: str = "", needs_long_term_care: bool = False, note: str = "",
-                        request: HttpRequest | None = None) -> Transfer:
+                        request: HttpRequest | None = None,
+                        peer: peers.Peer | None = None) -> Transfer:
     """Lodge an application here, at the place of residence, for the place of hukou to
     decide (异地代收): it is forwarded and its decision comes back."""
     scoping.require(user, Capability.MANAGE_CERTIFICATES)
-    peer = _peer(peer_code)
+    peer = peer or _peer(peer_code)
     errors = {}
     try:
         resident_id = idnumber.validate(resident_id).number
@@ -270,8 +273,7 @@ def deliver(pk: int) -> Transfer:
             raise DeliveryError(f"未配置对方 {transfer.peer} (peer not configured)")
         answer = send(peer, _message(transfer))
     except DeliveryError as exc:
-        _retry_later(transfer.pk, str(exc))
-        return Transfer.objects.get(pk=pk)
+        return record_failure(transfer.pk, str(exc))
     with transaction.atomic():
         transfer = Transfer.objects.select_for_update().get(pk=pk)
         if transfer.pending == pending:
@@ -291,13 +293,24 @@ def deliver_now(pk: int) -> Transfer:
     return transfer
 
 
-def _retry_later(pk: int, error: str) -> None:
+def record_answer(pk: int, answer: dict[str, Any], peer: peers.Peer) -> Transfer:
+    """Apply an answer obtained otherwise than by ``deliver`` (the demo plays the peer)."""
+    with transaction.atomic():
+        transfer = Transfer.objects.select_for_update().get(pk=pk)
+        if transfer.pending:
+            _apply_answer(transfer, answer, peer)
+    return Transfer.objects.get(pk=pk)
+
+
+def record_failure(pk: int, error: str) -> Transfer:
+    """A failed attempt: count it and wait longer before the next (``rules.backoff``)."""
     with transaction.atomic():
         transfer = Transfer.objects.select_for_update().get(pk=pk)
         transfer.attempts += 1
         transfer.next_attempt_at = _now() + dt.timedelta(seconds=rules.backoff(transfer.attempts))
         transfer.last_error = error[:300]
         transfer.save(update_fields=["attempts", "next_attempt_at", "last_error", "updated_at"])
+    return Transfer.objects.get(pk=pk)
 
 
 def _next(transfer: Transfer, pending: str, wait: int = 0) -> None:
