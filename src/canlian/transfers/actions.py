@@ -43,8 +43,7 @@ from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
 from canlian.benefits import actions as benefits
 from canlian.benefits.facts import has_ruleset
-from canlian.benefits.models import OPEN_APPLICATION_STATES, Grant, GrantStatus, Subsidy
-from canlian.benefits.models import SubsidyApplication
+from canlian.benefits.models import OPEN_APPLICATION_STATES, Grant, GrantStatus, Subsidy, SubsidyApplication
 from canlian.certificates import actions as certificates
 from canlian.certificates import workflow
 from canlian.certificates.models import Application as CertificateApplication
@@ -113,7 +112,7 @@ def _notify(phone: str, text: str) -> None:
     def send() -> None:
         try:
             get_notifier().send(phone, text)
-        except Exception:  # noqa: BLE001 - the gateway's failure must not undo the transfer
+        except Exception:
             logger.exception("transfer notice to %s failed", phone[-4:])
 
     transaction.on_commit(send)
@@ -176,7 +175,7 @@ def start_transfer(user: Any, person: Person, *, peer_code: str, village_code: s
                         "issue_date": certificate.issue_date.isoformat(),
                         "valid_until": certificate.valid_until.isoformat()},
         "village_code": village_code, "moved_on": moved_on.isoformat(),
-        "paid_through": {s: f"{moved_on:%Y-%m}" for s in sorted(running)},
+        "paid_through": dict.fromkeys(sorted(running), f"{moved_on:%Y-%m}"),
     }
     transfer.save()
     record(user=user, action=AuditAction.CREATE, obj=transfer, person=person, request=request,
@@ -340,7 +339,8 @@ def _apply_answer(transfer: Transfer, answer: dict[str, Any], peer: peers.Peer) 
         transfer.state = State.ACCEPTED
         _next(transfer, "status", rules.STATUS_POLL)
         record(user=None, action=AuditAction.TRANSITION, obj=transfer, person=transfer.person,
-               summary=f"跨省通办：{peer.name}已受理 {transfer.name} 的{transfer.get_subject_display()}申请"[:300])
+               summary=f"跨省通办：{peer.name}已受理 {transfer.name} 的"
+                       f"{transfer.get_subject_display()}申请"[:300])
     elif pending == "status" and state == State.COMPLETED and answer.get("decision"):
         transfer.state = State.COMPLETED
         transfer.decision = answer["decision"]

@@ -99,3 +99,6 @@ class SeenNonce(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["peer", "nonce"], name="nonce_once")]
+
+    def __str__(self) -> str:
+        return f"{self.peer}:{self.nonce}"

@@ -15,9 +15,9 @@ MATRIX = {
     "transfers:detail": ("transfer", "get", {**STAFF_READ, **NO_REGISTRY}),
     "transfers:send": ("transfer", "post", {**COUNTERS, "federation": 302, "township": 302,
                                             "village": 302}),
-    "transfers:inbox": (None, "post", {role: 401 for role in (
+    "transfers:inbox": (None, "post", dict.fromkeys((
         "federation", "township", "village", "assessor", "auditor", "employer", "citizen",
-        "anonymous")}),
+        "anonymous"), 401)),
 }
 
 

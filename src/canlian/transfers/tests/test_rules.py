@@ -6,7 +6,7 @@ from canlian.transfers import rules, signing
 
 
 def test_backoff_doubles_from_a_minute_up_to_six_hours():
-    assert [rules.backoff(n) for n in range(0, 5)] == [0, 60, 120, 240, 480]
+    assert [rules.backoff(n) for n in range(5)] == [0, 60, 120, 240, 480]
     assert rules.backoff(30) == 6 * 3600
 
 
