@@ -365,6 +365,7 @@ def _close_at_origin(transfer: Transfer, peer: peers.Peer) -> None:
     (the move month is still paid here, docs/domain.md §4; a grant stopped later is brought
     back to it, so the roll recovers what was paid after), withdraw open applications, end
     the "1+X" programmes, close the to-dos and mark the certificate transferred out."""
+    assert transfer.person_id is not None  # a hukou transfer is of a registered person
     person = Person.objects.select_for_update().get(pk=transfer.person_id)
     moved_on = transfer.moved_on or clock.today()
     why = f"户籍迁出至{peer.name}"
@@ -460,6 +461,11 @@ def receive(peer: peers.Peer, message: dict[str, Any]) -> dict[str, Any]:
     raise MessageError(f"unknown type {kind!r}")
 
 
+def _dict(message: dict[str, Any], key: str) -> dict[str, Any]:
+    value = message.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _text(data: Any, key: str, limit: int) -> str:
     value = data.get(key, "") if isinstance(data, dict) else ""
     return str(value or "").strip()[:limit]
@@ -467,7 +473,7 @@ def _text(data: Any, key: str, limit: int) -> str:
 
 def _refused(peer: peers.Peer, uid: uuid.UUID, message: dict[str, Any], kind: str,
              reason: str) -> Transfer:
-    person = message.get("person") if isinstance(message.get("person"), dict) else {}
+    person = _dict(message, "person")
     transfer = Transfer.objects.create(
         uid=uid, direction=Direction.IN, kind=kind, peer=peer.code, state=State.REFUSED,
         subject=_text(message, "subject", 12) if kind == Kind.APPLICATION else "",
@@ -574,7 +580,7 @@ def _open_applications(person: Person, message: dict[str, Any], today: dt.date) 
     the last month the origin pays (never a month paid twice)."""
     if not has_ruleset():
         return []
-    paid = message.get("paid_through") if isinstance(message.get("paid_through"), dict) else {}
+    paid = _dict(message, "paid_through")
     opened = []
     for subsidy in Subsidy.values:
         through = paid.get(subsidy)
@@ -610,7 +616,7 @@ def _open_forwarded(peer: peers.Peer, uid: uuid.UUID, message: dict[str, Any]) -
     subject = _text(message, "subject", 12)
     if subject not in Subject.values:
         raise Refusal(f"不受理的申请事项：{subject}")
-    data = message.get("person") if isinstance(message.get("person"), dict) else {}
+    data = _dict(message, "person")
     resident_id = _text(data, "resident_id", 18)
     person = Person.objects.filter(scoping.deployment_q(), resident_id=resident_id).first()
     if person is None:
@@ -623,7 +629,7 @@ def _open_forwarded(peer: peers.Peer, uid: uuid.UUID, message: dict[str, Any]) -
                 kind=workflow.Kind.NEW, reason=note[:200]))
             local_type = "certificateapplication"
         else:
-            declared = message.get("declared") if isinstance(message.get("declared"), dict) else {}
+            declared = _dict(message, "declared")
             local = benefits.apply(user, person, subject, {
                 "needs_long_term_care": bool(declared.get("needs_long_term_care")),
                 "hukou_in_region": True})
@@ -645,6 +651,7 @@ def _open_forwarded(peer: peers.Peer, uid: uuid.UUID, message: dict[str, Any]) -
 def _check_decision(transfer: Transfer, peer: peers.Peer) -> None:
     """Fill the decision of a forwarded application once it is taken here."""
     outcome = note = ""
+    assert transfer.local_id is not None  # set when the application was opened here
     if transfer.local_type == "subsidyapplication":
         app = SubsidyApplication.objects.get(pk=transfer.local_id)
         outcome = {"approved": "approved", "rejected": "rejected",
@@ -652,8 +659,10 @@ def _check_decision(transfer: Transfer, peer: peers.Peer) -> None:
         note = app.note
     elif transfer.local_type == "certificateapplication":
         cert_app = CertificateApplication.objects.get(pk=transfer.local_id)
-        outcome = {workflow.State.ISSUED: "approved", workflow.State.REJECTED: "rejected",
-                   workflow.State.WITHDRAWN: "withdrawn"}.get(cert_app.state, "")
+        outcomes: dict[str, str] = {workflow.State.ISSUED: "approved",
+                                    workflow.State.REJECTED: "rejected",
+                                    workflow.State.WITHDRAWN: "withdrawn"}
+        outcome = outcomes.get(cert_app.state, "")
         if outcome == "approved" and cert_app.certificate_id:
             note = f"残疾人证号 {cert_app.certificate.number}"  # type: ignore[union-attr]
     if not outcome:

@@ -77,7 +77,7 @@ def linzi(tmp_path_factory):
                 requests.get(url + "/accounts/login/", timeout=2)
                 break
             except requests.ConnectionError:
-                assert process.poll() is None, process.stdout.read()  # type: ignore[union-attr]
+                assert process.poll() is None, process.stdout.read()
                 assert time.monotonic() < deadline, "Linzi did not start"
                 time.sleep(0.3)
         yield Linzi(url, path)
