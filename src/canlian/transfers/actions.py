@@ -235,7 +235,7 @@ def send(peer: peers.Peer, message: dict[str, Any]) -> dict[str, Any]:
         response = requests.post(peer.endpoint(), data=body, timeout=TIMEOUT, headers={
             **signed.headers(), "Content-Type": "application/json"})
     except requests.RequestException as exc:
-        raise DeliveryError(f"{peer.name}无法连接 (unreachable): {type(exc).__name__}") from None
+        raise DeliveryError(f"{peer.name}无法连接：{type(exc).__name__}") from None
     try:
         answer_signed = signing.read_headers(dict(response.headers))
         if answer_signed.peer != peer.code:
@@ -244,11 +244,11 @@ def send(peer: peers.Peer, message: dict[str, Any]) -> dict[str, Any]:
                        now=time.time())
         answer = response.json()
     except (signing.SignatureError, ValueError) as exc:
-        raise DeliveryError(f"{peer.name}的答复未通过签名校验 (unsigned answer, HTTP "
-                            f"{response.status_code}): {exc}") from None
+        raise DeliveryError(f"{peer.name}的答复未通过签名校验（HTTP "
+                            f"{response.status_code}）：{exc}") from None
     if response.status_code != 200 or not isinstance(answer, dict):
         error = answer.get("error", "") if isinstance(answer, dict) else ""
-        raise DeliveryError(f"{peer.name}拒收报文 (HTTP {response.status_code}): {error}")
+        raise DeliveryError(f"{peer.name}拒收报文（HTTP {response.status_code}）：{error}")
     return answer
 
 
@@ -269,7 +269,7 @@ def deliver(pk: int) -> Transfer:
     peer = peers.get(transfer.peer)
     try:
         if peer is None:
-            raise DeliveryError(f"未配置对方 {transfer.peer} (peer not configured)")
+            raise DeliveryError(f"未配置对接地区 {transfer.peer}")
         answer = send(peer, _message(transfer))
     except DeliveryError as exc:
         return record_failure(transfer.pk, str(exc))
@@ -355,7 +355,7 @@ def _apply_answer(transfer: Transfer, answer: dict[str, Any], peer: peers.Peer) 
         _next(transfer, "status", rules.STATUS_POLL)  # not decided yet: ask again later
     else:
         transfer.attempts += 1
-        transfer.last_error = f"{peer.name}的答复无法识别 (unexpected answer): {state!r}"[:300]
+        transfer.last_error = f"{peer.name}的答复无法识别：{state!r}"[:300]
         transfer.next_attempt_at = _now() + dt.timedelta(seconds=rules.backoff(transfer.attempts))
     transfer.save()
 

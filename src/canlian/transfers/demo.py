@@ -61,7 +61,7 @@ def seed_transfers(deployment: Deployment, *, today: dt.date | None = None) -> d
         "reason": f"迁入地村（社区）代码 {id_prefix}999201 不在{name}辖区内"}, peer)
     waiting = actions.start_transfer(user, holders[2], peer_code=code,
                                      village_code=their_village, moved_on=moved_on, peer=peer)
-    actions.record_failure(waiting.pk, f"{name}无法连接 (unreachable): ConnectionError")
+    actions.record_failure(waiting.pk, f"{name}无法连接：ConnectionError")
 
     village = Region.objects.filter(level="village", code__startswith=deployment.root.code[:6]
                                     ).order_by("code").first()

@@ -31,7 +31,7 @@ def test_the_transfer_pages_fit_a_phone_and_pass_axe(live_server, settings, user
         direction="out", kind="application", subject="nursing", peer="linzi",
         person=person, village=person.village, resident_id=person.resident_id,
         name=person.name, pending="forward", attempts=3,
-        last_error="临淄区残联无法连接 (unreachable): ConnectionError")
+        last_error="临淄区残联无法连接：ConnectionError")
     failures = {}
     with browser.page(live_server.url, **PHONE) as page:
         browser.sign_in(page, live_server.url, users.federation)
