@@ -49,7 +49,7 @@ def test_an_arrival_is_registered_and_its_confirmed_subsidy_starts_after_the_ori
     assert confirmed.pk == prefilled.pk and confirmed.applied_on == first
 
 
-@pytest.mark.parametrize("change, reason", [
+@pytest.mark.parametrize(("change", "reason"), [
     ({"village_code": "370305001201"}, "不在"),
     ({"certificate": {"number": "ANOTHER", "category": 4, "grade": 1,
                       "issue_date": "2020-01-01", "valid_until": "2030-01-01"}}, "不一致"),
