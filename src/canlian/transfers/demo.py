@@ -45,7 +45,7 @@ def seed_transfers(deployment: Deployment, *, today: dt.date | None = None) -> d
         return {}
     peer = peers.Peer(code, name, f"https://{code}.example.invalid", b"demo-key-" * 4)
     holders = list(scoping.people_for(user).filter(
-        certificate_number__isnull=False, death_date__isnull=True).order_by("id")[:4])
+        certificates__status="issued", death_date__isnull=True).distinct().order_by("id")[:4])
     if len(holders) < 4:
         return {}
     moved_on = today.replace(day=1)
