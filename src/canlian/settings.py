@@ -198,6 +198,7 @@ INSTALLED_APPS = [
     "canlian.community",
     "canlian.care",
     "canlian.exchange",
+    "canlian.transfers",
     "canlian.programmes",
     "canlian.indicators",
     "canlian.api",
@@ -403,6 +404,11 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}
 CANLIAN_JOB_RETENTION_DAYS = int(os.environ.get("CANLIAN_JOB_RETENTION_DAYS", "7"))
 
 CANLIAN_DEPLOYMENT = os.environ.get("CANLIAN_DEPLOYMENT", "")
+# Transfers between deployments (canlian/transfers, docs/integration.md): the code this
+# installation signs its messages with (default: the deployment's code) and its peers, as
+# JSON {"linzi": {"name": "临淄区残联", "url": "https://…", "key": "shared secret"}}.
+CANLIAN_TRANSFER_SELF = os.environ.get("CANLIAN_TRANSFER_SELF", "")
+CANLIAN_TRANSFER_PEERS = os.environ.get("CANLIAN_TRANSFER_PEERS", "")
 # Arrears beyond this many months are held in a roll until a second person approves them.
 CANLIAN_ARREARS_LIMIT_MONTHS = int(os.environ.get("CANLIAN_ARREARS_LIMIT_MONTHS", "6"))
 # How sign-in codes reach citizens' phones (portal/notifiers.py) is CANLIAN_NOTIFIER above.

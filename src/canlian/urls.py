@@ -29,6 +29,7 @@ urlpatterns = [
     path("community/", include("canlian.community.urls")),
     path("care/", include("canlian.care.urls")),
     path("exchange/", include("canlian.exchange.urls")),
+    path("transfers/", include("canlian.transfers.urls")),
     path("programmes/", include("canlian.programmes.urls")),
     path("indicators/", include("canlian.indicators.urls")),
     path("audit/", include("canlian.audit.urls")),

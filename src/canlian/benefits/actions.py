@@ -105,7 +105,9 @@ def apply(user: Any, person: Person, subsidy: str, declared: dict[str, Any], *,
             application.state = ApplicationState.APPLIED
             application.village_id = person.village_id
             application.channel = channel if prefilled is None else application.channel
-            application.applied_on = today
+            # A pre-filled application counted from a later month (a person who moved in:
+            # the origin pays the month of the move, transfers/rules.py) keeps that month.
+            application.applied_on = max(today, prefilled.applied_on) if prefilled else today
             application.bank_name = bank_name
             application.bank_account = bank_account
             application.created_by = user if getattr(user, "pk", None) else None

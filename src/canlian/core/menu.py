@@ -49,6 +49,8 @@ ENTRIES = (
     Entry("evaluation:home", _("Third-party evaluation"), Capability.EVALUATE),
     Entry("evaluation:results", _("Satisfaction"), Capability.VIEW_SATISFACTION, name="results"),
     Entry("employment:mine", _("My unit"), Capability.OWN_UNIT),
+    Entry("transfers:index", _("Transfers between regions"), Capability.VIEW_PEOPLE,
+          app="transfers"),
     Entry("audit:list", _("Audit log"), Capability.VIEW_AUDIT, app="audit"),
 )
 

@@ -35,6 +35,7 @@ from canlian.privacy.demo import seed_privacy
 from canlian.programmes.demo import seed_programmes as seed_programme_engine
 from canlian.regions import loader
 from canlian.rights.demo import seed_rights
+from canlian.transfers.demo import seed_transfers
 
 
 class Command(BaseCommand):
@@ -93,6 +94,7 @@ class Command(BaseCommand):
                          ("education", seed_education), ("culture", seed_culture),
                          ("care", seed_care), ("programmes", seed_programme_engine),
                          ("external figures", seed_external), ("exchange", seed_exchange),
+                         ("transfers", seed_transfers),
                          ("plan tasks", seed_plantasks), ("evaluation", seed_evaluation),
                          ("disclosure", seed_disclosure)]
                 counts: dict[str, int] = {}
