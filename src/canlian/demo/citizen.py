@@ -10,6 +10,7 @@ from canlian.benefits import actions as benefits
 from canlian.benefits.models import Grant
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
+from canlian.transfers.models import Transfer
 
 
 def demo_citizen(deployment: Deployment) -> Person | None:
@@ -18,6 +19,8 @@ def demo_citizen(deployment: Deployment) -> Person | None:
                                         grade__in=[1, 2], birth_date__year__gte=1950)
                   .exclude(phone="").exclude(certificate_number=None)
                   .exclude(pk__in=Grant.objects.filter(subsidy="nursing").values("person_id"))
+                  # a long-registered resident, not the transfer demo's arrival
+                  .exclude(pk__in=Transfer.objects.exclude(person=None).values("person_id"))
                   .order_by("village__code", "id"))
     person = candidates.first()
     if person is not None:
