@@ -31,6 +31,7 @@ urlpatterns = [
     path("exchange/", include("canlian.exchange.urls")),
     path("programmes/", include("canlian.programmes.urls")),
     path("indicators/", include("canlian.indicators.urls")),
+    path("province/", include("canlian.province.urls")),
     path("audit/", include("canlian.audit.urls")),
     path("jobs/", include("canlian.jobs.urls")),
     path("ops/", include("canlian.ops.urls")),
