@@ -177,6 +177,14 @@ def privacy_retention(slot: dt.datetime) -> dict[str, Any]:
     return actions.apply_retention(clock.today())
 
 
+def partitions_ahead(slot: dt.datetime) -> dict[str, Any]:
+    """Monthly partitions (PostgreSQL, once the audit log is partitioned): this month's and
+    the next three months' are made before any row needs them (``core/partitions.py``)."""
+    from canlian.core import partitions
+
+    return partitions.ensure_months()
+
+
 def worker_heartbeat(slot: dt.datetime) -> dict[str, Any]:
     """Runs every minute in the worker: the health check sees the worker is alive and
     taking tasks off the queue."""
@@ -207,5 +215,7 @@ register(Scheduled("backup", _("Nightly backup and restore test"), nightly_backu
 register(Scheduled("prune", _("Retention: prune old rows and files"), prune, "30 3 * * *"))
 register(Scheduled("privacy_retention", _("Retention: anonymise personal data past its period"),
                    privacy_retention, "45 3 * * *"))
+register(Scheduled("partitions_ahead", _("Monthly partitions made ahead"), partitions_ahead,
+                   "50 3 * * *"))
 register(Scheduled("worker_heartbeat", _("Worker heartbeat"), worker_heartbeat, "* * * * *",
                    retries=0, catch_up=dt.timedelta(minutes=2), hidden=True))
