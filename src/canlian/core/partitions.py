@@ -104,7 +104,7 @@ def ensure_months(spec: Spec = AUDIT, ahead: int = 3) -> dict[str, object]:
             try:
                 with transaction.atomic():
                     name = _create_month(cursor, spec, spec.table, month)
-            except Exception as exc:  # noqa: BLE001 - rows of that month in the default
+            except Exception as exc:
                 blocked.append(f"{month:%Y-%m}: {str(exc).splitlines()[0]}")
                 continue
             if name:
@@ -162,6 +162,11 @@ def convert(spec: Spec = AUDIT, *, batch: int = 50_000, ahead: int = 3,
                     cursor.execute(_on(definition, table, new)
                                    .replace(f"INDEX {name} ", f'INDEX "{name}__p" ', 1))
             report(f"created {new} with {len(months(first, last))} monthly partitions")
+        # A row whose transaction was still open while its id range was copied is caught
+        # at the swap: every row written from an hour before this run's copy began is
+        # compared by id (a transaction open longer than that makes the counts differ,
+        # and the swap refuses).
+        since = clock.now() - dt.timedelta(hours=1)
         cursor.execute(f'SELECT coalesce(max(id), 0) FROM "{new}"')
         copied = cursor.fetchone()[0]
         cursor.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"')
@@ -174,12 +179,16 @@ def convert(spec: Spec = AUDIT, *, batch: int = 50_000, ahead: int = 3,
             report(f"copied up to id {min(copied, high)} of {high}")
         with transaction.atomic():
             cursor.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
-            cursor.execute(f'INSERT INTO "{new}" SELECT * FROM "{table}" WHERE id > '
-                           f'(SELECT coalesce(max(id), 0) FROM "{new}")')
+            cursor.execute(f'INSERT INTO "{new}" SELECT * FROM "{table}" o WHERE '
+                           f'(o."{column}" >= %s OR o.id > (SELECT coalesce(max(id), 0) '
+                           f'FROM "{new}")) AND NOT EXISTS (SELECT 1 FROM "{new}" n '
+                           f'WHERE n.id = o.id AND n."{column}" = o."{column}")', [since])
             cursor.execute(f'SELECT (SELECT count(*) FROM "{table}"), (SELECT count(*) FROM "{new}")')
             before, after = cursor.fetchone()
             if before != after:
-                raise RuntimeError(f"{table}: {before} rows but {after} copied; nothing swapped")
+                raise RuntimeError(
+                    f"{table}: {before} rows but {after} copied, nothing swapped (a transaction "
+                    f"open for over an hour during the copy?): drop {new} and run again")
             cursor.execute(f"SELECT greatest((SELECT coalesce(max(id), 0) FROM \"{table}\"), "
                            f"(SELECT last_value FROM {_sequence(cursor, table)}))")
             next_id = cursor.fetchone()[0] + 1

@@ -60,7 +60,7 @@ def status(config: Province, now: dt.datetime | None = None) -> list[dict[str, A
                 flags.add("late")
             if ok is not None:
                 last_ok = ok.collected_at if last_ok is None else min(last_ok, ok.collected_at)
-                named = _names(ok.document)
+                named = _names(ok.document or {})
                 for p in ok.problems:
                     flags.add("frozen_changed" if p["check"] == "frozen_changed"
                               else "inconsistent")
@@ -79,17 +79,18 @@ def figures(config: Province, year: int) -> dict[str, Any]:
     """The latest good document of each city for ``year``: indicators as rows (the union of
     the cities' plans, in the order first seen) and cities as columns, and persons."""
     good = _latest(Q(city__in=[c.code for c in config.cities], ok=True, year=year))
-    columns = [c for c in config.cities]
+    columns = list(config.cities)
     names: dict[str, tuple[str, str]] = {}
     values: dict[tuple[str, str], dict[str, Any]] = {}
     persons: dict[str, int | None] = {}
     for city in columns:
         export = good.get((city.code, year))
-        if export is None:
+        document = export.document if export is not None else None
+        if not document:
             persons[city.code] = None
             continue
-        persons[city.code] = export.document["persons"].get("total")
-        for ind in export.document["indicators"]:
+        persons[city.code] = document["persons"].get("total")
+        for ind in document["indicators"]:
             names.setdefault(ind["code"], (ind["name"], ind["unit"]))
             values[(ind["code"], city.code)] = ind
     rows = [{"code": code, "name": name, "unit": unit,

@@ -15,7 +15,6 @@ from . import actions, queries
 from .cities import CitiesError
 
 
-
 def _labels() -> dict[str, str]:
     return {"ok": _("Up to date"), "late": _("Export late"), "failed": _("Last attempt failed"),
             "inconsistent": _("Inconsistent figures"),

@@ -108,3 +108,24 @@ def test_the_audit_log_is_converted_live_and_works_across_months(db, users):
 def test_the_command_says_what_the_table_is(db, capsys):
     call_command("partitions", "status")
     assert "audit_auditevent: plain" in capsys.readouterr().out
+
+
+def test_a_row_committed_late_into_a_copied_range_is_not_lost(db, users):
+    """A transaction that took its id before a batch was copied and committed after it
+    (simulated by a row written with a low id while the copy runs) is caught at the swap."""
+    for day in (3, 4, 5, 6):
+        _event(users.federation, _at(2026, 11, day, 9), day)
+    first = AuditEvent.objects.order_by("id").values_list("id", flat=True).first()
+
+    def late_commit(line):
+        if line.startswith("copied up to id") and not AuditEvent.objects.filter(
+                pk=first - 1).exists():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO audit_auditevent (id, at, actor_name, action, object_type, "
+                    "object_id, region_code, summary, changes, user_agent, hash) VALUES "
+                    "(%s, now(), '', 'view', 'person', '9', '', '', '{}', '', '')", [first - 1])
+
+    with time_machine.travel(_at(2026, 11, 25, 10), tick=False):
+        result = partitions.convert(batch=2, report=late_commit)
+    assert result["converted"] and AuditEvent.objects.filter(pk=first - 1).exists()

@@ -104,5 +104,5 @@ def test_the_cities_file_is_read_strictly(tmp_path):
         path.write_text(bad, encoding="utf-8")
         with pytest.raises(CitiesError, match=message):
             read(path, {})
-    with pytest.raises(CitiesError, match="missing.yaml"):
+    with pytest.raises(CitiesError, match=r"missing\.yaml"):
         read(tmp_path / "missing.yaml", {})

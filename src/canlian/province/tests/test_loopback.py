@@ -134,7 +134,8 @@ def test_the_province_collects_two_cities_flags_the_one_down_and_the_one_gone_wr
         yline = next(s for s in status.splitlines() if s.startswith("yueqing:"))
         assert "yueqing: failed" in yline and "late" not in yline
         problems = db.execute("SELECT problems FROM province_cityexport WHERE city='linzi' "
-                              f"AND year={FROZEN} ORDER BY collected_at DESC LIMIT 1").fetchone()[0]
+                              "AND year=? ORDER BY collected_at DESC LIMIT 1",
+                              (FROZEN,)).fetchone()[0]
         assert f'"check": "over", "indicator": "{indicator}", "township": "{township}"' in problems
         assert '"check": "frozen_changed"' in problems
         # the year before, not frozen, is still consistent
