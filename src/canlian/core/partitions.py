@@ -179,9 +179,11 @@ def convert(spec: Spec = AUDIT, *, batch: int = 50_000, ahead: int = 3,
             report(f"copied up to id {min(copied, high)} of {high}")
         with transaction.atomic():
             cursor.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+            # two index ranges (by id, then by time), not one OR that scans the table
+            cursor.execute(f'INSERT INTO "{new}" SELECT * FROM "{table}" WHERE id > '
+                           f'(SELECT coalesce(max(id), 0) FROM "{new}")')
             cursor.execute(f'INSERT INTO "{new}" SELECT * FROM "{table}" o WHERE '
-                           f'(o."{column}" >= %s OR o.id > (SELECT coalesce(max(id), 0) '
-                           f'FROM "{new}")) AND NOT EXISTS (SELECT 1 FROM "{new}" n '
+                           f'o."{column}" >= %s AND NOT EXISTS (SELECT 1 FROM "{new}" n '
                            f'WHERE n.id = o.id AND n."{column}" = o."{column}")', [since])
             cursor.execute(f'SELECT (SELECT count(*) FROM "{table}"), (SELECT count(*) FROM "{new}")')
             before, after = cursor.fetchone()

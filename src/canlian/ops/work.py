@@ -25,7 +25,7 @@ from canlian.benefits import rolls
 from canlian.certificates.models import Application, Certificate, CertificateStatus
 from canlian.certificates.workflow import OPEN_STATES
 from canlian.community.models import Problem, Visit
-from canlian.core import clock
+from canlian.core import clock, partitions
 from canlian.education.models import DropoutCase
 from canlian.people.models import Person
 from canlian.regions.models import Deployment
@@ -180,8 +180,6 @@ def privacy_retention(slot: dt.datetime) -> dict[str, Any]:
 def partitions_ahead(slot: dt.datetime) -> dict[str, Any]:
     """Monthly partitions (PostgreSQL, once the audit log is partitioned): this month's and
     the next three months' are made before any row needs them (``core/partitions.py``)."""
-    from canlian.core import partitions
-
     return partitions.ensure_months()
 
 

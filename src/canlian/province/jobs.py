@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from canlian.ops.registry import Scheduled, register
 
+from . import actions
+
 
 def collect(slot: dt.datetime) -> dict[str, Any]:
-    from . import actions
-
     return actions.collect()
 
 

@@ -140,6 +140,7 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
     "jobs/actions.py": (1, "the task module imports actions (cycle)"),
     "jobs/storage.py": (1, START),
     "ops/apps.py": (1, START),
+    "province/apps.py": (1, START),
     "ops/backups.py": (3, HEAVY),
     "ops/health.py": (6, "health checks load what they check on use"),
     "ops/management/commands/scheduler.py": (1, "not yet examined"),

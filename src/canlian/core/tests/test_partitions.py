@@ -129,3 +129,10 @@ def test_a_row_committed_late_into_a_copied_range_is_not_lost(db, users):
     with time_machine.travel(_at(2026, 11, 25, 10), tick=False):
         result = partitions.convert(batch=2, report=late_commit)
     assert result["converted"] and AuditEvent.objects.filter(pk=first - 1).exists()
+
+
+def test_the_nightly_job_leaves_a_plain_table_alone(db):
+    from canlian.ops import work
+
+    assert work.partitions_ahead(dt.datetime.now(dt.UTC)) == {"partitioned": False,
+                                                                "created": []}

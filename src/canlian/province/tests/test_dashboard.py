@@ -110,3 +110,13 @@ def test_the_dashboard_fits_a_phone_and_passes_axe(live_server, users, collected
         assert browser.horizontal_overflow(page) == 0
         if browser.axe_available():
             assert browser.axe_violations(page) == []
+
+
+def test_the_collection_is_a_job_of_province_mode_only(province, db):
+    from canlian.ops.registry import REGISTRY
+    from canlian.province import jobs
+
+    assert "province_collect" not in REGISTRY  # the suite's instance is a city
+    # what the scheduler runs: every configured city and year, none answering here
+    assert jobs.collect(timezone.now()) == {"received": 0, "failed": 4, "with_problems": 0}
+    assert CityExport.objects.filter(ok=False).count() == 4
