@@ -202,6 +202,7 @@ INSTALLED_APPS = [
     "canlian.programmes",
     "canlian.indicators",
     "canlian.api",
+    "canlian.province",
     "canlian.portal",
     "canlian.privacy",
     "canlian.demo",
@@ -326,6 +327,19 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["canlian.core.replica.Router"]
 CANLIAN_REPLICA_MAX_LAG = float(os.environ.get("CANLIAN_REPLICA_MAX_LAG", "30"))
+
+# Province mode (docs/scaling.md "A province"): CANLIAN_MODE=province makes this instance
+# collect its cities' aggregates (their base URLs and API keys in the YAML file named by
+# CANLIAN_PROVINCE_CITIES) and show the provincial dashboard; "city" (the default) is a
+# deployment serving one city or district.
+CANLIAN_MODE = os.environ.get("CANLIAN_MODE", "city")
+if CANLIAN_MODE not in ("city", "province"):
+    raise ImproperlyConfigured(f"CANLIAN_MODE must be city or province, not {CANLIAN_MODE!r}")
+CANLIAN_PROVINCE_CITIES = os.environ.get("CANLIAN_PROVINCE_CITIES", "")
+# A city whose last good export is older than this is flagged late (the collection runs
+# hourly by default: CANLIAN_SCHEDULE_PROVINCE_COLLECT).
+CANLIAN_PROVINCE_LATE_HOURS = float(os.environ.get("CANLIAN_PROVINCE_LATE_HOURS", "26"))
+CANLIAN_PROVINCE_TIMEOUT = float(os.environ.get("CANLIAN_PROVINCE_TIMEOUT", "60"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -32,6 +32,7 @@ urlpatterns = [
     path("transfers/", include("canlian.transfers.urls")),
     path("programmes/", include("canlian.programmes.urls")),
     path("indicators/", include("canlian.indicators.urls")),
+    path("province/", include("canlian.province.urls")),
     path("audit/", include("canlian.audit.urls")),
     path("jobs/", include("canlian.jobs.urls")),
     path("ops/", include("canlian.ops.urls")),

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from . import errors, feed_routes, persons, resources
+from . import aggregates, errors, feed_routes, persons, resources
 from .auth import ApiKey, staff_only
 
 # The schema and its documentation page are for signed-in staff, not the public.
@@ -13,3 +13,4 @@ errors.install(api)
 api.add_router("/persons", persons.router)
 api.add_router("/", resources.router)
 api.add_router("/feeds", feed_routes.router)
+api.add_router("/", aggregates.router)

@@ -82,6 +82,9 @@ class Catalogue:
     foreign_keys: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     triggers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     migrations: set[tuple[str, str]] = field(default_factory=set)
+    # PostgreSQL tables partitioned by range (core/partitions.py): their primary key is the
+    # model's with the partition column after it, as PostgreSQL requires.
+    partitioned: set[str] = field(default_factory=set)
 
     def has(self, item: Expected) -> bool:
         t = item.table
@@ -93,7 +96,9 @@ class Catalogue:
         if t not in self.tables:
             return True  # reported once, as the missing table
         if item.kind == "primary key":
-            return self.primary_keys.get(t) == item.columns
+            key = self.primary_keys.get(t)
+            return key == item.columns or (t in self.partitioned and key is not None
+                                           and key[:len(item.columns)] == item.columns)
         if item.kind == "trigger":
             return item.name in self.triggers[t]
         if item.kind == "check":
@@ -193,6 +198,11 @@ JOIN pg_class t ON t.oid = g.tgrelid
 JOIN pg_namespace s ON s.oid = t.relnamespace AND s.nspname = ANY(current_schemas(false))
 WHERE NOT g.tgisinternal AND g.tgenabled <> 'D'
 """
+PG_PARTITIONED = """
+SELECT t.relname FROM pg_class t
+JOIN pg_namespace s ON s.oid = t.relnamespace AND s.nspname = ANY(current_schemas(false))
+WHERE t.relkind = 'p'
+"""
 SQLITE_OBJECTS = "SELECT type, name, tbl_name, sql FROM sqlite_master"
 SQLITE_INDEXES = """
 SELECT m.name, l.name, l."unique", l.partial, i.name
@@ -241,6 +251,8 @@ def _read_postgresql(cursor: Any, into: Catalogue) -> None:
     cursor.execute(PG_TRIGGERS)
     for table, name in cursor.fetchall():
         into.triggers[table].add(name)
+    cursor.execute(PG_PARTITIONED)
+    into.partitioned.update(name for (name,) in cursor.fetchall())
 
 
 def _read_sqlite(cursor: Any, into: Catalogue) -> None:

@@ -25,7 +25,7 @@ from canlian.benefits import rolls, yearfacts
 from canlian.certificates.models import Application, Certificate, CertificateStatus
 from canlian.certificates.workflow import OPEN_STATES
 from canlian.community.models import Problem, Visit
-from canlian.core import clock
+from canlian.core import clock, partitions
 from canlian.education.models import DropoutCase
 from canlian.indicators import places
 from canlian.people.models import Person
@@ -184,6 +184,12 @@ def privacy_retention(slot: dt.datetime) -> dict[str, Any]:
     return actions.apply_retention(clock.today())
 
 
+def partitions_ahead(slot: dt.datetime) -> dict[str, Any]:
+    """Monthly partitions (PostgreSQL, once the audit log is partitioned): this month's and
+    the next three months' are made before any row needs them (``core/partitions.py``)."""
+    return partitions.ensure_months()
+
+
 def worker_heartbeat(slot: dt.datetime) -> dict[str, Any]:
     """Runs every minute in the worker: the health check sees the worker is alive and
     taking tasks off the queue."""
@@ -216,5 +222,7 @@ register(Scheduled("backup", _("Nightly backup and restore test"), nightly_backu
 register(Scheduled("prune", _("Retention: prune old rows and files"), prune, "30 3 * * *"))
 register(Scheduled("privacy_retention", _("Retention: anonymise personal data past its period"),
                    privacy_retention, "45 3 * * *"))
+register(Scheduled("partitions_ahead", _("Monthly partitions made ahead"), partitions_ahead,
+                   "50 3 * * *"))
 register(Scheduled("worker_heartbeat", _("Worker heartbeat"), worker_heartbeat, "* * * * *",
                    retries=0, catch_up=dt.timedelta(minutes=2), hidden=True))
