@@ -14,10 +14,17 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.conf import settings
 
 from canlian.core.tests.processes import canlian, environment, run, wait_until
 
 FROZEN = 2025  # the demo's last full year (the plans run 2021–2025)
+
+# The three instances keep their own SQLite databases, whatever the suite's database is; the
+# PostgreSQL pass of the suite would repeat the same run (minutes on two cores), so it runs once.
+pytestmark = pytest.mark.skipif(
+    "sqlite" not in settings.DATABASES["default"]["ENGINE"],
+    reason="runs its own SQLite instances; once per suite, in the SQLite pass")
 
 
 def _port() -> int:
