@@ -31,3 +31,36 @@ class BillForm(Form):
 
 class ConfirmationForm(Form):
     file = forms.FileField(label=_("Confirmation file (.xlsx: 身份证号, 结果, 说明)"))
+
+
+class ClaimForm(Form):
+    """An accident reported by the insured person or the family, filed by staff with the
+    insurer's papers (意外伤害保险报案)."""
+
+    resident_id = forms.CharField(label=_("Resident ID of the insured person"), max_length=18,
+                                  min_length=15)
+    kind = forms.ChoiceField(label=_("Kind of loss"), choices=[
+        ("medical", _("Accident medical costs")), ("disability", _("Disability")),
+        ("death", _("Death"))])
+    accident_on = forms.DateField(label=_("Day of the accident"))
+    claimed = forms.DecimalField(label=_("Amount claimed (yuan)"), max_digits=12,
+                                 decimal_places=2)
+    note = forms.CharField(label=_("Note (hospital, papers received)"), max_length=300,
+                           required=False)
+
+
+class RecordDecisionForm(Form):
+    """Approve or refuse a claim or a reward; a refusal needs its reason."""
+
+    MOVES = [("approve", _("Approve")), ("refuse", _("Refuse"))]
+    move = forms.ChoiceField(label=_("Decision"), choices=MOVES, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note or reason"), max_length=300, required=False)
+
+
+class PaidForm(Form):
+    paid_on = forms.DateField(label=_("Paid on"))
+
+
+class PostRewardsForm(Form):
+    year = forms.IntegerField(label=_("Year of the quota declarations"), min_value=2000,
+                              max_value=2100)

@@ -7,6 +7,8 @@ and exchanges rosters. A refusal is shown beside its field (``core.forms.add_err
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -15,18 +17,29 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
+from canlian.benefits import notice_rules
 from canlian.core import clock, exports
 from canlian.core.forms import add_errors
 from canlian.core.web import AuthedRequest, requires
 
 from . import actions, facts, queries, rules
 from .actions import ProgrammeError
-from .forms import BillForm, ConfirmationForm, DecisionForm, SimulationForm
-from .models import Application, Roster
+from .forms import (
+    BillForm,
+    ClaimForm,
+    ConfirmationForm,
+    DecisionForm,
+    PaidForm,
+    PostRewardsForm,
+    RecordDecisionForm,
+    SimulationForm,
+)
+from .models import Application, Claim, EmployerReward, Roster
 
 STATE_FILTERS = [s for s, _label in Application.STATES]
 
@@ -163,3 +176,188 @@ def roster(request: AuthedRequest, code: str) -> HttpResponseBase:
     return render(request, "programmes/roster.html", {
         "code": code, "name": names[code], "year": year, "roster": existing, "lines": lines,
         "form": form, "result": result})
+
+
+# ---- accident insurance claims (意外伤害保险理赔) ----------------------------------------------
+
+def _refuse(form: Any, exc: ProgrammeError | PermissionDenied) -> None:
+    """A refusal beside the field it names, else at the top of the form."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, _("Your role cannot take this step."))
+        return
+    field = getattr(exc, "field", "__all__")
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+def _claim_programme() -> tuple[str, Any] | None:
+    """The insurance programme that pays claims today (its code and version), if any."""
+    catalogue = facts.catalogue()
+    today = clock.today()
+    for p in catalogue or []:
+        version = p.on(today)
+        if version is not None and version.settlement.claims is not None:
+            return p.code, version
+    return None
+
+
+@requires(Capability.VIEW_PEOPLE)
+def claims(request: AuthedRequest) -> HttpResponse:
+    """The claims in the user's area, filtered by state, kind and township; staff who may
+    edit records file a new claim from the insurer's papers."""
+    found = _claim_programme()
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and found is not None and form.is_valid():
+        data = form.cleaned_data
+        person = (scoping.people_for(request.user)
+                  .filter(resident_id=data["resident_id"].strip().upper()).first())
+        if person is None:
+            form.add_error("resident_id", _("No person with this resident ID in your area."))
+        else:
+            try:
+                claim = actions.file_claim(
+                    request.user, person, found[0], kind=data["kind"],
+                    accident_on=data["accident_on"], claimed=data["claimed"],
+                    note=data["note"], request=request)
+            except (ProgrammeError, PermissionDenied) as exc:
+                _refuse(form, exc)
+            else:
+                messages.success(request, _("Claim filed: %(amount)s yuan payable.")
+                                 % {"amount": f"{claim.payable:,.2f}"})
+                return redirect("programmes:claim", pk=claim.pk)
+    rows = (Claim.objects.filter(scoping.region_q(request.user, "village__code"))
+            .select_related("person", "village__parent"))
+    state, kind, township = (request.GET.get(k, "") for k in ("state", "kind", "township"))
+    if state in dict(Claim.STATES):
+        rows = rows.filter(state=state)
+    if kind in dict(Claim.KINDS):
+        rows = rows.filter(kind=kind)
+    if township.isdigit():
+        rows = rows.filter(village__parent_id=int(township))
+    page = Paginator(rows.order_by("-reported_on", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "programmes/claims.html", {
+        "page": page, "form": form, "programme": found[1] if found else None,
+        "state": state, "kind": kind, "township": township, "states": Claim.STATES,
+        "kinds": Claim.KINDS, "can_file": request.user.can(Capability.EDIT_PEOPLE),
+        "townships": scoping.region_of(request.user).townships()
+        if request.user.region else []})
+
+
+@requires(Capability.VIEW_PEOPLE)
+def claim(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One claim: the cover, the amounts and the decision (by someone other than the
+    filer), then the insurer's payment."""
+    item = get_object_or_404(
+        Claim.objects.filter(scoping.region_q(request.user, "village__code"))
+        .select_related("person", "village__parent", "filed_by", "decided_by",
+                        "roster_line__roster"), pk=pk)
+    decision = RecordDecisionForm(request.POST if "move" in request.POST else None)
+    paid = PaidForm(request.POST if "paid_on" in request.POST else None,
+                    initial={"paid_on": clock.today()})
+    if request.method == "POST":
+        try:
+            if "paid_on" in request.POST and paid.is_valid():
+                actions.pay_claim(request.user, item.pk, paid_on=paid.cleaned_data["paid_on"],
+                                  request=request)
+                messages.success(request, _("Payment recorded."))
+                return redirect("programmes:claim", pk=item.pk)
+            if "move" in request.POST and decision.is_valid():
+                actions.decide_claim(request.user, item.pk,
+                                     approve=decision.cleaned_data["move"] == "approve",
+                                     note=decision.cleaned_data["note"], request=request)
+                messages.success(request, _("Decision recorded."))
+                return redirect("programmes:claim", pk=item.pk)
+        except (ProgrammeError, PermissionDenied) as exc:
+            _refuse(paid if "paid_on" in request.POST else decision, exc)
+    found = _claim_programme()
+    return render(request, "programmes/claim.html", {
+        "claim": item, "decision": decision, "paid": paid,
+        "limits": found[1].settlement.claims if found else None,
+        "can_decide": request.user.can(Capability.APPROVE)
+        and item.filed_by_id != request.user.pk})
+
+
+# ---- over-quota employer rewards (超比例安排残疾人就业奖励) ------------------------------------
+
+@requires(Capability.VIEW_PEOPLE)
+def rewards(request: AuthedRequest) -> HttpResponse:
+    """The rewards of the user's area by year, state and township; the federation posts
+    the year's rewards for public notice."""
+    today = clock.today()
+    reward_rule = facts.catalogue().reward_on(today) if facts.catalogue() else None  # type: ignore[union-attr]
+    form = PostRewardsForm(request.POST or None, initial={"year": today.year - 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = actions.post_rewards(request.user, form.cleaned_data["year"], request=request)
+        except (ProgrammeError, PermissionDenied) as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, _("%(n)s rewards posted for public notice.")
+                             % {"n": f"{len(made):,}"})
+            return redirect(reverse("programmes:rewards") + f"?year={form.cleaned_data['year']}")
+    rows = (EmployerReward.objects.filter(scoping.region_q(request.user, "township__code"))
+            .select_related("employer", "township"))
+    year, state, township = (request.GET.get(k, "") for k in ("year", "state", "township"))
+    if year.isdigit():
+        rows = rows.filter(year=int(year))
+    if state in dict(EmployerReward.STATES):
+        rows = rows.filter(state=state)
+    if township.isdigit():
+        rows = rows.filter(township_id=int(township))
+    page = Paginator(rows.order_by("-year", "employer__name"), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "programmes/rewards.html", {
+        "page": page, "form": form, "rule": reward_rule, "year": year, "state": state,
+        "township": township, "states": EmployerReward.STATES, "today": today,
+        "years": range(today.year - 4, today.year + 1),
+        "can_post": request.user.can(Capability.APPROVE),
+        "townships": scoping.region_of(request.user).townships()
+        if request.user.region else []})
+
+
+@requires(Capability.VIEW_PEOPLE)
+def reward(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One reward: the declaration's figures, the notice period, the decision after it (by
+    someone other than the poster) and the payment."""
+    item = get_object_or_404(
+        EmployerReward.objects.filter(scoping.region_q(request.user, "township__code"))
+        .select_related("employer", "township", "declaration", "posted_by", "decided_by"),
+        pk=pk)
+    decision = RecordDecisionForm(request.POST if "move" in request.POST else None)
+    paid = PaidForm(request.POST if "paid_on" in request.POST else None,
+                    initial={"paid_on": clock.today()})
+    if request.method == "POST":
+        try:
+            if "paid_on" in request.POST and paid.is_valid():
+                actions.pay_reward(request.user, item.pk, paid_on=paid.cleaned_data["paid_on"],
+                                   request=request)
+                messages.success(request, _("Payment recorded."))
+                return redirect("programmes:reward", pk=item.pk)
+            if "move" in request.POST and decision.is_valid():
+                actions.decide_reward(request.user, item.pk,
+                                      approve=decision.cleaned_data["move"] == "approve",
+                                      note=decision.cleaned_data["note"], request=request)
+                messages.success(request, _("Decision recorded."))
+                return redirect("programmes:reward", pk=item.pk)
+        except (ProgrammeError, PermissionDenied) as exc:
+            _refuse(paid if "paid_on" in request.POST else decision, exc)
+    return render(request, "programmes/reward.html", {
+        "reward": item, "decision": decision, "paid": paid,
+        "has_run": notice_rules.has_run(item.notice_last, clock.today()),
+        "can_decide": request.user.can(Capability.APPROVE)
+        and item.posted_by_id != request.user.pk})
+
+
+@requires(Capability.VIEW_PEOPLE)
+def reward_notice(request: AuthedRequest) -> HttpResponse:
+    """The public notice (公示) of the rewards on notice on a day, to print and post."""
+    day = clock.today()
+    try:
+        day = dt.date.fromisoformat(request.GET.get("on", "")) if request.GET.get("on") else day
+    except ValueError:
+        pass
+    catalogue = facts.catalogue()
+    rows = list(actions.on_notice(request.user, day).select_related("township"))
+    return render(request, "programmes/reward_notice.html", {
+        "rows": rows, "day": day, "rule": catalogue.reward_on(day) if catalogue else None,
+        "total": sum((r.amount for r in rows), Decimal(0)),
+        "last": max((r.notice_last for r in rows), default=None)})
