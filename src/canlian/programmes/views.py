@@ -7,6 +7,7 @@ and exchanges rosters. A refusal is shown beside its field (``core.forms.add_err
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -351,10 +352,8 @@ def reward(request: AuthedRequest, pk: int) -> HttpResponse:
 def reward_notice(request: AuthedRequest) -> HttpResponse:
     """The public notice (公示) of the rewards on notice on a day, to print and post."""
     day = clock.today()
-    try:
+    with contextlib.suppress(ValueError):
         day = dt.date.fromisoformat(request.GET.get("on", "")) if request.GET.get("on") else day
-    except ValueError:
-        pass
     catalogue = facts.catalogue()
     rows = list(actions.on_notice(request.user, day).select_related("township"))
     return render(request, "programmes/reward_notice.html", {

@@ -11,7 +11,14 @@ from django.urls import reverse
 from canlian.accounts.models import User
 from canlian.core import clock
 from canlian.programmes import facts, queries, rules
-from canlian.programmes.models import Application, BillLine, Payment, RosterLine
+from canlian.programmes.models import (
+    Application,
+    BillLine,
+    Claim,
+    EmployerReward,
+    Payment,
+    RosterLine,
+)
 from canlian.programmes.queries import offers_for
 
 
@@ -33,6 +40,19 @@ def test_both_deployments_have_programme_demo_data(db, settings, client, deploym
     figures = client.get(reverse("programmes:figures") + "?programme=care_subsidy")
     assert figures.status_code == 200 and "元" in figures.content.decode()
     assert client.get(reverse("programmes:roster", args=["medical_premium"])).status_code == 200
+    # Claims in every state on the confirmed policy roster; rewards where the plan has them.
+    assert {c.state for c in Claim.objects.all()} == {"filed", "approved", "paid", "refused"}
+    claim = Claim.objects.filter(state="filed").first()
+    assert claim.filed_by != federation
+    assert "意外伤害保险理赔" in client.get(reverse("programmes:claim", args=[claim.pk])
+                                       ).content.decode()
+    rewards = client.get(reverse("programmes:rewards")).content.decode()
+    if deployment == "linzi":
+        assert EmployerReward.objects.filter(state="notice").exists()
+        assert EmployerReward.objects.filter(state="paid").exists()
+        assert "超比例安排残疾人就业奖励" in rewards
+    else:
+        assert not EmployerReward.objects.exists() and "本地区规则未设超比例奖励" in rewards
     # Simulation: raise the day-care subsidy and lower the rehabilitation age.
     text = (rules.DATA_DIR / f"{deployment}.yaml").read_text(encoding="utf-8")
     draft = text.replace('day: "200.00"', 'day: "260.00"').replace(
