@@ -318,12 +318,65 @@ def reward_amount(reward: OverQuotaReward, excess_persons: int) -> tuple[int, De
     return persons, (reward.per_person * persons).quantize(FEN)
 
 
+class InstitutionSupport(_Strict):
+    """Yearly support for an institution per disabled worker it employs: a supported-
+    employment unit (辅助性就业机构) or a blind-massage institution (盲人按摩机构). Every
+    worker named must pass ``workers`` (the same rules as a programme's eligibility, each
+    explained); the grant is ``per_person`` for each worker who does, from ``min_persons``
+    and up to ``max_persons``."""
+
+    effective_from: dt.date
+    name_zh: str = Field(min_length=2)
+    name_en: str = Field(min_length=2)
+    basis: str = Field(min_length=2)
+    institution_kind: Literal["supported_employment", "blind_massage"]
+    workers: list[Rule] = Field(min_length=1)
+    per_person: Money
+    min_persons: Annotated[int, Field(ge=1)] = 1
+    max_persons: Annotated[int, Field(ge=1)] | None = None
+    demo: bool = False
+
+    @field_validator("effective_from", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _order(self) -> InstitutionSupport:
+        if self.max_persons is not None and self.max_persons < self.min_persons:
+            raise ValueError("max_persons is below min_persons")
+        return self
+
+
+def worker_verdict(support: InstitutionSupport, f: Facts, on: dt.date) -> tuple[bool, tuple[Reason, ...]]:
+    """Whether one worker counts for the institution's support on ``on``, every rule
+    explained (a dead worker never counts)."""
+    reasons = [] if f.alive else [Reason("alive", False, "本人已去世", "the person has died")]
+    reasons.extend(check(rule, f, on) for rule in support.workers)
+    return all(r.passed for r in reasons), tuple(reasons)
+
+
+def support_amount(support: InstitutionSupport, counted: int) -> tuple[int, Decimal, str]:
+    """(workers paid for, amount, why not in full, in Chinese) for ``counted`` eligible
+    workers: nothing below ``min_persons``, at most ``max_persons``."""
+    if counted < support.min_persons:
+        return 0, Decimal("0.00"), (f"符合条件的残疾职工 {counted} 人，"
+                                    f"不足 {support.min_persons} 人")
+    persons, why = counted, ""
+    if support.max_persons is not None and counted > support.max_persons:
+        persons, why = support.max_persons, (f"符合条件的残疾职工 {counted} 人，"
+                                             f"按每家最多 {support.max_persons} 人计")
+    return persons, (support.per_person * persons).quantize(FEN), why
+
+
 class RuleFile(_Strict):
     schema_: Literal[1] = Field(alias="schema")
     deployment: str
     region_code: str = Field(pattern=r"^\d{6}$")
     sources: list[str] = []
     over_quota_rewards: list[OverQuotaReward] = []
+    institution_support: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")],
+                              list[InstitutionSupport]] = {}
     programmes: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")],
                      list[Version]] = Field(min_length=1)
 
@@ -358,6 +411,15 @@ class Catalogue:
     programmes: Mapping[str, Programme]
     file: str = ""
     rewards: tuple[OverQuotaReward, ...] = ()
+    supports: Mapping[str, tuple[InstitutionSupport, ...]] = field(default_factory=dict)
+
+    def support_on(self, code: str, day: dt.date) -> InstitutionSupport | None:
+        """The institution support ``code`` in force on ``day`` (the latest begun), if any."""
+        found = None
+        for s in self.supports.get(code, ()):
+            if s.effective_from <= day:
+                found = s
+        return found
 
     def reward_on(self, day: dt.date) -> OverQuotaReward | None:
         """The over-quota reward rule in force on ``day`` (the latest begun), if any."""
@@ -414,8 +476,15 @@ def parse(raw: Any, file: str) -> Catalogue:
             raise RuleFileError(file, f"programmes.{code}", "effective_from",
                                 "两个版本的生效日期相同", "two versions start on the same day")
         programmes[code] = Programme(code, tuple(sorted(versions, key=lambda v: v.effective_from)))
+    supports = {code: tuple(sorted(versions, key=lambda v: v.effective_from))
+                for code, versions in parsed.institution_support.items()}
+    for code, versions in supports.items():
+        if len({v.effective_from for v in versions}) != len(versions):
+            raise RuleFileError(file, f"institution_support.{code}", "effective_from",
+                                "两个版本的生效日期相同", "two versions start on the same day")
     return Catalogue(parsed.deployment, parsed.region_code, programmes, file,
-                     tuple(sorted(parsed.over_quota_rewards, key=lambda r: r.effective_from)))
+                     tuple(sorted(parsed.over_quota_rewards, key=lambda r: r.effective_from)),
+                     supports)
 
 
 def load(path: Path) -> Catalogue:
