@@ -34,6 +34,8 @@ from .models import (
     BillLine,
     Claim,
     EmployerReward,
+    InstitutionGrant,
+    InstitutionWorker,
     Payment,
     Roster,
     RosterLine,
@@ -149,9 +151,11 @@ def seed_programmes(deployment: Deployment, *, seed: int = 24, today: dt.date | 
     RosterLine.objects.bulk_create(lines, batch_size=2000)
     claims = _claims(catalogue, low, high, rng, today, reviewer, approver)
     rewards = _rewards(catalogue, low, high, today, approver)
+    supports = _supports(catalogue, deployment, people, today, reviewer, approver)
     return {"programme applications": len(apps), "programme payments": len(payments),
             "institution bill lines": len(bills), "roster lines": len(lines),
-            "accident insurance claims": claims, "over-quota rewards": rewards}
+            "accident insurance claims": claims, "over-quota rewards": rewards,
+            "institution support grants": supports}
 
 
 def _claims(catalogue: rules.Catalogue, low: str, high: str, rng: random.Random,
@@ -226,4 +230,59 @@ def _rewards(catalogue: rules.Catalogue, low: str, high: str, today: dt.date,
             paid_on=None if last_year else notice.last + dt.timedelta(days=20),
             note="" if last_year else "公示无异议（演示）"))
     EmployerReward.objects.bulk_create(made)
+    return len(made)
+
+
+def _supports(catalogue: rules.Catalogue, deployment: Deployment,
+              people: dict[int, tuple[dict, rules.Facts]], today: dt.date,
+              applicant: User | None, decider: User | None) -> int:
+    """Where the rule file supports supported-employment units and blind-massage
+    institutions (Linzi), one institution of each kind with the disabled workers the rules
+    admit: last year's grant paid, this year's applied and waiting for the federation."""
+    made, workers = [], []
+    townships = list(deployment.root.townships().order_by("code")[:2])
+    names = {"supported_employment": "阳光辅助性就业工场", "blind_massage": "盲人按摩中心"}
+    for n, code in enumerate(sorted(catalogue.supports)):
+        support = catalogue.support_on(code, today)
+        if support is None or not townships:
+            continue
+        township = townships[n % len(townships)]
+        institution = Institution.objects.filter(kind=support.institution_kind,
+                                                 township=township).first()
+        if institution is None:
+            institution = Institution.objects.create(
+                name=f"{township.name}{names[support.institution_kind]}（演示）",
+                kind=support.institution_kind, township=township, capacity=40,
+                opened_on=dt.date(today.year - 3, 3, 1), staff=12, professional_staff=3)
+        if InstitutionGrant.objects.filter(institution=institution).exists():
+            continue
+        chosen = [(pid, row) for pid, (row, f) in people.items()
+                  if rules.worker_verdict(support, f, today)[0]][:support.max_persons or 20]
+        persons, amount, why = rules.support_amount(support, len(chosen))
+        if persons < 1:
+            continue
+        for year, state in ((today.year - 1, "paid"), (today.year, "applied")):
+            grant = InstitutionGrant(
+                institution=institution, township=township, support=code,
+                version=support.effective_from.isoformat(), year=year, named=len(chosen),
+                counted=len(chosen), persons=persons, amount=amount, state=state, note=why,
+                applied_by=applicant, applied_on=dt.date(year, 3, 1) if year < today.year
+                else today - dt.timedelta(days=5),
+                decided_by=decider if state == "paid" else None,
+                decided_on=dt.date(year, 4, 1) if state == "paid" else None,
+                paid_on=dt.date(year, 5, 1) if state == "paid" else None)
+            made.append(grant)
+            workers.append((grant, chosen))
+    InstitutionGrant.objects.bulk_create(made)
+    lines = []
+    for grant, chosen in workers:
+        on = today if grant.year == today.year else dt.date(grant.year, 12, 31)
+        support = catalogue.support_on(grant.support, on) or catalogue.support_on(grant.support, today)
+        for pid, row in chosen:
+            ok, reasons = rules.worker_verdict(support, people[pid][1], on) if support else (True, ())
+            lines.append(InstitutionWorker(
+                grant=grant, person_id=pid, village_id=row["village_id"], counts=ok,
+                reasons=[{"rule": r.rule, "passed": r.passed, "zh": r.text_zh,
+                          "en": r.text_en} for r in reasons]))
+    InstitutionWorker.objects.bulk_create(lines)
     return len(made)

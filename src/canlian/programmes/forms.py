@@ -3,10 +3,13 @@ an institution bill line, a roster confirmation file."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from canlian.core.forms import Form
+from canlian.services.models import Institution
 
 
 class DecisionForm(Form):
@@ -64,3 +67,21 @@ class PaidForm(Form):
 class PostRewardsForm(Form):
     year = forms.IntegerField(label=_("Year of the quota declarations"), min_value=2000,
                               max_value=2100)
+
+
+class SupportForm(Form):
+    """An institution's yearly support application with its disabled workers."""
+
+    support = forms.ChoiceField(label=_("Support"))
+    institution = forms.ModelChoiceField(label=_("Institution"),
+                                         queryset=Institution.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    workers = forms.CharField(label=_("Disabled workers employed (one resident ID a line)"),
+                              widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+                              max_length=20_000)
+
+    def __init__(self, *args: Any, supports: list[tuple[str, str]], institutions: Any,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["support"].choices = supports
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = institutions

@@ -455,6 +455,9 @@ def _entry_of(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> tuple[str, str]:
                                           "care_placement", "employment", "any_of"))
             return f"programmes.{code}[{index}] ({start})", rest or "(version)"
         return f"programmes.{code}", ".".join(str(p) for p in loc[2:]) or "(list)"
+    if len(loc) >= 3 and loc[0] == "institution_support" and isinstance(loc[2], int):
+        return (f"institution_support.{loc[1]}[{loc[2]}]",
+                ".".join(str(p) for p in loc[3:]) or "(version)")
     return "(file)", ".".join(str(p) for p in loc) or "(file)"
 
 

@@ -14,4 +14,6 @@ urlpatterns = [
     path("rewards/", views.rewards, name="rewards"),
     path("rewards/notice/", views.reward_notice, name="reward_notice"),
     path("rewards/<int:pk>/", views.reward, name="reward"),
+    path("institutions/", views.supports, name="supports"),
+    path("institutions/<int:pk>/", views.support, name="support"),
 ]

@@ -27,6 +27,7 @@ from canlian.benefits import notice_rules
 from canlian.core import clock, exports
 from canlian.core.forms import add_errors
 from canlian.core.web import AuthedRequest, requires
+from canlian.services.models import Institution
 
 from . import actions, facts, queries, rules
 from .actions import ProgrammeError
@@ -39,8 +40,9 @@ from .forms import (
     PostRewardsForm,
     RecordDecisionForm,
     SimulationForm,
+    SupportForm,
 )
-from .models import Application, Claim, EmployerReward, Roster
+from .models import Application, Claim, EmployerReward, InstitutionGrant, Roster
 
 STATE_FILTERS = [s for s, _label in Application.STATES]
 
@@ -99,7 +101,8 @@ def application(request: AuthedRequest, pk: int) -> HttpResponse:
             add_errors(bill_form if "bill-claimed" in request.POST else form, exc)
         except PermissionDenied:
             add_errors(form, ProgrammeError(_("Your role cannot take this step.")))
-    version = facts.catalogue().get(app.programme) if facts.catalogue() else None  # type: ignore[union-attr]
+    catalogue = facts.catalogue()
+    version = catalogue.get(app.programme) if catalogue else None
     return render(request, "programmes/application.html", {
         "app": app, "form": form, "bill_form": bill_form, "names": _names(),
         "version": version.on(clock.today()) if version else None,
@@ -284,7 +287,8 @@ def rewards(request: AuthedRequest) -> HttpResponse:
     """The rewards of the user's area by year, state and township; the federation posts
     the year's rewards for public notice."""
     today = clock.today()
-    reward_rule = facts.catalogue().reward_on(today) if facts.catalogue() else None  # type: ignore[union-attr]
+    catalogue = facts.catalogue()
+    reward_rule = catalogue.reward_on(today) if catalogue else None
     form = PostRewardsForm(request.POST or None, initial={"year": today.year - 1})
     if request.method == "POST" and form.is_valid():
         try:
@@ -360,3 +364,86 @@ def reward_notice(request: AuthedRequest) -> HttpResponse:
         "rows": rows, "day": day, "rule": catalogue.reward_on(day) if catalogue else None,
         "total": sum((r.amount for r in rows), Decimal(0)),
         "last": max((r.notice_last for r in rows), default=None)})
+
+
+# ---- institution support (辅助性就业机构 / 盲人按摩机构扶持) -----------------------------------
+
+@requires(Capability.VIEW_PEOPLE)
+def supports(request: AuthedRequest) -> HttpResponse:
+    """The institution grants of the user's area by support, year and state; staff who may
+    edit records apply for an institution with its worker list."""
+    today = clock.today()
+    catalogue = facts.catalogue()
+    in_force = {code: catalogue.support_on(code, today) for code in catalogue.supports} \
+        if catalogue else {}
+    in_force = {code: s for code, s in in_force.items() if s is not None}
+    institutions = Institution.objects.filter(
+        scoping.region_range_q(request.user, "township__code"),
+        kind__in=[s.institution_kind for s in in_force.values()]).order_by("name")
+    form = SupportForm(request.POST or None, initial={"year": today.year},
+                       supports=[(c, s.name_zh) for c, s in in_force.items()],
+                       institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grant = actions.apply_support(request.user, data["institution"], data["support"],
+                                          data["year"], data["workers"].splitlines(),
+                                          request=request)
+        except (ProgrammeError, PermissionDenied) as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, _("Application recorded: %(amount)s yuan for %(n)s "
+                                        "workers.") % {"amount": f"{grant.amount:,.2f}",
+                                                       "n": grant.persons})
+            return redirect("programmes:support", pk=grant.pk)
+    rows = (InstitutionGrant.objects.filter(
+        scoping.region_range_q(request.user, "township__code"))
+        .select_related("institution", "township"))
+    code, year, state = (request.GET.get(k, "") for k in ("support", "year", "state"))
+    if code in in_force:
+        rows = rows.filter(support=code)
+    if year.isdigit():
+        rows = rows.filter(year=int(year))
+    if state in dict(InstitutionGrant.STATES):
+        rows = rows.filter(state=state)
+    page = Paginator(rows.order_by("-year", "institution__name"), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "programmes/supports.html", {
+        "page": page, "form": form, "in_force": in_force, "code": code, "year": year,
+        "state": state, "states": InstitutionGrant.STATES,
+        "years": range(today.year - 4, today.year + 1),
+        "can_apply": request.user.can(Capability.EDIT_PEOPLE) and bool(in_force)})
+
+
+@requires(Capability.VIEW_PEOPLE)
+def support(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One institution grant: every worker with the rules checked, the decision (by someone
+    other than the applicant) and the payment."""
+    item = get_object_or_404(
+        InstitutionGrant.objects.filter(scoping.region_range_q(request.user, "township__code"))
+        .select_related("institution", "township", "applied_by", "decided_by"), pk=pk)
+    decision = RecordDecisionForm(request.POST if "move" in request.POST else None)
+    paid = PaidForm(request.POST if "paid_on" in request.POST else None,
+                    initial={"paid_on": clock.today()})
+    if request.method == "POST":
+        try:
+            if "paid_on" in request.POST and paid.is_valid():
+                actions.pay_support(request.user, item.pk, paid_on=paid.cleaned_data["paid_on"],
+                                    request=request)
+                messages.success(request, _("Payment recorded."))
+                return redirect("programmes:support", pk=item.pk)
+            if "move" in request.POST and decision.is_valid():
+                actions.decide_support(request.user, item.pk,
+                                       approve=decision.cleaned_data["move"] == "approve",
+                                       note=decision.cleaned_data["note"], request=request)
+                messages.success(request, _("Decision recorded."))
+                return redirect("programmes:support", pk=item.pk)
+        except (ProgrammeError, PermissionDenied) as exc:
+            _refuse(paid if "paid_on" in request.POST else decision, exc)
+    catalogue = facts.catalogue()
+    rule = catalogue.support_on(item.support, dt.date(item.year, 12, 31)) if catalogue else None
+    workers = item.workers.select_related("person", "village__parent")
+    return render(request, "programmes/support.html", {
+        "grant": item, "rule": rule, "workers": workers, "decision": decision, "paid": paid,
+        "can_decide": request.user.can(Capability.APPROVE)
+        and item.applied_by_id != request.user.pk})

@@ -19,6 +19,10 @@ MATRIX = {
     "programmes:reward_notice": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
     "programmes:reward": ("programme_reward", "get", {**STAFF_READ, "village": 404,
                                                       **NO_REGISTRY}),
+    # institutions, like employers, are registered at township level
+    "programmes:supports": (None, "get", {**STAFF_READ, **NO_REGISTRY}),
+    "programmes:support": ("programme_support", "get", {**STAFF_READ, "village": 404,
+                                                        **NO_REGISTRY}),
 }
 
 
@@ -31,9 +35,12 @@ def objects(users, person, village):
         Application,
         Claim,
         EmployerReward,
+        InstitutionGrant,
+        InstitutionWorker,
         Roster,
         RosterLine,
     )
+    from canlian.services.models import Institution
 
     today = clock.today()
     application = Application.objects.create(
@@ -59,5 +66,12 @@ def objects(users, person, village):
         declaration=declaration, employer=employer, township=village.parent,
         year=today.year - 1, persons=3, amount=Decimal(6000), notice_first=today,
         notice_last=today, posted_by=users.federation)
+    institution = Institution.objects.create(name=f"按摩{village.code}", kind="blind_massage",
+                                             township=village.parent, opened_on=today)
+    grant = InstitutionGrant.objects.create(
+        institution=institution, township=village.parent, support="blind_massage",
+        version="2024-01-01", year=today.year, named=1, counted=1, persons=1,
+        amount=Decimal(2000), applied_by=users.township, applied_on=today)
+    InstitutionWorker.objects.create(grant=grant, person=person, village=village, counts=True)
     return {"programme_application": application, "programme_claim": claim,
-            "programme_reward": reward}
+            "programme_reward": reward, "programme_support": grant}

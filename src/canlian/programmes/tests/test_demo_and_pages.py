@@ -16,6 +16,7 @@ from canlian.programmes.models import (
     BillLine,
     Claim,
     EmployerReward,
+    InstitutionGrant,
     Payment,
     RosterLine,
 )
@@ -53,6 +54,17 @@ def test_both_deployments_have_programme_demo_data(db, settings, client, deploym
         assert "超比例安排残疾人就业奖励" in rewards
     else:
         assert not EmployerReward.objects.exists() and "本地区规则未设超比例奖励" in rewards
+    # Institution support where the plan names it (Linzi): each kind, a paid and an open grant
+    supports = client.get(reverse("programmes:supports")).content.decode()
+    if deployment == "linzi":
+        assert set(InstitutionGrant.objects.values_list("support", "state")) == {
+            ("blind_massage", "paid"), ("blind_massage", "applied"),
+            ("supported_employment", "paid"), ("supported_employment", "applied")}
+        grant = InstitutionGrant.objects.filter(state="applied").first()
+        assert grant.workers.filter(counts=True).count() == grant.counted >= grant.persons
+        assert client.get(reverse("programmes:support", args=[grant.pk])).status_code == 200
+    else:
+        assert not InstitutionGrant.objects.exists() and "本地区规则未设此项机构扶持" in supports
     # Simulation: raise the day-care subsidy and lower the rehabilitation age.
     text = (rules.DATA_DIR / f"{deployment}.yaml").read_text(encoding="utf-8")
     draft = text.replace('day: "200.00"', 'day: "260.00"').replace(

@@ -170,3 +170,35 @@ def _with_support(replacement: str) -> str:
     text = (rules.DATA_DIR / "linzi.yaml").read_text(encoding="utf-8")
     assert "min_persons: 2\n      max_persons: 30" in text
     return text.replace("min_persons: 2\n      max_persons: 30", replacement, 1)
+
+
+def test_the_pages_apply_decide_and_pay(client, users, regions, make_person, linzi):
+    from django.urls import reverse
+
+    centre = _institution(regions, "blind_massage")
+    _institution(regions, "blind_massage", name="外镇按摩店", township=regions.t2)
+    blind = [_worker(make_person, regions.v1a, f"盲人{i}", 1, 2) for i in range(2)]
+    url = reverse("programmes:supports")
+    client.force_login(users.township)
+    page = client.get(url).content.decode()
+    assert "盲人按摩机构扶持" in page and "外镇按摩店" not in page  # another township's
+    sent = {"support": "blind_massage", "institution": centre.pk, "year": TODAY.year,
+            "workers": f"{blind[0].resident_id}\n{blind[0].resident_id}"}
+    page = client.post(url, sent).content.decode()
+    assert "第 2 行：该职工重复列出" in page and not InstitutionGrant.objects.exists()
+    assert blind[0].resident_id in page  # the list typed is kept to correct
+    sent["workers"] = "\n".join(p.resident_id for p in blind)
+    answer = client.post(url, sent)
+    grant = InstitutionGrant.objects.get()
+    assert answer["Location"] == reverse("programmes:support", args=[grant.pk])
+    detail = reverse("programmes:support", args=[grant.pk])
+    page = client.get(detail).content.decode()
+    assert "视力" in page and blind[0].resident_id not in page  # reasons; IDs masked
+    assert "您的角色不能办理此环节" in client.post(detail, {"move": "approve"}).content.decode()
+    client.force_login(users.federation)
+    assert "不予扶持须写明理由" in client.post(detail, {"move": "refuse"}).content.decode()
+    assert client.post(detail, {"move": "approve"}).status_code == 302
+    assert client.post(detail, {"paid_on": TODAY.isoformat()}).status_code == 302
+    assert InstitutionGrant.objects.get().state == "paid"
+    listed = client.get(url + f"?support=blind_massage&state=paid").content.decode()
+    assert "临淄盲人按摩中心" in listed and "4,000.00 元" in listed
