@@ -148,6 +148,7 @@ def simulate(user: Any, draft: rules.Catalogue, on: dt.date, *, sample: int = 20
                 for code, (old, new) in versions.items()}
     # Incomes differ household by household: in the key only where a rule reads them.
     reads_income = any("income_below" in v.model_dump_json()
+                       or '"rule":"subsidy"' in v.model_dump_json()
                        for pair in in_force.values() for v in pair if v is not None)
     groups: dict[tuple[Any, ...], tuple[rules.Facts, dict[str, list[int]]]] = {}
     for pid, (row, f) in people.items():

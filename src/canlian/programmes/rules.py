@@ -46,6 +46,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from canlian.benefits import eligibility as subsidy_eligibility
 from canlian.core.rule_text import RuleError, gettext_noop
 
 SCHEMA_VERSION = 1
@@ -146,8 +147,20 @@ class Employment(_Strict):
         min_length=1)
 
 
+class Subsidy(_Strict):
+    """Passes when the person qualifies for one of the two national subsidies (两项补贴)
+    as the subsidy rule set decides it (``benefits/data/<deployment>.yaml`` through
+    ``benefits.eligibility.decide``, from the registry's facts the way the gap list reads
+    them): one definition of "hardship" or "severe" for the subsidy pages, the gap list
+    and the programmes that build on them."""
+
+    rule: Literal["subsidy"]
+    of: Literal["living", "nursing"]
+
+
 Simple = Annotated[CertificateValid | Categories | Grades | Age | Households | IncomeBelow
-                   | Insurance | School | CarePlacement | Employment, Field(discriminator="rule")]
+                   | Insurance | School | CarePlacement | Employment | Subsidy,
+                   Field(discriminator="rule")]
 
 
 class AnyOf(_Strict):
@@ -159,7 +172,7 @@ class AnyOf(_Strict):
 
 
 Rule = Annotated[CertificateValid | Categories | Grades | Age | Households | IncomeBelow
-                 | Insurance | School | CarePlacement | Employment | AnyOf,
+                 | Insurance | School | CarePlacement | Employment | Subsidy | AnyOf,
                  Field(discriminator="rule")]
 
 
@@ -449,10 +462,10 @@ def _entry_of(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> tuple[str, str]:
                             if not str(p).startswith(("CertificateValid", "Categories", "Grades",
                                                       "Age", "Households", "IncomeBelow",
                                                       "Insurance", "School", "CarePlacement",
-                                                      "Employment", "AnyOf"))
+                                                      "Employment", "Subsidy", "AnyOf"))
                             and p not in ("certificate_valid", "categories", "grades", "age",
                                           "household", "income_below", "insurance", "school",
-                                          "care_placement", "employment", "any_of"))
+                                          "care_placement", "employment", "subsidy", "any_of"))
             return f"programmes.{code}[{index}] ({start})", rest or "(version)"
         return f"programmes.{code}", ".".join(str(p) for p in loc[2:]) or "(list)"
     if len(loc) >= 3 and loc[0] == "institution_support" and isinstance(loc[2], int):
@@ -534,6 +547,8 @@ class Facts:
     care_modes: frozenset[str] = frozenset()
     care_government_paid: bool = False
     employment: str | None = None
+    # the deployment's subsidy rule set (benefits.rulesets.RuleSet), read by the subsidy rule
+    subsidy_rules: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -643,11 +658,42 @@ def check(rule: Any, f: Facts, on: dt.date) -> Reason:
                                 + "；".join(r.text_zh for r in shown) + "）",
                       f"{'one of' if ok else 'none of'} the alternatives: "
                       + "; ".join(r.text_en for r in shown))
+    if isinstance(rule, Subsidy):
+        return _subsidy(rule, f, on)
     if isinstance(rule, Employment):
         ok = f.employment in rule.any_of
         return Reason(name, ok, f"就业状况{'符合' if ok else '不符合'}（{f.employment or '未登记'}）",
                       f"employment {f.employment} {'in' if ok else 'not in'} {rule.any_of}")
     raise TypeError(name)  # pragma: no cover - the schema admits no other rule
+
+
+SUBSIDY_ZH = {"living": "困难残疾人生活补贴", "nursing": "重度残疾人护理补贴"}
+# The care modes in which an institution provides the care (the nursing uplift's
+# institutional care); the subsidy pages also ask for the institution's care designation.
+INSTITUTIONAL_MODES = frozenset({"residential", "day"})
+
+
+def _subsidy(rule: Subsidy, f: Facts, on: dt.date) -> Reason:
+    """The subsidy rule set's own decision, its reasons shown as the rule's explanation."""
+    name = SUBSIDY_ZH[rule.of]
+    if f.subsidy_rules is None:
+        return Reason("subsidy", False, f"本地区未设{name}规则",
+                      f"no {rule.of} subsidy rules in this area")
+    try:
+        decision = subsidy_eligibility.decide(
+            f.subsidy_rules, rule.of, subsidy_eligibility.registry_facts(
+                category=f.category, grade=f.grade, household_type=f.household_type,
+                income=f.income_per_capita, alive=f.alive, birth_date=f.birth_date,
+                certificate_valid=f.certificate_valid,
+                institutional_care=bool(f.care_modes & INSTITUTIONAL_MODES)), on)
+    except (subsidy_eligibility.FactsError, subsidy_eligibility.NotInForceError) as exc:
+        return Reason("subsidy", False, f"{name}：{exc}", f"{rule.of} subsidy: {exc}")
+    ok = decision.eligible
+    shown = decision.reasons if ok else decision.failed
+    return Reason("subsidy", ok, f"{name}：{'符合' if ok else '不符合'}（"
+                                 + "；".join(r.text_zh for r in shown) + "）",
+                  f"{rule.of} subsidy: {'eligible' if ok else 'not eligible'} ("
+                  + "; ".join(r.text_en for r in shown) + ")")
 
 
 def amount_for(version: Version, f: Facts) -> Decimal:

@@ -200,5 +200,5 @@ def test_the_pages_apply_decide_and_pay(client, users, regions, make_person, lin
     assert client.post(detail, {"move": "approve"}).status_code == 302
     assert client.post(detail, {"paid_on": TODAY.isoformat()}).status_code == 302
     assert InstitutionGrant.objects.get().state == "paid"
-    listed = client.get(url + f"?support=blind_massage&state=paid").content.decode()
+    listed = client.get(url + "?support=blind_massage&state=paid").content.decode()
     assert "临淄盲人按摩中心" in listed and "4,000.00 元" in listed
