@@ -730,6 +730,47 @@ def decide_version(code: str, version: Version, f: Facts, on: dt.date) -> Verdic
     return Verdict(code, version.version, version.name_zh, eligible, amount, tuple(reasons))
 
 
+def _read(rule: Any, f: Facts, on: dt.date) -> Any:
+    """What one rule reads of the facts, reduced to what changes its outcome (an age rule:
+    whether the age is inside its span)."""
+    if isinstance(rule, CertificateValid):
+        return f.certificate_valid
+    if isinstance(rule, Categories):
+        return (f.category, f.autism)
+    if isinstance(rule, Grades):
+        return f.grade
+    if isinstance(rule, Age):
+        return rule.min <= age_on(f.birth_date, on) <= rule.max
+    if isinstance(rule, Households):
+        return f.household_type
+    if isinstance(rule, IncomeBelow):
+        return f.income_per_capita
+    if isinstance(rule, Insurance):
+        return f.pension_insured if rule.scheme == "pension" else f.medical_insured
+    if isinstance(rule, School):
+        return f.school
+    if isinstance(rule, CarePlacement):
+        return (f.care_modes, f.care_government_paid)
+    if isinstance(rule, Employment):
+        return f.employment
+    if isinstance(rule, Subsidy):  # the subsidy rules read the age too (working age)
+        return (f.category, f.grade, f.household_type, f.income_per_capita, f.alive,
+                f.certificate_valid, age_on(f.birth_date, on), f.care_modes)
+    if isinstance(rule, AnyOf):
+        return tuple(_read(r, f, on) for r in rule.rules)
+    raise TypeError(rule.rule)  # pragma: no cover - the schema admits no other rule
+
+
+def outcome_key(version: Version, f: Facts, on: dt.date) -> tuple[Any, ...]:
+    """Everything of ``f`` that the version's eligibility and amount depend on: two facts
+    with the same key get the same ``eligible`` and ``amount`` from
+    :func:`decide_version` (the reasons' wording may differ, e.g. the age in years). The
+    simulation decides once per key."""
+    b = version.benefit
+    return (f.alive, *(_read(rule, f, on) for rule in version.eligibility),
+            f.grade if b.by_grade else None, f.care_modes if b.by_mode else None)
+
+
 def yearly_cost(version: Version, amount: Decimal) -> Decimal:
     """What one eligible person costs in a year (the simulation's unit)."""
     kind = version.benefit.kind
