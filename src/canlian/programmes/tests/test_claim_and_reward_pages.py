@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from canlian.audit.models import AuditEvent
 from canlian.core import clock
@@ -141,5 +142,7 @@ def test_an_area_without_the_reward_says_so(client, users):
                                   "programmes:reward_notice"])
 def test_pages_answer_in_english_too(client, users, name):
     client.force_login(users.federation)
-    page = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="en")
-    assert page.status_code == 200
+    # override: the request activates English in this thread; leave the language as found
+    with translation.override(translation.get_language()):
+        page = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and page.headers["Content-Language"] == "en"
