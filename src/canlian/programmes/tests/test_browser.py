@@ -83,3 +83,27 @@ def test_claims_and_rewards_on_a_phone(live_server, users, regions, insured, lin
         assert EmployerReward.objects.get().state == "approved"
         _check(page, failures, "reward approved")
     assert failures == {}, json.dumps(failures, ensure_ascii=False, indent=1)
+
+
+def test_institution_support_on_a_phone(live_server, users, regions, make_person, linzi):  # noqa: F811
+    from .test_institution_support import _institution, _worker
+
+    centre = _institution(regions, "blind_massage")
+    blind = [_worker(make_person, regions.v1a, f"盲人{i}", 1, 2) for i in range(2)]
+    failures: dict = {}
+    with browser.page(live_server.url, viewport=PHONE) as page:
+        browser.sign_in(page, live_server.url, users.township)
+        page.goto("/programmes/institutions/")
+        _check(page, failures, "supports")
+        page.select_option("#id_support", "blind_massage")
+        page.select_option("#id_institution", str(centre.pk))
+        page.fill("#id_workers", f"{blind[0].resident_id}\n12345")
+        page.click("form.card button[type=submit]")
+        assert "不是有效的身份证号" in page.inner_text("main")
+        _check(page, failures, "supports with errors")
+        page.fill("#id_workers", "\n".join(p.resident_id for p in blind))
+        page.click("form.card button[type=submit]")
+        page.wait_for_url("**/programmes/institutions/*/")
+        assert "4,000.00 元" in page.inner_text("main")
+        _check(page, failures, "support")
+    assert failures == {}, json.dumps(failures, ensure_ascii=False, indent=1)
