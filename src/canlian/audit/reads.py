@@ -53,6 +53,8 @@ PERSON_OF: dict[str, tuple[str, str]] = {
     "services:renovation": ("services.Renovation", "person_id"),
     "people:contact_change_decide": ("people.ContactChange", "person_id"),
     "privacy:correction_decide": ("privacy.CorrectionRequest", "person_id"),
+    "programmes:application": ("programmes.Application", "person_id"),
+    "programmes:claim": ("programmes.Claim", "person_id"),
 }
 
 

@@ -229,6 +229,29 @@ class Decision:
         raise KeyError(rule)
 
 
+def registry_facts(*, category: int | None, grade: int | None, household_type: str,
+                   income: Decimal | None, alive: bool = True, certificate_valid: bool = True,
+                   institutional_care: bool = False,
+                   birth_date: dt.date = dt.date(1900, 1, 1)) -> Facts:
+    """The Facts of a person who has not applied, from what the registry holds: the
+    certificate's category and grade, the household type and income, and whether an
+    approved institution provides care. What only an application records is assumed the
+    way the gap list assumes it (``likely``): hukou in the region, a long-term care need
+    (the assessor decides it on application), no work-injury care allowance, no orphans'
+    allowance, no own income, no other allowance (the gap list leaves the birth date out:
+    its groups are by category, grade and household). The gap list (``likely``) and the
+    programme engine's ``subsidy`` rule (``programmes.rules``) both decide from these
+    facts, so both say "eligible" exactly when the subsidy pages would."""
+    return Facts(
+        birth_date=birth_date, alive=alive,
+        certificate_status="issued" if certificate_valid else "none",
+        certificate_valid_until=None, category=category, grade=grade,
+        household_type=household_type or "ordinary", household_income_per_capita=income,
+        own_income=None, needs_long_term_care=True, care_months=None,
+        institutional_care=institutional_care, hukou_in_region=True,
+        work_injury_care_allowance=False, orphan_basic_living=False)
+
+
 def fen(amount: Decimal) -> Decimal:
     """Round to the fen (0.01), half up."""
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)

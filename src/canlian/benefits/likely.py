@@ -125,13 +125,8 @@ class Rules:
         income = None if below is None or self.limit is None else \
             self.limit - Decimal("0.01") if below else self.limit
         try:
-            facts = eligibility.Facts(
-                birth_date=dt.date(1900, 1, 1), alive=True, certificate_status="issued",
-                certificate_valid_until=None, category=category, grade=grade,
-                household_type=household, household_income_per_capita=income, own_income=None,
-                needs_long_term_care=True, care_months=None, institutional_care=False,
-                hukou_in_region=True, work_injury_care_allowance=False,
-                orphan_basic_living=False)
+            facts = eligibility.registry_facts(category=category, grade=grade,
+                                               household_type=household, income=income)
             return eligibility.decide(self.ruleset, subsidy, facts, self.on).eligible  # type: ignore[arg-type]
         except (eligibility.FactsError, eligibility.NotInForceError):
             return False

@@ -28,11 +28,23 @@ from canlian.core.calendar import add_working_days
 from canlian.core.domain import DomainError
 from canlian.core.rule_text import RuleError
 from canlian.indicators import places
+from canlian.people import idnumber
 from canlian.people.models import Person
-from canlian.services.models import Institution
+from canlian.services.models import Institution, InstitutionKind
 
 from . import facts, rules
-from .models import OPEN_STATES, Application, BillLine, Claim, EmployerReward, Payment, Roster, RosterLine
+from .models import (
+    OPEN_STATES,
+    Application,
+    BillLine,
+    Claim,
+    EmployerReward,
+    InstitutionGrant,
+    InstitutionWorker,
+    Payment,
+    Roster,
+    RosterLine,
+)
 
 CASH = ("monthly_cash", "yearly_cash", "one_off")
 APPLICANT_ZH = {"person": "本人", "guardian": "监护人", "employer": "用人单位",
@@ -801,3 +813,143 @@ def pay_reward(user: Any, pk: int, *, paid_on: dt.date, request: Any = None) -> 
         record(user=user, action=AuditAction.TRANSITION, obj=reward, request=request,
                summary=f"超比例奖励已发放 {reward.amount} 元（{paid_on}）")
     return reward
+
+
+# ---- institution support: 辅助性就业机构 / 盲人按摩机构 -------------------------------------
+
+def apply_support(user: Any, institution: Institution | int, code: str, year: int,
+                  resident_ids: list[str], *, request: Any = None) -> InstitutionGrant:
+    """Apply for the year's support of an institution (supported-employment unit or
+    blind-massage institution) with the disabled workers it employs. Every worker is
+    checked by the rule file's ``workers`` rules on the day (today for this year, 31
+    December for a past year) and recorded with the reasons; the grant is ``per_person``
+    for each worker who counts. Refused as a whole, every line's problem named, when a
+    resident ID is malformed, unknown in the user's area, named twice or already counted
+    by another institution that year; refused when no rule is in force, the institution is
+    of another kind, closed, or too few workers count."""
+    scoping.require(user, Capability.EDIT_PEOPLE)
+    today = clock.today()
+    if year > today.year or year < today.year - 1:
+        raise ProgrammeError(gettext("Apply for this year or last year"), "year", "year")
+    on = today if year == today.year else dt.date(year, 12, 31)
+    support = _catalogue().support_on(code, on)
+    if support is None:
+        raise ProgrammeError(gettext("The rule file of this area sets no such institution "
+                                     "support"), "no_support")
+    pk = institution.pk if isinstance(institution, Institution) else institution
+    found = Institution.objects.filter(scoping.region_range_q(user, "township__code"),
+                                       pk=pk).first()
+    if found is None:
+        raise PermissionDenied("institution outside region")
+    if found.kind != support.institution_kind:
+        raise ProgrammeError(gettext("%(name)s is not a %(kind)s")
+                             % {"name": found.name,
+                                "kind": InstitutionKind(support.institution_kind).label},
+                             "kind", "institution")
+    if found.opened_on > on or (found.closed_on and found.closed_on < dt.date(year, 1, 1)):
+        raise ProgrammeError(gettext("The institution was not open in %(year)s")
+                             % {"year": year}, "closed", "institution")
+    ids = [r.strip().upper() for r in resident_ids if r.strip()]
+    if not ids:
+        raise ProgrammeError(gettext("Name the disabled workers (one resident ID a line)"),
+                             "empty", "workers")
+    persons = {p.resident_id: p for p in scoping.people_for(user).filter(resident_id__in=ids)}
+    taken = set(InstitutionWorker.objects.filter(
+        grant__support=code, grant__year=year, counts=True,
+        person__resident_id__in=ids).exclude(grant__state="refused")
+        .exclude(grant__institution=found).values_list("person__resident_id", flat=True))
+    problems, seen = [], set()
+    for line, rid in enumerate(ids, start=1):
+        if not idnumber.is_valid(rid):
+            problems.append(gettext("line %(line)s: %(id)s is not a valid resident ID")
+                            % {"line": line, "id": rid[:18]})
+        elif rid in seen:
+            problems.append(gettext("line %(line)s: the worker is named twice") % {"line": line})
+        elif rid not in persons:
+            problems.append(gettext("line %(line)s: no person with resident ID %(id)s in your "
+                                    "area (ask the federation)")
+                            % {"line": line, "id": idnumber.mask(rid)})
+        elif rid in taken:
+            problems.append(gettext("line %(line)s: %(id)s already counts for another "
+                                    "institution in %(year)s")
+                            % {"line": line, "id": idnumber.mask(rid), "year": year})
+        seen.add(rid)
+    if problems:
+        raise ProgrammeError(gettext("The worker list cannot be accepted: %(problems)s")
+                             % {"problems": "；".join(problems)}, "workers", "workers")
+    found_facts = facts.facts_many(Person.objects.filter(pk__in=[p.pk for p in persons.values()]),
+                                   on)
+    verdicts = {pid: rules.worker_verdict(support, f, on) for pid, (_r, f) in found_facts.items()}
+    counted = sum(1 for ok, _reasons in verdicts.values() if ok)
+    persons_paid, amount, why = rules.support_amount(support, counted)
+    if persons_paid < 1:
+        raise ProgrammeError(gettext("Not enough workers count for %(name)s: %(why)s")
+                             % {"name": support.name_zh, "why": why}, "too_few", "workers")
+    try:
+        with transaction.atomic():
+            grant = InstitutionGrant.objects.create(
+                institution=found, township_id=found.township_id, support=code,
+                version=support.effective_from.isoformat(), year=year, named=len(ids),
+                counted=counted, persons=persons_paid, amount=amount, note=why,
+                applied_by=user, applied_on=today)
+            InstitutionWorker.objects.bulk_create([
+                InstitutionWorker(grant=grant, person_id=pid,
+                                  village_id=found_facts[pid][0]["village_id"], counts=ok,
+                                  reasons=[{"rule": r.rule, "passed": r.passed, "zh": r.text_zh,
+                                            "en": r.text_en} for r in reasons])
+                for pid, (ok, reasons) in verdicts.items()])
+            record(user=user, action=AuditAction.CREATE, obj=grant, request=request,
+                   summary=f"{support.name_zh} {year} 年申请：{found.name}，申报 {len(ids)} 人，"
+                           f"符合 {counted} 人，{amount} 元")
+    except IntegrityError:
+        raise ProgrammeError(gettext("%(name)s already applied for %(year)s")
+                             % {"name": found.name, "year": year}, "duplicate") from None
+    return grant
+
+
+def _grant(user: Any, pk: int) -> InstitutionGrant:
+    scoping.require(user, Capability.APPROVE)
+    found = (InstitutionGrant.objects.select_for_update()
+             .filter(scoping.region_range_q(user, "township__code"), pk=pk).first())
+    if found is None:
+        raise PermissionDenied("grant outside region")
+    return found
+
+
+def decide_support(user: Any, pk: int, *, approve: bool, note: str = "", request: Any = None
+                   ) -> InstitutionGrant:
+    """Approve the grant or refuse it with a reason; never by the person who applied."""
+    with transaction.atomic():
+        grant = _grant(user, pk)
+        if grant.state != "applied":
+            raise ProgrammeError(gettext("The application is already decided"), "state")
+        if grant.applied_by_id == user.pk:
+            raise ProgrammeError(gettext("The reviewer cannot approve"), "separation")
+        if not approve and not note.strip():
+            raise ProgrammeError(gettext("Give the reason for refusing the support"), "reason",
+                                 "note")
+        grant.state = "approved" if approve else "refused"
+        grant.decided_by, grant.decided_on = user, clock.today()
+        if note.strip():
+            grant.note = note.strip()[:300]
+        grant.save(update_fields=["state", "decided_by", "decided_on", "note"])
+        record(user=user, action=AuditAction.TRANSITION, obj=grant, request=request,
+               summary=f"机构扶持{'批准' if approve else '不予批准'} {grant.amount} 元")
+    return grant
+
+
+def pay_support(user: Any, pk: int, *, paid_on: dt.date, request: Any = None
+                ) -> InstitutionGrant:
+    """Record the payment of an approved grant to the institution, once."""
+    with transaction.atomic():
+        grant = _grant(user, pk)
+        if grant.state != "approved":
+            raise ProgrammeError(gettext("Only an approved grant is paid"), "state")
+        if paid_on > clock.today() or paid_on < (grant.decided_on or paid_on):
+            raise ProgrammeError(gettext("The payment date must be after the decision and not "
+                                         "in the future"), "date", "paid_on")
+        grant.state, grant.paid_on = "paid", paid_on
+        grant.save(update_fields=["state", "paid_on"])
+        record(user=user, action=AuditAction.TRANSITION, obj=grant, request=request,
+               summary=f"机构扶持资金已拨付 {grant.amount} 元（{paid_on}）")
+    return grant

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from canlian.benefits import facts as subsidy_facts
 from canlian.care.models import Placement
 from canlian.certificates import validity
 from canlian.education.models import Pupil
@@ -77,6 +78,7 @@ def facts_many(persons: QuerySet[Person], on: dt.date) -> dict[int, tuple[dict[s
         modes, paid = care.setdefault(p, (set(), False))
         modes.add(mode)
         care[p] = (modes, paid or payer == "government")
+    subsidy_rules = subsidy_facts.ruleset_for() if subsidy_facts.has_ruleset() else None
     result = {}
     for pid, r in rows.items():
         cert = certs.get(pid)
@@ -96,6 +98,7 @@ def facts_many(persons: QuerySet[Person], on: dt.date) -> dict[int, tuple[dict[s
             care_modes=frozenset(modes), care_government_paid=paid,
             employment=_employment(survey.get("employment_status"),
                                    survey.get("employment_form")),
+            subsidy_rules=subsidy_rules,
         ))
     return result
 

@@ -231,3 +231,62 @@ class EmployerReward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer_id} {self.year} {self.amount}"
+
+
+class InstitutionGrant(models.Model):
+    """A yearly grant to an institution per disabled worker it employs — support for a
+    supported-employment unit (辅助性就业机构扶持) or a blind-massage institution (盲人按摩
+    机构扶持): applied for by staff with the worker list, every worker checked by the rule
+    file, decided by someone other than the applicant, and paid once."""
+
+    STATES = [("applied", _("Applied")), ("approved", _("Approved")), ("refused", _("Refused")),
+              ("paid", _("Paid"))]
+
+    institution = models.ForeignKey("services.Institution", on_delete=models.PROTECT,
+                                    related_name="+")
+    township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    support = models.CharField(_("support"), max_length=40)
+    version = models.CharField(_("rule version"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("year"))
+    named = models.PositiveSmallIntegerField(_("workers named"))
+    counted = models.PositiveSmallIntegerField(_("workers who count"))
+    persons = models.PositiveSmallIntegerField(_("workers paid for"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    state = models.CharField(_("state"), max_length=10, choices=STATES, default="applied")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    applied_on = models.DateField(_("applied on"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "institution_id"]
+        constraints = [models.UniqueConstraint(
+            fields=["institution", "support", "year"], condition=~Q(state="refused"),
+            name="programmes_one_institution_grant_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.support} {self.institution_id} {self.year} {self.amount}"
+
+
+class InstitutionWorker(models.Model):
+    """One disabled worker named on an institution grant, with the rules checked for them
+    (``counts``: whether the worker is paid for). A worker counts for one institution of a
+    kind a year: the grant's action refuses a worker counted on another grant not refused."""
+
+    grant = models.ForeignKey(InstitutionGrant, on_delete=models.CASCADE, related_name="workers")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    counts = models.BooleanField(_("counts"))
+    reasons = models.JSONField(_("reasons"), default=list)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["grant", "person"],
+                                               name="programmes_once_on_a_grant")]
+
+    def __str__(self) -> str:
+        return f"{self.grant_id} {self.person_id}"

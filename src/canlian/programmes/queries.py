@@ -148,6 +148,7 @@ def simulate(user: Any, draft: rules.Catalogue, on: dt.date, *, sample: int = 20
                 for code, (old, new) in versions.items()}
     # Incomes differ household by household: in the key only where a rule reads them.
     reads_income = any("income_below" in v.model_dump_json()
+                       or '"rule":"subsidy"' in v.model_dump_json()
                        for pair in in_force.values() for v in pair if v is not None)
     groups: dict[tuple[Any, ...], tuple[rules.Facts, dict[str, list[int]]]] = {}
     for pid, (row, f) in people.items():
@@ -165,9 +166,12 @@ def simulate(user: Any, draft: rules.Catalogue, on: dt.date, *, sample: int = 20
         shown = new_v or old_v
         result.names[code] = shown.name_zh if shown else code
         towns: dict[str, TownshipImpact] = {}
+        # Groups differ in facts this programme may not read: decide once per outcome key
+        # (rules.outcome_key), and again only for the wording of a loser's reasons.
+        decided: dict[tuple[int, tuple[Any, ...]], rules.Verdict] = {}
         for f, by_town in groups.values():
-            before = rules.decide_version(code, old_v, f, on) if old_v else None
-            after = rules.decide_version(code, new_v, f, on) if new_v else None
+            before = _once(decided, 0, code, old_v, f, on) if old_v else None
+            after = _once(decided, 1, code, new_v, f, on) if new_v else None
             was = before is not None and before.eligible
             will = after is not None and after.eligible
             if not (was or will):
@@ -191,12 +195,24 @@ def simulate(user: Any, draft: rules.Catalogue, on: dt.date, *, sample: int = 20
                 if was and not will:
                     t.losses += n
                     room = sample - len(result.losers)
-                    why = after.why_zh() if after else "项目已取消"
+                    why = (rules.decide_version(code, new_v, f, on).why_zh() if new_v
+                           else "项目已取消")
                     result.losers.extend({"programme": code, "person_id": pid, "township": town,
                                           "why": why} for pid in pids[:max(0, room)])
         result.programmes[code] = dict(sorted(towns.items()))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _once(decided: dict[tuple[int, tuple[Any, ...]], rules.Verdict], which: int, code: str,
+          version: rules.Version, f: rules.Facts, on: dt.date) -> rules.Verdict:
+    """The verdict for ``f``, decided once per outcome key of the version (0: in force,
+    1: the draft)."""
+    key = (which, rules.outcome_key(version, f, on))
+    found = decided.get(key)
+    if found is None:
+        found = decided[key] = rules.decide_version(code, version, f, on)
+    return found
 
 
 def simulation_sheet(book: Any, sim: Simulation) -> None:

@@ -46,6 +46,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from canlian.benefits import eligibility as subsidy_eligibility
 from canlian.core.rule_text import RuleError, gettext_noop
 
 SCHEMA_VERSION = 1
@@ -146,8 +147,20 @@ class Employment(_Strict):
         min_length=1)
 
 
+class Subsidy(_Strict):
+    """Passes when the person qualifies for one of the two national subsidies (两项补贴)
+    as the subsidy rule set decides it (``benefits/data/<deployment>.yaml`` through
+    ``benefits.eligibility.decide``, from the registry's facts the way the gap list reads
+    them): one definition of "hardship" or "severe" for the subsidy pages, the gap list
+    and the programmes that build on them."""
+
+    rule: Literal["subsidy"]
+    of: Literal["living", "nursing"]
+
+
 Simple = Annotated[CertificateValid | Categories | Grades | Age | Households | IncomeBelow
-                   | Insurance | School | CarePlacement | Employment, Field(discriminator="rule")]
+                   | Insurance | School | CarePlacement | Employment | Subsidy,
+                   Field(discriminator="rule")]
 
 
 class AnyOf(_Strict):
@@ -159,7 +172,7 @@ class AnyOf(_Strict):
 
 
 Rule = Annotated[CertificateValid | Categories | Grades | Age | Households | IncomeBelow
-                 | Insurance | School | CarePlacement | Employment | AnyOf,
+                 | Insurance | School | CarePlacement | Employment | Subsidy | AnyOf,
                  Field(discriminator="rule")]
 
 
@@ -318,12 +331,65 @@ def reward_amount(reward: OverQuotaReward, excess_persons: int) -> tuple[int, De
     return persons, (reward.per_person * persons).quantize(FEN)
 
 
+class InstitutionSupport(_Strict):
+    """Yearly support for an institution per disabled worker it employs: a supported-
+    employment unit (辅助性就业机构) or a blind-massage institution (盲人按摩机构). Every
+    worker named must pass ``workers`` (the same rules as a programme's eligibility, each
+    explained); the grant is ``per_person`` for each worker who does, from ``min_persons``
+    and up to ``max_persons``."""
+
+    effective_from: dt.date
+    name_zh: str = Field(min_length=2)
+    name_en: str = Field(min_length=2)
+    basis: str = Field(min_length=2)
+    institution_kind: Literal["supported_employment", "blind_massage"]
+    workers: list[Rule] = Field(min_length=1)
+    per_person: Money
+    min_persons: Annotated[int, Field(ge=1)] = 1
+    max_persons: Annotated[int, Field(ge=1)] | None = None
+    demo: bool = False
+
+    @field_validator("effective_from", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _order(self) -> InstitutionSupport:
+        if self.max_persons is not None and self.max_persons < self.min_persons:
+            raise ValueError("max_persons is below min_persons")
+        return self
+
+
+def worker_verdict(support: InstitutionSupport, f: Facts, on: dt.date) -> tuple[bool, tuple[Reason, ...]]:
+    """Whether one worker counts for the institution's support on ``on``, every rule
+    explained (a dead worker never counts)."""
+    reasons = [] if f.alive else [Reason("alive", False, "本人已去世", "the person has died")]
+    reasons.extend(check(rule, f, on) for rule in support.workers)
+    return all(r.passed for r in reasons), tuple(reasons)
+
+
+def support_amount(support: InstitutionSupport, counted: int) -> tuple[int, Decimal, str]:
+    """(workers paid for, amount, why not in full, in Chinese) for ``counted`` eligible
+    workers: nothing below ``min_persons``, at most ``max_persons``."""
+    if counted < support.min_persons:
+        return 0, Decimal("0.00"), (f"符合条件的残疾职工 {counted} 人，"
+                                    f"不足 {support.min_persons} 人")
+    persons, why = counted, ""
+    if support.max_persons is not None and counted > support.max_persons:
+        persons, why = support.max_persons, (f"符合条件的残疾职工 {counted} 人，"
+                                             f"按每家最多 {support.max_persons} 人计")
+    return persons, (support.per_person * persons).quantize(FEN), why
+
+
 class RuleFile(_Strict):
     schema_: Literal[1] = Field(alias="schema")
     deployment: str
     region_code: str = Field(pattern=r"^\d{6}$")
     sources: list[str] = []
     over_quota_rewards: list[OverQuotaReward] = []
+    institution_support: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")],
+                              list[InstitutionSupport]] = {}
     programmes: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")],
                      list[Version]] = Field(min_length=1)
 
@@ -358,6 +424,15 @@ class Catalogue:
     programmes: Mapping[str, Programme]
     file: str = ""
     rewards: tuple[OverQuotaReward, ...] = ()
+    supports: Mapping[str, tuple[InstitutionSupport, ...]] = field(default_factory=dict)
+
+    def support_on(self, code: str, day: dt.date) -> InstitutionSupport | None:
+        """The institution support ``code`` in force on ``day`` (the latest begun), if any."""
+        found = None
+        for s in self.supports.get(code, ()):
+            if s.effective_from <= day:
+                found = s
+        return found
 
     def reward_on(self, day: dt.date) -> OverQuotaReward | None:
         """The over-quota reward rule in force on ``day`` (the latest begun), if any."""
@@ -387,12 +462,15 @@ def _entry_of(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> tuple[str, str]:
                             if not str(p).startswith(("CertificateValid", "Categories", "Grades",
                                                       "Age", "Households", "IncomeBelow",
                                                       "Insurance", "School", "CarePlacement",
-                                                      "Employment", "AnyOf"))
+                                                      "Employment", "Subsidy", "AnyOf"))
                             and p not in ("certificate_valid", "categories", "grades", "age",
                                           "household", "income_below", "insurance", "school",
-                                          "care_placement", "employment", "any_of"))
+                                          "care_placement", "employment", "subsidy", "any_of"))
             return f"programmes.{code}[{index}] ({start})", rest or "(version)"
         return f"programmes.{code}", ".".join(str(p) for p in loc[2:]) or "(list)"
+    if len(loc) >= 3 and loc[0] == "institution_support" and isinstance(loc[2], int):
+        return (f"institution_support.{loc[1]}[{loc[2]}]",
+                ".".join(str(p) for p in loc[3:]) or "(version)")
     return "(file)", ".".join(str(p) for p in loc) or "(file)"
 
 
@@ -414,8 +492,15 @@ def parse(raw: Any, file: str) -> Catalogue:
             raise RuleFileError(file, f"programmes.{code}", "effective_from",
                                 "两个版本的生效日期相同", "two versions start on the same day")
         programmes[code] = Programme(code, tuple(sorted(versions, key=lambda v: v.effective_from)))
+    supports = {code: tuple(sorted(versions, key=lambda v: v.effective_from))
+                for code, versions in parsed.institution_support.items()}
+    for code, versions in supports.items():
+        if len({v.effective_from for v in versions}) != len(versions):
+            raise RuleFileError(file, f"institution_support.{code}", "effective_from",
+                                "两个版本的生效日期相同", "two versions start on the same day")
     return Catalogue(parsed.deployment, parsed.region_code, programmes, file,
-                     tuple(sorted(parsed.over_quota_rewards, key=lambda r: r.effective_from)))
+                     tuple(sorted(parsed.over_quota_rewards, key=lambda r: r.effective_from)),
+                     supports)
 
 
 def load(path: Path) -> Catalogue:
@@ -462,6 +547,8 @@ class Facts:
     care_modes: frozenset[str] = frozenset()
     care_government_paid: bool = False
     employment: str | None = None
+    # the deployment's subsidy rule set (benefits.rulesets.RuleSet), read by the subsidy rule
+    subsidy_rules: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -571,11 +658,42 @@ def check(rule: Any, f: Facts, on: dt.date) -> Reason:
                                 + "；".join(r.text_zh for r in shown) + "）",
                       f"{'one of' if ok else 'none of'} the alternatives: "
                       + "; ".join(r.text_en for r in shown))
+    if isinstance(rule, Subsidy):
+        return _subsidy(rule, f, on)
     if isinstance(rule, Employment):
         ok = f.employment in rule.any_of
         return Reason(name, ok, f"就业状况{'符合' if ok else '不符合'}（{f.employment or '未登记'}）",
                       f"employment {f.employment} {'in' if ok else 'not in'} {rule.any_of}")
     raise TypeError(name)  # pragma: no cover - the schema admits no other rule
+
+
+SUBSIDY_ZH = {"living": "困难残疾人生活补贴", "nursing": "重度残疾人护理补贴"}
+# The care modes in which an institution provides the care (the nursing uplift's
+# institutional care); the subsidy pages also ask for the institution's care designation.
+INSTITUTIONAL_MODES = frozenset({"residential", "day"})
+
+
+def _subsidy(rule: Subsidy, f: Facts, on: dt.date) -> Reason:
+    """The subsidy rule set's own decision, its reasons shown as the rule's explanation."""
+    name = SUBSIDY_ZH[rule.of]
+    if f.subsidy_rules is None:
+        return Reason("subsidy", False, f"本地区未设{name}规则",
+                      f"no {rule.of} subsidy rules in this area")
+    try:
+        decision = subsidy_eligibility.decide(
+            f.subsidy_rules, rule.of, subsidy_eligibility.registry_facts(
+                category=f.category, grade=f.grade, household_type=f.household_type,
+                income=f.income_per_capita, alive=f.alive, birth_date=f.birth_date,
+                certificate_valid=f.certificate_valid,
+                institutional_care=bool(f.care_modes & INSTITUTIONAL_MODES)), on)
+    except (subsidy_eligibility.FactsError, subsidy_eligibility.NotInForceError) as exc:
+        return Reason("subsidy", False, f"{name}：{exc}", f"{rule.of} subsidy: {exc}")
+    ok = decision.eligible
+    shown = decision.reasons if ok else decision.failed
+    return Reason("subsidy", ok, f"{name}：{'符合' if ok else '不符合'}（"
+                                 + "；".join(r.text_zh for r in shown) + "）",
+                  f"{rule.of} subsidy: {'eligible' if ok else 'not eligible'} ("
+                  + "; ".join(r.text_en for r in shown) + ")")
 
 
 def amount_for(version: Version, f: Facts) -> Decimal:
@@ -610,6 +728,47 @@ def decide_version(code: str, version: Version, f: Facts, on: dt.date) -> Verdic
         reasons.append(Reason("amount", False, "按规则本人对应的金额为零",
                               "the rules give this person no amount"))
     return Verdict(code, version.version, version.name_zh, eligible, amount, tuple(reasons))
+
+
+def _read(rule: Any, f: Facts, on: dt.date) -> Any:
+    """What one rule reads of the facts, reduced to what changes its outcome (an age rule:
+    whether the age is inside its span)."""
+    if isinstance(rule, CertificateValid):
+        return f.certificate_valid
+    if isinstance(rule, Categories):
+        return (f.category, f.autism)
+    if isinstance(rule, Grades):
+        return f.grade
+    if isinstance(rule, Age):
+        return rule.min <= age_on(f.birth_date, on) <= rule.max
+    if isinstance(rule, Households):
+        return f.household_type
+    if isinstance(rule, IncomeBelow):
+        return f.income_per_capita
+    if isinstance(rule, Insurance):
+        return f.pension_insured if rule.scheme == "pension" else f.medical_insured
+    if isinstance(rule, School):
+        return f.school
+    if isinstance(rule, CarePlacement):
+        return (f.care_modes, f.care_government_paid)
+    if isinstance(rule, Employment):
+        return f.employment
+    if isinstance(rule, Subsidy):  # the subsidy rules read the age too (working age)
+        return (f.category, f.grade, f.household_type, f.income_per_capita, f.alive,
+                f.certificate_valid, age_on(f.birth_date, on), f.care_modes)
+    if isinstance(rule, AnyOf):
+        return tuple(_read(r, f, on) for r in rule.rules)
+    raise TypeError(rule.rule)  # pragma: no cover - the schema admits no other rule
+
+
+def outcome_key(version: Version, f: Facts, on: dt.date) -> tuple[Any, ...]:
+    """Everything of ``f`` that the version's eligibility and amount depend on: two facts
+    with the same key get the same ``eligible`` and ``amount`` from
+    :func:`decide_version` (the reasons' wording may differ, e.g. the age in years). The
+    simulation decides once per key."""
+    b = version.benefit
+    return (f.alive, *(_read(rule, f, on) for rule in version.eligibility),
+            f.grade if b.by_grade else None, f.care_modes if b.by_mode else None)
 
 
 def yearly_cost(version: Version, amount: Decimal) -> Decimal:

@@ -7,6 +7,9 @@ and exchanges rosters. A refusal is shown beside its field (``core.forms.add_err
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -15,18 +18,31 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
+from canlian.benefits import notice_rules
 from canlian.core import clock, exports
 from canlian.core.forms import add_errors
 from canlian.core.web import AuthedRequest, requires
+from canlian.services.models import Institution
 
 from . import actions, facts, queries, rules
 from .actions import ProgrammeError
-from .forms import BillForm, ConfirmationForm, DecisionForm, SimulationForm
-from .models import Application, Roster
+from .forms import (
+    BillForm,
+    ClaimForm,
+    ConfirmationForm,
+    DecisionForm,
+    PaidForm,
+    PostRewardsForm,
+    RecordDecisionForm,
+    SimulationForm,
+    SupportForm,
+)
+from .models import Application, Claim, EmployerReward, InstitutionGrant, Roster
 
 STATE_FILTERS = [s for s, _label in Application.STATES]
 
@@ -85,7 +101,8 @@ def application(request: AuthedRequest, pk: int) -> HttpResponse:
             add_errors(bill_form if "bill-claimed" in request.POST else form, exc)
         except PermissionDenied:
             add_errors(form, ProgrammeError(_("Your role cannot take this step.")))
-    version = facts.catalogue().get(app.programme) if facts.catalogue() else None  # type: ignore[union-attr]
+    catalogue = facts.catalogue()
+    version = catalogue.get(app.programme) if catalogue else None
     return render(request, "programmes/application.html", {
         "app": app, "form": form, "bill_form": bill_form, "names": _names(),
         "version": version.on(clock.today()) if version else None,
@@ -163,3 +180,270 @@ def roster(request: AuthedRequest, code: str) -> HttpResponseBase:
     return render(request, "programmes/roster.html", {
         "code": code, "name": names[code], "year": year, "roster": existing, "lines": lines,
         "form": form, "result": result})
+
+
+# ---- accident insurance claims (意外伤害保险理赔) ----------------------------------------------
+
+def _refuse(form: Any, exc: ProgrammeError | PermissionDenied) -> None:
+    """A refusal beside the field it names, else at the top of the form."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, _("Your role cannot take this step."))
+        return
+    field = getattr(exc, "field", "__all__")
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+def _claim_programme() -> tuple[str, Any] | None:
+    """The insurance programme that pays claims today (its code and version), if any."""
+    catalogue = facts.catalogue()
+    today = clock.today()
+    for p in catalogue or []:
+        version = p.on(today)
+        if version is not None and version.settlement.claims is not None:
+            return p.code, version
+    return None
+
+
+@requires(Capability.VIEW_PEOPLE)
+def claims(request: AuthedRequest) -> HttpResponse:
+    """The claims in the user's area, filtered by state, kind and township; staff who may
+    edit records file a new claim from the insurer's papers."""
+    found = _claim_programme()
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and found is not None and form.is_valid():
+        data = form.cleaned_data
+        person = (scoping.people_for(request.user)
+                  .filter(resident_id=data["resident_id"].strip().upper()).first())
+        if person is None:
+            form.add_error("resident_id", _("No person with this resident ID in your area."))
+        else:
+            try:
+                claim = actions.file_claim(
+                    request.user, person, found[0], kind=data["kind"],
+                    accident_on=data["accident_on"], claimed=data["claimed"],
+                    note=data["note"], request=request)
+            except (ProgrammeError, PermissionDenied) as exc:
+                _refuse(form, exc)
+            else:
+                messages.success(request, _("Claim filed: %(amount)s yuan payable.")
+                                 % {"amount": f"{claim.payable:,.2f}"})
+                return redirect("programmes:claim", pk=claim.pk)
+    rows = (Claim.objects.filter(scoping.region_q(request.user, "village__code"))
+            .select_related("person", "village__parent"))
+    state, kind, township = (request.GET.get(k, "") for k in ("state", "kind", "township"))
+    if state in dict(Claim.STATES):
+        rows = rows.filter(state=state)
+    if kind in dict(Claim.KINDS):
+        rows = rows.filter(kind=kind)
+    if township.isdigit():
+        rows = rows.filter(village__parent_id=int(township))
+    page = Paginator(rows.order_by("-reported_on", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "programmes/claims.html", {
+        "page": page, "form": form, "programme": found[1] if found else None,
+        "state": state, "kind": kind, "township": township, "states": Claim.STATES,
+        "kinds": Claim.KINDS, "can_file": request.user.can(Capability.EDIT_PEOPLE),
+        "townships": scoping.region_of(request.user).townships()
+        if request.user.region else []})
+
+
+@requires(Capability.VIEW_PEOPLE)
+def claim(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One claim: the cover, the amounts and the decision (by someone other than the
+    filer), then the insurer's payment."""
+    item = get_object_or_404(
+        Claim.objects.filter(scoping.region_q(request.user, "village__code"))
+        .select_related("person", "village__parent", "filed_by", "decided_by",
+                        "roster_line__roster"), pk=pk)
+    decision = RecordDecisionForm(request.POST if "move" in request.POST else None)
+    paid = PaidForm(request.POST if "paid_on" in request.POST else None,
+                    initial={"paid_on": clock.today()})
+    if request.method == "POST":
+        try:
+            if "paid_on" in request.POST and paid.is_valid():
+                actions.pay_claim(request.user, item.pk, paid_on=paid.cleaned_data["paid_on"],
+                                  request=request)
+                messages.success(request, _("Payment recorded."))
+                return redirect("programmes:claim", pk=item.pk)
+            if "move" in request.POST and decision.is_valid():
+                actions.decide_claim(request.user, item.pk,
+                                     approve=decision.cleaned_data["move"] == "approve",
+                                     note=decision.cleaned_data["note"], request=request)
+                messages.success(request, _("Decision recorded."))
+                return redirect("programmes:claim", pk=item.pk)
+        except (ProgrammeError, PermissionDenied) as exc:
+            _refuse(paid if "paid_on" in request.POST else decision, exc)
+    found = _claim_programme()
+    return render(request, "programmes/claim.html", {
+        "claim": item, "decision": decision, "paid": paid,
+        "limits": found[1].settlement.claims if found else None,
+        "can_decide": request.user.can(Capability.APPROVE)
+        and item.filed_by_id != request.user.pk})
+
+
+# ---- over-quota employer rewards (超比例安排残疾人就业奖励) ------------------------------------
+
+@requires(Capability.VIEW_PEOPLE)
+def rewards(request: AuthedRequest) -> HttpResponse:
+    """The rewards of the user's area by year, state and township; the federation posts
+    the year's rewards for public notice."""
+    today = clock.today()
+    catalogue = facts.catalogue()
+    reward_rule = catalogue.reward_on(today) if catalogue else None
+    form = PostRewardsForm(request.POST or None, initial={"year": today.year - 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = actions.post_rewards(request.user, form.cleaned_data["year"], request=request)
+        except (ProgrammeError, PermissionDenied) as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, _("%(n)s rewards posted for public notice.")
+                             % {"n": f"{len(made):,}"})
+            return redirect(reverse("programmes:rewards") + f"?year={form.cleaned_data['year']}")
+    rows = (EmployerReward.objects.filter(scoping.region_q(request.user, "township__code"))
+            .select_related("employer", "township"))
+    year, state, township = (request.GET.get(k, "") for k in ("year", "state", "township"))
+    if year.isdigit():
+        rows = rows.filter(year=int(year))
+    if state in dict(EmployerReward.STATES):
+        rows = rows.filter(state=state)
+    if township.isdigit():
+        rows = rows.filter(township_id=int(township))
+    page = Paginator(rows.order_by("-year", "employer__name"), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "programmes/rewards.html", {
+        "page": page, "form": form, "rule": reward_rule, "year": year, "state": state,
+        "township": township, "states": EmployerReward.STATES, "today": today,
+        "years": range(today.year - 4, today.year + 1),
+        "can_post": request.user.can(Capability.APPROVE),
+        "townships": scoping.region_of(request.user).townships()
+        if request.user.region else []})
+
+
+@requires(Capability.VIEW_PEOPLE)
+def reward(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One reward: the declaration's figures, the notice period, the decision after it (by
+    someone other than the poster) and the payment."""
+    item = get_object_or_404(
+        EmployerReward.objects.filter(scoping.region_q(request.user, "township__code"))
+        .select_related("employer", "township", "declaration", "posted_by", "decided_by"),
+        pk=pk)
+    decision = RecordDecisionForm(request.POST if "move" in request.POST else None)
+    paid = PaidForm(request.POST if "paid_on" in request.POST else None,
+                    initial={"paid_on": clock.today()})
+    if request.method == "POST":
+        try:
+            if "paid_on" in request.POST and paid.is_valid():
+                actions.pay_reward(request.user, item.pk, paid_on=paid.cleaned_data["paid_on"],
+                                   request=request)
+                messages.success(request, _("Payment recorded."))
+                return redirect("programmes:reward", pk=item.pk)
+            if "move" in request.POST and decision.is_valid():
+                actions.decide_reward(request.user, item.pk,
+                                      approve=decision.cleaned_data["move"] == "approve",
+                                      note=decision.cleaned_data["note"], request=request)
+                messages.success(request, _("Decision recorded."))
+                return redirect("programmes:reward", pk=item.pk)
+        except (ProgrammeError, PermissionDenied) as exc:
+            _refuse(paid if "paid_on" in request.POST else decision, exc)
+    return render(request, "programmes/reward.html", {
+        "reward": item, "decision": decision, "paid": paid,
+        "has_run": notice_rules.has_run(item.notice_last, clock.today()),
+        "can_decide": request.user.can(Capability.APPROVE)
+        and item.posted_by_id != request.user.pk})
+
+
+@requires(Capability.VIEW_PEOPLE)
+def reward_notice(request: AuthedRequest) -> HttpResponse:
+    """The public notice (公示) of the rewards on notice on a day, to print and post."""
+    day = clock.today()
+    with contextlib.suppress(ValueError):
+        day = dt.date.fromisoformat(request.GET.get("on", "")) if request.GET.get("on") else day
+    catalogue = facts.catalogue()
+    rows = list(actions.on_notice(request.user, day).select_related("township"))
+    return render(request, "programmes/reward_notice.html", {
+        "rows": rows, "day": day, "rule": catalogue.reward_on(day) if catalogue else None,
+        "total": sum((r.amount for r in rows), Decimal(0)),
+        "last": max((r.notice_last for r in rows), default=None)})
+
+
+# ---- institution support (辅助性就业机构 / 盲人按摩机构扶持) -----------------------------------
+
+@requires(Capability.VIEW_PEOPLE)
+def supports(request: AuthedRequest) -> HttpResponse:
+    """The institution grants of the user's area by support, year and state; staff who may
+    edit records apply for an institution with its worker list."""
+    today = clock.today()
+    catalogue = facts.catalogue()
+    in_force = {code: catalogue.support_on(code, today) for code in catalogue.supports} \
+        if catalogue else {}
+    in_force = {code: s for code, s in in_force.items() if s is not None}
+    institutions = Institution.objects.filter(
+        scoping.region_range_q(request.user, "township__code"),
+        kind__in=[s.institution_kind for s in in_force.values()]).order_by("name")
+    form = SupportForm(request.POST or None, initial={"year": today.year},
+                       supports=[(c, s.name_zh) for c, s in in_force.items()],
+                       institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grant = actions.apply_support(request.user, data["institution"], data["support"],
+                                          data["year"], data["workers"].splitlines(),
+                                          request=request)
+        except (ProgrammeError, PermissionDenied) as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, _("Application recorded: %(amount)s yuan for %(n)s "
+                                        "workers.") % {"amount": f"{grant.amount:,.2f}",
+                                                       "n": grant.persons})
+            return redirect("programmes:support", pk=grant.pk)
+    rows = (InstitutionGrant.objects.filter(
+        scoping.region_range_q(request.user, "township__code"))
+        .select_related("institution", "township"))
+    code, year, state = (request.GET.get(k, "") for k in ("support", "year", "state"))
+    if code in in_force:
+        rows = rows.filter(support=code)
+    if year.isdigit():
+        rows = rows.filter(year=int(year))
+    if state in dict(InstitutionGrant.STATES):
+        rows = rows.filter(state=state)
+    page = Paginator(rows.order_by("-year", "institution__name"), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "programmes/supports.html", {
+        "page": page, "form": form, "in_force": in_force, "code": code, "year": year,
+        "state": state, "states": InstitutionGrant.STATES,
+        "years": range(today.year - 4, today.year + 1),
+        "can_apply": request.user.can(Capability.EDIT_PEOPLE) and bool(in_force)})
+
+
+@requires(Capability.VIEW_PEOPLE)
+def support(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One institution grant: every worker with the rules checked, the decision (by someone
+    other than the applicant) and the payment."""
+    item = get_object_or_404(
+        InstitutionGrant.objects.filter(scoping.region_range_q(request.user, "township__code"))
+        .select_related("institution", "township", "applied_by", "decided_by"), pk=pk)
+    decision = RecordDecisionForm(request.POST if "move" in request.POST else None)
+    paid = PaidForm(request.POST if "paid_on" in request.POST else None,
+                    initial={"paid_on": clock.today()})
+    if request.method == "POST":
+        try:
+            if "paid_on" in request.POST and paid.is_valid():
+                actions.pay_support(request.user, item.pk, paid_on=paid.cleaned_data["paid_on"],
+                                    request=request)
+                messages.success(request, _("Payment recorded."))
+                return redirect("programmes:support", pk=item.pk)
+            if "move" in request.POST and decision.is_valid():
+                actions.decide_support(request.user, item.pk,
+                                       approve=decision.cleaned_data["move"] == "approve",
+                                       note=decision.cleaned_data["note"], request=request)
+                messages.success(request, _("Decision recorded."))
+                return redirect("programmes:support", pk=item.pk)
+        except (ProgrammeError, PermissionDenied) as exc:
+            _refuse(paid if "paid_on" in request.POST else decision, exc)
+    catalogue = facts.catalogue()
+    rule = catalogue.support_on(item.support, dt.date(item.year, 12, 31)) if catalogue else None
+    workers = item.workers.select_related("person", "village__parent")
+    return render(request, "programmes/support.html", {
+        "grant": item, "rule": rule, "workers": workers, "decision": decision, "paid": paid,
+        "can_decide": request.user.can(Capability.APPROVE)
+        and item.applied_by_id != request.user.pk})

@@ -11,7 +11,15 @@ from django.urls import reverse
 from canlian.accounts.models import User
 from canlian.core import clock
 from canlian.programmes import facts, queries, rules
-from canlian.programmes.models import Application, BillLine, Payment, RosterLine
+from canlian.programmes.models import (
+    Application,
+    BillLine,
+    Claim,
+    EmployerReward,
+    InstitutionGrant,
+    Payment,
+    RosterLine,
+)
 from canlian.programmes.queries import offers_for
 
 
@@ -33,6 +41,30 @@ def test_both_deployments_have_programme_demo_data(db, settings, client, deploym
     figures = client.get(reverse("programmes:figures") + "?programme=care_subsidy")
     assert figures.status_code == 200 and "元" in figures.content.decode()
     assert client.get(reverse("programmes:roster", args=["medical_premium"])).status_code == 200
+    # Claims in every state on the confirmed policy roster; rewards where the plan has them.
+    assert {c.state for c in Claim.objects.all()} == {"filed", "approved", "paid", "refused"}
+    claim = Claim.objects.filter(state="filed").first()
+    assert claim.filed_by != federation
+    assert "意外伤害保险理赔" in client.get(reverse("programmes:claim", args=[claim.pk])
+                                       ).content.decode()
+    rewards = client.get(reverse("programmes:rewards")).content.decode()
+    if deployment == "linzi":
+        assert EmployerReward.objects.filter(state="notice").exists()
+        assert EmployerReward.objects.filter(state="paid").exists()
+        assert "超比例安排残疾人就业奖励" in rewards
+    else:
+        assert not EmployerReward.objects.exists() and "本地区规则未设超比例奖励" in rewards
+    # Institution support where the plan names it (Linzi): each kind, a paid and an open grant
+    supports = client.get(reverse("programmes:supports")).content.decode()
+    if deployment == "linzi":
+        assert set(InstitutionGrant.objects.values_list("support", "state")) == {
+            ("blind_massage", "paid"), ("blind_massage", "applied"),
+            ("supported_employment", "paid"), ("supported_employment", "applied")}
+        grant = InstitutionGrant.objects.filter(state="applied").first()
+        assert grant.workers.filter(counts=True).count() == grant.counted >= grant.persons
+        assert client.get(reverse("programmes:support", args=[grant.pk])).status_code == 200
+    else:
+        assert not InstitutionGrant.objects.exists() and "本地区规则未设此项机构扶持" in supports
     # Simulation: raise the day-care subsidy and lower the rehabilitation age.
     text = (rules.DATA_DIR / f"{deployment}.yaml").read_text(encoding="utf-8")
     draft = text.replace('day: "200.00"', 'day: "260.00"').replace(
