@@ -18,9 +18,8 @@ from decimal import Decimal
 from math import floor
 
 from canlian.accounts.models import User
-from canlian.benefits import notice_rules
 from canlian.care.models import Designation
-from canlian.core import clock
+from canlian.core import clock, notice_rules
 from canlian.core.calendar import add_working_days
 from canlian.employment.models import Declaration
 from canlian.people.models import Person

@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
-from canlian.benefits import notice_rules
-from canlian.core import clock, exports
+from canlian.core import clock, exports, notice_rules
 from canlian.core.forms import add_errors
 from canlian.core.web import AuthedRequest, requires
 from canlian.services.models import Institution
