@@ -83,5 +83,5 @@ class SupportForm(Form):
     def __init__(self, *args: Any, supports: list[tuple[str, str]], institutions: Any,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["support"].choices = supports
+        cast(forms.ChoiceField, self.fields["support"]).choices = supports
         cast(forms.ModelChoiceField, self.fields["institution"]).queryset = institutions

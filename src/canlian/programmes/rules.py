@@ -492,10 +492,10 @@ def parse(raw: Any, file: str) -> Catalogue:
             raise RuleFileError(file, f"programmes.{code}", "effective_from",
                                 "两个版本的生效日期相同", "two versions start on the same day")
         programmes[code] = Programme(code, tuple(sorted(versions, key=lambda v: v.effective_from)))
-    supports = {code: tuple(sorted(versions, key=lambda v: v.effective_from))
-                for code, versions in parsed.institution_support.items()}
-    for code, versions in supports.items():
-        if len({v.effective_from for v in versions}) != len(versions):
+    supports = {code: tuple(sorted(given, key=lambda v: v.effective_from))
+                for code, given in parsed.institution_support.items()}
+    for code, support_versions in supports.items():
+        if len({v.effective_from for v in support_versions}) != len(support_versions):
             raise RuleFileError(file, f"institution_support.{code}", "effective_from",
                                 "两个版本的生效日期相同", "two versions start on the same day")
     return Catalogue(parsed.deployment, parsed.region_code, programmes, file,

@@ -61,8 +61,8 @@ def index(request: AuthedRequest) -> HttpResponse:
     if code in names:
         rows = rows.filter(programme=code)
     rows = rows.filter(state=state) if state in STATE_FILTERS else rows.exclude(state="offered")
-    if township.isdigit():
-        rows = rows.filter(village__parent_id=int(township))
+    if township:
+        rows = rows.filter(village__parent_id=township)  # a region's key is its code
     page = Paginator(rows.order_by("due_on", "-id"), 50).get_page(request.GET.get("page"))
     return render(request, "programmes/index.html", {
         "page": page, "names": names, "code": code, "state": state, "township": township,
@@ -234,8 +234,8 @@ def claims(request: AuthedRequest) -> HttpResponse:
         rows = rows.filter(state=state)
     if kind in dict(Claim.KINDS):
         rows = rows.filter(kind=kind)
-    if township.isdigit():
-        rows = rows.filter(village__parent_id=int(township))
+    if township:
+        rows = rows.filter(village__parent_id=township)  # a region's key is its code
     page = Paginator(rows.order_by("-reported_on", "-id"), 50).get_page(request.GET.get("page"))
     return render(request, "programmes/claims.html", {
         "page": page, "form": form, "programme": found[1] if found else None,
@@ -305,8 +305,8 @@ def rewards(request: AuthedRequest) -> HttpResponse:
         rows = rows.filter(year=int(year))
     if state in dict(EmployerReward.STATES):
         rows = rows.filter(state=state)
-    if township.isdigit():
-        rows = rows.filter(township_id=int(township))
+    if township:
+        rows = rows.filter(township_id=township)  # a region's key is its code
     page = Paginator(rows.order_by("-year", "employer__name"), 50).get_page(
         request.GET.get("page"))
     return render(request, "programmes/rewards.html", {
@@ -373,9 +373,11 @@ def supports(request: AuthedRequest) -> HttpResponse:
     edit records apply for an institution with its worker list."""
     today = clock.today()
     catalogue = facts.catalogue()
-    in_force = {code: catalogue.support_on(code, today) for code in catalogue.supports} \
-        if catalogue else {}
-    in_force = {code: s for code, s in in_force.items() if s is not None}
+    in_force: dict[str, rules.InstitutionSupport] = {}
+    for code in catalogue.supports if catalogue else ():
+        support = catalogue.support_on(code, today) if catalogue else None
+        if support is not None:
+            in_force[code] = support
     institutions = Institution.objects.filter(
         scoping.region_range_q(request.user, "township__code"),
         kind__in=[s.institution_kind for s in in_force.values()]).order_by("name")
