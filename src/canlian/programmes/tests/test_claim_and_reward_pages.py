@@ -52,6 +52,9 @@ def test_a_claim_is_filed_decided_and_paid_through_the_pages(client, users, regi
     listed = _text(client.get(url + "?state=filed&kind=medical"))
     assert "钱一" in listed and insured.resident_id not in listed
     assert "钱一" not in _text(client.get(url + "?kind=death"))
+    # the township filter takes a region's code (its key), on PostgreSQL as on SQLite
+    assert "钱一" in _text(client.get(url + f"?township={insured.village.parent_id}"))
+    assert "钱一" not in _text(client.get(url + f"?township={regions.t2.pk}"))
     client.force_login(users.township2)
     assert "钱一" not in _text(client.get(url))
     assert client.get(reverse("programmes:claim", args=[claim.pk])).status_code == 404
