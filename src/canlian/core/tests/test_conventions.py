@@ -166,7 +166,6 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
     "benefits/views.py": (3, "merged beside the #21 clean-up: not yet examined"),
     "benefits/yearfacts.py": (4, "merged beside the #21 clean-up: not yet examined"),
     "core/bulk.py": (2, "merged beside the #21 clean-up: not yet examined"),
-    "core/encrypted.py": (2, "merged beside the #21 clean-up: not yet examined"),
     "core/lists.py": (2, "merged beside the #21 clean-up: not yet examined"),
     "disclosure/views.py": (1, "merged beside the #21 clean-up: not yet examined"),
     "evaluation/actions.py": (2, "merged beside the #21 clean-up: not yet examined"),

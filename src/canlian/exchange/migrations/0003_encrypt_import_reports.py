@@ -1,0 +1,29 @@
+"""Import reports' rejected rows and flags (which quote IDs, phones and bank accounts as
+typed) kept encrypted (core/encrypted.py)."""
+
+import canlian.core.encrypted
+from django.db import migrations
+
+from canlian.core.encrypted import migration_encrypt
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('exchange', '0002_survey_records_import'),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name='migrationimport',
+            name='errors',
+            field=canlian.core.encrypted.EncryptedJSONField(blank=True, default=list),
+        ),
+        migrations.AlterField(
+            model_name='migrationimport',
+            name='flags',
+            field=canlian.core.encrypted.EncryptedJSONField(blank=True, default=list),
+        ),
+        migrations.RunPython(migration_encrypt("exchange", "MigrationImport"),
+                             migrations.RunPython.noop),
+    ]
