@@ -1,9 +1,9 @@
 """Citizens' resident IDs encrypted at rest, found by their blind index; their user names,
 which held the ID, become ``citizen-`` and the start of the index."""
 
-import canlian.core.encrypted
 from django.db import migrations
 
+import canlian.core.encrypted
 from canlian.core.encrypted import migration_encrypt
 
 

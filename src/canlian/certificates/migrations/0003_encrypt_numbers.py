@@ -1,8 +1,8 @@
 """Certificate numbers (which embed the resident ID) encrypted at rest, with a blind index."""
 
-import canlian.core.encrypted
 from django.db import migrations
 
+import canlian.core.encrypted
 from canlian.core.encrypted import migration_encrypt
 
 

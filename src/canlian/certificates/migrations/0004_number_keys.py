@@ -1,6 +1,5 @@
 """The number's blind index, once computed by 0003, is the unique key of valid certificates."""
 
-import canlian.core.encrypted
 from django.db import migrations, models
 
 

@@ -1,8 +1,8 @@
 """Volunteers' resident IDs and the community phones encrypted at rest (core/encrypted.py)."""
 
-import canlian.core.encrypted
 from django.db import migrations
 
+import canlian.core.encrypted
 from canlian.core.encrypted import migration_encrypt
 
 

@@ -1,6 +1,5 @@
 """The volunteer's ID index, once computed by 0003, is its unique key."""
 
-import canlian.core.encrypted
 from django.db import migrations, models
 
 

@@ -1,9 +1,9 @@
 """Import reports' rejected rows and flags (which quote IDs, phones and bank accounts as
 typed) kept encrypted (core/encrypted.py)."""
 
-import canlian.core.encrypted
 from django.db import migrations
 
+import canlian.core.encrypted
 from canlian.core.encrypted import migration_encrypt
 
 

@@ -1,10 +1,10 @@
 """Resident IDs and certificate numbers encrypted at rest (core/encrypted.py), with blind
 indexes for exact search and the ID's last four characters in clear (docs/privacy.md)."""
 
-import canlian.core.encrypted
 from django.conf import settings
 from django.db import migrations
 
+import canlian.core.encrypted
 from canlian.core.encrypted import migration_encrypt
 
 

@@ -1,7 +1,8 @@
 """The blind indexes, once computed by 0008, become the unique keys and constraints."""
 
-import canlian.core.encrypted
 from django.db import migrations, models
+
+import canlian.core.encrypted
 
 
 class Migration(migrations.Migration):

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from canlian.audit.models import AuditEvent
-from canlian.core.encrypted import index_values
 from canlian.conftest import new_resident_id
+from canlian.core.encrypted import index_values
 from canlian.people.models import Person
 
 

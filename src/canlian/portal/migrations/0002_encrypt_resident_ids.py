@@ -1,8 +1,8 @@
 """Sign-in codes keep the resident ID encrypted, found by its blind index."""
 
-import canlian.core.encrypted
 from django.db import migrations
 
+import canlian.core.encrypted
 from canlian.core.encrypted import migration_encrypt
 
 

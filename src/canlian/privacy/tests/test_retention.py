@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from canlian.audit.models import AuditEvent
 from canlian.benefits.models import Grant
-from canlian.ops.registry import REGISTRY
 from canlian.conftest import new_resident_id
+from canlian.ops.registry import REGISTRY
 from canlian.people.models import FirstApplication, Person
 from canlian.privacy import actions, retention_rules
 from canlian.privacy.models import RetentionRecord
