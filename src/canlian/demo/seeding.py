@@ -64,9 +64,9 @@ def _insert_chunk(people: list[FakePerson], county: str) -> None:
         county, *_certificate_end(p, today)), strict=True))
         for p in people if p.certificate_number])
     if certificates:
-        columns = (*certificate_columns, "number_index")
-        bulk.insert(Certificate._meta.db_table, columns,
-                    (tuple(r[c] for c in columns) for r in certificates))
+        cert_columns = (*certificate_columns, "number_index")
+        bulk.insert(Certificate._meta.db_table, cert_columns,
+                    (tuple(r[c] for c in cert_columns) for r in certificates))
 
 
 def _read_model(p: FakePerson) -> tuple:

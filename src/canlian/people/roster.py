@@ -316,10 +316,10 @@ def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any
         derived = derived_fields(Person, PERSON_FIELDS)  # blind indexes of phones and IDs
         for p in changed:
             p.updated_at = now
-            for f in derived:
-                setattr(p, f.attname, f.derive(getattr(p, f.source)))
+            for d in derived:
+                setattr(p, d.attname, d.derive(getattr(p, d.source)))
         Person.objects.bulk_update(changed, [*PERSON_FIELDS, "updated_at",
-                                             *(f.attname for f in derived)], batch_size=1000)
+                                             *(d.attname for d in derived)], batch_size=1000)
         result.changed_people += [(p.id, p.village_id) for p in changed]
         result.updated += len(changed)
     for person in died:  # deaths are few; each stops certificates, payments and services

@@ -244,6 +244,11 @@ def apply_retention(today: Any) -> dict[str, int]:
     return result
 
 
+def _delete_files(storage: Any, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
+
+
 def _first_applications(cutoff: Any, today: Any, held: Any, now: Any) -> int:
     """Clear first applications decided on or before ``cutoff``; delete a rejected one's
     photos (a registered one's are the certificate application's documents). Set-based;
@@ -263,7 +268,7 @@ def _first_applications(cutoff: Any, today: Any, held: Any, now: Any) -> int:
                                     decided_at__lt=until).update(id_card_file="", hukou_file="")
     # the files go once the rows no longer name them (a failed delete leaves a stray file,
     # never a row pointing at nothing)
-    transaction.on_commit(lambda: [photos.delete(name) for name in files])
+    transaction.on_commit(lambda: _delete_files(photos, files))
     if people:
         years = retention_rules.years("first_application", today) or 0
         record_many(user=None, action=Action.UPDATE, people=people,
