@@ -99,7 +99,8 @@ class DerivedField(models.CharField):
     def __init__(self, *args: Any, source: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("blank", True)
         kwargs.setdefault("editable", False)
-        kwargs.setdefault("default", "")
+        # NULL for a nullable one (a unique index must not give every row the same "")
+        kwargs.setdefault("default", None if kwargs.get("null") else "")
         super().__init__(*args, **kwargs)
         self.source = source
 
