@@ -134,12 +134,46 @@ def test_keys_rotate_re_encrypts_in_batches(keys, make_person, users):
     call_command("keys", "rotate", "--batch", "2", stdout=io.StringIO())
     for p in people:
         assert _raw(Person, p.pk, "phone").startswith(f"{crypto.PREFIX}k2:")
+        assert _raw(Person, p.pk, "resident_id").startswith(f"{crypto.PREFIX}k2:")
     assert _raw(SubsidyApplication, application.pk, "bank_account").startswith(
         f"{crypto.PREFIX}k2:")
     keys(f"k2:{new}")  # the old key can now go
     assert [p.phone for p in Person.objects.filter(pk__in=[p.pk for p in people]).order_by(
         "pk")] == [f"1380000{i:04d}" for i in range(5)]
     assert SubsidyApplication.objects.get(pk=application.pk).bank_account == "6228480012345678"
+    assert Person.objects.get(resident_id=people[3].resident_id) == people[3]
+
+
+def test_resident_ids_are_sealed_and_found_exactly_through_their_blind_index(make_person):
+    """``resident_id=…`` (and ``__in``, and across a join) compare the blind index; a
+    partial lookup on an encrypted ID is refused rather than silently finding nothing."""
+    from django.core.exceptions import FieldError
+
+    from canlian.certificates.models import Certificate
+
+    person = make_person()
+    ward = make_person(guardian_resident_id=person.resident_id, guardian_name="监护人")
+    raw = _raw(Person, person.pk, "resident_id")
+    assert raw.startswith(crypto.PREFIX) and person.resident_id not in raw
+    assert _raw(Person, person.pk, "resident_id_tail") == person.resident_id[-4:]
+    assert Person.objects.get(resident_id=person.resident_id) == person
+    assert Person.objects.get(guardian_resident_id=person.resident_id) == ward
+    assert set(Person.objects.filter(resident_id__in=[person.resident_id, ward.resident_id,
+                                                       "110105194912310029"])) == {person, ward}
+    assert not Person.objects.filter(resident_id=person.resident_id[:17] + "0").exists()
+    Certificate.objects.create(person=person, number=person.resident_id + "42", category=4,
+                               grade=2, issue_date="2025-01-01", valid_until="2035-01-01",
+                               issued_by=person.village.parent.parent)
+    assert Certificate.objects.get(person__resident_id=person.resident_id).number.endswith("42")
+    assert Certificate.objects.filter(number=person.resident_id + "42").exists()
+    with pytest.raises(FieldError, match="encrypted"):
+        Person.objects.filter(resident_id__startswith=person.resident_id[:6]).exists()
+    # the same person cannot be registered twice: the index is the unique key
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(resident_id=person.resident_id, name="重复", sex=person.sex,
+                              birth_date=person.birth_date, village=person.village)
 
 
 def _dump() -> str:
