@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core.encrypted import BlindIndexField, EncryptedCharField
 from canlian.regions.models import Region
 
 from .roles import LABELS_ZH, REGION_LEVEL, STAFF_ROLES, Capability, Role, can
@@ -28,8 +29,10 @@ class User(AbstractUser):
     )
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     # Citizens sign in with their resident ID; they see their own record and their wards'.
-    resident_id = models.CharField(_("resident ID number"), max_length=18, blank=True,
-                                   db_index=True)
+    # Encrypted at rest; ``resident_id=…`` is answered by the blind index (core/encrypted.py).
+    resident_id = EncryptedCharField(_("resident ID number"), max_length=18, blank=True)
+    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id",
+                                        db_index=True)
     # Display preferences remembered per user (e.g. {"text": "large", "contrast": "high"}).
     preferences = models.JSONField(_("display preferences"), default=dict, blank=True)
     person = models.ForeignKey(

@@ -27,6 +27,7 @@ from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, notice_rules, separation
 from canlian.core.duties import Workflow
+from canlian.core.encrypted import index_values
 from canlian.events import bus
 from canlian.people.models import LifeStatus, Person
 from canlian.regions.models import Region
@@ -72,7 +73,7 @@ def _sync_person(person: Person, certificate: Certificate | None) -> None:
     Person.objects.filter(pk=person.pk).update(
         category=certificate.category if certificate else None,
         grade=certificate.grade if certificate else None,
-        certificate_number=certificate.number if certificate else None,
+        **index_values(Person, certificate_number=certificate.number if certificate else None),
     )
 
 

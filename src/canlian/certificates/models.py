@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from canlian.core import clock
+from canlian.core.encrypted import BlindIndexField, EncryptedCharField
 from canlian.core.models import PublicNoticeBase
 
 from .rules import CATEGORY_LABELS, GRADE_LABELS
@@ -42,7 +43,11 @@ class Certificate(models.Model):
                                related_name="certificates")
     # Unique among valid certificates only: a renewal reuses the number of the card it
     # replaces, and a person re-certified after a cancellation may get the same number.
-    number = models.CharField(_("certificate number"), max_length=22, db_index=True)
+    # Encrypted at rest: the number embeds the resident ID. ``number=…`` is answered by the
+    # blind index (core/encrypted.py), which is also the unique key of valid certificates.
+    number = EncryptedCharField(_("certificate number"), max_length=22)
+    number_index = BlindIndexField(source="number", purpose="certificate_number",
+                                   db_index=True)
     category = models.PositiveSmallIntegerField(_("category"), choices=CATEGORY_CHOICES)
     grade = models.PositiveSmallIntegerField(_("grade"), choices=GRADE_CHOICES)
     components = models.JSONField(_("components of a multiple disability"), default=list,
@@ -67,7 +72,7 @@ class Certificate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person"], condition=models.Q(status="issued"),
                                     name="one_valid_certificate_per_person"),
-            models.UniqueConstraint(fields=["number"], condition=models.Q(status="issued"),
+            models.UniqueConstraint(fields=["number_index"], condition=models.Q(status="issued"),
                                     name="valid_certificate_number_unique"),
         ]
         verbose_name = _("disability certificate")

@@ -20,7 +20,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from . import crypto
-from .encrypted import BlindIndexField, EncryptedCharField
+from .encrypted import EncryptedCharField, derived_fields
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def create(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[int]:
                                                   batch_size=500)
         return [obj.pk for obj in made]
     meta = model._meta
-    rows = _encrypted(model, rows)
+    rows = sealed(model, rows)
     given = list(rows[0])
     now = timezone.now()
     constants: dict[str, Any] = {}
@@ -105,24 +105,24 @@ def create(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[int]:
     return ids
 
 
-def _encrypted(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Rows with encrypted fields sealed and their blind indexes added (core/encrypted.py):
-    COPY bypasses the fields' own preparation."""
+def sealed(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with encrypted fields sealed and their derived columns (blind indexes, clear
+    tails) added (core/encrypted.py): COPY and ``insert`` bypass the fields' own
+    preparation. Rows are ``{attname: value}``; all rows have the same keys."""
 
     given = set(rows[0])
     sealed = [f.attname for f in model._meta.concrete_fields
               if isinstance(f, EncryptedCharField) and f.attname in given]
-    indexes = [f for f in model._meta.concrete_fields
-               if isinstance(f, BlindIndexField) and f.source in given]
+    indexes = derived_fields(model, given)
     if not sealed and not indexes:
         return list(rows)  # type: ignore[arg-type]
     out = []
     for row in rows:
         row = dict(row)
         for ix in indexes:
-            row[ix.attname] = crypto.blind_index(row[ix.source] or "", ix.purpose)
+            row[ix.attname] = ix.derive(row[ix.source])
         for name in sealed:
-            row[name] = crypto.encrypt(row[name] or "")
+            row[name] = None if row[name] is None else crypto.encrypt(row[name])
         out.append(row)
     return out
 

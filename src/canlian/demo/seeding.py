@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from canlian.certificates.models import Certificate
-from canlian.core import bulk, clock, crypto
+from canlian.core import bulk, clock
 from canlian.people.models import Household, Person
 from canlian.regions import loader
 from canlian.regions.models import Deployment, Region
@@ -23,8 +23,11 @@ PERSON_COLUMNS = (
     "resident_id", "name", "sex", "birth_date", "ethnicity", "phone", "address", "village_id",
     "household_id", "guardian_name", "guardian_resident_id", "guardian_phone",
     "guardian_relation", "life_status", "death_date", "category", "grade", "certificate_number",
-    "household_type", "created_at", "updated_at", "phone_index", "guardian_phone_index",
+    "household_type", "created_at", "updated_at",
 )
+# Written by bulk.sealed beside the encrypted columns (core/encrypted.py).
+PERSON_DERIVED = ("phone_index", "guardian_phone_index", "resident_id_index", "resident_id_tail",
+                  "guardian_resident_id_index", "certificate_number_index")
 
 
 def villages_of(deployment: Deployment) -> list[Village]:
@@ -42,26 +45,28 @@ def _insert_chunk(people: list[FakePerson], county: str) -> None:
     )
     ids = dict(Household.objects.filter(
         number__in=[p.household_number for p in people]).values_list("number", "id"))
-    bulk.insert(
-        Person._meta.db_table,
-        PERSON_COLUMNS,
-        ((p.resident_id, p.name, p.sex, p.birth_date, p.ethnicity, crypto.encrypt(p.phone),
-          p.address, p.village_id, ids[p.household_number], p.guardian_name,
-          p.guardian_resident_id, crypto.encrypt(p.guardian_phone), p.guardian_relation,
-          "deceased" if p.death_date else "alive", p.death_date, *_read_model(p),
-          p.household_type, now, now, crypto.blind_index(p.phone, "phone"),
-          crypto.blind_index(p.guardian_phone, "phone")) for p in people),
-    )
+    rows = bulk.sealed(Person, [dict(zip(PERSON_COLUMNS, (
+        p.resident_id, p.name, p.sex, p.birth_date, p.ethnicity, p.phone,
+        p.address, p.village_id, ids[p.household_number], p.guardian_name,
+        p.guardian_resident_id, p.guardian_phone, p.guardian_relation,
+        "deceased" if p.death_date else "alive", p.death_date, *_read_model(p),
+        p.household_type, now, now), strict=True)) for p in people])
+    columns = (*PERSON_COLUMNS, *PERSON_DERIVED)
+    bulk.insert(Person._meta.db_table, columns, (tuple(r[c] for c in columns) for r in rows))
     person_ids = dict(Person.objects.filter(
         resident_id__in=[p.resident_id for p in people]).values_list("resident_id", "id"))
-    bulk.insert(
-        Certificate._meta.db_table,
-        ("person_id", "number", "category", "grade", "components", "issue_date", "valid_until",
-         "reissue_count", "status", "issued_by_id", "ended_on", "cancel_reason"),
-        ((person_ids[p.resident_id], p.certificate_number, p.category, p.grade,
-          json.dumps(p.components), p.issue_date, p.valid_until, 0, *_certificate_status(p, today),
-          county, *_certificate_end(p, today)) for p in people if p.certificate_number),
-    )
+    certificate_columns = (
+        "person_id", "number", "category", "grade", "components", "issue_date", "valid_until",
+        "reissue_count", "status", "issued_by_id", "ended_on", "cancel_reason")
+    certificates = bulk.sealed(Certificate, [dict(zip(certificate_columns, (
+        person_ids[p.resident_id], p.certificate_number, p.category, p.grade,
+        json.dumps(p.components), p.issue_date, p.valid_until, 0, *_certificate_status(p, today),
+        county, *_certificate_end(p, today)), strict=True))
+        for p in people if p.certificate_number])
+    if certificates:
+        cert_columns = (*certificate_columns, "number_index")
+        bulk.insert(Certificate._meta.db_table, cert_columns,
+                    (tuple(r[c] for c in cert_columns) for r in certificates))
 
 
 def _read_model(p: FakePerson) -> tuple:

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core.encrypted import EncryptedCharField
+
 
 class ItemKind(models.TextChoices):
     SERVICE = "service", _("Service delivered")
@@ -68,7 +70,7 @@ class Invitation(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=ItemKind.choices)
     object_id = models.BigIntegerField(_("item"))
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-    phone = models.CharField(_("phone"), max_length=20)
+    phone = EncryptedCharField(_("phone"), max_length=20)  # encrypted at rest (docs/privacy.md)
     sent_on = models.DateField(_("sent on"))
 
     class Meta:

@@ -49,6 +49,7 @@ from canlian.benefits.models import Grant, GrantChange, GrantStatus, Suspension
 from canlian.certificates import validity
 from canlian.certificates.models import Certificate
 from canlian.core import bulk, clock, rowimport, sheets, text
+from canlian.core.encrypted import index_values
 from canlian.education import actions as education_actions
 from canlian.education import rules as education_rules
 from canlian.education.models import Pupil, StatusChange
@@ -498,9 +499,9 @@ def _write_certificates(found: list[tuple[int, dict[str, str], Any, dict[str, An
         if person["certificate_number"] and person["certificate_number"] != cert.number:
             continue  # a certificate issued in Canlian already stands
         people.append(Person(pk=pid, category=cert.category, grade=cert.grade,
-                             certificate_number=cert.number))
-    Person.objects.bulk_update(people, ["category", "grade", "certificate_number"],
-                               batch_size=1000)
+                             **index_values(Person, certificate_number=cert.number)))
+    Person.objects.bulk_update(people, ["category", "grade", "certificate_number",
+                                        "certificate_number_index"], batch_size=1000)
 
 
 def _certificates_of(person_ids: list[int]) -> dict[int, dict[str, Any]]:

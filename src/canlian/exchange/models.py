@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core.encrypted import EncryptedJSONField
+
 
 class ImportKind(models.TextChoices):
     CERTIFICATES = "certificates", _("Certificate holders")
@@ -37,8 +39,9 @@ class MigrationImport(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     flagged = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    flags = models.JSONField(default=list, blank=True)
+    # Rejected rows quote the file as typed (IDs, phones, bank accounts): kept encrypted.
+    errors = EncryptedJSONField(default=list, blank=True)
+    flags = EncryptedJSONField(default=list, blank=True)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     townships = models.JSONField(default=dict, blank=True)  # code → name, for the report

@@ -10,11 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
 from canlian.core import clock
-from canlian.core.encrypted import BlindIndexField, EncryptedCharField
+from canlian.core.encrypted import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedJSONField,
+    TailField,
+)
 from canlian.regions.models import Region
 
 from . import ethnicity, idnumber
-from .expressions import GivenName, IdTail
+from .expressions import GivenName
 
 
 class HouseholdType(models.TextChoices):
@@ -96,7 +101,12 @@ class Person(models.Model):
     category in a township, and the indicators' subsidy pass read it without a join.
     """
 
-    resident_id = models.CharField(_("resident ID number"), max_length=18, unique=True)
+    # Encrypted at rest (core/encrypted.py): the blind index is the unique key and answers
+    # ``resident_id=…``; the last four characters stay in clear for the masked lists' search.
+    resident_id = EncryptedCharField(_("resident ID number"), max_length=18)
+    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id",
+                                        unique=True)
+    resident_id_tail = TailField(source="resident_id", max_length=4, db_index=True)
     name = models.CharField(_("name"), max_length=50, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
     birth_date = models.DateField(_("date of birth"), editable=False)
@@ -124,9 +134,10 @@ class Person(models.Model):
     # The guardian (监护人) need not be a disabled person, so not a link to a Person:
     # a name and a resident ID, by which the guardian signs in to the citizens' portal.
     guardian_name = models.CharField(_("guardian's name"), max_length=50, blank=True)
-    guardian_resident_id = models.CharField(
-        _("guardian's resident ID"), max_length=18, blank=True, db_index=True
-    )
+    guardian_resident_id = EncryptedCharField(_("guardian's resident ID"), max_length=18,
+                                              blank=True)
+    guardian_resident_id_index = BlindIndexField(source="guardian_resident_id",
+                                                 purpose="resident_id", db_index=True)
     guardian_phone = EncryptedCharField(_("guardian's phone"), max_length=20, blank=True)
     guardian_phone_index = BlindIndexField(source="guardian_phone", purpose="phone", db_index=True)
     guardian_relation = models.CharField(_("relation of guardian"), max_length=20, blank=True)
@@ -140,9 +151,13 @@ class Person(models.Model):
     grade = models.PositiveSmallIntegerField(
         _("disability grade"), choices=GRADE_CHOICES, null=True, blank=True, editable=False
     )
-    certificate_number = models.CharField(
-        _("certificate number"), max_length=22, null=True, blank=True, unique=True, editable=False
+    # The number embeds the resident ID, so it is encrypted too (docs/privacy.md).
+    certificate_number = EncryptedCharField(
+        _("certificate number"), max_length=22, null=True, blank=True, editable=False
     )
+    certificate_number_index = BlindIndexField(source="certificate_number",
+                                               purpose="certificate_number", null=True,
+                                               unique=True)
     household_type = models.CharField(
         _("household type"), max_length=12, choices=HouseholdType.choices, blank=True,
         default="", editable=False,
@@ -161,7 +176,6 @@ class Person(models.Model):
                          name="person_village_htype"),
             # Search by what the masked lists show (the ID's last four characters) and by
             # a given name typed without the surname; see people/queries.search_q.
-            models.Index(IdTail(), name="person_id_tail"),
             models.Index(GivenName(), name="person_given_name"),
         ]
         constraints = [
@@ -171,7 +185,7 @@ class Person(models.Model):
                 name="person_death_date_iff_deceased",
             ),
             models.CheckConstraint(
-                condition=~models.Q(guardian_resident_id=models.F("resident_id")),
+                condition=~models.Q(guardian_resident_id_index=models.F("resident_id_index")),
                 name="person_not_own_guardian",
             ),
         ]
@@ -235,7 +249,8 @@ class RosterImport(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
+    # Rejected rows quote the file as typed (IDs, phones, bank accounts): kept encrypted.
+    errors = EncryptedJSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-at"]
@@ -312,14 +327,17 @@ class FirstApplication(models.Model):
     identity_method = models.CharField(max_length=10, choices=IdentityMethod.choices,
                                        default=IdentityMethod.SMS)
     verified_phone = EncryptedCharField(_("phone proven by code"), max_length=20)
-    resident_id = models.CharField(_("resident ID number"), max_length=18, db_index=True)
+    resident_id = EncryptedCharField(_("resident ID number"), max_length=18)
+    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id",
+                                        db_index=True)
     name = models.CharField(_("name"), max_length=50)
     village = models.ForeignKey(Region, verbose_name=_("village/community of the hukou"),
                                 on_delete=models.PROTECT, related_name="+")
     address = models.CharField(_("address"), max_length=200)
     phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
     guardian_name = models.CharField(_("guardian's name"), max_length=50, blank=True)
-    guardian_resident_id = models.CharField(_("guardian's resident ID"), max_length=18, blank=True)
+    guardian_resident_id = EncryptedCharField(_("guardian's resident ID"), max_length=18,
+                                              blank=True)
     guardian_phone = EncryptedCharField(_("guardian's phone"), max_length=20, blank=True)
     guardian_relation = models.CharField(_("relation of guardian"), max_length=20, blank=True)
     reason = models.CharField(_("what the applicant told us"), max_length=500, blank=True)
@@ -342,7 +360,7 @@ class FirstApplication(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["resident_id"],
+        constraints = [models.UniqueConstraint(fields=["resident_id_index"],
                                                condition=models.Q(state="submitted"),
                                                name="one_open_first_application")]
         verbose_name = _("first application")

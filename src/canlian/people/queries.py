@@ -1,11 +1,13 @@
 """Search and filtering of the person list, on top of the scoped queryset.
 
 Every condition is index-friendly at a million rows: name prefix (B-tree with
-``varchar_pattern_ops`` on PostgreSQL), exact or prefix resident ID, exact
-certificate number, and region ranges on the village code. Two expression indexes
-(``Person.Meta.indexes``) serve what the masked lists show and what people type: the
-last four characters of the resident ID (``**************1234``) and the given name
-without a one-character surname ("强霞" finds 王强霞).
+``varchar_pattern_ops`` on PostgreSQL), exact resident ID and exact certificate number
+(both through their blind indexes: the values are encrypted, core/encrypted.py), and
+region ranges on the village code. What the masked lists show, the last four characters
+of the resident ID (``**************1234``), is kept in clear in ``resident_id_tail``;
+an expression index (``Person.Meta.indexes``) serves the given name without a
+one-character surname ("强霞" finds 王强霞). A prefix of an ID cannot be searched: only
+whole values have an index, by design.
 """
 
 from __future__ import annotations
@@ -20,18 +22,17 @@ from canlian.accounts import scoping
 from canlian.certificates.numbers import looks_like_certificate_number
 from canlian.core import crypto
 
-from .expressions import GivenName, IdTail
+from .expressions import GivenName
 from .idnumber import normalise
 from .models import Person
 
-ID_TAIL = IdTail()
 GIVEN_NAME = GivenName()
 
 
 def search_q(text: str) -> Q:
     """The condition for what was typed in the search box: certificate number, full ID,
-    ID prefix (6+ digits), the ID's last four characters, or a name (full name prefix, or
-    the given name after a one-character surname)."""
+    mobile number, the ID's last four characters, or a name (full name prefix, or the
+    given name after a one-character surname). Part of an ID finds nobody (encrypted)."""
     text = text.strip()
     if not text:
         return Q()
@@ -42,12 +43,11 @@ def search_q(text: str) -> Q:
         return Q(resident_id=compact)
     if re.fullmatch(r"1\d{10}", compact):  # a mobile number: exact, through its blind index
         index = crypto.blind_index(compact, "phone")
-        return (Q(resident_id__startswith=compact) | Q(phone_index=index)
-                | Q(guardian_phone_index=index))
+        return Q(phone_index=index) | Q(guardian_phone_index=index)
     if re.fullmatch(r"\d{6,17}X?", compact):
-        return Q(resident_id__startswith=compact)
+        return Q(pk__in=[])
     if re.fullmatch(r"\d{3}[\dX]", compact):
-        return Q(Exact(ID_TAIL, compact))
+        return Q(resident_id_tail=compact)
     return Q(name__startswith=text) | Q(Exact(GIVEN_NAME, text))
 
 

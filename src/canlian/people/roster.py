@@ -31,7 +31,8 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action, AuditEvent
-from canlian.core import bulk, clock, crypto, rowimport, sheets, text
+from canlian.core import bulk, clock, rowimport, sheets, text
+from canlian.core.encrypted import derived_fields, index_of
 from canlian.core.sheets import text as _text
 from canlian.regions.models import Region
 
@@ -312,12 +313,13 @@ def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any
         result.created += len(new)
     if changed:
         now = clock.now()
+        derived = derived_fields(Person, PERSON_FIELDS)  # blind indexes of phones and IDs
         for p in changed:
             p.updated_at = now
-            p.phone_index = crypto.blind_index(p.phone, "phone")
-            p.guardian_phone_index = crypto.blind_index(p.guardian_phone, "phone")
-        Person.objects.bulk_update(changed, [*PERSON_FIELDS, "updated_at", "phone_index",
-                                             "guardian_phone_index"], batch_size=1000)
+            for d in derived:
+                setattr(p, d.attname, d.derive(getattr(p, d.source)))
+        Person.objects.bulk_update(changed, [*PERSON_FIELDS, "updated_at",
+                                             *(d.attname for d in derived)], batch_size=1000)
         result.changed_people += [(p.id, p.village_id) for p in changed]
         result.updated += len(changed)
     for person in died:  # deaths are few; each stops certificates, payments and services
@@ -364,15 +366,15 @@ def _lock_existing(sheet: Any) -> None:
     ids: set[str] = set()
     households: set[str] = set()
     for _, raw in read_rows(sheet):
-        if raw.get("resident_id"):
-            ids.add(idnumber.normalise(raw["resident_id"]))
+        if raw.get("resident_id"):  # the IDs are encrypted: lock through their blind index
+            ids.add(index_of(Person, "resident_id", idnumber.normalise(raw["resident_id"])))
         if raw.get("household_number"):
             households.add(raw["household_number"])
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM people_household WHERE number = ANY(%s) "
                        "ORDER BY id FOR NO KEY UPDATE", [sorted(households)])
         locked = [row[0] for row in cursor.fetchall()]
-        cursor.execute("SELECT id FROM people_person WHERE resident_id = ANY(%s) "
+        cursor.execute("SELECT id FROM people_person WHERE resident_id_index = ANY(%s) "
                        "OR household_id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
                        [sorted(ids), locked])
 

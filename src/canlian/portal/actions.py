@@ -27,6 +27,7 @@ from canlian.certificates.forms import MAGIC, MAX_ATTACHMENT_BYTES
 from canlian.core import exports, text, throttle
 from canlian.core.clientip import client_ip
 from canlian.core.domain import DomainError
+from canlian.core.encrypted import index_of
 from canlian.people import idnumber
 from canlian.people.models import Person
 
@@ -272,7 +273,8 @@ def citizen_account(resident_id: str) -> Any:
     user = users.objects.filter(role=Role.CITIZEN, resident_id=resident_id).first()
     if user is None:
         person = Person.objects.filter(resident_id=resident_id).first()
-        user = users(username=f"citizen-{resident_id}", role=Role.CITIZEN, resident_id=resident_id,
+        user = users(username=f"citizen-{index_of(users, 'resident_id', resident_id)}",
+                     role=Role.CITIZEN, resident_id=resident_id,
                      person=person, first_name=person.name if person else "")
         user.set_unusable_password()
         user.save()
@@ -286,7 +288,7 @@ def citizen_account(resident_id: str) -> Any:
 def persons_for(user: Any):
     """The person themself and their wards, living first."""
     return scoping.people_for(user).select_related("village__parent", "household").order_by(
-        "life_status", F("resident_id").asc())
+        "life_status", "birth_date", "id")
 
 
 def acting_for(user: Any, person_id: Any) -> Person | None:

@@ -10,11 +10,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core.encrypted import BlindIndexField, EncryptedCharField
+
 
 class SignInCode(models.Model):
     """A one-time sign-in code (短信验证码); only its keyed hash is stored."""
 
-    resident_id = models.CharField(max_length=18, db_index=True)
+    resident_id = EncryptedCharField(max_length=18)
+    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id",
+                                        db_index=True)
     digest = models.CharField(max_length=64)
     sent_to = models.CharField(max_length=20, help_text=_("Masked phone number."))
     ip = models.GenericIPAddressField(null=True, blank=True)
@@ -27,7 +31,7 @@ class SignInCode(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.resident_id[:6]}… {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.resident_id[:6]}… {self.created_at:%Y-%m-%d %H:%M}"  # region code only
 
 
 class OutboxMessage(models.Model):

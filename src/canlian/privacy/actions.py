@@ -4,6 +4,7 @@ review. Each is one transaction and audited."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,8 @@ from canlian.audit.models import Action
 from canlian.benefits.models import Grant, SubsidyApplication
 from canlian.core import clock
 from canlian.core.domain import DomainError
-from canlian.people.models import Person
+from canlian.core.encrypted import index_values
+from canlian.people.models import FirstApplication, FirstApplicationState, Person
 
 from . import notices, retention_rules
 from .models import (
@@ -152,8 +154,14 @@ def decide_correction(user: Any, correction_id: int, corrected: bool, *, note: s
 
 # ---- retention (保存期限) and legal holds (依法保全) -----------------------------------------
 
-DECEASED_FIELDS = {"name": "（已匿名）", "phone": "", "address": "", "guardian_name": "",
+ANONYMOUS = "（已匿名）"
+DECEASED_FIELDS = {"name": ANONYMOUS, "phone": "", "address": "", "guardian_name": "",
                    "guardian_resident_id": "", "guardian_phone": "", "guardian_relation": ""}
+# What a first application past its period keeps: its state, dates, village and the link
+# to the person registered from it (the statistics of applications still count them).
+FIRST_APPLICATION_FIELDS = {"resident_id": "", "name": ANONYMOUS, "address": "", "phone": "",
+                            "verified_phone": "", "guardian_name": "", "guardian_resident_id": "",
+                            "guardian_phone": "", "guardian_relation": "", "reason": ""}
 
 
 @transaction.atomic
@@ -192,7 +200,7 @@ def apply_retention(today: Any) -> dict[str, int]:
     writes one RetentionRecord and one audit event per person treated."""
     held = LegalHold.objects.filter(lifted_at__isnull=True).values("person_id")
     now = timezone.now()
-    result = {"deceased_contact": 0, "stopped_bank": 0}
+    result = {"deceased_contact": 0, "stopped_bank": 0, "first_application": 0}
 
     cutoff = retention_rules.cutoff("deceased_contact", today)
     if cutoff is not None:
@@ -202,8 +210,8 @@ def apply_retention(today: Any) -> dict[str, int]:
         ids = [pid for pid, _ in people]
         for start in range(0, len(ids), 5000):
             chunk = ids[start:start + 5000]
-            Person.objects.filter(pk__in=chunk).update(**DECEASED_FIELDS, phone_index="",
-                                                       guardian_phone_index="", updated_at=now)
+            Person.objects.filter(pk__in=chunk).update(
+                **index_values(Person, **DECEASED_FIELDS), updated_at=now)
             SubsidyApplication.objects.filter(person_id__in=chunk).update(bank_account="")
             Grant.objects.filter(person_id__in=chunk).update(bank_account="")
         years = retention_rules.years("deceased_contact", today) or 0
@@ -229,4 +237,40 @@ def apply_retention(today: Any) -> dict[str, int]:
         record_many(user=None, action=Action.UPDATE, people=people,
                     summary=f"保存期限届满（补贴停发满 {years} 年），删除银行账号")
         result["stopped_bank"] = len(people)
+
+    cutoff = retention_rules.cutoff("first_application", today)
+    if cutoff is not None:
+        result["first_application"] = _first_applications(cutoff, today, held, now)
     return result
+
+
+def _delete_files(storage: Any, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
+
+
+def _first_applications(cutoff: Any, today: Any, held: Any, now: Any) -> int:
+    """Clear first applications decided on or before ``cutoff``; delete a rejected one's
+    photos (a registered one's are the certificate application's documents). Set-based;
+    an application already cleared (its name anonymised) is left alone."""
+    until = timezone.make_aware(dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time()))
+    due = (FirstApplication.objects.exclude(state=FirstApplicationState.SUBMITTED)
+           .filter(decided_at__lt=until).exclude(name=ANONYMOUS).exclude(person_id__in=held))
+    rejected = list(due.filter(state=FirstApplicationState.REJECTED).exclude(
+        id_card_file="", hukou_file="").values_list("id_card_file", "hukou_file"))
+    people = list(Person.objects.filter(pk__in=due.filter(person__isnull=False).values(
+        "person_id")).values_list("id", "village_id"))
+    count = due.count()
+    due.update(**index_values(FirstApplication, **FIRST_APPLICATION_FIELDS))
+    photos = due.model._meta.get_field("id_card_file").storage
+    files = [name for pair in rejected for name in pair if name]
+    FirstApplication.objects.filter(state=FirstApplicationState.REJECTED, name=ANONYMOUS,
+                                    decided_at__lt=until).update(id_card_file="", hukou_file="")
+    # the files go once the rows no longer name them (a failed delete leaves a stray file,
+    # never a row pointing at nothing)
+    transaction.on_commit(lambda: _delete_files(photos, files))
+    if people:
+        years = retention_rules.years("first_application", today) or 0
+        record_many(user=None, action=Action.UPDATE, people=people,
+                    summary=f"保存期限届满（首次申请办结满 {years} 年），清除申请中的个人信息")
+    return count

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from canlian.core.rule_text import gettext_noop, translated
 
 DATA = Path(__file__).resolve().parent / "data" / "retention.yaml"
-Kind = Literal["deceased_contact", "stopped_bank"]
+Kind = Literal["deceased_contact", "stopped_bank", "first_application"]
 
 
 class RetentionError(ValueError):

@@ -51,6 +51,7 @@ from canlian.certificates.models import Certificate, CertificateStatus
 from canlian.certificates.numbers import CertificateNumberError, parse_certificate_number
 from canlian.core import clock
 from canlian.core.domain import DomainError
+from canlian.core.encrypted import index_values
 from canlian.people import idnumber
 from canlian.people.models import Person
 from canlian.portal.notifiers import get_notifier
@@ -379,7 +380,8 @@ def _close_at_origin(transfer: Transfer, peer: peers.Peer) -> None:
     Todo.objects.filter(person=person, done_at=None).update(done_at=_now(), done_note=why)
     Certificate.objects.filter(person=person, status=CertificateStatus.ISSUED).update(
         status=CertificateStatus.TRANSFERRED_OUT, ended_on=clock.today())
-    Person.objects.filter(pk=person.pk).update(category=None, grade=None, certificate_number=None)
+    Person.objects.filter(pk=person.pk).update(
+        category=None, grade=None, **index_values(Person, certificate_number=None))
     record(user=transfer.created_by, action=AuditAction.TRANSITION, obj=transfer, person=person,
            summary=f"跨省通办：{peer.name}已接收，残疾人证迁出，补贴发放至 {moved_on:%Y-%m}，"
                    f"未办结的申请与待办已关闭"[:300])
@@ -553,9 +555,9 @@ def _register_arrival(peer: peers.Peer, uid: uuid.UUID, message: dict[str, Any])
         grade=int(number.grade), components=cert.get("components") or [],
         issue_date=_date(cert.get("issue_date"), "issue_date"), valid_until=valid_until,
         reissue_count=number.reissue, issued_by=root)
-    Person.objects.filter(pk=person.pk).update(category=certificate.category,
-                                               grade=certificate.grade,
-                                               certificate_number=certificate.number)
+    Person.objects.filter(pk=person.pk).update(
+        category=certificate.category, grade=certificate.grade,
+        **index_values(Person, certificate_number=certificate.number))
     person.refresh_from_db()
     transfer = Transfer.objects.create(
         uid=uid, direction=Direction.IN, kind=Kind.HUKOU, peer=peer.code, state=State.ACCEPTED,

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from canlian.core.encrypted import EncryptedCharField, EncryptedJSONField
+
 
 class Direction(models.TextChoices):
     OUT = "out", _("Sent to the other deployment")
@@ -55,16 +57,18 @@ class Transfer(models.Model):
     # Where the matter belongs here (the person's village, the receiving village, or the
     # deployment's root for a refused arrival): the staff who see it are scoped by it.
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    resident_id = models.CharField(_("resident ID number"), max_length=18)
+    # Encrypted at rest like the registry's own columns (docs/privacy.md): a matter is found
+    # through its person or its id, never by these values.
+    resident_id = EncryptedCharField(_("resident ID number"), max_length=18)
     name = models.CharField(_("name"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    certificate_number = models.CharField(_("certificate number"), max_length=22, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
+    certificate_number = EncryptedCharField(_("certificate number"), max_length=22, blank=True)
     target_village_code = models.CharField(_("receiving village code"), max_length=12,
                                            blank=True)
     moved_on = models.DateField(_("moved on"), null=True, blank=True)
-    payload = models.JSONField(_("message"), default=dict)
+    payload = EncryptedJSONField(_("message"), default=dict)  # quotes IDs, phones
     reason = models.TextField(_("reason given by the other deployment"), blank=True)
-    decision = models.JSONField(_("decision"), default=dict, blank=True)
+    decision = EncryptedJSONField(_("decision"), default=dict, blank=True)
     # The record opened here for a received application (its type and id).
     local_type = models.CharField(max_length=40, blank=True)
     local_id = models.PositiveBigIntegerField(null=True, blank=True)

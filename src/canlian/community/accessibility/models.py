@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core.encrypted import EncryptedCharField
+
 # Choices in English msgids (translated in locale/); their codes are those of the rule
 # modules, which must not import Django.
 PLACE_KIND_CHOICES = [
@@ -31,7 +33,7 @@ class Place(models.Model):
                                 limit_choices_to={"level": "village"})
     address = models.CharField(_("address"), max_length=200, blank=True)
     manager = models.CharField(_("managing unit"), max_length=120)
-    manager_phone = models.CharField(_("managing unit's phone"), max_length=20, blank=True)
+    manager_phone = EncryptedCharField(_("managing unit's phone"), max_length=20, blank=True)
     registered_on = models.DateField(_("registered on"))
     active = models.BooleanField(_("active"), default=True)
 

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from canlian.core.encrypted import EncryptedCharField
+
 from ..volunteers.models import Volunteer
 
 # Choices in English msgids (translated in locale/); their codes are those of the rule
@@ -64,7 +66,7 @@ class RosterEntry(models.Model):
     person = models.OneToOneField("people.Person", on_delete=models.PROTECT,
                                   related_name="roster_entry")
     contact_name = models.CharField(_("contact person (帮包联系人)"), max_length=50)
-    contact_phone = models.CharField(_("contact's phone"), max_length=20)
+    contact_phone = EncryptedCharField(_("contact's phone"), max_length=20)
     contact_relation = models.CharField(_("contact's relation"), max_length=30, blank=True)
     paired_volunteer = models.ForeignKey(Volunteer, verbose_name=_("paired volunteer (结对)"),
                                          on_delete=models.SET_NULL, null=True, blank=True,

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from canlian.core.encrypted import BlindIndexField, EncryptedCharField
 from canlian.people.idnumber import mask
 
 # Choices in English msgids (translated in locale/); their codes are those of the rule
@@ -45,7 +46,7 @@ class Organisation(models.Model):
                                 on_delete=models.PROTECT, related_name="+",
                                 limit_choices_to={"level": "village"})
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
     services = models.CharField(_("services offered"), max_length=200, blank=True)
     registered_on = models.DateField(_("registered on"))
     active = models.BooleanField(_("active"), default=True)
@@ -62,9 +63,11 @@ class Volunteer(models.Model):
     """A registered volunteer for disabled persons — 助残志愿者."""
 
     name = models.CharField(_("name"), max_length=50)
-    resident_id = models.CharField(_("resident ID number"), max_length=18, blank=True,
-                                   db_index=True)
-    phone = models.CharField(_("phone"), max_length=20)
+    # Encrypted at rest; ``resident_id=…`` is answered by the blind index (core/encrypted.py).
+    resident_id = EncryptedCharField(_("resident ID number"), max_length=18, blank=True)
+    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id",
+                                        db_index=True)
+    phone = EncryptedCharField(_("phone"), max_length=20)
     village = models.ForeignKey("regions.Region", verbose_name=_("village/community"),
                                 on_delete=models.PROTECT, related_name="+",
                                 limit_choices_to={"level": "village"})
@@ -80,7 +83,8 @@ class Volunteer(models.Model):
     class Meta:
         ordering = ["village_id", "name", "id"]
         verbose_name = _("volunteer")
-        constraints = [models.UniqueConstraint(fields=["resident_id"], condition=~models.Q(resident_id=""),
+        constraints = [models.UniqueConstraint(fields=["resident_id_index"],
+                                               condition=~models.Q(resident_id_index=""),
                                                name="volunteer_resident_id_unique")]
 
     def __str__(self) -> str:

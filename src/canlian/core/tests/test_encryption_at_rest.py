@@ -1,5 +1,6 @@
 """Encryption at rest (core/crypto.py): the key ring, the fields, the blind index, rotation,
-and a database dump that shows no phone number or bank account in clear."""
+and a database dump that shows no resident ID, certificate number, phone number or bank
+account in clear."""
 
 import base64
 import io
@@ -15,7 +16,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 
+from canlian.accounts.models import User
 from canlian.benefits.models import Grant, RollLine, SubsidyApplication
+from canlian.certificates.models import Certificate
+from canlian.community.accessibility.models import Place
+from canlian.community.emergency.models import RosterEntry
+from canlian.community.volunteers.models import Organisation, Volunteer
 from canlian.core import crypto
 from canlian.people.models import Person
 from canlian.people.queries import search_q
@@ -128,12 +134,46 @@ def test_keys_rotate_re_encrypts_in_batches(keys, make_person, users):
     call_command("keys", "rotate", "--batch", "2", stdout=io.StringIO())
     for p in people:
         assert _raw(Person, p.pk, "phone").startswith(f"{crypto.PREFIX}k2:")
+        assert _raw(Person, p.pk, "resident_id").startswith(f"{crypto.PREFIX}k2:")
     assert _raw(SubsidyApplication, application.pk, "bank_account").startswith(
         f"{crypto.PREFIX}k2:")
     keys(f"k2:{new}")  # the old key can now go
     assert [p.phone for p in Person.objects.filter(pk__in=[p.pk for p in people]).order_by(
         "pk")] == [f"1380000{i:04d}" for i in range(5)]
     assert SubsidyApplication.objects.get(pk=application.pk).bank_account == "6228480012345678"
+    assert Person.objects.get(resident_id=people[3].resident_id) == people[3]
+
+
+def test_resident_ids_are_sealed_and_found_exactly_through_their_blind_index(make_person):
+    """``resident_id=…`` (and ``__in``, and across a join) compare the blind index; a
+    partial lookup on an encrypted ID is refused rather than silently finding nothing."""
+    from django.core.exceptions import FieldError
+
+    from canlian.certificates.models import Certificate
+
+    person = make_person()
+    ward = make_person(guardian_resident_id=person.resident_id, guardian_name="监护人")
+    raw = _raw(Person, person.pk, "resident_id")
+    assert raw.startswith(crypto.PREFIX) and person.resident_id not in raw
+    assert _raw(Person, person.pk, "resident_id_tail") == person.resident_id[-4:]
+    assert Person.objects.get(resident_id=person.resident_id) == person
+    assert Person.objects.get(guardian_resident_id=person.resident_id) == ward
+    assert set(Person.objects.filter(resident_id__in=[person.resident_id, ward.resident_id,
+                                                       "110105194912310029"])) == {person, ward}
+    assert not Person.objects.filter(resident_id=person.resident_id[:17] + "0").exists()
+    Certificate.objects.create(person=person, number=person.resident_id + "42", category=4,
+                               grade=2, issue_date="2025-01-01", valid_until="2035-01-01",
+                               issued_by=person.village.parent.parent)
+    assert Certificate.objects.get(person__resident_id=person.resident_id).number.endswith("42")
+    assert Certificate.objects.filter(number=person.resident_id + "42").exists()
+    with pytest.raises(FieldError, match="encrypted"):
+        Person.objects.filter(resident_id__startswith=person.resident_id[:6]).exists()
+    # the same person cannot be registered twice: the index is the unique key
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(resident_id=person.resident_id, name="重复", sex=person.sex,
+                              birth_date=person.birth_date, village=person.village)
 
 
 def _dump() -> str:
@@ -149,7 +189,7 @@ def _dump() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_dump_of_the_demo_shows_no_phone_or_bank_account_in_clear(tmp_path, monkeypatch):
+def test_a_dump_of_the_demo_shows_no_resident_id_phone_or_bank_account_in_clear(tmp_path, monkeypatch):
     from canlian.demo.tests.test_seed import TINY
     from canlian.regions import loader
 
@@ -169,10 +209,32 @@ def test_a_dump_of_the_demo_shows_no_phone_or_bank_account_in_clear(tmp_path, mo
     accounts |= set(RollLine.objects.exclude(bank_account="").values_list(
         "bank_account", flat=True)[:300])
     assert len(phones) > 100 and len(accounts) > 10
+    ids = set(Person.objects.values_list("resident_id", flat=True)[:500])
+    ids |= set(Person.objects.exclude(guardian_resident_id="").values_list(
+        "guardian_resident_id", flat=True)[:200])
+    from canlian.portal.actions import citizen_account
+
+    citizen = citizen_account(Person.objects.order_by("pk").first().resident_id)
+    ids |= set(User.objects.exclude(resident_id="").values_list("resident_id", flat=True))
+    ids |= set(Volunteer.objects.exclude(resident_id="").values_list("resident_id", flat=True))
+    numbers = set(Certificate.objects.values_list("number", flat=True)[:300])
+    numbers |= set(Person.objects.exclude(certificate_number=None).values_list(
+        "certificate_number", flat=True)[:300])
+    community = set(Volunteer.objects.values_list("phone", flat=True)[:100])
+    community |= set(RosterEntry.objects.values_list("contact_phone", flat=True)[:100])
+    community |= set(Place.objects.exclude(manager_phone="").values_list(
+        "manager_phone", flat=True)[:100])
+    community |= set(Organisation.objects.exclude(phone="").values_list("phone", flat=True))
+    community.discard("")
+    assert len(ids) > 500 and len(numbers) > 100 and len(community) > 20
+    assert User.objects.filter(resident_id=citizen.resident_id).get() == citizen
     dump = _dump()
     assert Person.objects.count() >= 1500 and "people_person" in dump
-    leaked = sorted(v for v in phones | accounts if v in dump)
+    leaked = sorted(v for v in phones | accounts | community if v in dump)
     assert leaked == []
+    # An ID in clear anywhere (a certificate number embeds it): none, in any table.
+    leaked = sorted(v for v in ids | {n[:18] for n in numbers} if v in dump)
+    assert leaked == [], [line[:300] for line in dump.splitlines() if any(v in line for v in leaked)]
 
 
 def test_the_migration_step_encrypts_existing_clear_values_in_batches(make_person):

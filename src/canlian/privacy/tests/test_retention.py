@@ -4,11 +4,14 @@ once, logs it, keeps what the statistics count, and leaves persons under a legal
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from canlian.audit.models import AuditEvent
 from canlian.benefits.models import Grant
+from canlian.conftest import new_resident_id
 from canlian.ops.registry import REGISTRY
-from canlian.people.models import Person
+from canlian.people.models import FirstApplication, Person
 from canlian.privacy import actions, retention_rules
 from canlian.privacy.models import RetentionRecord
 
@@ -42,7 +45,7 @@ def test_retention_anonymises_past_the_period_once_and_respects_holds(make_perso
 
     assert "privacy_retention" in REGISTRY
     done = actions.apply_retention(TODAY)
-    assert done == {"deceased_contact": 1, "stopped_bank": 1}
+    assert done == {"deceased_contact": 1, "stopped_bank": 1, "first_application": 0}
     old.refresh_from_db()
     assert (old.name, old.phone, old.address, old.guardian_name, old.guardian_phone) == (
         "（已匿名）", "", "", "", "")
@@ -57,6 +60,57 @@ def test_retention_anonymises_past_the_period_once_and_respects_holds(make_perso
         (old.pk, "deceased_contact"), (alive.pk, "stopped_bank")}
     assert AuditEvent.objects.filter(person_id=old.pk, summary__startswith="保存期限届满").exists()
 
-    assert actions.apply_retention(TODAY) == {"deceased_contact": 0, "stopped_bank": 0}
+    assert actions.apply_retention(TODAY) == {"deceased_contact": 0, "stopped_bank": 0,
+                                              "first_application": 0}
     actions.lift_hold(users.federation, held.legal_holds.get().pk)
     assert actions.apply_retention(TODAY)["deceased_contact"] == 1
+
+
+def _first_application(users, village, *, state, decided_at, person=None):
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    return FirstApplication.objects.create(
+        applicant=users.citizen, verified_phone="13900000001", resident_id=new_resident_id(),
+        name="新申请人", village=village, address="某地", phone="13900000002",
+        guardian_name="申请人母亲", guardian_resident_id=new_resident_id(),
+        guardian_phone="13900000003", reason="走路不便", state=state,
+        decided_at=decided_at, person=person,
+        id_card_file=ContentFile(png, "id.png"), id_card_kind="png",
+        hukou_file=ContentFile(png, "hukou.png"), hukou_kind="png")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_applications_past_their_period_are_cleared_and_rejected_photos_deleted(
+        make_person, users, regions):
+    """people 0006's first applications: two years after the decision (demo period) the
+    typed details go; a rejected one's photos are deleted, a registered one's stay (they are
+    its certificate application's documents); an open one and a recent one are kept."""
+    assert retention_rules.years("first_application", TODAY) == 2
+    long_ago = timezone.make_aware(dt.datetime(2024, 5, 1, 10))
+    recent = timezone.make_aware(dt.datetime(2025, 12, 1, 10))
+    person = make_person(regions.v1a)
+    rejected = _first_application(users, regions.v1a, state="rejected", decided_at=long_ago)
+    registered = _first_application(users, regions.v1a, state="registered",
+                                    decided_at=long_ago, person=person)
+    fresh = _first_application(users, regions.v1a, state="rejected", decided_at=recent)
+    waiting = _first_application(users, regions.v1a, state="submitted", decided_at=None)
+    storage = rejected.id_card_file.storage
+    rejected_photos = [rejected.id_card_file.name, rejected.hukou_file.name]
+    kept_photos = [registered.id_card_file.name, fresh.hukou_file.name]
+
+    assert actions.apply_retention(TODAY)["first_application"] == 2
+    for row in (rejected, registered):
+        row.refresh_from_db()
+        assert (row.name, row.resident_id, row.phone, row.verified_phone, row.address,
+                row.guardian_name, row.guardian_resident_id, row.guardian_phone, row.reason) == (
+            "（已匿名）", "", "", "", "", "", "", "", "")
+        assert row.resident_id_index == ""
+    assert (rejected.id_card_file.name, rejected.hukou_file.name) == ("", "")
+    assert not any(storage.exists(name) for name in rejected_photos)
+    assert all(storage.exists(name) for name in kept_photos)
+    assert registered.person_id == person.pk and registered.id_card_file.name == kept_photos[0]
+    for row in (fresh, waiting):
+        row.refresh_from_db()
+        assert row.name == "新申请人" and row.phone == "13900000002"
+    assert AuditEvent.objects.filter(person_id=person.pk,
+                                     summary__startswith="保存期限届满（首次申请").exists()
+    assert actions.apply_retention(TODAY)["first_application"] == 0

@@ -10,7 +10,7 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from canlian.core import crypto
-from canlian.core.encrypted import encrypted_fields, reencrypt
+from canlian.core.encrypted import EncryptedJSONField, encrypted_fields, reencrypt
 
 
 def encrypted_models() -> list[tuple[type, list[str]]]:
@@ -36,11 +36,14 @@ class Command(BaseCommand):
         if opts["what"] == "status":
             for model, fields in encrypted_models():
                 for f in fields:
-                    qs = model._base_manager.exclude(**{f: ""}).annotate(
-                        raw=Cast(f, TextField()))
-                    counts = {kid: qs.filter(raw__startswith=f"{crypto.PREFIX}{kid}:").count()
+                    # a JSON column holds the sealed text as a quoted JSON string
+                    quote = '"' if isinstance(model._meta.get_field(f), EncryptedJSONField) else ""
+                    qs = model._base_manager.annotate(raw=Cast(f, TextField())).exclude(
+                        raw="").exclude(raw__isnull=True)
+                    start = f"{quote}{crypto.PREFIX}"
+                    counts = {kid: qs.filter(raw__startswith=f"{start}{kid}:").count()
                               for kid, _ in crypto.ring().keys}
-                    counts["clear"] = qs.exclude(raw__startswith=crypto.PREFIX).count()
+                    counts["clear"] = qs.exclude(raw__startswith=start).count()
                     self.stdout.write(f"{model._meta.label}.{f}: {counts}")
             return
         kid = crypto.ring().current[0]
