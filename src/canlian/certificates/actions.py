@@ -29,6 +29,7 @@ from canlian.core import clock, separation
 from canlian.core.duties import Workflow
 from canlian.events import bus
 from canlian.people.models import LifeStatus, Person
+from canlian.portal.actions import text_certificate_step
 from canlian.regions.models import Region
 
 from . import rules, workflow
@@ -238,6 +239,7 @@ def advance(user: Any, application_id: int, action: Action, *, note: str = "",
                             request=request, today=today)
         if action == Action.ISSUE:
             _complete(user, application, today or _today())
+        text_certificate_step(application.pk, action)
     return application
 
 
