@@ -29,13 +29,11 @@ from canlian.benefits.models import Grant, SubsidyApplication
 from canlian.certificates.forms import MAGIC, MAX_ATTACHMENT_BYTES
 from canlian.certificates.models import Application as CertificateApplication
 from canlian.certificates.workflow import KIND_LABELS, Kind
-from canlian.core import clock
-from canlian.core import exports, text, throttle
+from canlian.core import clock, exports, text, throttle
 from canlian.core.clientip import client_ip
 from canlian.core.domain import DomainError
 from canlian.people import idnumber
 from canlian.people.models import Person
-
 from canlian.programmes import facts as programme_facts
 from canlian.programmes.models import Application as ProgrammeApplication
 
@@ -378,16 +376,16 @@ def _send(messages: list[Message]) -> list[Message]:
     except Exception:
         logger.exception("no SMS notifier: %d message(s) not sent", len(messages))
         return [m for m in messages if m[0] in phones]
-    for person_id, text in messages:
+    for person_id, body in messages:
         phone = phones.get(person_id)
         if not phone:
             continue
         try:
-            notifier.send(phone, text)
+            notifier.send(phone, body)
         except Exception:  # the gateway's own log has the details; the decision stands
             logger.warning("text to person %s (phone …%s) not sent", person_id, phone[-4:],
                            exc_info=True)
-            failed.append((person_id, text))
+            failed.append((person_id, body))
     return failed
 
 

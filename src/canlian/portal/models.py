@@ -52,7 +52,7 @@ class ReminderText(models.Model):
     RENEWAL = "certificate_renewal"
     KINDS = [(RENEWAL, _("Certificate renewal due"))]
 
-    kind = models.CharField(_("reminder"), max_length=30, choices=KINDS)
+    kind = models.CharField(_("reminder about"), max_length=30, choices=KINDS)
     key = models.CharField(max_length=60)
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     sent_on = models.DateField(_("sent on"))

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name='ReminderText',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('certificate_renewal', 'Certificate renewal due')], max_length=30, verbose_name='reminder')),
+                ('kind', models.CharField(choices=[('certificate_renewal', 'Certificate renewal due')], max_length=30, verbose_name='reminder about')),
                 ('key', models.CharField(max_length=60)),
                 ('sent_on', models.DateField(verbose_name='sent on')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),

@@ -113,10 +113,15 @@ def test_a_person_with_no_phone_on_file_is_texted_nothing(users, certified,
 
 def test_a_rolled_back_decision_texts_nothing(users, certified, django_capture_on_commit_callbacks):
     application = reviewed(users, certified())
+
+    @transaction.atomic
+    def decide_then_fail():
+        benefits.decide_application(users.township, application.pk, "reject", note="材料不全")
+        raise RuntimeError("something later in the same transaction failed")
+
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            benefits.decide_application(users.township, application.pk, "reject", note="材料不全")
-            raise RuntimeError("something later in the same transaction failed")
+        with pytest.raises(RuntimeError):
+            decide_then_fail()
         with pytest.raises(ValidationError):  # refused inside the action: rolled back too
             benefits.decide_application(users.township, application.pk, "reject", note=" ")
     assert callbacks == [] and outbox() == []
