@@ -25,6 +25,8 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.benefits import eligibility
+from canlian.benefits.facts import facts_for, ruleset_for
 from canlian.benefits.models import Grant, SubsidyApplication
 from canlian.certificates.forms import MAGIC, MAX_ATTACHMENT_BYTES
 from canlian.certificates.models import Application as CertificateApplication
@@ -410,13 +412,17 @@ def text_subsidy_decision(application_id: int) -> None:
     application (两项补贴审批结果); other moves send nothing."""
 
     def compose() -> Message | None:
-        application = SubsidyApplication.objects.get(pk=application_id)
+        application = SubsidyApplication.objects.select_related("person").get(pk=application_id)
         if application.state == "approved":
             grant = Grant.objects.filter(application_id=application_id).first()
             if grant is None:
                 return None
+            # The amount of the first month paid, as the monthly roll will compute it.
+            start = grant.start_month
+            amount = eligibility.decide(ruleset_for(), grant.subsidy,
+                                        facts_for(application.person, start, grant), start)
             return application.person_id, texts.subsidy_approved(
-                application.subsidy, application.monthly_amount, grant.start_month)
+                application.subsidy, amount.monthly_amount, start)
         if application.state == "rejected":
             return application.person_id, texts.subsidy_rejected(application.subsidy)
         return None
