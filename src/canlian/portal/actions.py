@@ -430,6 +430,9 @@ def text_subsidy_decision(application_id: int) -> None:
     text_after_commit(compose)
 
 
+NEW_CARD = {Kind.NEW, Kind.CHANGE, Kind.RENEWAL, Kind.REISSUE}
+
+
 def text_certificate_step(application_id: int, action: str) -> None:
     """Text the applicant a certificate application's approval, refusal or completion
     (办证审批、不予通过、办结); other steps send nothing."""
@@ -442,8 +445,8 @@ def text_certificate_step(application_id: int, action: str) -> None:
             text = texts.certificate_approved(kind)
         elif action == "reject":
             text = texts.certificate_refused(kind)
-        elif action == "issue":
-            certificate = application.certificate
+        elif action == "issue":  # a transfer or cancellation completes without a new card
+            certificate = application.certificate if application.kind in NEW_CARD else None
             text = texts.certificate_issued(
                 kind, certificate.valid_until if certificate is not None else None)
         else:

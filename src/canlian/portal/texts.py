@@ -49,7 +49,7 @@ def subsidy_rejected(subsidy: str) -> str:
 
 
 def certificate_approved(kind: str) -> str:
-    return f"{SIGNATURE}您的残疾人证{kind}申请已审批通过，正在办理发证。{SEE_PORTAL}"
+    return f"{SIGNATURE}您的残疾人证{kind}申请已审批通过，正在办结。{SEE_PORTAL}"
 
 
 def certificate_refused(kind: str) -> str:

@@ -167,6 +167,16 @@ def test_a_certificate_application_texts_its_approval_and_completion(
     assert f"{until.year}年{until.month}月{until.day}日" in texts.certificate_issued("新办", until)
 
 
+def test_a_cancellation_is_texted_as_done_without_a_new_card(users, make_person, walk,
+                                                           django_capture_on_commit_callbacks):
+    person = make_person(name="赵六", phone=OWN)
+    walk(person)  # a certificate to cancel (its own texts are not captured)
+    with django_capture_on_commit_callbacks(execute=True):
+        walk(person, kind=Kind.CANCELLATION, cancel_reason="recovered")
+    assert outbox() == sorted([(OWN, texts.certificate_approved("注销")),
+                               (OWN, "【残联】您的残疾人证注销申请已办结。详情请登录网上办事查看。")])
+
+
 def test_a_refused_certificate_application_is_texted(users, make_person,
                                                      django_capture_on_commit_callbacks):
     person = make_person(name="王五", phone=OWN)
