@@ -22,6 +22,7 @@ from canlian.core import clock, notice_rules, separation
 from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
 from canlian.people.models import Person
+from canlian.portal.actions import text_subsidy_decision
 
 from . import eligibility, ledger, rolls
 from .facts import facts_for, institutional_care, ruleset_for
@@ -223,6 +224,7 @@ def decide_application(user: Any, application_id: int, move: str, *, note: str =
            changes={"state": [sources[0], target]})
     if move == "approve":
         _start_grant(user, application, start_month, request)
+    text_subsidy_decision(application.pk)
     return application
 
 

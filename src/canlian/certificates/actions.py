@@ -30,6 +30,7 @@ from canlian.core.duties import Workflow
 from canlian.core.encrypted import index_values
 from canlian.events import bus
 from canlian.people.models import LifeStatus, Person
+from canlian.portal.actions import text_certificate_step
 from canlian.regions.models import Region
 
 from . import rules, workflow
@@ -330,6 +331,7 @@ def advance(user: Any, application_id: int, action: Action, *, note: str = "",
                             request=request, today=today)
         if action == Action.ISSUE:
             _complete(user, application, today or _today())
+        text_certificate_step(application.pk, action)
     return application
 
 

@@ -59,6 +59,7 @@ def describe(name: str, check: dict[str, Any]) -> str:
 # What the jobs' summaries count, for people (a key not listed is shown as it is).
 SUMMARY_LABELS = {
     "expired": _("certificates expired"), "renewal_reminders": _("renewal reminders"),
+    "renewal_texts": _("renewal reminders texted"),
     "overdue_applications": _("overdue applications"),
     "overdue_rectifications": _("overdue rectifications"),
     "follow_up_reminders": _("visit follow-up reminders"),

@@ -29,6 +29,7 @@ from canlian.core import clock, partitions
 from canlian.education.models import DropoutCase
 from canlian.indicators import places
 from canlian.people.models import Person
+from canlian.portal.actions import text_renewal_reminders
 from canlian.regions.models import Deployment
 from canlian.services.actions import expiring_licences
 from canlian.services.models import Institution
@@ -95,7 +96,14 @@ def reminders(slot: dt.datetime) -> dict[str, Any]:
                                                     done_at__isnull=True,
                                                     kind="education_dropout_overdue")))
                 .values_list("pupil__person_id", "village_id", "pupil__person__name", "due"))
+    # The holder is texted once per certificate and expiry date (ReminderText), to-do or not.
+    expiring = (Certificate.objects.filter(
+        scoping.within(root, "person__village__code"),
+        status=CertificateStatus.ISSUED, valid_until__gte=today,
+        valid_until__lte=today + dt.timedelta(days=RENEWAL_WINDOW_DAYS), person__life_status="alive")
+        .values_list("person_id", "id", "valid_until"))
     with transaction.atomic():
+        texted = text_renewal_reminders(expiring)
         made = todos.open_many(
             [Todo(person_id=p, village_id=v, role=Role.VILLAGE_WORKER, kind="certificate_renewal",
                   title=f"{name}：残疾人证将于 {until:%Y-%m-%d} 到期，请提醒换证", due=until)
@@ -115,7 +123,7 @@ def reminders(slot: dt.datetime) -> dict[str, Any]:
     rectifications = Problem.objects.filter(rectified_on__isnull=True, deadline__lt=today).count()
     licences = expiring_licences(Institution.objects.filter(
         scoping.within(root, "township__code")), today).count()
-    return {"renewal_reminders": renewal_count,
+    return {"renewal_reminders": renewal_count, "renewal_texts": texted,
             "overdue_applications": kinds["application_overdue"],
             "follow_up_reminders": kinds["visit_follow_up"],
             "overdue_dropout_cases": kinds["education_dropout_overdue"],

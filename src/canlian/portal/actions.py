@@ -7,7 +7,9 @@ services, people) with the citizen as the actor, so staff see them in their usua
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -23,17 +25,26 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.benefits import eligibility
+from canlian.benefits.facts import facts_for, ruleset_for
+from canlian.benefits.models import Grant, SubsidyApplication
 from canlian.certificates.forms import MAGIC, MAX_ATTACHMENT_BYTES
-from canlian.core import exports, text, throttle
+from canlian.certificates.models import Application as CertificateApplication
+from canlian.certificates.workflow import KIND_LABELS, Kind
+from canlian.core import clock, exports, text, throttle
 from canlian.core.clientip import client_ip
 from canlian.core.domain import DomainError
 from canlian.core.encrypted import index_of
 from canlian.people import idnumber
 from canlian.people.models import Person
+from canlian.programmes import facts as programme_facts
+from canlian.programmes.models import Application as ProgrammeApplication
 
-from . import otp
-from .models import SignInCode, Upload
+from . import otp, texts
+from .models import ReminderText, SignInCode, Upload
 from .notifiers import get_notifier
+
+logger = logging.getLogger("canlian.portal.sms")
 
 
 class SignInError(DomainError):
@@ -340,3 +351,154 @@ def attach(user: Any, person: Person, application: str, purpose: str, upload: An
 
 def uploads_for(user: Any, application: str):
     return Upload.objects.filter(Q(person__in=scoping.people_for(user)), application=application)
+
+
+# ---- text messages to citizens (短信通知): decisions and reminders --------------------------
+#
+# A decision is texted only once it is committed (``transaction.on_commit``): a decision
+# that rolls back texts nothing, and the text is composed from what was committed. Sending
+# never undoes or fails the decision: a gateway failure is logged here and in the gateway's
+# delivery log (``exchange.SmsDelivery``); the citizen still sees the decision on the portal.
+
+Message = tuple[int, str]  # (person id, text)
+
+
+def phones_of(person_ids: Iterable[int]) -> dict[int, str]:
+    """The phone a message to each living person goes to: their own, else the phone recorded
+    for their guardian (监护人). Persons with neither are left out."""
+    rows = (Person.objects.filter(pk__in=set(person_ids), life_status="alive")
+            .values_list("id", "phone", "guardian_phone"))
+    return {pk: own or guardian for pk, own, guardian in rows if own or guardian}
+
+
+def _send(messages: list[Message]) -> list[Message]:
+    """Send now; return the messages that did not go out (no exception escapes)."""
+    phones = phones_of(pk for pk, _text in messages)
+    failed: list[Message] = []
+    try:
+        notifier = get_notifier()
+    except Exception:
+        logger.exception("no SMS notifier: %d message(s) not sent", len(messages))
+        return [m for m in messages if m[0] in phones]
+    for person_id, body in messages:
+        phone = phones.get(person_id)
+        if not phone:
+            continue
+        try:
+            notifier.send(phone, body)
+        except Exception:  # the gateway's own log has the details; the decision stands
+            logger.warning("text to person %s (phone …%s) not sent", person_id, phone[-4:],
+                           exc_info=True)
+            failed.append((person_id, body))
+    return failed
+
+
+def text_after_commit(compose: Callable[[], Message | None]) -> None:
+    """Once the current transaction commits, compose the message from the committed records
+    and text it; nothing at all if the transaction rolls back."""
+
+    def deliver() -> None:
+        try:
+            message = compose()
+        except Exception:
+            logger.exception("text message not composed")
+            return
+        if message is not None:
+            _send([message])
+
+    transaction.on_commit(deliver)
+
+
+def text_subsidy_decision(application_id: int) -> None:
+    """Text the applicant the approval (amount, first month) or rejection of a subsidy
+    application (两项补贴审批结果); other moves send nothing."""
+
+    def compose() -> Message | None:
+        application = SubsidyApplication.objects.select_related("person").get(pk=application_id)
+        if application.state == "approved":
+            grant = Grant.objects.filter(application_id=application_id).first()
+            if grant is None:
+                return None
+            # The amount of the first month paid, as the monthly roll will compute it.
+            start = grant.start_month
+            amount = eligibility.decide(ruleset_for(), grant.subsidy,
+                                        facts_for(application.person, start, grant), start)
+            return application.person_id, texts.subsidy_approved(
+                application.subsidy, amount.monthly_amount, start)
+        if application.state == "rejected":
+            return application.person_id, texts.subsidy_rejected(application.subsidy)
+        return None
+
+    text_after_commit(compose)
+
+
+NEW_CARD = {Kind.NEW, Kind.CHANGE, Kind.RENEWAL, Kind.REISSUE}
+
+
+def text_certificate_step(application_id: int, action: str) -> None:
+    """Text the applicant a certificate application's approval, refusal or completion
+    (办证审批、不予通过、办结); other steps send nothing."""
+
+    def compose() -> Message | None:
+        application = (CertificateApplication.objects.select_related("certificate")
+                       .get(pk=application_id))
+        kind = KIND_LABELS[Kind(application.kind)]
+        if action == "approve":
+            text = texts.certificate_approved(kind)
+        elif action == "reject":
+            text = texts.certificate_refused(kind)
+        elif action == "issue":  # a transfer or cancellation completes without a new card
+            certificate = application.certificate if application.kind in NEW_CARD else None
+            text = texts.certificate_issued(
+                kind, certificate.valid_until if certificate is not None else None)
+        else:
+            return None
+        return application.person_id, text
+
+    text_after_commit(compose)
+
+
+def text_programme_decision(application_id: int) -> None:
+    """Text the applicant a programme application's approval or refusal (项目审批结果)."""
+
+    def compose() -> Message | None:
+        application = ProgrammeApplication.objects.get(pk=application_id)
+        catalogue = programme_facts.catalogue()
+        found = catalogue.get(application.programme) if catalogue is not None else None
+        name = found.latest.name_zh if found is not None else application.programme
+        if application.state == "approved":
+            return application.person_id, texts.programme_approved(name)
+        if application.state == "refused":
+            return application.person_id, texts.programme_refused(name)
+        return None
+
+    text_after_commit(compose)
+
+
+def text_renewal_reminders(due: Iterable[tuple[int, int, dt.date]]) -> int:
+    """Text each holder of a certificate expiring soon (``(person id, certificate id, valid
+    until)``) once: the reminder is recorded (``ReminderText``) in the caller's transaction
+    and texted after it commits; one whose text fails is forgotten again, so the next run
+    retries it. Persons without a phone on file are skipped. Returns the number queued."""
+    wanted = {f"{certificate}:{until:%Y-%m-%d}": (person, until) for person, certificate, until in due}
+    phones = phones_of(person for person, _until in wanted.values())
+    sent = set(ReminderText.objects.filter(kind=ReminderText.RENEWAL, key__in=list(wanted))
+               .values_list("key", flat=True))
+    today = clock.today()
+    new = [ReminderText(kind=ReminderText.RENEWAL, key=key, person_id=person, sent_on=today)
+           for key, (person, _until) in wanted.items() if key not in sent and person in phones]
+    ReminderText.objects.bulk_create(new, batch_size=1000)
+    messages = {r.key: (r.person_id, texts.certificate_renewal_due(wanted[r.key][1])) for r in new}
+
+    def deliver() -> None:
+        try:
+            failed = set(_send(list(messages.values())))
+            if failed:
+                ReminderText.objects.filter(kind=ReminderText.RENEWAL, key__in=[
+                    key for key, message in messages.items() if message in failed]).delete()
+        except Exception:
+            logger.exception("renewal reminder texts not sent")
+
+    if messages:
+        transaction.on_commit(deliver)
+    return len(new)

@@ -48,6 +48,28 @@ class OutboxMessage(models.Model):
         return f"{self.to}: {self.text[:30]}"
 
 
+class ReminderText(models.Model):
+    """A reminder text message already sent (提醒短信记录): the daily reminders job texts a
+    citizen once per reminder, so a re-run (or the next day's run) sends nothing twice.
+    ``key`` names the reminder, e.g. the certificate and the date it expires."""
+
+    RENEWAL = "certificate_renewal"
+    KINDS = [(RENEWAL, _("Certificate renewal due"))]
+
+    kind = models.CharField(_("reminder about"), max_length=30, choices=KINDS)
+    key = models.CharField(max_length=60)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"],
+                                               name="portal_reminder_text_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} {self.sent_on:%Y-%m-%d}"
+
+
 class Purpose(models.TextChoices):
     ID_CARD = "id_card", _("Resident ID card")
     HUKOU = "hukou", _("Household register (hukou)")

@@ -30,6 +30,7 @@ from canlian.core.rule_text import RuleError
 from canlian.indicators import places
 from canlian.people import idnumber
 from canlian.people.models import Person
+from canlian.portal.actions import text_programme_decision
 from canlian.services.models import Institution, InstitutionKind
 
 from . import facts, rules
@@ -276,6 +277,7 @@ def decide(user: Any, pk: int, *, approve: bool, note: str = "", request: Any = 
     public notice (公示) it starts, and nothing is paid before it ends."""
     today = clock.today()
     with transaction.atomic():
+        text_programme_decision(pk)  # after commit, as decided (approved or refused)
         app = _application(user, pk, Capability.APPROVE if approve else Capability.REVIEW)
         if app.state not in ("applied", "reviewed"):
             raise ProgrammeError(gettext("The application is already decided"), "state")
