@@ -72,9 +72,15 @@ class RuleFileError(ValueError):
 
     def __init__(self, file: str, entry: str, field_name: str, zh: str, en: str) -> None:
         self.file, self.entry, self.field = file, entry, field_name
-        self.message = (f"项目规则文件 {file}，条目 {entry}，字段 {field_name}：{zh} "
-                        f"({file}: entry {entry}, field {field_name}: {en})")
+        # One language per page (the simulation form shows one of these); both for logs.
+        self.zh_message = f"项目规则文件 {file}，条目 {entry}，字段 {field_name}：{zh}"
+        self.en_message = f"{file}: entry {entry}, field {field_name}: {en}"
+        self.message = f"{self.zh_message} ({self.en_message})"
         super().__init__(self.message)
+
+    def in_language(self, language: str) -> str:
+        """The message in ``language`` (a language code such as ``zh-hans`` or ``en``)."""
+        return self.zh_message if language.startswith("zh") else self.en_message
 
 
 class _Strict(BaseModel):

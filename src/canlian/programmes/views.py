@@ -19,6 +19,7 @@ from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from canlian.accounts import scoping
@@ -135,7 +136,7 @@ def simulate(request: AuthedRequest) -> HttpResponseBase:
         try:
             draft = rules.loads(form.cleaned_data["draft"], "draft.yaml")
         except rules.RuleFileError as exc:
-            form.add_error("draft", exc.message)
+            form.add_error("draft", exc.in_language(get_language() or "zh-hans"))
         else:
             sim = queries.simulate(request.user, draft, form.cleaned_data["on"])
             if "xlsx" in request.POST:

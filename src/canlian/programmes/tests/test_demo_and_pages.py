@@ -82,6 +82,7 @@ def test_both_deployments_have_programme_demo_data(db, settings, client, deploym
                       {"draft": draft.replace("max: 59}", "max: 59, x: 1}", 1),
                        "on": clock.today().isoformat()})
     assert "项目规则文件 draft.yaml，条目 programmes." in bad.content.decode()
+    assert "entry programmes." not in bad.content.decode()  # one language on the page
     # A township worker cannot simulate (federation's capability).
     client.force_login(User.objects.get(username="township"))
     assert client.get(reverse("programmes:simulate")).status_code == 403
