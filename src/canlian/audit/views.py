@@ -68,6 +68,11 @@ OBJECT_LABELS = {
     "employerreward": _("Over-quota employer reward"), "yearfact": _("Yearly subsidy facts"),
     "yearfactset": _("Yearly subsidy facts set"),
     "apiclient": _("Verification key"),
+    "seennonce": _("Received message nonce"), "institutiongrant": _("Institution support grant"),
+    "institutionworker": _("Worker of a supported institution"),
+    "surveyplace": _("Survey row's indicator places"),
+    "surveyplaceset": _("Stored survey places of a year"),
+    "surveytally": _("Survey indicator tally"), "remindertext": _("Reminder text message"),
 }
 
 

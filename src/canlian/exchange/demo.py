@@ -137,7 +137,7 @@ def _seed_departments(user: User, today: dt.date) -> dict[str, int]:
                                    filename="教育局学籍状况（演示）.xlsx")
         made["education statuses"] = batch.created
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=15)
-    holders = people.filter(certificate_number__gt="")
+    holders = people.filter(certificate_number__isnull=False)
     leaving = holders.filter(household_type="dibao").order_by("id").first()
     joining = holders.filter(household_type="ordinary").order_by("id").first()
     if leaving is not None and joining is not None:

@@ -37,7 +37,7 @@ class SignInCode(models.Model):
 class OutboxMessage(models.Model):
     """A message the development notifier 'sent': shown on the dev outbox page, never in production."""
 
-    to = models.CharField(max_length=20)
+    to = EncryptedCharField(max_length=20)  # a citizen's phone: encrypted at rest like the rest
     text = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
 

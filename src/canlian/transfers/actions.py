@@ -565,7 +565,7 @@ def _register_arrival(peer: peers.Peer, uid: uuid.UUID, message: dict[str, Any])
         phone=person.phone, certificate_number=certificate.number, target_village_code=code,
         moved_on=moved_on, payload=message, local_type="person", local_id=person.pk)
     record(user=None, action=AuditAction.CREATE, obj=person, person=person,
-           summary=f"跨省通办：户籍由{peer.name}迁入，残疾人证号 {certificate.number} 不变"[:300])
+           summary=f"跨省通办：户籍由{peer.name}迁入，残疾人证号不变"[:300])  # no ID in the log
     opened = _open_applications(person, message, today)
     programmes.reevaluate([person.pk], source="户籍迁入", on=today)
     open_todo(person, kind="transfer_arrived", days=5,
@@ -665,8 +665,9 @@ def _check_decision(transfer: Transfer, peer: peers.Peer) -> None:
                                     workflow.State.REJECTED: "rejected",
                                     workflow.State.WITHDRAWN: "withdrawn"}
         outcome = outcomes.get(cert_app.state, "")
-        if outcome == "approved" and cert_app.certificate_id:
-            note = f"残疾人证号 {cert_app.certificate.number}"  # type: ignore[union-attr]
+        issued = cert_app.certificate if cert_app.certificate_id else None
+        if outcome == "approved" and issued is not None:
+            note = f"残疾人证号 {issued.number}"
     if not outcome:
         return
     transfer.state = State.COMPLETED

@@ -25,6 +25,8 @@ OPERATIONS = {
     "/api/v1/feeds/deaths": ("post", "feeds:write", None),
     "/api/v1/feeds/households": ("post", "feeds:write", None),
     "/api/v1/feeds/insurance": ("post", "feeds:write", None),
+    # the province's collection: a whole deployment's key only (api/aggregates.py)
+    "/api/v1/aggregates/{plan_code}/{year}": ("get", "indicators:read", "plan-deployment"),
 }
 
 
@@ -56,7 +58,7 @@ def _url(path, kind, objects):
         return path.replace("{number}", objects["certificate"].number)
     if kind == "year":
         return path.replace("{year}", "2025")
-    if kind == "plan":
+    if kind in ("plan", "plan-deployment"):
         return path.replace("{plan_code}", "yueqing-14th").replace("{year}", "2024")
     return path
 
@@ -79,6 +81,10 @@ def test_operation(client, users, api_key, world, path):
     other = "persons:write" if scope != "persons:write" else "records:read"
     assert call(api_key(users.township, [other])).status_code == 403
     township = api_key(users.township, [scope])
+    if kind == "plan-deployment":  # totals are checked against townships: all or nothing
+        assert call(township).status_code == 403
+        assert call(api_key(users.federation, [scope])).status_code == 200
+        return
     assert call(township).status_code == 200
     out = call(township, "out")
     if kind in ("person", "certificate"):

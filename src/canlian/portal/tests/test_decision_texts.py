@@ -18,6 +18,7 @@ from canlian.benefits.models import Grant, SubsidyApplication
 from canlian.benefits.tests.helpers import NURSING, approve
 from canlian.certificates import actions as certificates
 from canlian.certificates.models import Certificate
+from canlian.certificates.tests.walk import noticed
 from canlian.certificates.workflow import Action, Kind
 from canlian.core import clock
 from canlian.exchange.models import SmsDelivery
@@ -157,6 +158,7 @@ def test_a_certificate_application_texts_its_approval_and_completion(
     with django_capture_on_commit_callbacks(execute=True):
         certificates.advance(users.township, application.pk, Action.REVIEW, note="公示无异议")
     assert outbox() == []  # a review is not a decision the citizen is told of
+    noticed(users.township, application)  # the village's public notice has run
     with django_capture_on_commit_callbacks(execute=True):
         certificates.advance(users.federation, application.pk, Action.APPROVE)
     assert outbox() == [(OWN, texts.certificate_approved("新办"))]
