@@ -55,6 +55,9 @@ BACKGROUND_ROWS = 2_000
 BACKGROUND_LISTS: dict[str, str] = {
     "certificates.expiring": "canlian.certificates.views.expiring_listing",
     "benefits.applications": "canlian.benefits.views.applications_listing",
+    "services.renovations": "canlian.services.views.renovations_listing",
+    "community.follow_ups": "canlian.community.visits.views.follow_ups_listing",
+    "surveys.remaining": "canlian.surveys.views.remaining_listing",
 }
 
 

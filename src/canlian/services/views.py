@@ -182,13 +182,15 @@ def _limit_regions(request: AuthedRequest, form: InstitutionForm) -> None:
         Region.objects.filter(level="village", parent__in=townships).order_by("code"))
 
 
-@requires(Capability.VIEW_PEOPLE)
-def renovations(request: AuthedRequest) -> HttpResponseBase:
-    """Home-accessibility renovations (无障碍改造) with the shared list filters."""
+def renovations_listing(request: AuthedRequest) -> Listing:
+    """Home-accessibility renovations (无障碍改造) as ``request`` asks for them (the page, and
+    the background export job rebuilding it: ``core.lists.BACKGROUND_LISTS``)."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
     base = Renovation.objects.filter(scoping.region_q(request.user, "village__code")).select_related(
         "person", "village__parent").order_by("-applied_on", "-id")
-    listing = Listing(
+    return Listing(
         request, base, region_field="village__code", title=_("Home-accessibility renovations"),
+        name="services.renovations", filename="无障碍改造名单",
         filters=[
             Filter("state", _("State"), field="state", choices=RenovationState.choices),
             Filter("applied", _("Applied on"), field="applied_on", kind="dates"),
@@ -202,8 +204,14 @@ def renovations(request: AuthedRequest) -> HttpResponseBase:
             Column(_("Cost (yuan)"), lambda r: r.cost),
         ],
         person=lambda r: (r.person_id, r.village_id))
+
+
+@requires(Capability.VIEW_PEOPLE)
+def renovations(request: AuthedRequest) -> HttpResponseBase:
+    """Home-accessibility renovations (无障碍改造) with the shared list filters."""
+    listing = renovations_listing(request)
     if listing.wants_export:
-        return listing.export("无障碍改造名单")
+        return listing.export()
     return render(request, "services/renovations.html", {"listing": listing})
 
 

@@ -43,15 +43,16 @@ def index(request: AuthedRequest) -> HttpResponse:
     })
 
 
-@requires(Capability.VIEW_PEOPLE)
-def remaining(request: AuthedRequest) -> HttpResponseBase:
-    """Persons still to survey this year (未调查名单), with the shared list filters."""
-
+def remaining_listing(request: AuthedRequest) -> Listing:
+    """Persons still to survey in the asked year (未调查名单) as ``request`` asks for them (the
+    page, and the background export job rebuilding it: ``core.lists.BACKGROUND_LISTS``)."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = _year(request)
     people = queries.to_survey(scoping.people_for(request.user), year).filter(surveyed=False)  # type: ignore[misc]
-    listing = Listing(
+    return Listing(
         request, people.select_related("village__parent").order_by("village_id", "name", "id"),
         region_field="village__code", title=_("Still to survey"), keep={"year": str(year)},
+        name="surveys.remaining", filename=f"{year}年未调查名单",
         filters=[
             Filter("category", _("Category"), field="category", choices=CATEGORY_CHOICES),
             Filter("grade", _("Grade"), field="grade", choices=GRADE_CHOICES),
@@ -65,9 +66,15 @@ def remaining(request: AuthedRequest) -> HttpResponseBase:
             Column(_("Phone"), lambda p: p.phone),
         ],
         person=lambda p: (p.pk, p.village_id))
+
+
+@requires(Capability.VIEW_PEOPLE)
+def remaining(request: AuthedRequest) -> HttpResponseBase:
+    """Persons still to survey this year (未调查名单), with the shared list filters."""
+    listing = remaining_listing(request)
     if listing.wants_export:
-        return listing.export(f"{year}年未调查名单")
-    return render(request, "surveys/remaining.html", {"year": year, "listing": listing})
+        return listing.export()
+    return render(request, "surveys/remaining.html", {"year": _year(request), "listing": listing})
 
 
 @requires(Capability.VIEW_PEOPLE)

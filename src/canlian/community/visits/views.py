@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
 from canlian.core.lists import Column, Filter, Listing, region_name
@@ -47,12 +48,14 @@ def visit_workers(request: AuthedRequest) -> HttpResponse:
                                                             "query": ""})
 
 
-@requires(Capability.VIEW_PEOPLE)
-def follow_ups(request: AuthedRequest) -> HttpResponseBase:
+def follow_ups_listing(request: AuthedRequest) -> Listing:
+    """Open follow-up actions of visits as ``request`` asks for them (the page, and the
+    background export job rebuilding it: ``core.lists.BACKGROUND_LISTS``)."""
+    scoping.require(request.user, Capability.VIEW_PEOPLE)
     today = clock.today()
-    listing = Listing(
+    return Listing(
         request, queries.open_follow_ups(request.user), region_field="person__village__code",
-        title=_("Open follow-up actions"),
+        title=_("Open follow-up actions"), name="community.follow_ups", filename="走访跟进事项",
         filters=[
             Filter("overdue", _("Overdue"), choices=[("1", _("Overdue")), ("0", _("Not overdue"))],
                    apply=lambda qs, v: qs.filter(follow_up_due__lt=today) if v == "1"
@@ -70,8 +73,14 @@ def follow_ups(request: AuthedRequest) -> HttpResponseBase:
             Column(_("Due"), lambda v: v.follow_up_due),
         ],
         person=lambda v: (v.person_id, v.person.village_id))
+
+
+@requires(Capability.VIEW_PEOPLE)
+def follow_ups(request: AuthedRequest) -> HttpResponseBase:
+    today = clock.today()
+    listing = follow_ups_listing(request)
     if listing.wants_export:
-        return listing.export("走访跟进事项")
+        return listing.export()
     return render(request, "community/follow_ups.html", {
         "listing": listing, "today": today, "can_edit": user_can(request, Capability.EDIT_PEOPLE)})
 

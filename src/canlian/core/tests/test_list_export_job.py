@@ -12,10 +12,13 @@ from django.urls import reverse
 
 from canlian.audit.models import AuditEvent
 from canlian.certificates.models import Certificate
+from canlian.community.visits import actions as visits
+from canlian.community.visits.models import Visit
 from canlian.core import clock, lists
 from canlian.jobs import actions as jobs
 from canlian.jobs.models import Job, JobState
 from canlian.people.models import Person
+from canlian.services import actions as services
 
 
 @pytest.fixture
@@ -73,3 +76,30 @@ def test_the_job_refuses_a_list_it_does_not_know_and_a_user_who_may_not_export(u
     with pytest.raises(Exception, match="export_people"):  # the village worker may not
         jobs.start(users.village, "core.list_export",
                    params={"list": "certificates.expiring"})
+
+
+@pytest.mark.parametrize(("url_name", "args", "builder"), [
+    ("certificates:expiring", {"within": 60}, "certificates.expiring"),
+    ("benefits:index", {}, "benefits.applications"),
+    ("services:renovations", {}, "services.renovations"),
+    ("community:follow_ups", {}, "community.follow_ups"),
+    ("surveys:remaining", {"year": 2026}, "surveys.remaining"),
+])
+def test_every_long_list_exports_in_the_background(client, users, expiring, monkeypatch,
+                                                   url_name, args, builder):
+    """Each of the five long lists is registered: past the threshold its page offers the
+    background form, and the job rebuilds the list from the same builder the page uses."""
+    monkeypatch.setattr(lists, "BACKGROUND_ROWS", 0)
+    person = expiring[0]  # a renovation and a visit's open follow-up, so no list is empty
+    services.apply_renovation(users.township, person, note="坡道")
+    visits.record_visit(users.township, person, visited_on=clock.today(), kind=Visit.KINDS[0][0],
+                        findings="家中无人照料", follow_up="联系托养机构",
+                        follow_up_due=clock.today() + dt.timedelta(days=7))
+    client.force_login(users.federation)
+    page = client.get(reverse(url_name), args).content.decode()
+    listing = client.get(reverse(url_name), args).context["listing"]
+    assert listing.count > 0 and listing.name == builder and '<form method="post"' in page
+    job = jobs.start(users.federation, "core.list_export",
+                     params={"list": builder, "query": listing.query})
+    assert job.state == JobState.SUCCEEDED, job.error
+    assert job.result["rows"] == listing.count
