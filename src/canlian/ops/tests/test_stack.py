@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from canlian.core import crypto
 from canlian.core.tests import processes
 
 DEPLOY = Path(__file__).resolve().parents[4] / "deploy"
@@ -89,6 +90,9 @@ def _bring_up(tmp_path, outside, shared, started):
     for folder in (data, static, logs):
         folder.mkdir()
 
+    # Production keys for the encrypted columns, the same for the seed and the served site.
+    keys = {"CANLIAN_FIELD_KEYS": f"stack:{crypto.new_key()}", "CANLIAN_INDEX_KEY": crypto.new_key()}
+    shared.env.update(keys)
     seeded = processes.run("seed", "--deployment", "yueqing", "--persons", "300", env=shared.env)
     assert seeded.returncode == 0, seeded.stderr
     changed = processes.run("shell", "-c", "from canlian.accounts.models import User\n"
@@ -106,7 +110,7 @@ def _bring_up(tmp_path, outside, shared, started):
         "CANLIAN_METRICS_TOKEN": "stack-metrics-token", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
         "CANLIAN_REQUIRE_TOTP": "0",  # the sign-in here is by password; TOTP has its own tests
         "CANLIAN_BIND": f"127.0.0.1:{ports['web']}", "CANLIAN_WEB_WORKERS": "2",
-        "CANLIAN_SCHEDULE_WORKER_HEARTBEAT": "*/2 * * * * *",
+        "CANLIAN_SCHEDULE_WORKER_HEARTBEAT": "*/2 * * * * *", **keys,
     })
     base = {k: v for k, v in processes.environment({}).items()
             if not k.startswith(("CANLIAN_", "DATABASE_URL", "DJANGO_"))}
@@ -211,7 +215,13 @@ def test_the_documented_stack_serves_a_sign_in_a_search_and_a_report_through_ngi
                                "csrfmiddlewaretoken": web.cookies["csrftoken"]})
     assert signed_in.status_code == 200 and "/accounts/login/" not in signed_in.url, signed_in.text[:800]
 
-    name, rid = shared.rows("SELECT name, resident_id FROM people_person ORDER BY id LIMIT 1")[0]
+    name = shared.rows("SELECT name FROM people_person ORDER BY id LIMIT 1")[0][0]
+    # The ID is encrypted at rest: read it in clear through the application, with its keys.
+    shown = processes.run("shell", "-c", "from canlian.people.models import Person\n"
+                          "print(Person.objects.order_by('id').first().resident_id)",
+                          env=shared.env)
+    rid = shown.stdout.strip().splitlines()[-1]  # after the shell's own line
+    assert shown.returncode == 0 and len(rid) == 18, shown.stderr
     found = web.get(f"{site}/people/", params={"q": name}, timeout=30)
     assert found.status_code == 200 and name in found.text
     request_id = found.headers["X-Request-ID"]
