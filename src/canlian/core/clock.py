@@ -29,6 +29,15 @@ def today() -> dt.date:
     return _frozen.get() or timezone.localdate(timezone.now())  # noqa: TID251 - the one place
 
 
+def day_of(instant: dt.datetime) -> dt.date:
+    """The deployment's local date of a stored instant (``created_at``, ``updated_at``…).
+
+    ``instant.date()`` would give its UTC date: a decision taken at 01:00 Beijing time
+    would read as the day before.
+    """
+    return timezone.localdate(instant)  # noqa: TID251 - converts an instant, not "now"
+
+
 def this_month() -> dt.date:
     """The first day of the deployment's current month."""
     return today().replace(day=1)

@@ -112,6 +112,16 @@ def clock_reads(tree: ast.Module) -> list[int]:
     return lines
 
 
+def instant_dates(tree: ast.Module) -> list[int]:
+    """Lines taking the UTC date of a stored instant (``x.created_at.date()``): the local
+    date is ``clock.day_of(x.created_at)``."""
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "date" and not node.args
+            and isinstance(node.func.value, ast.Attribute)
+            and node.func.value.attr.endswith("_at")]
+
+
 def imports_of(rel: str, tree: ast.Module) -> set[str]:
     """The dotted names ``rel`` imports (relative imports resolved inside ``canlian``)."""
     package = ["canlian", *rel.split("/")[:-1]]

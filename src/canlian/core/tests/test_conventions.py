@@ -31,6 +31,7 @@ from canlian.core.conventions import (
     checked,
     clock_reads,
     imports_of,
+    instant_dates,
     orm_writes,
     region_filters,
 )
@@ -249,6 +250,17 @@ def test_the_clock_check_sees_the_server_date():
     tree = ast.parse("dt.date.today()\ntimezone.localdate()\ntimezone.now().date()\n"
                      "datetime.datetime.now().date()\nclock.today()\n")
     assert clock_reads(tree) == [1, 2, 3, 4]
+
+
+def test_stored_instants_are_dated_in_local_time():
+    found = {rel: lines for rel, tree in _modules() if (lines := instant_dates(tree))}
+    assert found == {}, "use canlian.core.clock.day_of(instant) for an instant's local date"
+
+
+def test_the_instant_check_sees_a_utc_date():
+    tree = ast.parse("a.updated_at.date()\nclock.day_of(a.updated_at)\nd.date()\n"
+                     "timezone.localtime(a.created_at).date()\n")
+    assert instant_dates(tree) == [1]
 
 
 def test_views_declare_their_permission():

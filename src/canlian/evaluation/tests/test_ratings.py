@@ -79,9 +79,9 @@ def test_decisions_can_be_rated_and_old_items_cannot(signed_in, citizen, serve):
     pending = SubsidyApplication.objects.create(person=citizen, subsidy="living",
                                                 state="applied", village=citizen.village,
                                                 applied_on=TODAY - dt.timedelta(days=3))
-    with clock.frozen(decision.updated_at.date()):
+    with clock.frozen(clock.day_of(decision.updated_at)):
         rating = actions.rate(signed_in.user, "subsidy", decision.pk, score=3)
-        assert (rating.topic, rating.closed_on) == ("nursing", decision.updated_at.date())
+        assert (rating.topic, rating.closed_on) == ("nursing", clock.day_of(decision.updated_at))
         with pytest.raises(actions.RatingRefused) as not_closed:
             actions.rate(signed_in.user, "subsidy", pending.pk, score=3)
         assert not_closed.value.code == "no_item"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from canlian.audit.models import Action, AuditEvent
 from canlian.benefits.models import SubsidyApplication
 from canlian.certificates.models import Application
+from canlian.core import clock
 from canlian.people.models import ContactChange
 from canlian.programmes import facts as programme_facts
 from canlian.programmes.models import Application as ProgrammeApplication
@@ -59,9 +60,9 @@ def _applied(kind: str, obj: Any) -> Any:
     if kind == "service":
         return obj.submitted_on
     if kind == "contact":
-        return obj.requested_at.date()
+        return clock.day_of(obj.requested_at)
     if kind == "programme":
-        return obj.applied_on or obj.created_at.date()
+        return obj.applied_on or clock.day_of(obj.created_at)
     return obj.applied_on
 
 
