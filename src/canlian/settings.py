@@ -464,6 +464,9 @@ LOGGING = {
         "canlian.requests": {"handlers": ["console"], "propagate": False,
                              "level": "INFO" if _LOG_JSON else "WARNING"},
         "canlian.ops": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The console notifier's texts (development only: the sign-in codes to type).
+        "canlian.portal.sms": {"handlers": ["console"], "propagate": False,
+                               "level": "INFO" if ENV == "development" else "WARNING"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -1,7 +1,8 @@
 """Sending a text message to a citizen: a pluggable notifier (短信通道).
 
 ``CANLIAN_NOTIFIER`` names the class (a dotted path). The default, ``ConsoleNotifier``,
-prints the message and keeps it in the development outbox page; it refuses to run in
+keeps the message in the development outbox page (``/portal/dev/outbox/``) and logs it to the
+development server's console; it refuses to run in
 production, where a deployment plugs in its SMS gateway by subclassing ``Notifier``.
 """
 
@@ -33,7 +34,9 @@ class ConsoleNotifier(Notifier):
         from .models import OutboxMessage
 
         OutboxMessage.objects.create(to=phone, text=text)
-        print(f"[SMS to {phone}] {text}", flush=True)  # noqa: T201 - the dev channel
+        # The development server's console shows it (settings.LOGGING); tests and the demo's
+        # seed keep it to the outbox page, so a phone number never fills a log.
+        logger.info("SMS to %s: %s", phone, text)
 
 
 def get_notifier() -> Notifier:

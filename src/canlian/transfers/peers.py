@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from canlian.regions import loader
 from canlian.regions.models import Deployment
 
 
@@ -55,6 +56,17 @@ def all_peers() -> dict[str, Peer]:
 
 def get(code: str) -> Peer | None:
     return all_peers().get(code)
+
+
+def name_of(code: str) -> str:
+    """What staff call a peer: its configured name, else the shipped deployment's name
+    (a transfer recorded before the peer was configured, or after it was removed)."""
+    peer = get(code)
+    if peer is not None:
+        return peer.name
+    if code in loader.available():
+        return str(loader.read(code)["deployment"]["name"])
+    return code
 
 
 def self_code() -> str:

@@ -36,7 +36,8 @@ def _peer_choices() -> list[tuple[str, str]]:
 
 @requires(Capability.VIEW_PEOPLE)
 def index(request: AuthedRequest) -> HttpResponse:
-    transfers = actions.transfers_for(request.user).select_related("village")[:200]
+    transfers = [(t, peers.name_of(t.peer))
+                 for t in actions.transfers_for(request.user).select_related("village")[:200]]
     error = ""
     rid = request.GET.get("resident_id", "").strip()
     if rid and request.user.can(Capability.APPROVE):
@@ -115,7 +116,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
                                  pk=pk)
     peer = peers.get(transfer.peer)
     return render(request, "transfers/detail.html", {
-        "t": transfer, "peer_name": peer.name if peer else transfer.peer,
+        "t": transfer, "peer_name": peer.name if peer else peers.name_of(transfer.peer),
         "refused": transfer.state == State.REFUSED,
         "masked_id": idnumber.mask(transfer.resident_id),
         "may_send": request.user.can(Capability.MANAGE_CERTIFICATES)})

@@ -8,6 +8,8 @@ instead of finding persons and skipping the records that never came.
 
 from __future__ import annotations
 
+import logging
+
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -52,6 +54,8 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         if opts["persons"] < 0:
             raise CommandError("--persons must be 0 or more")
+        # The demo's texts to citizens stay in the outbox page, not on the console.
+        logging.getLogger("canlian.portal.sms").setLevel(logging.WARNING)
         with transaction.atomic():
             made = self._seed(opts)
         # Every table the seed wrote, once it is committed (core.bulk.analyze).
