@@ -12,6 +12,9 @@ approving step is refused to whoever did the reviewing step of the same case.
 | renovations — 家庭无障碍改造 | on-site assessment | acceptance |
 | declarations — 按比例就业年审 | first check | approval |
 | bank results — 花名册银行对账 | finalising the roll | applying the bank's result file |
+| insurance claims — 意外伤害保险理赔 | filing the claim | deciding it (approve or refuse) |
+| employer rewards — 超比例安排残疾人就业奖励 | posting for public notice | deciding it |
+| institution support — 辅助性就业机构 / 盲人按摩机构扶持 | applying | deciding it |
 
 Pure module: no Django, no database. ``core/separation.py`` turns a conflict into the
 refusal the user reads, and apps call it from their actions and their pages.
@@ -29,6 +32,9 @@ class Workflow(StrEnum):
     RENOVATION = "renovation"
     DECLARATION = "declaration"
     BANK_RESULT = "bank_result"
+    INSURANCE_CLAIM = "insurance_claim"
+    EMPLOYER_REWARD = "employer_reward"
+    INSTITUTION_SUPPORT = "institution_support"
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,10 @@ SEPARATIONS: dict[Workflow, Separation] = {
     Workflow.RENOVATION: Separation(Workflow.RENOVATION, "assess", "accept"),
     Workflow.DECLARATION: Separation(Workflow.DECLARATION, "check", "approve"),
     Workflow.BANK_RESULT: Separation(Workflow.BANK_RESULT, "finalise", "reconcile"),
+    # programmes: the filer, poster or applicant may neither approve nor refuse
+    Workflow.INSURANCE_CLAIM: Separation(Workflow.INSURANCE_CLAIM, "file", "decide"),
+    Workflow.EMPLOYER_REWARD: Separation(Workflow.EMPLOYER_REWARD, "post", "decide"),
+    Workflow.INSTITUTION_SUPPORT: Separation(Workflow.INSTITUTION_SUPPORT, "apply", "decide"),
 }
 
 

@@ -111,7 +111,7 @@ class Listing:
                  person: Callable[[Any], tuple[int, str]] | None = None,
                  title: Any = "", per_page: int = PER_PAGE,
                  keep: dict[str, str] | None = None, name: str = "",
-                 filename: str = "") -> None:
+                 filename: str = "", villages: bool = True) -> None:
         self.request = request
         # The name under which a background job can rebuild this list (BACKGROUND_LISTS),
         # and the workbook's file name.
@@ -133,7 +133,8 @@ class Listing:
         areas = {r.code: r for r in region.descendants().filter(
             level__in=["township", "village"]).select_related("parent")}
         self.township = self._region_param("township", areas, "township")
-        self.village = self._region_param("village", areas, "village")
+        # Rows kept at township level (employers, institutions) offer no village filter.
+        self.village = self._region_param("village", areas, "village") if villages else None
         if self.village and self.township and not self.township.contains(self.village.code):
             self.village = None
             self.params.pop("village", None)
@@ -144,7 +145,7 @@ class Listing:
                                 key=lambda r: r.code)
         parent = (self.township or (areas.get(self.village.code[:9] + "000") if self.village else None)
                   or (region if region.level == "township" else None))
-        self.villages = sorted((r for r in areas.values() if r.level == "village"
+        self.villages = sorted((r for r in areas.values() if villages and r.level == "village"
                                 and parent is not None and parent.contains(r.code)),
                                key=lambda r: r.code)
         for f in filters:

@@ -136,6 +136,8 @@ _ZH = {
     "greater_than": "应大于 {gt}", "less_than": "应小于 {lt}",
     "literal_error": "不在可选值中（{expected}）", "date_type": "应为日期（YYYY-MM-DD）",
     "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "union_tag_invalid": "{discriminator} 的值 {tag} 无法识别（可用：{expected_tags}）",
+    "string_pattern_mismatch": "格式不符（应匹配 {pattern}）",
 }
 
 
@@ -186,15 +188,21 @@ def read(path: str | Path, error: type[RuleFileError] = RuleFileError) -> Any:
     except FileNotFoundError:
         raise FileNotFoundError(translated(gettext_noop("Rules file %(path)s not found"),
                                            {"path": path})) from None
+    return parse_text(text, path.name, error)
+
+
+def parse_text(text: str, file: str, error: type[RuleFileError] = RuleFileError) -> Any:
+    """The parsed YAML of ``text`` (a file's content, or a draft pasted into a page, named
+    ``file`` in errors): ``error`` with the line of a syntax error or an impossible value."""
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else "?"
-        raise error.at(path.name, [f"第 {line} 行"], "YAML 语法错误",
+        raise error.at(file, [f"第 {line} 行"], "YAML 语法错误",
                        f"YAML syntax error at line {line}", None) from None
     except ValueError as exc:
-        raise error.at(path.name, [], f"YAML 中有无效的值：{exc}",
+        raise error.at(file, [], f"YAML 中有无效的值：{exc}",
                        f"invalid value in the YAML: {exc}", None) from None
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from math import floor
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
@@ -23,15 +25,19 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
 from canlian.care.queries import designation
-from canlian.core import clock, notice_rules, sheets
+from canlian.core import clock, duties, notice_rules, sheets
 from canlian.core.calendar import add_working_days
 from canlian.core.domain import DomainError
+from canlian.core.duties import Workflow
 from canlian.core.rule_text import RuleError
+from canlian.employment.models import Declaration
 from canlian.indicators import places
 from canlian.people import idnumber
 from canlian.people.models import Person
 from canlian.portal.actions import text_programme_decision
 from canlian.services.models import Institution, InstitutionKind
+from canlian.todos.actions import open_many
+from canlian.todos.models import Todo
 
 from . import facts, rules
 from .models import (
@@ -48,6 +54,8 @@ from .models import (
 )
 
 CASH = ("monthly_cash", "yearly_cash", "one_off")
+# The approving step (审批) of a claim, a reward and an institution grant (core/duties.py).
+DECIDE = "decide"
 APPLICANT_ZH = {"person": "本人", "guardian": "监护人", "employer": "用人单位",
                 "institution": "服务机构"}
 
@@ -357,9 +365,6 @@ def reevaluate(person_ids: Any, *, source: str, on: dt.date | None = None) -> di
     application no longer meets the rules, it ends on ``on`` — the day the fact changed,
     so no later period is paid — with the failed rules as its reasons and note (the notice
     the person reads in the portal), and the township gets a to-do to tell them."""
-    from canlian.todos.actions import open_many
-    from canlian.todos.models import Todo
-
     on = on or clock.today()
     catalogue = facts.catalogue()
     ids = sorted(set(person_ids))
@@ -625,6 +630,49 @@ def read_confirmation(user: Any, roster_id: int, stream: IO[bytes] | str, *,
             "confirmed": sum(1 for ln in changed if ln.confirmed)}
 
 
+# ---- the decision shared by claims, rewards and institution grants ----------------------------
+
+def _locked(user: Any, objects: Any, pk: int, *, what: str, where: Callable[[], Q],
+            capability: Capability = Capability.APPROVE) -> Any:
+    """The record ``pk`` of ``objects``, locked for the decision or payment, when ``user``
+    has ``capability`` and the record lies in their region (``where``, from the scoping
+    layer); ``PermissionDenied`` otherwise, the same for a missing record."""
+    scoping.require(user, capability)
+    found = objects.select_for_update().filter(where(), pk=pk).first()
+    if found is None:
+        raise PermissionDenied(f"{what} outside region")
+    return found
+
+
+def _decide_guarded(user: Any, item: Any, *, approve: bool, note: str, request: Any,
+                    workflow: Workflow, open_state: str, filer_id: int | None, no_reason: str,
+                    summary: str, person: Person | None = None,
+                    check: Callable[[Any], None] | None = None,
+                    replace_note: bool = False) -> None:
+    """The one decision (审批) of a claim, a reward or an institution grant, inside the
+    caller's transaction on the locked ``item``: refused once decided (its state is no
+    longer ``open_state``), refused by the record's own ``check`` (a reward's public
+    notice still running), refused to whoever filed, posted or applied (``filer_id``;
+    separation of duties, ``core/duties.py``), a refusal without a reason refused
+    (``no_reason``); then the state, the decider and the day, the note (``replace_note``:
+    even when blank), and the audit event ``summary``."""
+    if item.state != open_state:
+        raise ProgrammeError(gettext("The application is already decided"), "state")
+    if check is not None:
+        check(item)
+    if duties.conflicts(workflow, DECIDE, reviewer_id=filer_id, actor_id=user.pk):
+        raise ProgrammeError(gettext("The reviewer cannot approve"), "separation")
+    if not approve and not note.strip():
+        raise ProgrammeError(no_reason, "reason", "note")
+    item.state = "approved" if approve else "refused"
+    item.decided_by, item.decided_on = user, clock.today()
+    if note.strip() or replace_note:
+        item.note = note.strip()[:300]
+    item.save(update_fields=["state", "decided_by", "decided_on", "note"])
+    record(user=user, action=AuditAction.TRANSITION, obj=item, person=person, request=request,
+           summary=summary)
+
+
 # ---- accident insurance claims (意外伤害保险理赔) ------------------------------------------------
 
 def file_claim(user: Any, person: Person | int, code: str, *, kind: str, accident_on: dt.date,
@@ -668,12 +716,8 @@ def file_claim(user: Any, person: Person | int, code: str, *, kind: str, acciden
 
 
 def _claim(user: Any, pk: int, capability: Capability) -> Claim:
-    scoping.require(user, capability)
-    found = (Claim.objects.select_for_update().filter(scoping.region_q(user, "village__code"))
-             .filter(pk=pk).first())
-    if found is None:
-        raise PermissionDenied("claim outside region")
-    return found
+    return _locked(user, Claim.objects, pk, capability=capability, what="claim",
+                   where=lambda: scoping.region_q(user, "village__code"))
 
 
 def decide_claim(user: Any, pk: int, *, approve: bool, note: str = "", request: Any = None
@@ -681,21 +725,11 @@ def decide_claim(user: Any, pk: int, *, approve: bool, note: str = "", request: 
     """Approve the payable amount or refuse with a reason; never by the person who filed."""
     with transaction.atomic():
         claim = _claim(user, pk, Capability.APPROVE)
-        if claim.state != "filed":
-            raise ProgrammeError(gettext("The application is already decided"), "state")
-        if claim.filed_by_id == user.pk:
-            raise ProgrammeError(gettext("The reviewer cannot approve"), "separation")
-        if not approve and not note.strip():
-            raise ProgrammeError(gettext("Give the reason for refusing the claim"), "reason",
-                                 "note")
-        claim.state = "approved" if approve else "refused"
-        claim.decided_by, claim.decided_on = user, clock.today()
-        if note.strip():
-            claim.note = note.strip()[:300]
-        claim.save(update_fields=["state", "decided_by", "decided_on", "note"])
-        record(user=user, action=AuditAction.TRANSITION, obj=claim, person=claim.person,
-               request=request,
-               summary=f"理赔核定赔付 {claim.payable} 元" if approve else "理赔不予赔付")
+        _decide_guarded(
+            user, claim, approve=approve, note=note, request=request,
+            workflow=Workflow.INSURANCE_CLAIM, open_state="filed", filer_id=claim.filed_by_id,
+            no_reason=gettext("Give the reason for refusing the claim"), person=claim.person,
+            summary=f"理赔核定赔付 {claim.payable} 元" if approve else "理赔不予赔付")
     return claim
 
 
@@ -721,10 +755,6 @@ def post_rewards(user: Any, year: int, *, request: Any = None) -> list[EmployerR
     """Post for public notice (公示) a reward for every employer in the user's region whose
     approved declaration of ``year`` counts at least one whole disabled person above the
     quota, set-based; a declaration already posted is left out, so a re-run posts nothing."""
-    from math import floor
-
-    from canlian.employment.models import Declaration
-
     scoping.require(user, Capability.APPROVE)
     today = clock.today()
     reward = _catalogue().reward_on(today)
@@ -766,12 +796,8 @@ def on_notice(user: Any, day: dt.date | None = None) -> Any:
 
 
 def _reward(user: Any, pk: int) -> EmployerReward:
-    scoping.require(user, Capability.APPROVE)
-    found = (EmployerReward.objects.select_for_update()
-             .filter(scoping.region_q(user, "township__code"), pk=pk).first())
-    if found is None:
-        raise PermissionDenied("reward outside region")
-    return found
+    return _locked(user, EmployerReward.objects, pk, what="reward",
+                   where=lambda: scoping.region_q(user, "township__code"))
 
 
 def decide_reward(user: Any, pk: int, *, approve: bool, note: str = "", request: Any = None
@@ -779,25 +805,19 @@ def decide_reward(user: Any, pk: int, *, approve: bool, note: str = "", request:
     """Approve after the public notice has run (objections may come until its last day),
     never by the person who posted it; a refusal (an objection upheld) needs a reason."""
 
-    today = clock.today()
-    with transaction.atomic():
-        reward = _reward(user, pk)
-        if reward.state != "notice":
-            raise ProgrammeError(gettext("The application is already decided"), "state")
-        if not notice_rules.has_run(reward.notice_last, today):
+    def notice_has_run(reward: EmployerReward) -> None:
+        if not notice_rules.has_run(reward.notice_last, clock.today()):
             raise ProgrammeError(gettext("The public notice runs until %(day)s; decide after it")
                                  % {"day": reward.notice_last}, "notice")
-        if reward.posted_by_id == user.pk:
-            raise ProgrammeError(gettext("The reviewer cannot approve"), "separation")
-        if not approve and not note.strip():
-            raise ProgrammeError(gettext("Give the reason for refusing the reward"), "reason",
-                                 "note")
-        reward.state = "approved" if approve else "refused"
-        reward.decided_by, reward.decided_on = user, today
-        reward.note = note.strip()[:300]
-        reward.save(update_fields=["state", "decided_by", "decided_on", "note"])
-        record(user=user, action=AuditAction.TRANSITION, obj=reward, request=request,
-               summary=f"超比例奖励{'批准' if approve else '不予批准'} {reward.amount} 元")
+
+    with transaction.atomic():
+        reward = _reward(user, pk)
+        _decide_guarded(
+            user, reward, approve=approve, note=note, request=request,
+            workflow=Workflow.EMPLOYER_REWARD, open_state="notice",
+            filer_id=reward.posted_by_id, check=notice_has_run, replace_note=True,
+            no_reason=gettext("Give the reason for refusing the reward"),
+            summary=f"超比例奖励{'批准' if approve else '不予批准'} {reward.amount} 元")
     return reward
 
 
@@ -910,12 +930,8 @@ def apply_support(user: Any, institution: Institution | int, code: str, year: in
 
 
 def _grant(user: Any, pk: int) -> InstitutionGrant:
-    scoping.require(user, Capability.APPROVE)
-    found = (InstitutionGrant.objects.select_for_update()
-             .filter(scoping.region_range_q(user, "township__code"), pk=pk).first())
-    if found is None:
-        raise PermissionDenied("grant outside region")
-    return found
+    return _locked(user, InstitutionGrant.objects, pk, what="grant",
+                   where=lambda: scoping.region_range_q(user, "township__code"))
 
 
 def decide_support(user: Any, pk: int, *, approve: bool, note: str = "", request: Any = None
@@ -923,20 +939,12 @@ def decide_support(user: Any, pk: int, *, approve: bool, note: str = "", request
     """Approve the grant or refuse it with a reason; never by the person who applied."""
     with transaction.atomic():
         grant = _grant(user, pk)
-        if grant.state != "applied":
-            raise ProgrammeError(gettext("The application is already decided"), "state")
-        if grant.applied_by_id == user.pk:
-            raise ProgrammeError(gettext("The reviewer cannot approve"), "separation")
-        if not approve and not note.strip():
-            raise ProgrammeError(gettext("Give the reason for refusing the support"), "reason",
-                                 "note")
-        grant.state = "approved" if approve else "refused"
-        grant.decided_by, grant.decided_on = user, clock.today()
-        if note.strip():
-            grant.note = note.strip()[:300]
-        grant.save(update_fields=["state", "decided_by", "decided_on", "note"])
-        record(user=user, action=AuditAction.TRANSITION, obj=grant, request=request,
-               summary=f"机构扶持{'批准' if approve else '不予批准'} {grant.amount} 元")
+        _decide_guarded(
+            user, grant, approve=approve, note=note, request=request,
+            workflow=Workflow.INSTITUTION_SUPPORT, open_state="applied",
+            filer_id=grant.applied_by_id,
+            no_reason=gettext("Give the reason for refusing the support"),
+            summary=f"机构扶持{'批准' if approve else '不予批准'} {grant.amount} 元")
     return grant
 
 

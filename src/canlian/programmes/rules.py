@@ -43,10 +43,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from canlian.benefits import eligibility as subsidy_eligibility
+from canlian.core import rulefile
 from canlian.core.rule_text import RuleError, gettext_noop
 
 SCHEMA_VERSION = 1
@@ -67,20 +67,35 @@ BENEFIT_ZH = {"monthly_cash": "按月发放现金", "yearly_cash": "按年发放
               "concession": "优惠或减免"}
 
 
-class RuleFileError(ValueError):
-    """A programme file that cannot be used, naming the file, the entry and the field."""
+class ProgrammeFileError(rulefile.RuleFileError):
+    """A programme file that cannot be used, naming the file, the entry
+    (``programmes.child_rehab[0] (2024-01-01)``) and the field (``eligibility.1.max``);
+    read by the shared reader (``core.rulefile``)."""
 
     def __init__(self, file: str, entry: str, field_name: str, zh: str, en: str) -> None:
-        self.file, self.entry, self.field = file, entry, field_name
+        super().__init__(file, entry, zh, en)
+        self.entry, self.field = entry, field_name
         # One language per page (the simulation form shows one of these); both for logs.
         self.zh_message = f"项目规则文件 {file}，条目 {entry}，字段 {field_name}：{zh}"
         self.en_message = f"{file}: entry {entry}, field {field_name}: {en}"
         self.message = f"{self.zh_message} ({self.en_message})"
-        super().__init__(self.message)
+        self.args = (self.message,)
+
+    @classmethod
+    def at(cls, file: str, loc: list[Any], zh: str, en: str, data: Any,
+           key: str | None = None) -> ProgrammeFileError:
+        """The entry and field of pydantic's location ``loc`` (``key``: the missing or
+        unknown key of the mapping there, named as part of the field)."""
+        where = (*loc, key) if key else tuple(loc)
+        entry, field_name = _entry_of(where, data if isinstance(data, Mapping) else {})
+        return cls(file, entry, field_name, zh, en)
 
     def in_language(self, language: str) -> str:
         """The message in ``language`` (a language code such as ``zh-hans`` or ``en``)."""
         return self.zh_message if language.startswith("zh") else self.en_message
+
+
+RuleFileError = ProgrammeFileError
 
 
 class _Strict(BaseModel):
@@ -115,7 +130,7 @@ class Age(_Strict):
     @model_validator(mode="after")
     def _order(self) -> Age:
         if self.min > self.max:
-            raise ValueError("min is above max")
+            raise rulefile.refuse("min 大于 max", "min is above max")
         return self
 
 
@@ -196,7 +211,8 @@ class Benefit(_Strict):
     @model_validator(mode="after")
     def _amount(self) -> Benefit:
         if self.kind != "concession" and not (self.amount or self.by_grade or self.by_mode):
-            raise ValueError("a cash or ceiling benefit needs amount, by_grade or by_mode")
+            raise rulefile.refuse("现金或限额类待遇须写明 amount、by_grade 或 by_mode",
+                                  "a cash or ceiling benefit needs amount, by_grade or by_mode")
         return self
 
 
@@ -232,9 +248,10 @@ class Settlement(_Strict):
     @model_validator(mode="after")
     def _complete(self) -> Settlement:
         if self.kind == "roster" and not self.department_zh:
-            raise ValueError("a roster names department_zh")
+            raise rulefile.refuse("名单结算须写明 department_zh（对接部门）", "a roster names department_zh")
         if self.claims is not None and self.kind != "roster":
-            raise ValueError("claims are paid by an insurance bought on a roster")
+            raise rulefile.refuse("理赔（claims）只适用于按名单投保的保险",
+                                  "claims are paid by an insurance bought on a roster")
         return self
 
 
@@ -294,15 +311,20 @@ class Version(_Strict):
     def _coherent(self) -> Version:
         kind, settle = self.benefit.kind, self.settlement.kind
         if kind == "institution_bill" and settle != "institution":
-            raise ValueError("an institution_bill benefit is settled with kind institution")
+            raise rulefile.refuse("机构结算待遇（institution_bill）须以 institution 方式结算",
+                                  "an institution_bill benefit is settled with kind institution")
         if kind == "premium" and settle != "roster":
-            raise ValueError("a premium benefit is settled by roster")
+            raise rulefile.refuse("代缴保险费（premium）须以名单（roster）方式结算",
+                                  "a premium benefit is settled by roster")
         if kind in ("monthly_cash", "yearly_cash", "one_off") and settle != "ledger":
-            raise ValueError("a cash benefit is settled through the ledger")
+            raise rulefile.refuse("现金待遇须通过发放台账（ledger）结算",
+                                  "a cash benefit is settled through the ledger")
         if self.effective_until and self.effective_until < self.effective_from:
-            raise ValueError("effective_until is before effective_from")
+            raise rulefile.refuse("effective_until 早于 effective_from",
+                                  "effective_until is before effective_from")
         if self.decision.review == self.decision.approve == "township_staff":
-            raise ValueError("review and approval need different roles (separation of duties)")
+            raise rulefile.refuse("审核与审批须由不同角色办理（审批分离）",
+                                  "review and approval need different roles (separation of duties)")
         return self
 
     @property
@@ -363,7 +385,7 @@ class InstitutionSupport(_Strict):
     @model_validator(mode="after")
     def _order(self) -> InstitutionSupport:
         if self.max_persons is not None and self.max_persons < self.min_persons:
-            raise ValueError("max_persons is below min_persons")
+            raise rulefile.refuse("max_persons 小于 min_persons", "max_persons is below min_persons")
         return self
 
 
@@ -481,48 +503,35 @@ def _entry_of(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def parse(raw: Any, file: str) -> Catalogue:
-    """A catalogue from a parsed YAML mapping; :class:`RuleFileError` on the first problem."""
-    if not isinstance(raw, Mapping):
-        raise RuleFileError(file, "(file)", "(file)", "不是键值映射", "not a mapping")
-    try:
-        parsed = RuleFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        entry, where = _entry_of(tuple(first["loc"]), raw)
-        raise RuleFileError(file, entry, where, f"{first['msg']}（值：{first.get('input')!r}）",
-                            first["msg"]) from None
+    """A catalogue from a parsed YAML mapping; :class:`ProgrammeFileError` on the first
+    problem (checked by the shared reader, ``core.rulefile.validate``)."""
+    parsed = rulefile.validate(raw, RuleFile, file=file, error=ProgrammeFileError)
     programmes = {}
     for code, versions in parsed.programmes.items():
         starts = [v.effective_from for v in versions]
         if len(set(starts)) != len(starts):
-            raise RuleFileError(file, f"programmes.{code}", "effective_from",
-                                "两个版本的生效日期相同", "two versions start on the same day")
+            raise ProgrammeFileError(file, f"programmes.{code}", "effective_from",
+                                     "两个版本的生效日期相同", "two versions start on the same day")
         programmes[code] = Programme(code, tuple(sorted(versions, key=lambda v: v.effective_from)))
     supports = {code: tuple(sorted(given, key=lambda v: v.effective_from))
                 for code, given in parsed.institution_support.items()}
     for code, support_versions in supports.items():
         if len({v.effective_from for v in support_versions}) != len(support_versions):
-            raise RuleFileError(file, f"institution_support.{code}", "effective_from",
-                                "两个版本的生效日期相同", "two versions start on the same day")
+            raise ProgrammeFileError(file, f"institution_support.{code}", "effective_from",
+                                     "两个版本的生效日期相同", "two versions start on the same day")
     return Catalogue(parsed.deployment, parsed.region_code, programmes, file,
                      tuple(sorted(parsed.over_quota_rewards, key=lambda r: r.effective_from)),
                      supports)
 
 
 def load(path: Path) -> Catalogue:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RuleFileError(path.name, "(file)", "(file)", f"无法读取：{exc}", str(exc)) from None
-    return loads(text, path.name)
+    """The catalogue of a rule file (``FileNotFoundError`` without it)."""
+    return parse(rulefile.read(path, ProgrammeFileError), path.name)
 
 
 def loads(text: str, file: str = "draft.yaml") -> Catalogue:
-    try:
-        raw = yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date
-        raise RuleFileError(file, "(file)", "(file)", f"YAML 格式错误：{exc}", str(exc)) from None
-    return parse(raw, file)
+    """The catalogue of a rule file's text (a draft pasted into the simulation page)."""
+    return parse(rulefile.parse_text(text, file, ProgrammeFileError), file)
 
 
 def shipped(code: str) -> Catalogue:

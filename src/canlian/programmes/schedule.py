@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from canlian.core import clock
 from canlian.ops.registry import Scheduled, register
 
+from . import actions
+
 
 def programme_ages(slot: dt.datetime) -> dict[str, Any]:
-    from . import actions
-
     today = clock.today()
     return actions.reevaluate(actions.birthdays_crossing_limits(today), on=today,
                               source="年龄达到项目年龄界限")

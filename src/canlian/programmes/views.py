@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -26,6 +27,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock, exports, notice_rules
 from canlian.core.forms import add_errors
+from canlian.core.lists import Filter, Listing
 from canlian.core.web import AuthedRequest, requires
 from canlian.services.models import Institution
 
@@ -45,6 +47,7 @@ from .forms import (
 from .models import Application, Claim, EmployerReward, InstitutionGrant, Roster
 
 STATE_FILTERS = [s for s, _label in Application.STATES]
+T = TypeVar("T")
 
 
 def _names() -> dict[str, str]:
@@ -182,7 +185,7 @@ def roster(request: AuthedRequest, code: str) -> HttpResponseBase:
         "form": form, "result": result})
 
 
-# ---- accident insurance claims (意外伤害保险理赔) ----------------------------------------------
+# ---- the pieces the claim, reward and institution-support pages share --------------------------
 
 def _refuse(form: Any, exc: ProgrammeError | PermissionDenied) -> None:
     """A refusal beside the field it names, else at the top of the form."""
@@ -192,6 +195,58 @@ def _refuse(form: Any, exc: ProgrammeError | PermissionDenied) -> None:
     field = getattr(exc, "field", "__all__")
     form.add_error(field if field in form.fields else None, exc.message)
 
+
+def _submit(request: AuthedRequest, form: Any, save: Callable[[dict[str, Any]], T], *,
+            done: Callable[[T], str], then: Callable[[T], HttpResponseBase]
+            ) -> HttpResponseBase | None:
+    """A list page's form (file a claim, post the rewards, apply for an institution) through
+    its action ``save(cleaned_data)``: the message ``done(made)`` and the redirect
+    ``then(made)``, or None when the page is shown again (a GET, invalid input, or the
+    action's refusal put on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        made = save(form.cleaned_data)
+    except (ProgrammeError, PermissionDenied) as exc:
+        _refuse(form, exc)
+        return None
+    messages.success(request, done(made))
+    return then(made)
+
+
+def _decision(request: AuthedRequest, pk: int, *, decide: Callable[..., Any],
+              pay: Callable[..., Any], to: str
+              ) -> tuple[RecordDecisionForm, PaidForm, HttpResponseBase | None]:
+    """The decision and the payment of one claim, reward or institution grant: the two
+    forms, and the redirect to the record's page (``to``) after a decision or a payment
+    recorded. The action refuses (a ``ProgrammeError`` or ``PermissionDenied``: deciding
+    twice, deciding one's own filing, a role without the right) and the refusal is shown
+    on the form that was posted."""
+    decision = RecordDecisionForm(request.POST if "move" in request.POST else None)
+    paid = PaidForm(request.POST if "paid_on" in request.POST else None,
+                    initial={"paid_on": clock.today()})
+    if request.method != "POST":
+        return decision, paid, None
+    try:
+        if "paid_on" in request.POST and paid.is_valid():
+            pay(request.user, pk, paid_on=paid.cleaned_data["paid_on"], request=request)
+            messages.success(request, _("Payment recorded."))
+            return decision, paid, redirect(to, pk=pk)
+        if "move" in request.POST and decision.is_valid():
+            decide(request.user, pk, approve=decision.cleaned_data["move"] == "approve",
+                   note=decision.cleaned_data["note"], request=request)
+            messages.success(request, _("Decision recorded."))
+            return decision, paid, redirect(to, pk=pk)
+    except (ProgrammeError, PermissionDenied) as exc:
+        _refuse(paid if "paid_on" in request.POST else decision, exc)
+    return decision, paid, None
+
+
+def _years(today: dt.date) -> list[tuple[int, int]]:
+    return [(y, y) for y in range(today.year - 4, today.year + 1)]
+
+
+# ---- accident insurance claims (意外伤害保险理赔) ----------------------------------------------
 
 def _claim_programme() -> tuple[str, Any] | None:
     """The insurance programme that pays claims today (its code and version), if any."""
@@ -204,76 +259,57 @@ def _claim_programme() -> tuple[str, Any] | None:
     return None
 
 
+def claims_listing(request: AuthedRequest) -> Listing:
+    """The claims in the user's area, by state, kind of loss, township and village."""
+    rows = (Claim.objects.filter(scoping.region_q(request.user, "village__code"))
+            .select_related("person", "village__parent").order_by("-reported_on", "-id"))
+    return Listing(request, rows, region_field="village__code",
+                   title=_("Accident insurance claims"), filters=[
+                       Filter("state", _("State"), field="state", choices=Claim.STATES),
+                       Filter("kind", _("Kind of loss"), field="kind", choices=Claim.KINDS)])
+
+
 @requires(Capability.VIEW_PEOPLE)
-def claims(request: AuthedRequest) -> HttpResponse:
+def claims(request: AuthedRequest) -> HttpResponseBase:
     """The claims in the user's area, filtered by state, kind and township; staff who may
     edit records file a new claim from the insurer's papers."""
     found = _claim_programme()
     form = ClaimForm(request.POST or None)
-    if request.method == "POST" and found is not None and form.is_valid():
-        data = form.cleaned_data
+
+    def file(data: dict[str, Any]) -> Claim:
+        assert found is not None
         person = (scoping.people_for(request.user)
                   .filter(resident_id=data["resident_id"].strip().upper()).first())
         if person is None:
-            form.add_error("resident_id", _("No person with this resident ID in your area."))
-        else:
-            try:
-                claim = actions.file_claim(
-                    request.user, person, found[0], kind=data["kind"],
-                    accident_on=data["accident_on"], claimed=data["claimed"],
-                    note=data["note"], request=request)
-            except (ProgrammeError, PermissionDenied) as exc:
-                _refuse(form, exc)
-            else:
-                messages.success(request, _("Claim filed: %(amount)s yuan payable.")
-                                 % {"amount": f"{claim.payable:,.2f}"})
-                return redirect("programmes:claim", pk=claim.pk)
-    rows = (Claim.objects.filter(scoping.region_q(request.user, "village__code"))
-            .select_related("person", "village__parent"))
-    state, kind, township = (request.GET.get(k, "") for k in ("state", "kind", "township"))
-    if state in dict(Claim.STATES):
-        rows = rows.filter(state=state)
-    if kind in dict(Claim.KINDS):
-        rows = rows.filter(kind=kind)
-    if township:
-        rows = rows.filter(village__parent_id=township)  # a region's key is its code
-    page = Paginator(rows.order_by("-reported_on", "-id"), 50).get_page(request.GET.get("page"))
-    return render(request, "programmes/claims.html", {
-        "page": page, "form": form, "programme": found[1] if found else None,
-        "state": state, "kind": kind, "township": township, "states": Claim.STATES,
-        "kinds": Claim.KINDS, "can_file": request.user.can(Capability.EDIT_PEOPLE),
-        "townships": scoping.region_of(request.user).townships()
-        if request.user.region else []})
+            raise ProgrammeError(_("No person with this resident ID in your area."),
+                                 "unknown_person", "resident_id")
+        return actions.file_claim(request.user, person, found[0], kind=data["kind"],
+                                  accident_on=data["accident_on"], claimed=data["claimed"],
+                                  note=data["note"], request=request)
+
+    done = found is not None and _submit(
+        request, form, file,
+        done=lambda claim: _("Claim filed: %(amount)s yuan payable.")
+        % {"amount": f"{claim.payable:,.2f}"},
+        then=lambda claim: redirect("programmes:claim", pk=claim.pk))
+    return done or render(request, "programmes/claims.html", {
+        "listing": claims_listing(request), "form": form,
+        "programme": found[1] if found else None,
+        "can_file": request.user.can(Capability.EDIT_PEOPLE)})
 
 
 @requires(Capability.VIEW_PEOPLE)
-def claim(request: AuthedRequest, pk: int) -> HttpResponse:
+def claim(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """One claim: the cover, the amounts and the decision (by someone other than the
     filer), then the insurer's payment."""
     item = get_object_or_404(
         Claim.objects.filter(scoping.region_q(request.user, "village__code"))
         .select_related("person", "village__parent", "filed_by", "decided_by",
                         "roster_line__roster"), pk=pk)
-    decision = RecordDecisionForm(request.POST if "move" in request.POST else None)
-    paid = PaidForm(request.POST if "paid_on" in request.POST else None,
-                    initial={"paid_on": clock.today()})
-    if request.method == "POST":
-        try:
-            if "paid_on" in request.POST and paid.is_valid():
-                actions.pay_claim(request.user, item.pk, paid_on=paid.cleaned_data["paid_on"],
-                                  request=request)
-                messages.success(request, _("Payment recorded."))
-                return redirect("programmes:claim", pk=item.pk)
-            if "move" in request.POST and decision.is_valid():
-                actions.decide_claim(request.user, item.pk,
-                                     approve=decision.cleaned_data["move"] == "approve",
-                                     note=decision.cleaned_data["note"], request=request)
-                messages.success(request, _("Decision recorded."))
-                return redirect("programmes:claim", pk=item.pk)
-        except (ProgrammeError, PermissionDenied) as exc:
-            _refuse(paid if "paid_on" in request.POST else decision, exc)
+    decision, paid, done = _decision(request, item.pk, decide=actions.decide_claim,
+                                     pay=actions.pay_claim, to="programmes:claim")
     found = _claim_programme()
-    return render(request, "programmes/claim.html", {
+    return done or render(request, "programmes/claim.html", {
         "claim": item, "decision": decision, "paid": paid,
         "limits": found[1].settlement.claims if found else None,
         "can_decide": request.user.can(Capability.APPROVE)
@@ -282,70 +318,49 @@ def claim(request: AuthedRequest, pk: int) -> HttpResponse:
 
 # ---- over-quota employer rewards (超比例安排残疾人就业奖励) ------------------------------------
 
+def rewards_listing(request: AuthedRequest) -> Listing:
+    """The rewards of the user's area by year, state and township (employers are
+    registered at township level: no village filter)."""
+    rows = (EmployerReward.objects.filter(scoping.region_q(request.user, "township__code"))
+            .select_related("employer", "township").order_by("-year", "employer__name"))
+    return Listing(request, rows, region_field="township__code", villages=False,
+                   title=_("Over-quota employer rewards"), filters=[
+                       Filter("year", _("Year"), field="year", choices=_years(clock.today())),
+                       Filter("state", _("State"), field="state",
+                              choices=EmployerReward.STATES)])
+
+
 @requires(Capability.VIEW_PEOPLE)
-def rewards(request: AuthedRequest) -> HttpResponse:
+def rewards(request: AuthedRequest) -> HttpResponseBase:
     """The rewards of the user's area by year, state and township; the federation posts
     the year's rewards for public notice."""
     today = clock.today()
     catalogue = facts.catalogue()
-    reward_rule = catalogue.reward_on(today) if catalogue else None
     form = PostRewardsForm(request.POST or None, initial={"year": today.year - 1})
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = actions.post_rewards(request.user, form.cleaned_data["year"], request=request)
-        except (ProgrammeError, PermissionDenied) as exc:
-            _refuse(form, exc)
-        else:
-            messages.success(request, _("%(n)s rewards posted for public notice.")
-                             % {"n": f"{len(made):,}"})
-            return redirect(reverse("programmes:rewards") + f"?year={form.cleaned_data['year']}")
-    rows = (EmployerReward.objects.filter(scoping.region_q(request.user, "township__code"))
-            .select_related("employer", "township"))
-    year, state, township = (request.GET.get(k, "") for k in ("year", "state", "township"))
-    if year.isdigit():
-        rows = rows.filter(year=int(year))
-    if state in dict(EmployerReward.STATES):
-        rows = rows.filter(state=state)
-    if township:
-        rows = rows.filter(township_id=township)  # a region's key is its code
-    page = Paginator(rows.order_by("-year", "employer__name"), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "programmes/rewards.html", {
-        "page": page, "form": form, "rule": reward_rule, "year": year, "state": state,
-        "township": township, "states": EmployerReward.STATES, "today": today,
-        "years": range(today.year - 4, today.year + 1),
-        "can_post": request.user.can(Capability.APPROVE),
-        "townships": scoping.region_of(request.user).townships()
-        if request.user.region else []})
+    done = _submit(
+        request, form,
+        lambda data: (data["year"], actions.post_rewards(request.user, data["year"],
+                                                         request=request)),
+        done=lambda made: _("%(n)s rewards posted for public notice.")
+        % {"n": f"{len(made[1]):,}"},
+        then=lambda made: redirect(reverse("programmes:rewards") + f"?year={made[0]}"))
+    return done or render(request, "programmes/rewards.html", {
+        "listing": rewards_listing(request), "form": form,
+        "rule": catalogue.reward_on(today) if catalogue else None,
+        "can_post": request.user.can(Capability.APPROVE)})
 
 
 @requires(Capability.VIEW_PEOPLE)
-def reward(request: AuthedRequest, pk: int) -> HttpResponse:
+def reward(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """One reward: the declaration's figures, the notice period, the decision after it (by
     someone other than the poster) and the payment."""
     item = get_object_or_404(
         EmployerReward.objects.filter(scoping.region_q(request.user, "township__code"))
         .select_related("employer", "township", "declaration", "posted_by", "decided_by"),
         pk=pk)
-    decision = RecordDecisionForm(request.POST if "move" in request.POST else None)
-    paid = PaidForm(request.POST if "paid_on" in request.POST else None,
-                    initial={"paid_on": clock.today()})
-    if request.method == "POST":
-        try:
-            if "paid_on" in request.POST and paid.is_valid():
-                actions.pay_reward(request.user, item.pk, paid_on=paid.cleaned_data["paid_on"],
-                                   request=request)
-                messages.success(request, _("Payment recorded."))
-                return redirect("programmes:reward", pk=item.pk)
-            if "move" in request.POST and decision.is_valid():
-                actions.decide_reward(request.user, item.pk,
-                                      approve=decision.cleaned_data["move"] == "approve",
-                                      note=decision.cleaned_data["note"], request=request)
-                messages.success(request, _("Decision recorded."))
-                return redirect("programmes:reward", pk=item.pk)
-        except (ProgrammeError, PermissionDenied) as exc:
-            _refuse(paid if "paid_on" in request.POST else decision, exc)
-    return render(request, "programmes/reward.html", {
+    decision, paid, done = _decision(request, item.pk, decide=actions.decide_reward,
+                                     pay=actions.pay_reward, to="programmes:reward")
+    return done or render(request, "programmes/reward.html", {
         "reward": item, "decision": decision, "paid": paid,
         "has_run": notice_rules.has_run(item.notice_last, clock.today()),
         "can_decide": request.user.can(Capability.APPROVE)
@@ -368,84 +383,69 @@ def reward_notice(request: AuthedRequest) -> HttpResponse:
 
 # ---- institution support (辅助性就业机构 / 盲人按摩机构扶持) -----------------------------------
 
-@requires(Capability.VIEW_PEOPLE)
-def supports(request: AuthedRequest) -> HttpResponse:
-    """The institution grants of the user's area by support, year and state; staff who may
-    edit records apply for an institution with its worker list."""
-    today = clock.today()
+def _supports_in_force(today: dt.date) -> dict[str, rules.InstitutionSupport]:
     catalogue = facts.catalogue()
     in_force: dict[str, rules.InstitutionSupport] = {}
     for code in catalogue.supports if catalogue else ():
         support = catalogue.support_on(code, today) if catalogue else None
         if support is not None:
             in_force[code] = support
+    return in_force
+
+
+def supports_listing(request: AuthedRequest) -> Listing:
+    """The institution grants of the user's area by support, year, state and township."""
+    in_force = _supports_in_force(clock.today())
+    rows = (InstitutionGrant.objects.filter(
+        scoping.region_range_q(request.user, "township__code"))
+        .select_related("institution", "township").order_by("-year", "institution__name"))
+    return Listing(request, rows, region_field="township__code", villages=False,
+                   title=_("Institution support"), filters=[
+                       Filter("support", _("Support"), field="support",
+                              choices=[(c, s.name_zh) for c, s in in_force.items()]),
+                       Filter("year", _("Year"), field="year", choices=_years(clock.today())),
+                       Filter("state", _("State"), field="state",
+                              choices=InstitutionGrant.STATES)])
+
+
+@requires(Capability.VIEW_PEOPLE)
+def supports(request: AuthedRequest) -> HttpResponseBase:
+    """The institution grants of the user's area by support, year and state; staff who may
+    edit records apply for an institution with its worker list."""
+    today = clock.today()
+    in_force = _supports_in_force(today)
     institutions = Institution.objects.filter(
         scoping.region_range_q(request.user, "township__code"),
         kind__in=[s.institution_kind for s in in_force.values()]).order_by("name")
     form = SupportForm(request.POST or None, initial={"year": today.year},
                        supports=[(c, s.name_zh) for c, s in in_force.items()],
                        institutions=institutions)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            grant = actions.apply_support(request.user, data["institution"], data["support"],
-                                          data["year"], data["workers"].splitlines(),
-                                          request=request)
-        except (ProgrammeError, PermissionDenied) as exc:
-            _refuse(form, exc)
-        else:
-            messages.success(request, _("Application recorded: %(amount)s yuan for %(n)s "
-                                        "workers.") % {"amount": f"{grant.amount:,.2f}",
-                                                       "n": grant.persons})
-            return redirect("programmes:support", pk=grant.pk)
-    rows = (InstitutionGrant.objects.filter(
-        scoping.region_range_q(request.user, "township__code"))
-        .select_related("institution", "township"))
-    code, year, state = (request.GET.get(k, "") for k in ("support", "year", "state"))
-    if code in in_force:
-        rows = rows.filter(support=code)
-    if year.isdigit():
-        rows = rows.filter(year=int(year))
-    if state in dict(InstitutionGrant.STATES):
-        rows = rows.filter(state=state)
-    page = Paginator(rows.order_by("-year", "institution__name"), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "programmes/supports.html", {
-        "page": page, "form": form, "in_force": in_force, "code": code, "year": year,
-        "state": state, "states": InstitutionGrant.STATES,
-        "years": range(today.year - 4, today.year + 1),
+    done = _submit(
+        request, form,
+        lambda data: actions.apply_support(request.user, data["institution"], data["support"],
+                                           data["year"], data["workers"].splitlines(),
+                                           request=request),
+        done=lambda grant: _("Application recorded: %(amount)s yuan for %(n)s workers.")
+        % {"amount": f"{grant.amount:,.2f}", "n": grant.persons},
+        then=lambda grant: redirect("programmes:support", pk=grant.pk))
+    return done or render(request, "programmes/supports.html", {
+        "listing": supports_listing(request), "form": form, "in_force": in_force,
         "can_apply": request.user.can(Capability.EDIT_PEOPLE) and bool(in_force)})
 
 
 @requires(Capability.VIEW_PEOPLE)
-def support(request: AuthedRequest, pk: int) -> HttpResponse:
+def support(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """One institution grant: every worker with the rules checked, the decision (by someone
     other than the applicant) and the payment."""
     item = get_object_or_404(
         InstitutionGrant.objects.filter(scoping.region_range_q(request.user, "township__code"))
         .select_related("institution", "township", "applied_by", "decided_by"), pk=pk)
-    decision = RecordDecisionForm(request.POST if "move" in request.POST else None)
-    paid = PaidForm(request.POST if "paid_on" in request.POST else None,
-                    initial={"paid_on": clock.today()})
-    if request.method == "POST":
-        try:
-            if "paid_on" in request.POST and paid.is_valid():
-                actions.pay_support(request.user, item.pk, paid_on=paid.cleaned_data["paid_on"],
-                                    request=request)
-                messages.success(request, _("Payment recorded."))
-                return redirect("programmes:support", pk=item.pk)
-            if "move" in request.POST and decision.is_valid():
-                actions.decide_support(request.user, item.pk,
-                                       approve=decision.cleaned_data["move"] == "approve",
-                                       note=decision.cleaned_data["note"], request=request)
-                messages.success(request, _("Decision recorded."))
-                return redirect("programmes:support", pk=item.pk)
-        except (ProgrammeError, PermissionDenied) as exc:
-            _refuse(paid if "paid_on" in request.POST else decision, exc)
+    decision, paid, done = _decision(request, item.pk, decide=actions.decide_support,
+                                     pay=actions.pay_support, to="programmes:support")
     catalogue = facts.catalogue()
     rule = catalogue.support_on(item.support, dt.date(item.year, 12, 31)) if catalogue else None
     workers = item.workers.select_related("person", "village__parent")
-    return render(request, "programmes/support.html", {
+    return done or render(request, "programmes/support.html", {
         "grant": item, "rule": rule, "workers": workers, "decision": decision, "paid": paid,
         "can_decide": request.user.can(Capability.APPROVE)
         and item.applied_by_id != request.user.pk})

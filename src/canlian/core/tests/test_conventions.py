@@ -148,9 +148,7 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
     "portal/notifiers.py": (1, CYCLE),
     "portal/views/applications.py": (1, HEAVY + " (WeasyPrint)"),
     "portal/views/privacy.py": (1, HEAVY + " (WeasyPrint)"),
-    "programmes/actions.py": (4, "merged beside the #21 clean-up: not yet examined"),
-    "programmes/apps.py": (1, "merged beside the #21 clean-up: not yet examined"),
-    "programmes/schedule.py": (1, "merged beside the #21 clean-up: not yet examined"),
+    "programmes/apps.py": (1, START),
     "province/apps.py": (1, START),
     "transfers/apps.py": (1, START),
 }

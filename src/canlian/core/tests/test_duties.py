@@ -23,4 +23,6 @@ def test_other_steps_and_unknown_reviewers_are_not_refused(workflow):
 
 def test_every_workflow_of_the_issue_is_covered():
     assert set(SEPARATIONS) == {Workflow.CERTIFICATE, Workflow.SUBSIDY, Workflow.RENOVATION,
-                                Workflow.DECLARATION, Workflow.BANK_RESULT}
+                                Workflow.DECLARATION, Workflow.BANK_RESULT,
+                                Workflow.INSURANCE_CLAIM, Workflow.EMPLOYER_REWARD,
+                                Workflow.INSTITUTION_SUPPORT}

@@ -54,9 +54,12 @@ def test_a_claim_is_filed_decided_and_paid_through_the_pages(client, users, regi
     assert "钱一" not in _text(client.get(url + "?kind=death"))
     # the township filter takes a region's code (its key), on PostgreSQL as on SQLite
     assert "钱一" in _text(client.get(url + f"?township={insured.village.parent_id}"))
+    client.force_login(users.federation)  # a township of the user's own area narrows the list
     assert "钱一" not in _text(client.get(url + f"?township={regions.t2.pk}"))
     client.force_login(users.township2)
     assert "钱一" not in _text(client.get(url))
+    # a township outside the user's area is ignored (core/lists.py): the rows stay scoped
+    assert "钱一" not in _text(client.get(url + f"?township={insured.village.parent_id}"))
     assert client.get(reverse("programmes:claim", args=[claim.pk])).status_code == 404
     # the township cannot decide (no approval right); the page says so and nothing changes
     client.force_login(users.township)

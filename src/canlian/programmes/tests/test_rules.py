@@ -150,3 +150,22 @@ def test_bills_are_cut_at_the_yearly_ceiling():
         rules.accept_bill(Decimal("0"), ceiling, Decimal("0"))
     assert "大于零" in info.value.message  # translated when read (Chinese in tests)
     assert rules.age_on(dt.date(2020, 2, 29), dt.date(2026, 2, 28)) == 5
+
+
+def test_errors_come_from_the_shared_reader_with_the_reason_in_both_languages():
+    """The programme file is read by ``core.rulefile``; a rule between two values (a
+    validator) names its reason in Chinese and English, and the page shows one of them."""
+    from canlian.core.rulefile import RuleFileError as SharedError
+
+    text = _file().replace("{kind: institution, designation: rehabilitation}", "{kind: ledger}", 1)
+    with pytest.raises(rules.RuleFileError) as caught:
+        rules.loads(text, "linzi.yaml")
+    error = caught.value
+    assert isinstance(error, SharedError) and error.file == "linzi.yaml"
+    assert error.in_language("zh-hans").endswith("机构结算待遇（institution_bill）须以 institution 方式结算")
+    assert error.in_language("en") == ("linzi.yaml: entry programmes.child_rehab[0] (2024-01-01), "
+                                       "field (version): an institution_bill benefit is settled "
+                                       "with kind institution")
+    with pytest.raises(rules.RuleFileError) as caught:
+        rules.loads("programmes: [1\n", "draft.yaml")
+    assert "第 1 行" in caught.value.field or "第 2 行" in caught.value.field
