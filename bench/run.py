@@ -182,11 +182,13 @@ def bench_indicators() -> None:
 
     The coverage indicators read the year's stored subsidy facts (``benefits.yearfacts``)
     and the survey indicators the stored places of this year's and last year's surveys
-    (``indicators.places``), both taken first as the nightly jobs take them (reported beside
-    the floor too); the same computation without them (live, as before #20's stored facts)
+    (``indicators.places``) and the home-accessibility rate the stored home needs of the
+    year (``indicators.accessibility``), all taken first as the nightly jobs take them
+    (reported beside the floor too); the same computation without the home needs, then
+    without the survey places too, then without any (live, as before #20's stored facts)
     is reported last."""
     from canlian.benefits import yearfacts
-    from canlian.indicators import engine, places, plans
+    from canlian.indicators import accessibility, engine, places, plans
     from canlian.regions.models import Deployment
 
     def scan() -> tuple[int, float]:
@@ -201,6 +203,7 @@ def bench_indicators() -> None:
     rows, before = scan()
     persons, refresh = timed(yearfacts.refresh, 2024, root)
     surveys, taking = timed(lambda: places.refresh(2024, root) + places.refresh(2023, root))
+    needs, needing = timed(accessibility.refresh, 2024, plan.start, root)
     engine.compute(plan, 2024, root)  # a first computation warms the caches of both
     samples = [timed(engine.compute, plan, 2024, root)[1] for _ in range(3)]
     seconds = statistics.median(samples)
@@ -218,18 +221,29 @@ def bench_indicators() -> None:
     report("two years' stored survey places, taken by the nightly job",
            f"{surveys:,} survey rows in {taking:.2f} s = {taking / floor:.1f} × the floor",
            "a nightly job: minutes, not seconds", taking < 600)
+    report("the year's stored home needs (accessibility pass), taken by the nightly job",
+           f"{needs:,} persons in {needing:.2f} s = {needing / floor:.1f} × the floor",
+           "a nightly job: minutes, not seconds", needing < 600)
+    accessibility.forget([2024])
+    live_samples = [timed(engine.compute, plan, 2024, root)[1] for _ in range(3)]
+    live_needs = statistics.median(live_samples)
+    report("the same without the stored home needs (live accessibility pass, as before)",
+           f"{live_needs:.2f} s = {live_needs / floor:.1f} × the floor (median of "
+           f"{', '.join(f'{s:.2f}' for s in live_samples)} s)", "for comparison", True)
     places.forget([2023, 2024])
     _, live_surveys = timed(engine.compute, plan, 2024, root)
-    report("the same without the stored survey places (live survey pass)",
+    report("the same without the stored survey places either (live survey and accessibility "
+           "passes)",
            f"{live_surveys:.2f} s = {live_surveys / floor:.1f} × the floor", "for comparison",
            True)
     yearfacts.forget([2024])
     _, live = timed(engine.compute, plan, 2024, root)
-    report("the same without either (live subsidy and survey passes)",
+    report("the same without any (live subsidy, survey and accessibility passes)",
            f"{live:.2f} s = {live / floor:.1f} × the floor", "for comparison", True)
     yearfacts.refresh(2024, root)
     places.refresh(2024, root)
     places.refresh(2023, root)
+    accessibility.refresh(2024, plan.start, root)
 
 
 def bench_roll() -> None:

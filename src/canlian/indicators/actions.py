@@ -31,7 +31,7 @@ from canlian.services.models import ServiceRecord
 from canlian.surveys.models import AnnualSurvey
 
 from . import engine, plans
-from .models import ExternalValue, FrozenYear, SurveyPlaceSet
+from .models import ExternalValue, FrozenYear, HomeNeedSet, SurveyPlaceSet
 
 
 def _federation(user: Any) -> Region:
@@ -167,3 +167,23 @@ def forget_survey_places(years: list[int] | None) -> None:
     refresh (``places.forget``)."""
     sets = SurveyPlaceSet.objects.all()
     (sets if years is None else sets.filter(year__in=years)).delete()
+
+
+def record_home_needs(year: int, period_start: int, signature: str, persons: int) -> None:
+    """The home needs of the year and period (``accessibility.refresh``) were taken now."""
+    HomeNeedSet.objects.update_or_create(
+        year=year, period_start=period_start,
+        defaults={"signature": signature, "refreshed_at": clock.now(), "persons": persons})
+
+
+def forget_home_needs(years: list[int] | None) -> None:
+    """Stop reading the stored home needs whose period includes one of these survey years
+    (None: every set) until the next refresh (``accessibility.forget``)."""
+    sets = HomeNeedSet.objects.all()
+    if years is not None:
+        if not years:
+            return
+        sets = sets.filter(year__gte=min(years), period_start__lte=max(years))
+        sets = sets.filter(pk__in=[s.pk for s in sets
+                                   if any(s.period_start <= y <= s.year for y in years)])
+    sets.delete()

@@ -33,7 +33,7 @@ from canlian.regions.models import Deployment, Region
 from canlian.services.models import Institution, Renovation
 from canlian.surveys.models import AnnualSurvey
 
-from .models import SurveyPlace, SurveyPlaceSet, SurveyTally
+from .models import HomeNeed, HomeNeedSet, SurveyPlace, SurveyPlaceSet, SurveyTally
 
 PerTownship = dict[str, tuple[int, int | None]]
 
@@ -436,35 +436,76 @@ def _reference_end(scope: Scope) -> dt.date:
     return min(scope.last, clock.today())
 
 
+def accessibility_rows(scope: Scope, period_start: int) -> QuerySet:
+    """(person, household, village) of every person the home-accessibility rate counts:
+    in a survey of the period so far (``period_start`` to the year), needed a renovation
+    and qualified (符合条件: in hardship — 低保, 低保边缘, 特困 — or severely disabled, grade
+    1–2, as surveyed), and still resident at the end of the year (living, certified, in
+    the region; the end is today within the current year). The one definition the live
+    pass reads and ``accessibility`` stores (``HomeNeed``)."""
+    return (AnnualSurvey.objects.filter(
+        year__range=(period_start, scope.year), home_accessibility_need=True)
+        .filter(Q(household_type__in=HARDSHIP) | Q(grade__in=SEVERE))
+        .filter(person__village__code__range=scope.region.code_range)
+        .filter(resident_on(_reference_end(scope)))
+        .values_list("person_id", "person__household_id", "person__village_id").order_by()
+        .distinct())
+
+
+def home_need_signature(scope: Scope, period_start: int) -> str:
+    """The query a year's stored home needs are taken with, as one hash: its SQL with its
+    parameters (the period, the year's end or today, the region). Stored rows are read only
+    while it is unchanged (``stored_home_needs``)."""
+    key = (connection.vendor, scope.region.code, scope.year, period_start,
+           _reference_end(scope))
+    if key not in _HOME_SIGNATURES:
+        sql, params = accessibility_rows(scope, period_start).query.sql_with_params()
+        _HOME_SIGNATURES[key] = hashlib.sha256(f"{sql} {params!r}".encode()).hexdigest()
+    return _HOME_SIGNATURES[key]
+
+
+_HOME_SIGNATURES: dict[tuple[Any, ...], str] = {}
+
+
+def stored_home_needs(scope: Scope, period_start: int) -> QuerySet | None:
+    """The region's stored home needs of the year and period (``HomeNeed``), if they were
+    taken with today's query; None: compute live."""
+    key = f"stored-home-needs-{scope.year}-{period_start}"
+    if key not in scope.memo:
+        found = HomeNeedSet.objects.filter(year=scope.year, period_start=period_start).first()
+        root = _root(scope) if found is not None else None
+        current = (found is not None and root is not None
+                   and found.signature == home_need_signature(root, period_start))
+        scope.memo[key] = current
+    if not scope.memo[key]:
+        return None
+    return HomeNeed.objects.filter(scoping.within(scope.region, "village_code"),
+                                   year=scope.year, period_start=period_start)
+
+
 def accessibility_households(scope: Scope, period_start: int) -> dict[Any, dict[str, Any]]:
     """The households (户) the home-accessibility rate counts, with the person shown for
-    each and whether its home was renovated: households with a member who, in a survey of
-    the period so far, needed a renovation and qualified (符合条件: in hardship — 低保,
-    低保边缘, 特困 — or severely disabled, grade 1–2, as surveyed), and who is still
-    resident at the end of the year (living, certified, in the region). Renovated: a
-    renovation of that household (or person) accepted in the period."""
+    each (its first member by id, whose village gives the township) and whether its home
+    was renovated: households with a member counted by ``accessibility_rows`` — read from
+    the year's stored home needs when they are current, else live. Renovated: a
+    renovation of that household (or person) accepted in the period (read live)."""
     key = f"home-households-{period_start}"
     if key in scope.memo:
         return scope.memo[key]
 
     end = _reference_end(scope)
-    rows = (AnnualSurvey.objects.filter(
-        year__range=(period_start, scope.year), home_accessibility_need=True)
-        .filter(Q(household_type__in=HARDSHIP) | Q(grade__in=SEVERE))
-        .filter(person__village__code__range=scope.region.code_range)
-        .filter(resident_on(end))
-        .values_list("person_id", "person__household_id", "person__village_id").order_by()
-        .distinct())
+    stored = stored_home_needs(scope, period_start)
+    rows = (accessibility_rows(scope, period_start) if stored is None else
+            stored.values_list("person_id", "household_id", "village_code").order_by())
     done = Renovation.objects.filter(state="accepted", accepted_on__range=(
         dt.date(period_start, 1, 1), end))
     done_households = set(done.exclude(household_id=None).values_list("household_id", flat=True))  # type: ignore[misc]
     done_persons = set(done.values_list("person_id", flat=True))
     households: dict[Any, dict[str, Any]] = {}
-    for person_id, household_id, village in rows:
+    for person_id, household_id, village in sorted(rows):
         key_ = household_id or f"p{person_id}"
         h = households.setdefault(key_, {"person": person_id, "township": village[:9] + "000",
                                          "renovated": False})
-        h["person"] = min(h["person"], person_id)
         h["renovated"] |= household_id in done_households or person_id in done_persons
     scope.memo[key] = households
     return households

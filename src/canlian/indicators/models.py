@@ -142,3 +142,53 @@ class SurveyTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.village_code}: {self.surveys}"
+
+
+class HomeNeed(models.Model):
+    """A person counted by the home-accessibility rate of a year (无障碍改造需求户): in a
+    survey of the plan period so far (``period_start`` to ``year``) needing a home
+    renovation and qualifying (in hardship or severely disabled), and still resident at the
+    year's end (living, certified, in the deployment), with the household and village the
+    person had when taken.
+
+    A stored read model of ``measures.accessibility_rows`` (the one definition), written
+    only by ``accessibility`` (set-based ``INSERT … SELECT`` of the same query): the nightly
+    job ``survey_places`` takes each plan year, and the actions that take a person's survey
+    places again take the person's rows too. Whether the household was renovated is not
+    stored: the accepted renovations are read live. ``HomeNeedSet`` says which years are
+    stored."""
+
+    year = models.PositiveSmallIntegerField()
+    period_start = models.PositiveSmallIntegerField()
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+",
+                               db_constraint=False, db_index=False)
+    household_id = models.BigIntegerField(null=True)
+    village_code = models.CharField(max_length=12)
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "period_start", "village_code"],
+                                name="homeneed_region"),
+                   models.Index(fields=["person", "year"], name="homeneed_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.period_start}–{self.year}"
+
+
+class HomeNeedSet(models.Model):
+    """The stored ``HomeNeed`` rows of a year and plan period: the signature of the query
+    they were taken with (its SQL with its parameters, the year's end or today among them)
+    and when. Rows are read only while the signature is today's: a set of this year taken
+    yesterday, or with another definition, is not read (live until the next run)."""
+
+    year = models.PositiveSmallIntegerField()
+    period_start = models.PositiveSmallIntegerField()
+    signature = models.CharField(max_length=64)
+    refreshed_at = models.DateTimeField()
+    persons = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "period_start"],
+                                               name="one_home_need_set_per_period_year")]
+
+    def __str__(self) -> str:
+        return f"{self.period_start}–{self.year} ({self.refreshed_at:%Y-%m-%d %H:%M})"

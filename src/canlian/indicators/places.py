@@ -38,7 +38,7 @@ from canlian.core import bulk
 from canlian.people.models import Person
 from canlian.regions.models import Deployment, Region
 
-from . import actions, measures
+from . import accessibility, actions, measures
 from .measures import Scope
 from .models import SurveyPlace, SurveyPlaceSet, SurveyTally
 
@@ -138,8 +138,15 @@ def _villages(cursor: Any, year: int, person_ids: list[int]) -> set[str]:
 
 def refresh_persons(person_ids: Iterable[int | None]) -> None:
     """Take these persons' places again in every stored year (the caller's transaction):
-    what the actions that change a survey indicator's inputs call."""
+    what the actions that change a survey indicator's inputs call; their stored home needs
+    (``accessibility``) too."""
     ids = sorted({pid for pid in person_ids if pid is not None})
+    with transaction.atomic():
+        _refresh_persons(ids)
+        accessibility.refresh_persons(ids)
+
+
+def _refresh_persons(ids: list[int]) -> None:
     years = sorted(SurveyPlaceSet.objects.values_list("year", flat=True))
     if not ids or not years:
         return
@@ -178,8 +185,11 @@ def _lock_villages(cursor: Any, year: int, villages: list[str]) -> None:
 
 def forget(years: Iterable[int] | None = None) -> None:
     """Surveys or their sources were rewritten in bulk: these years' (None: every year's)
-    stored places are no longer read (live until the next refresh)."""
-    actions.forget_survey_places(None if years is None else sorted(set(years)))
+    stored places, and the stored home needs of the periods including them, are no longer
+    read (live until the next refresh)."""
+    chosen = None if years is None else sorted(set(years))
+    actions.forget_survey_places(chosen)
+    accessibility.forget(chosen)
 
 
 def plan_years() -> list[int]:
@@ -188,9 +198,13 @@ def plan_years() -> list[int]:
 
 
 def refresh_all(years: Iterable[int] | None = None) -> dict[str, Any]:
-    """Refresh every year (default: the plan years); a summary for the job's status page."""
+    """Refresh every year (default: the plan years), and each year's stored home needs
+    (``accessibility``); a summary for the job's status page."""
     done = {}
     started = timezone.now()
-    for year in years if years is not None else plan_years():
+    chosen = list(years if years is not None else plan_years())
+    for year in chosen:
         done[str(year)] = refresh(year)
-    return {"years": done, "seconds": round((timezone.now() - started).total_seconds(), 1)}
+    homes = accessibility.refresh_all(chosen)
+    return {"years": done, "home_needs": homes["home_needs"],
+            "seconds": round((timezone.now() - started).total_seconds(), 1)}

@@ -132,8 +132,9 @@ def test_stored_facts_equal_the_live_computation_on_the_demo(db, settings, deplo
     """On each seeded demo district, for last year and this year, deployment-wide and for a
     township: the stored facts give the same coverage figures and the same gap lists as
     the live computation, and the drill-down still counts the figure exactly. The stored
-    survey places (``indicators.places``) likewise give every indicator of the plan the
-    same figure as the live survey pass, with lists that count it exactly."""
+    survey places (``indicators.places``) and home needs (``indicators.accessibility``)
+    likewise give every indicator of the plan the same figure as the live passes, with
+    lists that count it exactly."""
     settings.CANLIAN_DEPLOYMENT = deployment
     call_command("seed", "--deployment", deployment, "--persons", "500", stdout=io.StringIO())
     root = Deployment.current().root
@@ -148,6 +149,9 @@ def test_stored_facts_equal_the_live_computation_on_the_demo(db, settings, deplo
     assert any(v[0]["living"] or v[0]["nursing"] for v in live.values()), "no subsidy data"
     live_figures = {(region.code, year): _figures(plan, year, region)
                     for region in (root, township) for year in years}
+    if "home_accessibility_rate" in {i.code for i in plan.all_indicators}:
+        assert any(live_figures[(root.code, y)]["home_accessibility_rate"][0].denominator
+                   for y in years), "no home needs"
     yearfacts.refresh_all(years)
     places.refresh_all(sorted({*years, *(y - 1 for y in years)}))
     for region in (root, township):
@@ -158,6 +162,7 @@ def test_stored_facts_equal_the_live_computation_on_the_demo(db, settings, deplo
             for subsidy in likely.SUBSIDIES:
                 assert sorted(likely.unpaid(region, year, subsidy)) == gaps[subsidy]
             assert measures.stored_places(Scope(region, year)) is not None
+            assert measures.stored_home_needs(Scope(region, year), plan.start) is not None
             assert _figures(plan, year, region) == live_figures[(region.code, year)]
             figures = {r.code: r.figure for r in engine.compute(plan, year, region)}
             for code in measures.stored_places(Scope(region, year)) or []:
@@ -168,11 +173,13 @@ def test_stored_facts_equal_the_live_computation_on_the_demo(db, settings, deplo
                          for w in drill.WHICH}
                 assert (found["numerator"], found["denominator"], found["gap"]) == (
                     f.numerator, f.denominator, f.denominator - f.numerator), (code, year)
-            for code in ("living_subsidy_coverage", "nursing_subsidy_coverage"):
+            for code in ("living_subsidy_coverage", "nursing_subsidy_coverage",
+                         "home_accessibility_rate"):
                 if code not in figures:
                     continue
                 f = figures[code]
-                found = {w: drill.members(code, Scope(region, year), w).rows.count()
+                found = {w: drill.members(code, Scope(region, year), w,
+                                          period_start=plan.start).rows.count()
                          for w in drill.WHICH}
                 assert (found["numerator"], found["denominator"], found["gap"]) == (
                     f.numerator, f.denominator, f.denominator - f.numerator), (code, year)

@@ -1,0 +1,153 @@
+"""Stored home needs (无障碍改造需求户): the persons the home-accessibility rate counts for a
+year and plan period, kept so that the accessibility pass reads one narrow table.
+
+``measures.accessibility_rows`` is the one definition: the period's surveys needing a home
+renovation and qualifying (hardship or grade 1–2), joined to their persons, who must still
+be resident at the year's end (living, and holding a certificate valid that day: a
+semi-join on certificates). Evaluated live it reads every survey of the period so far (up to
+five years) and the persons and certificates behind them: 4.7–7.7 s at a million persons,
+the largest part of a plan's figures once the survey places and subsidy facts were stored
+(bench/README.md). Here the same query is evaluated once per year and period and its rows
+kept in ``HomeNeed`` (person, household, village); whether each household was renovated is
+still read live from the accepted renovations (a small table), so a renovation accepted
+moves the figure at once.
+
+Writers, both ``INSERT … SELECT`` of that one query:
+
+- ``refresh(year, period_start)``: the whole deployment, in one transaction (the nightly job
+  ``survey_places``, for every plan year and its plan's start); ``HomeNeedSet`` records
+  the query's signature (``measures.home_need_signature``: its SQL with the period and the
+  year's end, today within the current year).
+- ``refresh_persons(ids)``: those persons' rows of every stored set, called wherever the
+  survey places of a person are taken again (``places.refresh_persons``: a survey saved, a
+  service, a corrected date of birth …).
+
+Reads (``measures.stored_home_needs``) use the rows only while the set was taken with
+today's signature: a set of the current year taken yesterday is not read (its end is
+today), nor one taken with another definition. A bulk rewrite of surveys forgets the sets
+of the years it touched (``places.forget`` calls ``forget``). What is point-in-time: a
+death, a certificate ended or a move recorded after the run shows at the next run (as in the
+stored subsidy facts, ``benefits.yearfacts``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from canlian.core import bulk
+from canlian.people.models import Person
+from canlian.regions.models import Deployment, Region
+
+from . import actions, measures, plans
+from .measures import Scope
+from .models import HomeNeed, HomeNeedSet
+
+TABLE = HomeNeed._meta.db_table
+CHUNK = 1000
+
+
+def _root(root: Region | None) -> Region:
+    if root is not None:
+        return root
+    deployment = Deployment.current()
+    if deployment is None:
+        raise LookupError("no deployment is configured")
+    return deployment.root
+
+
+def _insert(scope: Scope, period_start: int,
+            person_ids: list[int] | None = None) -> tuple[str, list[Any]]:
+    """``INSERT … SELECT`` of the scope's home needs (those of ``person_ids`` only, if given)."""
+    rows = measures.accessibility_rows(scope, period_start)
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=person_ids)
+    sql, params = rows.query.sql_with_params()
+    return (f"INSERT INTO {TABLE} (year, period_start, person_id, household_id, village_code) "
+            f"SELECT %s, %s, q.* FROM ({sql}) q", [scope.year, period_start, *params])
+
+
+def refresh(year: int, period_start: int, root: Region | None = None) -> int:
+    """Take the deployment's home needs of ``year`` in the period from ``period_start``
+    again; returns the persons. One transaction: readers see the old rows or the new."""
+    scope = Scope(_root(root), year)
+    sql, params = _insert(scope, period_start)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                # the actions' writers of single persons wait for the year, then see it
+                cursor.execute(f"LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"DELETE FROM {TABLE} WHERE year = %s AND period_start = %s",
+                           [year, period_start])
+            cursor.execute(sql, params)
+            rows = cursor.rowcount
+        actions.record_home_needs(year, period_start,
+                                  measures.home_need_signature(scope, period_start), rows)
+    _tidy(rows)
+    return rows
+
+
+def _tidy(rows: int) -> None:
+    """VACUUM (ANALYZE) outside a transaction on PostgreSQL; else ANALYZE after the commit."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {TABLE}")
+        return
+    bulk.analyze(TABLE, rows=rows)
+
+
+def refresh_persons(person_ids: Iterable[int | None]) -> None:
+    """Take these persons' home needs again in every stored set (the caller's transaction)."""
+    ids = sorted({pid for pid in person_ids if pid is not None})
+    sets = list(HomeNeedSet.objects.order_by("year", "period_start")
+                .values_list("year", "period_start"))
+    if not ids or not sets:
+        return
+    root = _root(None)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # the persons' row locks, as ``places.refresh_persons`` takes them
+        list(Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+             .values_list("pk"))
+        for year, period_start in sets:
+            scope = Scope(root, year)
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start:start + CHUNK]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM {TABLE} WHERE year = %s AND period_start = %s "
+                               f"AND person_id IN ({marks})", [year, period_start, *chunk])
+                sql, params = _insert(scope, period_start, chunk)
+                cursor.execute(sql, params)
+
+
+def forget(years: Iterable[int] | None = None) -> None:
+    """Surveys of these years (None: of every year) were rewritten in bulk: the stored sets
+    whose period includes one of them are no longer read (live until the next refresh)."""
+    actions.forget_home_needs(None if years is None else sorted(set(years)))
+
+
+def period_starts(year: int) -> list[int]:
+    """The starts of the deployment's plan periods that include ``year``."""
+    deployment = Deployment.current()
+    starts: set[int] = set()
+    for code in plans.available():
+        plan = plans.load(code)
+        if deployment is not None and plan.region == deployment.root.name \
+                and year in plan.years:
+            starts.add(plan.start)
+    return sorted(starts)
+
+
+def refresh_all(years: Iterable[int]) -> dict[str, Any]:
+    """Refresh every year with each plan period that includes it; a summary for the job."""
+    done = {}
+    started = timezone.now()
+    for year in years:
+        for start in period_starts(year):
+            done[f"{start}-{year}"] = refresh(year, start)
+    return {"home_needs": done, "seconds": round((timezone.now() - started).total_seconds(), 1)}
