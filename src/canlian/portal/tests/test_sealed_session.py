@@ -17,7 +17,10 @@ from canlian.portal.views.signin import SESSION_ID
 
 
 def _code() -> str:
-    return re.search(r"\d{6}", OutboxMessage.objects.first().text).group(0)  # type: ignore[union-attr]
+    message = OutboxMessage.objects.first()
+    found = re.search(r"\d{6}", message.text if message else "")
+    assert found is not None, "no code sent"
+    return found.group(0)
 
 
 def _stored(client) -> tuple[str, dict]:
