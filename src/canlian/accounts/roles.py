@@ -50,6 +50,7 @@ class Capability(StrEnum):
     VIEW_SATISFACTION = "view_satisfaction"  # 满意度: ratings per service kind, institution, township
     EVALUATE = "evaluate"  # 第三方评估: aggregates, an anonymised sample, recording findings
     OWN_UNIT = "own_unit"  # an employer's own unit: its quota-employment declarations (按比例就业)
+    MANAGE_LEGAL_HOLDS = "manage_legal_holds"  # 依法保全: place and lift legal holds in the region
 
 
 _STAFF_READ = {Capability.VIEW_PEOPLE}
@@ -67,6 +68,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MANAGE_CERTIFICATES,
             Capability.REVIEW,
             Capability.VIEW_SATISFACTION,
+            Capability.MANAGE_LEGAL_HOLDS,
         }
     ),
     Role.FEDERATION_STAFF: frozenset(
@@ -81,6 +83,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.APPROVE,
             Capability.SUPERVISE_PLAN_TASKS,
             Capability.VIEW_SATISFACTION,
+            Capability.MANAGE_LEGAL_HOLDS,
         }
     ),
     Role.ASSESSOR: frozenset({Capability.ASSESS}),

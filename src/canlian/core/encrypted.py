@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models import TextField
@@ -256,3 +257,27 @@ def migration_encrypt(app_label: str, model_name: str, batch: int = 2000):
         reencrypt(apps.get_model(app_label, model_name), batch=batch)
 
     return run
+
+
+# ---- values sealed outside the database (session data, hidden form fields) -----------------
+
+def seal(value: Any) -> str:
+    """A JSON-able value sealed with the field keys (AES-GCM), for a place that is stored or
+    logged in clear otherwise: the session table (a typed resident ID between two sign-in
+    steps, an import's rejected rows), a hidden form field. Open it with :func:`unseal`."""
+    return crypto.encrypt(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def unseal(sealed: Any, default: Any = None) -> Any:
+    """The value :func:`seal` sealed, or ``default`` for anything else: nothing stored, a
+    value in clear (a session written before this change: not trusted), a changed byte, or
+    a key since removed from ``CANLIAN_FIELD_KEYS``."""
+    if not crypto.is_encrypted(sealed):
+        return default
+    key_id = crypto.key_id_of(sealed)
+    if key_id not in {kid for kid, _ in crypto.ring().keys}:
+        return default
+    try:
+        return json.loads(crypto.decrypt(sealed))
+    except (InvalidTag, ValueError):
+        return default

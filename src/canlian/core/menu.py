@@ -52,6 +52,7 @@ ENTRIES = (
     Entry("transfers:index", _("Transfers between regions"), Capability.VIEW_PEOPLE,
           app="transfers"),
     Entry("audit:list", _("Audit log"), Capability.VIEW_AUDIT, app="audit"),
+    Entry("privacy:holds", _("Legal holds"), Capability.MANAGE_LEGAL_HOLDS, name="holds"),
 )
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock, exports
+from canlian.core.encrypted import seal, unseal
 from canlian.core.forms import Form, person_from_form
 from canlian.core.forms import add_errors as _errors
 from canlian.core.web import AuthedRequest, requires
@@ -103,7 +104,7 @@ ERRORS_KEY = "education_import_errors"
 @exports.clean_failure
 def batch_errors(request: AuthedRequest) -> HttpResponseBase:
     """The last import's rejected rows as a workbook, for the user who imported it."""
-    errors = request.session.get(ERRORS_KEY)
+    errors = unseal(request.session.get(ERRORS_KEY))
     if not errors:
         raise Http404("no rejected rows")
     return exports.response(actions.error_workbook(errors), "教育数据未导入的行.xlsx")
@@ -243,8 +244,9 @@ def batch(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             _errors(form, exc)
         else:
-            # kept for the download of the rejected rows (at most 20,000, this session only)
-            request.session[ERRORS_KEY] = result.errors[:20000]
+            # kept for the download of the rejected rows (at most 20,000, this session
+            # only), sealed: they quote the file's rows, resident IDs included
+            request.session[ERRORS_KEY] = seal(result.errors[:20000])
     return render(request, "education/import.html", {"form": form, "result": result,
                                                      "columns": actions.COLUMNS},
                   status=400 if form.errors else 200)

@@ -303,6 +303,8 @@ class FirstApplicationState(models.TextChoices):
     SUBMITTED = "submitted", _("Waiting for the village or township to check")
     REGISTERED = "registered", _("Registered; the assessment comes next")
     REJECTED = "rejected", _("Not accepted")
+    # closed by the retention job (保存期限) after waiting unchecked past its period
+    EXPIRED = "expired", _("Closed: not checked in time; apply again if still needed")
 
 
 class IdentityMethod(models.TextChoices):

@@ -120,9 +120,12 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     person = scoping.person_or_refusal(
         request.user, pk, scoping.people_for(request.user).select_related("village__parent", "household"))
     actions.record_view(request.user, person, request)
+    can_hold = request.user.can(Capability.MANAGE_LEGAL_HOLDS)
     return render(request, "people/detail.html", {
         "person": person,
         "can_edit": request.user.can(Capability.EDIT_PEOPLE),
+        "can_hold": can_hold,
+        "held": can_hold and person.legal_holds.filter(lifted_at__isnull=True).exists(),
         "can_certify": request.user.can(Capability.MANAGE_CERTIFICATES),
         "certificates": person.certificates.all(),
         "applications": person.certificate_applications.all(),

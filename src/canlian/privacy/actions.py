@@ -164,11 +164,20 @@ FIRST_APPLICATION_FIELDS = {"resident_id": "", "name": ANONYMOUS, "address": "",
                             "guardian_phone": "", "guardian_relation": "", "reason": ""}
 
 
+def holds_for(user: Any):
+    """Legal holds on persons the user may see (scoped like every personal-data query)."""
+    return LegalHold.objects.filter(person__in=scoping.people_for(user))
+
+
 @transaction.atomic
 def place_hold(user: Any, person: Any, reason: str, *, request: HttpRequest | None = None
                ) -> LegalHold:
-    scoping.require(user, Capability.EDIT_PEOPLE)
-    _own(user, person)
+    """Place a legal hold (依法保全) on a person of the user's region, with the reason (the
+    case, audit or request it serves). A person may carry several holds; each is lifted
+    on its own."""
+    scoping.require(user, Capability.MANAGE_LEGAL_HOLDS)
+    if not scoping.people_for(user).filter(pk=person.pk).exists():
+        raise Person.DoesNotExist(person.pk)
     if not reason.strip():
         raise ValidationError({"reason": gettext("Give the reason for the legal hold")})
     hold = LegalHold.objects.create(person=person, reason=reason.strip()[:200], placed_by=user,
@@ -180,14 +189,15 @@ def place_hold(user: Any, person: Any, reason: str, *, request: HttpRequest | No
 
 @transaction.atomic
 def lift_hold(user: Any, hold_id: int, *, request: HttpRequest | None = None) -> LegalHold:
-    scoping.require(user, Capability.EDIT_PEOPLE)
-    hold = LegalHold.objects.select_for_update().select_related("person").get(
-        pk=hold_id, person__in=scoping.people_for(user))
+    """Lift a hold; the next retention run treats the person again (unless another hold
+    is active). Lifting a lifted hold changes nothing."""
+    scoping.require(user, Capability.MANAGE_LEGAL_HOLDS)
+    hold = holds_for(user).select_for_update().select_related("person").get(pk=hold_id)
     if hold.lifted_at is None:
         hold.lifted_at = timezone.now()
         hold.save(update_fields=["lifted_at"])
         record(user=user, action=Action.UPDATE, obj=hold, person=hold.person, request=request,
-               summary="解除依法保全")
+               summary=f"解除依法保全：{hold.reason}")
     return hold
 
 
@@ -200,7 +210,7 @@ def apply_retention(today: Any) -> dict[str, int]:
     writes one RetentionRecord and one audit event per person treated."""
     held = LegalHold.objects.filter(lifted_at__isnull=True).values("person_id")
     now = timezone.now()
-    result = {"deceased_contact": 0, "stopped_bank": 0, "first_application": 0}
+    result = {"deceased_contact": 0, "stopped_bank": 0}
 
     cutoff = retention_rules.cutoff("deceased_contact", today)
     if cutoff is not None:
@@ -238,9 +248,7 @@ def apply_retention(today: Any) -> dict[str, int]:
                     summary=f"保存期限届满（补贴停发满 {years} 年），删除银行账号")
         result["stopped_bank"] = len(people)
 
-    cutoff = retention_rules.cutoff("first_application", today)
-    if cutoff is not None:
-        result["first_application"] = _first_applications(cutoff, today, held, now)
+    result.update(_first_applications(today, held, now))
     return result
 
 
@@ -249,28 +257,63 @@ def _delete_files(storage: Any, names: list[str]) -> None:
         storage.delete(name)
 
 
-def _first_applications(cutoff: Any, today: Any, held: Any, now: Any) -> int:
-    """Clear first applications decided on or before ``cutoff``; delete a rejected one's
-    photos (a registered one's are the certificate application's documents). Set-based;
-    an application already cleared (its name anonymised) is left alone."""
-    until = timezone.make_aware(dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time()))
-    due = (FirstApplication.objects.exclude(state=FirstApplicationState.SUBMITTED)
-           .filter(decided_at__lt=until).exclude(name=ANONYMOUS).exclude(person_id__in=held))
-    rejected = list(due.filter(state=FirstApplicationState.REJECTED).exclude(
-        id_card_file="", hukou_file="").values_list("id_card_file", "hukou_file"))
-    people = list(Person.objects.filter(pk__in=due.filter(person__isnull=False).values(
-        "person_id")).values_list("id", "village_id"))
-    count = due.count()
-    due.update(**index_values(FirstApplication, **FIRST_APPLICATION_FIELDS))
-    photos = due.model._meta.get_field("id_card_file").storage
-    files = [name for pair in rejected for name in pair if name]
-    FirstApplication.objects.filter(state=FirstApplicationState.REJECTED, name=ANONYMOUS,
-                                    decided_at__lt=until).update(id_card_file="", hukou_file="")
-    # the files go once the rows no longer name them (a failed delete leaves a stray file,
-    # never a row pointing at nothing)
+def _first_applications(today: Any, held: Any, now: Any) -> dict[str, int]:
+    """First applications (首次申请) past their period, set-based:
+
+    - decided on or before the ``first_application`` cutoff: cleared of what the applicant
+      typed; a rejected one's photos deleted (a registered one's are its certificate
+      application's documents, kept with it);
+    - still waiting past the ``first_application_undecided`` cutoff (abandoned: nobody
+      decided it): closed as expired, cleared, photos deleted.
+
+    An application already cleared (name anonymised) is left alone, and so is one of a
+    person under a legal hold: the person it registered, or a registered person with the
+    same resident ID. Files go after the commit, once no row names them (a failed delete
+    leaves a stray file, never a row pointing at nothing)."""
+    def until(kind: str) -> Any:
+        cutoff = retention_rules.cutoff(kind, today)
+        return None if cutoff is None else timezone.make_aware(
+            dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time()))
+
+    held_ids = Person.objects.filter(pk__in=held).values("resident_id_index")
+    open_rows = (FirstApplication.objects.exclude(name=ANONYMOUS).exclude(person_id__in=held)
+                 .exclude(resident_id_index__in=held_ids))
+    columns = ("id", "state", "person_id", "id_card_file", "hukou_file")
+    decided, abandoned = [], []
+    if (decided_until := until("first_application")) is not None:
+        decided = list(open_rows.exclude(state__in=[FirstApplicationState.SUBMITTED,
+                                                    FirstApplicationState.EXPIRED])
+                       .filter(decided_at__lt=decided_until).values_list(*columns))
+    if (waiting_until := until("first_application_undecided")) is not None:
+        abandoned = list(open_rows.filter(state=FirstApplicationState.SUBMITTED,
+                                          created_at__lt=waiting_until).values_list(*columns))
+    cleared = index_values(FirstApplication, **FIRST_APPLICATION_FIELDS)
+    no_files = {"id_card_file": "", "hukou_file": ""}
+    registered = [r[0] for r in decided if r[1] == FirstApplicationState.REGISTERED]
+    rejected = [r[0] for r in decided if r[1] != FirstApplicationState.REGISTERED]
+    gone = [r[0] for r in abandoned]
+    files = [name for r in decided if r[1] != FirstApplicationState.REGISTERED
+             for name in r[3:] if name]
+    files += [name for r in abandoned for name in r[3:] if name]
+    for start in range(0, max(len(registered), len(rejected), len(gone)), 5000):
+        FirstApplication.objects.filter(pk__in=registered[start:start + 5000]).update(**cleared)
+        FirstApplication.objects.filter(pk__in=rejected[start:start + 5000]).update(
+            **cleared, **no_files)
+        FirstApplication.objects.filter(pk__in=gone[start:start + 5000]).update(
+            **cleared, **no_files, state=FirstApplicationState.EXPIRED, decided_at=now,
+            note="等待办理超过保存期限，已关闭；如仍需办理请重新申请")
+    photos = FirstApplication._meta.get_field("id_card_file").storage
     transaction.on_commit(lambda: _delete_files(photos, files))
+    people = list(Person.objects.filter(pk__in=[r[2] for r in decided if r[2]])
+                  .values_list("id", "village_id"))
     if people:
         years = retention_rules.years("first_application", today) or 0
         record_many(user=None, action=Action.UPDATE, people=people,
                     summary=f"保存期限届满（首次申请办结满 {years} 年），清除申请中的个人信息")
-    return count
+    if rejected or gone:  # applications of no registered person: one event for the run
+        record(user=None, action=Action.UPDATE, object_type="firstapplication",
+               summary=f"保存期限届满：清除首次申请 {len(rejected) + len(gone)} 份"
+                       f"（其中 {len(gone)} 份逾期未办理，已关闭），删除照片 {len(files)} 个",
+               changes={"rejected": rejected, "expired": gone})
+    return {"first_application": len(decided), "first_application_undecided": len(gone),
+            "first_application_files": len(files)}

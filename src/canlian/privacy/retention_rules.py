@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from canlian.core.rule_text import gettext_noop, translated
 
 DATA = Path(__file__).resolve().parent / "data" / "retention.yaml"
-Kind = Literal["deceased_contact", "stopped_bank", "first_application"]
+Kind = Literal["deceased_contact", "stopped_bank", "first_application",
+               "first_application_undecided"]
 
 
 class RetentionError(ValueError):

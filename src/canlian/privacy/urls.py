@@ -8,4 +8,7 @@ app_name = "privacy"
 urlpatterns = [
     path("corrections/", views.corrections, name="corrections"),
     path("corrections/<int:pk>/", views.correction_decide, name="correction_decide"),
+    path("holds/", views.holds, name="holds"),
+    path("holds/person/<int:pk>/", views.hold_person, name="hold_person"),
+    path("holds/<int:pk>/lift/", views.hold_lift, name="hold_lift"),
 ]

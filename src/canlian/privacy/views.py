@@ -1,21 +1,27 @@
-"""Staff review of citizens' correction requests (更正申请审核)."""
+"""Staff pages of the privacy app: the review of citizens' correction requests (更正申请审核)
+and legal holds (依法保全): the active holds of the region, placing one on a person (from the
+person's page, or by resident ID from the list) and lifting it."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core.domain import DomainError
+from canlian.core.forms import Form, add_errors, person_from_form
 from canlian.core.web import AuthedRequest, requires
 
 from . import actions
-from .models import CorrectionRequest, CorrectionState
+from .models import CorrectionRequest, CorrectionState, LegalHold
 
 
 @requires(Capability.VIEW_PEOPLE)
@@ -47,3 +53,77 @@ def correction_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Request closed; the citizen sees your reply."))
     return redirect("privacy:corrections")
+
+
+# ---- legal holds (依法保全) ----------------------------------------------------------------
+
+REASON_HELP = gettext_lazy("The case, audit or request the hold serves, e.g. “信访案件 2026-015” "
+                           "or “法院协助调查函（2026）浙0382协字第12号”.")
+
+
+class HoldForm(Form):
+    reason = forms.CharField(label=gettext_lazy("Reason for the hold"), max_length=200,
+                             help_text=REASON_HELP)
+
+
+class HoldByIdForm(HoldForm):
+    resident_id = forms.CharField(label=gettext_lazy("Resident ID of the person"), max_length=20)
+    field_order = ["resident_id", "reason"]
+
+
+def _place(request: AuthedRequest, form: forms.Form, person: object) -> bool:
+    try:
+        actions.place_hold(request.user, person, form.cleaned_data["reason"], request=request)
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return False
+    messages.success(request, _("Legal hold placed: retention leaves this person's records "
+                                "alone until it is lifted."))
+    return True
+
+
+@requires(Capability.MANAGE_LEGAL_HOLDS)
+def holds(request: AuthedRequest) -> HttpResponse:
+    """The active holds on persons of the user's region, oldest first; a hold can be placed
+    here by resident ID (sent by POST: the ID never appears in a URL)."""
+    form = HoldByIdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = person_from_form(request.user, form)
+        if person is not None and _place(request, form, person):
+            return redirect("privacy:holds")
+    rows = (actions.holds_for(request.user).filter(lifted_at__isnull=True)
+            .select_related("person__village__parent", "placed_by").order_by("placed_at", "id"))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "privacy/holds.html", {"page": page, "form": form, "query": ""},
+                  status=400 if form.errors else 200)
+
+
+@requires(Capability.MANAGE_LEGAL_HOLDS)
+def hold_person(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Place a hold on one person (linked from the person's page); their holds, active and
+    lifted. 404 for a person outside the region."""
+    person = scoping.people_for(request.user).select_related("village__parent").filter(
+        pk=pk).first()
+    if person is None:
+        raise Http404("no such person")
+    form = HoldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _place(request, form, person):
+        return redirect("people:detail", pk=person.pk)
+    return render(request, "privacy/hold_person.html", {
+        "person": person, "form": form,
+        "holds": actions.holds_for(request.user).filter(person=person).select_related(
+            "placed_by")}, status=400 if form.errors else 200)
+
+
+@requires(Capability.MANAGE_LEGAL_HOLDS)
+@require_POST
+def hold_lift(request: AuthedRequest, pk: int) -> HttpResponse:
+    try:
+        hold = actions.lift_hold(request.user, pk, request=request)
+    except LegalHold.DoesNotExist:
+        raise Http404("no such hold") from None
+    messages.success(request, _("Legal hold on %(name)s lifted.") % {"name": hold.person.name})
+    target = request.POST.get("next")
+    if target == "person":
+        return redirect("people:detail", pk=hold.person_id)
+    return redirect("privacy:holds")

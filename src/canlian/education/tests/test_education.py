@@ -274,6 +274,12 @@ def test_staff_pages_and_refusals(client, users, child):
     upload.name = "学籍.xlsx"
     result = client.post("/education/import/", {"file": upload})
     assert result.status_code == 200 and "姓名与身份证号不符" in result.content.decode()
+    # the rejected rows wait for their download sealed in the session, not in clear
+    from django.contrib.sessions.models import Session
+
+    stored = Session.objects.get(session_key=client.session.session_key)
+    assert kid.resident_id not in stored.session_data
+    assert kid.resident_id not in str(stored.get_decoded())
     download = client.get("/education/import/errors/")
     assert download.status_code == 200
     from openpyxl import load_workbook

@@ -17,6 +17,7 @@ from canlian.accounts.actions import keep_display_choice
 from canlian.accounts.roles import Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.core.encrypted import seal, unseal
 from canlian.people import actions as people
 from canlian.people import idnumber
 
@@ -24,6 +25,7 @@ from .. import actions, display
 from ..forms import ApplicantStartForm, CodeForm, FirstApplicationForm
 from .common import add_errors
 
+# Sealed (core.encrypted.seal): the session table never holds the typed ID or phone in clear.
 SESSION_START = "portal_applicant"  # {"resident_id": …, "phone": …} between steps 1 and 2
 SESSION_PHONE = "portal_applicant_phone"  # the phone the code proved, for step 3
 
@@ -44,8 +46,8 @@ def first_start(request: HttpRequest) -> HttpResponse:
         except actions.SignInError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            request.session[SESSION_START] = {"resident_id": idnumber.normalise(d["resident_id"]),
-                                              "phone": d["phone"]}
+            request.session[SESSION_START] = seal({
+                "resident_id": idnumber.normalise(d["resident_id"]), "phone": d["phone"]})
             return redirect("portal:first_code")
     return render(request, "portal/first_start.html", {
         "form": form, "outbox": settings.CANLIAN_DEV_OUTBOX})
@@ -53,7 +55,7 @@ def first_start(request: HttpRequest) -> HttpResponse:
 
 def first_code(request: HttpRequest) -> HttpResponse:
     """Step 2: the code sent to the phone from step 1."""
-    start = request.session.get(SESSION_START)
+    start = unseal(request.session.get(SESSION_START))
     if not start:
         return redirect("portal:first_start")
     form = CodeForm(request.POST or None)
@@ -79,7 +81,7 @@ def first_code(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             keep_display_choice(user, request.COOKIES.get(display.COOKIE))
             request.session.pop(SESSION_START, None)
-            request.session[SESSION_PHONE] = start["phone"]
+            request.session[SESSION_PHONE] = seal(start["phone"])
             record(user=user, action=Action.LOGIN, request=request, object_type="user",
                    object_id=str(user.pk), summary="门户登录（首次申请，验证码）")
             return redirect("portal:first_apply")
@@ -96,7 +98,7 @@ def first_apply(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("the portal is for citizens")
     # The phone the code proved: from step 2, or the phone on record of a registered
     # citizen (a guardian) who signed in the usual way.
-    phone = request.session.get(SESSION_PHONE) or actions.phone_on_file(request.user.resident_id)
+    phone = unseal(request.session.get(SESSION_PHONE)) or actions.phone_on_file(request.user.resident_id)
     form = FirstApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -19,13 +19,14 @@ from canlian.accounts.actions import keep_display_choice
 from canlian.accounts.roles import Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
+from canlian.core.encrypted import seal, unseal
 
 from .. import actions, display, oidc
 from ..forms import CodeForm, ResidentIdForm
 from ..models import OutboxMessage
 from .common import SESSION_PERSON
 
-SESSION_ID = "portal_signin_id"
+SESSION_ID = "portal_signin_id"  # the typed resident ID, sealed (core.encrypted.seal)
 SESSION_OIDC_NEXT = "portal_oidc_next"
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         except actions.SignInError as exc:
             form.add_error("resident_id", exc.message)
         else:
-            request.session[SESSION_ID] = form.cleaned_data["resident_id"]
+            request.session[SESSION_ID] = seal(form.cleaned_data["resident_id"])
             return redirect(f"/portal/sign-in/code/?next={_next(request)}")
     cfg = oidc.config()
     return render(request, "portal/sign_in.html", {
@@ -59,7 +60,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 def sign_in_code(request: HttpRequest) -> HttpResponse:
     """Step 2: the code from the text message."""
-    resident_id = request.session.get(SESSION_ID)
+    resident_id = unseal(request.session.get(SESSION_ID))
     if not resident_id:
         return redirect("portal:sign_in")
     form = CodeForm(request.POST or None)

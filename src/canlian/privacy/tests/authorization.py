@@ -9,11 +9,22 @@ MATRIX = {
     "privacy:correction_decide": ("correction", "post", {"federation": 302, "township": 302,
                                                          "village": 302, "auditor": 403,
                                                          **NO_REGISTRY}),
+    # legal holds (依法保全): federation and township staff, in their region
+    "privacy:holds": (None, "get", {"federation": 200, "township": 200, "village": 403,
+                                    "auditor": 403, **NO_REGISTRY}),
+    "privacy:hold_person": ("person", "get", {"federation": 200, "township": 200,
+                                              "village": 403, "auditor": 403, **NO_REGISTRY}),
+    "privacy:hold_lift": ("hold", "post", {"federation": 302, "township": 302, "village": 403,
+                                           "auditor": 403, **NO_REGISTRY}),
 }
 
 
 def objects(users, person, village):
-    from canlian.privacy.models import CorrectionRequest
+    from django.utils import timezone
+
+    from canlian.privacy.models import CorrectionRequest, LegalHold
 
     return {"correction": CorrectionRequest.objects.create(
-        person=person, village=village, what="民族", correct_value="汉族")}
+        person=person, village=village, what="民族", correct_value="汉族"),
+        "hold": LegalHold.objects.create(person=person, reason="信访案件处理中",
+                                         placed_at=timezone.now())}

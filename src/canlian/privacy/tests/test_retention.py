@@ -45,7 +45,8 @@ def test_retention_anonymises_past_the_period_once_and_respects_holds(make_perso
 
     assert "privacy_retention" in REGISTRY
     done = actions.apply_retention(TODAY)
-    assert done == {"deceased_contact": 1, "stopped_bank": 1, "first_application": 0}
+    assert done == {"deceased_contact": 1, "stopped_bank": 1, "first_application": 0,
+                    "first_application_undecided": 0, "first_application_files": 0}
     old.refresh_from_db()
     assert (old.name, old.phone, old.address, old.guardian_name, old.guardian_phone) == (
         "（已匿名）", "", "", "", "")
@@ -60,22 +61,26 @@ def test_retention_anonymises_past_the_period_once_and_respects_holds(make_perso
         (old.pk, "deceased_contact"), (alive.pk, "stopped_bank")}
     assert AuditEvent.objects.filter(person_id=old.pk, summary__startswith="保存期限届满").exists()
 
-    assert actions.apply_retention(TODAY) == {"deceased_contact": 0, "stopped_bank": 0,
-                                              "first_application": 0}
+    assert set(actions.apply_retention(TODAY).values()) == {0}
     actions.lift_hold(users.federation, held.legal_holds.get().pk)
     assert actions.apply_retention(TODAY)["deceased_contact"] == 1
 
 
-def _first_application(users, village, *, state, decided_at, person=None):
+def _first_application(users, village, *, state, decided_at, person=None, resident_id=None,
+                       created_at=None):
     png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
-    return FirstApplication.objects.create(
-        applicant=users.citizen, verified_phone="13900000001", resident_id=new_resident_id(),
+    row = FirstApplication.objects.create(
+        applicant=users.citizen, verified_phone="13900000001",
+        resident_id=resident_id or new_resident_id(),
         name="新申请人", village=village, address="某地", phone="13900000002",
         guardian_name="申请人母亲", guardian_resident_id=new_resident_id(),
         guardian_phone="13900000003", reason="走路不便", state=state,
         decided_at=decided_at, person=person,
         id_card_file=ContentFile(png, "id.png"), id_card_kind="png",
         hukou_file=ContentFile(png, "hukou.png"), hukou_kind="png")
+    if created_at is not None:  # auto_now_add: set afterwards
+        FirstApplication.objects.filter(pk=row.pk).update(created_at=created_at)
+    return row
 
 
 @pytest.mark.django_db(transaction=True)
@@ -97,7 +102,8 @@ def test_first_applications_past_their_period_are_cleared_and_rejected_photos_de
     rejected_photos = [rejected.id_card_file.name, rejected.hukou_file.name]
     kept_photos = [registered.id_card_file.name, fresh.hukou_file.name]
 
-    assert actions.apply_retention(TODAY)["first_application"] == 2
+    done = actions.apply_retention(TODAY)
+    assert (done["first_application"], done["first_application_files"]) == (2, 2)
     for row in (rejected, registered):
         row.refresh_from_db()
         assert (row.name, row.resident_id, row.phone, row.verified_phone, row.address,
@@ -114,3 +120,64 @@ def test_first_applications_past_their_period_are_cleared_and_rejected_photos_de
     assert AuditEvent.objects.filter(person_id=person.pk,
                                      summary__startswith="保存期限届满（首次申请").exists()
     assert actions.apply_retention(TODAY)["first_application"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_abandoned_applications_are_closed_and_their_photos_deleted_unless_held(
+        make_person, users, regions, settings):
+    """An application nobody decided for a year (demo period, counted from the day it was
+    sent) is closed as expired, cleared, and its photos deleted from CANLIAN_DATA_DIR; the
+    run logs what it did; a hold on a registered person with the same resident ID keeps an
+    application and its photos (a rejected one and an abandoned one) until lifted."""
+    import os
+    from pathlib import Path
+
+    assert retention_rules.years("first_application_undecided", TODAY) == 1
+    assert Path(settings.MEDIA_ROOT).resolve().is_relative_to(
+        Path(os.environ["CANLIAN_DATA_DIR"]).resolve())
+    long_ago = timezone.make_aware(dt.datetime(2025, 3, 1, 10))
+    recent = timezone.make_aware(dt.datetime(2025, 9, 1, 10))
+    abandoned = _first_application(users, regions.v1a, state="submitted", decided_at=None,
+                                   created_at=long_ago)
+    waiting = _first_application(users, regions.v1a, state="submitted", decided_at=None,
+                                 created_at=recent)
+    held_person = make_person(regions.v1b)
+    held_abandoned = _first_application(users, regions.v1b, state="submitted",
+                                        decided_at=None, created_at=long_ago,
+                                        resident_id=held_person.resident_id)
+    held_rejected = _first_application(
+        users, regions.v1b, state="rejected", resident_id=held_person.resident_id,
+        decided_at=timezone.make_aware(dt.datetime(2023, 1, 1, 10)))
+    hold = actions.place_hold(users.federation, held_person, "复议案件")
+
+    def paths(row):
+        return [Path(row.id_card_file.path), Path(row.hukou_file.path)]
+
+    gone, kept = paths(abandoned), paths(waiting) + paths(held_abandoned) + paths(held_rejected)
+    assert all(p.is_file() and p.read_bytes().startswith(b"\x89PNG") for p in gone + kept)
+
+    done = actions.apply_retention(TODAY)
+    assert (done["first_application_undecided"], done["first_application"],
+            done["first_application_files"]) == (1, 0, 2)
+    abandoned.refresh_from_db()
+    assert (abandoned.state, abandoned.name, abandoned.resident_id, abandoned.phone,
+            abandoned.id_card_file.name, abandoned.hukou_file.name) == (
+        "expired", "（已匿名）", "", "", "", "")
+    assert abandoned.note.startswith("等待办理超过保存期限") and abandoned.decided_at
+    assert not any(p.exists() for p in gone)
+    assert all(p.is_file() for p in kept)
+    for row in (waiting, held_abandoned, held_rejected):
+        row.refresh_from_db()
+        assert row.name == "新申请人" and row.id_card_file.name
+    event = AuditEvent.objects.filter(object_type="firstapplication", actor=None).latest("id")
+    assert "逾期未办理" in event.summary and event.changes == {"rejected": [],
+                                                             "expired": [abandoned.pk]}
+    # the applicant may apply again: the closed one no longer blocks a new one
+    assert actions.apply_retention(TODAY)["first_application_undecided"] == 0
+
+    actions.lift_hold(users.federation, hold.pk)
+    done = actions.apply_retention(TODAY)
+    assert (done["first_application_undecided"], done["first_application"],
+            done["first_application_files"]) == (1, 1, 4)
+    assert not any(p.exists() for p in paths(held_abandoned) + paths(held_rejected))
+    assert all(p.is_file() for p in paths(waiting))
