@@ -177,9 +177,11 @@ def validate(data: Any, schema: type[M], *, file: str, error: type[RuleFileError
         raise _error(file, exc, error, data) from None
 
 
-def read(path: str | Path, error: type[RuleFileError] = RuleFileError) -> Any:
+def read(path: str | Path, error: type[RuleFileError] = RuleFileError,
+         loader: type[yaml.SafeLoader] = yaml.SafeLoader) -> Any:
     """The parsed YAML of ``path``: ``FileNotFoundError`` without it, ``error`` with the
-    line of a syntax error or an impossible value (an unquoted 2024-13-01)."""
+    line of a syntax error or an impossible value (an unquoted 2024-13-01). ``loader`` is a
+    ``SafeLoader`` (:class:`DatesAsText` for a schema that reads its dates itself)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -187,7 +189,7 @@ def read(path: str | Path, error: type[RuleFileError] = RuleFileError) -> Any:
         raise FileNotFoundError(translated(gettext_noop("Rules file %(path)s not found"),
                                            {"path": path})) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else "?"
@@ -198,6 +200,19 @@ def read(path: str | Path, error: type[RuleFileError] = RuleFileError) -> Any:
                        f"invalid value in the YAML: {exc}", None) from None
 
 
-def load(path: str | Path, schema: type[M], error: type[RuleFileError] = RuleFileError) -> M:
+def load(path: str | Path, schema: type[M], error: type[RuleFileError] = RuleFileError,
+         loader: type[yaml.SafeLoader] = yaml.SafeLoader) -> M:
     """Read ``path`` and check it against ``schema`` (:func:`read`, :func:`validate`)."""
-    return validate(read(path, error), schema, file=Path(path).name, error=error)
+    return validate(read(path, error, loader), schema, file=Path(path).name, error=error)
+
+
+class DatesAsText(yaml.SafeLoader):
+    """A SafeLoader that leaves dates as text, so that an impossible date such as
+    ``2024-13-01`` is reported by the schema with its place in the file instead of failing
+    inside PyYAML."""
+
+
+DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
