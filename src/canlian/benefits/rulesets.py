@@ -145,23 +145,13 @@ class RuleSetError(RuleFileError):
         ``effective_from``), the field the rest; a mapping's key is the field."""
         if data is None and loc:  # the reader's: a YAML syntax error at a line
             return cls(file, "-", "-", f"{zh}（{rulefile.where_of(loc)}）", en)
-        index = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
-        if index is None:
+        row = rulefile.row_at(loc, data)
+        if row is None:
             if key:
                 return cls(file, rulefile.where_of(loc), key, zh, en)
             return cls(file, rulefile.where_of(loc[:-1]), str(loc[-1]) if loc else "-", zh, en)
-        rule = rulefile.where_of(loc[:index + 1])
-        row: Any = data
-        for part in loc[:index + 1]:
-            try:
-                row = row[part]
-            except (KeyError, IndexError, TypeError):
-                row = None
-                break
-        if isinstance(row, dict) and row.get("effective_from") is not None:
-            rule += f" ({row['effective_from']})"
-        rest = loc[index + 1:] + ([key] if key else [])
-        return cls(file, rule, rulefile.where_of(rest), zh, en)
+        rule, rest = row
+        return cls(file, rule, rulefile.where_of(rest + ([key] if key else [])), zh, en)
 
 
 class NotInForceError(LookupError):

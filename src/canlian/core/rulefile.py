@@ -147,6 +147,26 @@ def where_of(loc: Iterable[Any]) -> str:
     return out or "-"
 
 
+def row_at(loc: list[Any], data: Any) -> tuple[str, list[Any]] | None:
+    """For a file of versioned rows: the place of the row ``loc`` lies in (the path up to its
+    first list index, with the row's ``effective_from``: ``subsidies.nursing[1] (2026-01-01)``)
+    and the rest of ``loc`` inside the row; None when ``loc`` is in no list."""
+    index = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
+    if index is None:
+        return None
+    where = where_of(loc[:index + 1])
+    row: Any = data
+    for part in loc[:index + 1]:
+        try:
+            row = row[part]
+        except (KeyError, IndexError, TypeError):
+            row = None
+            break
+    if isinstance(row, dict) and row.get("effective_from") is not None:
+        where += f" ({row['effective_from']})"
+    return where, loc[index + 1:]
+
+
 def _error(file: str, exc: PydanticError, error: type[RuleFileError], data: Any) -> RuleFileError:
     """The first problem of a failed validation, as ``error`` (a :class:`RuleFileError`)."""
     first = exc.errors(include_url=False)[0]
