@@ -493,7 +493,7 @@ class DibaoSchema(Schema):
 
 def _subsidy_codes(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or any(x not in set(Subsidy) for x in value):
-        raise refuse(f"应为补贴代码列表（living、nursing），实际为 {value!r}",
+        raise refuse(f"应为补贴代码列表（可用：living、nursing），实际为 {value!r}",
                      f"expected a list of subsidy codes (living, nursing), got {value!r}")
     return tuple(value)
 
@@ -670,11 +670,11 @@ def _check_version(rules: SubsidyRules, dibao: list[DibaoSchema], where: str) ->
     """Cross-field checks of the version at ``where``: it must be able to decide every
     case it admits."""
     if rules.subsidy is Subsidy.LIVING and not rules.has_hardship_test:
-        raise refuse("生活补贴须有困难认定条件（household_types 或 income_test）",
+        raise refuse("生活补贴须有困难认定条件：household_types 或 income_test",
                      "the living subsidy needs a hardship test (household_types or income_test)",
                      f"{where}.household_types")
     if rules.subsidy is Subsidy.NURSING and not rules.target_groups:
-        raise refuse("护理补贴须列出补贴对象（target_groups）", "the nursing subsidy needs target_groups",
+        raise refuse("护理补贴须列出补贴对象：target_groups", "the nursing subsidy needs target_groups",
                      f"{where}.target_groups")
     if rules.amount.tiers:
         admitted = ({g for group in rules.target_groups for g in group.grades}
@@ -690,6 +690,6 @@ def _check_version(rules: SubsidyRules, dibao: list[DibaoSchema], where: str) ->
     for field in uses_dibao:
         if not dibao or dibao[0].effective_from > rules.effective_from:
             first = dibao[0].effective_from.isoformat() if dibao else "—"
-            raise refuse(f"该版本 {rules.version} 生效时尚无低保标准（dibao_standard 最早自 {first} 起）",
+            raise refuse(f"该版本 {rules.version} 生效时尚无低保标准，dibao_standard 最早自 {first} 起",
                          f"no dibao_standard is in force on {rules.version} (the earliest starts "
                          f"{first})", f"{where}.{field}")
