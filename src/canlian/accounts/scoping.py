@@ -159,11 +159,26 @@ def within(region: Region | str | tuple[str, str], field: str, level: str | None
     (the scheduled jobs over the deployment being served, the indicators), or a list already
     scoped to a user narrowed to one part of their region (an emergency's area, a person's
     township)."""
+    return Q(**{f"{field}__range": _code_range(region, level)})
+
+
+def region_sql(region: Region | str | tuple[str, str], column: str, name: str = "region",
+               level: str | None = None) -> tuple[str, dict[str, str]]:
+    """The raw-SQL form of :func:`within`: a condition on the village-code ``column`` (``p.village_id``)
+    and its named parameters, ``("p.village_id BETWEEN %(region_lo)s AND %(region_hi)s",
+    {"region_lo": …, "region_hi": …})``, for the set-based queries that build their SQL by
+    hand (the subsidy roll, the likely-eligible facts). ``name`` prefixes the parameters'
+    names, so that two conditions can share one statement."""
+    low, high = _code_range(region, level)
+    return (f"{column} BETWEEN %({name}_lo)s AND %({name}_hi)s",
+            {f"{name}_lo": low, f"{name}_hi": high})
+
+
+def _code_range(region: Region | str | tuple[str, str], level: str | None) -> tuple[str, str]:
+    """The village-code range of ``region`` (a region, a code of ``level``, or a range)."""
     if isinstance(region, tuple):
-        low, high = region
-    else:
-        low, high = codes.code_range(region, level) if isinstance(region, str) else region.code_range
-    return Q(**{f"{field}__range": (low, high)})
+        return region
+    return codes.code_range(region, level) if isinstance(region, str) else region.code_range
 
 
 def ratings_for(user: User):

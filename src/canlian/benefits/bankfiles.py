@@ -22,11 +22,13 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
+from canlian.accounts import scoping
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import bulk, exports, separation, sheets
 from canlian.core.duties import Workflow
 from canlian.people.workbooks import _header, _save
+from canlian.regions.models import Region
 
 from . import ledger, paid_years
 from .models import PAYING_KINDS, LineKind, PaidYear, PaymentStatus, Roll, RollLine, RollStatus
@@ -225,10 +227,10 @@ def _refuse_second_payments(outcomes: Outcomes, rows_of: dict[int, int],
             f"重新发放（流水号 {other.pk}），不能再标记为成功，否则同月重复发放")))
 
 
-def failed_lines(region_range: tuple[str, str]) -> Any:
+def failed_lines(region: Region | tuple[str, str]) -> Any:
     """Failed payments whose month has not been paid since (the list staff act on)."""
     repaid = RollLine.objects.filter(ledger.outstanding_q(), person_id=OuterRef("person_id"),
                                      subsidy=OuterRef("subsidy"), period=OuterRef("period"))
-    return (RollLine.objects.filter(payment_status=PaymentStatus.FAILED, kind__in=PAYING_KINDS,
-                                    village_code__range=region_range)
+    return (RollLine.objects.filter(scoping.within(region, "village_code"),
+                                    payment_status=PaymentStatus.FAILED, kind__in=PAYING_KINDS)
             .exclude(Exists(repaid)).select_related("roll").order_by("period", "id"))

@@ -19,6 +19,9 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
+from canlian.accounts import scoping
+from canlian.regions.models import Region
+
 from .models import PAYING_KINDS, Grant, LineKind, PaymentStatus, RollLine, RollStatus
 
 Key = tuple[int, str, dt.date]  # (person, subsidy, month)
@@ -47,8 +50,8 @@ def paid_lines(first: dt.date, last: dt.date) -> QuerySet[RollLine]:
                                    roll__status=RollStatus.FINALISED, amount__gt=0)
 
 
-def finalised_in(code_range: tuple[str, str]) -> QuerySet[RollLine]:
-    return RollLine.objects.filter(village_code__range=code_range,
+def finalised_in(region: Region | tuple[str, str]) -> QuerySet[RollLine]:
+    return RollLine.objects.filter(scoping.within(region, "village_code"),
                                    roll__status=RollStatus.FINALISED)
 
 
@@ -58,10 +61,10 @@ def _of_persons(lines: QuerySet[RollLine], persons: Any) -> QuerySet[RollLine]:
     return lines.filter(grant_id__in=Grant.objects.filter(person_id__in=persons).values("id"))
 
 
-def outstanding(code_range: tuple[str, str], persons: Any = None) -> dict[Key, Payment]:
+def outstanding(region: Region | tuple[str, str], persons: Any = None) -> dict[Key, Payment]:
     """The outstanding finalised payment of each (person, subsidy, month) of the region, for
     ``persons`` (ids or a subquery) or everyone."""
-    lines = finalised_in(code_range).filter(outstanding_q())
+    lines = finalised_in(region).filter(outstanding_q())
     if persons is not None:
         lines = _of_persons(lines, persons)
     return {(r["person_id"], r["subsidy"], r["period"]): Payment(r["id"], r["grant_id"],
@@ -69,10 +72,10 @@ def outstanding(code_range: tuple[str, str], persons: Any = None) -> dict[Key, P
             for r in lines.values("id", "person_id", "subsidy", "period", "grant_id", "amount")}
 
 
-def failed(code_range: tuple[str, str], persons: Any = None) -> set[Key]:
+def failed(region: Region | tuple[str, str], persons: Any = None) -> set[Key]:
     """(person, subsidy, month) with a failed finalised payment: paying it again is a
     re-issue (重发)."""
-    lines = finalised_in(code_range).filter(payment_status=PaymentStatus.FAILED,
+    lines = finalised_in(region).filter(payment_status=PaymentStatus.FAILED,
                                             kind__in=PAYING_KINDS)
     if persons is not None:
         lines = _of_persons(lines, persons)
@@ -99,14 +102,14 @@ def settle_recoveries(roll_id: int) -> list[int]:
     return [payment_id for _, payment_id in pairs]
 
 
-def double_payments(code_range: tuple[str, str] | None = None) -> list[dict[str, Any]]:
+def double_payments(region: Region | tuple[str, str] | None = None) -> list[dict[str, Any]]:
     """Every (person, subsidy, month) with more than one outstanding payment, over the whole
     history. Always empty while the unique index stands; ``canlian subsidies audit`` asks
     anyway, so a ledger restored without its constraints, or written around them, is
     caught (one grouped pass over the ledger: seconds at a million persons)."""
     lines = RollLine.objects.filter(outstanding_q())
-    if code_range is not None:
-        lines = lines.filter(village_code__range=code_range)
+    if region is not None:
+        lines = lines.filter(scoping.within(region, "village_code"))
     groups = (lines.values("person_id", "subsidy", "period").order_by()
               .annotate(n=Count("id"), first=Min("id"), last=Max("id"), payee=Max("payee"),
                         village_code=Max("village_code"), amount=Sum("amount"))

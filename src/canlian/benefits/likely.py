@@ -33,6 +33,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from canlian.accounts import scoping
 from canlian.certificates import validity
 from canlian.core import clock
 from canlian.regions.models import Region
@@ -72,8 +73,8 @@ def _from(region: Region, on: dt.date, paid_year: int | None) -> tuple[str, str,
     """(select columns, FROM … WHERE …, params) of the facts on ``on`` per person."""
     htype, income, params = _household_source(on)
     limit = income_limit(on)
-    lo, hi = region.code_range
-    params.update(on=on, year=on.year, lo=lo, hi=hi, limit=limit, paid_year=paid_year)
+    in_region, region_params = scoping.region_sql(region, "p.village_id")
+    params.update(on=on, year=on.year, **region_params, limit=limit, paid_year=paid_year)
     below = ("NULL" if limit is None else
              "CASE WHEN income IS NULL THEN NULL WHEN income < CAST(%(limit)s AS NUMERIC) THEN 1 "
              "ELSE 0 END")  # CAST: SQLite binds a Decimal as text
@@ -98,7 +99,7 @@ def _from(region: Region, on: dt.date, paid_year: int | None) -> tuple[str, str,
         LEFT JOIN certificates_certificate c ON c.person_id = p.id AND {validity.sql("%(on)s")}
         LEFT JOIN people_household h ON h.id = p.household_id
         LEFT JOIN surveys_annualsurvey s ON s.person_id = p.id AND s.year = %(year)s {paid}
-        WHERE p.village_id BETWEEN %(lo)s AND %(hi)s"""
+        WHERE {in_region}"""
     return f"f.*, {below} AS below_limit", f"({inner}) f", params
 
 

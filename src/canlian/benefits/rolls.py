@@ -40,6 +40,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from canlian.accounts import scoping
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
 from canlian.certificates.models import Certificate
@@ -97,7 +98,7 @@ def grant_rows(region: Region, up_to: dt.date, *, where: Q | None = None
                ) -> list[dict[str, Any]]:
     """Every grant of the region that may owe something up to ``up_to`` (and matches
     ``where``), with its facts."""
-    grants = Grant.objects.filter(person__village__code__range=region.code_range,
+    grants = Grant.objects.filter(scoping.within(region, "person__village__code"),
                                   start_month__lte=up_to)
     if where is not None:
         grants = grants.filter(where)
@@ -131,7 +132,7 @@ Suspended = list[tuple[dt.date, dt.date | None, bool]]  # (from, through or open
 def suspensions(region: Region) -> dict[int, Suspended]:
     """Per grant of the region, its suspensions (from, through, back pay)."""
     result: dict[int, Suspended] = defaultdict(list)
-    for s in (Suspension.objects.filter(grant__person__village__code__range=region.code_range)
+    for s in (Suspension.objects.filter(scoping.within(region, "grant__person__village__code"))
               .values("grant_id", "from_month", "to_month", "back_pay")):
         result[s["grant_id"]].append((s["from_month"], s["to_month"], s["back_pay"]))
     return result
@@ -164,10 +165,10 @@ def review_persons(region: Region, month: dt.date, since: dt.datetime) -> set[in
     """Persons whose grants are reviewed month by month: a grant new this month or changed
     since ``since``, a person changed since then, a failed payment, or more than one grant
     of a subsidy (their months are weighed across the grants)."""
-    grants = Grant.objects.filter(person__village__code__range=region.code_range,
+    grants = Grant.objects.filter(scoping.within(region, "person__village__code"),
                                   start_month__lte=month)
     changed = grants.filter(standing.unsettled_q(since, month) | Q(
-        id__in=ledger.finalised_in(region.code_range).filter(
+        id__in=ledger.finalised_in(region).filter(
             payment_status=PaymentStatus.FAILED).values("grant_id")))
     several = (grants.values("person_id", "subsidy").order_by()
                .annotate(n=Count("id")).filter(n__gt=1).values_list("person_id", flat=True))
@@ -314,8 +315,8 @@ def compute_lines(region: Region, month: dt.date, *, in_database: bool = True) -
     rows = grant_rows(region, month,
                       where=None if persons is None else Q(person_id__in=persons))
     held_back = suspensions(region)
-    paid = ledger.outstanding(region.code_range, persons)
-    failed = ledger.failed(region.code_range, persons)
+    paid = ledger.outstanding(region, persons)
+    failed = ledger.failed(region, persons)
     by_person: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_person[(row["person_id"], row["subsidy"])].append(row)
@@ -548,10 +549,10 @@ def gap_list(region: Region, month: dt.date, limit: int | None = None) -> list[d
     they neither receive nor have applied for (应享未享). "Likely eligible" is the one
     definition in ``likely`` (also the plan's subsidy coverage). No cap by default: the
     roll's check reports the whole count (a cap of 2000 once showed "2000" for 2,794)."""
-    covered = set(Grant.objects.filter(person__village__code__range=region.code_range)
+    covered = set(Grant.objects.filter(scoping.within(region, "person__village__code"))
                   .exclude(status="stopped").values_list("person_id", "subsidy"))
     covered |= set(SubsidyApplication.objects.filter(
-        person__village__code__range=region.code_range, state__in=OPEN_APPLICATION_STATES)
+        scoping.within(region, "person__village__code"), state__in=OPEN_APPLICATION_STATES)
         .values_list("person_id", "subsidy"))
     result = []
     for p, subsidy in likely.candidates(region, month):

@@ -34,9 +34,11 @@ A rule set file (``data/<code>.yaml``; see ``yueqing.yaml`` for a commented exam
           long_term_care_min_months: 6
           amount: {tiers: [{name: 一档, grades: [1], monthly: "300.00"}]}
 
-Loading checks every field and fails on the first problem with a
-:class:`RuleSetError` that names the file, the rule (e.g. ``subsidies.nursing[1]
-(2026-01-01)``) and the field (e.g. ``amount.tiers[0].monthly``), in Chinese and English.
+Loading reads the file with the one rule-file reader (``core.rulefile``) against the
+schema at the end of this module (pydantic models, strict) and fails on the first problem
+with a :class:`RuleSetError` (a ``core.rulefile.RuleFileError``) that names the file, the
+rule (e.g. ``subsidies.nursing[1] (2026-01-01)``) and the field (e.g.
+``amount.tiers[0].monthly``), in Chinese and English.
 Unknown keys are errors too, so a misspelt ``effective_form`` is caught, not ignored.
 Money is at most two decimals and never negative; dates are plain ``YYYY-MM-DD`` (the file
 loader keeps them as text, so an impossible date is reported with its rule and field).
@@ -56,17 +58,19 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NoReturn
+from typing import Annotated, Any
 
-import yaml
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from canlian.core.rule_text import english, gettext_noop, translated
+from canlian.core import rulefile
+from canlian.core.rule_text import english, gettext_noop, language, translated
+from canlian.core.rulefile import RuleFileError, Schema, refuse
 
 SCHEMA_VERSION = 1
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -115,36 +119,39 @@ ALLOWANCE_TYPES: Mapping[str, tuple[str, str]] = MappingProxyType({
 })
 
 
-class Term(str):
-    """A parameter of a message that is itself an English msgid (a noun such as "grades"),
-    translated with the message when it is read."""
+class RuleSetError(RuleFileError):
+    """A rule set file that cannot be used, naming the file, the rule (``subsidies.nursing[1]
+    (2026-01-01)``, ``-`` for the file as a whole) and the field (``amount.tiers[0].monthly``).
 
+    ``message`` is the sentence in the language active when it was raised (``in_language``
+    for another), ``str()`` in English; ``zh`` and ``en`` are the reason alone."""
 
-class RuleSetError(ValueError):
-    """A rule set file that cannot be used, naming the file, the rule and the field.
+    def __init__(self, file: str, rule: str, field: str, zh: str, en: str) -> None:
+        super().__init__(file, rule, zh, en)
+        self.rule, self.field = rule, field
+        self.args = (self.in_language("en"),)
+        self.message = self.in_language(language())
 
-    ``msgid`` says what is wrong in English (``gettext_noop``, the Chinese in
-    ``locale/zh_Hans``) with its ``params``; ``message`` is the whole sentence in the active
-    language, ``str()`` in English (``core.rule_text``)."""
+    def in_language(self, language: str) -> str:
+        """The message in ``language`` (a language code such as ``zh-hans`` or ``en``)."""
+        if language.startswith("zh"):
+            return f"规则文件 {self.file}，规则 {self.rule}，字段 {self.field}：{self.zh}"
+        return f"Rules file {self.file}, rule {self.rule}, field {self.field}: {self.en}"
 
-    WHERE = gettext_noop("Rules file %(file)s, rule %(rule)s, field %(field)s: %(reason)s")
-
-    def __init__(self, file: str, rule: str, field: str, msgid: str, **params: Any) -> None:
-        self.file = file
-        self.rule = rule
-        self.field = field
-        self.msgid, self.params = msgid, params
-        super().__init__(self._text(english))
-
-    def _text(self, language: Any) -> str:
-        params = {k: language(v) if isinstance(v, Term) else v for k, v in self.params.items()}
-        return language(self.WHERE, {"file": self.file, "rule": self.rule, "field": self.field,
-                                     "reason": language(self.msgid, params or None)})
-
-    @property
-    def message(self) -> str:
-        """The message in the active language (``str()`` is English)."""
-        return self._text(translated)
+    @classmethod
+    def at(cls, file: str, loc: list[Any], zh: str, en: str, data: Any,
+           key: str | None = None) -> RuleSetError:
+        """The rule is the path up to the first list index (a version, with its
+        ``effective_from``), the field the rest; a mapping's key is the field."""
+        if data is None and loc:  # the reader's: a YAML syntax error at a line
+            return cls(file, "-", "-", f"{zh}（{rulefile.where_of(loc)}）", en)
+        row = rulefile.row_at(loc, data)
+        if row is None:
+            if key:
+                return cls(file, rulefile.where_of(loc), key, zh, en)
+            return cls(file, rulefile.where_of(loc[:-1]), str(loc[-1]) if loc else "-", zh, en)
+        rule, rest = row
+        return cls(file, rule, rulefile.where_of(rest + ([key] if key else [])), zh, en)
 
 
 class NotInForceError(LookupError):
@@ -336,397 +343,353 @@ def load_shipped(code: str) -> RuleSet:
 
 
 def load(path: str | Path) -> RuleSet:
-    """Read and validate one rule set file."""
+    """Read and validate one rule set file (dates are read as text, so that an impossible
+    date is reported with its rule and field)."""
     path = Path(path)
-    name = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FileNotFoundError(translated(gettext_noop("Rules file %(path)s not found"),
-                                           {"path": path})) from None
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise RuleSetError(name, "-", "-", gettext_noop("YAML syntax error at line %(line)s: "
-                                                        "%(problem)s"),
-                           line=mark.line + 1 if mark else "?", problem=exc) from None
-    except ValueError as exc:  # e.g. an explicit !!timestamp that is not a real date
-        raise RuleSetError(name, "-", "-", gettext_noop("invalid value in the YAML: %(problem)s"),
-                           problem=exc) from None
-    return parse(data, file=name)
-
-
-class _Loader(yaml.SafeLoader):
-    """A SafeLoader that leaves dates as text, so that an impossible date such as
-    ``2024-13-01`` is reported with its rule and field instead of failing inside PyYAML."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    return parse(rulefile.read(path, RuleSetError, rulefile.DatesAsText), file=path.name)
 
 
 def parse(data: Any, *, file: str = "<data>") -> RuleSet:
     """Validate already-parsed YAML (a mapping) into a :class:`RuleSet`."""
-    return _Parser(file).ruleset(data)
+    return rulefile.validate(data, RuleSetFile, file=file, error=RuleSetError).rule_set(file)
 
 
-class _Parser:
-    """Field-by-field validation; every failure names file, rule and field."""
+# --- the schema of a rule set file (core.rulefile) ---------------------------------------------
 
-    def __init__(self, file: str) -> None:
-        self.file = file
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
+        raise refuse(f"应为非空文本，实际为 {value!r}", f"expected non-empty text, got {value!r}")
+    return str(value).strip()
 
-    def fail(self, rule: str, field: str, msgid: str, **params: Any) -> NoReturn:
-        raise RuleSetError(self.file, rule, field, msgid, **params)
 
-    # Generic readers -----------------------------------------------------------------------
-
-    def mapping(self, rule: str, field: str, value: Any, required: set[str], optional: set[str]) -> dict:
-        if not isinstance(value, dict):
-            self.fail(rule, field or "-", gettext_noop("expected a mapping, got %(kind)s"),
-                      kind=_kind(value))
-        prefix = f"{field}." if field else ""
-        for key in value:
-            if key not in required | optional:
-                allowed = ", ".join(sorted(required | optional))
-                self.fail(rule, f"{prefix}{key}",
-                          gettext_noop("unknown field (allowed: %(allowed)s)"), allowed=allowed)
-        for key in sorted(required):
-            if key not in value or value[key] is None:
-                self.fail(rule, f"{prefix}{key}", gettext_noop("required field is missing"))
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise refuse(f"应为日期（YYYY-MM-DD），不含时间：{value!r}",
+                     f"expected a date (YYYY-MM-DD) without a time, got {value!r}")
+    if isinstance(value, dt.date):
         return value
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except (AttributeError, ValueError):
+        raise refuse(f"应为日期（YYYY-MM-DD），实际为 {value!r}",
+                     f"expected a date (YYYY-MM-DD), got {value!r}") from None
 
-    def text(self, rule: str, field: str, value: Any) -> str:
-        if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
-            self.fail(rule, field, gettext_noop("expected non-empty text, got %(value)r"),
-                      value=value)
-        return str(value).strip()
 
-    def boolean(self, rule: str, field: str, value: Any) -> bool:
-        if not isinstance(value, bool):
-            self.fail(rule, field, gettext_noop("expected true or false, got %(value)r"),
-                      value=value)
-        return value
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise refuse(f"应为数字，实际为 {value!r}", f"expected a number, got {value!r}")
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise refuse(f"应为数字，实际为 {value!r}", f"expected a number, got {value!r}") from None
+    if not number.is_finite():
+        raise refuse(f"应为有限数字，实际为 {value!r}", f"expected a finite number, got {value!r}")
+    return number
 
-    def date(self, rule: str, field: str, value: Any) -> dt.date:
-        if isinstance(value, dt.datetime):
-            self.fail(rule, field, gettext_noop(
-                "expected a date (YYYY-MM-DD) without a time, got %(value)r"), value=value)
-        parsed = value if isinstance(value, dt.date) else None
-        if isinstance(value, str):
-            try:
-                parsed = dt.date.fromisoformat(value.strip())
-            except ValueError:
-                parsed = None
-        if parsed is None:
-            self.fail(rule, field, gettext_noop("expected a date (YYYY-MM-DD), got %(value)r"),
-                      value=value)
-        return parsed
 
-    def decimal(self, rule: str, field: str, value: Any) -> Decimal:
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            self.fail(rule, field, gettext_noop("expected a number, got %(value)r"), value=value)
-        try:
-            number = Decimal(str(value).strip().replace(",", ""))
-        except InvalidOperation:
-            self.fail(rule, field, gettext_noop("expected a number, got %(value)r"), value=value)
-        if not number.is_finite():
-            self.fail(rule, field, gettext_noop("expected a finite number, got %(value)r"),
-                      value=value)
-        return number
+def _money(positive: bool) -> Any:
+    """An amount in yuan, at most two decimals (fen); above 0 if ``positive``, else ≥ 0."""
 
-    def money(self, rule: str, field: str, value: Any, *, positive: bool = True) -> Decimal:
-        amount = self.decimal(rule, field, value)
+    def check(value: Any) -> Decimal:
+        amount = _decimal(value)
         if amount < 0:
-            self.fail(rule, field, gettext_noop("amount must not be negative, got %(value)s"),
-                      value=value)
+            raise refuse(f"金额不能为负数：{value}", f"amount must not be negative, got {value}")
         if positive and amount == 0:
-            self.fail(rule, field, gettext_noop("amount must be greater than 0"))
+            raise refuse("金额应大于 0", "amount must be greater than 0")
         if amount != amount.quantize(FEN):
-            self.fail(rule, field, gettext_noop(
-                "amount must have at most 2 decimal places (fen), got %(value)s"), value=value)
+            raise refuse(f"金额最多保留两位小数（分）：{value}",
+                         f"amount must have at most 2 decimal places (fen), got {value}")
         return amount.quantize(FEN)
 
-    def ratio(self, rule: str, field: str, value: Any, low: Decimal, high: Decimal, *,
-              low_inclusive: bool) -> Decimal:
-        number = self.decimal(rule, field, value)
-        too_low = number < low or (number == low and not low_inclusive)
-        if too_low or number > high:
-            bracket = "[" if low_inclusive else "("
-            self.fail(rule, field, gettext_noop("must be in %(range)s, got %(value)s"),
-                      range=f"{bracket}{low}, {high}]", value=value)
+    return BeforeValidator(check)
+
+
+def _ratio(low: Decimal, high: Decimal, *, low_inclusive: bool) -> Any:
+    """A number in ``[low, high]`` (``(low, high]`` unless ``low_inclusive``)."""
+
+    def check(value: Any) -> Decimal:
+        number = _decimal(value)
+        if number < low or (number == low and not low_inclusive) or number > high:
+            bounds = f"{'[' if low_inclusive else '('}{low}, {high}]"
+            raise refuse(f"应在 {bounds} 范围内，实际为 {value}", f"must be in {bounds}, got {value}")
         return number
 
-    def int_list(self, rule: str, field: str, value: Any, allowed: range,
-                 what: Term) -> tuple[int, ...]:
-        """A list of distinct whole numbers in ``allowed``; ``what`` names them (a msgid)."""
+    return BeforeValidator(check)
+
+
+def _numbers(allowed: range, zh: str, en: str) -> Any:
+    """A non-empty list of distinct whole numbers in ``allowed`` (``zh``/``en`` name them),
+    sorted."""
+
+    def check(value: Any) -> tuple[int, ...]:
         if not isinstance(value, list) or not value:
-            self.fail(rule, field, gettext_noop("expected a non-empty list of %(what)s"),
-                      what=what)
+            raise refuse(f"应为非空列表（{zh}）", f"expected a non-empty list of {en}")
         for item in value:
             if isinstance(item, bool) or not isinstance(item, int) or item not in allowed:
-                self.fail(rule, field, gettext_noop("%(what)s must be %(low)s–%(high)s, got "
-                                                    "%(item)r"),
-                          what=what, low=allowed.start, high=allowed.stop - 1, item=item)
+                raise refuse(f"{zh}应为 {allowed.start}–{allowed.stop - 1}，实际为 {item!r}",
+                             f"{en} must be {allowed.start}–{allowed.stop - 1}, got {item!r}")
         if len(set(value)) != len(value):
-            self.fail(rule, field, gettext_noop("duplicate %(what)s: %(value)s"), what=what,
-                      value=value)
+            raise refuse(f"{zh}有重复：{value}", f"duplicate {en}: {value}")
         return tuple(sorted(value))
 
-    def codes(self, rule: str, field: str, value: Any, vocabulary: Mapping[str, Any]) -> tuple[str, ...]:
+    return BeforeValidator(check)
+
+
+def _codes(vocabulary: Mapping[str, Any]) -> Any:
+    """A list of codes from ``vocabulary`` (None: none), without repeats."""
+
+    def check(value: Any) -> tuple[str, ...]:
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.fail(rule, field, gettext_noop("expected a list"))
+            raise refuse("应为列表", "expected a list")
         for item in value:
             if item not in vocabulary:
                 allowed = ", ".join(vocabulary)
-                self.fail(rule, field, gettext_noop("unknown code %(item)r (allowed: %(allowed)s)"),
-                          item=item, allowed=allowed)
+                raise refuse(f"未知代码 {item!r}（可用：{allowed}）",
+                             f"unknown code {item!r} (allowed: {allowed})")
         return tuple(dict.fromkeys(value))
 
-    # The file -------------------------------------------------------------------------------
+    return BeforeValidator(check)
 
-    def ruleset(self, data: Any) -> RuleSet:
-        top = self.mapping("-", "", data, {"schema", "ruleset", "subsidies"},
-                           {"dibao_standard", "public_notice"})
-        if top["schema"] != SCHEMA_VERSION:
-            self.fail("-", "schema", gettext_noop("unsupported schema %(schema)r (expected "
-                                                  "%(expected)s)"),
-                      schema=top["schema"], expected=SCHEMA_VERSION)
-        head = self.mapping("ruleset", "", top["ruleset"],
-                            {"code", "name", "region_code", "region_name", "province"}, {"sources"})
-        sources = head.get("sources") or []
-        if not isinstance(sources, list):
-            self.fail("ruleset", "sources", gettext_noop("expected a list"))
-        dibao = self.dibao_standards(top.get("dibao_standard"))
-        subsidies = top["subsidies"]
-        if not isinstance(subsidies, dict):
-            self.fail("subsidies", "subsidies", gettext_noop(
-                "expected a mapping of living/nursing to versions, got %(kind)s"),
-                kind=_kind(subsidies))
-        for key in subsidies:
-            if key not in set(Subsidy):
-                self.fail(f"subsidies.{key}", "subsidies", gettext_noop(
-                    "unknown subsidy %(key)r (expected one of: living, nursing)"), key=key)
+
+RuleText = Annotated[str, BeforeValidator(_text)]
+RuleDate = Annotated[dt.date, BeforeValidator(_date)]
+Money = Annotated[Decimal, _money(positive=True)]
+Grades = Annotated[tuple[int, ...], _numbers(GRADES, "残疾等级", "disability grades")]
+Categories = Annotated[tuple[int, ...], _numbers(CATEGORIES, "残疾类别", "disability categories")]
+
+
+def _by_start(items: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(sorted(items, key=lambda item: item.effective_from))
+
+
+def _sorted_unique(items: list[Any], field: str) -> list[Any]:
+    """``items`` by ``effective_from``; two starting on one day are refused."""
+    items = sorted(items, key=lambda item: item.effective_from)
+    for a, b in itertools.pairwise(items):
+        if a.effective_from == b.effective_from:
+            raise refuse(f"同一生效日期 {a.effective_from} 出现两次",
+                         f"two versions start on the same date {a.effective_from}", field)
+    return items
+
+
+class HeadSchema(Schema):
+    code: RuleText
+    name: RuleText
+    region_code: RuleText
+    region_name: RuleText
+    province: RuleText
+    sources: list[RuleText] | None = None
+
+
+class DibaoSchema(Schema):
+    effective_from: RuleDate
+    monthly: Money
+
+    def standard(self) -> DibaoStandard:
+        return DibaoStandard(self.effective_from, self.monthly)
+
+
+def _subsidy_codes(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or any(x not in set(Subsidy) for x in value):
+        raise refuse(f"应为补贴代码列表（可用：living、nursing），实际为 {value!r}",
+                     f"expected a list of subsidy codes (living, nursing), got {value!r}")
+    return tuple(value)
+
+
+class NoticeSchema(Schema):
+    effective_from: RuleDate
+    working_days: Annotated[int, Field(ge=0, le=30)]
+    subsidies: Annotated[tuple[str, ...], BeforeValidator(_subsidy_codes)]
+    basis: RuleText | None = None
+
+    def notice(self) -> PublicNotice:
+        return PublicNotice(self.effective_from, self.working_days, self.subsidies, self.basis or "")
+
+
+def _ages(value: Any) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    ok = (isinstance(value, list) and len(value) == 2
+          and all(isinstance(a, int) and not isinstance(a, bool) and 0 <= a <= 120 for a in value)
+          and value[0] <= value[1])
+    if not ok:
+        raise refuse(f"应为 [最小年龄, 最大年龄]（周岁，含两端），实际为 {value!r}",
+                     f"expected [min_age, max_age] in completed years, inclusive, got {value!r}")
+    return value[0], value[1]
+
+
+class IncomeTestSchema(Schema):
+    dibao_multiple: Annotated[Decimal, _ratio(Decimal(0), Decimal(10), low_inclusive=False)]
+    household_per_capita: bool = False
+    own_income_working_age: Annotated[tuple[int, int] | None, BeforeValidator(_ages)] = None
+
+    @model_validator(mode="after")
+    def _a_branch(self) -> IncomeTestSchema:
+        if not self.household_per_capita and self.own_income_working_age is None:
+            raise refuse("收入条件至少要启用 household_per_capita 或 own_income_working_age",
+                         "an income test needs household_per_capita or own_income_working_age")
+        return self
+
+
+class TargetGroupSchema(Schema):
+    name: RuleText
+    categories: Categories
+    grades: Grades
+    long_term_care: bool = False
+
+
+class TierSchema(Schema):
+    name: RuleText
+    grades: Grades
+    monthly: Money
+
+
+class AmountSchema(Schema):
+    dibao_ratio: Annotated[Decimal, _ratio(Decimal(0), Decimal(1), low_inclusive=False)] | None = None
+    tiers: list[TierSchema] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> AmountSchema:
+        if (self.dibao_ratio is None) == (self.tiers is None):
+            raise refuse("应恰好给出 dibao_ratio 或 tiers 其中之一",
+                         "give exactly one of dibao_ratio or tiers")
+        if self.tiers is not None:
+            if not self.tiers:
+                raise refuse("应为非空的档次列表", "expected a non-empty list of tiers", "tiers")
+            seen: dict[int, str] = {}
+            for i, tier in enumerate(self.tiers):
+                for grade in tier.grades:
+                    if grade in seen:
+                        raise refuse(f"{grade} 级已属于档次「{seen[grade]}」",
+                                     f"grade {grade} is already in tier {seen[grade]}",
+                                     f"tiers.{i}.grades")
+                    seen[grade] = tier.name
+        return self
+
+    def amount(self) -> Amount:
+        if self.dibao_ratio is not None:
+            return Amount(dibao_ratio=self.dibao_ratio)
+        return Amount(tiers=tuple(Tier(t.name, t.grades, t.monthly) for t in self.tiers or ()))
+
+
+def _no_tekun(value: tuple[str, ...]) -> tuple[str, ...]:
+    if "tekun" in value:
+        raise refuse("特困供养人员依国家规定不享受两项补贴，不能列为补贴对象",
+                     "tekun (destitute-support) persons get neither subsidy under national rules")
+    return value
+
+
+class VersionSchema(Schema):
+    """One version of one subsidy's rules (``subsidies.<subsidy>[i]``)."""
+
+    effective_from: RuleDate
+    basis: RuleText | None = None
+    household_types: Annotated[tuple[str, ...], _codes(HOUSEHOLD_TYPES),
+                               AfterValidator(_no_tekun)] = ()
+    income_test: IncomeTestSchema | None = None
+    target_groups: Annotated[list[TargetGroupSchema], Field(min_length=1)] | None = None
+    long_term_care_min_months: Annotated[int, Field(ge=1)] = 6  # 52号
+    amount: AmountSchema
+    institutional_care_uplift: Annotated[
+        Decimal, _ratio(Decimal(0), Decimal(1), low_inclusive=True)] = Decimal(0)
+    floor: Money | None = None
+    choose_higher_with: Annotated[tuple[str, ...], _codes(ALLOWANCE_TYPES)] = ()
+
+    def rules(self, subsidy: Subsidy) -> SubsidyRules:
+        return SubsidyRules(
+            subsidy=subsidy, effective_from=self.effective_from, basis=self.basis or "",
+            household_types=self.household_types,
+            income_test=None if self.income_test is None else IncomeTest(
+                self.income_test.dibao_multiple, self.income_test.household_per_capita,
+                self.income_test.own_income_working_age),
+            target_groups=tuple(TargetGroup(g.name, g.categories, g.grades, g.long_term_care)
+                                for g in self.target_groups or ()),
+            long_term_care_min_months=self.long_term_care_min_months,
+            amount=self.amount.amount(),
+            institutional_care_uplift=self.institutional_care_uplift,
+            floor=self.floor,
+            choose_higher_with=self.choose_higher_with,
+        )
+
+
+Versions = Annotated[list[VersionSchema], Field(min_length=1)]
+
+
+class SubsidiesSchema(Schema):
+    living: Versions
+    nursing: Versions
+
+
+def _schema_version(value: Any) -> Any:
+    if value != SCHEMA_VERSION or isinstance(value, bool):
+        raise refuse(f"不支持的格式版本 {value!r}（应为 {SCHEMA_VERSION}）",
+                     f"unsupported schema {value!r} (expected {SCHEMA_VERSION})")
+    return value
+
+
+class RuleSetFile(Schema):
+    """A rule set file (``data/<code>.yaml``): both subsidies' versions, the 低保 standards
+    and the public notice."""
+
+    schema_: Annotated[int, BeforeValidator(_schema_version)] = Field(alias="schema")
+    ruleset: HeadSchema
+    dibao_standard: list[DibaoSchema] | None = None
+    public_notice: list[NoticeSchema] | None = None
+    subsidies: SubsidiesSchema
+
+    @model_validator(mode="after")
+    def _decides_every_case(self) -> RuleSetFile:
+        """Versions of a kind start on distinct days, and each subsidy version can decide
+        every case it admits."""
+        dibao = _sorted_unique(self.dibao_standard or [], "dibao_standard.effective_from")
+        _sorted_unique(self.public_notice or [], "public_notice.effective_from")
         for subsidy in Subsidy:
-            if subsidy.value not in subsidies:
-                self.fail(f"subsidies.{subsidy.value}", "-",
-                          gettext_noop("the %(subsidy)s has no rules"),
-                          subsidy=Term(subsidy.label_en))
-        versions = {s: self.versions(s, subsidies[s.value], dibao) for s in Subsidy}
+            versions = getattr(self.subsidies, subsidy.value)
+            _sorted_unique(versions, f"subsidies.{subsidy.value}.effective_from")
+            for i, version in enumerate(versions):
+                _check_version(version.rules(subsidy), dibao, f"subsidies.{subsidy.value}.{i}")
+        return self
+
+    def rule_set(self, file: str) -> RuleSet:
+        head = self.ruleset
+        versions = {subsidy: _by_start(v.rules(subsidy) for v in getattr(self.subsidies, subsidy.value))
+                    for subsidy in Subsidy}
         return RuleSet(
-            code=self.text("ruleset", "code", head["code"]),
-            name=self.text("ruleset", "name", head["name"]),
-            region_code=self.text("ruleset", "region_code", head["region_code"]),
-            region_name=self.text("ruleset", "region_name", head["region_name"]),
-            province=self.text("ruleset", "province", head["province"]),
-            sources=tuple(self.text("ruleset", f"sources[{i}]", s) for i, s in enumerate(sources)),
-            file=self.file,
-            dibao_standards=dibao,
-            living=versions[Subsidy.LIVING],
-            nursing=versions[Subsidy.NURSING],
-            public_notices=self.public_notices(top.get("public_notice")),
+            code=head.code, name=head.name, region_code=head.region_code,
+            region_name=head.region_name, province=head.province,
+            sources=tuple(head.sources or ()), file=file,
+            dibao_standards=_by_start(d.standard() for d in self.dibao_standard or ()),
+            living=versions[Subsidy.LIVING], nursing=versions[Subsidy.NURSING],
+            public_notices=_by_start(n.notice() for n in self.public_notice or ()),
         )
 
-    def public_notices(self, value: Any) -> tuple[PublicNotice, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.fail("public_notice", "-", gettext_noop("expected a list of versions"))
-        out = []
-        for i, row in enumerate(value):
-            rule = f"public_notice[{i}]"
-            row = self.mapping(rule, "", row, {"effective_from", "working_days", "subsidies"},
-                               {"basis"})
-            days = row["working_days"]
-            if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 30:
-                self.fail(rule, "working_days", gettext_noop(
-                    "expected a whole number of working days 0–30, got %(days)r"), days=days)
-            subsidies = row["subsidies"]
-            if not isinstance(subsidies, list) or any(x not in set(Subsidy) for x in subsidies):
-                self.fail(rule, "subsidies", gettext_noop(
-                    "expected a list of subsidy codes (living, nursing), got %(subsidies)r"),
-                    subsidies=subsidies)
-            basis = row.get("basis")
-            out.append(PublicNotice(self.date(rule, "effective_from", row["effective_from"]),
-                                    days, tuple(subsidies),
-                                    "" if basis is None else self.text(rule, "basis", basis)))
-        return tuple(self._sorted_unique("public_notice", out))
 
-    def dibao_standards(self, value: Any) -> tuple[DibaoStandard, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.fail("dibao_standard", "-", gettext_noop("expected a list of versions"))
-        out = []
-        for i, row in enumerate(value):
-            rule = f"dibao_standard[{i}]"
-            row = self.mapping(rule, "", row, {"effective_from", "monthly"}, set())
-            out.append(DibaoStandard(self.date(rule, "effective_from", row["effective_from"]),
-                                     self.money(rule, "monthly", row["monthly"])))
-        return tuple(self._sorted_unique("dibao_standard", out))
-
-    def _sorted_unique(self, rule: str, items: list) -> list:
-        items = sorted(items, key=lambda item: item.effective_from)
-        for a, b in itertools.pairwise(items):
-            if a.effective_from == b.effective_from:
-                self.fail(rule, "effective_from", gettext_noop(
-                    "two versions start on the same date %(day)s"), day=a.effective_from)
-        return items
-
-    def versions(self, subsidy: Subsidy, value: Any, dibao: tuple[DibaoStandard, ...]) -> tuple:
-        where = f"subsidies.{subsidy.value}"
-        if not isinstance(value, list) or not value:
-            self.fail(where, "-", gettext_noop(
-                "expected a non-empty list of versions, each with effective_from"))
-        out = [self.version(subsidy, f"{where}[{i}]", row, dibao) for i, row in enumerate(value)]
-        return tuple(self._sorted_unique(where, out))
-
-    def version(self, subsidy: Subsidy, rule: str, row: Any,
-                dibao: tuple[DibaoStandard, ...]) -> SubsidyRules:
-        if isinstance(row, dict) and row.get("effective_from") is not None:
-            rule = f"{rule} ({row['effective_from']})"
-        row = self.mapping(rule, "", row, {"effective_from", "amount"}, {
-            "basis", "household_types", "income_test", "target_groups", "long_term_care_min_months",
-            "institutional_care_uplift", "floor", "choose_higher_with"})
-        effective_from = self.date(rule, "effective_from", row["effective_from"])
-        household_types = self.codes(rule, "household_types", row.get("household_types"), HOUSEHOLD_TYPES)
-        if "tekun" in household_types:
-            self.fail(rule, "household_types", gettext_noop(
-                "tekun (destitute-support) persons get neither subsidy under national rules"))
-        income_test = self.income_test(rule, row.get("income_test"))
-        groups = self.target_groups(rule, row.get("target_groups"))
-        months = row.get("long_term_care_min_months", 6)
-        if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-            self.fail(rule, "long_term_care_min_months", gettext_noop(
-                "expected a positive whole number of months, got %(months)r"), months=months)
-        amount = self.amount(rule, row["amount"])
-        uplift = self.ratio(rule, "institutional_care_uplift", row.get("institutional_care_uplift", 0),
-                            Decimal(0), Decimal(1), low_inclusive=True)
-        floor = row.get("floor")
-        floor = None if floor is None else self.money(rule, "floor", floor)
-        rules = SubsidyRules(
-            subsidy=subsidy,
-            effective_from=effective_from,
-            basis=self.text(rule, "basis", row["basis"]) if row.get("basis") is not None else "",
-            household_types=household_types,
-            income_test=income_test,
-            target_groups=groups,
-            long_term_care_min_months=months,
-            amount=amount,
-            institutional_care_uplift=uplift,
-            floor=floor,
-            choose_higher_with=self.codes(rule, "choose_higher_with", row.get("choose_higher_with"),
-                                          ALLOWANCE_TYPES),
-        )
-        self.check_version(rule, rules, dibao)
-        return rules
-
-    def income_test(self, rule: str, value: Any) -> IncomeTest | None:
-        if value is None:
-            return None
-        row = self.mapping(rule, "income_test", value, {"dibao_multiple"},
-                           {"household_per_capita", "own_income_working_age"})
-        multiple = self.ratio(rule, "income_test.dibao_multiple", row["dibao_multiple"],
-                              Decimal(0), Decimal(10), low_inclusive=False)
-        household = self.boolean(rule, "income_test.household_per_capita",
-                                 row.get("household_per_capita", False))
-        ages = row.get("own_income_working_age")
-        if ages is not None:
-            ok = (isinstance(ages, list) and len(ages) == 2
-                  and all(isinstance(a, int) and not isinstance(a, bool) and 0 <= a <= 120 for a in ages)
-                  and ages[0] <= ages[1])
-            if not ok:
-                self.fail(rule, "income_test.own_income_working_age", gettext_noop(
-                    "expected [min_age, max_age] in completed years, inclusive, got %(ages)r"),
-                    ages=ages)
-            ages = (ages[0], ages[1])
-        if not household and ages is None:
-            self.fail(rule, "income_test", gettext_noop(
-                "an income test needs household_per_capita or own_income_working_age"))
-        return IncomeTest(multiple, household, ages)
-
-    def target_groups(self, rule: str, value: Any) -> tuple[TargetGroup, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not value:
-            self.fail(rule, "target_groups", gettext_noop("expected a non-empty list"))
-        out = []
-        for i, row in enumerate(value):
-            field = f"target_groups[{i}]"
-            row = self.mapping(rule, field, row, {"name", "categories", "grades"}, {"long_term_care"})
-            out.append(TargetGroup(
-                name=self.text(rule, f"{field}.name", row["name"]),
-                categories=self.int_list(rule, f"{field}.categories", row["categories"], CATEGORIES,
-                                         Term(gettext_noop("disability categories"))),
-                grades=self.int_list(rule, f"{field}.grades", row["grades"], GRADES,
-                                     Term(gettext_noop("disability grades"))),
-                long_term_care=self.boolean(rule, f"{field}.long_term_care",
-                                            row.get("long_term_care", False)),
-            ))
-        return tuple(out)
-
-    def amount(self, rule: str, value: Any) -> Amount:
-        row = self.mapping(rule, "amount", value, set(), {"dibao_ratio", "tiers"})
-        if ("dibao_ratio" in row) == ("tiers" in row):
-            self.fail(rule, "amount", gettext_noop("give exactly one of dibao_ratio or tiers"))
-        if "dibao_ratio" in row:
-            return Amount(dibao_ratio=self.ratio(rule, "amount.dibao_ratio", row["dibao_ratio"],
-                                                 Decimal(0), Decimal(1), low_inclusive=False))
-        tiers = row["tiers"]
-        if not isinstance(tiers, list) or not tiers:
-            self.fail(rule, "amount.tiers", gettext_noop("expected a non-empty list of tiers"))
-        out: list[Tier] = []
-        seen: dict[int, str] = {}
-        for i, item in enumerate(tiers):
-            field = f"amount.tiers[{i}]"
-            item = self.mapping(rule, field, item, {"name", "grades", "monthly"}, set())
-            tier = Tier(
-                name=self.text(rule, f"{field}.name", item["name"]),
-                grades=self.int_list(rule, f"{field}.grades", item["grades"], GRADES,
-                                     Term(gettext_noop("disability grades"))),
-                monthly=self.money(rule, f"{field}.monthly", item["monthly"]),
-            )
-            for grade in tier.grades:
-                if grade in seen:
-                    self.fail(rule, f"{field}.grades", gettext_noop(
-                        "grade %(grade)s is already in tier %(tier)s"),
-                        grade=grade, tier=seen[grade])
-                seen[grade] = tier.name
-            out.append(tier)
-        return Amount(tiers=tuple(out))
-
-    def check_version(self, rule: str, rules: SubsidyRules, dibao: tuple[DibaoStandard, ...]) -> None:
-        """Cross-field checks: each version must be able to decide every case it admits."""
-        subsidy = rules.subsidy
-        if subsidy is Subsidy.LIVING and not rules.has_hardship_test:
-            self.fail(rule, "household_types", gettext_noop(
-                "the living subsidy needs a hardship test (household_types or income_test)"))
-        if subsidy is Subsidy.NURSING and not rules.target_groups:
-            self.fail(rule, "target_groups",
-                      gettext_noop("the nursing subsidy needs target_groups"))
-        if rules.amount.tiers:
-            admitted = ({g for group in rules.target_groups for g in group.grades}
-                        if rules.target_groups else set(GRADES))
-            covered = {g for tier in rules.amount.tiers for g in tier.grades}
-            missing = sorted(admitted - covered)
-            if missing:
-                self.fail(rule, "amount.tiers", gettext_noop(
-                    "no tier covers grade(s) %(missing)s, which the rules admit"),
-                    missing=missing)
-        uses_dibao = [f for f, used in (("amount.dibao_ratio", rules.amount.dibao_ratio is not None),
-                                        ("income_test", rules.income_test is not None)) if used]
-        for field in uses_dibao:
-            if not dibao or dibao[0].effective_from > rules.effective_from:
-                first = dibao[0].effective_from.isoformat() if dibao else "—"
-                self.fail(rule, field, gettext_noop(
-                    "no dibao_standard is in force on %(version)s (the earliest starts "
-                    "%(first)s)"), version=rules.version, first=first)
-
-
-def _kind(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
+def _check_version(rules: SubsidyRules, dibao: list[DibaoSchema], where: str) -> None:
+    """Cross-field checks of the version at ``where``: it must be able to decide every
+    case it admits."""
+    if rules.subsidy is Subsidy.LIVING and not rules.has_hardship_test:
+        raise refuse("生活补贴须有困难认定条件：household_types 或 income_test",
+                     "the living subsidy needs a hardship test (household_types or income_test)",
+                     f"{where}.household_types")
+    if rules.subsidy is Subsidy.NURSING and not rules.target_groups:
+        raise refuse("护理补贴须列出补贴对象：target_groups", "the nursing subsidy needs target_groups",
+                     f"{where}.target_groups")
+    if rules.amount.tiers:
+        admitted = ({g for group in rules.target_groups for g in group.grades}
+                    if rules.target_groups else set(GRADES))
+        covered = {g for tier in rules.amount.tiers for g in tier.grades}
+        missing = sorted(admitted - covered)
+        if missing:
+            raise refuse(f"没有档次覆盖 {missing} 级，但这些等级可以享受补贴",
+                         f"no tier covers grade(s) {missing}, which the rules admit",
+                         f"{where}.amount.tiers")
+    uses_dibao = [f for f, used in (("amount.dibao_ratio", rules.amount.dibao_ratio is not None),
+                                    ("income_test", rules.income_test is not None)) if used]
+    for field in uses_dibao:
+        if not dibao or dibao[0].effective_from > rules.effective_from:
+            first = dibao[0].effective_from.isoformat() if dibao else "—"
+            raise refuse(f"该版本 {rules.version} 生效时尚无低保标准，dibao_standard 最早自 {first} 起",
+                         f"no dibao_standard is in force on {rules.version} (the earliest starts "
+                         f"{first})", f"{where}.{field}")

@@ -32,6 +32,7 @@ from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
+from canlian.accounts import scoping
 from canlian.core import bulk
 from canlian.people.models import Person
 from canlian.regions.models import Region
@@ -88,7 +89,7 @@ LEFT JOIN (
         PARTITION BY person_id ORDER BY issue_date DESC, id DESC) AS latest
     FROM certificates_certificate WHERE person_id IN (SELECT person_id FROM benefits_grant)
     ) c ON c.person_id = g.person_id AND c.latest = 1
-WHERE p.village_id BETWEEN %(lo)s AND %(hi)s
+WHERE {{region}}
   AND g.start_month < %(month)s AND g.first_payable_month <= %(month)s
   AND g.person_id NOT IN (SELECT person_id FROM {REVIEW})
   AND (g.end_month IS NULL OR g.end_month >= %(month)s)
@@ -195,9 +196,9 @@ def gather(region: Region, month: dt.date, decide: Any) -> Standing:
     region whose person is not marked for review) and decide each combination with
     ``decide(row, month)``, which returns an ``eligibility.Decision``. The caller drops the
     tables with ``drop()``."""
-    lo, hi = region.code_range
+    in_region, region_params = scoping.region_sql(region, "p.village_id")
     ops = connection.ops
-    params = {"month": ops.adapt_datefield_value(month), "lo": lo, "hi": hi}
+    params = {"month": ops.adapt_datefield_value(month), **region_params}
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
         if connection.vendor == "postgresql":
@@ -208,7 +209,8 @@ def gather(region: Region, month: dt.date, decide: Any) -> Standing:
         cursor.execute("SELECT id FROM benefits_roll WHERE status = 'finalised' "
                        "AND month >= %s", [params["month"]])
         paid_rolls = ", ".join(str(int(r[0])) for r in cursor.fetchall())
-        cursor.execute(CREATE.format(paid_this_month=PAID_THIS_MONTH.format(rolls=paid_rolls)
+        cursor.execute(CREATE.format(region=in_region,
+                                     paid_this_month=PAID_THIS_MONTH.format(rolls=paid_rolls)
                                      if paid_rolls else ""), params)
         cursor.execute(f"SELECT grant_id, fact_key FROM {TABLE}")
         pairs = cursor.fetchall()

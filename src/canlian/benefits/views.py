@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,10 +16,9 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
-from canlian.core import clock, exports, notice_rules, separation
+from canlian.core import clock, exports, notices_web, separation
 from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
-from canlian.core.forms import NoticeForm, add_errors
 from canlian.core.lists import Column, Filter, Listing, region_name
 from canlian.core.web import AuthedRequest, requires
 from canlian.portal.actions import uploads_for
@@ -248,7 +246,7 @@ def roll_list(request: AuthedRequest) -> HttpResponse:
             return redirect("jobs:detail", job.pk)
     return render(request, "benefits/rolls.html", {
         "rolls": Roll.objects.filter(region=region)[:60], "form": form,
-        "failed": bankfiles.failed_lines(region.code_range)[:200],
+        "failed": bankfiles.failed_lines(region)[:200],
     })
 
 
@@ -349,51 +347,18 @@ def roll_reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
 def notices(request: AuthedRequest) -> HttpResponse:
     """公示: reviewed applications waiting for their village's notice, the notices posted
     with their dates, and (for reviewers) posting a village's notice."""
-    user = request.user
-    form = NoticeForm(request.POST or None, initial={"starts_on": clock.today()})
-    if request.method == "POST":
-        scoping.require(user, Capability.REVIEW)
-        if form.is_valid():
-            try:
-                notice = actions.post_notice(
-                    user, request.POST.get("village", ""),
-                    [int(x) for x in request.POST.getlist("applications") if x.isdigit()],
-                    form.cleaned_data["starts_on"], request=request)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("Public notice posted from %(first)s to %(last)s.")
-                                 % {"first": f"{notice.starts_on:%Y-%m-%d}",
-                                    "last": f"{notice.ends_on:%Y-%m-%d}"})
-                return redirect("benefits:notice", pk=notice.pk)
-    waiting = (actions.applications_for(user).filter(state=ApplicationState.REVIEWED,
-                                                     notice=None)
-               .select_related("person", "village__parent").order_by("village_id", "id"))
-    villages: dict[str, dict] = {}
-    for application in waiting[:500]:
-        if actions.notice_needed(application) is None:
-            continue
-        entry = villages.setdefault(application.village_id, {"village": application.village,
-                                                             "applications": []})
-        entry["applications"].append(application)
-    posted = (actions.notices_for(user).select_related("village__parent")
-              .annotate(persons=Count("applications"))[:100])
-    return render(request, "benefits/notices.html", {
-        "villages": list(villages.values()), "notices": posted, "form": form,
-        "today": clock.today(), "can_post": user.can(Capability.REVIEW),
-    })
+    return notices_web.notices_page(
+        request, app="benefits", post_notice=actions.post_notice,
+        waiting=actions.applications_for(request.user).filter(state=ApplicationState.REVIEWED,
+                                                              notice=None),
+        needs_notice=lambda application: actions.notice_needed(application) is not None,
+        posted=actions.notices_for(request.user), template="benefits/notices.html")
 
 
 @requires(Capability.VIEW_PEOPLE)
 def notice_print(request: AuthedRequest, pk: int) -> HttpResponse:
     """The printable notice list for the village board (HTML; print from the browser)."""
-    notice = get_object_or_404(actions.notices_for(request.user).select_related(
-        "village__parent"), pk=pk)
-    applications = list(notice.applications.select_related("person").order_by("person__name"))
-    record_many(user=request.user, action=AuditAction.VIEW, request=request,
-                people=[(a.person_id, notice.village_id) for a in applications],
-                summary=f"查看两项补贴公示名单 {notice.starts_on:%Y-%m-%d}")
-    return render(request, "benefits/notice.html", {
-        "notice": notice, "applications": applications,
-        "has_run": notice_rules.has_run(notice.ends_on, clock.today()),
-    })
+    return notices_web.notice_print_page(
+        request, pk, notices=actions.notices_for(request.user), template="benefits/notice.html",
+        related=("person",), order=("person__name",), summary="查看两项补贴公示名单 %s",
+        context=lambda applications: {"applications": applications})

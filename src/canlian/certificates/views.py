@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,11 +18,11 @@ from django.views.decorators.http import require_POST
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
-from canlian.audit.actions import record, record_many
+from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
-from canlian.core import clock, notice_rules, separation
+from canlian.core import clock, notices_web, separation
 from canlian.core.duties import Workflow
-from canlian.core.forms import NoticeForm, add_errors
+from canlian.core.forms import add_errors
 from canlian.core.lists import Column, Filter, Listing, region_name
 from canlian.core.web import AuthedRequest, requires
 from canlian.portal.actions import uploads_for
@@ -295,54 +294,22 @@ def todo_done(request: AuthedRequest, pk: int) -> HttpResponse:
 def notices(request: AuthedRequest) -> HttpResponse:
     """公示: reviewed certificate applications waiting for their village's notice, the
     notices posted with their dates, and (for reviewers) posting a village's notice."""
-    user = request.user
-    form = NoticeForm(request.POST or None, initial={"starts_on": clock.today()})
-    if request.method == "POST":
-        scoping.require(user, Capability.REVIEW)
-        if form.is_valid():
-            try:
-                notice = actions.post_notice(
-                    user, request.POST.get("village", ""),
-                    [int(x) for x in request.POST.getlist("applications") if x.isdigit()],
-                    form.cleaned_data["starts_on"], request=request)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("Public notice posted from %(first)s to %(last)s.")
-                                 % {"first": f"{notice.starts_on:%Y-%m-%d}",
-                                    "last": f"{notice.ends_on:%Y-%m-%d}"})
-                return redirect("certificates:notice", pk=notice.pk)
-    waiting = (actions.awaiting_notice(user).select_related("person", "village__parent")
-               .order_by("village_id", "id")[:500])
-    villages: dict[str, dict] = {}
-    for application in waiting:
-        entry = villages.setdefault(application.village_id, {"village": application.village,
-                                                             "applications": []})
-        entry["applications"].append(application)
-    posted = (actions.notices_for(user).select_related("village__parent")
-              .annotate(persons=Count("applications"))[:100])
-    return render(request, "certificates/notices.html", {
-        "villages": list(villages.values()), "notices": posted, "form": form,
-        "today": clock.today(), "can_post": user.can(Capability.REVIEW),
-        "working_days": workflow.NOTICE_WORKING_DAYS,
-    })
+    return notices_web.notices_page(
+        request, app="certificates", post_notice=actions.post_notice,
+        waiting=actions.awaiting_notice(request.user), posted=actions.notices_for(request.user),
+        template="certificates/notices.html",
+        context={"working_days": workflow.NOTICE_WORKING_DAYS})
 
 
 @requires(Capability.VIEW_PEOPLE)
 def notice_print(request: AuthedRequest, pk: int) -> HttpResponse:
     """The printable notice list for the village board (HTML; print from the browser):
     names and resident IDs masked, category and grade shown (audited per person)."""
-    notice = get_object_or_404(actions.notices_for(request.user).select_related(
-        "village__parent"), pk=pk)
-    applications = list(notice.applications.select_related("person", "assessment")
-                        .order_by("person__name", "id"))
-    rows = [{"name": ecert.mask_name(a.person.name), "resident_id": a.person.masked_id,
+    return notices_web.notice_print_page(
+        request, pk, notices=actions.notices_for(request.user), template="certificates/notice.html",
+        related=("person", "assessment"), order=("person__name", "id"),
+        summary="查看残疾人证公示名单 %s",
+        context=lambda applications: {"rows": [
+            {"name": ecert.mask_name(a.person.name), "resident_id": a.person.masked_id,
              "sex": a.person.get_sex_display(), "kind": a.kind_label,
-             "assessment": getattr(a, "assessment", None)} for a in applications]
-    record_many(user=request.user, action=AuditAction.VIEW, request=request,
-                people=[(a.person_id, notice.village_id) for a in applications],
-                summary=f"查看残疾人证公示名单 {notice.starts_on:%Y-%m-%d}")
-    return render(request, "certificates/notice.html", {
-        "notice": notice, "rows": rows,
-        "has_run": notice_rules.has_run(notice.ends_on, clock.today()),
-    })
+             "assessment": getattr(a, "assessment", None)} for a in applications]})

@@ -31,6 +31,17 @@ def translated(msgid: str, params: dict[str, Any] | None = None) -> str:
     return text % params if params else text
 
 
+def language() -> str:
+    """The active language's code (``zh-hans``, ``en``); ``en`` without Django."""
+    translation = sys.modules.get("django.utils.translation")
+    if translation is not None:
+        try:
+            return translation.get_language() or "en"
+        except Exception:  # settings not configured: stay in English
+            return "en"
+    return "en"
+
+
 def english(msgid: str, params: dict[str, Any] | None = None) -> str:
     """The message in English (``str()`` of an exception, for logs and developers)."""
     return msgid % params if params else msgid

@@ -149,6 +149,26 @@ def where_of(loc: Iterable[Any]) -> str:
     return out or "-"
 
 
+def row_at(loc: list[Any], data: Any) -> tuple[str, list[Any]] | None:
+    """For a file of versioned rows: the place of the row ``loc`` lies in (the path up to its
+    first list index, with the row's ``effective_from``: ``subsidies.nursing[1] (2026-01-01)``)
+    and the rest of ``loc`` inside the row; None when ``loc`` is in no list."""
+    index = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
+    if index is None:
+        return None
+    where = where_of(loc[:index + 1])
+    row: Any = data
+    for part in loc[:index + 1]:
+        try:
+            row = row[part]
+        except (KeyError, IndexError, TypeError):
+            row = None
+            break
+    if isinstance(row, dict) and row.get("effective_from") is not None:
+        where += f" ({row['effective_from']})"
+    return where, loc[index + 1:]
+
+
 def _error(file: str, exc: PydanticError, error: type[RuleFileError], data: Any) -> RuleFileError:
     """The first problem of a failed validation, as ``error`` (a :class:`RuleFileError`)."""
     first = exc.errors(include_url=False)[0]
@@ -179,9 +199,11 @@ def validate(data: Any, schema: type[M], *, file: str, error: type[RuleFileError
         raise _error(file, exc, error, data) from None
 
 
-def read(path: str | Path, error: type[RuleFileError] = RuleFileError) -> Any:
+def read(path: str | Path, error: type[RuleFileError] = RuleFileError,
+         loader: type[yaml.SafeLoader] = yaml.SafeLoader) -> Any:
     """The parsed YAML of ``path``: ``FileNotFoundError`` without it, ``error`` with the
-    line of a syntax error or an impossible value (an unquoted 2024-13-01)."""
+    line of a syntax error or an impossible value (an unquoted 2024-13-01). ``loader`` is a
+    ``SafeLoader`` (:class:`DatesAsText` for a schema that reads its dates itself)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -195,7 +217,7 @@ def parse_text(text: str, file: str, error: type[RuleFileError] = RuleFileError)
     """The parsed YAML of ``text`` (a file's content, or a draft pasted into a page, named
     ``file`` in errors): ``error`` with the line of a syntax error or an impossible value."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else "?"
@@ -206,6 +228,19 @@ def parse_text(text: str, file: str, error: type[RuleFileError] = RuleFileError)
                        f"invalid value in the YAML: {exc}", None) from None
 
 
-def load(path: str | Path, schema: type[M], error: type[RuleFileError] = RuleFileError) -> M:
+def load(path: str | Path, schema: type[M], error: type[RuleFileError] = RuleFileError,
+         loader: type[yaml.SafeLoader] = yaml.SafeLoader) -> M:
     """Read ``path`` and check it against ``schema`` (:func:`read`, :func:`validate`)."""
-    return validate(read(path, error), schema, file=Path(path).name, error=error)
+    return validate(read(path, error, loader), schema, file=Path(path).name, error=error)
+
+
+class DatesAsText(yaml.SafeLoader):
+    """A SafeLoader that leaves dates as text, so that an impossible date such as
+    ``2024-13-01`` is reported by the schema with its place in the file instead of failing
+    inside PyYAML."""
+
+
+DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}

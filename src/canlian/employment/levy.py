@@ -110,22 +110,13 @@ class LevyDataError(RuleFileError):
     @classmethod
     def at(cls, file: str, loc: list[Any], zh: str, en: str, data: Any,
            key: str | None = None) -> LevyDataError:
-        index = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
-        if index is None:  # a key of a level (national, a province) or of the file
+        row = rulefile.row_at(loc, data)
+        if row is None:  # a key of a level (national, a province) or of the file
             if key:
                 return cls(file, rulefile.where_of(loc), key, zh, en)
             return cls(file, rulefile.where_of(loc[:-1]), str(loc[-1]) if loc else "-", zh, en)
-        where = rulefile.where_of(loc[:index + 1])
-        row: Any = data
-        for part in loc[:index + 1]:
-            try:
-                row = row[part]
-            except (KeyError, IndexError, TypeError):
-                row = None
-                break
-        if isinstance(row, dict) and row.get("effective_from") is not None:
-            where += f" ({row['effective_from']})"
-        field = key or ".".join(map(str, loc[index + 1:])) or "-"
+        where, rest = row
+        field = key or ".".join(map(str, rest)) or "-"
         return cls(file, where, field, zh, en)
 
 

@@ -38,35 +38,21 @@ def _run(kind: ImportKind) -> Any:
     return run
 
 
-CERTIFICATE_IMPORT = register(Kind(
-    "exchange.certificate_import", _("Migration import of certificate holders"),
-    actions.CAPABILITY[ImportKind.CERTIFICATES], run=_run(ImportKind.CERTIFICATES),
-    summary_template="exchange/job_summary.html", detail_url="exchange:result"))
-GRANT_IMPORT = register(Kind(
-    "exchange.grant_import", _("Migration import of running subsidy grants"),
-    actions.CAPABILITY[ImportKind.GRANTS], run=_run(ImportKind.GRANTS),
-    summary_template="exchange/job_summary.html", detail_url="exchange:result"))
-SERVICE_IMPORT = register(Kind(
-    "exchange.service_import", _("Import of service records"),
-    actions.CAPABILITY[ImportKind.SERVICES], run=_run(ImportKind.SERVICES),
-    summary_template="exchange/job_summary.html", detail_url="exchange:result"))
-SURVEY_IMPORT = register(Kind(
-    "exchange.survey_import", _("Import of survey records"),
-    actions.CAPABILITY[ImportKind.SURVEYS], run=_run(ImportKind.SURVEYS),
-    summary_template="exchange/job_summary.html", detail_url="exchange:result"))
-EDUCATION_IMPORT = register(Kind(
-    "exchange.education_import", _("Import of the education bureau's schooling status"),
-    actions.CAPABILITY[ImportKind.EDUCATION], run=_run(ImportKind.EDUCATION),
-    summary_template="exchange/job_summary.html", detail_url="exchange:result"))
-ALLOWANCE_IMPORT = register(Kind(
-    "exchange.allowance_import", _("Import of civil affairs' minimum living allowance changes"),
-    actions.CAPABILITY[ImportKind.ALLOWANCE], run=_run(ImportKind.ALLOWANCE),
-    summary_template="exchange/job_summary.html", detail_url="exchange:result"))
-INSURANCE_IMPORT = register(Kind(
-    "exchange.insurance_import", _("Import of insurance enrolment confirmations"),
-    actions.CAPABILITY[ImportKind.INSURANCE], run=_run(ImportKind.INSURANCE),
-    summary_template="exchange/job_summary.html", detail_url="exchange:result"))
-KIND_OF = {ImportKind.CERTIFICATES: CERTIFICATE_IMPORT, ImportKind.GRANTS: GRANT_IMPORT,
-           ImportKind.SERVICES: SERVICE_IMPORT, ImportKind.SURVEYS: SURVEY_IMPORT,
-           ImportKind.EDUCATION: EDUCATION_IMPORT, ImportKind.ALLOWANCE: ALLOWANCE_IMPORT,
-           ImportKind.INSURANCE: INSURANCE_IMPORT}
+# Every import kind is one job kind of the same shape: (import kind, job code, title).
+_KINDS: tuple[tuple[ImportKind, str, Any], ...] = (
+    (ImportKind.CERTIFICATES, "exchange.certificate_import",
+     _("Migration import of certificate holders")),
+    (ImportKind.GRANTS, "exchange.grant_import", _("Migration import of running subsidy grants")),
+    (ImportKind.SERVICES, "exchange.service_import", _("Import of service records")),
+    (ImportKind.SURVEYS, "exchange.survey_import", _("Import of survey records")),
+    (ImportKind.EDUCATION, "exchange.education_import",
+     _("Import of the education bureau's schooling status")),
+    (ImportKind.ALLOWANCE, "exchange.allowance_import",
+     _("Import of civil affairs' minimum living allowance changes")),
+    (ImportKind.INSURANCE, "exchange.insurance_import",
+     _("Import of insurance enrolment confirmations")),
+)
+KIND_OF: dict[ImportKind, Kind] = {
+    kind: register(Kind(code, title, actions.CAPABILITY[kind], run=_run(kind),
+                        summary_template="exchange/job_summary.html", detail_url="exchange:result"))
+    for kind, code, title in _KINDS}

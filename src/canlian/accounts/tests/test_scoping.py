@@ -1,10 +1,12 @@
 """Region scoping and role capabilities on every staff view of the registry."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from canlian.accounts import scoping
 from canlian.audit.models import AuditEvent
+from canlian.people.models import Person
 
 PERSON_VIEWS = ["people:detail", "people:edit"]
 
@@ -142,3 +144,19 @@ def test_guardian_outside_the_registry_sees_only_wards(users, make_person, regio
     make_person(regions.v1a, name="别人")
     users.citizen.resident_id = guardian_id
     assert set(scoping.people_for(users.citizen)) == {ward}
+
+
+def test_region_sql_selects_what_within_selects(regions, two_people):
+    """The raw-SQL region condition (the subsidy roll's) and the ORM one agree."""
+    inside, _ = two_people
+    township = regions.v1a.parent
+    where, params = scoping.region_sql(township, "p.village_id", name="t")
+    low, high = township.code_range
+    assert (where, params) == ("p.village_id BETWEEN %(t_lo)s AND %(t_hi)s", {"t_lo": low, "t_hi": high})
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT p.id FROM people_person p WHERE {where}", params)  # noqa: S608
+        found = {row[0] for row in cursor.fetchall()}
+    assert found == {inside.pk}
+    assert found == set(Person.objects.filter(scoping.within(township, "village__code"))
+                        .values_list("pk", flat=True))
+    assert scoping.region_sql(township.code_range, "v")[1] == scoping.region_sql(township, "v")[1]

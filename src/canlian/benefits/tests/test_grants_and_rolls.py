@@ -286,7 +286,7 @@ def test_bank_file_and_reconciliation_with_failed_rows(users, certified, regions
                                                     [line_b.id, "失败", "三百", "成功", ""]]))
     assert (again.paid, again.unchanged) == (0, 1)
     assert again.errors == [(3, "金额 '三百' 不是数字")]
-    failed = bankfiles.failed_lines(regions.county.code_range)
+    failed = bankfiles.failed_lines(regions.county)
     assert [f.person_id for f in failed] == [b.pk]
     with pytest.raises(ValueError, match="无法读取"):
         bankfiles.reconcile(roll, io.BytesIO(b"not a workbook"))

@@ -37,7 +37,8 @@ def test_the_rule_data_is_read_strictly(tmp_path):
     text = (rulesets.DATA_DIR / "yueqing.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "yueqing.yaml"
     bad.write_text(text.replace("    working_days: 5", "    working_dayz: 5"), encoding="utf-8")
-    with pytest.raises(rulesets.RuleSetError, match=r"public_notice\[0\].*working_dayz"):
+    # The shared reader reports the first problem: the required key the misspelling lacks.
+    with pytest.raises(rulesets.RuleSetError, match=r"public_notice\[0\].*missing key\(s\) working_days"):
         rulesets.load(bad)
     bad.write_text(text.replace("subsidies: [living, nursing]", "subsidies: [care]"),
                    encoding="utf-8")

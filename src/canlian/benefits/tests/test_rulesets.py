@@ -11,6 +11,7 @@ import yaml
 
 from canlian.benefits import rulesets
 from canlian.benefits.rulesets import NotInForceError, RuleSetError, Subsidy
+from canlian.core import rulefile
 
 D = Decimal
 
@@ -150,8 +151,8 @@ def test_missing_field_names_file_rule_and_field(tmp_path):
     assert error.file == "broken.yaml"
     assert error.rule == "subsidies.nursing[1] (2026-01-01)"
     assert error.field == "amount.tiers[0].monthly"
-    assert "缺少必填字段" in error.message
-    assert "required field is missing" in str(error)
+    assert "缺少字段 monthly" in error.message
+    assert "missing key(s) monthly" in str(error)
     for part in ("broken.yaml", "subsidies.nursing[1] (2026-01-01)", "amount.tiers[0].monthly"):
         assert part in str(error)
 
@@ -168,18 +169,17 @@ def test_unknown_subsidy(tmp_path):
     data = shipped_data()
     data["subsidies"]["housing"] = data["subsidies"]["living"]
     error = load_broken(tmp_path, data)
-    assert error.rule == "subsidies.housing"
-    assert error.field == "subsidies"
-    assert "未知补贴 'housing'" in error.message
-    assert "unknown subsidy 'housing'" in str(error)
+    assert (error.rule, error.field) == ("subsidies", "housing")
+    assert "未知字段 housing" in error.message
+    assert "unknown key(s) housing" in str(error)
 
 
 def test_missing_subsidy(tmp_path):
     data = shipped_data()
     del data["subsidies"]["nursing"]
     error = load_broken(tmp_path, data)
-    assert error.rule == "subsidies.nursing"
-    assert "缺少重度残疾人护理补贴的规则" in error.message
+    assert (error.rule, error.field) == ("subsidies", "nursing")
+    assert "缺少字段 nursing" in error.message
 
 
 def test_negative_amount(tmp_path):
@@ -196,7 +196,8 @@ def test_negative_dibao_standard(tmp_path):
     data = shipped_data()
     data["dibao_standard"][1]["monthly"] = -1300
     error = load_broken(tmp_path, data)
-    assert (error.rule, error.field) == ("dibao_standard[1]", "monthly")
+    assert (error.rule, error.field) == ("dibao_standard[1] (2019-07-01)", "monthly")
+    assert "金额不能为负数" in error.message
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path):
@@ -228,10 +229,10 @@ LIVING_0 = ["subsidies", "living", 0]
     ("path", "value", "rule", "field", "fragment"),
     [
         (["schema"], 2, "-", "schema", "不支持的格式版本"),
-        (["ruleset", "province"], ..., "ruleset", "province", "缺少必填字段"),
+        (["ruleset", "province"], ..., "ruleset", "province", "缺少字段 province"),
         (["ruleset", "colour"], "red", "ruleset", "colour", "未知字段"),
-        (["subsidies"], ["living"], "subsidies", "subsidies", "应为映射"),
-        (["subsidies", "living"], [], "subsidies.living", "-", "非空的版本列表"),
+        (["subsidies"], ["living"], "-", "subsidies", "应为映射"),
+        (["subsidies", "living"], [], "subsidies", "living", "应为非空列表"),
         ([*LIVING_0, "effective_form"], "2024-01-01", "subsidies.living[0] (2016-01-01)",
          "effective_form", "未知字段"),
         ([*LIVING_0, "effective_from"], "2024-13-01", "subsidies.living[0] (2024-13-01)",
@@ -280,7 +281,7 @@ LIVING_0 = ["subsidies", "living", 0]
         ([*NURSING_0, "target_groups"], ..., "subsidies.nursing[0] (2016-01-01)",
          "target_groups", "须列出补贴对象"),
         ([*NURSING_0, "long_term_care_min_months"], 0, "subsidies.nursing[0] (2016-01-01)",
-         "long_term_care_min_months", "正整数"),
+         "long_term_care_min_months", "不应小于 1"),
         ([*NURSING_0, "institutional_care_uplift"], "-0.5", "subsidies.nursing[0] (2016-01-01)",
          "institutional_care_uplift", "范围内"),
         ([*NURSING_0, "floor"], "-80", "subsidies.nursing[0] (2016-01-01)", "floor", "不能为负数"),
@@ -292,7 +293,7 @@ LIVING_0 = ["subsidies", "living", 0]
         ([*LIVING_0, "household_types"], "dibao", "subsidies.living[0] (2016-01-01)", "household_types",
          "应为列表"),
         (["ruleset", "sources"], "52号", "ruleset", "sources", "应为列表"),
-        (["dibao_standard"], {"monthly": 1200}, "dibao_standard", "-", "应为版本列表"),
+        (["dibao_standard"], {"monthly": 1200}, "-", "dibao_standard", "应为列表"),
         (["subsidies", "nursing", 1, "effective_from"], dt.date(2016, 1, 1), "subsidies.nursing",
          "effective_from", "同一生效日期 2016-01-01 出现两次"),
     ],
@@ -409,3 +410,31 @@ def test_the_rule_modules_do_not_import_django():
             "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'django'); "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- the shared reader (core.rulefile): a bad file names the file and the field -------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "rule", "field", "zh", "en"),
+    [
+        ([*NURSING_0, "amount", "tiers", 0, "monthly"], ..., "subsidies.nursing[0] (2016-01-01)",
+         "amount.tiers[0].monthly", "缺少字段 monthly", "missing key(s) monthly"),
+        ([*NURSING_0, "long_term_care_min_months"], "6", "subsidies.nursing[0] (2016-01-01)",
+         "long_term_care_min_months", "应为整数", "valid integer"),
+        ([*NURSING_0, "target_groups", 0, "colour"], "red", "subsidies.nursing[0] (2016-01-01)",
+         "target_groups[0].colour", "未知字段 colour", "unknown key(s) colour"),
+    ],
+    ids=["missing field", "wrong type", "unknown key"],
+)
+def test_a_bad_file_is_named_by_file_and_field_in_both_languages(tmp_path, path, value, rule,
+                                                                  field, zh, en):
+    data = shipped_data()
+    mutate(data, path, value)
+    error = load_broken(tmp_path, data, "bad-rules.yaml")
+    assert isinstance(error, rulefile.RuleFileError)
+    assert (error.file, error.rule, error.field) == ("bad-rules.yaml", rule, field)
+    assert error.in_language("zh-hans") == f"规则文件 bad-rules.yaml，规则 {rule}，字段 {field}：{error.zh}"
+    assert zh in error.zh and zh in error.message  # the tests run in Chinese
+    assert en in error.en and str(error) == error.in_language("en")
+    assert str(error).startswith(f"Rules file bad-rules.yaml, rule {rule}, field {field}: ")

@@ -87,13 +87,6 @@ WRITES_ELSEWHERE: dict[str, tuple[int, str]] = {
 
 # Files outside the scoping layer that build a region condition today. Same ratchet.
 REGION_FILTERS_ELSEWHERE: dict[str, int] = {
-    "benefits/bankfiles.py": 1,
-    "benefits/ledger.py": 2,
-    "benefits/likely.py": 1,
-    "benefits/management/commands/subsidies.py": 1,
-    "benefits/rolls.py": 8,
-    "benefits/standing.py": 1,
-    "benefits/views.py": 1,
     "indicators/measures.py": 6,
 }
 

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from canlian.benefits import ledger, rolls
 from canlian.core.progress import Progress
-from canlian.regions.models import Deployment
+from canlian.regions.models import Deployment, Region
 
 
 def parse_month(text: str) -> dt.date:
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if deployment is None:
             raise CommandError("no deployment loaded: run `canlian seed` or `canlian regions load`")
         if opts["verb"] == "audit":
-            self.audit(deployment.root.code_range)
+            self.audit(deployment.root)
             return
         if not opts["month"]:
             raise CommandError("--month YYYY-MM is required")
@@ -73,9 +73,9 @@ class Command(BaseCommand):
                 raise CommandError(exc.message) from None
             self.stdout.write(self.style.SUCCESS(f"{roll.month:%Y-%m} finalised"))
 
-    def audit(self, code_range: tuple[str, str]) -> None:
+    def audit(self, root: Region) -> None:
         started = time.perf_counter()
-        twice = ledger.double_payments(code_range)
+        twice = ledger.double_payments(root)
         for row in twice[:100]:
             self.stdout.write(f"  {row['payee']} (person {row['person_id']}) {row['subsidy']} "
                               f"{row['period']:%Y-%m}: {row['detail']}")
