@@ -210,10 +210,11 @@ def read(path: str | Path, error: type[RuleFileError] = RuleFileError,
     except FileNotFoundError:
         raise FileNotFoundError(translated(gettext_noop("Rules file %(path)s not found"),
                                            {"path": path})) from None
-    return parse_text(text, path.name, error)
+    return parse_text(text, path.name, error, loader)
 
 
-def parse_text(text: str, file: str, error: type[RuleFileError] = RuleFileError) -> Any:
+def parse_text(text: str, file: str, error: type[RuleFileError] = RuleFileError,
+               loader: type[yaml.SafeLoader] = yaml.SafeLoader) -> Any:
     """The parsed YAML of ``text`` (a file's content, or a draft pasted into a page, named
     ``file`` in errors): ``error`` with the line of a syntax error or an impossible value."""
     try:
