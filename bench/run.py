@@ -23,7 +23,7 @@ os.environ.setdefault("CANLIAN_DEPLOYMENT", "yueqing")
 django.setup()
 
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from canlian.core import clock
 
@@ -273,6 +273,56 @@ def bench_roll() -> None:
     outcome, seconds = timed(rolls.generate, root, month)
     report("monthly roll generation", f"{outcome.roll.line_count:,} lines in {seconds:.1f} s",
            "< 15 s", seconds < 15)
+    # The floor: the same number of lines written by one bare INSERT … SELECT into the same
+    # table and month (as failed payments, which never_pay_twice leaves out), rolled back.
+    from canlian.core import partitions
+
+    with transaction.atomic(), connection.cursor() as c:
+        started = time.perf_counter()
+        c.execute("""INSERT INTO benefits_rollline (roll_id, grant_id, person_id, subsidy,
+                         period, kind, amount, rule_version, reason, village_code, payee,
+                         bank_account, payment_status, failure_reason)
+                     SELECT roll_id, grant_id, person_id, subsidy, period, kind, amount,
+                         rule_version, reason, village_code, payee, bank_account, 'failed',
+                         'bench' FROM benefits_rollline WHERE roll_id = %s""",
+                  [outcome.roll.pk])
+        floor = time.perf_counter() - started
+        transaction.set_rollback(True)
+    shape = "partitioned" if partitions.is_partitioned(partitions.ROLL_LINES) else "plain"
+    report(f"monthly roll beside a bare INSERT … SELECT of its lines ({shape} ledger)",
+           f"{seconds:.1f} s / {floor:.2f} s = {seconds / floor:.1f} x, load "
+           f"{os.getloadavg()[0]:.1f}", "reported", True)
+
+
+def bench_partition() -> None:
+    """Convert the roll ledger (by month) and the surveys (by year) to partitioned tables as
+    on a live database (``canlian partitions convert``, docs/scaling.md)."""
+    from canlian.core import partitions
+
+    for name in ("rolllines", "surveys"):
+        spec = partitions.TABLES[name]
+        if partitions.is_partitioned(spec):
+            report(f"partition {name}", "already partitioned", "reported", True)
+            continue
+        with connection.cursor() as c:
+            c.execute(f"SELECT count(*), pg_size_pretty(pg_total_relation_size(%s)) "  # noqa: S608
+                      f"FROM {spec.table}", [spec.table])
+            rows, size = c.fetchone()
+        marks: dict[str, float] = {}
+        started = time.perf_counter()
+
+        def mark(line: str, marks: dict[str, float] = marks, started: float = started) -> None:
+            marks[line.split(" ", 1)[0]] = time.perf_counter() - started
+
+        load = os.getloadavg()[0]
+        timed(partitions.convert, spec, report=mark)
+        total = time.perf_counter() - started
+        copy = marks.get("copied", marks["created"]) - marks["created"]
+        swap = marks["swapped:"] - marks.get("copied", marks["created"])
+        report(f"partition {name} ({rows:,} rows, {size})",
+               f"create {marks['created']:.1f} s, copy {copy:.1f} s, count and swap {swap:.1f} s "
+               f"(writers wait), analyse {marks['analysed'] - marks['swapped:']:.1f} s, total "
+               f"{total:.1f} s, load {load:.1f}–{os.getloadavg()[0]:.1f}", "reported", True)
 
 
 def bench_programmes() -> None:
@@ -433,6 +483,7 @@ BENCHES = {
     "list": bench_list_http,
     "indicators": bench_indicators,
     "roll": bench_roll,
+    "partition": bench_partition,
     "programmes": bench_programmes,
     "import": lambda: bench_import(int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))),
     "upgrade": bench_upgrade,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 
 import pytest
 
@@ -19,6 +20,19 @@ from canlian.regions.models import Deployment, Region
 
 PASSWORD = "Test-password-2026"
 _seq = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """With CANLIAN_TEST_PARTITIONED=1 on PostgreSQL, the test database's roll ledger and
+    surveys are partitioned by time (core/partitions.py) before any test runs, so the
+    subsidy and survey tests run against the tables a converted deployment has."""
+    if os.environ.get("CANLIAN_TEST_PARTITIONED") == "1":
+        from canlian.core import partitions
+
+        with django_db_blocker.unblock():
+            for spec in (partitions.ROLL_LINES, partitions.SURVEYS):
+                partitions.convert(spec)
 
 
 @pytest.fixture(autouse=True)

@@ -127,6 +127,25 @@ def sealed(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[dict[s
     return out
 
 
+def _written_partitions(cursor: Any, names: list[str]) -> list[str]:
+    """A table partitioned by time (core/partitions.py) is analysed in the partitions written
+    to since their last ANALYZE, not as a whole: ANALYZE of the parent samples every
+    partition again (65 s of a 13 s roll at 100,000 persons with five years of months)."""
+    if connection.vendor != "postgresql":
+        return names
+    if not connection.in_atomic_block:  # this connection's counts are sent at once
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+    cursor.execute("""SELECT p.relname, coalesce(array_agg(c.relid::regclass::text ORDER BY
+                          c.relid::regclass::text) FILTER (WHERE c.n_mod_since_analyze > 0),
+                          '{}')
+                      FROM pg_class p JOIN pg_inherits i ON i.inhparent = p.oid
+                      JOIN pg_stat_user_tables c ON c.relid = i.inhrelid
+                      WHERE p.relkind = 'p' AND p.relname = ANY(%s) GROUP BY p.relname""",
+                   [names])
+    written = dict(cursor.fetchall())
+    return [part for name in names for part in written.get(name, [name])]
+
+
 def analyze(*tables: str | type[Model], rows: int, at_once: bool = False) -> bool:
     """Refresh the planner's statistics of ``tables`` (models or table names) after a bulk
     write of ``rows`` rows; below ``ANALYZE_AFTER_ROWS`` it does nothing.
@@ -145,8 +164,10 @@ def analyze(*tables: str | type[Model], rows: int, at_once: bool = False) -> boo
 
     def run() -> None:
         try:
+            with connection.cursor() as cursor:
+                analysed = _written_partitions(cursor, names)
             with transaction.atomic(), connection.cursor() as cursor:
-                for name in names:
+                for name in analysed:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
         except DatabaseError as exc:
             logger.warning("ANALYZE %s after %s rows failed: %s", ", ".join(names), rows, exc)

@@ -193,9 +193,10 @@ def privacy_retention(slot: dt.datetime) -> dict[str, Any]:
 
 
 def partitions_ahead(slot: dt.datetime) -> dict[str, Any]:
-    """Monthly partitions (PostgreSQL, once the audit log is partitioned): this month's and
-    the next three months' are made before any row needs them (``core/partitions.py``)."""
-    return partitions.ensure_months()
+    """Time partitions (PostgreSQL, of each table once it is partitioned: the audit log and
+    the roll ledger by month, the surveys by year): this period's and the next three are
+    made before any row needs them (``core/partitions.py``)."""
+    return {name: partitions.ensure_ahead(spec) for name, spec in partitions.TABLES.items()}
 
 
 def worker_heartbeat(slot: dt.datetime) -> dict[str, Any]:

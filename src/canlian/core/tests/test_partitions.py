@@ -107,7 +107,9 @@ def test_the_audit_log_is_converted_live_and_works_across_months(db, users):
 
 def test_the_command_says_what_the_table_is(db, capsys):
     call_command("partitions", "status")
-    assert "audit_auditevent: plain" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    ledger = "partitioned" if partitions.is_partitioned(partitions.ROLL_LINES) else "plain"
+    assert "audit_auditevent: plain" in out and f"benefits_rollline: {ledger}" in out
 
 
 def test_a_row_committed_late_into_a_copied_range_is_not_lost(db, users):
@@ -134,5 +136,7 @@ def test_a_row_committed_late_into_a_copied_range_is_not_lost(db, users):
 def test_the_nightly_job_leaves_a_plain_table_alone(db):
     from canlian.ops import work
 
-    assert work.partitions_ahead(dt.datetime.now(dt.UTC)) == {"partitioned": False,
-                                                                "created": []}
+    done = work.partitions_ahead(dt.datetime.now(dt.UTC))
+    assert done["audit"] == {"partitioned": False, "created": []}
+    for name in ("rolllines", "surveys"):  # partitioned with CANLIAN_TEST_PARTITIONED=1
+        assert done[name]["partitioned"] == partitions.is_partitioned(partitions.TABLES[name])
