@@ -250,7 +250,7 @@ class Settlement(_Strict):
         if self.kind == "roster" and not self.department_zh:
             raise rulefile.refuse("名单结算须写明 department_zh（对接部门）", "a roster names department_zh")
         if self.claims is not None and self.kind != "roster":
-            raise rulefile.refuse("理赔（claims）只适用于按名单投保的保险",
+            raise rulefile.refuse("claims（理赔）只适用于按名单投保的保险",
                                   "claims are paid by an insurance bought on a roster")
         return self
 
@@ -311,13 +311,13 @@ class Version(_Strict):
     def _coherent(self) -> Version:
         kind, settle = self.benefit.kind, self.settlement.kind
         if kind == "institution_bill" and settle != "institution":
-            raise rulefile.refuse("机构结算待遇（institution_bill）须以 institution 方式结算",
+            raise rulefile.refuse("institution_bill（机构结算待遇）须以 institution 方式结算",
                                   "an institution_bill benefit is settled with kind institution")
         if kind == "premium" and settle != "roster":
-            raise rulefile.refuse("代缴保险费（premium）须以名单（roster）方式结算",
+            raise rulefile.refuse("premium（代缴保险费）须以 roster（名单）方式结算",
                                   "a premium benefit is settled by roster")
         if kind in ("monthly_cash", "yearly_cash", "one_off") and settle != "ledger":
-            raise rulefile.refuse("现金待遇须通过发放台账（ledger）结算",
+            raise rulefile.refuse("现金待遇须通过 ledger（发放台账）结算",
                                   "a cash benefit is settled through the ledger")
         if self.effective_until and self.effective_until < self.effective_from:
             raise rulefile.refuse("effective_until 早于 effective_from",

@@ -162,7 +162,7 @@ def test_errors_come_from_the_shared_reader_with_the_reason_in_both_languages():
         rules.loads(text, "linzi.yaml")
     error = caught.value
     assert isinstance(error, SharedError) and error.file == "linzi.yaml"
-    assert error.in_language("zh-hans").endswith("机构结算待遇（institution_bill）须以 institution 方式结算")
+    assert error.in_language("zh-hans").endswith("institution_bill（机构结算待遇）须以 institution 方式结算")
     assert error.in_language("en") == ("linzi.yaml: entry programmes.child_rehab[0] (2024-01-01), "
                                        "field (version): an institution_bill benefit is settled "
                                        "with kind institution")
