@@ -201,11 +201,8 @@ def gather(region: Region, month: dt.date, decide: Any) -> Standing:
     params = {"month": ops.adapt_datefield_value(month), **region_params}
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
-        if connection.vendor == "postgresql":
-            # Within the roll's transaction: hash the join in memory, and skip JIT
-            # compilation, which costs more than it saves on a query run once a month.
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute("SET LOCAL jit = off")
+        # Within the roll's transaction (parallel workers are left as configured).
+        bulk.tune_statement(cursor, parallel=True)
         cursor.execute("SELECT id FROM benefits_roll WHERE status = 'finalised' "
                        "AND month >= %s", [params["month"]])
         paid_rolls = ", ".join(str(int(r[0])) for r in cursor.fetchall())

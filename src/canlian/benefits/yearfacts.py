@@ -62,19 +62,12 @@ def stored(year: int) -> YearFactSet | None:
 def refresh(year: int, root: Region | None = None) -> int:
     """Recompute and store every person's facts of ``year`` in the deployment; returns the
     number of persons. One transaction: readers see the old rows or the new, never half."""
-    if root is None:
-        deployment = Deployment.current()
-        if deployment is None:
-            raise LookupError("no deployment is configured")
-        root = deployment.root
+    root = Deployment.current_root(root)
     on = likely.reference_date(year)
     columns, source, params = likely._from(root, on, year)
     with transaction.atomic():
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL work_mem = '256MB'")
-                cursor.execute("SET LOCAL jit = off")
-                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            bulk.tune_statement(cursor)
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
             cursor.execute(f"DROP TABLE IF EXISTS {DECIDED}")
             cursor.execute(f"""

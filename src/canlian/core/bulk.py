@@ -31,6 +31,19 @@ logger = logging.getLogger(__name__)
 ANALYZE_AFTER_ROWS = 10_000
 
 
+def tune_statement(cursor: Any, *, parallel: bool = False) -> None:
+    """Inside a transaction, for one large set-based statement on PostgreSQL (a roll, a
+    year's facts, the stored indicator places): enough work memory for its hash joins, no
+    JIT (it costs more than it saves on a statement run once) and, unless ``parallel``, no
+    parallel workers (each would rebuild every hashed subplan). Nothing on SQLite."""
+    if connection.vendor != "postgresql":
+        return
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    cursor.execute("SET LOCAL jit = off")
+    if not parallel:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+
+
 def insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
            batch: int = 2000) -> int:
     count = 0

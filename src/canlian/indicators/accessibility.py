@@ -50,15 +50,6 @@ TABLE = HomeNeed._meta.db_table
 CHUNK = 1000
 
 
-def _root(root: Region | None) -> Region:
-    if root is not None:
-        return root
-    deployment = Deployment.current()
-    if deployment is None:
-        raise LookupError("no deployment is configured")
-    return deployment.root
-
-
 def _insert(scope: Scope, period_start: int,
             person_ids: list[int] | None = None) -> tuple[str, list[Any]]:
     """``INSERT … SELECT`` of the scope's home needs (those of ``person_ids`` only, if given)."""
@@ -73,14 +64,12 @@ def _insert(scope: Scope, period_start: int,
 def refresh(year: int, period_start: int, root: Region | None = None) -> int:
     """Take the deployment's home needs of ``year`` in the period from ``period_start``
     again; returns the persons. One transaction: readers see the old rows or the new."""
-    scope = Scope(_root(root), year)
+    scope = Scope(Deployment.current_root(root), year)
     sql, params = _insert(scope, period_start)
     with transaction.atomic():
         with connection.cursor() as cursor:
+            bulk.tune_statement(cursor)
             if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL work_mem = '256MB'")
-                cursor.execute("SET LOCAL jit = off")
-                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
                 # the actions' writers of single persons wait for the year, then see it
                 cursor.execute(f"LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE")
             cursor.execute(f"DELETE FROM {TABLE} WHERE year = %s AND period_start = %s",
@@ -109,7 +98,7 @@ def refresh_persons(person_ids: Iterable[int | None]) -> None:
                 .values_list("year", "period_start"))
     if not ids or not sets:
         return
-    root = _root(None)
+    root = Deployment.current_root()
     with transaction.atomic(), connection.cursor() as cursor:
         # the persons' row locks, as ``places.refresh_persons`` takes them
         list(Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")

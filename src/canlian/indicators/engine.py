@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from canlian.core import bulk
 from canlian.regions.models import Deployment, Region
 
 from . import measures
@@ -196,11 +197,8 @@ def _tune() -> None:
     """The rates are grouped counts with semi-joins against a year's services and payments;
     enough work memory keeps those as hash joins at a million persons, and no parallel
     workers (each would rebuild every hashed subplan) or JIT."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-            cursor.execute("SET LOCAL jit = off")
+    with connection.cursor() as cursor:
+        bulk.tune_statement(cursor)
 
 
 def _on_own_connection(fn: Callable[..., Any], *args: Any) -> Any:

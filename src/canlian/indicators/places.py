@@ -50,15 +50,6 @@ CODES = [f.name for f in SurveyPlace._meta.get_fields()
 CHUNK = 1000
 
 
-def _root(root: Region | None) -> Region:
-    if root is not None:
-        return root
-    deployment = Deployment.current()
-    if deployment is None:
-        raise LookupError("no deployment is configured")
-    return deployment.root
-
-
 def _insert(scope: Scope, person_ids: list[int] | None = None) -> tuple[str, list[Any]]:
     """``INSERT … SELECT`` of the scope's survey rows with their places (those of
     ``person_ids`` only, if given)."""
@@ -81,14 +72,12 @@ def _insert(scope: Scope, person_ids: list[int] | None = None) -> tuple[str, lis
 def refresh(year: int, root: Region | None = None) -> int:
     """Take every survey row's places of ``year`` in the deployment again; returns the rows.
     One transaction: readers see the old rows or the new, never half."""
-    scope = Scope(_root(root), year)
+    scope = Scope(Deployment.current_root(root), year)
     sql, params = _insert(scope)
     with transaction.atomic():
         with connection.cursor() as cursor:
+            bulk.tune_statement(cursor)
             if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL work_mem = '256MB'")
-                cursor.execute("SET LOCAL jit = off")
-                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
                 # the actions' writers of single persons wait for the year, then see it
                 # (and the year waits for those already under way)
                 cursor.execute(f"LOCK TABLE {TABLE}, {TALLY} IN SHARE ROW EXCLUSIVE MODE")
@@ -150,7 +139,7 @@ def _refresh_persons(ids: list[int]) -> None:
     years = sorted(SurveyPlaceSet.objects.values_list("year", flat=True))
     if not ids or not years:
         return
-    root = _root(None)
+    root = Deployment.current_root()
     with transaction.atomic(), connection.cursor() as cursor:
         # the persons' row locks (as ``surveys.served`` takes them): a second writer of the
         # same person waits, then sees these rows

@@ -101,6 +101,17 @@ class Deployment(models.Model):
         return self.name
 
     @classmethod
+    def current_root(cls, root: Region | None = None) -> Region:
+        """``root`` if given, else the current deployment's root region (LookupError
+        without a deployment): what the nightly jobs take a whole deployment from."""
+        if root is not None:
+            return root
+        deployment = cls.current()
+        if deployment is None:
+            raise LookupError("no deployment is configured")
+        return deployment.root
+
+    @classmethod
     def current(cls) -> Deployment | None:
         """The deployment this installation serves (``CANLIAN_DEPLOYMENT`` or the only one)."""
         if settings.CANLIAN_DEPLOYMENT:
