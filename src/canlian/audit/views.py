@@ -73,6 +73,8 @@ OBJECT_LABELS = {
     "surveyplace": _("Survey row's indicator places"),
     "surveyplaceset": _("Stored survey places of a year"),
     "surveytally": _("Survey indicator tally"), "remindertext": _("Reminder text message"),
+    "homeneed": _("Stored home accessibility need"),
+    "homeneedset": _("Stored home accessibility needs of a year"),
 }
 
 
