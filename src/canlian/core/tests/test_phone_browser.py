@@ -1,5 +1,6 @@
 """Every main staff page works on a village worker's phone (390 x 844): no sideways scrolling
-of the page (wide tables scroll inside their own container), and the menu does not wrap one
+of the page (wide tables scroll inside their own container, and a cell never breaks a date,
+masked ID or amount over two lines), and the menu does not wrap one
 character per line. Walks the menu of each role, plus the person page (issue 23)."""
 
 import pytest
@@ -21,6 +22,17 @@ NARROWEST_MENU_ENTRY_JS = """() => {
     .map((a) => a.getBoundingClientRect().width / size);
   return widths.length ? Math.min(...widths) : 99;
 }"""
+
+# Table cells whose date, masked resident ID or amount is broken over two lines (a phone table
+# keeps figures whole and scrolls inside its .table-wrap instead).
+BROKEN_FIGURES_JS = r"""() => [...document.querySelectorAll('table.data td, table.data th')]
+  .filter((cell) => /^(\d{4}-\d{2}-\d{2}|\d{6}\*+\d{4}|[\d,]+\.\d{2}\s*元?)$/.test(cell.innerText.trim()))
+  .filter((cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+  })
+  .map((cell) => cell.innerText.trim())"""
 
 ROLES = [(role, "normal-normal") for role in
          ("federation", "township", "village", "assessor", "auditor", "employer")]
@@ -52,6 +64,8 @@ def test_staff_pages_fit_a_phone(live_server, users, make_person, walk, role, mo
                 failures[url] = f"scrolls sideways by {overflow} px"
             if (narrowest := page.evaluate(NARROWEST_MENU_ENTRY_JS)) < 1.9:
                 failures[f"{url} menu"] = f"an entry is {narrowest:.1f} characters wide"
+            if broken := page.evaluate(BROKEN_FIGURES_JS):
+                failures[f"{url} cells"] = f"figures broken over two lines: {broken[:3]}"
     assert failures == {}
 
 

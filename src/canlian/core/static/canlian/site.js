@@ -6,6 +6,16 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// A cell holding only a date, a masked resident ID or an amount keeps it on one line: a phone
+// would otherwise break "2026-12-03" after a hyphen or "30.00 元" before its unit. The table
+// then scrolls inside its .table-wrap (core/tests/test_phone_browser.py checks both).
+const FIGURE = /^(\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?|\d{6}\*+\d{2,6}|-?[\d,]+(\.\d+)?\s*(元|人|%|％)?)$/;
+document.querySelectorAll("table.data td, table.data th").forEach((cell) => {
+  if (FIGURE.test(cell.textContent.trim())) {
+    cell.classList.add("figure");
+  }
+});
+
 // A table wider than the screen scrolls inside its .table-wrap: make that region reachable
 // and scrollable from the keyboard, named by the table's caption (WCAG 2.1.1).
 function labelScrollableTables() {
