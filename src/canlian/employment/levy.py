@@ -821,22 +821,22 @@ def _breakdown(r: LevyResult) -> list[tuple[str, str, str]]:
     dc = rules.double_count
     severe = "、".join(str(g) for g in dc.grades)
     severe_en = ", ".join(str(g) for g in dc.grades)
-    counted = _num(r.counted)
+    counted = _heads(r.counted)
     if r.weighted_heads:
         rest = r.counted_heads - r.weighted_heads
-        counted += f" = {r.weighted_heads} × {dc.weight} + {rest}"
+        counted += f"（{r.weighted_heads} × {dc.weight} + {rest}）"
     lines = [
         ("征收年度", "levy year", str(d.year)),
         ("适用规则日期", "rules in force on", f"{rules.on.isoformat()}（{rules.province_name}）"),
         ("单位性质", "kind of unit", zh_kind),
-        ("上年在职职工年平均人数 N", "prior-year average staff N", _num(r.staff)),
+        ("上年在职职工年平均人数 N", "prior-year average staff N", _heads(r.staff)),
         ("规定安排比例 r", "required ratio r", f"{_pct(r.ratio)}（{rules.ratio.basis}）"),
-        ("应安排残疾人就业人数 N×r", "disabled employees required N×r", _num(r.required)),
+        ("应安排残疾人就业人数 N×r", "disabled employees required N×r", _heads(r.required)),
         (f"实际安排残疾人就业人数 A（{severe} 级按 {dc.weight} 人计）",
          f"counted disabled employees A (grades {severe_en} count {dc.weight})", counted),
         ("实际安排比例 A/N", "actual ratio A/N",
          "—" if r.actual_ratio is None else _pct(r.actual_ratio, places=2)),
-        ("差额人数 max(0, N×r − A)", "shortfall max(0, N×r − A)", _num(r.shortfall)),
+        ("差额人数 max(0, N×r − A)", "shortfall max(0, N×r − A)", _heads(r.shortfall)),
         ("上年在职职工年平均工资", "employer's prior-year average wage", _money(r.average_wage)),
         (f"征收标准上限：当地社会平均工资 × {_num(r.cap_multiple)}",
          f"cap: local average wage × {_num(r.cap_multiple)}",
@@ -862,6 +862,11 @@ def _num(value: Decimal) -> str:
     """A count without trailing zeros: 3, 7.5, 0.45."""
     text = format(value.normalize(), "f")
     return "0" if text in {"-0", ""} else text
+
+
+def _heads(value: Decimal) -> str:
+    """A number of persons with its unit, as the official breakdown writes it: 7.5 人."""
+    return f"{_num(value)} 人"
 
 
 def _pct(value: Decimal, places: int | None = None) -> str:

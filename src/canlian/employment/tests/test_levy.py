@@ -352,10 +352,10 @@ def test_breakdown_of_example_1():
     lines = compute(declaration(employees=grade4())).breakdown()
     assert all(len(line) == 3 for line in lines)
     by_en = {en: value for _, en, value in lines}
-    assert by_en["prior-year average staff N"] == "200"
-    assert by_en["disabled employees required N×r"] == "3"
+    assert by_en["prior-year average staff N"] == "200 人"
+    assert by_en["disabled employees required N×r"] == "3 人"
     assert by_en["actual ratio A/N"] == "0.50%"
-    assert by_en["shortfall max(0, N×r − A)"] == "2"
+    assert by_en["shortfall max(0, N×r − A)"] == "2 人"
     assert by_en["levy before reductions"] == "240,000.00 元"
     assert "A/N < 1%：按 90% 缴纳" in by_en["tiered reduction"]
     assert lines[-1] == ("实际应缴残保金", "levy payable", "216,000.00 元")
@@ -364,7 +364,7 @@ def test_breakdown_of_example_1():
 def test_breakdown_shows_double_counting():
     r = compute(declaration(staff=400, employees=[Employee(grade=1), Employee(grade=3)]))
     by_zh = {zh: value for zh, _, value in r.breakdown()}
-    assert by_zh["实际安排残疾人就业人数 A（1、2 级按 2 人计）"] == "3 = 1 × 2 + 1"
+    assert by_zh["实际安排残疾人就业人数 A（1、2 级按 2 人计）"] == "3 人（1 × 2 + 1）"
 
 
 def test_breakdown_shows_the_exemption_and_the_cap():
