@@ -20,14 +20,16 @@ Writers, both ``INSERT … SELECT`` of that one query:
   year's end, today within the current year).
 - ``refresh_persons(ids)``: those persons' rows of every stored set, called wherever the
   survey places of a person are taken again (``places.refresh_persons``: a survey saved, a
-  service, a corrected date of birth …).
+  service, a corrected date of birth …), and after the commit of a death, a certificate
+  ended or issued, a move or a corrected date of death (``refresh_after_commit``, from the
+  subscribers: the persons of one transaction in one batch, the sets from the change's
+  year on).
 
 Reads (``measures.stored_home_needs``) use the rows only while the set was taken with
 today's signature: a set of the current year taken yesterday is not read (its end is
 today), nor one taken with another definition. A bulk rewrite of surveys forgets the sets
-of the years it touched (``places.forget`` calls ``forget``). What is point-in-time: a
-death, a certificate ended or a move recorded after the run shows at the next run (as in the
-stored subsidy facts, ``benefits.yearfacts``).
+of the years it touched (``places.forget`` calls ``forget``), an import of certificates
+every set. The list of what is followed: docs/indicators.md ("Stored home needs").
 """
 
 from __future__ import annotations
