@@ -16,6 +16,7 @@ By hand, 2023: only D's 2023 survey → HD, 0 / 1. 2024 and 2025: HA, HB (renova
 """
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -35,7 +36,9 @@ from canlian.indicators.tests.test_measures import (  # noqa: F401 - fixtures
     person,
 )
 from canlian.people import actions as people_actions
+from canlian.people import roster
 from canlian.people.actions import PersonData
+from canlian.people.tests.test_roster import workbook
 from canlian.surveys import actions as surveys
 
 CODE = "home_accessibility_rate"
@@ -186,6 +189,27 @@ def test_a_move_moves_the_household_between_townships(
     assert stored(2023) == {(d.pk, d.household_id, regions.v1b.code)}
     same_as_live(regions, homes.taken)
     assert rate(regions, 2024) == ((1, 3, Decimal("33.3")), {regions.t1.code: (1, 3)})
+
+
+def test_a_roster_import_moves_households_in_one_refresh(
+        homes, regions, users, django_capture_on_commit_callbacks):
+    """A roster re-imported with D in 西岙村 and A in 南塘村 (柳市镇): one event for the
+    chunk, one refresh; HA (first member A) now counts in 柳市镇, HD in 乐成街道."""
+    def line(p, village):
+        return [p.name, p.resident_id, "汉族", "", "", village.code, p.household.number,
+                "低保", "", "", ""]
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = roster.import_persons(users.federation, io.BytesIO(workbook(
+            [line(homes.d, regions.v1b), line(homes.a, regions.v2a)])))
+    assert result.updated == 2 and not result.errors
+    assert len(callbacks) == 1
+    same_as_live(regions, homes.taken)
+    assert rate(regions, 2024) == ((1, 3, Decimal("33.3")),
+                                   {regions.t1.code: (1, 2), regions.t2.code: (0, 1)})
+    assert {r[2] for r in stored(2024) if r[0] in (homes.a.pk, homes.d.pk)} == {
+        regions.v2a.code, regions.v1b.code}
+    assert gap_ids(CODE, regions, 2024) == {homes.a.pk, homes.d.pk}
 
 
 def test_a_corrected_date_of_death(homes, regions, users, django_capture_on_commit_callbacks):
