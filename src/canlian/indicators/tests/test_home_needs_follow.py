@@ -26,9 +26,9 @@ from django.db import DatabaseError, transaction
 from canlian.certificates import actions as certificate_actions
 from canlian.certificates.models import CancelReason, Certificate
 from canlian.core import clock
-from canlian.indicators import accessibility, measures
+from canlian.indicators import accessibility, measures, places
 from canlian.indicators.measures import Scope
-from canlian.indicators.models import HomeNeed, HomeNeedSet
+from canlian.indicators.models import HomeNeed, HomeNeedSet, SurveyPlace
 from canlian.indicators.tests.test_defects import gap_ids, renovate
 from canlian.indicators.tests.test_measures import (  # noqa: F401 - fixtures
     YEAR,
@@ -45,6 +45,7 @@ CODE = "home_accessibility_rate"
 START = 2021
 TODAY = dt.date(2025, 6, 30)
 YEARS = (2023, 2024, 2025)
+PLACE_COLUMNS = ["survey_id", "person_id", "village_code", *places.CODES, "income"]
 
 
 @pytest.fixture
@@ -121,10 +122,16 @@ def test_a_death_moves_the_stored_figure_and_list_at_once(
     certificate, dated the death). 2023 is unchanged (D was resident at its end); 2024 and
     2025 lose HD: 1 / 2 = 50.0 %, only 乐成街道 counted, gap {A}. One refresh after the
     commit, though the death and the cancellation both asked for it."""
+    places.refresh(2024)
+    survey_rows = set(SurveyPlace.objects.values_list(*PLACE_COLUMNS))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         people_actions.record_death(users.federation, homes.d, dt.date(2024, 3, 1))
         assert stored(2024) == {row(homes.a), row(homes.c), row(homes.b), row(homes.d)}
     assert len(callbacks) == 1
+    # the survey places read none of it: the stored rows are still what the query gives
+    assert set(SurveyPlace.objects.values_list(*PLACE_COLUMNS)) == survey_rows
+    places.refresh(2024)
+    assert set(SurveyPlace.objects.values_list(*PLACE_COLUMNS)) == survey_rows
     assert stored(2023) == {row(homes.d)}
     assert stored(2024) == stored(2025) == {row(homes.a), row(homes.c), row(homes.b)}
     same_as_live(regions, homes.taken)
