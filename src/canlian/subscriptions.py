@@ -15,10 +15,15 @@ from typing import Any
 
 from canlian.benefits import subscribers as benefits
 from canlian.certificates import actions as certificates
-from canlian.certificates.events import CertificateCancelled, CertificateExpired, CertificateIssued
+from canlian.certificates.events import (
+    CertificateCancelled,
+    CertificateExpired,
+    CertificateIssued,
+    PersonTransferred,
+)
 from canlian.events.bus import DomainEvent, subscribe
 from canlian.indicators import subscribers as indicators
-from canlian.people.events import BirthDateCorrected, HouseholdTypeChanged, PersonDied
+from canlian.people.events import BirthDateCorrected, HouseholdTypeChanged, PersonDied, ResidenceChanged
 from canlian.programmes import subscribers as programmes
 from canlian.services.events import ServiceRecorded
 from canlian.surveys import subscribers as surveys
@@ -60,6 +65,18 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
                  "takes the person's survey places again (ages)"),
     Subscription(ServiceRecorded, indicators.on_service_recorded,
                  "takes the person's survey places again (served)"),
+    # after the commit, set-based per transaction: still resident at a year's end, and where
+    Subscription(PersonDied, indicators.on_person_died, "takes the person's home needs again"),
+    Subscription(CertificateCancelled, indicators.on_certificate_ended,
+                 "takes the person's home needs again"),
+    Subscription(CertificateExpired, indicators.on_certificate_ended,
+                 "takes the person's home needs again"),
+    Subscription(CertificateIssued, indicators.on_certificate_issued,
+                 "takes the person's home needs again"),
+    Subscription(PersonTransferred, indicators.on_person_transferred,
+                 "takes the person's home needs again (village)"),
+    Subscription(ResidenceChanged, indicators.on_residence_changed,
+                 "takes the persons' home needs again (moved, date of death corrected)"),
 )
 
 

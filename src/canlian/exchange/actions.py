@@ -53,7 +53,7 @@ from canlian.core.encrypted import index_values
 from canlian.education import actions as education_actions
 from canlian.education import rules as education_rules
 from canlian.education.models import Pupil, StatusChange
-from canlian.indicators import places
+from canlian.indicators import accessibility, places
 from canlian.people import roster
 from canlian.people.models import Household, Person
 from canlian.portal.otp import mask_phone
@@ -380,6 +380,8 @@ def run_import(user: Any, kind: str, stream: IO[bytes] | str, *, filename: str =
             served.rebuild_certificates()  # each survey's certificate at its date
         if kind in (ImportKind.EDUCATION, ImportKind.ALLOWANCE, ImportKind.INSURANCE) and outcome.created:
             places.forget()  # the batch changed facts the survey indicators read
+        if kind == ImportKind.CERTIFICATES and outcome.created:
+            accessibility.forget()  # the certificates held at a year's end (home needs)
         if outcome.household_changes:
             follow_household_changes(user, outcome.household_changes)
         outcome.errors.sort(key=lambda e: e["row"])

@@ -20,22 +20,27 @@ Writers, both ``INSERT … SELECT`` of that one query:
   year's end, today within the current year).
 - ``refresh_persons(ids)``: those persons' rows of every stored set, called wherever the
   survey places of a person are taken again (``places.refresh_persons``: a survey saved, a
-  service, a corrected date of birth …).
+  service, a corrected date of birth …), and after the commit of a death, a certificate
+  ended or issued, a move or a corrected date of death (``refresh_after_commit``, from the
+  subscribers: the persons of one transaction in one batch, the sets from the change's
+  year on).
 
 Reads (``measures.stored_home_needs``) use the rows only while the set was taken with
 today's signature: a set of the current year taken yesterday is not read (its end is
 today), nor one taken with another definition. A bulk rewrite of surveys forgets the sets
-of the years it touched (``places.forget`` calls ``forget``). What is point-in-time: a
-death, a certificate ended or a move recorded after the run shows at the next run (as in the
-stored subsidy facts, ``benefits.yearfacts``).
+of the years it touched (``places.forget`` calls ``forget``), an import of certificates
+every set. The list of what is followed: docs/indicators.md ("Stored home needs").
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import threading
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from canlian.core import bulk
@@ -48,6 +53,7 @@ from .models import HomeNeed, HomeNeedSet
 
 TABLE = HomeNeed._meta.db_table
 CHUNK = 1000
+logger = logging.getLogger(__name__)
 
 
 def _insert(scope: Scope, period_start: int,
@@ -91,11 +97,14 @@ def _tidy(rows: int) -> None:
     bulk.analyze(TABLE, rows=rows)
 
 
-def refresh_persons(person_ids: Iterable[int | None]) -> None:
-    """Take these persons' home needs again in every stored set (the caller's transaction)."""
+def refresh_persons(person_ids: Iterable[int | None], since: int | None = None) -> None:
+    """Take these persons' home needs again in every stored set (the caller's transaction):
+    those of the years from ``since`` on, if given (a set's year ends before anything
+    that changed on a later day)."""
     ids = sorted({pid for pid in person_ids if pid is not None})
-    sets = list(HomeNeedSet.objects.order_by("year", "period_start")
-                .values_list("year", "period_start"))
+    chosen = HomeNeedSet.objects.all() if since is None else HomeNeedSet.objects.filter(
+        year__gte=since)
+    sets = list(chosen.order_by("year", "period_start").values_list("year", "period_start"))
     if not ids or not sets:
         return
     root = Deployment.current_root()
@@ -112,6 +121,66 @@ def refresh_persons(person_ids: Iterable[int | None]) -> None:
                                f"AND person_id IN ({marks})", [year, period_start, *chunk])
                 sql, params = _insert(scope, period_start, chunk)
                 cursor.execute(sql, params)
+
+
+class _Batch:
+    """The persons whose home needs one transaction changed, and the earliest year it
+    changed; taken again in one set-based refresh once that transaction commits."""
+
+    def __init__(self) -> None:
+        self.persons: set[int] = set()
+        self.since: int | None = None
+        self.every_year = False
+        self.done = False
+
+    def add(self, ids: set[int], since: dt.date | None) -> None:
+        self.persons |= ids
+        if since is None:
+            self.every_year = True
+        else:
+            self.since = since.year if self.since is None else min(self.since, since.year)
+
+    def __call__(self) -> None:
+        self.done = True
+        ids = sorted(self.persons)
+        try:
+            with transaction.atomic():
+                refresh_persons(ids, since=None if self.every_year else self.since)
+        except DatabaseError:
+            # the change itself is committed: read live rather than stale rows until the
+            # night's run takes every set again
+            logger.exception("home needs of %d persons not taken again: sets forgotten", len(ids))
+            forget(None)
+
+
+_pending = threading.local()
+
+
+def refresh_after_commit(person_ids: Iterable[int | None], since: dt.date | None) -> None:
+    """Take these persons' home needs again once the current transaction commits: what the
+    subscribers call (``subscribers``) for a death, a certificate ended or issued, a move or
+    a corrected date of death. ``since``: the earliest day whose facts changed (None: any
+    day; a move changes the village and household every stored year reads).
+
+    The persons of one transaction are gathered into one batch, refreshed set-based after
+    the commit (the expiry sweep ends many certificates in one transaction); a rollback
+    discards the batch with the rest, so the stored rows stay as they were."""
+    ids = {pid for pid in person_ids if pid is not None}
+    if not ids:
+        return
+    batch: _Batch | None = getattr(_pending, "batch", None)
+    if batch is None or batch.done or not _waiting(batch):
+        batch = _pending.batch = _Batch()
+        batch.add(ids, since)
+        transaction.on_commit(batch, robust=True)
+        return
+    batch.add(ids, since)
+
+
+def _waiting(batch: _Batch) -> bool:
+    """The batch is still registered to run at the commit: not discarded by the rollback of
+    the transaction or savepoint that registered it."""
+    return any(entry[1] is batch for entry in connection.run_on_commit)
 
 
 def forget(years: Iterable[int] | None = None) -> None:

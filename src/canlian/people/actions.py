@@ -23,7 +23,7 @@ from canlian.events import bus
 from canlian.regions.models import Region
 
 from . import idnumber
-from .events import BirthDateCorrected, HouseholdTypeChanged, PersonDied
+from .events import BirthDateCorrected, HouseholdTypeChanged, PersonDied, ResidenceChanged
 from .models import (
     ContactChange,
     ContactChangeState,
@@ -224,6 +224,8 @@ def update_person(
                         else HouseholdType.ORDINARY)
     was_alive = locked.life_status == LifeStatus.ALIVE
     born = locked.birth_date
+    lived = (locked.village_id, locked.household_id)
+    died = locked.death_date
     _apply(locked, data)
     changes = diff(before, snapshot(locked))
     if changes:
@@ -236,7 +238,21 @@ def update_person(
                                        actor_id=getattr(user, "pk", None)))
     if was_alive and locked.death_date:
         announce_death(locked, user)
+    announce_residence(locked, moved=(locked.village_id, locked.household_id) != lived,
+                       corrected=() if was_alive else (died, locked.death_date), user=user)
     return locked
+
+
+def announce_residence(person: Person, *, moved: bool, corrected: tuple[Any, ...] = (),
+                       user: Any = None) -> bool:
+    """Publish ``ResidenceChanged`` if the person moved (village or household) or a recorded
+    date of death was corrected or withdrawn (``corrected``: the dates before and after)."""
+    dates = [d for d in corrected if d is not None]
+    if not moved and (len(set(corrected)) < 2 or not dates):
+        return False
+    return bus.publish(ResidenceChanged(person.pk, person_ids=(person.pk,),
+                                        since=None if moved else min(dates),
+                                        actor_id=getattr(user, "pk", None)))
 
 
 def announce_death(person: Person, user: Any = None) -> bool:

@@ -35,3 +35,18 @@ class HouseholdTypeChanged(DomainEvent):
     name = "person.household_type_changed"
     household_type: str
     previous: str
+
+
+@dataclass(frozen=True)
+class ResidenceChanged(DomainEvent):
+    """Facts of living persons' residence changed without a death or a certificate of
+    their own: their village or household (a move, 迁居), or a recorded date of death
+    corrected or withdrawn. One event for every person an action changed (a roster import:
+    one per chunk, ``person_id`` None), so readers can follow them set-based.
+
+    ``since``: the earliest day whose facts changed; None for a move (the village and
+    household are kept as they stand now, so every stored year reads the new ones)."""
+
+    name = "person.residence_changed"
+    person_ids: tuple[int, ...]
+    since: dt.date | None

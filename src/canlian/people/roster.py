@@ -34,10 +34,12 @@ from canlian.audit.models import Action, AuditEvent
 from canlian.core import bulk, clock, rowimport, sheets, text
 from canlian.core.encrypted import derived_fields, index_of
 from canlian.core.sheets import text as _text
+from canlian.events import bus
 from canlian.regions.models import Region
 
 from . import ethnicity, idnumber
 from .actions import announce_death, duplicate_message
+from .events import ResidenceChanged
 from .models import Household, HouseholdType, LifeStatus, Person
 
 CHUNK = 2000
@@ -83,6 +85,8 @@ PERSON_FIELDS = (
     "guardian_name", "guardian_resident_id", "guardian_phone", "guardian_relation",
     "life_status", "death_date", "household_type",
 )
+# What the dated figures read of a person's residence (``people.events.ResidenceChanged``).
+RESIDENCE_FIELDS = ("village_id", "household_id", "death_date")
 
 
 class RosterError(ValueError):
@@ -286,6 +290,7 @@ def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any
     new: list[dict[str, Any]] = []
     changed: list[Person] = []
     died: list[Person] = []
+    resided: list[Person] = []  # moved, or a recorded date of death corrected
     for row in rows:
         values = dict(row.values)
         values["household_id"] = households.get(values.pop("household_number"))
@@ -304,6 +309,8 @@ def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any
             continue
         if person.life_status == LifeStatus.ALIVE and values["life_status"] == LifeStatus.DECEASED:
             died.append(person)
+        elif any(getattr(person, f) != values[f] for f in RESIDENCE_FIELDS):
+            resided.append(person)
         for f in PERSON_FIELDS:
             setattr(person, f, values[f])
         changed.append(person)
@@ -324,6 +331,9 @@ def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any
         result.updated += len(changed)
     for person in died:  # deaths are few; each stops certificates, payments and services
         announce_death(person, user)
+    if resided:  # one event for the chunk: its readers follow the persons set-based
+        bus.publish(ResidenceChanged(None, person_ids=tuple(p.pk for p in resided), since=None,
+                                     actor_id=getattr(user, "pk", None)))
 
 
 def import_persons(

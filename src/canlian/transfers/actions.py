@@ -52,6 +52,7 @@ from canlian.certificates.numbers import CertificateNumberError, parse_certifica
 from canlian.core import clock
 from canlian.core.domain import DomainError
 from canlian.core.encrypted import index_values
+from canlian.indicators import accessibility
 from canlian.people import idnumber
 from canlian.people.models import Person
 from canlian.portal.notifiers import get_notifier
@@ -380,6 +381,9 @@ def _close_at_origin(transfer: Transfer, peer: peers.Peer) -> None:
     Todo.objects.filter(person=person, done_at=None).update(done_at=_now(), done_note=why)
     Certificate.objects.filter(person=person, status=CertificateStatus.ISSUED).update(
         status=CertificateStatus.TRANSFERRED_OUT, ended_on=clock.today())
+    # no longer resident: the stored home needs follow after the commit (no event is
+    # published here, so the "1+X" subscribers do not act twice)
+    accessibility.refresh_after_commit([person.pk], since=clock.today())
     Person.objects.filter(pk=person.pk).update(
         category=None, grade=None, **index_values(Person, certificate_number=None))
     record(user=transfer.created_by, action=AuditAction.TRANSITION, obj=transfer, person=person,
