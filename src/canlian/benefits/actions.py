@@ -18,6 +18,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
+from canlian.certificates.rules import is_severe
 from canlian.core import clock, notice_rules, separation
 from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
@@ -126,8 +127,6 @@ def assumed_facts(category: int | None, grade: int | None) -> dict[str, Any]:
     long-term care need (长期照护) for a severe grade or a mental or intellectual disability,
     hukou in the region. The pre-filled application stores these same facts, so its verdict
     and the to-do that announces it come from one evaluation."""
-    from canlian.certificates.rules import is_severe
-
     severe = grade is not None and is_severe(grade)
     return {"needs_long_term_care": severe or category in (5, 6), "hukou_in_region": True}
 

@@ -51,8 +51,6 @@ def bank_file(roll: Roll, *, full_accounts: bool | None = None,
     (the background job's progress bar)."""
     if full_accounts is None:
         full_accounts = getattr(settings, "CANLIAN_BANK_FILE_FULL_ACCOUNTS", False)
-    from canlian.regions.models import Region
-
     townships = dict(Region.objects.filter(level="township").values_list("code", "name"))
     workbook = exports.workbook()
     sheet = workbook.create_sheet("发放明细")

@@ -34,13 +34,15 @@ def _paid(**filters: object) -> QuerySet:
     return paid_lines(FAR_PAST, FAR_FUTURE).filter(**filters)  # type: ignore[arg-type]
 
 
-def _forget(lines: QuerySet) -> None:
-    """The stored subsidy facts of these lines' years no longer hold the year's paid persons
-    (``yearfacts``): figures are computed live until the next refresh."""
+def _forget(lines: QuerySet | None) -> None:
+    """The stored subsidy facts of these lines' years (None: of every year) no longer hold
+    the year's paid persons (``yearfacts``): figures are computed live until the next
+    refresh. Imported here: ``yearfacts`` records through ``actions``, which imports
+    ``rolls`` and so this module (a cycle at import time)."""
     from .yearfacts import forget
 
-    forget(lines.annotate(y=ExtractYear("period")).values_list("y", flat=True)
-           .order_by().distinct())
+    forget(None if lines is None else lines.annotate(y=ExtractYear("period"))
+           .values_list("y", flat=True).order_by().distinct())
 
 
 def add_roll(roll_id: int) -> None:
@@ -67,6 +69,4 @@ def rebuild() -> None:
     """Recompute the whole summary from the ledger."""
     PaidYear.objects.all().delete()
     _insert(_paid())
-    from .yearfacts import forget
-
-    forget(None)
+    _forget(None)

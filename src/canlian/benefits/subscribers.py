@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from canlian.accounts.models import User
 from canlian.certificates.events import CertificateCancelled, CertificateIssued
 from canlian.core import clock
 from canlian.people.events import PersonDied
@@ -29,8 +30,6 @@ def _tell(person: Person, kind: str, title: str) -> None:
 
 def _user(actor_id: Any) -> Any:
     """Who caused the event (the audit names them beside the system's stop)."""
-    from canlian.accounts.models import User
-
     return None if actor_id is None else User.objects.filter(pk=actor_id).first()
 
 

@@ -21,6 +21,7 @@ from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
 from canlian.core.lists import Column, Filter, Listing, region_name
 from canlian.core.web import AuthedRequest, requires
+from canlian.jobs import actions as jobs
 from canlian.portal.actions import uploads_for
 
 from . import actions, bankfiles, rolls
@@ -239,8 +240,6 @@ def roll_list(request: AuthedRequest) -> HttpResponse:
         if form.is_valid():
             # A background job (minutes at a million persons): its page shows the progress
             # and links the roll when it is made (benefits/jobs.py).
-            from canlian.jobs import actions as jobs
-
             job = jobs.start(request.user, "benefits.roll", request=request,
                              params={"month": form.cleaned_data["month"].isoformat()})
             return redirect("jobs:detail", job.pk)
@@ -294,8 +293,6 @@ def roll_bank_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
     if roll.status != RollStatus.FINALISED:
         raise Http404("only finalised rolls have a bank file")
     if request.method == "POST":
-        from canlian.jobs import actions as jobs
-
         job = jobs.start(request.user, "benefits.bank_file", request=request,
                          params={"roll": roll.pk})
         return redirect("jobs:detail", job.pk)

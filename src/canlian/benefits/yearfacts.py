@@ -36,10 +36,12 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from canlian.accounts import scoping
-from canlian.core import bulk
+from canlian.core import bulk, clock
+from canlian.indicators import plans
 from canlian.regions.models import Deployment, Region
 
 from . import likely
+from .actions import forget_year_facts, record_year_facts
 from .models import YearFact, YearFactSet
 
 STAGE = "yearfact_stage"
@@ -104,8 +106,6 @@ def refresh(year: int, root: Region | None = None) -> int:
             persons = cursor.rowcount
             cursor.execute(f"DROP TABLE {STAGE}")
             cursor.execute(f"DROP TABLE {DECIDED}")
-        from .actions import record_year_facts
-
         record_year_facts(year, on, persons)
         bulk.analyze(FACT_TABLE, rows=persons)
     return persons
@@ -129,8 +129,6 @@ def _key(value: Any) -> int:
 def forget(years: Iterable[int] | None) -> None:
     """The paid persons of these years (None: of every year) changed: their stored facts
     are no longer read (figures are computed live until the next refresh)."""
-    from .actions import forget_year_facts
-
     forget_year_facts(None if years is None else sorted(set(years)))
 
 
@@ -164,9 +162,6 @@ def unpaid(region: Region, year: int, subsidy: str) -> list[int]:
 
 def plan_years() -> list[int]:
     """The years the nightly job keeps: the deployment's plan periods up to this year."""
-    from canlian.core import clock
-    from canlian.indicators import plans
-
     deployment = Deployment.current()
     this_year = clock.today().year
     years: set[int] = set()

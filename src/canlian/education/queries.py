@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
 from canlian.accounts import scoping
+from canlian.regions.models import Region
 
 from . import rules
 from .models import DropoutCase, HomeTeachingPlan, HomeVisit, StatusChange
@@ -58,19 +59,19 @@ def overdue_cases(cases: QuerySet, today: dt.date) -> QuerySet:
 
 # ---- for the indicators ---------------------------------------------------------------------
 
-def in_status_during(region_range: tuple[str, str], statuses: frozenset[str] | set[str],
+def in_status_during(region: Region | tuple[str, str], statuses: frozenset[str] | set[str],
                      first: dt.date, last: dt.date) -> QuerySet:
     """Persons (ids) whose register status was one of ``statuses`` at some time between
     ``first`` and ``last`` (a subquery)."""
-    return (StatusChange.objects.filter(scoping.within(region_range, "pupil__village__code"),
+    return (StatusChange.objects.filter(scoping.within(region, "pupil__village__code"),
                                         status__in=list(statuses), since__lte=last)
             .filter(Q(until__isnull=True) | Q(until__gte=first)).values("pupil__person_id"))
 
 
-def completed_by(region_range: tuple[str, str], levels: list[str], last: dt.date) -> QuerySet:
+def completed_by(region: Region | tuple[str, str], levels: list[str], last: dt.date) -> QuerySet:
     """Persons (ids) the register shows as having completed one of ``levels`` by ``last``
     (highest level completed, recorded on or before that day)."""
-    return (StatusChange.objects.filter(scoping.within(region_range, "pupil__village__code"),
+    return (StatusChange.objects.filter(scoping.within(region, "pupil__village__code"),
                                         highest_level__in=levels, since__lte=last)
             .values("pupil__person_id"))
 

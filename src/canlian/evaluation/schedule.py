@@ -10,13 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from canlian.core import clock
 from canlian.ops.registry import Scheduled, register
+from canlian.regions.models import Deployment
+
+from . import actions
 
 
 def rating_invitations(slot: dt.datetime) -> dict[str, Any]:
-    from canlian.regions.models import Deployment
-
-    from . import actions
-
     deployment = Deployment.current()
     if deployment is None:
         return {"invitations": 0}

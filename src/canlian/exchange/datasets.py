@@ -21,6 +21,7 @@ from django.db.models.functions import Substr
 
 from canlian.accounts import scoping
 from canlian.benefits.models import PAYING_KINDS, RollLine, RollStatus
+from canlian.indicators import engine
 from canlian.regions.models import Region
 from canlian.surveys.models import AnnualSurvey
 
@@ -94,8 +95,6 @@ def indicator_aggregates(plan: Any, year: int, region: Region) -> list[dict[str,
     """The plan's indicators for ``year`` in ``region``: figures only (numerator,
     denominator, value), never the persons behind them. The caller checks the region is
     the user's (``accounts.scoping.region_of``)."""
-    from canlian.indicators import engine
-
     return [{"format": INDICATORS_ANNUAL, "plan": plan.code, "year": year,
              "region_code": region.code, "region_name": region.name,
              "indicator_code": r.code, "indicator_name": r.indicator.name,

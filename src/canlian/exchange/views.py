@@ -15,8 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
+from canlian.api import actions as api_actions
+from canlian.api.models import SCOPES, VERIFY_FIELDS
 from canlian.core import clock, exports
 from canlian.core.web import AuthedRequest, requires
+from canlian.indicators.views import _plan_for
 from canlian.jobs import actions as jobs
 from canlian.people import roster
 
@@ -119,9 +122,6 @@ def verification_keys(request: AuthedRequest) -> HttpResponse:
 
     A new key is shown once on the page that issued it and never again (only its digest
     is stored)."""
-    from canlian.api import actions as api_actions
-    from canlian.api.models import SCOPES, VERIFY_FIELDS
-
     new_key = ""
     errors: list[str] = []
     if request.method == "POST":
@@ -141,8 +141,6 @@ def verification_keys(request: AuthedRequest) -> HttpResponse:
 @requires(Capability.APPROVE)
 @require_POST
 def verification_key_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
-    from canlian.api import actions as api_actions
-
     client = get_object_or_404(api_actions.verification_keys(request.user), pk=pk)
     api_actions.revoke_verification_key(request.user, client, request=request)
     messages.success(request, _("The key is revoked: the department's next check is refused."))
@@ -179,8 +177,6 @@ def subsidy_monthly(request: AuthedRequest, month: str) -> HttpResponse:
 @requires(Capability.VIEW_PEOPLE)
 def indicators_annual(request: AuthedRequest, year: int) -> HttpResponse:
     """The plan's indicator figures of the user's region for a year (``indicators-annual/1``)."""
-    from canlian.indicators.views import _plan_for
-
     plan = _plan_for(request)
     if not plan.start <= year <= clock.today().year:
         raise Http404("year outside the plan")

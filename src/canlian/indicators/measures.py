@@ -82,8 +82,8 @@ CERTIFIED = Q(grade__isnull=False)
 
 def _surveys(scope: Scope) -> QuerySet:
 
-    return AnnualSurvey.objects.filter(year=scope.year,
-                                       village__code__range=scope.region.code_range)
+    return AnnualSurvey.objects.filter(scoping.within(scope.region, "village__code"),
+                                       year=scope.year)
 
 
 def _school_age(scope: Scope, low: int, high: int) -> Q:
@@ -118,10 +118,11 @@ def _register(scope: Scope, statuses: list[str], completed: list[str]) -> Q:
 
     key = f"register-{','.join(sorted(statuses))}-{','.join(sorted(completed))}"
     if key not in scope.memo:
-        rng = scope.region.code_range
+        region = scope.region
         scope.memo[key] = (
-            Q(person_id__in=queries.in_status_during(rng, set(statuses), scope.first, scope.last))
-            | Q(person_id__in=queries.completed_by(rng, completed, scope.last)))
+            Q(person_id__in=queries.in_status_during(region, set(statuses), scope.first,
+                                                     scope.last))
+            | Q(person_id__in=queries.completed_by(region, completed, scope.last)))
     return scope.memo[key]
 
 
@@ -401,9 +402,8 @@ SERVES_AS = {
 
 def operating_institutions(scope: Scope, kind: str) -> QuerySet:
     """Institutions of the kinds serving as ``kind``, operating on 31 December."""
-    return (Institution.objects.filter(kind__in=SERVES_AS[kind],
-                                       township__code__range=scope.region.code_range,
-                                       opened_on__lte=scope.last)
+    return (Institution.objects.filter(kind__in=SERVES_AS[kind], opened_on__lte=scope.last)
+            .filter(scoping.within(scope.region, "township__code"))
             .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=scope.last)))
 
 
@@ -446,7 +446,7 @@ def accessibility_rows(scope: Scope, period_start: int) -> QuerySet:
     return (AnnualSurvey.objects.filter(
         year__range=(period_start, scope.year), home_accessibility_need=True)
         .filter(Q(household_type__in=HARDSHIP) | Q(grade__in=SEVERE))
-        .filter(person__village__code__range=scope.region.code_range)
+        .filter(scoping.within(scope.region, "person__village__code"))
         .filter(resident_on(_reference_end(scope)))
         .values_list("person_id", "person__household_id", "person__village_id").order_by()
         .distinct())
@@ -531,7 +531,8 @@ def hardship_severe_renovations(scope: Scope, period_start: int) -> dict[Any, di
                                            year=OuterRef("accepted_year"))
 
     rows = (Renovation.objects.filter(state="accepted", accepted_on__range=(
-        dt.date(period_start, 1, 1), scope.last), village__code__range=scope.region.code_range)
+        dt.date(period_start, 1, 1), scope.last))
+        .filter(scoping.within(scope.region, "village__code"))
         .annotate(accepted_year=ExtractYear("accepted_on"))
         .annotate(grade_then=Subquery(grade.values("grade")[:1]),
                   household_then=Coalesce(Subquery(surveyed.values("household_type")[:1]),
@@ -587,7 +588,7 @@ def _income(scope: Scope, year: int) -> dict[str, tuple[Decimal, int]]:
         scope.memo[key] = {r["township"] + "000": (r["total"], r["n"]) for r in rows if r["n"]}
     if key not in scope.memo:
         rows = _by_township(AnnualSurvey.objects.filter(
-            year=year, village__code__range=scope.region.code_range, grade__isnull=False,
+            scoping.within(scope.region, "village__code"), year=year, grade__isnull=False,
             household_income_per_capita__isnull=False), "village_id",
             total=Sum("household_income_per_capita"), n=Count("id"))
         scope.memo[key] = {r["township"] + "000": (r["total"], r["n"]) for r in rows if r["n"]}

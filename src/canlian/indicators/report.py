@@ -19,8 +19,9 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 
 from canlian.core import exports
+from canlian.evaluation.queries import report_section as evaluation_report
 from canlian.people.workbooks import _header, _save
-from canlian.plantasks.queries import report_section
+from canlian.plantasks.queries import report_section as tasks_section
 
 from .formulas import STATUS_LABELS, Status
 
@@ -57,10 +58,8 @@ def evaluation_section(data: dict[str, Any]) -> dict[str, Any]:
     """The year's satisfaction ratings in the report's region and the third-party
     evaluator's findings (``evaluation.queries.report_section``), labelled in Chinese
     like the rest of the document."""
-    from canlian.evaluation.queries import report_section
-
     with translation.override("zh-hans"):
-        section = report_section(data.get("region", ""), data["plan"], data["year"])
+        section = evaluation_report(data.get("region", ""), data["plan"], data["year"])
         for finding in section["findings"]:
             finding.area_label = str(finding.get_area_display())
     return section
@@ -90,8 +89,6 @@ def workbook(data: dict[str, Any], kind: str) -> Path:
 def _tasks_and_evaluation(book: Any, data: dict[str, Any]) -> None:
     """The sheets beside the indicators: the plan tasks by lead department, the
     satisfaction results and the evaluator's findings."""
-    from canlian.plantasks.queries import report_section as tasks_section
-
     tasks = tasks_section(data["plan"], data["year"])
     if tasks:
         sheet = book.create_sheet("规划重点任务")
@@ -143,7 +140,7 @@ def html(data: dict[str, Any], kind: str) -> str:
     """The report as HTML (what the PDF is printed from)."""
     rows = rows_with_gaps(data)
     return render_to_string("indicators/report.html", {
-        "tasks": report_section(data["plan"], data["year"]),
+        "tasks": tasks_section(data["plan"], data["year"]),
         "evaluation": evaluation_section(data),
         "data": data, "rows": rows, "kind": KINDS[kind], "chart": svg_bars(rows),
         "generated": timezone.localtime(), "frozen_at": (data.get("frozen_at") or "")[:10],

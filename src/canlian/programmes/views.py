@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +26,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock, exports, notice_rules
 from canlian.core.forms import add_errors
-from canlian.core.lists import Filter, Listing
+from canlian.core.lists import Column, Filter, Listing, region_name
 from canlian.core.web import AuthedRequest, requires
 from canlian.services.models import Institution
 
@@ -46,7 +45,6 @@ from .forms import (
 )
 from .models import Application, Claim, EmployerReward, InstitutionGrant, Roster
 
-STATE_FILTERS = [s for s, _label in Application.STATES]
 T = TypeVar("T")
 
 
@@ -55,24 +53,48 @@ def _names() -> dict[str, str]:
     return {p.code: p.latest.name_zh for p in catalogue} if catalogue else {}
 
 
-@requires(Capability.VIEW_PEOPLE)
-def index(request: AuthedRequest) -> HttpResponse:
+# The state filter's first choice: every application that was opened (an offer the engine
+# made and nobody confirmed is not yet an application).
+OPENED = "opened"
+
+
+def applications_listing(request: AuthedRequest) -> Listing:
+    """The applications of the user's area by programme, state, township and village, the
+    ones to decide first at the top; offers are shown only when asked for."""
     names = _names()
-    rows = actions.applications_for(request.user).select_related("person", "village__parent")
-    code = request.GET.get("programme", "")
-    state = request.GET.get("state", "")
-    township = request.GET.get("township", "")
-    if code in names:
-        rows = rows.filter(programme=code)
-    rows = rows.filter(state=state) if state in STATE_FILTERS else rows.exclude(state="offered")
-    if township:
-        rows = rows.filter(village__parent_id=township)  # a region's key is its code
-    page = Paginator(rows.order_by("due_on", "-id"), 50).get_page(request.GET.get("page"))
+    rows = (actions.applications_for(request.user)
+            .select_related("person", "village__parent").order_by("due_on", "-id"))
+    return Listing(
+        request, rows, region_field="village__code", title=_("Applications"),
+        filename="1+X项目申请", filters=[
+            *([Filter("programme", _("Programme"), field="programme",
+                      choices=list(names.items()))] if names else []),
+            Filter("state", _("State"), choices=[(OPENED, _("Opened (not offers)")),
+                                                  *Application.STATES],
+                   default=OPENED, blank=False,
+                   apply=lambda qs, v: qs.exclude(state="offered") if v == OPENED
+                   else qs.filter(state=v))],
+        columns=[
+            Column(_("Name"), lambda a: a.person.name),
+            Column(_("Resident ID"), lambda a: a.person.masked_id),
+            Column(_("Programme"), lambda a: names.get(a.programme, a.programme)),
+            Column(_("State"), lambda a: a.get_state_display()),
+            Column(_("Amount"), lambda a: a.amount),
+            Column(_("Decide by"), lambda a: a.due_on),
+            Column(_("Township / village"), lambda a: region_name(a.village)),
+        ],
+        person=lambda a: (a.person_id, a.village_id))
+
+
+@requires(Capability.VIEW_PEOPLE)
+def index(request: AuthedRequest) -> HttpResponseBase:
+    """The applications of the user's area (filters, pages, an Excel export) and the
+    programmes in force."""
+    listing = applications_listing(request)
+    if listing.wants_export:
+        return listing.export()
     return render(request, "programmes/index.html", {
-        "page": page, "names": names, "code": code, "state": state, "township": township,
-        "states": Application.STATES, "today": clock.today(),
-        "townships": scoping.region_of(request.user).townships()
-        if request.user.region else [],
+        "listing": listing, "names": _names(), "today": clock.today(),
         "catalogue": facts.catalogue()})
 
 
