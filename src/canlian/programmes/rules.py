@@ -823,12 +823,23 @@ def _read(rule: Any, f: Facts, on: dt.date) -> Any:
         return (f.care_modes, f.care_government_paid)
     if isinstance(rule, Employment):
         return f.employment
-    if isinstance(rule, Subsidy):  # the subsidy rules read the age too (working age)
-        return (f.category, f.grade, f.household_type, f.income_per_capita, f.alive,
-                f.certificate_valid, age_on(f.birth_date, on), f.care_modes)
+    if isinstance(rule, Subsidy):
+        # From the registry's facts the subsidy decision reads the income only as the side
+        # of the rule set's limit it is on, and no age (the working-age test reads an own
+        # income the registry does not hold): a district is a few hundred outcomes, not one
+        # per household income and age.
+        return (f.category, f.grade, f.household_type, _below_subsidy_limit(rule.of, f, on),
+                f.alive, f.certificate_valid, bool(f.care_modes & INSTITUTIONAL_MODES))
     if isinstance(rule, AnyOf):
         return tuple(_read(r, f, on) for r in rule.rules)
     raise TypeError(rule.rule)  # pragma: no cover - the schema admits no other rule
+
+
+def _below_subsidy_limit(of: str, f: Facts, on: dt.date) -> bool | None:
+    if f.subsidy_rules is None or f.income_per_capita is None:
+        return None
+    limit = subsidy_eligibility.household_income_limit(f.subsidy_rules, of, on)
+    return None if limit is None else f.income_per_capita < limit
 
 
 def outcome_key(version: Version, f: Facts, on: dt.date) -> tuple[Any, ...]:

@@ -196,3 +196,34 @@ def test_the_engine_amount_is_the_subsidy_rules_amount(deployment, users, region
     sim = queries.simulate(users.federation, rules.shipped(deployment), clock.today())
     assert sim.totals("living_subsidy").now >= 1
     assert sim.totals("living_subsidy").cost_now == verdicts["living_subsidy"].amount * 12
+
+
+@pytest.mark.parametrize("code", ["yueqing", "linzi"])
+def test_the_simulation_key_of_a_subsidy_holds_its_outcome(code):
+    """The simulation decides once per outcome key: for a subsidy the key keeps only the
+    side of the income limit and no age, and facts alike in it get the same verdict."""
+    import itertools
+
+    from canlian.benefits import eligibility, rulesets
+
+    ruleset = rulesets.load_shipped(code)
+    on = clock.today()
+    limit = eligibility.household_income_limit(ruleset, "living", on)
+    incomes = [None, Decimal("100.00"), Decimal("5000.00")]
+    if limit is not None:
+        incomes += [limit - Decimal("0.01"), limit]
+    catalogue = rules.shipped(code)
+    for programme in CODES.values():
+        version = catalogue.get(programme).on(on)
+        seen: dict[tuple, tuple] = {}
+        for born, category, grade, household, income, modes in itertools.product(
+                (dt.date(1950, 5, 1), dt.date(1990, 5, 1), dt.date(2015, 5, 1)), range(1, 8),
+                range(1, 5), ("ordinary", "dibao", "tekun"), incomes,
+                (frozenset(), frozenset({"residential"}))):
+            f = rules.Facts(birth_date=born, certificate_valid=True, category=category,
+                            grade=grade, household_type=household, income_per_capita=income,
+                            care_modes=modes, subsidy_rules=ruleset)
+            verdict = rules.decide_version(programme, version, f, on)
+            outcome = (verdict.eligible, verdict.amount)
+            assert seen.setdefault(rules.outcome_key(version, f, on), outcome) == outcome
+        assert len(seen) < 7 * 4 * 3 * len(incomes) * 2 * 3  # fewer keys than facts
