@@ -252,6 +252,21 @@ def registry_facts(*, category: int | None, grade: int | None, household_type: s
         work_injury_care_allowance=False, orphan_basic_living=False)
 
 
+def household_income_limit(ruleset: RuleSet, subsidy: str, on: dt.date) -> Decimal | None:
+    """The household income per capita below which ``subsidy``'s income test passes on
+    ``on``; None where its rules test no household income (or are not in force). From the
+    registry's facts (``registry_facts``: no own income recorded) this side of the limit is
+    all the decision reads of the income, and it reads no age: the programme engine's
+    simulation decides once per group of persons alike in these (``programmes.rules``)."""
+    try:
+        test = ruleset.rules_on(subsidy, on).income_test
+        if test is None or not test.household_per_capita:
+            return None
+        return fen(ruleset.dibao_on(on).monthly * test.dibao_multiple)
+    except NotInForceError:
+        return None
+
+
 def fen(amount: Decimal) -> Decimal:
     """Round to the fen (0.01), half up."""
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from math import floor
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils.translation import get_language, gettext
@@ -24,6 +24,8 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
+from canlian.benefits import actions as subsidies
+from canlian.benefits.models import SubsidyApplication
 from canlian.care.queries import designation
 from canlian.core import clock, duties, notice_rules, sheets
 from canlian.core.calendar import add_working_days
@@ -54,6 +56,12 @@ from .models import (
 )
 
 CASH = ("monthly_cash", "yearly_cash", "one_off")
+# A programme settled on the subsidy roll (the two national subsidies) keeps no programme
+# application: the benefits app's pre-filled application is its offer, and its application,
+# public notice, decision and monthly roll are the subsidy's own (``benefits.actions``).
+SUBSIDY_ROLL = "subsidy_roll"
+# The programme channel → the subsidy application's channel.
+SUBSIDY_CHANNEL = {"portal": "online", "offer": "online", "staff": "staff"}
 # The approving step (审批) of a claim, a reward and an institution grant (core/duties.py).
 DECIDE = "decide"
 APPLICANT_ZH = {"person": "本人", "guardian": "监护人", "employer": "用人单位",
@@ -138,6 +146,8 @@ def open_offers(person: Person, *, on: dt.date | None = None, source: str = "") 
         version = p.on(on)
         if verdict is None or version is None or not verdict.eligible or p.code in open_now:
             continue
+        if version.settlement.kind == SUBSIDY_ROLL:
+            continue  # the subsidy's pre-filled application is opened by benefits.subscribers
         automatic = "automatic" in version.channels
         if not automatic and "offer" not in version.channels:
             continue
@@ -160,10 +170,13 @@ def open_offers(person: Person, *, on: dt.date | None = None, source: str = "") 
 
 def apply(user: Any, person: Person | int, code: str, *, applicant: str = "person",
           channel: str = "staff", institution: Institution | int | None = None,
-          on: dt.date | None = None, request: Any = None) -> Application:
+          on: dt.date | None = None, declared: dict[str, Any] | None = None,
+          request: Any = None) -> Application | SubsidyApplication:
     """An application (or the confirmation of an offer) checked against the rules: who may
     apply, by which channel, the eligibility on ``on`` and, where the programme is settled
-    with institutions, a designated institution."""
+    with institutions, a designated institution. A programme on the subsidy roll hands the
+    application to the subsidy workflow (``benefits.actions.apply``, with ``declared``
+    facts) and returns the subsidy application."""
     on = on or clock.today()
     if user is not None and user.role != Role.CITIZEN:
         scoping.require(user, Capability.EDIT_PEOPLE)
@@ -184,6 +197,8 @@ def apply(user: Any, person: Person | int, code: str, *, applicant: str = "perso
                                                   in version.channels):
         raise ProgrammeError(gettext("This programme does not accept applications through this channel"),
                              "channel", "channel")
+    if version.settlement.kind == SUBSIDY_ROLL:
+        return _apply_subsidy(user, person, version, channel, declared, on, request)
     chosen = None
     if version.settlement.kind == "institution":
         if institution is None:
@@ -214,6 +229,26 @@ def apply(user: Any, person: Person | int, code: str, *, applicant: str = "perso
         raise ProgrammeError(gettext("An application is already open this year"),
                              "duplicate") from None
     return app
+
+
+def _apply_subsidy(user: Any, person: Person, version: rules.Version, channel: str,
+                   declared: dict[str, Any] | None, on: dt.date, request: Any
+                   ) -> SubsidyApplication:
+    """The subsidy's own application (补贴申请): a pre-filled one is confirmed, else one is
+    opened with the declared facts (by default those "1+X" assumes for the person's
+    certificate, ``benefits.actions.assumed_facts``). Its notice, decision and roll follow
+    in the benefits app; its refusals come back as the programme's."""
+    subsidy = version.settlement.subsidy or ""
+    given = dict(declared or {})
+    if not SubsidyApplication.objects.filter(person=person, subsidy=subsidy,
+                                             state="prefilled").exists():
+        given = {**subsidies.assumed_facts(person.category, person.grade), **given}
+    try:
+        return subsidies.apply(user, person, subsidy, given,
+                               channel=SUBSIDY_CHANNEL.get(channel, "staff"), request=request,
+                               today=on)
+    except ValidationError as exc:
+        raise ProgrammeError("；".join(exc.messages), "subsidy") from None
 
 
 def withdraw(user: Any, pk: int, *, request: Any = None) -> Application:
@@ -385,6 +420,8 @@ def reevaluate(person_ids: Any, *, source: str, on: dt.date | None = None) -> di
             app = current.get((pid, p.code))
             if version is None:
                 continue
+            if version.settlement.kind == SUBSIDY_ROLL:
+                continue  # the benefits app's grants and rolls follow the subsidy's facts
             verdict = rules.decide_version(p.code, version, f, on)
             if app is not None and not verdict.eligible:
                 app.state, app.ended_on, app.eligible = "ended", on, False
@@ -483,6 +520,9 @@ def pay(user: Any, code: str, day: dt.date, *, request: Any = None) -> int:
     version = version_on(code, day)
     if version.benefit.kind not in CASH:
         raise ProgrammeError(gettext("Not a cash programme"), "not_cash")
+    if version.settlement.kind == SUBSIDY_ROLL:
+        raise ProgrammeError(gettext("This subsidy is paid by the monthly subsidy roll"),
+                             "subsidy_roll")
     if day > clock.today():
         raise ProgrammeError(gettext("The period has not begun"), "future")
     period = period_of(version.benefit.kind, day)

@@ -69,8 +69,8 @@ def seed_programmes(deployment: Deployment, *, seed: int = 24, today: dt.date | 
             if (pid, p.code) in opened:
                 continue
             version = p.on(today)
-            if version is None:
-                continue
+            if version is None or version.settlement.kind == "subsidy_roll":
+                continue  # the subsidies' applications and rolls are the benefits demo's
             verdict = rules.decide_version(p.code, version, f, today)
             if not verdict.eligible:
                 continue

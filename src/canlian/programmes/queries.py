@@ -19,6 +19,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth
 
 from canlian.accounts import scoping
+from canlian.benefits import figures as subsidy_figures
+from canlian.benefits.models import Grant, SubsidyApplication
 from canlian.care.models import Designation
 from canlian.core import clock
 from canlian.services.models import Institution
@@ -60,6 +62,16 @@ def figures(user: Any, year: int) -> list[dict[str, Any]]:
             row["paid"] += r["persons"]
     catalogue = facts.catalogue()
     names = {p.code: p.latest.name_zh for p in catalogue} if catalogue else {}
+    on_roll = subsidy_programmes()
+    if on_roll:  # the subsidies' figures, read from their own applications and roll
+        by_subsidy = {subsidy: code for code, subsidy in on_roll.items()}
+        for r in subsidy_figures.by_township(user, year):
+            code = by_subsidy.get(r["subsidy"])
+            if code is None:
+                continue
+            row = rows[(code, r["township"])]
+            for k in ("offered", "applied", "approved", "refused", "paid", "amount"):
+                row[k] += r[k]
     return [{"programme": code, "name": names.get(code, code), "township": town, **values}
             for (code, town), values in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))]
 
@@ -71,6 +83,11 @@ def monthly(user: Any, year: int, code: str) -> list[dict[str, Any]]:
     months: dict[int, dict[str, Any]] = {m: {"month": m, "applied": 0, "approved": 0,
                                              "paid": 0, "amount": Decimal(0)}
                                          for m in range(1, 13)}
+    subsidy = subsidy_programmes().get(code)
+    if subsidy is not None:  # on the subsidy roll: the benefits app's months
+        for m, values in subsidy_figures.by_month(user, year, subsidy).items():
+            months[m].update(values)
+        return list(months.values())
     for r in (applications_for(user).filter(year=year, programme=code, applied_on__isnull=False)
               .annotate(month=ExtractMonth("applied_on")).values("month")
               .annotate(applied=Count("id"),
@@ -230,12 +247,43 @@ def simulation_sheet(book: Any, sim: Simulation) -> None:
     note.append(["规则中的地方金额为演示值，未经确认。"])
 
 
+def subsidy_programmes(on: dt.date | None = None) -> dict[str, str]:
+    """{programme code: subsidy} of the programmes settled on the subsidy roll in force
+    on ``on`` (the two national subsidies in the catalogue)."""
+    on = on or clock.today()
+    catalogue = facts.catalogue()
+    found: dict[str, str] = {}
+    for p in catalogue or ():
+        version = p.on(on)
+        if version is not None and version.settlement.subsidy is not None:
+            found[p.code] = version.settlement.subsidy
+    return found
+
+
+def _subsidy_states(person: Any) -> dict[str, dict[str, Any]]:
+    """{subsidy: state, state_code and application} of the person's subsidy now, as the
+    portal's offer shows it: a running grant, an open application, or the pre-filled one
+    (the offer, “check and send”)."""
+    found: dict[str, dict[str, Any]] = {}
+    for a in SubsidyApplication.objects.filter(
+            person=person, state__in=("prefilled", "applied", "reviewed")):
+        found[a.subsidy] = {"state": a.get_state_display(), "app_id": a.pk,
+                            "state_code": "offered" if a.state == "prefilled" else a.state}
+    for g in Grant.objects.filter(person=person).exclude(status="stopped"):
+        found[g.subsidy] = {"state": g.get_status_display(), "app_id": g.application_id,
+                            "state_code": "approved"}
+    return found
+
+
 def offers_for(person: Any) -> list[dict[str, Any]]:
     """The portal's “您可能可以申请…”: programmes the person qualifies for today, with the
-    reason, and the offers already opened; nothing for a programme they do not qualify for."""
+    reason, and the offers already opened; nothing for a programme they do not qualify for.
+    A subsidy on the subsidy roll shows its own application or grant (kind ``subsidy``)."""
     today = clock.today()
     opened = {a.programme: a for a in Application.objects.filter(
         person=person, year=today.year).exclude(state__in=("refused", "withdrawn", "ended"))}
+    on_roll = subsidy_programmes(today)
+    subsidy_states = _subsidy_states(person) if on_roll else {}
     catalogue = facts.catalogue()
     result = []
     for verdict in actions.evaluate(person, today):
@@ -243,11 +291,16 @@ def offers_for(person: Any) -> list[dict[str, Any]]:
             continue
         version = catalogue.get(verdict.code).on(today)  # type: ignore[union-attr]
         app = opened.get(verdict.code)
+        state = ({"state": app.get_state_display(), "state_code": app.state, "app_id": app.pk}
+                 if app else {"state": "", "state_code": "", "app_id": None})
+        if verdict.code in on_roll:
+            state = subsidy_states.get(on_roll[verdict.code], state)
         result.append({"code": verdict.code, "name": verdict.name_zh,
                        "summary": version.summary_zh if version else "",
                        "kind": rules.BENEFIT_ZH[version.benefit.kind] if version else "",
-                       "amount": verdict.amount, "state": app.get_state_display() if app else "",
-                       "state_code": app.state if app else "", "app_id": app.pk if app else None,
+                       "amount": verdict.amount, **state,
+                       "app_kind": "subsidy" if verdict.code in on_roll else "programme",
+                       "subsidy": on_roll.get(verdict.code, ""),  # its own form
                        "portal": version is not None and (
                            "portal" in version.channels or "offer" in version.channels),
                        "reasons": [r.text_zh for r in verdict.reasons if r.passed]})

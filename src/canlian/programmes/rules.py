@@ -207,9 +207,19 @@ class Benefit(_Strict):
     by_mode: dict[Literal["residential", "day", "home", "respite", "temporary"], Money] = {}
     demo: bool = False  # "demo value, unconfirmed"
     description_zh: str = ""
+    # The amount is the subsidy rule set's own (``benefits/data/<deployment>.yaml``), never
+    # a second copy: only for a programme settled on the subsidy roll.
+    from_subsidy_rules: bool = False
 
     @model_validator(mode="after")
     def _amount(self) -> Benefit:
+        if self.from_subsidy_rules:
+            if self.amount or self.by_grade or self.by_mode:
+                raise rulefile.refuse("from_subsidy_rules 的金额取自补贴规则，不能另写 amount、"
+                                      "by_grade 或 by_mode",
+                                      "from_subsidy_rules takes the amount from the subsidy "
+                                      "rules: no amount, by_grade or by_mode")
+            return self
         if self.kind != "concession" and not (self.amount or self.by_grade or self.by_mode):
             raise rulefile.refuse("现金或限额类待遇须写明 amount、by_grade 或 by_mode",
                                   "a cash or ceiling benefit needs amount, by_grade or by_mode")
@@ -240,13 +250,22 @@ class Claims(_Strict):
 
 
 class Settlement(_Strict):
-    kind: Literal["ledger", "institution", "roster", "none"]
+    """How the benefit is settled. ``subsidy_roll``: one of the two national subsidies
+    (``subsidy``: living or nursing), whose application, public notice, decision and
+    monthly roll are the benefits app's (the engine offers it and hands the application
+    over; nothing of it is paid through the programme ledger)."""
+
+    kind: Literal["ledger", "institution", "roster", "subsidy_roll", "none"]
     designation: Literal["care", "rehabilitation", "training"] | None = None
     department_zh: str = ""  # the roster's other department, e.g. 人社局 / 医保局
     claims: Claims | None = None  # an insurance bought on the roster pays claims
+    subsidy: Literal["living", "nursing"] | None = None  # the subsidy_roll's subsidy
 
     @model_validator(mode="after")
     def _complete(self) -> Settlement:
+        if (self.kind == "subsidy_roll") != (self.subsidy is not None):
+            raise rulefile.refuse("subsidy_roll（补贴花名册）结算须且只有它须写明 subsidy",
+                                  "a subsidy_roll settlement, and only it, names the subsidy")
         if self.kind == "roster" and not self.department_zh:
             raise rulefile.refuse("名单结算须写明 department_zh（对接部门）", "a roster names department_zh")
         if self.claims is not None and self.kind != "roster":
@@ -316,9 +335,15 @@ class Version(_Strict):
         if kind == "premium" and settle != "roster":
             raise rulefile.refuse("premium（代缴保险费）须以 roster（名单）方式结算",
                                   "a premium benefit is settled by roster")
-        if kind in ("monthly_cash", "yearly_cash", "one_off") and settle != "ledger":
-            raise rulefile.refuse("现金待遇须通过 ledger（发放台账）结算",
-                                  "a cash benefit is settled through the ledger")
+        if kind in ("monthly_cash", "yearly_cash", "one_off") and settle not in (
+                "ledger", "subsidy_roll"):
+            raise rulefile.refuse("现金待遇须通过 ledger（发放台账）或 subsidy_roll（补贴花名册）结算",
+                                  "a cash benefit is settled through the ledger or the subsidy roll")
+        if settle == "subsidy_roll":
+            self._subsidy_roll()
+        elif self.benefit.from_subsidy_rules:
+            raise rulefile.refuse("from_subsidy_rules 只用于 subsidy_roll（补贴花名册）结算",
+                                  "from_subsidy_rules is only for a subsidy_roll settlement")
         if self.effective_until and self.effective_until < self.effective_from:
             raise rulefile.refuse("effective_until 早于 effective_from",
                                   "effective_until is before effective_from")
@@ -326,6 +351,21 @@ class Version(_Strict):
             raise rulefile.refuse("审核与审批须由不同角色办理（审批分离）",
                                   "review and approval need different roles (separation of duties)")
         return self
+
+    def _subsidy_roll(self) -> None:
+        """A subsidy on the engine: decided by the subsidy rules (one definition), paid
+        monthly by the subsidy roll at the subsidy rules' amount, applied for by the person
+        (the benefits application asks the declared facts: no automatic enrolment)."""
+        of = self.settlement.subsidy
+        if self.benefit.kind != "monthly_cash" or not self.benefit.from_subsidy_rules:
+            raise rulefile.refuse("subsidy_roll 的待遇须为 monthly_cash 且 from_subsidy_rules: true",
+                                  "a subsidy_roll benefit is monthly_cash with from_subsidy_rules: true")
+        if not any(isinstance(r, Subsidy) and r.of == of for r in self.eligibility):
+            raise rulefile.refuse(f"subsidy_roll 的条件须包含 {{rule: subsidy, of: {of}}}",
+                                  f"a subsidy_roll's eligibility includes {{rule: subsidy, of: {of}}}")
+        if "automatic" in self.channels:
+            raise rulefile.refuse("补贴须由本人申请（需申报长期照护等情况），不能自动纳入",
+                                  "a subsidy is applied for (declared facts): no automatic channel")
 
     @property
     def version(self) -> str:
@@ -688,6 +728,17 @@ SUBSIDY_ZH = {"living": "困难残疾人生活补贴", "nursing": "重度残疾�
 INSTITUTIONAL_MODES = frozenset({"residential", "day"})
 
 
+def subsidy_decision(of: str, f: Facts, on: dt.date) -> Any:
+    """The subsidy rule set's decision (``benefits.eligibility.decide``) from the registry's
+    facts, the way the gap list reads them; raises ``FactsError`` / ``NotInForceError``."""
+    return subsidy_eligibility.decide(
+        f.subsidy_rules, of, subsidy_eligibility.registry_facts(
+            category=f.category, grade=f.grade, household_type=f.household_type,
+            income=f.income_per_capita, alive=f.alive, birth_date=f.birth_date,
+            certificate_valid=f.certificate_valid,
+            institutional_care=bool(f.care_modes & INSTITUTIONAL_MODES)), on)
+
+
 def _subsidy(rule: Subsidy, f: Facts, on: dt.date) -> Reason:
     """The subsidy rule set's own decision, its reasons shown as the rule's explanation."""
     name = SUBSIDY_ZH[rule.of]
@@ -695,12 +746,7 @@ def _subsidy(rule: Subsidy, f: Facts, on: dt.date) -> Reason:
         return Reason("subsidy", False, f"本地区未设{name}规则",
                       f"no {rule.of} subsidy rules in this area")
     try:
-        decision = subsidy_eligibility.decide(
-            f.subsidy_rules, rule.of, subsidy_eligibility.registry_facts(
-                category=f.category, grade=f.grade, household_type=f.household_type,
-                income=f.income_per_capita, alive=f.alive, birth_date=f.birth_date,
-                certificate_valid=f.certificate_valid,
-                institutional_care=bool(f.care_modes & INSTITUTIONAL_MODES)), on)
+        decision = subsidy_decision(rule.of, f, on)
     except (subsidy_eligibility.FactsError, subsidy_eligibility.NotInForceError) as exc:
         return Reason("subsidy", False, f"{name}：{exc}", f"{rule.of} subsidy: {exc}")
     ok = decision.eligible
@@ -711,9 +757,18 @@ def _subsidy(rule: Subsidy, f: Facts, on: dt.date) -> Reason:
                   + "; ".join(r.text_en for r in shown) + ")")
 
 
-def amount_for(version: Version, f: Facts) -> Decimal:
-    """The benefit's amount for this person: by grade, by care mode, or the flat amount."""
+def amount_for(version: Version, f: Facts, on: dt.date | None = None) -> Decimal:
+    """The benefit's amount for this person: the subsidy rules' monthly amount (a programme
+    on the subsidy roll), by grade, by care mode, or the flat amount."""
     b = version.benefit
+    if b.from_subsidy_rules:
+        if f.subsidy_rules is None or on is None or version.settlement.subsidy is None:
+            return Decimal(0)
+        try:
+            amount: Decimal = subsidy_decision(version.settlement.subsidy, f, on).monthly_amount
+        except (subsidy_eligibility.FactsError, subsidy_eligibility.NotInForceError):
+            return Decimal(0)
+        return amount
     if b.by_grade and f.grade in b.by_grade:
         return b.by_grade[f.grade]
     if b.by_mode:
@@ -737,7 +792,7 @@ def decide_version(code: str, version: Version, f: Facts, on: dt.date) -> Verdic
         reasons.append(Reason("alive", False, "本人已去世", "the person has died"))
     reasons.extend(check(rule, f, on) for rule in version.eligibility)
     eligible = all(r.passed for r in reasons)
-    amount = amount_for(version, f).quantize(FEN) if eligible else Decimal("0.00")
+    amount = amount_for(version, f, on).quantize(FEN) if eligible else Decimal("0.00")
     if eligible and version.benefit.kind != "concession" and amount <= 0:
         eligible = False
         reasons.append(Reason("amount", False, "按规则本人对应的金额为零",
@@ -768,12 +823,23 @@ def _read(rule: Any, f: Facts, on: dt.date) -> Any:
         return (f.care_modes, f.care_government_paid)
     if isinstance(rule, Employment):
         return f.employment
-    if isinstance(rule, Subsidy):  # the subsidy rules read the age too (working age)
-        return (f.category, f.grade, f.household_type, f.income_per_capita, f.alive,
-                f.certificate_valid, age_on(f.birth_date, on), f.care_modes)
+    if isinstance(rule, Subsidy):
+        # From the registry's facts the subsidy decision reads the income only as the side
+        # of the rule set's limit it is on, and no age (the working-age test reads an own
+        # income the registry does not hold): a district is a few hundred outcomes, not one
+        # per household income and age.
+        return (f.category, f.grade, f.household_type, _below_subsidy_limit(rule.of, f, on),
+                f.alive, f.certificate_valid, bool(f.care_modes & INSTITUTIONAL_MODES))
     if isinstance(rule, AnyOf):
         return tuple(_read(r, f, on) for r in rule.rules)
     raise TypeError(rule.rule)  # pragma: no cover - the schema admits no other rule
+
+
+def _below_subsidy_limit(of: str, f: Facts, on: dt.date) -> bool | None:
+    if f.subsidy_rules is None or f.income_per_capita is None:
+        return None
+    limit = subsidy_eligibility.household_income_limit(f.subsidy_rules, of, on)
+    return None if limit is None else f.income_per_capita < limit
 
 
 def outcome_key(version: Version, f: Facts, on: dt.date) -> tuple[Any, ...]:

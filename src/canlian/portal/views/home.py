@@ -13,6 +13,7 @@ from canlian.benefits import actions as benefits
 from canlian.benefits.models import Grant, Subsidy, SubsidyApplication
 from canlian.certificates.actions import renewable_certificate
 from canlian.programmes.queries import offers_for as programme_offers
+from canlian.programmes.queries import subsidy_programmes
 from canlian.rights import actions as rights
 
 from .. import actions, display, offers
@@ -60,9 +61,12 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
                          category=person.category, grade=person.grade, age=person.age,
                          household_type=household)
     items = tracking.items_for(person)
+    on_roll = set(subsidy_programmes().values())
     return render(request, "portal/home.html", {
         "person": person, "certificate": certificate,
-        "subsidies": subsidy_offers(person) if facts.certified and not person.is_deceased else [],
+        # A subsidy in the programme catalogue is offered there, with its reason.
+        "subsidies": [s for s in subsidy_offers(person) if s["subsidy"] not in on_roll]
+        if facts.certified and not person.is_deceased else [],
         "services": offers.service_offers(facts) if not person.is_deceased else [],
         "programmes": programme_offers(person)
         if facts.certified and not person.is_deceased else [],

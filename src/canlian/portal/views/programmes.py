@@ -27,6 +27,10 @@ def apply_programme(request: HttpRequest, code: str) -> HttpResponse:
     found = programme_queries.for_portal(request.user, person, code)
     if found is None:
         raise Http404("no such programme in force")
+    if found.version.settlement.subsidy is not None:
+        # A subsidy on the engine is applied for on the subsidy's own form (declared
+        # facts, bank account), into the benefits workflow.
+        return redirect("portal:apply_subsidy", subsidy=found.version.settlement.subsidy)
     form = ProgrammeForm(request.POST if request.method == "POST" else None,
                          institutions=found.institutions)
     if request.method == "POST" and form.is_valid():
