@@ -159,7 +159,15 @@ def bench_list_http(seconds: int = 20) -> None:
     + 1 workers): the filtered person list, and the slowest pages a federation user opens
     (the plan dashboard, a township's gap list, the person with the longest history)."""
     from canlian.accounts.models import User
+    from canlian.benefits import yearfacts
+    from canlian.indicators import places
 
+    # The pages read what the nightly jobs store, for every year of the plan, as in production.
+    _, facts = timed(yearfacts.refresh_all)
+    _, surveys = timed(places.refresh_all)
+    report("the nightly jobs for every plan year (subsidy facts; survey places and home needs)",
+           f"{facts:.0f} s + {surveys:.0f} s", "a nightly job: minutes, not seconds",
+           facts + surveys < 3600)
     township = User.objects.get(username="township").region
     plan, year = "yueqing-14th", 2024  # the plan and year bench_indicators computes
     person = _busiest_person()

@@ -31,6 +31,9 @@ Environment variables:
   (``0`` turns one off). See docs/operations.md, "Timeouts".
 - ``CANLIAN_TASKS_BACKEND``: ``database`` (default; run ``canlian db_worker``) or
   ``immediate`` (jobs run inside the request; the default under ``CANLIAN_ENV=test``).
+- ``CANLIAN_CACHE``: ``file`` (default outside tests: one cache in ``<data dir>/cache`` that
+  every web worker of the server shares, so a computed dashboard is computed once, not once
+  per worker) or ``memory`` (per process; the default under ``CANLIAN_ENV=test``).
 - ``CANLIAN_JOB_RETENTION_DAYS``: how long jobs' result files are kept (default 7).
 - Operations (ops/, docs/deploy.md): ``CANLIAN_SCHEDULE_<JOB>`` (a cron expression or
   ``off``), ``CANLIAN_ROLL_DRAFT_DAY``, ``CANLIAN_BACKUP_DIR``, ``CANLIAN_BACKUP_KEEP_DAYS``,
@@ -381,6 +384,18 @@ FORMAT_MODULE_PATH = ["canlian.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# The figures' cache (indicators, disclosure, option lists): shared by the server's workers.
+_cache_kind = os.environ.get("CANLIAN_CACHE", "memory" if ENV == "test" else "file")
+if _cache_kind not in ("file", "memory"):
+    raise ImproperlyConfigured(f"CANLIAN_CACHE must be file or memory, not {_cache_kind!r}")
+CACHES = {"default": {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": str(DATA_DIR / "cache"),
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+} if _cache_kind == "file" else {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+}}
 
 STATIC_URL = "/static/"
 # Collected static files, served by nginx (docs/deploy.md): outside the data folder, which

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.apps import apps
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -61,6 +62,8 @@ class Command(BaseCommand):
         # Every table the seed wrote, once it is committed (core.bulk.analyze).
         bulk.analyze(*(m for m in apps.get_models() if m._meta.managed and not m._meta.proxy),
                      rows=made)
+        # Figures cached from the database before the seed (the cache outlives a process).
+        cache.clear()
 
     def _seed(self, opts: dict) -> int:
         code = opts["deployment"]
