@@ -35,6 +35,8 @@ def objects(users, person, village):
         person=person, village=village, what="民族", correct_value="汉族"),
         "hold": LegalHold.objects.create(person=person, reason="信访案件处理中",
                                          placed_at=timezone.now()),
-        "sharing": SharingAccount.objects.create(purpose="share_hrss", user=User.objects.create(
-            username="renshe-matrix", role="federation_staff", region=users.federation.region,
-            organisation="人力资源和社会保障局"))}
+        # a department account of the person's county (an account has no finer region)
+        "sharing": SharingAccount.objects.get_or_create(
+            purpose="share_hrss", user=User.objects.get_or_create(
+                username=f"renshe-{village.code[:6]}",
+                defaults={"role": "federation_staff", "region": village.parent.parent})[0])[0]}
