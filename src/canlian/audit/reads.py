@@ -90,6 +90,12 @@ def page_title(response: HttpResponse) -> str:
     return " ".join(title.split())[:80]
 
 
+def note(request: HttpRequest, detail: str) -> None:
+    """Add ``detail`` to this page view's audit entry: what a search kept out of the URL
+    (core/searches.py) asked for; resident IDs in it are masked when the entry is written."""
+    request.__dict__["audit_detail"] = detail
+
+
 def page_summary(request: HttpRequest, response: HttpResponse) -> str:
     """``查看页面 <path>（<title>）``: the path for the exact query, the title for the reader."""
     title = page_title(response)

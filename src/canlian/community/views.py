@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
+from canlian.audit import reads
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, searches
@@ -83,7 +84,7 @@ def find(request: AuthedRequest) -> HttpResponse:
     if q:
         rows = scoping.people_for(request.user).filter(
             Q(name__startswith=q) | Q(resident_id=q.upper())).select_related("village__parent")
-        request.audit_detail = f"搜索：{q}"  # type: ignore[attr-defined]  # audit/reads.py
+        reads.note(request, f"搜索：{q}")
     return render(request, "community/find.html", {
         "page": page_of(request, rows), "q": q,
         "query": urlencode({searches.TOKEN_PARAM: token}) if q else ""})

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
+from canlian.audit import reads
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
@@ -75,8 +76,8 @@ def _filtered(request: AuthedRequest) -> tuple[PersonFilterForm, QuerySet[Person
         qs = filter_people(qs, form.cleaned_data, within=request.user.region)
         if data:
             # Kept in the read audit (audit/reads.py): what was searched, IDs masked.
-            request.audit_detail = "搜索：" + "；".join(  # type: ignore[attr-defined]
-                f"{name}={value}" for name, value in data.items() if value)
+            reads.note(request, "搜索：" + "；".join(
+                f"{name}={value}" for name, value in data.items() if value))
     return form, qs, stale
 
 
