@@ -51,6 +51,8 @@ class Capability(StrEnum):
     EVALUATE = "evaluate"  # 第三方评估: aggregates, an anonymised sample, recording findings
     OWN_UNIT = "own_unit"  # an employer's own unit: its quota-employment declarations (按比例就业)
     MANAGE_LEGAL_HOLDS = "manage_legal_holds"  # 依法保全: place and lift legal holds in the region
+    # 按同意共享: see the consent-based department accounts and enable or disable them
+    MANAGE_DATA_SHARING = "manage_data_sharing"
 
 
 _STAFF_READ = {Capability.VIEW_PEOPLE}
@@ -84,6 +86,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.SUPERVISE_PLAN_TASKS,
             Capability.VIEW_SATISFACTION,
             Capability.MANAGE_LEGAL_HOLDS,
+            Capability.MANAGE_DATA_SHARING,
         }
     ),
     Role.ASSESSOR: frozenset({Capability.ASSESS}),

@@ -3,7 +3,8 @@
 A page that writes its own, more precise record (a person's file, an export, an upload
 opened) keeps it: ``record`` marks the request, and nothing more is written. Every other
 successful page view is recorded here, after the view, with the page and its query
-(resident IDs in it masked) and, where the URL names a record about one person, that
+(resident IDs in it masked; a search kept out of the URL, core/searches.py, is added by the
+view as ``request.audit_detail``) and, where the URL names a record about one person, that
 person, so "who looked at X" finds it. The few pages that show no personal data are
 listed in ``NOT_PERSONAL``; a new page is audited unless it is added there, and
 ``core/tests/test_audited_reads.py`` walks every page to hold both to it.
@@ -89,11 +90,21 @@ def page_title(response: HttpResponse) -> str:
     return " ".join(title.split())[:80]
 
 
+def note(request: HttpRequest, detail: str) -> None:
+    """Add ``detail`` to this page view's audit entry: what a search kept out of the URL
+    (core/searches.py) asked for; resident IDs in it are masked when the entry is written."""
+    request.__dict__["audit_detail"] = detail
+
+
 def page_summary(request: HttpRequest, response: HttpResponse) -> str:
     """``查看页面 <path>（<title>）``: the path for the exact query, the title for the reader."""
     title = page_title(response)
     path = mask_text(request.get_full_path())
-    return f"查看页面 {path}（{title}）" if title else f"查看页面 {path}"
+    summary = f"查看页面 {path}（{title}）" if title else f"查看页面 {path}"
+    # A search sent by POST and kept in the session (core/searches.py) is not in the path:
+    # the view names it (``request.audit_detail``), resident IDs masked here.
+    detail = getattr(request, "audit_detail", "")
+    return f"{summary} {mask_text(detail)}" if detail else summary
 
 
 def should_record(request: HttpRequest, response: HttpResponse) -> bool:

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
+from canlian.audit import reads
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
-from canlian.core import clock
+from canlian.core import clock, searches
 from canlian.core.web import AuthedRequest, requires
 
 from . import shared, visit_rules
@@ -59,15 +63,31 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 
 @requires(Capability.VIEW_PEOPLE)
+@require_http_methods(["GET", "HEAD", "POST"])
 def find(request: AuthedRequest) -> HttpResponse:
-    """Find a person in the user's region by name or full resident ID (IDs shown masked)."""
-    q = request.GET.get("q", "").strip()[:40]
+    """Find a person in the user's region by name or full resident ID (IDs shown masked).
+
+    The term is POSTed and kept sealed in the session (core/searches.py); the results page
+    is ``?s=<token>``, so a typed ID never appears in a URL."""
+    if request.method == "POST":
+        term = request.POST.get("q", "").strip()[:40]
+        if not term:
+            return redirect("community:find")
+        made = searches.remember(request, {"q": term})
+        return redirect(f"{reverse('community:find')}?{searches.TOKEN_PARAM}={made}")
+    token = request.GET.get(searches.TOKEN_PARAM)
+    fields = searches.recall(request, token)
+    if token is not None and fields is None:
+        messages.error(request, searches.STALE_MESSAGE)
+    q = str((fields or {}).get("q", "")).strip()[:40]
     rows = scoping.people_for(request.user).none()
     if q:
         rows = scoping.people_for(request.user).filter(
             Q(name__startswith=q) | Q(resident_id=q.upper())).select_related("village__parent")
-    return render(request, "community/find.html", {"page": page_of(request, rows), "q": q,
-                                                   "query": urlencode({"q": q})})
+        reads.note(request, f"搜索：{q}")
+    return render(request, "community/find.html", {
+        "page": page_of(request, rows), "q": q,
+        "query": urlencode({searches.TOKEN_PARAM: token}) if q else ""})
 
 
 @login_required

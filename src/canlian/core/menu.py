@@ -53,6 +53,8 @@ ENTRIES = (
           app="transfers"),
     Entry("audit:list", _("Audit log"), Capability.VIEW_AUDIT, app="audit"),
     Entry("privacy:holds", _("Legal holds"), Capability.MANAGE_LEGAL_HOLDS, name="holds"),
+    Entry("privacy:sharing", _("Sharing by consent"), Capability.MANAGE_DATA_SHARING,
+          name="sharing"),
 )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,10 +27,12 @@ from django.views.decorators.http import require_http_methods
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
+from canlian.audit import reads
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
-from canlian.core import clock, exports
+from canlian.core import clock, exports, searches
+from canlian.core.logmask import mask_text
 from canlian.core.web import AuthedRequest, requires
 from canlian.jobs import actions as jobs
 from canlian.regions.models import Region
@@ -52,19 +53,47 @@ def _villages(user: Any) -> QuerySet[Region]:  # the villages a user may place a
     return region.villages()
 
 
-def _filtered(request: AuthedRequest) -> tuple[PersonFilterForm, QuerySet[Person]]:
-    form = PersonFilterForm(request.GET or None, scope=request.user.region)
+SEARCH_FIELDS = ["q", "township", "village", "category", "grade", "household_type", "status"]
+
+
+def _filtered(request: AuthedRequest) -> tuple[PersonFilterForm, QuerySet[Person], bool]:
+    """The filter form and the filtered persons of this request, and whether its search
+    token was stale. The search comes from the session (``?s=<token>``, core/searches.py),
+    never from the URL: a typed term in a URL (``?q=``) is ignored. The other filters
+    (region, category…) are still accepted in a link's query string, having no search term."""
+    stale = False
+    data: Any = None
+    if searches.TOKEN_PARAM in request.GET:
+        data = searches.recall(request, request.GET[searches.TOKEN_PARAM])
+        stale = data is None
+    elif any(request.GET.get(name) for name in SEARCH_FIELDS[1:]):
+        data = {name: request.GET[name] for name in SEARCH_FIELDS[1:] if name in request.GET}
+    form = PersonFilterForm(data, scope=request.user.region)
     qs = scoping.people_for(request.user)
     if form.is_bound and form.is_valid():
         from .queries import filter_people
 
         qs = filter_people(qs, form.cleaned_data, within=request.user.region)
-    return form, qs
+        if data:
+            # Kept in the read audit (audit/reads.py): what was searched, IDs masked.
+            reads.note(request, "搜索：" + "；".join(
+                f"{name}={value}" for name, value in data.items() if value))
+    return form, qs, stale
 
 
 @requires(Capability.VIEW_PEOPLE)
+@require_http_methods(["GET", "HEAD", "POST"])
 def person_list(request: AuthedRequest) -> HttpResponse:
-    form, filtered = _filtered(request)
+    if request.method == "POST":  # the search form: sealed in the session, then ?s=<token>
+        posted = PersonFilterForm(request.POST, scope=request.user.region)
+        if posted.is_valid():
+            token = searches.remember(request, searches.form_fields(request.POST, SEARCH_FIELDS))
+            return redirect(f"{reverse('people:list')}?{searches.TOKEN_PARAM}={token}")
+        form, filtered, stale = posted, scoping.people_for(request.user), False
+    else:
+        form, filtered, stale = _filtered(request)
+    if stale:
+        messages.error(request, searches.STALE_MESSAGE)
     qs = filtered.values("id", "name", "resident_id", "sex", "birth_date", "category", "grade",
                          "life_status", "village__name", "village__parent__name",
                          "household_type")
@@ -75,6 +104,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("q", None)
     return render(request, "people/list.html", {
         "form": form, "fields_html": fast_fields(form), "page": page,
         "rows_html": _rows_html(page.object_list), "query": query.urlencode(),
@@ -240,7 +270,11 @@ EXPORT_LIMIT = 200_000
 @requires(Capability.EXPORT_PEOPLE)
 @exports.clean_failure
 def person_export(request: AuthedRequest) -> HttpResponseBase:
-    _, qs = _filtered(request)
+    _, qs, stale = _filtered(request)
+    if stale:
+        messages.error(request, searches.STALE_MESSAGE)
+        return redirect("people:list")
+    criteria = getattr(request, "audit_detail", "")
     full_ids = request.GET.get("full_ids") == "1" and request.user.role == Role.FEDERATION_STAFF
     regions = dict(Region.objects.filter(level__in=["township", "village"]).values_list(
         "code", "name"))
@@ -274,7 +308,7 @@ def person_export(request: AuthedRequest) -> HttpResponseBase:
         user=request.user, action=Action.EXPORT,
         people=[(r["id"], r["village_id"]) for r in rows], request=request,
         summary=f"导出名单（{'含完整证件号' if full_ids else '证件号已脱敏'}）："
-                f"{urlencode({k: v for k, v in request.GET.items() if v})}"[:300],
+                f"{mask_text(criteria)}"[:300],
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return _xlsx(path, f"残疾人名单-{stamp}.xlsx")

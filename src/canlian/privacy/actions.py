@@ -104,6 +104,34 @@ def set_sharing_purpose(by: Any | None, account: Any, purpose: str | None) -> No
            summary=f"接口账号按同意共享：{purpose or '取消'}")
 
 
+def sharing_accounts_for(user: Any):
+    """The consent-based department accounts ``user`` may manage (their region's)."""
+    if not user.can(Capability.MANAGE_DATA_SHARING):
+        return SharingAccount.objects.none()
+    return SharingAccount.objects.filter(scoping.region_range_q(user, "user__region__code"))
+
+
+@transaction.atomic
+def set_sharing_account_enabled(user: Any, sharing_id: int, enabled: bool, *,
+                                request: HttpRequest | None = None) -> SharingAccount:
+    """Enable or disable a consent-based department account: disabled, its API keys are
+    refused (401) at the next call, whatever the consents; enabled again, it receives the
+    consenting persons as before. Federation staff of the account's region; audited."""
+    scoping.require(user, Capability.MANAGE_DATA_SHARING)
+    sharing = (sharing_accounts_for(user).select_for_update().select_related("user")
+               .get(pk=sharing_id))  # DoesNotExist outside the region: the view's 404
+    account = sharing.user
+    if account.is_active != enabled:
+        type(account).objects.filter(pk=account.pk).update(is_active=enabled)
+        account.is_active = enabled
+        title = getattr(notices.notice(sharing.purpose, clock.today()), "title", sharing.purpose)
+        record(user=user, action=Action.UPDATE, obj=account, object_type="user", request=request,
+               changes={"is_active": [not enabled, enabled]},
+               summary=f"{'启用' if enabled else '停用'}按同意共享的部门接口账号："
+                       f"{account.organisation or account.username}（{title}）")
+    return sharing
+
+
 # ---- correction requests (更正申请) -----------------------------------------------------------
 
 @transaction.atomic

@@ -11,4 +11,6 @@ urlpatterns = [
     path("holds/", views.holds, name="holds"),
     path("holds/person/<int:pk>/", views.hold_person, name="hold_person"),
     path("holds/<int:pk>/lift/", views.hold_lift, name="hold_lift"),
+    path("sharing/", views.sharing, name="sharing"),
+    path("sharing/<int:pk>/", views.sharing_enable, name="sharing_enable"),
 ]

@@ -1,6 +1,7 @@
 """Staff pages of the privacy app: the review of citizens' correction requests (更正申请审核)
-and legal holds (依法保全): the active holds of the region, placing one on a person (from the
-person's page, or by resident ID from the list) and lifting it."""
+legal holds (依法保全): the active holds of the region, placing one on a person (from the
+person's page, or by resident ID from the list) and lifting it; and the consent-based
+department accounts (按同意共享的部门账号), enabled or disabled by federation staff."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from canlian.core.domain import DomainError
 from canlian.core.forms import Form, add_errors, person_from_form
 from canlian.core.web import AuthedRequest, requires
 
-from . import actions
-from .models import CorrectionRequest, CorrectionState, LegalHold
+from . import actions, queries
+from .models import CorrectionRequest, CorrectionState, LegalHold, SharingAccount
 
 
 @requires(Capability.VIEW_PEOPLE)
@@ -127,3 +128,29 @@ def hold_lift(request: AuthedRequest, pk: int) -> HttpResponse:
     if target == "person":
         return redirect("people:detail", pk=hold.person_id)
     return redirect("privacy:holds")
+
+
+# ---- consent-based department accounts (按同意共享) ------------------------------------------
+
+@requires(Capability.MANAGE_DATA_SHARING)
+def sharing(request: AuthedRequest) -> HttpResponse:
+    """The department accounts that receive data only by separate consent: the purpose each
+    relies on, how many persons of the region consent now and how many withdrew, their API
+    keys, and a button to enable or disable each (no personal data: counts only)."""
+    return render(request, "privacy/sharing.html", {
+        "rows": queries.sharing_accounts(request.user)})
+
+
+@requires(Capability.MANAGE_DATA_SHARING)
+@require_POST
+def sharing_enable(request: AuthedRequest, pk: int) -> HttpResponse:
+    enabled = request.POST.get("enabled") == "1"
+    try:
+        sharing = actions.set_sharing_account_enabled(request.user, pk, enabled, request=request)
+    except SharingAccount.DoesNotExist:
+        raise Http404("no such account") from None
+    name = sharing.user.organisation or sharing.user.username
+    messages.success(request, (_("Account %(name)s enabled.") if enabled else
+                               _("Account %(name)s disabled: its API keys are refused.")) % {
+        "name": name})
+    return redirect("privacy:sharing")

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from canlian.community import inspection_rules, ruleset
@@ -51,11 +52,16 @@ def two_townships(users, regions, make_person):
 @pytest.mark.parametrize("url", ["/community/visits/?state=all", "/community/roster/",
                                  "/community/roster/print/", "/community/watch/",
                                  "/community/requests/?status=open", "/community/volunteers/",
-                                 "/community/places/", "/community/find/?q=本镇人"])
+                                 "/community/places/", "/community/find/"])
 def test_lists_show_only_the_region_and_mask_ids(client, users, two_townships, url):
     mine, _ = two_townships
     client.force_login(users.township)
-    html = client.get(url).content.decode()
+    if url == "/community/find/":  # a search is POSTed and kept out of the URL
+        response = client.post(url, {"q": "本镇人"}, follow=True)
+        assert response.redirect_chain[-1][0].startswith("/community/find/?s=")
+        html = response.content.decode()
+    else:
+        html = client.get(url).content.decode()
     assert "本镇人" in html
     assert "外镇人" not in html
     assert mine.resident_id not in html
@@ -196,3 +202,18 @@ def test_person_page_in_english(client, users, make_person):
     html = client.get(reverse("community:person", args=[p.pk])).content.decode()
     assert "Visit history" in html and "一切正常" in html
     assert "Up to date" in html
+
+
+def test_find_keeps_a_typed_id_out_of_every_url(client, users, two_townships):
+    mine, _ = two_townships
+    client.force_login(users.township)
+    response = client.post("/community/find/", {"q": mine.resident_id}, follow=True)
+    assert [url for url, _ in response.redirect_chain] and mine.name in response.content.decode()
+    assert all(mine.resident_id not in url for url, _ in response.redirect_chain)
+    assert mine.masked_id in response.content.decode()
+    token = response.redirect_chain[-1][0].split("?s=")[1]
+    elsewhere = Client()  # another session of the same user: the token finds nothing
+    elsewhere.force_login(users.township)
+    other = elsewhere.get("/community/find/", {"s": token})
+    assert other.status_code == 200 and mine.name not in other.content.decode()
+    assert [m.level_tag for m in other.context["messages"]] == ["error"]

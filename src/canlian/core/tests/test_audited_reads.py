@@ -64,9 +64,10 @@ def test_a_list_page_records_what_was_asked_with_ids_masked(client, users, world
     objects, _ = world
     rid = objects["in"]["person"].resident_id
     client.force_login(users.federation)
-    client.get("/people/", {"q": rid})
+    client.post("/people/", {"q": rid}, follow=True)  # the search is kept out of the URL
     event = AuditEvent.objects.latest("id")
     assert event.action == "view" and rid not in event.summary and rid[:6] in event.summary
+    assert "/people/?s=" in event.summary and "搜索：q=" in event.summary
 
 
 def test_a_page_view_names_the_page_in_words_beside_its_path(client, users, world):  # noqa: F811

@@ -34,7 +34,7 @@ def _records(make_person, regions, users, n: int) -> None:
         Renovation.objects.create(person=person, village=village, applied_on=dt.date(2026, 1, 1))
 
 
-PAGES = ["/people/", "/people/?q=人", "/certificates/queue/", "/subsidies/", "/services/requests/",
+PAGES = ["/people/", "/people/?status=alive", "/certificates/queue/", "/subsidies/", "/services/requests/",
          "/services/renovations/", "/people/contact-changes/", "/audit/"]
 
 

@@ -43,7 +43,7 @@ def test_the_logs_of_a_busy_session_hold_no_personal_data(captured, client, user
     rid = person.resident_id
     client.force_login(users.federation)
     for query in (rid, "欧阳锋", "13912345678", rid[:14]):
-        assert client.get("/people/", {"q": query}).status_code == 200
+        assert client.post("/people/", {"q": query}, follow=True).status_code == 200
     client.get(f"/people/{person.pk}/")
     assert client.get(f"/people/{rid}/").status_code == 404
     assert client.get(f"/certificates/{rid}42/欧阳锋").status_code == 404

@@ -222,7 +222,11 @@ def test_the_documented_stack_serves_a_sign_in_a_search_and_a_report_through_ngi
                           env=shared.env)
     rid = shown.stdout.strip().splitlines()[-1]  # after the shell's own line
     assert shown.returncode == 0 and len(rid) == 18, shown.stderr
-    found = web.get(f"{site}/people/", params={"q": name}, timeout=30)
+    # The search is POSTed and kept in the session; the redirect shows ?s=<token> only.
+    found = web.post(f"{site}/people/", data={"q": name,
+                                               "csrfmiddlewaretoken": web.cookies["csrftoken"]},
+                     headers={"Referer": f"{site}/people/"}, timeout=30)
+    assert "?s=" in found.url and name not in found.url
     assert found.status_code == 200 and name in found.text
     request_id = found.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id)  # nginx's $request_id, kept by Canlian

@@ -139,7 +139,7 @@ def test_search_by_name_id_and_certificate_number(client, users, regions, make_p
     login(client, users.township)
 
     def names(**params):
-        page = client.get(reverse("people:list"), params).context["page"]
+        page = client.post(reverse("people:list"), params, follow=True).context["page"]
         return {p["name"] for p in page.object_list}
 
     assert names(q="欧阳") == {"欧阳明"}
@@ -227,7 +227,7 @@ def test_search_by_the_masked_ids_last_four_and_by_given_name(client, users, reg
     login(client, users.township)
 
     def names(**params):
-        page = client.get(reverse("people:list"), params).context["page"]
+        page = client.post(reverse("people:list"), params, follow=True).context["page"]
         return {p["name"] for p in page.object_list}
 
     assert names(q="强霞") == {"王强霞", "强霞军"}

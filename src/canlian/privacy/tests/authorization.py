@@ -16,15 +16,27 @@ MATRIX = {
                                               "village": 403, "auditor": 403, **NO_REGISTRY}),
     "privacy:hold_lift": ("hold", "post", {"federation": 302, "township": 302, "village": 403,
                                            "auditor": 403, **NO_REGISTRY}),
+    # consent-based department accounts (按同意共享): federation staff only
+    "privacy:sharing": (None, "get", {"federation": 200, "township": 403, "village": 403,
+                                      "auditor": 403, **NO_REGISTRY}),
+    "privacy:sharing_enable": ("sharing", "post", {"federation": 302, "township": 403,
+                                                   "village": 403, "auditor": 403,
+                                                   **NO_REGISTRY}),
 }
 
 
 def objects(users, person, village):
     from django.utils import timezone
 
-    from canlian.privacy.models import CorrectionRequest, LegalHold
+    from canlian.accounts.models import User
+    from canlian.privacy.models import CorrectionRequest, LegalHold, SharingAccount
 
     return {"correction": CorrectionRequest.objects.create(
         person=person, village=village, what="民族", correct_value="汉族"),
         "hold": LegalHold.objects.create(person=person, reason="信访案件处理中",
-                                         placed_at=timezone.now())}
+                                         placed_at=timezone.now()),
+        # a department account of the person's county (an account has no finer region)
+        "sharing": SharingAccount.objects.get_or_create(
+            purpose="share_hrss", user=User.objects.get_or_create(
+                username=f"renshe-{village.code[:6]}",
+                defaults={"role": "federation_staff", "region": village.parent.parent})[0])[0]}
