@@ -26,7 +26,7 @@ current and compute live otherwise.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -186,6 +186,12 @@ def live_coverage(region: Region, year: int) -> dict[str, dict[str, list[int]]]:
 def unpaid(region: Region, year: int, subsidy: str) -> list[int]:
     """The persons of the coverage gap (eligible, not paid in ``year``), by id: from the
     same source as ``coverage`` (stored facts when current), so list and figure agree."""
+    return list(gap_ids(region, year, subsidy))
+
+
+def gap_ids(region: Region, year: int, subsidy: str) -> Iterable[int]:
+    """``unpaid`` as the database can use it: a query of ids over the stored facts (a
+    subquery of the gap list's page), or the live computation's list."""
     if subsidy not in SUBSIDIES:
         raise ValueError(subsidy)
     from . import yearfacts

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from canlian.accounts import scoping
 from canlian.benefits import likely
@@ -106,13 +106,16 @@ def _subsidy(subsidy: str, scope: Scope, which: str) -> Members:
                     .values("person_id")).filter(scoping.within(scope.region, "village__code"))
     if which == "numerator":
         return Members("persons", paid)
-    gap = likely.unpaid(scope.region, scope.year, subsidy)
+    gap = likely.gap_ids(scope.region, scope.year, subsidy)
     if which == "denominator":
         return Members("persons", paid | _persons(gap))
     pending = SubsidyApplication.objects.filter(person_id__in=gap, subsidy=subsidy,
                                                 state__in=OPEN_APPLICATION_STATES).count()
-    note = (f"其中 {pending} 人已有在办申请（含系统预填），尚未发放 "
-            f"({pending} have an application under way, not yet paid)") if pending else ""
+    note = ngettext(
+        "Of these, %(n)s person has an application under way (pre-filled ones included), "
+        "not yet paid.",
+        "Of these, %(n)s persons have an application under way (pre-filled ones included), "
+        "not yet paid.", pending) % {"n": f"{pending:,}"} if pending else ""
     return Members("persons", _persons(gap), note)
 
 
