@@ -190,3 +190,16 @@ def analyze(*tables: str | type[Model], rows: int, at_once: bool = False) -> boo
     else:
         run()
     return True
+
+
+def tidy(*tables: str, rows: int) -> None:
+    """After a job replaced a year's rows of ``tables``: on PostgreSQL, outside a
+    transaction, VACUUM (ANALYZE), so that the replaced rows are not scanned until autovacuum
+    comes and index-only scans need not visit the heap (the visibility map is set); else
+    ``analyze`` (after the commit when inside a transaction)."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
+        return
+    analyze(*tables, rows=rows)

@@ -91,15 +91,8 @@ def refresh(year: int, root: Region | None = None) -> int:
 
 
 def _tidy(rows: int) -> None:
-    """After a year's rows were replaced: on PostgreSQL outside a transaction, VACUUM (the
-    replaced rows would otherwise be scanned until autovacuum comes) and ANALYZE; else
-    ANALYZE after the commit."""
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            for table in (TABLE, TALLY):
-                cursor.execute(f"VACUUM (ANALYZE) {table}")
-        return
-    bulk.analyze(TABLE, TALLY, rows=rows)
+    """After a year's rows were replaced (``bulk.tidy``)."""
+    bulk.tidy(TABLE, TALLY, rows=rows)
 
 
 def _tally(cursor: Any, year: int, villages: list[str] | None = None) -> None:
