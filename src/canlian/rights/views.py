@@ -112,12 +112,14 @@ class ProxyForm(Form):
 
 
 def _workers(case: RightsCase):
-    """Active staff who may edit and whose region covers the person's village."""
+    """Active staff who may edit and whose region covers the person's village (not a
+    department's service account, which signs in only to the API)."""
     code = case.village_id
     codes = [code, code[:9] + "000", code[:6] + "000000"]
     return (User.objects.filter(is_active=True, region_id__in=codes,
                                 role__in=["village_worker", "township_staff",
-                                          "federation_staff"]).order_by("role", "username"))
+                                          "federation_staff"], sharing_purpose__isnull=True)
+            .order_by("role", "username"))
 
 
 FORMS: dict[str, type[forms.Form]] = {

@@ -39,4 +39,5 @@ def objects(users, person, village):
         "sharing": SharingAccount.objects.get_or_create(
             purpose="share_hrss", user=User.objects.get_or_create(
                 username=f"renshe-{village.code[:6]}",
-                defaults={"role": "federation_staff", "region": village.parent.parent})[0])[0]}
+                defaults={"role": "federation_staff", "region": village.parent.parent,
+                          "organisation": "人力资源和社会保障局"})[0])[0]}

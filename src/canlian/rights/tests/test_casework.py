@@ -7,9 +7,12 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from canlian.accounts.models import User
 from canlian.core import clock
+from canlian.privacy.models import SharingAccount
 from canlian.rights import actions, queries
 from canlian.rights.models import RightsCase
+from canlian.rights.views import AssignForm
 from canlian.todos.models import Todo
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +238,16 @@ def test_the_daily_command_escalates_overdue_cases(users, make_person):
     with clock.frozen(dt.date(2025, 3, 3)):
         call_command("rights", "escalate", stdout=out)
     assert out.getvalue().startswith("1 overdue case(s)")
+
+
+def test_a_departments_service_account_is_not_offered_as_a_case_worker(users, make_person):
+    """A consent-based department account is a federation-region user that only calls the
+    API: a rights case cannot be assigned to it, nor a proxy recorded with it."""
+    person = make_person(name="钱七")
+    case = _intake(users.township, person)
+    service = User.objects.create(username="renshe-api", role="federation_staff",
+                                  region=users.federation.region, organisation="人社局")
+    SharingAccount.objects.create(purpose="share_hrss", user=service)
+    offered = set(AssignForm(case=case).fields["assignee"].queryset)
+    assert users.federation in offered and users.township in offered
+    assert service not in offered
