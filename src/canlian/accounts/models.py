@@ -31,8 +31,7 @@ class User(AbstractUser):
     # Citizens sign in with their resident ID; they see their own record and their wards'.
     # Encrypted at rest; ``resident_id=…`` is answered by the blind index (core/encrypted.py).
     resident_id = EncryptedCharField(_("resident ID number"), max_length=18, blank=True)
-    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id",
-                                        db_index=True)
+    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id")
     # Display preferences remembered per user (e.g. {"text": "large", "contrast": "high"}).
     preferences = models.JSONField(_("display preferences"), default=dict, blank=True)
     person = models.ForeignKey(
@@ -47,6 +46,7 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        indexes = [models.Index(fields=["resident_id_index"], name="user_resident_id_index")]
 
     def clean(self) -> None:
         super().clean()

@@ -104,9 +104,8 @@ class Person(models.Model):
     # Encrypted at rest (core/encrypted.py): the blind index is the unique key and answers
     # ``resident_id=…``; the last four characters stay in clear for the masked lists' search.
     resident_id = EncryptedCharField(_("resident ID number"), max_length=18)
-    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id",
-                                        unique=True)
-    resident_id_tail = TailField(source="resident_id", max_length=4, db_index=True)
+    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id")
+    resident_id_tail = TailField(source="resident_id", max_length=4)
     name = models.CharField(_("name"), max_length=50, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
     birth_date = models.DateField(_("date of birth"), editable=False)
@@ -114,7 +113,7 @@ class Person(models.Model):
         _("ethnicity"), max_length=2, choices=ethnicity.CHOICES, default="01"
     )
     phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
-    phone_index = BlindIndexField(source="phone", purpose="phone", db_index=True)
+    phone_index = BlindIndexField(source="phone", purpose="phone")
     address = models.CharField(_("address"), max_length=200, blank=True)
     village = models.ForeignKey(
         Region,
@@ -122,6 +121,7 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="residents",
         limit_choices_to={"level": "village"},
+        db_index=False,  # the Meta indexes below all lead with the village
     )
     household = models.ForeignKey(
         Household,
@@ -137,9 +137,9 @@ class Person(models.Model):
     guardian_resident_id = EncryptedCharField(_("guardian's resident ID"), max_length=18,
                                               blank=True)
     guardian_resident_id_index = BlindIndexField(source="guardian_resident_id",
-                                                 purpose="resident_id", db_index=True)
+                                                 purpose="resident_id")
     guardian_phone = EncryptedCharField(_("guardian's phone"), max_length=20, blank=True)
-    guardian_phone_index = BlindIndexField(source="guardian_phone", purpose="phone", db_index=True)
+    guardian_phone_index = BlindIndexField(source="guardian_phone", purpose="phone")
     guardian_relation = models.CharField(_("relation of guardian"), max_length=20, blank=True)
     life_status = models.CharField(
         _("life status"), max_length=10, choices=LifeStatus.choices, default=LifeStatus.ALIVE
@@ -156,8 +156,7 @@ class Person(models.Model):
         _("certificate number"), max_length=22, null=True, blank=True, editable=False
     )
     certificate_number_index = BlindIndexField(source="certificate_number",
-                                               purpose="certificate_number", null=True,
-                                               unique=True)
+                                               purpose="certificate_number", null=True)
     household_type = models.CharField(
         _("household type"), max_length=12, choices=HouseholdType.choices, blank=True,
         default="", editable=False,
@@ -177,8 +176,20 @@ class Person(models.Model):
             # Search by what the masked lists show (the ID's last four characters) and by
             # a given name typed without the surname; see people/queries.search_q.
             models.Index(GivenName(), name="person_given_name"),
+            models.Index(fields=["resident_id_tail"], name="person_resident_id_tail"),
+            # Exact search by keyed hash (core/encrypted.py): declared here rather than with
+            # db_index on the field, so PostgreSQL gets no pattern-ops twin of each (nobody
+            # searches a hash by prefix; each twin slowed the roster import's COPY).
+            models.Index(fields=["phone_index"], name="person_phone_index"),
+            models.Index(fields=["guardian_resident_id_index"],
+                         name="person_guardian_rid_index"),
+            models.Index(fields=["guardian_phone_index"], name="person_guardian_phone_index"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["resident_id_index"],
+                                    name="person_resident_id_index_key"),
+            models.UniqueConstraint(fields=["certificate_number_index"],
+                                    name="person_certificate_number_key"),
             models.CheckConstraint(
                 condition=models.Q(life_status="alive", death_date__isnull=True)
                 | models.Q(life_status="deceased", death_date__isnull=False),
@@ -330,8 +341,7 @@ class FirstApplication(models.Model):
                                        default=IdentityMethod.SMS)
     verified_phone = EncryptedCharField(_("phone proven by code"), max_length=20)
     resident_id = EncryptedCharField(_("resident ID number"), max_length=18)
-    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id",
-                                        db_index=True)
+    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id")
     name = models.CharField(_("name"), max_length=50)
     village = models.ForeignKey(Region, verbose_name=_("village/community of the hukou"),
                                 on_delete=models.PROTECT, related_name="+")
@@ -362,6 +372,7 @@ class FirstApplication(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["resident_id_index"], name="first_resident_id_index")]
         constraints = [models.UniqueConstraint(fields=["resident_id_index"],
                                                condition=models.Q(state="submitted"),
                                                name="one_open_first_application")]

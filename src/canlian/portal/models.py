@@ -17,8 +17,7 @@ class SignInCode(models.Model):
     """A one-time sign-in code (短信验证码); only its keyed hash is stored."""
 
     resident_id = EncryptedCharField(max_length=18)
-    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id",
-                                        db_index=True)
+    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id")
     digest = models.CharField(max_length=64)
     sent_to = models.CharField(max_length=20, help_text=_("Masked phone number."))
     ip = models.GenericIPAddressField(null=True, blank=True)
@@ -29,6 +28,7 @@ class SignInCode(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["resident_id_index"], name="portal_code_resident_id")]
 
     def __str__(self) -> str:
         return f"{self.resident_id[:6]}… {self.created_at:%Y-%m-%d %H:%M}"  # region code only

@@ -65,8 +65,7 @@ class Volunteer(models.Model):
     name = models.CharField(_("name"), max_length=50)
     # Encrypted at rest; ``resident_id=…`` is answered by the blind index (core/encrypted.py).
     resident_id = EncryptedCharField(_("resident ID number"), max_length=18, blank=True)
-    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id",
-                                        db_index=True)
+    resident_id_index = BlindIndexField(source="resident_id", purpose="resident_id")
     phone = EncryptedCharField(_("phone"), max_length=20)
     village = models.ForeignKey("regions.Region", verbose_name=_("village/community"),
                                 on_delete=models.PROTECT, related_name="+",
@@ -83,6 +82,7 @@ class Volunteer(models.Model):
     class Meta:
         ordering = ["village_id", "name", "id"]
         verbose_name = _("volunteer")
+        indexes = [models.Index(fields=["resident_id_index"], name="volunteer_resident_id_index")]
         constraints = [models.UniqueConstraint(fields=["resident_id_index"],
                                                condition=~models.Q(resident_id_index=""),
                                                name="volunteer_resident_id_unique")]

@@ -25,6 +25,8 @@ import ast
 from collections import Counter
 from pathlib import Path
 
+from django.apps import apps
+
 from canlian.core import conventions
 from canlian.core.conventions import (
     SCOPING_LAYER,
@@ -35,6 +37,7 @@ from canlian.core.conventions import (
     orm_writes,
     region_filters,
 )
+from canlian.core.encrypted import DerivedField
 
 ROOT = Path(__file__).resolve().parents[2]  # src/canlian
 
@@ -278,3 +281,14 @@ def test_type_ignores_only_go_down():
 
 def test_one_month_start():
     assert conventions.figures(ROOT)["month_start definitions"] == 1
+
+
+def test_keyed_hash_columns_declare_their_indexes_in_meta():
+    """A blind index or a clear tail is searched only by equality. Declared with db_index or
+    unique, PostgreSQL would build a second, pattern-ops ("_like") index beside each that no
+    query uses and every insert pays for (the roster import's COPY into a million persons
+    waited on them): such a column's index goes in Meta.indexes or Meta.constraints."""
+    offenders = [f"{model._meta.label}.{field.name}"
+                 for model in apps.get_models() for field in model._meta.local_fields
+                 if isinstance(field, DerivedField) and (field.db_index or field.unique)]
+    assert offenders == [], f"declare these indexes in Meta instead: {offenders}"
