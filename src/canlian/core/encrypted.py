@@ -259,6 +259,37 @@ def migration_encrypt(app_label: str, model_name: str, batch: int = 2000):
     return run
 
 
+def migration_unindex(app_label: str, model_name: str, field_name: str) -> Any:
+    """The database side of moving a keyed hash's index from ``db_index`` on the field to
+    ``Meta.indexes``: a ``RunPython`` step dropping the field's own single-column,
+    non-unique indexes (its ``db_index`` one and, on PostgreSQL, the pattern-ops twin).
+
+    Django's ``AlterField`` cannot be trusted with it where a partial unique index covers the
+    same column (one open first application per ID, one issued certificate per number): it
+    drops every plain-looking index on the column that ``Meta.indexes`` does not name, and
+    the partial unique index went with them. Such a migration changes the field's state
+    alone and calls this for the database. Reversed, it builds the field's index again."""
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        column = model._meta.get_field(field_name).column
+        kept = {index.name for index in model._meta.indexes}
+        with schema_editor.connection.cursor() as cursor:
+            found = schema_editor.connection.introspection.get_constraints(
+                cursor, model._meta.db_table)
+        for name, info in found.items():
+            if (info["index"] and not info["unique"] and not info["primary_key"]
+                    and info["columns"] == [column] and name not in kept):
+                schema_editor.execute(schema_editor._delete_index_sql(model, name))
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        field = model._meta.get_field(field_name)
+        schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
+
+    return forward, backward
+
+
 # ---- values sealed outside the database (session data, hidden form fields) -----------------
 
 def seal(value: Any) -> str:

@@ -14,10 +14,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='certificate',
-            name='number_index',
-            field=canlian.core.encrypted.BlindIndexField(purpose='certificate_number', source='number'),
+        # The field's state only: AlterField would also drop the partial unique index on
+        # this column (core.encrypted.migration_unindex says why).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.AlterField(
+                model_name='certificate',
+                name='number_index',
+                field=canlian.core.encrypted.BlindIndexField(purpose='certificate_number', source='number'),
+            )],
+            database_operations=[migrations.RunPython(
+                *canlian.core.encrypted.migration_unindex('certificates', 'certificate', 'number_index'))],
         ),
         migrations.AddIndex(
             model_name='certificate',

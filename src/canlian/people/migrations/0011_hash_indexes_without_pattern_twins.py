@@ -16,10 +16,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='firstapplication',
-            name='resident_id_index',
-            field=canlian.core.encrypted.BlindIndexField(purpose='resident_id', source='resident_id'),
+        # The field's state only: AlterField would also drop the partial unique index on
+        # this column (core.encrypted.migration_unindex says why).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.AlterField(
+                model_name='firstapplication',
+                name='resident_id_index',
+                field=canlian.core.encrypted.BlindIndexField(purpose='resident_id', source='resident_id'),
+            )],
+            database_operations=[migrations.RunPython(
+                *canlian.core.encrypted.migration_unindex('people', 'firstapplication', 'resident_id_index'))],
         ),
         migrations.AlterField(
             model_name='person',
