@@ -8,6 +8,3 @@ class EvaluationConfig(AppConfig):
     name = "canlian.evaluation"
     label = "evaluation"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from . import schedule  # noqa: F401  registers the invitation job

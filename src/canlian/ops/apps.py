@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy
 
 
@@ -11,4 +12,8 @@ class OpsConfig(AppConfig):
     verbose_name = gettext_lazy("Operations")
 
     def ready(self) -> None:
-        from . import work  # noqa: F401  registers the scheduled jobs
+        # The scheduled jobs: the platform's own (work.py), then every app's, each in its
+        # ``schedule`` module (evaluation, plantasks, programmes, province, transfers, …),
+        # as the jobs app finds every app's job kinds in its ``jobs`` module.
+        from . import work  # noqa: F401
+        autodiscover_modules("schedule")

@@ -8,6 +8,3 @@ class PlantasksConfig(AppConfig):
     name = "canlian.plantasks"
     label = "plantasks"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from . import schedule  # noqa: F401  registers the reminder job

@@ -7,6 +7,3 @@ class ProgrammesConfig(AppConfig):
     name = "canlian.programmes"
     label = "programmes"
     verbose_name = "Programmes"
-
-    def ready(self) -> None:
-        from . import schedule  # noqa: F401  registers the daily age sweep

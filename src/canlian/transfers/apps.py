@@ -6,6 +6,3 @@ class TransfersConfig(AppConfig):
     name = "canlian.transfers"
     label = "transfers"
     verbose_name = _("Transfers between deployments")
-
-    def ready(self) -> None:
-        from . import schedule  # noqa: F401 - registers the delivery job

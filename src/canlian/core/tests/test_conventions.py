@@ -110,7 +110,6 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
     "core/overview.py": (2, CLASH),
     "core/schema.py": (1, START),
     "core/startup.py": (10, START),
-    "evaluation/apps.py": (1, START),
     "events/apps.py": (1, START),
     "events/bus.py": (1, CYCLE),
     "indicators/drill.py": (2, CLASH),
@@ -127,15 +126,11 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
     "people/actions.py": (8, "not yet examined"),
     "people/idnumber.py": (1, "a pure rule module; the clock only when no date is given"),
     "people/views.py": (1, CLASH),
-    "plantasks/apps.py": (1, START),
     "plantasks/bulletin.py": (1, HEAVY + " (WeasyPrint)"),
     "plantasks/schedule.py": (1, START),
     "portal/notifiers.py": (1, CYCLE),
     "portal/views/applications.py": (1, HEAVY + " (WeasyPrint)"),
     "portal/views/privacy.py": (1, HEAVY + " (WeasyPrint)"),
-    "programmes/apps.py": (1, START),
-    "province/apps.py": (1, START),
-    "transfers/apps.py": (1, START),
 }
 
 # Role names compared in code and templates (``role == "federation_staff"``): the menu and

@@ -114,7 +114,7 @@ def test_the_dashboard_fits_a_phone_and_passes_axe(live_server, users, collected
 
 def test_the_collection_is_a_job_of_province_mode_only(province, db):
     from canlian.ops.registry import REGISTRY
-    from canlian.province import jobs
+    from canlian.province import schedule as jobs
 
     assert "province_collect" not in REGISTRY  # the suite's instance is a city
     # what the scheduler runs: every configured city and year, none answering here
