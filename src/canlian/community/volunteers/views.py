@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from canlian.accounts.roles import Capability
 from canlian.core import clock
+from canlian.core.lists import page_of
 from canlian.core.web import AuthedRequest, requires
 
 from .. import shared, volunteer_rules
@@ -23,7 +24,7 @@ from ..models import (
     SKILL_CHOICES,
     RequestStatus,
 )
-from ..web import button, form_page, page_of, person_form, review_form, user_can, year_of
+from ..web import button, form_page, person_form, review_form, user_can, year_of
 from . import actions, queries
 from .forms import (
     ConfirmForm,

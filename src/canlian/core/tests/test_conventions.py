@@ -14,7 +14,9 @@ Each rule scans every module of ``canlian`` with ``ast`` (no import, no database
   ``datetime.now().date()``, ``timezone.localdate()``): the deployment's date comes from
   ``canlian.core.clock``;
 - a view declares its permission with ``@requires(Capability.X)``; ``BARE_LOGIN_REQUIRED``
-  counts the views that still use a bare ``@login_required``.
+  counts the views that still use a bare ``@login_required``;
+- rows are paged by the one list layer (``core/lists.py``: ``Listing``, ``page_of``), never
+  with Django's ``Paginator`` elsewhere.
 
 ``scripts/conventions`` prints the same counts for the whole tree.
 """
@@ -264,6 +266,19 @@ def test_imports_sit_at_the_top_of_modules():
         "listed in NESTED_IMPORTS with its reason). New or changed: "
         f"{ {r: n for r, n in found.items() if expected.get(r) != n} }; "
         f"gone: {sorted(set(expected) - set(found))}")
+
+
+def test_rows_are_paged_by_the_one_list_layer():
+    found = {rel: n for rel, tree in _modules()
+             if checked(rel) and rel != conventions.LIST_LAYER and (n := conventions.paginators(tree))}
+    assert found == {}, "page rows with canlian.core.lists.page_of (or Listing), not Paginator"
+
+
+def test_the_paging_check_sees_a_paginator():
+    tree = ast.parse("from django.core.paginator import Page, Paginator\n"
+                     "from django.core import paginator\npaginator.Paginator(rows, 50)\n"
+                     "lists.page_of(request, rows)\n")
+    assert conventions.paginators(tree) == 2
 
 
 def test_roles_are_not_named_outside_the_roles_table():
