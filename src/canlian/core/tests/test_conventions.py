@@ -123,7 +123,6 @@ NESTED_IMPORTS: dict[str, tuple[int, str]] = {
     "ops/metrics.py": (6, HEAVY + " (prometheus_client) and models read on scrape"),
     "ops/scheduler.py": (2, "the task module imports the scheduler (cycle)"),
     "ops/work.py": (4, CLASH),
-    "people/actions.py": (8, "not yet examined"),
     "people/idnumber.py": (1, "a pure rule module; the clock only when no date is given"),
     "people/views.py": (1, CLASH),
     "plantasks/apps.py": (1, START),
