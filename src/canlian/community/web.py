@@ -1,5 +1,5 @@
-"""View helpers the community sub-domains share: paging, messages, and the one shape of a
-page that changes something.
+"""View helpers the community sub-domains share: messages, and the one shape of a page
+that changes something (lists are paged by ``core/lists.page_of``, like every list).
 
 Every changing page of the five packages is one of three shapes, each written once here:
 

@@ -35,7 +35,7 @@ def watch(request: AuthedRequest) -> HttpResponse:
     rows = queries.watch_list(request.user, month)
     pending = request.GET.get("pending") == "1"
     if pending:
-        rows = rows.filter(reviewed=False)  # type: ignore[misc]
+        rows = rows.filter(reviewed=False)
     return render(request, "community/watch.html", {
         "page": page_of(request, rows), "month": month, "pending": pending,
         "query": f"pending={'1' if pending else ''}",
