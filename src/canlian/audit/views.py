@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.apps import apps as django_apps
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -21,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core.forms import Form
+from canlian.core.lists import page_of
 from canlian.core.web import AuthedRequest, requires
 
 from .models import Action, AuditEvent
@@ -131,7 +131,7 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
             qs = qs.filter(at__date__gte=d["since"])
         if d["until"]:
             qs = qs.filter(at__date__lte=d["until"])
-    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    page = page_of(request, qs, 100)
     page.object_list = list(page.object_list)
     _label_rows(request.user, page.object_list)
     query = request.GET.copy()

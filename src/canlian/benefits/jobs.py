@@ -55,7 +55,7 @@ def make_roll(context: Context) -> dict[str, Any]:
     context.progress(0, total=2, note=_("Reading the grants and computing the payments"))
     try:
         outcome = rolls.generate(region, month, user=context.user,
-                                 request=context.request)  # type: ignore[arg-type]
+                                 request=context.request)
     except rolls.RollError as exc:
         raise JobError(exc.message) from None
     context.progress(1, note=_("Checking the roll"))
@@ -78,7 +78,7 @@ def make_bank_file(context: Context) -> dict[str, Any]:
     context.result_file(path, name)
     # Audited once the file exists, for every person on it (as the direct download is).
     record_many(user=context.user, action=AuditAction.EXPORT,
-                request=context.request,  # type: ignore[arg-type]
+                request=context.request,
                 people=roll.lines.values_list("person_id", "village_code"),
                 summary=f"导出银行发放文件 {roll.month:%Y-%m}")
     context.progress(roll.line_count)

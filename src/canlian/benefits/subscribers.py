@@ -51,7 +51,7 @@ def _stop_all(person: Person, event_day: dt.date, why: str, actor_id: Any = None
 def on_certificate_issued(event: CertificateIssued) -> None:
     if not has_ruleset():
         return  # this deployment pays no subsidies through Canlian (no rule set)
-    person = Person.objects.select_related("household").get(pk=event.person_id)  # type: ignore[misc]
+    person = Person.objects.select_related("household").get(pk=event.person_id)
     today = clock.today()
     for subsidy in Subsidy.values:
         running = Grant.objects.filter(person=person, subsidy=subsidy).exclude(
@@ -87,5 +87,5 @@ def on_certificate_ended(event: Any) -> None:
 
 
 def on_person_died(event: PersonDied) -> None:
-    person = Person.objects.get(pk=event.person_id)  # type: ignore[misc]
+    person = Person.objects.get(pk=event.person_id)
     _stop_all(person, event.death_date, f"本人于 {event.death_date} 去世", event.actor_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +18,7 @@ from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, exports, notices_web, separation
 from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
-from canlian.core.lists import Column, Filter, Listing, region_name
+from canlian.core.lists import Column, Filter, Listing, page_of, region_name
 from canlian.core.web import AuthedRequest, requires
 from canlian.jobs import actions as jobs
 from canlian.portal.actions import uploads_for
@@ -258,8 +257,7 @@ def _roll(request: HttpRequest, pk: int) -> Roll:
 def roll_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     roll = _roll(request, pk)
     found = rolls.checks(roll) if roll.status == RollStatus.DRAFT else None
-    lines = Paginator(roll.lines.order_by("village_code", "person_id", "period"), 100).get_page(
-        request.GET.get("page"))
+    lines = page_of(request, roll.lines.order_by("village_code", "person_id", "period"), 100)
     return render(request, "benefits/roll.html", {
         "roll": roll, "lines": lines, "checks": found, "labels": rolls.CHECKS,
         "subsidies": dict(Subsidy.choices),

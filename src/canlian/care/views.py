@@ -13,7 +13,6 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
 from canlian.core.forms import add_errors
+from canlian.core.lists import page_of
 from canlian.core.web import AuthedRequest, requires
 from canlian.people.models import Person
 from canlian.regions.models import Region
@@ -324,9 +324,9 @@ def gaps(request: AuthedRequest) -> HttpResponse:
         year = int(request.GET.get("year") or today.year - 1)
     except ValueError:
         raise Http404 from None
-    page = Paginator(queries.gap(request.user, year), 50).get_page(request.GET.get("page"))
+    page = page_of(request, queries.gap(request.user, year))
     free = queries.occupancy(queries.institutions_for(request.user).filter(closed_on=None), today)
-    rows = [(p, queries.nearest_free(free, p.village.parent_id or "", p.care_need))  # type: ignore[attr-defined]
+    rows = [(p, queries.nearest_free(free, p.village.parent_id or "", p.care_need))
             for p in page]  # care_need: annotated by queries.gap
     return render(request, "care/gaps.html", {"page": page, "rows": rows, "year": year,
                                               "query": f"year={year}"})

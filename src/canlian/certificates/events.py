@@ -12,6 +12,7 @@ class CertificateIssued(DomainEvent):
     """A certificate was issued: new, renewed, changed (new grade) or reissued."""
 
     name = "certificate.issued"
+    person_id: int  # always one person
     certificate_id: int
     kind: str
     category: int

@@ -23,6 +23,7 @@ from canlian.audit import reads
 from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, searches
+from canlian.core.lists import page_of
 from canlian.core.web import AuthedRequest, requires
 
 from . import shared, visit_rules
@@ -40,7 +41,7 @@ from .models import (
 from .visits import queries as visits_queries
 from .volunteers import queries as volunteers_queries
 from .watch import queries as watch_queries
-from .web import page_of, person_or_404, user_can
+from .web import person_or_404, user_can
 
 
 @requires(Capability.VIEW_PEOPLE)

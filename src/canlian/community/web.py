@@ -1,5 +1,5 @@
-"""View helpers the community sub-domains share: paging, messages, and the one shape of a
-page that changes something.
+"""View helpers the community sub-domains share: messages, and the one shape of a page
+that changes something (lists are paged by ``core/lists.page_of``, like every list).
 
 Every changing page of the five packages is one of three shapes, each written once here:
 
@@ -23,7 +23,6 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -35,13 +34,8 @@ from canlian.core.web import AuthedRequest
 
 from .shared import CommunityError
 
-PAGE = 50
 REFUSALS = (ValidationError, CommunityError)
 T = TypeVar("T")
-
-
-def page_of(request: HttpRequest, rows: Any) -> Any:
-    return Paginator(rows, PAGE).get_page(request.GET.get("page"))
 
 
 def flash(request: HttpRequest, exc: Exception) -> None:

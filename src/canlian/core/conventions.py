@@ -28,6 +28,8 @@ ALWAYS_WRITES = {"save", "bulk_create", "bulk_update", "get_or_create", "update_
 QUERYSET_LINKS = {"objects", "filter", "exclude", "all", "select_related", "select_for_update", "none"}
 # Where region conditions are built: the scoping layer and the region codes it relies on.
 SCOPING_LAYER = {"accounts/scoping.py", "regions/codes.py", "regions/models.py"}
+# The one list layer: the only module that pages rows with Django's Paginator.
+LIST_LAYER = "core/lists.py"
 # Not production code: tests, migrations, the demo seeds.
 NOT_CHECKED = ("tests/", "migrations/", "demo/", "demo.py", "conftest.py")
 
@@ -182,6 +184,17 @@ def nested_imports(tree: ast.Module) -> int:
     return count
 
 
+def paginators(tree: ast.Module) -> int:
+    """Uses of Django's ``Paginator``: imported by name, or read as ``paginator.Paginator``."""
+    count = 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            count += sum(a.name == "Paginator" for a in node.names)
+        elif isinstance(node, ast.Attribute) and node.attr == "Paginator":
+            count += 1
+    return count
+
+
 def _text(root: Path, pattern: str, suffixes: tuple[str, ...] = (".py",), production: bool = True) -> int:
     regex = re.compile(pattern, re.MULTILINE)
     total = 0
@@ -236,6 +249,8 @@ def figures(root: Path) -> dict[str, int]:
         "largest community module (lines)": max(
             (_lines(root, (rel,)) for rel, _t in prod if rel.startswith("community/")), default=0),
         "imports inside functions": sum(nested_imports(t) for _r, t in prod),
+        "Paginator uses outside core/lists.py": sum(paginators(t) for r, t in prod
+                                                    if r != LIST_LAYER),
         "ready() methods": _text(root, r"def ready\("),
         "transaction.on_commit uses": _text(root, r"on_commit\("),
         "month_start definitions": _text(root, r"def month_start\("),

@@ -19,6 +19,10 @@ The township and village filters offer only the regions inside the user's own ar
 code from outside it is ignored: the rows always come from the scoping layer
 (``accounts/scoping.py``) first, and the chosen region only narrows them
 (``scoping.within``).
+
+Shorter lists that need only numbered pages (no filters or export) take one page with
+:func:`page_of` (``?page=`` of the request) or :func:`nth_page`, and draw it with
+``includes/pager.html``: the one place that pages rows, so every list pages alike.
 """
 
 from __future__ import annotations
@@ -200,8 +204,7 @@ class Listing:
     @property
     def page(self) -> Page:
         if self._page is None:
-            self._page = Paginator(self.queryset, self.per_page).get_page(
-                self.request.GET.get("page"))
+            self._page = page_of(self.request, self.queryset, self.per_page)
         return self._page
 
     @property
@@ -299,6 +302,23 @@ class Listing:
                         request=self.request,
                         summary=f"导出{self.title}：{self.request.path}?{self.query}"[:300])
         return path
+
+
+def nth_page(rows: Any, number: int | str | None, per_page: int = PER_PAGE, *,
+             count: int | None = None) -> Page:
+    """Page ``number`` of ``rows`` (the last page for a number past it, the first for one
+    that is not a number). ``count``, where given, is the number of rows counted more
+    cheaply than ``rows.count()`` (a query without the page's joins)."""
+    paginator = Paginator(rows, per_page)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(number)
+
+
+def page_of(request: HttpRequest, rows: Any, per_page: int = PER_PAGE, *,
+            count: int | None = None) -> Page:
+    """The page of ``rows`` the request asks for (``?page=``); see :func:`nth_page`."""
+    return nth_page(rows, request.GET.get("page"), per_page, count=count)
 
 
 def _rows(rows: list[Any], columns: list[Column]) -> Iterator[list[Any]]:

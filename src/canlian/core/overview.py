@@ -63,7 +63,7 @@ def _visits(user: Any, today: dt.date) -> list[Figure]:
 def _survey(user: Any, today: dt.date) -> list[Figure]:
     from canlian.surveys import queries
 
-    remaining = queries.to_survey(scoping.people_for(user), today.year).filter(  # type: ignore[misc]
+    remaining = queries.to_survey(scoping.people_for(user), today.year).filter(
         surveyed=False).count()
     return [Figure(_("Persons not yet surveyed this year"), remaining,
                    reverse("surveys:remaining") + f"?year={today.year}")]

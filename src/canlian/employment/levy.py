@@ -53,7 +53,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
@@ -243,12 +243,30 @@ class LevyTable:
             province=province,
             province_name=self.provinces[province].name,
             on=on,
-            ratio=found["ratio"],  # type: ignore[arg-type]
-            wage_cap=found["wage_cap"],  # type: ignore[arg-type]
-            double_count=found["double_count"],  # type: ignore[arg-type]
-            reductions=found["reductions"],  # type: ignore[arg-type]
-            exemption=found["small_enterprise_exemption"],  # type: ignore[arg-type]
+            ratio=_required(Ratio, found["ratio"]),
+            wage_cap=_required(WageCap, found["wage_cap"]),
+            double_count=_required(DoubleCount, found["double_count"]),
+            reductions=_optional(Reductions, found["reductions"]),
+            exemption=_optional(Exemption, found["small_enterprise_exemption"]),
         )
+
+
+V = TypeVar("V", bound=Version)
+
+
+def _optional(kind: type[V], version: Version | None) -> V | None:
+    """A series' version as its own kind (each series holds versions of one kind)."""
+    if version is not None and not isinstance(version, kind):
+        raise TypeError(f"{type(version).__name__} is not a {kind.__name__}")
+    return version
+
+
+def _required(kind: type[V], version: Version | None) -> V:
+    """A required series' version (``rules_on`` refused a province without one)."""
+    found = _optional(kind, version)
+    if found is None:
+        raise TypeError(f"no {kind.__name__}")
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,7 @@ def make_report(context: Context) -> dict[str, Any]:
     context.progress(2)
     context.result_file(produced, name)
     record(user=context.user, action=Action.EXPORT, object_type="report",
-           object_id=f"{plan.code}-{year}", request=context.request,  # type: ignore[arg-type]
+           object_id=f"{plan.code}-{year}", request=context.request,
            summary=f"{report.KINDS[kind]}报告 {region.name} {year}")
     context.progress(STEPS)
     return {"plan": plan.code, "year": year, "region": region.name, "file": name}

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.core import clock
 from canlian.core.forms import Form
+from canlian.core.lists import page_of
 from canlian.core.web import AuthedRequest
 from canlian.jobs import actions as jobs
 from canlian.regions.models import Deployment, Region
@@ -201,7 +201,7 @@ def members(request: AuthedRequest, plan_code: str, code: str, which: str) -> Ht
             "village__parent").order_by("village_id", "name", "id")
     elif found.kind == "trainings":
         rows = rows.filter(person__in=scoping.people_for(request.user))
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = page_of(request, rows)
     return render(request, "indicators/members.html", {
         "plan": plan, "item": item, "which": which, "year": year, "region": region,
         "kind": found.kind, "note": found.note, "page": page,

@@ -13,10 +13,10 @@ import logging
 import shutil
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import DatabaseError
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -42,8 +42,10 @@ class Context:
         self._written = 0.0
         # Stands in for the web request that started the job, for the audit log's address.
         client = job.params.get("client") or {}
-        self.request = SimpleNamespace(META={"REMOTE_ADDR": client.get("ip") or None,
-                                             "HTTP_USER_AGENT": client.get("agent", "")})
+        # (A bare request: no user or session, only the client's address and browser.)
+        self.request = HttpRequest()
+        self.request.META = {"REMOTE_ADDR": client.get("ip") or None,
+                             "HTTP_USER_AGENT": client.get("agent", "")}
 
     def input(self, name: str) -> Path:
         """An input file the job was started with (``actions.start(files=…)``)."""

@@ -12,14 +12,19 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
-from canlian.core import clock
+from canlian.certificates import actions as certificates
+from canlian.certificates.forms import MAGIC, MAX_ATTACHMENT_BYTES
+from canlian.certificates.workflow import Kind
+from canlian.core import clock, exports
 from canlian.events import bus
+from canlian.portal.models import Purpose, Upload
 from canlian.regions.models import Region
 
 from . import idnumber
@@ -314,8 +319,6 @@ def contact_changes_for(user: Any):
 def decide_contact_change(user: Any, change_id: int, approve: bool, *, note: str = "",
                           request: HttpRequest | None = None) -> ContactChange:
     """Staff approve (the person record changes, audited) or refuse (with a reason)."""
-    from django.utils import timezone
-
     scoping.require(user, Capability.EDIT_PEOPLE)
     change = (contact_changes_for(user).select_for_update().filter(pk=change_id).first())
     if change is None:
@@ -366,8 +369,6 @@ class FirstApplicationInput:
 
 def check_photo(upload: Any, field: str) -> str:
     """The file's type from its first bytes; refuses anything not PDF/PNG/JPEG, empty or over 5 MB."""
-    from canlian.certificates.forms import MAGIC, MAX_ATTACHMENT_BYTES
-
     if upload is None:
         raise ValidationError({field: gettext("Attach a photo or scan")})
     if upload.size > MAX_ATTACHMENT_BYTES:
@@ -442,8 +443,6 @@ def submit_first_application(user: Any, data: FirstApplicationInput, *, id_card:
                 id_card_file=id_card, id_card_kind=id_kind, hukou_file=hukou,
                 hukou_kind=hukou_kind, **guardian)
     except OSError as exc:  # a full disk: the storage removed its partial file
-        from canlian.core import exports
-
         raise ValidationError({"id_card": exports.disk_message(exc)}) from None
     record(user=user, action=Action.CREATE, obj=application, request=request,
            summary=f"网上首次申请登记：{idnumber.mask(number)}")
@@ -466,12 +465,6 @@ def register_from_application(user: Any, pk: int, *, household_number: str = "",
     """The worker of the hukou area registers the person from the application, as typed by
     the applicant (no retyping), and opens the new-certificate application for the
     assessment; the photos go with it as its documents."""
-    from django.utils import timezone
-
-    from canlian.certificates import actions as certificates
-    from canlian.certificates.workflow import Kind
-    from canlian.portal.models import Purpose, Upload
-
     application = _open_first_application(user, pk)
     person = create_person(user, PersonData(
         resident_id=application.resident_id, name=application.name, village=application.village,
@@ -510,8 +503,6 @@ def reject_first_application(user: Any, pk: int, *, note: str,
                              request: HttpRequest | None = None) -> FirstApplication:
     """Staff refuse an application (photos unreadable, not this area…), with the reason the
     applicant reads in the portal."""
-    from django.utils import timezone
-
     application = _open_first_application(user, pk)
     if not note.strip():
         raise ValidationError({"note": gettext("Give the reason, for the applicant")})

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canlian.accounts.roles import Capability
+from canlian.core.lists import page_of
 from canlian.core.web import AuthedRequest, requires
 
 from . import actions
@@ -24,7 +24,7 @@ def contact_changes(request: AuthedRequest) -> HttpResponse:
     rows = actions.contact_changes_for(request.user).select_related("person", "village__parent")
     if state in ContactChangeState.values:
         rows = rows.filter(state=state)
-    page = Paginator(rows.order_by("requested_at", "id"), 50).get_page(request.GET.get("page"))
+    page = page_of(request, rows.order_by("requested_at", "id"))
     return render(request, "people/contact_changes.html", {
         "page": page, "state": state, "states": ContactChangeState.choices,
         "query": f"state={state}", "can_decide": request.user.can(Capability.EDIT_PEOPLE)})

@@ -13,6 +13,7 @@ class PersonDied(DomainEvent):
     """A death was recorded (by staff, a roster or the civil-affairs feed). Once per person."""
 
     name = "person.died"
+    person_id: int  # always one person
     death_date: dt.date
 
     def dedupe_key(self) -> str:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canlian.accounts.roles import Capability
+from canlian.core.lists import page_of
 from canlian.core.web import AuthedRequest, requires
 
 from . import actions
@@ -29,7 +29,7 @@ def first_applications(request: AuthedRequest) -> HttpResponse:
     rows = actions.first_applications_for(request.user).select_related("village__parent")
     if state in FirstApplicationState.values:
         rows = rows.filter(state=state)
-    page = Paginator(rows.order_by("created_at", "id"), 50).get_page(request.GET.get("page"))
+    page = page_of(request, rows.order_by("created_at", "id"))
     return render(request, "people/first_applications.html", {
         "page": page, "state": state, "states": FirstApplicationState.choices,
         "query": f"state={state}"})

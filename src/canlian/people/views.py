@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
@@ -32,6 +31,7 @@ from canlian.audit.actions import record_many
 from canlian.audit.models import Action
 from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
 from canlian.core import clock, exports, searches
+from canlian.core.lists import page_of
 from canlian.core.logmask import mask_text
 from canlian.core.web import AuthedRequest, requires
 from canlian.jobs import actions as jobs
@@ -97,11 +97,9 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     qs = filtered.values("id", "name", "resident_id", "sex", "birth_date", "category", "grade",
                          "life_status", "village__name", "village__parent__name",
                          "household_type")
-    paginator = Paginator(qs, PAGE_SIZE)
     # Counted on the filtered persons alone: the page's joins (village names) are inner
     # joins the database would otherwise make for every matching row.
-    paginator.count = filtered.count()
-    page = paginator.get_page(request.GET.get("page"))
+    page = page_of(request, qs, PAGE_SIZE, count=filtered.count())
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("q", None)

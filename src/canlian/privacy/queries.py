@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from canlian.accounts import scoping
@@ -19,6 +19,7 @@ from canlian.accounts.roles import LABELS_ZH, Role
 from canlian.api.models import ApiClient
 from canlian.audit.models import AuditEvent
 from canlian.core import clock
+from canlian.core.lists import nth_page
 
 from . import access_log, notices
 from .models import Consent, CorrectionRequest, SharingAccount
@@ -55,8 +56,7 @@ def access_log_page(person: Any, page: int | str | None = 1) -> tuple[Page, list
     """One page (newest first) of every audited read and change of ``person``."""
     events = AuditEvent.objects.filter(person_id=person.pk).order_by("-at", "-id").only(
         "at", "actor_id", "action", "object_type", "object_id", "summary", "region_code")
-    paginator = Paginator(events, PAGE_SIZE)
-    current = paginator.get_page(page)
+    current = nth_page(events, page, PAGE_SIZE)
     rows = list(current.object_list)
     actor_ids = {e.actor_id for e in rows if e.actor_id}
     actors = {u.pk: u for u in User.objects.filter(pk__in=actor_ids).select_related(

@@ -8,7 +8,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core.domain import DomainError
 from canlian.core.forms import Form, add_errors, person_from_form
+from canlian.core.lists import page_of
 from canlian.core.web import AuthedRequest, requires
 
 from . import actions, queries
@@ -31,7 +31,7 @@ def corrections(request: AuthedRequest) -> HttpResponse:
     rows = actions.corrections_for(request.user).select_related("person", "village__parent")
     if state in CorrectionState.values:
         rows = rows.filter(state=state)
-    page = Paginator(rows.order_by("requested_at", "id"), 50).get_page(request.GET.get("page"))
+    page = page_of(request, rows.order_by("requested_at", "id"))
     return render(request, "privacy/corrections.html", {
         "page": page, "state": state, "states": CorrectionState.choices,
         "query": f"state={state}", "can_decide": request.user.can(Capability.EDIT_PEOPLE)})
@@ -94,7 +94,7 @@ def holds(request: AuthedRequest) -> HttpResponse:
             return redirect("privacy:holds")
     rows = (actions.holds_for(request.user).filter(lifted_at__isnull=True)
             .select_related("person__village__parent", "placed_by").order_by("placed_at", "id"))
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = page_of(request, rows)
     return render(request, "privacy/holds.html", {"page": page, "form": form, "query": ""},
                   status=400 if form.errors else 200)
 

@@ -20,7 +20,7 @@ from . import actions, rules
 
 
 def on_certificate_issued(event: CertificateIssued) -> None:
-    person = Person.objects.get(pk=event.person_id)  # type: ignore[misc]
+    person = Person.objects.get(pk=event.person_id)
     made = actions.open_offers(person, source="新发或换发残疾人证")
     if made:
         open_todo(person, kind="programme_offers", days=5,

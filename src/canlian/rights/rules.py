@@ -2,6 +2,8 @@
 source), the due date of each step, and which steps a case may take in each state.
 
 No Django, no database: the actions call these, and the tests check them directly.
+The file is read by the one rule-file reader (``core/rulefile.py``), and a malformed one
+is refused with its :class:`~canlian.core.rulefile.RuleFileError`, naming the kind and step.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from canlian.core import calendar as official_calendar
+from canlian.core import rulefile
 from canlian.core.calendar import Calendar
+from canlian.core.rulefile import RuleFileError
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "time_limits.yaml"
 
@@ -26,8 +28,10 @@ STEP_NAMES = {"accept": "决定是否受理", "assign": "交办", "reply": "办�
               "extension": "延长办理期限", "appeal": "请求复查", "review": "提出复查意见"}
 
 
-class RuleDataError(ValueError):
-    """The time-limit file is malformed (the message names the kind and step)."""
+def _refused(where: str, zh: str, en: str) -> RuleFileError:
+    """The time-limit file is malformed: the shared rule-file error, naming the kind and
+    step (``where``) and the reason in Chinese and English."""
+    return RuleFileError(DATA_FILE.name, where, zh, en)
 
 
 @dataclass(frozen=True)
@@ -65,34 +69,36 @@ def parse(data: dict) -> dict[str, dict[str, Limit]]:
     result: dict[str, dict[str, Limit]] = {}
     for kind, entry in (data.get("kinds") or {}).items():
         if kind not in KINDS:
-            raise RuleDataError(f"{kind}: unknown kind of case")
+            raise _refused(kind, "未知的案件类别", "unknown kind of case")
         limits: dict[str, Limit] = {}
         for step, raw in (entry.get("limits") or {}).items():
             where = f"{kind}.{step}"
             if step not in STEPS:
-                raise RuleDataError(f"{where}: unknown step")
+                raise _refused(where, "未知的步骤", "unknown step")
             days, unit = raw.get("days"), raw.get("unit")
             if not isinstance(days, int) or days <= 0:
-                raise RuleDataError(f"{where}: days must be a positive whole number")
+                raise _refused(where, "天数应为正整数", "days must be a positive whole number")
             if unit not in UNITS:
-                raise RuleDataError(f"{where}: unit must be one of {', '.join(UNITS)}")
+                raise _refused(where, f"单位应为 {'、'.join(UNITS)} 之一",
+                               f"unit must be one of {', '.join(UNITS)}")
             if not str(raw.get("source") or "").strip():
-                raise RuleDataError(f"{where}: every limit cites its source")
+                raise _refused(where, "每个时限须注明依据", "every limit cites its source")
             limits[step] = Limit(kind, step, days, unit, str(raw["source"]).strip(),
                                  int(raw.get("times", 1)))
         for needed in ("accept", "reply", "appeal", "review"):
             if needed not in limits:
-                raise RuleDataError(f"{kind}: the {needed} limit is missing")
+                raise _refused(kind, f"缺少 {needed} 时限", f"the {needed} limit is missing")
         result[kind] = limits
     missing = set(KINDS) - set(result)
     if missing:
-        raise RuleDataError(f"no limits for {', '.join(sorted(missing))}")
+        raise _refused("-", f"缺少这些类别的时限：{'、'.join(sorted(missing))}",
+                       f"no limits for {', '.join(sorted(missing))}")
     return result
 
 
 @lru_cache(maxsize=1)
 def limits() -> dict[str, dict[str, Limit]]:
-    return parse(yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")))
+    return parse(rulefile.read(DATA_FILE))
 
 
 def limit(kind: str, step: str) -> Limit | None:

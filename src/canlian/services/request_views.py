@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canlian.accounts.roles import Capability
+from canlian.core.lists import page_of
 from canlian.core.web import AuthedRequest, requires
 
 from . import actions
@@ -25,7 +25,7 @@ def requests(request: AuthedRequest) -> HttpResponse:
     rows = actions.requests_for(request.user).select_related("person", "village__parent", "device")
     if state in RequestState.values:
         rows = rows.filter(state=state)
-    page = Paginator(rows.order_by("submitted_on", "id"), 50).get_page(request.GET.get("page"))
+    page = page_of(request, rows.order_by("submitted_on", "id"))
     return render(request, "services/requests.html", {
         "page": page, "state": state, "states": RequestState.choices, "query": f"state={state}",
         "can_decide": request.user.can(Capability.EDIT_PEOPLE)})

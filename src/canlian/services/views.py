@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,7 @@ from canlian.core import clock, exports, params, separation
 from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
 from canlian.core.forms import add_errors
-from canlian.core.lists import Column, Filter, Listing, region_name
+from canlian.core.lists import Column, Filter, Listing, page_of, region_name
 from canlian.core.web import AuthedRequest, requires
 from canlian.people import idnumber
 from canlian.people.workbooks import _header, _save
@@ -87,7 +86,7 @@ def gaps(request: AuthedRequest, need: str) -> HttpResponseBase:
                     people=[(r["id"], r["village_id"]) for r in rows],
                     summary=f"导出{queries.NEEDS[need][0]}需求未服务名单 {year}")
         return exports.response(_save(workbook), f"{queries.NEEDS[need][0]}-未服务名单-{year}.xlsx")
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    page = page_of(request, people)
     return render(request, "services/gaps.html", {
         "need": need, "label": queries.NEEDS[need][0], "year": year, "page": page,
         "query": f"year={year}", "can_export": request.user.can(Capability.EXPORT_PEOPLE)})
@@ -291,7 +290,7 @@ def renovation_photo(request: AuthedRequest, pk: int) -> HttpResponse:
 def cases(request: AuthedRequest) -> HttpResponse:
     rows = LegalCase.objects.filter(person__in=scoping.people_for(request.user)).select_related(
         "person")
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = page_of(request, rows)
     return render(request, "services/cases.html", {"page": page, "query": ""})
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
@@ -15,7 +15,13 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 
-def to_survey(people: QuerySet[Person], year: int) -> QuerySet[WithAnnotations[Person]]:
+class Surveyed(TypedDict):
+    """What :func:`to_survey` adds to a person: surveyed this year."""
+
+    surveyed: bool
+
+
+def to_survey(people: QuerySet[Person], year: int) -> QuerySet[WithAnnotations[Person, Surveyed]]:
     """Living certified persons (the survey's population) with their surveyed flag."""
     done = AnnualSurvey.objects.filter(person=OuterRef("pk"), year=year)
     return (people.filter(life_status="alive", certificate_number__isnull=False)

@@ -48,7 +48,7 @@ def remaining_listing(request: AuthedRequest) -> Listing:
     page, and the background export job rebuilding it: ``core.lists.BACKGROUND_LISTS``)."""
     scoping.require(request.user, Capability.VIEW_PEOPLE)
     year = _year(request)
-    people = queries.to_survey(scoping.people_for(request.user), year).filter(surveyed=False)  # type: ignore[misc]
+    people = queries.to_survey(scoping.people_for(request.user), year).filter(surveyed=False)
     return Listing(
         request, people.select_related("village__parent").order_by("village_id", "name", "id"),
         region_field="village__code", title=_("Still to survey"), keep={"year": str(year)},

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from canlian.accounts.roles import Capability
 from canlian.core import clock
+from canlian.core.lists import page_of
 from canlian.core.web import AuthedRequest, requires
 
 from .. import inspection_rules, ruleset, shared
@@ -19,7 +20,7 @@ from ..models import (
     PLACE_KIND_CHOICES,
     RESULT_CHOICES,
 )
-from ..web import button, page_of, review_form, submit, user_can, year_of
+from ..web import button, review_form, submit, user_can, year_of
 from . import actions, queries
 from .forms import (
     InspectionForm,

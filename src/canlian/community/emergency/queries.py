@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Case,
@@ -70,7 +71,15 @@ BOARD_RANK = Case(When(state__isnull=True, then=Value(0)),
                     if s is not None], default=Value(0), output_field=IntegerField())
 
 
-def board(user: Any, emergency: Emergency) -> QuerySet[WithAnnotations[RosterEntry]]:
+class LatestCheckIn(TypedDict):
+    """What :func:`board` adds to a roster entry: its latest check-in."""
+
+    state: str | None
+    checked_at: dt.datetime | None
+    checked_note: str | None
+
+
+def board(user: Any, emergency: Emergency) -> QuerySet[WithAnnotations[RosterEntry, LatestCheckIn]]:
     """The check-in board: roster entries in the emergency's area and the user's region,
     with the latest check-in, not yet reached first (``emergency_rules.board_key``)."""
     latest = CheckIn.objects.filter(emergency=emergency, person=OuterRef("person_id"))
@@ -94,7 +103,7 @@ def uncontacted(user: Any, emergency: Emergency) -> QuerySet[RosterEntry]:
 def board_counts(user: Any, emergency: Emergency) -> dict[str, int]:
     """Reached, pending, unreachable… on the board: one grouped query."""
     counts: dict[str | None, int] = defaultdict(int)
-    for state, n in (board(user, emergency).order_by().values_list("state")  # type: ignore[misc]
+    for state, n in (board(user, emergency).order_by().values_list("state")
                      .annotate(n=Count("id"))):
         counts[state] += n
     return emergency_rules.board_summary(counts)

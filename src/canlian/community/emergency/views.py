@@ -16,6 +16,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action as AuditAction
+from canlian.core.lists import page_of
 from canlian.core.web import AuthedRequest, requires
 
 from .. import shared
@@ -24,7 +25,7 @@ from ..models import (
     POWERED_DEVICE_CHOICES,
     CareProfile,
 )
-from ..web import button, page_of, person_form, review_form, submit, user_can
+from ..web import button, person_form, review_form, submit, user_can
 from . import actions, queries
 from .forms import (
     CheckInForm,

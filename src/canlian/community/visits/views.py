@@ -14,11 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
-from canlian.core.lists import Column, Filter, Listing, region_name
+from canlian.core.lists import Column, Filter, Listing, page_of, region_name
 from canlian.core.web import AuthedRequest, requires
 
 from .. import shared
-from ..web import button, page_of, person_form, user_can
+from ..web import button, person_form, user_can
 from . import actions, queries
 from .forms import (
     FollowUpForm,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Count,
@@ -50,7 +50,14 @@ def logs_for(user: Any) -> QuerySet[ServiceLog]:
     return ServiceLog.objects.filter(person__in=scoping.people_for(user))
 
 
-def hours_by_volunteer(user: Any, year: int) -> QuerySet[WithAnnotations[Volunteer]]:
+class Hours(TypedDict):
+    """What :func:`hours_by_volunteer` adds to a volunteer: confirmed hours."""
+
+    year_hours: Decimal
+    total_hours: Decimal
+
+
+def hours_by_volunteer(user: Any, year: int) -> QuerySet[WithAnnotations[Volunteer, Hours]]:
     """Volunteers with their confirmed hours in ``year`` and in all, most hours first."""
     confirmed = Q(logs__status="confirmed")
     return (volunteers_for(user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from canlian.accounts.roles import Capability
 from canlian.core import clock
+from canlian.core.lists import page_of
 from canlian.core.web import AuthedRequest, requires
 
 from .. import shared, volunteer_rules
@@ -23,7 +25,7 @@ from ..models import (
     SKILL_CHOICES,
     RequestStatus,
 )
-from ..web import button, form_page, page_of, person_form, review_form, user_can, year_of
+from ..web import button, form_page, person_form, review_form, user_can, year_of
 from . import actions, queries
 from .forms import (
     ConfirmForm,
@@ -76,7 +78,7 @@ def volunteer(request: AuthedRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(queries.volunteers_for(request.user).select_related(
         "village__parent", "organisation"), pk=pk)
     year = clock.today().year
-    totals = queries.hours_by_volunteer(request.user, year).filter(pk=found.pk).values(  # type: ignore[misc]
+    totals: Mapping[str, Any] = queries.hours_by_volunteer(request.user, year).filter(pk=found.pk).values(
         "year_hours", "total_hours").first() or {}
     star = volunteer_rules.star_for(totals.get("total_hours") or Decimal(0), shared.rules().volunteers)
     return render(request, "community/volunteer.html", {
@@ -95,8 +97,8 @@ def hours(request: AuthedRequest) -> HttpResponse:
     rows = queries.hours_by_volunteer(request.user, year)
     only = request.GET.get("recognised") == "1"
     if only:
-        rows = rows.filter(year_hours__gte=rules.recognition_min_hours)  # type: ignore[misc]
-    page = page_of(request, rows.filter(total_hours__gt=0))  # type: ignore[misc]
+        rows = rows.filter(year_hours__gte=rules.recognition_min_hours)
+    page = page_of(request, rows.filter(total_hours__gt=Decimal(0)))
     page.object_list = [{"volunteer": v, "star": volunteer_rules.star_for(v.total_hours, rules),
                          "recognised": volunteer_rules.recognised(v.year_hours, rules)}
                         for v in page.object_list]

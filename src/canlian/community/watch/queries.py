@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Exists,
@@ -41,7 +41,13 @@ def watch_cases_for(user: Any) -> QuerySet[WatchCase]:
     return WatchCase.objects.filter(person__in=scoping.people_for(user))
 
 
-def watch_list(user: Any, month: dt.date) -> QuerySet[WithAnnotations[WatchCase]]:
+class Reviewed(TypedDict):
+    """What :func:`watch_list` adds to a case: this month's review is done."""
+
+    reviewed: bool
+
+
+def watch_list(user: Any, month: dt.date) -> QuerySet[WithAnnotations[WatchCase, Reviewed]]:
     """Open watch cases with whether this month's review (月度研判) is done."""
     reviewed = WatchReview.objects.filter(case=OuterRef("pk"), month=month)
     return (watch_cases_for(user).filter(status="open")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from canlian.accounts.roles import Capability
 from canlian.core import clock
+from canlian.core.lists import page_of
 from canlian.core.web import AuthedRequest, requires
 
 from .. import poverty_rules
@@ -18,7 +19,7 @@ from ..models import (
     FLAG_CHOICES,
     HELP_CHOICES,
 )
-from ..web import button, form_errors, page_of, person_form, user_can
+from ..web import button, form_errors, person_form, user_can
 from . import actions, queries
 from .forms import (
     EventForm,
@@ -34,7 +35,7 @@ def watch(request: AuthedRequest) -> HttpResponse:
     rows = queries.watch_list(request.user, month)
     pending = request.GET.get("pending") == "1"
     if pending:
-        rows = rows.filter(reviewed=False)  # type: ignore[misc]
+        rows = rows.filter(reviewed=False)
     return render(request, "community/watch.html", {
         "page": page_of(request, rows), "month": month, "pending": pending,
         "query": f"pending={'1' if pending else ''}",

@@ -13,7 +13,7 @@ from canlian.certificates.models import Certificate
 from canlian.conftest import PASSWORD
 from canlian.core import browser
 from canlian.portal import actions
-from canlian.portal.models import OutboxMessage
+from canlian.portal.tests.conftest import last_code
 
 pytestmark = [
     pytest.mark.browser,
@@ -93,10 +93,6 @@ def test_the_address_is_a_multi_line_street_address(client, make_person):
     assert 'type="text" name="address"' not in html
 
 
-def _code() -> str:
-    return OutboxMessage.objects.first().text.split("验证码是 ")[1][:6]  # type: ignore[union-attr]
-
-
 def test_a_failed_submit_moves_focus_to_the_errors_and_says_so_in_the_title(
         live_server, users, make_person, walk):
     citizen = make_person(name="王芳", phone="13812345678")
@@ -136,7 +132,7 @@ def test_a_display_mode_chosen_before_sign_in_is_kept(live_server, users, make_p
         page.fill("#id_resident_id", citizen.resident_id)
         page.click("form.card button[type=submit]")
         page.wait_for_url("**/sign-in/code/**")
-        page.fill("#id_code", _code())
+        page.fill("#id_code", last_code())
         page.click("form.card button[type=submit]")
         page.wait_for_url(f"{live_server.url}/portal/")
         assert page.evaluate("document.body.className") == "portal text-large contrast-high"

@@ -7,7 +7,10 @@ from canlian.portal.models import OutboxMessage
 
 
 def last_code() -> str:
-    return OutboxMessage.objects.first().text.split("验证码是 ")[1][:6]  # type: ignore[union-attr]
+    """The six-digit code of the last text message sent (the development outbox)."""
+    message = OutboxMessage.objects.first()
+    assert message is not None, "no text message was sent"
+    return message.text.split("验证码是 ")[1][:6]
 
 
 @pytest.fixture

@@ -11,16 +11,12 @@ import pytest
 from canlian.benefits.models import SubsidyApplication
 from canlian.conftest import new_resident_id
 from canlian.core import browser
-from canlian.portal.models import OutboxMessage
+from canlian.portal.tests.conftest import last_code
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not browser.available(), reason="Debian chromium is not installed"),
 ]
-
-
-def _code() -> str:
-    return OutboxMessage.objects.first().text.split("验证码是 ")[1][:6]  # type: ignore[union-attr]
 
 
 def _focused(page, attribute):
@@ -45,7 +41,7 @@ def test_a_citizen_signs_in_applies_for_the_nursing_subsidy_and_follows_it_by_ke
         page.wait_for_url("**/portal/sign-in/code/**")
         assert "138****5678" not in page.content()  # the same page for any ID
         browser.tab_to(page, "id", "id_code")
-        page.keyboard.type("000000" if _code() != "000000" else "111111")
+        page.keyboard.type("000000" if last_code() != "000000" else "111111")
         with page.expect_navigation():
             page.keyboard.press("Enter")
         # the wrong code is announced and tied to the field
@@ -53,7 +49,7 @@ def test_a_citizen_signs_in_applies_for_the_nursing_subsidy_and_follows_it_by_ke
         assert "id_code_error" in page.get_attribute("#id_code", "aria-describedby")
         assert page.locator("[role=alert]").count() == 1
         browser.tab_to(page, "id", "id_code")
-        page.keyboard.type(_code())
+        page.keyboard.type(last_code())
         page.keyboard.press("Enter")
         page.wait_for_url(f"{live_server.url}/portal/")
         # the "1+X" offer: the pre-filled nursing subsidy, to check and send
@@ -158,7 +154,7 @@ def test_every_portal_page_has_no_axe_violations(live_server, make_person, walk,
         page.goto("/portal/dev/outbox/")
         scan("outbox")
         page.goto("/portal/sign-in/code/")
-        page.fill("#id_code", _code())
+        page.fill("#id_code", last_code())
         page.click("form.card button[type=submit]")
         page.wait_for_url(f"{live_server.url}/portal/")
         for url in signed_in:
@@ -201,7 +197,7 @@ def test_the_subsidy_verdict_waits_for_the_answers_and_follows_each_change(live_
         page.fill("#id_resident_id", citizen.resident_id)
         with page.expect_navigation():
             page.press("#id_resident_id", "Enter")
-        page.fill("#id_code", _code())
+        page.fill("#id_code", last_code())
         with page.expect_navigation():
             page.press("#id_code", "Enter")
         page.goto("/portal/apply/subsidy/nursing/")

@@ -15,13 +15,10 @@ from canlian.people import actions as people
 from canlian.people.models import FirstApplication, Person
 from canlian.portal import actions
 from canlian.portal.models import OutboxMessage, Upload
+from canlian.portal.tests.conftest import last_code
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 PHONE = "13700001111"
-
-
-def _code() -> str:
-    return OutboxMessage.objects.first().text.split("验证码是 ")[1][:6]  # type: ignore[union-attr]
 
 
 def _photos():
@@ -34,7 +31,7 @@ def _signed_in_applicant(client, resident_id, phone=PHONE):
                            {"resident_id": resident_id, "phone": phone})
     assert response.status_code == 302 and response["Location"] == reverse("portal:first_code")
     assert OutboxMessage.objects.first().to == phone  # the code went to the phone typed
-    return client.post(reverse("portal:first_code"), {"code": _code()})
+    return client.post(reverse("portal:first_code"), {"code": last_code()})
 
 
 def _form(regions, **extra):
@@ -144,13 +141,13 @@ def test_bad_input_is_refused_with_reasons(client, regions):
     response = client.post(reverse("portal:first_start"), {"resident_id": rid, "phone": "123"})
     assert response.status_code == 200 and not OutboxMessage.objects.exists()
     client.post(reverse("portal:first_start"), {"resident_id": rid, "phone": PHONE})
-    wrong = "000000" if _code() != "000000" else "111111"
+    wrong = "000000" if last_code() != "000000" else "111111"
     response = client.post(reverse("portal:first_code"), {"code": wrong})
     assert response.status_code == 200 and "_auth_user_id" not in client.session
     # a code sent for one phone does not sign in with another
     with pytest.raises(actions.SignInError):
-        actions.verify_applicant_code(rid, "13900009999", _code())
-    client.post(reverse("portal:first_code"), {"code": _code()})
+        actions.verify_applicant_code(rid, "13900009999", last_code())
+    client.post(reverse("portal:first_code"), {"code": last_code()})
     assert "_auth_user_id" in client.session
     # a file that is not an image, an empty one, a missing one
     bad = _form(regions)

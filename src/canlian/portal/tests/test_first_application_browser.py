@@ -9,7 +9,7 @@ import pytest
 from canlian.conftest import new_resident_id
 from canlian.core import browser
 from canlian.people.models import FirstApplication
-from canlian.portal.models import OutboxMessage
+from canlian.portal.tests.conftest import last_code
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,10 +18,6 @@ pytestmark = [
 ]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
-
-
-def _code() -> str:
-    return OutboxMessage.objects.first().text.split("验证码是 ")[1][:6]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -50,7 +46,7 @@ def test_a_first_time_applicant_applies_online_at_390px(live_server, regions, la
         page.click("form.card button[type=submit]")
         page.wait_for_url("**/portal/first/code/")
         check(page, "code")
-        page.fill("#id_code", _code())
+        page.fill("#id_code", last_code())
         page.click("form.card button[type=submit]")
         page.wait_for_url("**/portal/first/apply/")
         check(page, "application form")

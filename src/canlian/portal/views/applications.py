@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,7 +23,7 @@ from canlian.programmes import actions as programmes
 from .. import actions
 from ..forms import UploadForm
 from . import tracking
-from .common import citizen_required, error_messages
+from .common import PortalRequest, citizen_required, error_messages
 
 WITHDRAWABLE = {("certificate", "applied"), ("subsidy", "applied"), ("subsidy", "prefilled"),
                 ("programme", "applied")}
@@ -32,15 +32,15 @@ OPEN_FOR_UPLOADS = {"applied", "prefilled", "submitted", "assessed", "reviewed",
 
 
 @citizen_required
-def applications(request: HttpRequest) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def applications(request: PortalRequest) -> HttpResponse:
+    person = request.portal_person
     return render(request, "portal/applications.html",
                   {"person": person, "items": tracking.items_for(person)})
 
 
 @citizen_required
-def application_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def application_detail(request: PortalRequest, kind: str, pk: int) -> HttpResponse:
+    person = request.portal_person
     item = tracking.get_item(person, kind, pk)
     if item is None:
         raise Http404("no such application")
@@ -68,8 +68,8 @@ def application_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse
 
 @require_POST
 @citizen_required
-def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def withdraw(request: PortalRequest, kind: str, pk: int) -> HttpResponse:
+    person = request.portal_person
     item = tracking.get_item(person, kind, pk)
     if item is None or (kind, item["state"]) not in WITHDRAWABLE:
         raise Http404("nothing to withdraw")
@@ -89,8 +89,8 @@ def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return redirect("portal:application", kind=kind, pk=pk)
 
 
-def _certificate_context(request: HttpRequest):
-    person = request.portal_person  # type: ignore[attr-defined]
+def _certificate_context(request: PortalRequest):
+    person = request.portal_person
     certificate = renewable_certificate(person)
     if certificate is None:
         return None
@@ -102,7 +102,7 @@ def _certificate_context(request: HttpRequest):
 
 
 @citizen_required
-def ecert(request: HttpRequest) -> HttpResponse:
+def ecert(request: PortalRequest) -> HttpResponse:
     context = _certificate_context(request)
     if context is None:
         return render(request, "portal/no_certificate.html")
@@ -110,7 +110,7 @@ def ecert(request: HttpRequest) -> HttpResponse:
 
 
 @citizen_required
-def ecert_download(request: HttpRequest) -> HttpResponse:
+def ecert_download(request: PortalRequest) -> HttpResponse:
     """The e-certificate as a PDF with its QR code, to keep on the phone or print."""
     from weasyprint import HTML
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -20,12 +20,12 @@ from canlian.people import actions as people
 from canlian.services import actions as services
 
 from ..forms import CertificateForm, ContactForm, ServiceForm, SubsidyForm
-from .common import add_errors, citizen_required
+from .common import PortalRequest, add_errors, citizen_required
 
 
 @citizen_required
-def apply_certificate(request: HttpRequest) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def apply_certificate(request: PortalRequest) -> HttpResponse:
+    person = request.portal_person
     form = CertificateForm(request.POST or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,13 +57,13 @@ def _answers(form: SubsidyForm) -> dict | None:
 
 
 @citizen_required
-def apply_subsidy(request: HttpRequest, subsidy: str) -> HttpResponse:
+def apply_subsidy(request: PortalRequest, subsidy: str) -> HttpResponse:
     """The subsidy form. Before the citizen answers, "what the rules say" asks them to answer
     (no red "not met" for a question they have not seen); "Check my answers" (or sending)
     evaluates their answers, and each change re-evaluates, without JavaScript."""
     if subsidy not in Subsidy.values:
         raise Http404("no such subsidy")
-    person = request.portal_person  # type: ignore[attr-defined]
+    person = request.portal_person
     prefilled = SubsidyApplication.objects.filter(person=person, subsidy=subsidy,
                                                   state="prefilled").first()
     initial = {"hukou_in_region": True}
@@ -95,8 +95,8 @@ def apply_subsidy(request: HttpRequest, subsidy: str) -> HttpResponse:
 
 
 @citizen_required
-def apply_service(request: HttpRequest) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def apply_service(request: PortalRequest) -> HttpResponse:
+    person = request.portal_person
     form = ServiceForm(request.POST or None, initial={"programme": request.GET.get("programme")})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -117,8 +117,8 @@ def apply_service(request: HttpRequest) -> HttpResponse:
 
 
 @citizen_required
-def change_contact(request: HttpRequest) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def change_contact(request: PortalRequest) -> HttpResponse:
+    person = request.portal_person
     form = ContactForm(request.POST or None, initial={"phone": person.phone,
                                                       "address": person.address})
     if request.method == "POST" and form.is_valid():

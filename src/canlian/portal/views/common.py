@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from canlian.accounts.roles import Role
+from canlian.core.web import AuthedRequest
+from canlian.people.models import Person
 
 from .. import actions
 
 SESSION_PERSON = "portal_person"
+
+
+class PortalRequest(AuthedRequest):
+    """A request that passed :func:`citizen_required`: a signed-in citizen, and the person
+    they act for (themselves or a ward)."""
+
+    portal_person: Person
 
 
 def citizen_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -30,7 +39,7 @@ def citizen_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         person = actions.acting_for(user, request.session.get(SESSION_PERSON))
         if person is None:
             return render(request, "portal/no_record.html", status=200)
-        request.portal_person = person  # type: ignore[attr-defined]
+        cast(PortalRequest, request).portal_person = person
         return view(request, *args, **kwargs)
 
     return wrapper

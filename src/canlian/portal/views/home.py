@@ -19,7 +19,7 @@ from canlian.rights import actions as rights
 from .. import actions, display, offers
 from ..forms import DisplayForm
 from . import tracking
-from .common import SESSION_PERSON, citizen_required
+from .common import SESSION_PERSON, PortalRequest, citizen_required
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -53,8 +53,8 @@ def subsidy_offers(person) -> list[dict]:
 
 
 @citizen_required
-def _dashboard(request: HttpRequest) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def _dashboard(request: PortalRequest) -> HttpResponse:
+    person = request.portal_person
     certificate = renewable_certificate(person)
     household = person.household.household_type if person.household else "ordinary"
     facts = offers.Facts(certified=bool(certificate and certificate.status == "issued"),
@@ -77,7 +77,7 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @citizen_required
-def choose_person(request: HttpRequest) -> HttpResponse:
+def choose_person(request: PortalRequest) -> HttpResponse:
     """A guardian chooses whose business to do: their own, or a ward's (被监护人)."""
     persons = list(actions.persons_for(request.user))
     if request.method == "POST":
@@ -88,7 +88,7 @@ def choose_person(request: HttpRequest) -> HttpResponse:
             return redirect("portal:home")
         messages.error(request, _("Choose one of the listed persons."))
     return render(request, "portal/choose.html", {"persons": persons,
-                                                  "current": request.portal_person})  # type: ignore[attr-defined]
+                                                  "current": request.portal_person})
 
 
 def display_settings(request: HttpRequest) -> HttpResponse:

@@ -8,7 +8,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -20,12 +20,12 @@ from canlian.privacy import actions as privacy
 from canlian.privacy import export, queries
 from canlian.privacy.forms import CorrectionForm
 
-from .common import citizen_required
+from .common import PortalRequest, citizen_required
 
 
 @citizen_required
-def privacy_home(request: HttpRequest) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def privacy_home(request: PortalRequest) -> HttpResponse:
+    person = request.portal_person
     purposes = queries.consent_state(person)
     titles = {p["notice"].purpose: p["notice"].title for p in purposes}
     history = list(queries.consent_history(person)[:20])
@@ -38,8 +38,8 @@ def privacy_home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @citizen_required
-def consent(request: HttpRequest, purpose: str) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def consent(request: PortalRequest, purpose: str) -> HttpResponse:
+    person = request.portal_person
     try:
         if request.POST.get("decision") == "withdraw":
             privacy.withdraw_consent(request.user, person, purpose, request=request)
@@ -56,17 +56,17 @@ def consent(request: HttpRequest, purpose: str) -> HttpResponse:
 
 
 @citizen_required
-def access_log(request: HttpRequest) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def access_log(request: PortalRequest) -> HttpResponse:
+    person = request.portal_person
     page, lines = queries.access_log_page(person, request.GET.get("page"))
     return render(request, "portal/access_log.html", {"person": person, "page": page,
                                                       "lines": lines})
 
 
 @citizen_required
-def download(request: HttpRequest, fmt: str) -> HttpResponse:
+def download(request: PortalRequest, fmt: str) -> HttpResponse:
     """A copy of everything held about the person: ``json`` (for programs) or ``pdf``."""
-    person = request.portal_person  # type: ignore[attr-defined]
+    person = request.portal_person
     data = export.everything(person)
     if fmt == "json":
         response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=1),
@@ -82,9 +82,9 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @citizen_required
-def correction(request: HttpRequest) -> HttpResponse:
+def correction(request: PortalRequest) -> HttpResponse:
     """Ask for a correction (更正申请); staff of the person's area review it."""
-    person = request.portal_person  # type: ignore[attr-defined]
+    person = request.portal_person
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

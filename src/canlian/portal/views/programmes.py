@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -18,12 +18,12 @@ from canlian.programmes import queries as programme_queries
 from canlian.programmes.actions import ProgrammeError
 
 from ..forms import ProgrammeForm
-from .common import citizen_required
+from .common import PortalRequest, citizen_required
 
 
 @citizen_required
-def apply_programme(request: HttpRequest, code: str) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def apply_programme(request: PortalRequest, code: str) -> HttpResponse:
+    person = request.portal_person
     found = programme_queries.for_portal(request.user, person, code)
     if found is None:
         raise Http404("no such programme in force")

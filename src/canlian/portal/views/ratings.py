@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,19 +16,19 @@ from canlian.evaluation import actions as evaluation
 from canlian.evaluation import queries
 
 from ..forms import RatingForm
-from .common import add_errors, citizen_required
+from .common import PortalRequest, add_errors, citizen_required
 
 
 @citizen_required
-def ratings(request: HttpRequest) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def ratings(request: PortalRequest) -> HttpResponse:
+    person = request.portal_person
     return render(request, "portal/ratings.html", {
         "person": person, **queries.for_person(person.pk, clock.today())})
 
 
 @citizen_required
-def rate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def rate(request: PortalRequest, kind: str, pk: int) -> HttpResponse:
+    person = request.portal_person
     mine = queries.for_person(person.pk, clock.today())
     item = next((i for i in mine["open"] + mine["rated"] if i["kind"] == kind and i["id"] == pk),
                 None)
@@ -39,7 +39,7 @@ def rate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            evaluation.rate(request.user, kind, pk,  # type: ignore[arg-type]
+            evaluation.rate(request.user, kind, pk,
                             score=d["score"], comment=d["comment"], request=request)
         except (ValidationError, PermissionDenied, DomainError) as exc:
             add_errors(form, exc)

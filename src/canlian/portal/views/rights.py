@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from canlian.rights import actions as rights
 
 from ..forms import RightsForm, SatisfactionForm
-from .common import add_errors, citizen_required
+from .common import PortalRequest, add_errors, citizen_required
 
 
 @citizen_required
-def rights_new(request: HttpRequest) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def rights_new(request: PortalRequest) -> HttpResponse:
+    person = request.portal_person
     form = RightsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -34,8 +34,8 @@ def rights_new(request: HttpRequest) -> HttpResponse:
 
 
 @citizen_required
-def rights_case(request: HttpRequest, pk: int) -> HttpResponse:
-    person = request.portal_person  # type: ignore[attr-defined]
+def rights_case(request: PortalRequest, pk: int) -> HttpResponse:
+    person = request.portal_person
     case = get_object_or_404(rights.cases_for(request.user).filter(person=person), pk=pk)
     form = None
     if case.state == "closed" and not case.satisfaction and case.outcome != "duplicate":

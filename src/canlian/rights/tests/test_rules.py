@@ -5,8 +5,9 @@ import datetime as dt
 
 import pytest
 
+from canlian.core.rulefile import RuleFileError
 from canlian.rights import rules
-from canlian.rights.rules import Limit, RuleDataError, parse
+from canlian.rights.rules import Limit, parse
 
 
 def test_every_limit_cites_its_source_and_xinfang_has_the_statutory_ones():
@@ -64,7 +65,7 @@ def test_steps_allowed_by_state():
      "xinfang: the reply limit is missing"),
 ])
 def test_bad_rule_data_is_refused_naming_the_kind_and_step(data, message):
-    with pytest.raises(RuleDataError, match=message):
+    with pytest.raises(RuleFileError, match=message):
         parse(data)
 
 
