@@ -16,7 +16,6 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, exports, notices_web, separation
-from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
 from canlian.core.lists import Column, Filter, Listing, region_name
 from canlian.core.web import AuthedRequest, error_messages, form_errors, requires, signed_in_only
@@ -254,11 +253,9 @@ def roll_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def roll_finalise(request: AuthedRequest, pk: int) -> HttpResponse:
     roll = _roll(request, pk)
-    try:
+    with error_messages(request) as refused:  # RollError
         rolls.finalise(roll, user=request.user, request=request)
-    except rolls.RollError as exc:
-        messages.error(request, exc.message)
-    else:
+    if not refused:
         messages.success(request, _("The roll is finalised."))
     return redirect("benefits:roll", pk=pk)
 
@@ -291,14 +288,10 @@ def roll_reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Upload the bank's result file (.xlsx)."))
         return redirect("benefits:roll", pk=pk)
     upload.seek(0)
-    try:
+    with error_messages(request, ValueError) as refused:  # an unreadable file, a refusal
         result = bankfiles.reconcile(roll, upload, user=request.user, request=request,
                                      apply_valid=request.POST.get("on_error") != "apply_none")
-    except ValueError as exc:
-        messages.error(request, str(exc))
-        return redirect("benefits:roll", pk=pk)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if refused:
         return redirect("benefits:roll", pk=pk)
     if result.applied:
         messages.success(request, _("Reconciled: %(paid)d paid, %(failed)d failed, "
