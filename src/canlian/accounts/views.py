@@ -19,7 +19,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -34,7 +33,7 @@ from canlian.certificates.ecert import qr_svg
 from canlian.core import throttle
 from canlian.core.clientip import client_ip
 from canlian.core.forms import Form
-from canlian.core.web import AuthedRequest
+from canlian.core.web import AuthedRequest, signed_in_only
 from canlian.portal import display
 
 from . import actions, twofactor
@@ -104,11 +103,14 @@ def _next(request: HttpRequest) -> str:
     return "/"
 
 
+SECOND_FACTOR = "one's own second factor, after the password, whatever the role"
+
+
 def _confirmed(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-@login_required
+@signed_in_only(SECOND_FACTOR)
 def two_factor(request: AuthedRequest) -> HttpResponse:
     """The code after the password; accounts without an app yet go to enrolment."""
     device = _confirmed(request.user)
@@ -128,7 +130,7 @@ def two_factor(request: AuthedRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-@login_required
+@signed_in_only(SECOND_FACTOR)
 def two_factor_setup(request: AuthedRequest) -> HttpResponse:
     """Enrolment: scan the QR code (or type the secret), then confirm with a first code."""
     if _confirmed(request.user) is not None and not request.user.is_verified():  # type: ignore[attr-defined]

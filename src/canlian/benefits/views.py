@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,24 +15,15 @@ from canlian.accounts.roles import Capability, Role
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, exports, notices_web, separation
-from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
 from canlian.core.lists import Column, Filter, Listing, page_of, region_name
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, error_messages, form_errors, requires, signed_in_only
 from canlian.jobs import actions as jobs
 from canlian.portal.actions import uploads_for
 
 from . import actions, bankfiles, rolls
 from .forms import ApplyForm, DecisionForm, GrantChangeForm, MonthForm
 from .models import ApplicationState, Grant, Roll, RollStatus, Subsidy, SubsidyApplication
-
-
-def _errors(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        for m in getattr(exc, "messages", [str(exc)]):
-            messages.error(request, m)
-    else:
-        messages.error(request, getattr(exc, "message", str(exc)))
 
 
 def applications_listing(request: AuthedRequest) -> Listing:
@@ -69,7 +59,7 @@ def applications_listing(request: AuthedRequest) -> Listing:
         person=lambda a: (a.person_id, a.person.village_id))
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def index(request: AuthedRequest) -> HttpResponseBase:
     """Subsidy applications (两项补贴申请) in the user's area, with the shared list filters."""
     listing = applications_listing(request)
@@ -85,31 +75,26 @@ def index(request: AuthedRequest) -> HttpResponseBase:
     })
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 def apply(request: AuthedRequest, person_id: int) -> HttpResponse:
-    scoping.require(request.user, Capability.EDIT_PEOPLE)
     person = get_object_or_404(scoping.people_for(request.user).select_related("household"),
                                pk=person_id)
     form = ApplyForm(request.POST or None, initial={"subsidy": request.GET.get("subsidy"),
                                                      "hukou_in_region": True})
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as refused:
             application = actions.apply(
                 request.user, person, form.cleaned_data["subsidy"], form.declared(),
                 bank_name=form.cleaned_data["bank_name"],
                 bank_account=form.cleaned_data["bank_account"], request=request)
-        except ValidationError as exc:
-            for m in exc.messages:
-                form.add_error(None, m)
-        else:
+        if not refused:
             messages.success(request, _("Application registered."))
             return redirect("benefits:application", pk=application.pk)
     return render(request, "benefits/apply.html", {"form": form, "person": person})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     application = get_object_or_404(
         actions.applications_for(request.user).select_related("person__village__parent",
                                                              "reviewed_by", "notice"), pk=pk)
@@ -144,27 +129,23 @@ def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     })
 
 
-@login_required
+@signed_in_only("each move has its own capability (review, approve, reject, withdraw), "
+                "checked by actions.decide_application")
 @require_POST
 def decide(request: AuthedRequest, pk: int, move: str) -> HttpResponse:
     form = DecisionForm(request.POST)
     form.is_valid()
-    try:
+    with error_messages(request) as refused:
         actions.decide_application(request.user, pk, move, note=form.cleaned_data.get("note", ""),
                                    start_month=form.cleaned_data.get("start_month"),
                                    request=request)
-    except SubsidyApplication.DoesNotExist:
-        raise Http404 from None
-    except (DomainError, ValidationError) as exc:
-        _errors(request, exc)
-    else:
+    if not refused:
         messages.success(request, _("Done: %(action)s.") % {"action": actions.MOVE_LABELS.get(move, move)})
     return redirect("benefits:application", pk=pk)
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def grant_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     grant = get_object_or_404(actions.grants_for(request.user).select_related(
         "person__village__parent", "application"), pk=pk)
     record(user=request.user, action=AuditAction.VIEW, obj=grant, person=grant.person,
@@ -182,17 +163,14 @@ def grant_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     })
 
 
-@login_required
+@requires(Capability.APPROVE)
 @require_POST
 def grant_change(request: AuthedRequest, pk: int, change: str) -> HttpResponse:
-    scoping.require(request.user, Capability.APPROVE)
     get_object_or_404(actions.grants_for(request.user), pk=pk)
     if change == "arrears":
-        try:
+        with error_messages(request) as refused:
             actions.approve_arrears(request.user, pk, request=request)
-        except (actions.SubsidyError, ValidationError) as exc:
-            _errors(request, exc)
-        else:
+        if not refused:
             messages.success(request, _("The arrears are approved; the next roll pays them."))
         return redirect("benefits:grant", pk=pk)
     form = GrantChangeForm(request.POST)
@@ -202,26 +180,27 @@ def grant_change(request: AuthedRequest, pk: int, change: str) -> HttpResponse:
                 messages.error(request, str(e))
         return redirect("benefits:grant", pk=pk)
     d = form.cleaned_data
-    try:
+    if change not in ("suspend", "resume", "stop"):
+        raise Http404
+    with error_messages(request) as refused:
         if change == "suspend":
             actions.suspend(request.user, pk, d["month"], d["reason"], back_pay=d["back_pay"],
                             request=request)
         elif change == "resume":
             actions.resume(request.user, pk, d["month"], d["reason"], request=request)
-        elif change == "stop":
-            actions.stop(request.user, pk, d["month"], d["reason"], request=request)
         else:
-            raise Http404
-    except Grant.DoesNotExist:
-        raise Http404 from None
-    except (actions.SubsidyError, ValidationError) as exc:
-        _errors(request, exc)
-    else:
+            actions.stop(request.user, pk, d["month"], d["reason"], request=request)
+    if not refused:
         messages.success(request, _("Saved."))
     return redirect("benefits:grant", pk=pk)
 
 
 # ---- rolls -----------------------------------------------------------------------------------
+
+# The rolls pages declare no one capability: they are the federation's (its staff make them,
+# auditors read them), a role check no capability of accounts.roles says.
+ROLLS = "rolls are the federation's: _roll_region admits its staff and auditors"
+
 
 def _roll_region(user):
     """Rolls are made for the whole deployment by federation staff; others may read them."""
@@ -230,7 +209,7 @@ def _roll_region(user):
     return user.region
 
 
-@login_required
+@signed_in_only(ROLLS)
 def roll_list(request: AuthedRequest) -> HttpResponse:
     region = _roll_region(request.user)
     form = MonthForm(request.POST or None)
@@ -253,7 +232,7 @@ def _roll(request: HttpRequest, pk: int) -> Roll:
     return get_object_or_404(Roll.objects.select_related("finalised_by"), pk=pk, region=region)
 
 
-@login_required
+@signed_in_only(ROLLS)
 def roll_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     roll = _roll(request, pk)
     found = rolls.checks(roll) if roll.status == RollStatus.DRAFT else None
@@ -268,21 +247,18 @@ def roll_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     })
 
 
-@login_required
+@requires(Capability.APPROVE)
 @require_POST
 def roll_finalise(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.APPROVE)
     roll = _roll(request, pk)
-    try:
+    with error_messages(request) as refused:  # RollError
         rolls.finalise(roll, user=request.user, request=request)
-    except rolls.RollError as exc:
-        messages.error(request, exc.message)
-    else:
+    if not refused:
         messages.success(request, _("The roll is finalised."))
     return redirect("benefits:roll", pk=pk)
 
 
-@login_required
+@signed_in_only(ROLLS)
 @exports.clean_failure
 def roll_bank_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """The bank file: the roll page's button (POST) writes it in a background job whose page
@@ -301,24 +277,19 @@ def roll_bank_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
     return exports.response(path, f"发放文件-{roll.month:%Y-%m}-{roll.sequence}.xlsx")
 
 
-@login_required
+@requires(Capability.APPROVE)
 @require_POST
 def roll_reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
-    scoping.require(request.user, Capability.APPROVE)
     roll = _roll(request, pk)
     upload = request.FILES.get("file")
     if upload is None or upload.read(4) != b"PK\x03\x04":
         messages.error(request, _("Upload the bank's result file (.xlsx)."))
         return redirect("benefits:roll", pk=pk)
     upload.seek(0)
-    try:
+    with error_messages(request, ValueError) as refused:  # an unreadable file, a refusal
         result = bankfiles.reconcile(roll, upload, user=request.user, request=request,
                                      apply_valid=request.POST.get("on_error") != "apply_none")
-    except ValueError as exc:
-        messages.error(request, str(exc))
-        return redirect("benefits:roll", pk=pk)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if refused:
         return redirect("benefits:roll", pk=pk)
     if result.applied:
         messages.success(request, _("Reconciled: %(paid)d paid, %(failed)d failed, "

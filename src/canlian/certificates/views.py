@@ -7,8 +7,7 @@ refusal (illegal transition, someone else was faster) comes back as a message.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,9 +21,8 @@ from canlian.audit.actions import record
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, notices_web, separation
 from canlian.core.duties import Workflow
-from canlian.core.forms import add_errors
 from canlian.core.lists import Column, Filter, Listing, region_name
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, error_messages, form_errors, requires, signed_in_only
 from canlian.portal.actions import uploads_for
 from canlian.regions.models import Region
 from canlian.todos import actions as todos
@@ -32,7 +30,7 @@ from canlian.todos.models import Todo
 
 from . import actions, ecert, rules, workflow
 from .forms import ApplyForm, AssessForm, StepForm
-from .models import Application, CertificateStatus
+from .models import CertificateStatus
 from .workflow import Action, IllegalTransition, Kind, State
 
 # Which states each role works on in its queue.
@@ -43,12 +41,6 @@ QUEUE_STATES = {
     Role.FEDERATION_STAFF: [State.REVIEWED, State.APPROVED],
     Role.AUDITOR: [State.APPLIED, State.ASSESSED, State.REVIEWED, State.APPROVED],
 }
-
-
-def _messages_of(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "message_dict"):
-        return [m for ms in exc.message_dict.values() for m in ms]
-    return list(exc.messages)
 
 
 def _online_waiting(user):
@@ -68,7 +60,8 @@ def _online_waiting(user):
     }
 
 
-@login_required
+@signed_in_only("each role has its own queue (QUEUE_STATES); a role without one is refused "
+                "inside")
 def queue(request: AuthedRequest) -> HttpResponse:
     user = request.user
     states = QUEUE_STATES.get(Role(user.role))
@@ -108,20 +101,18 @@ def apply(request: AuthedRequest, person_id: int) -> HttpResponse:
                      initial={"kind": kind})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with form_errors(form) as refused:
             application = actions.apply(request.user, person, actions.ApplicationInput(
                 kind=Kind(d["kind"]), reason=d["reason"], cancel_reason=d.get("cancel_reason", ""),
                 target_village=d.get("target_village")), request)
-        except ValidationError as exc:
-            for m in _messages_of(exc):
-                form.add_error(None, m)
-        else:
+        if not refused:
             messages.success(request, _("Application registered."))
             return redirect("certificates:application", pk=application.pk)
     return render(request, "certificates/apply.html", {"form": form, "person": person})
 
 
-@login_required
+@signed_in_only("registry staff and assessors both read an application: the scoped lookup "
+                "admits what the user may see, and each step's capability is checked per step")
 def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
         scoping.certificate_applications_for(request.user).select_related(
@@ -157,18 +148,12 @@ def assess(request: AuthedRequest, pk: int) -> HttpResponse:
     form = AssessForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with form_errors(form, IllegalTransition) as refused:  # beside its field, not in a banner
             actions.assess(request.user, pk, actions.AssessmentInput(
                 hospital=d["hospital"], assessed_on=d["assessed_on"], category=d["category"],
                 grade=d["grade"], components=d["components"], findings=d["findings"]),
                 attachment=d.get("attachment"), request=request)
-        except Application.DoesNotExist:
-            raise Http404 from None
-        except ValidationError as exc:  # beside its field, not in a banner
-            add_errors(form, exc)
-        except IllegalTransition as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not refused:
             messages.success(request, _("Assessment recorded."))
             return redirect("certificates:application", pk=pk)
     application = get_object_or_404(scoping.certificate_applications_for(request.user), pk=pk)
@@ -178,7 +163,7 @@ def assess(request: AuthedRequest, pk: int) -> HttpResponse:
     }, status=400)
 
 
-@login_required
+@signed_in_only("each step has its own capability, checked by actions.advance")
 @require_POST
 def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     try:
@@ -191,18 +176,12 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             for e in errors:
                 messages.error(request, str(e))
         return redirect("certificates:application", pk=pk)
-    try:
+    # A refused step (IllegalTransition, incl. NoticeRefused; the same reviewer approving)
+    with error_messages(request, IllegalTransition) as refused:
         application = actions.advance(request.user, pk, chosen, note=form.cleaned_data["note"],
                                       attachment=form.cleaned_data.get("attachment"),
                                       request=request)
-    except Application.DoesNotExist:
-        raise Http404 from None
-    except (IllegalTransition, separation.SameReviewerError) as exc:  # incl. NoticeRefused
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        for m in _messages_of(exc):
-            messages.error(request, m)
-    else:
+    if not refused:
         messages.success(request, _("Done: %(action)s.") % {
             "action": workflow.ACTION_LABELS[chosen]})
         if chosen == Action.ISSUE and application.certificate_id and application.kind in (
@@ -279,12 +258,9 @@ def expiring(request: AuthedRequest) -> HttpResponseBase:
 @requires(Capability.EDIT_PEOPLE)
 @require_POST
 def todo_done(request: AuthedRequest, pk: int) -> HttpResponse:
-    try:
+    with error_messages(request) as refused:  # TodoNotDone
         todos.mark_done(request.user, pk, note=request.POST.get("note", ""), request=request)
-    except Todo.DoesNotExist:
-        raise Http404 from None
-    except todos.TodoNotDone as exc:
-        messages.error(request, exc.message)
+    if refused:
         return redirect(reverse("certificates:queue") + f"#todo-{pk}")
     messages.success(request, _("To-do marked done."))
     return redirect(reverse("certificates:queue") + "#todos")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -91,7 +90,7 @@ def find(request: AuthedRequest) -> HttpResponse:
         "query": urlencode({searches.TOKEN_PARAM: token}) if q else ""})
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def person(request: AuthedRequest, pk: int) -> HttpResponse:
     """Everything community support knows of one person (audited like the registry page)."""
     found = person_or_404(request, pk, Capability.VIEW_PEOPLE)

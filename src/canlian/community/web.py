@@ -11,8 +11,10 @@ Every changing page of the five packages is one of three shapes, each written on
 - :func:`button` — a button (a POST without a page of its own): the action runs, a refusal
   comes back as a message, and the user returns to the page the button was on.
 
-In all of them a record that is missing or outside the user's region (the action raises the
-model's ``DoesNotExist``) is a 404, the same answer for both, so existence is not disclosed.
+Both run the action through ``core.web`` (``form_errors``, ``error_messages``), the one way a
+refusal reaches the person; a record that is missing or outside the user's region (the action
+raises the model's ``DoesNotExist``) is a 404 there, the same answer for both, so existence is
+not disclosed.
 """
 
 from __future__ import annotations
@@ -22,25 +24,16 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
-from canlian.core.forms import add_errors
+from canlian.core import web as core_web
 from canlian.core.web import AuthedRequest
 
-from .shared import CommunityError
-
-REFUSALS = (ValidationError, CommunityError)
 T = TypeVar("T")
-
-
-def flash(request: HttpRequest, exc: Exception) -> None:
-    for m in getattr(exc, "messages", None) or [getattr(exc, "message", str(exc))]:
-        messages.error(request, m)
 
 
 def year_of(request: HttpRequest) -> int:
@@ -54,15 +47,6 @@ def user_can(request: AuthedRequest, capability: Capability) -> bool:
     return request.user.can(capability)
 
 
-def refuse(form: forms.BaseForm, exc: Exception) -> None:
-    """Show an action's refusal on ``form``: a ``ValidationError`` beside the field it names,
-    a :class:`CommunityError` at the top."""
-    if isinstance(exc, CommunityError):
-        form.add_error(None, exc.message)
-    else:
-        add_errors(form, exc)
-
-
 def submit(request: HttpRequest, form: forms.BaseForm, save: Callable[[dict[str, Any]], T], *,
            done: str, then: Callable[[T], HttpResponse]) -> HttpResponse | None:
     """A posted ``form`` through its action ``save(cleaned_data)``: the redirect ``then(made)``
@@ -70,12 +54,9 @@ def submit(request: HttpRequest, form: forms.BaseForm, save: Callable[[dict[str,
     (a GET, invalid input, or the action's refusal put on the form)."""
     if request.method != "POST" or not form.is_valid():
         return None
-    try:
+    with core_web.form_errors(form) as refused:
         made = save(form.cleaned_data)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    except REFUSALS as exc:
-        refuse(form, exc)
+    if refused:
         return None
     messages.success(request, done)
     return then(made)
@@ -131,12 +112,9 @@ def button(request: HttpRequest, action: Callable[[], T], *, done: str | Callabl
          back: HttpResponse, then: Callable[[T], HttpResponse] | None = None) -> HttpResponse:
     """A button: run ``action``; a refusal comes back as a message, success as ``done``
     (or ``done(made)``); then to ``back`` (or ``then(made)`` after success)."""
-    try:
+    with core_web.error_messages(request) as refused:
         made = action()
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    except REFUSALS as exc:
-        flash(request, exc)
+    if refused:
         return back
     messages.success(request, done(made) if callable(done) else done)
     return then(made) if then else back

@@ -195,6 +195,34 @@ def paginators(tree: ast.Module) -> int:
     return count
 
 
+def is_view_module(rel: str) -> bool:
+    """A module of web views: ``views.py``, ``*_views.py``, a ``views/`` package, or a
+    shared page helper (``notices_web.py``, ``community/web.py``)."""
+    name = rel.rsplit("/", 1)[-1]
+    return (name == "views.py" or name.endswith("_views.py") or "/views/" in rel
+            or rel in {"core/notices_web.py", "community/web.py"})
+
+
+def _handled(handler: ast.ExceptHandler) -> list[str]:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return [k.id if isinstance(k, ast.Name) else k.attr if isinstance(k, ast.Attribute) else ""
+            for k in kinds if k is not None]
+
+
+def validation_handlers(tree: ast.Module) -> int:
+    """``except`` clauses that name ``ValidationError`` (alone or in a tuple): in a view, a
+    refusal reaches the form or the messages through ``core.web`` instead."""
+    return sum(1 for node in ast.walk(tree) if isinstance(node, ast.ExceptHandler)
+               and "ValidationError" in _handled(node))
+
+
+def missing_handlers(tree: ast.Module) -> int:
+    """``except`` clauses that name a model's ``DoesNotExist``: in a view, a record out of
+    reach is a scoped ``get_object_or_404`` or the 404 of ``core.web.refusal`` instead."""
+    return sum(1 for node in ast.walk(tree) if isinstance(node, ast.ExceptHandler)
+               and any(k.endswith("DoesNotExist") for k in _handled(node)))
+
+
 def _text(root: Path, pattern: str, suffixes: tuple[str, ...] = (".py",), production: bool = True) -> int:
     regex = re.compile(pattern, re.MULTILINE)
     total = 0

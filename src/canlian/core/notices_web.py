@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,8 +24,8 @@ from canlian.accounts.roles import Capability
 from canlian.audit.actions import record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, notice_rules
-from canlian.core.forms import NoticeForm, add_errors
-from canlian.core.web import AuthedRequest
+from canlian.core.forms import NoticeForm
+from canlian.core.web import AuthedRequest, form_errors
 
 WAITING_SHOWN = 500  # reviewed applications listed on the page
 POSTED_SHOWN = 100  # notices listed on the page
@@ -45,14 +44,12 @@ def notices_page(request: AuthedRequest, *, app: str, post_notice: Callable[...,
     if request.method == "POST":
         scoping.require(user, Capability.REVIEW)
         if form.is_valid():
-            try:
+            with form_errors(form) as refused:
                 notice = post_notice(
                     user, request.POST.get("village", ""),
                     [int(x) for x in request.POST.getlist("applications") if x.isdigit()],
                     form.cleaned_data["starts_on"], request=request)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
+            if not refused:
                 messages.success(request, _("Public notice posted from %(first)s to %(last)s.")
                                  % {"first": f"{notice.starts_on:%Y-%m-%d}",
                                     "last": f"{notice.ends_on:%Y-%m-%d}"})

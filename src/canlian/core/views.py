@@ -5,16 +5,15 @@ portal; federation, township and auditor staff get an overview of their region (
 due, late and changed), village workers their visits, survey and to-dos (core/overview.py).
 """
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from canlian.accounts.roles import Capability, Role
 from canlian.core import clock, overview
-from canlian.core.web import AuthedRequest
+from canlian.core.web import AuthedRequest, signed_in_only
 
 
-@login_required
+@signed_in_only("every role has a start page: this one sends each to its own")
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if user.role == Role.CITIZEN:

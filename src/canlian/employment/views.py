@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,11 +19,9 @@ from django.views.decorators.http import require_POST
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability, Role
 from canlian.core import clock, params, separation
-from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
 from canlian.core.forms import Form
-from canlian.core.forms import add_errors as _errors
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, error_messages, form_errors, refusal, requires, signed_in_only
 from canlian.people import idnumber
 
 from . import actions, levy, queries
@@ -79,13 +76,20 @@ class EmployeeForm(Form):
                                       required=False, initial=True)
 
 
+# Why the employer-facing pages declare no one capability: an employer reaches its own units
+# (``actions.employers_for``), other roles need the registry; both are checked inside.
+EMPLOYER_OR_STAFF = ("an employer reaches its own units, other roles need the registry: "
+                     "_staff_or_employer checks which")
+
+
 def _staff_or_employer(request: AuthedRequest) -> None:
     """Employers see their own units; other roles need the registry (403 otherwise)."""
     if request.user.role != Role.EMPLOYER:
         scoping.require(request.user, Capability.VIEW_PEOPLE)
 
 
-@login_required
+@signed_in_only("an employer is sent to its own units; other roles need the registry, "
+                "checked inside")
 def index(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if user.role == Role.EMPLOYER:
@@ -115,11 +119,9 @@ def employers(request: AuthedRequest) -> HttpResponse:
     if request.user.can(Capability.EDIT_PEOPLE):
         form = EmployerForm(request.POST or None, region=request.user.region)
         if request.method == "POST" and form.is_valid():
-            try:
+            with form_errors(form) as refused:
                 employer = actions.register_employer(request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                _errors(form, exc)
-            else:
+            if not refused:
                 messages.success(request, _("Employer registered."))
                 return redirect("employment:employer", pk=employer.pk)
     elif request.method == "POST":
@@ -128,7 +130,7 @@ def employers(request: AuthedRequest) -> HttpResponse:
     return render(request, "employment/employers.html", {"rows": rows, "form": form})
 
 
-@login_required
+@signed_in_only(EMPLOYER_OR_STAFF)
 def employer(request: AuthedRequest, pk: int) -> HttpResponse:
     _staff_or_employer(request)
     unit = get_object_or_404(actions.employers_for(request.user).select_related("township"),
@@ -144,15 +146,14 @@ def employer(request: AuthedRequest, pk: int) -> HttpResponse:
     })
 
 
-@login_required
+@requires(Capability.OWN_UNIT)
 def mine(request: AuthedRequest) -> HttpResponse:
-    if request.user.role != Role.EMPLOYER:
-        raise PermissionDenied("for employers")
     return render(request, "employment/mine.html", {
         "units": actions.employers_for(request.user).prefetch_related("declarations")})
 
 
-@login_required
+@signed_in_only("an employer files its own declaration, staff file paper ones (EDIT_PEOPLE): "
+                "checked inside")
 @require_POST
 def file(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.user.role != Role.EMPLOYER:
@@ -161,13 +162,10 @@ def file(request: AuthedRequest, pk: int) -> HttpResponse:
     form = DeclarationForm(request.POST)
     year = clock.today().year
     if form.is_valid():
-        try:
+        with error_messages(request) as refused:
             declaration = actions.file_declaration(request.user, unit, year=year,
                                                    **form.cleaned_data)
-        except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
-        else:
+        if not refused:
             return redirect("employment:declaration", pk=declaration.pk)
     else:
         for errors in form.errors.values():
@@ -176,7 +174,7 @@ def file(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("employment:employer", pk=unit.pk)
 
 
-@login_required
+@signed_in_only(EMPLOYER_OR_STAFF)
 def declaration(request: AuthedRequest, pk: int) -> HttpResponse:
     _staff_or_employer(request)
     item = get_object_or_404(Declaration.objects.filter(
@@ -184,19 +182,15 @@ def declaration(request: AuthedRequest, pk: int) -> HttpResponse:
                                                                           "checked_by"), pk=pk)
     result, problem = None, None
     if item.state != "approved":
-        try:
+        with refusal() as refused:
             result = actions.compute(item)
-        except ValidationError as exc:
-            problem = exc.messages[0]
+        if refused:
+            problem = refused.messages[0]
     form = EmployeeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as refused:
             actions.add_employee(request.user, item.pk, **form.cleaned_data, request=request)
-        except Declaration.DoesNotExist:
-            raise Http404 from None
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
+        if not refused:
             return redirect("employment:declaration", pk=item.pk)
     return render(request, "employment/declaration.html", {
         "d": item, "employees": item.employees.select_related("person"),
@@ -213,24 +207,18 @@ def declaration(request: AuthedRequest, pk: int) -> HttpResponse:
     })
 
 
-@login_required
+@signed_in_only("an employer submits its own declaration, staff check and approve: "
+                "actions.submit and actions.review check the role")
 @require_POST
 def act(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
-    try:
+    if step not in ("submit", "check", "approve", "return"):
+        raise Http404
+    with error_messages(request) as refused:  # incl. the checker approving (审批分离)
         if step == "submit":
             actions.submit(request.user, pk)
-        elif step in ("check", "approve", "return"):
-            actions.review(request.user, pk, step, request.POST.get("note", ""))
         else:
-            raise Http404
-    except Declaration.DoesNotExist:
-        raise Http404 from None
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    except DomainError as exc:  # the checker approving (审批分离)
-        messages.error(request, exc.message)
-    else:
+            actions.review(request.user, pk, step, request.POST.get("note", ""))
+    if not refused:
         messages.success(request, _("Saved."))
     return redirect("employment:declaration", pk=pk)
 
@@ -251,11 +239,9 @@ def placement_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     form = PlacementForm(request.POST or None)
     cast(forms.ModelChoiceField, form.fields["employer"]).queryset = actions.employers_for(request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as refused:
             actions.place(request.user, person, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Saved."))
             return redirect("people:detail", pk=person.pk)
     return render(request, "employment/placement_form.html", {"form": form, "person": person})
@@ -292,11 +278,9 @@ def job_seeker(request: AuthedRequest, person_id: int) -> HttpResponse:
         "skills": existing.skills, "limits": existing.limits, "wanted": existing.wanted}
         if existing else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as refused:
             actions.register_job_seeker(request.user, person, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Saved."))
             return redirect("people:detail", pk=person.pk)
     return render(request, "employment/placement_form.html", {
@@ -332,11 +316,9 @@ def course_new(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied("courses are run by townships and the federation")
     form = CourseForm(request.POST or None, region=request.user.region)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as refused:
             course = actions.create_course(request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
+        if not refused:
             return redirect("employment:course", pk=course.pk)
     return render(request, "employment/placement_form.html", {
         "form": form, "person": None, "title": _("New course")})
@@ -349,7 +331,7 @@ def course(request: AuthedRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         scoping.require(request.user, Capability.EDIT_PEOPLE)
-        try:
+        with refusal(ValueError) as refused:  # incl. a bad resident ID (ResidentIdError)
             if "resident_id" in request.POST:
                 number = idnumber.validate(request.POST["resident_id"]).number
                 person = scoping.people_for(request.user).filter(resident_id=number).first()
@@ -361,14 +343,9 @@ def course(request: AuthedRequest, pk: int) -> HttpResponse:
                     request.user, int(request.POST.get("enrolment", 0)),
                     attended_hours=int(request.POST.get("attended_hours") or 0),
                     completed=request.POST.get("completed") == "on")
-        except idnumber.ResidentIdError as exc:
-            error = exc.message
-        except (ValidationError, ValueError) as exc:
-            error = "; ".join(getattr(exc, "messages", [str(exc)]))
-        except item.enrolments.model.DoesNotExist:
-            raise Http404 from None
-        else:
+        if not refused:
             return redirect("employment:course", pk=item.pk)
+        error = "; ".join(refused.messages)
     enrolments = item.enrolments.filter(person__in=scoping.people_for(request.user)
                                         ).select_related("person")
     return render(request, "employment/course.html", {
@@ -381,12 +358,10 @@ def course(request: AuthedRequest, pk: int) -> HttpResponse:
 def placement_end(request: AuthedRequest, pk: int) -> HttpResponse:
     get_object_or_404(Placement.objects.filter(person__in=scoping.people_for(request.user)),
                       pk=pk)
-    try:
+    with refusal(ValueError) as refused:
         placement = actions.end_placement(request.user, pk, dt.date.fromisoformat(
             request.POST.get("end", "")))
-    except Placement.DoesNotExist:
-        raise Http404 from None
-    except (ValidationError, ValueError) as exc:
-        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+    if refused:
+        messages.error(request, "; ".join(refused.messages))
         return redirect("employment:index")
     return redirect("people:detail", pk=placement.person_id)

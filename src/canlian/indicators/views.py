@@ -6,9 +6,8 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,7 +22,7 @@ from canlian.audit.models import Action
 from canlian.core import clock
 from canlian.core.forms import Form
 from canlian.core.lists import page_of
-from canlian.core.web import AuthedRequest
+from canlian.core.web import AuthedRequest, error_messages, form_errors, requires, signed_in_only
 from canlian.jobs import actions as jobs
 from canlian.regions.models import Deployment, Region
 
@@ -109,7 +108,7 @@ def _with_unit(text: object, unit: str) -> str:
     return text
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def dashboard(request: AuthedRequest, plan_code: str | None = None) -> HttpResponse:
     plan = _plan_for(request, plan_code)
     region = _region(request)
@@ -160,7 +159,7 @@ def _target_value(indicator: plans.Indicator) -> float | None:
     return float(t.value) if t.value is not None and indicator.is_percent else None
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def indicator(request: AuthedRequest, plan_code: str, code: str) -> HttpResponse:
     plan = _plan_for(request, plan_code)
     try:
@@ -182,7 +181,7 @@ def indicator(request: AuthedRequest, plan_code: str, code: str) -> HttpResponse
     })
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def members(request: AuthedRequest, plan_code: str, code: str, which: str) -> HttpResponse:
     """The persons (households, trainings, townships, employers) behind a figure."""
     plan = _plan_for(request, plan_code)
@@ -225,22 +224,19 @@ class ExternalValueForm(Form):
             self.fields["source"].initial = plan.series[0].source
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def external(request: AuthedRequest) -> HttpResponse:
     """The plan's external series: entered by the federation for the whole deployment and
     read by every township (a township sees the deployment's figures)."""
-    scoping.require(request.user, Capability.VIEW_PEOPLE)
     plan = _plan_for(request)
     deployment = Deployment.current()
     form = None
     if request.user.role == Role.FEDERATION_STAFF:
         form = ExternalValueForm(plan, request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
+            with form_errors(form, PermissionDenied) as refused:
                 actions.enter_external(request.user, plan, request=request, **form.cleaned_data)
-            except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, getattr(exc, "messages", [str(exc)]))
-            else:
+            if not refused:
                 messages.success(request, _("Saved."))
                 return redirect("indicators:external")
     elif request.method == "POST":
@@ -253,7 +249,8 @@ def external(request: AuthedRequest) -> HttpResponse:
         "rows": [(names[r.series], r) for r in rows], "form": form})
 
 
-@login_required
+@signed_in_only("the federation reports the year: its role is checked inside, after a GET "
+                "is answered 404")
 def freeze(request: AuthedRequest, plan_code: str) -> HttpResponse:
     """Report (freeze) a finished year's figures: federation staff, POST only."""
     plan = _plan_for(request, plan_code)
@@ -261,22 +258,20 @@ def freeze(request: AuthedRequest, plan_code: str) -> HttpResponse:
         raise Http404
     if request.user.role != Role.FEDERATION_STAFF:
         raise PermissionDenied("the federation reports the year")
-    try:
-        year = int(request.POST.get("year", ""))
-        actions.freeze_year(request.user, plan, year, note=request.POST.get("note", ""),
-                            request=request)
-    except ValueError:
-        messages.error(request, _("Choose the year to report."))
-        return redirect("indicators:plan", plan.code)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    with error_messages(request) as refused:
+        try:
+            year = int(request.POST.get("year", ""))
+            actions.freeze_year(request.user, plan, year, note=request.POST.get("note", ""),
+                                request=request)
+        except ValueError:
+            messages.error(request, _("Choose the year to report."))
+            return redirect("indicators:plan", plan.code)
+    if not refused:
         messages.success(request, _("The year's figures are frozen."))
     return redirect(reverse("indicators:plan", args=[plan.code]) + f"?year={year}")
 
 
-@login_required
+@requires(Capability.VIEW_PEOPLE)
 def report_file(request: AuthedRequest, plan_code: str, kind: str, fmt: str) -> HttpResponseBase:
     """The evaluation report of the dashboard's year and region, as .xlsx or .pdf."""
     plan = _plan_for(request, plan_code)

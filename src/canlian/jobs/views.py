@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,13 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from canlian.accounts import scoping
-from canlian.core.web import AuthedRequest
+from canlian.core.web import AuthedRequest, signed_in_only
 
 from . import actions, kinds, storage
 from .models import Job, JobState
 
 # A job still waiting after this long suggests that no worker is running.
 WORKER_LATE = dt.timedelta(seconds=30)
+
+
+# The jobs pages need no capability: a staff user sees the jobs that scoping.jobs_for gives
+# (their own, and their region's for those who may), and other roles are refused inside.
+OWN_JOBS = ("a staff user's own jobs, and their region's of the kinds they may run "
+            "(scoping.jobs_for); other roles are refused inside")
 
 
 def _visible(request: AuthedRequest, pk: int) -> Job:
@@ -63,7 +68,7 @@ def _detail_url(job: Job) -> str:
         return ""
 
 
-@login_required
+@signed_in_only(OWN_JOBS)
 def job_list(request: AuthedRequest) -> HttpResponse:
     if not request.user.is_staff_role:
         raise PermissionDenied
@@ -72,7 +77,7 @@ def job_list(request: AuthedRequest) -> HttpResponse:
         "jobs": [(job, _label(job)) for job in jobs]})
 
 
-@login_required
+@signed_in_only(OWN_JOBS)
 def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     job = _visible(request, pk)
     return render(request, "jobs/detail.html", {
@@ -84,12 +89,12 @@ def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     })
 
 
-@login_required
+@signed_in_only(OWN_JOBS)
 def job_status(request: AuthedRequest, pk: int) -> JsonResponse:
     return JsonResponse(status(_visible(request, pk)))
 
 
-@login_required
+@signed_in_only(OWN_JOBS)
 def job_result(request: AuthedRequest, pk: int) -> FileResponse:
     job = _visible(request, pk)
     path = storage.result_path(job)

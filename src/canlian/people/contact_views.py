@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canlian.accounts.roles import Capability
 from canlian.core.lists import page_of
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, error_messages, requires
 
 from . import actions
-from .models import ContactChange, ContactChangeState
+from .models import ContactChangeState
 
 
 @requires(Capability.VIEW_PEOPLE)
@@ -30,19 +28,14 @@ def contact_changes(request: AuthedRequest) -> HttpResponse:
         "query": f"state={state}", "can_decide": request.user.can(Capability.EDIT_PEOPLE)})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def contact_change_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
-    try:
+    with error_messages(request) as refused:
         actions.decide_contact_change(request.user, pk, approve, note=request.POST.get("note", ""),
                                       request=request)
-    except ContactChange.DoesNotExist:
-        raise Http404("no such request") from None
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    else:
+    if not refused:
         messages.success(request, _("Contact details changed.") if approve
                          else _("Change refused; the citizen sees the reason."))
     return redirect("people:contact_changes")

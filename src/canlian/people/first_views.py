@@ -7,7 +7,6 @@ opens the photos (audited), and registers the person from the application or ret
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from canlian.accounts.roles import Capability
 from canlian.core.lists import page_of
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, error_messages, requires
 
 from . import actions
 from .models import FirstApplication, FirstApplicationState
@@ -71,7 +70,7 @@ def first_application_file(request: AuthedRequest, pk: int, which: str) -> FileR
 @requires(Capability.EDIT_PEOPLE)
 @require_POST
 def first_application_decide(request: AuthedRequest, pk: int) -> HttpResponse:
-    try:
+    with error_messages(request) as refused:
         if request.POST.get("decision") == "register":
             application = actions.register_from_application(
                 request.user, pk, household_number=request.POST.get("household_number", "").strip(),
@@ -79,11 +78,7 @@ def first_application_decide(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             application = actions.reject_first_application(
                 request.user, pk, note=request.POST.get("note", ""), request=request)
-    except FirstApplication.DoesNotExist:
-        raise Http404("no such application") from None
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+    if refused:
         return redirect("people:first_application", pk=pk)
     if application.person_id:
         messages.success(request, _("Registered; the new-certificate application is open for the "

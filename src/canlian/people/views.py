@@ -12,8 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
@@ -33,7 +31,7 @@ from canlian.certificates.rules import CATEGORY_LABELS, GRADE_LABELS
 from canlian.core import clock, exports, searches
 from canlian.core.lists import page_of
 from canlian.core.logmask import mask_text
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, form_errors, requires
 from canlian.jobs import actions as jobs
 from canlian.regions.models import Region
 
@@ -172,17 +170,14 @@ def _save(request: AuthedRequest, person: Person | None) -> HttpResponse:
     if request.method == "POST":
         form = PersonForm(request.POST, villages=villages)
         if form.is_valid():
-            try:
+            with form_errors(form) as refused:
                 if person is None:
                     person = actions.create_person(request.user, form.to_data(), request)
                     messages.success(request, _("Person registered."))
                 else:
                     person = actions.update_person(request.user, person, form.to_data(), request)
                     messages.success(request, _("Changes saved."))
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
+            if not refused:
                 return redirect("people:detail", pk=person.pk)
     else:
         initial = PersonForm.initial_for(person) if person else {}
@@ -190,7 +185,7 @@ def _save(request: AuthedRequest, person: Person | None) -> HttpResponse:
     return render(request, "people/form.html", {"form": form, "person": person})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def person_create(request: AuthedRequest) -> HttpResponse:
     return _save(request, None)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from canlian.accounts.roles import Capability
 from canlian.core.lists import page_of
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, error_messages, requires
 
 from . import actions
-from .models import RequestState, ServiceRequest
+from .models import RequestState
 
 
 @requires(Capability.VIEW_PEOPLE)
@@ -31,17 +29,12 @@ def requests(request: AuthedRequest) -> HttpResponse:
         "can_decide": request.user.can(Capability.EDIT_PEOPLE)})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def request_decide(request: AuthedRequest, pk: int, move: str) -> HttpResponse:
-    try:
+    with error_messages(request) as refused:
         actions.decide_request(request.user, pk, move, note=request.POST.get("note", ""))
-    except ServiceRequest.DoesNotExist:
-        raise Http404("no such request") from None
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    else:
+    if not refused:
         messages.success(request, _("Request updated."))
     state = request.POST.get("state", "")
     return redirect(reverse("services:requests") + (f"?state={state}" if state in RequestState.values

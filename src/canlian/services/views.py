@@ -6,8 +6,7 @@ from typing import cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,11 +19,10 @@ from canlian.audit.actions import record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.audit.models import AuditEvent
 from canlian.core import clock, exports, params, separation
-from canlian.core.domain import DomainError
 from canlian.core.duties import Workflow
 from canlian.core.forms import add_errors
 from canlian.core.lists import Column, Filter, Listing, page_of, region_name
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, error_messages, form_errors, refusal, requires
 from canlian.people import idnumber
 from canlian.people.workbooks import _header, _save
 from canlian.regions.models import Region
@@ -55,11 +53,9 @@ def record_service(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as refused:
             actions.record_service(request.user, person, **form.cleaned_data, request=request)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Service recorded."))
             return redirect("people:detail", pk=person.pk)
     return render(request, "services/record.html", {"form": form, "person": person})
@@ -102,11 +98,9 @@ def institutions(request: AuthedRequest) -> HttpResponse:
         form = InstitutionForm(request.POST or None)
         _limit_regions(request, form)
         if request.method == "POST" and form.is_valid():
-            try:
+            with form_errors(form) as refused:
                 actions.register_institution(request.user, form.cleaned_data, request=request)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
+            if not refused:
                 messages.success(request, _("Institution saved."))
                 return redirect("services:institutions")
     elif request.method == "POST":
@@ -134,7 +128,7 @@ def institution(request: AuthedRequest, pk: int) -> HttpResponse:
         _limit_regions(request, edit)
     licence = LicenceForm(request.POST if "licence" in request.POST else None,
                           prefix="licence") if editable and not found.closed_on else None
-    try:
+    with refusal() as refused:
         if "licence" in request.POST and licence is not None and licence.is_valid():
             actions.add_licence(request.user, found.pk, licence.cleaned_data, request=request)
             messages.success(request, _("Licence recorded."))
@@ -155,13 +149,13 @@ def institution(request: AuthedRequest, pk: int) -> HttpResponse:
                                       close.cleaned_data["reason"], request=request)
             messages.success(request, _("Institution closed."))
             return redirect("services:institution", pk=found.pk)
-    except ValidationError as exc:
+    if refused.error is not None:
         target = close if "close" in request.POST else licence if "licence" in request.POST \
             else edit
         if target is None:  # a withdrawal refused: no form to put it beside
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, " ".join(refused.messages))
         else:
-            add_errors(target, exc)
+            add_errors(target, refused.error)
 
     history = AuditEvent.objects.filter(object_type="institution", object_id=str(found.pk))
     today = clock.today()
@@ -219,11 +213,9 @@ def renovation_apply(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
     if request.method != "POST":
         raise Http404
-    try:
+    with error_messages(request) as refused:
         renovation = actions.apply_renovation(request.user, person, note=request.POST.get("note", ""))
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+    if refused:
         return redirect("people:detail", pk=person.pk)
     return redirect("services:renovation", pk=renovation.pk)
 
@@ -256,32 +248,21 @@ def renovation_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
                 messages.error(request, str(e))
         return redirect("services:renovation", pk=pk)
     d = form.cleaned_data
-    try:
+    # RenovationError, or the reviewer approving (审批分离)
+    with error_messages(request) as refused:
         actions.advance_renovation(request.user, pk, step, on=d["on"], notes=d["notes"],
                                    contractor=d["contractor"], items=d["items"], request=request)
-    except Renovation.DoesNotExist:
-        raise Http404 from None
-    except DomainError as exc:  # RenovationError, or the reviewer approving (审批分离)
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    else:
+    if not refused:
         messages.success(request, actions.LABELS.get(step, step))
     return redirect("services:renovation", pk=pk)
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def renovation_photo(request: AuthedRequest, pk: int) -> HttpResponse:
-    try:
+    with error_messages(request) as refused:
         actions.add_photo(request.user, pk, request.POST.get("stage", ""), request.FILES.get("image"))
-    except Renovation.DoesNotExist:
-        raise Http404 from None
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    else:
+    if not refused:
         messages.success(request, _("Photo added."))
     return redirect("services:renovation", pk=pk)
 
@@ -305,15 +286,10 @@ def case_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     return render(request, "services/case_new.html", {"form": form, "person": person})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def case_update(request: AuthedRequest, pk: int) -> HttpResponse:
-    try:
+    with error_messages(request):
         actions.update_case(request.user, pk, request.POST.get("status", ""),
                             request.POST.get("outcome", ""))
-    except LegalCase.DoesNotExist:
-        raise Http404 from None
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
     return redirect("services:cases")

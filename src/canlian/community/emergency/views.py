@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -36,7 +35,7 @@ from .forms import (
 )
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def profile(request: AuthedRequest, pk: int) -> HttpResponse:
     def initial(found: Any) -> dict[str, Any]:
@@ -93,7 +92,7 @@ def roster_candidates(request: AuthedRequest) -> HttpResponse:
         "can_edit": user_can(request, Capability.EDIT_PEOPLE)})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_POST
 def roster_recompute(request: AuthedRequest) -> HttpResponse:
     count = actions.recompute_priorities(request.user, request=request)
@@ -101,7 +100,7 @@ def roster_recompute(request: AuthedRequest) -> HttpResponse:
     return redirect("community:roster")
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def roster_entry(request: AuthedRequest, person_id: int) -> HttpResponse:
     def initial(found: Any) -> dict[str, Any]:

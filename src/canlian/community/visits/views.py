@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -85,7 +84,7 @@ def follow_ups(request: AuthedRequest) -> HttpResponseBase:
         "listing": listing, "today": today, "can_edit": user_can(request, Capability.EDIT_PEOPLE)})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def visit_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     return person_form(request, person_id, VisitForm, actions.record_visit,

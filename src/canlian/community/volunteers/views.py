@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -132,7 +131,7 @@ def requests(request: AuthedRequest) -> HttpResponse:
         "query": f"status={status}"})
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def request_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     return person_form(request, person_id, RequestForm, actions.create_request,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -42,7 +41,7 @@ def watch(request: AuthedRequest) -> HttpResponse:
         "can_screen": user_can(request, Capability.REVIEW)})
 
 
-@login_required
+@requires(Capability.REVIEW)
 @require_POST
 def watch_screen(request: AuthedRequest) -> HttpResponse:
     result = actions.screen(request.user, request=request)
@@ -89,7 +88,7 @@ def watch_close(request: AuthedRequest, pk: int) -> HttpResponse:
                   done=_("The case left the watch list."), back=redirect("community:watch_case", pk=pk))
 
 
-@login_required
+@requires(Capability.EDIT_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def watch_event(request: AuthedRequest, person_id: int) -> HttpResponse:
     return person_form(request, person_id, EventForm, actions.record_event,

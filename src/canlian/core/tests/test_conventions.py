@@ -13,8 +13,12 @@ Each rule scans every module of ``canlian`` with ``ast`` (no import, no database
 - nothing asks the server clock for today's date (``date.today()``,
   ``datetime.now().date()``, ``timezone.localdate()``): the deployment's date comes from
   ``canlian.core.clock``;
-- a view declares its permission with ``@requires(Capability.X)``; ``BARE_LOGIN_REQUIRED``
-  counts the views that still use a bare ``@login_required``;
+- a view declares its permission with ``@requires(Capability.X)`` (or
+  ``@signed_in_only(reason)``); ``BARE_LOGIN_REQUIRED`` counts the views that still use a
+  bare ``@login_required``;
+- a view module hands an action's refusal to the form or the messages through ``core.web``
+  (``VALIDATION_HANDLERS_IN_VIEWS``), and lets a missing record answer 404 through scoping
+  (``MISSING_HANDLERS_IN_VIEWS``): both lists only shrink.
 - rows are paged by the one list layer (``core/lists.py``: ``Listing``, ``page_of``), never
   with Django's ``Paginator`` elsewhere.
 
@@ -142,26 +146,38 @@ ROLE_STRINGS = 3  # benefits/index.html (2) and benefits/rolls.html (1)
 # count may only go down (a typed helper or a narrower annotation instead of an ignore).
 TYPE_IGNORES = 100
 
-# Views that still sign in with a bare @login_required (their capability is checked inside,
-# or they need none: home, second factor, job pages). New views declare @requires(Capability.X).
-BARE_LOGIN_REQUIRED: dict[str, int] = {
-    "accounts/views.py": 2,
-    "benefits/views.py": 11,
-    "certificates/views.py": 3,
-    "community/emergency/views.py": 3,
-    "community/views.py": 1,
-    "community/visits/views.py": 1,
-    "community/volunteers/views.py": 1,
-    "community/watch/views.py": 2,
-    "core/views.py": 1,
-    "employment/views.py": 6,
-    "indicators/views.py": 6,
-    "jobs/views.py": 4,
-    "people/contact_views.py": 1,
-    "people/views.py": 1,
-    "portal/views/files.py": 1,
-    "services/request_views.py": 1,
-    "services/views.py": 2,
+# Views that still sign in with a bare @login_required: none. A view declares
+# @requires(Capability.X), or @signed_in_only(reason) when no one capability fits (home,
+# second factor, own job pages, per-role or per-step checks inside).
+BARE_LOGIN_REQUIRED: dict[str, int] = {}
+
+# ``except`` clauses naming ValidationError in view modules (conventions.is_view_module):
+# a view runs its action in core.web's ``form_errors(form)`` / ``error_messages(request)``
+# instead. Counts per file may only go down.
+VALIDATION_HANDLERS_IN_VIEWS: dict[str, int] = {
+    "care/views.py": 6,
+    "culture/views.py": 8,
+    "education/views.py": 3,
+    "evaluation/views.py": 1,
+    "exchange/views.py": 1,
+    "plantasks/views.py": 1,
+    "portal/views/applications.py": 2,
+    "portal/views/apply.py": 4,
+    "portal/views/first.py": 1,
+    "portal/views/privacy.py": 1,
+    "portal/views/ratings.py": 1,
+    "portal/views/rights.py": 2,
+    "privacy/views.py": 2,
+    "rights/views.py": 2,
+    "surveys/views.py": 1,
+    "transfers/views.py": 2,
+}
+
+# ``except Model.DoesNotExist`` clauses in view modules: a record out of the user's reach is
+# a scoped get_object_or_404, or the 404 core.web.refusal gives. Counts only go down.
+MISSING_HANDLERS_IN_VIEWS: dict[str, int] = {
+    "care/views.py": 1,
+    "privacy/views.py": 3,
 }
 
 # The one clock gives a rule its default "today" (the deployment's date); it is read through
@@ -252,6 +268,39 @@ def test_views_declare_their_permission():
         "Declare a view's permission with canlian.core.web.requires(Capability.X). New or changed: "
         f"{ {r: n for r, n in found.items() if BARE_LOGIN_REQUIRED.get(r) != n} }; "
         f"gone: {sorted(set(BARE_LOGIN_REQUIRED) - set(found))}")
+
+
+def _views_counted(count) -> dict[str, int]:
+    return dict(+Counter({rel: count(tree) for rel, tree in _modules()
+                          if checked(rel) and conventions.is_view_module(rel)}))
+
+
+def test_refusals_reach_the_person_one_way():
+    found = _views_counted(conventions.validation_handlers)
+    assert found == VALIDATION_HANDLERS_IN_VIEWS, (
+        "Run the action in canlian.core.web.form_errors(form) or error_messages(request). "
+        f"New or changed: { {r: n for r, n in found.items() if VALIDATION_HANDLERS_IN_VIEWS.get(r) != n} }; "
+        f"gone: {sorted(set(VALIDATION_HANDLERS_IN_VIEWS) - set(found))}")
+
+
+def test_views_do_not_catch_missing_records():
+    found = _views_counted(conventions.missing_handlers)
+    assert found == MISSING_HANDLERS_IN_VIEWS, (
+        "Look the record up through scoping (get_object_or_404), or let core.web.refusal "
+        "answer 404. New or changed: "
+        f"{ {r: n for r, n in found.items() if MISSING_HANDLERS_IN_VIEWS.get(r) != n} }; "
+        f"gone: {sorted(set(MISSING_HANDLERS_IN_VIEWS) - set(found))}")
+
+
+def test_the_handler_checks_see_the_clauses():
+    tree = ast.parse("try:\n    x()\nexcept ValidationError:\n    pass\n"
+                     "except (DomainError, forms.ValidationError) as exc:\n    pass\n"
+                     "except Person.DoesNotExist:\n    pass\nexcept ValueError:\n    pass\n")
+    assert conventions.validation_handlers(tree) == 2
+    assert conventions.missing_handlers(tree) == 1
+    assert conventions.is_view_module("portal/views/files.py")
+    assert conventions.is_view_module("people/contact_views.py")
+    assert not conventions.is_view_module("people/actions.py")
 
 
 def test_imports_sit_at_the_top_of_modules():

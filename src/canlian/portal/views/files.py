@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 
 from canlian.accounts import scoping
 from canlian.audit.actions import record
 from canlian.audit.models import Action
-from canlian.core.web import AuthedRequest
+from canlian.core.web import AuthedRequest, signed_in_only
 
 from ..models import Upload
 
 CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
 
 
-@login_required
+@signed_in_only("the citizen who sent the document, or staff whose region holds the person: "
+                "scoping.people_for admits both")
 def upload_file(request: AuthedRequest, pk: int) -> FileResponse:
     document = (Upload.objects.filter(person__in=scoping.people_for(request.user), pk=pk)
                 .select_related("person").first())
