@@ -53,6 +53,8 @@ class Capability(StrEnum):
     MANAGE_LEGAL_HOLDS = "manage_legal_holds"  # 依法保全: place and lift legal holds in the region
     # 按同意共享: see the consent-based department accounts and enable or disable them
     MANAGE_DATA_SHARING = "manage_data_sharing"
+    # 发放名册: the deployment's monthly payment rolls (its staff make them, auditors read them)
+    VIEW_ROLLS = "view_rolls"
 
 
 _STAFF_READ = {Capability.VIEW_PEOPLE}
@@ -87,13 +89,14 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_SATISFACTION,
             Capability.MANAGE_LEGAL_HOLDS,
             Capability.MANAGE_DATA_SHARING,
+            Capability.VIEW_ROLLS,
         }
     ),
     Role.ASSESSOR: frozenset({Capability.ASSESS}),
     Role.EMPLOYER: frozenset({Capability.OWN_UNIT}),
     Role.AUDITOR: frozenset(_STAFF_READ | {Capability.EXPORT_PEOPLE, Capability.VIEW_AUDIT,
                                            Capability.SUPERVISE_PLAN_TASKS,
-                                           Capability.VIEW_SATISFACTION}),
+                                           Capability.VIEW_SATISFACTION, Capability.VIEW_ROLLS}),
     # A department of the committee (残工委成员单位) sees only its own plan tasks.
     Role.DEPARTMENT: frozenset({Capability.REPORT_PLAN_TASKS}),
     # A third-party evaluator (第三方评估机构) reads aggregates and an anonymised, seeded

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canlian.accounts import scoping
-from canlian.accounts.roles import Capability, Role
+from canlian.accounts.roles import Capability
 from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action as AuditAction
 from canlian.core import clock, exports, notices_web, separation
@@ -24,6 +25,10 @@ from canlian.portal.actions import uploads_for
 from . import actions, bankfiles, rolls
 from .forms import ApplyForm, DecisionForm, GrantChangeForm, MonthForm
 from .models import ApplicationState, Grant, Roll, RollStatus, Subsidy, SubsidyApplication
+
+if TYPE_CHECKING:
+    from canlian.accounts.models import User
+    from canlian.regions.models import Region
 
 
 def applications_listing(request: AuthedRequest) -> Listing:
@@ -72,6 +77,7 @@ def index(request: AuthedRequest) -> HttpResponseBase:
                    for s in ("prefilled", "applied", "reviewed")},
         "grant_counts": {s: grants.filter(status=s).count()
                          for s in ("active", "suspended", "stopped")},
+        "can_view_rolls": request.user.can(Capability.VIEW_ROLLS),
     })
 
 
@@ -197,19 +203,13 @@ def grant_change(request: AuthedRequest, pk: int, change: str) -> HttpResponse:
 
 # ---- rolls -----------------------------------------------------------------------------------
 
-# The rolls pages declare no one capability: they are the federation's (its staff make them,
-# auditors read them), a role check no capability of accounts.roles says.
-ROLLS = "rolls are the federation's: _roll_region admits its staff and auditors"
+def _roll_region(user: User) -> Region:
+    """Rolls are made for the user's whole region (the deployment's, for the federation's
+    staff and auditors, the roles with ``VIEW_ROLLS``); 403 for an account without one."""
+    return scoping.region_of(user)
 
 
-def _roll_region(user):
-    """Rolls are made for the whole deployment by federation staff; others may read them."""
-    if user.role not in (Role.FEDERATION_STAFF, Role.AUDITOR) or user.region is None:
-        raise PermissionDenied("rolls are the federation's")
-    return user.region
-
-
-@signed_in_only(ROLLS)
+@requires(Capability.VIEW_ROLLS)
 def roll_list(request: AuthedRequest) -> HttpResponse:
     region = _roll_region(request.user)
     form = MonthForm(request.POST or None)
@@ -223,16 +223,17 @@ def roll_list(request: AuthedRequest) -> HttpResponse:
             return redirect("jobs:detail", job.pk)
     return render(request, "benefits/rolls.html", {
         "rolls": Roll.objects.filter(region=region)[:60], "form": form,
+        "can_generate": request.user.can(Capability.APPROVE),
         "failed": bankfiles.failed_lines(region)[:200],
     })
 
 
-def _roll(request: HttpRequest, pk: int) -> Roll:
+def _roll(request: AuthedRequest, pk: int) -> Roll:
     region = _roll_region(request.user)
     return get_object_or_404(Roll.objects.select_related("finalised_by"), pk=pk, region=region)
 
 
-@signed_in_only(ROLLS)
+@requires(Capability.VIEW_ROLLS)
 def roll_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     roll = _roll(request, pk)
     found = rolls.checks(roll) if roll.status == RollStatus.DRAFT else None
@@ -258,7 +259,7 @@ def roll_finalise(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("benefits:roll", pk=pk)
 
 
-@signed_in_only(ROLLS)
+@requires(Capability.VIEW_ROLLS)
 @exports.clean_failure
 def roll_bank_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """The bank file: the roll page's button (POST) writes it in a background job whose page
