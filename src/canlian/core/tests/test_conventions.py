@@ -14,7 +14,10 @@ Each rule scans every module of ``canlian`` with ``ast`` (no import, no database
   ``datetime.now().date()``, ``timezone.localdate()``): the deployment's date comes from
   ``canlian.core.clock``;
 - a view declares its permission with ``@requires(Capability.X)``; ``BARE_LOGIN_REQUIRED``
-  counts the views that still use a bare ``@login_required``.
+  counts the views that still use a bare ``@login_required``;
+- a template draws a field with ``{{ form.x.as_field_group }}`` (the one field template,
+  FORM_RENDERER), never by including a field partial, and shows errors through
+  ``includes/errors.html``; ``ERROR_SUMMARIES_ELSEWHERE`` lists today's exceptions.
 
 ``scripts/conventions`` prints the same counts for the whole tree.
 """
@@ -165,6 +168,10 @@ BARE_LOGIN_REQUIRED: dict[str, int] = {
     "services/views.py": 2,
 }
 
+# Status alerts styled as an error summary that are not a list of refusals (a peer refused
+# a transfer, with the reason; the last delivery failed, with the next attempt).
+ERROR_SUMMARIES_ELSEWHERE = {"templates/transfers/detail.html": 2}
+
 # The one clock gives a rule its default "today" (the deployment's date); it is read through
 # Django's time-zone support, and stays the only such import a rule module may make.
 PURE_ENOUGH = frozenset({"canlian.core.clock", "canlian.core.clock.today", "canlian.core"})
@@ -278,3 +285,24 @@ def test_type_ignores_only_go_down():
 
 def test_one_month_start():
     assert conventions.figures(ROOT)["month_start definitions"] == 1
+
+
+def test_fields_are_drawn_by_the_one_field_template():
+    hits = conventions.template_hits(ROOT, conventions.FIELD_PARTIAL)
+    assert not hits, f"write {{{{ form.x.as_field_group }}}} instead of including a partial: {dict(hits)}"
+
+
+def test_error_summaries_come_from_the_one_include():
+    hits = conventions.template_hits(ROOT, conventions.ERROR_SUMMARY,
+                                     frozenset({conventions.ERROR_SUMMARY_TEMPLATE}))
+    for rel, count in hits.items():
+        assert count <= ERROR_SUMMARIES_ELSEWHERE.get(rel, 0), (
+            f"{rel}: use {{% include \"includes/errors.html\" %}} (form=, error_list= or error_text=)")
+
+
+def test_the_template_checks_see_a_partial_and_a_summary(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.html").write_text(
+        '{% include "includes/field.html" with field=form.x %}<div class="error-summary">', "utf-8")
+    assert conventions.template_hits(tmp_path, conventions.FIELD_PARTIAL) == {"templates/page.html": 1}
+    assert conventions.template_hits(tmp_path, conventions.ERROR_SUMMARY) == {"templates/page.html": 1}
