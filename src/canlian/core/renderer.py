@@ -9,8 +9,16 @@ counts templates that still include a field partial).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.forms.renderers import TemplatesSetting
 
 
 class CanlianRenderer(TemplatesSetting):
     field_template_name = "includes/field.html"
+
+    def get_template(self, template_name: str) -> Any:
+        # A form drawn whole ({{ form.as_div }}) keeps Django's field markup (see the template).
+        if template_name == "django/forms/div.html":
+            template_name = "includes/form_div.html"
+        return super().get_template(template_name)
