@@ -177,6 +177,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -239,6 +240,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "canlian.audit.reads.AuditReadsMiddleware",
 ]
+
+# One field template for every form (core/renderer.py); django.forms above lets the
+# project's engine find the widget templates.
+FORM_RENDERER = "canlian.core.renderer.CanlianRenderer"
 
 ROOT_URLCONF = "canlian.urls"
 WSGI_APPLICATION = "canlian.wsgi.application"

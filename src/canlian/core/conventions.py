@@ -249,6 +249,23 @@ def _sum_trees(root: Path, count: Callable[[str, ast.Module], int]) -> int:
     return sum(count(rel, tree) for rel, tree in modules(root))
 
 
+# One field template (FORM_RENDERER) and one error summary for every page (issue #21).
+FIELD_PARTIAL = r"""\{%\s*include\s+["'][^"']*field[^"']*\.html["']"""
+ERROR_SUMMARY = r'class="error-summary'
+ERROR_SUMMARY_TEMPLATE = "templates/includes/errors.html"
+
+
+def template_hits(root: Path, pattern: str, allowed: frozenset[str] = frozenset()) -> Counter[str]:
+    """Occurrences of ``pattern`` in each template (``*.html``) whose path is not in ``allowed``."""
+    regex = re.compile(pattern)
+    hits: Counter[str] = Counter()
+    for path in sorted(root.rglob("*.html")):
+        rel = path.relative_to(root).as_posix()
+        if rel not in allowed and "tests/" not in rel:
+            hits[rel] = len(regex.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return +hits
+
+
 def figures(root: Path) -> dict[str, int]:
     """Each figure of issue #21's list, for the tree at ``root`` (src/canlian)."""
     prod = [(rel, tree) for rel, tree in modules(root) if checked(rel)]
@@ -282,6 +299,9 @@ def figures(root: Path) -> dict[str, int]:
         "ready() methods": _text(root, r"def ready\("),
         "transaction.on_commit uses": _text(root, r"on_commit\("),
         "month_start definitions": _text(root, r"def month_start\("),
+        "field partials included by hand in templates": sum(template_hits(root, FIELD_PARTIAL).values()),
+        "error summaries written outside includes/errors.html": sum(template_hits(
+            root, ERROR_SUMMARY, frozenset({ERROR_SUMMARY_TEMPLATE})).values()),
         "references to design.md / policy-rules.md": _text(
             root, r"design\.md|policy-rules\.md", (".py", ".html", ".yaml", ".md", ".txt"),
             production=False),

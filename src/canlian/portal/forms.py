@@ -18,7 +18,12 @@ from .models import Purpose
 
 
 class PortalForm(Form):
-    """After validation each field with an error points at its message (aria-describedby)."""
+    """After validation each field with an error points at its message (aria-describedby).
+
+    ``field_layout`` tells the one field template (``includes/field.html``) to put help and
+    error above the control, and radio choices as large labels, for citizens on phones."""
+
+    field_layout = "portal"
 
     def full_clean(self) -> None:
         super().full_clean()

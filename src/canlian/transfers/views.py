@@ -82,8 +82,8 @@ def start(request: AuthedRequest, person_id: int) -> HttpResponse:
                 actions.deliver_now(transfer.pk)
                 return redirect("transfers:detail", pk=transfer.pk)
     return render(request, "transfers/start.html", {
-        "person": person, "peers": _peer_choices(), "values": values, "errors": errors},
-        status=400 if errors else 200)
+        "person": person, "peers": _peer_choices(), "values": values,
+        "errors": [e for errs in errors.values() for e in errs]}, status=400 if errors else 200)
 
 
 @requires(Capability.MANAGE_CERTIFICATES)
@@ -107,7 +107,7 @@ def forward(request: AuthedRequest) -> HttpResponse:
             return redirect("transfers:detail", pk=transfer.pk)
     return render(request, "transfers/forward.html", {
         "peers": _peer_choices(), "subjects": Subject.choices, "values": values,
-        "errors": errors}, status=400 if errors else 200)
+        "errors": [e for errs in errors.values() for e in errs]}, status=400 if errors else 200)
 
 
 @requires(Capability.VIEW_PEOPLE)

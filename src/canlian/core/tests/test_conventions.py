@@ -21,6 +21,9 @@ Each rule scans every module of ``canlian`` with ``ast`` (no import, no database
   (``MISSING_HANDLERS_IN_VIEWS``): both lists only shrink.
 - rows are paged by the one list layer (``core/lists.py``: ``Listing``, ``page_of``), never
   with Django's ``Paginator`` elsewhere.
+- a template draws a field with ``{{ form.x.as_field_group }}`` (the one field template,
+  FORM_RENDERER), never by including a field partial, and shows errors through
+  ``includes/errors.html``; ``ERROR_SUMMARIES_ELSEWHERE`` lists today's exceptions.
 
 ``scripts/conventions`` prints the same counts for the whole tree.
 """
@@ -179,6 +182,14 @@ MISSING_HANDLERS_IN_VIEWS: dict[str, int] = {
     "care/views.py": 1,
     "privacy/views.py": 3,
 }
+
+# Status alerts styled as an error summary that are not a list of refusals (a peer refused
+# a transfer, with the reason; the last delivery failed, with the next attempt).
+ERROR_SUMMARIES_ELSEWHERE = {"templates/transfers/detail.html": 2}
+
+# The form template of {{ form.as_div }} (the programmes pages) still draws Django's own
+# field markup; lower to 0 when those pages write {{ form.x.as_field_group }}.
+FIELD_PARTIALS_ELSEWHERE = {"templates/includes/form_div.html": 1}
 
 # The one clock gives a rule its default "today" (the deployment's date); it is read through
 # Django's time-zone support, and stays the only such import a rule module may make.
@@ -350,3 +361,26 @@ def test_keyed_hash_columns_declare_their_indexes_in_meta():
                  for model in apps.get_models() for field in model._meta.local_fields
                  if isinstance(field, DerivedField) and (field.db_index or field.unique)]
     assert offenders == [], f"declare these indexes in Meta instead: {offenders}"
+
+
+def test_fields_are_drawn_by_the_one_field_template():
+    hits = conventions.template_hits(ROOT, conventions.FIELD_PARTIAL)
+    for rel, count in hits.items():
+        assert count <= FIELD_PARTIALS_ELSEWHERE.get(rel, 0), (
+            f"{rel}: write {{{{ form.x.as_field_group }}}} instead of including a field partial")
+
+
+def test_error_summaries_come_from_the_one_include():
+    hits = conventions.template_hits(ROOT, conventions.ERROR_SUMMARY,
+                                     frozenset({conventions.ERROR_SUMMARY_TEMPLATE}))
+    for rel, count in hits.items():
+        assert count <= ERROR_SUMMARIES_ELSEWHERE.get(rel, 0), (
+            f"{rel}: use {{% include \"includes/errors.html\" %}} (form=, error_list= or error_text=)")
+
+
+def test_the_template_checks_see_a_partial_and_a_summary(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.html").write_text(
+        '{% include "includes/field.html" with field=form.x %}<div class="error-summary">', "utf-8")
+    assert conventions.template_hits(tmp_path, conventions.FIELD_PARTIAL) == {"templates/page.html": 1}
+    assert conventions.template_hits(tmp_path, conventions.ERROR_SUMMARY) == {"templates/page.html": 1}
