@@ -23,9 +23,8 @@ from django.views.decorators.http import require_POST
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
-from canlian.core.forms import add_errors
 from canlian.core.lists import page_of
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, error_messages, form_errors, refusal, requires
 from canlian.people.models import Person
 from canlian.regions.models import Region
 
@@ -45,7 +44,7 @@ from .forms import (
     ReinspectForm,
     WaitingForm,
 )
-from .models import Designation, Inspection, Placement, Problem
+from .models import Designation, Inspection, Problem
 
 
 def _institution(request: AuthedRequest, pk: int) -> Any:
@@ -94,7 +93,7 @@ def _post(request: AuthedRequest, found: Any, forms: dict[str, Any]) -> bool:
     if form is None or not form.is_valid():
         return False
     d = form.cleaned_data
-    try:
+    with form_errors(form) as refused:
         if step == "places":
             actions.set_places(user, found, d["mode"], d["places"], request=request)
             messages.success(request, _("Places saved."))
@@ -121,12 +120,7 @@ def _post(request: AuthedRequest, found: Any, forms: dict[str, Any]) -> bool:
                               end_date=d["end_date"], services=d["services"],
                               prices=form.prices(), request=request)
             messages.success(request, _("Designation agreement saved."))
-    except (Person.DoesNotExist, Placement.DoesNotExist):
-        raise Http404 from None
-    except ValidationError as exc:
-        add_errors(form, exc)
-        return False
-    return True
+    return not refused
 
 
 @requires(Capability.VIEW_PEOPLE)
@@ -178,14 +172,12 @@ def _step(request: AuthedRequest, form: Any, act: Any, done: str, institution_id
           ) -> HttpResponse:
     """A small POST step on a record of an institution: the form's errors or the action's
     refusal as messages, then back to the institution's page."""
-    try:
+    with error_messages(request) as refused:
         if not form.is_valid():
             raise ValidationError([e for errs in form.errors.values() for e in errs])
         act(form.cleaned_data)
+    if not refused:
         messages.success(request, done)
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
     return redirect("care:institution", pk=institution_id)
 
 
@@ -273,15 +265,14 @@ def attendance(request: AuthedRequest, pk: int) -> HttpResponse:
             else:
                 scanned.add(person.pk)
         if not errors:
-            try:
+            with refusal() as refused:
                 done = actions.record_attendance(request.user, found, day, present,
                                                  scanned=scanned, request=request)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-            else:
+            if not refused:
                 messages.success(request, _("Attendance of %(day)s saved: %(present)d present, "
                                             "%(absent)d absent.") % {"day": day, **done})
                 return redirect(f"{request.path}?day={day.isoformat()}")
+            errors.extend(refused.messages)
     marked = set(found.placements.filter(attendance__day=day, attendance__present=True)
                  .values_list("person_id", flat=True))
     return render(request, "care/attendance.html", {
@@ -302,13 +293,11 @@ def inspect(request: AuthedRequest, pk: int) -> HttpResponse:
     form = InspectionForm(request.POST or None, items=rule.checklist,
                           english=(get_language() or "").startswith("en"))
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as refused:
             done = actions.inspect(request.user, found, inspected_on=form.cleaned_data["inspected_on"],
                                    results=form.results(), problems=form.problems(),
                                    note=form.cleaned_data["note"], request=request)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Inspection recorded: %(score)d points.")
                              % {"score": done.score})
             return redirect("care:institution", pk=found.pk)
@@ -345,11 +334,9 @@ def contracts(request: AuthedRequest) -> HttpResponse:
         cast(forms.ModelChoiceField, form.fields["region"]).queryset = Region.objects.filter(
             Q(pk=region.pk) | Q(pk__in=region.townships())).order_by("code")
         if request.method == "POST" and form.is_valid():
-            try:
+            with form_errors(form) as refused:
                 contract = actions.sign_contract(user, **form.cleaned_data, request=request)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
+            if not refused:
                 messages.success(request, _("Contract saved."))
                 return redirect("care:contract", pk=contract.pk)
     elif request.method == "POST":
@@ -368,7 +355,7 @@ def contract(request: AuthedRequest, pk: int) -> HttpResponse:
     step = request.POST.get("step") if request.method == "POST" else None
     deliver = DeliveryForm(request.POST if step == "deliver" else None, prefix="deliver")
     evaluate = EvaluateForm(request.POST if step == "evaluate" else None, prefix="evaluate")
-    try:
+    with form_errors(deliver if step == "deliver" else evaluate):
         if step == "deliver" and deliver.is_valid():
             person = _person(request, deliver)
             if person is not None:
@@ -385,8 +372,6 @@ def contract(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("care:contract", pk=found.pk)
         elif step and step not in ("deliver", "evaluate"):
             raise Http404
-    except ValidationError as exc:
-        add_errors(deliver if step == "deliver" else evaluate, exc)
     deliveries = found.deliveries.select_related("service__person")[:100]
     return render(request, "care/contract.html", {
         "contract": found, "deliveries": deliveries, "performance": queries.performance(found),

@@ -7,7 +7,6 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,8 +19,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
 from canlian.core.forms import Form, person_from_form
-from canlian.core.forms import add_errors as _errors
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, form_errors, refusal, requires
 from canlian.regions.models import Region
 
 from . import actions, rules
@@ -108,11 +106,9 @@ def index(request: AuthedRequest) -> HttpResponse:
     if user.can(Capability.EDIT_PEOPLE):
         form = EventForm(request.POST or None, user=user, initial={"on": clock.today()})
         if request.method == "POST" and form.is_valid():
-            try:
+            with form_errors(form) as refused:
                 event = actions.create_event(user, **form.cleaned_data)
-            except ValidationError as exc:
-                _errors(form, exc)
-            else:
+            if not refused:
                 messages.success(request, _("Saved."))
                 return redirect("culture:event", pk=event.pk)
     events = (actions.events_for(user).select_related("township")
@@ -156,11 +152,11 @@ def attend(request: AuthedRequest, pk: int, how: str) -> HttpResponse:
                                pk=pk)
     user = request.user
     if how == "list":
-        try:
+        with refusal(ValueError) as refused:
             ids = [int(x) for x in request.POST.getlist("person")]
             added = actions.attend(user, record.pk, ids, "list")
-        except (ValueError, ValidationError) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        if refused:
+            messages.error(request, "；".join(refused.messages))
             return _event_page(request, record, {}, status=400)
         messages.success(request, _("%(n)s attendees recorded.") % {"n": added})
         village = request.POST.get("village", "")
@@ -168,22 +164,18 @@ def attend(request: AuthedRequest, pk: int, how: str) -> HttpResponse:
     if how == "scan":
         form: forms.Form = ScanForm(request.POST)
         if form.is_valid():
-            try:
+            with form_errors(form) as refused:
                 person = actions.attend_by_scan(user, record.pk, form.cleaned_data["scan"])
-            except ValidationError as exc:
-                _errors(form, exc)
-            else:
+            if not refused:
                 messages.success(request, _("%(name)s recorded.") % {"name": person.name})
                 return redirect("culture:event", pk=pk)
         return _event_page(request, record, {"scan": form}, status=400)
     if how == "sheet":
         form = SheetForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
+            with form_errors(form) as refused:
                 result = actions.attend_by_sheet(user, record.pk, form.cleaned_data["file"])
-            except ValidationError as exc:
-                _errors(form, exc)
-            else:
+            if not refused:
                 return _event_page(request, record, {}, sheet_result=result)
         return _event_page(request, record, {"sheet": form}, status=400)
     raise Http404(how)
@@ -195,11 +187,9 @@ def teams(request: AuthedRequest) -> HttpResponse:
     if request.user.can(Capability.EDIT_PEOPLE):
         form = TeamForm(request.POST or None, user=request.user)
         if request.method == "POST" and form.is_valid():
-            try:
+            with form_errors(form) as refused:
                 team = actions.create_team(request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                _errors(form, exc)
-            else:
+            if not refused:
                 return redirect("culture:team", pk=team.pk)
     return render(request, "culture/teams.html", {
         "teams": actions.teams_for(request.user).annotate(n=Count("members"))
@@ -220,25 +210,22 @@ def team(request: AuthedRequest, pk: int) -> HttpResponse:
             athlete = AthleteForm(request.POST, prefix=None)
             if athlete.is_valid():
                 d = athlete.cleaned_data
-                try:
+                with refusal() as refused:
                     actions.log_athlete(request.user, d.pop("member"), **d)
-                except ValidationError as exc:
-                    messages.error(request, "；".join(exc.messages))
-                    status = 400
-                else:
+                if not refused:
                     return redirect("culture:team", pk=pk)
+                messages.error(request, "；".join(refused.messages))
+                status = 400
             else:
                 status = 400
             form = MemberForm()
         elif form is not None and form.is_valid():
             person = person_from_form(request.user, form)
             if person is not None:
-                try:
+                with form_errors(form) as refused:
                     actions.add_member(request.user, record.pk, person,
                                        role=form.cleaned_data["role"])
-                except ValidationError as exc:
-                    _errors(form, exc)
-                else:
+                if not refused:
                     return redirect("culture:team", pk=pk)
             status = 400
         else:
@@ -258,12 +245,10 @@ def deliveries(request: AuthedRequest) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             person = person_from_form(request.user, form)
             if person is not None:
-                try:
+                with form_errors(form) as refused:
                     actions.deliver(request.user, person, item=form.cleaned_data["item"],
                                     delivered_on=form.cleaned_data["delivered_on"])
-                except ValidationError as exc:
-                    _errors(form, exc)
-                else:
+                if not refused:
                     messages.success(request, _("Saved."))
                     return redirect("culture:deliveries")
     rows = actions.deliveries_for(request.user).select_related("person", "village__parent")[:500]

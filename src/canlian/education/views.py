@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,8 +21,7 @@ from canlian.accounts.roles import Capability
 from canlian.core import clock, exports
 from canlian.core.encrypted import seal, unseal
 from canlian.core.forms import Form, person_from_form
-from canlian.core.forms import add_errors as _errors
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, form_errors, requires
 
 from . import actions, queries, rules
 
@@ -132,14 +130,12 @@ def index(request: AuthedRequest) -> HttpResponse:
             d = form.cleaned_data
             person = person_from_form(user, form)
             if person is not None:
-                try:
+                with form_errors(form) as refused:
                     pupil = actions.set_status(user, person, status=d["status"],
                                                highest_level=d["highest_level"],
                                                school=d["school"], reason=d["reason"],
                                                since=d["since"])
-                except ValidationError as exc:
-                    _errors(form, exc)
-                else:
+                if not refused:
                     messages.success(request, _("Saved."))
                     return redirect("education:pupil", pk=pupil.pk)
     region = scoping.region_of(user)
@@ -209,7 +205,7 @@ def act(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     form = FORMS[step](request.POST, prefix=prefix)
     if form.is_valid():
         d, user = form.cleaned_data, request.user
-        try:
+        with form_errors(form) as refused:
             if step == "status":
                 actions.set_status(user, record.person, **d)
             elif step == "assess":
@@ -226,9 +222,7 @@ def act(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
                 actions.follow_up(user, d["case"], note=d["note"], outcome=d["outcome"])
             else:
                 actions.grant_aid(user, record.pk, **d)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Saved."))
             return redirect("education:pupil", pk=pk)
     return _page(request, record, {prefix: form}, status=400)
@@ -239,11 +233,9 @@ def batch(request: AuthedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as refused:
             result = actions.import_batch(request.user, form.cleaned_data["file"])
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
+        if not refused:
             # kept for the download of the rejected rows (at most 20,000, this session
             # only), sealed: they quote the file's rows, resident IDs included
             request.session[ERRORS_KEY] = seal(result.errors[:20000])

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
@@ -26,8 +26,7 @@ from canlian.audit.actions import record, record_many
 from canlian.audit.models import Action
 from canlian.core import clock
 from canlian.core.forms import Form
-from canlian.core.forms import add_errors as _errors
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, form_errors, requires
 from canlian.plantasks import queries as plantasks
 
 from . import actions, queries, rules
@@ -132,13 +131,11 @@ def findings(request: AuthedRequest) -> HttpResponse:
     form = FindingForm(request.POST or None, initial={"year": clock.today().year})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with form_errors(form) as refused:
             actions.record_finding(request.user, plan=plan, year=d["year"], area=d["area"],
                                    title=d["title"], text=d["text"],
                                    recommendation=d["recommendation"], request=request)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Finding recorded."))
             return redirect("evaluation:findings")
     return render(request, "evaluation/findings.html", {

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from canlian.accounts.roles import Capability
 from canlian.api import actions as api_actions
 from canlian.api.models import SCOPES, VERIFY_FIELDS
 from canlian.core import clock, exports
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, refusal, requires
 from canlian.indicators.views import _plan_for
 from canlian.jobs import actions as jobs
 from canlian.people import roster
@@ -125,12 +125,11 @@ def verification_keys(request: AuthedRequest) -> HttpResponse:
     new_key = ""
     errors: list[str] = []
     if request.method == "POST":
-        try:
+        with refusal() as refused:
             _, new_key = api_actions.issue_verification_key(
                 request.user, request.POST.get("department", ""),
                 ["verify:valid", *request.POST.getlist("fields")], request=request)
-        except ValidationError as exc:
-            errors = [m for ms in exc.message_dict.values() for m in ms]
+        errors = refused.messages
     return render(request, "exchange/verification_keys.html", {
         "keys": api_actions.verification_keys(request.user), "new_key": new_key, "errors": errors,
         "optional": [(scope, SCOPES[scope]) for scope in VERIFY_FIELDS if scope != "verify:valid"],

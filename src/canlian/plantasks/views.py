@@ -20,8 +20,7 @@ from canlian.audit.models import Action
 from canlian.core import clock
 from canlian.core.domain import DomainError
 from canlian.core.forms import Form
-from canlian.core.forms import add_errors as _errors
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, form_errors, requires
 
 from . import actions, bulletin, queries, rules
 from .models import ProgressReport, Reminder
@@ -104,13 +103,11 @@ def report(request: AuthedRequest, code: str) -> HttpResponse:
                       initial={"year": year, "quarter": quarter})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with form_errors(form) as refused:
             actions.submit_report(request.user, plan, task=code, year=d["year"],
                                   quarter=d["quarter"], percent=d["percent"], text=d["text"],
                                   figures=d["figures"], evidence=d["evidence"], request=request)
-        except (ValidationError, DomainError) as exc:
-            _errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Progress reported."))
             return redirect("plantasks:mine")
     history = ProgressReport.objects.filter(plan=plan.code, task=code,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,13 +15,12 @@ from django.views.decorators.http import require_POST
 
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
-from canlian.core.domain import DomainError
-from canlian.core.forms import Form, add_errors, person_from_form
+from canlian.core.forms import Form, person_from_form
 from canlian.core.lists import page_of
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, error_messages, form_errors, requires
 
 from . import actions, queries
-from .models import CorrectionRequest, CorrectionState, LegalHold, SharingAccount
+from .models import CorrectionState
 
 
 @requires(Capability.VIEW_PEOPLE)
@@ -41,17 +39,10 @@ def corrections(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def correction_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     corrected = request.POST.get("decision") == "corrected"
-    try:
+    with error_messages(request) as refused:  # a request out of reach: 404
         actions.decide_correction(request.user, pk, corrected, note=request.POST.get("note", ""),
                                   request=request)
-    except CorrectionRequest.DoesNotExist:
-        raise Http404("no such request") from None
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
+    if not refused:
         messages.success(request, _("Request closed; the citizen sees your reply."))
     return redirect("privacy:corrections")
 
@@ -73,10 +64,9 @@ class HoldByIdForm(HoldForm):
 
 
 def _place(request: AuthedRequest, form: forms.Form, person: object) -> bool:
-    try:
+    with form_errors(form) as refused:
         actions.place_hold(request.user, person, form.cleaned_data["reason"], request=request)
-    except ValidationError as exc:
-        add_errors(form, exc)
+    if refused:
         return False
     messages.success(request, _("Legal hold placed: retention leaves this person's records "
                                 "alone until it is lifted."))
@@ -119,10 +109,10 @@ def hold_person(request: AuthedRequest, pk: int) -> HttpResponse:
 @requires(Capability.MANAGE_LEGAL_HOLDS)
 @require_POST
 def hold_lift(request: AuthedRequest, pk: int) -> HttpResponse:
-    try:
+    with error_messages(request) as refused:  # a hold out of reach: 404
         hold = actions.lift_hold(request.user, pk, request=request)
-    except LegalHold.DoesNotExist:
-        raise Http404("no such hold") from None
+    if refused:
+        return redirect("privacy:holds")
     messages.success(request, _("Legal hold on %(name)s lifted.") % {"name": hold.person.name})
     target = request.POST.get("next")
     if target == "person":
@@ -145,10 +135,10 @@ def sharing(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def sharing_enable(request: AuthedRequest, pk: int) -> HttpResponse:
     enabled = request.POST.get("enabled") == "1"
-    try:
+    with error_messages(request) as refused:  # an account out of reach: 404
         sharing = actions.set_sharing_account_enabled(request.user, pk, enabled, request=request)
-    except SharingAccount.DoesNotExist:
-        raise Http404("no such account") from None
+    if refused:
+        return redirect("privacy:sharing")
     name = sharing.user.organisation or sharing.user.username
     messages.success(request, (_("Account %(name)s enabled.") if enabled else
                                _("Account %(name)s disabled: its API keys are refused.")) % {

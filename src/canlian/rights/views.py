@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,8 +20,7 @@ from canlian.accounts.models import User
 from canlian.accounts.roles import Capability
 from canlian.core import clock, params
 from canlian.core.forms import Form, person_from_form
-from canlian.core.forms import add_errors as _errors
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, form_errors, requires
 
 from . import actions, queries, rules
 from .models import Channel, ConsentHow, Kind, Outcome, RightsCase, Satisfaction, State
@@ -199,7 +197,7 @@ def new(request: AuthedRequest) -> HttpResponse:
         d = form.cleaned_data
         person = person_from_form(request.user, form)
         if person is not None:
-            try:
+            with form_errors(form) as refused:
                 case = actions.intake(request.user, person, kind=d["kind"],
                                       channel=d["channel"], subject=d["subject"],
                                       description=d["description"],
@@ -207,9 +205,7 @@ def new(request: AuthedRequest) -> HttpResponse:
                                       submitter_relation=d["submitter_relation"],
                                       received_on=d["received_on"],
                                       proxy_consent=d["proxy_consent"])
-            except ValidationError as exc:
-                _errors(form, exc)
-            else:
+            if not refused:
                 messages.success(request, _("Case registered."))
                 return redirect("rights:detail", pk=case.pk)
     return render(request, "rights/new.html", {"form": form})
@@ -246,7 +242,7 @@ def act(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         user = request.user
-        try:
+        with form_errors(form) as refused:  # a PermissionDenied passes on (403)
             if step == "accept":
                 actions.accept(user, pk, d["note"])
             elif step == "refuse":
@@ -269,11 +265,7 @@ def act(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
                 actions.appoint_proxy(user, pk, worker=d["worker"], consent_how=d["consent_how"],
                                       consent_on=d["consent_on"], consent_by=d["consent_by"],
                                       scope=d["scope"])
-        except PermissionDenied:
-            raise
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Saved."))
             return redirect("rights:detail", pk=pk)
     case.refresh_from_db()

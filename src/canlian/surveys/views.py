@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
 from canlian.core.lists import Column, Filter, Listing, region_name
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, form_errors, requires
 from canlian.people.models import CATEGORY_CHOICES, GRADE_CHOICES
 
 from . import actions, queries, served
@@ -86,12 +85,9 @@ def survey(request: AuthedRequest, person_id: int, year: int) -> HttpResponse:
                       initial={"surveyed_on": clock.today()})
     if request.method == "POST" and can_edit and form.is_valid():
         answers = dict(form.cleaned_data.items())
-        try:
+        with form_errors(form) as refused:
             actions.save_survey(request.user, person, year, answers, request=request)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
+        if not refused:
             messages.success(request, _("Survey saved."))
             return redirect(f"{request.path}?saved=1")
     labels = {f.name: f.verbose_name for f in AnnualSurvey._meta.concrete_fields}

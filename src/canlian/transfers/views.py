@@ -9,7 +9,6 @@ import time
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,8 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
-from canlian.core.domain import DomainError
-from canlian.core.web import AuthedRequest, requires
+from canlian.core.web import AuthedRequest, Refusal, refusal, requires
 from canlian.people import idnumber
 
 from . import actions, peers, signing
@@ -32,6 +30,12 @@ MAX_BODY = 64 * 1024
 
 def _peer_choices() -> list[tuple[str, str]]:
     return [(p.code, p.name) for p in peers.all_peers().values()]
+
+
+def _field_errors(refused: Refusal) -> dict[str, Any]:
+    """A refusal as the page's errors by field: a ``ValidationError``'s own, else the
+    reasons at the top (``__all__``)."""
+    return getattr(refused.error, "message_dict", None) or {"__all__": refused.messages}
 
 
 @requires(Capability.VIEW_PEOPLE)
@@ -70,17 +74,14 @@ def start(request: AuthedRequest, person_id: int) -> HttpResponse:
         except ValueError:
             errors["moved_on"] = [_("Give the date as YYYY-MM-DD")]
         if not errors:
-            try:
+            with refusal() as refused:
                 transfer = actions.start_transfer(
                     request.user, person, peer_code=values["peer"],
                     village_code=values["village_code"], moved_on=moved_on, request=request)
-            except ValidationError as exc:
-                errors = exc.message_dict
-            except DomainError as exc:
-                errors = {"__all__": [exc.message]}
-            else:
+            if not refused:
                 actions.deliver_now(transfer.pk)
                 return redirect("transfers:detail", pk=transfer.pk)
+            errors = _field_errors(refused)
     return render(request, "transfers/start.html", {
         "person": person, "peers": _peer_choices(), "values": values,
         "errors": [e for errs in errors.values() for e in errs]}, status=400 if errors else 200)
@@ -94,17 +95,16 @@ def forward(request: AuthedRequest) -> HttpResponse:
               "needs_long_term_care": ""}
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in values}
-        try:
+        with refusal() as refused:
             transfer = actions.forward_application(
                 request.user, peer_code=values["peer"], subject=values["subject"],
                 resident_id=values["resident_id"], name=values["name"], phone=values["phone"],
                 needs_long_term_care=bool(values["needs_long_term_care"]), note=values["note"],
                 request=request)
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
+        if not refused:
             actions.deliver_now(transfer.pk)
             return redirect("transfers:detail", pk=transfer.pk)
+        errors = _field_errors(refused)
     return render(request, "transfers/forward.html", {
         "peers": _peer_choices(), "subjects": Subject.choices, "values": values,
         "errors": [e for errs in errors.values() for e in errs]}, status=400 if errors else 200)

@@ -157,31 +157,11 @@ BARE_LOGIN_REQUIRED: dict[str, int] = {}
 # ``except`` clauses naming ValidationError in view modules (conventions.is_view_module):
 # a view runs its action in core.web's ``form_errors(form)`` / ``error_messages(request)``
 # instead. Counts per file may only go down.
-VALIDATION_HANDLERS_IN_VIEWS: dict[str, int] = {
-    "care/views.py": 6,
-    "culture/views.py": 8,
-    "education/views.py": 3,
-    "evaluation/views.py": 1,
-    "exchange/views.py": 1,
-    "plantasks/views.py": 1,
-    "portal/views/applications.py": 2,
-    "portal/views/apply.py": 4,
-    "portal/views/first.py": 1,
-    "portal/views/privacy.py": 1,
-    "portal/views/ratings.py": 1,
-    "portal/views/rights.py": 2,
-    "privacy/views.py": 2,
-    "rights/views.py": 2,
-    "surveys/views.py": 1,
-    "transfers/views.py": 2,
-}
+VALIDATION_HANDLERS_IN_VIEWS: dict[str, int] = {}
 
 # ``except Model.DoesNotExist`` clauses in view modules: a record out of the user's reach is
 # a scoped get_object_or_404, or the 404 core.web.refusal gives. Counts only go down.
-MISSING_HANDLERS_IN_VIEWS: dict[str, int] = {
-    "care/views.py": 1,
-    "privacy/views.py": 3,
-}
+MISSING_HANDLERS_IN_VIEWS: dict[str, int] = {}
 
 # Status alerts styled as an error summary that are not a list of refusals (a peer refused
 # a transfer, with the reason; the last delivery failed, with the next attempt).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,12 +17,13 @@ from canlian.certificates import actions as certificates
 from canlian.certificates import ecert as ecerts
 from canlian.certificates.actions import renewable_certificate
 from canlian.certificates.workflow import Action, IllegalTransition
+from canlian.core.web import error_messages, refusal
 from canlian.programmes import actions as programmes
 
 from .. import actions
 from ..forms import UploadForm
 from . import tracking
-from .common import PortalRequest, citizen_required, error_messages
+from .common import PortalRequest, citizen_required
 
 WITHDRAWABLE = {("certificate", "applied"), ("subsidy", "applied"), ("subsidy", "prefilled"),
                 ("programme", "applied")}
@@ -48,13 +48,12 @@ def application_detail(request: PortalRequest, kind: str, pk: int) -> HttpRespon
     form = UploadForm(request.POST or None, request.FILES or None)
     uploads_open = item["state"] in OPEN_FOR_UPLOADS
     if request.method == "POST" and uploads_open and form.is_valid():
-        try:
+        with refusal() as refused:
             actions.attach(request.user, person, ref, form.cleaned_data["purpose"],
                            form.cleaned_data["file"], request)
-        except ValidationError as exc:
-            for m in error_messages(exc):
-                form.add_error("file", m)
-        else:
+        for m in refused.messages:  # every reason beside the file
+            form.add_error("file", m)
+        if not refused:
             messages.success(request, _("The document was added to your application."))
             return redirect("portal:application", kind=kind, pk=pk)
     return render(request, "portal/application.html", {
@@ -73,18 +72,14 @@ def withdraw(request: PortalRequest, kind: str, pk: int) -> HttpResponse:
     item = tracking.get_item(person, kind, pk)
     if item is None or (kind, item["state"]) not in WITHDRAWABLE:
         raise Http404("nothing to withdraw")
-    try:
+    with error_messages(request, IllegalTransition) as refused:
         if kind == "certificate":
             certificates.advance(request.user, pk, Action.WITHDRAW, request=request)
         elif kind == "programme":
             programmes.withdraw(request.user, pk, request=request)
         else:
             benefits.decide_application(request.user, pk, "withdraw", request=request)
-    except (ValidationError, IllegalTransition, benefits.SubsidyError,
-            programmes.ProgrammeError) as exc:
-        for m in error_messages(exc):
-            messages.error(request, m)
-    else:
+    if not refused:  # a SubsidyError or ProgrammeError is a DomainError
         messages.success(request, _("Your application was withdrawn."))
     return redirect("portal:application", kind=kind, pk=pk)
 

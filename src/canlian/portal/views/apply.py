@@ -7,7 +7,7 @@ check the rules and the person's scope, and staff find the result in their usual
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,11 +16,12 @@ from canlian.benefits import actions as benefits
 from canlian.benefits.models import Subsidy, SubsidyApplication
 from canlian.certificates import actions as certificates
 from canlian.certificates.workflow import Kind
+from canlian.core.web import form_errors
 from canlian.people import actions as people
 from canlian.services import actions as services
 
 from ..forms import CertificateForm, ContactForm, ServiceForm, SubsidyForm
-from .common import PortalRequest, add_errors, citizen_required
+from .common import PortalRequest, citizen_required
 
 
 @citizen_required
@@ -28,13 +29,11 @@ def apply_certificate(request: PortalRequest) -> HttpResponse:
     person = request.portal_person
     form = CertificateForm(request.POST or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form, PermissionDenied) as refused:
             application = certificates.apply(request.user, person, certificates.ApplicationInput(
                 kind=Kind(form.cleaned_data["kind"]), reason=form.cleaned_data["reason"],
                 channel="online"), request)
-        except (ValidationError, PermissionDenied) as exc:
-            add_errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Your application has been sent."))
             return redirect("portal:application", kind="certificate", pk=application.pk)
     return render(request, "portal/apply_certificate.html", {"form": form, "person": person})
@@ -73,14 +72,12 @@ def apply_subsidy(request: PortalRequest, subsidy: str) -> HttpResponse:
     form = SubsidyForm(request.POST or None, initial=initial)
     checking = request.method == "POST" and "check" in request.POST
     if request.method == "POST" and not checking and form.is_valid():
-        try:
+        with form_errors(form, PermissionDenied) as refused:
             application = benefits.apply(
                 request.user, person, subsidy, form.declared(), channel="online",
                 bank_name=form.cleaned_data["bank_name"],
                 bank_account=form.cleaned_data["bank_account"], request=request)
-        except (ValidationError, PermissionDenied) as exc:
-            add_errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Your application has been sent."))
             return redirect("portal:application", kind="subsidy", pk=application.pk)
     answers = _answers(form)
@@ -100,7 +97,7 @@ def apply_service(request: PortalRequest) -> HttpResponse:
     form = ServiceForm(request.POST or None, initial={"programme": request.GET.get("programme")})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with form_errors(form, PermissionDenied) as refused:
             if d["programme"] == "renovation":
                 obj = services.apply_renovation(request.user, person, note=d["note"])
                 kind = "renovation"
@@ -108,9 +105,7 @@ def apply_service(request: PortalRequest) -> HttpResponse:
                 obj = services.request_service(request.user, person, d["programme"],  # type: ignore[assignment]
                                                device=d["device"], note=d["note"])
                 kind = "service"
-        except (ValidationError, PermissionDenied) as exc:
-            add_errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Your request has been sent."))
             return redirect("portal:application", kind=kind, pk=obj.pk)
     return render(request, "portal/apply_service.html", {"form": form, "person": person})
@@ -122,14 +117,12 @@ def change_contact(request: PortalRequest) -> HttpResponse:
     form = ContactForm(request.POST or None, initial={"phone": person.phone,
                                                       "address": person.address})
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form, PermissionDenied) as refused:
             change = people.request_contact_change(request.user, person,
                                                    phone=form.cleaned_data["phone"],
                                                    address=form.cleaned_data["address"],
                                                    request=request)
-        except (ValidationError, PermissionDenied) as exc:
-            add_errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Your new details were sent for review."))
             return redirect("portal:application", kind="contact", pk=change.pk)
     return render(request, "portal/contact.html", {"form": form, "person": person})

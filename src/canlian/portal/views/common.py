@@ -43,22 +43,3 @@ def citizen_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def error_messages(exc: Exception) -> list[str]:
-    if hasattr(exc, "message_dict"):
-        return [m for ms in exc.message_dict.values() for m in ms]
-    if hasattr(exc, "messages"):
-        return list(exc.messages)
-    return [getattr(exc, "message", str(exc))]
-
-
-def add_errors(form: Any, exc: Exception) -> None:
-    """Put a domain refusal beside its field when it names one, else at the top."""
-    if hasattr(exc, "message_dict"):
-        for field, msgs in exc.message_dict.items():
-            for m in msgs:
-                form.add_error(field if field in form.fields else None, m)
-    else:
-        for m in error_messages(exc):
-            form.add_error(None, m)

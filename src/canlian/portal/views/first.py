@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -18,12 +18,12 @@ from canlian.accounts.roles import Role
 from canlian.audit.actions import record
 from canlian.audit.models import Action
 from canlian.core.encrypted import seal, unseal
+from canlian.core.web import form_errors
 from canlian.people import actions as people
 from canlian.people import idnumber
 
 from .. import actions, display
 from ..forms import ApplicantStartForm, CodeForm, FirstApplicationForm
-from .common import add_errors
 
 # Sealed (core.encrypted.seal): the session table never holds the typed ID or phone in clear.
 SESSION_START = "portal_applicant"  # {"resident_id": …, "phone": …} between steps 1 and 2
@@ -102,15 +102,13 @@ def first_apply(request: HttpRequest) -> HttpResponse:
     form = FirstApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with form_errors(form, PermissionDenied) as refused:
             application = people.submit_first_application(request.user, people.FirstApplicationInput(
                 resident_id=d["resident_id"], name=d["name"], village=d["village"],
                 address=d["address"], verified_phone=phone, for_ward=d["for_whom"] == "ward",
                 guardian_name=d["guardian_name"], guardian_relation=d["guardian_relation"],
                 reason=d["reason"]), id_card=d["id_card"], hukou=d["hukou"], request=request)
-        except (ValidationError, PermissionDenied) as exc:
-            add_errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _sent_message())
             return redirect("portal:first_status", pk=application.pk)
     return render(request, "portal/first_apply.html", {

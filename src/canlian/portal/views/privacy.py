@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canlian.core.domain import DomainError
-from canlian.core.forms import add_errors
+from canlian.core.web import form_errors
 from canlian.privacy import actions as privacy
 from canlian.privacy import export, queries
 from canlian.privacy.forms import CorrectionForm
@@ -87,11 +87,9 @@ def correction(request: PortalRequest) -> HttpResponse:
     person = request.portal_person
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as refused:
             privacy.request_correction(request.user, person, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Your request has been sent. Staff will check it and reply here."))
             return redirect("portal:privacy")
     return render(request, "portal/correction.html", {

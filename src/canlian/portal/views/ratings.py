@@ -5,18 +5,18 @@ actions do the work; a second rating of the same item is refused with the reason
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from canlian.core import clock
-from canlian.core.domain import DomainError
+from canlian.core.web import form_errors
 from canlian.evaluation import actions as evaluation
 from canlian.evaluation import queries
 
 from ..forms import RatingForm
-from .common import PortalRequest, add_errors, citizen_required
+from .common import PortalRequest, citizen_required
 
 
 @citizen_required
@@ -38,15 +38,13 @@ def rate(request: PortalRequest, kind: str, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with form_errors(form, PermissionDenied) as refused:
             evaluation.rate(request.user, kind, pk,
                             score=d["score"], comment=d["comment"], request=request)
-        except (ValidationError, PermissionDenied, DomainError) as exc:
-            add_errors(form, exc)
-            status = 409 if getattr(exc, "code", "") == "already_rated" else 400
-        else:
+        if not refused:
             messages.success(request, _("Thank you for your rating."))
             return redirect("portal:ratings")
+        status = 409 if getattr(refused.error, "code", "") == "already_rated" else 400
     elif request.method == "POST":
         status = 400
     return render(request, "portal/rate.html", {"person": person, "item": item, "form": form},
