@@ -364,3 +364,11 @@ def test_the_template_checks_see_a_partial_and_a_summary(tmp_path):
         '{% include "includes/field.html" with field=form.x %}<div class="error-summary">', "utf-8")
     assert conventions.template_hits(tmp_path, conventions.FIELD_PARTIAL) == {"templates/page.html": 1}
     assert conventions.template_hits(tmp_path, conventions.ERROR_SUMMARY) == {"templates/page.html": 1}
+
+
+def test_a_section_draws_its_navigation_in_its_base_template():
+    """The community pages extend ``community/base.html``, which shows the section's
+    navigation; a page that included it by hand would show it twice or drift."""
+    pages = [p for p in (ROOT / "templates").rglob("*.html")
+             if "community/includes/nav.html" in p.read_text("utf-8")]
+    assert [p.relative_to(ROOT).as_posix() for p in pages] == ["templates/community/base.html"]
