@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -25,10 +23,6 @@ from canlian.portal.actions import uploads_for
 from . import actions, bankfiles, rolls
 from .forms import ApplyForm, DecisionForm, GrantChangeForm, MonthForm
 from .models import ApplicationState, Grant, Roll, RollStatus, Subsidy, SubsidyApplication
-
-if TYPE_CHECKING:
-    from canlian.accounts.models import User
-    from canlian.regions.models import Region
 
 
 def applications_listing(request: AuthedRequest) -> Listing:
@@ -203,15 +197,9 @@ def grant_change(request: AuthedRequest, pk: int, change: str) -> HttpResponse:
 
 # ---- rolls -----------------------------------------------------------------------------------
 
-def _roll_region(user: User) -> Region:
-    """Rolls are made for the user's whole region (the deployment's, for the federation's
-    staff and auditors, the roles with ``VIEW_ROLLS``); 403 for an account without one."""
-    return scoping.region_of(user)
-
-
 @requires(Capability.VIEW_ROLLS)
 def roll_list(request: AuthedRequest) -> HttpResponse:
-    region = _roll_region(request.user)
+    region = scoping.region_of(request.user)  # the deployment's, for VIEW_ROLLS
     form = MonthForm(request.POST or None)
     if request.method == "POST":
         scoping.require(request.user, Capability.APPROVE)
@@ -229,7 +217,7 @@ def roll_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _roll(request: AuthedRequest, pk: int) -> Roll:
-    region = _roll_region(request.user)
+    region = scoping.region_of(request.user)  # the deployment's, for VIEW_ROLLS
     return get_object_or_404(Roll.objects.select_related("finalised_by"), pk=pk, region=region)
 
 

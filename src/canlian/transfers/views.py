@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from canlian.accounts import scoping
 from canlian.accounts.roles import Capability
 from canlian.core import clock
-from canlian.core.web import AuthedRequest, Refusal, refusal, requires
+from canlian.core.web import AuthedRequest, refusal, requires
 from canlian.people import idnumber
 
 from . import actions, peers, signing
@@ -30,12 +30,6 @@ MAX_BODY = 64 * 1024
 
 def _peer_choices() -> list[tuple[str, str]]:
     return [(p.code, p.name) for p in peers.all_peers().values()]
-
-
-def _field_errors(refused: Refusal) -> dict[str, Any]:
-    """A refusal as the page's errors by field: a ``ValidationError``'s own, else the
-    reasons at the top (``__all__``)."""
-    return getattr(refused.error, "message_dict", None) or {"__all__": refused.messages}
 
 
 @requires(Capability.VIEW_PEOPLE)
@@ -65,14 +59,14 @@ def index(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def start(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(scoping.people_for(request.user), pk=person_id)
-    errors: dict[str, Any] = {}
+    errors: list[str] = []
     values = {"peer": "", "village_code": "", "moved_on": f"{clock.today():%Y-%m-%d}"}
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in values}
         try:
             moved_on = dt.date.fromisoformat(values["moved_on"])
         except ValueError:
-            errors["moved_on"] = [_("Give the date as YYYY-MM-DD")]
+            errors = [_("Give the date as YYYY-MM-DD")]
         if not errors:
             with refusal() as refused:
                 transfer = actions.start_transfer(
@@ -81,16 +75,16 @@ def start(request: AuthedRequest, person_id: int) -> HttpResponse:
             if not refused:
                 actions.deliver_now(transfer.pk)
                 return redirect("transfers:detail", pk=transfer.pk)
-            errors = _field_errors(refused)
+            errors = refused.messages
     return render(request, "transfers/start.html", {
         "person": person, "peers": _peer_choices(), "values": values,
-        "errors": [e for errs in errors.values() for e in errs]}, status=400 if errors else 200)
+        "errors": errors}, status=400 if errors else 200)
 
 
 @requires(Capability.MANAGE_CERTIFICATES)
 @require_http_methods(["GET", "POST"])
 def forward(request: AuthedRequest) -> HttpResponse:
-    errors: dict[str, Any] = {}
+    errors: list[str] = []
     values = {"peer": "", "subject": "", "resident_id": "", "name": "", "phone": "", "note": "",
               "needs_long_term_care": ""}
     if request.method == "POST":
@@ -104,10 +98,10 @@ def forward(request: AuthedRequest) -> HttpResponse:
         if not refused:
             actions.deliver_now(transfer.pk)
             return redirect("transfers:detail", pk=transfer.pk)
-        errors = _field_errors(refused)
+        errors = refused.messages
     return render(request, "transfers/forward.html", {
         "peers": _peer_choices(), "subjects": Subject.choices, "values": values,
-        "errors": [e for errs in errors.values() for e in errs]}, status=400 if errors else 200)
+        "errors": errors}, status=400 if errors else 200)
 
 
 @requires(Capability.VIEW_PEOPLE)
