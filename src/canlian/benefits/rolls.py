@@ -170,8 +170,12 @@ def review_persons(region: Region, month: dt.date, since: dt.datetime) -> set[in
     changed = grants.filter(standing.unsettled_q(since, month) | Q(
         id__in=ledger.finalised_in(region).filter(
             payment_status=PaymentStatus.FAILED).values("grant_id")))
-    several = (grants.values("person_id", "subsidy").order_by()
-               .annotate(n=Count("id")).filter(n__gt=1).values_list("person_id", flat=True))
+    # Grouped over the grants alone, not joined to the persons for the region (a third of a
+    # second at 200,000 persons): a person of another region among them changes nothing, as
+    # every reader of the reviewed persons (``grant_rows``, ``ledger``) keeps to the region.
+    several = (Grant.objects.filter(start_month__lte=month).values("person_id", "subsidy")
+               .order_by().annotate(n=Count("id")).filter(n__gt=1)
+               .values_list("person_id", flat=True))
     return set(changed.values_list("person_id", flat=True)) | set(several)
 
 

@@ -80,5 +80,5 @@ def signed_in_citizen(client, make_person):
     person = make_person(name="王芳", phone="13812345678")
     actions.request_code(person.resident_id)
     user = actions.verify_code(person.resident_id, last_code())
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="canlian.accounts.backends.RegionBackend")
     return client, person

@@ -87,7 +87,7 @@ def test_the_check_for_unmarked_language_is_live(live_server):
 def test_the_address_is_a_multi_line_street_address(client, make_person):
     citizen = make_person(name="王芳", phone="13812345678")
     client.force_login(actions.citizen_account(citizen.resident_id),
-                       backend="django.contrib.auth.backends.ModelBackend")
+                       backend="canlian.accounts.backends.RegionBackend")
     html = client.get("/portal/contact/").content.decode()
     assert '<textarea name="address"' in html and 'autocomplete="street-address"' in html
     assert 'type="text" name="address"' not in html

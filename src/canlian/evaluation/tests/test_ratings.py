@@ -30,7 +30,7 @@ def citizen(make_person):
 def signed_in(client, citizen):
     portal.request_code(citizen.resident_id)
     user = portal.verify_code(citizen.resident_id, last_code())
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="canlian.accounts.backends.RegionBackend")
     client.user = user
     return client
 

@@ -23,6 +23,6 @@ def signed_in(client, citizen):
     """A test client signed in as ``citizen`` through the real code flow."""
     actions.request_code(citizen.resident_id)
     user = actions.verify_code(citizen.resident_id, last_code())
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="canlian.accounts.backends.RegionBackend")
     client.user = user
     return client

@@ -47,7 +47,7 @@ def guardian(client, make_person, walk):
     walk(child, category=5, grade=3)
     actions.request_code(guardian_id)
     user = actions.verify_code(guardian_id, last_code())
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="canlian.accounts.backends.RegionBackend")
     client.post("/portal/for/", {"person": child.pk})
     assert client.session["portal_person"] == child.pk
     return child

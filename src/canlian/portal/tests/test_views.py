@@ -156,7 +156,7 @@ def test_a_guardian_acts_for_a_ward_but_not_for_others(client, make_person):
     stranger = make_person(name="陌生人")
     actions.request_code(guardian_id)
     user = actions.verify_code(guardian_id, last_code())
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="canlian.accounts.backends.RegionBackend")
     assert "小明" in client.get("/portal/").content.decode()
     assert client.post("/portal/for/", {"person": stranger.pk}).status_code == 200
     assert client.session.get("portal_person") is None

@@ -78,7 +78,7 @@ def first_code(request: HttpRequest) -> HttpResponse:
         except actions.SignInError as exc:
             form.add_error("code", exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="canlian.accounts.backends.RegionBackend")
             keep_display_choice(user, request.COOKIES.get(display.COOKIE))
             request.session.pop(SESSION_START, None)
             request.session[SESSION_PHONE] = seal(start["phone"])

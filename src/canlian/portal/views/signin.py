@@ -79,7 +79,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         except actions.SignInError as exc:
             form.add_error("code", exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="canlian.accounts.backends.RegionBackend")
             keep_display_choice(user, request.COOKIES.get(display.COOKIE))
             request.session.pop(SESSION_ID, None)
             record(user=user, action=Action.LOGIN, request=request, object_type="user",
@@ -125,7 +125,7 @@ def sign_in_oidc_return(request: HttpRequest) -> HttpResponse:
     except actions.SignInError as exc:
         messages.error(request, str(exc.message))
         return redirect("portal:sign_in")
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="canlian.accounts.backends.RegionBackend")
     keep_display_choice(user, request.COOKIES.get(display.COOKIE))
     request.session.pop(SESSION_ID, None)
     record(user=user, action=Action.LOGIN, request=request, object_type="user",

@@ -99,7 +99,7 @@ def test_certificate_offer_application_decision_roll_paid_once(deployment, users
     # ... and the portal shows them under "您可能可以申请", with the reason
     portal.request_code(person.resident_id)
     citizen = portal.verify_code(person.resident_id, last_code())
-    client.force_login(citizen, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(citizen, backend="canlian.accounts.backends.RegionBackend")
     home = client.get("/portal/").content.decode()
     for subsidy in CODES:
         assert rules.SUBSIDY_ZH[subsidy] in home and f"/portal/apply/subsidy/{subsidy}/" in home
