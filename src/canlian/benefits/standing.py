@@ -7,9 +7,10 @@ depends on a few facts (subsidy, certificate state, category, grade, household t
 declared facts). At a million persons that is some 370,000 grants and a few hundred
 distinct combinations of facts, so:
 
-1. one ``CREATE TEMP TABLE … AS SELECT`` gathers the settled grants that are due this
-   month and not yet paid for it, with their facts and a ``fact_key``: the same
-   normalised facts ``rolls._key`` keys its decisions by, as one text;
+1. one ``CREATE TEMP TABLE … AS SELECT`` gathers the grants that are due this month and
+   not yet paid for it, with their facts and a ``fact_key``: the same normalised facts
+   ``rolls._key`` keys its decisions by, as one text; the persons reviewed month by month
+   are then deleted from it, which leaves the settled grants;
 2. the pure rules decide one representative grant per fact key, in Python;
 3. one ``INSERT … SELECT`` writes the lines, joined to the amounts by fact key.
 
@@ -39,9 +40,12 @@ from canlian.regions.models import Region
 
 TABLE = "roll_standing"
 REVIEW = "roll_review"  # persons reviewed month by month in ``rolls`` (never settled here)
-SUSPENDED = """EXISTS (SELECT 1 FROM benefits_suspension s WHERE s.grant_id = g.id
-    AND (s.to_month IS NULL OR NOT s.back_pay) AND s.from_month <= %(month)s
-    AND (s.to_month IS NULL OR s.to_month >= %(month)s))"""
+# The grants suspended on the month without back pay, as one hashed list: the planner ran
+# the equivalent NOT EXISTS as a nested loop per grant (0.7 s at a million persons, even
+# with no suspension at all).
+SUSPENDED = """g.id IN (SELECT s.grant_id FROM benefits_suspension s
+    WHERE (s.to_month IS NULL OR NOT s.back_pay) AND s.from_month <= %(month)s
+      AND (s.to_month IS NULL OR s.to_month >= %(month)s))"""
 # Paid for the month already, by the finalised rolls of this month or later (usually none):
 # their ids are read first, because the planner, asked for a join, scanned a regenerated
 # draft's own lines for the month against the roll table (13 s at a million persons).
@@ -91,7 +95,6 @@ LEFT JOIN (
     ) c ON c.person_id = g.person_id AND c.latest = 1
 WHERE {{region}}
   AND g.start_month < %(month)s AND g.first_payable_month <= %(month)s
-  AND g.person_id NOT IN (SELECT person_id FROM {REVIEW})
   AND (g.end_month IS NULL OR g.end_month >= %(month)s)
   AND NOT {SUSPENDED}
   {{paid_this_month}}
@@ -209,6 +212,10 @@ def gather(region: Region, month: dt.date, decide: Any) -> Standing:
         cursor.execute(CREATE.format(region=in_region,
                                      paid_this_month=PAID_THIS_MONTH.format(rolls=paid_rolls)
                                      if paid_rolls else ""), params)
+        # The reviewed persons are taken out afterwards, not in the statement above: a temp
+        # table in it keeps PostgreSQL from parallel workers (4.5 s against 2.4 s for the
+        # 377,622 grants of a million persons; the review is thousands of persons a month).
+        cursor.execute(f"DELETE FROM {TABLE} WHERE person_id IN (SELECT person_id FROM {REVIEW})")
         cursor.execute(f"SELECT grant_id, fact_key FROM {TABLE}")
         pairs = cursor.fetchall()
         cursor.execute(f"""SELECT fact_key, {", ".join(RAW)} FROM {TABLE} WHERE grant_id IN (
