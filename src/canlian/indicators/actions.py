@@ -70,10 +70,18 @@ def freeze_year(user: Any, plan: plans.Plan, year: int, *, note: str = "",
 
 
 def frozen_for(plan: plans.Plan, year: int) -> FrozenYear | None:
+    """The deployment's frozen figures of ``year``, if frozen."""
+    return frozen_years(plan).get(year)
+
+
+def frozen_years(plan: plans.Plan) -> dict[int, FrozenYear]:
+    """Every frozen year of ``plan`` for the deployment, in one query (the dashboard shows
+    every year of the plan: two queries a year before)."""
     deployment = Deployment.current()
     if deployment is None:
-        return None
-    return FrozenYear.objects.filter(plan=plan.code, year=year, region=deployment.root).first()
+        return {}
+    return {f.year: f for f in FrozenYear.objects.filter(plan=plan.code, region=deployment.root)
+            .select_related("frozen_by")}
 
 
 def reported(frozen: FrozenYear, region: Region) -> dict[str, Any] | None:

@@ -30,7 +30,7 @@ from . import actions, drill, engine, plans, report
 from .catalogue import DEFINITIONS
 from .formulas import STATUS_LABELS, Status
 from .measures import Scope
-from .models import ExternalValue
+from .models import ExternalValue, FrozenYear
 
 CACHE_SECONDS = 600
 
@@ -79,11 +79,17 @@ def computed(plan: plans.Plan, year: int, region: Region) -> dict[str, Any]:
     return data
 
 
-def figures_for(plan: plans.Plan, year: int, region: Region) -> dict[str, Any]:
+_UNKNOWN: Any = object()
+
+
+def figures_for(plan: plans.Plan, year: int, region: Region, *,
+                frozen: FrozenYear | None = _UNKNOWN) -> dict[str, Any]:
     """The year's figures as reported when the year is frozen (with the recomputation
-    beside them), else as computed now."""
+    beside them), else as computed now. ``frozen``: the year's frozen figures or None, where
+    the caller has read them already (``actions.frozen_years``)."""
     now = computed(plan, year, region)
-    frozen = actions.frozen_for(plan, year)
+    if frozen is _UNKNOWN:
+        frozen = actions.frozen_for(plan, year)
     reported = actions.reported(frozen, region) if frozen else None
     if reported is None or frozen is None:
         return {"data": now, "frozen": None}
@@ -113,11 +119,13 @@ def dashboard(request: AuthedRequest, plan_code: str | None = None) -> HttpRespo
     plan = _plan_for(request, plan_code)
     region = _region(request)
     year = _year(request, plan)
-    figures = figures_for(plan, year, region)
+    frozen = actions.frozen_years(plan)
+    figures = figures_for(plan, year, region, frozen=frozen.get(year))
     data = figures["data"]
     this_year = clock.today().year
     years = [y for y in plan.years if y <= this_year]
-    trend = {y: figures_for(plan, y, region)["data"] for y in years}
+    trend = {y: data if y == year else
+             figures_for(plan, y, region, frozen=frozen.get(y))["data"] for y in years}
     query = f"?year={year}&region={region.code}"
     series = []
     for i, indicator in enumerate(plan.all_indicators):
