@@ -135,8 +135,11 @@ class Standing:
     def digest_text(self) -> str:
         """The lines for the roll's digest: grant and amount, in grant order (sorting
         integers: a third of the time of sorting the lines' full keys)."""
+        texts = {key: f" {amount}" for key, (amount, _) in self.amounts.items()}
+        # ``pairs`` come in grant order from the database, so sorting is one pass.
         return f"\nstanding {self.month}\n" + "\n".join(
-            f"{grant} {amount}" for grant, amount in sorted(self.payable))
+            f"{grant}{texts[key]}" for grant, key in sorted(
+                (grant, key) for grant, key in self.pairs if key in texts))
 
     @property
     def count(self) -> int:
@@ -216,7 +219,7 @@ def gather(region: Region, month: dt.date, decide: Any) -> Standing:
         # table in it keeps PostgreSQL from parallel workers (4.5 s against 2.4 s for the
         # 377,622 grants of a million persons; the review is thousands of persons a month).
         cursor.execute(f"DELETE FROM {TABLE} WHERE person_id IN (SELECT person_id FROM {REVIEW})")
-        cursor.execute(f"SELECT grant_id, fact_key FROM {TABLE}")
+        cursor.execute(f"SELECT grant_id, fact_key FROM {TABLE} ORDER BY grant_id")
         pairs = cursor.fetchall()
         cursor.execute(f"""SELECT fact_key, {", ".join(RAW)} FROM {TABLE} WHERE grant_id IN (
             SELECT MIN(grant_id) FROM {TABLE} GROUP BY fact_key)""")
