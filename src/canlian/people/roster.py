@@ -279,14 +279,16 @@ def _households(rows: list[_Row]) -> dict[str, int]:
     return ids
 
 
-def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any) -> None:
+def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any,
+                 registered: set[str] | None = None) -> None:
+    """Write one chunk of valid rows. ``registered``: the file's IDs known to exist
+    (``_lock_existing``), or None to look every row up."""
     households = _households(rows)
+    wanted = [r.resident_id for r in rows if registered is None or r.resident_id in registered]
     existing = {
         p.resident_id: p
-        for p in Person.objects.filter(resident_id__in=[r.resident_id for r in rows]).select_related(
-            "village__parent"
-        )
-    }
+        for p in Person.objects.filter(resident_id__in=wanted).select_related("village__parent")
+    } if wanted else {}
     new: list[dict[str, Any]] = []
     changed: list[Person] = []
     died: list[Person] = []
@@ -367,26 +369,31 @@ def _conflict(exc: OperationalError) -> bool:
     return getattr(cause, "sqlstate", None) in ("40P01", "40001")
 
 
-def _lock_existing(rows: list[tuple[int, dict[str, str]]]) -> None:
+def _lock_existing(rows: list[tuple[int, dict[str, str]]]) -> set[str] | None:
     """Lock the file's existing households, then its existing persons and the members of
     those households, each in id order (PostgreSQL; SQLite lets one writer in at a time).
-    Every import takes its locks in that one order, so two cannot wait for each other."""
+    Every import takes its locks in that one order, so two cannot wait for each other.
+
+    Returns the file's resident IDs (normalised) that are registered already, so that the
+    chunks look up only those (a roster of new persons looks up none); None on SQLite."""
     if connection.vendor != "postgresql":
-        return
-    ids: set[str] = set()
+        return None
+    ids: dict[str, str] = {}  # blind index -> ID: the IDs are encrypted, found by the index
     households: set[str] = set()
     for _, raw in rows:
-        if raw.get("resident_id"):  # the IDs are encrypted: lock through their blind index
-            ids.add(index_of(Person, "resident_id", idnumber.normalise(raw["resident_id"])))
+        if raw.get("resident_id"):
+            number = idnumber.normalise(raw["resident_id"])
+            ids[index_of(Person, "resident_id", number)] = number
         if raw.get("household_number"):
             households.add(raw["household_number"])
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM people_household WHERE number = ANY(%s) "
                        "ORDER BY id FOR NO KEY UPDATE", [sorted(households)])
         locked = [row[0] for row in cursor.fetchall()]
-        cursor.execute("SELECT id FROM people_person WHERE resident_id_index = ANY(%s) "
-                       "OR household_id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
-                       [sorted(ids), locked])
+        cursor.execute("SELECT resident_id_index FROM people_person "
+                       "WHERE resident_id_index = ANY(%s) OR household_id = ANY(%s) "
+                       "ORDER BY id FOR NO KEY UPDATE", [sorted(ids), locked])
+        return {ids[index] for (index,) in cursor.fetchall() if index in ids}
 
 
 def check_size(stream: IO[bytes] | str) -> None:
@@ -425,9 +432,9 @@ def _import(user: Any, stream: IO[bytes] | str, *, filename: str, request: Any,
         return outcome
 
     with transaction.atomic():
-        _lock_existing(rows)
+        registered = _lock_existing(rows)
         rowimport.collect(rows, check,
-                          lambda rows: _write_chunk(user, rows, result, request),
+                          lambda rows: _write_chunk(user, rows, result, request, registered),
                           result.errors, chunk=CHUNK,
                           progress=(lambda number: progress(number, result)) if progress else None)
         if progress:
