@@ -15,6 +15,7 @@ from canlian.benefits.models import (
     PaidYear,
     RollLine,
     SubsidyApplication,
+    Suspension,
 )
 from canlian.certificates.models import Certificate
 from canlian.people.actions import record_death
@@ -326,12 +327,19 @@ def test_standing_lines_equal_the_reviewed_lines(users, certified, regions):
     e = certified(grade=2, household_type="dibao", name="将退出低保")
     f = certified(grade=1, name="到期停发")
     g = certified(grade=1, name="改名")
-    for person in (a, b, c, d, e, f, g):
+    h = certified(grade=1, name="暂停不补发")
+    k = certified(grade=1, name="暂停待补发")
+    for person in (a, b, c, d, e, f, g, h, k):
         grant(users, person, applied=dt.date(2025, 2, 3))
     for person in (b, e):
         grant(users, person, "living", applied=dt.date(2025, 2, 3), declared={})
     Certificate.objects.filter(person=d).update(valid_until=dt.date(2025, 3, 15))
     Grant.objects.filter(person=f).update(end_month=m(2025, 3))
+    # Suspended from April, open, recorded before the settled moment: neither path pays
+    # April, with back pay or without (the settled pass reads them as one hashed list).
+    for person, back_pay in ((h, False), (k, True)):
+        Suspension.objects.create(grant=Grant.objects.get(person=person), from_month=m(2025, 4),
+                                  back_pay=back_pay, reason="核查")
     settled_long_ago()
     rolls.finalise(rolls.generate(regions.county, m(2025, 3)).roll)
     Household.objects.filter(pk=e.household_id).update(household_type="ordinary")
