@@ -40,9 +40,9 @@ from canlian.regions.models import Region
 
 TABLE = "roll_standing"
 REVIEW = "roll_review"  # persons reviewed month by month in ``rolls`` (never settled here)
-# The grants suspended on the month without back pay, as one hashed list: the planner ran
-# the equivalent NOT EXISTS as a nested loop per grant (0.7 s at a million persons, even
-# with no suspension at all).
+# The grants held back on the month (an open suspension, or one without back pay), as one
+# hashed list: the planner ran the equivalent NOT EXISTS as a nested loop per grant (0.7 s
+# at a million persons, even with no suspension at all).
 SUSPENDED = """g.id IN (SELECT s.grant_id FROM benefits_suspension s
     WHERE (s.to_month IS NULL OR NOT s.back_pay) AND s.from_month <= %(month)s
       AND (s.to_month IS NULL OR s.to_month >= %(month)s))"""
