@@ -133,5 +133,6 @@ def blind_index(value: str, purpose: str) -> str:
     not match the same digits as a bank account). Empty stays empty."""
     if not value:
         return ""
-    message = f"{purpose}:{value}".encode()
-    return hmac.new(ring().index_key, message, hashlib.sha256).hexdigest()[:40]
+    # hmac.digest: OpenSSL's one-shot HMAC, a third of hmac.new's cost (an import indexes
+    # four columns of every row)
+    return hmac.digest(ring().index_key, f"{purpose}:{value}".encode(), "sha256").hex()[:40]

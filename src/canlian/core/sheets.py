@@ -65,6 +65,8 @@ def check_size(stream: IO[bytes] | str, *, max_bytes: int, max_rows: int) -> Non
 
 def text(value: Any) -> str:
     """A cell as the text staff typed: whole numbers without ``.0``, dates as ISO."""
+    if type(value) is str:  # most cells: the checks below cost 8 µs a cell of a roster
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
