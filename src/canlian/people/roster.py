@@ -2,11 +2,11 @@
 
 The workbook is read with python-calamine (``canlian.core.sheets``), which parses a
 100,000-row roster in seconds. Rows are validated one by one (a rejected row
-gets its row number, column and reason), then written set-based per chunk:
-one query for the existing persons of the chunk, COPY for new ones (``core.bulk``),
-``bulk_update`` for changed ones. The whole file is one transaction, so a crash
-leaves nothing half-imported, and the person key is the resident ID, so re-importing
-the same file creates nothing and reports every row as unchanged.
+gets its row number, column and reason), then written set-based: per chunk, one query
+for the existing persons of the chunk and ``bulk_update`` for changed ones; the new
+persons of the whole file at the end, in one COPY (``core.bulk``). The whole file is one
+transaction, so a crash leaves nothing half-imported, and the person key is the resident
+ID, so re-importing the same file creates nothing and reports every row as unchanged.
 
 Two imports that update the same persons used to deadlock (each locked its rows chunk by
 chunk, in file order, and waited for the other's), and the loser got a 500 after half a
@@ -251,20 +251,32 @@ class _Validator:
         )
 
 
-def _households(rows: list[_Row]) -> dict[str, int]:
+def _households(rows: list[_Row], types: dict[int, str],
+                known: dict[str, tuple[int, str]] | None) -> dict[str, int]:
     """The household id of every household number in the chunk, creating the new ones and
-    correcting the type of those whose type the roster changes."""
+    correcting the type of those whose type the roster changes (``types``: the type each
+    household of the file has now, for the members created at the end). ``known``: the
+    file's households as ``_lock_existing`` read them, kept current here (number -> id,
+    type), or None to look them up."""
     wanted = {r.values["household_number"]: r for r in rows if r.values["household_number"]}
     if not wanted:
         return {}
-    existing = list(Household.objects.filter(number__in=list(wanted)).only(
-        "id", "number", "household_type"))
+    if known is not None:
+        existing = [Household(id=known[n][0], number=n, household_type=known[n][1])
+                    for n in wanted if n in known]
+    else:
+        existing = list(Household.objects.filter(number__in=list(wanted)).only(
+            "id", "number", "household_type"))
     ids = {h.number: h.id for h in existing}
     missing = [n for n in wanted if n not in ids]
     made = bulk.create(Household, [
         {"number": n, "household_type": wanted[n].values["household_type"],
          "village_id": wanted[n].values["village_id"]} for n in missing])
     ids.update(zip(missing, made, strict=True))
+    for number, hid in ids.items():
+        types[hid] = wanted[number].values["household_type"]
+        if known is not None:
+            known[number] = (hid, types[hid])
     stale = []
     for h in existing:
         if h.household_type != wanted[h.number].values["household_type"]:
@@ -279,63 +291,84 @@ def _households(rows: list[_Row]) -> dict[str, int]:
     return ids
 
 
-def _write_chunk(user: Any, rows: list[_Row], result: ImportResult, request: Any,
-                 registered: set[str] | None = None) -> None:
-    """Write one chunk of valid rows. ``registered``: the file's IDs known to exist
-    (``_lock_existing``), or None to look every row up."""
-    households = _households(rows)
-    wanted = [r.resident_id for r in rows if registered is None or r.resident_id in registered]
-    existing = {
-        p.resident_id: p
-        for p in Person.objects.filter(resident_id__in=wanted).select_related("village__parent")
-    } if wanted else {}
-    new: list[dict[str, Any]] = []
-    changed: list[Person] = []
-    died: list[Person] = []
-    resided: list[Person] = []  # moved, or a recorded date of death corrected
-    for row in rows:
-        values = dict(row.values)
-        values["household_id"] = households.get(values.pop("household_number"))
-        if values["household_id"] is None:
-            values["household_type"] = ""
-        person = existing.get(row.resident_id)
-        if person is None:
-            new.append({"resident_id": row.resident_id, **values})
-            continue
-        if not scoping.in_scope(user, person.village_id):
-            result.errors.append(RowError(row.number, HEADER_OF["resident_id"],
-                                          duplicate_message(person, user), row.raw))
-            continue
-        if all(getattr(person, f) == values[f] for f in PERSON_FIELDS):
-            result.unchanged += 1
-            continue
-        if person.life_status == LifeStatus.ALIVE and values["life_status"] == LifeStatus.DECEASED:
-            died.append(person)
-        elif any(getattr(person, f) != values[f] for f in RESIDENCE_FIELDS):
-            resided.append(person)
-        for f in PERSON_FIELDS:
-            setattr(person, f, values[f])
-        changed.append(person)
-    if new:
-        ids = bulk.create(Person, new)
-        result.created_people += [(pid, v["village_id"]) for pid, v in zip(ids, new, strict=True)]
-        result.created += len(new)
-    if changed:
-        now = clock.now()
-        derived = derived_fields(Person, PERSON_FIELDS)  # blind indexes of phones and IDs
-        for p in changed:
-            p.updated_at = now
-            for d in derived:
-                setattr(p, d.attname, d.derive(getattr(p, d.source)))
-        Person.objects.bulk_update(changed, [*PERSON_FIELDS, "updated_at",
-                                             *(d.attname for d in derived)], batch_size=1000)
-        result.changed_people += [(p.id, p.village_id) for p in changed]
-        result.updated += len(changed)
-    for person in died:  # deaths are few; each stops certificates, payments and services
-        announce_death(person, user)
-    if resided:  # one event for the chunk: its readers follow the persons set-based
-        bus.publish(ResidenceChanged(None, person_ids=tuple(p.pk for p in resided), since=None,
-                                     actor_id=getattr(user, "pk", None)))
+@dataclass
+class _Writer:
+    """Writes a file's valid rows: chunk by chunk the households and the registered
+    persons (updates, deaths, moves), and at the end every new person in one COPY
+    (``create``), which the server indexes while the rows are still being sealed."""
+
+    user: Any
+    result: ImportResult
+    registered: set[str] | None  # ``_lock_existing``'s, or None to look every row up
+    known: dict[str, tuple[int, str]] | None  # the same for the households
+    new: list[dict[str, Any]] = field(default_factory=list)
+    types: dict[int, str] = field(default_factory=dict)  # household id -> type in the file
+
+    def chunk(self, rows: list[_Row]) -> None:
+        user, result, registered = self.user, self.result, self.registered
+        households = _households(rows, self.types, self.known)
+        wanted = [r.resident_id for r in rows if registered is None or r.resident_id in registered]
+        existing = {
+            p.resident_id: p
+            for p in Person.objects.filter(resident_id__in=wanted).select_related("village__parent")
+        } if wanted else {}
+        changed: list[Person] = []
+        died: list[Person] = []
+        resided: list[Person] = []  # moved, or a recorded date of death corrected
+        for row in rows:
+            values = dict(row.values)
+            values["household_id"] = households.get(values.pop("household_number"))
+            if values["household_id"] is None:
+                values["household_type"] = ""
+            person = existing.get(row.resident_id)
+            if person is None:
+                self.new.append({"resident_id": row.resident_id, **values})
+                continue
+            if not scoping.in_scope(user, person.village_id):
+                result.errors.append(RowError(row.number, HEADER_OF["resident_id"],
+                                              duplicate_message(person, user), row.raw))
+                continue
+            if all(getattr(person, f) == values[f] for f in PERSON_FIELDS):
+                result.unchanged += 1
+                continue
+            if (person.life_status == LifeStatus.ALIVE
+                    and values["life_status"] == LifeStatus.DECEASED):
+                died.append(person)
+            elif any(getattr(person, f) != values[f] for f in RESIDENCE_FIELDS):
+                resided.append(person)
+            for f in PERSON_FIELDS:
+                setattr(person, f, values[f])
+            changed.append(person)
+        if changed:
+            now = clock.now()
+            derived = derived_fields(Person, PERSON_FIELDS)  # blind indexes of phones and IDs
+            for p in changed:
+                p.updated_at = now
+                for d in derived:
+                    setattr(p, d.attname, d.derive(getattr(p, d.source)))
+            Person.objects.bulk_update(changed, [*PERSON_FIELDS, "updated_at",
+                                                 *(d.attname for d in derived)], batch_size=1000)
+            result.changed_people += [(p.id, p.village_id) for p in changed]
+            result.updated += len(changed)
+        for person in died:  # deaths are few; each stops certificates, payments and services
+            announce_death(person, user)
+        if resided:  # one event for the chunk: its readers follow the persons set-based
+            bus.publish(ResidenceChanged(None, person_ids=tuple(p.pk for p in resided),
+                                         since=None, actor_id=getattr(user, "pk", None)))
+
+    def create(self) -> None:
+        """The new persons, with the type their household has at the end of the file (a
+        later row may have changed it)."""
+        if not self.new:
+            return
+        for values in self.new:
+            if values["household_id"] is not None:
+                values["household_type"] = self.types[values["household_id"]]
+        ids = bulk.create(Person, self.new)
+        self.result.created_people += [(pid, v["village_id"])
+                                       for pid, v in zip(ids, self.new, strict=True)]
+        self.result.created += len(self.new)
+        self.new = []
 
 
 def import_persons(
@@ -369,15 +402,17 @@ def _conflict(exc: OperationalError) -> bool:
     return getattr(cause, "sqlstate", None) in ("40P01", "40001")
 
 
-def _lock_existing(rows: list[tuple[int, dict[str, str]]]) -> set[str] | None:
+def _lock_existing(rows: list[tuple[int, dict[str, str]]]
+                   ) -> tuple[set[str] | None, dict[str, tuple[int, str]] | None]:
     """Lock the file's existing households, then its existing persons and the members of
     those households, each in id order (PostgreSQL; SQLite lets one writer in at a time).
     Every import takes its locks in that one order, so two cannot wait for each other.
 
     Returns the file's resident IDs (normalised) that are registered already, so that the
-    chunks look up only those (a roster of new persons looks up none); None on SQLite."""
+    chunks look up only those (a roster of new persons looks up none), and the file's
+    existing households (number -> id, type); (None, None) on SQLite."""
     if connection.vendor != "postgresql":
-        return None
+        return None, None
     ids: dict[str, str] = {}  # blind index -> ID: the IDs are encrypted, found by the index
     households: set[str] = set()
     for _, raw in rows:
@@ -387,13 +422,15 @@ def _lock_existing(rows: list[tuple[int, dict[str, str]]]) -> set[str] | None:
         if raw.get("household_number"):
             households.add(raw["household_number"])
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM people_household WHERE number = ANY(%s) "
-                       "ORDER BY id FOR NO KEY UPDATE", [sorted(households)])
-        locked = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT id, number, household_type FROM people_household "
+                       "WHERE number = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                       [sorted(households)])
+        known = {number: (hid, htype) for hid, number, htype in cursor.fetchall()}
         cursor.execute("SELECT resident_id_index FROM people_person "
                        "WHERE resident_id_index = ANY(%s) OR household_id = ANY(%s) "
-                       "ORDER BY id FOR NO KEY UPDATE", [sorted(ids), locked])
-        return {ids[index] for (index,) in cursor.fetchall() if index in ids}
+                       "ORDER BY id FOR NO KEY UPDATE",
+                       [sorted(ids), sorted(hid for hid, _ in known.values())])
+        return {ids[index] for (index,) in cursor.fetchall() if index in ids}, known
 
 
 def check_size(stream: IO[bytes] | str) -> None:
@@ -432,11 +469,10 @@ def _import(user: Any, stream: IO[bytes] | str, *, filename: str, request: Any,
         return outcome
 
     with transaction.atomic():
-        registered = _lock_existing(rows)
-        rowimport.collect(rows, check,
-                          lambda rows: _write_chunk(user, rows, result, request, registered),
-                          result.errors, chunk=CHUNK,
+        writer = _Writer(user, result, *_lock_existing(rows))
+        rowimport.collect(rows, check, writer.chunk, result.errors, chunk=CHUNK,
                           progress=(lambda number: progress(number, result)) if progress else None)
+        writer.create()
         if progress:
             progress(result.rows + 1, result)
         result.errors.sort(key=lambda e: e.row)

@@ -14,36 +14,44 @@ from canlian.benefits.models import Grant, Roll, RollLine
 from canlian.certificates.models import Certificate
 from canlian.conftest import new_resident_id
 from canlian.people import roster
-from canlian.people.models import Person
+from canlian.people.models import Household, Person
 
 
 def _workbook(rows, village) -> bytes:
     wb = Workbook()
     sheet = wb.worksheets[0]
-    sheet.append(["姓名", "公民身份号码", "村（社区）代码"])
+    sheet.append(["姓名", "公民身份号码", "村（社区）代码", "户编号"])
     for name, rid in rows:
-        sheet.append([name, rid, village])
+        sheet.append([name, rid, village, f"H{rid}"])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def test_a_crash_mid_import_leaves_nothing(users, regions, monkeypatch):
+@pytest.mark.parametrize("where", ["second chunk", "audit of the new persons"])
+def test_a_crash_mid_import_leaves_nothing(users, regions, monkeypatch, where):
+    """A crash after the first chunk's households were written, or after every new person
+    was written, leaves neither behind."""
     rows = [(f"人{i}", new_resident_id()) for i in range(30)]
     monkeypatch.setattr(roster, "CHUNK", 10)
-    calls = {"n": 0}
-    original = roster._write_chunk
+    calls = {"n": 0, "written": -1}
+    name, target = (("chunk", roster._Writer) if where == "second chunk"
+                    else ("record_many", roster))
+    original = getattr(target, name)
 
     def failing(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 2:
+        calls["written"] = Household.objects.count()  # inside the import's transaction
+        if calls["n"] == 2 or where != "second chunk":
             raise RuntimeError("power cut")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(roster, "_write_chunk", failing)
+    monkeypatch.setattr(target, name, failing)
     with pytest.raises(RuntimeError, match="power cut"):
         roster.import_persons(users.township, io.BytesIO(_workbook(rows, regions.v1a.code)))
+    assert calls["written"] == (10 if where == "second chunk" else 30)
     assert Person.objects.count() == 0
+    assert Household.objects.count() == 0
 
 
 def _grant(make_person, regions):

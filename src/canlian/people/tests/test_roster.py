@@ -104,6 +104,20 @@ def test_a_household_type_changed_by_the_roster_reaches_every_member(users, regi
     assert Person.objects.get(name="乙").household_type == "ordinary"
 
 
+def test_new_members_of_one_household_in_different_chunks_take_its_last_type(
+        users, regions, monkeypatch):
+    """The new persons are written at the end of the file: a member from the first chunk
+    carries the type a later row gave the household, as the household does."""
+    monkeypatch.setattr(roster, "CHUNK", 2)
+    rows = [[name, new_resident_id(), "", "", "", regions.v1a.code, "H9", htype, "", "", ""]
+            for name, htype in (("甲", "低保"), ("乙", "低保"), ("丙", "特困"))]
+    result = roster.import_persons(users.township, io.BytesIO(workbook(rows)))
+    assert (result.created, result.rejected) == (3, 0)
+    assert Household.objects.get(number="H9").household_type == "tekun"
+    assert set(Person.objects.filter(household__number="H9").values_list(
+        "household_type", flat=True)) == {"tekun"}
+
+
 def test_village_names_instead_of_codes(users, regions):
     header = ["姓名", "身份证号", "镇（街道）", "村（社区）"]
     rows = [["甲", new_resident_id(), "乐成街道", "西岙村"],

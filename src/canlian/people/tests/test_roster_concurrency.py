@@ -39,7 +39,7 @@ def _overlapping_imports(users, regions, make_person, monkeypatch):
     people = [make_person(name=f"原{i}") for i in range(20)]
     monkeypatch.setattr(roster, "CHUNK", 5)
     barrier = threading.Barrier(2)
-    original = roster._write_chunk
+    original = roster._Writer.chunk
     first = threading.local()
 
     def write_then_wait(*args, **kwargs):
@@ -50,7 +50,7 @@ def _overlapping_imports(users, regions, make_person, monkeypatch):
             with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=3)
 
-    monkeypatch.setattr(roster, "_write_chunk", write_then_wait)
+    monkeypatch.setattr(roster._Writer, "chunk", write_then_wait)
     outcomes: dict[str, str] = {}
 
     def run(label: str, order) -> None:
@@ -82,7 +82,7 @@ def test_overlapping_update_rosters_do_not_deadlock(users, regions, make_person,
 
 def test_a_deadlock_that_still_happens_says_run_it_again(users, regions, make_person,
                                                          monkeypatch):
-    monkeypatch.setattr(roster, "_lock_existing", lambda sheet: None)  # as before the fix
+    monkeypatch.setattr(roster, "_lock_existing", lambda sheet: (None, None))  # as before the fix
     outcomes = _overlapping_imports(users, regions, make_person, monkeypatch)
     assert sorted(outcomes.values())[0] == "ok"
     loser = sorted(outcomes.values())[1]
