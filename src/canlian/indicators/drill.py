@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext, ngettext
 
 from canlian.accounts import scoping
-from canlian.benefits import likely
+from canlian.benefits import likely, yearfacts
 from canlian.benefits.models import OPEN_APPLICATION_STATES, PaidYear, SubsidyApplication
 from canlian.people.models import Person
 from canlian.regions.models import Region
@@ -39,6 +39,9 @@ class Members:
     kind: str
     rows: Any  # a QuerySet (persons, trainings) or a list (townships, employers)
     note: str = ""
+    # For a list read wholly from facts a nightly job stored: which taking of them (it
+    # changes when they are taken again), so a page may keep the list's order a while.
+    stored: str = ""
 
 
 INSTITUTIONS = {"home_of_disabled_coverage": "home_of_disabled", "care_institution_coverage": "care",
@@ -63,7 +66,8 @@ def members(code: str, scope: Scope, which: str, *, period_start: int = 2021) ->
         place = {"numerator": {code: 2}, "denominator": {f"{code}__gte": 1},
                  "gap": {code: 1}}[which]
         return Members("persons", _persons(measures.stored_rows(scope).filter(**place)
-                                           .values("person_id")))
+                                           .values("person_id")),
+                       stored=measures.stored_places_taken(scope))
     conditions = measures.survey_conditions(scope)
     if code in conditions:
         den, num = conditions[code]
@@ -107,6 +111,8 @@ def _subsidy(subsidy: str, scope: Scope, which: str) -> Members:
     if which == "numerator":
         return Members("persons", paid)
     gap = likely.gap_ids(scope.region, scope.year, subsidy)
+    facts = yearfacts.stored(scope.year)
+    taken = f"yearfacts-{facts.pk}-{facts.refreshed_at.isoformat()}" if facts else ""
     if which == "denominator":
         return Members("persons", paid | _persons(gap))
     pending = SubsidyApplication.objects.filter(person_id__in=gap, subsidy=subsidy,
@@ -116,7 +122,7 @@ def _subsidy(subsidy: str, scope: Scope, which: str) -> Members:
         "not yet paid.",
         "Of these, %(n)s persons have an application under way (pre-filled ones included), "
         "not yet paid.", pending) % {"n": f"{pending:,}"} if pending else ""
-    return Members("persons", _persons(gap), note)
+    return Members("persons", _persons(gap), note, stored=taken)
 
 
 def _townships(code: str, scope: Scope, which: str) -> Members:

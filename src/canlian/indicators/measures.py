@@ -250,6 +250,12 @@ def stored_places(scope: Scope) -> list[str] | None:
     return scope.memo[key]
 
 
+def stored_places_taken(scope: Scope) -> str:
+    """Which taking of the year's stored places ``stored_rows`` reads (for a cache key)."""
+    found = SurveyPlaceSet.objects.filter(year=scope.year).first()
+    return f"places-{found.pk}-{found.refreshed_at.isoformat()}" if found else ""
+
+
 def stored_rows(scope: Scope) -> QuerySet:
     """The region's stored places of the year, one row per survey."""
     return SurveyPlace.objects.filter(scoping.within(scope.region, "village_code"),

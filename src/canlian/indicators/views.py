@@ -24,6 +24,7 @@ from canlian.core.forms import Form
 from canlian.core.lists import page_of
 from canlian.core.web import AuthedRequest, error_messages, form_errors, requires, signed_in_only
 from canlian.jobs import actions as jobs
+from canlian.people.models import Person
 from canlian.regions.models import Deployment, Region
 
 from . import actions, drill, engine, plans, report
@@ -208,12 +209,38 @@ def members(request: AuthedRequest, plan_code: str, code: str, which: str) -> Ht
             "village__parent").order_by("village_id", "name", "id")
     elif found.kind == "trainings":
         rows = rows.filter(person__in=scoping.people_for(request.user))
-    page = page_of(request, rows)
+    if found.stored:
+        page = _stored_page(request, rows, f"members:{found.stored}:{request.user.pk}:"
+                                           f"{plan.code}:{code}:{which}:{region.code}:{year}")
+    else:
+        page = page_of(request, rows)
     return render(request, "indicators/members.html", {
         "plan": plan, "item": item, "which": which, "year": year, "region": region,
         "kind": found.kind, "note": found.note, "page": page,
         "query": f"year={year}&region={region.code}",
     })
+
+
+STORED_LIST_SECONDS = 60
+
+
+def _stored_page(request: AuthedRequest, persons: Any, key: str) -> Any:
+    """A page of a list of persons read from stored facts. Counting and ordering a
+    township's gap list joins and sorts all its persons (8,000 at a million persons: 80 ms
+    a page, 1.7 s at the 95th percentile with 20 staff paging); the ordered ids are kept
+    for ``STORED_LIST_SECONDS`` under a key naming the facts' taking, so each further page
+    reads its 50 persons only. Those are scoped again as they are read: a person who left
+    the user's region meanwhile is not shown, only still counted until the key expires."""
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(persons.values_list("pk", flat=True))
+        cache.set(key, ids, STORED_LIST_SECONDS)
+    page = page_of(request, ids)
+    shown = {p.pk: p for p in (Person.objects.filter(pk__in=list(page.object_list))
+                               & scoping.people_for(request.user)
+                               ).select_related("village__parent")}
+    page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
+    return page
 
 
 class ExternalValueForm(Form):

@@ -183,3 +183,34 @@ def test_stored_facts_equal_the_live_computation_on_the_demo(db, settings, deplo
                          for w in drill.WHICH}
                 assert (found["numerator"], found["denominator"], found["gap"]) == (
                     f.numerator, f.denominator, f.denominator - f.numerator), (code, year)
+
+
+def test_a_gap_list_read_from_the_stored_facts_keeps_its_order_and_scopes_each_page(
+        client, users, person, regions):
+    """The township's gap list from the stored facts: B1 and B2 (低保, unpaid). The ordered
+    ids are kept a minute (``STORED_LIST_SECONDS``); B2 moving to 柳市镇 meanwhile leaves
+    the page at once (each page is scoped as it is read) and the count when the minute is
+    up; facts taken again name a new list at once."""
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    b1 = person(htype="dibao", grade=4)
+    b2 = person(regions.v1b, htype="dibao", grade=4)
+    yearfacts.refresh(YEAR)
+    url = reverse("indicators:members", args=["yueqing-14th", "living_subsidy_coverage", "gap"])
+    client.force_login(users.township)
+
+    def shown():
+        page = client.get(url, {"year": YEAR}).context["page"]
+        return [p.pk for p in page.object_list], page.paginator.count
+
+    assert shown() == ([b1.pk, b2.pk], 2)
+    b2.village = regions.v2a
+    b2.save()
+    assert shown() == ([b1.pk], 2)  # not shown at once; counted until the key expires
+    cache.clear()  # the minute is up
+    assert shown() == ([b1.pk], 1)
+    b3 = person(htype="dibao", grade=4)
+    assert shown() == ([b1.pk], 1)  # not in the stored facts yet
+    yearfacts.refresh(YEAR)
+    assert shown() == ([b1.pk, b3.pk], 2)
