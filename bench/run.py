@@ -6,6 +6,7 @@ The machine is reported with the figures (cores, memory, PostgreSQL version).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import random
@@ -14,7 +15,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import django
 
@@ -414,12 +417,17 @@ def bench_import(rows: int = 100_000) -> None:
     book.save(path)
     user = User.objects.get(username="federation")
     load = os.getloadavg()[0]
-    with path.open("rb") as fh:
+    with path.open("rb") as fh, phases() as spent:
         result, seconds = timed(roster.import_persons, user, fh, filename=path.name)
     report(f"roster import of {rows:,} rows",
            f"{result.created:,} created, {result.rejected} rejected in {seconds:.1f} s, "
            f"load {load:.1f}–{os.getloadavg()[0]:.1f}",
            "< 10 s (issue 31)", seconds < 10 and result.created == rows)
+    rest = seconds - sum(spent.values()) + spent["households"]  # households: within chunks
+    report("the import by phase",
+           ", ".join(f"{name} {value:.1f} s" for name, value in spent.items())
+           + f"; the rest (cells, validation, commit and its foreign-key checks) {rest:.1f} s",
+           "reported", True)
     # What encryption at rest adds to it: sealing the IDs, phones and guardian fields of
     # the same number of rows and computing their blind indexes and tails, as bulk.create
     # does before COPY (core/bulk.py).
@@ -432,6 +440,37 @@ def bench_import(rows: int = 100_000) -> None:
     report(f"encryption's share of the import ({rows:,} rows sealed and indexed)",
            f"{sealing:.1f} s ({sealing / seconds:.0%} of the import), "
            f"load {os.getloadavg()[0]:.1f}", "reported", True)
+
+
+@contextlib.contextmanager
+def phases() -> Iterator[dict[str, float]]:
+    """The wall time of each step of a roster import (``people/roster.py``), by timing the
+    functions that make it (each called once, or once a chunk of 2,000 rows)."""
+    from canlian.core import sheets
+    from canlian.people import roster
+
+    spent: dict[str, float] = {}
+    steps = {"workbook": (sheets, "load"), "lock step": (roster, "_lock_existing"),
+             "chunks": (roster._Writer, "chunk"), "households": (roster, "_households"),
+             "new persons' COPY": (roster._Writer, "create"), "audit": (roster, "record_many")}
+    originals = {name: getattr(owner, attr) for name, (owner, attr) in steps.items()}
+
+    def timing(name: str, function: Any) -> Any:
+        def timed_step(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
+        return timed_step
+
+    for name, (owner, attr) in steps.items():
+        setattr(owner, attr, timing(name, originals[name]))
+    try:
+        yield spent
+    finally:
+        for name, (owner, attr) in steps.items():
+            setattr(owner, attr, originals[name])
 
 
 def bench_audit(count: int = 500_000) -> None:
