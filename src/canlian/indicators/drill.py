@@ -111,8 +111,6 @@ def _subsidy(subsidy: str, scope: Scope, which: str) -> Members:
     if which == "numerator":
         return Members("persons", paid)
     gap = likely.gap_ids(scope.region, scope.year, subsidy)
-    facts = yearfacts.stored(scope.year)
-    taken = f"yearfacts-{facts.pk}-{facts.refreshed_at.isoformat()}" if facts else ""
     if which == "denominator":
         return Members("persons", paid | _persons(gap))
     pending = SubsidyApplication.objects.filter(person_id__in=gap, subsidy=subsidy,
@@ -122,6 +120,8 @@ def _subsidy(subsidy: str, scope: Scope, which: str) -> Members:
         "not yet paid.",
         "Of these, %(n)s persons have an application under way (pre-filled ones included), "
         "not yet paid.", pending) % {"n": f"{pending:,}"} if pending else ""
+    facts = yearfacts.stored(scope.year)
+    taken = f"yearfacts-{facts.pk}-{facts.refreshed_at.isoformat()}" if facts else ""
     return Members("persons", _persons(gap), note, stored=taken)
 
 

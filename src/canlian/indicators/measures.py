@@ -243,7 +243,7 @@ def stored_places(scope: Scope) -> list[str] | None:
     were taken with today's definitions; None: compute live."""
     key = f"stored-places-{scope.year}"
     if key not in scope.memo:
-        found = SurveyPlaceSet.objects.filter(year=scope.year).first()
+        found = scope.memo[f"{key}-set"] = SurveyPlaceSet.objects.filter(year=scope.year).first()
         root = _root(scope) if found is not None else None
         signature, codes = _signature(root) if root is not None else ("", [])
         scope.memo[key] = codes if found is not None and found.signature == signature else None
@@ -251,9 +251,12 @@ def stored_places(scope: Scope) -> list[str] | None:
 
 
 def stored_places_taken(scope: Scope) -> str:
-    """Which taking of the year's stored places ``stored_rows`` reads (for a cache key)."""
-    found = SurveyPlaceSet.objects.filter(year=scope.year).first()
-    return f"places-{found.pk}-{found.refreshed_at.isoformat()}" if found else ""
+    """Which taking of the year's stored places ``stored_rows`` reads (for a cache key);
+    "" unless ``stored_places`` found them current."""
+    if not stored_places(scope):
+        return ""
+    found = scope.memo[f"stored-places-{scope.year}-set"]
+    return f"places-{found.pk}-{found.refreshed_at.isoformat()}"
 
 
 def stored_rows(scope: Scope) -> QuerySet:

@@ -251,22 +251,22 @@ class _Validator:
         )
 
 
-def _households(rows: list[_Row], types: dict[int, str],
-                known: dict[str, tuple[int, str]] | None) -> dict[str, int]:
+def _households(rows: list[_Row], known: dict[str, tuple[int, str]], lookup: bool
+                ) -> dict[str, int]:
     """The household id of every household number in the chunk, creating the new ones and
-    correcting the type of those whose type the roster changes (``types``: the type each
-    household of the file has now, for the members created at the end). ``known``: the
-    file's households as ``_lock_existing`` read them, kept current here (number -> id,
-    type), or None to look them up."""
+    correcting the type of those whose type the roster changes. ``known``: number -> (id,
+    type) of the file's households so far, kept current here (the members created at the
+    end take the type from it); ``lookup``: whether a number not in it may exist already
+    (SQLite; on PostgreSQL ``_lock_existing`` read them all)."""
     wanted = {r.values["household_number"]: r for r in rows if r.values["household_number"]}
     if not wanted:
         return {}
-    if known is not None:
-        existing = [Household(id=known[n][0], number=n, household_type=known[n][1])
-                    for n in wanted if n in known]
-    else:
-        existing = list(Household.objects.filter(number__in=list(wanted)).only(
-            "id", "number", "household_type"))
+    unknown = [n for n in wanted if n not in known]
+    if lookup and unknown:
+        known.update((h.number, (h.id, h.household_type)) for h in Household.objects.filter(
+            number__in=unknown).only("id", "number", "household_type"))
+    existing = [Household(id=known[n][0], number=n, household_type=known[n][1])
+                for n in wanted if n in known]
     ids = {h.number: h.id for h in existing}
     missing = [n for n in wanted if n not in ids]
     made = bulk.create(Household, [
@@ -274,9 +274,7 @@ def _households(rows: list[_Row], types: dict[int, str],
          "village_id": wanted[n].values["village_id"]} for n in missing])
     ids.update(zip(missing, made, strict=True))
     for number, hid in ids.items():
-        types[hid] = wanted[number].values["household_type"]
-        if known is not None:
-            known[number] = (hid, types[hid])
+        known[number] = (hid, wanted[number].values["household_type"])
     stale = []
     for h in existing:
         if h.household_type != wanted[h.number].values["household_type"]:
@@ -300,13 +298,13 @@ class _Writer:
     user: Any
     result: ImportResult
     registered: set[str] | None  # ``_lock_existing``'s, or None to look every row up
-    known: dict[str, tuple[int, str]] | None  # the same for the households
+    households: dict[str, tuple[int, str]]  # ``_households``' ``known``
+    lookup: bool  # whether a household not in it may exist already
     new: list[dict[str, Any]] = field(default_factory=list)
-    types: dict[int, str] = field(default_factory=dict)  # household id -> type in the file
 
     def chunk(self, rows: list[_Row]) -> None:
         user, result, registered = self.user, self.result, self.registered
-        households = _households(rows, self.types, self.known)
+        households = _households(rows, self.households, self.lookup)
         wanted = [r.resident_id for r in rows if registered is None or r.resident_id in registered]
         existing = {
             p.resident_id: p
@@ -361,9 +359,10 @@ class _Writer:
         later row may have changed it)."""
         if not self.new:
             return
+        types = dict(self.households.values())  # household id -> its type at the end
         for values in self.new:
             if values["household_id"] is not None:
-                values["household_type"] = self.types[values["household_id"]]
+                values["household_type"] = types[values["household_id"]]
         ids = bulk.create(Person, self.new)
         self.result.created_people += [(pid, v["village_id"])
                                        for pid, v in zip(ids, self.new, strict=True)]
@@ -469,7 +468,8 @@ def _import(user: Any, stream: IO[bytes] | str, *, filename: str, request: Any,
         return outcome
 
     with transaction.atomic():
-        writer = _Writer(user, result, *_lock_existing(rows))
+        registered, households = _lock_existing(rows)
+        writer = _Writer(user, result, registered, households or {}, households is None)
         rowimport.collect(rows, check, writer.chunk, result.errors, chunk=CHUNK,
                           progress=(lambda number: progress(number, result)) if progress else None)
         writer.create()
